@@ -1,0 +1,207 @@
+//! Cutting a reply into radio-sized packets.
+//!
+//! A Meshtastic text packet carries at most ~200 bytes of UTF-8 once headers and PKI
+//! overhead are paid, and every packet costs the whole mesh airtime. So the chunker
+//! fills packets close to the budget, never cuts inside a UTF-8 sequence or a grapheme
+//! (a letter and its combining marks stay together), prefers to cut at a line break,
+//! then at a space, and numbers the parts (`(1/3) `) only when there is more than one,
+//! counting the marker inside the budget.
+
+use unicode_segmentation::UnicodeSegmentation;
+
+/// Default budget of text bytes per packet.
+pub const DEFAULT_BUDGET: usize = 200;
+/// The smallest budget the chunker accepts: room for a marker and some text.
+pub const MIN_BUDGET: usize = 16;
+
+/// Splits `text` into packets of at most `budget` bytes each (clamped to
+/// [`MIN_BUDGET`]). Returns no packets for text that is empty or only whitespace.
+pub fn chunk(text: &str, budget: usize) -> Vec<String> {
+    let budget = budget.max(MIN_BUDGET);
+    if text.trim().is_empty() {
+        return Vec::new();
+    }
+    if text.len() <= budget {
+        return vec![text.to_string()];
+    }
+    // The marker's width depends on the number of parts; grow it until it fits.
+    let mut digits = 1;
+    loop {
+        let parts = split(text.trim(), budget - marker_width(digits));
+        if parts.len() < 10usize.pow(digits as u32) {
+            let total = parts.len();
+            return parts
+                .into_iter()
+                .enumerate()
+                .map(|(i, p)| format!("({}/{total}) {p}", i + 1))
+                .collect();
+        }
+        digits += 1;
+    }
+}
+
+/// Removes a part marker added by [`chunk`], if any.
+pub fn strip_marker(packet: &str) -> &str {
+    let Some(rest) = packet.strip_prefix('(') else {
+        return packet;
+    };
+    let Some((head, tail)) = rest.split_once(") ") else {
+        return packet;
+    };
+    match head.split_once('/') {
+        Some((a, b))
+            if !a.is_empty()
+                && !b.is_empty()
+                && a.bytes().all(|c| c.is_ascii_digit())
+                && b.bytes().all(|c| c.is_ascii_digit()) =>
+        {
+            tail
+        }
+        _ => packet,
+    }
+}
+
+/// Bytes taken by a marker `(i/n) ` when `n` has `digits` digits.
+fn marker_width(digits: usize) -> usize {
+    4 + 2 * digits
+}
+
+/// Splits into pieces of at most `max` bytes, without markers.
+fn split(text: &str, max: usize) -> Vec<&str> {
+    let mut parts = Vec::new();
+    let mut rest = text;
+    while !rest.is_empty() {
+        if rest.len() <= max {
+            parts.push(rest);
+            break;
+        }
+        let (piece, next) = cut(rest, max);
+        if !piece.is_empty() {
+            parts.push(piece);
+        }
+        rest = next;
+    }
+    parts
+}
+
+/// Cuts one piece of at most `max` bytes off the front of `text` (which is longer than
+/// `max` and starts with a non-space). Returns the piece and the remainder, with the
+/// whitespace at the cut dropped.
+fn cut(text: &str, max: usize) -> (&str, &str) {
+    // The last grapheme boundary that fits.
+    let mut fit = 0;
+    let mut last_newline = None;
+    let mut last_space = None;
+    for (at, g) in text.grapheme_indices(true) {
+        if at + g.len() > max {
+            break;
+        }
+        if g.contains('\n') {
+            last_newline = Some(at);
+        } else if g.chars().all(char::is_whitespace) {
+            last_space = Some(at);
+        }
+        fit = at + g.len();
+    }
+    if fit == 0 {
+        // One grapheme longer than the budget (a pile of combining marks): fall back
+        // to the last char boundary so we still make progress without breaking UTF-8.
+        fit = (1..=max)
+            .rev()
+            .find(|&i| text.is_char_boundary(i))
+            .unwrap_or(0);
+        if fit == 0 {
+            fit = text.chars().next().map_or(text.len(), char::len_utf8);
+        }
+        return (&text[..fit], text[fit..].trim_start());
+    }
+    // A line break in the second half of the window wins; then the last space; a long
+    // word is hard-split at a grapheme boundary.
+    let at = match (last_newline, last_space) {
+        (Some(nl), _) if nl >= max / 2 => Some(nl),
+        (nl, sp) => sp.max(nl).filter(|&p| p > 0),
+    };
+    match at {
+        Some(p) => (text[..p].trim_end(), text[p..].trim_start()),
+        None => (&text[..fit], text[fit..].trim_start()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn short_text_is_one_packet_without_marker() {
+        assert_eq!(
+            chunk("You are in the town square.", 200),
+            vec!["You are in the town square."]
+        );
+    }
+
+    #[test]
+    fn empty_and_blank_text_give_no_packets() {
+        assert!(chunk("", 200).is_empty());
+        assert!(chunk(" \n\t ", 200).is_empty());
+    }
+
+    #[test]
+    fn long_text_gets_markers_and_fits() {
+        let text = "word ".repeat(100);
+        let parts = chunk(&text, 50);
+        assert!(parts.len() > 1);
+        let n = parts.len();
+        for (i, p) in parts.iter().enumerate() {
+            assert!(p.len() <= 50, "{p:?}");
+            assert!(p.starts_with(&format!("({}/{n}) ", i + 1)));
+            assert!(!strip_marker(p).starts_with(' ') && !strip_marker(p).ends_with(' '));
+        }
+    }
+
+    #[test]
+    fn prefers_line_breaks_in_the_second_half() {
+        let text = format!("{}\n{}", "a".repeat(30), "b ".repeat(30));
+        let parts = chunk(&text, 40);
+        assert_eq!(strip_marker(&parts[0]), "a".repeat(30));
+    }
+
+    #[test]
+    fn hard_splits_a_long_word_on_char_boundaries() {
+        let text = "é".repeat(100); // 200 bytes, 2 per char
+        let parts = chunk(&text, 31);
+        for p in &parts {
+            assert!(p.len() <= 31);
+        }
+        let joined: String = parts.iter().map(|p| strip_marker(p)).collect();
+        assert_eq!(joined, text);
+    }
+
+    #[test]
+    fn keeps_combining_marks_with_their_letter() {
+        // "e" + combining acute, repeated: each grapheme is 3 bytes.
+        let text = "e\u{301}".repeat(40);
+        for p in chunk(&text, 20) {
+            assert!(!strip_marker(&p).starts_with('\u{301}'), "{p:?}");
+        }
+    }
+
+    #[test]
+    fn two_digit_part_counts_fit_the_budget() {
+        let text = "x".repeat(2000);
+        let parts = chunk(&text, 30);
+        assert!(parts.len() >= 10);
+        assert!(parts.iter().all(|p| p.len() <= 30));
+        assert!(
+            parts
+                .last()
+                .is_some_and(|p| p.starts_with(&format!("({0}/{0}) ", parts.len())))
+        );
+    }
+
+    #[test]
+    fn strip_marker_leaves_plain_text_alone() {
+        assert_eq!(strip_marker("(a/b) x"), "(a/b) x");
+        assert_eq!(strip_marker("(1/2) x"), "x");
+        assert_eq!(strip_marker("no marker"), "no marker");
+    }
+}

@@ -1,0 +1,20 @@
+//! Wire facts of the Meshtastic client protocol, and nothing else.
+//!
+//! This crate has no I/O and no runtime: it is the part of meshmush that can be
+//! tested exhaustively. It holds
+//! - [`proto`]: the Meshtastic protobuf types, re-exported from the `meshtastic` crate
+//!   (prost types only, never regenerated here);
+//! - [`framing`]: the `0x94 0xC3 <len> <protobuf>` stream codec used over serial and TCP;
+//! - [`packets`]: what an incoming `FromRadio` means to the host, and how to build the
+//!   `ToRadio` frames the host sends;
+//! - [`chunking`]: cutting a reply into radio-sized, UTF-8-safe packets;
+//! - [`airtime`]: LoRa time on air per modem preset, and region duty cycles.
+
+pub mod airtime;
+pub mod chunking;
+pub mod framing;
+pub mod packets;
+
+/// The Meshtastic protobuf types (`FromRadio`, `ToRadio`, `MeshPacket`, ...).
+pub use meshtastic::protobufs as proto;
+pub use prost::Message;

@@ -1,0 +1,432 @@
+//! What a `FromRadio` means to the host, and the `ToRadio` frames the host sends.
+//!
+//! The link and the software node both speak in these terms, so the rules of the
+//! protocol (a DM is `to == my_node_num`, a channel text is `to == BROADCAST`, an ack
+//! is a `ROUTING_APP` packet whose `request_id` names our packet) live in one place.
+
+use prost::Message;
+use rand::Rng;
+
+use crate::proto::{
+    self, Data, FromRadio, Heartbeat, MeshPacket, MyNodeInfo, NodeInfo, PortNum, QueueStatus,
+    Routing, ToRadio, from_radio, mesh_packet, routing, to_radio,
+};
+
+/// Destination meaning "everyone on the channel".
+pub const BROADCAST: u32 = 0xFFFF_FFFF;
+/// `want_config_id` nonce asking for config only, without the node database.
+pub const CONFIG_ONLY_NONCE: u32 = 69420;
+/// Default hop limit for packets we originate.
+pub const DEFAULT_HOP_LIMIT: u32 = 3;
+/// The most hops the firmware allows.
+pub const MAX_HOP_LIMIT: u32 = 7;
+/// The largest `Data.payload` the firmware accepts.
+pub const MAX_DATA_PAYLOAD: usize = 233;
+
+/// A text message received from the mesh.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TextMessage {
+    pub from: u32,
+    pub to: u32,
+    /// Local channel index the packet arrived on.
+    pub channel: u32,
+    pub id: u32,
+    pub text: String,
+    /// Seconds since the epoch as stamped by the receiving node (0 if unknown).
+    pub rx_time: u32,
+    pub rx_snr: Option<f32>,
+    pub rx_rssi: Option<i32>,
+    /// Hops the packet took, when the sender stamped `hop_start`.
+    pub hops: Option<u32>,
+    /// True for a PKI-encrypted direct message: the sender id cannot be forged.
+    pub pki_encrypted: bool,
+    pub want_ack: bool,
+}
+
+/// The delivery outcome of a packet we sent, from a `ROUTING_APP` reply.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RoutingResult {
+    /// The id of our original packet.
+    pub request_id: u32,
+    /// The node that answered (the destination for an ack).
+    pub from: u32,
+    /// `None` when delivered; otherwise the firmware's reason.
+    pub error: Option<routing::Error>,
+}
+
+impl RoutingResult {
+    pub fn delivered(&self) -> bool {
+        self.error.is_none()
+    }
+}
+
+/// What an incoming `FromRadio` is, from the host's point of view.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Inbound {
+    /// A text addressed to our node.
+    DirectText(TextMessage),
+    /// A text broadcast on a channel (`channel` holds the local index).
+    ChannelText(TextMessage),
+    /// An ack or nak for one of our packets.
+    Routing(RoutingResult),
+    /// The node's own identity (first in a handshake, or after a reboot).
+    MyInfo(MyNodeInfo),
+    NodeInfo(NodeInfo),
+    QueueStatus(QueueStatus),
+    /// End of the handshake for the given nonce.
+    ConfigComplete(u32),
+    /// The node says it rebooted.
+    Rebooted,
+    /// Anything else (config, channels, telemetry, texts between other nodes, ...).
+    Other,
+}
+
+/// Classifies an incoming frame for a host whose node number is `my_node_num`.
+pub fn classify(msg: &FromRadio, my_node_num: u32) -> Inbound {
+    use from_radio::PayloadVariant as V;
+    match &msg.payload_variant {
+        Some(V::Packet(p)) => classify_packet(p, my_node_num),
+        Some(V::MyInfo(i)) => Inbound::MyInfo(i.clone()),
+        Some(V::NodeInfo(n)) => Inbound::NodeInfo(n.clone()),
+        Some(V::QueueStatus(q)) => Inbound::QueueStatus(*q),
+        Some(V::ConfigCompleteId(id)) => Inbound::ConfigComplete(*id),
+        Some(V::Rebooted(_)) => Inbound::Rebooted,
+        _ => Inbound::Other,
+    }
+}
+
+/// Classifies a mesh packet as seen by node `my_node_num`.
+pub fn classify_packet(p: &MeshPacket, my_node_num: u32) -> Inbound {
+    let Some(data) = decoded(p) else {
+        return Inbound::Other;
+    };
+    match PortNum::try_from(data.portnum) {
+        Ok(PortNum::TextMessageApp) => {
+            let msg = text_message(p, data);
+            if p.to == my_node_num {
+                Inbound::DirectText(msg)
+            } else if p.to == BROADCAST {
+                Inbound::ChannelText(msg)
+            } else {
+                Inbound::Other
+            }
+        }
+        Ok(PortNum::RoutingApp) if data.request_id != 0 && p.to == my_node_num => {
+            match Routing::decode(data.payload.as_slice()) {
+                Ok(Routing {
+                    variant: Some(routing::Variant::ErrorReason(code)),
+                }) => Inbound::Routing(RoutingResult {
+                    request_id: data.request_id,
+                    from: p.from,
+                    error: match routing::Error::try_from(code) {
+                        Ok(routing::Error::None) => None,
+                        Ok(e) => Some(e),
+                        Err(_) => Some(routing::Error::BadRequest),
+                    },
+                }),
+                _ => Inbound::Other,
+            }
+        }
+        _ => Inbound::Other,
+    }
+}
+
+/// The decoded payload of a packet, if it was not left encrypted.
+pub fn decoded(p: &MeshPacket) -> Option<&Data> {
+    match &p.payload_variant {
+        Some(mesh_packet::PayloadVariant::Decoded(d)) => Some(d),
+        _ => None,
+    }
+}
+
+fn text_message(p: &MeshPacket, data: &Data) -> TextMessage {
+    TextMessage {
+        from: p.from,
+        to: p.to,
+        channel: p.channel,
+        id: p.id,
+        text: String::from_utf8_lossy(&data.payload).into_owned(),
+        rx_time: p.rx_time,
+        rx_snr: (p.rx_snr != 0.0).then_some(p.rx_snr),
+        rx_rssi: (p.rx_rssi != 0).then_some(p.rx_rssi),
+        hops: (p.hop_start > 0 && p.hop_start >= p.hop_limit).then(|| p.hop_start - p.hop_limit),
+        pki_encrypted: p.pki_encrypted,
+        want_ack: p.want_ack,
+    }
+}
+
+/// An outgoing text, before it gets a packet id.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TextOut {
+    pub dest: u32,
+    pub channel: u32,
+    pub text: String,
+    pub want_ack: bool,
+    pub hop_limit: u32,
+}
+
+impl TextOut {
+    /// A direct message with an ack requested and the default hop limit.
+    pub fn direct(dest: u32, text: impl Into<String>) -> Self {
+        Self {
+            dest,
+            channel: 0,
+            text: text.into(),
+            want_ack: true,
+            hop_limit: DEFAULT_HOP_LIMIT,
+        }
+    }
+
+    /// The mesh packet for this text with packet id `id` (from `from`, 0 = "this node").
+    pub fn to_mesh_packet(&self, from: u32, id: u32) -> MeshPacket {
+        MeshPacket {
+            from,
+            to: self.dest,
+            channel: self.channel,
+            id,
+            hop_limit: self.hop_limit.min(MAX_HOP_LIMIT),
+            hop_start: self.hop_limit.min(MAX_HOP_LIMIT),
+            want_ack: self.want_ack,
+            payload_variant: Some(mesh_packet::PayloadVariant::Decoded(Data {
+                portnum: PortNum::TextMessageApp as i32,
+                payload: self.text.as_bytes().to_vec(),
+                ..Default::default()
+            })),
+            ..Default::default()
+        }
+    }
+
+    /// The `ToRadio` frame sending this text as packet `id`.
+    pub fn to_radio(&self, id: u32) -> ToRadio {
+        ToRadio {
+            payload_variant: Some(to_radio::PayloadVariant::Packet(self.to_mesh_packet(0, id))),
+        }
+    }
+}
+
+/// A routing reply (`error == None` is an ack) from `from` to `to` about `request_id`.
+pub fn routing_packet(
+    from: u32,
+    to: u32,
+    id: u32,
+    request_id: u32,
+    error: routing::Error,
+) -> MeshPacket {
+    let routing = Routing {
+        variant: Some(routing::Variant::ErrorReason(error as i32)),
+    };
+    MeshPacket {
+        from,
+        to,
+        id,
+        priority: mesh_packet::Priority::Ack as i32,
+        payload_variant: Some(mesh_packet::PayloadVariant::Decoded(Data {
+            portnum: PortNum::RoutingApp as i32,
+            payload: routing.encode_to_vec(),
+            request_id,
+            ..Default::default()
+        })),
+        ..Default::default()
+    }
+}
+
+/// `ToRadio.want_config_id = nonce`.
+pub fn want_config(nonce: u32) -> ToRadio {
+    ToRadio {
+        payload_variant: Some(to_radio::PayloadVariant::WantConfigId(nonce)),
+    }
+}
+
+/// `ToRadio.heartbeat`.
+pub fn heartbeat(nonce: u32) -> ToRadio {
+    ToRadio {
+        payload_variant: Some(to_radio::PayloadVariant::Heartbeat(Heartbeat { nonce })),
+    }
+}
+
+/// `ToRadio.disconnect`: the client is leaving.
+pub fn disconnect() -> ToRadio {
+    ToRadio {
+        payload_variant: Some(to_radio::PayloadVariant::Disconnect(true)),
+    }
+}
+
+/// A random handshake nonce that is neither 0 nor the config-only value.
+pub fn config_nonce(rng: &mut impl Rng) -> u32 {
+    loop {
+        let n: u32 = rng.random();
+        if n != 0 && n != CONFIG_ONLY_NONCE {
+            return n;
+        }
+    }
+}
+
+/// Hands out fresh, non-zero packet ids: a random start, then counting up, as the
+/// firmware does, so ids stay unique for the dedupe window of every node.
+#[derive(Debug, Clone)]
+pub struct PacketIds {
+    next: u32,
+}
+
+impl PacketIds {
+    pub fn new(rng: &mut impl Rng) -> Self {
+        Self { next: rng.random() }
+    }
+
+    pub fn starting_at(next: u32) -> Self {
+        Self { next }
+    }
+
+    pub fn next_id(&mut self) -> u32 {
+        loop {
+            let id = self.next;
+            self.next = self.next.wrapping_add(1);
+            if id != 0 {
+                return id;
+            }
+        }
+    }
+}
+
+/// The node id as Meshtastic prints it: `!` and eight lowercase hex digits.
+pub fn node_id(num: u32) -> String {
+    format!("!{num:08x}")
+}
+
+/// Parses `!1234abcd`, `0x1234abcd` or a decimal node number.
+pub fn parse_node_id(s: &str) -> Option<u32> {
+    let s = s.trim();
+    if let Some(hex) = s.strip_prefix('!').or_else(|| s.strip_prefix("0x")) {
+        u32::from_str_radix(hex, 16).ok()
+    } else {
+        s.parse().ok()
+    }
+}
+
+/// Reads `proto::config::lo_ra_config::ModemPreset` from an `i32` field, if known.
+pub fn modem_preset(value: i32) -> Option<proto::config::lo_ra_config::ModemPreset> {
+    proto::config::lo_ra_config::ModemPreset::try_from(value).ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const ME: u32 = 0x1000_0001;
+    const THEM: u32 = 0x2000_0002;
+
+    fn from_radio_packet(p: MeshPacket) -> FromRadio {
+        FromRadio {
+            id: 9,
+            payload_variant: Some(from_radio::PayloadVariant::Packet(p)),
+        }
+    }
+
+    #[test]
+    fn direct_text_to_us_is_a_dm() {
+        let mut p = TextOut::direct(ME, "look").to_mesh_packet(THEM, 77);
+        p.pki_encrypted = true;
+        p.hop_limit = 1;
+        match classify(&from_radio_packet(p), ME) {
+            Inbound::DirectText(t) => {
+                assert_eq!((t.from, t.id, t.text.as_str()), (THEM, 77, "look"));
+                assert!(t.pki_encrypted);
+                assert_eq!(t.hops, Some(2));
+            }
+            other => panic!("expected a DM, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn broadcast_text_is_a_channel_message_with_its_index() {
+        let mut out = TextOut::direct(BROADCAST, "hi all");
+        out.channel = 2;
+        let p = out.to_mesh_packet(THEM, 5);
+        match classify(&from_radio_packet(p), ME) {
+            Inbound::ChannelText(t) => assert_eq!((t.channel, t.text.as_str()), (2, "hi all")),
+            other => panic!("expected channel text, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn text_between_other_nodes_is_other() {
+        let p = TextOut::direct(0x3000_0003, "not for us").to_mesh_packet(THEM, 5);
+        assert_eq!(classify(&from_radio_packet(p), ME), Inbound::Other);
+    }
+
+    #[test]
+    fn invalid_utf8_text_is_decoded_lossily() {
+        let mut p = TextOut::direct(ME, "").to_mesh_packet(THEM, 5);
+        if let Some(mesh_packet::PayloadVariant::Decoded(d)) = &mut p.payload_variant {
+            d.payload = vec![b'h', 0xFF, b'i'];
+        }
+        match classify(&from_radio_packet(p), ME) {
+            Inbound::DirectText(t) => assert_eq!(t.text, "h\u{FFFD}i"),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn ack_and_nak_carry_request_id_and_reason() {
+        let ack = routing_packet(THEM, ME, 1, 1234, routing::Error::None);
+        assert_eq!(
+            classify(&from_radio_packet(ack), ME),
+            Inbound::Routing(RoutingResult {
+                request_id: 1234,
+                from: THEM,
+                error: None
+            })
+        );
+        let nak = routing_packet(ME, ME, 2, 99, routing::Error::PkiSendFailPublicKey);
+        match classify(&from_radio_packet(nak), ME) {
+            Inbound::Routing(r) => {
+                assert!(!r.delivered());
+                assert_eq!(r.error, Some(routing::Error::PkiSendFailPublicKey));
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn outgoing_text_has_id_dest_and_clamped_hops() {
+        let mut out = TextOut::direct(THEM, "reply");
+        out.hop_limit = 12;
+        let to = out.to_radio(42);
+        let Some(to_radio::PayloadVariant::Packet(p)) = to.payload_variant else {
+            panic!("not a packet")
+        };
+        assert_eq!(
+            (p.to, p.id, p.hop_limit, p.want_ack),
+            (THEM, 42, MAX_HOP_LIMIT, true)
+        );
+        assert_eq!(
+            decoded(&p).map(|d| d.payload.as_slice()),
+            Some(&b"reply"[..])
+        );
+    }
+
+    #[test]
+    fn packet_ids_skip_zero() {
+        let mut ids = PacketIds::starting_at(u32::MAX);
+        assert_eq!(ids.next_id(), u32::MAX);
+        assert_eq!(ids.next_id(), 1);
+    }
+
+    #[test]
+    fn node_ids_round_trip() {
+        assert_eq!(node_id(0xDEADBEEF), "!deadbeef");
+        assert_eq!(parse_node_id("!deadbeef"), Some(0xDEADBEEF));
+        assert_eq!(parse_node_id("0x10"), Some(16));
+        assert_eq!(parse_node_id("42"), Some(42));
+        assert_eq!(parse_node_id("!zz"), None);
+    }
+
+    #[test]
+    fn config_nonce_is_never_special() {
+        let mut rng = rand::rng();
+        for _ in 0..1000 {
+            let n = config_nonce(&mut rng);
+            assert!(n != 0 && n != CONFIG_ONLY_NONCE);
+        }
+    }
+}
