@@ -1,1 +1,14 @@
-//! placeholder
+//! The bridge between meshmush and a Meshtastic node.
+//!
+//! - [`transport`]: serial and TCP byte streams to a node;
+//! - [`link`]: the client side of the protocol (handshake, heartbeats, reconnect,
+//!   dedupe, and the paced outbound queue) as one task behind a handle;
+//! - [`sim`]: a software mesh whose nodes speak the device side of the same protocol,
+//!   so everything above can be tested, demonstrated and benchmarked without radios.
+
+pub mod link;
+pub mod sim;
+pub mod transport;
+
+pub use link::{LinkConfig, LinkEvent, LinkHandle, LinkState, spawn};
+pub use transport::Transport;

@@ -1,0 +1,112 @@
+//! The airtime budget: how much time on air the BBS may still spend this hour.
+//!
+//! A rolling window of what we transmitted, measured with Tokio's clock so tests can
+//! pause time. The limit is a share of the region's duty cycle (EU_868: 10% of an
+//! hour), so the BBS leaves air for everyone else on the mesh.
+
+use std::collections::{HashMap, VecDeque};
+use std::time::Duration;
+
+use tokio::time::Instant;
+
+#[derive(Debug)]
+pub struct AirtimeBudget {
+    window: Duration,
+    limit: Duration,
+    spent: VecDeque<(Instant, Duration)>,
+    total: Duration,
+    per_dest: HashMap<u32, Duration>,
+}
+
+impl AirtimeBudget {
+    /// `limit` of airtime per rolling `window`.
+    pub fn new(limit: Duration, window: Duration) -> Self {
+        Self {
+            window,
+            limit,
+            spent: VecDeque::new(),
+            total: Duration::ZERO,
+            per_dest: HashMap::new(),
+        }
+    }
+
+    pub fn set_limit(&mut self, limit: Duration) {
+        self.limit = limit;
+    }
+
+    pub fn limit(&self) -> Duration {
+        self.limit
+    }
+
+    fn expire(&mut self, now: Instant) {
+        while let Some(&(at, d)) = self.spent.front() {
+            if now.saturating_duration_since(at) < self.window {
+                break;
+            }
+            self.spent.pop_front();
+            self.total = self.total.saturating_sub(d);
+        }
+    }
+
+    /// Airtime spent in the current window.
+    pub fn used(&mut self, now: Instant) -> Duration {
+        self.expire(now);
+        self.total
+    }
+
+    /// When a packet of `cost` may go: now, or when enough old spending leaves the
+    /// window. A single packet larger than the whole limit may go once the window is
+    /// empty, so nothing waits forever.
+    pub fn ready_at(&mut self, now: Instant, cost: Duration) -> Instant {
+        self.expire(now);
+        if self.total + cost <= self.limit || self.spent.is_empty() {
+            return now;
+        }
+        let mut total = self.total;
+        for &(at, d) in &self.spent {
+            total = total.saturating_sub(d);
+            if total + cost <= self.limit {
+                return at + self.window;
+            }
+        }
+        self.spent.back().map_or(now, |&(at, _)| at + self.window)
+    }
+
+    /// Records a transmission of `cost` to `dest`.
+    pub fn spend(&mut self, now: Instant, dest: u32, cost: Duration) {
+        self.expire(now);
+        self.spent.push_back((now, cost));
+        self.total += cost;
+        *self.per_dest.entry(dest).or_default() += cost;
+    }
+
+    /// Airtime spent per destination since the link started.
+    pub fn per_destination(&self) -> &HashMap<u32, Duration> {
+        &self.per_dest
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test(start_paused = true)]
+    async fn waits_until_old_spending_leaves_the_window() {
+        let mut b = AirtimeBudget::new(Duration::from_secs(3), Duration::from_secs(60));
+        let t0 = Instant::now();
+        b.spend(t0, 1, Duration::from_secs(2));
+        assert_eq!(b.ready_at(t0, Duration::from_secs(1)), t0);
+        b.spend(t0 + Duration::from_secs(10), 2, Duration::from_secs(1));
+        let t = t0 + Duration::from_secs(11);
+        assert_eq!(b.ready_at(t, Duration::from_secs(1)), t0 + Duration::from_secs(60));
+        assert_eq!(b.used(t0 + Duration::from_secs(61)), Duration::from_secs(1));
+        assert_eq!(b.per_destination()[&1], Duration::from_secs(2));
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn an_oversized_packet_goes_when_the_window_is_empty() {
+        let mut b = AirtimeBudget::new(Duration::from_secs(1), Duration::from_secs(60));
+        let t0 = Instant::now();
+        assert_eq!(b.ready_at(t0, Duration::from_secs(5)), t0);
+    }
+}

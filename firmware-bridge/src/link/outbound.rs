@@ -1,0 +1,500 @@
+//! The outbound queue: whole replies in, radio packets out, paced by the node.
+//!
+//! A reply is chunked once, and each chunk gets its packet id at that moment, so a
+//! chunk re-sent after a reconnect or a refusal carries the same id and the receiving
+//! node's dedupe drops any second copy. Chunks leave
+//! - only while the node reports free transmit-queue slots (`queueStatus.free`), less
+//!   the frames it has not answered yet;
+//! - within the airtime budget (a share of the region's duty cycle);
+//! - round-robin across destinations, one chunk in flight per destination until the
+//!   destination acks it, so a long reply cannot starve other players and the chunks
+//!   of one reply arrive in order.
+//!
+//! Refusals are retried by policy; a missing public key parks that destination until
+//! the node learns its key. No fixed sleeps anywhere: every wait is computed.
+
+use std::collections::{HashMap, VecDeque};
+use std::time::Duration;
+
+use meshmush_protocol::chunking::chunk;
+use meshmush_protocol::packets::{BROADCAST, PacketIds, TextOut};
+use meshmush_protocol::proto::{QueueStatus, config::lo_ra_config::ModemPreset, routing};
+use tokio::time::Instant;
+
+use super::budget::AirtimeBudget;
+
+/// One radio packet waiting to go, or on its way.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Chunk {
+    pub id: u32,
+    pub out: TextOut,
+    pub attempts: u32,
+}
+
+/// The settings the queue needs.
+#[derive(Debug, Clone)]
+pub struct OutboundConfig {
+    pub text_budget: usize,
+    pub hop_limit: u32,
+    pub max_attempts: u32,
+    pub ack_timeout: Duration,
+    pub retry_delay: Duration,
+    /// Multiplies modelled airtime (1.0 real; 0 disables the budget, for simulations).
+    pub airtime_scale: f64,
+    /// PKI DMs carry extra bytes on air.
+    pub pki: bool,
+}
+
+/// What became of a chunk, for the link's events.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Outcome {
+    Delivered { dest: u32, id: u32 },
+    /// Given up (or parked, for a missing key); `final_` false means it will retry.
+    Failed {
+        dest: u32,
+        id: u32,
+        reason: routing::Error,
+        will_retry: bool,
+    },
+}
+
+type Key = (u32, u32);
+
+#[derive(Debug, Default)]
+struct Lane {
+    pending: VecDeque<Chunk>,
+    in_flight: Option<(Chunk, Instant)>,
+    parked_until: Option<Instant>,
+    awaiting_key: bool,
+}
+
+/// The queue and its pacing state.
+#[derive(Debug)]
+pub struct Outbound {
+    cfg: OutboundConfig,
+    preset: ModemPreset,
+    lanes: HashMap<Key, Lane>,
+    order: VecDeque<Key>,
+    ids: PacketIds,
+    budget: AirtimeBudget,
+    /// Slots the node last said were free, less frames it has not answered.
+    credits: u32,
+    unanswered: VecDeque<u32>,
+    /// Packet id -> lane, for acks and queue status.
+    flying: HashMap<u32, Key>,
+}
+
+/// When the queue next wants attention.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Wait {
+    /// Nothing to do until something arrives.
+    Idle,
+    /// Wake at this instant (budget, retry or ack timeout).
+    Until(Instant),
+    /// The node's queue is full: ask it for its status (a heartbeat) to learn more.
+    NodeFull,
+}
+
+impl Outbound {
+    pub fn new(cfg: OutboundConfig, budget: AirtimeBudget, ids: PacketIds) -> Self {
+        Self {
+            cfg,
+            preset: ModemPreset::LongFast,
+            lanes: HashMap::new(),
+            order: VecDeque::new(),
+            ids,
+            budget,
+            credits: 1,
+            unanswered: VecDeque::new(),
+            flying: HashMap::new(),
+        }
+    }
+
+    pub fn set_radio(&mut self, preset: ModemPreset, limit: Duration) {
+        self.preset = preset;
+        self.budget.set_limit(limit);
+    }
+
+    /// Chunks a reply and queues it for `dest` (a node, or [`BROADCAST`] on `channel`).
+    /// Returns the packet ids in sending order.
+    pub fn push(&mut self, dest: u32, channel: u32, text: &str) -> Vec<u32> {
+        let key = (dest, if dest == BROADCAST { channel } else { 0 });
+        let mut ids = Vec::new();
+        for piece in chunk(text, self.cfg.text_budget) {
+            let id = self.ids.next_id();
+            ids.push(id);
+            let out = TextOut {
+                dest,
+                channel,
+                text: piece,
+                want_ack: dest != BROADCAST,
+                hop_limit: self.cfg.hop_limit,
+            };
+            self.lane(key).pending.push_back(Chunk { id, out, attempts: 0 });
+        }
+        ids
+    }
+
+    fn lane(&mut self, key: Key) -> &mut Lane {
+        if !self.lanes.contains_key(&key) {
+            self.order.push_back(key);
+        }
+        self.lanes.entry(key).or_default()
+    }
+
+    /// Chunks queued or in flight.
+    pub fn depth(&self) -> usize {
+        self.lanes
+            .values()
+            .map(|l| l.pending.len() + usize::from(l.in_flight.is_some()))
+            .sum()
+    }
+
+    pub fn credits(&self) -> u32 {
+        self.credits
+    }
+
+    /// Airtime spent in the current window.
+    pub fn airtime_used(&mut self, now: Instant) -> Duration {
+        self.budget.used(now)
+    }
+
+    fn cost(&self, chunk: &Chunk) -> Duration {
+        let scale = self.cfg.airtime_scale;
+        if scale <= 0.0 {
+            return Duration::ZERO;
+        }
+        let pki = self.cfg.pki && chunk.out.dest != BROADCAST;
+        meshmush_protocol::airtime::text_airtime(self.preset, chunk.out.text.len(), pki).mul_f64(scale)
+    }
+
+    /// The next chunk that may be written now, in fair order, with its airtime cost.
+    pub fn next_ready(&mut self, now: Instant) -> Option<(Chunk, Duration)> {
+        if self.credits == 0 {
+            return None;
+        }
+        let pos = self.order.iter().position(|key| {
+            self.lanes.get(key).is_some_and(|l| {
+                l.in_flight.is_none()
+                    && !l.awaiting_key
+                    && !l.pending.is_empty()
+                    && l.parked_until.is_none_or(|t| t <= now)
+            })
+        })?;
+        let key = self.order.remove(pos)?;
+        self.order.push_back(key);
+        let cost = {
+            let lane = self.lanes.get(&key)?;
+            self.cost(lane.pending.front()?)
+        };
+        if self.budget.ready_at(now, cost) > now {
+            return None;
+        }
+        let lane = self.lanes.get_mut(&key)?;
+        let mut chunk = lane.pending.pop_front()?;
+        lane.parked_until = None;
+        chunk.attempts += 1;
+        lane.in_flight = Some((chunk.clone(), now));
+        self.flying.insert(chunk.id, key);
+        self.budget.spend(now, chunk.out.dest, cost);
+        self.credits -= 1;
+        self.unanswered.push_back(chunk.id);
+        Some((chunk, cost))
+    }
+
+    /// When the queue next needs attention.
+    pub fn wait(&mut self, now: Instant) -> Wait {
+        let mut earliest: Option<Instant> = None;
+        let mut sendable = false;
+        for lane in self.lanes.values() {
+            if let Some((_, sent)) = &lane.in_flight {
+                let t = *sent + self.cfg.ack_timeout;
+                earliest = Some(earliest.map_or(t, |e| e.min(t)));
+                continue;
+            }
+            if lane.awaiting_key {
+                continue;
+            }
+            if let Some(front) = lane.pending.front() {
+                match lane.parked_until {
+                    Some(t) if t > now => earliest = Some(earliest.map_or(t, |e| e.min(t))),
+                    _ => {
+                        sendable = true;
+                        let ready = self.budget.ready_at(now, self.cost(front));
+                        earliest = Some(earliest.map_or(ready, |e| e.min(ready)));
+                    }
+                }
+            }
+        }
+        if sendable && self.credits == 0 {
+            return Wait::NodeFull;
+        }
+        earliest.map_or(Wait::Idle, Wait::Until)
+    }
+
+    /// The node answered a frame with its queue status.
+    pub fn on_queue_status(&mut self, qs: &QueueStatus, now: Instant) -> Option<Outcome> {
+        let mut outcome = None;
+        if qs.mesh_packet_id != 0 {
+            self.unanswered.retain(|&id| id != qs.mesh_packet_id);
+            if let Some(&key) = self.flying.get(&qs.mesh_packet_id) {
+                if qs.res != 0 {
+                    // Refused (queue full or similar): the same chunk goes again.
+                    self.requeue(key, now + self.cfg.retry_delay, false);
+                    outcome = Some(Outcome::Failed {
+                        dest: key.0,
+                        id: qs.mesh_packet_id,
+                        reason: routing::Error::NoInterface,
+                        will_retry: true,
+                    });
+                } else if key.0 == BROADCAST {
+                    // No ack comes for a broadcast: queued is as good as it gets.
+                    self.finish(key);
+                    outcome = Some(Outcome::Delivered {
+                        dest: key.0,
+                        id: qs.mesh_packet_id,
+                    });
+                }
+            }
+        }
+        let waiting = self.unanswered.len() as u32;
+        self.credits = qs.free.saturating_sub(waiting);
+        outcome
+    }
+
+    /// A routing reply (ack or nak) for one of our packets.
+    pub fn on_routing(&mut self, request_id: u32, error: Option<routing::Error>, now: Instant) -> Option<Outcome> {
+        let key = *self.flying.get(&request_id)?;
+        let dest = key.0;
+        let Some(reason) = error else {
+            self.finish(key);
+            return Some(Outcome::Delivered { dest, id: request_id });
+        };
+        let attempts = self.lanes.get(&key)?.in_flight.as_ref()?.0.attempts;
+        use routing::Error as E;
+        let will_retry = match reason {
+            E::PkiSendFailPublicKey | E::PkiUnknownPubkey => {
+                self.requeue(key, now, true);
+                true
+            }
+            E::TooLarge => {
+                self.split_in_flight(key);
+                true
+            }
+            E::DutyCycleLimit | E::RateLimitExceeded => {
+                self.requeue(key, now + self.cfg.retry_delay * attempts.min(8), false);
+                true
+            }
+            _ if attempts < self.cfg.max_attempts => {
+                self.requeue(key, now + self.cfg.retry_delay * attempts, false);
+                true
+            }
+            _ => {
+                self.finish(key);
+                false
+            }
+        };
+        Some(Outcome::Failed { dest, id: request_id, reason, will_retry })
+    }
+
+    /// Chunks whose ack never came: retried, or given up after the last attempt.
+    pub fn check_timeouts(&mut self, now: Instant) -> Vec<Outcome> {
+        let expired: Vec<u32> = self
+            .lanes
+            .values()
+            .filter_map(|l| l.in_flight.as_ref())
+            .filter(|(_, sent)| *sent + self.cfg.ack_timeout <= now)
+            .map(|(c, _)| c.id)
+            .collect();
+        expired
+            .into_iter()
+            .filter_map(|id| self.on_routing(id, Some(routing::Error::Timeout), now))
+            .collect()
+    }
+
+    /// The node learned `dest`'s key: its parked chunks may go again.
+    pub fn key_learned(&mut self, dest: u32) {
+        if let Some(lane) = self.lanes.get_mut(&(dest, 0)) {
+            lane.awaiting_key = false;
+        }
+    }
+
+    /// The connection dropped: everything unacked goes back to the front of its lane,
+    /// with its id, and the node's queue is unknown again.
+    pub fn on_disconnect(&mut self) {
+        let keys: Vec<Key> = self.lanes.keys().copied().collect();
+        for key in keys {
+            if let Some(lane) = self.lanes.get_mut(&key)
+                && let Some((chunk, _)) = lane.in_flight.take()
+            {
+                self.flying.remove(&chunk.id);
+                lane.pending.push_front(chunk);
+                lane.parked_until = None;
+            }
+        }
+        self.unanswered.clear();
+        self.credits = 1;
+    }
+
+    fn finish(&mut self, key: Key) {
+        if let Some(lane) = self.lanes.get_mut(&key) {
+            if let Some((chunk, _)) = lane.in_flight.take() {
+                self.flying.remove(&chunk.id);
+            }
+            if lane.pending.is_empty() && !lane.awaiting_key {
+                self.lanes.remove(&key);
+                self.order.retain(|k| *k != key);
+            }
+        }
+    }
+
+    fn requeue(&mut self, key: Key, at: Instant, awaiting_key: bool) {
+        if let Some(lane) = self.lanes.get_mut(&key)
+            && let Some((chunk, _)) = lane.in_flight.take()
+        {
+            self.flying.remove(&chunk.id);
+            lane.pending.push_front(chunk);
+            lane.parked_until = Some(at);
+            lane.awaiting_key |= awaiting_key;
+        }
+    }
+
+    /// The node said the packet is too large: send its text as two smaller packets.
+    fn split_in_flight(&mut self, key: Key) {
+        let Some(lane) = self.lanes.get_mut(&key) else { return };
+        let Some((chunk, _)) = lane.in_flight.take() else { return };
+        self.flying.remove(&chunk.id);
+        let half = (chunk.out.text.len() / 2).max(meshmush_protocol::chunking::MIN_BUDGET);
+        let pieces = meshmush_protocol::chunking::chunk(&chunk.out.text, half);
+        for piece in pieces.into_iter().rev() {
+            let id = self.ids.next_id();
+            let mut out = chunk.out.clone();
+            out.text = piece;
+            lane.pending.push_front(Chunk { id, out, attempts: 0 });
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn queue() -> Outbound {
+        let cfg = OutboundConfig {
+            text_budget: 50,
+            hop_limit: 3,
+            max_attempts: 3,
+            ack_timeout: Duration::from_secs(60),
+            retry_delay: Duration::from_secs(5),
+            airtime_scale: 1.0,
+            pki: true,
+        };
+        let budget = AirtimeBudget::new(Duration::from_secs(3600), Duration::from_secs(3600));
+        Outbound::new(cfg, budget, PacketIds::starting_at(100))
+    }
+
+    fn status(free: u32, id: u32) -> QueueStatus {
+        QueueStatus { res: 0, free, maxlen: 16, mesh_packet_id: id }
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn round_robin_across_destinations_one_in_flight_each() {
+        let mut q = queue();
+        let now = Instant::now();
+        q.on_queue_status(&status(16, 0), now);
+        let a = q.push(1, 0, &"a ".repeat(100));
+        let b = q.push(2, 0, "b");
+        let (first, _) = q.next_ready(now).unwrap();
+        let (second, _) = q.next_ready(now).unwrap();
+        assert_eq!((first.id, second.id), (a[0], b[0]));
+        assert!(q.next_ready(now).is_none(), "dest 1 waits for its ack");
+        q.on_routing(a[0], None, now);
+        assert_eq!(q.next_ready(now).unwrap().0.id, a[1]);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn node_full_stops_sending() {
+        let mut q = queue();
+        let now = Instant::now();
+        q.push(1, 0, "x");
+        q.push(2, 0, "y");
+        q.on_queue_status(&status(0, 0), now);
+        assert!(q.next_ready(now).is_none());
+        assert_eq!(q.wait(now), Wait::NodeFull);
+        q.on_queue_status(&status(1, 0), now);
+        assert!(q.next_ready(now).is_some());
+        assert!(q.next_ready(now).is_none(), "one credit, used");
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn refused_chunk_is_retried_with_the_same_id() {
+        let mut q = queue();
+        let now = Instant::now();
+        let ids = q.push(1, 0, "hello");
+        let (c, _) = q.next_ready(now).unwrap();
+        let refused = QueueStatus { res: 32, free: 0, maxlen: 16, mesh_packet_id: c.id };
+        q.on_queue_status(&refused, now);
+        q.on_queue_status(&status(4, 0), now);
+        assert!(q.next_ready(now).is_none(), "parked for the retry delay");
+        let later = now + Duration::from_secs(6);
+        assert_eq!(q.next_ready(later).unwrap().0.id, ids[0]);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn missing_key_parks_until_learned() {
+        let mut q = queue();
+        let now = Instant::now();
+        q.on_queue_status(&status(16, 0), now);
+        let ids = q.push(7, 0, "secret");
+        q.next_ready(now);
+        let out = q.on_routing(ids[0], Some(routing::Error::PkiSendFailPublicKey), now);
+        assert!(matches!(out, Some(Outcome::Failed { will_retry: true, .. })));
+        assert!(q.next_ready(now + Duration::from_secs(999)).is_none());
+        q.key_learned(7);
+        assert_eq!(q.next_ready(now).unwrap().0.id, ids[0]);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn gives_up_after_max_attempts() {
+        let mut q = queue();
+        let mut now = Instant::now();
+        q.on_queue_status(&status(16, 0), now);
+        let ids = q.push(3, 0, "hi");
+        for attempt in 1..=3 {
+            let (c, _) = q.next_ready(now).expect("sendable");
+            assert_eq!(c.attempts, attempt);
+            let out = q.on_routing(ids[0], Some(routing::Error::MaxRetransmit), now);
+            let retry = attempt < 3;
+            assert!(matches!(out, Some(Outcome::Failed { will_retry, .. }) if will_retry == retry));
+            now += Duration::from_secs(60);
+            q.on_queue_status(&status(16, 0), now);
+        }
+        assert_eq!(q.depth(), 0);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn airtime_budget_defers_sending() {
+        let mut q = queue();
+        let now = Instant::now();
+        q.set_radio(ModemPreset::LongFast, Duration::from_secs(2));
+        q.on_queue_status(&status(16, 0), now);
+        q.push(1, 0, &"z".repeat(45));
+        q.push(2, 0, &"z".repeat(45));
+        assert!(q.next_ready(now).is_some());
+        assert!(q.next_ready(now).is_none(), "second packet exceeds the 2 s budget");
+        assert!(matches!(q.wait(now), Wait::Until(t) if t > now));
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn disconnect_puts_in_flight_back_in_order() {
+        let mut q = queue();
+        let now = Instant::now();
+        q.on_queue_status(&status(16, 0), now);
+        let ids = q.push(1, 0, &"w ".repeat(60));
+        q.next_ready(now);
+        q.on_disconnect();
+        q.on_queue_status(&status(16, 0), now);
+        assert_eq!(q.next_ready(now).unwrap().0.id, ids[0]);
+        assert_eq!(q.depth(), ids.len());
+    }
+}
