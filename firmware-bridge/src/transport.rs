@@ -26,7 +26,10 @@ pub enum Transport {
 impl Transport {
     /// A TCP transport; adds the default port when `addr` has none.
     pub fn tcp(addr: &str) -> Self {
-        if addr.rsplit_once(':').is_some_and(|(_, p)| p.parse::<u16>().is_ok()) {
+        if addr
+            .rsplit_once(':')
+            .is_some_and(|(_, p)| p.parse::<u16>().is_ok())
+        {
             Self::Tcp(addr.to_string())
         } else {
             Self::Tcp(format!("{addr}:{DEFAULT_TCP_PORT}"))
@@ -77,19 +80,30 @@ pub enum OpenError {
 
 /// Opens the transport. Serial ports get 115200 baud with DTR high and RTS low, as the
 /// official clients set them (RTS high resets many ESP32 boards).
-pub async fn open(transport: &Transport, timeout: Duration) -> Result<Box<dyn NodeStream>, OpenError> {
+pub async fn open(
+    transport: &Transport,
+    timeout: Duration,
+) -> Result<Box<dyn NodeStream>, OpenError> {
     match transport {
         Transport::Tcp(addr) => {
             let connect = TcpStream::connect(addr.as_str());
             let stream = tokio::time::timeout(timeout, connect)
                 .await
-                .map_err(|_| OpenError::Timeout { target: transport.to_string() })?
-                .map_err(|source| OpenError::Io { target: transport.to_string(), source })?;
+                .map_err(|_| OpenError::Timeout {
+                    target: transport.to_string(),
+                })?
+                .map_err(|source| OpenError::Io {
+                    target: transport.to_string(),
+                    source,
+                })?;
             let _ = stream.set_nodelay(true);
             Ok(Box::new(stream))
         }
         Transport::Serial(path) => {
-            let serial_err = |source| OpenError::Serial { path: path.clone(), source };
+            let serial_err = |source| OpenError::Serial {
+                path: path.clone(),
+                source,
+            };
             let mut port = tokio_serial::new(path.as_str(), SERIAL_BAUD)
                 .open_native_async()
                 .map_err(serial_err)?;
@@ -109,9 +123,18 @@ mod tests {
 
     #[test]
     fn specs_parse() {
-        assert_eq!(Transport::parse("tcp:localhost"), Transport::Tcp("localhost:4403".into()));
-        assert_eq!(Transport::parse("tcp:10.0.0.2:4000"), Transport::Tcp("10.0.0.2:4000".into()));
-        assert_eq!(Transport::parse("/dev/ttyUSB0"), Transport::Serial("/dev/ttyUSB0".into()));
+        assert_eq!(
+            Transport::parse("tcp:localhost"),
+            Transport::Tcp("localhost:4403".into())
+        );
+        assert_eq!(
+            Transport::parse("tcp:10.0.0.2:4000"),
+            Transport::Tcp("10.0.0.2:4000".into())
+        );
+        assert_eq!(
+            Transport::parse("/dev/ttyUSB0"),
+            Transport::Serial("/dev/ttyUSB0".into())
+        );
         assert_eq!(Transport::tcp("127.0.0.1:1").to_string(), "tcp:127.0.0.1:1");
     }
 }

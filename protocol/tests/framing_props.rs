@@ -10,17 +10,26 @@
 
 use bytes::BytesMut;
 use meshmush_protocol::framing::{
-    DecodeStats, Frame, FrameCodec, HEADER_LEN, HostCodec, MAX_DEBUG_LINE, MAX_PAYLOAD,
-    NodeCodec, START1, START2, encode_frame, frame_bytes,
+    DecodeStats, Frame, FrameCodec, HEADER_LEN, HostCodec, MAX_DEBUG_LINE, MAX_PAYLOAD, NodeCodec,
+    START1, START2, encode_frame, frame_bytes,
 };
 use meshmush_protocol::packets::{self, TextOut};
 use meshmush_protocol::proto::{
     FromRadio, MeshPacket, MyNodeInfo, QueueStatus, ToRadio, from_radio, routing,
 };
-use prost::Message;
 use proptest::prelude::*;
 use proptest::test_runner::TestCaseError;
+use prost::Message;
 use tokio_util::codec::{Decoder, Encoder};
+
+/// `n` cases, or `PROPTEST_CASES` when set (for a deep run: `PROPTEST_CASES=100000`).
+fn config(n: u32) -> ProptestConfig {
+    let cases = std::env::var("PROPTEST_CASES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(n);
+    ProptestConfig::with_cases(cases)
+}
 
 // ---------------------------------------------------------------------------------------
 // Strategies
@@ -87,17 +96,25 @@ fn rx_text_packet() -> impl Strategy<Value = MeshPacket> {
         text_out(),
         any::<u32>(),
         any::<u32>(),
-        (any::<u32>(), -30.0f32..20.0, -140i32..0, 0u32..8, any::<bool>()),
+        (
+            any::<u32>(),
+            -30.0f32..20.0,
+            -140i32..0,
+            0u32..8,
+            any::<bool>(),
+        ),
     )
-        .prop_map(|(t, from, id, (rx_time, rx_snr, rx_rssi, hop_start, pki))| {
-            let mut p = t.to_mesh_packet(from, id);
-            p.rx_time = rx_time;
-            p.rx_snr = rx_snr;
-            p.rx_rssi = rx_rssi;
-            p.hop_start = hop_start;
-            p.pki_encrypted = pki;
-            p
-        })
+        .prop_map(
+            |(t, from, id, (rx_time, rx_snr, rx_rssi, hop_start, pki))| {
+                let mut p = t.to_mesh_packet(from, id);
+                p.rx_time = rx_time;
+                p.rx_snr = rx_snr;
+                p.rx_rssi = rx_rssi;
+                p.hop_start = hop_start;
+                p.pki_encrypted = pki;
+                p
+            },
+        )
 }
 
 /// What a node sends: texts, acks, handshake pieces, queue status, reboots.
@@ -173,12 +190,14 @@ fn feed<D: Message + Default>(
     // Each returned frame consumes at least one byte or the pending line, so there are
     // never more results than bytes (plus the line at EOF).
     let limit = stream.len() + 2;
+    let mut max_piece = 0;
     for &size in sizes.iter().cycle() {
         if rest.is_empty() {
             break;
         }
         let (piece, tail) = rest.split_at(size.min(rest.len()));
         rest = tail;
+        max_piece = max_piece.max(piece.len());
         buf.extend_from_slice(piece);
         loop {
             prop_assert!(
@@ -204,7 +223,7 @@ fn feed<D: Message + Default>(
         );
         // Capacity, not just length: the decoder's `reserve` must not balloon memory.
         prop_assert!(
-            buf.capacity() <= 4 * (HEADER_LEN + MAX_PAYLOAD + 64),
+            buf.capacity() <= 4 * (HEADER_LEN + MAX_PAYLOAD + max_piece),
             "buffer capacity grew to {}",
             buf.capacity()
         );
@@ -266,7 +285,7 @@ fn oversize_header(len: u16) -> [u8; 4] {
 // ---------------------------------------------------------------------------------------
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(512))]
+    #![proptest_config(config(512))]
 
     /// Host → node: `ToRadio` encoded by the host codec decodes to itself on the node.
     #[test]
@@ -359,7 +378,7 @@ fn interleave(frames: &[BytesMut], noise: &[Vec<u8>]) -> Vec<u8> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(512))]
+    #![proptest_config(config(512))]
 
     /// Every valid frame hidden in debug-console noise comes out, all of them, in order,
     /// and the noise never turns into a message.
@@ -439,7 +458,7 @@ fn soup() -> impl Strategy<Value = Vec<u8>> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(1024))]
+    #![proptest_config(config(1024))]
 
     /// Arbitrary bytes: no panic, no error, bounded buffer and lines (checked in `feed`),
     /// and the counters agree with what came out.
@@ -469,14 +488,15 @@ proptest! {
         feed(&mut HostCodec::new(), &stream, &sizes)?;
     }
 
-    /// The split of the stream into reads does not change what is decoded.
+    /// The split of the stream into reads does not change what is decoded (messages and
+    /// debug lines alike).
     #[test]
     fn split_does_not_change_messages(
         stream in soup(),
         sizes in read_sizes(),
     ) {
-        let whole = messages(feed(&mut HostCodec::new(), &stream, &[usize::MAX])?);
-        let pieces = messages(feed(&mut HostCodec::new(), &stream, &sizes)?);
+        let whole = feed(&mut HostCodec::new(), &stream, &[usize::MAX])?;
+        let pieces = feed(&mut HostCodec::new(), &stream, &sizes)?;
         prop_assert_eq!(whole, pieces);
     }
 }
@@ -498,7 +518,7 @@ fn oversize_len() -> impl Strategy<Value = u16> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(512))]
+    #![proptest_config(config(512))]
 
     /// One or more corrupt headers back to back, then valid frames: every valid frame
     /// is recovered.
@@ -526,8 +546,10 @@ proptest! {
     /// A corrupt header, then noise (which cannot fake a header), then a valid frame.
     #[test]
     fn oversize_header_noise_then_frame_is_recovered(
-        len in oversize_len().prop_filter("length bytes without a start byte", |l| {
-            !l.to_be_bytes().contains(&START1)
+        len in oversize_len().prop_map(|l| {
+            // Length bytes without a start byte: 0x94 0x95 is still > 512.
+            let [hi, lo] = l.to_be_bytes().map(|b| if b == START1 { 0x95 } else { b });
+            u16::from_be_bytes([hi, lo])
         }),
         gap in noise(),
         msg in from_radio(),
@@ -540,5 +562,53 @@ proptest! {
         let got = messages(feed(&mut host, &stream, &sizes)?);
         prop_assert_eq!(got, vec![msg]);
         prop_assert_eq!(host.stats().oversize, 1);
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// The size limit itself
+// ---------------------------------------------------------------------------------------
+
+/// A text `ToRadio` whose encoding is exactly `len` bytes.
+fn to_radio_of_len(len: usize) -> ToRadio {
+    let base = TextOut::direct(0x1234_5678, "").to_radio(42).encoded_len();
+    // The text's length prefix grows from one byte to two at 128, so search.
+    (0..len)
+        .map(|n| TextOut::direct(0x1234_5678, "m".repeat(n)).to_radio(42))
+        .find(|m| m.encoded_len() == len)
+        .unwrap_or_else(|| panic!("no text gives {len} bytes (empty gives {base})"))
+}
+
+#[test]
+fn largest_frame_round_trips_and_one_more_byte_is_refused() {
+    let max = to_radio_of_len(MAX_PAYLOAD);
+    let bytes = frame_bytes(&max).unwrap();
+    assert_eq!(bytes.len(), HEADER_LEN + MAX_PAYLOAD);
+    for size in [1, 7, 64, bytes.len()] {
+        let mut node = NodeCodec::new();
+        let got = messages(feed(&mut node, &bytes, &[size]).unwrap());
+        assert_eq!(got, vec![max.clone()], "read size {size}");
+    }
+    assert!(frame_bytes(&to_radio_of_len(MAX_PAYLOAD + 1)).is_err());
+}
+
+proptest! {
+    #![proptest_config(config(256))]
+
+    /// Frames near the limit survive noise and splitting like small ones.
+    #[test]
+    fn large_frames_round_trip(
+        lens in prop::collection::vec((MAX_PAYLOAD - 40)..=MAX_PAYLOAD, 1..4),
+        noise in noise(),
+        sizes in read_sizes(),
+    ) {
+        let msgs: Vec<_> = lens.into_iter().map(to_radio_of_len).collect();
+        let mut stream = noise;
+        for m in &msgs {
+            stream.extend_from_slice(&frame_bytes(m).unwrap());
+        }
+        let mut node = NodeCodec::new();
+        let got = messages(feed(&mut node, &stream, &sizes)?);
+        prop_assert_eq!(got, msgs);
     }
 }

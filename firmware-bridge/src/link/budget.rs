@@ -98,7 +98,10 @@ mod tests {
         assert_eq!(b.ready_at(t0, Duration::from_secs(1)), t0);
         b.spend(t0 + Duration::from_secs(10), 2, Duration::from_secs(1));
         let t = t0 + Duration::from_secs(11);
-        assert_eq!(b.ready_at(t, Duration::from_secs(1)), t0 + Duration::from_secs(60));
+        assert_eq!(
+            b.ready_at(t, Duration::from_secs(1)),
+            t0 + Duration::from_secs(60)
+        );
         assert_eq!(b.used(t0 + Duration::from_secs(61)), Duration::from_secs(1));
         assert_eq!(b.per_destination()[&1], Duration::from_secs(2));
     }

@@ -59,7 +59,11 @@ where
     W: AsyncWrite + Unpin,
 {
     let wake = meshmush_protocol::framing::wake_bytes();
-    writer.get_mut().write_all(&wake).await.map_err(FramingError::Io)?;
+    writer
+        .get_mut()
+        .write_all(&wake)
+        .await
+        .map_err(FramingError::Io)?;
     writer.send(want_config(nonce)).await?;
     match tokio::time::timeout(timeout, gather(reader, nonce)).await {
         Ok(result) => result,
@@ -112,7 +116,11 @@ async fn gather<R: AsyncRead + Unpin>(
                     firmware_version,
                     channels,
                 };
-                return Ok(Handshake { config, nodes, stashed });
+                return Ok(Handshake {
+                    config,
+                    nodes,
+                    stashed,
+                });
             }
             Some(V::Packet(_)) => stashed.push(msg),
             _ => {}

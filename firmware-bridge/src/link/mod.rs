@@ -139,7 +139,12 @@ pub struct LinkHandle {
 impl LinkHandle {
     /// Queues a whole reply; the link chunks and paces it. Returns the packet ids of
     /// its chunks, in order.
-    pub async fn send_text(&self, dest: u32, channel: u32, text: impl Into<String>) -> Result<Vec<u32>, LinkClosed> {
+    pub async fn send_text(
+        &self,
+        dest: u32,
+        channel: u32,
+        text: impl Into<String>,
+    ) -> Result<Vec<u32>, LinkClosed> {
         let (tx, rx) = oneshot::channel();
         let cmd = Command::Send {
             dest,

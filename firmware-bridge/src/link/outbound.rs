@@ -48,7 +48,10 @@ pub struct OutboundConfig {
 /// What became of a chunk, for the link's events.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Outcome {
-    Delivered { dest: u32, id: u32 },
+    Delivered {
+        dest: u32,
+        id: u32,
+    },
     /// Given up (or parked, for a missing key); `final_` false means it will retry.
     Failed {
         dest: u32,
@@ -130,7 +133,11 @@ impl Outbound {
                 want_ack: dest != BROADCAST,
                 hop_limit: self.cfg.hop_limit,
             };
-            self.lane(key).pending.push_back(Chunk { id, out, attempts: 0 });
+            self.lane(key).pending.push_back(Chunk {
+                id,
+                out,
+                attempts: 0,
+            });
         }
         ids
     }
@@ -165,7 +172,8 @@ impl Outbound {
             return Duration::ZERO;
         }
         let pki = self.cfg.pki && chunk.out.dest != BROADCAST;
-        meshmush_protocol::airtime::text_airtime(self.preset, chunk.out.text.len(), pki).mul_f64(scale)
+        meshmush_protocol::airtime::text_airtime(self.preset, chunk.out.text.len(), pki)
+            .mul_f64(scale)
     }
 
     /// The next chunk that may be written now, in fair order, with its airtime cost.
@@ -263,12 +271,20 @@ impl Outbound {
     }
 
     /// A routing reply (ack or nak) for one of our packets.
-    pub fn on_routing(&mut self, request_id: u32, error: Option<routing::Error>, now: Instant) -> Option<Outcome> {
+    pub fn on_routing(
+        &mut self,
+        request_id: u32,
+        error: Option<routing::Error>,
+        now: Instant,
+    ) -> Option<Outcome> {
         let key = *self.flying.get(&request_id)?;
         let dest = key.0;
         let Some(reason) = error else {
             self.finish(key);
-            return Some(Outcome::Delivered { dest, id: request_id });
+            return Some(Outcome::Delivered {
+                dest,
+                id: request_id,
+            });
         };
         let attempts = self.lanes.get(&key)?.in_flight.as_ref()?.0.attempts;
         use routing::Error as E;
@@ -294,7 +310,12 @@ impl Outbound {
                 false
             }
         };
-        Some(Outcome::Failed { dest, id: request_id, reason, will_retry })
+        Some(Outcome::Failed {
+            dest,
+            id: request_id,
+            reason,
+            will_retry,
+        })
     }
 
     /// Chunks whose ack never came: retried, or given up after the last attempt.
@@ -361,8 +382,12 @@ impl Outbound {
 
     /// The node said the packet is too large: send its text as two smaller packets.
     fn split_in_flight(&mut self, key: Key) {
-        let Some(lane) = self.lanes.get_mut(&key) else { return };
-        let Some((chunk, _)) = lane.in_flight.take() else { return };
+        let Some(lane) = self.lanes.get_mut(&key) else {
+            return;
+        };
+        let Some((chunk, _)) = lane.in_flight.take() else {
+            return;
+        };
         self.flying.remove(&chunk.id);
         let half = (chunk.out.text.len() / 2).max(meshmush_protocol::chunking::MIN_BUDGET);
         let pieces = meshmush_protocol::chunking::chunk(&chunk.out.text, half);
@@ -370,7 +395,11 @@ impl Outbound {
             let id = self.ids.next_id();
             let mut out = chunk.out.clone();
             out.text = piece;
-            lane.pending.push_front(Chunk { id, out, attempts: 0 });
+            lane.pending.push_front(Chunk {
+                id,
+                out,
+                attempts: 0,
+            });
         }
     }
 }
@@ -394,7 +423,12 @@ mod tests {
     }
 
     fn status(free: u32, id: u32) -> QueueStatus {
-        QueueStatus { res: 0, free, maxlen: 16, mesh_packet_id: id }
+        QueueStatus {
+            res: 0,
+            free,
+            maxlen: 16,
+            mesh_packet_id: id,
+        }
     }
 
     #[tokio::test(start_paused = true)]
@@ -432,7 +466,12 @@ mod tests {
         let now = Instant::now();
         let ids = q.push(1, 0, "hello");
         let (c, _) = q.next_ready(now).unwrap();
-        let refused = QueueStatus { res: 32, free: 0, maxlen: 16, mesh_packet_id: c.id };
+        let refused = QueueStatus {
+            res: 32,
+            free: 0,
+            maxlen: 16,
+            mesh_packet_id: c.id,
+        };
         q.on_queue_status(&refused, now);
         q.on_queue_status(&status(4, 0), now);
         assert!(q.next_ready(now).is_none(), "parked for the retry delay");
@@ -448,7 +487,13 @@ mod tests {
         let ids = q.push(7, 0, "secret");
         q.next_ready(now);
         let out = q.on_routing(ids[0], Some(routing::Error::PkiSendFailPublicKey), now);
-        assert!(matches!(out, Some(Outcome::Failed { will_retry: true, .. })));
+        assert!(matches!(
+            out,
+            Some(Outcome::Failed {
+                will_retry: true,
+                ..
+            })
+        ));
         assert!(q.next_ready(now + Duration::from_secs(999)).is_none());
         q.key_learned(7);
         assert_eq!(q.next_ready(now).unwrap().0.id, ids[0]);
@@ -476,12 +521,15 @@ mod tests {
     async fn airtime_budget_defers_sending() {
         let mut q = queue();
         let now = Instant::now();
-        q.set_radio(ModemPreset::LongFast, Duration::from_secs(2));
+        q.set_radio(ModemPreset::LongFast, Duration::from_millis(1200));
         q.on_queue_status(&status(16, 0), now);
         q.push(1, 0, &"z".repeat(45));
         q.push(2, 0, &"z".repeat(45));
         assert!(q.next_ready(now).is_some());
-        assert!(q.next_ready(now).is_none(), "second packet exceeds the 2 s budget");
+        assert!(
+            q.next_ready(now).is_none(),
+            "second packet exceeds the 1.2 s budget"
+        );
         assert!(matches!(q.wait(now), Wait::Until(t) if t > now));
     }
 

@@ -7,7 +7,9 @@ use std::time::Duration;
 
 use futures::{SinkExt, StreamExt};
 use meshmush_protocol::framing::{Frame, HostCodec};
-use meshmush_protocol::packets::{Inbound, PacketIds, classify, config_nonce, disconnect, heartbeat};
+use meshmush_protocol::packets::{
+    Inbound, PacketIds, classify, config_nonce, disconnect, heartbeat,
+};
 use meshmush_protocol::proto::{FromRadio, ToRadio};
 use tokio::sync::{mpsc, watch};
 use tokio::time::{Instant, sleep_until};
@@ -17,8 +19,8 @@ use tracing::{Instrument, debug, info, info_span, warn};
 use super::metrics::{inc, set};
 use super::outbound::{Outcome, Wait};
 use super::{
-    AirtimeBudget, Command, Dedupe, LinkConfig, LinkEvent, LinkMetrics, LinkState, NodeConfig, NodeDb, NodeEntry,
-    Outbound, OutboundConfig, handshake,
+    AirtimeBudget, Command, Dedupe, LinkConfig, LinkEvent, LinkMetrics, LinkState, NodeConfig,
+    NodeDb, NodeEntry, Outbound, OutboundConfig, handshake,
 };
 use crate::transport;
 
@@ -64,7 +66,11 @@ impl LinkTask {
             pki: true,
         };
         let hour = Duration::from_secs(3600);
-        let outbound = Outbound::new(out_cfg, AirtimeBudget::new(hour, hour), PacketIds::new(&mut rand::rng()));
+        let outbound = Outbound::new(
+            out_cfg,
+            AirtimeBudget::new(hour, hour),
+            PacketIds::new(&mut rand::rng()),
+        );
         Self {
             dedupe: Dedupe::new(cfg.dedupe_window),
             cfg,
@@ -89,15 +95,16 @@ impl LinkTask {
                 attempt += 1;
                 let _ = self.state.send(LinkState::Connecting { attempt });
                 self.emit(LinkEvent::State(LinkState::Connecting { attempt }));
-                let end = match transport::open(&self.cfg.transport, self.cfg.handshake_timeout).await {
-                    Ok(stream) => {
-                        let (r, w) = tokio::io::split(stream);
-                        let reader = FramedRead::new(r, HostCodec::new());
-                        let writer = FramedWrite::new(w, HostCodec::new());
-                        self.serve(reader, writer, &mut backoff, &mut attempt).await
-                    }
-                    Err(e) => End::Lost(e.to_string()),
-                };
+                let end =
+                    match transport::open(&self.cfg.transport, self.cfg.handshake_timeout).await {
+                        Ok(stream) => {
+                            let (r, w) = tokio::io::split(stream);
+                            let reader = FramedRead::new(r, HostCodec::new());
+                            let writer = FramedWrite::new(w, HostCodec::new());
+                            self.serve(reader, writer, &mut backoff, &mut attempt).await
+                        }
+                        Err(e) => End::Lost(e.to_string()),
+                    };
                 self.outbound.on_disconnect();
                 let _ = self.me.send(None);
                 match end {
@@ -138,7 +145,13 @@ impl LinkTask {
     }
 
     fn take_command(&mut self, cmd: Command) {
-        if let Command::Send { dest, channel, text, ids } = cmd {
+        if let Command::Send {
+            dest,
+            channel,
+            text,
+            ids,
+        } = cmd
+        {
             let assigned = self.outbound.push(dest, channel, &text);
             debug!(dest = %meshmush_protocol::packets::node_id(dest), chunks = assigned.len(), "reply queued");
             let _ = ids.send(assigned);
@@ -170,12 +183,20 @@ impl LinkTask {
         W: tokio::io::AsyncWrite + Unpin,
     {
         let nonce = config_nonce(&mut rand::rng());
-        let hs = match handshake::run(&mut reader, &mut writer, nonce, self.cfg.handshake_timeout).await {
+        let hs = match handshake::run(&mut reader, &mut writer, nonce, self.cfg.handshake_timeout)
+            .await
+        {
             Ok(hs) => hs,
-            Err(e) => return End::Lost(format!("handshake with {} failed: {e}", self.cfg.transport)),
+            Err(e) => {
+                return End::Lost(format!("handshake with {} failed: {e}", self.cfg.transport));
+            }
         };
         let me = hs.config.my_node_num;
-        let limit = hs.config.duty_cycle.budget().mul_f64(self.cfg.airtime_share.clamp(0.0, 1.0));
+        let limit = hs
+            .config
+            .duty_cycle
+            .budget()
+            .mul_f64(self.cfg.airtime_share.clamp(0.0, 1.0));
         self.outbound.set_radio(hs.config.preset, limit);
         for info in &hs.nodes {
             self.learn_node(NodeEntry::from_info(info), false);
@@ -291,12 +312,18 @@ impl LinkTask {
                 inc(&self.metrics.frames_out);
                 Ok(())
             }
-            Err(e) => Err(End::Lost(format!("write to {} failed: {e}", self.cfg.transport))),
+            Err(e) => Err(End::Lost(format!(
+                "write to {} failed: {e}",
+                self.cfg.transport
+            ))),
         }
     }
 
     /// Writes every chunk the node and the budget allow right now.
-    async fn pump<W: tokio::io::AsyncWrite + Unpin>(&mut self, writer: &mut FramedWrite<W, HostCodec>) -> Result<(), End> {
+    async fn pump<W: tokio::io::AsyncWrite + Unpin>(
+        &mut self,
+        writer: &mut FramedWrite<W, HostCodec>,
+    ) -> Result<(), End> {
         let now = Instant::now();
         while let Some((chunk, cost)) = self.outbound.next_ready(now) {
             if chunk.attempts > 1 {
@@ -314,7 +341,10 @@ impl LinkTask {
             inc(&self.metrics.chunks_sent);
         }
         set(&self.metrics.queue_depth, self.outbound.depth() as u64);
-        set(&self.metrics.node_queue_free, u64::from(self.outbound.credits()));
+        set(
+            &self.metrics.node_queue_free,
+            u64::from(self.outbound.credits()),
+        );
         let used = self.outbound.airtime_used(now);
         set(&self.metrics.airtime_hour_ms, used.as_millis() as u64);
         Ok(())
@@ -322,7 +352,11 @@ impl LinkTask {
 
     fn learn_node(&mut self, entry: NodeEntry, announce: bool) {
         let num = entry.num;
-        let news = self.nodes.write().map(|mut db| db.learn(entry.clone())).unwrap_or(false);
+        let news = self
+            .nodes
+            .write()
+            .map(|mut db| db.learn(entry.clone()))
+            .unwrap_or(false);
         if entry.has_public_key {
             self.outbound.key_learned(num);
         }
@@ -342,7 +376,12 @@ impl LinkTask {
                     will_retry: false,
                 }
             }
-            Outcome::Failed { dest, id, reason, will_retry } => {
+            Outcome::Failed {
+                dest,
+                id,
+                reason,
+                will_retry,
+            } => {
                 use meshmush_protocol::proto::routing::Error as E;
                 if matches!(reason, E::PkiSendFailPublicKey | E::PkiUnknownPubkey) {
                     inc(&self.metrics.pki_failures);
@@ -374,7 +413,9 @@ impl LinkTask {
     fn handle(&mut self, msg: FromRadio, me: u32) -> Option<End> {
         let now = Instant::now();
         match classify(&msg, me) {
-            Inbound::DirectText(t) | Inbound::ChannelText(t) if !self.dedupe.first_time(t.from, t.id) => {
+            Inbound::DirectText(t) | Inbound::ChannelText(t)
+                if !self.dedupe.first_time(t.from, t.id) =>
+            {
                 inc(&self.metrics.duplicates);
                 debug!(from = %meshmush_protocol::packets::node_id(t.from), id = t.id, "repeat dropped");
             }

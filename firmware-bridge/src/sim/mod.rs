@@ -1,1 +1,355 @@
-//! sim placeholder
+//! A software mesh: nodes that speak the device side of the Meshtastic client API.
+//!
+//! One **gateway** node (the one the daemon connects to) and N **handset** nodes, each
+//! with its own node number, names and TCP API port, so any Meshtastic client (the
+//! official Python one included) can use a handset as if it were a radio in a hand.
+//! Between nodes the "air" carries packets with the airtime of the configured preset,
+//! each node keeps its region's duty cycle, and faults can be injected on demand. A
+//! time scale of 1.0 is real time; 0 makes the air instant.
+
+mod client;
+mod faults;
+mod node;
+
+use std::collections::BTreeMap;
+use std::net::SocketAddr;
+use std::sync::{Arc, Weak};
+use std::time::Duration;
+
+use meshmush_protocol::airtime::duty_cycle;
+use meshmush_protocol::packets::{BROADCAST, node_id};
+use meshmush_protocol::proto::config::lo_ra_config::{ModemPreset, RegionCode};
+use meshmush_protocol::proto::{self, MeshPacket, NodeInfo, User, from_radio};
+use tokio::net::TcpListener;
+use tokio::task::JoinSet;
+use tracing::{info, warn};
+
+pub use faults::{Faults, StreamFault};
+use node::{ClientMsg, Node};
+
+use crate::link::AirtimeBudget;
+
+/// Names given to handsets, in order; more handsets are called "Handset N".
+const NAMES: [&str; 10] = [
+    "Alice", "Bob", "Carol", "Dave", "Erin", "Frank", "Grace", "Heidi", "Ivan", "Judy",
+];
+/// Node number of the gateway; handset k is `HANDSET_BASE + k`.
+pub const GATEWAY_NUM: u32 = 0x4d4d_0001;
+pub const HANDSET_BASE: u32 = 0x4d4d_1000;
+
+/// How to build the mesh.
+#[derive(Debug, Clone)]
+pub struct SimConfig {
+    /// Address of the gateway's API. Handset k listens on port + k, or on a free port
+    /// of its own when the port is 0.
+    pub listen: SocketAddr,
+    pub handsets: usize,
+    /// 1.0 = real airtime; 0 = instant.
+    pub time_scale: f64,
+    pub preset: ModemPreset,
+    pub region: RegionCode,
+    /// Overrides the region's duty cycle (percent), to make it tight in tests.
+    pub duty_cycle_percent: Option<f64>,
+    pub gateway_name: String,
+}
+
+impl Default for SimConfig {
+    fn default() -> Self {
+        Self {
+            listen: SocketAddr::from(([127, 0, 0, 1], 0)),
+            handsets: 2,
+            time_scale: 0.0,
+            preset: ModemPreset::LongFast,
+            region: RegionCode::Eu868,
+            duty_cycle_percent: None,
+            gateway_name: "meshmush BBS".into(),
+        }
+    }
+}
+
+/// Why the mesh could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum SimError {
+    #[error("cannot listen on {addr}: {source}")]
+    Bind {
+        addr: SocketAddr,
+        source: std::io::Error,
+    },
+}
+
+/// A node as the outside world sees it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SimNode {
+    pub num: u32,
+    pub long_name: String,
+    pub short_name: String,
+    pub addr: SocketAddr,
+    pub is_gateway: bool,
+}
+
+impl SimNode {
+    /// `!xxxxxxxx`
+    pub fn id(&self) -> String {
+        node_id(self.num)
+    }
+}
+
+/// The shared medium: every node, the radio settings and the faults.
+pub(crate) struct Air {
+    nodes: BTreeMap<u32, Arc<Node>>,
+    pub faults: Arc<Faults>,
+    pub preset: ModemPreset,
+    pub region: RegionCode,
+}
+
+impl Air {
+    /// Carries a packet from `from` to its destination(s); false when it was lost.
+    pub fn carry(&self, from: u32, packet: &MeshPacket) -> bool {
+        let targets: Vec<&Arc<Node>> = if packet.to == BROADCAST {
+            self.nodes.values().filter(|n| n.num != from).collect()
+        } else {
+            match self.nodes.get(&packet.to) {
+                Some(n) => vec![n],
+                None => return false,
+            }
+        };
+        if self.faults.roll_drop() {
+            return false;
+        }
+        let pki = packet.pki_encrypted;
+        for target in targets {
+            let copies = if self.faults.roll_duplicate() { 2 } else { 1 };
+            for _ in 0..copies {
+                let delay = self.faults.roll_delay();
+                let (node, packet) = (target.clone(), packet.clone());
+                if delay.is_zero() {
+                    node.receive(packet, pki);
+                } else {
+                    tokio::spawn(async move {
+                        tokio::time::sleep(delay).await;
+                        node.receive(packet, pki);
+                    });
+                }
+            }
+        }
+        true
+    }
+
+    /// Every node's info but `except`'s, for a handshake.
+    pub fn node_infos(&self, except: u32) -> Vec<NodeInfo> {
+        self.nodes
+            .values()
+            .filter(|n| n.num != except)
+            .map(|n| {
+                let mut info = n.node_info();
+                if self.faults.key_unknown(n.num)
+                    && let Some(u) = info.user.as_mut()
+                {
+                    u.public_key.clear();
+                }
+                info
+            })
+            .collect()
+    }
+}
+
+/// A running software mesh. Dropping it stops every node.
+pub struct Mesh {
+    air: Arc<Air>,
+    nodes: Vec<SimNode>,
+    tasks: JoinSet<()>,
+}
+
+impl Mesh {
+    /// Binds every node's API port and starts the nodes.
+    pub async fn start(cfg: SimConfig) -> Result<Self, SimError> {
+        let mut specs = vec![(
+            GATEWAY_NUM,
+            cfg.gateway_name.clone(),
+            "BBS".to_string(),
+            true,
+        )];
+        for k in 0..cfg.handsets {
+            let (long, short) = match NAMES.get(k) {
+                Some(name) => (name.to_string(), name.chars().take(4).collect::<String>()),
+                None => (format!("Handset {}", k + 1), format!("H{}", k + 1)),
+            };
+            specs.push((HANDSET_BASE + k as u32 + 1, long, short, false));
+        }
+        let mut listeners = Vec::new();
+        for (k, _) in specs.iter().enumerate() {
+            let mut addr = cfg.listen;
+            if addr.port() != 0 {
+                addr.set_port(addr.port() + k as u16);
+            }
+            let listener = TcpListener::bind(addr)
+                .await
+                .map_err(|source| SimError::Bind { addr, source })?;
+            let bound = listener
+                .local_addr()
+                .map_err(|source| SimError::Bind { addr, source })?;
+            listeners.push((listener, bound));
+        }
+        let faults = Arc::new(Faults::default());
+        let scale = cfg.time_scale.max(0.0);
+        let mut dc = duty_cycle(cfg.region);
+        if let Some(p) = cfg.duty_cycle_percent {
+            dc.percent = p;
+        }
+        let (limit, window) = if dc.is_limited() && scale > 0.0 {
+            (dc.budget().mul_f64(scale), dc.window.mul_f64(scale))
+        } else {
+            (Duration::ZERO, Duration::from_secs(1))
+        };
+        let mut nodes_out = Vec::new();
+        let air = Arc::new_cyclic(|weak: &Weak<Air>| {
+            let mut nodes = BTreeMap::new();
+            for ((num, long, short, gw), (_, addr)) in specs.iter().zip(&listeners) {
+                let user = User {
+                    id: node_id(*num),
+                    long_name: long.clone(),
+                    short_name: short.clone(),
+                    hw_model: proto::HardwareModel::Portduino as i32,
+                    public_key: num.to_le_bytes().repeat(8),
+                    ..Default::default()
+                };
+                nodes.insert(
+                    *num,
+                    Node::new(*num, user, weak.clone(), AirtimeBudget::new(limit, window)),
+                );
+                nodes_out.push(SimNode {
+                    num: *num,
+                    long_name: long.clone(),
+                    short_name: short.clone(),
+                    addr: *addr,
+                    is_gateway: *gw,
+                });
+            }
+            Air {
+                nodes,
+                faults,
+                preset: cfg.preset,
+                region: cfg.region,
+            }
+        });
+        let mut tasks = JoinSet::new();
+        for ((listener, _), sim) in listeners.into_iter().zip(&nodes_out) {
+            let Some(node) = air.nodes.get(&sim.num).cloned() else {
+                continue;
+            };
+            tasks.spawn(node.clone().transmit_loop(scale, cfg.preset));
+            tasks.spawn(accept_loop(listener, node, air.clone()));
+        }
+        for n in &nodes_out {
+            info!(node = %n.id(), name = %n.long_name, addr = %n.addr, gateway = n.is_gateway, "sim node up");
+        }
+        Ok(Self {
+            air,
+            nodes: nodes_out,
+            tasks,
+        })
+    }
+
+    /// The node the daemon connects to.
+    pub fn gateway(&self) -> &SimNode {
+        &self.nodes[0]
+    }
+
+    pub fn handsets(&self) -> &[SimNode] {
+        &self.nodes[1..]
+    }
+
+    pub fn nodes(&self) -> &[SimNode] {
+        &self.nodes
+    }
+
+    pub fn faults(&self) -> &Faults {
+        &self.air.faults
+    }
+
+    fn node(&self, num: u32) -> Option<&Arc<Node>> {
+        self.air.nodes.get(&num)
+    }
+
+    /// Damages the byte stream from `node` to its clients.
+    pub fn inject(&self, node: u32, fault: StreamFault) {
+        if let Some(n) = self.node(node) {
+            n.send_clients(ClientMsg::Raw(faults::stream_fault_bytes(fault)), true);
+        }
+    }
+
+    /// Closes every client connection of `node`.
+    pub fn drop_clients(&self, node: u32) {
+        if let Some(n) = self.node(node) {
+            n.send_clients(ClientMsg::Close, true);
+        }
+    }
+
+    /// Reboots `node`: its transmit queue is lost, and its clients see a new `my_info`
+    /// on the stream, after which they must handshake again.
+    pub fn reboot(&self, node: u32) {
+        let Some(n) = self.node(node) else { return };
+        n.clear_queue();
+        let count = n
+            .reboot_count
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+            + 1;
+        let info = proto::MyNodeInfo {
+            my_node_num: n.num,
+            reboot_count: count,
+            min_app_version: 30200,
+            ..Default::default()
+        };
+        n.send_clients(
+            ClientMsg::Raw(b"INFO  | Booting meshmush-sim\r\n".to_vec()),
+            true,
+        );
+        n.to_clients(
+            &n.from_radio(from_radio::PayloadVariant::MyInfo(info)),
+            true,
+        );
+        if let Ok(mut clients) = n.clients.lock() {
+            clients.iter_mut().for_each(|c| c.active = false);
+        }
+    }
+
+    /// Lets every node learn `num`'s public key again after [`Faults::forget_key`], and
+    /// tells their clients (as a fresh `node_info`).
+    pub fn learn_key(&self, num: u32) {
+        if !self.air.faults.learn_key(num) {
+            return;
+        }
+        let Some(info) = self.node(num).map(|n| n.node_info()) else {
+            return;
+        };
+        for n in self.air.nodes.values().filter(|n| n.num != num) {
+            n.to_clients(
+                &n.from_radio(from_radio::PayloadVariant::NodeInfo(info.clone())),
+                false,
+            );
+        }
+    }
+
+    /// Stops every node and closes their ports.
+    pub async fn shutdown(mut self) {
+        self.tasks.shutdown().await;
+        for n in self.air.nodes.values() {
+            n.send_clients(ClientMsg::Close, true);
+        }
+    }
+}
+
+async fn accept_loop(listener: TcpListener, node: Arc<Node>, air: Arc<Air>) {
+    loop {
+        match listener.accept().await {
+            Ok((stream, peer)) => {
+                tracing::debug!(node = node.num, %peer, "sim API client");
+                tokio::spawn(client::serve(node.clone(), air.clone(), stream));
+            }
+            Err(e) => {
+                warn!(node = node.num, error = %e, "sim accept failed");
+                tokio::time::sleep(Duration::from_millis(50)).await;
+            }
+        }
+    }
+}

@@ -1,0 +1,285 @@
+//! One simulated node: its identity, its transmit queue of 16, its duty-cycle tracker,
+//! its dedupe of what it heard, and the API clients attached to it.
+//!
+//! A node's transmitter takes one packet at a time, spends its time on air (scaled),
+//! refuses with `DUTY_CYCLE_LIMIT` when the region's budget is used up, and hands the
+//! packet to the air; a unicast `want_ack` packet that the air loses is retransmitted
+//! up to three times, then NAKed with `MAX_RETRANSMIT`, as the firmware does.
+
+use std::collections::VecDeque;
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::{Arc, Mutex, Weak};
+use std::time::Duration;
+
+use meshmush_protocol::Message;
+use meshmush_protocol::airtime::{MESH_HEADER, PKI_OVERHEAD, time_on_air};
+use meshmush_protocol::packets::{BROADCAST, PacketIds, decoded, routing_packet};
+use meshmush_protocol::proto::{
+    FromRadio, MeshPacket, NodeInfo, QueueStatus, User, from_radio, routing,
+};
+use tokio::sync::{Notify, mpsc};
+use tokio::time::Instant;
+
+use super::Air;
+use crate::link::{AirtimeBudget, Dedupe};
+
+/// Slots in a node's transmit queue, as in the firmware.
+pub const TX_QUEUE_LEN: usize = 16;
+/// Retransmissions of a unicast packet that wants an ack.
+pub const MAX_RETRANSMIT: u32 = 3;
+/// `queueStatus.res` for a refused packet (the firmware's ERRNO_UNKNOWN).
+pub const QUEUE_REFUSED: i32 = 32;
+
+/// What a node writes to one API client.
+#[derive(Debug, Clone)]
+pub(crate) enum ClientMsg {
+    Frame(Box<FromRadio>),
+    Raw(Vec<u8>),
+    Close,
+}
+
+#[derive(Debug)]
+pub(crate) struct Client {
+    pub id: u64,
+    pub tx: mpsc::Sender<ClientMsg>,
+    /// Past the handshake: receives packets.
+    pub active: bool,
+}
+
+pub(crate) struct Node {
+    pub num: u32,
+    pub user: User,
+    air: Weak<Air>,
+    queue: Mutex<VecDeque<MeshPacket>>,
+    wake: Notify,
+    seen: Mutex<Dedupe>,
+    duty: Mutex<AirtimeBudget>,
+    pub clients: Mutex<Vec<Client>>,
+    pub reboot_count: AtomicU32,
+    from_radio_ids: AtomicU32,
+    ids: Mutex<PacketIds>,
+}
+
+impl Node {
+    pub fn new(num: u32, user: User, air: Weak<Air>, duty: AirtimeBudget) -> Arc<Self> {
+        Arc::new(Self {
+            num,
+            user,
+            air,
+            queue: Mutex::new(VecDeque::with_capacity(TX_QUEUE_LEN)),
+            wake: Notify::new(),
+            seen: Mutex::new(Dedupe::new(1024)),
+            duty: Mutex::new(duty),
+            clients: Mutex::new(Vec::new()),
+            reboot_count: AtomicU32::new(0),
+            from_radio_ids: AtomicU32::new(1),
+            ids: Mutex::new(PacketIds::new(&mut rand::rng())),
+        })
+    }
+
+    pub fn node_info(&self) -> NodeInfo {
+        NodeInfo {
+            num: self.num,
+            user: Some(self.user.clone()),
+            snr: 6.25,
+            last_heard: epoch_secs(),
+            hops_away: Some(0),
+            ..Default::default()
+        }
+    }
+
+    pub fn next_packet_id(&self) -> u32 {
+        self.ids.lock().map(|mut ids| ids.next_id()).unwrap_or(1)
+    }
+
+    /// Wraps a payload in a `FromRadio` with the node's running id.
+    pub fn from_radio(&self, v: from_radio::PayloadVariant) -> FromRadio {
+        FromRadio {
+            id: self.from_radio_ids.fetch_add(1, Ordering::Relaxed),
+            payload_variant: Some(v),
+        }
+    }
+
+    pub fn queue_status(&self, res: i32, mesh_packet_id: u32) -> FromRadio {
+        let full = res != 0
+            || self
+                .air
+                .upgrade()
+                .is_some_and(|a| a.faults.queue_full(self.num));
+        let len = if full {
+            TX_QUEUE_LEN
+        } else {
+            self.queue.lock().map(|q| q.len()).unwrap_or(TX_QUEUE_LEN)
+        };
+        self.from_radio(from_radio::PayloadVariant::QueueStatus(QueueStatus {
+            res,
+            free: (TX_QUEUE_LEN - len.min(TX_QUEUE_LEN)) as u32,
+            maxlen: TX_QUEUE_LEN as u32,
+            mesh_packet_id,
+        }))
+    }
+
+    /// Queues a packet for transmission; false when the queue is full.
+    pub fn enqueue(&self, packet: MeshPacket, front: bool) -> bool {
+        let Ok(mut q) = self.queue.lock() else {
+            return false;
+        };
+        if q.len() >= TX_QUEUE_LEN && !front {
+            return false;
+        }
+        if front {
+            q.push_front(packet);
+        } else {
+            q.push_back(packet);
+        }
+        drop(q);
+        self.wake.notify_one();
+        true
+    }
+
+    pub fn clear_queue(&self) {
+        if let Ok(mut q) = self.queue.lock() {
+            q.clear();
+        }
+    }
+
+    /// Sends a frame to every client past its handshake (or to all, for `all`).
+    pub fn to_clients(&self, msg: &FromRadio, all: bool) {
+        self.send_clients(ClientMsg::Frame(Box::new(msg.clone())), all);
+    }
+
+    pub fn send_clients(&self, msg: ClientMsg, all: bool) {
+        if let Ok(clients) = self.clients.lock() {
+            for c in clients.iter().filter(|c| all || c.active) {
+                if c.tx.try_send(msg.clone()).is_err() {
+                    tracing::debug!(
+                        node = self.num,
+                        client = c.id,
+                        "sim client is slow; frame dropped"
+                    );
+                }
+            }
+        }
+    }
+
+    /// Tells this node's clients a packet of theirs failed with `reason`.
+    pub fn nak_to_clients(&self, request_id: u32, reason: routing::Error) {
+        let p = routing_packet(
+            self.num,
+            self.num,
+            self.next_packet_id(),
+            request_id,
+            reason,
+        );
+        self.to_clients(
+            &self.from_radio(from_radio::PayloadVariant::Packet(p)),
+            false,
+        );
+    }
+
+    /// The transmitter: one packet at a time, paying airtime and duty cycle.
+    pub async fn transmit_loop(
+        self: Arc<Self>,
+        time_scale: f64,
+        preset: meshmush_protocol::proto::config::lo_ra_config::ModemPreset,
+    ) {
+        loop {
+            let next = self.queue.lock().ok().and_then(|mut q| q.pop_front());
+            let Some(packet) = next else {
+                self.wake.notified().await;
+                continue;
+            };
+            let Some(air) = self.air.upgrade() else {
+                return;
+            };
+            let unicast_ack = packet.to != BROADCAST && packet.want_ack;
+            let pki = packet.pki_encrypted;
+            let len = MESH_HEADER
+                + decoded(&packet).map_or(0, |d| d.encoded_len())
+                + if pki { PKI_OVERHEAD } else { 0 };
+            let airtime = time_on_air(preset, len).mul_f64(time_scale.max(0.0));
+            let attempts = if unicast_ack { 1 + MAX_RETRANSMIT } else { 1 };
+            let mut delivered = false;
+            for _ in 0..attempts {
+                if !self.duty_allows(airtime) {
+                    if packet.from == self.num {
+                        self.nak_to_clients(packet.id, routing::Error::DutyCycleLimit);
+                    }
+                    delivered = true; // reported; nothing more to do
+                    break;
+                }
+                if !airtime.is_zero() {
+                    tokio::time::sleep(airtime).await;
+                }
+                if air.carry(self.num, &packet) {
+                    delivered = true;
+                    break;
+                }
+            }
+            if !delivered && packet.from == self.num {
+                self.nak_to_clients(packet.id, routing::Error::MaxRetransmit);
+            }
+        }
+    }
+
+    fn duty_allows(&self, airtime: Duration) -> bool {
+        let Ok(mut duty) = self.duty.lock() else {
+            return true;
+        };
+        let now = Instant::now();
+        if duty.limit().is_zero() || duty.used(now) + airtime <= duty.limit() {
+            duty.spend(now, 0, airtime);
+            return true;
+        }
+        false
+    }
+
+    /// A packet heard on the air. Repeats are dropped, but a repeat of a DM that wants
+    /// an ack is acked again (the first ack may have been lost).
+    pub fn receive(&self, mut packet: MeshPacket, pki: bool) {
+        let first = self
+            .seen
+            .lock()
+            .map(|mut s| s.first_time(packet.from, packet.id))
+            .unwrap_or(true);
+        let for_me = packet.to == self.num;
+        if for_me && packet.want_ack {
+            let ack = routing_packet(
+                self.num,
+                packet.from,
+                self.next_packet_id(),
+                packet.id,
+                routing::Error::None,
+            );
+            self.enqueue(ack, true);
+        }
+        if !first || !(for_me || packet.to == BROADCAST) {
+            return;
+        }
+        packet.rx_time = epoch_secs();
+        packet.rx_snr = 6.25;
+        packet.rx_rssi = -71;
+        packet.pki_encrypted = for_me && pki && decoded(&packet).is_some_and(|d| d.portnum == 1);
+        if packet.channel != 0 && packet.to != BROADCAST {
+            packet.channel = 0;
+        }
+        let frame = self.from_radio(from_radio::PayloadVariant::Packet(packet));
+        self.to_clients(&frame, false);
+        // A repeat that slips past the node (as after a client reconnect) must be caught
+        // by the client's own dedupe.
+        if self
+            .air
+            .upgrade()
+            .is_some_and(|a| a.faults.roll_duplicate())
+        {
+            self.to_clients(&frame, false);
+        }
+    }
+}
+
+pub(crate) fn epoch_secs() -> u32 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs() as u32)
+        .unwrap_or(0)
+}
