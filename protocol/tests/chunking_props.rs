@@ -20,7 +20,11 @@ fn config(n: u32) -> ProptestConfig {
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(n);
-    ProptestConfig::with_cases(cases)
+    ProptestConfig {
+        // Failures are reported with their minimal input; no regression files.
+        failure_persistence: None,
+        ..ProptestConfig::with_cases(cases)
+    }
 }
 
 // ---------------------------------------------------------------------------------------
@@ -120,10 +124,26 @@ fn text_from(stray_marks: bool) -> impl Strategy<Value = String> {
     .prop_map(|t| t.concat())
 }
 
+/// Short text padded with whitespace: the text alone fits a packet, the padding does not.
+fn padded_text() -> impl Strategy<Value = String> {
+    ("[ \n]{0,120}", text_from(true), "[ \n\r]{0,120}")
+        .prop_map(|(a, t, b)| format!("{a}{}{b}", truncate(&t, 260)))
+}
+
+/// Cuts `s` to at most `max` bytes on a char boundary.
+fn truncate(s: &str, max: usize) -> &str {
+    let mut at = max.min(s.len());
+    while !s.is_char_boundary(at) {
+        at -= 1;
+    }
+    &s[..at]
+}
+
 /// Arbitrary text, stray combining marks and any `char` included.
 fn any_text() -> impl Strategy<Value = String> {
     prop_oneof![
         6 => text_from(true).boxed(),
+        2 => padded_text().boxed(),
         1 => "(?s).{0,600}".boxed(),
         1 => any::<String>().boxed(),
     ]
@@ -156,7 +176,9 @@ fn body(packets: &[String], i: usize) -> Result<&str, TestCaseError> {
     let n = packets.len();
     let p = &packets[i];
     if n == 1 {
-        return Ok(p);
+        // Whether a lone packet may carry a marker is `markers_iff_more_than_one_packet`'s
+        // business; here only where its text came from matters.
+        return Ok(p.strip_prefix("(1/1) ").unwrap_or(p));
     }
     let m = marker(i, n);
     prop_assert!(p.starts_with(&m), "packet {i} lacks marker {m:?}: {p:?}");
@@ -224,21 +246,53 @@ proptest! {
     /// Markers `(i/n) ` are there exactly when there is more than one packet, numbered
     /// 1..n; a single packet is the text as given.
     #[test]
+    #[ignore = "bug: chunk() compares the untrimmed length with the budget, then splits the \
+                trimmed text; text that is over budget only by leading/trailing whitespace \
+                becomes one packet with a \"(1/1) \" marker"]
     fn markers_iff_more_than_one_packet(text in any_text(), budget in budget()) {
+        check_markers(&text, budget)?;
+    }
+
+    /// The same for text without surrounding whitespace (which the bug above needs).
+    #[test]
+    fn markers_number_the_parts_of_trimmed_text(text in any_text(), budget in budget()) {
+        check_markers(text.trim(), budget)?;
+    }
+
+    /// Text that fits the budget once trimmed goes out as one packet: a reply ending in a
+    /// newline must not cost a second packet (and a second slot of airtime).
+    #[test]
+    #[ignore = "bug: chunk() checks text.len() <= budget before trimming, so e.g. a \
+                budget-sized reply plus a trailing newline becomes two packets"]
+    fn text_that_fits_once_trimmed_is_one_packet(text in any_text(), budget in budget()) {
+        prop_assume!(!text.trim().is_empty() && text.trim().len() <= budget);
         let packets = chunk(&text, budget);
-        match packets.len() {
-            0 => {}
-            1 => prop_assert!(
-                packets[0] == text || packets[0] == text.trim(),
-                "a single packet {:?} is not the text {text:?}", packets[0]
-            ),
-            n => {
-                for i in 0..n {
-                    body(&packets, i)?;
-                }
+        prop_assert_eq!(packets.len(), 1, "{:?}", packets);
+        prop_assert!(packets[0] == text || packets[0] == text.trim());
+    }
+
+}
+
+fn check_markers(text: &str, budget: usize) -> Result<(), TestCaseError> {
+    let packets = chunk(text, budget);
+    match packets.len() {
+        0 => {}
+        1 => prop_assert!(
+            packets[0] == text || packets[0] == text.trim(),
+            "a single packet {:?} is not the text {text:?}",
+            packets[0]
+        ),
+        n => {
+            for i in 0..n {
+                body(&packets, i)?;
             }
         }
     }
+    Ok(())
+}
+
+proptest! {
+    #![proptest_config(config(1024))]
 
     /// Stripped of markers, the packets are the text in order, minus whitespace at cuts.
     #[test]
@@ -260,6 +314,10 @@ proptest! {
 
     /// The same over arbitrary text, including marks that follow a space.
     #[test]
+    #[ignore = "bug: chunk() trims by char, not by grapheme (text.trim() up front, \
+                trim_start()/trim_end() at each cut), so a space carrying a combining mark \
+                (the grapheme \" \\u{301}\") loses its space and the packet starts with the \
+                bare mark"]
     fn cuts_fall_on_grapheme_boundaries_for_any_text(text in any_text(), budget in budget()) {
         check_grapheme_cuts(&text, budget)?;
     }
@@ -269,8 +327,12 @@ fn check_grapheme_cuts(text: &str, budget: usize) -> Result<(), TestCaseError> {
     let packets = chunk(text, budget);
     let spans = locate(text, &packets)?;
     for (i, &(start, end)) in spans.iter().enumerate() {
-        // Room for text in this packet: an oversize grapheme may be hard-split.
-        let room = budget - (packets[i].len() - (end - start));
+        // Room for text in a packet: an oversize grapheme may be hard-split. The chunker
+        // reserves the widest marker of the set, `(nn/nn) `, in every packet.
+        let room = match packets.len() {
+            1 => budget,
+            n => budget - marker(n - 1, n).len(),
+        };
         for at in [start, end] {
             if let Some((g, len)) = inside_grapheme(text, at) {
                 prop_assert!(
@@ -347,5 +409,40 @@ proptest! {
         let avg = full.iter().map(String::len).sum::<usize>() as f64 / full.len() as f64;
         // Words in the prose are at most 14 bytes: that is all a cut may waste.
         prop_assert!(avg >= budget as f64 - 15.0, "avg {avg:.1} of {budget}: {packets:#?}");
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Minimal examples of the bugs the ignored properties found
+// ---------------------------------------------------------------------------------------
+
+#[test]
+#[ignore = "bug: text over budget only by surrounding whitespace gets a (1/1) marker"]
+fn whitespace_padding_gets_no_marker() {
+    assert_eq!(chunk(&format!("a{}", " ".repeat(16)), 16), vec!["a"]);
+}
+
+#[test]
+#[ignore = "bug: a budget-sized reply with a trailing newline costs two packets"]
+fn trailing_newline_costs_no_extra_packet() {
+    let text = format!("{}\n", "x".repeat(200));
+    assert_eq!(chunk(&text, 200), vec!["x".repeat(200)]);
+}
+
+#[test]
+#[ignore = "bug: trimming at a cut tears the space off a space+combining-mark grapheme"]
+fn space_with_combining_mark_is_not_torn_at_a_cut() {
+    let text = format!("{} \u{301}b", "a".repeat(20));
+    for p in chunk(&text, 16) {
+        assert!(!strip_marker(&p).starts_with('\u{301}'), "{p:?}");
+    }
+}
+
+#[test]
+#[ignore = "bug: the up-front trim tears the space off a leading space+combining-mark grapheme"]
+fn leading_space_with_combining_mark_is_not_torn() {
+    let text = format!(" \u{301}{}", "a".repeat(20));
+    for p in chunk(&text, 16) {
+        assert!(!strip_marker(&p).starts_with('\u{301}'), "{p:?}");
     }
 }

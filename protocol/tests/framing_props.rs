@@ -28,7 +28,11 @@ fn config(n: u32) -> ProptestConfig {
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(n);
-    ProptestConfig::with_cases(cases)
+    ProptestConfig {
+        // Failures are reported with their minimal input; no regression files.
+        failure_persistence: None,
+        ..ProptestConfig::with_cases(cases)
+    }
 }
 
 // ---------------------------------------------------------------------------------------

@@ -1,1 +1,7 @@
-//! placeholder
+//! Shared pieces of the end-to-end suites.
+//!
+//! - [`python`]: a private virtual environment with the official `meshtastic` Python
+//!   package, created on first use, so the suites can drive the software mesh with a
+//!   client nobody here wrote.
+
+pub mod python;

@@ -1,0 +1,51 @@
+"""A handset session through the official Meshtastic Python client.
+
+Connects to a (simulated) handset node's TCP API, sends each command given on the
+command line to the BBS node as a direct message with an ack requested, and prints
+every text that comes back as `REPLY <text>`, one per line. Exits non-zero when a
+command gets no reply within the timeout.
+
+usage: handset_session.py HOST PORT DEST_ID TIMEOUT_S COMMAND...
+"""
+import sys
+import threading
+import time
+
+import meshtastic.tcp_interface
+from pubsub import pub
+
+host, port, dest, timeout = sys.argv[1], int(sys.argv[2]), sys.argv[3], float(sys.argv[4])
+commands = sys.argv[5:]
+replies = []
+arrived = threading.Condition()
+
+
+def on_text(packet, interface):
+    with arrived:
+        replies.append(packet.get("decoded", {}).get("text", ""))
+        arrived.notify_all()
+
+
+pub.subscribe(on_text, "meshtastic.receive.text")
+iface = meshtastic.tcp_interface.TCPInterface(hostname=host, portNumber=port)
+status = 0
+try:
+    for command in commands:
+        with arrived:
+            seen = len(replies)
+        iface.sendText(command, destinationId=dest, wantAck=True)
+        deadline = time.monotonic() + timeout
+        with arrived:
+            while len(replies) == seen and time.monotonic() < deadline:
+                arrived.wait(deadline - time.monotonic())
+            # Let the rest of a multi-packet reply arrive.
+            while arrived.wait(0.5):
+                pass
+            if len(replies) == seen:
+                print(f"NO REPLY to {command!r}", flush=True)
+                status = 1
+            for text in replies[seen:]:
+                print(f"REPLY {text}", flush=True)
+finally:
+    iface.close()
+sys.exit(status)

@@ -1,0 +1,86 @@
+//! The official Meshtastic Python client accepts the software mesh as real nodes:
+//! `--info` against the gateway and a handset, and a handset session whose direct
+//! messages reach the gateway's link and whose replies come back to the client.
+//!
+//! The test creates its own virtual environment with the `meshtastic` package (see
+//! `meshmush_tests::python`); it needs `python3` and access to PyPI the first time.
+
+use std::time::Duration;
+
+use meshmush_firmware_bridge::link::{LinkConfig, LinkEvent};
+use meshmush_firmware_bridge::sim::{Mesh, SimConfig};
+use meshmush_firmware_bridge::{Transport, spawn};
+use meshmush_tests::python::Venv;
+
+const SESSION: &str = include_str!("../scripts/handset_session.py");
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn official_client_accepts_the_software_mesh() {
+    let venv = Venv::ensure().await.expect("python venv with meshtastic");
+    let mesh = Mesh::start(SimConfig { handsets: 2, ..SimConfig::default() })
+        .await
+        .expect("mesh");
+    let gw = mesh.gateway().clone();
+    let alice = mesh.handsets()[0].clone();
+
+    // --info against the gateway: owner, the other nodes, channels.
+    let info = venv
+        .cli(&["--host", &gw.addr.to_string(), "--info"], 120)
+        .await
+        .expect("meshtastic --info on the gateway");
+    assert!(info.contains("Owner: meshmush BBS (BBS)"), "{info}");
+    assert!(info.contains("\"!4d4d1001\"") && info.contains("\"longName\": \"Alice\""), "{info}");
+    assert!(info.contains("Index 0: PRIMARY"), "{info}");
+    assert!(info.contains("\"region\": \"EU_868\""), "{info}");
+
+    // --info against a handset: it is a node of its own.
+    let info = venv
+        .cli(&["--host", &alice.addr.to_string(), "--info"], 120)
+        .await
+        .expect("meshtastic --info on a handset");
+    assert!(info.contains("Owner: Alice (Alic)"), "{info}");
+    assert!(info.contains("\"!4d4d0001\""), "{info}");
+
+    // The gateway's link answers every DM; the client on Alice's handset talks to it.
+    let mut cfg = LinkConfig::new(Transport::Tcp(gw.addr.to_string()));
+    cfg.airtime_scale = 0.0;
+    let (link, mut events) = spawn(cfg);
+    link.connected().await.expect("link connects");
+    let responder = {
+        let link = link.clone();
+        tokio::spawn(async move {
+            let mut heard = Vec::new();
+            while let Some(ev) = events.recv().await {
+                if let LinkEvent::DirectText(t) = ev {
+                    heard.push((t.from, t.text.clone(), t.pki_encrypted));
+                    let _ = link.send_text(t.from, 0, format!("you said: {}", t.text)).await;
+                }
+            }
+            heard
+        })
+    };
+
+    // --sendtext with --ack: the gateway node acks, the client reports it.
+    let sent = venv
+        .cli(&["--host", &alice.addr.to_string(), "--sendtext", "look", "--dest", &gw.id(), "--ack"], 120)
+        .await
+        .expect("meshtastic --sendtext");
+    assert!(sent.contains("Received an ACK"), "{sent}");
+
+    let session = venv
+        .script(SESSION, &["127.0.0.1", &alice.addr.port().to_string(), &gw.id(), "30", "ping", "n"], 120)
+        .await
+        .expect("python handset session");
+    assert!(session.contains("REPLY you said: ping"), "{session}");
+    assert!(session.contains("REPLY you said: n"), "{session}");
+
+    link.shutdown().await;
+    let heard = tokio::time::timeout(Duration::from_secs(10), responder)
+        .await
+        .expect("responder ends")
+        .expect("responder ok");
+    let texts: Vec<&str> = heard.iter().map(|(_, t, _)| t.as_str()).collect();
+    assert_eq!(texts, ["look", "ping", "n"], "each DM reached the link exactly once");
+    assert!(heard.iter().all(|(from, _, pki)| *from == alice.num && *pki));
+    mesh.shutdown().await;
+}
