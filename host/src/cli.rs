@@ -12,7 +12,11 @@ use meshmush_protocol::packets::node_id;
 use tracing::info;
 
 #[derive(Debug, Parser)]
-#[command(name = "meshmush", version, about = "A Meshtastic BBS and TinyMUSH world, answered over LoRa")]
+#[command(
+    name = "meshmush",
+    version,
+    about = "A Meshtastic BBS and TinyMUSH world, answered over LoRa"
+)]
 pub struct Cli {
     #[command(subcommand)]
     command: Option<Command>,
@@ -75,14 +79,19 @@ impl Default for SimArgs {
 impl SimArgs {
     fn config(&self) -> Result<SimConfig> {
         if !(0.0..=1000.0).contains(&self.time_scale) {
-            bail!("--time-scale must be between 0 and 1000, got {}", self.time_scale);
+            bail!(
+                "--time-scale must be between 0 and 1000, got {}",
+                self.time_scale
+            );
         }
         Ok(SimConfig {
             listen: self.listen,
             handsets: self.handsets,
             time_scale: self.time_scale,
-            preset: parse_preset(&self.preset).ok_or_else(|| anyhow!("unknown --preset {:?}", self.preset))?,
-            region: parse_region(&self.region).ok_or_else(|| anyhow!("unknown --region {:?}", self.region))?,
+            preset: parse_preset(&self.preset)
+                .ok_or_else(|| anyhow!("unknown --preset {:?}", self.preset))?,
+            region: parse_region(&self.region)
+                .ok_or_else(|| anyhow!("unknown --region {:?}", self.region))?,
             ..SimConfig::default()
         })
     }
@@ -97,10 +106,17 @@ pub async fn dispatch(cli: Cli) -> Result<()> {
 
 async fn start_mesh(args: &SimArgs) -> Result<Mesh> {
     let cfg = args.config()?;
-    let mesh = Mesh::start(cfg).await.context("starting the software mesh")?;
+    let mesh = Mesh::start(cfg)
+        .await
+        .context("starting the software mesh")?;
     for n in mesh.nodes() {
         let role = if n.is_gateway { "gateway" } else { "handset" };
-        println!("{role:8} {}  port {}  {}", n.id(), n.addr.port(), n.long_name);
+        println!(
+            "{role:8} {}  port {}  {}",
+            n.id(),
+            n.addr.port(),
+            n.long_name
+        );
     }
     Ok(mesh)
 }
@@ -108,7 +124,9 @@ async fn start_mesh(args: &SimArgs) -> Result<Mesh> {
 async fn run_sim(args: SimArgs) -> Result<()> {
     let mesh = start_mesh(&args).await?;
     println!("software mesh running; Ctrl-C to stop");
-    tokio::signal::ctrl_c().await.context("waiting for Ctrl-C")?;
+    tokio::signal::ctrl_c()
+        .await
+        .context("waiting for Ctrl-C")?;
     mesh.shutdown().await;
     Ok(())
 }

@@ -71,7 +71,7 @@ pub enum Inbound {
     Routing(RoutingResult),
     /// The node's own identity (first in a handshake, or after a reboot).
     MyInfo(MyNodeInfo),
-    NodeInfo(NodeInfo),
+    NodeInfo(Box<NodeInfo>),
     QueueStatus(QueueStatus),
     /// End of the handshake for the given nonce.
     ConfigComplete(u32),
@@ -87,7 +87,7 @@ pub fn classify(msg: &FromRadio, my_node_num: u32) -> Inbound {
     match &msg.payload_variant {
         Some(V::Packet(p)) => classify_packet(p, my_node_num),
         Some(V::MyInfo(i)) => Inbound::MyInfo(i.clone()),
-        Some(V::NodeInfo(n)) => Inbound::NodeInfo(n.clone()),
+        Some(V::NodeInfo(n)) => Inbound::NodeInfo(Box::new(n.clone())),
         Some(V::QueueStatus(q)) => Inbound::QueueStatus(*q),
         Some(V::ConfigCompleteId(id)) => Inbound::ConfigComplete(*id),
         Some(V::Rebooted(_)) => Inbound::Rebooted,

@@ -17,9 +17,16 @@ pub const MESHTASTIC_REQUIREMENT: &str = "meshtastic>=2.5,<3";
 #[derive(Debug, thiserror::Error)]
 pub enum PythonError {
     #[error("{what} failed to start: {source}")]
-    Spawn { what: String, source: std::io::Error },
+    Spawn {
+        what: String,
+        source: std::io::Error,
+    },
     #[error("{what} failed ({status}):\n{stderr}")]
-    Failed { what: String, status: String, stderr: String },
+    Failed {
+        what: String,
+        status: String,
+        stderr: String,
+    },
     #[error("{what} did not finish within {secs} s")]
     Timeout { what: String, secs: u64 },
 }
@@ -37,7 +44,9 @@ fn target_dir() -> PathBuf {
         return PathBuf::from(dir);
     }
     // tests/ sits in the workspace; the target directory is beside it.
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("..").join("target")
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("..")
+        .join("target")
 }
 
 impl Venv {
@@ -48,14 +57,27 @@ impl Venv {
             .map(PathBuf::from)
             .unwrap_or_else(|| target_dir().join("py-venv"));
         let venv = Self { root };
-        if tokio::fs::try_exists(venv.bin("meshtastic")).await.unwrap_or(false) {
+        if tokio::fs::try_exists(venv.bin("meshtastic"))
+            .await
+            .unwrap_or(false)
+        {
             return Ok(venv);
         }
         let python = std::env::var("PYTHON").unwrap_or_else(|_| "python3".into());
         let root = venv.root.to_string_lossy().into_owned();
-        run(Command::new(&python).args(["-m", "venv", &root]), "python3 -m venv", 300).await?;
         run(
-            Command::new(venv.bin("pip")).args(["install", "--quiet", "--disable-pip-version-check", MESHTASTIC_REQUIREMENT]),
+            Command::new(&python).args(["-m", "venv", &root]),
+            "python3 -m venv",
+            300,
+        )
+        .await?;
+        run(
+            Command::new(venv.bin("pip")).args([
+                "install",
+                "--quiet",
+                "--disable-pip-version-check",
+                MESHTASTIC_REQUIREMENT,
+            ]),
             "pip install meshtastic",
             900,
         )
@@ -69,12 +91,22 @@ impl Venv {
 
     /// Runs the `meshtastic` command line with `args`; returns its standard output.
     pub async fn cli(&self, args: &[&str], timeout_secs: u64) -> Result<String, PythonError> {
-        let out = run(Command::new(self.bin("meshtastic")).args(args), &format!("meshtastic {}", args.join(" ")), timeout_secs).await?;
+        let out = run(
+            Command::new(self.bin("meshtastic")).args(args),
+            &format!("meshtastic {}", args.join(" ")),
+            timeout_secs,
+        )
+        .await?;
         Ok(String::from_utf8_lossy(&out.stdout).into_owned())
     }
 
     /// Runs a Python script inside the environment; returns its standard output.
-    pub async fn script(&self, code: &str, args: &[&str], timeout_secs: u64) -> Result<String, PythonError> {
+    pub async fn script(
+        &self,
+        code: &str,
+        args: &[&str],
+        timeout_secs: u64,
+    ) -> Result<String, PythonError> {
         let mut cmd = Command::new(self.bin("python"));
         cmd.arg("-c").arg(code).args(args);
         let out = run(&mut cmd, "python script", timeout_secs).await?;
@@ -87,13 +119,23 @@ async fn run(cmd: &mut Command, what: &str, timeout_secs: u64) -> Result<Output,
     let child = cmd.output();
     let out = tokio::time::timeout(Duration::from_secs(timeout_secs), child)
         .await
-        .map_err(|_| PythonError::Timeout { what: what.into(), secs: timeout_secs })?
-        .map_err(|source| PythonError::Spawn { what: what.into(), source })?;
+        .map_err(|_| PythonError::Timeout {
+            what: what.into(),
+            secs: timeout_secs,
+        })?
+        .map_err(|source| PythonError::Spawn {
+            what: what.into(),
+            source,
+        })?;
     if !out.status.success() {
         return Err(PythonError::Failed {
             what: what.into(),
             status: out.status.to_string(),
-            stderr: format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr)),
+            stderr: format!(
+                "{}{}",
+                String::from_utf8_lossy(&out.stdout),
+                String::from_utf8_lossy(&out.stderr)
+            ),
         });
     }
     Ok(out)

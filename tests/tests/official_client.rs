@@ -17,9 +17,12 @@ const SESSION: &str = include_str!("../scripts/handset_session.py");
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn official_client_accepts_the_software_mesh() {
     let venv = Venv::ensure().await.expect("python venv with meshtastic");
-    let mesh = Mesh::start(SimConfig { handsets: 2, ..SimConfig::default() })
-        .await
-        .expect("mesh");
+    let mesh = Mesh::start(SimConfig {
+        handsets: 2,
+        ..SimConfig::default()
+    })
+    .await
+    .expect("mesh");
     let gw = mesh.gateway().clone();
     let alice = mesh.handsets()[0].clone();
 
@@ -29,7 +32,10 @@ async fn official_client_accepts_the_software_mesh() {
         .await
         .expect("meshtastic --info on the gateway");
     assert!(info.contains("Owner: meshmush BBS (BBS)"), "{info}");
-    assert!(info.contains("\"!4d4d1001\"") && info.contains("\"longName\": \"Alice\""), "{info}");
+    assert!(
+        info.contains("\"!4d4d1001\"") && info.contains("\"longName\": \"Alice\""),
+        "{info}"
+    );
     assert!(info.contains("Index 0: PRIMARY"), "{info}");
     assert!(info.contains("\"region\": \"EU_868\""), "{info}");
 
@@ -53,7 +59,9 @@ async fn official_client_accepts_the_software_mesh() {
             while let Some(ev) = events.recv().await {
                 if let LinkEvent::DirectText(t) = ev {
                     heard.push((t.from, t.text.clone(), t.pki_encrypted));
-                    let _ = link.send_text(t.from, 0, format!("you said: {}", t.text)).await;
+                    let _ = link
+                        .send_text(t.from, 0, format!("you said: {}", t.text))
+                        .await;
                 }
             }
             heard
@@ -62,13 +70,35 @@ async fn official_client_accepts_the_software_mesh() {
 
     // --sendtext with --ack: the gateway node acks, the client reports it.
     let sent = venv
-        .cli(&["--host", &alice.addr.to_string(), "--sendtext", "look", "--dest", &gw.id(), "--ack"], 120)
+        .cli(
+            &[
+                "--host",
+                &alice.addr.to_string(),
+                "--sendtext",
+                "look",
+                "--dest",
+                &gw.id(),
+                "--ack",
+            ],
+            120,
+        )
         .await
         .expect("meshtastic --sendtext");
     assert!(sent.contains("Received an ACK"), "{sent}");
 
     let session = venv
-        .script(SESSION, &["127.0.0.1", &alice.addr.port().to_string(), &gw.id(), "30", "ping", "n"], 120)
+        .script(
+            SESSION,
+            &[
+                "127.0.0.1",
+                &alice.addr.port().to_string(),
+                &gw.id(),
+                "30",
+                "ping",
+                "n",
+            ],
+            120,
+        )
         .await
         .expect("python handset session");
     assert!(session.contains("REPLY you said: ping"), "{session}");
@@ -80,7 +110,15 @@ async fn official_client_accepts_the_software_mesh() {
         .expect("responder ends")
         .expect("responder ok");
     let texts: Vec<&str> = heard.iter().map(|(_, t, _)| t.as_str()).collect();
-    assert_eq!(texts, ["look", "ping", "n"], "each DM reached the link exactly once");
-    assert!(heard.iter().all(|(from, _, pki)| *from == alice.num && *pki));
+    assert_eq!(
+        texts,
+        ["look", "ping", "n"],
+        "each DM reached the link exactly once"
+    );
+    assert!(
+        heard
+            .iter()
+            .all(|(from, _, pki)| *from == alice.num && *pki)
+    );
     mesh.shutdown().await;
 }

@@ -186,7 +186,7 @@ fn config_dump(node: &Node, air: &Air, nonce: u32) -> Vec<proto::FromRadio> {
         out.extend(others.into_iter().map(V::NodeInfo));
     }
     out.push(V::ConfigCompleteId(nonce));
-    out.into_iter().map(|v| node.from_radio(v)).collect()
+    out.into_iter().map(|v| node.frame(v)).collect()
 }
 
 fn channel_at(index: i32) -> Channel {

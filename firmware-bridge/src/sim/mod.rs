@@ -304,10 +304,7 @@ impl Mesh {
             ClientMsg::Raw(b"INFO  | Booting meshmush-sim\r\n".to_vec()),
             true,
         );
-        n.to_clients(
-            &n.from_radio(from_radio::PayloadVariant::MyInfo(info)),
-            true,
-        );
+        n.to_clients(&n.frame(from_radio::PayloadVariant::MyInfo(info)), true);
         if let Ok(mut clients) = n.clients.lock() {
             clients.iter_mut().for_each(|c| c.active = false);
         }
@@ -324,7 +321,7 @@ impl Mesh {
         };
         for n in self.air.nodes.values().filter(|n| n.num != num) {
             n.to_clients(
-                &n.from_radio(from_radio::PayloadVariant::NodeInfo(info.clone())),
+                &n.frame(from_radio::PayloadVariant::NodeInfo(info.clone())),
                 false,
             );
         }

@@ -93,7 +93,7 @@ impl Node {
     }
 
     /// Wraps a payload in a `FromRadio` with the node's running id.
-    pub fn from_radio(&self, v: from_radio::PayloadVariant) -> FromRadio {
+    pub fn frame(&self, v: from_radio::PayloadVariant) -> FromRadio {
         FromRadio {
             id: self.from_radio_ids.fetch_add(1, Ordering::Relaxed),
             payload_variant: Some(v),
@@ -111,7 +111,7 @@ impl Node {
         } else {
             self.queue.lock().map(|q| q.len()).unwrap_or(TX_QUEUE_LEN)
         };
-        self.from_radio(from_radio::PayloadVariant::QueueStatus(QueueStatus {
+        self.frame(from_radio::PayloadVariant::QueueStatus(QueueStatus {
             res,
             free: (TX_QUEUE_LEN - len.min(TX_QUEUE_LEN)) as u32,
             maxlen: TX_QUEUE_LEN as u32,
@@ -171,10 +171,7 @@ impl Node {
             request_id,
             reason,
         );
-        self.to_clients(
-            &self.from_radio(from_radio::PayloadVariant::Packet(p)),
-            false,
-        );
+        self.to_clients(&self.frame(from_radio::PayloadVariant::Packet(p)), false);
     }
 
     /// The transmitter: one packet at a time, paying airtime and duty cycle.
@@ -263,7 +260,7 @@ impl Node {
         if packet.channel != 0 && packet.to != BROADCAST {
             packet.channel = 0;
         }
-        let frame = self.from_radio(from_radio::PayloadVariant::Packet(packet));
+        let frame = self.frame(from_radio::PayloadVariant::Packet(packet));
         self.to_clients(&frame, false);
         // A repeat that slips past the node (as after a client reconnect) must be caught
         // by the client's own dedupe.
