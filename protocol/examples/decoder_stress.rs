@@ -98,9 +98,7 @@ fn valid_frame(rng: &mut Rng) -> BytesMut {
         .expect("fits"),
         4 => frame_bytes(&FromRadio {
             id: rng.next_u32(),
-            payload_variant: Some(from_radio::PayloadVariant::ConfigCompleteId(
-                rng.next_u32(),
-            )),
+            payload_variant: Some(from_radio::PayloadVariant::ConfigCompleteId(rng.next_u32())),
         })
         .expect("fits"),
         5 => frame_bytes(&FromRadio {

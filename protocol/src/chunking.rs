@@ -14,30 +14,79 @@ pub const DEFAULT_BUDGET: usize = 200;
 /// The smallest budget the chunker accepts: room for a marker and some text.
 pub const MIN_BUDGET: usize = 16;
 
+/// The most packets one reply may take; a longer reply is cut short with "…". (The
+/// pager sends a few packets at a time, so this only bounds pathological output.)
+pub const MAX_PARTS: usize = 999;
+const ELLIPSIS: &str = "…";
+
 /// Splits `text` into packets of at most `budget` bytes each (clamped to
-/// [`MIN_BUDGET`]). Returns no packets for text that is empty or only whitespace.
+/// [`MIN_BUDGET`]). Whitespace around the text is dropped. Returns no packets for text
+/// that is empty or only whitespace.
 pub fn chunk(text: &str, budget: usize) -> Vec<String> {
     let budget = budget.max(MIN_BUDGET);
-    if text.trim().is_empty() {
+    let text = trim_graphemes(text);
+    if text.is_empty() {
         return Vec::new();
     }
     if text.len() <= budget {
         return vec![text.to_string()];
     }
     // The marker's width depends on the number of parts; grow it until it fits.
-    let mut digits = 1;
-    loop {
-        let parts = split(text.trim(), budget - marker_width(digits));
+    for digits in 1..=3 {
+        let parts = split(text, budget - marker_width(digits));
         if parts.len() < 10usize.pow(digits as u32) {
-            let total = parts.len();
-            return parts
-                .into_iter()
-                .enumerate()
-                .map(|(i, p)| format!("({}/{total}) {p}", i + 1))
-                .collect();
+            return numbered(&parts);
         }
-        digits += 1;
     }
+    let room = budget - marker_width(3);
+    let mut parts = split(text, room);
+    parts.truncate(MAX_PARTS);
+    if let Some(last) = parts.last_mut() {
+        let keep = floor_grapheme(last, room - ELLIPSIS.len());
+        *last = &last[..keep];
+    }
+    let mut packets = numbered(&parts);
+    if let Some(last) = packets.last_mut() {
+        last.push_str(ELLIPSIS);
+    }
+    packets
+}
+
+fn numbered(parts: &[&str]) -> Vec<String> {
+    let total = parts.len();
+    parts
+        .iter()
+        .enumerate()
+        .map(|(i, p)| format!("({}/{total}) {p}", i + 1))
+        .collect()
+}
+
+fn is_space(g: &str) -> bool {
+    g.chars().all(char::is_whitespace)
+}
+
+/// Drops whitespace graphemes at both ends. A space carrying a combining mark is one
+/// grapheme and not whitespace, so it stays whole.
+fn trim_graphemes(s: &str) -> &str {
+    let start = s
+        .grapheme_indices(true)
+        .find(|(_, g)| !is_space(g))
+        .map_or(s.len(), |(i, _)| i);
+    let end = s
+        .grapheme_indices(true)
+        .rev()
+        .find(|(_, g)| !is_space(g))
+        .map_or(start, |(i, g)| i + g.len());
+    &s[start..end.max(start)]
+}
+
+/// The largest grapheme boundary of `s` at or below `max` bytes.
+fn floor_grapheme(s: &str, max: usize) -> usize {
+    s.grapheme_indices(true)
+        .map(|(i, g)| i + g.len())
+        .take_while(|&end| end <= max)
+        .last()
+        .unwrap_or(0)
 }
 
 /// Removes a part marker added by [`chunk`], if any.
@@ -113,7 +162,7 @@ fn cut(text: &str, max: usize) -> (&str, &str) {
         if fit == 0 {
             fit = text.chars().next().map_or(text.len(), char::len_utf8);
         }
-        return (&text[..fit], text[fit..].trim_start());
+        return (&text[..fit], trim_graphemes(&text[fit..]));
     }
     // A line break in the second half of the window wins; then the last space; a long
     // word is hard-split at a grapheme boundary.
@@ -122,8 +171,8 @@ fn cut(text: &str, max: usize) -> (&str, &str) {
         (nl, sp) => sp.max(nl).filter(|&p| p > 0),
     };
     match at {
-        Some(p) => (text[..p].trim_end(), text[p..].trim_start()),
-        None => (&text[..fit], text[fit..].trim_start()),
+        Some(p) => (trim_graphemes(&text[..p]), trim_graphemes(&text[p..])),
+        None => (&text[..fit], trim_graphemes(&text[fit..])),
     }
 }
 
@@ -195,6 +244,18 @@ mod tests {
             parts
                 .last()
                 .is_some_and(|p| p.starts_with(&format!("({0}/{0}) ", parts.len())))
+        );
+    }
+
+    #[test]
+    fn endless_output_is_cut_at_max_parts_within_budget() {
+        let parts = chunk(&"x".repeat(1_000_001), 16);
+        assert_eq!(parts.len(), MAX_PARTS);
+        assert!(parts.iter().all(|p| p.len() <= 16));
+        assert!(
+            parts
+                .last()
+                .is_some_and(|p| p.starts_with("(999/999) ") && p.ends_with('…'))
         );
     }
 
