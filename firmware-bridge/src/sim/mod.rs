@@ -9,6 +9,7 @@
 
 mod client;
 mod faults;
+pub mod handset;
 mod node;
 
 use std::collections::BTreeMap;

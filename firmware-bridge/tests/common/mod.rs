@@ -1,92 +1,66 @@
-//! Helpers for the link-over-sim tests: a mesh, a link to its gateway, and scripted
-//! handsets that are themselves links to handset nodes.
+//! Helpers for the link-over-sim tests: a mesh, and scripted handsets (the sim's own
+//! [`Handset`], a link to a node) with assertions that fail with a clear message.
 #![allow(dead_code)]
 
 use std::time::Duration;
 
-use meshmush_firmware_bridge::link::{LinkConfig, LinkEvent, LinkHandle, LinkState};
+use meshmush_firmware_bridge::link::LinkConfig;
+use meshmush_firmware_bridge::sim::handset::Handset;
 use meshmush_firmware_bridge::sim::{Mesh, SimConfig, SimNode};
-use meshmush_firmware_bridge::{Transport, spawn};
 use meshmush_protocol::packets::TextMessage;
-use tokio::sync::mpsc;
 
 pub const WAIT: Duration = Duration::from_secs(20);
 
 pub fn fast_link(node: &SimNode) -> LinkConfig {
-    let mut cfg = LinkConfig::new(Transport::Tcp(node.addr.to_string()));
-    cfg.airtime_scale = 0.0;
-    cfg.backoff_initial = Duration::from_millis(20);
-    cfg.backoff_max = Duration::from_millis(200);
-    cfg.retry_delay = Duration::from_millis(20);
-    cfg.queue_poll = Duration::from_millis(20);
-    cfg.ack_timeout = Duration::from_secs(2);
-    cfg.handshake_timeout = Duration::from_secs(5);
-    cfg
+    meshmush_firmware_bridge::sim::handset::fast_link_config(node)
 }
 
-pub struct Client {
-    pub link: LinkHandle,
-    pub events: mpsc::Receiver<LinkEvent>,
+/// A handset whose waits panic with a message instead of returning `None`.
+pub struct Client(pub Handset);
+
+impl std::ops::Deref for Client {
+    type Target = Handset;
+    fn deref(&self) -> &Handset {
+        &self.0
+    }
+}
+
+impl std::ops::DerefMut for Client {
+    fn deref_mut(&mut self) -> &mut Handset {
+        &mut self.0
+    }
 }
 
 impl Client {
+    /// Connects a link with `cfg` to the node it names.
     pub async fn connect(cfg: LinkConfig) -> Self {
-        let (link, events) = spawn(cfg);
-        tokio::time::timeout(WAIT, link.connected())
+        let node = SimNode {
+            num: 0,
+            long_name: String::new(),
+            short_name: String::new(),
+            addr: "127.0.0.1:0".parse().expect("addr"),
+            is_gateway: false,
+        };
+        let h = tokio::time::timeout(WAIT, Handset::connect_with(&node, cfg))
             .await
             .expect("connected in time")
             .expect("link alive");
-        Self { link, events }
+        Self(h)
     }
 
-    /// The next direct text, skipping other events.
     pub async fn next_text(&mut self) -> TextMessage {
-        loop {
-            let ev = tokio::time::timeout(WAIT, self.events.recv())
-                .await
-                .expect("a text in time")
-                .expect("link alive");
-            if let LinkEvent::DirectText(t) = ev {
-                return t;
-            }
-        }
+        self.0.next_text(WAIT).await.expect("a text in time")
     }
 
-    /// Texts until `quiet` passes without one.
-    pub async fn texts_until_quiet(&mut self, quiet: Duration) -> Vec<TextMessage> {
-        let mut out = Vec::new();
-        while let Ok(Some(ev)) = tokio::time::timeout(quiet, self.events.recv()).await {
-            if let LinkEvent::DirectText(t) = ev {
-                out.push(t);
-            }
-        }
-        out
-    }
-
-    /// Waits for the link to report it reconnected after a loss.
     pub async fn reconnected(&mut self) {
-        let mut lost = false;
-        loop {
-            let ev = tokio::time::timeout(WAIT, self.events.recv())
-                .await
-                .expect("state change in time")
-                .expect("link alive");
-            match ev {
-                LinkEvent::State(LinkState::Lost { .. }) => lost = true,
-                LinkEvent::State(LinkState::Connected { .. }) if lost => return,
-                _ => {}
-            }
-        }
+        assert!(self.0.reconnected(WAIT).await, "no reconnect in time");
     }
 }
 
 pub async fn mesh(handsets: usize) -> Mesh {
-    Mesh::start(SimConfig {
-        handsets,
-        ..SimConfig::default()
-    })
-    .await
-    .expect("mesh starts")
+    Mesh::start(SimConfig { handsets, ..SimConfig::default() })
+        .await
+        .expect("mesh starts")
 }
 
 pub fn init_tracing() {

@@ -1,0 +1,118 @@
+//! A scripted handset: a link to one handset node, with helpers to send a command to
+//! the BBS and collect what comes back. Tests, demos and benchmarks talk through it,
+//! so they exercise the same link code the daemon uses.
+
+use std::time::Duration;
+
+use meshmush_protocol::chunking::strip_marker;
+use meshmush_protocol::packets::TextMessage;
+use tokio::sync::mpsc;
+
+use super::SimNode;
+use crate::link::{LinkClosed, LinkConfig, LinkEvent, LinkHandle, LinkState};
+use crate::{Transport, spawn};
+
+/// A link config for talking to a software node: no airtime budget, quick retries.
+pub fn fast_link_config(node: &SimNode) -> LinkConfig {
+    let mut cfg = LinkConfig::new(Transport::Tcp(node.addr.to_string()));
+    cfg.airtime_scale = 0.0;
+    cfg.backoff_initial = Duration::from_millis(20);
+    cfg.backoff_max = Duration::from_millis(200);
+    cfg.retry_delay = Duration::from_millis(20);
+    cfg.queue_poll = Duration::from_millis(20);
+    cfg.ack_timeout = Duration::from_secs(2);
+    cfg.handshake_timeout = Duration::from_secs(5);
+    cfg
+}
+
+/// A handset in a script.
+pub struct Handset {
+    pub node: SimNode,
+    pub link: LinkHandle,
+    pub events: mpsc::Receiver<LinkEvent>,
+}
+
+impl Handset {
+    /// Connects to `node` with [`fast_link_config`] and waits for the handshake.
+    pub async fn connect(node: &SimNode) -> Result<Self, LinkClosed> {
+        Self::connect_with(node, fast_link_config(node)).await
+    }
+
+    pub async fn connect_with(node: &SimNode, cfg: LinkConfig) -> Result<Self, LinkClosed> {
+        let (link, events) = spawn(cfg);
+        link.connected().await?;
+        Ok(Self {
+            node: node.clone(),
+            link,
+            events,
+        })
+    }
+
+    /// Sends a direct message.
+    pub async fn send(&self, dest: u32, text: &str) -> Result<(), LinkClosed> {
+        self.link.send_text(dest, 0, text).await.map(|_| ())
+    }
+
+    /// The next direct text, or `None` after `wait`.
+    pub async fn next_text(&mut self, wait: Duration) -> Option<TextMessage> {
+        let deadline = tokio::time::Instant::now() + wait;
+        loop {
+            match tokio::time::timeout_at(deadline, self.events.recv()).await {
+                Ok(Some(LinkEvent::DirectText(t))) => return Some(t),
+                Ok(Some(_)) => continue,
+                _ => return None,
+            }
+        }
+    }
+
+    /// Every direct text until `quiet` passes without one.
+    pub async fn texts_until_quiet(&mut self, quiet: Duration) -> Vec<TextMessage> {
+        let mut out = Vec::new();
+        while let Some(t) = self.next_text(quiet).await {
+            out.push(t);
+        }
+        out
+    }
+
+    /// Sends `text` to `dest` and returns the reply: its first packet within `wait`,
+    /// and the rest of a multi-packet reply, reassembled without part markers.
+    pub async fn ask(&mut self, dest: u32, text: &str, wait: Duration) -> Option<String> {
+        self.send(dest, text).await.ok()?;
+        let first = self.next_text(wait).await?;
+        let mut parts = vec![first.text];
+        if let Some(total) = part_count(&parts[0]) {
+            while parts.len() < total {
+                parts.push(self.next_text(wait).await?.text);
+            }
+            return Some(
+                parts
+                    .iter()
+                    .map(|p| strip_marker(p))
+                    .collect::<Vec<_>>()
+                    .join(" "),
+            );
+        }
+        parts.pop()
+    }
+
+    /// Waits for the link to report a loss and then a new connection.
+    pub async fn reconnected(&mut self, wait: Duration) -> bool {
+        let deadline = tokio::time::Instant::now() + wait;
+        let mut lost = false;
+        loop {
+            match tokio::time::timeout_at(deadline, self.events.recv()).await {
+                Ok(Some(LinkEvent::State(LinkState::Lost { .. }))) => lost = true,
+                Ok(Some(LinkEvent::State(LinkState::Connected { .. }))) if lost => return true,
+                Ok(Some(_)) => continue,
+                _ => return false,
+            }
+        }
+    }
+}
+
+/// `n` from a `(i/n) ` part marker.
+fn part_count(packet: &str) -> Option<usize> {
+    let rest = packet.strip_prefix('(')?;
+    let (head, _) = rest.split_once(") ")?;
+    head.split_once('/')?.1.parse().ok()
+}
