@@ -1,14 +1,18 @@
-//! Command-line parsing and the top-level commands.
+//! Command-line parsing and the top-level commands. This is the binary's edge: errors
+//! become `anyhow` reports here and nowhere else.
 
 use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, anyhow, bail};
 use clap::{Args, Parser, Subcommand};
-use meshmush_firmware_bridge::link::{LinkConfig, LinkEvent};
+use meshmush::app::App;
+use meshmush::config::Config;
+use meshmush::store::{Store, StoreOptions};
+use meshmush_firmware_bridge::Transport;
+use meshmush_firmware_bridge::link::LinkConfig;
 use meshmush_firmware_bridge::sim::{Mesh, SimConfig};
-use meshmush_firmware_bridge::{Transport, spawn};
 use meshmush_protocol::airtime::{parse_preset, parse_region};
-use meshmush_protocol::packets::node_id;
 use tracing::info;
 
 #[derive(Debug, Parser)]
@@ -28,11 +32,28 @@ enum Command {
     Run(RunArgs),
     /// Run the software mesh alone, for any Meshtastic client to connect to.
     Sim(SimArgs),
+    /// List serial ports, marking the ones that look like Meshtastic boards.
+    Ports,
+    /// Validate a config file and print the effective config.
+    CheckConfig { file: PathBuf },
+    /// Write the store as JSON lines to standard output (backup, inspection).
+    Export {
+        #[arg(long)]
+        data: Option<PathBuf>,
+        #[arg(long)]
+        config: Option<PathBuf>,
+    },
 }
 
 #[derive(Debug, Args, Default)]
 struct RunArgs {
-    /// A serial port with a Meshtastic node, e.g. /dev/ttyUSB0.
+    /// Config file (default: ./meshmush.toml if present, else built-in defaults).
+    #[arg(long)]
+    config: Option<PathBuf>,
+    /// Data directory (overrides the config's data_dir).
+    #[arg(long)]
+    data: Option<PathBuf>,
+    /// A serial port with a Meshtastic node, e.g. /dev/ttyUSB0, or `auto`.
     #[arg(long, conflicts_with_all = ["tcp", "sim"])]
     port: Option<String>,
     /// A node's TCP API, HOST[:PORT] (default port 4403).
@@ -101,7 +122,31 @@ pub async fn dispatch(cli: Cli) -> Result<()> {
     match cli.command.unwrap_or(Command::Run(RunArgs::default())) {
         Command::Sim(args) => run_sim(args).await,
         Command::Run(args) => run_daemon(args).await,
+        Command::Ports => list_ports().await,
+        Command::CheckConfig { file } => {
+            let cfg = load_config(Some(&file)).await?;
+            print!(
+                "{}",
+                toml::to_string_pretty(&cfg).context("printing the config")?
+            );
+            Ok(())
+        }
+        Command::Export { data, config } => export(data, config).await,
     }
+}
+
+/// Reads `path`, or `./meshmush.toml` when it exists, or the defaults.
+async fn load_config(path: Option<&Path>) -> Result<Config> {
+    let default = Path::new("meshmush.toml");
+    let path = match path {
+        Some(p) => p,
+        None if tokio::fs::try_exists(default).await.unwrap_or(false) => default,
+        None => return Ok(Config::default()),
+    };
+    let text = tokio::fs::read_to_string(path)
+        .await
+        .with_context(|| format!("reading config {}", path.display()))?;
+    Ok(Config::from_toml(&text, path)?)
 }
 
 async fn start_mesh(args: &SimArgs) -> Result<Mesh> {
@@ -124,59 +169,113 @@ async fn start_mesh(args: &SimArgs) -> Result<Mesh> {
 async fn run_sim(args: SimArgs) -> Result<()> {
     let mesh = start_mesh(&args).await?;
     println!("software mesh running; Ctrl-C to stop");
-    tokio::signal::ctrl_c()
-        .await
-        .context("waiting for Ctrl-C")?;
+    shutdown_signal().await;
     mesh.shutdown().await;
     Ok(())
 }
 
+async fn list_ports() -> Result<()> {
+    let ports = meshmush::ports::list()
+        .await
+        .context("listing serial ports")?;
+    if ports.is_empty() {
+        println!("no serial ports found");
+    }
+    for p in &ports {
+        let usb = p
+            .usb
+            .map(|(v, pid)| format!("{v:04x}:{pid:04x}"))
+            .unwrap_or_else(|| "-".into());
+        let mark = if p.board.is_some() { "*" } else { " " };
+        println!(
+            "{mark} {:20} {usb:9} {}",
+            p.path,
+            p.board.or(p.product.as_deref()).unwrap_or("")
+        );
+    }
+    Ok(())
+}
+
+async fn export(data: Option<PathBuf>, config: Option<PathBuf>) -> Result<()> {
+    let cfg = load_config(config.as_deref()).await?;
+    let dir = data.unwrap_or(cfg.data_dir);
+    let store = Store::open(&dir, StoreOptions::default())
+        .await
+        .with_context(|| format!("opening the store in {}", dir.display()))?;
+    for line in store.export_jsonl().await? {
+        println!("{line}");
+    }
+    Ok(())
+}
+
 async fn run_daemon(args: RunArgs) -> Result<()> {
-    let (transport, mesh) = match (&args.port, &args.tcp) {
-        (Some(port), _) => (Transport::Serial(port.clone()), None),
-        (None, Some(addr)) => (Transport::tcp(addr), None),
+    let cfg = load_config(args.config.as_deref()).await?;
+    let data_dir = args.data.clone().unwrap_or_else(|| cfg.data_dir.clone());
+    let port = args.port.clone().or_else(|| cfg.link.port.clone());
+    let tcp = args.tcp.clone().or_else(|| cfg.link.tcp.clone());
+    let (transport, mesh) = match (port, tcp) {
+        (Some(port), _) if port == "auto" => {
+            let ports = meshmush::ports::list()
+                .await
+                .context("listing serial ports")?;
+            let chosen = meshmush::ports::pick(&ports).map_err(|e| anyhow!(e))?;
+            info!(port = %chosen.path, board = chosen.board.unwrap_or(""), "picked serial port");
+            (Transport::Serial(chosen.path.clone()), None)
+        }
+        (Some(port), _) => (Transport::Serial(port), None),
+        (None, Some(addr)) => (Transport::tcp(&addr), None),
         (None, None) => {
             let mesh = start_mesh(&args.mesh).await?;
-            let gw = mesh.gateway().addr.to_string();
+            let gw = mesh.gateway();
             if let Some(h) = mesh.handsets().first() {
                 println!(
-                    "talk to the BBS: meshtastic --host 127.0.0.1:{} --sendtext ping --dest '{}'",
+                    "talk to the BBS from handset {}: meshtastic --host 127.0.0.1:{} --sendtext help --dest '{}'",
+                    h.long_name,
                     h.addr.port(),
-                    mesh.gateway().id()
+                    gw.id()
                 );
             }
-            (Transport::Tcp(gw), Some(mesh))
+            (Transport::Tcp(gw.addr.to_string()), Some(mesh))
         }
     };
-    let mut cfg = LinkConfig::new(transport);
+    let mut link_cfg = LinkConfig::new(transport);
+    link_cfg.text_budget = cfg.replies.byte_budget;
+    link_cfg.airtime_share = cfg.replies.airtime_share;
     if mesh.is_some() {
-        cfg.airtime_scale = args.mesh.time_scale;
+        link_cfg.airtime_scale = args.mesh.time_scale;
     }
-    let (link, mut events) = spawn(cfg);
-    loop {
-        tokio::select! {
-            ev = events.recv() => match ev {
-                Some(LinkEvent::DirectText(t)) => {
-                    info!(from = %node_id(t.from), text = %t.text, "command");
-                    let reply = if t.text.trim().eq_ignore_ascii_case("ping") {
-                        "pong".to_string()
-                    } else {
-                        "meshmush: the world is being built; only `ping` works yet.".to_string()
-                    };
-                    link.send_text(t.from, 0, reply).await?;
-                }
-                Some(LinkEvent::State(s)) => info!(state = ?s, "link"),
-                Some(_) => {}
-                None => break,
-            },
-            _ = tokio::signal::ctrl_c() => {
-                link.shutdown().await;
-                break;
-            }
-        }
-    }
+    println!("data in {}; Ctrl-C to stop", data_dir.display());
+    let app = App::start(cfg, &data_dir, link_cfg, StoreOptions::default())
+        .await
+        .with_context(|| format!("opening the store in {}", data_dir.display()))?;
+    shutdown_signal().await;
+    info!("shutting down");
+    app.shutdown().await?;
     if let Some(mesh) = mesh {
         mesh.shutdown().await;
     }
     Ok(())
+}
+
+/// Resolves on Ctrl-C (SIGINT) or SIGTERM.
+async fn shutdown_signal() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        match signal(SignalKind::terminate()) {
+            Ok(mut term) => {
+                tokio::select! {
+                    _ = tokio::signal::ctrl_c() => {}
+                    _ = term.recv() => {}
+                }
+            }
+            Err(_) => {
+                let _ = tokio::signal::ctrl_c().await;
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = tokio::signal::ctrl_c().await;
+    }
 }

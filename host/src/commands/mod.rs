@@ -1,0 +1,107 @@
+//! The command registry: every command is an entry with a name, aliases, one line of
+//! help, a permission level and a handler. The parser and `help` are driven by it, and
+//! each command family lives in its own file that registers its entries here, so
+//! adding a command touches one file.
+
+mod account;
+mod basic;
+
+use std::future::Future;
+use std::pin::Pin;
+
+use crate::session::Ctx;
+use crate::store::Level;
+
+/// What a handler returns: the reply text (possibly long; the link chunks it).
+pub type Reply = Result<String, CommandError>;
+pub type HandlerFuture<'a> = Pin<Box<dyn Future<Output = Reply> + Send + 'a>>;
+/// A command's code: the session context and the text after the command word.
+pub type Handler = for<'a> fn(&'a mut Ctx, &'a str) -> HandlerFuture<'a>;
+
+/// A command failed in a way the player should hear about.
+#[derive(Debug, thiserror::Error)]
+pub enum CommandError {
+    #[error("{0}")]
+    User(String),
+    #[error("storage trouble, try again: {0}")]
+    Store(#[from] crate::store::StoreError),
+}
+
+/// One command.
+pub struct Entry {
+    pub name: &'static str,
+    pub aliases: &'static [&'static str],
+    pub usage: &'static str,
+    pub help: &'static str,
+    pub level: Level,
+    pub handler: Handler,
+}
+
+/// The result of looking up a command word.
+pub enum Lookup<'a> {
+    Found(&'a Entry),
+    Ambiguous(Vec<&'static str>),
+    Unknown(Vec<&'static str>),
+}
+
+#[derive(Default)]
+pub struct Registry {
+    entries: Vec<Entry>,
+}
+
+impl Registry {
+    /// Every command meshmush knows.
+    pub fn standard() -> Self {
+        let mut r = Self::default();
+        basic::register(&mut r);
+        account::register(&mut r);
+        r
+    }
+
+    pub fn add(&mut self, entry: Entry) {
+        self.entries.push(entry);
+    }
+
+    /// Commands a player at `level` may use, in registration order.
+    pub fn available(&self, level: Level) -> impl Iterator<Item = &Entry> {
+        self.entries.iter().filter(move |e| e.level <= level)
+    }
+
+    /// True when `word` is a command's name or alias (players may not take it).
+    pub fn is_command_name(&self, word: &str) -> bool {
+        let word = word.to_lowercase();
+        self.entries.iter().any(|e| e.name == word || e.aliases.contains(&word.as_str()))
+    }
+
+    /// Finds a command by name, alias, or unambiguous prefix of a name, among those
+    /// `level` may use.
+    pub fn lookup(&self, word: &str, level: Level) -> Lookup<'_> {
+        let word = word.to_lowercase();
+        let usable = || self.available(level);
+        if let Some(e) = usable().find(|e| e.name == word || e.aliases.contains(&word.as_str())) {
+            return Lookup::Found(e);
+        }
+        let prefixed: Vec<&Entry> = usable().filter(|e| e.name.starts_with(&word)).collect();
+        match prefixed.as_slice() {
+            [one] => Lookup::Found(one),
+            [] => {
+                let mut scored: Vec<(f64, &'static str)> = usable()
+                    .map(|e| (strsim::jaro_winkler(&word, e.name), e.name))
+                    .filter(|(s, _)| *s >= 0.7)
+                    .collect();
+                scored.sort_by(|a, b| b.0.total_cmp(&a.0));
+                Lookup::Unknown(scored.into_iter().take(3).map(|(_, n)| n).collect())
+            }
+            many => Lookup::Ambiguous(many.iter().map(|e| e.name).collect()),
+        }
+    }
+}
+
+/// Splits a command line into its first word and the rest.
+pub fn split_command(line: &str) -> (&str, &str) {
+    let line = line.trim();
+    match line.split_once(char::is_whitespace) {
+        Some((w, rest)) => (w, rest.trim()),
+        None => (line, ""),
+    }
+}

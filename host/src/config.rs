@@ -1,0 +1,188 @@
+//! The daemon's configuration: a TOML file (see `meshmush.example.toml`), defaults for
+//! everything, and validation that names the file, the key and what is wrong.
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use meshmush_protocol::packets::parse_node_id;
+use serde::{Deserialize, Serialize};
+
+/// Everything the daemon can be told.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct Config {
+    pub link: LinkSection,
+    /// Where the store lives.
+    pub data_dir: PathBuf,
+    pub replies: RepliesSection,
+    pub limits: LimitsSection,
+    pub admin: AdminSection,
+    pub sessions: SessionsSection,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Default)]
+#[serde(deny_unknown_fields, default)]
+pub struct LinkSection {
+    /// Serial device of the node (`/dev/ttyUSB0`).
+    pub port: Option<String>,
+    /// TCP API of the node, `HOST[:PORT]`.
+    pub tcp: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct RepliesSection {
+    /// Bytes of UTF-8 text per radio packet.
+    pub byte_budget: usize,
+    /// Share of the region's duty cycle the BBS may use, 0 to 1.
+    pub airtime_share: f64,
+    /// Channel messages starting with this prefix are taken as commands ("" = never).
+    pub channel_prefix: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct LimitsSection {
+    /// Commands a node may send in a burst.
+    pub burst: u32,
+    /// Commands per minute a node may sustain.
+    pub per_minute: u32,
+    /// Longest command accepted, in bytes.
+    pub max_command_bytes: usize,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Default)]
+#[serde(deny_unknown_fields, default)]
+pub struct AdminSection {
+    /// Node ids (`!1234abcd`) whose players are wizards on PKI direct messages.
+    pub nodes: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct SessionsSection {
+    /// Seconds of silence after which a player's session is put away.
+    pub idle_timeout_secs: u64,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Self {
+            link: LinkSection::default(),
+            data_dir: PathBuf::from("meshmush-data"),
+            replies: RepliesSection::default(),
+            limits: LimitsSection::default(),
+            admin: AdminSection::default(),
+            sessions: SessionsSection::default(),
+        }
+    }
+}
+
+impl Default for RepliesSection {
+    fn default() -> Self {
+        Self {
+            byte_budget: meshmush_protocol::chunking::DEFAULT_BUDGET,
+            airtime_share: 0.5,
+            channel_prefix: String::new(),
+        }
+    }
+}
+
+impl Default for LimitsSection {
+    fn default() -> Self {
+        Self {
+            burst: 5,
+            per_minute: 20,
+            max_command_bytes: 200,
+        }
+    }
+}
+
+impl Default for SessionsSection {
+    fn default() -> Self {
+        Self { idle_timeout_secs: 1800 }
+    }
+}
+
+/// A config file that cannot be used.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("cannot read {path}: {source}")]
+    Read { path: PathBuf, source: std::io::Error },
+    #[error("{path}: {message}")]
+    Parse { path: PathBuf, message: String },
+    #[error("{path}: key `{key}`: {message}")]
+    Invalid { path: PathBuf, key: String, message: String },
+}
+
+impl Config {
+    /// Parses and validates TOML text read from `path` (named in errors).
+    pub fn from_toml(text: &str, path: &Path) -> Result<Self, ConfigError> {
+        let cfg: Config = toml::from_str(text).map_err(|e| ConfigError::Parse {
+            path: path.to_path_buf(),
+            message: e.to_string(),
+        })?;
+        cfg.validate(path)?;
+        Ok(cfg)
+    }
+
+    fn validate(&self, path: &Path) -> Result<(), ConfigError> {
+        let bad = |key: &str, message: String| ConfigError::Invalid {
+            path: path.to_path_buf(),
+            key: key.into(),
+            message,
+        };
+        let budget = self.replies.byte_budget;
+        if !(meshmush_protocol::chunking::MIN_BUDGET..=meshmush_protocol::packets::MAX_DATA_PAYLOAD).contains(&budget) {
+            return Err(bad("replies.byte_budget", format!("{budget} is outside 16..=233 bytes")));
+        }
+        if !(0.0..=1.0).contains(&self.replies.airtime_share) {
+            return Err(bad("replies.airtime_share", format!("{} is not between 0 and 1", self.replies.airtime_share)));
+        }
+        if self.limits.burst == 0 || self.limits.per_minute == 0 {
+            return Err(bad("limits", "burst and per_minute must be at least 1".into()));
+        }
+        if self.link.port.is_some() && self.link.tcp.is_some() {
+            return Err(bad("link", "give either `port` or `tcp`, not both".into()));
+        }
+        for (i, node) in self.admin.nodes.iter().enumerate() {
+            if parse_node_id(node).is_none() {
+                return Err(bad(&format!("admin.nodes[{i}]"), format!("{node:?} is not a node id like !1234abcd")));
+            }
+        }
+        Ok(())
+    }
+
+    /// Admin node numbers.
+    pub fn admin_nodes(&self) -> Vec<u32> {
+        self.admin.nodes.iter().filter_map(|n| parse_node_id(n)).collect()
+    }
+
+    pub fn idle_timeout(&self) -> Duration {
+        Duration::from_secs(self.sessions.idle_timeout_secs.max(1))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn example_file_parses() {
+        let text = include_str!("../../meshmush.example.toml");
+        let cfg = Config::from_toml(text, Path::new("meshmush.example.toml")).unwrap();
+        assert_eq!(cfg.replies.byte_budget, 200);
+        assert_eq!(cfg.admin_nodes(), vec![0x1234_abcd]);
+    }
+
+    #[test]
+    fn errors_name_the_file_and_key() {
+        let p = Path::new("x.toml");
+        let e = Config::from_toml("[replies]\nbyte_budget = 999\n", p).unwrap_err();
+        assert_eq!(e.to_string(), "x.toml: key `replies.byte_budget`: 999 is outside 16..=233 bytes");
+        let e = Config::from_toml("[replies]\nbyte_budgt = 1\n", p).unwrap_err();
+        assert!(e.to_string().contains("byte_budgt"), "{e}");
+        let e = Config::from_toml("[admin]\nnodes = [\"bob\"]\n", p).unwrap_err();
+        assert!(e.to_string().contains("admin.nodes[0]"), "{e}");
+    }
+}

@@ -1,0 +1,75 @@
+//! The event-loop lag probe: a task that asks to wake every 10 ms and records how late
+//! it actually woke. If anything blocks a Tokio worker (a disk call on the wrong
+//! thread), this is where it shows: p99 and max over the last minute, logged over 5 ms.
+
+use std::collections::VecDeque;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use tokio::time::{Instant, MissedTickBehavior};
+
+pub const TICK: Duration = Duration::from_millis(10);
+const WINDOW: usize = 6000; // one minute of ticks
+const WARN: Duration = Duration::from_millis(5);
+
+/// Lateness figures over the last minute.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct LagStats {
+    pub samples: usize,
+    pub p99: Duration,
+    pub max: Duration,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct LagProbe {
+    samples: Arc<Mutex<VecDeque<Duration>>>,
+}
+
+impl LagProbe {
+    /// Starts the probe on the current runtime.
+    pub fn start() -> Self {
+        let probe = Self::default();
+        let samples = probe.samples.clone();
+        tokio::spawn(async move {
+            let mut tick = tokio::time::interval(TICK);
+            tick.set_missed_tick_behavior(MissedTickBehavior::Delay);
+            loop {
+                let scheduled = tick.tick().await;
+                let late = Instant::now().saturating_duration_since(scheduled);
+                if late > WARN {
+                    tracing::warn!(late_ms = late.as_secs_f64() * 1e3, "event loop lag");
+                }
+                if let Ok(mut s) = samples.lock() {
+                    if s.len() == WINDOW {
+                        s.pop_front();
+                    }
+                    s.push_back(late);
+                }
+            }
+        });
+        probe
+    }
+
+    pub fn stats(&self) -> LagStats {
+        let Ok(s) = self.samples.lock() else { return LagStats::default() };
+        let mut v: Vec<Duration> = s.iter().copied().collect();
+        drop(s);
+        if v.is_empty() {
+            return LagStats::default();
+        }
+        v.sort_unstable();
+        let p99 = v[((v.len() * 99).div_ceil(100)).saturating_sub(1)];
+        LagStats {
+            samples: v.len(),
+            p99,
+            max: v[v.len() - 1],
+        }
+    }
+
+    /// Forgets the samples so far (for a measurement that starts now).
+    pub fn reset(&self) {
+        if let Ok(mut s) = self.samples.lock() {
+            s.clear();
+        }
+    }
+}

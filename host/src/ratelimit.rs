@@ -1,0 +1,75 @@
+//! Per-node token buckets: a burst, then a steady rate. One polite refusal when a node
+//! runs dry, then silence until it refills, so a flood costs one packet of airtime.
+
+use std::time::Duration;
+
+use tokio::time::Instant;
+
+/// What to do with one incoming command.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Verdict {
+    Allow,
+    /// Over the limit: tell the sender once.
+    RefuseWithNotice,
+    /// Over the limit and already told: say nothing.
+    RefuseSilently,
+}
+
+#[derive(Debug, Clone)]
+pub struct TokenBucket {
+    capacity: f64,
+    per_sec: f64,
+    tokens: f64,
+    updated: Instant,
+    noticed: bool,
+}
+
+impl TokenBucket {
+    pub fn new(burst: u32, per_minute: u32, now: Instant) -> Self {
+        Self {
+            capacity: f64::from(burst.max(1)),
+            per_sec: f64::from(per_minute.max(1)) / 60.0,
+            tokens: f64::from(burst.max(1)),
+            updated: now,
+            noticed: false,
+        }
+    }
+
+    pub fn check(&mut self, now: Instant) -> Verdict {
+        let elapsed = now.saturating_duration_since(self.updated).as_secs_f64();
+        self.tokens = (self.tokens + elapsed * self.per_sec).min(self.capacity);
+        self.updated = now;
+        if self.tokens >= 1.0 {
+            self.tokens -= 1.0;
+            self.noticed = false;
+            Verdict::Allow
+        } else if !self.noticed {
+            self.noticed = true;
+            Verdict::RefuseWithNotice
+        } else {
+            Verdict::RefuseSilently
+        }
+    }
+
+    /// How long until one command is allowed again.
+    pub fn retry_after(&self) -> Duration {
+        Duration::from_secs_f64(((1.0 - self.tokens).max(0.0) / self.per_sec).ceil())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test(start_paused = true)]
+    async fn burst_then_one_notice_then_silence_then_refill() {
+        let now = Instant::now();
+        let mut b = TokenBucket::new(3, 60, now);
+        let verdicts: Vec<_> = (0..6).map(|_| b.check(now)).collect();
+        assert_eq!(&verdicts[..3], &[Verdict::Allow; 3]);
+        assert_eq!(verdicts[3], Verdict::RefuseWithNotice);
+        assert_eq!(&verdicts[4..], &[Verdict::RefuseSilently; 2]);
+        assert_eq!(b.retry_after(), Duration::from_secs(1));
+        assert_eq!(b.check(now + Duration::from_secs(1)), Verdict::Allow);
+    }
+}

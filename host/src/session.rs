@@ -1,0 +1,158 @@
+//! One session per active node: a task that runs that player's commands in order,
+//! while other players' sessions run in parallel. A session that hears nothing for the
+//! idle timeout ends; everything it knew is in the store.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use meshmush_firmware_bridge::LinkHandle;
+use meshmush_protocol::packets::node_id;
+use tokio::sync::mpsc;
+use tracing::{Instrument, debug, info_span, warn};
+
+use crate::commands::{CommandError, Lookup, Registry, split_command};
+use crate::store::{Level, Player, Store};
+
+/// One command for a session.
+#[derive(Debug, Clone)]
+pub struct Incoming {
+    pub text: String,
+    /// Came as a PKI-encrypted direct message: the sender id is genuine.
+    pub trusted: bool,
+}
+
+/// What a command handler may use and change.
+pub struct Ctx {
+    pub store: Store,
+    pub registry: Arc<Registry>,
+    pub player: Player,
+    pub node: u32,
+    pub trusted: bool,
+    /// The player gave their password in this session.
+    pub elevated: bool,
+    pub is_admin_node: bool,
+    pub quit: bool,
+}
+
+impl Ctx {
+    /// The rights in force now: stored powers count only on a PKI DM or after the
+    /// password; admin nodes from the config are wizards on a PKI DM.
+    pub fn level(&self) -> Level {
+        let proven = self.trusted || self.elevated;
+        if !proven {
+            return Level::Player;
+        }
+        if self.is_admin_node && self.trusted {
+            return Level::Wizard;
+        }
+        self.player.level
+    }
+}
+
+/// What a session needs from the daemon.
+#[derive(Clone)]
+pub struct SessionDeps {
+    pub store: Store,
+    pub registry: Arc<Registry>,
+    pub link: LinkHandle,
+    pub admin_nodes: Arc<Vec<u32>>,
+    pub idle_timeout: Duration,
+    /// Told when a session ends, with its node.
+    pub ended: mpsc::UnboundedSender<u32>,
+}
+
+/// Runs a session for `node` until it idles out or the player quits.
+pub async fn run(node: u32, mut inbox: mpsc::Receiver<Incoming>, deps: SessionDeps) {
+    let span = info_span!("player", node = %node_id(node));
+    async move {
+        let mut ctx: Option<Ctx> = None;
+        loop {
+            let msg = match tokio::time::timeout(deps.idle_timeout, inbox.recv()).await {
+                Ok(Some(m)) => m,
+                Ok(None) => break,
+                Err(_) => {
+                    debug!("session idle; put away");
+                    break;
+                }
+            };
+            if ctx.is_none() {
+                match open(node, &deps).await {
+                    Ok(c) => ctx = Some(c),
+                    Err(e) => {
+                        warn!(error = %e, "cannot load player");
+                        let _ = deps.link.send_text(node, 0, "The BBS cannot reach its storage; try again soon.").await;
+                        continue;
+                    }
+                }
+            }
+            let Some(c) = ctx.as_mut() else { continue };
+            c.trusted = msg.trusted;
+            let reply = execute(c, &msg.text).await;
+            if deps.link.send_text(node, 0, reply).await.is_err() {
+                break;
+            }
+            if c.quit {
+                break;
+            }
+        }
+        let _ = deps.ended.send(node);
+    }
+    .instrument(span)
+    .await
+}
+
+async fn open(node: u32, deps: &SessionDeps) -> Result<Ctx, crate::store::StoreError> {
+    let wanted = deps.link.node(node).map(|n| n.display_name()).unwrap_or_else(|| node_id(node));
+    let now = unix_now();
+    let player = deps.store.create_player(node, &wanted, now).await?;
+    Ok(Ctx {
+        store: deps.store.clone(),
+        registry: deps.registry.clone(),
+        player,
+        node,
+        trusted: false,
+        elevated: false,
+        is_admin_node: deps.admin_nodes.contains(&node),
+        quit: false,
+    })
+}
+
+/// Parses and runs one command line; the reply is what the player will read.
+pub async fn execute(ctx: &mut Ctx, line: &str) -> String {
+    let (word, args) = split_command(line);
+    if word.is_empty() {
+        return "Say something: try help.".into();
+    }
+    let registry = ctx.registry.clone();
+    let level = ctx.level();
+    let entry = match registry.lookup(word, level) {
+        Lookup::Found(e) => e,
+        Lookup::Ambiguous(names) => return format!("{word}? Did you mean: {}", names.join(", ")),
+        Lookup::Unknown(_) if let Lookup::Found(e) = registry.lookup(word, Level::Wizard) => {
+            let why = if ctx.trusted || ctx.elevated {
+                "you do not have those rights"
+            } else {
+                "powers count only on a PKI-encrypted DM or after `password PASS`"
+            };
+            return format!("{} needs {:?} rights: {why}.", e.name, e.level).to_lowercase();
+        }
+        Lookup::Unknown(close) if close.is_empty() => return format!("Unknown command {word:?}. Try help."),
+        Lookup::Unknown(close) => return format!("Unknown command {word:?}. Did you mean {}? Or help.", close.join(", ")),
+    };
+    tracing::debug!(command = entry.name, "run");
+    match (entry.handler)(ctx, args).await {
+        Ok(reply) => reply,
+        Err(CommandError::User(msg)) => msg,
+        Err(e @ CommandError::Store(_)) => {
+            warn!(error = %e, "command failed");
+            e.to_string()
+        }
+    }
+}
+
+pub fn unix_now() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0)
+}

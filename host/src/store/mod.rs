@@ -1,0 +1,236 @@
+//! The store: every record the daemon keeps (players now; rooms, mail and posts later),
+//! behind one async API.
+//!
+//! # Why it exists
+//!
+//! sled is a blocking library: a lookup may read the disk, a flush waits for `fsync`.
+//! Called from a Tokio worker thread, that stalls every task scheduled on the worker
+//! (radio reader, heartbeat, other players' sessions). So sled is used here and nowhere
+//! else, and [`Store`] exposes only `async` methods, each of which runs its sled work
+//! on the blocking pool with [`tokio::task::spawn_blocking`] and awaits the result.
+//! Even closing the database (sled joins its flusher thread and flushes on drop) is
+//! moved off the workers: see [`Store::close`] and the `Drop` note there.
+//!
+//! # Layout
+//!
+//! One sled tree per record kind. Keys are big-endian node numbers, so trees iterate in
+//! node order.
+//!
+//! | tree           | key                    | value                                  |
+//! |----------------|------------------------|----------------------------------------|
+//! | `players`      | node (`u32` BE)        | postcard `PlayerRecord::V1(Player)`    |
+//! | `player_names` | lowercased name (UTF-8)| node (`u32` BE)                        |
+//! | `meta`         | `schema_version`       | [`SCHEMA_VERSION`] (`u32` BE)          |
+//!
+//! Records are versioned (see [`records`](self::Player) and its envelope enums), so a
+//! record can change shape without a migration. The data set as a whole carries
+//! [`SCHEMA_VERSION`]: a directory written by a newer build is refused with
+//! [`StoreError::SchemaTooNew`], an older one is migrated step by step on open.
+//!
+//! Changes that touch more than one record or tree (a player and the name index) run
+//! in one sled transaction: after a crash both are there or neither is.
+//!
+//! # Flush and durability policy
+//!
+//! - With [`StoreOptions::flush_every_write`] (the default), every call that changes
+//!   data flushes sled (write + `fsync`) before it returns. A write the caller saw
+//!   succeed survives a crash or a power cut. This costs one `fsync` per write, which a
+//!   BBS paced by LoRa airtime (a few messages a minute) never notices.
+//! - Without it, sled's own background thread flushes every 500 ms: a crash may lose
+//!   the writes of the last half second (never half a transaction, and never a write
+//!   that was followed by a [`Store::flush`]).
+//! - Reads never flush. [`Store::close`] flushes; so should a graceful shutdown.
+
+mod db;
+mod error;
+mod export;
+mod names;
+mod records;
+
+use std::fmt;
+use std::path::Path;
+use std::sync::Arc;
+use std::time::Duration;
+
+pub use error::StoreError;
+pub use names::{
+    MAX_NAME_CHARS, RESERVED_NAMES, fallback_name, is_reserved_name, sanitise_name,
+};
+pub use records::{Level, Player};
+
+use db::Trees;
+
+/// The schema version this build reads and writes.
+pub const SCHEMA_VERSION: u32 = 1;
+
+/// How to open the store.
+#[derive(Clone, Debug)]
+pub struct StoreOptions {
+    /// Test and bench knob: every store call sleeps this long on its blocking thread
+    /// (never on a runtime worker), to show the daemon stays responsive over a slow
+    /// disk. Off by default.
+    pub latency: Option<Duration>,
+    /// Flush to disk before every write call returns (see the module docs). Default
+    /// `true`.
+    pub flush_every_write: bool,
+}
+
+impl Default for StoreOptions {
+    fn default() -> Self {
+        Self {
+            latency: None,
+            flush_every_write: true,
+        }
+    }
+}
+
+/// A handle to the open store. Cheap to clone; all clones share one database.
+#[derive(Clone)]
+pub struct Store {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    /// `None` only once closing has begun, when no handle can reach it any more.
+    trees: Option<Trees>,
+    latency: Option<Duration>,
+}
+
+impl Store {
+    /// Opens (creating if needed) the store in `dir`, checking or migrating its schema.
+    ///
+    /// Only one process, and one open `Store`, may use a directory at a time.
+    pub async fn open(dir: impl AsRef<Path>, opts: StoreOptions) -> Result<Self, StoreError> {
+        let dir = dir.as_ref().to_path_buf();
+        let StoreOptions {
+            latency,
+            flush_every_write,
+        } = opts;
+        let trees = tokio::task::spawn_blocking(move || {
+            pause(latency);
+            Trees::open(&dir, flush_every_write)
+        })
+        .await??;
+        Ok(Self {
+            inner: Arc::new(Inner {
+                trees: Some(trees),
+                latency,
+            }),
+        })
+    }
+
+    /// The player who talks from `node`, if any.
+    pub async fn player(&self, node: u32) -> Result<Option<Player>, StoreError> {
+        self.blocking(move |db| db.player(node)).await
+    }
+
+    /// The player for `node`, created if there is none yet.
+    ///
+    /// An existing player is returned unchanged. A new one gets `wanted`, sanitised
+    /// (see [`sanitise_name`]); if that is empty or reserved, the node's
+    /// [`fallback_name`]; if that is taken (ignoring case), the first free `-2`, `-3`,
+    /// ... suffix. `now` is Unix seconds.
+    pub async fn create_player(
+        &self,
+        node: u32,
+        wanted: &str,
+        now: u64,
+    ) -> Result<Player, StoreError> {
+        let wanted = wanted.to_owned();
+        self.blocking(move |db| db.create_player(node, &wanted, now))
+            .await
+    }
+
+    /// The player called `name`, compared case-insensitively.
+    pub async fn player_by_name(&self, name: &str) -> Result<Option<Player>, StoreError> {
+        let name = name.to_owned();
+        self.blocking(move |db| db.player_by_name(&name)).await
+    }
+
+    /// Replaces a player's record.
+    ///
+    /// A new name must be in sanitised form and not reserved
+    /// ([`StoreError::InvalidName`]), and free ([`StoreError::NameTaken`]); the name
+    /// index changes in the same transaction. [`StoreError::NoSuchPlayer`] if the node
+    /// has no player: players are made by [`Store::create_player`].
+    pub async fn update_player(&self, player: Player) -> Result<(), StoreError> {
+        self.blocking(move |db| db.update_player(&player)).await
+    }
+
+    /// How many players there are.
+    pub async fn players_count(&self) -> Result<usize, StoreError> {
+        self.blocking(|db| Ok(db.players_count())).await
+    }
+
+    /// Makes every write so far durable.
+    pub async fn flush(&self) -> Result<(), StoreError> {
+        self.blocking(|db| db.flush()).await
+    }
+
+    /// Every record as one JSON line, a `{"kind":"meta",...}` line first, for
+    /// `meshmush export` to write wherever it is told.
+    pub async fn export_jsonl(&self) -> Result<Vec<String>, StoreError> {
+        self.blocking(|db| db.export_jsonl()).await
+    }
+
+    /// Flushes, and if this is the last handle, closes the database on a blocking
+    /// thread and waits until it is closed, so the directory can be opened again at
+    /// once.
+    ///
+    /// Dropping the last handle instead also closes the database off the runtime
+    /// workers (on the blocking pool when a runtime is running), but does not wait:
+    /// reopening the same directory straight after a drop may find it still locked.
+    pub async fn close(self) -> Result<(), StoreError> {
+        let flushed = self.flush().await;
+        if let Ok(mut inner) = Arc::try_unwrap(self.inner) {
+            let trees = inner.trees.take();
+            tokio::task::spawn_blocking(move || drop(trees)).await?;
+        }
+        flushed
+    }
+
+    /// Runs `work` on the blocking pool, after the injected latency if any.
+    async fn blocking<T, F>(&self, work: F) -> Result<T, StoreError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&Trees) -> Result<T, StoreError> + Send + 'static,
+    {
+        let inner = Arc::clone(&self.inner);
+        tokio::task::spawn_blocking(move || {
+            pause(inner.latency);
+            work(inner.trees.as_ref().ok_or(StoreError::Closed)?)
+        })
+        .await?
+    }
+}
+
+impl fmt::Debug for Store {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Store")
+            .field("latency", &self.inner.latency)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Drop for Inner {
+    fn drop(&mut self) {
+        let Some(trees) = self.trees.take() else {
+            return;
+        };
+        // sled flushes and joins its flusher thread on drop: keep that off the workers.
+        // If the runtime is shutting down, the closure is dropped unrun, right here.
+        match tokio::runtime::Handle::try_current() {
+            Ok(runtime) => {
+                let _detached = runtime.spawn_blocking(move || drop(trees));
+            }
+            Err(_) => drop(trees),
+        }
+    }
+}
+
+/// The injected latency; only ever called on a blocking thread.
+fn pause(latency: Option<Duration>) {
+    if let Some(latency) = latency {
+        std::thread::sleep(latency);
+    }
+}

@@ -1,0 +1,97 @@
+//! The daemon over the software mesh: what a person with a handset sees.
+
+mod common;
+
+use std::time::{Duration, Instant};
+
+use common::{WAIT, world};
+use meshmush::config::Config;
+use meshmush::store::StoreOptions;
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn ping_help_and_unknown_commands() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut w = world(1, Config::default(), dir.path(), StoreOptions::default()).await;
+    assert_eq!(w.ask(0, "ping").await, "pong");
+    let help = w.ask(0, "help").await;
+    assert!(
+        help.starts_with("Commands: help whoami ping password quit"),
+        "{help}"
+    );
+    assert_eq!(
+        w.ask(0, "help ping").await,
+        "ping: check the BBS is listening"
+    );
+    assert_eq!(w.ask(0, "PI").await, "pong", "unambiguous prefix, any case");
+    let unknown = w.ask(0, "pnig").await;
+    assert!(unknown.contains("Did you mean ping"), "{unknown}");
+    assert_eq!(w.ask(0, "quit").await, "Bye, Alice. Everything is saved.");
+    assert_eq!(w.ask(0, "ping").await, "pong", "a new session after quit");
+    w.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_handsets_get_their_own_players() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut w = world(2, Config::default(), dir.path(), StoreOptions::default()).await;
+    let alice = w.ask(0, "whoami").await;
+    let bob = w.ask(1, "whoami").await;
+    assert!(
+        alice.starts_with("Alice (!4d4d1001), player, PKI DM"),
+        "{alice}"
+    );
+    assert!(bob.starts_with("Bob (!4d4d1002)"), "{bob}");
+    w.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_flood_gets_one_notice_and_does_not_slow_others() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut w = world(2, Config::default(), dir.path(), StoreOptions::default()).await;
+    let baseline = {
+        let t = Instant::now();
+        w.ask(1, "ping").await;
+        t.elapsed()
+    };
+    let bbs = w.bbs;
+    for i in 0..200 {
+        w.handsets[0].send(bbs, &format!("ping {i}")).await.unwrap();
+    }
+    let during = {
+        let t = Instant::now();
+        assert_eq!(w.ask(1, "ping").await, "pong");
+        t.elapsed()
+    };
+    let replies = w.handsets[0]
+        .texts_until_quiet(Duration::from_secs(2))
+        .await;
+    let texts: Vec<&str> = replies.iter().map(|t| t.text.as_str()).collect();
+    let notices = texts.iter().filter(|t| t.starts_with("Slow down")).count();
+    assert_eq!(notices, 1, "{texts:?}");
+    assert_eq!(
+        texts.iter().filter(|t| **t == "pong").count(),
+        5,
+        "the burst of five: {texts:?}"
+    );
+    assert_eq!(texts.len(), 6, "{texts:?}");
+    assert!(
+        during < baseline + Duration::from_millis(500),
+        "Bob waited {during:?} (baseline {baseline:?})"
+    );
+    assert!(during < WAIT);
+    w.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn overlong_command_is_refused_politely() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut cfg = Config::default();
+    cfg.limits.max_command_bytes = 20;
+    let mut w = world(1, cfg, dir.path(), StoreOptions::default()).await;
+    let reply = w.ask(0, &"x".repeat(30)).await;
+    assert_eq!(
+        reply,
+        "That is too long (30 bytes); keep commands under 20."
+    );
+    w.stop().await;
+}
