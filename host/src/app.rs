@@ -27,7 +27,12 @@ pub struct App {
 
 impl App {
     /// Opens the store in `data_dir`, connects the link and starts routing commands.
-    pub async fn start(cfg: Config, data_dir: &Path, link_cfg: LinkConfig, store_opts: StoreOptions) -> Result<Self, StoreError> {
+    pub async fn start(
+        cfg: Config,
+        data_dir: &Path,
+        link_cfg: LinkConfig,
+        store_opts: StoreOptions,
+    ) -> Result<Self, StoreError> {
         let store = Store::open(data_dir, store_opts).await?;
         let probe = LagProbe::start();
         let (link, events) = spawn(link_cfg);

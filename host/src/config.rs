@@ -100,7 +100,9 @@ impl Default for LimitsSection {
 
 impl Default for SessionsSection {
     fn default() -> Self {
-        Self { idle_timeout_secs: 1800 }
+        Self {
+            idle_timeout_secs: 1800,
+        }
     }
 }
 
@@ -108,11 +110,18 @@ impl Default for SessionsSection {
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
     #[error("cannot read {path}: {source}")]
-    Read { path: PathBuf, source: std::io::Error },
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
     #[error("{path}: {message}")]
     Parse { path: PathBuf, message: String },
     #[error("{path}: key `{key}`: {message}")]
-    Invalid { path: PathBuf, key: String, message: String },
+    Invalid {
+        path: PathBuf,
+        key: String,
+        message: String,
+    },
 }
 
 impl Config {
@@ -133,21 +142,35 @@ impl Config {
             message,
         };
         let budget = self.replies.byte_budget;
-        if !(meshmush_protocol::chunking::MIN_BUDGET..=meshmush_protocol::packets::MAX_DATA_PAYLOAD).contains(&budget) {
-            return Err(bad("replies.byte_budget", format!("{budget} is outside 16..=233 bytes")));
+        if !(meshmush_protocol::chunking::MIN_BUDGET..=meshmush_protocol::packets::MAX_DATA_PAYLOAD)
+            .contains(&budget)
+        {
+            return Err(bad(
+                "replies.byte_budget",
+                format!("{budget} is outside 16..=233 bytes"),
+            ));
         }
         if !(0.0..=1.0).contains(&self.replies.airtime_share) {
-            return Err(bad("replies.airtime_share", format!("{} is not between 0 and 1", self.replies.airtime_share)));
+            return Err(bad(
+                "replies.airtime_share",
+                format!("{} is not between 0 and 1", self.replies.airtime_share),
+            ));
         }
         if self.limits.burst == 0 || self.limits.per_minute == 0 {
-            return Err(bad("limits", "burst and per_minute must be at least 1".into()));
+            return Err(bad(
+                "limits",
+                "burst and per_minute must be at least 1".into(),
+            ));
         }
         if self.link.port.is_some() && self.link.tcp.is_some() {
             return Err(bad("link", "give either `port` or `tcp`, not both".into()));
         }
         for (i, node) in self.admin.nodes.iter().enumerate() {
             if parse_node_id(node).is_none() {
-                return Err(bad(&format!("admin.nodes[{i}]"), format!("{node:?} is not a node id like !1234abcd")));
+                return Err(bad(
+                    &format!("admin.nodes[{i}]"),
+                    format!("{node:?} is not a node id like !1234abcd"),
+                ));
             }
         }
         Ok(())
@@ -155,7 +178,11 @@ impl Config {
 
     /// Admin node numbers.
     pub fn admin_nodes(&self) -> Vec<u32> {
-        self.admin.nodes.iter().filter_map(|n| parse_node_id(n)).collect()
+        self.admin
+            .nodes
+            .iter()
+            .filter_map(|n| parse_node_id(n))
+            .collect()
     }
 
     pub fn idle_timeout(&self) -> Duration {
@@ -179,7 +206,10 @@ mod tests {
     fn errors_name_the_file_and_key() {
         let p = Path::new("x.toml");
         let e = Config::from_toml("[replies]\nbyte_budget = 999\n", p).unwrap_err();
-        assert_eq!(e.to_string(), "x.toml: key `replies.byte_budget`: 999 is outside 16..=233 bytes");
+        assert_eq!(
+            e.to_string(),
+            "x.toml: key `replies.byte_budget`: 999 is outside 16..=233 bytes"
+        );
         let e = Config::from_toml("[replies]\nbyte_budgt = 1\n", p).unwrap_err();
         assert!(e.to_string().contains("byte_budgt"), "{e}");
         let e = Config::from_toml("[admin]\nnodes = [\"bob\"]\n", p).unwrap_err();

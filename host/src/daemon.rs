@@ -6,8 +6,8 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use meshmush_firmware_bridge::link::{LinkEvent, LinkState};
 use meshmush_firmware_bridge::LinkHandle;
+use meshmush_firmware_bridge::link::{LinkEvent, LinkState};
 use meshmush_protocol::packets::{TextMessage, node_id};
 use tokio::sync::mpsc;
 use tokio::time::Instant;
@@ -55,7 +55,11 @@ impl Router {
 
     /// Routes link events until the link stops or `shutdown` fires; then waits for
     /// in-flight commands to finish.
-    pub async fn run(mut self, mut events: mpsc::Receiver<LinkEvent>, mut shutdown: tokio::sync::watch::Receiver<bool>) {
+    pub async fn run(
+        mut self,
+        mut events: mpsc::Receiver<LinkEvent>,
+        mut shutdown: tokio::sync::watch::Receiver<bool>,
+    ) {
         loop {
             tokio::select! {
                 ev = events.recv() => match ev {
@@ -69,7 +73,10 @@ impl Router {
             }
         }
         let mut running = self.sessions.len();
-        info!(sessions = running, "router stopping; finishing in-flight commands");
+        info!(
+            sessions = running,
+            "router stopping; finishing in-flight commands"
+        );
         // Closing the inboxes lets each session finish what it holds, reply, and end.
         self.sessions.clear();
         let deadline = Instant::now() + std::time::Duration::from_secs(10);
@@ -118,16 +125,31 @@ impl Router {
         match verdict {
             Verdict::Allow => {}
             Verdict::RefuseWithNotice => {
-                let wait = self.buckets.get(&t.from).map(|b| b.retry_after().as_secs()).unwrap_or(1);
+                let wait = self
+                    .buckets
+                    .get(&t.from)
+                    .map(|b| b.retry_after().as_secs())
+                    .unwrap_or(1);
                 warn!("rate limited");
-                self.reply(t.from, format!("Slow down: too many commands. Try again in {wait} s.")).await;
+                self.reply(
+                    t.from,
+                    format!("Slow down: too many commands. Try again in {wait} s."),
+                )
+                .await;
                 return;
             }
             Verdict::RefuseSilently => return,
         }
         if t.text.len() > self.cfg.limits.max_command_bytes {
             let max = self.cfg.limits.max_command_bytes;
-            self.reply(t.from, format!("That is too long ({} bytes); keep commands under {max}.", t.text.len())).await;
+            self.reply(
+                t.from,
+                format!(
+                    "That is too long ({} bytes); keep commands under {max}.",
+                    t.text.len()
+                ),
+            )
+            .await;
             return;
         }
         let incoming = Incoming {
@@ -144,7 +166,11 @@ impl Router {
             match e {
                 mpsc::error::TrySendError::Full(_) => {
                     warn!("session inbox full; command shed");
-                    self.reply(node, "Still working on your last commands; send that again in a moment.".into()).await;
+                    self.reply(
+                        node,
+                        "Still working on your last commands; send that again in a moment.".into(),
+                    )
+                    .await;
                 }
                 mpsc::error::TrySendError::Closed(msg) => {
                     // The session just ended; start a new one for this command.

@@ -51,7 +51,9 @@ impl LagProbe {
     }
 
     pub fn stats(&self) -> LagStats {
-        let Ok(s) = self.samples.lock() else { return LagStats::default() };
+        let Ok(s) = self.samples.lock() else {
+            return LagStats::default();
+        };
         let mut v: Vec<Duration> = s.iter().copied().collect();
         drop(s);
         if v.is_empty() {

@@ -5,7 +5,11 @@ use tokio_serial::{SerialPortInfo, SerialPortType};
 
 /// USB vendor/product ids of chips found on Meshtastic boards.
 const KNOWN: &[(u16, Option<u16>, &str)] = &[
-    (0x10c4, Some(0xea60), "CP210x USB-serial (Heltec, T-Beam, Station G2)"),
+    (
+        0x10c4,
+        Some(0xea60),
+        "CP210x USB-serial (Heltec, T-Beam, Station G2)",
+    ),
     (0x1a86, Some(0x7523), "CH340 USB-serial"),
     (0x1a86, Some(0x55d4), "CH9102 USB-serial (T-Beam, Heltec)"),
     (0x1a86, Some(0x5523), "CH341 USB-serial"),
@@ -72,7 +76,10 @@ pub fn pick(ports: &[Port]) -> Result<&Port, String> {
         )),
         many => Err(format!(
             "several ports look like Meshtastic boards ({}); name one with --port",
-            many.iter().map(|p| p.path.as_str()).collect::<Vec<_>>().join(", ")
+            many.iter()
+                .map(|p| p.path.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
         )),
     }
 }
@@ -95,15 +102,24 @@ mod tests {
         assert!(recognise(0x10c4, 0xea60).is_some());
         assert!(recognise(0x303a, 0x1001).is_some());
         assert!(recognise(0x239a, 0x8029).is_some());
-        assert!(recognise(0x046d, 0xc52b).is_none(), "a mouse receiver is not a node");
+        assert!(
+            recognise(0x046d, 0xc52b).is_none(),
+            "a mouse receiver is not a node"
+        );
     }
 
     #[test]
     fn picks_the_only_board_or_explains() {
-        let ports = [port("/dev/ttyS0", None), port("/dev/ttyUSB0", Some((0x10c4, 0xea60)))];
+        let ports = [
+            port("/dev/ttyS0", None),
+            port("/dev/ttyUSB0", Some((0x10c4, 0xea60))),
+        ];
         assert_eq!(pick(&ports).map(|p| p.path.as_str()), Ok("/dev/ttyUSB0"));
         assert!(pick(&ports[..1]).unwrap_err().contains("no serial port"));
-        let two = [ports[1].clone(), port("/dev/ttyACM0", Some((0x303a, 0x1001)))];
+        let two = [
+            ports[1].clone(),
+            port("/dev/ttyACM0", Some((0x303a, 0x1001))),
+        ];
         assert!(pick(&two).unwrap_err().contains("several"));
     }
 }

@@ -80,7 +80,10 @@ pub async fn run(node: u32, mut inbox: mpsc::Receiver<Incoming>, deps: SessionDe
                     Ok(c) => ctx = Some(c),
                     Err(e) => {
                         warn!(error = %e, "cannot load player");
-                        let _ = deps.link.send_text(node, 0, "The BBS cannot reach its storage; try again soon.").await;
+                        let _ = deps
+                            .link
+                            .send_text(node, 0, "The BBS cannot reach its storage; try again soon.")
+                            .await;
                         continue;
                     }
                 }
@@ -102,7 +105,11 @@ pub async fn run(node: u32, mut inbox: mpsc::Receiver<Incoming>, deps: SessionDe
 }
 
 async fn open(node: u32, deps: &SessionDeps) -> Result<Ctx, crate::store::StoreError> {
-    let wanted = deps.link.node(node).map(|n| n.display_name()).unwrap_or_else(|| node_id(node));
+    let wanted = deps
+        .link
+        .node(node)
+        .map(|n| n.display_name())
+        .unwrap_or_else(|| node_id(node));
     let now = unix_now();
     let player = deps.store.create_player(node, &wanted, now).await?;
     Ok(Ctx {
@@ -136,8 +143,15 @@ pub async fn execute(ctx: &mut Ctx, line: &str) -> String {
             };
             return format!("{} needs {:?} rights: {why}.", e.name, e.level).to_lowercase();
         }
-        Lookup::Unknown(close) if close.is_empty() => return format!("Unknown command {word:?}. Try help."),
-        Lookup::Unknown(close) => return format!("Unknown command {word:?}. Did you mean {}? Or help.", close.join(", ")),
+        Lookup::Unknown(close) if close.is_empty() => {
+            return format!("Unknown command {word:?}. Try help.");
+        }
+        Lookup::Unknown(close) => {
+            return format!(
+                "Unknown command {word:?}. Did you mean {}? Or help.",
+                close.join(", ")
+            );
+        }
     };
     tracing::debug!(command = entry.name, "run");
     match (entry.handler)(ctx, args).await {

@@ -13,8 +13,14 @@ use tokio::process::{Child, Command};
 const WAIT: Duration = Duration::from_secs(15);
 
 fn daemon(gateway: &str, data: &std::path::Path) -> Child {
+    // A writer this busy would be rate limited by the defaults.
+    let config = data.with_extension("toml");
+    std::fs::write(&config, "[limits]\nburst = 1000\nper_minute = 100000\n")
+        .expect("config written");
     Command::new(env!("CARGO_BIN_EXE_meshmush"))
-        .args(["run", "--tcp", gateway, "--data"])
+        .args(["run", "--tcp", gateway, "--config"])
+        .arg(&config)
+        .arg("--data")
         .arg(data)
         .env("RUST_LOG", "warn")
         .stdin(Stdio::null())
@@ -26,20 +32,30 @@ fn daemon(gateway: &str, data: &std::path::Path) -> Child {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn acknowledged_writes_survive_sigkill() {
-    let dir = tempfile::tempdir().unwrap();
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("data");
     // US: no duty-cycle limit, so hundreds of replies are not held back by airtime.
-    let mesh = Mesh::start(SimConfig { handsets: 1, region: RegionCode::Us, ..SimConfig::default() })
-        .await
-        .unwrap();
+    let mesh = Mesh::start(SimConfig {
+        handsets: 1,
+        region: RegionCode::Us,
+        ..SimConfig::default()
+    })
+    .await
+    .unwrap();
     let gw = mesh.gateway().addr.to_string();
     let bbs = mesh.gateway().num;
     let mut alice = Handset::connect(&mesh.handsets()[0]).await.unwrap();
 
-    let mut child = daemon(&gw, dir.path());
+    let mut child = daemon(&gw, &dir);
     // The daemon is up when it answers.
     let mut up = false;
     for _ in 0..50 {
-        if alice.ask(bbs, "ping", Duration::from_millis(300)).await.as_deref() == Some("pong") {
+        if alice
+            .ask(bbs, "ping", Duration::from_millis(300))
+            .await
+            .as_deref()
+            == Some("pong")
+        {
             up = true;
             break;
         }
@@ -67,7 +83,7 @@ async fn acknowledged_writes_survive_sigkill() {
     let acked = acked.expect("some writes were acknowledged");
     alice.texts_until_quiet(Duration::from_millis(300)).await;
 
-    let mut child = daemon(&gw, dir.path());
+    let mut child = daemon(&gw, &dir);
     let mut who = None;
     for _ in 0..50 {
         if let Some(r) = alice.ask(bbs, "whoami", Duration::from_millis(300)).await {
@@ -78,7 +94,10 @@ async fn acknowledged_writes_survive_sigkill() {
     let who = who.expect("restarted daemon answers");
     // The last acknowledged write, or the one in flight at the kill: never older.
     let ok = [format!("Writer{acked} "), format!("Writer{} ", acked + 1)];
-    assert!(ok.iter().any(|p| who.starts_with(p.as_str())), "after {acked} acks: {who}");
+    assert!(
+        ok.iter().any(|p| who.starts_with(p.as_str())),
+        "after {acked} acks: {who}"
+    );
     child.start_kill().unwrap();
     let _ = child.wait().await;
     mesh.shutdown().await;

@@ -11,11 +11,13 @@ use meshmush::store::StoreOptions;
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn ping_help_and_unknown_commands() {
     let dir = tempfile::tempdir().unwrap();
-    let mut w = world(1, Config::default(), dir.path(), StoreOptions::default()).await;
+    let mut cfg = Config::default();
+    cfg.limits.burst = 50;
+    let mut w = world(1, cfg, dir.path(), StoreOptions::default()).await;
     assert_eq!(w.ask(0, "ping").await, "pong");
     let help = w.ask(0, "help").await;
     assert!(
-        help.starts_with("Commands: help whoami ping password quit"),
+        help.starts_with("Commands: help ping quit whoami name password"),
         "{help}"
     );
     assert_eq!(

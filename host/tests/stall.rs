@@ -31,14 +31,23 @@ async fn slow_store_does_not_stall_the_radio() {
     assert_eq!(w.ask(0, "ping").await, "pong");
     let quick = t.elapsed();
     for h in &mut w.handsets[1..] {
-        let r = h.next_text(Duration::from_secs(30)).await.expect("every player answered");
+        let r = h
+            .next_text(Duration::from_secs(30))
+            .await
+            .expect("every player answered");
         assert!(r.text.contains("(!4d4d1"), "{}", r.text);
     }
     let lag = w.app.lag();
     let frames = w.app.link().metrics().frames_in - frames_before;
-    assert!(quick < Duration::from_millis(400), "ping waited {quick:?} behind store calls");
+    assert!(
+        quick < Duration::from_millis(400),
+        "ping waited {quick:?} behind store calls"
+    );
     assert!(lag.samples > 50, "{lag:?}");
-    assert!(lag.p99 < Duration::from_millis(20), "event loop lag {lag:?}");
+    assert!(
+        lag.p99 < Duration::from_millis(20),
+        "event loop lag {lag:?}"
+    );
     assert!(frames >= 50, "the link kept reading: {frames} frames");
     w.stop().await;
 }

@@ -58,9 +58,12 @@ impl Client {
 }
 
 pub async fn mesh(handsets: usize) -> Mesh {
-    Mesh::start(SimConfig { handsets, ..SimConfig::default() })
-        .await
-        .expect("mesh starts")
+    Mesh::start(SimConfig {
+        handsets,
+        ..SimConfig::default()
+    })
+    .await
+    .expect("mesh starts")
 }
 
 pub fn init_tracing() {

@@ -42,8 +42,16 @@ fn whoami<'a>(ctx: &'a mut Ctx, _args: &'a str) -> HandlerFuture<'a> {
             Level::Builder => "builder",
             Level::Wizard => "wizard",
         };
-        let how = if ctx.trusted { "PKI DM" } else { "unverified sender" };
-        Ok(format!("{} ({}), {rights}, {how}", ctx.player.name, meshmush_protocol::packets::node_id(ctx.node)))
+        let how = if ctx.trusted {
+            "PKI DM"
+        } else {
+            "unverified sender"
+        };
+        Ok(format!(
+            "{} ({}), {rights}, {how}",
+            ctx.player.name,
+            meshmush_protocol::packets::node_id(ctx.node)
+        ))
     })
 }
 
@@ -54,13 +62,19 @@ fn name<'a>(ctx: &'a mut Ctx, args: &'a str) -> HandlerFuture<'a> {
             return Err(CommandError::User("Usage: name NEWNAME".into()));
         }
         if wanted.chars().count() > MAX_NAME || wanted.chars().any(|c| c.is_control()) {
-            return Err(CommandError::User(format!("Names are up to {MAX_NAME} plain characters.")));
+            return Err(CommandError::User(format!(
+                "Names are up to {MAX_NAME} plain characters."
+            )));
         }
         if crate::store::is_reserved_name(&wanted) || ctx.registry.is_command_name(&wanted) {
-            return Err(CommandError::User(format!("{wanted:?} is reserved; pick another name.")));
+            return Err(CommandError::User(format!(
+                "{wanted:?} is reserved; pick another name."
+            )));
         }
         if ctx.player.password_hash.is_some() && !ctx.elevated {
-            return Err(CommandError::User("Give your password first: password PASS".into()));
+            return Err(CommandError::User(
+                "Give your password first: password PASS".into(),
+            ));
         }
         let mut player = ctx.player.clone();
         player.name = wanted.clone();
@@ -99,7 +113,9 @@ fn password<'a>(ctx: &'a mut Ctx, args: &'a str) -> HandlerFuture<'a> {
                 set_password(ctx, new).await?;
                 Ok("Password changed.".into())
             }
-            _ => Err(CommandError::User("Usage: password NEW, password OLD NEW, or password PASS".into())),
+            _ => Err(CommandError::User(
+                "Usage: password NEW, password OLD NEW, or password PASS".into(),
+            )),
         }
     })
 }

@@ -41,7 +41,9 @@ fn help<'a>(ctx: &'a mut Ctx, args: &'a str) -> HandlerFuture<'a> {
         }
         match registry.lookup(args, level) {
             super::Lookup::Found(e) => Ok(format!("{}: {}", e.usage, e.help)),
-            _ => Err(CommandError::User(format!("No command {args:?}. Try help."))),
+            _ => Err(CommandError::User(format!(
+                "No command {args:?}. Try help."
+            ))),
         }
     })
 }

@@ -70,7 +70,9 @@ impl Registry {
     /// True when `word` is a command's name or alias (players may not take it).
     pub fn is_command_name(&self, word: &str) -> bool {
         let word = word.to_lowercase();
-        self.entries.iter().any(|e| e.name == word || e.aliases.contains(&word.as_str()))
+        self.entries
+            .iter()
+            .any(|e| e.name == word || e.aliases.contains(&word.as_str()))
     }
 
     /// Finds a command by name, alias, or unambiguous prefix of a name, among those

@@ -53,9 +53,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 pub use error::StoreError;
-pub use names::{
-    MAX_NAME_CHARS, RESERVED_NAMES, fallback_name, is_reserved_name, sanitise_name,
-};
+pub use names::{MAX_NAME_CHARS, RESERVED_NAMES, fallback_name, is_reserved_name, sanitise_name};
 pub use records::{Level, Player};
 
 use db::Trees;

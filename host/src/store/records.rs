@@ -1,109 +1,180 @@
-//! The records the store keeps, each behind a version envelope so that a later
-//! meshmush can read what an earlier one wrote (and migrate it).
+//! Records as they are stored: plain serde structs, each written inside a version
+//! envelope so the on-disk format can grow without a flag day.
+//!
+//! Encoding is postcard, which is compact but not self-describing: the bytes carry no
+//! field names, so a struct that has been written to disk must never change shape.
+//! To change [`Player`], freeze today's struct as `PlayerV1`, add the new shape, add a
+//! `PlayerRecord::V2` variant *at the end* (postcard numbers variants by position), and
+//! convert old variants in [`Versioned::from_envelope`]. Old data then reads as the new
+//! type, and is rewritten in the new version the next time it is saved. The same rule
+//! holds for [`Level`]: new levels go at the end.
 
+use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
-use super::StoreError;
+use super::error::StoreError;
 
-/// Rights of a player.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, Default)]
-pub enum Level {
-    #[default]
-    Player,
-    Builder,
-    Wizard,
-}
-
-/// A player: one per node.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// One player, keyed by the Meshtastic node number they talk from.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Player {
+    /// The node number (`!1a2b3c4d` in Meshtastic's notation).
     pub node: u32,
+    /// Display name; unique across players, compared case-insensitively.
     pub name: String,
-    /// argon2 PHC string.
+    /// Password hash (PHC string), if the player set a password.
     pub password_hash: Option<String>,
+    /// What the player may do.
     pub level: Level,
-    /// Seconds since the epoch.
+    /// When the player was created, in Unix seconds.
     pub created: u64,
+    /// When the player was last heard from, in Unix seconds.
     pub last_seen: u64,
+    /// Banned players are ignored.
     pub banned: bool,
 }
 
-/// The on-disk form of a player, by version.
-#[derive(Debug, Serialize, Deserialize)]
-enum PlayerRecord {
+/// A player's rights, in increasing order: `Level::Player < Level::Wizard`.
+#[derive(
+    Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
+)]
+#[serde(rename_all = "lowercase")]
+pub enum Level {
+    /// Plays, talks, reads and posts.
+    #[default]
+    Player,
+    /// May also build rooms, exits and objects.
+    Builder,
+    /// May also administer players and the world.
+    Wizard,
+}
+
+/// The envelope a [`Player`] is stored in. Only ever append variants.
+#[derive(Serialize, Deserialize)]
+pub(super) enum PlayerRecord {
     V1(Player),
 }
 
-pub(crate) fn encode_player(p: &Player) -> Result<Vec<u8>, StoreError> {
-    postcard::to_stdvec(&PlayerRecord::V1(p.clone())).map_err(|e| StoreError::Corrupt {
-        tree: "players",
-        key: format!("{:#010x}", p.node),
-        reason: format!("cannot encode: {e}"),
+/// A record kind with a tree of its own and a version envelope around it.
+///
+/// New record kinds (rooms, mail, posts) implement this and get [`encode`], [`decode`]
+/// and the store's generic `get` for free.
+pub(super) trait Versioned: Sized {
+    /// The sled tree this kind lives in.
+    const TREE: &'static str;
+    /// The enum of every version ever written.
+    type Envelope: Serialize + DeserializeOwned;
+    /// Wraps the record in the current version.
+    fn to_envelope(&self) -> Self::Envelope;
+    /// Unwraps (and upgrades) any version.
+    fn from_envelope(envelope: Self::Envelope) -> Self;
+    /// A readable form of a key, for error messages.
+    fn key_label(key: &[u8]) -> String {
+        hex(key)
+    }
+}
+
+impl Versioned for Player {
+    const TREE: &'static str = "players";
+    type Envelope = PlayerRecord;
+
+    fn to_envelope(&self) -> PlayerRecord {
+        PlayerRecord::V1(self.clone())
+    }
+
+    fn from_envelope(envelope: PlayerRecord) -> Self {
+        match envelope {
+            PlayerRecord::V1(player) => player,
+        }
+    }
+
+    fn key_label(key: &[u8]) -> String {
+        match <[u8; 4]>::try_from(key) {
+            Ok(bytes) => format!("!{:08x}", u32::from_be_bytes(bytes)),
+            Err(_) => hex(key),
+        }
+    }
+}
+
+/// The key of a node's record: big-endian, so trees iterate in node order.
+pub(super) fn node_key(node: u32) -> [u8; 4] {
+    node.to_be_bytes()
+}
+
+/// Encodes `record` in its current version envelope.
+pub(super) fn encode<R: Versioned>(key: &[u8], record: &R) -> Result<Vec<u8>, StoreError> {
+    postcard::to_stdvec(&record.to_envelope()).map_err(|error| StoreError::Corrupt {
+        tree: R::TREE,
+        key: R::key_label(key),
+        reason: format!("cannot encode: {error}"),
     })
 }
 
-pub(crate) fn decode_player(key: &[u8], bytes: &[u8]) -> Result<Player, StoreError> {
-    match postcard::from_bytes::<PlayerRecord>(bytes) {
-        Ok(PlayerRecord::V1(p)) => Ok(p),
-        Err(e) => Err(StoreError::Corrupt {
-            tree: "players",
-            key: hex(key),
-            reason: e.to_string(),
-        }),
+/// Decodes bytes read from disk. Anything that is not exactly one envelope (unknown
+/// version, truncated, trailing bytes, invalid UTF-8) is [`StoreError::Corrupt`].
+pub(super) fn decode<R: Versioned>(key: &[u8], bytes: &[u8]) -> Result<R, StoreError> {
+    let corrupt = |reason: String| StoreError::Corrupt {
+        tree: R::TREE,
+        key: R::key_label(key),
+        reason,
+    };
+    let (envelope, rest) =
+        postcard::take_from_bytes::<R::Envelope>(bytes).map_err(|e| corrupt(e.to_string()))?;
+    if !rest.is_empty() {
+        return Err(corrupt(format!("{} unexpected trailing bytes", rest.len())));
     }
+    Ok(R::from_envelope(envelope))
 }
 
-pub(crate) fn hex(bytes: &[u8]) -> String {
+fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
-
-/// Words no player may be called (they mean something in commands).
-const RESERVED: &[&str] = &["here", "me", "home", "all", "everyone", "wizard", "admin", "you", "nobody"];
-
-/// True for names reserved by the game, case-insensitively.
-pub fn is_reserved_name(name: &str) -> bool {
-    let lower = name.trim().to_lowercase();
-    RESERVED.contains(&lower.as_str())
-}
-
-/// Longest player name, in characters.
-pub const MAX_NAME_CHARS: usize = 24;
-
-/// A usable name from what a node calls itself: control characters dropped, inner
-/// whitespace collapsed, at most [`MAX_NAME_CHARS`]; reserved or empty names become
-/// `Node` and the node's last four hex digits.
-pub fn sanitise_name(wanted: &str, node: u32) -> String {
-    let cleaned: String = wanted
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
-        .chars()
-        .filter(|c| !c.is_control())
-        .take(MAX_NAME_CHARS)
-        .collect();
-    let cleaned = cleaned.trim().to_string();
-    if cleaned.is_empty() || is_reserved_name(&cleaned) {
-        format!("Node{:04x}", node & 0xFFFF)
-    } else {
-        cleaned
-    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    #[test]
-    fn names_are_cleaned() {
-        assert_eq!(sanitise_name("  Ada   Lovelace ", 1), "Ada Lovelace");
-        assert_eq!(sanitise_name("me", 0x1a2b), "Node1a2b");
-        assert_eq!(sanitise_name("\u{7}", 0xbeef), "Nodebeef");
-        assert_eq!(sanitise_name(&"x".repeat(40), 1).chars().count(), MAX_NAME_CHARS);
+    fn alice() -> Player {
+        Player {
+            node: 0x1a2b,
+            name: "Alice".into(),
+            password_hash: None,
+            level: Level::Builder,
+            created: 10,
+            last_seen: 20,
+            banned: false,
+        }
     }
 
     #[test]
-    fn corrupt_bytes_are_an_error_not_a_panic() {
-        let e = decode_player(&[0, 0, 0, 1], &[0xFF, 0xFF, 0xFF]).unwrap_err();
-        assert!(matches!(e, StoreError::Corrupt { tree: "players", .. }), "{e}");
+    fn round_trips() {
+        let key = node_key(0x1a2b);
+        let bytes = encode(&key, &alice()).unwrap();
+        assert_eq!(decode::<Player>(&key, &bytes).unwrap(), alice());
+    }
+
+    #[test]
+    fn the_envelope_tag_comes_first() {
+        let bytes = encode(&node_key(1), &alice()).unwrap();
+        assert_eq!(bytes[0], 0, "V1 is variant 0");
+    }
+
+    #[test]
+    fn garbage_and_trailing_bytes_are_corrupt() {
+        let key = node_key(0x1a2b);
+        let mut bytes = encode(&key, &alice()).unwrap();
+        bytes.push(0);
+        for bad in [&bytes[..], &[0xff, 0xff, 0xff][..], &[][..]] {
+            match decode::<Player>(&key, bad) {
+                Err(StoreError::Corrupt { tree, key, .. }) => {
+                    assert_eq!((tree, key.as_str()), ("players", "!00001a2b"));
+                }
+                other => panic!("expected Corrupt, got {other:?}"),
+            }
+        }
+    }
+
+    #[test]
+    fn levels_are_ordered() {
+        assert!(Level::Player < Level::Builder && Level::Builder < Level::Wizard);
     }
 }

@@ -1,0 +1,61 @@
+//! The JSON-lines export format behind `meshmush export`: one self-describing line per
+//! record, tagged with its `kind`, readable by `jq` and stable across storage changes.
+//!
+//! ```text
+//! {"kind":"meta","schema_version":1}
+//! {"kind":"player","node":6699,"name":"Alice","password_hash":null,"level":"player",...}
+//! ```
+
+use serde::Serialize;
+
+use super::error::StoreError;
+use super::records::Player;
+
+/// One export line. New record kinds add a variant here.
+#[derive(Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+enum Line<'a> {
+    Meta { schema_version: u32 },
+    Player(&'a Player),
+}
+
+/// The line describing the data set as a whole; always the first line.
+pub(super) fn meta_line(schema_version: u32) -> Result<String, StoreError> {
+    to_line(&Line::Meta { schema_version })
+}
+
+/// The line for one player.
+pub(super) fn player_line(player: &Player) -> Result<String, StoreError> {
+    to_line(&Line::Player(player))
+}
+
+fn to_line(line: &Line<'_>) -> Result<String, StoreError> {
+    serde_json::to_string(line).map_err(|error| StoreError::Export(error.to_string()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::Level;
+
+    #[test]
+    fn lines_are_tagged() {
+        assert_eq!(
+            meta_line(1).unwrap(),
+            r#"{"kind":"meta","schema_version":1}"#
+        );
+        let player = Player {
+            node: 7,
+            name: "Ann".into(),
+            password_hash: None,
+            level: Level::Wizard,
+            created: 1,
+            last_seen: 2,
+            banned: false,
+        };
+        assert_eq!(
+            player_line(&player).unwrap(),
+            r#"{"kind":"player","node":7,"name":"Ann","password_hash":null,"level":"wizard","created":1,"last_seen":2,"banned":false}"#
+        );
+    }
+}
