@@ -74,7 +74,8 @@ impl App {
             tokio::time::sleep(std::time::Duration::from_millis(50)).await;
         }
         self.link.shutdown().await;
-        self.store.flush().await?;
+        // Sessions and the router have let go of their handles: this flushes and closes.
+        self.store.close().await?;
         info!("shut down cleanly");
         Ok(())
     }

@@ -4,16 +4,14 @@ mod common;
 
 use std::time::{Duration, Instant};
 
-use common::{WAIT, world};
+use common::{WAIT, roomy, world};
 use meshmush::config::Config;
 use meshmush::store::StoreOptions;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn ping_help_and_unknown_commands() {
     let dir = tempfile::tempdir().unwrap();
-    let mut cfg = Config::default();
-    cfg.limits.burst = 50;
-    let mut w = world(1, cfg, dir.path(), StoreOptions::default()).await;
+    let mut w = world(1, roomy(), dir.path(), StoreOptions::default()).await;
     assert_eq!(w.ask(0, "ping").await, "pong");
     let help = w.ask(0, "help").await;
     assert!(
@@ -94,6 +92,64 @@ async fn overlong_command_is_refused_politely() {
     assert_eq!(
         reply,
         "That is too long (30 bytes); keep commands under 20."
+    );
+    w.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn admin_powers_need_a_pki_dm() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut cfg = Config::default();
+    cfg.admin.nodes = vec!["!4d4d1001".into()];
+    let mut w = world(2, cfg, dir.path(), StoreOptions::default()).await;
+    assert!(
+        w.ask(0, "whoami")
+            .await
+            .starts_with("Alice (!4d4d1001), wizard, PKI DM")
+    );
+    assert!(
+        w.ask(1, "whoami").await.contains(", player, "),
+        "Bob is no admin"
+    );
+    w.mesh.faults().set_pki(false);
+    let forged = w.ask(0, "whoami").await;
+    assert!(
+        forged.starts_with("Alice (!4d4d1001), player, unverified sender"),
+        "{forged}"
+    );
+    w.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn password_protects_name_changes_across_restarts() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut w = world(1, roomy(), dir.path(), StoreOptions::default()).await;
+    assert_eq!(w.ask(0, "name Ada").await, "You are now Ada.");
+    assert!(
+        w.ask(0, "password hunter22")
+            .await
+            .starts_with("Password set.")
+    );
+    w.stop().await;
+
+    let mut w = world(1, roomy(), dir.path(), StoreOptions::default()).await;
+    assert!(
+        w.ask(0, "whoami").await.starts_with("Ada ("),
+        "the name survived a restart"
+    );
+    assert_eq!(
+        w.ask(0, "name Eve").await,
+        "Give your password first: password PASS"
+    );
+    assert_eq!(w.ask(0, "password wrong").await, "Wrong password.");
+    assert_eq!(
+        w.ask(0, "password hunter22").await,
+        "Password accepted for this session."
+    );
+    assert_eq!(w.ask(0, "name Eve").await, "You are now Eve.");
+    assert_eq!(
+        w.ask(0, "name me").await,
+        "\"me\" is reserved; pick another name."
     );
     w.stop().await;
 }

@@ -39,6 +39,7 @@ async fn slow_store_does_not_stall_the_radio() {
     }
     let lag = w.app.lag();
     let frames = w.app.link().metrics().frames_in - frames_before;
+    eprintln!("stall: store-free ping {quick:?}; lag probe {lag:?}; {frames} frames read");
     assert!(
         quick < Duration::from_millis(400),
         "ping waited {quick:?} behind store calls"

@@ -12,6 +12,13 @@ use meshmush_firmware_bridge::sim::{Mesh, SimConfig};
 
 pub const WAIT: Duration = Duration::from_secs(10);
 
+/// Defaults, but with room for a scripted player who types faster than a person.
+pub fn roomy() -> Config {
+    let mut cfg = Config::default();
+    cfg.limits.burst = 100;
+    cfg
+}
+
 pub struct World {
     pub mesh: Mesh,
     pub app: App,
