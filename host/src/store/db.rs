@@ -108,7 +108,24 @@ impl Trees {
         Ok(())
     }
 
-    fn flush_if_configured(&self) -> Result<(), StoreError> {
+    /// The tree of a record kind (sled keeps one handle per name; this is cheap).
+    pub(super) fn tree(&self, name: &str) -> Result<Tree, StoreError> {
+        Ok(self.db.open_tree(name)?)
+    }
+
+    /// The tree of record kind `R`.
+    pub(super) fn tree_of<R: Versioned>(&self) -> Result<Tree, StoreError> {
+        self.tree(R::TREE)
+    }
+
+    /// A fresh, never-reused, increasing id (sled's monotonic counter).
+    pub(super) fn next_id(&self) -> Result<u64, StoreError> {
+        Ok(self.db.generate_id()?)
+    }
+
+    /// Makes the last write durable, per the flush policy. Every write path calls this
+    /// before returning, so a reply that says "saved" is sent after the data is on disk.
+    pub(super) fn flush_if_configured(&self) -> Result<(), StoreError> {
         if self.flush_every_write {
             self.flush()?;
         }
@@ -248,14 +265,14 @@ fn migration_step(from: u32) -> Option<Step> {
 }
 
 /// Reads and decodes one record; `None` if the key is absent.
-fn get<R: Versioned>(tree: &Tree, key: &[u8]) -> Result<Option<R>, StoreError> {
+pub(super) fn get<R: Versioned>(tree: &Tree, key: &[u8]) -> Result<Option<R>, StoreError> {
     tree.get(key)?
         .map(|bytes| records::decode(key, &bytes))
         .transpose()
 }
 
 /// [`get`] inside a transaction.
-fn tx_get<R: Versioned>(
+pub(super) fn tx_get<R: Versioned>(
     tree: &TransactionalTree,
     key: &[u8],
 ) -> ConflictableTransactionResult<Option<R>, StoreError> {
@@ -279,11 +296,11 @@ fn free_name(
     Ok(candidate)
 }
 
-fn abort(error: StoreError) -> ConflictableTransactionError<StoreError> {
+pub(super) fn abort(error: StoreError) -> ConflictableTransactionError<StoreError> {
     ConflictableTransactionError::Abort(error)
 }
 
-fn from_tx(error: TransactionError<StoreError>) -> StoreError {
+pub(super) fn from_tx(error: TransactionError<StoreError>) -> StoreError {
     match error {
         TransactionError::Abort(error) => error,
         TransactionError::Storage(error) => error.into(),
