@@ -164,11 +164,12 @@ fn cut(text: &str, max: usize) -> (&str, &str) {
         }
         return (&text[..fit], trim_graphemes(&text[fit..]));
     }
-    // A line break in the second half of the window wins; then the last space; a long
-    // word is hard-split at a grapheme boundary.
+    // A line break in the second half of the window wins; then the last space there.
+    // A break in the first half would waste most of a packet's airtime, so a long word
+    // is hard-split at a grapheme boundary instead.
     let at = match (last_newline, last_space) {
         (Some(nl), _) if nl >= max / 2 => Some(nl),
-        (nl, sp) => sp.max(nl).filter(|&p| p > 0),
+        (nl, sp) => sp.max(nl).filter(|&p| p >= max / 2),
     };
     match at {
         Some(p) => (trim_graphemes(&text[..p]), trim_graphemes(&text[p..])),
@@ -212,6 +213,13 @@ mod tests {
         let text = format!("{}\n{}", "a".repeat(30), "b ".repeat(30));
         let parts = chunk(&text, 40);
         assert_eq!(strip_marker(&parts[0]), "a".repeat(30));
+    }
+
+    #[test]
+    fn a_long_token_after_a_short_word_fills_the_packet() {
+        let text = format!("see {}", "x".repeat(300));
+        let parts = chunk(&text, 100);
+        assert_eq!(parts[0].len(), 100, "{parts:?}");
     }
 
     #[test]
