@@ -34,6 +34,9 @@ impl App {
         store_opts: StoreOptions,
     ) -> Result<Self, StoreError> {
         let store = Store::open(data_dir, store_opts).await?;
+        store
+            .ensure_boards(crate::commands::default_boards(crate::session::unix_now()))
+            .await?;
         let probe = LagProbe::start();
         let (link, events) = spawn(link_cfg);
         let (shutdown, shutdown_rx) = watch::channel(false);

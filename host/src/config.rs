@@ -18,6 +18,7 @@ pub struct Config {
     pub limits: LimitsSection,
     pub admin: AdminSection,
     pub sessions: SessionsSection,
+    pub bbs: BbsSection,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Default)]
@@ -38,6 +39,32 @@ pub struct RepliesSection {
     pub airtime_share: f64,
     /// Channel messages starting with this prefix are taken as commands ("" = never).
     pub channel_prefix: String,
+    /// Packets sent at once for long output; the rest waits behind `more`.
+    pub pager_packets: usize,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct BbsSection {
+    /// Longest post or mail, in bytes.
+    pub post_max_bytes: usize,
+    /// Posts one player may make per hour.
+    pub posts_per_hour: u32,
+    /// Posts kept per board; the oldest expire.
+    pub posts_kept: usize,
+    /// Mails one mailbox holds.
+    pub mailbox_max: usize,
+}
+
+impl Default for BbsSection {
+    fn default() -> Self {
+        Self {
+            post_max_bytes: 1000,
+            posts_per_hour: 10,
+            posts_kept: 500,
+            mailbox_max: 50,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -74,6 +101,7 @@ impl Default for Config {
             limits: LimitsSection::default(),
             admin: AdminSection::default(),
             sessions: SessionsSection::default(),
+            bbs: BbsSection::default(),
         }
     }
 }
@@ -84,6 +112,7 @@ impl Default for RepliesSection {
             byte_budget: meshmush_protocol::chunking::DEFAULT_BUDGET,
             airtime_share: 0.5,
             channel_prefix: String::new(),
+            pager_packets: 3,
         }
     }
 }
@@ -154,6 +183,15 @@ impl Config {
             return Err(bad(
                 "replies.airtime_share",
                 format!("{} is not between 0 and 1", self.replies.airtime_share),
+            ));
+        }
+        if self.replies.pager_packets == 0 {
+            return Err(bad("replies.pager_packets", "must be at least 1".into()));
+        }
+        if self.bbs.posts_kept == 0 || self.bbs.mailbox_max == 0 || self.bbs.posts_per_hour == 0 {
+            return Err(bad(
+                "bbs",
+                "posts_kept, mailbox_max and posts_per_hour must be at least 1".into(),
             ));
         }
         if self.limits.burst == 0 || self.limits.per_minute == 0 {

@@ -40,6 +40,8 @@ impl Router {
             store,
             registry: Arc::new(crate::commands::Registry::standard()),
             link,
+            cfg: cfg.clone(),
+            vol: Arc::new(crate::volatile::Volatile::default()),
             admin_nodes: Arc::new(cfg.admin_nodes()),
             idle_timeout: cfg.idle_timeout(),
             ended: ended_tx,

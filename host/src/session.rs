@@ -11,7 +11,9 @@ use tokio::sync::mpsc;
 use tracing::{Instrument, debug, info_span, warn};
 
 use crate::commands::{CommandError, Lookup, Registry, split_command};
+use crate::config::Config;
 use crate::store::{Level, Player, Store};
+use crate::volatile::Volatile;
 
 /// One command for a session.
 #[derive(Debug, Clone)]
@@ -25,6 +27,9 @@ pub struct Incoming {
 pub struct Ctx {
     pub store: Store,
     pub registry: Arc<Registry>,
+    pub cfg: Arc<Config>,
+    pub vol: Arc<Volatile>,
+    pub link: LinkHandle,
     pub player: Player,
     pub node: u32,
     pub trusted: bool,
@@ -55,6 +60,8 @@ pub struct SessionDeps {
     pub store: Store,
     pub registry: Arc<Registry>,
     pub link: LinkHandle,
+    pub cfg: Arc<Config>,
+    pub vol: Arc<Volatile>,
     pub admin_nodes: Arc<Vec<u32>>,
     pub idle_timeout: Duration,
     /// Told when a session ends, with its node.
@@ -90,8 +97,8 @@ pub async fn run(node: u32, mut inbox: mpsc::Receiver<Incoming>, deps: SessionDe
             }
             let Some(c) = ctx.as_mut() else { continue };
             c.trusted = msg.trusted;
-            let reply = execute(c, &msg.text).await;
-            if deps.link.send_text(node, 0, reply).await.is_err() {
+            deps.vol.touch(node);
+            if respond(c, &deps, &msg.text).await.is_err() {
                 break;
             }
             if c.quit {
@@ -104,6 +111,35 @@ pub async fn run(node: u32, mut inbox: mpsc::Receiver<Incoming>, deps: SessionDe
     .await
 }
 
+/// Runs one command and sends its reply through the pager, with any pending notices
+/// (new mail) in front. `more` pages on instead of running a command.
+async fn respond(
+    c: &mut Ctx,
+    deps: &SessionDeps,
+    line: &str,
+) -> Result<(), meshmush_firmware_bridge::link::LinkClosed> {
+    let budget = deps.cfg.replies.byte_budget;
+    let per_page = deps.cfg.replies.pager_packets;
+    let node = c.node;
+    if line.trim().eq_ignore_ascii_case("more") {
+        if crate::pager::more(&deps.link, &deps.vol, node, per_page).await? {
+            return Ok(());
+        }
+        return deps
+            .link
+            .send_text(node, 0, "Nothing more to show.")
+            .await
+            .map(|_| ());
+    }
+    deps.vol.drop_pages(node);
+    let mut reply = execute(c, line).await;
+    let notices = deps.vol.take_notices(node);
+    if !notices.is_empty() {
+        reply = format!("{} {reply}", notices.join(" "));
+    }
+    crate::pager::deliver(&deps.link, &deps.vol, node, &reply, budget, per_page).await
+}
+
 async fn open(node: u32, deps: &SessionDeps) -> Result<Ctx, crate::store::StoreError> {
     let wanted = deps
         .link
@@ -112,9 +148,13 @@ async fn open(node: u32, deps: &SessionDeps) -> Result<Ctx, crate::store::StoreE
         .unwrap_or_else(|| node_id(node));
     let now = unix_now();
     let player = deps.store.create_player(node, &wanted, now).await?;
+    crate::commands::mail::announce_waiting(&deps.store, &deps.vol, node).await?;
     Ok(Ctx {
         store: deps.store.clone(),
         registry: deps.registry.clone(),
+        cfg: deps.cfg.clone(),
+        vol: deps.vol.clone(),
+        link: deps.link.clone(),
         player,
         node,
         trusted: false,
@@ -141,7 +181,11 @@ pub async fn execute(ctx: &mut Ctx, line: &str) -> String {
             } else {
                 "powers count only on a PKI-encrypted DM or after `password PASS`"
             };
-            return format!("{} needs {:?} rights: {why}.", e.name, e.level).to_lowercase();
+            return format!(
+                "{} needs {} rights: {why}.",
+                e.name,
+                crate::commands::level_name(e.level)
+            );
         }
         Lookup::Unknown(close) if close.is_empty() => {
             return format!("Unknown command {word:?}. Try help.");

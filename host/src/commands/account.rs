@@ -37,11 +37,7 @@ pub fn register(r: &mut Registry) {
 
 fn whoami<'a>(ctx: &'a mut Ctx, _args: &'a str) -> HandlerFuture<'a> {
     Box::pin(async move {
-        let rights = match ctx.level() {
-            Level::Player => "player",
-            Level::Builder => "builder",
-            Level::Wizard => "wizard",
-        };
+        let rights = super::level_name(ctx.level());
         let how = if ctx.trusted {
             "PKI DM"
         } else {

@@ -5,6 +5,10 @@
 
 mod account;
 mod basic;
+mod boards;
+pub mod mail;
+
+pub use boards::default_boards;
 
 use std::future::Future;
 use std::pin::Pin;
@@ -55,6 +59,8 @@ impl Registry {
         let mut r = Self::default();
         basic::register(&mut r);
         account::register(&mut r);
+        boards::register(&mut r);
+        mail::register(&mut r);
         r
     }
 
@@ -97,6 +103,41 @@ impl Registry {
             many => Lookup::Ambiguous(many.iter().map(|e| e.name).collect()),
         }
     }
+}
+
+/// A level as players read it.
+pub fn level_name(level: Level) -> &'static str {
+    match level {
+        Level::Player => "player",
+        Level::Builder => "builder",
+        Level::Wizard => "wizard",
+    }
+}
+
+/// How long ago `then` was, tersely: `40s`, `5m`, `3h`, `2d`.
+pub fn age(now: u64, then: u64) -> String {
+    let s = now.saturating_sub(then);
+    match s {
+        0..60 => format!("{s}s"),
+        60..3600 => format!("{}m", s / 60),
+        3600..86_400 => format!("{}h", s / 3600),
+        _ => format!("{}d", s / 86_400),
+    }
+}
+
+/// The start of `text` on one line, at most `max` bytes, cut at a word with "…".
+pub fn first_words(text: &str, max: usize) -> String {
+    let line = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    if line.len() <= max {
+        return line;
+    }
+    let mut cut = max;
+    while !line.is_char_boundary(cut) {
+        cut -= 1;
+    }
+    let head = &line[..cut];
+    let head = head.rsplit_once(' ').map_or(head, |(h, _)| h);
+    format!("{head}…")
 }
 
 /// Splits a command line into its first word and the rest.

@@ -41,6 +41,7 @@
 //!   that was followed by a [`Store::flush`]).
 //! - Reads never flush. [`Store::close`] flushes; so should a graceful shutdown.
 
+mod bbs;
 mod db;
 mod error;
 mod export;
@@ -52,6 +53,7 @@ use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
 
+pub use bbs::{Board, BoardSummary, Mail, Post};
 pub use error::StoreError;
 pub use names::{MAX_NAME_CHARS, RESERVED_NAMES, fallback_name, is_reserved_name, sanitise_name};
 pub use records::{Level, Player};

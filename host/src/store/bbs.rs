@@ -1,0 +1,501 @@
+//! Boards, posts, read markers and mail: the BBS records and their async API.
+//!
+//! Keys are laid out so every command is a short prefix or range scan, never a scan of
+//! a whole board: posts are `board \0 num_be`, so the newest N are a reverse scan and
+//! "unread" is a range after the player's marker; mail is `to_node_be id_be`.
+
+use serde::{Deserialize, Serialize};
+use sled::Tree;
+
+use super::db::{Trees, get};
+use super::records::{Level, Versioned, decode, encode, node_key};
+use super::{Store, StoreError};
+
+/// A bulletin board.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Board {
+    /// As created; looked up case-insensitively.
+    pub name: String,
+    pub description: String,
+    pub read_level: Level,
+    pub post_level: Level,
+    /// The number the next post gets (numbers are never reused).
+    pub next_num: u64,
+    pub created: u64,
+}
+
+/// One post on a board.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Post {
+    pub board: String,
+    pub num: u64,
+    pub author: u32,
+    pub author_name: String,
+    pub time: u64,
+    pub text: String,
+    pub reply_to: Option<u64>,
+}
+
+/// One private message.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Mail {
+    pub id: u64,
+    pub to: u32,
+    pub from: u32,
+    pub from_name: String,
+    pub time: u64,
+    pub text: String,
+    pub read: bool,
+    /// The recipient has been told about it.
+    pub announced: bool,
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+pub(super) enum BoardRecord {
+    V1(Board),
+}
+#[derive(Debug, Serialize, Deserialize)]
+pub(super) enum PostRecord {
+    V1(Post),
+}
+#[derive(Debug, Serialize, Deserialize)]
+pub(super) enum MailRecord {
+    V1(Mail),
+}
+
+/// What one player has read of one board: everything up to `upto`, and the posts in
+/// `above` (read out of order). Exact, yet small: `above` drains into `upto` as the
+/// gaps fill, and is capped.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReadMarker {
+    pub upto: u64,
+    pub above: std::collections::BTreeSet<u64>,
+}
+
+/// Posts remembered as read above the high-water mark, at most.
+const MAX_ABOVE: usize = 512;
+
+impl ReadMarker {
+    pub fn has_read(&self, num: u64) -> bool {
+        num <= self.upto || self.above.contains(&num)
+    }
+
+    /// Marks `num` read; true if that changed anything.
+    pub fn mark(&mut self, num: u64) -> bool {
+        if self.has_read(num) {
+            return false;
+        }
+        self.above.insert(num);
+        while self.above.remove(&(self.upto + 1)) {
+            self.upto += 1;
+        }
+        while self.above.len() > MAX_ABOVE {
+            // Forget the oldest gap: treat everything up to the lowest entry as read.
+            if let Some(low) = self.above.pop_first() {
+                self.upto = low;
+            }
+        }
+        true
+    }
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+pub(super) enum ReadMarkerRecord {
+    V1(ReadMarker),
+}
+
+macro_rules! versioned {
+    ($ty:ty, $env:ident, $tree:literal) => {
+        impl Versioned for $ty {
+            const TREE: &'static str = $tree;
+            type Envelope = $env;
+            fn to_envelope(&self) -> $env {
+                $env::V1(self.clone())
+            }
+            fn from_envelope(envelope: $env) -> Self {
+                match envelope {
+                    $env::V1(r) => r,
+                }
+            }
+        }
+    };
+}
+versioned!(Board, BoardRecord, "boards");
+versioned!(Post, PostRecord, "posts");
+versioned!(Mail, MailRecord, "mail");
+versioned!(ReadMarker, ReadMarkerRecord, "read_markers");
+
+fn board_key(name: &str) -> Vec<u8> {
+    name.to_lowercase().into_bytes()
+}
+
+fn post_prefix(board: &str) -> Vec<u8> {
+    let mut k = board_key(board);
+    k.push(0);
+    k
+}
+
+fn post_key(board: &str, num: u64) -> Vec<u8> {
+    let mut k = post_prefix(board);
+    k.extend_from_slice(&num.to_be_bytes());
+    k
+}
+
+fn marker_key(node: u32, board: &str) -> Vec<u8> {
+    let mut k = node_key(node).to_vec();
+    k.extend_from_slice(&board_key(board));
+    k
+}
+
+fn mail_key(to: u32, id: u64) -> Vec<u8> {
+    let mut k = node_key(to).to_vec();
+    k.extend_from_slice(&id.to_be_bytes());
+    k
+}
+
+fn decode_all<R: Versioned>(
+    iter: impl Iterator<Item = sled::Result<(sled::IVec, sled::IVec)>>,
+) -> Result<Vec<R>, StoreError> {
+    iter.map(|item| {
+        let (k, v) = item?;
+        decode::<R>(&k, &v)
+    })
+    .collect()
+}
+
+fn marker(markers: &Tree, node: u32, board: &str) -> Result<ReadMarker, StoreError> {
+    Ok(get(markers, &marker_key(node, board))?.unwrap_or_default())
+}
+
+/// Numbers of the posts after `m`'s high-water mark that `m` has not read, oldest first.
+fn unread<'a>(
+    posts: &Tree,
+    board: &str,
+    m: &'a ReadMarker,
+) -> impl Iterator<Item = Result<u64, StoreError>> + 'a {
+    posts_after(posts, board, m.upto)
+        .keys()
+        .map(|k| {
+            let k = k?;
+            let tail = k
+                .len()
+                .checked_sub(8)
+                .and_then(|at| <[u8; 8]>::try_from(&k[at..]).ok());
+            tail.map(u64::from_be_bytes)
+                .ok_or_else(|| StoreError::Corrupt {
+                    tree: "posts",
+                    key: String::from_utf8_lossy(&k).into_owned(),
+                    reason: "key without a post number".into(),
+                })
+        })
+        .filter(move |n| n.as_ref().map_or(true, |n| !m.has_read(*n)))
+}
+
+/// Posts after number `after` on `board`, oldest first.
+fn posts_after(posts: &Tree, board: &str, after: u64) -> sled::Iter {
+    posts.range(post_key(board, after.saturating_add(1))..post_prefix_end(board))
+}
+
+fn post_prefix_end(board: &str) -> Vec<u8> {
+    let mut k = board_key(board);
+    k.push(1);
+    k
+}
+
+impl Trees {
+    fn put<R: Versioned>(&self, key: &[u8], record: &R) -> Result<(), StoreError> {
+        self.tree_of::<R>()?.insert(key, encode(key, record)?)?;
+        Ok(())
+    }
+}
+
+/// A board with what one player has not read yet.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BoardSummary {
+    pub board: Board,
+    pub total: usize,
+    pub unread: usize,
+}
+
+impl Store {
+    /// Creates the boards in `defaults` that do not exist yet.
+    pub async fn ensure_boards(&self, defaults: Vec<Board>) -> Result<(), StoreError> {
+        self.blocking(move |db| {
+            let boards = db.tree_of::<Board>()?;
+            for b in &defaults {
+                let key = board_key(&b.name);
+                if boards.get(&key)?.is_none() {
+                    db.put(&key, b)?;
+                }
+            }
+            db.flush_if_configured()
+        })
+        .await
+    }
+
+    /// Every board, by name.
+    pub async fn boards(&self) -> Result<Vec<Board>, StoreError> {
+        self.blocking(|db| decode_all(db.tree_of::<Board>()?.iter()))
+            .await
+    }
+
+    /// Creates or replaces a board record.
+    pub async fn put_board(&self, board: Board) -> Result<(), StoreError> {
+        self.blocking(move |db| {
+            db.put(&board_key(&board.name), &board)?;
+            db.flush_if_configured()
+        })
+        .await
+    }
+
+    /// Removes a board and all its posts.
+    pub async fn remove_board(&self, name: String) -> Result<usize, StoreError> {
+        self.blocking(move |db| {
+            let posts = db.tree_of::<Post>()?;
+            let mut n = 0;
+            for key in posts.scan_prefix(post_prefix(&name)).keys() {
+                posts.remove(key?)?;
+                n += 1;
+            }
+            db.tree_of::<Board>()?.remove(board_key(&name))?;
+            db.flush_if_configured()?;
+            Ok(n)
+        })
+        .await
+    }
+
+    /// Boards with total and unread counts for `node`.
+    pub async fn board_summaries(&self, node: u32) -> Result<Vec<BoardSummary>, StoreError> {
+        self.blocking(move |db| {
+            let posts = db.tree_of::<Post>()?;
+            let markers = db.tree_of::<ReadMarker>()?;
+            let boards: Vec<Board> = decode_all(db.tree_of::<Board>()?.iter())?;
+            boards
+                .into_iter()
+                .map(|board| {
+                    let seen = marker(&markers, node, &board.name)?;
+                    let total = posts.scan_prefix(post_prefix(&board.name)).keys().count();
+                    let unread = unread(&posts, &board.name, &seen)
+                        .collect::<Result<Vec<_>, _>>()?
+                        .len();
+                    Ok(BoardSummary {
+                        board,
+                        total,
+                        unread,
+                    })
+                })
+                .collect()
+        })
+        .await
+    }
+
+    /// Adds a post under the board's next number and expires the oldest posts beyond
+    /// `keep`. Durable before it returns.
+    pub async fn add_post(&self, post: Post, keep: usize) -> Result<Post, StoreError> {
+        self.blocking(move |db| {
+            let boards = db.tree_of::<Board>()?;
+            let posts = db.tree_of::<Post>()?;
+            let bkey = board_key(&post.board);
+            let post = insert_post(&boards, &posts, &bkey, &post)?;
+            // Expiry scans only this board's keys: at most `keep` and the one just added.
+            let keys: Vec<sled::IVec> = posts
+                .scan_prefix(post_prefix(&post.board))
+                .keys()
+                .collect::<Result<_, _>>()?;
+            for key in keys.iter().take(keys.len().saturating_sub(keep.max(1))) {
+                posts.remove(key)?;
+            }
+            db.flush_if_configured()?;
+            Ok(post)
+        })
+        .await
+    }
+
+    /// The newest `n` posts of a board, newest first.
+    pub async fn newest_posts(&self, board: String, n: usize) -> Result<Vec<Post>, StoreError> {
+        self.blocking(move |db| {
+            decode_all(
+                db.tree_of::<Post>()?
+                    .scan_prefix(post_prefix(&board))
+                    .rev()
+                    .take(n),
+            )
+        })
+        .await
+    }
+
+    pub async fn post(&self, board: String, num: u64) -> Result<Option<Post>, StoreError> {
+        self.blocking(move |db| get(&db.tree_of::<Post>()?, &post_key(&board, num)))
+            .await
+    }
+
+    /// Deletes a post; false if there was none.
+    pub async fn delete_post(&self, board: String, num: u64) -> Result<bool, StoreError> {
+        self.blocking(move |db| {
+            let gone = db
+                .tree_of::<Post>()?
+                .remove(post_key(&board, num))?
+                .is_some();
+            db.flush_if_configured()?;
+            Ok(gone)
+        })
+        .await
+    }
+
+    /// Records that `node` has read post `num` of `board`.
+    pub async fn mark_read(&self, node: u32, board: String, num: u64) -> Result<(), StoreError> {
+        self.blocking(move |db| {
+            let markers = db.tree_of::<ReadMarker>()?;
+            let mut m = marker(&markers, node, &board)?;
+            if m.mark(num) {
+                db.put(&marker_key(node, &board), &m)?;
+                db.flush_if_configured()?;
+            }
+            Ok(())
+        })
+        .await
+    }
+
+    /// The oldest unread post on any of `boards` for `node`.
+    pub async fn next_unread(
+        &self,
+        node: u32,
+        boards: Vec<String>,
+    ) -> Result<Option<Post>, StoreError> {
+        self.blocking(move |db| {
+            let posts = db.tree_of::<Post>()?;
+            let markers = db.tree_of::<ReadMarker>()?;
+            let mut best: Option<Post> = None;
+            for board in &boards {
+                let seen = marker(&markers, node, board)?;
+                if let Some(num) = unread(&posts, board, &seen).next() {
+                    let key = post_key(board, num?);
+                    let Some(post) = get::<Post>(&posts, &key)? else {
+                        continue;
+                    };
+                    if best
+                        .as_ref()
+                        .is_none_or(|b| (post.time, post.num) < (b.time, b.num))
+                    {
+                        best = Some(post);
+                    }
+                }
+            }
+            Ok(best)
+        })
+        .await
+    }
+
+    /// Up to `n` player names most like `word` (for "did you mean"); scans the
+    /// players, so it is only for a name that matched nobody.
+    pub async fn players_like(&self, word: String, n: usize) -> Result<Vec<String>, StoreError> {
+        self.blocking(move |db| {
+            let word = word.to_lowercase();
+            let mut scored: Vec<(f64, String)> = Vec::new();
+            for item in db.tree_of::<super::Player>()?.iter() {
+                let (k, v) = item?;
+                let p: super::Player = decode(&k, &v)?;
+                let score = strsim::normalized_damerau_levenshtein(&word, &p.name.to_lowercase());
+                if score >= 0.5 {
+                    scored.push((score, p.name));
+                }
+            }
+            scored.sort_by(|a, b| b.0.total_cmp(&a.0));
+            Ok(scored.into_iter().take(n).map(|(_, name)| name).collect())
+        })
+        .await
+    }
+
+    /// `node`'s mailbox, oldest first.
+    pub async fn mailbox(&self, node: u32) -> Result<Vec<Mail>, StoreError> {
+        self.blocking(move |db| decode_all(db.tree_of::<Mail>()?.scan_prefix(node_key(node))))
+            .await
+    }
+
+    /// Delivers a mail (the id is assigned here). Durable before it returns.
+    pub async fn send_mail(&self, mut mail: Mail) -> Result<Mail, StoreError> {
+        self.blocking(move |db| {
+            mail.id = db.next_id()?;
+            db.put(&mail_key(mail.to, mail.id), &mail)?;
+            db.flush_if_configured()?;
+            Ok(mail)
+        })
+        .await
+    }
+
+    /// Replaces a mail record (read and announced flags).
+    pub async fn update_mail(&self, mail: Mail) -> Result<(), StoreError> {
+        self.blocking(move |db| {
+            db.put(&mail_key(mail.to, mail.id), &mail)?;
+            db.flush_if_configured()
+        })
+        .await
+    }
+
+    /// Deletes mail by id from `node`'s mailbox; returns how many went.
+    pub async fn delete_mail(&self, node: u32, ids: Vec<u64>) -> Result<usize, StoreError> {
+        self.blocking(move |db| {
+            let tree = db.tree_of::<Mail>()?;
+            let mut n = 0;
+            for id in ids {
+                n += usize::from(tree.remove(mail_key(node, id))?.is_some());
+            }
+            db.flush_if_configured()?;
+            Ok(n)
+        })
+        .await
+    }
+}
+
+/// Allocates the board's next post number and writes the post, in one transaction:
+/// a crash leaves both the post and the counter, or neither.
+fn insert_post(boards: &Tree, posts: &Tree, bkey: &[u8], post: &Post) -> Result<Post, StoreError> {
+    use sled::Transactional;
+    use sled::transaction::ConflictableTransactionError as Tx;
+    let result = (boards, posts).transaction(|(boards, posts)| {
+        let Some(bytes) = boards.get(bkey)? else {
+            return Err(Tx::Abort(StoreError::Corrupt {
+                tree: "boards",
+                key: String::from_utf8_lossy(bkey).into_owned(),
+                reason: "no such board".into(),
+            }));
+        };
+        let mut board: Board = decode(bkey, &bytes).map_err(Tx::Abort)?;
+        let mut stored = post.clone();
+        stored.num = board.next_num.max(1);
+        stored.board = board.name.clone();
+        board.next_num = stored.num + 1;
+        let pkey = post_key(&board.name, stored.num);
+        posts.insert(pkey.as_slice(), encode(&pkey, &stored).map_err(Tx::Abort)?)?;
+        boards.insert(bkey, encode(bkey, &board).map_err(Tx::Abort)?)?;
+        Ok(stored)
+    });
+    result.map_err(super::db::from_tx)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn read_markers_are_exact_out_of_order() {
+        let mut m = ReadMarker::default();
+        assert!(m.mark(3));
+        assert!(!m.has_read(2) && m.has_read(3));
+        assert!(m.mark(1));
+        assert_eq!(m.upto, 1);
+        assert!(m.mark(2));
+        assert_eq!((m.upto, m.above.len()), (3, 0), "gaps drain into the mark");
+        assert!(!m.mark(2));
+    }
+
+    #[test]
+    fn read_markers_stay_small() {
+        let mut m = ReadMarker::default();
+        for n in (2..2000).step_by(2) {
+            m.mark(n);
+        }
+        assert!(m.above.len() <= MAX_ABOVE);
+        assert!(m.has_read(1998));
+    }
+}

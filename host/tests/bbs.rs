@@ -1,0 +1,253 @@
+//! Boards, mail and the pager, as two people with handsets see them.
+
+mod common;
+
+use std::time::Duration;
+
+use common::{WAIT, roomy, world};
+use meshmush::store::StoreOptions;
+use meshmush_protocol::chunking::strip_marker;
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn post_list_read_reply_and_next_unread() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut w = world(2, roomy(), dir.path(), StoreOptions::default()).await;
+    assert_eq!(
+        w.ask(0, "boards").await,
+        "Boards (unread/total): general 0/0, help 0/0, news 0/0. read BOARD"
+    );
+    assert_eq!(
+        w.ask(0, "post general Hello mesh, anyone on?").await,
+        "Posted to general as #1."
+    );
+    assert_eq!(
+        w.ask(0, "post gen Second post").await,
+        "Posted to general as #2.",
+        "prefix"
+    );
+    assert_eq!(
+        w.ask(1, "boards").await,
+        "Boards (unread/total): general 2/2, help 0/0, news 0/0. read BOARD"
+    );
+    let list = w.ask(1, "read general").await;
+    assert!(
+        list.starts_with("general:\n#2 Alice 0s: Second post\n#1 Alice 0s: Hello mesh, anyone on?"),
+        "{list}"
+    );
+    assert_eq!(
+        w.ask(1, "next").await,
+        "general #1 by Alice, 0s ago:\nHello mesh, anyone on?"
+    );
+    assert_eq!(
+        w.ask(1, "reply general 1 Bob here!").await,
+        "Replied on general as #3."
+    );
+    assert_eq!(
+        w.ask(1, "next").await,
+        "general #2 by Alice, 0s ago:\nSecond post"
+    );
+    assert_eq!(
+        w.ask(1, "next").await,
+        "No unread posts.",
+        "his own reply counts as read"
+    );
+    assert_eq!(
+        w.ask(0, "next").await,
+        "general #3 re #1 by Bob, 0s ago:\nBob here!"
+    );
+    // Only wizards post news; only authors delete.
+    assert_eq!(
+        w.ask(0, "post news hi").await,
+        "Only wizards may post to news."
+    );
+    assert_eq!(
+        w.ask(0, "delete general 3").await,
+        "Only its author or a wizard may delete that."
+    );
+    assert_eq!(w.ask(1, "delete general 3").await, "Deleted general #3.");
+    assert_eq!(w.ask(1, "read general 3").await, "No post #3 on general.");
+    assert_eq!(
+        w.ask(1, "read nowhere").await,
+        "No board \"nowhere\". Boards: general, help, news."
+    );
+    w.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn mail_send_announce_read_delete_clear() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut w = world(2, roomy(), dir.path(), StoreOptions::default()).await;
+    assert_eq!(w.ask(1, "ping").await, "pong", "Bob exists and is active");
+    assert_eq!(
+        w.ask(0, "mail Bob Lunch at the square?").await,
+        "Mail sent to Bob."
+    );
+    // Bob is active: one notice packet at once...
+    let notice = w.handsets[1].next_text(WAIT).await.expect("notice");
+    assert_eq!(notice.text, "New mail from Alice. Send mail to read it.");
+    // ...and the announcement rides once on his next reply.
+    assert_eq!(w.ask(1, "ping").await, "New mail from Alice. pong");
+    assert_eq!(w.ask(1, "ping").await, "pong");
+    assert_eq!(
+        w.ask(1, "mail").await,
+        "Mail (* unread):\n1* Alice 0s: Lunch at the square?\nmail N to read"
+    );
+    assert_eq!(
+        w.ask(1, "mail 1").await,
+        "From Alice, 0s ago:\nLunch at the square?"
+    );
+    assert_eq!(
+        w.ask(0, "mail bob Second one").await,
+        "Mail sent to Bob.",
+        "names in any case"
+    );
+    w.handsets[1].next_text(WAIT).await.expect("second notice");
+    let list = w.ask(1, "mail").await;
+    assert!(
+        list.contains("New mail from Alice. Mail (* unread):\n2* Alice 0s: Second one\n1 Alice"),
+        "{list}"
+    );
+    assert_eq!(w.ask(1, "mail clear").await, "Deleted 1 read mail.");
+    assert_eq!(
+        w.ask(1, "mail delete 1").await,
+        "Deleted mail 1 from Alice."
+    );
+    assert_eq!(
+        w.ask(1, "mail").await,
+        "No mail. mail PLAYER TEXT sends one."
+    );
+    assert_eq!(
+        w.ask(0, "mail Bbo hi").await,
+        "No player Bbo. Did you mean Bob?"
+    );
+    w.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn board_and_mailbox_limits_say_what_is_wrong() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut cfg = roomy();
+    cfg.bbs.post_max_bytes = 20;
+    cfg.bbs.posts_per_hour = 2;
+    cfg.bbs.mailbox_max = 1;
+    cfg.bbs.posts_kept = 2;
+    let mut w = world(2, cfg, dir.path(), StoreOptions::default()).await;
+    assert_eq!(
+        w.ask(0, "post general this is far too long to post").await,
+        "Too long: 28 bytes, the limit is 20."
+    );
+    assert_eq!(
+        w.ask(0, "post general one").await,
+        "Posted to general as #1."
+    );
+    assert_eq!(
+        w.ask(0, "post general two").await,
+        "Posted to general as #2."
+    );
+    assert_eq!(
+        w.ask(0, "post general three").await,
+        "You have posted 2 times this hour; try later."
+    );
+    assert_eq!(
+        w.ask(1, "post general bob1").await,
+        "Posted to general as #3."
+    );
+    // Only two posts are kept: #1 expired.
+    assert_eq!(w.ask(1, "read general 1").await, "No post #1 on general.");
+    let boards = w.ask(1, "boards").await;
+    assert!(
+        boards.contains("general 1/2"),
+        "#2 unread, #3 his own: {boards}"
+    );
+    assert_eq!(w.ask(0, "mail Bob first").await, "Mail sent to Bob.");
+    assert_eq!(
+        w.ask(0, "mail Bob second").await,
+        "Bob's mailbox is full; try later."
+    );
+    w.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_long_post_pages_behind_more_and_reads_back_byte_identical() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut cfg = roomy();
+    cfg.replies.pager_packets = 1;
+    let mut w = world(1, cfg, dir.path(), StoreOptions::default()).await;
+    let text: String = ('!'..='~')
+        .filter(|c| *c != '#')
+        .cycle()
+        .take(180)
+        .collect();
+    assert_eq!(
+        w.ask(0, &format!("post general {text}")).await,
+        "Posted to general as #1."
+    );
+    let bbs = w.bbs;
+    let h = &mut w.handsets[0];
+    h.send(bbs, "read general 1").await.unwrap();
+    let first = h.next_text(WAIT).await.expect("page 1").text;
+    assert!(
+        first.starts_with("(1/2) ") && first.ends_with(" [more]"),
+        "{first}"
+    );
+    assert!(
+        h.texts_until_quiet(Duration::from_millis(300))
+            .await
+            .is_empty(),
+        "one packet per page"
+    );
+    h.send(bbs, "more").await.unwrap();
+    let second = h.next_text(WAIT).await.expect("page 2").text;
+    assert!(
+        second.starts_with("(2/2) ") && !second.ends_with(" [more]"),
+        "{second}"
+    );
+    let whole = format!(
+        "{}{}",
+        strip_marker(first.trim_end_matches(" [more]")),
+        strip_marker(&second)
+    );
+    let (header, body) = whole.split_once('\n').expect("header line");
+    assert_eq!(header, "general #1 by Alice, 0s ago:");
+    assert_eq!(body, text, "byte-identical after reassembly");
+    assert_eq!(w.ask(0, "more").await, "Nothing more to show.");
+    w.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn any_other_command_drops_the_waiting_pages() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut cfg = roomy();
+    cfg.replies.pager_packets = 1;
+    let mut w = world(1, cfg, dir.path(), StoreOptions::default()).await;
+    let text = "word ".repeat(36);
+    assert_eq!(
+        w.ask(0, &format!("post general {}", text.trim())).await,
+        "Posted to general as #1."
+    );
+    let bbs = w.bbs;
+    w.handsets[0].send(bbs, "read general 1").await.unwrap();
+    w.handsets[0].next_text(WAIT).await.expect("page 1");
+    assert_eq!(w.ask(0, "ping").await, "pong");
+    assert_eq!(w.ask(0, "more").await, "Nothing more to show.");
+    w.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn unread_markers_and_mail_survive_a_restart() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut w = world(2, roomy(), dir.path(), StoreOptions::default()).await;
+    w.ask(0, "post general one").await;
+    w.ask(0, "post general two").await;
+    w.ask(1, "read general 1").await;
+    w.ask(0, "mail Bob see you").await;
+    w.stop().await;
+
+    let mut w = world(2, roomy(), dir.path(), StoreOptions::default()).await;
+    let boards = w.ask(1, "boards").await;
+    assert!(boards.contains("general 1/2"), "{boards}");
+    let mail = w.ask(1, "mail").await;
+    assert!(mail.contains("1* Alice"), "{mail}");
+    assert_eq!(w.ask(1, "next").await, "general #2 by Alice, 0s ago:\ntwo");
+    w.stop().await;
+}
