@@ -72,9 +72,13 @@ impl App {
         let _ = self.shutdown.send(true);
         let _ = self.router.await;
         // Give the last replies a moment to leave before saying goodbye to the node.
-        let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(15);
+        let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(10);
         while self.link.metrics().queue_depth > 0 && tokio::time::Instant::now() < deadline {
             tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+        let unsent = self.link.metrics().queue_depth;
+        if unsent > 0 {
+            tracing::warn!(unsent, "stopping with replies not yet delivered");
         }
         self.link.shutdown().await;
         // Sessions and the router have let go of their handles: this flushes and closes.

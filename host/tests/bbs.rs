@@ -251,3 +251,49 @@ async fn unread_markers_and_mail_survive_a_restart() {
     assert_eq!(w.ask(1, "next").await, "general #2 by Alice, 0s ago:\ntwo");
     w.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn wizards_manage_boards() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut cfg = roomy();
+    cfg.admin.nodes = vec!["!4d4d1001".into()];
+    let mut w = world(2, cfg, dir.path(), StoreOptions::default()).await;
+    assert_eq!(
+        w.ask(1, "@board create x=y").await,
+        "@board needs wizard rights: you do not have those rights."
+    );
+    assert_eq!(
+        w.ask(0, "@board create trades=Swap and sell").await,
+        "Board trades created."
+    );
+    assert_eq!(
+        w.ask(0, "@board create trades=again").await,
+        "There is a board trades already."
+    );
+    assert_eq!(
+        w.ask(1, "post tr Selling a T-Beam").await,
+        "Posted to trades as #1."
+    );
+    assert_eq!(
+        w.ask(0, "@board lock trades read wizard").await,
+        "trades read is now for wizards."
+    );
+    assert!(
+        !w.ask(1, "boards").await.contains("trades"),
+        "hidden from players now"
+    );
+    assert_eq!(
+        w.ask(1, "read trades").await,
+        "No board \"trades\". Boards: general, help, news."
+    );
+    assert_eq!(
+        w.ask(0, "post news Welcome!").await,
+        "Posted to news as #1.",
+        "wizards post news"
+    );
+    assert_eq!(
+        w.ask(0, "@board remove trades").await,
+        "Board trades removed with 1 posts."
+    );
+    w.stop().await;
+}

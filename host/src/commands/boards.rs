@@ -4,7 +4,7 @@
 
 use super::{CommandError, Entry, HandlerFuture, Registry, age, first_words, level_name};
 use crate::session::{Ctx, unix_now};
-use crate::store::{Board, Level, Post};
+use crate::store::{Board, Level, Post, UNREAD_CAP};
 
 /// Posts shown by `read BOARD`.
 const LISTED: usize = 5;
@@ -160,7 +160,14 @@ fn boards<'a>(ctx: &'a mut Ctx, _args: &'a str) -> HandlerFuture<'a> {
             .await?
             .into_iter()
             .filter(|s| s.board.read_level <= level)
-            .map(|s| format!("{} {}/{}", s.board.name, s.unread, s.total))
+            .map(|s| {
+                let unread = if s.unread >= UNREAD_CAP {
+                    "99+".to_string()
+                } else {
+                    s.unread.to_string()
+                };
+                format!("{} {unread}/{}", s.board.name, s.total)
+            })
             .collect();
         if list.is_empty() {
             return Ok("No boards yet.".into());

@@ -125,6 +125,38 @@ versioned!(Post, PostRecord, "posts");
 versioned!(Mail, MailRecord, "mail");
 versioned!(ReadMarker, ReadMarkerRecord, "read_markers");
 
+/// Live posts per board (key: board), kept in step with the posts tree inside the
+/// same transactions, so `boards` need not count a whole board.
+const BOARD_COUNTS: &str = "board_counts";
+/// Unread posts are counted up to this many; the listing shows "99+" beyond.
+pub const UNREAD_CAP: usize = 100;
+
+fn read_count(v: Option<sled::IVec>) -> u64 {
+    v.and_then(|v| <[u8; 8]>::try_from(v.as_ref()).ok())
+        .map_or(0, u64::from_be_bytes)
+}
+
+/// Removes posts (by key) of one board and lowers its count, in one transaction.
+fn remove_posts(db: &Trees, board: &str, keys: &[sled::IVec]) -> Result<usize, StoreError> {
+    use sled::Transactional;
+    if keys.is_empty() {
+        return Ok(0);
+    }
+    let posts = db.tree_of::<Post>()?;
+    let counts = db.tree(BOARD_COUNTS)?;
+    let bkey = board_key(board);
+    let result = (&posts, &counts).transaction(|(posts, counts)| {
+        let mut gone = 0u64;
+        for key in keys {
+            gone += u64::from(posts.remove(key.as_ref())?.is_some());
+        }
+        let left = read_count(counts.get(&bkey)?).saturating_sub(gone);
+        counts.insert(bkey.as_slice(), &left.to_be_bytes())?;
+        Ok(gone as usize)
+    });
+    result.map_err(super::db::from_tx)
+}
+
 fn board_key(name: &str) -> Vec<u8> {
     name.to_lowercase().into_bytes()
 }
@@ -214,6 +246,7 @@ impl Trees {
 pub struct BoardSummary {
     pub board: Board,
     pub total: usize,
+    /// Counted up to [`UNREAD_CAP`].
     pub unread: usize,
 }
 
@@ -251,13 +284,14 @@ impl Store {
     /// Removes a board and all its posts.
     pub async fn remove_board(&self, name: String) -> Result<usize, StoreError> {
         self.blocking(move |db| {
-            let posts = db.tree_of::<Post>()?;
-            let mut n = 0;
-            for key in posts.scan_prefix(post_prefix(&name)).keys() {
-                posts.remove(key?)?;
-                n += 1;
-            }
+            let keys: Vec<sled::IVec> = db
+                .tree_of::<Post>()?
+                .scan_prefix(post_prefix(&name))
+                .keys()
+                .collect::<Result<_, _>>()?;
+            let n = remove_posts(db, &name, &keys)?;
             db.tree_of::<Board>()?.remove(board_key(&name))?;
+            db.tree(BOARD_COUNTS)?.remove(board_key(&name))?;
             db.flush_if_configured()?;
             Ok(n)
         })
@@ -269,13 +303,15 @@ impl Store {
         self.blocking(move |db| {
             let posts = db.tree_of::<Post>()?;
             let markers = db.tree_of::<ReadMarker>()?;
+            let counts = db.tree(BOARD_COUNTS)?;
             let boards: Vec<Board> = decode_all(db.tree_of::<Board>()?.iter())?;
             boards
                 .into_iter()
                 .map(|board| {
                     let seen = marker(&markers, node, &board.name)?;
-                    let total = posts.scan_prefix(post_prefix(&board.name)).keys().count();
+                    let total = read_count(counts.get(board_key(&board.name))?) as usize;
                     let unread = unread(&posts, &board.name, &seen)
+                        .take(UNREAD_CAP)
                         .collect::<Result<Vec<_>, _>>()?
                         .len();
                     Ok(BoardSummary {
@@ -296,14 +332,16 @@ impl Store {
             let boards = db.tree_of::<Board>()?;
             let posts = db.tree_of::<Post>()?;
             let bkey = board_key(&post.board);
-            let post = insert_post(&boards, &posts, &bkey, &post)?;
-            // Expiry scans only this board's keys: at most `keep` and the one just added.
-            let keys: Vec<sled::IVec> = posts
-                .scan_prefix(post_prefix(&post.board))
-                .keys()
-                .collect::<Result<_, _>>()?;
-            for key in keys.iter().take(keys.len().saturating_sub(keep.max(1))) {
-                posts.remove(key)?;
+            let post = insert_post(&boards, &posts, &db.tree(BOARD_COUNTS)?, &bkey, &post)?;
+            // Keep the newest `keep` post numbers: what falls below expires. A range
+            // from the board's start, so this touches only the expiring keys.
+            let keep = keep.max(1) as u64;
+            if post.num > keep {
+                let expired: Vec<sled::IVec> = posts
+                    .range(post_prefix(&post.board)..post_key(&post.board, post.num - keep + 1))
+                    .keys()
+                    .collect::<Result<_, _>>()?;
+                remove_posts(db, &post.board, &expired)?;
             }
             db.flush_if_configured()?;
             Ok(post)
@@ -332,10 +370,7 @@ impl Store {
     /// Deletes a post; false if there was none.
     pub async fn delete_post(&self, board: String, num: u64) -> Result<bool, StoreError> {
         self.blocking(move |db| {
-            let gone = db
-                .tree_of::<Post>()?
-                .remove(post_key(&board, num))?
-                .is_some();
+            let gone = remove_posts(db, &board, &[post_key(&board, num).into()])? > 0;
             db.flush_if_configured()?;
             Ok(gone)
         })
@@ -449,10 +484,16 @@ impl Store {
 
 /// Allocates the board's next post number and writes the post, in one transaction:
 /// a crash leaves both the post and the counter, or neither.
-fn insert_post(boards: &Tree, posts: &Tree, bkey: &[u8], post: &Post) -> Result<Post, StoreError> {
+fn insert_post(
+    boards: &Tree,
+    posts: &Tree,
+    counts: &Tree,
+    bkey: &[u8],
+    post: &Post,
+) -> Result<Post, StoreError> {
     use sled::Transactional;
     use sled::transaction::ConflictableTransactionError as Tx;
-    let result = (boards, posts).transaction(|(boards, posts)| {
+    let result = (boards, posts, counts).transaction(|(boards, posts, counts)| {
         let Some(bytes) = boards.get(bkey)? else {
             return Err(Tx::Abort(StoreError::Corrupt {
                 tree: "boards",
@@ -468,6 +509,8 @@ fn insert_post(boards: &Tree, posts: &Tree, bkey: &[u8], post: &Post) -> Result<
         let pkey = post_key(&board.name, stored.num);
         posts.insert(pkey.as_slice(), encode(&pkey, &stored).map_err(Tx::Abort)?)?;
         boards.insert(bkey, encode(bkey, &board).map_err(Tx::Abort)?)?;
+        let count = read_count(counts.get(bkey)?) + 1;
+        counts.insert(bkey, &count.to_be_bytes())?;
         Ok(stored)
     });
     result.map_err(super::db::from_tx)

@@ -53,7 +53,7 @@ use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
 
-pub use bbs::{Board, BoardSummary, Mail, Post};
+pub use bbs::{Board, BoardSummary, Mail, Post, UNREAD_CAP};
 pub use error::StoreError;
 pub use names::{MAX_NAME_CHARS, RESERVED_NAMES, fallback_name, is_reserved_name, sanitise_name};
 pub use records::{Level, Player};

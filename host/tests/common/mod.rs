@@ -27,6 +27,10 @@ pub struct World {
 }
 
 pub async fn world(handsets: usize, cfg: Config, data: &Path, store: StoreOptions) -> World {
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(tracing_subscriber::EnvFilter::from_default_env())
+        .with_test_writer()
+        .try_init();
     let mesh = Mesh::start(SimConfig {
         handsets,
         ..SimConfig::default()
