@@ -1,7 +1,11 @@
 //! Shared pieces of the end-to-end suites.
 //!
+//! - [`scenario`]: the transcript format, and [`runner`]: plays one against the
+//!   daemon through the software mesh;
 //! - [`python`]: a private virtual environment with the official `meshtastic` Python
 //!   package, created on first use, so the suites can drive the software mesh with a
 //!   client nobody here wrote.
 
 pub mod python;
+pub mod runner;
+pub mod scenario;
