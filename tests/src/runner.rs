@@ -224,9 +224,9 @@ impl Run<'_> {
     /// Anything still arriving after the last step is a reply nobody expected.
     async fn leftovers(&mut self) -> Option<String> {
         let mut extra = Vec::new();
-        for k in 0..self.handsets.len() {
-            for t in self.handsets[k].texts_until_quiet(QUIET).await {
-                extra.push(format!("{}: {:?}", NAMES[k], t.text));
+        for (h, name) in self.handsets.iter_mut().zip(NAMES) {
+            for t in h.texts_until_quiet(QUIET).await {
+                extra.push(format!("{name}: {:?}", t.text));
             }
         }
         (!extra.is_empty()).then(|| format!("unexpected replies: {}", extra.join(", ")))
