@@ -13,6 +13,7 @@ use meshmush_firmware_bridge::Transport;
 use meshmush_firmware_bridge::link::LinkConfig;
 use meshmush_firmware_bridge::sim::{Mesh, SimConfig};
 use meshmush_protocol::airtime::{parse_preset, parse_region};
+use meshmush_protocol::packets::parse_node_id;
 use tracing::info;
 
 #[derive(Debug, Parser)]
@@ -36,6 +37,21 @@ enum Command {
     Ports,
     /// Validate a config file and print the effective config.
     CheckConfig { file: PathBuf },
+    /// Self-test with one real node: handshake, node info, an acked message.
+    HilCheck {
+        /// Serial port of the node.
+        #[arg(long, conflicts_with = "tcp")]
+        port: Option<String>,
+        /// TCP API of the node, HOST[:PORT].
+        #[arg(long)]
+        tcp: Option<String>,
+        /// Node to send the test message to (default: the most recently heard).
+        #[arg(long)]
+        to: Option<String>,
+        /// Seconds to wait for the handshake and for the acknowledgement.
+        #[arg(long, default_value_t = 60)]
+        wait: u64,
+    },
     /// Write the store as JSON lines to standard output (backup, inspection).
     Export {
         #[arg(long)]
@@ -132,6 +148,12 @@ pub async fn dispatch(cli: Cli) -> Result<()> {
             Ok(())
         }
         Command::Export { data, config } => export(data, config).await,
+        Command::HilCheck {
+            port,
+            tcp,
+            to,
+            wait,
+        } => hil_check(port, tcp, to, wait).await,
     }
 }
 
@@ -192,6 +214,37 @@ async fn list_ports() -> Result<()> {
             p.path,
             p.board.or(p.product.as_deref()).unwrap_or("")
         );
+    }
+    Ok(())
+}
+
+async fn hil_check(
+    port: Option<String>,
+    tcp: Option<String>,
+    to: Option<String>,
+    wait: u64,
+) -> Result<()> {
+    let transport = match (port, tcp) {
+        (Some(p), _) => Transport::parse(&p),
+        (None, Some(t)) => Transport::tcp(t.strip_prefix("tcp:").unwrap_or(&t)),
+        (None, None) => bail!("give the node: --port /dev/ttyUSB0 or --tcp HOST[:PORT]"),
+    };
+    let to = match to {
+        Some(id) => Some(
+            parse_node_id(&id)
+                .ok_or_else(|| anyhow!("--to {id:?} is not a node id like !1234abcd"))?,
+        ),
+        None => None,
+    };
+    let report = meshmush::hilcheck::run(
+        LinkConfig::new(transport),
+        to,
+        std::time::Duration::from_secs(wait),
+    )
+    .await;
+    print!("{}", report.text());
+    if !report.passed {
+        bail!("hil-check failed");
     }
     Ok(())
 }

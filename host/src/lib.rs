@@ -5,6 +5,7 @@ pub mod app;
 pub mod commands;
 pub mod config;
 pub mod daemon;
+pub mod hilcheck;
 pub mod lagprobe;
 pub mod pager;
 pub mod passwords;

@@ -153,3 +153,35 @@ async fn password_protects_name_changes_across_restarts() {
     );
     w.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn hil_check_passes_against_the_software_gateway() {
+    let mesh =
+        meshmush_firmware_bridge::sim::Mesh::start(meshmush_firmware_bridge::sim::SimConfig {
+            handsets: 1,
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    let cfg = meshmush_firmware_bridge::link::LinkConfig::new(
+        meshmush_firmware_bridge::Transport::tcp(&mesh.gateway().addr.to_string()),
+    );
+    let report = meshmush::hilcheck::run(cfg, None, Duration::from_secs(10)).await;
+    let text = report.text();
+    assert!(report.passed, "{text}");
+    assert!(text.contains("ok   connected to !4d4d0001"), "{text}");
+    assert!(text.contains("preset LONG_FAST, region EU_868"), "{text}");
+    assert!(
+        text.contains("ok   direct message to !4d4d1001 acknowledged"),
+        "{text}"
+    );
+    assert!(text.ends_with("VERDICT: PASS\n"), "{text}");
+    // Nothing listening: a clear failure, not a hang.
+    let dead = meshmush_firmware_bridge::link::LinkConfig::new(
+        meshmush_firmware_bridge::Transport::tcp("127.0.0.1:9"),
+    );
+    let report = meshmush::hilcheck::run(dead, None, Duration::from_secs(3)).await;
+    assert!(!report.passed);
+    assert!(report.text().contains("FAIL"), "{}", report.text());
+    mesh.shutdown().await;
+}

@@ -9,6 +9,7 @@ use std::time::Duration;
 use meshmush::app::App;
 use meshmush::config::Config;
 use meshmush::store::StoreOptions;
+use meshmush_firmware_bridge::link::LinkConfig;
 use meshmush_firmware_bridge::sim::handset::{Handset, fast_link_config};
 use meshmush_firmware_bridge::sim::{GATEWAY_NUM, Mesh, SimConfig, StreamFault};
 use meshmush_protocol::chunking::strip_marker;
@@ -16,10 +17,20 @@ use meshmush_protocol::packets::TextMessage;
 
 use crate::scenario::{Action, Expect, NAMES, Scenario, Step};
 
-/// How long a reply may take.
+/// How long a reply may take on the software mesh (real radios: see [`Radios`]).
 const REPLY_WAIT: Duration = Duration::from_secs(10);
 /// How long silence must last to count as "no reply".
 const QUIET: Duration = Duration::from_millis(400);
+
+/// Real radios for the hardware-in-the-loop run: the node the daemon uses, and a
+/// second node on the same channel that plays the handset.
+#[derive(Debug, Clone)]
+pub struct Radios {
+    pub gateway: meshmush_firmware_bridge::Transport,
+    pub handset: meshmush_firmware_bridge::Transport,
+    /// Waits are multiplied by this (LoRa airtime, retransmissions).
+    pub time_factor: u32,
+}
 
 /// Why a scenario failed, with the line that failed.
 #[derive(Debug, thiserror::Error)]
@@ -34,7 +45,11 @@ struct Run<'a> {
     sc: &'a Scenario,
     cfg: Config,
     data: PathBuf,
-    mesh: Mesh,
+    mesh: Option<Mesh>,
+    radios: Option<Radios>,
+    bbs: u32,
+    wait: Duration,
+    quiet: Duration,
     app: Option<App>,
     handsets: Vec<Handset>,
     current: usize,
@@ -61,8 +76,17 @@ fn parts(packet: &str) -> Option<usize> {
     head.split_once('/')?.1.parse().ok()
 }
 
-/// Runs `sc` with its data in `data` (a fresh directory).
+/// Runs `sc` on the software mesh with its data in `data` (a fresh directory).
 pub async fn run(sc: &Scenario, data: &Path) -> Result<(), Failure> {
+    run_on(sc, data, None).await
+}
+
+/// Runs `sc` on real radios (one handset; no mesh faults).
+pub async fn run_hil(sc: &Scenario, data: &Path, radios: Radios) -> Result<(), Failure> {
+    run_on(sc, data, Some(radios)).await
+}
+
+async fn run_on(sc: &Scenario, data: &Path, radios: Option<Radios>) -> Result<(), Failure> {
     let fail = |line: usize, message: String| Failure {
         file: sc.name.clone(),
         line,
@@ -73,35 +97,42 @@ pub async fn run(sc: &Scenario, data: &Path) -> Result<(), Failure> {
     } else {
         Config::from_toml(&sc.config, Path::new(&sc.name)).map_err(|e| fail(0, e.to_string()))?
     };
-    let mesh = Mesh::start(SimConfig {
-        handsets: sc.handsets,
-        ..SimConfig::default()
-    })
-    .await
-    .map_err(|e| fail(0, e.to_string()))?;
+    let factor = radios.as_ref().map_or(1, |r| r.time_factor.max(1));
+    let mesh = match &radios {
+        Some(_) => None,
+        None => Some(
+            Mesh::start(SimConfig {
+                handsets: sc.handsets,
+                ..SimConfig::default()
+            })
+            .await
+            .map_err(|e| fail(0, e.to_string()))?,
+        ),
+    };
     let mut run = Run {
         sc,
         cfg,
         data: data.to_path_buf(),
+        bbs: 0,
         mesh,
+        radios,
+        wait: REPLY_WAIT * factor,
+        quiet: QUIET * factor,
         app: None,
         handsets: Vec::new(),
         current: 0,
         oversize: Vec::new(),
     };
     run.start_daemon().await.map_err(|m| fail(0, m))?;
-    for node in run.mesh.handsets().to_vec() {
-        let h = Handset::connect(&node)
-            .await
-            .map_err(|e| fail(0, format!("handset: {e}")))?;
-        run.handsets.push(h);
-    }
+    run.connect_handsets().await.map_err(|m| fail(0, m))?;
     let result = run.steps().await;
     let leftovers = run.leftovers().await;
     if let Some(app) = run.app.take() {
         let _ = app.shutdown().await;
     }
-    run.mesh.shutdown().await;
+    if let Some(mesh) = run.mesh.take() {
+        mesh.shutdown().await;
+    }
     result?;
     if let Some(m) = leftovers {
         return Err(fail(sc.steps.last().map_or(0, |s| s.0), m));
@@ -117,15 +148,49 @@ pub async fn run(sc: &Scenario, data: &Path) -> Result<(), Failure> {
 
 impl Run<'_> {
     async fn start_daemon(&mut self) -> Result<(), String> {
-        let link = fast_link_config(self.mesh.gateway());
+        let link = match (&self.mesh, &self.radios) {
+            (Some(mesh), _) => fast_link_config(mesh.gateway()),
+            (None, Some(r)) => LinkConfig::new(r.gateway.clone()),
+            (None, None) => return Err("no mesh and no radios".into()),
+        };
         let app = App::start(self.cfg.clone(), &self.data, link, StoreOptions::default())
             .await
             .map_err(|e| format!("daemon: {e}"))?;
-        tokio::time::timeout(REPLY_WAIT, app.link().connected())
+        self.bbs = tokio::time::timeout(self.wait, app.link().connected())
             .await
             .map_err(|_| "daemon did not connect".to_string())?
             .map_err(|e| e.to_string())?;
         self.app = Some(app);
+        Ok(())
+    }
+
+    async fn connect_handsets(&mut self) -> Result<(), String> {
+        if let Some(mesh) = &self.mesh {
+            for node in mesh.handsets().to_vec() {
+                self.handsets.push(
+                    Handset::connect(&node)
+                        .await
+                        .map_err(|e| format!("handset: {e}"))?,
+                );
+            }
+            return Ok(());
+        }
+        let Some(r) = &self.radios else {
+            return Err("no handset".into());
+        };
+        let cfg = LinkConfig::new(r.handset.clone());
+        let node = meshmush_firmware_bridge::sim::SimNode {
+            num: 0,
+            long_name: "radio handset".into(),
+            short_name: String::new(),
+            addr: std::net::SocketAddr::from(([127, 0, 0, 1], 0)),
+            is_gateway: false,
+        };
+        let h = tokio::time::timeout(self.wait, Handset::connect_with(&node, cfg))
+            .await
+            .map_err(|_| format!("no handshake with the handset radio {}", r.handset))?
+            .map_err(|e| e.to_string())?;
+        self.handsets.push(h);
         Ok(())
     }
 
@@ -138,12 +203,13 @@ impl Run<'_> {
     /// The next whole reply on handset `k` (multi-packet replies reassembled).
     async fn reply(&mut self, k: usize, wait: Duration) -> Option<String> {
         let first = self.handsets[k].next_text(wait).await?;
+        let wait = self.wait;
         self.note(&first);
         let mut texts = vec![first.text];
         // A page that ends in " [more]" is all there is until the player asks.
         if let Some(n) = parts(&texts[0]).filter(|_| !texts[0].ends_with(meshmush::pager::MORE)) {
             while texts.len() < n {
-                let Some(t) = self.handsets[k].next_text(REPLY_WAIT).await else {
+                let Some(t) = self.handsets[k].next_text(wait).await else {
                     break;
                 };
                 self.note(&t);
@@ -165,8 +231,8 @@ impl Run<'_> {
 
     async fn check(&mut self, k: usize, expect: &Expect) -> Result<(), String> {
         let got = match expect {
-            Expect::Nothing => self.reply(k, QUIET).await,
-            _ => self.reply(k, REPLY_WAIT).await,
+            Expect::Nothing => self.reply(k, self.quiet).await,
+            _ => self.reply(k, self.wait).await,
         };
         fold_expect(expect)
             .check(got.as_deref())
@@ -174,7 +240,7 @@ impl Run<'_> {
     }
 
     async fn steps(&mut self) -> Result<(), Failure> {
-        let bbs = GATEWAY_NUM;
+        let bbs = self.bbs;
         for (line, step) in &self.sc.steps {
             let fail = |message: String| Failure {
                 file: self.sc.name.clone(),
@@ -202,15 +268,33 @@ impl Run<'_> {
 
     async fn act(&mut self, action: &Action) -> Result<(), String> {
         let gw = GATEWAY_NUM;
+        let sim = || "mesh faults need the software mesh".to_string();
         match action {
-            Action::DropConnection => self.mesh.drop_clients(gw),
-            Action::Reboot => self.mesh.reboot(gw),
-            Action::Garbage => self.mesh.inject(gw, StreamFault::Garbage),
-            Action::Oversize => self.mesh.inject(gw, StreamFault::Oversize),
-            Action::Truncated => self.mesh.inject(gw, StreamFault::Truncated),
-            Action::Duplicate(p) => self.mesh.faults().set_duplicate(*p),
-            Action::Drop(p) => self.mesh.faults().set_drop(*p),
-            Action::Pki(on) => self.mesh.faults().set_pki(*on),
+            Action::DropConnection => self.mesh.as_ref().ok_or_else(sim)?.drop_clients(gw),
+            Action::Reboot => self.mesh.as_ref().ok_or_else(sim)?.reboot(gw),
+            Action::Garbage => self
+                .mesh
+                .as_ref()
+                .ok_or_else(sim)?
+                .inject(gw, StreamFault::Garbage),
+            Action::Oversize => self
+                .mesh
+                .as_ref()
+                .ok_or_else(sim)?
+                .inject(gw, StreamFault::Oversize),
+            Action::Truncated => self
+                .mesh
+                .as_ref()
+                .ok_or_else(sim)?
+                .inject(gw, StreamFault::Truncated),
+            Action::Duplicate(p) => self
+                .mesh
+                .as_ref()
+                .ok_or_else(sim)?
+                .faults()
+                .set_duplicate(*p),
+            Action::Drop(p) => self.mesh.as_ref().ok_or_else(sim)?.faults().set_drop(*p),
+            Action::Pki(on) => self.mesh.as_ref().ok_or_else(sim)?.faults().set_pki(*on),
             Action::Restart => {
                 if let Some(app) = self.app.take() {
                     app.shutdown().await.map_err(|e| format!("shutdown: {e}"))?;
@@ -224,8 +308,9 @@ impl Run<'_> {
     /// Anything still arriving after the last step is a reply nobody expected.
     async fn leftovers(&mut self) -> Option<String> {
         let mut extra = Vec::new();
+        let quiet = self.quiet;
         for (h, name) in self.handsets.iter_mut().zip(NAMES) {
-            for t in h.texts_until_quiet(QUIET).await {
+            for t in h.texts_until_quiet(quiet).await {
                 extra.push(format!("{name}: {:?}", t.text));
             }
         }

@@ -5,6 +5,7 @@
 //! # A title line, then any comments.
 //! handsets: 2                  (how many simulated handsets: alice, bob, carol, ...)
 //! config: limits.burst = 100   (TOML lines for the daemon's config, any number)
+//! hil: yes                     (also run it on real radios)
 //!
 //! alice> ping                  (alice sends "ping" and waits for the reply)
 //! < pong                       (the reply, exactly; \n for a line break)
@@ -72,6 +73,8 @@ pub struct Scenario {
     pub title: String,
     pub handsets: usize,
     pub config: String,
+    /// `hil: yes`: fit for real radios (one handset, no names that depend on the sim).
+    pub hil: bool,
     /// Steps with their line numbers.
     pub steps: Vec<(usize, Step)>,
 }
@@ -164,6 +167,7 @@ impl Scenario {
             title: String::new(),
             handsets: 1,
             config: String::new(),
+            hil: false,
             steps: Vec::new(),
         };
         for (i, raw) in text.lines().enumerate() {
@@ -191,6 +195,10 @@ impl Scenario {
                 if sc.handsets == 0 || sc.handsets > NAMES.len() {
                     return Err(err(format!("handsets must be 1..={}", NAMES.len())));
                 }
+                continue;
+            }
+            if let Some(v) = t.strip_prefix("hil:") {
+                sc.hil = v.trim() == "yes";
                 continue;
             }
             if let Some(cfg) = t.strip_prefix("config:") {

@@ -169,6 +169,14 @@ impl LinkHandle {
         self.nodes.read().ok()?.get(num).cloned()
     }
 
+    /// Every node in the node database.
+    pub fn nodes(&self) -> Vec<NodeEntry> {
+        self.nodes
+            .read()
+            .map(|db| db.iter().cloned().collect())
+            .unwrap_or_default()
+    }
+
     pub fn node_count(&self) -> usize {
         self.nodes.read().map(|db| db.len()).unwrap_or(0)
     }
