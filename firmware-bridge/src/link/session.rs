@@ -43,7 +43,6 @@ pub(crate) struct LinkTask {
     outbound: Outbound,
     dedupe: Dedupe,
     heartbeat_nonce: u32,
-    host_gone: bool,
 }
 
 impl LinkTask {
@@ -82,7 +81,6 @@ impl LinkTask {
             nodes,
             outbound,
             heartbeat_nonce: 0,
-            host_gone: false,
         }
     }
 
@@ -115,7 +113,7 @@ impl LinkTask {
                         let state = LinkState::Lost { reason };
                         let _ = self.state.send(state.clone());
                         self.emit(LinkEvent::State(state));
-                        if self.host_gone || self.wait_or_shutdown(backoff).await {
+                        if self.wait_or_shutdown(backoff).await {
                             break;
                         }
                         backoff = (backoff * 2).min(self.cfg.backoff_max);
@@ -167,7 +165,9 @@ impl LinkTask {
                 inc(&self.metrics.dropped_events);
                 warn!(event = ?ev, "host is not keeping up; event dropped");
             }
-            Err(mpsc::error::TrySendError::Closed(_)) => self.host_gone = true,
+            // Nobody listens any more (the host is shutting down): queued replies still
+            // go out; the link stops when its handles are dropped or told to.
+            Err(mpsc::error::TrySendError::Closed(_)) => {}
         }
     }
 
@@ -235,11 +235,15 @@ impl LinkTask {
             if let Err(end) = self.pump(&mut writer).await {
                 return end;
             }
-            if self.host_gone {
-                return End::Shutdown;
-            }
             let now = Instant::now();
-            let wake = match self.outbound.wait(now) {
+            let waiting = self.outbound.wait(now);
+            tracing::trace!(
+                ?waiting,
+                credits = self.outbound.credits(),
+                depth = self.outbound.depth(),
+                "link idle"
+            );
+            let wake = match waiting {
                 Wait::Idle => next_heartbeat,
                 Wait::Until(t) => t.min(next_heartbeat),
                 Wait::NodeFull => {

@@ -87,11 +87,7 @@ async fn handle(
                     return false;
                 }
             }
-            if let Ok(mut clients) = node.clients.lock()
-                && let Some(c) = clients.iter_mut().find(|c| c.id == id)
-            {
-                c.active = true;
-            }
+            node.activate(id);
         }
         Some(to_radio::PayloadVariant::Heartbeat(_)) => {
             let _ = send(node.queue_status(0, 0)).await;

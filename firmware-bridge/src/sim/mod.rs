@@ -279,10 +279,14 @@ impl Mesh {
         }
     }
 
-    /// Closes every client connection of `node`.
+    /// Closes every client connection of `node`. What arrives for them from now on is
+    /// kept for the next client, as the firmware does.
     pub fn drop_clients(&self, node: u32) {
         if let Some(n) = self.node(node) {
             n.send_clients(ClientMsg::Close, true);
+            if let Ok(mut clients) = n.clients.lock() {
+                clients.clear();
+            }
         }
     }
 

@@ -27,6 +27,9 @@ use crate::link::{AirtimeBudget, Dedupe};
 pub const TX_QUEUE_LEN: usize = 16;
 /// Retransmissions of a unicast packet that wants an ack.
 pub const MAX_RETRANSMIT: u32 = 3;
+/// Packets a node keeps for its phone while no client is connected (the firmware's
+/// to-phone queue); the oldest go first when it overflows.
+pub const TO_PHONE_LEN: usize = 32;
 /// `queueStatus.res` for a refused packet (the firmware's ERRNO_UNKNOWN).
 pub const QUEUE_REFUSED: i32 = 32;
 
@@ -55,6 +58,7 @@ pub(crate) struct Node {
     seen: Mutex<Dedupe>,
     duty: Mutex<AirtimeBudget>,
     pub clients: Mutex<Vec<Client>>,
+    to_phone: Mutex<VecDeque<FromRadio>>,
     pub reboot_count: AtomicU32,
     from_radio_ids: AtomicU32,
     ids: Mutex<PacketIds>,
@@ -71,6 +75,7 @@ impl Node {
             seen: Mutex::new(Dedupe::new(1024)),
             duty: Mutex::new(duty),
             clients: Mutex::new(Vec::new()),
+            to_phone: Mutex::new(VecDeque::new()),
             reboot_count: AtomicU32::new(0),
             from_radio_ids: AtomicU32::new(1),
             ids: Mutex::new(PacketIds::new(&mut rand::rng())),
@@ -137,9 +142,51 @@ impl Node {
         true
     }
 
+    /// A reboot loses the transmit queue and what was kept for the phone.
     pub fn clear_queue(&self) {
         if let Ok(mut q) = self.queue.lock() {
             q.clear();
+        }
+        if let Ok(mut q) = self.to_phone.lock() {
+            q.clear();
+        }
+    }
+
+    /// Hands a received packet to the connected clients, or keeps it until one
+    /// finishes its handshake.
+    fn to_phone(&self, frame: FromRadio) {
+        let Ok(clients) = self.clients.lock() else {
+            return;
+        };
+        if clients.iter().any(|c| c.active) {
+            drop(clients);
+            self.to_clients(&frame, false);
+            return;
+        }
+        if let Ok(mut q) = self.to_phone.lock() {
+            if q.len() >= TO_PHONE_LEN {
+                q.pop_front();
+            }
+            q.push_back(frame);
+        }
+    }
+
+    /// Marks client `id` as past its handshake and gives it what was kept meanwhile.
+    pub fn activate(&self, id: u64) {
+        let Ok(mut clients) = self.clients.lock() else {
+            return;
+        };
+        let Some(c) = clients.iter_mut().find(|c| c.id == id) else {
+            return;
+        };
+        c.active = true;
+        let kept: Vec<FromRadio> = self
+            .to_phone
+            .lock()
+            .map(|mut q| q.drain(..).collect())
+            .unwrap_or_default();
+        for frame in kept {
+            let _ = c.tx.try_send(ClientMsg::Frame(Box::new(frame)));
         }
     }
 
@@ -261,7 +308,6 @@ impl Node {
             packet.channel = 0;
         }
         let frame = self.frame(from_radio::PayloadVariant::Packet(packet));
-        self.to_clients(&frame, false);
         // A repeat that slips past the node (as after a client reconnect) must be caught
         // by the client's own dedupe.
         if self
@@ -269,8 +315,9 @@ impl Node {
             .upgrade()
             .is_some_and(|a| a.faults.roll_duplicate())
         {
-            self.to_clients(&frame, false);
+            self.to_phone(frame.clone());
         }
+        self.to_phone(frame);
     }
 }
 
