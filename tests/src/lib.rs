@@ -9,3 +9,4 @@
 pub mod python;
 pub mod runner;
 pub mod scenario;
+pub mod soak;

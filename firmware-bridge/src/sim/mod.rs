@@ -268,6 +268,11 @@ impl Mesh {
         &self.air.faults
     }
 
+    /// The faults, to change them later from another task.
+    pub fn faults_handle(&self) -> Arc<Faults> {
+        self.air.faults.clone()
+    }
+
     fn node(&self, num: u32) -> Option<&Arc<Node>> {
         self.air.nodes.get(&num)
     }

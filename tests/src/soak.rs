@@ -1,0 +1,333 @@
+//! The soak: ten handsets send a random mix of commands to the daemon through the
+//! software mesh and the real link code, for many simulated hours,
+//! with a fault every few simulated minutes. Every command must be answered, no reply
+//! may come twice, the daemon must never need a restart, and its memory must stay flat.
+//!
+//! Time: the mesh is instant, so "simulated time" is the command count. A player sends
+//! a command every five minutes of mesh time, so ten handsets make 120 commands a
+//! simulated hour; a fault comes every eight commands (about four simulated minutes).
+
+use std::path::Path;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, Instant};
+
+use meshmush::app::App;
+use meshmush::config::Config;
+use meshmush::store::StoreOptions;
+use meshmush_firmware_bridge::link::LinkState;
+use meshmush_firmware_bridge::sim::handset::{Handset, fast_link_config};
+use meshmush_firmware_bridge::sim::{GATEWAY_NUM, Mesh, SimConfig, StreamFault};
+use meshmush_protocol::proto::config::lo_ra_config::RegionCode;
+use rand::SeedableRng;
+use tokio::sync::Mutex;
+
+/// Commands per handset per simulated hour (one every five minutes).
+pub const COMMANDS_PER_HOUR: u64 = 12;
+/// A fault after this many commands, mesh-wide.
+pub const FAULT_EVERY: u64 = 8;
+const REPLY_WAIT: Duration = Duration::from_secs(15);
+/// A notice that arrives unasked; not a reply.
+const NOTICE_SUFFIX: &str = "Send mail to read it.";
+
+/// How long and how big.
+#[derive(Debug, Clone)]
+pub struct SoakConfig {
+    pub handsets: usize,
+    pub sim_hours: u64,
+}
+
+/// What the soak saw.
+#[derive(Debug, Clone, Default)]
+pub struct SoakReport {
+    pub commands: u64,
+    pub answered: u64,
+    /// Commands that needed a second try (the first was lost to a fault).
+    pub retried: u64,
+    /// Commands never answered, even after a retry.
+    pub lost: Vec<String>,
+    /// Replies beyond one per command sent.
+    pub doubled: u64,
+    pub faults: u64,
+    /// Peak resident memory per simulated hour, in KiB (this process: the daemon,
+    /// the mesh and the handsets).
+    pub rss_by_hour: Vec<u64>,
+    pub daemon_alive: bool,
+    pub elapsed: Duration,
+}
+
+impl SoakReport {
+    /// Peak RSS of the last hour relative to the first measured one (after warm-up).
+    pub fn rss_growth(&self) -> f64 {
+        match (
+            self.rss_by_hour.get(1).or(self.rss_by_hour.first()),
+            self.rss_by_hour.last(),
+        ) {
+            (Some(&first), Some(&last)) if first > 0 => last as f64 / first as f64 - 1.0,
+            _ => 0.0,
+        }
+    }
+
+    pub fn summary(&self) -> String {
+        format!(
+            "soak: {} commands, {} answered ({} after a retry), {} lost, {} doubled, {} faults, \
+             daemon alive: {}, RSS per hour (KiB): {:?}, growth {:+.1}%, {:.1} s",
+            self.commands,
+            self.answered,
+            self.retried,
+            self.lost.len(),
+            self.doubled,
+            self.faults,
+            self.daemon_alive,
+            self.rss_by_hour,
+            self.rss_growth() * 100.0,
+            self.elapsed.as_secs_f64()
+        )
+    }
+}
+
+/// Resident memory of a process, in KiB (Linux).
+pub fn rss_kib(pid: u32) -> Option<u64> {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmRSS:"))?;
+    line.split_whitespace().nth(1)?.parse().ok()
+}
+
+fn pick<'a>(rng: &mut impl rand::Rng, options: &[&'a str]) -> &'a str {
+    options[rng.random_range(0..options.len())]
+}
+
+/// One random command from the mix players use.
+fn command(rng: &mut impl rand::Rng, me: usize, handsets: usize) -> String {
+    let other =
+        crate::scenario::NAMES[(me + 1 + rng.random_range(0..handsets.max(2) - 1)) % handsets];
+    match rng.random_range(0..12) {
+        0 => "ping".into(),
+        1 => "whoami".into(),
+        2 => "boards".into(),
+        3 => "read general".into(),
+        4 => "next".into(),
+        5 => format!(
+            "post general {} says hello #{}",
+            crate::scenario::NAMES[me],
+            rng.random_range(0..1000)
+        ),
+        6 => format!(
+            "mail {other} {}",
+            pick(
+                rng,
+                &["meet at the square", "thanks!", "see you on the mesh"]
+            )
+        ),
+        7 => "mail".into(),
+        8 => "mail clear".into(),
+        9 => "help".into(),
+        10 => "help mail".into(),
+        _ => "read general 1".into(),
+    }
+}
+
+/// Sends one command and waits for its whole reply; retries once after a fault.
+async fn exchange(h: &mut Handset, text: &str, report: &Mutex<SoakReport>) {
+    let mut tries = 0;
+    loop {
+        tries += 1;
+        if h.send(GATEWAY_NUM, text).await.is_err() {
+            report
+                .lock()
+                .await
+                .lost
+                .push(format!("{text}: handset link closed"));
+            return;
+        }
+        if wait_reply(h).await {
+            let mut r = report.lock().await;
+            r.answered += 1;
+            if tries > 1 {
+                r.retried += 1;
+            }
+            return;
+        }
+        if tries == 2 {
+            report.lock().await.lost.push(text.to_string());
+            return;
+        }
+    }
+}
+
+/// True when a reply (not a notice) arrived; a multi-packet reply is read whole.
+async fn wait_reply(h: &mut Handset) -> bool {
+    let deadline = tokio::time::Instant::now() + REPLY_WAIT;
+    loop {
+        let left = deadline.saturating_duration_since(tokio::time::Instant::now());
+        let Some(t) = h.next_text(left).await else {
+            return false;
+        };
+        if t.text.ends_with(NOTICE_SUFFIX) {
+            continue;
+        }
+        let total = t
+            .text
+            .strip_prefix('(')
+            .and_then(|r| r.split_once(") "))
+            .and_then(|(head, _)| head.split_once('/'))
+            .and_then(|(_, n)| n.parse::<usize>().ok());
+        if let Some(n) = total.filter(|_| !t.text.ends_with(" [more]")) {
+            let mut got = 1;
+            while got < n {
+                match h.next_text(REPLY_WAIT).await {
+                    Some(p) if p.text.ends_with(NOTICE_SUFFIX) => continue,
+                    Some(p) => {
+                        got += 1;
+                        if p.text.ends_with(" [more]") {
+                            break;
+                        }
+                    }
+                    None => return false,
+                }
+            }
+        }
+        return true;
+    }
+}
+
+/// The daemon's settings for the soak: players type fast here, so the limits are wide.
+fn config() -> Result<Config, String> {
+    let text = "[limits]\nburst = 1000\nper_minute = 100000\n[bbs]\nposts_per_hour = 100000\nmailbox_max = 40\n";
+    Config::from_toml(text, Path::new("soak")).map_err(|e| e.to_string())
+}
+
+/// Runs the soak; `data` is a fresh directory.
+pub async fn run(cfg: &SoakConfig, data: &Path) -> Result<SoakReport, String> {
+    let started = Instant::now();
+    let mesh = Mesh::start(SimConfig {
+        handsets: cfg.handsets,
+        region: RegionCode::Us,
+        ..SimConfig::default()
+    })
+    .await
+    .map_err(|e| e.to_string())?;
+    let mesh = Arc::new(mesh);
+    let app = App::start(
+        config()?,
+        data,
+        fast_link_config(mesh.gateway()),
+        StoreOptions::default(),
+    )
+    .await
+    .map_err(|e| e.to_string())?;
+    let pid = std::process::id();
+    let mut handsets = Vec::new();
+    for node in mesh.handsets() {
+        handsets.push(Handset::connect(node).await.map_err(|e| e.to_string())?);
+    }
+    // The daemon is up when it answers.
+    let mut up = false;
+    for _ in 0..100 {
+        if handsets[0]
+            .ask(GATEWAY_NUM, "ping", Duration::from_millis(200))
+            .await
+            .is_some()
+        {
+            up = true;
+            break;
+        }
+    }
+    if !up {
+        return Err("daemon never answered".into());
+    }
+    handsets[0]
+        .texts_until_quiet(Duration::from_millis(300))
+        .await;
+
+    let report = Arc::new(Mutex::new(SoakReport::default()));
+    let issued = Arc::new(AtomicU64::new(0));
+    let per_handset = cfg.sim_hours * COMMANDS_PER_HOUR;
+    let total = per_handset * cfg.handsets as u64;
+    let hour = COMMANDS_PER_HOUR * cfg.handsets as u64;
+    let sampler = {
+        let (issued, report) = (issued.clone(), report.clone());
+        tokio::spawn(async move {
+            let mut peak = 0;
+            let mut current_hour = 0;
+            loop {
+                let done = issued.load(Ordering::Relaxed);
+                let h = done / hour.max(1);
+                if let Some(rss) = rss_kib(pid) {
+                    if h != current_hour {
+                        report.lock().await.rss_by_hour.push(peak);
+                        peak = 0;
+                        current_hour = h;
+                    }
+                    peak = peak.max(rss);
+                }
+                if done >= total {
+                    report.lock().await.rss_by_hour.push(peak);
+                    return;
+                }
+                tokio::time::sleep(Duration::from_millis(20)).await;
+            }
+        })
+    };
+    let mut tasks = tokio::task::JoinSet::new();
+    for (me, mut h) in handsets.into_iter().enumerate() {
+        let (issued, report, mesh) = (issued.clone(), report.clone(), mesh.clone());
+        let n = cfg.handsets;
+        tasks.spawn(async move {
+            let mut rng = rand::rngs::StdRng::seed_from_u64(me as u64 * 7919 + 1);
+            for _ in 0..per_handset {
+                let text = command(&mut rng, me, n);
+                let count = issued.fetch_add(1, Ordering::Relaxed) + 1;
+                report.lock().await.commands += 1;
+                if count % FAULT_EVERY == 0 {
+                    inject(&mesh, count / FAULT_EVERY);
+                    report.lock().await.faults += 1;
+                }
+                exchange(&mut h, &text, &report).await;
+            }
+            // Anything still arriving now is a reply nobody asked for.
+            let extra = h
+                .texts_until_quiet(Duration::from_millis(500))
+                .await
+                .into_iter()
+                .filter(|t| !t.text.ends_with(NOTICE_SUFFIX))
+                .count() as u64;
+            report.lock().await.doubled += extra;
+        });
+    }
+    while let Some(r) = tasks.join_next().await {
+        r.map_err(|e| e.to_string())?;
+    }
+    let _ = sampler.await;
+    let alive = matches!(app.link().state(), LinkState::Connected { .. });
+    app.shutdown().await.map_err(|e| e.to_string())?;
+    let mut r = report.lock().await.clone();
+    r.daemon_alive = alive;
+    r.elapsed = started.elapsed();
+    Ok(r)
+}
+
+/// The k-th fault of the soak, in rotation.
+fn inject(mesh: &Mesh, k: u64) {
+    let gw = GATEWAY_NUM;
+    match k % 7 {
+        0 => mesh.drop_clients(gw),
+        1 => mesh.inject(gw, StreamFault::Garbage),
+        2 => mesh.reboot(gw),
+        3 => mesh.inject(gw, StreamFault::Oversize),
+        4 => mesh.faults().set_duplicate(0.5),
+        5 => {
+            mesh.faults().set_duplicate(0.0);
+            mesh.inject(gw, StreamFault::Truncated);
+        }
+        _ => {
+            // A full transmit queue for a moment.
+            mesh.faults().set_queue_full(gw, true);
+            let faults = mesh.faults_handle();
+            tokio::spawn(async move {
+                tokio::time::sleep(Duration::from_millis(50)).await;
+                faults.set_queue_full(gw, false);
+            });
+        }
+    }
+}
