@@ -37,6 +37,15 @@ enum Command {
     Ports,
     /// Validate a config file and print the effective config.
     CheckConfig { file: PathBuf },
+    /// Measure the pipeline, as designed and as the naive design, on the software mesh.
+    Bench {
+        /// A few seconds instead of a minute or two.
+        #[arg(long)]
+        quick: bool,
+        /// Where to write the figures as JSON.
+        #[arg(long, default_value = "bench.json")]
+        json: PathBuf,
+    },
     /// Self-test with one real node: handshake, node info, an acked message.
     HilCheck {
         /// Serial port of the node.
@@ -148,6 +157,16 @@ pub async fn dispatch(cli: Cli) -> Result<()> {
             Ok(())
         }
         Command::Export { data, config } => export(data, config).await,
+        Command::Bench { quick, json } => {
+            let report = meshmush::bench::run(quick).await?;
+            print!("{}", report.table());
+            let text = serde_json::to_string_pretty(&report).context("encoding the figures")?;
+            tokio::fs::write(&json, text)
+                .await
+                .with_context(|| format!("writing {}", json.display()))?;
+            println!("figures written to {}", json.display());
+            Ok(())
+        }
         Command::HilCheck {
             port,
             tcp,

@@ -2,6 +2,7 @@
 //! registry and per-player sessions, joined to the radio link by the [`daemon`] router.
 
 pub mod app;
+pub mod bench;
 pub mod commands;
 pub mod config;
 pub mod daemon;

@@ -75,6 +75,10 @@ impl AirtimeBudget {
     /// Records a transmission of `cost` to `dest`.
     pub fn spend(&mut self, now: Instant, dest: u32, cost: Duration) {
         self.expire(now);
+        if cost.is_zero() {
+            // Nothing to remember (an instant simulation): keep the window empty.
+            return;
+        }
         self.spent.push_back((now, cost));
         self.total += cost;
         *self.per_dest.entry(dest).or_default() += cost;

@@ -52,6 +52,18 @@ pub struct SimConfig {
     /// Overrides the region's duty cycle (percent), to make it tight in tests.
     pub duty_cycle_percent: Option<f64>,
     pub gateway_name: String,
+    /// Treat every unknown destination as a virtual handset that acks at once and
+    /// reports what it received (see [`Mesh::take_virtual_replies`]): thousands of
+    /// players without thousands of sockets, for benchmarks.
+    pub virtual_handsets: bool,
+}
+
+/// A text that reached a virtual handset.
+#[derive(Debug, Clone)]
+pub struct VirtualReply {
+    pub to: u32,
+    pub text: String,
+    pub at: tokio::time::Instant,
 }
 
 impl Default for SimConfig {
@@ -64,6 +76,7 @@ impl Default for SimConfig {
             region: RegionCode::Eu868,
             duty_cycle_percent: None,
             gateway_name: "meshmush BBS".into(),
+            virtual_handsets: false,
         }
     }
 }
@@ -101,9 +114,37 @@ pub(crate) struct Air {
     pub faults: Arc<Faults>,
     pub preset: ModemPreset,
     pub region: RegionCode,
+    sink: Option<tokio::sync::mpsc::UnboundedSender<VirtualReply>>,
 }
 
 impl Air {
+    /// A packet for a virtual handset: record a text, ack what wants an ack.
+    fn to_virtual(&self, from: u32, packet: &MeshPacket) -> bool {
+        let Some(sink) = &self.sink else { return false };
+        if let Some(d) = meshmush_protocol::packets::decoded(packet)
+            && d.portnum == proto::PortNum::TextMessageApp as i32
+        {
+            let _ = sink.send(VirtualReply {
+                to: packet.to,
+                text: String::from_utf8_lossy(&d.payload).into_owned(),
+                at: tokio::time::Instant::now(),
+            });
+        }
+        if packet.want_ack
+            && let Some(sender) = self.nodes.get(&from)
+        {
+            let ack = meshmush_protocol::packets::routing_packet(
+                packet.to,
+                from,
+                packet.id ^ 0x5a5a_5a5a,
+                packet.id,
+                proto::routing::Error::None,
+            );
+            sender.receive(ack, false);
+        }
+        true
+    }
+
     /// Carries a packet from `from` to its destination(s); false when it was lost.
     pub fn carry(&self, from: u32, packet: &MeshPacket) -> bool {
         let targets: Vec<&Arc<Node>> = if packet.to == BROADCAST {
@@ -111,7 +152,7 @@ impl Air {
         } else {
             match self.nodes.get(&packet.to) {
                 Some(n) => vec![n],
-                None => return false,
+                None => return self.to_virtual(from, packet),
             }
         };
         if self.faults.roll_drop() {
@@ -157,6 +198,7 @@ impl Air {
 /// A running software mesh. Dropping it stops every node.
 pub struct Mesh {
     air: Arc<Air>,
+    virtual_replies: std::sync::Mutex<Option<tokio::sync::mpsc::UnboundedReceiver<VirtualReply>>>,
     nodes: Vec<SimNode>,
     tasks: JoinSet<()>,
 }
@@ -203,6 +245,12 @@ impl Mesh {
             (Duration::ZERO, Duration::from_secs(1))
         };
         let mut nodes_out = Vec::new();
+        let (sink, virtual_rx) = if cfg.virtual_handsets {
+            let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
+            (Some(tx), Some(rx))
+        } else {
+            (None, None)
+        };
         let air = Arc::new_cyclic(|weak: &Weak<Air>| {
             let mut nodes = BTreeMap::new();
             for ((num, long, short, gw), (_, addr)) in specs.iter().zip(&listeners) {
@@ -231,6 +279,7 @@ impl Mesh {
                 faults,
                 preset: cfg.preset,
                 region: cfg.region,
+                sink,
             }
         });
         let mut tasks = JoinSet::new();
@@ -246,6 +295,7 @@ impl Mesh {
         }
         Ok(Self {
             air,
+            virtual_replies: std::sync::Mutex::new(virtual_rx),
             nodes: nodes_out,
             tasks,
         })
@@ -266,6 +316,24 @@ impl Mesh {
 
     pub fn faults(&self) -> &Faults {
         &self.air.faults
+    }
+
+    /// What virtual handsets received (once; `None` if not enabled or taken).
+    pub fn take_virtual_replies(
+        &self,
+    ) -> Option<tokio::sync::mpsc::UnboundedReceiver<VirtualReply>> {
+        self.virtual_replies.lock().ok()?.take()
+    }
+
+    /// A direct text from virtual handset `from` arrives at the gateway, as if heard
+    /// on the air (PKI-encrypted, like a 2.5+ handset's).
+    pub fn inject_text(&self, from: u32, id: u32, text: &str) {
+        let gw = self.gateway().num;
+        if let Some(node) = self.node(gw) {
+            let packet =
+                meshmush_protocol::packets::TextOut::direct(gw, text).to_mesh_packet(from, id);
+            node.receive(packet, true);
+        }
     }
 
     /// The faults, to change them later from another task.

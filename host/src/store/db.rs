@@ -37,10 +37,15 @@ type Step = fn(&Trees) -> Result<(), StoreError>;
 
 impl Trees {
     /// Opens (or creates) the database in `dir` and brings its schema up to date.
-    pub(super) fn open(dir: &Path, flush_every_write: bool) -> Result<Self, StoreError> {
+    pub(super) fn open(
+        dir: &Path,
+        flush_every_write: bool,
+        cache_bytes: u64,
+    ) -> Result<Self, StoreError> {
         let db = sled::Config::new()
             .path(dir)
             .flush_every_ms(Some(BACKGROUND_FLUSH_MS))
+            .cache_capacity(cache_bytes)
             .open()?;
         let trees = Self {
             players: db.open_tree(Player::TREE)?,

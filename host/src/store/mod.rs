@@ -73,11 +73,18 @@ pub struct StoreOptions {
     /// Flush to disk before every write call returns (see the module docs). Default
     /// `true`.
     pub flush_every_write: bool,
+    /// Bytes of pages sled keeps in memory (a Pi has little to spare). Default 8 MiB.
+    pub cache_bytes: u64,
+    /// Bench only: run every call inline on the calling (async worker) thread, as
+    /// the naive design does, so `meshmush bench` can show what that costs.
+    pub naive_inline: bool,
 }
 
 impl Default for StoreOptions {
     fn default() -> Self {
         Self {
+            naive_inline: false,
+            cache_bytes: 8 << 20,
             latency: None,
             flush_every_write: true,
         }
@@ -94,6 +101,7 @@ struct Inner {
     /// `None` only once closing has begun, when no handle can reach it any more.
     trees: Option<Trees>,
     latency: Option<Duration>,
+    naive_inline: bool,
 }
 
 impl Store {
@@ -105,16 +113,19 @@ impl Store {
         let StoreOptions {
             latency,
             flush_every_write,
+            naive_inline,
+            cache_bytes,
         } = opts;
         let trees = tokio::task::spawn_blocking(move || {
             pause(latency);
-            Trees::open(&dir, flush_every_write)
+            Trees::open(&dir, flush_every_write, cache_bytes)
         })
         .await??;
         Ok(Self {
             inner: Arc::new(Inner {
                 trees: Some(trees),
                 latency,
+                naive_inline,
             }),
         })
     }
@@ -196,6 +207,11 @@ impl Store {
         F: FnOnce(&Trees) -> Result<T, StoreError> + Send + 'static,
     {
         let inner = Arc::clone(&self.inner);
+        if inner.naive_inline {
+            // The design this project replaces: the disk blocks the runtime worker.
+            pause(inner.latency);
+            return work(inner.trees.as_ref().ok_or(StoreError::Closed)?);
+        }
         tokio::task::spawn_blocking(move || {
             pause(inner.latency);
             work(inner.trees.as_ref().ok_or(StoreError::Closed)?)
