@@ -9,5 +9,6 @@ pub mod lagprobe;
 pub mod passwords;
 pub mod ports;
 pub mod ratelimit;
+pub mod seed;
 pub mod session;
 pub mod store;
