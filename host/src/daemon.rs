@@ -42,6 +42,8 @@ impl Router {
             link,
             admin_nodes: Arc::new(cfg.admin_nodes()),
             idle_timeout: cfg.idle_timeout(),
+            presence: crate::presence::Presence::default(),
+            notify_window: cfg.notify_window(),
             ended: ended_tx,
         };
         Self {

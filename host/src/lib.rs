@@ -8,6 +8,7 @@ pub mod daemon;
 pub mod lagprobe;
 pub mod passwords;
 pub mod ports;
+pub mod presence;
 pub mod ratelimit;
 pub mod seed;
 pub mod session;

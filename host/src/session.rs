@@ -11,6 +11,7 @@ use tokio::sync::mpsc;
 use tracing::{Instrument, debug, info_span, warn};
 
 use crate::commands::{CommandError, Lookup, Registry, split_command};
+use crate::presence::Presence;
 use crate::store::{Level, Player, Store};
 
 /// One command for a session.
@@ -32,6 +33,11 @@ pub struct Ctx {
     pub elevated: bool,
     pub is_admin_node: bool,
     pub quit: bool,
+    /// For notices to other players (arrivals, `say`, `page`).
+    pub link: LinkHandle,
+    pub presence: Presence,
+    /// Notices go to players active within this window.
+    pub notify_window: Duration,
 }
 
 impl Ctx {
@@ -57,6 +63,10 @@ pub struct SessionDeps {
     pub link: LinkHandle,
     pub admin_nodes: Arc<Vec<u32>>,
     pub idle_timeout: Duration,
+    /// Who is about, shared by every session.
+    pub presence: Presence,
+    /// See [`Ctx::notify_window`].
+    pub notify_window: Duration,
     /// Told when a session ends, with its node.
     pub ended: mpsc::UnboundedSender<u32>,
 }
@@ -90,6 +100,17 @@ pub async fn run(node: u32, mut inbox: mpsc::Receiver<Incoming>, deps: SessionDe
             }
             let Some(c) = ctx.as_mut() else { continue };
             c.trusted = msg.trusted;
+            // Another session (a wizard) changed this player since: reload.
+            if deps.presence.take_stale(node)
+                && let Ok(Some(player)) = deps.store.player(node).await
+            {
+                c.player = player;
+            }
+            if c.player.banned {
+                debug!("banned node; no reply");
+                continue;
+            }
+            deps.presence.active(node);
             let reply = execute(c, &msg.text).await;
             if deps.link.send_text(node, 0, reply).await.is_err() {
                 break;
@@ -98,6 +119,7 @@ pub async fn run(node: u32, mut inbox: mpsc::Receiver<Incoming>, deps: SessionDe
                 break;
             }
         }
+        deps.presence.leave(node);
         let _ = deps.ended.send(node);
     }
     .instrument(span)
@@ -112,6 +134,10 @@ async fn open(node: u32, deps: &SessionDeps) -> Result<Ctx, crate::store::StoreE
         .unwrap_or_else(|| node_id(node));
     let now = unix_now();
     let player = deps.store.create_player(node, &wanted, now).await?;
+    if !player.banned {
+        let state = deps.store.player_state(node).await?;
+        deps.presence.touch(node, &player.name, state.location);
+    }
     Ok(Ctx {
         store: deps.store.clone(),
         registry: deps.registry.clone(),
@@ -121,6 +147,9 @@ async fn open(node: u32, deps: &SessionDeps) -> Result<Ctx, crate::store::StoreE
         elevated: false,
         is_admin_node: deps.admin_nodes.contains(&node),
         quit: false,
+        link: deps.link.clone(),
+        presence: deps.presence.clone(),
+        notify_window: deps.notify_window,
     })
 }
 
@@ -132,6 +161,11 @@ pub async fn execute(ctx: &mut Ctx, line: &str) -> String {
     }
     let registry = ctx.registry.clone();
     let level = ctx.level();
+    if !registry.is_exact(word, level)
+        && let Some(reply) = crate::commands::walk_by_exit(ctx, word, args).await
+    {
+        return reply;
+    }
     let entry = match registry.lookup(word, level) {
         Lookup::Found(e) => e,
         Lookup::Ambiguous(names) => return format!("{word}? Did you mean: {}", names.join(", ")),

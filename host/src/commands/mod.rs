@@ -3,8 +3,27 @@
 //! each command family lives in its own file that registers its entries here, so
 //! adding a command touches one file.
 
+/// Wraps an `async fn(&mut Ctx, &str) -> Reply` as a registry [`Handler`].
+macro_rules! handler {
+    ($f:path) => {{
+        fn wrapped<'a>(
+            ctx: &'a mut $crate::session::Ctx,
+            args: &'a str,
+        ) -> $crate::commands::HandlerFuture<'a> {
+            Box::pin($f(ctx, args))
+        }
+        wrapped
+    }};
+}
+
 mod account;
 mod basic;
+mod look;
+mod talk;
+mod things;
+mod world;
+
+pub use look::walk_by_exit;
 
 use std::future::Future;
 use std::pin::Pin;
@@ -55,6 +74,9 @@ impl Registry {
         let mut r = Self::default();
         basic::register(&mut r);
         account::register(&mut r);
+        look::register(&mut r);
+        talk::register(&mut r);
+        things::register(&mut r);
         r
     }
 
@@ -72,6 +94,13 @@ impl Registry {
         let word = word.to_lowercase();
         self.entries
             .iter()
+            .any(|e| e.name == word || e.aliases.contains(&word.as_str()))
+    }
+
+    /// Whether `word` is exactly a name or alias of a command `level` may use.
+    pub fn is_exact(&self, word: &str, level: Level) -> bool {
+        let word = word.to_lowercase();
+        self.available(level)
             .any(|e| e.name == word || e.aliases.contains(&word.as_str()))
     }
 
@@ -99,9 +128,13 @@ impl Registry {
     }
 }
 
-/// Splits a command line into its first word and the rest.
+/// Splits a command line into its first word and the rest. A leading `"` or `:` is a
+/// word of its own (`"hello` is `say hello`, `:waves` is `pose waves`).
 pub fn split_command(line: &str) -> (&str, &str) {
     let line = line.trim();
+    if let Some(rest) = line.strip_prefix(['"', ':']) {
+        return (&line[..1], rest.trim());
+    }
     match line.split_once(char::is_whitespace) {
         Some((w, rest)) => (w, rest.trim()),
         None => (line, ""),

@@ -119,7 +119,10 @@ impl Trees {
     }
 
     /// A fresh, never-reused, increasing id (sled's monotonic counter).
-    #[allow(dead_code, reason = "for record kinds that take sled's ids (mail, posts)")]
+    #[allow(
+        dead_code,
+        reason = "for record kinds that take sled's ids (mail, posts)"
+    )]
     pub(super) fn next_id(&self) -> Result<u64, StoreError> {
         Ok(self.db.generate_id()?)
     }
