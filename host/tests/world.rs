@@ -1,84 +1,12 @@
 //! The TinyMUSH world over the software mesh, as three people with handsets see it:
 //! Alice (!4d4d1001), Bob (!4d4d1002) and Carol (!4d4d1003). Every reply packet any
-//! handset receives is checked against the 200-byte radio budget.
+//! handset receives is checked against the 200-byte radio budget (`common::replies`).
 
 mod common;
 
-use common::{WAIT, World, roomy, world};
-use meshmush::config::Config;
+use common::replies::{ask, expect, silent};
+use common::{roomy, world};
 use meshmush::store::StoreOptions;
-
-const BUDGET: usize = 200;
-
-/// Sends `text` from handset `k` and returns the reply, reassembled from its packets,
-/// after checking each packet fits the budget.
-async fn ask(w: &mut World, k: usize, text: &str) -> String {
-    let bbs = w.bbs;
-    w.handsets[k].send(bbs, text).await.expect("send");
-    let first = next(w, k, text).await;
-    let Some(total) = part_count(&first) else {
-        return first;
-    };
-    let mut parts = vec![strip_marker(&first).to_string()];
-    while parts.len() < total {
-        let p = next(w, k, text).await;
-        parts.push(strip_marker(&p).to_string());
-    }
-    parts.join(" ")
-}
-
-async fn next(w: &mut World, k: usize, what: &str) -> String {
-    let t = w.handsets[k]
-        .next_text(WAIT)
-        .await
-        .unwrap_or_else(|| panic!("handset {k}: nothing after {what:?}"));
-    assert!(
-        t.text.len() <= BUDGET,
-        "packet of {} bytes: {:?}",
-        t.text.len(),
-        t.text
-    );
-    t.text
-}
-
-fn part_count(packet: &str) -> Option<usize> {
-    let rest = packet.strip_prefix('(')?;
-    let (head, _) = rest.split_once(") ")?;
-    head.split_once('/')?.1.parse().ok()
-}
-
-fn strip_marker(packet: &str) -> &str {
-    match part_count(packet) {
-        Some(_) => packet.split_once(") ").map(|(_, r)| r).unwrap_or(packet),
-        None => packet,
-    }
-}
-
-/// Waits for a notice on handset `k` containing `needle`.
-async fn expect(w: &mut World, k: usize, needle: &str) -> String {
-    let got = next(w, k, needle).await;
-    assert!(
-        got.contains(needle),
-        "handset {k} expected {needle:?}, got {got:?}"
-    );
-    got
-}
-
-/// Asserts handset `k` hears nothing more for a moment.
-async fn silent(w: &mut World, k: usize) {
-    let extra = w.handsets[k]
-        .texts_until_quiet(std::time::Duration::from_millis(300))
-        .await;
-    let texts: Vec<&str> = extra.iter().map(|t| t.text.as_str()).collect();
-    assert!(texts.is_empty(), "handset {k} heard {texts:?}");
-}
-
-#[allow(dead_code, reason = "for the builder tests")]
-fn wizard_alice() -> Config {
-    let mut cfg = roomy();
-    cfg.admin.nodes = vec!["!4d4d1001".into()];
-    cfg
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_new_player_looks_around_and_walks_by_aliases() {

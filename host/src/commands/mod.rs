@@ -17,7 +17,9 @@ macro_rules! handler {
 }
 
 mod account;
+mod admin;
 mod basic;
+mod build;
 mod look;
 mod talk;
 mod things;
@@ -77,6 +79,8 @@ impl Registry {
         look::register(&mut r);
         talk::register(&mut r);
         things::register(&mut r);
+        build::register(&mut r);
+        admin::register(&mut r);
         r
     }
 

@@ -14,7 +14,6 @@ use crate::store::{Level, Lock, Object, ObjectKind, Place, PlayerState, StoreErr
 pub(super) const MAX_PENDING_FOR_NOTICES: u64 = 12;
 
 /// Longest object name, in characters.
-#[allow(dead_code, reason = "for build.rs")]
 pub(super) const MAX_OBJECT_NAME: usize = 32;
 
 pub(super) fn user(msg: impl Into<String>) -> CommandError {
@@ -129,7 +128,6 @@ pub(super) async fn passes(ctx: &Ctx, object: &Object) -> Result<bool, CommandEr
 }
 
 /// Whether the player may change `object`: its owner, or a wizard.
-#[allow(dead_code, reason = "for build.rs")]
 pub(super) fn controls(ctx: &Ctx, object: &Object) -> bool {
     ctx.level() >= Level::Wizard || (object.owner != 0 && object.owner == ctx.node)
 }
@@ -233,7 +231,6 @@ pub(super) async fn arrive(
 }
 
 /// Checks a new object name.
-#[allow(dead_code, reason = "for build.rs")]
 pub(super) fn check_name(name: &str) -> Result<(), CommandError> {
     if name.is_empty()
         || name.chars().count() > MAX_OBJECT_NAME
