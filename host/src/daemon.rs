@@ -117,6 +117,10 @@ impl Router {
     }
 
     async fn route(&mut self, t: TextMessage, direct: bool) {
+        if self.deps.presence.is_banned(t.from) {
+            debug!("banned node; ignored");
+            return;
+        }
         let now = Instant::now();
         let limits = &self.cfg.limits;
         let verdict = self

@@ -32,6 +32,8 @@ struct Inner {
     /// Players whose stored record another session changed (a ban, new rights): their
     /// session reloads the record before its next command.
     stale: HashSet<u32>,
+    /// Nodes known to be banned: the router sends them nothing, not even a notice.
+    banned: HashSet<u32>,
 }
 
 impl Presence {
@@ -44,11 +46,32 @@ impl Presence {
         MappedMap(self.lock())
     }
 
-    /// Notes that `node` did something, where it was last seen.
-    pub fn active(&self, node: u32) {
-        if let Some(seen) = self.map().get_mut(&node) {
-            seen.last_active = Instant::now();
+    /// Notes that `node` did something, where it was last seen; false if it is not in
+    /// the map (booted, or new), and must be [`touch`](Self::touch)ed with its room.
+    pub fn active(&self, node: u32) -> bool {
+        match self.map().get_mut(&node) {
+            Some(seen) => {
+                seen.last_active = Instant::now();
+                true
+            }
+            None => false,
         }
+    }
+
+    /// Records whether `node` is banned.
+    pub fn set_banned(&self, node: u32, banned: bool) {
+        let mut inner = self.lock();
+        if banned {
+            inner.banned.insert(node);
+            inner.seen.remove(&node);
+        } else {
+            inner.banned.remove(&node);
+        }
+    }
+
+    /// Whether `node` is known to be banned.
+    pub fn is_banned(&self, node: u32) -> bool {
+        self.lock().banned.contains(&node)
     }
 
     /// Marks `node`'s stored player record as changed by someone else.

@@ -106,11 +106,16 @@ pub async fn run(node: u32, mut inbox: mpsc::Receiver<Incoming>, deps: SessionDe
             {
                 c.player = player;
             }
+            deps.presence.set_banned(node, c.player.banned);
             if c.player.banned {
                 debug!("banned node; no reply");
                 continue;
             }
-            deps.presence.active(node);
+            if !deps.presence.active(node)
+                && let Ok(state) = deps.store.player_state(node).await
+            {
+                deps.presence.touch(node, &c.player.name, state.location);
+            }
             let reply = execute(c, &msg.text).await;
             if deps.link.send_text(node, 0, reply).await.is_err() {
                 break;

@@ -134,6 +134,7 @@ async fn a_banned_node_gets_no_reply_at_all() {
     );
     let bbs = w.bbs;
     w.handsets[2].send(bbs, "look").await.unwrap();
+    w.handsets[2].send(bbs, &"x".repeat(300)).await.unwrap();
     silent(&mut w, 2).await;
     w.stop().await;
 
@@ -212,5 +213,40 @@ async fn every_packet_fits_the_budget_with_the_longest_inputs() {
             assert!(t.text.len() <= BUDGET, "{:?}", t.text);
         }
     }
+    w.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn wizards_teleport_and_boot() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut w = world(3, wizard_alice(), dir.path(), StoreOptions::default()).await;
+    ask(&mut w, 1, "look").await;
+    // The seed's rooms are #1 (the square) to #13, in file order: #8 is the hill.
+    assert_eq!(
+        ask(&mut w, 0, "@teleport Bob=#8").await,
+        "Teleported Bob to #8."
+    );
+    expect(&mut w, 1, "Alice teleports you to #8.").await;
+    assert!(ask(&mut w, 1, "look").await.starts_with("Repeater Hill"));
+    assert!(ask(&mut w, 0, "@tel #12").await.starts_with("Harbour #12"));
+    assert_eq!(
+        ask(&mut w, 0, "@teleport #2000").await,
+        "#2000 is not a room."
+    );
+    assert_eq!(ask(&mut w, 0, "@boot Bob").await, "Booted Bob.");
+    expect(&mut w, 1, "booted home").await;
+    assert!(ask(&mut w, 1, "look").await.starts_with("Town Square"));
+    let where_ = ask(&mut w, 0, "where").await;
+    assert!(
+        where_.contains("Bob in Town Square"),
+        "Bob is back about: {where_}"
+    );
+    let stats = ask(&mut w, 0, "@stats").await;
+    assert!(stats.ends_with(" objects, 2 players, 2 about."), "{stats}");
+    assert!(
+        ask(&mut w, 0, "@shutdown")
+            .await
+            .starts_with("Noted in the log")
+    );
     w.stop().await;
 }

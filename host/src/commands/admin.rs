@@ -5,7 +5,7 @@
 use meshmush_protocol::packets::{node_id, parse_node_id};
 use tracing::warn;
 
-use super::world::{arrive, notify, parse_id, refusal, user};
+use super::world::{arrive, notify_always as notify, parse_id, refusal, user};
 use super::{CommandError, Entry, Registry, Reply};
 use crate::session::{Ctx, unix_now};
 use crate::store::{Level, ObjectKind, Player};
@@ -130,8 +130,8 @@ async fn set_banned(ctx: &mut Ctx, args: &str, banned: bool) -> Reply {
     let name = p.name.clone();
     ctx.store.update_player(p.clone()).await?;
     ctx.presence.mark_stale(p.node);
+    ctx.presence.set_banned(p.node, banned);
     if banned {
-        ctx.presence.leave(p.node);
         warn!(node = %node_id(p.node), by = %node_id(ctx.node), "banned");
         Ok(format!("Banned {name} ({}).", node_id(p.node)))
     } else {

@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 
-use super::world::{here, notify, notify_room, user};
+use super::world::{here, notify_always as notify, notify_room, user};
 use super::{Entry, Registry, Reply};
 use crate::session::Ctx;
 use crate::store::Level;

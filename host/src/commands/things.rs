@@ -2,7 +2,7 @@
 //! `money`. Every move is one store transaction, so a thing is never in two places
 //! and coins are never made or lost.
 
-use super::world::{here, notify, passes, pick, refusal, user};
+use super::world::{here, notify_always as notify, passes, pick, refusal, user};
 use super::{Entry, Registry, Reply};
 use crate::session::Ctx;
 use crate::store::{Level, ObjectKind, Place};

@@ -153,6 +153,14 @@ pub(super) async fn notify(ctx: &Ctx, node: u32, text: &str) {
     }
 }
 
+/// Sends a notice the player asked for (a page, a gift) to `node`, however busy the
+/// link is: the outbound queue paces it.
+pub(super) async fn notify_always(ctx: &Ctx, node: u32, text: &str) {
+    if ctx.link.send_text(node, 0, text).await.is_err() {
+        debug!(to = %node_id(node), "notice lost: link closed");
+    }
+}
+
 /// A room as one short text: name, description, exits, things, people.
 pub(super) async fn room_view(
     ctx: &Ctx,
