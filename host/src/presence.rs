@@ -48,10 +48,13 @@ impl Presence {
 
     /// Notes that `node` did something, where it was last seen; false if it is not in
     /// the map (booted, or new), and must be [`touch`](Self::touch)ed with its room.
-    pub fn active(&self, node: u32) -> bool {
+    pub fn active(&self, node: u32, name: &str) -> bool {
         match self.map().get_mut(&node) {
             Some(seen) => {
                 seen.last_active = Instant::now();
+                if seen.name != name {
+                    seen.name = name.to_string();
+                }
                 true
             }
             None => false,

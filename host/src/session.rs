@@ -111,7 +111,7 @@ pub async fn run(node: u32, mut inbox: mpsc::Receiver<Incoming>, deps: SessionDe
                 debug!("banned node; no reply");
                 continue;
             }
-            if !deps.presence.active(node)
+            if !deps.presence.active(node, &c.player.name)
                 && let Ok(state) = deps.store.player_state(node).await
             {
                 deps.presence.touch(node, &c.player.name, state.location);

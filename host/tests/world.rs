@@ -35,6 +35,10 @@ async fn a_new_player_looks_around_and_walks_by_aliases() {
     assert_eq!(exits, "Exits: southwest (sw) to Lantern Lane.");
     assert!(ask(&mut w, 0, "home").await.starts_with("Town Square"));
     assert_eq!(ask(&mut w, 0, "home").await, "You are home already.");
+    assert_eq!(
+        ask(&mut w, 0, "look n").await,
+        "north leads to Post Office."
+    );
     let unknown = ask(&mut w, 0, "xyzzy").await;
     assert!(unknown.starts_with("Unknown command"), "{unknown}");
     assert!(
@@ -56,6 +60,7 @@ async fn players_in_a_room_see_arrivals_speech_and_poses() {
     expect(&mut w, 1, "Carol leaves north.").await;
     let look = ask(&mut w, 1, "look").await;
     assert!(look.contains("Here: Alice."), "{look}");
+    assert_eq!(ask(&mut w, 1, "look alice").await, "Alice is here.");
 
     assert_eq!(
         ask(&mut w, 0, "say hello there").await,

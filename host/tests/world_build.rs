@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::replies::{BUDGET, ask, expect, recv, silent};
+use common::replies::{BUDGET, ask, expect, next, part_count, recv, silent};
 use common::{roomy, world};
 use meshmush::config::Config;
 use meshmush::store::StoreOptions;
@@ -199,6 +199,20 @@ async fn every_packet_fits_the_budget_with_the_longest_inputs() {
         fill("@ban"),
         "@stats".to_string(),
     ];
+    // Arriving anywhere in the starter world is one packet.
+    for room in 1..=13 {
+        let bbs = w.bbs;
+        w.handsets[0]
+            .send(bbs, &format!("@tel #{room}"))
+            .await
+            .unwrap();
+        let view = next(&mut w, 0, "teleport").await;
+        assert!(
+            part_count(&view).is_none(),
+            "#{room} takes more than a packet: {view}"
+        );
+    }
+    ask(&mut w, 0, "@tel #1").await;
     for cmd in &commands {
         assert!(cmd.len() <= max, "{cmd}");
         let reply = ask(&mut w, 0, cmd).await;
@@ -240,6 +254,33 @@ async fn wizards_teleport_and_boot() {
     assert!(
         where_.contains("Bob in Town Square"),
         "Bob is back about: {where_}"
+    );
+    // An exit into a room that has been destroyed leads nowhere.
+    let dug = ask(&mut w, 0, "@dig Shed=in,out").await;
+    let shed = dug["Dug Shed #".len()..]
+        .split('.')
+        .next()
+        .unwrap()
+        .to_string();
+    assert!(ask(&mut w, 0, "in").await.starts_with("Shed"));
+    assert!(
+        ask(&mut w, 0, "@destroy out")
+            .await
+            .starts_with("Destroyed out #")
+    );
+    assert_eq!(
+        ask(&mut w, 0, &format!("@destroy #{shed}")).await,
+        "Step out of the room first."
+    );
+    assert!(ask(&mut w, 0, "@tel #12").await.starts_with("Harbour"));
+    assert_eq!(
+        ask(&mut w, 0, &format!("@destroy #{shed}")).await,
+        format!("Destroyed Shed #{shed}.")
+    );
+    assert_eq!(ask(&mut w, 0, "in").await, "That way leads nowhere now.");
+    assert_eq!(
+        ask(&mut w, 0, "@destroy #1").await,
+        "The starting room cannot be destroyed."
     );
     let stats = ask(&mut w, 0, "@stats").await;
     assert!(stats.ends_with(" objects, 2 players, 2 about."), "{stats}");

@@ -83,13 +83,31 @@ async fn look(ctx: &mut Ctx, args: &str) -> Reply {
     if args.eq_ignore_ascii_case("me") {
         return Ok(format!("You are {}.", ctx.player.name));
     }
-    let thing = find_near(ctx, &room, args).await?;
-    Ok(describe(&thing).await)
+    let thing = match find_near(ctx, &room, args).await {
+        Ok(thing) => thing,
+        Err(e) => {
+            let people = ctx.presence.in_room(room.id, ctx.notify_window);
+            return match people.iter().find(|(_, n)| n.eq_ignore_ascii_case(args)) {
+                Some((_, name)) => Ok(format!("{name} is here.")),
+                None => Err(e),
+            };
+        }
+    };
+    Ok(describe(ctx, &thing).await)
 }
 
-async fn describe(o: &Object) -> String {
+async fn describe(ctx: &Ctx, o: &Object) -> String {
     match o.kind {
-        ObjectKind::Exit => format!("{} leads on.", o.name),
+        ObjectKind::Exit => {
+            let to = match o.destination {
+                Some(d) => ctx.store.object(d).await.ok().flatten().map(|r| r.name),
+                None => None,
+            };
+            match to {
+                Some(to) => format!("{} leads to {to}.", o.name),
+                None => format!("{} leads nowhere.", o.name),
+            }
+        }
         _ if !o.long_desc.is_empty() => o.long_desc.clone(),
         _ if !o.short_desc.is_empty() => o.short_desc.clone(),
         _ => format!("You see nothing special about {}.", o.name),
@@ -102,7 +120,7 @@ async fn examine(ctx: &mut Ctx, args: &str) -> Reply {
     let o = find_near(ctx, &room, target).await?;
     let detail = ctx.level() >= Level::Builder || (o.owner != 0 && o.owner == ctx.node);
     if !detail {
-        return Ok(format!("{}: {}", o.name, describe(&o).await));
+        return Ok(format!("{}: {}", o.name, describe(ctx, &o).await));
     }
     let owner = match o.owner {
         0 => "system".to_string(),
@@ -139,7 +157,7 @@ async fn examine(ctx: &mut Ctx, args: &str) -> Reply {
         None => {}
     }
     out.push_str(". ");
-    out.push_str(&describe(&o).await);
+    out.push_str(&describe(ctx, &o).await);
     Ok(out)
 }
 

@@ -222,10 +222,16 @@ pub(super) async fn arrive(
     leaving: &str,
 ) -> Result<String, CommandError> {
     let name = ctx.player.name.clone();
+    match ctx.store.move_player(ctx.node, to).await {
+        Ok(_) => {}
+        Err(StoreError::World(WorldRefusal::NoSuchObject(_) | WorldRefusal::NotARoom(_))) => {
+            return Err(user("That way leads nowhere now."));
+        }
+        Err(e) => return Err(e.into()),
+    }
     if from != to {
         notify_room(ctx, from, &format!("{name} {leaving}.")).await;
     }
-    ctx.store.move_player(ctx.node, to).await.map_err(refusal)?;
     ctx.presence.touch(ctx.node, &name, to);
     let room = ctx
         .store
