@@ -144,3 +144,30 @@ pub fn split_command(line: &str) -> (&str, &str) {
         None => (line, ""),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn quote_and_colon_are_words_of_their_own() {
+        assert_eq!(split_command("  look  here "), ("look", "here"));
+        assert_eq!(split_command("\"hello there"), ("\"", "hello there"));
+        assert_eq!(split_command("\" hello"), ("\"", "hello"));
+        assert_eq!(split_command(":waves"), (":", "waves"));
+        assert_eq!(split_command(":"), (":", ""));
+    }
+
+    #[test]
+    fn exact_names_and_aliases_only() {
+        let r = Registry::standard();
+        assert!(r.is_exact("L", Level::Player));
+        assert!(r.is_exact("\"", Level::Player));
+        assert!(
+            !r.is_exact("n", Level::Player),
+            "n is an exit, not a prefix of name"
+        );
+        assert!(!r.is_exact("@dig", Level::Player));
+        assert!(r.is_exact("@dig", Level::Builder));
+    }
+}

@@ -260,3 +260,42 @@ pub(super) fn check_name(name: &str) -> Result<(), CommandError> {
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn thing(id: u64, name: &str, aliases: &[&str]) -> Object {
+        let mut o = Object::new(ObjectKind::Thing, name, 0);
+        o.id = id;
+        o.aliases = aliases.iter().map(|a| a.to_string()).collect();
+        o
+    }
+
+    #[test]
+    fn pick_prefers_exact_names_then_unique_prefixes() {
+        let all = [
+            thing(1, "lamp", &["lantern"]),
+            thing(2, "lampshade", &[]),
+            thing(3, "apple", &[]),
+        ];
+        let id = |w: &str| pick(&all, w).map(|o| o.id);
+        assert_eq!(id("LAMP"), Some(1));
+        assert_eq!(id("lantern"), Some(1));
+        assert_eq!(id("lamps"), Some(2));
+        assert_eq!(id("ap"), Some(3));
+        assert_eq!(id("#2"), Some(2));
+        assert_eq!(id("la"), None, "ambiguous");
+        assert_eq!(id(""), None);
+        assert_eq!(id("#9"), None);
+    }
+
+    #[test]
+    fn names_are_checked() {
+        assert!(check_name("Workshop").is_ok());
+        assert!(check_name(&"x".repeat(MAX_OBJECT_NAME + 1)).is_err());
+        assert!(check_name("#3").is_err());
+        assert!(check_name("here").is_err());
+        assert!(check_name("").is_err());
+    }
+}
