@@ -5,7 +5,7 @@
 //!
 //! The lock is a plain mutex, held only for map operations, never across an `.await`.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{HashMap, HashSet, VecDeque};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
@@ -34,7 +34,13 @@ struct Inner {
     stale: HashSet<u32>,
     /// Nodes known to be banned: the router sends them nothing, not even a notice.
     banned: HashSet<u32>,
+    /// When each node was last sent room notices, for [`Presence::allow_notice`].
+    notices: HashMap<u32, VecDeque<Instant>>,
 }
+
+/// Room notices one player may be sent in a minute; a busy room beyond that is not
+/// worth the airtime, and the player can `look`.
+pub const NOTICES_PER_MINUTE: usize = 8;
 
 impl Presence {
     fn lock(&self) -> MutexGuard<'_, Inner> {
@@ -59,6 +65,25 @@ impl Presence {
             }
             None => false,
         }
+    }
+
+    /// Whether one more room notice may go to `node` now (at most
+    /// [`NOTICES_PER_MINUTE`]); counts it if so.
+    pub fn allow_notice(&self, node: u32) -> bool {
+        let now = Instant::now();
+        let mut inner = self.lock();
+        let sent = inner.notices.entry(node).or_default();
+        while sent
+            .front()
+            .is_some_and(|t| now.duration_since(*t) >= Duration::from_secs(60))
+        {
+            sent.pop_front();
+        }
+        if sent.len() >= NOTICES_PER_MINUTE {
+            return false;
+        }
+        sent.push_back(now);
+        true
     }
 
     /// Records whether `node` is banned.
@@ -109,7 +134,9 @@ impl Presence {
 
     /// Forgets `node` (its session ended).
     pub fn leave(&self, node: u32) {
-        self.map().remove(&node);
+        let mut inner = self.lock();
+        inner.seen.remove(&node);
+        inner.notices.remove(&node);
     }
 
     pub fn get(&self, node: u32) -> Option<Seen> {
@@ -190,5 +217,17 @@ mod tests {
         assert_eq!(p.find("b").map(|f| f.0), Some(2));
         p.leave(2);
         assert!(p.find("bob").is_none());
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn room_notices_are_capped_per_minute() {
+        let p = Presence::default();
+        for _ in 0..NOTICES_PER_MINUTE {
+            assert!(p.allow_notice(1));
+        }
+        assert!(!p.allow_notice(1));
+        assert!(p.allow_notice(2), "per recipient");
+        tokio::time::advance(Duration::from_secs(61)).await;
+        assert!(p.allow_notice(1));
     }
 }

@@ -141,11 +141,16 @@ pub(super) async fn notify_room(ctx: &Ctx, room: u64, text: &str) {
     }
 }
 
-/// Sends one notice to `node`, unless the link is backed up.
+/// Sends one room notice to `node`, unless the link is backed up or `node` has had
+/// its share of notices this minute.
 pub(super) async fn notify(ctx: &Ctx, node: u32, text: &str) {
     let pending = ctx.link.metrics().queue_depth;
     if pending > MAX_PENDING_FOR_NOTICES {
         debug!(to = %node_id(node), pending, "notice skipped: link busy");
+        return;
+    }
+    if !ctx.presence.allow_notice(node) {
+        debug!(to = %node_id(node), "notice skipped: enough this minute");
         return;
     }
     if ctx.link.send_text(node, 0, text).await.is_err() {

@@ -38,10 +38,7 @@ type Step = fn(&Trees) -> Result<(), StoreError>;
 impl Trees {
     /// Opens (or creates) the database in `dir` and brings its schema up to date.
     pub(super) fn open(dir: &Path, flush_every_write: bool) -> Result<Self, StoreError> {
-        let db = sled::Config::new()
-            .path(dir)
-            .flush_every_ms(Some(BACKGROUND_FLUSH_MS))
-            .open()?;
+        let db = open_waiting_for_lock(dir)?;
         let trees = Self {
             players: db.open_tree(Player::TREE)?,
             names: db.open_tree(PLAYER_NAMES)?,
@@ -251,6 +248,33 @@ impl Trees {
         }
         lines.extend(self.world_export_lines()?);
         Ok(lines)
+    }
+}
+
+/// How long [`Trees::open`] waits for the directory's lock.
+const LOCK_WAIT: std::time::Duration = std::time::Duration::from_secs(3);
+
+/// Opens sled, waiting a little while the directory is still locked: after the last
+/// handle of a previous open is dropped, sled's background threads may hold the lock
+/// file for some milliseconds more, so a quick restart (or a test reopening the
+/// directory) would otherwise fail. Another process holding it still fails, after
+/// [`LOCK_WAIT`]. Runs on a blocking thread, so the short sleeps block nobody.
+fn open_waiting_for_lock(dir: &Path) -> Result<sled::Db, StoreError> {
+    let deadline = std::time::Instant::now() + LOCK_WAIT;
+    loop {
+        match sled::Config::new()
+            .path(dir)
+            .flush_every_ms(Some(BACKGROUND_FLUSH_MS))
+            .open()
+        {
+            Err(sled::Error::Io(e))
+                if e.to_string().contains("could not acquire lock")
+                    && std::time::Instant::now() < deadline =>
+            {
+                std::thread::sleep(std::time::Duration::from_millis(20));
+            }
+            other => return Ok(other?),
+        }
     }
 }
 

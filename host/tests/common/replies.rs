@@ -21,7 +21,8 @@ pub async fn recv(w: &mut World, k: usize, what: &str) -> String {
         return first;
     };
     let mut parts = vec![strip_marker(&first).to_string()];
-    while parts.len() < total {
+    // A pager may hold the rest back behind `more`: its last packet says so.
+    while parts.len() < total && !parts.last().is_some_and(|p| p.ends_with("[more]")) {
         let p = next(w, k, what).await;
         parts.push(strip_marker(&p).to_string());
     }
