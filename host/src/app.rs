@@ -14,6 +14,7 @@ use tracing::info;
 use crate::config::Config;
 use crate::daemon::Router;
 use crate::lagprobe::{LagProbe, LagStats};
+use crate::seed::WorldSeed;
 use crate::store::{Store, StoreError, StoreOptions};
 
 /// A running daemon.
@@ -37,6 +38,8 @@ impl App {
         store
             .ensure_boards(crate::commands::default_boards(crate::session::unix_now()))
             .await?;
+        let seed = WorldSeed::starter().map_err(|e| StoreError::BadSeed(e.to_string()))?;
+        store.seed_world_if_empty(seed).await?;
         let probe = LagProbe::start();
         let (link, events) = spawn(link_cfg);
         let (shutdown, shutdown_rx) = watch::channel(false);

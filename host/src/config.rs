@@ -90,6 +90,9 @@ pub struct AdminSection {
 pub struct SessionsSection {
     /// Seconds of silence after which a player's session is put away.
     pub idle_timeout_secs: u64,
+    /// Room notices (arrivals, `say`) go only to players active in the last this many
+    /// minutes.
+    pub notify_active_mins: u64,
 }
 
 impl Default for Config {
@@ -131,6 +134,7 @@ impl Default for SessionsSection {
     fn default() -> Self {
         Self {
             idle_timeout_secs: 1800,
+            notify_active_mins: 10,
         }
     }
 }
@@ -221,6 +225,11 @@ impl Config {
             .iter()
             .filter_map(|n| parse_node_id(n))
             .collect()
+    }
+
+    /// How recently a player must have been active to hear room notices.
+    pub fn notify_window(&self) -> Duration {
+        Duration::from_secs(self.sessions.notify_active_mins.saturating_mul(60))
     }
 
     pub fn idle_timeout(&self) -> Duration {

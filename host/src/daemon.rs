@@ -44,6 +44,8 @@ impl Router {
             vol: Arc::new(crate::volatile::Volatile::default()),
             admin_nodes: Arc::new(cfg.admin_nodes()),
             idle_timeout: cfg.idle_timeout(),
+            presence: crate::presence::Presence::default(),
+            notify_window: cfg.notify_window(),
             ended: ended_tx,
         };
         Self {
@@ -117,6 +119,10 @@ impl Router {
     }
 
     async fn route(&mut self, t: TextMessage, direct: bool) {
+        if self.deps.presence.is_banned(t.from) {
+            debug!("banned node; ignored");
+            return;
+        }
         let now = Instant::now();
         let limits = &self.cfg.limits;
         let verdict = self

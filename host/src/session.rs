@@ -12,6 +12,7 @@ use tracing::{Instrument, debug, info_span, warn};
 
 use crate::commands::{CommandError, Lookup, Registry, split_command};
 use crate::config::Config;
+use crate::presence::Presence;
 use crate::store::{Level, Player, Store};
 use crate::volatile::Volatile;
 
@@ -29,7 +30,6 @@ pub struct Ctx {
     pub registry: Arc<Registry>,
     pub cfg: Arc<Config>,
     pub vol: Arc<Volatile>,
-    pub link: LinkHandle,
     pub player: Player,
     pub node: u32,
     pub trusted: bool,
@@ -37,6 +37,11 @@ pub struct Ctx {
     pub elevated: bool,
     pub is_admin_node: bool,
     pub quit: bool,
+    /// For notices to other players (arrivals, `say`, `page`).
+    pub link: LinkHandle,
+    pub presence: Presence,
+    /// Notices go to players active within this window.
+    pub notify_window: Duration,
 }
 
 impl Ctx {
@@ -64,6 +69,10 @@ pub struct SessionDeps {
     pub vol: Arc<Volatile>,
     pub admin_nodes: Arc<Vec<u32>>,
     pub idle_timeout: Duration,
+    /// Who is about, shared by every session.
+    pub presence: Presence,
+    /// See [`Ctx::notify_window`].
+    pub notify_window: Duration,
     /// Told when a session ends, with its node.
     pub ended: mpsc::UnboundedSender<u32>,
 }
@@ -97,6 +106,22 @@ pub async fn run(node: u32, mut inbox: mpsc::Receiver<Incoming>, deps: SessionDe
             }
             let Some(c) = ctx.as_mut() else { continue };
             c.trusted = msg.trusted;
+            // Another session (a wizard) changed this player since: reload.
+            if deps.presence.take_stale(node)
+                && let Ok(Some(player)) = deps.store.player(node).await
+            {
+                c.player = player;
+            }
+            deps.presence.set_banned(node, c.player.banned);
+            if c.player.banned {
+                debug!("banned node; no reply");
+                continue;
+            }
+            if !deps.presence.active(node, &c.player.name)
+                && let Ok(state) = deps.store.player_state(node).await
+            {
+                deps.presence.touch(node, &c.player.name, state.location);
+            }
             deps.vol.touch(node);
             if respond(c, &deps, &msg.text).await.is_err() {
                 break;
@@ -105,6 +130,7 @@ pub async fn run(node: u32, mut inbox: mpsc::Receiver<Incoming>, deps: SessionDe
                 break;
             }
         }
+        deps.presence.leave(node);
         let _ = deps.ended.send(node);
     }
     .instrument(span)
@@ -148,19 +174,25 @@ async fn open(node: u32, deps: &SessionDeps) -> Result<Ctx, crate::store::StoreE
         .unwrap_or_else(|| node_id(node));
     let now = unix_now();
     let player = deps.store.create_player(node, &wanted, now).await?;
+    if !player.banned {
+        let state = deps.store.player_state(node).await?;
+        deps.presence.touch(node, &player.name, state.location);
+    }
     crate::commands::mail::announce_waiting(&deps.store, &deps.vol, node).await?;
     Ok(Ctx {
         store: deps.store.clone(),
         registry: deps.registry.clone(),
         cfg: deps.cfg.clone(),
         vol: deps.vol.clone(),
-        link: deps.link.clone(),
         player,
         node,
         trusted: false,
         elevated: false,
         is_admin_node: deps.admin_nodes.contains(&node),
         quit: false,
+        link: deps.link.clone(),
+        presence: deps.presence.clone(),
+        notify_window: deps.notify_window,
     })
 }
 
@@ -172,6 +204,11 @@ pub async fn execute(ctx: &mut Ctx, line: &str) -> String {
     }
     let registry = ctx.registry.clone();
     let level = ctx.level();
+    if !registry.is_exact(word, level)
+        && let Some(reply) = crate::commands::walk_by_exit(ctx, word, args).await
+    {
+        return reply;
+    }
     let entry = match registry.lookup(word, level) {
         Lookup::Found(e) => e,
         Lookup::Ambiguous(names) => return format!("{word}? Did you mean: {}", names.join(", ")),

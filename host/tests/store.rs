@@ -16,6 +16,13 @@ async fn open(dir: &Path) -> Store {
 /// The database itself, bypassing the store, as a disk fault or an old build would
 /// see it. Only ever opened while no `Store` has the directory.
 fn raw(dir: &Path) -> sled::Db {
+    // sled's background threads may hold the lock a moment after the store closed.
+    for _ in 0..150 {
+        if let Ok(db) = sled::open(dir) {
+            return db;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
     sled::open(dir).expect("raw sled opens")
 }
 

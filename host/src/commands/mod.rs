@@ -3,12 +3,33 @@
 //! each command family lives in its own file that registers its entries here, so
 //! adding a command touches one file.
 
+/// Wraps an `async fn(&mut Ctx, &str) -> Reply` as a registry [`Handler`].
+macro_rules! handler {
+    ($f:path) => {{
+        fn wrapped<'a>(
+            ctx: &'a mut $crate::session::Ctx,
+            args: &'a str,
+        ) -> $crate::commands::HandlerFuture<'a> {
+            Box::pin($f(ctx, args))
+        }
+        wrapped
+    }};
+}
+
 mod account;
+mod admin;
 mod basic;
 mod boards;
 pub mod mail;
 
 pub use boards::default_boards;
+mod build;
+mod look;
+mod talk;
+mod things;
+mod world;
+
+pub use look::walk_by_exit;
 
 use std::future::Future;
 use std::pin::Pin;
@@ -61,6 +82,11 @@ impl Registry {
         account::register(&mut r);
         boards::register(&mut r);
         mail::register(&mut r);
+        look::register(&mut r);
+        talk::register(&mut r);
+        things::register(&mut r);
+        build::register(&mut r);
+        admin::register(&mut r);
         r
     }
 
@@ -78,6 +104,13 @@ impl Registry {
         let word = word.to_lowercase();
         self.entries
             .iter()
+            .any(|e| e.name == word || e.aliases.contains(&word.as_str()))
+    }
+
+    /// Whether `word` is exactly a name or alias of a command `level` may use.
+    pub fn is_exact(&self, word: &str, level: Level) -> bool {
+        let word = word.to_lowercase();
+        self.available(level)
             .any(|e| e.name == word || e.aliases.contains(&word.as_str()))
     }
 
@@ -140,11 +173,42 @@ pub fn first_words(text: &str, max: usize) -> String {
     format!("{head}…")
 }
 
-/// Splits a command line into its first word and the rest.
+/// Splits a command line into its first word and the rest. A leading `"` or `:` is a
+/// word of its own (`"hello` is `say hello`, `:waves` is `pose waves`).
 pub fn split_command(line: &str) -> (&str, &str) {
     let line = line.trim();
+    if let Some(rest) = line.strip_prefix(['"', ':']) {
+        return (&line[..1], rest.trim());
+    }
     match line.split_once(char::is_whitespace) {
         Some((w, rest)) => (w, rest.trim()),
         None => (line, ""),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn quote_and_colon_are_words_of_their_own() {
+        assert_eq!(split_command("  look  here "), ("look", "here"));
+        assert_eq!(split_command("\"hello there"), ("\"", "hello there"));
+        assert_eq!(split_command("\" hello"), ("\"", "hello"));
+        assert_eq!(split_command(":waves"), (":", "waves"));
+        assert_eq!(split_command(":"), (":", ""));
+    }
+
+    #[test]
+    fn exact_names_and_aliases_only() {
+        let r = Registry::standard();
+        assert!(r.is_exact("L", Level::Player));
+        assert!(r.is_exact("\"", Level::Player));
+        assert!(
+            !r.is_exact("n", Level::Player),
+            "n is an exit, not a prefix of name"
+        );
+        assert!(!r.is_exact("@dig", Level::Player));
+        assert!(r.is_exact("@dig", Level::Builder));
     }
 }

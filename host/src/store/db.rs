@@ -42,11 +42,7 @@ impl Trees {
         flush_every_write: bool,
         cache_bytes: u64,
     ) -> Result<Self, StoreError> {
-        let db = sled::Config::new()
-            .path(dir)
-            .flush_every_ms(Some(BACKGROUND_FLUSH_MS))
-            .cache_capacity(cache_bytes)
-            .open()?;
+        let db = open_waiting_for_lock(dir, cache_bytes)?;
         let trees = Self {
             players: db.open_tree(Player::TREE)?,
             names: db.open_tree(PLAYER_NAMES)?,
@@ -124,6 +120,10 @@ impl Trees {
     }
 
     /// A fresh, never-reused, increasing id (sled's monotonic counter).
+    #[allow(
+        dead_code,
+        reason = "for record kinds that take sled's ids (mail, posts)"
+    )]
     pub(super) fn next_id(&self) -> Result<u64, StoreError> {
         Ok(self.db.generate_id()?)
     }
@@ -250,7 +250,36 @@ impl Trees {
             let player: Player = records::decode(&key, &bytes)?;
             lines.push(export::player_line(&player)?);
         }
+        lines.extend(self.world_export_lines()?);
         Ok(lines)
+    }
+}
+
+/// How long [`Trees::open`] waits for the directory's lock.
+const LOCK_WAIT: std::time::Duration = std::time::Duration::from_secs(3);
+
+/// Opens sled, waiting a little while the directory is still locked: after the last
+/// handle of a previous open is dropped, sled's background threads may hold the lock
+/// file for some milliseconds more, so a quick restart (or a test reopening the
+/// directory) would otherwise fail. Another process holding it still fails, after
+/// [`LOCK_WAIT`]. Runs on a blocking thread, so the short sleeps block nobody.
+fn open_waiting_for_lock(dir: &Path, cache_bytes: u64) -> Result<sled::Db, StoreError> {
+    let deadline = std::time::Instant::now() + LOCK_WAIT;
+    loop {
+        match sled::Config::new()
+            .path(dir)
+            .flush_every_ms(Some(BACKGROUND_FLUSH_MS))
+            .cache_capacity(cache_bytes)
+            .open()
+        {
+            Err(sled::Error::Io(e))
+                if e.to_string().contains("could not acquire lock")
+                    && std::time::Instant::now() < deadline =>
+            {
+                std::thread::sleep(std::time::Duration::from_millis(20));
+            }
+            other => return Ok(other?),
+        }
     }
 }
 

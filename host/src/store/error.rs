@@ -59,6 +59,14 @@ pub enum StoreError {
     #[error("no player for node !{0:08x}")]
     NoSuchPlayer(u32),
 
+    /// A world change was refused (no such object, not enough coins, ...).
+    #[error("{0}")]
+    World(#[from] super::world::WorldRefusal),
+
+    /// The world seed file cannot be built.
+    #[error("bad world seed: {0}")]
+    BadSeed(String),
+
     /// A record could not be written as an export line.
     #[error("export failed: {0}")]
     Export(String),

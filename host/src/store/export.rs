@@ -10,6 +10,7 @@ use serde::Serialize;
 
 use super::error::StoreError;
 use super::records::Player;
+use super::world::{Object, PlayerState};
 
 /// One export line. New record kinds add a variant here.
 #[derive(Serialize)]
@@ -17,6 +18,8 @@ use super::records::Player;
 enum Line<'a> {
     Meta { schema_version: u32 },
     Player(&'a Player),
+    Object(&'a Object),
+    PlayerState(&'a PlayerState),
 }
 
 /// The line describing the data set as a whole; always the first line.
@@ -27,6 +30,16 @@ pub(super) fn meta_line(schema_version: u32) -> Result<String, StoreError> {
 /// The line for one player.
 pub(super) fn player_line(player: &Player) -> Result<String, StoreError> {
     to_line(&Line::Player(player))
+}
+
+/// The line for one world object.
+pub(super) fn object_line(object: &Object) -> Result<String, StoreError> {
+    to_line(&Line::Object(object))
+}
+
+/// The line for one player's place and purse.
+pub(super) fn player_state_line(state: &PlayerState) -> Result<String, StoreError> {
+    to_line(&Line::PlayerState(state))
 }
 
 fn to_line(line: &Line<'_>) -> Result<String, StoreError> {

@@ -22,6 +22,8 @@
 //! | `player_names` | lowercased name (UTF-8)| node (`u32` BE)                        |
 //! | `meta`         | `schema_version`       | [`SCHEMA_VERSION`] (`u32` BE)          |
 //!
+//! The world's trees (`objects`, `contents`, `player_state`) are described in `world.rs`.
+//!
 //! Records are versioned (see [`records`](self::Player) and its envelope enums), so a
 //! record can change shape without a migration. The data set as a whole carries
 //! [`SCHEMA_VERSION`]: a directory written by a newer build is refused with
@@ -47,6 +49,8 @@ mod error;
 mod export;
 mod names;
 mod records;
+mod world;
+mod world_db;
 
 use std::fmt;
 use std::path::Path;
@@ -57,6 +61,7 @@ pub use bbs::{Board, BoardSummary, Mail, Post, UNREAD_CAP};
 pub use error::StoreError;
 pub use names::{MAX_NAME_CHARS, RESERVED_NAMES, fallback_name, is_reserved_name, sanitise_name};
 pub use records::{Level, Player};
+pub use world::{Lock, NEW_PLAYER_COINS, Object, ObjectKind, Place, PlayerState, WorldRefusal};
 
 use db::Trees;
 

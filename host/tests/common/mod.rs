@@ -1,6 +1,8 @@
 //! A daemon on a software mesh, with scripted handsets, for the host's tests.
 #![allow(dead_code)]
 
+pub mod replies;
+
 use std::path::Path;
 use std::time::Duration;
 

@@ -1,0 +1,306 @@
+//! What the world's command families share: where the player is, finding an object by
+//! the words a player typed, locks, room notices to the others there, and the one-line
+//! room view every arrival shows.
+
+use meshmush_protocol::packets::node_id;
+use tracing::debug;
+
+use super::CommandError;
+use crate::session::Ctx;
+use crate::store::{Level, Lock, Object, ObjectKind, Place, PlayerState, StoreError, WorldRefusal};
+
+/// Notices are skipped while the link holds more than this many packets waiting: a
+/// busy mesh keeps its airtime for replies.
+pub(super) const MAX_PENDING_FOR_NOTICES: u64 = 12;
+
+/// Longest object name, in characters.
+pub(super) const MAX_OBJECT_NAME: usize = 32;
+
+pub(super) fn user(msg: impl Into<String>) -> CommandError {
+    CommandError::User(msg.into())
+}
+
+/// A store error in words for the player when it is a world refusal.
+pub(super) fn refusal(e: StoreError) -> CommandError {
+    match e {
+        StoreError::World(r) => {
+            let mut s = r.to_string();
+            if let Some(first) = s.get_mut(0..1) {
+                first.make_ascii_uppercase();
+            }
+            CommandError::User(format!("{s}."))
+        }
+        other => other.into(),
+    }
+}
+
+/// The player's state and the room they are in. A player whose room has gone (it was
+/// destroyed) is put back in the start room.
+pub(super) async fn here(ctx: &Ctx) -> Result<(PlayerState, Object), CommandError> {
+    let state = ctx.store.player_state(ctx.node).await?;
+    if let Some(room) = ctx.store.object(state.location).await? {
+        return Ok((state, room));
+    }
+    let start = ctx
+        .store
+        .start_room()
+        .await?
+        .ok_or_else(|| user("The world is empty."))?;
+    let state = ctx
+        .store
+        .move_player(ctx.node, start)
+        .await
+        .map_err(refusal)?;
+    let room = ctx
+        .store
+        .object(start)
+        .await?
+        .ok_or_else(|| user("The world is empty."))?;
+    Ok((state, room))
+}
+
+/// `#12` as an id.
+pub(super) fn parse_id(word: &str) -> Option<u64> {
+    word.strip_prefix('#')?.parse().ok()
+}
+
+/// Picks the object `word` names among `candidates`: an exact name or alias first, then
+/// the only name that starts with it, or `#id`.
+pub(super) fn pick<'o>(candidates: &'o [Object], word: &str) -> Option<&'o Object> {
+    let word = word.trim();
+    if let Some(id) = parse_id(word) {
+        return candidates.iter().find(|o| o.id == id);
+    }
+    if let Some(o) = candidates.iter().find(|o| o.answers_to(word)) {
+        return Some(o);
+    }
+    let lower = word.to_lowercase();
+    let mut hits = candidates
+        .iter()
+        .filter(|o| !lower.is_empty() && o.name.to_lowercase().starts_with(&lower));
+    match (hits.next(), hits.next()) {
+        (Some(o), None) => Some(o),
+        _ => None,
+    }
+}
+
+/// The object a player means: `here`, something carried, something in the room (things
+/// and exits), or, for builders, any `#id`.
+pub(super) async fn find_near(
+    ctx: &Ctx,
+    room: &Object,
+    word: &str,
+) -> Result<Object, CommandError> {
+    if word.eq_ignore_ascii_case("here") {
+        return Ok(room.clone());
+    }
+    let mut near = ctx.store.contents(Place::Player(ctx.node)).await?;
+    near.extend(ctx.store.contents(Place::Object(room.id)).await?);
+    if let Some(o) = pick(&near, word) {
+        return Ok(o.clone());
+    }
+    if let Some(id) = parse_id(word)
+        && ctx.level() >= Level::Builder
+        && let Some(o) = ctx.store.object(id).await?
+    {
+        return Ok(o);
+    }
+    Err(user(format!("You see no {word:?} here.")))
+}
+
+/// Whether the player may pass `lock` (an exit) or take the thing it is on.
+pub(super) async fn passes(ctx: &Ctx, object: &Object) -> Result<bool, CommandError> {
+    Ok(match object.lock {
+        None => true,
+        _ if ctx.level() >= Level::Wizard => true,
+        Some(Lock::Owner) => object.owner == ctx.node,
+        Some(Lock::Player(node)) => node == ctx.node || object.owner == ctx.node,
+        Some(Lock::Key(key)) => {
+            object.owner == ctx.node
+                || ctx
+                    .store
+                    .contents(Place::Player(ctx.node))
+                    .await?
+                    .iter()
+                    .any(|o| o.id == key)
+        }
+    })
+}
+
+/// Whether the player may change `object`: its owner, or a wizard.
+pub(super) fn controls(ctx: &Ctx, object: &Object) -> bool {
+    ctx.level() >= Level::Wizard || (object.owner != 0 && object.owner == ctx.node)
+}
+
+/// Sends `text` to every other player active in `room` lately.
+pub(super) async fn notify_room(ctx: &Ctx, room: u64, text: &str) {
+    for (node, _) in ctx.presence.in_room(room, ctx.notify_window) {
+        if node != ctx.node {
+            notify(ctx, node, text).await;
+        }
+    }
+}
+
+/// Sends one room notice to `node`, unless the link is backed up or `node` has had
+/// its share of notices this minute.
+pub(super) async fn notify(ctx: &Ctx, node: u32, text: &str) {
+    let pending = ctx.link.metrics().queue_depth;
+    if pending > MAX_PENDING_FOR_NOTICES {
+        debug!(to = %node_id(node), pending, "notice skipped: link busy");
+        return;
+    }
+    if !ctx.presence.allow_notice(node) {
+        debug!(to = %node_id(node), "notice skipped: enough this minute");
+        return;
+    }
+    if ctx.link.send_text(node, 0, text).await.is_err() {
+        debug!(to = %node_id(node), "notice lost: link closed");
+    }
+}
+
+/// Sends a notice the player asked for (a page, a gift) to `node`, however busy the
+/// link is: the outbound queue paces it.
+pub(super) async fn notify_always(ctx: &Ctx, node: u32, text: &str) {
+    if ctx.link.send_text(node, 0, text).await.is_err() {
+        debug!(to = %node_id(node), "notice lost: link closed");
+    }
+}
+
+/// A room as one short text: name, description, exits, things, people.
+pub(super) async fn room_view(
+    ctx: &Ctx,
+    room: &Object,
+    long: bool,
+) -> Result<String, CommandError> {
+    let contents = ctx.store.contents(Place::Object(room.id)).await?;
+    let builder = ctx.level() >= Level::Builder;
+    let visible = |o: &&Object| builder || !o.has_flag("dark");
+    let exits: Vec<&str> = contents
+        .iter()
+        .filter(|o| o.kind == ObjectKind::Exit)
+        .filter(visible)
+        .map(|o| o.name.as_str())
+        .collect();
+    let things: Vec<&str> = contents
+        .iter()
+        .filter(|o| o.kind == ObjectKind::Thing)
+        .filter(visible)
+        .map(|o| o.name.as_str())
+        .collect();
+    let people: Vec<String> = ctx
+        .presence
+        .in_room(room.id, ctx.notify_window)
+        .into_iter()
+        .filter(|(n, _)| *n != ctx.node)
+        .map(|(_, name)| name)
+        .collect();
+    let desc = if long && !room.long_desc.is_empty() {
+        &room.long_desc
+    } else {
+        &room.short_desc
+    };
+    let mut out = room.name.clone();
+    if builder {
+        out.push_str(&format!(" #{}", room.id));
+    }
+    if !desc.is_empty() {
+        out.push_str(": ");
+        out.push_str(desc);
+    }
+    if !exits.is_empty() {
+        out.push_str(&format!("\nExits: {}.", exits.join(", ")));
+    }
+    if !things.is_empty() {
+        out.push_str(&format!("\nYou see: {}.", things.join(", ")));
+    }
+    if !people.is_empty() {
+        out.push_str(&format!("\nHere: {}.", people.join(", ")));
+    }
+    Ok(out)
+}
+
+/// Moves the player into `to`, telling the rooms, and returns the new room's view.
+pub(super) async fn arrive(
+    ctx: &Ctx,
+    from: u64,
+    to: u64,
+    leaving: &str,
+) -> Result<String, CommandError> {
+    let name = ctx.player.name.clone();
+    match ctx.store.move_player(ctx.node, to).await {
+        Ok(_) => {}
+        Err(StoreError::World(WorldRefusal::NoSuchObject(_) | WorldRefusal::NotARoom(_))) => {
+            return Err(user("That way leads nowhere now."));
+        }
+        Err(e) => return Err(e.into()),
+    }
+    if from != to {
+        notify_room(ctx, from, &format!("{name} {leaving}.")).await;
+    }
+    ctx.presence.touch(ctx.node, &name, to);
+    let room = ctx
+        .store
+        .object(to)
+        .await?
+        .ok_or(refusal(StoreError::World(WorldRefusal::NoSuchObject(to))))?;
+    if from != to {
+        notify_room(ctx, to, &format!("{name} arrives.")).await;
+    }
+    room_view(ctx, &room, false).await
+}
+
+/// Checks a new object name.
+pub(super) fn check_name(name: &str) -> Result<(), CommandError> {
+    if name.is_empty()
+        || name.chars().count() > MAX_OBJECT_NAME
+        || name.chars().any(char::is_control)
+    {
+        return Err(user(format!(
+            "Names are 1 to {MAX_OBJECT_NAME} plain characters."
+        )));
+    }
+    if name.starts_with('#') || name.eq_ignore_ascii_case("here") || name.eq_ignore_ascii_case("me")
+    {
+        return Err(user(format!("{name:?} is reserved.")));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn thing(id: u64, name: &str, aliases: &[&str]) -> Object {
+        let mut o = Object::new(ObjectKind::Thing, name, 0);
+        o.id = id;
+        o.aliases = aliases.iter().map(|a| a.to_string()).collect();
+        o
+    }
+
+    #[test]
+    fn pick_prefers_exact_names_then_unique_prefixes() {
+        let all = [
+            thing(1, "lamp", &["lantern"]),
+            thing(2, "lampshade", &[]),
+            thing(3, "apple", &[]),
+        ];
+        let id = |w: &str| pick(&all, w).map(|o| o.id);
+        assert_eq!(id("LAMP"), Some(1));
+        assert_eq!(id("lantern"), Some(1));
+        assert_eq!(id("lamps"), Some(2));
+        assert_eq!(id("ap"), Some(3));
+        assert_eq!(id("#2"), Some(2));
+        assert_eq!(id("la"), None, "ambiguous");
+        assert_eq!(id(""), None);
+        assert_eq!(id("#9"), None);
+    }
+
+    #[test]
+    fn names_are_checked() {
+        assert!(check_name("Workshop").is_ok());
+        assert!(check_name(&"x".repeat(MAX_OBJECT_NAME + 1)).is_err());
+        assert!(check_name("#3").is_err());
+        assert!(check_name("here").is_err());
+        assert!(check_name("").is_err());
+    }
+}

@@ -1,0 +1,233 @@
+//! Who is about, and where: a small map shared by every session, so `say` can reach
+//! the others in a room, `who` can list players, and notices go only to players who
+//! have been active lately (a notice to someone who walked away costs airtime for
+//! nothing). In memory only: after a restart, players reappear as they send commands.
+//!
+//! The lock is a plain mutex, held only for map operations, never across an `.await`.
+
+use std::collections::{HashMap, HashSet, VecDeque};
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::Duration;
+
+use tokio::time::Instant;
+
+/// One player seen by a running session.
+#[derive(Clone, Debug)]
+pub struct Seen {
+    pub name: String,
+    /// The room they are in.
+    pub room: u64,
+    pub last_active: Instant,
+}
+
+/// The shared map; cheap to clone.
+#[derive(Clone, Debug, Default)]
+pub struct Presence {
+    inner: Arc<Mutex<Inner>>,
+}
+
+#[derive(Debug, Default)]
+struct Inner {
+    seen: HashMap<u32, Seen>,
+    /// Players whose stored record another session changed (a ban, new rights): their
+    /// session reloads the record before its next command.
+    stale: HashSet<u32>,
+    /// Nodes known to be banned: the router sends them nothing, not even a notice.
+    banned: HashSet<u32>,
+    /// When each node was last sent room notices, for [`Presence::allow_notice`].
+    notices: HashMap<u32, VecDeque<Instant>>,
+}
+
+/// Room notices one player may be sent in a minute; a busy room beyond that is not
+/// worth the airtime, and the player can `look`.
+pub const NOTICES_PER_MINUTE: usize = 8;
+
+impl Presence {
+    fn lock(&self) -> MutexGuard<'_, Inner> {
+        // A panic elsewhere while holding the lock leaves a usable map.
+        self.inner.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    fn map(&self) -> MappedMap<'_> {
+        MappedMap(self.lock())
+    }
+
+    /// Notes that `node` did something, where it was last seen; false if it is not in
+    /// the map (booted, or new), and must be [`touch`](Self::touch)ed with its room.
+    pub fn active(&self, node: u32, name: &str) -> bool {
+        match self.map().get_mut(&node) {
+            Some(seen) => {
+                seen.last_active = Instant::now();
+                if seen.name != name {
+                    seen.name = name.to_string();
+                }
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// Whether one more room notice may go to `node` now (at most
+    /// [`NOTICES_PER_MINUTE`]); counts it if so.
+    pub fn allow_notice(&self, node: u32) -> bool {
+        let now = Instant::now();
+        let mut inner = self.lock();
+        let sent = inner.notices.entry(node).or_default();
+        while sent
+            .front()
+            .is_some_and(|t| now.duration_since(*t) >= Duration::from_secs(60))
+        {
+            sent.pop_front();
+        }
+        if sent.len() >= NOTICES_PER_MINUTE {
+            return false;
+        }
+        sent.push_back(now);
+        true
+    }
+
+    /// Records whether `node` is banned.
+    pub fn set_banned(&self, node: u32, banned: bool) {
+        let mut inner = self.lock();
+        if banned {
+            inner.banned.insert(node);
+            inner.seen.remove(&node);
+        } else {
+            inner.banned.remove(&node);
+        }
+    }
+
+    /// Whether `node` is known to be banned.
+    pub fn is_banned(&self, node: u32) -> bool {
+        self.lock().banned.contains(&node)
+    }
+
+    /// Marks `node`'s stored player record as changed by someone else.
+    pub fn mark_stale(&self, node: u32) {
+        self.lock().stale.insert(node);
+    }
+
+    /// Whether `node`'s record changed since it was loaded; clears the mark.
+    pub fn take_stale(&self, node: u32) -> bool {
+        self.lock().stale.remove(&node)
+    }
+
+    /// Notes that `node` just did something in `room`.
+    pub fn touch(&self, node: u32, name: &str, room: u64) {
+        let mut map = self.map();
+        let seen = map.entry(node).or_insert_with(|| Seen {
+            name: name.to_string(),
+            room,
+            last_active: Instant::now(),
+        });
+        seen.name = name.to_string();
+        seen.room = room;
+        seen.last_active = Instant::now();
+    }
+
+    /// Moves `node` to `room` without counting it as activity (teleports).
+    pub fn set_room(&self, node: u32, room: u64) {
+        if let Some(seen) = self.map().get_mut(&node) {
+            seen.room = room;
+        }
+    }
+
+    /// Forgets `node` (its session ended).
+    pub fn leave(&self, node: u32) {
+        let mut inner = self.lock();
+        inner.seen.remove(&node);
+        inner.notices.remove(&node);
+    }
+
+    pub fn get(&self, node: u32) -> Option<Seen> {
+        self.map().get(&node).cloned()
+    }
+
+    /// Players in `room` active within `window`, by node.
+    pub fn in_room(&self, room: u64, window: Duration) -> Vec<(u32, String)> {
+        let now = Instant::now();
+        let mut out: Vec<(u32, String)> = self
+            .map()
+            .iter()
+            .filter(|(_, s)| s.room == room && now.duration_since(s.last_active) <= window)
+            .map(|(n, s)| (*n, s.name.clone()))
+            .collect();
+        out.sort();
+        out
+    }
+
+    /// Everyone with a running session, by node.
+    pub fn everyone(&self) -> Vec<(u32, Seen)> {
+        let mut out: Vec<(u32, Seen)> = self.map().iter().map(|(n, s)| (*n, s.clone())).collect();
+        out.sort_by_key(|(n, _)| *n);
+        out
+    }
+
+    /// The node of the online player called `name` (case-insensitive), or the only one
+    /// whose name starts with it.
+    pub fn find(&self, name: &str) -> Option<(u32, String)> {
+        let map = self.map();
+        let lower = name.to_lowercase();
+        if let Some((n, s)) = map.iter().find(|(_, s)| s.name.to_lowercase() == lower) {
+            return Some((*n, s.name.clone()));
+        }
+        let mut hits = map
+            .iter()
+            .filter(|(_, s)| s.name.to_lowercase().starts_with(&lower));
+        match (hits.next(), hits.next()) {
+            (Some((n, s)), None) => Some((*n, s.name.clone())),
+            _ => None,
+        }
+    }
+}
+
+/// The `seen` map of a held lock.
+struct MappedMap<'a>(MutexGuard<'a, Inner>);
+
+impl std::ops::Deref for MappedMap<'_> {
+    type Target = HashMap<u32, Seen>;
+    fn deref(&self) -> &Self::Target {
+        &self.0.seen
+    }
+}
+
+impl std::ops::DerefMut for MappedMap<'_> {
+    fn deref_mut(&mut self) -> &mut Self::Target {
+        &mut self.0.seen
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test(start_paused = true)]
+    async fn only_recently_active_players_count_as_in_the_room() {
+        let p = Presence::default();
+        p.touch(1, "Ann", 5);
+        tokio::time::advance(Duration::from_secs(120)).await;
+        p.touch(2, "Bob", 5);
+        p.touch(3, "Cy", 6);
+        let names = |v: Vec<(u32, String)>| v.into_iter().map(|(_, n)| n).collect::<Vec<_>>();
+        assert_eq!(names(p.in_room(5, Duration::from_secs(60))), ["Bob"]);
+        assert_eq!(
+            names(p.in_room(5, Duration::from_secs(600))),
+            ["Ann", "Bob"]
+        );
+        assert_eq!(p.find("b").map(|f| f.0), Some(2));
+        p.leave(2);
+        assert!(p.find("bob").is_none());
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn room_notices_are_capped_per_minute() {
+        let p = Presence::default();
+        for _ in 0..NOTICES_PER_MINUTE {
+            assert!(p.allow_notice(1));
+        }
+        assert!(!p.allow_notice(1));
+        assert!(p.allow_notice(2), "per recipient");
+        tokio::time::advance(Duration::from_secs(61)).await;
+        assert!(p.allow_notice(1));
+    }
+}
