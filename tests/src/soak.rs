@@ -122,7 +122,7 @@ fn command(rng: &mut impl rand::Rng, me: usize, handsets: usize) -> String {
         7 => "mail".into(),
         8 => "mail clear".into(),
         9 => "help".into(),
-        10 => "help mail".into(),
+        10 => pick(rng, &["look", "exits", "look pebble", "money", "inventory"]).into(),
         _ => "read general 1".into(),
     }
 }
