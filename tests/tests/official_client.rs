@@ -122,3 +122,61 @@ async fn official_client_accepts_the_software_mesh() {
     );
     mesh.shutdown().await;
 }
+
+/// A real session with the BBS through the official client's `TCPInterface`: a look,
+/// a move, a post, a mail, and reading them back.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn official_client_holds_a_session_with_the_bbs() {
+    let venv = Venv::ensure().await.expect("python venv with meshtastic");
+    let mesh = Mesh::start(SimConfig {
+        handsets: 1,
+        ..SimConfig::default()
+    })
+    .await
+    .expect("mesh");
+    let data = tempfile::tempdir().expect("temp dir");
+    let mut cfg = meshmush::config::Config::default();
+    cfg.limits.burst = 100;
+    let link = meshmush_firmware_bridge::sim::handset::fast_link_config(mesh.gateway());
+    let app = meshmush::app::App::start(
+        cfg,
+        data.path(),
+        link,
+        meshmush::store::StoreOptions::default(),
+    )
+    .await
+    .expect("daemon");
+    app.link().connected().await.expect("daemon connected");
+    let alice = mesh.handsets()[0].clone();
+    let out = venv
+        .script(
+            SESSION,
+            &[
+                "127.0.0.1",
+                &alice.addr.port().to_string(),
+                &mesh.gateway().id(),
+                "30",
+                "look",
+                "n",
+                "post general hello from the official client",
+                "read general 1",
+                "mail Alice a note to myself",
+                "mail 1",
+            ],
+            180,
+        )
+        .await
+        .expect("python handset session");
+    for want in [
+        "Town Square: The heart of Meshton.",
+        "REPLY Post Office: ",
+        "REPLY Posted to general as #1.",
+        "hello from the official client",
+        "Mail sent to Alice.",
+        "a note to myself",
+    ] {
+        assert!(out.contains(want), "missing {want:?} in:\n{out}");
+    }
+    app.shutdown().await.expect("shutdown");
+    mesh.shutdown().await;
+}
