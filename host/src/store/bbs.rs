@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use sled::Tree;
 
 use super::db::{Trees, get};
-use super::records::{Level, Versioned, decode, encode, node_key};
+use super::records::{Level, Versioned, decode, encode, node_key, versioned};
 use super::{Store, StoreError};
 
 /// A bulletin board.
@@ -104,22 +104,6 @@ pub(super) enum ReadMarkerRecord {
     V1(ReadMarker),
 }
 
-macro_rules! versioned {
-    ($ty:ty, $env:ident, $tree:literal) => {
-        impl Versioned for $ty {
-            const TREE: &'static str = $tree;
-            type Envelope = $env;
-            fn to_envelope(&self) -> $env {
-                $env::V1(self.clone())
-            }
-            fn from_envelope(envelope: $env) -> Self {
-                match envelope {
-                    $env::V1(r) => r,
-                }
-            }
-        }
-    };
-}
 versioned!(Board, BoardRecord, "boards");
 versioned!(Post, PostRecord, "posts");
 versioned!(Mail, MailRecord, "mail");

@@ -73,25 +73,38 @@ pub(super) trait Versioned: Sized {
     }
 }
 
-impl Versioned for Player {
-    const TREE: &'static str = "players";
-    type Envelope = PlayerRecord;
-
-    fn to_envelope(&self) -> PlayerRecord {
-        PlayerRecord::V1(self.clone())
-    }
-
-    fn from_envelope(envelope: PlayerRecord) -> Self {
-        match envelope {
-            PlayerRecord::V1(player) => player,
+/// Implements [`Versioned`] for a record whose envelope enum has had one version
+/// (`V1`) so far; `key_label` optionally names a function that prints keys.
+macro_rules! versioned {
+    ($ty:ty, $env:ident, $tree:literal $(, key_label = $label:path)?) => {
+        impl $crate::store::records::Versioned for $ty {
+            const TREE: &'static str = $tree;
+            type Envelope = $env;
+            fn to_envelope(&self) -> $env {
+                $env::V1(self.clone())
+            }
+            fn from_envelope(envelope: $env) -> Self {
+                match envelope {
+                    $env::V1(record) => record,
+                }
+            }
+            $(
+                fn key_label(key: &[u8]) -> String {
+                    $label(key)
+                }
+            )?
         }
-    }
+    };
+}
+pub(super) use versioned;
 
-    fn key_label(key: &[u8]) -> String {
-        match <[u8; 4]>::try_from(key) {
-            Ok(bytes) => format!("!{:08x}", u32::from_be_bytes(bytes)),
-            Err(_) => hex(key),
-        }
+versioned!(Player, PlayerRecord, "players", key_label = node_label);
+
+/// A node key as Meshtastic prints node ids (`!1234abcd`).
+pub(super) fn node_label(key: &[u8]) -> String {
+    match <[u8; 4]>::try_from(key) {
+        Ok(bytes) => format!("!{:08x}", u32::from_be_bytes(bytes)),
+        Err(_) => hex(key),
     }
 }
 

@@ -14,7 +14,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::records::{Versioned, node_key};
+use super::records::{node_key, node_label, versioned};
 use super::{Store, StoreError};
 use crate::seed::WorldSeed;
 
@@ -147,41 +147,19 @@ pub(super) enum PlayerStateRecord {
     V1(PlayerState),
 }
 
-impl Versioned for Object {
-    const TREE: &'static str = "objects";
-    type Envelope = ObjectRecord;
-    fn to_envelope(&self) -> ObjectRecord {
-        ObjectRecord::V1(self.clone())
-    }
-    fn from_envelope(envelope: ObjectRecord) -> Self {
-        match envelope {
-            ObjectRecord::V1(o) => o,
-        }
-    }
-    fn key_label(key: &[u8]) -> String {
-        match <[u8; 8]>::try_from(key) {
-            Ok(b) => format!("#{}", u64::from_be_bytes(b)),
-            Err(_) => format!("{key:02x?}"),
-        }
-    }
-}
+versioned!(Object, ObjectRecord, "objects", key_label = object_label);
+versioned!(
+    PlayerState,
+    PlayerStateRecord,
+    "player_state",
+    key_label = node_label
+);
 
-impl Versioned for PlayerState {
-    const TREE: &'static str = "player_state";
-    type Envelope = PlayerStateRecord;
-    fn to_envelope(&self) -> PlayerStateRecord {
-        PlayerStateRecord::V1(self.clone())
-    }
-    fn from_envelope(envelope: PlayerStateRecord) -> Self {
-        match envelope {
-            PlayerStateRecord::V1(s) => s,
-        }
-    }
-    fn key_label(key: &[u8]) -> String {
-        match <[u8; 4]>::try_from(key) {
-            Ok(b) => format!("!{:08x}", u32::from_be_bytes(b)),
-            Err(_) => format!("{key:02x?}"),
-        }
+/// An object key as MUSH ids are written (`#12`).
+fn object_label(key: &[u8]) -> String {
+    match <[u8; 8]>::try_from(key) {
+        Ok(b) => format!("#{}", u64::from_be_bytes(b)),
+        Err(_) => format!("{key:02x?}"),
     }
 }
 
