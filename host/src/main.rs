@@ -16,5 +16,10 @@ async fn main() -> Result<()> {
         .with_writer(std::io::stderr)
         .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .init();
-    cli::dispatch(args).await
+    // The report a person reads: the chain of causes, no backtrace.
+    if let Err(e) = cli::dispatch(args).await {
+        eprintln!("meshmush: {e:#}");
+        std::process::exit(1);
+    }
+    Ok(())
 }

@@ -31,12 +31,14 @@ async fn post_list_read_reply_and_next_unread() {
     );
     let list = w.ask(1, "read general").await;
     assert!(
-        list.starts_with("general:\n#2 Alice 0s: Second post\n#1 Alice 0s: Hello mesh, anyone on?"),
+        list.starts_with(
+            "general:\n#2 Alice now: Second post\n#1 Alice now: Hello mesh, anyone on?"
+        ),
         "{list}"
     );
     assert_eq!(
         w.ask(1, "next").await,
-        "general #1 by Alice, 0s ago:\nHello mesh, anyone on?"
+        "general #1 by Alice, just now:\nHello mesh, anyone on?"
     );
     assert_eq!(
         w.ask(1, "reply general 1 Bob here!").await,
@@ -44,7 +46,7 @@ async fn post_list_read_reply_and_next_unread() {
     );
     assert_eq!(
         w.ask(1, "next").await,
-        "general #2 by Alice, 0s ago:\nSecond post"
+        "general #2 by Alice, just now:\nSecond post"
     );
     assert_eq!(
         w.ask(1, "next").await,
@@ -53,7 +55,7 @@ async fn post_list_read_reply_and_next_unread() {
     );
     assert_eq!(
         w.ask(0, "next").await,
-        "general #3 re #1 by Bob, 0s ago:\nBob here!"
+        "general #3 re #1 by Bob, just now:\nBob here!"
     );
     // Only wizards post news; only authors delete.
     assert_eq!(
@@ -70,6 +72,16 @@ async fn post_list_read_reply_and_next_unread() {
         w.ask(1, "read nowhere").await,
         "No board \"nowhere\". Boards: general, help, news."
     );
+    // `meshmush export` carries the BBS too.
+    let lines = w.app.store().export_jsonl().await.unwrap();
+    let has = |kind: &str, text: &str| {
+        lines
+            .iter()
+            .any(|l| l.contains(&format!(r#""record":"{kind}""#)) && l.contains(text))
+    };
+    assert!(has("post", "Second post"), "{lines:?}");
+    assert!(has("read_marker", "!4d4d1002/general"), "{lines:?}");
+    assert!(has("board", r#""name":"news""#), "{lines:?}");
     w.stop().await;
 }
 
@@ -90,11 +102,11 @@ async fn mail_send_announce_read_delete_clear() {
     assert_eq!(w.ask(1, "ping").await, "pong");
     assert_eq!(
         w.ask(1, "mail").await,
-        "Mail (* unread):\n1* Alice 0s: Lunch at the square?\nmail N to read"
+        "Mail (* unread):\n1* Alice now: Lunch at the square?\nmail N to read"
     );
     assert_eq!(
         w.ask(1, "mail 1").await,
-        "From Alice, 0s ago:\nLunch at the square?"
+        "From Alice, just now:\nLunch at the square?"
     );
     assert_eq!(
         w.ask(0, "mail bob Second one").await,
@@ -104,7 +116,7 @@ async fn mail_send_announce_read_delete_clear() {
     w.handsets[1].next_text(WAIT).await.expect("second notice");
     let list = w.ask(1, "mail").await;
     assert!(
-        list.contains("New mail from Alice. Mail (* unread):\n2* Alice 0s: Second one\n1 Alice"),
+        list.contains("New mail from Alice. Mail (* unread):\n2* Alice now: Second one\n1 Alice"),
         "{list}"
     );
     assert_eq!(w.ask(1, "mail clear").await, "Deleted 1 read mail.");
@@ -208,7 +220,7 @@ async fn a_long_post_pages_behind_more_and_reads_back_byte_identical() {
         strip_marker(&second)
     );
     let (header, body) = whole.split_once('\n').expect("header line");
-    assert_eq!(header, "general #1 by Alice, 0s ago:");
+    assert_eq!(header, "general #1 by Alice, just now:");
     assert_eq!(body, text, "byte-identical after reassembly");
     assert_eq!(w.ask(0, "more").await, "Nothing more to show.");
     w.stop().await;
@@ -248,7 +260,10 @@ async fn unread_markers_and_mail_survive_a_restart() {
     assert!(boards.contains("general 1/2"), "{boards}");
     let mail = w.ask(1, "mail").await;
     assert!(mail.contains("1* Alice"), "{mail}");
-    assert_eq!(w.ask(1, "next").await, "general #2 by Alice, 0s ago:\ntwo");
+    assert_eq!(
+        w.ask(1, "next").await,
+        "general #2 by Alice, just now:\ntwo"
+    );
     w.stop().await;
 }
 

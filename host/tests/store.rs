@@ -360,9 +360,9 @@ async fn export_is_one_json_line_per_record() {
     assert_eq!(values.len(), 3);
     assert_eq!(
         values[0],
-        serde_json::json!({"kind": "meta", "schema_version": 1})
+        serde_json::json!({"record": "meta", "schema_version": 1})
     );
-    assert_eq!(values[1]["kind"], "player");
+    assert_eq!(values[1]["record"], "player");
     assert_eq!(values[1]["node"], 1);
     assert_eq!(values[1]["name"], "Alice");
     assert_eq!(values[1]["level"], "player");

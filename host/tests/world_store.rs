@@ -38,7 +38,7 @@ async fn seeding_builds_the_starter_world_once() {
     assert!(
         lines
             .iter()
-            .any(|l| l.contains(r#""kind":"object""#) && l.contains("Town Square"))
+            .any(|l| l.contains(r#""record":"object""#) && l.contains("Town Square"))
     );
     store.close().await.unwrap();
 }

@@ -2,7 +2,7 @@
 //! wizards' `@board`. Replies are terse (one line per post in listings); a post's full
 //! text goes through the pager. A post is confirmed only after it is on disk.
 
-use super::{CommandError, Entry, HandlerFuture, Registry, age, first_words, level_name};
+use super::{CommandError, Entry, HandlerFuture, Registry, age, ago, first_words, level_name};
 use crate::session::{Ctx, unix_now};
 use crate::store::{Board, Level, Post, UNREAD_CAP};
 
@@ -142,11 +142,11 @@ fn show(post: &Post, now: u64) -> String {
         .map(|n| format!(" re #{n}"))
         .unwrap_or_default();
     format!(
-        "{} #{}{re} by {}, {} ago:\n{}",
+        "{} #{}{re} by {}, {}:\n{}",
         post.board,
         post.num,
         post.author_name,
-        age(now, post.time),
+        ago(now, post.time),
         post.text
     )
 }

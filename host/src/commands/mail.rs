@@ -4,7 +4,7 @@
 
 use std::time::Duration;
 
-use super::{CommandError, Entry, HandlerFuture, Registry, age, first_words};
+use super::{CommandError, Entry, HandlerFuture, Registry, age, ago, first_words};
 use crate::session::{Ctx, unix_now};
 use crate::store::{Level, Mail, Player, Store, StoreError};
 use crate::volatile::Volatile;
@@ -113,9 +113,9 @@ async fn pick(ctx: &Ctx, n: &str) -> Result<Mail, CommandError> {
 async fn read(ctx: &mut Ctx, n: &str) -> Result<String, CommandError> {
     let mut m = pick(ctx, n).await?;
     let text = format!(
-        "From {}, {} ago:\n{}",
+        "From {}, {}:\n{}",
         m.from_name,
-        age(unix_now(), m.time),
+        ago(unix_now(), m.time),
         m.text
     );
     if !m.read {

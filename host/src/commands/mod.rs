@@ -147,14 +147,22 @@ pub fn level_name(level: Level) -> &'static str {
     }
 }
 
-/// How long ago `then` was, tersely: `40s`, `5m`, `3h`, `2d`.
+/// How long ago `then` was, tersely: `now` (under a minute), `5m`, `3h`, `2d`.
 pub fn age(now: u64, then: u64) -> String {
     let s = now.saturating_sub(then);
     match s {
-        0..60 => format!("{s}s"),
+        0..60 => "now".to_string(),
         60..3600 => format!("{}m", s / 60),
         3600..86_400 => format!("{}h", s / 3600),
         _ => format!("{}d", s / 86_400),
+    }
+}
+
+/// `just now` or `5m ago`, for a sentence.
+pub fn ago(now: u64, then: u64) -> String {
+    match age(now, then).as_str() {
+        "now" => "just now".to_string(),
+        a => format!("{a} ago"),
     }
 }
 

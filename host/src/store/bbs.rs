@@ -219,6 +219,33 @@ fn post_prefix_end(board: &str) -> Vec<u8> {
 }
 
 impl Trees {
+    /// Boards, posts, mail and read markers as export lines.
+    pub(super) fn bbs_export_lines(&self) -> Result<Vec<String>, StoreError> {
+        let mut lines = Vec::new();
+        for b in decode_all::<Board>(self.tree_of::<Board>()?.iter())? {
+            lines.push(super::export::board_line(&b)?);
+        }
+        for p in decode_all::<Post>(self.tree_of::<Post>()?.iter())? {
+            lines.push(super::export::post_line(&p)?);
+        }
+        for m in decode_all::<Mail>(self.tree_of::<Mail>()?.iter())? {
+            lines.push(super::export::mail_line(&m)?);
+        }
+        for item in self.tree_of::<ReadMarker>()?.iter() {
+            let (k, v) = item?;
+            let m: ReadMarker = decode(&k, &v)?;
+            // The key is node (4 bytes) then board name.
+            let board = k.get(4..).unwrap_or_default();
+            let node = k
+                .get(..4)
+                .map(super::records::node_label)
+                .unwrap_or_default();
+            let label = format!("{node}/{}", String::from_utf8_lossy(board));
+            lines.push(super::export::marker_line(label.as_bytes(), &m)?);
+        }
+        Ok(lines)
+    }
+
     fn put<R: Versioned>(&self, key: &[u8], record: &R) -> Result<(), StoreError> {
         self.tree_of::<R>()?.insert(key, encode(key, record)?)?;
         Ok(())

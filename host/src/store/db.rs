@@ -251,6 +251,7 @@ impl Trees {
             lines.push(export::player_line(&player)?);
         }
         lines.extend(self.world_export_lines()?);
+        lines.extend(self.bbs_export_lines()?);
         Ok(lines)
     }
 }

@@ -183,7 +183,7 @@ impl Store {
         self.blocking(|db| db.flush()).await
     }
 
-    /// Every record as one JSON line, a `{"kind":"meta",...}` line first, for
+    /// Every record as one JSON line, a `{"record":"meta",...}` line first, for
     /// `meshmush export` to write wherever it is told.
     pub async fn export_jsonl(&self) -> Result<Vec<String>, StoreError> {
         self.blocking(|db| db.export_jsonl()).await
