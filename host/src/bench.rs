@@ -296,6 +296,82 @@ async fn stall(
     Ok((lag.p99, lag.max, p99_free))
 }
 
+/// Figure 7: ten handsets on real airtime send one command at the same moment; how
+/// long until the last of them has the first packet of its reply.
+async fn pacing(preset: &str, region: &str) -> Result<Duration, StoreError> {
+    use meshmush_firmware_bridge::sim::handset::Handset;
+    let err = |e: String| StoreError::Worker(e);
+    let preset =
+        meshmush_protocol::airtime::parse_preset(preset).ok_or_else(|| err("preset".into()))?;
+    let region =
+        meshmush_protocol::airtime::parse_region(region).ok_or_else(|| err("region".into()))?;
+    let mesh = Mesh::start(SimConfig {
+        handsets: 10,
+        time_scale: 1.0,
+        preset,
+        region,
+        ..SimConfig::default()
+    })
+    .await
+    .map_err(|e| err(e.to_string()))?;
+    let dir = tempfile::tempdir().map_err(|e| err(e.to_string()))?;
+    let mut link = meshmush_firmware_bridge::sim::handset::fast_link_config(mesh.gateway());
+    link.airtime_scale = 1.0;
+    link.ack_timeout = Duration::from_secs(60);
+    let app = App::start(Config::default(), dir.path(), link, StoreOptions::default()).await?;
+    app.link()
+        .connected()
+        .await
+        .map_err(|e| err(e.to_string()))?;
+    let mut handsets = Vec::new();
+    for node in mesh.handsets() {
+        handsets.push(
+            Handset::connect(node)
+                .await
+                .map_err(|e| err(e.to_string()))?,
+        );
+    }
+    // Warm the sessions first (each player's record is made on first contact).
+    for h in &mut handsets {
+        h.ask(mesh.gateway().num, "ping", Duration::from_secs(30))
+            .await;
+    }
+    let gw = mesh.gateway().num;
+    let start = Instant::now();
+    let mut tasks = tokio::task::JoinSet::new();
+    for mut h in handsets {
+        tasks.spawn(async move {
+            let _ = h.send(gw, "ping").await;
+            h.next_text(Duration::from_secs(60))
+                .await
+                .map(|_| start.elapsed())
+        });
+    }
+    let mut last = Duration::ZERO;
+    while let Some(r) = tasks.join_next().await {
+        last = last.max(r.ok().flatten().unwrap_or(Duration::MAX));
+    }
+    let _ = app.shutdown().await;
+    mesh.shutdown().await;
+    Ok(last)
+}
+
+/// Only figure 7 (pacing at real airtime), which takes about half a minute.
+pub async fn run_pacing() -> Result<BenchReport, StoreError> {
+    let mut rows = Vec::new();
+    for (preset, region) in [("ShortFast", "US"), ("LongFast", "EU_868")] {
+        let last = pacing(preset, region).await?;
+        let f = format!("7. 10 handsets at once on {preset}/{region}: last first reply");
+        rows.push(row(&f, "designed", ms(last), "ms"));
+    }
+    Ok(BenchReport {
+        cores: std::thread::available_parallelism().map_or(1, |n| n.get()),
+        memory_mib: memory_mib(),
+        quick: false,
+        rows,
+    })
+}
+
 /// Runs every figure; `quick` keeps it to a few seconds.
 pub async fn run(quick: bool) -> Result<BenchReport, StoreError> {
     let span = if quick {
@@ -387,6 +463,13 @@ pub async fn run(quick: bool) -> Result<BenchReport, StoreError> {
                 free_ms,
                 "ms",
             ));
+        }
+    }
+    if !quick {
+        for (preset, region) in [("ShortFast", "US"), ("LongFast", "EU_868")] {
+            let last = pacing(preset, region).await?;
+            let f = format!("7. 10 handsets at once on {preset}/{region}: last first reply");
+            rows.push(row(&f, "designed", ms(last), "ms"));
         }
     }
     // 6. Airtime: how full long replies fill their packets.

@@ -39,9 +39,12 @@ enum Command {
     CheckConfig { file: PathBuf },
     /// Measure the pipeline, as designed and as the naive design, on the software mesh.
     Bench {
-        /// A few seconds instead of a minute or two.
+        /// A few seconds instead of a few minutes.
         #[arg(long)]
         quick: bool,
+        /// Only figure 7: ten handsets at once on real airtime.
+        #[arg(long, conflicts_with = "quick")]
+        pacing: bool,
         /// Where to write the figures as JSON.
         #[arg(long, default_value = "bench.json")]
         json: PathBuf,
@@ -157,8 +160,16 @@ pub async fn dispatch(cli: Cli) -> Result<()> {
             Ok(())
         }
         Command::Export { data, config } => export(data, config).await,
-        Command::Bench { quick, json } => {
-            let report = meshmush::bench::run(quick).await?;
+        Command::Bench {
+            quick,
+            pacing,
+            json,
+        } => {
+            let report = if pacing {
+                meshmush::bench::run_pacing().await?
+            } else {
+                meshmush::bench::run(quick).await?
+            };
             print!("{}", report.table());
             let text = serde_json::to_string_pretty(&report).context("encoding the figures")?;
             tokio::fs::write(&json, text)
