@@ -162,6 +162,10 @@ async fn respond(
     let notices = deps.vol.take_notices(node);
     if !notices.is_empty() {
         reply = format!("{} {reply}", notices.join(" "));
+        // Told now: a restart must not announce the same mail again.
+        if let Err(e) = deps.store.mark_mail_announced(node).await {
+            warn!(error = %e, "cannot record that mail was announced");
+        }
     }
     crate::pager::deliver(&deps.link, &deps.vol, node, &reply, budget, per_page).await
 }

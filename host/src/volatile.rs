@@ -51,6 +51,11 @@ impl Volatile {
         self.with(|i| i.notices.entry(node).or_default().push(text));
     }
 
+    /// True when notices wait for `node`'s next reply.
+    pub fn has_notices(&self, node: u32) -> bool {
+        self.with(|i| i.notices.get(&node).is_some_and(|n| !n.is_empty()))
+    }
+
     /// Takes `node`'s pending notices.
     pub fn take_notices(&self, node: u32) -> Vec<String> {
         self.with(|i| i.notices.remove(&node).unwrap_or_default())

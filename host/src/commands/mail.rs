@@ -27,8 +27,12 @@ fn user(msg: impl Into<String>) -> CommandError {
     CommandError::User(msg.into())
 }
 
-/// Queues a notice for mail that arrived while nobody could be told (before a restart).
+/// Queues a notice for mail not yet announced (it arrived before a restart, say);
+/// the flags are set once the notice rides on a reply (see the session).
 pub async fn announce_waiting(store: &Store, vol: &Volatile, node: u32) -> Result<(), StoreError> {
+    if vol.has_notices(node) {
+        return Ok(());
+    }
     let waiting: Vec<Mail> = store
         .mailbox(node)
         .await?
@@ -198,7 +202,8 @@ async fn send(ctx: &mut Ctx, args: &str) -> Result<String, CommandError> {
         time: unix_now(),
         text: text.to_string(),
         read: false,
-        announced: true,
+        // Set once the notice has ridden on one of the recipient's replies.
+        announced: false,
     };
     ctx.store.send_mail(mail).await?;
     let notice = format!("New mail from {}.", ctx.player.name);

@@ -478,6 +478,21 @@ impl Store {
         .await
     }
 
+    /// Marks all of `node`'s mail as announced (its notice reached the player).
+    pub async fn mark_mail_announced(&self, node: u32) -> Result<(), StoreError> {
+        self.blocking(move |db| {
+            let tree = db.tree_of::<Mail>()?;
+            for mut m in decode_all::<Mail>(tree.scan_prefix(node_key(node)))? {
+                if !m.announced {
+                    m.announced = true;
+                    db.put(&mail_key(m.to, m.id), &m)?;
+                }
+            }
+            db.flush_if_configured()
+        })
+        .await
+    }
+
     /// Deletes mail by id from `node`'s mailbox; returns how many went.
     pub async fn delete_mail(&self, node: u32, ids: Vec<u64>) -> Result<usize, StoreError> {
         self.blocking(move |db| {
