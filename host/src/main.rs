@@ -2,11 +2,14 @@
 
 mod cli;
 
-use anyhow::Result;
+use anyhow::{Context, Result};
 use clap::Parser;
 
-#[tokio::main]
-async fn main() -> Result<()> {
+/// Threads for store calls. A stuck disk parks at most this many; further store calls
+/// queue (awaited, never blocking a worker), and memory stays bounded on a small board.
+const MAX_BLOCKING_THREADS: usize = 64;
+
+fn main() -> Result<()> {
     let args = cli::Cli::parse();
     tracing_subscriber::fmt()
         .with_env_filter(
@@ -16,8 +19,13 @@ async fn main() -> Result<()> {
         .with_writer(std::io::stderr)
         .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .init();
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .max_blocking_threads(MAX_BLOCKING_THREADS)
+        .build()
+        .context("starting the async runtime")?;
     // The report a person reads: the chain of causes, no backtrace.
-    if let Err(e) = cli::dispatch(args).await {
+    if let Err(e) = runtime.block_on(cli::dispatch(args)) {
         eprintln!("meshmush: {e:#}");
         std::process::exit(1);
     }

@@ -1,5 +1,5 @@
 //! The long soak: `cargo run --release -p meshmush-tests --example soak -- [HOURS] [HANDSETS]`
-//! (default 48 simulated hours, 10 handsets). Exits non-zero unless every command was
+//! (default 48 simulated hours, 10 handsets; `SOAK_COMMAND=ping` sends only that). Exits non-zero unless every command was
 //! answered once, the daemon stayed up, and peak memory grew by at most 10%.
 
 use meshmush_tests::soak::{SoakConfig, run};
@@ -13,6 +13,7 @@ async fn main() {
     let cfg = SoakConfig {
         handsets,
         sim_hours,
+        only: std::env::var("SOAK_COMMAND").ok(),
     };
     match run(&cfg, dir.path()).await {
         Ok(r) => {

@@ -35,6 +35,8 @@ const NOTICE_SUFFIX: &str = "Send mail to read it.";
 pub struct SoakConfig {
     pub handsets: usize,
     pub sim_hours: u64,
+    /// Send only this command (a diagnostic: which commands grow memory?).
+    pub only: Option<String>,
 }
 
 /// What the soak saw.
@@ -273,10 +275,11 @@ pub async fn run(cfg: &SoakConfig, data: &Path) -> Result<SoakReport, String> {
     for (me, mut h) in handsets.into_iter().enumerate() {
         let (issued, report, mesh) = (issued.clone(), report.clone(), mesh.clone());
         let n = cfg.handsets;
+        let only = cfg.only.clone();
         tasks.spawn(async move {
             let mut rng = rand::rngs::StdRng::seed_from_u64(me as u64 * 7919 + 1);
             for _ in 0..per_handset {
-                let text = command(&mut rng, me, n);
+                let text = only.clone().unwrap_or_else(|| command(&mut rng, me, n));
                 let count = issued.fetch_add(1, Ordering::Relaxed) + 1;
                 report.lock().await.commands += 1;
                 if count % FAULT_EVERY == 0 {

@@ -10,6 +10,7 @@ async fn four_simulated_hours_with_faults() {
     let cfg = SoakConfig {
         handsets: 10,
         sim_hours: 4,
+        only: None,
     };
     let report = run(&cfg, dir.path()).await.expect("soak runs");
     eprintln!("{}", report.summary());
