@@ -12,8 +12,13 @@
 //!
 //! Refusals are retried by policy; a missing public key parks that destination until
 //! the node learns its key. No fixed sleeps anywhere: every wait is computed.
+//!
+//! Work per event is independent of the number of destinations: sendable lanes wait in
+//! a ready queue, parked ones in a heap by wake time, and ack deadlines in send order,
+//! so a thousand players with a reply in flight cost nothing while they wait.
 
-use std::collections::{HashMap, VecDeque};
+use std::cmp::Reverse;
+use std::collections::{BinaryHeap, HashMap, VecDeque};
 use std::time::Duration;
 
 use meshmush_protocol::chunking::chunk;
@@ -69,6 +74,15 @@ struct Lane {
     in_flight: Option<(Chunk, Instant)>,
     parked_until: Option<Instant>,
     awaiting_key: bool,
+    /// In the ready queue (so it is never there twice).
+    queued: bool,
+}
+
+impl Lane {
+    /// Could send its next chunk, but for the time it is parked until.
+    fn idle_with_work(&self) -> bool {
+        self.in_flight.is_none() && !self.awaiting_key && !self.pending.is_empty()
+    }
 }
 
 /// The queue and its pacing state.
@@ -77,7 +91,15 @@ pub struct Outbound {
     cfg: OutboundConfig,
     preset: ModemPreset,
     lanes: HashMap<Key, Lane>,
-    order: VecDeque<Key>,
+    /// Lanes that may send now, in fair (round-robin) order. Entries may be stale;
+    /// each is checked when it reaches the front.
+    ready: VecDeque<Key>,
+    /// Lanes waiting for a retry time (lazy: checked when popped).
+    parked: BinaryHeap<Reverse<(Instant, Key)>>,
+    /// Ack deadlines of chunks in flight, in send order (lazy).
+    deadlines: VecDeque<(Instant, u32)>,
+    /// Chunks queued or in flight.
+    depth: usize,
     ids: PacketIds,
     budget: AirtimeBudget,
     /// Slots the node last said were free, less frames it has not answered.
@@ -104,7 +126,10 @@ impl Outbound {
             cfg,
             preset: ModemPreset::LongFast,
             lanes: HashMap::new(),
-            order: VecDeque::new(),
+            ready: VecDeque::new(),
+            parked: BinaryHeap::new(),
+            deadlines: VecDeque::new(),
+            depth: 0,
             ids,
             budget,
             credits: 1,
@@ -123,6 +148,7 @@ impl Outbound {
     pub fn push(&mut self, dest: u32, channel: u32, text: &str) -> Vec<u32> {
         let key = (dest, if dest == BROADCAST { channel } else { 0 });
         let mut ids = Vec::new();
+        let lane = self.lanes.entry(key).or_default();
         for piece in chunk(text, self.cfg.text_budget) {
             let id = self.ids.next_id();
             ids.push(id);
@@ -133,28 +159,72 @@ impl Outbound {
                 want_ack: dest != BROADCAST,
                 hop_limit: self.cfg.hop_limit,
             };
-            self.lane(key).pending.push_back(Chunk {
+            lane.pending.push_back(Chunk {
                 id,
                 out,
                 attempts: 0,
             });
         }
+        self.depth += ids.len();
+        self.schedule(key);
         ids
     }
 
-    fn lane(&mut self, key: Key) -> &mut Lane {
-        if !self.lanes.contains_key(&key) {
-            self.order.push_back(key);
+    /// Puts a lane with work in the ready queue, or in the parked heap if it must wait.
+    fn schedule(&mut self, key: Key) {
+        let Some(lane) = self.lanes.get_mut(&key) else {
+            return;
+        };
+        if lane.queued || !lane.idle_with_work() {
+            return;
         }
-        self.lanes.entry(key).or_default()
+        match lane.parked_until {
+            Some(t) => self.parked.push(Reverse((t, key))),
+            None => {
+                lane.queued = true;
+                self.ready.push_back(key);
+            }
+        }
+    }
+
+    /// Moves lanes whose retry time has come into the ready queue.
+    fn promote_parked(&mut self, now: Instant) {
+        while let Some(&Reverse((t, key))) = self.parked.peek() {
+            if t > now {
+                break;
+            }
+            self.parked.pop();
+            if let Some(lane) = self.lanes.get_mut(&key)
+                && lane.parked_until.is_some_and(|p| p <= now)
+            {
+                lane.parked_until = None;
+                self.schedule(key);
+            }
+        }
+    }
+
+    /// Drops stale keys from the front of the ready queue; the first sendable lane.
+    fn ready_front(&mut self) -> Option<Key> {
+        while let Some(&key) = self.ready.front() {
+            match self.lanes.get_mut(&key) {
+                Some(lane) if lane.idle_with_work() && lane.parked_until.is_none() => {
+                    return Some(key);
+                }
+                Some(lane) => {
+                    lane.queued = false;
+                    self.ready.pop_front();
+                }
+                None => {
+                    self.ready.pop_front();
+                }
+            }
+        }
+        None
     }
 
     /// Chunks queued or in flight.
     pub fn depth(&self) -> usize {
-        self.lanes
-            .values()
-            .map(|l| l.pending.len() + usize::from(l.in_flight.is_some()))
-            .sum()
+        self.depth
     }
 
     pub fn credits(&self) -> u32 {
@@ -176,66 +246,69 @@ impl Outbound {
             .mul_f64(scale)
     }
 
+    fn front_cost(&self, key: Key) -> Duration {
+        self.lanes
+            .get(&key)
+            .and_then(|l| l.pending.front())
+            .map_or(Duration::ZERO, |c| self.cost(c))
+    }
+
     /// The next chunk that may be written now, in fair order, with its airtime cost.
     pub fn next_ready(&mut self, now: Instant) -> Option<(Chunk, Duration)> {
         if self.credits == 0 {
             return None;
         }
-        let pos = self.order.iter().position(|key| {
-            self.lanes.get(key).is_some_and(|l| {
-                l.in_flight.is_none()
-                    && !l.awaiting_key
-                    && !l.pending.is_empty()
-                    && l.parked_until.is_none_or(|t| t <= now)
-            })
-        })?;
-        let key = self.order.remove(pos)?;
-        self.order.push_back(key);
-        let cost = {
-            let lane = self.lanes.get(&key)?;
-            self.cost(lane.pending.front()?)
-        };
+        self.promote_parked(now);
+        let key = self.ready_front()?;
+        let cost = self.front_cost(key);
         if self.budget.ready_at(now, cost) > now {
             return None;
         }
+        self.ready.pop_front();
         let lane = self.lanes.get_mut(&key)?;
+        lane.queued = false;
         let mut chunk = lane.pending.pop_front()?;
-        lane.parked_until = None;
         chunk.attempts += 1;
         lane.in_flight = Some((chunk.clone(), now));
         self.flying.insert(chunk.id, key);
+        self.deadlines
+            .push_back((now + self.cfg.ack_timeout, chunk.id));
         self.budget.spend(now, chunk.out.dest, cost);
         self.credits -= 1;
         self.unanswered.push_back(chunk.id);
         Some((chunk, cost))
     }
 
+    /// True when the deadline entry still belongs to the chunk in flight.
+    fn live_deadline(&self, deadline: Instant, id: u32) -> bool {
+        self.flying
+            .get(&id)
+            .and_then(|key| self.lanes.get(key))
+            .and_then(|l| l.in_flight.as_ref())
+            .is_some_and(|(c, sent)| c.id == id && *sent + self.cfg.ack_timeout == deadline)
+    }
+
     /// When the queue next needs attention.
     pub fn wait(&mut self, now: Instant) -> Wait {
-        let mut earliest: Option<Instant> = None;
-        let mut sendable = false;
-        for lane in self.lanes.values() {
-            if let Some((_, sent)) = &lane.in_flight {
-                let t = *sent + self.cfg.ack_timeout;
-                earliest = Some(earliest.map_or(t, |e| e.min(t)));
-                continue;
+        self.promote_parked(now);
+        while let Some(&(deadline, id)) = self.deadlines.front() {
+            if self.live_deadline(deadline, id) {
+                break;
             }
-            if lane.awaiting_key {
-                continue;
-            }
-            if let Some(front) = lane.pending.front() {
-                match lane.parked_until {
-                    Some(t) if t > now => earliest = Some(earliest.map_or(t, |e| e.min(t))),
-                    _ => {
-                        sendable = true;
-                        let ready = self.budget.ready_at(now, self.cost(front));
-                        earliest = Some(earliest.map_or(ready, |e| e.min(ready)));
-                    }
-                }
-            }
+            self.deadlines.pop_front();
         }
-        if sendable && self.credits == 0 {
-            return Wait::NodeFull;
+        let mut earliest = self.deadlines.front().map(|&(t, _)| t);
+        let mut consider = |t: Instant| earliest = Some(earliest.map_or(t, |e| e.min(t)));
+        if let Some(&Reverse((t, _))) = self.parked.peek() {
+            consider(t);
+        }
+        let front = self.ready_front();
+        if let Some(key) = front {
+            if self.credits == 0 {
+                return Wait::NodeFull;
+            }
+            let cost = self.front_cost(key);
+            consider(self.budget.ready_at(now, cost));
         }
         earliest.map_or(Wait::Idle, Wait::Until)
     }
@@ -320,52 +393,67 @@ impl Outbound {
 
     /// Chunks whose ack never came: retried, or given up after the last attempt.
     pub fn check_timeouts(&mut self, now: Instant) -> Vec<Outcome> {
-        let expired: Vec<u32> = self
-            .lanes
-            .values()
-            .filter_map(|l| l.in_flight.as_ref())
-            .filter(|(_, sent)| *sent + self.cfg.ack_timeout <= now)
-            .map(|(c, _)| c.id)
-            .collect();
-        expired
-            .into_iter()
-            .filter_map(|id| self.on_routing(id, Some(routing::Error::Timeout), now))
-            .collect()
+        let mut out = Vec::new();
+        while let Some(&(deadline, id)) = self.deadlines.front() {
+            if deadline > now {
+                break;
+            }
+            self.deadlines.pop_front();
+            if self.live_deadline(deadline, id)
+                && let Some(o) = self.on_routing(id, Some(routing::Error::Timeout), now)
+            {
+                out.push(o);
+            }
+        }
+        out
     }
 
     /// The node learned `dest`'s key: its parked chunks may go again.
     pub fn key_learned(&mut self, dest: u32) {
-        if let Some(lane) = self.lanes.get_mut(&(dest, 0)) {
+        let key = (dest, 0);
+        if let Some(lane) = self.lanes.get_mut(&key) {
             lane.awaiting_key = false;
+            lane.parked_until = None;
         }
+        self.schedule(key);
     }
 
     /// The connection dropped: everything unacked goes back to the front of its lane,
     /// with its id, and the node's queue is unknown again.
     pub fn on_disconnect(&mut self) {
+        self.ready.clear();
+        self.parked.clear();
+        self.deadlines.clear();
         let keys: Vec<Key> = self.lanes.keys().copied().collect();
-        for key in keys {
-            if let Some(lane) = self.lanes.get_mut(&key)
-                && let Some((chunk, _)) = lane.in_flight.take()
-            {
-                self.flying.remove(&chunk.id);
-                lane.pending.push_front(chunk);
+        for key in &keys {
+            if let Some(lane) = self.lanes.get_mut(key) {
+                if let Some((chunk, _)) = lane.in_flight.take() {
+                    self.flying.remove(&chunk.id);
+                    lane.pending.push_front(chunk);
+                }
                 lane.parked_until = None;
+                lane.queued = false;
             }
+        }
+        for key in keys {
+            self.schedule(key);
         }
         self.unanswered.clear();
         self.credits = 1;
     }
 
     fn finish(&mut self, key: Key) {
-        if let Some(lane) = self.lanes.get_mut(&key) {
-            if let Some((chunk, _)) = lane.in_flight.take() {
-                self.flying.remove(&chunk.id);
-            }
-            if lane.pending.is_empty() && !lane.awaiting_key {
-                self.lanes.remove(&key);
-                self.order.retain(|k| *k != key);
-            }
+        let Some(lane) = self.lanes.get_mut(&key) else {
+            return;
+        };
+        if let Some((chunk, _)) = lane.in_flight.take() {
+            self.flying.remove(&chunk.id);
+            self.depth = self.depth.saturating_sub(1);
+        }
+        if lane.pending.is_empty() && !lane.awaiting_key {
+            self.lanes.remove(&key);
+        } else {
+            self.schedule(key);
         }
     }
 
@@ -377,6 +465,7 @@ impl Outbound {
             lane.pending.push_front(chunk);
             lane.parked_until = Some(at);
             lane.awaiting_key |= awaiting_key;
+            self.schedule(key);
         }
     }
 
@@ -391,6 +480,7 @@ impl Outbound {
         self.flying.remove(&chunk.id);
         let half = (chunk.out.text.len() / 2).max(meshmush_protocol::chunking::MIN_BUDGET);
         let pieces = meshmush_protocol::chunking::chunk(&chunk.out.text, half);
+        self.depth = self.depth.saturating_sub(1) + pieces.len();
         for piece in pieces.into_iter().rev() {
             let id = self.ids.next_id();
             let mut out = chunk.out.clone();
@@ -401,6 +491,7 @@ impl Outbound {
                 attempts: 0,
             });
         }
+        self.schedule(key);
     }
 }
 
