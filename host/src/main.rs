@@ -5,12 +5,6 @@ mod cli;
 use anyhow::{Context, Result};
 use clap::Parser;
 
-/// Threads for store calls. A stuck disk parks at most this many; further store calls
-/// queue (awaited, never blocking a worker), and memory stays bounded on a small board.
-/// Measured on 2 cores: 8 threads serve 200 concurrent players ~2-3x faster than 64,
-/// which spend their time contending inside sled and switching.
-const MAX_BLOCKING_THREADS: usize = 8;
-
 fn main() -> Result<()> {
     let args = cli::Cli::parse();
     tracing_subscriber::fmt()
@@ -23,7 +17,7 @@ fn main() -> Result<()> {
         .init();
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
-        .max_blocking_threads(MAX_BLOCKING_THREADS)
+        .max_blocking_threads(meshmush::STORE_THREADS)
         .build()
         .context("starting the async runtime")?;
     // The report a person reads: the chain of causes, no backtrace.
