@@ -92,9 +92,10 @@ fn ms(d: Duration) -> f64 {
     d.as_secs_f64() * 1e3
 }
 
-/// Resident memory of this process, in KiB.
-pub fn rss_kib() -> u64 {
-    std::fs::read_to_string("/proc/self/status")
+/// Resident memory of this process, in KiB (read through Tokio's fs, off the workers).
+pub async fn rss_kib() -> u64 {
+    tokio::fs::read_to_string("/proc/self/status")
+        .await
         .ok()
         .and_then(|s| {
             s.lines()
@@ -104,8 +105,9 @@ pub fn rss_kib() -> u64 {
         .unwrap_or(0)
 }
 
-fn memory_mib() -> u64 {
-    std::fs::read_to_string("/proc/meminfo")
+async fn memory_mib() -> u64 {
+    tokio::fs::read_to_string("/proc/meminfo")
+        .await
         .ok()
         .and_then(|s| {
             s.lines()
@@ -230,10 +232,10 @@ async fn throughput(
             lat
         });
     }
-    let mut peak = rss_kib();
+    let mut peak = rss_kib().await;
     let mut all = Vec::new();
     while let Some(r) = tasks.join_next().await {
-        peak = peak.max(rss_kib());
+        peak = peak.max(rss_kib().await);
         if let Ok(lat) = r {
             all.extend(lat);
         }
@@ -366,7 +368,7 @@ pub async fn run_pacing() -> Result<BenchReport, StoreError> {
     }
     Ok(BenchReport {
         cores: std::thread::available_parallelism().map_or(1, |n| n.get()),
-        memory_mib: memory_mib(),
+        memory_mib: memory_mib().await,
         quick: false,
         rows,
     })
@@ -382,7 +384,7 @@ pub async fn run(quick: bool) -> Result<BenchReport, StoreError> {
     let many = if quick { 200 } else { 1000 };
     let mut rows = Vec::new();
     for (design, naive) in [("designed", false), ("naive", true)] {
-        let idle_before = rss_kib();
+        let idle_before = rss_kib().await;
         let (rig, startup) = Rig::start(StoreOptions {
             naive_inline: naive,
             ..StoreOptions::default()
@@ -393,7 +395,7 @@ pub async fn run(quick: bool) -> Result<BenchReport, StoreError> {
         rows.push(row(
             "5. RSS idle (whole process)",
             design,
-            rss_kib().max(idle_before) as f64 / 1024.0,
+            rss_kib().await.max(idle_before) as f64 / 1024.0,
             "MiB",
         ));
         for (label, cmd) in [
@@ -489,7 +491,7 @@ pub async fn run(quick: bool) -> Result<BenchReport, StoreError> {
         "bytes",
     ));
     if let Ok(exe) = std::env::current_exe()
-        && let Ok(meta) = std::fs::metadata(exe)
+        && let Ok(meta) = tokio::fs::metadata(exe).await
     {
         rows.push(row(
             "5. this binary's size",
@@ -500,7 +502,7 @@ pub async fn run(quick: bool) -> Result<BenchReport, StoreError> {
     }
     Ok(BenchReport {
         cores: std::thread::available_parallelism().map_or(1, |n| n.get()),
-        memory_mib: memory_mib(),
+        memory_mib: memory_mib().await,
         quick,
         rows,
     })
