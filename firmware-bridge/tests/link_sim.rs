@@ -26,6 +26,31 @@ fn normalise(s: &str) -> String {
     s.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
+/// Reads texts on `alice` until `got` holds `n`, then checks they reassemble `reply`.
+async fn expect_whole_reply(
+    alice: &mut Client,
+    mut got: Vec<String>,
+    n: usize,
+    reply: &str,
+) -> Vec<String> {
+    while got.len() < n {
+        got.push(alice.next_text().await.text);
+    }
+    assert_eq!(normalise(&reassemble(&got)), normalise(reply));
+    got
+}
+
+/// Queues the long reply from the gateway's link to `dest`; its chunk ids.
+async fn send_long(gw: &Client, dest: u32) -> (String, Vec<u32>) {
+    let reply = long_reply();
+    let ids = gw
+        .link
+        .send_text(dest, 0, reply.clone())
+        .await
+        .expect("link alive");
+    (reply, ids)
+}
+
 fn long_reply() -> String {
     (0..120)
         .map(|i| format!("w{i:03}"))
@@ -118,11 +143,7 @@ async fn long_reply_arrives_whole_and_in_order_under_full_queue_and_tight_duty_c
     assert!(gw.link.metrics().queue_refusals >= 1 || gw.link.metrics().node_queue_free == 0);
     mesh.faults().set_queue_full(GATEWAY_NUM, false);
 
-    let mut got = Vec::new();
-    while got.len() < ids.len() {
-        got.push(alice.next_text().await.text);
-    }
-    assert_eq!(normalise(&reassemble(&got)), normalise(&reply));
+    let got = expect_whole_reply(&mut alice, Vec::new(), ids.len(), &reply).await;
     for (i, t) in got.iter().enumerate() {
         assert!(
             t.starts_with(&format!("({}/{}) ", i + 1, ids.len())),
@@ -168,19 +189,10 @@ async fn reconnects_after_dropped_connection_without_loss_or_doubles() {
     let mut alice = Client::connect(fast_link(&mesh.handsets()[0])).await;
     let alice_num = mesh.handsets()[0].num;
 
-    let reply = long_reply();
-    let ids = gw
-        .link
-        .send_text(alice_num, 0, reply.clone())
-        .await
-        .unwrap();
+    let (reply, ids) = send_long(&gw, alice_num).await;
     mesh.drop_clients(GATEWAY_NUM);
     gw.reconnected().await;
-    let mut got = Vec::new();
-    while got.len() < ids.len() {
-        got.push(alice.next_text().await.text);
-    }
-    assert_eq!(normalise(&reassemble(&got)), normalise(&reply));
+    expect_whole_reply(&mut alice, Vec::new(), ids.len(), &reply).await;
     assert!(
         alice
             .texts_until_quiet(Duration::from_millis(300))
@@ -211,20 +223,11 @@ async fn rehandshakes_after_node_reboot_and_resends_what_the_node_lost() {
     let mut alice = Client::connect(fast_link(&mesh.handsets()[0])).await;
     let alice_num = mesh.handsets()[0].num;
 
-    let reply = long_reply();
-    let ids = gw
-        .link
-        .send_text(alice_num, 0, reply.clone())
-        .await
-        .unwrap();
+    let (reply, ids) = send_long(&gw, alice_num).await;
     let first = alice.next_text().await;
     mesh.reboot(GATEWAY_NUM);
     gw.reconnected().await;
-    let mut got = vec![first.text];
-    while got.len() < ids.len() {
-        got.push(alice.next_text().await.text);
-    }
-    assert_eq!(normalise(&reassemble(&got)), normalise(&reply));
+    expect_whole_reply(&mut alice, vec![first.text], ids.len(), &reply).await;
     assert!(
         alice
             .texts_until_quiet(Duration::from_millis(500))
