@@ -9,23 +9,12 @@
 //!   unless that grapheme alone is longer than a packet;
 //! - ordinary prose fills packets to at least 90% of the budget.
 
+mod common;
+use common::config;
 use meshmush_protocol::chunking::{DEFAULT_BUDGET, MAX_PARTS, MIN_BUDGET, chunk, strip_marker};
 use proptest::prelude::*;
 use proptest::test_runner::TestCaseError;
 use unicode_segmentation::UnicodeSegmentation;
-
-/// `n` cases, or `PROPTEST_CASES` when set (for a deep run: `PROPTEST_CASES=100000`).
-fn config(n: u32) -> ProptestConfig {
-    let cases = std::env::var("PROPTEST_CASES")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(n);
-    ProptestConfig {
-        // Failures are reported with their minimal input; no regression files.
-        failure_persistence: None,
-        ..ProptestConfig::with_cases(cases)
-    }
-}
 
 // ---------------------------------------------------------------------------------------
 // Strategies

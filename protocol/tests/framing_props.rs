@@ -8,7 +8,9 @@
 //!   maximum-size frame plus the read that was just appended;
 //! - a corrupt (oversize) length never costs the frame that follows it.
 
+mod common;
 use bytes::BytesMut;
+use common::config;
 use meshmush_protocol::framing::{
     DecodeStats, Frame, FrameCodec, HEADER_LEN, HostCodec, MAX_DEBUG_LINE, MAX_PAYLOAD, NodeCodec,
     START1, START2, encode_frame, frame_bytes,
@@ -21,19 +23,6 @@ use proptest::prelude::*;
 use proptest::test_runner::TestCaseError;
 use prost::Message;
 use tokio_util::codec::{Decoder, Encoder};
-
-/// `n` cases, or `PROPTEST_CASES` when set (for a deep run: `PROPTEST_CASES=100000`).
-fn config(n: u32) -> ProptestConfig {
-    let cases = std::env::var("PROPTEST_CASES")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(n);
-    ProptestConfig {
-        // Failures are reported with their minimal input; no regression files.
-        failure_persistence: None,
-        ..ProptestConfig::with_cases(cases)
-    }
-}
 
 // ---------------------------------------------------------------------------------------
 // Strategies

@@ -6,59 +6,59 @@ use meshmush_protocol::packets::{node_id, parse_node_id};
 use tracing::warn;
 
 use super::world::{arrive, notify_always as notify, parse_id, refusal, user};
-use super::{CommandError, Entry, Registry, Reply};
+use super::{CommandError, Registry, Reply};
 use crate::session::{Ctx, unix_now};
 use crate::store::{Level, ObjectKind, Player};
 
-macro_rules! wizard {
-    ($r:expr, $name:literal, $aliases:expr, $usage:literal, $help:literal, $f:path) => {
-        $r.add(Entry {
-            name: $name,
-            aliases: $aliases,
-            usage: $usage,
-            help: $help,
-            level: Level::Wizard,
-            handler: handler!($f),
-        })
-    };
-}
-
 pub fn register(r: &mut Registry) {
-    wizard!(
+    entry!(
         r,
+        Level::Wizard,
         "@teleport",
         &["@tel"],
         "@teleport [PLAYER=]#ROOM",
         "move yourself or a player",
         teleport
     );
-    wizard!(
+    entry!(
         r,
+        Level::Wizard,
         "@boot",
         &[],
         "@boot PLAYER",
         "send a player home and forget them until they speak",
         boot
     );
-    wizard!(
+    entry!(
         r,
+        Level::Wizard,
         "@ban",
         &[],
         "@ban PLAYER|!NODE",
         "ignore a node entirely",
         ban
     );
-    wizard!(r, "@unban", &[], "@unban PLAYER|!NODE", "lift a ban", unban);
-    wizard!(
+    entry!(
         r,
+        Level::Wizard,
+        "@unban",
+        &[],
+        "@unban PLAYER|!NODE",
+        "lift a ban",
+        unban
+    );
+    entry!(
+        r,
+        Level::Wizard,
         "@builder",
         &[],
         "@builder PLAYER",
         "give a player building rights",
         builder
     );
-    wizard!(
+    entry!(
         r,
+        Level::Wizard,
         "@shutdown",
         &[],
         "@shutdown",

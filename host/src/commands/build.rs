@@ -3,7 +3,7 @@
 //! open exits out of any room, and change only what they own; wizards change anything.
 
 use super::world::{check_name, controls, find_near, here, parse_id, refusal, user};
-use super::{Entry, Registry, Reply};
+use super::{Registry, Reply};
 use crate::seed::split_names;
 use crate::session::Ctx;
 use crate::store::{Level, Lock, Object, ObjectKind, Place};
@@ -11,102 +11,115 @@ use crate::store::{Level, Lock, Object, ObjectKind, Place};
 /// Flags `@set` knows: `dark` hides from room listings, `fixed` cannot be picked up.
 const FLAGS: &[&str] = &["dark", "fixed"];
 
-macro_rules! builder {
-    ($r:expr, $name:literal, $aliases:expr, $usage:literal, $help:literal, $f:path) => {
-        $r.add(Entry {
-            name: $name,
-            aliases: $aliases,
-            usage: $usage,
-            help: $help,
-            level: Level::Builder,
-            handler: handler!($f),
-        })
-    };
-}
-
 pub fn register(r: &mut Registry) {
-    builder!(
+    entry!(
         r,
+        Level::Builder,
         "@dig",
         &[],
         "@dig ROOM[=EXIT;ALIAS[,BACK;ALIAS]]",
         "make a room, and exits to and from it",
         dig
     );
-    builder!(
+    entry!(
         r,
+        Level::Builder,
         "@open",
         &[],
         "@open EXIT;ALIAS=#ROOM",
         "open an exit from here",
         open
     );
-    builder!(
+    entry!(
         r,
+        Level::Builder,
         "@describe",
         &["@desc"],
         "@describe THING=TEXT",
         "set the long description",
         describe
     );
-    builder!(
+    entry!(
         r,
+        Level::Builder,
         "@sdesc",
         &[],
         "@sdesc THING=TEXT",
         "set the short description",
         sdesc
     );
-    builder!(
+    entry!(
         r,
+        Level::Builder,
         "@name",
         &[],
         "@name THING=NAME;ALIAS",
         "rename something",
         rename
     );
-    builder!(
+    entry!(
         r,
+        Level::Builder,
         "@create",
         &[],
         "@create THING;ALIAS",
         "make a thing (you carry it)",
         create
     );
-    builder!(
+    entry!(
         r,
+        Level::Builder,
         "@destroy",
         &[],
         "@destroy THING",
         "destroy something you own",
         destroy
     );
-    builder!(
+    entry!(
         r,
+        Level::Builder,
         "@lock",
         &[],
         "@lock THING=me|owner|PLAYER|KEYTHING",
         "lock an exit or thing",
         lock
     );
-    builder!(r, "@unlock", &[], "@unlock THING", "remove a lock", unlock);
-    builder!(
+    entry!(
         r,
+        Level::Builder,
+        "@unlock",
+        &[],
+        "@unlock THING",
+        "remove a lock",
+        unlock
+    );
+    entry!(
+        r,
+        Level::Builder,
         "@link",
         &[],
         "@link EXIT=#ROOM | @link me=here",
         "point an exit, or set your home",
         link
     );
-    builder!(
+    entry!(
         r,
+        Level::Builder,
         "@set",
         &[],
         "@set THING=[!]FLAG (dark fixed)",
         "set or clear a flag",
         set
     );
-    builder!(r, "@stats", &[], "@stats", "how big the world is", stats);
+    entry!(
+        r,
+        Level::Builder,
+        "@stats",
+        &[],
+        "@stats",
+        "how big the world is",
+        stats
+    );
 }
 
 /// Splits `A=B`; both sides trimmed; `B` may be empty.

@@ -16,6 +16,21 @@ macro_rules! handler {
     }};
 }
 
+/// Registers one async command at a level:
+/// `entry!(r, Level::Builder, "@dig", &[], "usage", "help", dig)`.
+macro_rules! entry {
+    ($r:expr, $level:expr, $name:literal, $aliases:expr, $usage:literal, $help:literal, $f:path) => {
+        $r.add($crate::commands::Entry {
+            name: $name,
+            aliases: $aliases,
+            usage: $usage,
+            help: $help,
+            level: $level,
+            handler: handler!($f),
+        })
+    };
+}
+
 mod account;
 mod admin;
 mod basic;
