@@ -1,0 +1,268 @@
+//! `meshmush bench`: the whole pipeline in one process (frame in, router, session,
+//! commands, store, chunked reply, frame out) on the software mesh at time scale 0,
+//! measured twice: as designed (store calls on the blocking pool) and as the naive
+//! design (store calls on the async workers). Players are virtual handsets of the
+//! mesh, so a thousand of them cost no sockets.
+
+mod pacing;
+mod rig;
+mod stall;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use meshmush_protocol::chunking::chunk;
+use serde::Serialize;
+
+use crate::store::{StoreError, StoreOptions};
+use pacing::pacing;
+use rig::{Rig, throughput};
+use stall::stall;
+
+/// One measured figure.
+#[derive(Debug, Clone, Serialize)]
+pub struct Row {
+    pub figure: String,
+    pub design: String,
+    pub value: f64,
+    pub unit: String,
+}
+
+/// Everything the bench printed.
+#[derive(Debug, Clone, Serialize)]
+pub struct BenchReport {
+    pub cores: usize,
+    pub memory_mib: u64,
+    pub quick: bool,
+    pub rows: Vec<Row>,
+}
+
+impl BenchReport {
+    pub fn table(&self) -> String {
+        let mut out = format!(
+            "meshmush bench ({} mode) on {} cores, {} MiB\n{:<58} {:>12} {:>12}  unit\n",
+            if self.quick { "quick" } else { "full" },
+            self.cores,
+            self.memory_mib,
+            "figure",
+            "designed",
+            "naive"
+        );
+        let mut seen = Vec::new();
+        for r in &self.rows {
+            if seen.contains(&r.figure) {
+                continue;
+            }
+            seen.push(r.figure.clone());
+            let get = |d: &str| {
+                self.rows
+                    .iter()
+                    .find(|x| x.figure == r.figure && x.design == d)
+                    .map_or("-".to_string(), |x| format!("{:.2}", x.value))
+            };
+            out.push_str(&format!(
+                "{:<58} {:>12} {:>12}  {}\n",
+                r.figure,
+                get("designed"),
+                get("naive"),
+                r.unit
+            ));
+        }
+        out
+    }
+}
+
+pub(super) fn row(figure: &str, design: &str, value: f64, unit: &str) -> Row {
+    Row {
+        figure: figure.into(),
+        design: design.into(),
+        value,
+        unit: unit.into(),
+    }
+}
+
+pub(super) fn percentile(sorted: &[Duration], p: f64) -> Duration {
+    if sorted.is_empty() {
+        return Duration::ZERO;
+    }
+    sorted[((sorted.len() as f64 * p).ceil() as usize).clamp(1, sorted.len()) - 1]
+}
+
+pub(super) fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1e3
+}
+
+/// Resident memory of this process, in KiB (read through Tokio's fs, off the workers).
+pub async fn rss_kib() -> u64 {
+    tokio::fs::read_to_string("/proc/self/status")
+        .await
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmRSS:"))
+                .and_then(|l| l.split_whitespace().nth(1)?.parse().ok())
+        })
+        .unwrap_or(0)
+}
+
+async fn memory_mib() -> u64 {
+    tokio::fs::read_to_string("/proc/meminfo")
+        .await
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .next()
+                .and_then(|l| l.split_whitespace().nth(1)?.parse::<u64>().ok())
+        })
+        .map_or(0, |kib| kib / 1024)
+}
+
+/// Only figure 7 (pacing at real airtime), which takes about half a minute.
+pub async fn run_pacing() -> Result<BenchReport, StoreError> {
+    let mut rows = Vec::new();
+    for (preset, region) in [("ShortFast", "US"), ("LongFast", "EU_868")] {
+        let last = pacing(preset, region).await?;
+        let f = format!("7. 10 handsets at once on {preset}/{region}: last first reply");
+        rows.push(row(&f, "designed", ms(last), "ms"));
+    }
+    Ok(BenchReport {
+        cores: std::thread::available_parallelism().map_or(1, |n| n.get()),
+        memory_mib: memory_mib().await,
+        quick: false,
+        rows,
+    })
+}
+
+/// Runs every figure; `quick` keeps it to a few seconds.
+pub async fn run(quick: bool) -> Result<BenchReport, StoreError> {
+    let span = if quick {
+        Duration::from_millis(700)
+    } else {
+        Duration::from_secs(5)
+    };
+    let many = if quick { 200 } else { 1000 };
+    let mut rows = Vec::new();
+    for (design, naive) in [("designed", false), ("naive", true)] {
+        let idle_before = rss_kib().await;
+        let (rig, startup) = Rig::start(StoreOptions {
+            naive_inline: naive,
+            ..StoreOptions::default()
+        })
+        .await?;
+        let rig = Arc::new(rig);
+        rows.push(row("5. start-up to connected", design, ms(startup), "ms"));
+        rows.push(row(
+            "5. RSS idle (whole process)",
+            design,
+            rss_kib().await.max(idle_before) as f64 / 1024.0,
+            "MiB",
+        ));
+        for (label, cmd) in [
+            ("read (boards)", "boards"),
+            ("write (post)", "post general bench post"),
+        ] {
+            for players in [1, many] {
+                let (rate, lat, peak) = throughput(&rig, players, cmd, span).await;
+                rows.push(row(
+                    &format!("1. {label}, {players} players"),
+                    design,
+                    rate,
+                    "commands/s",
+                ));
+                if players == many {
+                    let name = format!("2. {label} latency at {players} players");
+                    rows.push(row(
+                        &format!("{name}, p50"),
+                        design,
+                        ms(percentile(&lat, 0.5)),
+                        "ms",
+                    ));
+                    rows.push(row(
+                        &format!("{name}, p99"),
+                        design,
+                        ms(percentile(&lat, 0.99)),
+                        "ms",
+                    ));
+                    rows.push(row(
+                        &format!("{name}, max"),
+                        design,
+                        ms(lat.last().copied().unwrap_or_default()),
+                        "ms",
+                    ));
+                    rows.push(row(
+                        &format!("5. peak RSS, {label} x {players}"),
+                        design,
+                        peak as f64 / 1024.0,
+                        "MiB",
+                    ));
+                }
+            }
+        }
+        if let Ok(rig) = Arc::try_unwrap(rig) {
+            rig.stop().await;
+        }
+        let (latencies, busy): (&[u64], u32) = if quick { (&[50], 10) } else { (&[50, 500], 50) };
+        for &latency in latencies {
+            let (p99, max, free) = stall(
+                Duration::from_millis(latency),
+                naive,
+                busy,
+                span.max(Duration::from_secs(2)),
+            )
+            .await?;
+            let f = format!("3. store stalls {latency} ms, {busy} busy players");
+            rows.push(row(&format!("{f}: lag p99"), design, ms(p99), "ms"));
+            rows.push(row(&format!("{f}: lag max"), design, ms(max), "ms"));
+            let free_ms = if free == Duration::MAX {
+                f64::NAN
+            } else {
+                ms(free)
+            };
+            rows.push(row(
+                &format!("{f}: store-free player p99"),
+                design,
+                free_ms,
+                "ms",
+            ));
+        }
+    }
+    if !quick {
+        for (preset, region) in [("ShortFast", "US"), ("LongFast", "EU_868")] {
+            let last = pacing(preset, region).await?;
+            let f = format!("7. 10 handsets at once on {preset}/{region}: last first reply");
+            rows.push(row(&f, "designed", ms(last), "ms"));
+        }
+    }
+    // 6. Airtime: how full long replies fill their packets.
+    let prose = "The post office keeps the boards and your mail. Read a board with read, post with post, \
+                 and mail anyone you have met on the mesh. Replies are short because every byte is airtime. "
+        .repeat(8);
+    let packets = chunk(&prose, 200);
+    let full: Vec<usize> = packets[..packets.len() - 1]
+        .iter()
+        .map(|p| p.len())
+        .collect();
+    let mean = full.iter().sum::<usize>() as f64 / full.len().max(1) as f64;
+    rows.push(row(
+        "6. long reply: mean bytes per packet (budget 200)",
+        "designed",
+        mean,
+        "bytes",
+    ));
+    if let Ok(exe) = std::env::current_exe()
+        && let Ok(meta) = tokio::fs::metadata(exe).await
+    {
+        rows.push(row(
+            "5. this binary's size",
+            "designed",
+            meta.len() as f64 / 1_048_576.0,
+            "MiB",
+        ));
+    }
+    Ok(BenchReport {
+        cores: std::thread::available_parallelism().map_or(1, |n| n.get()),
+        memory_mib: memory_mib().await,
+        quick,
+        rows,
+    })
+}
