@@ -45,6 +45,9 @@ enum Command {
         /// Only figure 7: ten handsets at once on real airtime.
         #[arg(long, conflicts_with = "quick")]
         pacing: bool,
+        /// Only figures 1, 2 and 5: throughput, latency, footprint.
+        #[arg(long, conflicts_with = "pacing")]
+        throughput: bool,
         /// Where to write the figures as JSON.
         #[arg(long, default_value = "bench.json")]
         json: PathBuf,
@@ -163,10 +166,13 @@ pub async fn dispatch(cli: Cli) -> Result<()> {
         Command::Bench {
             quick,
             pacing,
+            throughput,
             json,
         } => {
             let report = if pacing {
                 meshmush::bench::run_pacing().await?
+            } else if throughput {
+                meshmush::bench::run_throughput(quick).await?
             } else {
                 meshmush::bench::run(quick).await?
             };

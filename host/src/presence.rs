@@ -29,6 +29,9 @@ pub struct Presence {
 #[derive(Debug, Default)]
 struct Inner {
     seen: HashMap<u32, Seen>,
+    /// Who is in each room (the same players as `seen`), so a look in a busy world
+    /// reads one room's players, not everyone's.
+    rooms: HashMap<u64, HashSet<u32>>,
     /// Players whose stored record another session changed (a ban, new rights): their
     /// session reloads the record before its next command.
     stale: HashSet<u32>,
@@ -48,14 +51,10 @@ impl Presence {
         self.inner.lock().unwrap_or_else(|e| e.into_inner())
     }
 
-    fn map(&self) -> MappedMap<'_> {
-        MappedMap(self.lock())
-    }
-
     /// Notes that `node` did something, where it was last seen; false if it is not in
     /// the map (booted, or new), and must be [`touch`](Self::touch)ed with its room.
     pub fn active(&self, node: u32, name: &str) -> bool {
-        match self.map().get_mut(&node) {
+        match self.lock().seen.get_mut(&node) {
             Some(seen) => {
                 seen.last_active = Instant::now();
                 if seen.name != name {
@@ -91,7 +90,7 @@ impl Presence {
         let mut inner = self.lock();
         if banned {
             inner.banned.insert(node);
-            inner.seen.remove(&node);
+            inner.forget(node);
         } else {
             inner.banned.remove(&node);
         }
@@ -114,51 +113,88 @@ impl Presence {
 
     /// Notes that `node` just did something in `room`.
     pub fn touch(&self, node: u32, name: &str, room: u64) {
-        let mut map = self.map();
-        let seen = map.entry(node).or_insert_with(|| Seen {
+        let mut inner = self.lock();
+        let seen = inner.seen.entry(node).or_insert_with(|| Seen {
             name: name.to_string(),
             room,
             last_active: Instant::now(),
         });
-        seen.name = name.to_string();
-        seen.room = room;
+        if seen.name != name {
+            seen.name = name.to_string();
+        }
         seen.last_active = Instant::now();
+        inner.place(node, room);
     }
 
     /// Moves `node` to `room` without counting it as activity (teleports).
     pub fn set_room(&self, node: u32, room: u64) {
-        if let Some(seen) = self.map().get_mut(&node) {
-            seen.room = room;
+        let mut inner = self.lock();
+        if inner.seen.contains_key(&node) {
+            inner.place(node, room);
         }
     }
 
     /// Forgets `node` (its session ended).
     pub fn leave(&self, node: u32) {
         let mut inner = self.lock();
-        inner.seen.remove(&node);
+        inner.forget(node);
         inner.notices.remove(&node);
     }
 
     pub fn get(&self, node: u32) -> Option<Seen> {
-        self.map().get(&node).cloned()
+        self.lock().seen.get(&node).cloned()
     }
 
     /// Players in `room` active within `window`, by node.
     pub fn in_room(&self, room: u64, window: Duration) -> Vec<(u32, String)> {
         let now = Instant::now();
-        let mut out: Vec<(u32, String)> = self
-            .map()
-            .iter()
-            .filter(|(_, s)| s.room == room && now.duration_since(s.last_active) <= window)
-            .map(|(n, s)| (*n, s.name.clone()))
+        let inner = self.lock();
+        let mut out: Vec<(u32, String)> = inner
+            .active_in(room, window, now)
+            .map(|(n, s)| (n, s.name.clone()))
             .collect();
         out.sort();
         out
     }
 
+    /// The names of at most `limit` players active in `room` within `window` other
+    /// than `except`, the most recently active first, and how many there are in all.
+    pub fn sample_room(
+        &self,
+        room: u64,
+        window: Duration,
+        except: u32,
+        limit: usize,
+    ) -> (Vec<String>, usize) {
+        let now = Instant::now();
+        let inner = self.lock();
+        let mut total = 0;
+        let mut recent: Vec<(Instant, &str)> = Vec::with_capacity(limit + 1);
+        for (n, s) in inner.active_in(room, window, now) {
+            if n == except {
+                continue;
+            }
+            total += 1;
+            let at = recent.partition_point(|(t, _)| *t >= s.last_active);
+            if at < limit {
+                recent.insert(at, (s.last_active, &s.name));
+                recent.truncate(limit);
+            }
+        }
+        (
+            recent.into_iter().map(|(_, n)| n.to_string()).collect(),
+            total,
+        )
+    }
+
     /// Everyone with a running session, by node.
     pub fn everyone(&self) -> Vec<(u32, Seen)> {
-        let mut out: Vec<(u32, Seen)> = self.map().iter().map(|(n, s)| (*n, s.clone())).collect();
+        let mut out: Vec<(u32, Seen)> = self
+            .lock()
+            .seen
+            .iter()
+            .map(|(n, s)| (*n, s.clone()))
+            .collect();
         out.sort_by_key(|(n, _)| *n);
         out
     }
@@ -166,7 +202,8 @@ impl Presence {
     /// The node of the online player called `name` (case-insensitive), or the only one
     /// whose name starts with it.
     pub fn find(&self, name: &str) -> Option<(u32, String)> {
-        let map = self.map();
+        let inner = self.lock();
+        let map = &inner.seen;
         let lower = name.to_lowercase();
         if let Some((n, s)) = map.iter().find(|(_, s)| s.name.to_lowercase() == lower) {
             return Some((*n, s.name.clone()));
@@ -181,19 +218,47 @@ impl Presence {
     }
 }
 
-/// The `seen` map of a held lock.
-struct MappedMap<'a>(MutexGuard<'a, Inner>);
-
-impl std::ops::Deref for MappedMap<'_> {
-    type Target = HashMap<u32, Seen>;
-    fn deref(&self) -> &Self::Target {
-        &self.0.seen
+impl Inner {
+    /// Puts `node` (already in `seen`) in `room`, keeping the room index in step.
+    fn place(&mut self, node: u32, room: u64) {
+        let Some(seen) = self.seen.get_mut(&node) else {
+            return;
+        };
+        let old = std::mem::replace(&mut seen.room, room);
+        if old != room {
+            self.unindex(node, old);
+        }
+        self.rooms.entry(room).or_default().insert(node);
     }
-}
 
-impl std::ops::DerefMut for MappedMap<'_> {
-    fn deref_mut(&mut self) -> &mut Self::Target {
-        &mut self.0.seen
+    fn unindex(&mut self, node: u32, room: u64) {
+        if let Some(set) = self.rooms.get_mut(&room) {
+            set.remove(&node);
+            if set.is_empty() {
+                self.rooms.remove(&room);
+            }
+        }
+    }
+
+    fn forget(&mut self, node: u32) {
+        if let Some(seen) = self.seen.remove(&node) {
+            self.unindex(node, seen.room);
+        }
+    }
+
+    /// Players in `room` active within `window` of `now`.
+    fn active_in(
+        &self,
+        room: u64,
+        window: Duration,
+        now: Instant,
+    ) -> impl Iterator<Item = (u32, &Seen)> {
+        self.rooms
+            .get(&room)
+            .into_iter()
+            .flatten()
+            .filter_map(|n| self.seen.get(n).map(|s| (*n, s)))
+            .filter(move |(_, s)| now.duration_since(s.last_active) <= window)
     }
 }
 
@@ -217,6 +282,29 @@ mod tests {
         assert_eq!(p.find("b").map(|f| f.0), Some(2));
         p.leave(2);
         assert!(p.find("bob").is_none());
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_room_sample_names_the_most_recent_and_counts_the_rest() {
+        let p = Presence::default();
+        let window = Duration::from_secs(600);
+        for n in 1..=10u32 {
+            p.touch(n, &format!("P{n}"), 5);
+            tokio::time::advance(Duration::from_secs(1)).await;
+        }
+        p.touch(11, "Elsewhere", 6);
+        let (names, total) = p.sample_room(5, window, 10, 3);
+        assert_eq!(names, ["P9", "P8", "P7"]);
+        assert_eq!(total, 9, "everyone in room 5 but the asker");
+        // Moving out of the room takes a player out of its index.
+        p.set_room(9, 6);
+        p.leave(8);
+        let (names, total) = p.sample_room(5, window, 10, 3);
+        assert_eq!(names, ["P7", "P6", "P5"]);
+        assert_eq!(total, 7);
+        assert_eq!(p.in_room(6, window).len(), 2);
+        p.set_banned(11, true);
+        assert_eq!(p.in_room(6, window), [(9, "P9".to_string())]);
     }
 
     #[tokio::test(start_paused = true)]

@@ -155,3 +155,19 @@ async fn things_and_coins_change_hands_and_survive_a_restart() {
     assert!(!ask(&mut w, 0, "look").await.contains("pebble"));
     w.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_crowded_room_names_the_latest_six_and_counts_the_rest() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut w = world(9, roomy(), dir.path(), StoreOptions::default()).await;
+    // Bob .. Ivan look around in turn (Ivan last); Alice arrives and looks.
+    for k in 1..9 {
+        ask(&mut w, k, "look").await;
+    }
+    let look = ask(&mut w, 0, "look").await;
+    assert!(
+        look.ends_with("\nHere: Ivan, Heidi, Grace, Frank, Erin, Dave and 2 more (8 in all)."),
+        "{look}"
+    );
+    w.stop().await;
+}

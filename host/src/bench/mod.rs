@@ -133,6 +133,94 @@ pub async fn run_pacing() -> Result<BenchReport, StoreError> {
     })
 }
 
+/// Figures 1, 2 and 5 (throughput, latency, footprint) for one design.
+async fn throughput_rows(
+    design: &str,
+    naive: bool,
+    quick: bool,
+    rows: &mut Vec<Row>,
+) -> Result<(), StoreError> {
+    let span = if quick {
+        Duration::from_millis(700)
+    } else {
+        Duration::from_secs(5)
+    };
+    let many = if quick { 200 } else { 1000 };
+    let idle_before = rss_kib().await;
+    let (rig, startup) = Rig::start(StoreOptions {
+        naive_inline: naive,
+        ..StoreOptions::default()
+    })
+    .await?;
+    let rig = Arc::new(rig);
+    rows.push(row("5. start-up to connected", design, ms(startup), "ms"));
+    rows.push(row(
+        "5. RSS idle (whole process)",
+        design,
+        rss_kib().await.max(idle_before) as f64 / 1024.0,
+        "MiB",
+    ));
+    for (label, cmd) in [
+        ("read (look)", "look"),
+        ("write (post)", "post general bench post"),
+    ] {
+        for players in [1, many] {
+            let (rate, lat, peak) = throughput(&rig, players, cmd, span).await;
+            rows.push(row(
+                &format!("1. {label}, {players} players"),
+                design,
+                rate,
+                "commands/s",
+            ));
+            if players == many {
+                let name = format!("2. {label} latency at {players} players");
+                rows.push(row(
+                    &format!("{name}, p50"),
+                    design,
+                    ms(percentile(&lat, 0.5)),
+                    "ms",
+                ));
+                rows.push(row(
+                    &format!("{name}, p99"),
+                    design,
+                    ms(percentile(&lat, 0.99)),
+                    "ms",
+                ));
+                rows.push(row(
+                    &format!("{name}, max"),
+                    design,
+                    ms(lat.last().copied().unwrap_or_default()),
+                    "ms",
+                ));
+                rows.push(row(
+                    &format!("5. peak RSS, {label} x {players}"),
+                    design,
+                    peak as f64 / 1024.0,
+                    "MiB",
+                ));
+            }
+        }
+    }
+    if let Ok(rig) = Arc::try_unwrap(rig) {
+        rig.stop().await;
+    }
+    Ok(())
+}
+
+/// Only figures 1, 2 and 5: throughput, latency and footprint, both designs.
+pub async fn run_throughput(quick: bool) -> Result<BenchReport, StoreError> {
+    let mut rows = Vec::new();
+    for (design, naive) in [("designed", false), ("naive", true)] {
+        throughput_rows(design, naive, quick, &mut rows).await?;
+    }
+    Ok(BenchReport {
+        cores: std::thread::available_parallelism().map_or(1, |n| n.get()),
+        memory_mib: memory_mib().await,
+        quick,
+        rows,
+    })
+}
+
 /// Runs every figure; `quick` keeps it to a few seconds.
 pub async fn run(quick: bool) -> Result<BenchReport, StoreError> {
     let span = if quick {
@@ -140,67 +228,9 @@ pub async fn run(quick: bool) -> Result<BenchReport, StoreError> {
     } else {
         Duration::from_secs(5)
     };
-    let many = if quick { 200 } else { 1000 };
     let mut rows = Vec::new();
     for (design, naive) in [("designed", false), ("naive", true)] {
-        let idle_before = rss_kib().await;
-        let (rig, startup) = Rig::start(StoreOptions {
-            naive_inline: naive,
-            ..StoreOptions::default()
-        })
-        .await?;
-        let rig = Arc::new(rig);
-        rows.push(row("5. start-up to connected", design, ms(startup), "ms"));
-        rows.push(row(
-            "5. RSS idle (whole process)",
-            design,
-            rss_kib().await.max(idle_before) as f64 / 1024.0,
-            "MiB",
-        ));
-        for (label, cmd) in [
-            ("read (boards)", "boards"),
-            ("write (post)", "post general bench post"),
-        ] {
-            for players in [1, many] {
-                let (rate, lat, peak) = throughput(&rig, players, cmd, span).await;
-                rows.push(row(
-                    &format!("1. {label}, {players} players"),
-                    design,
-                    rate,
-                    "commands/s",
-                ));
-                if players == many {
-                    let name = format!("2. {label} latency at {players} players");
-                    rows.push(row(
-                        &format!("{name}, p50"),
-                        design,
-                        ms(percentile(&lat, 0.5)),
-                        "ms",
-                    ));
-                    rows.push(row(
-                        &format!("{name}, p99"),
-                        design,
-                        ms(percentile(&lat, 0.99)),
-                        "ms",
-                    ));
-                    rows.push(row(
-                        &format!("{name}, max"),
-                        design,
-                        ms(lat.last().copied().unwrap_or_default()),
-                        "ms",
-                    ));
-                    rows.push(row(
-                        &format!("5. peak RSS, {label} x {players}"),
-                        design,
-                        peak as f64 / 1024.0,
-                        "MiB",
-                    ));
-                }
-            }
-        }
-        if let Ok(rig) = Arc::try_unwrap(rig) {
-            rig.stop().await;
-        }
+        throughput_rows(design, naive, quick, &mut rows).await?;
         let (latencies, busy): (&[u64], u32) = if quick { (&[50], 10) } else { (&[50, 500], 50) };
         for &latency in latencies {
             let (p99, max, free) = stall(

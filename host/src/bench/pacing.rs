@@ -67,4 +67,3 @@ pub(super) async fn pacing(preset: &str, region: &str) -> Result<Duration, Store
     mesh.shutdown().await;
     Ok(last)
 }
-

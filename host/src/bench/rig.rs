@@ -141,4 +141,3 @@ pub(super) async fn throughput(
     all.sort_unstable();
     (all.len() as f64 / elapsed.max(1e-9), all, peak)
 }
-

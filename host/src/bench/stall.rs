@@ -32,7 +32,7 @@ pub(super) async fn stall(
         tasks.spawn(async move {
             let mut rx = rig.player(n).await;
             while Instant::now() < deadline {
-                if rig.ask(n, "boards", &mut rx).await.is_none() {
+                if rig.ask(n, "look", &mut rx).await.is_none() {
                     break;
                 }
             }
@@ -59,4 +59,3 @@ pub(super) async fn stall(
     }
     Ok((lag.p99, lag.max, p99_free))
 }
-

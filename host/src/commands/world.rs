@@ -132,6 +132,10 @@ pub(super) fn controls(ctx: &Ctx, object: &Object) -> bool {
     ctx.level() >= Level::Wizard || (object.owner != 0 && object.owner == ctx.node)
 }
 
+/// Players a room's description names before it just counts the rest: a crowded
+/// square should not cost a dozen packets of names.
+const HERE_NAMES: usize = 6;
+
 /// Sends `text` to every other player active in `room` lately.
 pub(super) async fn notify_room(ctx: &Ctx, room: u64, text: &str) {
     for (node, _) in ctx.presence.in_room(room, ctx.notify_window) {
@@ -187,13 +191,9 @@ pub(super) async fn room_view(
         .filter(visible)
         .map(|o| o.name.as_str())
         .collect();
-    let people: Vec<String> = ctx
-        .presence
-        .in_room(room.id, ctx.notify_window)
-        .into_iter()
-        .filter(|(n, _)| *n != ctx.node)
-        .map(|(_, name)| name)
-        .collect();
+    let (people, present) =
+        ctx.presence
+            .sample_room(room.id, ctx.notify_window, ctx.node, HERE_NAMES);
     let desc = if long && !room.long_desc.is_empty() {
         &room.long_desc
     } else {
@@ -213,8 +213,13 @@ pub(super) async fn room_view(
     if !things.is_empty() {
         out.push_str(&format!("\nYou see: {}.", things.join(", ")));
     }
-    if !people.is_empty() {
-        out.push_str(&format!("\nHere: {}.", people.join(", ")));
+    match present - people.len() {
+        _ if people.is_empty() => {}
+        0 => out.push_str(&format!("\nHere: {}.", people.join(", "))),
+        more => out.push_str(&format!(
+            "\nHere: {} and {more} more ({present} in all).",
+            people.join(", ")
+        )),
     }
     Ok(out)
 }
