@@ -44,6 +44,7 @@
 //! - Reads never flush. [`Store::close`] flushes; so should a graceful shutdown.
 
 mod bbs;
+mod cache;
 mod db;
 mod error;
 mod export;
@@ -107,6 +108,8 @@ struct Inner {
     trees: Option<Trees>,
     latency: Option<Duration>,
     naive_inline: bool,
+    /// Hot world records, so reads need not leave the async side.
+    cache: cache::WorldCache,
 }
 
 impl Store {
@@ -131,6 +134,7 @@ impl Store {
                 trees: Some(trees),
                 latency,
                 naive_inline,
+                cache: cache::WorldCache::default(),
             }),
         })
     }
