@@ -5,7 +5,7 @@
 use std::sync::{Arc, RwLock};
 use std::time::Duration;
 
-use futures::{SinkExt, StreamExt};
+use futures::{FutureExt, SinkExt, StreamExt};
 use meshmush_protocol::framing::{Frame, HostCodec};
 use meshmush_protocol::packets::{
     Inbound, PacketIds, classify, config_nonce, disconnect, heartbeat,
@@ -17,6 +17,10 @@ use tokio_util::codec::{FramedRead, FramedWrite};
 use tracing::{Instrument, debug, info, info_span, warn};
 
 use super::metrics::{inc, set};
+
+/// Events taken in one round before the link writes again: enough to batch a burst,
+/// few enough that a flood cannot starve the writer or the timers.
+const BATCH: usize = 64;
 use super::outbound::{Outcome, Wait};
 use super::{
     AirtimeBudget, Command, Dedupe, LinkConfig, LinkEvent, LinkMetrics, LinkState, NodeConfig,
@@ -235,6 +239,11 @@ impl LinkTask {
             if let Err(end) = self.pump(&mut writer).await {
                 return end;
             }
+            // Frames are buffered as they are made; one flush per round of work puts a
+            // burst of replies on the wire in one write.
+            if let Err(e) = SinkExt::<&ToRadio>::flush(&mut writer).await {
+                return End::Lost(format!("write to {} failed: {e}", self.cfg.transport));
+            }
             let now = Instant::now();
             let waiting = self.outbound.wait(now);
             tracing::trace!(
@@ -252,6 +261,12 @@ impl LinkTask {
                         if let Err(e) = self.send_heartbeat(&mut writer).await {
                             return e;
                         }
+                        if let Err(e) = SinkExt::<&ToRadio>::flush(&mut writer).await {
+                            return End::Lost(format!(
+                                "write to {} failed: {e}",
+                                self.cfg.transport
+                            ));
+                        }
                     }
                     next_poll.min(next_heartbeat)
                 }
@@ -262,6 +277,23 @@ impl LinkTask {
                         inc(&self.metrics.frames_in);
                         if let Some(end) = self.handle(msg, me) {
                             return end;
+                        }
+                        // Take what else has already arrived before writing again, so
+                        // a burst of acks frees a burst of sends.
+                        for _ in 0..BATCH {
+                            match reader.next().now_or_never() {
+                                Some(Some(Ok(Frame::Message(msg)))) => {
+                                    inc(&self.metrics.frames_in);
+                                    if let Some(end) = self.handle(msg, me) {
+                                        return end;
+                                    }
+                                }
+                                Some(Some(Ok(Frame::DebugText(line)))) => {
+                                    inc(&self.metrics.debug_lines);
+                                    debug!(target: "meshmush::node_console", "{line}");
+                                }
+                                _ => break,
+                            }
                         }
                     }
                     Some(Ok(Frame::DebugText(line))) => {
@@ -276,7 +308,19 @@ impl LinkTask {
                         let _ = writer.send(disconnect()).await;
                         return End::Shutdown;
                     }
-                    Some(cmd) => self.take_command(cmd),
+                    Some(cmd) => {
+                        self.take_command(cmd);
+                        for _ in 0..BATCH {
+                            match self.commands.try_recv() {
+                                Ok(Command::Shutdown) => {
+                                    let _ = writer.send(disconnect()).await;
+                                    return End::Shutdown;
+                                }
+                                Ok(cmd) => self.take_command(cmd),
+                                Err(_) => break,
+                            }
+                        }
+                    }
                 },
                 _ = sleep_until(wake) => {
                     let now = Instant::now();
@@ -311,7 +355,7 @@ impl LinkTask {
         writer: &mut FramedWrite<W, HostCodec>,
         msg: ToRadio,
     ) -> Result<(), End> {
-        match writer.send(msg).await {
+        match writer.feed(msg).await {
             Ok(()) => {
                 inc(&self.metrics.frames_out);
                 Ok(())

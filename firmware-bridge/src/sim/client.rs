@@ -42,13 +42,30 @@ pub(crate) async fn serve(node: Arc<Node>, air: Arc<Air>, stream: TcpStream) {
     }
     let writer = tokio::spawn(async move {
         let mut w = FramedWrite::new(w, NodeCodec::new());
-        while let Some(msg) = rx.recv().await {
-            let ok = match msg {
-                ClientMsg::Frame(f) => w.send(*f).await.is_ok(),
-                ClientMsg::Raw(bytes) => w.get_mut().write_all(&bytes).await.is_ok(),
-                ClientMsg::Close => false,
-            };
-            if !ok {
+        'writing: while let Some(msg) = rx.recv().await {
+            // Everything already queued goes out in one write, as firmware does with
+            // a burst of packets for its phone.
+            let mut next = Some(msg);
+            while let Some(msg) = next.take() {
+                let ok = match msg {
+                    ClientMsg::Frame(f) => w.feed(*f).await.is_ok(),
+                    ClientMsg::Raw(bytes) => {
+                        SinkExt::<meshmush_protocol::proto::FromRadio>::flush(&mut w)
+                            .await
+                            .is_ok()
+                            && w.get_mut().write_all(&bytes).await.is_ok()
+                    }
+                    ClientMsg::Close => false,
+                };
+                if !ok {
+                    break 'writing;
+                }
+                next = rx.try_recv().ok();
+            }
+            if SinkExt::<meshmush_protocol::proto::FromRadio>::flush(&mut w)
+                .await
+                .is_err()
+            {
                 break;
             }
         }

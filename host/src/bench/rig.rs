@@ -5,7 +5,9 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use meshmush_firmware_bridge::sim::{Mesh, SimConfig};
-use tokio::sync::{Mutex, mpsc};
+use std::sync::Mutex;
+
+use tokio::sync::mpsc;
 
 use super::rss_kib;
 use crate::app::App;
@@ -50,13 +52,19 @@ impl Rig {
         if let Some(mut replies) = mesh.take_virtual_replies() {
             let waiters = waiters.clone();
             tokio::spawn(async move {
-                while let Some(r) = replies.recv().await {
-                    // The first packet of a reply is what a player waits for.
-                    if r.text.starts_with('(') && !r.text.starts_with("(1/") {
-                        continue;
-                    }
-                    if let Some(tx) = waiters.lock().await.get(&r.to) {
-                        let _ = tx.send(r.at.into_std());
+                // In batches, one lock each: the bench's own bookkeeping should cost
+                // as little of the two cores as it can.
+                let mut batch = Vec::with_capacity(256);
+                while replies.recv_many(&mut batch, 256).await > 0 {
+                    let waiters = waiters.lock().unwrap_or_else(|e| e.into_inner());
+                    for r in batch.drain(..) {
+                        // The first packet of a reply is what a player waits for.
+                        if r.text.starts_with('(') && !r.text.starts_with("(1/") {
+                            continue;
+                        }
+                        if let Some(tx) = waiters.get(&r.to) {
+                            let _ = tx.send(r.at.into_std());
+                        }
                     }
                 }
             });
@@ -73,7 +81,10 @@ impl Rig {
 
     pub(super) async fn player(&self, n: u32) -> mpsc::UnboundedReceiver<Instant> {
         let (tx, rx) = mpsc::unbounded_channel();
-        self.waiters.lock().await.insert(FIRST_PLAYER + n, tx);
+        self.waiters
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(FIRST_PLAYER + n, tx);
         rx
     }
 

@@ -32,7 +32,7 @@ pub(super) async fn stall(
         tasks.spawn(async move {
             let mut rx = rig.player(n).await;
             while Instant::now() < deadline {
-                if rig.ask(n, "look", &mut rx).await.is_none() {
+                if rig.ask(n, "boards", &mut rx).await.is_none() {
                     break;
                 }
             }
