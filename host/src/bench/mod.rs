@@ -16,7 +16,7 @@ use serde::Serialize;
 
 use crate::store::{StoreError, StoreOptions};
 use pacing::pacing;
-use rig::{Rig, throughput};
+use rig::{Rig, open_loop, throughput};
 use stall::stall;
 
 /// One measured figure.
@@ -160,12 +160,14 @@ async fn throughput_rows(
         rss_kib().await.max(idle_before) as f64 / 1024.0,
         "MiB",
     ));
-    for (label, cmd) in [
-        ("read (look)", "look"),
-        ("write (post)", "post general bench post"),
+    // Offered load for figure 2: about half what the designed daemon carries here.
+    let scale = if quick { 0.25 } else { 1.0 };
+    for (label, cmd, offered) in [
+        ("read (look)", "look", 4000.0 * scale),
+        ("write (post)", "post general bench post", 1000.0 * scale),
     ] {
         for players in [1, many] {
-            let (rate, lat, peak) = throughput(&rig, players, cmd, span).await;
+            let (rate, _, peak) = throughput(&rig, players, cmd, span).await;
             rows.push(row(
                 &format!("1. {label}, {players} players"),
                 design,
@@ -173,7 +175,10 @@ async fn throughput_rows(
                 "commands/s",
             ));
             if players == many {
-                let name = format!("2. {label} latency at {players} players");
+                // Latency at a load the daemon can carry: in a closed loop with every
+                // player waiting, latency is only players / throughput.
+                let lat = open_loop(&rig, players, cmd, offered, span).await;
+                let name = format!("2. {label} latency, {players} players at {offered}/s");
                 rows.push(row(
                     &format!("{name}, p50"),
                     design,

@@ -152,3 +152,51 @@ pub(super) async fn throughput(
     all.sort_unstable();
     (all.len() as f64 / elapsed.max(1e-9), all, peak)
 }
+
+/// Open loop: `players` each send `command` once every `players / rate` seconds, their
+/// starts spread over one period, for `run`; the sorted latencies. A player whose
+/// reply is late sends its next command late (it has one command out at a time, as
+/// a person with a handset does), so an overloaded daemon shows as fewer samples
+/// and long tails rather than a queue the bench itself builds.
+pub(super) async fn open_loop(
+    rig: &Arc<Rig>,
+    players: u32,
+    command: &str,
+    rate: f64,
+    run: Duration,
+) -> Vec<Duration> {
+    let period = Duration::from_secs_f64(f64::from(players) / rate.max(1e-3));
+    let mut tasks = tokio::task::JoinSet::new();
+    let start = tokio::time::Instant::now() + Duration::from_millis(200);
+    let deadline = start + run;
+    for n in 0..players {
+        let rig = rig.clone();
+        let command = command.to_string();
+        tasks.spawn(async move {
+            let mut rx = rig.player(n).await;
+            let _ = rig.ask(n, "ping", &mut rx).await;
+            let phase = period.mul_f64(f64::from(n) / f64::from(players));
+            let mut tick = tokio::time::interval_at(start + phase, period);
+            tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+            let mut lat = Vec::new();
+            loop {
+                if tick.tick().await >= deadline {
+                    break;
+                }
+                match rig.ask(n, &command, &mut rx).await {
+                    Some(d) => lat.push(d),
+                    None => break,
+                }
+            }
+            lat
+        });
+    }
+    let mut all = Vec::new();
+    while let Some(r) = tasks.join_next().await {
+        if let Ok(lat) = r {
+            all.extend(lat);
+        }
+    }
+    all.sort_unstable();
+    all
+}
