@@ -68,6 +68,10 @@ fn is_space(g: &str) -> bool {
 /// Drops whitespace graphemes at both ends. A space carrying a combining mark is one
 /// grapheme and not whitespace, so it stays whole.
 fn trim_graphemes(s: &str) -> &str {
+    if s.is_ascii() {
+        // ASCII graphemes are single bytes (and CR LF, which is whitespace too).
+        return s.trim_matches(|c: char| c.is_whitespace());
+    }
     let start = s
         .grapheme_indices(true)
         .find(|(_, g)| !is_space(g))
@@ -82,7 +86,7 @@ fn trim_graphemes(s: &str) -> &str {
 
 /// The largest grapheme boundary of `s` at or below `max` bytes.
 fn floor_grapheme(s: &str, max: usize) -> usize {
-    s.grapheme_indices(true)
+    units(s)
         .map(|(i, g)| i + g.len())
         .take_while(|&end| end <= max)
         .last()
@@ -115,6 +119,38 @@ fn marker_width(digits: usize) -> usize {
     4 + 2 * digits
 }
 
+/// The graphemes of `s` with their offsets. ASCII text, nearly every reply, takes a
+/// fast path: each byte is a grapheme, except CR LF, which is one.
+fn units(s: &str) -> Box<dyn Iterator<Item = (usize, &str)> + '_> {
+    if s.is_ascii() {
+        Box::new(AsciiUnits { s, at: 0 })
+    } else {
+        Box::new(s.grapheme_indices(true))
+    }
+}
+
+struct AsciiUnits<'a> {
+    s: &'a str,
+    at: usize,
+}
+
+impl<'a> Iterator for AsciiUnits<'a> {
+    type Item = (usize, &'a str);
+
+    fn next(&mut self) -> Option<Self::Item> {
+        let bytes = self.s.as_bytes();
+        let at = self.at;
+        let first = *bytes.get(at)?;
+        let len = if first == b'\r' && bytes.get(at + 1) == Some(&b'\n') {
+            2
+        } else {
+            1
+        };
+        self.at += len;
+        self.s.get(at..at + len).map(|g| (at, g))
+    }
+}
+
 /// Splits into pieces of at most `max` bytes, without markers.
 fn split(text: &str, max: usize) -> Vec<&str> {
     let mut parts = Vec::new();
@@ -141,7 +177,7 @@ fn cut(text: &str, max: usize) -> (&str, &str) {
     let mut fit = 0;
     let mut last_newline = None;
     let mut last_space = None;
-    for (at, g) in text.grapheme_indices(true) {
+    for (at, g) in units(text) {
         if at + g.len() > max {
             break;
         }
@@ -180,6 +216,24 @@ fn cut(text: &str, max: usize) -> (&str, &str) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    proptest::proptest! {
+        #[test]
+        fn ascii_units_match_graphemes_on_any_ascii(s in "[a-z \\t\\r\\n\\x00-\\x7f]{0,64}") {
+            let fast: Vec<_> = AsciiUnits { s: &s, at: 0 }.collect();
+            let slow: Vec<_> = s.grapheme_indices(true).collect();
+            proptest::prop_assert_eq!(fast, slow);
+        }
+    }
+
+    #[test]
+    fn ascii_units_are_the_graphemes() {
+        for s in ["", "a", "a\r\nb", "\r\r\n\n", "x \t\n\ry", "\r"] {
+            let fast: Vec<_> = AsciiUnits { s, at: 0 }.collect();
+            let slow: Vec<_> = s.grapheme_indices(true).collect();
+            assert_eq!(fast, slow, "{s:?}");
+        }
+    }
 
     #[test]
     fn short_text_is_one_packet_without_marker() {
