@@ -4,6 +4,7 @@
 //! design (store calls on the async workers). Players are virtual handsets of the
 //! mesh, so a thousand of them cost no sockets.
 
+mod airtime;
 mod pacing;
 mod rig;
 mod stall;
@@ -11,10 +12,10 @@ mod stall;
 use std::sync::Arc;
 use std::time::Duration;
 
-use meshmush_protocol::chunking::chunk;
 use serde::Serialize;
 
 use crate::store::{StoreError, StoreOptions};
+use airtime::airtime;
 use pacing::pacing;
 use rig::{Rig, open_loop, throughput};
 use stall::stall;
@@ -115,6 +116,46 @@ async fn memory_mib() -> u64 {
                 .and_then(|l| l.split_whitespace().nth(1)?.parse::<u64>().ok())
         })
         .map_or(0, |kib| kib / 1024)
+}
+
+/// Figure 6's rows: packet fill of the daemon's long replies, and what a full node
+/// queue and a tight duty cycle cost.
+async fn airtime_rows(rows: &mut Vec<Row>) -> Result<(), StoreError> {
+    let a = airtime().await?;
+    let f = "6. long replies";
+    let budget = a.budget;
+    rows.push(row(
+        &format!("{f}: mean bytes per full packet (budget {budget})"),
+        "designed",
+        a.mean_full_bytes,
+        "bytes",
+    ));
+    let f = "6. queue full + 0.1% duty cycle";
+    rows.push(row(
+        &format!("{f}: chunks sent"),
+        "designed",
+        a.chunks as f64,
+        "chunks",
+    ));
+    rows.push(row(
+        &format!("{f}: refusals ridden out"),
+        "designed",
+        a.refusals as f64,
+        "refusals",
+    ));
+    rows.push(row(
+        &format!("{f}: chunks lost"),
+        "designed",
+        a.lost as f64,
+        "chunks",
+    ));
+    rows.push(row(
+        &format!("{f}: chunks doubled"),
+        "designed",
+        a.doubled as f64,
+        "chunks",
+    ));
+    Ok(())
 }
 
 /// Figure 7's rows for one preset: the measurement, and the airtime bound it is
@@ -284,22 +325,7 @@ pub async fn run(quick: bool) -> Result<BenchReport, StoreError> {
             pacing_rows(preset, region, &mut rows).await?;
         }
     }
-    // 6. Airtime: how full long replies fill their packets.
-    let prose = "The post office keeps the boards and your mail. Read a board with read, post with post, \
-                 and mail anyone you have met on the mesh. Replies are short because every byte is airtime. "
-        .repeat(8);
-    let packets = chunk(&prose, 200);
-    let full: Vec<usize> = packets[..packets.len() - 1]
-        .iter()
-        .map(|p| p.len())
-        .collect();
-    let mean = full.iter().sum::<usize>() as f64 / full.len().max(1) as f64;
-    rows.push(row(
-        "6. long reply: mean bytes per packet (budget 200)",
-        "designed",
-        mean,
-        "bytes",
-    ));
+    airtime_rows(&mut rows).await?;
     if let Ok(exe) = std::env::current_exe()
         && let Ok(meta) = tokio::fs::metadata(exe).await
     {

@@ -1,0 +1,150 @@
+//! Figure 6: airtime. Long replies from the daemon itself, sent to five handsets
+//! through a gateway whose transmit queue is full at first and whose duty cycle is
+//! tight (the node refuses with DUTY_CYCLE_LIMIT): how full the packets are, and
+//! how many chunks never arrived or arrived twice.
+
+use std::collections::HashSet;
+use std::time::Duration;
+
+use meshmush_firmware_bridge::sim::handset::{Handset, fast_link_config};
+use meshmush_firmware_bridge::sim::{Mesh, SimConfig};
+
+use crate::app::App;
+use crate::config::Config;
+use crate::store::{StoreError, StoreOptions};
+
+/// What figure 6 measured.
+pub(super) struct AirtimeFigures {
+    /// Mean bytes of the packets of multi-packet replies, last packets left out.
+    pub mean_full_bytes: f64,
+    pub budget: usize,
+    /// Chunks the daemon queued.
+    pub chunks: u64,
+    /// Chunks no handset received.
+    pub lost: u64,
+    /// Chunks a handset received more than once.
+    pub doubled: u64,
+    /// Refusals the daemon rode out (queue full, duty cycle).
+    pub refusals: u64,
+}
+
+/// Commands with long answers, one set per handset.
+const LONG: &[&str] = &["help", "look", "boards", "help mail", "help post"];
+
+pub(super) async fn airtime() -> Result<AirtimeFigures, StoreError> {
+    let err = |e: String| StoreError::Worker(e);
+    // 0.1% duty cycle at a 1/10,000 time scale: a few LongFast packets per scaled
+    // window, so the node keeps refusing and the link must wait and resend.
+    let mesh = Mesh::start(SimConfig {
+        handsets: 5,
+        time_scale: 0.0001,
+        duty_cycle_percent: Some(0.1),
+        ..SimConfig::default()
+    })
+    .await
+    .map_err(|e| err(e.to_string()))?;
+    let dir = tempfile::tempdir().map_err(|e| err(e.to_string()))?;
+    let mut link = fast_link_config(mesh.gateway());
+    link.retry_delay = Duration::from_millis(50);
+    link.ack_timeout = Duration::from_secs(5);
+    let mut cfg = Config::default();
+    cfg.replies.pager_packets = 50;
+    cfg.limits.burst = 1_000;
+    let budget = cfg.replies.byte_budget;
+    let app = App::start(cfg, dir.path(), link, StoreOptions::default()).await?;
+    app.link()
+        .connected()
+        .await
+        .map_err(|e| err(e.to_string()))?;
+    let mut handsets = Vec::new();
+    for node in mesh.handsets() {
+        let mut cfg = fast_link_config(node);
+        cfg.ack_timeout = Duration::from_secs(30);
+        handsets.push(
+            Handset::connect_with(node, cfg)
+                .await
+                .map_err(|e| err(e.to_string()))?,
+        );
+    }
+    let gw = mesh.gateway().num;
+    let before = app.link().metrics();
+    mesh.faults().set_queue_full(gw, true);
+    let mut tasks = tokio::task::JoinSet::new();
+    for (k, mut h) in handsets.into_iter().enumerate() {
+        tasks.spawn(async move {
+            let mut got = Vec::new();
+            for cmd in LONG.iter().cycle().skip(k).take(LONG.len()) {
+                if h.send(gw, cmd).await.is_err() {
+                    break;
+                }
+                // The whole reply: its first packet says how many follow.
+                let Some(first) = h.next_text(Duration::from_secs(30)).await else {
+                    break;
+                };
+                let parts = part_of(&first.text).map_or(1, |(_, n)| n);
+                got.push(first);
+                for _ in 1..parts {
+                    match h.next_text(Duration::from_secs(30)).await {
+                        Some(t) => got.push(t),
+                        None => break,
+                    }
+                }
+            }
+            // The handset's link drops a packet it has seen (as its node would) and
+            // counts it: a chunk sent twice on air.
+            (got, h.link.metrics().duplicates)
+        });
+    }
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    mesh.faults().set_queue_full(gw, false);
+    let mut received = Vec::new();
+    let mut doubled = 0;
+    while let Some(r) = tasks.join_next().await {
+        if let Ok((got, dups)) = r {
+            received.extend(got);
+            doubled += dups;
+        }
+    }
+    let after = app.link().metrics();
+    let _ = app.shutdown().await;
+    mesh.shutdown().await;
+
+    let first_sends = (after.chunks_sent - before.chunks_sent)
+        .saturating_sub(after.chunk_retries - before.chunk_retries);
+    let mut seen = HashSet::new();
+    let mut full = Vec::new();
+    for t in &received {
+        if !seen.insert((t.to, t.id)) {
+            doubled += 1;
+            continue;
+        }
+        // Inner packets of a multi-packet reply: "(i/n) " with i < n.
+        if let Some((i, n)) = part_of(&t.text)
+            && i < n
+        {
+            full.push(t.text.len());
+        }
+    }
+    if std::env::var_os("AIRDBG").is_some() {
+        for t in &received {
+            eprintln!("AIR {:x} {:?}", t.to, t.text);
+        }
+    }
+    let distinct = seen.len() as u64;
+    Ok(AirtimeFigures {
+        mean_full_bytes: full.iter().sum::<usize>() as f64 / full.len().max(1) as f64,
+        budget,
+        chunks: first_sends,
+        lost: first_sends.saturating_sub(distinct),
+        doubled,
+        refusals: after.queue_refusals - before.queue_refusals
+            + (after.send_failures - before.send_failures),
+    })
+}
+
+/// `(i/n)` of a packet, if it has a marker.
+fn part_of(text: &str) -> Option<(u32, u32)> {
+    let head = text.strip_prefix('(')?.split_once(") ")?.0;
+    let (i, n) = head.split_once('/')?;
+    Some((i.parse().ok()?, n.parse().ok()?))
+}
