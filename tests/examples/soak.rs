@@ -1,5 +1,5 @@
 //! The long soak: `cargo run --release -p meshmush-tests --example soak -- [HOURS] [HANDSETS]`
-//! (default 48 measured simulated hours after 12 warm-up hours, 10 handsets;
+//! (default 48 measured simulated hours after 36 warm-up hours, 10 handsets;
 //! `SOAK_WARMUP=H` changes the warm-up, `SOAK_COMMAND=ping` sends only that). Runs on
 //! the daemon's runtime ([`meshmush::runtime`]). Exits non-zero unless every command
 //! was answered once, the daemon stayed up, and the last measured hour's peak memory is
@@ -14,7 +14,7 @@ fn main() {
     let warmup_hours = std::env::var("SOAK_WARMUP")
         .ok()
         .and_then(|v| v.parse().ok())
-        .unwrap_or(12);
+        .unwrap_or(36);
     let cfg = SoakConfig {
         handsets,
         warmup_hours,
