@@ -72,6 +72,7 @@ impl Router {
                 },
                 Some(node) = self.ended.recv() => {
                     self.sessions.remove(&node);
+                    self.forget_idle();
                 }
                 _ = shutdown.changed() => break,
             }
@@ -90,6 +91,18 @@ impl Router {
                 _ => break,
             }
         }
+    }
+
+    /// Drops per-node state that no longer says anything: rate-limit buckets that have
+    /// refilled, and volatile entries past their windows. Runs when a session ends, so
+    /// the maps hold the nodes heard lately, not every node ever heard.
+    fn forget_idle(&mut self) {
+        let now = Instant::now();
+        self.buckets.retain(|_, b| !b.is_full(now));
+        let sessions = &self.sessions;
+        self.deps
+            .vol
+            .forget_idle(|node| sessions.contains_key(&node));
     }
 
     async fn on_event(&mut self, ev: LinkEvent) {

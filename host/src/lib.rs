@@ -23,3 +23,14 @@ pub mod volatile;
 /// memory stays bounded on a small board. Measured on 2 cores: 8 threads serve 200
 /// concurrent players 2-3x faster than 64, which contend inside sled and switch.
 pub const STORE_THREADS: usize = 8;
+
+/// The daemon's Tokio runtime: one worker per core, at most [`STORE_THREADS`] blocking
+/// threads for the store. Anything that measures the daemon (the soak, the benches)
+/// runs on this shape: each extra blocking thread keeps its own allocator caches, so a
+/// runtime with Tokio's default of 512 shows memory the daemon never uses.
+pub fn runtime() -> std::io::Result<tokio::runtime::Runtime> {
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .max_blocking_threads(STORE_THREADS)
+        .build()
+}

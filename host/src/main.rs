@@ -15,11 +15,7 @@ fn main() -> Result<()> {
         .with_writer(std::io::stderr)
         .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .init();
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .max_blocking_threads(meshmush::STORE_THREADS)
-        .build()
-        .context("starting the async runtime")?;
+    let runtime = meshmush::runtime().context("starting the async runtime")?;
     // The report a person reads: the chain of causes, no backtrace.
     if let Err(e) = runtime.block_on(cli::dispatch(args)) {
         eprintln!("meshmush: {e:#}");

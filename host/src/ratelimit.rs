@@ -51,6 +51,14 @@ impl TokenBucket {
         }
     }
 
+    /// True once the bucket has refilled to its burst: it then answers exactly as a new
+    /// one would, so it can be forgotten (a node's bucket must not outlive its use,
+    /// or the map grows with every node ever heard).
+    pub fn is_full(&self, now: Instant) -> bool {
+        let elapsed = now.saturating_duration_since(self.updated).as_secs_f64();
+        self.tokens + elapsed * self.per_sec >= self.capacity
+    }
+
     /// How long until one command is allowed again.
     pub fn retry_after(&self) -> Duration {
         Duration::from_secs_f64(((1.0 - self.tokens).max(0.0) / self.per_sec).ceil())
@@ -71,5 +79,24 @@ mod tests {
         assert_eq!(&verdicts[4..], &[Verdict::RefuseSilently; 2]);
         assert_eq!(b.retry_after(), Duration::from_secs(1));
         assert_eq!(b.check(now + Duration::from_secs(1)), Verdict::Allow);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn only_a_refilled_bucket_may_be_forgotten() {
+        let now = Instant::now();
+        let mut b = TokenBucket::new(2, 60, now);
+        assert!(b.is_full(now), "a new bucket is full");
+        b.check(now);
+        b.check(now);
+        assert_eq!(b.check(now), Verdict::RefuseWithNotice);
+        // Still dry: forgetting it now would hand the node a fresh burst.
+        assert!(!b.is_full(now + Duration::from_secs(1)));
+        // Refilled: it answers as a new bucket would.
+        let later = now + Duration::from_secs(2);
+        assert!(b.is_full(later));
+        let mut fresh = TokenBucket::new(2, 60, later);
+        for _ in 0..4 {
+            assert_eq!(b.check(later), fresh.check(later));
+        }
     }
 }

@@ -6,10 +6,16 @@
 //! Time: the mesh is instant, so "simulated time" is the command count. A player sends
 //! a command every five minutes of mesh time, so ten handsets make 120 commands a
 //! simulated hour; a fault comes every eight commands (about four simulated minutes).
+//!
+//! Memory: the measured hours come after warm-up hours of the same workload. In the
+//! warm-up the board fills to the posts the config keeps, mailboxes to their steady
+//! size, sled's in-memory tree to the data's size, and glibc's per-thread caches and
+//! arenas to their working size; all of these are bounded, so only growth after them
+//! would be a leak. Run this on [`meshmush::runtime`], the daemon's own runtime shape.
 
 use std::path::Path;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use meshmush::app::App;
@@ -26,6 +32,9 @@ use tokio::sync::Mutex;
 pub const COMMANDS_PER_HOUR: u64 = 12;
 /// A fault after this many commands, mesh-wide.
 pub const FAULT_EVERY: u64 = 8;
+/// Posts the soak's board keeps: at ten posts a simulated hour the board is full (and
+/// the stored data at its steady size) within the usual warm-up.
+pub const POSTS_KEPT: usize = 100;
 const REPLY_WAIT: Duration = Duration::from_secs(15);
 /// A notice that arrives unasked; not a reply.
 const NOTICE_SUFFIX: &str = "Send mail to read it.";
@@ -34,6 +43,9 @@ const NOTICE_SUFFIX: &str = "Send mail to read it.";
 #[derive(Debug, Clone)]
 pub struct SoakConfig {
     pub handsets: usize,
+    /// Hours run before the measured ones, to fill bounded stores and caches.
+    pub warmup_hours: u64,
+    /// Measured hours.
     pub sim_hours: u64,
     /// Send only this command (a diagnostic: which commands grow memory?).
     pub only: Option<String>,
@@ -51,20 +63,24 @@ pub struct SoakReport {
     /// Replies beyond one per command sent.
     pub doubled: u64,
     pub faults: u64,
-    /// Peak resident memory per simulated hour, in KiB (this process: the daemon,
-    /// the mesh and the handsets).
+    /// Peak resident memory per simulated hour, warm-up hours first, in KiB (this
+    /// process: the daemon, the mesh and the handsets).
     pub rss_by_hour: Vec<u64>,
+    pub warmup_hours: u64,
     pub daemon_alive: bool,
     pub elapsed: Duration,
 }
 
 impl SoakReport {
-    /// Peak RSS of the last hour relative to the first measured one (after warm-up).
+    /// Peak RSS of the measured hours, in KiB.
+    pub fn measured_rss(&self) -> &[u64] {
+        let from = (self.warmup_hours as usize).min(self.rss_by_hour.len());
+        &self.rss_by_hour[from..]
+    }
+
+    /// Peak RSS of the last measured hour relative to the first.
     pub fn rss_growth(&self) -> f64 {
-        match (
-            self.rss_by_hour.get(1).or(self.rss_by_hour.first()),
-            self.rss_by_hour.last(),
-        ) {
+        match (self.measured_rss().first(), self.measured_rss().last()) {
             (Some(&first), Some(&last)) if first > 0 => last as f64 / first as f64 - 1.0,
             _ => 0.0,
         }
@@ -73,7 +89,8 @@ impl SoakReport {
     pub fn summary(&self) -> String {
         format!(
             "soak: {} commands, {} answered ({} after a retry), {} lost, {} doubled, {} faults, \
-             daemon alive: {}, RSS per hour (KiB): {:?}, growth {:+.1}%, {:.1} s",
+             daemon alive: {}, peak RSS per hour (KiB; {} warm-up, then measured): {:?}, \
+             growth first to last measured hour {:+.1}%, {:.1} s",
             self.commands,
             self.answered,
             self.retried,
@@ -81,6 +98,7 @@ impl SoakReport {
             self.doubled,
             self.faults,
             self.daemon_alive,
+            self.warmup_hours,
             self.rss_by_hour,
             self.rss_growth() * 100.0,
             self.elapsed.as_secs_f64()
@@ -88,9 +106,10 @@ impl SoakReport {
     }
 }
 
-/// Resident memory of a process, in KiB (Linux).
-pub fn rss_kib(pid: u32) -> Option<u64> {
-    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+/// Resident memory of this process, in KiB (Linux), read through Tokio's fs so the
+/// sampler never blocks a worker.
+pub async fn rss_kib() -> Option<u64> {
+    let status = tokio::fs::read_to_string("/proc/self/status").await.ok()?;
     let line = status.lines().find(|l| l.starts_with("VmRSS:"))?;
     line.split_whitespace().nth(1)?.parse().ok()
 }
@@ -195,8 +214,11 @@ async fn wait_reply(h: &mut Handset) -> bool {
 
 /// The daemon's settings for the soak: players type fast here, so the limits are wide.
 fn config() -> Result<Config, String> {
-    let text = "[limits]\nburst = 1000\nper_minute = 100000\n[bbs]\nposts_per_hour = 100000\nmailbox_max = 40\n";
-    Config::from_toml(text, Path::new("soak")).map_err(|e| e.to_string())
+    let text = format!(
+        "[limits]\nburst = 1000\nper_minute = 100000\n[bbs]\nposts_per_hour = 100000\n\
+         mailbox_max = 40\nposts_kept = {POSTS_KEPT}\n"
+    );
+    Config::from_toml(&text, Path::new("soak")).map_err(|e| e.to_string())
 }
 
 /// Runs the soak; `data` is a fresh directory.
@@ -218,7 +240,6 @@ pub async fn run(cfg: &SoakConfig, data: &Path) -> Result<SoakReport, String> {
     )
     .await
     .map_err(|e| e.to_string())?;
-    let pid = std::process::id();
     let mut handsets = Vec::new();
     for node in mesh.handsets() {
         handsets.push(Handset::connect(node).await.map_err(|e| e.to_string())?);
@@ -244,26 +265,28 @@ pub async fn run(cfg: &SoakConfig, data: &Path) -> Result<SoakReport, String> {
 
     let report = Arc::new(Mutex::new(SoakReport::default()));
     let issued = Arc::new(AtomicU64::new(0));
-    let per_handset = cfg.sim_hours * COMMANDS_PER_HOUR;
-    let total = per_handset * cfg.handsets as u64;
+    report.lock().await.warmup_hours = cfg.warmup_hours;
+    let hours = cfg.warmup_hours + cfg.sim_hours;
+    let per_handset = hours * COMMANDS_PER_HOUR;
     let hour = COMMANDS_PER_HOUR * cfg.handsets as u64;
+    let finished = Arc::new(AtomicBool::new(false));
     let sampler = {
-        let (issued, report) = (issued.clone(), report.clone());
+        let (issued, report, finished) = (issued.clone(), report.clone(), finished.clone());
         tokio::spawn(async move {
             let mut peak = 0;
             let mut current_hour = 0;
             loop {
-                let done = issued.load(Ordering::Relaxed);
-                let h = done / hour.max(1);
-                if let Some(rss) = rss_kib(pid) {
-                    if h != current_hour {
-                        report.lock().await.rss_by_hour.push(peak);
-                        peak = 0;
-                        current_hour = h;
-                    }
-                    peak = peak.max(rss);
+                let stop = finished.load(Ordering::Relaxed);
+                // The last hour runs until its last reply is in.
+                let h = (issued.load(Ordering::Relaxed) / hour.max(1)).min(hours.max(1) - 1);
+                let rss = rss_kib().await.unwrap_or(0);
+                while current_hour < h {
+                    report.lock().await.rss_by_hour.push(peak.max(rss));
+                    peak = 0;
+                    current_hour += 1;
                 }
-                if done >= total {
+                peak = peak.max(rss);
+                if stop {
                     report.lock().await.rss_by_hour.push(peak);
                     return;
                 }
@@ -301,6 +324,7 @@ pub async fn run(cfg: &SoakConfig, data: &Path) -> Result<SoakReport, String> {
     while let Some(r) = tasks.join_next().await {
         r.map_err(|e| e.to_string())?;
     }
+    finished.store(true, Ordering::Relaxed);
     let _ = sampler.await;
     let alive = matches!(app.link().state(), LinkState::Connected { .. });
     app.shutdown().await.map_err(|e| e.to_string())?;

@@ -4,7 +4,7 @@
 //! pause time. The limit is a share of the region's duty cycle (EU_868: 10% of an
 //! hour), so the BBS leaves air for everyone else on the mesh.
 
-use std::collections::{HashMap, VecDeque};
+use std::collections::VecDeque;
 use std::time::Duration;
 
 use tokio::time::Instant;
@@ -15,7 +15,6 @@ pub struct AirtimeBudget {
     limit: Duration,
     spent: VecDeque<(Instant, Duration)>,
     total: Duration,
-    per_dest: HashMap<u32, Duration>,
 }
 
 impl AirtimeBudget {
@@ -26,7 +25,6 @@ impl AirtimeBudget {
             limit,
             spent: VecDeque::new(),
             total: Duration::ZERO,
-            per_dest: HashMap::new(),
         }
     }
 
@@ -72,8 +70,9 @@ impl AirtimeBudget {
         self.spent.back().map_or(now, |&(at, _)| at + self.window)
     }
 
-    /// Records a transmission of `cost` to `dest`.
-    pub fn spend(&mut self, now: Instant, dest: u32, cost: Duration) {
+    /// Records a transmission of `cost`. (Who it went to is the metrics' business:
+    /// the budget keeps only its window, so it is as small as the hour's traffic.)
+    pub fn spend(&mut self, now: Instant, cost: Duration) {
         self.expire(now);
         if cost.is_zero() {
             // Nothing to remember (an instant simulation): keep the window empty.
@@ -81,12 +80,6 @@ impl AirtimeBudget {
         }
         self.spent.push_back((now, cost));
         self.total += cost;
-        *self.per_dest.entry(dest).or_default() += cost;
-    }
-
-    /// Airtime spent per destination since the link started.
-    pub fn per_destination(&self) -> &HashMap<u32, Duration> {
-        &self.per_dest
     }
 }
 
@@ -98,16 +91,15 @@ mod tests {
     async fn waits_until_old_spending_leaves_the_window() {
         let mut b = AirtimeBudget::new(Duration::from_secs(3), Duration::from_secs(60));
         let t0 = Instant::now();
-        b.spend(t0, 1, Duration::from_secs(2));
+        b.spend(t0, Duration::from_secs(2));
         assert_eq!(b.ready_at(t0, Duration::from_secs(1)), t0);
-        b.spend(t0 + Duration::from_secs(10), 2, Duration::from_secs(1));
+        b.spend(t0 + Duration::from_secs(10), Duration::from_secs(1));
         let t = t0 + Duration::from_secs(11);
         assert_eq!(
             b.ready_at(t, Duration::from_secs(1)),
             t0 + Duration::from_secs(60)
         );
         assert_eq!(b.used(t0 + Duration::from_secs(61)), Duration::from_secs(1));
-        assert_eq!(b.per_destination()[&1], Duration::from_secs(2));
     }
 
     #[tokio::test(start_paused = true)]

@@ -6,6 +6,11 @@ use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
+/// Destinations whose airtime is broken out; past this many, the one with the least
+/// airtime is dropped from the breakdown (its airtime stays in the total). A daemon
+/// that runs for months sends to more nodes than anyone needs listed.
+pub const AIRTIME_DESTS_KEPT: usize = 256;
+
 /// Live figures of one link.
 #[derive(Debug, Default)]
 pub struct LinkMetrics {
@@ -55,6 +60,8 @@ pub struct MetricsSnapshot {
     pub airtime_hour_ms: u64,
     pub airtime_total_ms: u64,
     pub heartbeats: u64,
+    /// Airtime per destination since the link started, for at most
+    /// [`AIRTIME_DESTS_KEPT`] destinations (the busiest).
     pub airtime_per_dest: Vec<(u32, Duration)>,
 }
 
@@ -71,6 +78,12 @@ impl LinkMetrics {
         self.airtime_total_ms
             .fetch_add(cost.as_millis() as u64, Ordering::Relaxed);
         if let Ok(mut map) = self.per_dest_airtime.lock() {
+            if map.len() >= AIRTIME_DESTS_KEPT
+                && !map.contains_key(&dest)
+                && let Some(least) = map.iter().min_by_key(|(_, d)| **d).map(|(k, _)| *k)
+            {
+                map.remove(&least);
+            }
             *map.entry(dest).or_default() += cost;
         }
     }
@@ -106,5 +119,27 @@ impl LinkMetrics {
             heartbeats: get(&self.heartbeats),
             airtime_per_dest,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_airtime_breakdown_keeps_the_busiest_destinations() {
+        let m = LinkMetrics::default();
+        let ms = Duration::from_millis;
+        for dest in 0..AIRTIME_DESTS_KEPT as u32 {
+            m.record_airtime(dest, ms(100 + u64::from(dest)));
+        }
+        // One more destination: the quietest (0) leaves the breakdown, not the total.
+        m.record_airtime(9999, ms(500));
+        let s = m.snapshot();
+        assert_eq!(s.airtime_per_dest.len(), AIRTIME_DESTS_KEPT);
+        assert!(s.airtime_per_dest.iter().all(|(d, _)| *d != 0));
+        assert!(s.airtime_per_dest.contains(&(9999, ms(500))));
+        let sum: u64 = (0..AIRTIME_DESTS_KEPT as u64).map(|d| 100 + d).sum::<u64>() + 500;
+        assert_eq!(s.airtime_total_ms, sum);
     }
 }

@@ -40,6 +40,11 @@ impl NodeEntry {
     }
 }
 
+/// Nodes the database holds. A node's own NodeDB holds a few hundred; a link that
+/// runs for months hears many more come and go, so past this the node heard longest
+/// ago is forgotten (it is learned again when the node next reports it).
+pub const NODES_KEPT: usize = 1024;
+
 /// Nodes by number.
 #[derive(Debug, Default, Clone)]
 pub struct NodeDb {
@@ -49,6 +54,16 @@ pub struct NodeDb {
 impl NodeDb {
     /// Adds or replaces a node; returns true when it is new or its key appeared.
     pub fn learn(&mut self, entry: NodeEntry) -> bool {
+        if self.nodes.len() >= NODES_KEPT
+            && !self.nodes.contains_key(&entry.num)
+            && let Some(oldest) = self
+                .nodes
+                .values()
+                .min_by_key(|n| n.last_heard)
+                .map(|n| n.num)
+        {
+            self.nodes.remove(&oldest);
+        }
         let gained_key = entry.has_public_key;
         match self.nodes.insert(entry.num, entry) {
             None => true,
@@ -70,5 +85,40 @@ impl NodeDb {
 
     pub fn iter(&self) -> impl Iterator<Item = &NodeEntry> {
         self.nodes.values()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn node(num: u32, last_heard: u32) -> NodeEntry {
+        NodeEntry {
+            num,
+            long_name: format!("node {num}"),
+            short_name: String::new(),
+            has_public_key: false,
+            last_heard,
+        }
+    }
+
+    #[test]
+    fn a_full_database_forgets_the_node_heard_longest_ago() {
+        let mut db = NodeDb::default();
+        for num in 1..=NODES_KEPT as u32 {
+            assert!(db.learn(node(num, 1000 + num)));
+        }
+        // Hearing a known node again evicts nobody.
+        assert!(!db.learn(node(5, 5000)));
+        assert_eq!(db.len(), NODES_KEPT);
+        // A new node: the one heard longest ago (1) makes room.
+        assert!(db.learn(node(70_000, 6000)));
+        assert_eq!(db.len(), NODES_KEPT);
+        assert!(db.get(1).is_none());
+        assert!(db.get(5).is_some());
+        assert_eq!(
+            db.get(70_000).map(|n| n.display_name()),
+            Some("node 70000".into())
+        );
     }
 }

@@ -273,7 +273,7 @@ impl Outbound {
         self.flying.insert(chunk.id, key);
         self.deadlines
             .push_back((now + self.cfg.ack_timeout, chunk.id));
-        self.budget.spend(now, chunk.out.dest, cost);
+        self.budget.spend(now, cost);
         self.credits -= 1;
         self.unanswered.push_back(chunk.id);
         Some((chunk, cost))

@@ -272,7 +272,7 @@ impl Node {
         };
         let now = Instant::now();
         if duty.limit().is_zero() || duty.used(now) + airtime <= duty.limit() {
-            duty.spend(now, 0, airtime);
+            duty.spend(now, airtime);
             return true;
         }
         false
