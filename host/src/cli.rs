@@ -48,6 +48,11 @@ enum Command {
         /// Only figures 1, 2 and 5: throughput, latency, footprint.
         #[arg(long, conflicts_with = "pacing")]
         throughput: bool,
+        /// Only figure 4: latency with 100 to 100,000 players and a million posts (with
+        /// --quick: one tiny store). Builds its stores once, cached under
+        /// target/bench-cache.
+        #[arg(long, conflicts_with = "pacing")]
+        scale: bool,
         /// Where to write the figures as JSON.
         #[arg(long, default_value = "bench.json")]
         json: PathBuf,
@@ -167,12 +172,15 @@ pub async fn dispatch(cli: Cli) -> Result<()> {
             quick,
             pacing,
             throughput,
+            scale,
             json,
         } => {
             let report = if pacing {
                 meshmush::bench::run_pacing().await?
             } else if throughput {
                 meshmush::bench::run_throughput(quick).await?
+            } else if scale {
+                meshmush::bench::run_scale(quick).await?
             } else {
                 meshmush::bench::run(quick).await?
             };

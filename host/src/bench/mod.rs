@@ -6,6 +6,7 @@
 
 mod pacing;
 mod rig;
+mod scale;
 mod stall;
 
 use std::sync::Arc;
@@ -244,6 +245,19 @@ pub async fn run_throughput(quick: bool) -> Result<BenchReport, StoreError> {
     })
 }
 
+/// Only figure 4 (latency at scale, and the footprint with 10,000 players); builds
+/// and caches its stores on the first run.
+pub async fn run_scale(quick: bool) -> Result<BenchReport, StoreError> {
+    let mut rows = Vec::new();
+    scale::scale(quick, &mut rows).await?;
+    Ok(BenchReport {
+        cores: std::thread::available_parallelism().map_or(1, |n| n.get()),
+        memory_mib: memory_mib().await,
+        quick,
+        rows,
+    })
+}
+
 /// Runs every figure; `quick` keeps it to a few seconds.
 pub async fn run(quick: bool) -> Result<BenchReport, StoreError> {
     let span = if quick {
@@ -284,6 +298,7 @@ pub async fn run(quick: bool) -> Result<BenchReport, StoreError> {
             pacing_rows(preset, region, &mut rows).await?;
         }
     }
+    scale::scale(quick, &mut rows).await?;
     // 6. Airtime: how full long replies fill their packets.
     let prose = "The post office keeps the boards and your mail. Read a board with read, post with post, \
                  and mail anyone you have met on the mesh. Replies are short because every byte is airtime. "
