@@ -53,6 +53,10 @@ enum Command {
         /// target/bench-cache.
         #[arg(long, conflicts_with = "pacing")]
         scale: bool,
+        /// Internal: serve one store, DESIGN:PLAYERS:DIR, and report peak RSS (the
+        /// footprint figure runs this in a fresh process).
+        #[arg(long, hide = true)]
+        footprint: Option<String>,
         /// Where to write the figures as JSON.
         #[arg(long, default_value = "bench.json")]
         json: PathBuf,
@@ -173,9 +177,12 @@ pub async fn dispatch(cli: Cli) -> Result<()> {
             pacing,
             throughput,
             scale,
+            footprint,
             json,
         } => {
-            let report = if pacing {
+            let report = if let Some(spec) = footprint {
+                meshmush::bench::run_footprint(&spec).await?
+            } else if pacing {
                 meshmush::bench::run_pacing().await?
             } else if throughput {
                 meshmush::bench::run_throughput(quick).await?

@@ -258,6 +258,17 @@ pub async fn run_scale(quick: bool) -> Result<BenchReport, StoreError> {
     })
 }
 
+/// The child side of figure 5's footprint (see `scale/footprint.rs`): serves one
+/// store, `DESIGN:PLAYERS:DIR`, and reports this process's peak RSS in KiB.
+pub async fn run_footprint(spec: &str) -> Result<BenchReport, StoreError> {
+    Ok(BenchReport {
+        cores: std::thread::available_parallelism().map_or(1, |n| n.get()),
+        memory_mib: memory_mib().await,
+        quick: false,
+        rows: scale::footprint_child(spec).await?,
+    })
+}
+
 /// Runs every figure; `quick` keeps it to a few seconds.
 pub async fn run(quick: bool) -> Result<BenchReport, StoreError> {
     let span = if quick {

@@ -1,24 +1,27 @@
 //! Figure 4: latency at scale, and the footprint target. The daemon is started on a
 //! copy of a populated store (100, 10,000 and 100,000 players with 1,000,000 posts;
 //! see [`populate`]) and players already in it send `look`, `read general` and `mail`
-//! a few at a time: the p99 of each, the store's open time, and the process's peak
-//! RSS while serving. Latency, not throughput: four players at once, closed loop.
+//! a few at a time: the p99 of each, and the store's open time. Latency, not
+//! throughput: four players at once, closed loop. The footprint is measured in a
+//! fresh process (see [`footprint`]): this one has built stores and run other figures.
 
+mod footprint;
 mod populate;
 
 use std::collections::HashMap;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
+use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::{Duration, Instant};
 
 use meshmush_firmware_bridge::sim::{Mesh, SimConfig};
 use tokio::sync::{Mutex, mpsc};
 
-use super::{Row, ms, percentile, row, rss_kib};
+use super::{Row, ms, percentile, row};
 use crate::app::App;
 use crate::config::Config;
 use crate::store::{StoreError, StoreOptions};
+pub(super) use footprint::child as footprint_child;
 use populate::FIRST_NODE;
 
 /// The commands of figure 4: label, command, and what a right answer holds (so an
@@ -28,8 +31,19 @@ const COMMANDS: [(&str, &str, &str); 3] = [
     ("read BOARD", "read general", "general:\n#"),
     ("mail", "mail", "Mail (* unread):\n"),
 ];
+/// Both designs: store calls on the blocking pool, and inline on the workers.
+const DESIGNS: [(&str, bool); 2] = [("designed", false), ("naive", true)];
 /// Players talking at once.
 const CONCURRENCY: u32 = 4;
+/// Players of a store who send commands in figure 4, spread over all its players.
+/// The same number for every store: `look` lists the players about in the room, so
+/// more players about would be a longer reply, not a bigger store. (With 2,000 about,
+/// `look`'s p50 triples, at any store size.)
+const DISTINCT: u32 = 200;
+/// Commands timed per command and store.
+const SAMPLES: u32 = 3000;
+/// Commands one daemon runs before the next takes its turn.
+const TURN: usize = 100;
 /// How long one command may take before it counts as lost (and as this long).
 const TIMEOUT: Duration = Duration::from_secs(30);
 
@@ -62,77 +76,96 @@ struct Served {
     startup: Duration,
     /// Sorted latencies per command, in [`COMMANDS`] order.
     latencies: Vec<Vec<Duration>>,
-    peak_rss_kib: u64,
 }
 
-/// Figure 4 rows (and the footprint row of figure 5). Quick mode measures one tiny
-/// store built afresh in a temporary directory, not cached.
+/// One daemon to measure: its data directory, how many players it holds, the design.
+struct Target {
+    dir: PathBuf,
+    players: u32,
+    naive: bool,
+}
+
+/// Figure 4 rows, and figure 5's footprint with 10,000 players. Quick mode measures
+/// one tiny store, built afresh in a temporary directory (not cached).
 pub(super) async fn scale(quick: bool, rows: &mut Vec<Row>) -> Result<(), StoreError> {
-    let designs = [("designed", false), ("naive", true)];
     if quick {
         let size = Size {
             players: 100,
             posts: 1000,
         };
-        let tmp = tempfile::tempdir().map_err(|e| StoreError::Worker(e.to_string()))?;
-        let took = populate::populate(tmp.path(), size.players, size.posts).await?;
-        rows.push(row(
-            &format!("4. {}: build the store", size.label()),
-            "designed",
-            took.as_secs_f64(),
-            "s",
-        ));
-        for (design, naive) in designs {
-            let served = serve(tmp.path(), &size, naive, 50, 4).await?;
-            latency_rows(rows, &size, design, &served);
+        let tmp = tempfile::tempdir().map_err(worker)?;
+        let mut targets = Vec::new();
+        for (design, naive) in DESIGNS {
+            let dir = tmp.path().join(design);
+            let took = populate::populate(&dir, size.players, size.posts).await?;
+            if !naive {
+                rows.push(row(
+                    &format!("4. {}: build the store", size.label()),
+                    "designed",
+                    took.as_secs_f64(),
+                    "s",
+                ));
+            }
+            let players = size.players;
+            targets.push(Target {
+                dir,
+                players,
+                naive,
+            });
+        }
+        let served = serve(&targets, 50, 200).await?;
+        for ((design, _), served) in DESIGNS.iter().zip(&served) {
+            latency_rows(rows, &size, design, served);
+        }
+        // The footprint's fresh process too, at this size, so it cannot rot.
+        if let Some(kib) = footprint::measure(&targets[0].dir, size.players, false).await? {
+            rows.push(row(
+                &format!("5. peak RSS, fresh daemon serving {}", size.label()),
+                "designed",
+                kib as f64 / 1024.0,
+                "MiB",
+            ));
         }
         return Ok(());
     }
-    // The footprint first, while this process has not yet held a big store.
-    let footprint = Size {
-        players: 10_000,
-        posts: 100_000,
-    };
-    let mut p99 = HashMap::new();
+    // Every size and design at once, measured a round each in turn: whatever else
+    // the machine is doing (other builds, other benches) falls on all of them alike,
+    // so the ratios compare stores, not moments.
     let sizes = [100, 10_000, 100_000].map(|players| Size {
         players,
         posts: 1_000_000,
     });
-    for (k, size) in std::iter::once(&footprint).chain(&sizes).enumerate() {
-        let (cache, took, built) = populate::cached(size.players, size.posts).await?;
-        let how = if built { "built now" } else { "cached" };
-        tracing::info!(dir = %cache.display(), "figure 4 store ({how})");
-        rows.push(row(
-            &format!("4. {}: build the store ({how})", size.label()),
-            "designed",
-            took.as_secs_f64(),
-            "s",
-        ));
-        for (design, naive) in designs {
-            let work = tempfile::tempdir().map_err(|e| StoreError::Worker(e.to_string()))?;
-            let copied = Instant::now();
-            populate::copy_tree(cache.clone(), work.path().join("data")).await?;
-            tracing::info!(ms = ms(copied.elapsed()), "store copied");
-            let served = serve(&work.path().join("data"), size, naive, 200, 10).await?;
-            if k == 0 {
-                rows.push(row(
-                    &format!("5. peak RSS serving {} (target < 25)", size.label()),
-                    design,
-                    served.peak_rss_kib as f64 / 1024.0,
-                    "MiB",
-                ));
-                continue;
-            }
-            latency_rows(rows, size, design, &served);
-            for (i, (label, ..)) in COMMANDS.iter().enumerate() {
-                p99.insert(
-                    (size.players, design, *label),
-                    percentile(&served.latencies[i], 0.99),
-                );
-            }
+    let mut copies = Vec::new();
+    let mut targets = Vec::new();
+    for size in &sizes {
+        let cache = cached(rows, size).await?;
+        for (_, naive) in DESIGNS {
+            let work = working_copy(&cache).await?;
+            targets.push(Target {
+                dir: work.path().join("data"),
+                players: size.players,
+                naive,
+            });
+            copies.push(work);
         }
     }
-    for (design, _) in designs {
+    let served = serve(&targets, DISTINCT, SAMPLES).await?;
+    let mut p99 = HashMap::new();
+    for (target, served) in targets.iter().zip(&served) {
+        let design = if target.naive { "naive" } else { "designed" };
+        let Some(size) = sizes.iter().find(|s| s.players == target.players) else {
+            continue;
+        };
+        latency_rows(rows, size, design, served);
+        for (i, (label, ..)) in COMMANDS.iter().enumerate() {
+            p99.insert(
+                (size.players, design, *label),
+                percentile(&served.latencies[i], 0.99),
+            );
+        }
+    }
+    drop(copies);
+    for (design, _) in DESIGNS {
         for (label, ..) in COMMANDS {
             let (Some(big), Some(small)) = (
                 p99.get(&(100_000, design, label)),
@@ -148,7 +181,52 @@ pub(super) async fn scale(quick: bool, rows: &mut Vec<Row>) -> Result<(), StoreE
             ));
         }
     }
+    // Footprint: each in a process of its own, which has held nothing else.
+    for (players, posts, target) in [
+        (10_000, 100_000, " (target < 25)"),
+        (100_000, 1_000_000, ""),
+    ] {
+        let size = Size { players, posts };
+        let cache = cached(rows, &size).await?;
+        for (design, naive) in DESIGNS {
+            let work = working_copy(&cache).await?;
+            let Some(kib) = footprint::measure(&work.path().join("data"), players, naive).await?
+            else {
+                tracing::warn!("not run as the meshmush binary: no footprint figure");
+                return Ok(());
+            };
+            rows.push(row(
+                &format!("5. peak RSS, fresh daemon serving {}{target}", size.label()),
+                design,
+                kib as f64 / 1024.0,
+                "MiB",
+            ));
+        }
+    }
     Ok(())
+}
+
+/// The cached store of `size`, built first if need be; adds the build-time row.
+async fn cached(rows: &mut Vec<Row>, size: &Size) -> Result<PathBuf, StoreError> {
+    let (cache, took, built) = populate::cached(size.players, size.posts).await?;
+    let how = if built { "built now" } else { "cached" };
+    tracing::info!(dir = %cache.display(), "figure 4 store ({how})");
+    rows.push(row(
+        &format!("4. {}: build the store ({how})", size.label()),
+        "designed",
+        took.as_secs_f64(),
+        "s",
+    ));
+    Ok(cache)
+}
+
+/// A fresh copy of a cached store, as `data` in a temporary directory: runs change it.
+async fn working_copy(cache: &Path) -> Result<tempfile::TempDir, StoreError> {
+    let work = tempfile::tempdir().map_err(worker)?;
+    let copied = Instant::now();
+    populate::copy_tree(cache.to_path_buf(), work.path().join("data")).await?;
+    tracing::info!(ms = ms(copied.elapsed()), "store copied");
+    Ok(work)
 }
 
 fn latency_rows(rows: &mut Vec<Row>, size: &Size, design: &str, served: &Served) {
@@ -170,71 +248,85 @@ fn latency_rows(rows: &mut Vec<Row>, size: &Size, design: &str, served: &Served)
             ));
         }
     }
-    rows.push(row(
-        &format!("4. {label}: peak RSS serving"),
-        design,
-        served.peak_rss_kib as f64 / 1024.0,
-        "MiB",
-    ));
 }
 
-/// Starts the daemon on the store in `dir` and has `sample` of its players (spread
-/// over all of them) send each command `rounds` times, [`CONCURRENCY`] at once.
-async fn serve(
-    dir: &Path,
-    size: &Size,
-    naive: bool,
-    sample: u32,
-    rounds: u32,
-) -> Result<Served, StoreError> {
-    let opts = StoreOptions {
-        naive_inline: naive,
-        ..StoreOptions::default()
-    };
-    let (rig, startup) = ScaleRig::start(dir, opts).await?;
-    let rig = Arc::new(rig);
-    let sampling = Arc::new(AtomicBool::new(true));
-    let sampler = {
-        let sampling = sampling.clone();
-        tokio::spawn(async move {
-            let mut peak = rss_kib().await;
-            while sampling.load(Ordering::Relaxed) {
-                tokio::time::sleep(Duration::from_millis(10)).await;
-                peak = peak.max(rss_kib().await);
-            }
-            peak
-        })
-    };
-    let sample = sample.min(size.players).max(1);
-    let nodes: Vec<u32> = (0..sample)
-        .map(|k| FIRST_NODE + (u64::from(k) * u64::from(size.players) / u64::from(sample)) as u32)
-        .collect();
-    // Warm-up: each player's session is open (as for a player who is about).
-    drive(&rig, &nodes, "ping", 1).await;
-    let mut latencies = Vec::new();
-    for (_, cmd, answer) in COMMANDS {
-        let (_, reply) = rig.ask(nodes[0], cmd).await.unwrap_or_default();
-        if !reply.contains(answer) {
-            return Err(StoreError::Worker(format!("{cmd:?} answered {reply:?}")));
+/// Starts a daemon on each target's store and has up to `distinct` of its players
+/// (spread over all of them) send each command, `samples` times in all, in turn and
+/// [`CONCURRENCY`] at once. The daemons take turns, a hundred commands each.
+async fn serve(targets: &[Target], distinct: u32, samples: u32) -> Result<Vec<Served>, StoreError> {
+    let mut rigs = Vec::new();
+    let mut served = Vec::new();
+    for t in targets {
+        let opts = StoreOptions {
+            naive_inline: t.naive,
+            ..StoreOptions::default()
+        };
+        let (rig, startup) = ScaleRig::start(&t.dir, opts).await?;
+        let n = distinct.min(t.players).max(1);
+        let nodes: Vec<u32> = (0..n)
+            .map(|k| FIRST_NODE + (u64::from(k) * u64::from(t.players) / u64::from(n)) as u32)
+            .collect();
+        let rig = Arc::new(rig);
+        // Warm-up: each player's session is open (as for a player who is about).
+        for chunk in nodes.chunks(TURN) {
+            drive(&rig, chunk, "ping").await;
         }
-        latencies.push(drive(&rig, &nodes, cmd, rounds).await);
+        rigs.push((rig, nodes));
+        served.push(Served {
+            startup,
+            latencies: Vec::new(),
+        });
     }
-    sampling.store(false, Ordering::Relaxed);
-    let peak_rss_kib = sampler.await.unwrap_or(0).max(rss_kib().await);
-    if let Ok(rig) = Arc::try_unwrap(rig) {
-        rig.stop().await;
+    for (_, cmd, answer) in COMMANDS {
+        for (rig, nodes) in &rigs {
+            let (_, reply) = rig.ask(nodes[0], cmd).await.unwrap_or_default();
+            if !reply.contains(answer) {
+                return Err(worker(format!("{cmd:?} answered {reply:?}")));
+            }
+        }
+        // Each daemon's players in turn, over and over: a turn never holds a player
+        // twice (two commands of one player at once would share a reply waiter).
+        let turns: Vec<Vec<u32>> = rigs
+            .iter()
+            .map(|(_, nodes)| {
+                nodes
+                    .iter()
+                    .copied()
+                    .cycle()
+                    .take(samples as usize)
+                    .collect()
+            })
+            .collect();
+        let mut all = vec![Vec::new(); rigs.len()];
+        for at in (0..samples as usize).step_by(TURN) {
+            for (((rig, nodes), turn), lat) in rigs.iter().zip(&turns).zip(&mut all) {
+                let size = TURN.min(nodes.len());
+                let end = (at + size).min(turn.len());
+                if let Some(chunk) = turn.get(at..end) {
+                    lat.extend(drive(rig, chunk, cmd).await);
+                }
+            }
+        }
+        for (s, mut lat) in served.iter_mut().zip(all) {
+            lat.sort_unstable();
+            s.latencies.push(lat);
+        }
     }
-    Ok(Served {
-        startup,
-        latencies,
-        peak_rss_kib,
-    })
+    for (rig, _) in rigs {
+        if let Ok(rig) = Arc::try_unwrap(rig) {
+            rig.stop().await;
+        }
+    }
+    Ok(served)
+}
+
+fn worker(e: impl ToString) -> StoreError {
+    StoreError::Worker(e.to_string())
 }
 
 /// [`CONCURRENCY`] drivers share out `nodes`; each sends `cmd` from its players in
-/// turn, `rounds` times over. The sorted latencies (a lost reply counts as
-/// [`TIMEOUT`]).
-async fn drive(rig: &Arc<ScaleRig>, nodes: &[u32], cmd: &str, rounds: u32) -> Vec<Duration> {
+/// turn. The sorted latencies (a lost reply counts as [`TIMEOUT`]).
+async fn drive(rig: &Arc<ScaleRig>, nodes: &[u32], cmd: &str) -> Vec<Duration> {
     let mut tasks = tokio::task::JoinSet::new();
     for w in 0..CONCURRENCY.min(nodes.len() as u32) {
         let mine: Vec<u32> = nodes
@@ -247,10 +339,8 @@ async fn drive(rig: &Arc<ScaleRig>, nodes: &[u32], cmd: &str, rounds: u32) -> Ve
         let cmd = cmd.to_string();
         tasks.spawn(async move {
             let mut lat = Vec::new();
-            for _ in 0..rounds {
-                for &node in &mine {
-                    lat.push(rig.ask(node, &cmd).await.map_or(TIMEOUT, |(d, _)| d));
-                }
+            for node in mine {
+                lat.push(rig.ask(node, &cmd).await.map_or(TIMEOUT, |(d, _)| d));
             }
             lat
         });
@@ -259,16 +349,18 @@ async fn drive(rig: &Arc<ScaleRig>, nodes: &[u32], cmd: &str, rounds: u32) -> Ve
     while let Some(r) = tasks.join_next().await {
         all.extend(r.unwrap_or_default());
     }
-    all.sort_unstable();
     all
 }
+
+/// Per node, where the first packet of its next reply goes (when, and the text).
+type Waiters = Arc<Mutex<HashMap<u32, mpsc::UnboundedSender<(Instant, String)>>>>;
 
 /// A daemon on a given data directory and a mesh of virtual handsets; one reply
 /// waiter per node.
 struct ScaleRig {
     mesh: Mesh,
     app: App,
-    waiters: Arc<Mutex<HashMap<u32, mpsc::UnboundedSender<(Instant, String)>>>>,
+    waiters: Waiters,
     next_id: AtomicU32,
 }
 
@@ -296,8 +388,7 @@ impl ScaleRig {
             .await
             .map_err(|e| err(e.to_string()))?;
         let startup = started.elapsed();
-        let waiters: Arc<Mutex<HashMap<u32, mpsc::UnboundedSender<(Instant, String)>>>> =
-            Arc::default();
+        let waiters = Waiters::default();
         if let Some(mut replies) = mesh.take_virtual_replies() {
             let waiters = waiters.clone();
             tokio::spawn(async move {
