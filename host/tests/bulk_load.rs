@@ -160,3 +160,44 @@ async fn a_refused_load_writes_nothing() {
     assert!(store.mailbox(1).await.expect("mailbox").is_empty());
     store.close().await.expect("closes");
 }
+
+#[tokio::test]
+async fn did_you_mean_finds_names_in_a_big_store_without_reading_them_all() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let store = store(dir.path()).await;
+    store
+        .bulk_load(BulkLoad {
+            players: vec![player(1, "Bob")],
+            ..BulkLoad::default()
+        })
+        .await
+        .expect("one player");
+    // A small BBS compares every name: a slip of the first letter is forgiven.
+    let close = store.players_like("Vob".into(), 3).await.expect("like");
+    assert_eq!(close, ["Bob"]);
+    let many: Vec<_> = (0..3000u32)
+        .map(|i| player(100 + i, &format!("Walker {i}")))
+        .collect();
+    store
+        .bulk_load(BulkLoad {
+            players: many,
+            ..BulkLoad::default()
+        })
+        .await
+        .expect("many players");
+    let started = std::time::Instant::now();
+    let close = store.players_like("Bbo".into(), 3).await.expect("like");
+    assert_eq!(close, ["Bob"]);
+    // Near the end of 3,000 names in order: what is compared is what is near the word.
+    let close = store
+        .players_like("walker 999x".into(), 3)
+        .await
+        .expect("like");
+    assert_eq!(
+        close.first().map(String::as_str),
+        Some("Walker 999"),
+        "{close:?}"
+    );
+    assert!(started.elapsed() < std::time::Duration::from_secs(2));
+    store.close().await.expect("closes");
+}

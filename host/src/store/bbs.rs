@@ -432,24 +432,11 @@ impl Store {
         .await
     }
 
-    /// Up to `n` player names most like `word` (for "did you mean"); scans the
-    /// players, so it is only for a name that matched nobody.
+    /// Up to `n` player names most like `word` (for "did you mean"): only for a name
+    /// that matched nobody, and bounded however many players there are (see
+    /// `Trees::players_like`).
     pub async fn players_like(&self, word: String, n: usize) -> Result<Vec<String>, StoreError> {
-        self.blocking(move |db| {
-            let word = word.to_lowercase();
-            let mut scored: Vec<(f64, String)> = Vec::new();
-            for item in db.tree_of::<super::Player>()?.iter() {
-                let (k, v) = item?;
-                let p: super::Player = decode(&k, &v)?;
-                let score = strsim::normalized_damerau_levenshtein(&word, &p.name.to_lowercase());
-                if score >= 0.5 {
-                    scored.push((score, p.name));
-                }
-            }
-            scored.sort_by(|a, b| b.0.total_cmp(&a.0));
-            Ok(scored.into_iter().take(n).map(|(_, name)| name).collect())
-        })
-        .await
+        self.blocking(move |db| db.players_like(&word, n)).await
     }
 
     /// `node`'s mailbox, oldest first.
