@@ -41,9 +41,10 @@ const CONCURRENCY: u32 = 4;
 /// `look`'s p50 triples, at any store size.)
 const DISTINCT: u32 = 200;
 /// Commands timed per command and store.
-const SAMPLES: u32 = 3000;
-/// Commands one daemon runs before the next takes its turn.
-const TURN: usize = 100;
+const SAMPLES: u32 = 5000;
+/// Commands one daemon runs before the next takes its turn: short, so a burst of
+/// load from elsewhere on the machine falls on every store, not on one.
+const TURN: usize = 20;
 /// How long one command may take before it counts as lost (and as this long).
 const TIMEOUT: Duration = Duration::from_secs(30);
 
@@ -252,7 +253,7 @@ fn latency_rows(rows: &mut Vec<Row>, size: &Size, design: &str, served: &Served)
 
 /// Starts a daemon on each target's store and has up to `distinct` of its players
 /// (spread over all of them) send each command, `samples` times in all, in turn and
-/// [`CONCURRENCY`] at once. The daemons take turns, a hundred commands each.
+/// [`CONCURRENCY`] at once. The daemons take turns, [`TURN`] commands each.
 async fn serve(targets: &[Target], distinct: u32, samples: u32) -> Result<Vec<Served>, StoreError> {
     let mut rigs = Vec::new();
     let mut served = Vec::new();
