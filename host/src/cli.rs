@@ -51,7 +51,7 @@ enum Command {
         /// Only figure 4: latency with 100 to 100,000 players and a million posts (with
         /// --quick: one tiny store). Builds its stores once, cached under
         /// target/bench-cache.
-        #[arg(long, conflicts_with = "pacing")]
+        #[arg(long, conflicts_with_all = ["pacing", "throughput"])]
         scale: bool,
         /// Internal: serve one store, DESIGN:PLAYERS:DIR, and report peak RSS (the
         /// footprint figure runs this in a fresh process).

@@ -13,6 +13,7 @@ use std::collections::{HashMap, HashSet};
 use sled::Batch;
 
 use super::bbs::{BOARD_COUNTS, board_key, mail_key, post_key, read_count};
+use super::cache::Scope;
 use super::db::{PLAYER_NAMES, Trees};
 use super::records::{decode, encode, node_key};
 use super::world::state_key;
@@ -36,7 +37,18 @@ impl Store {
     /// a name is taken or given twice, or a post names a board that does not exist;
     /// with [`StoreError::InvalidName`] if a name is not in sanitised form.
     pub async fn bulk_load(&self, load: BulkLoad) -> Result<(), StoreError> {
-        self.blocking(move |db| db.bulk_load(load)).await
+        // The world cache may hold a state for a node that had none stored (a state
+        // is made on first read): drop those before and after, as every write does.
+        let nodes: Vec<u32> = load.players.iter().map(|(p, _)| p.node).collect();
+        let forget = |nodes: &[u32]| {
+            for &n in nodes {
+                self.inner.cache.invalidate(Scope::Player(n));
+            }
+        };
+        forget(&nodes);
+        let loaded = self.blocking(move |db| db.bulk_load(load)).await;
+        forget(&nodes);
+        loaded
     }
 }
 
