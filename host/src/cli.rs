@@ -48,6 +48,15 @@ enum Command {
         /// Only figures 1, 2 and 5: throughput, latency, footprint.
         #[arg(long, conflicts_with = "pacing")]
         throughput: bool,
+        /// Only figure 4: latency with 100 to 100,000 players and a million posts (with
+        /// --quick: one tiny store). Builds its stores once, cached under
+        /// target/bench-cache.
+        #[arg(long, conflicts_with_all = ["pacing", "throughput"])]
+        scale: bool,
+        /// Internal: serve one store, DESIGN:PLAYERS:DIR, and report peak RSS (the
+        /// footprint figure runs this in a fresh process).
+        #[arg(long, hide = true)]
+        footprint: Option<String>,
         /// Where to write the figures as JSON.
         #[arg(long, default_value = "bench.json")]
         json: PathBuf,
@@ -167,12 +176,18 @@ pub async fn dispatch(cli: Cli) -> Result<()> {
             quick,
             pacing,
             throughput,
+            scale,
+            footprint,
             json,
         } => {
-            let report = if pacing {
+            let report = if let Some(spec) = footprint {
+                meshmush::bench::run_footprint(&spec).await?
+            } else if pacing {
                 meshmush::bench::run_pacing().await?
             } else if throughput {
                 meshmush::bench::run_throughput(quick).await?
+            } else if scale {
+                meshmush::bench::run_scale(quick).await?
             } else {
                 meshmush::bench::run(quick).await?
             };

@@ -7,6 +7,7 @@
 mod airtime;
 mod pacing;
 mod rig;
+mod scale;
 mod stall;
 
 use std::sync::Arc;
@@ -285,6 +286,30 @@ pub async fn run_throughput(quick: bool) -> Result<BenchReport, StoreError> {
     })
 }
 
+/// Only figure 4 (latency at scale, and the footprint with 10,000 players); builds
+/// and caches its stores on the first run.
+pub async fn run_scale(quick: bool) -> Result<BenchReport, StoreError> {
+    let mut rows = Vec::new();
+    scale::scale(quick, &mut rows).await?;
+    Ok(BenchReport {
+        cores: std::thread::available_parallelism().map_or(1, |n| n.get()),
+        memory_mib: memory_mib().await,
+        quick,
+        rows,
+    })
+}
+
+/// The child side of figure 5's footprint (see `scale/footprint.rs`): serves one
+/// store, `DESIGN:PLAYERS:DIR`, and reports this process's peak RSS in KiB.
+pub async fn run_footprint(spec: &str) -> Result<BenchReport, StoreError> {
+    Ok(BenchReport {
+        cores: std::thread::available_parallelism().map_or(1, |n| n.get()),
+        memory_mib: memory_mib().await,
+        quick: false,
+        rows: scale::footprint_child(spec).await?,
+    })
+}
+
 /// Runs every figure; `quick` keeps it to a few seconds.
 pub async fn run(quick: bool) -> Result<BenchReport, StoreError> {
     let span = if quick {
@@ -325,6 +350,7 @@ pub async fn run(quick: bool) -> Result<BenchReport, StoreError> {
             pacing_rows(preset, region, &mut rows).await?;
         }
     }
+    scale::scale(quick, &mut rows).await?;
     airtime_rows(&mut rows).await?;
     if let Ok(exe) = std::env::current_exe()
         && let Ok(meta) = tokio::fs::metadata(exe).await

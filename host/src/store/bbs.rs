@@ -111,11 +111,11 @@ versioned!(ReadMarker, ReadMarkerRecord, "read_markers");
 
 /// Live posts per board (key: board), kept in step with the posts tree inside the
 /// same transactions, so `boards` need not count a whole board.
-const BOARD_COUNTS: &str = "board_counts";
+pub(super) const BOARD_COUNTS: &str = "board_counts";
 /// Unread posts are counted up to this many; the listing shows "99+" beyond.
 pub const UNREAD_CAP: usize = 100;
 
-fn read_count(v: Option<sled::IVec>) -> u64 {
+pub(super) fn read_count(v: Option<sled::IVec>) -> u64 {
     v.and_then(|v| <[u8; 8]>::try_from(v.as_ref()).ok())
         .map_or(0, u64::from_be_bytes)
 }
@@ -141,7 +141,7 @@ fn remove_posts(db: &Trees, board: &str, keys: &[sled::IVec]) -> Result<usize, S
     result.map_err(super::db::from_tx)
 }
 
-fn board_key(name: &str) -> Vec<u8> {
+pub(super) fn board_key(name: &str) -> Vec<u8> {
     name.to_lowercase().into_bytes()
 }
 
@@ -151,7 +151,7 @@ fn post_prefix(board: &str) -> Vec<u8> {
     k
 }
 
-fn post_key(board: &str, num: u64) -> Vec<u8> {
+pub(super) fn post_key(board: &str, num: u64) -> Vec<u8> {
     let mut k = post_prefix(board);
     k.extend_from_slice(&num.to_be_bytes());
     k
@@ -163,7 +163,7 @@ fn marker_key(node: u32, board: &str) -> Vec<u8> {
     k
 }
 
-fn mail_key(to: u32, id: u64) -> Vec<u8> {
+pub(super) fn mail_key(to: u32, id: u64) -> Vec<u8> {
     let mut k = node_key(to).to_vec();
     k.extend_from_slice(&id.to_be_bytes());
     k
@@ -432,24 +432,11 @@ impl Store {
         .await
     }
 
-    /// Up to `n` player names most like `word` (for "did you mean"); scans the
-    /// players, so it is only for a name that matched nobody.
+    /// Up to `n` player names most like `word` (for "did you mean"): only for a name
+    /// that matched nobody, and bounded however many players there are (see
+    /// `Trees::players_like`).
     pub async fn players_like(&self, word: String, n: usize) -> Result<Vec<String>, StoreError> {
-        self.blocking(move |db| {
-            let word = word.to_lowercase();
-            let mut scored: Vec<(f64, String)> = Vec::new();
-            for item in db.tree_of::<super::Player>()?.iter() {
-                let (k, v) = item?;
-                let p: super::Player = decode(&k, &v)?;
-                let score = strsim::normalized_damerau_levenshtein(&word, &p.name.to_lowercase());
-                if score >= 0.5 {
-                    scored.push((score, p.name));
-                }
-            }
-            scored.sort_by(|a, b| b.0.total_cmp(&a.0));
-            Ok(scored.into_iter().take(n).map(|(_, name)| name).collect())
-        })
-        .await
+        self.blocking(move |db| db.players_like(&word, n)).await
     }
 
     /// `node`'s mailbox, oldest first.

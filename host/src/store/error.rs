@@ -71,6 +71,11 @@ pub enum StoreError {
     #[error("export failed: {0}")]
     Export(String),
 
+    /// A bulk load was refused before anything was written (a node or name already
+    /// taken, a board that does not exist).
+    #[error("bulk load refused: {0}")]
+    BulkLoad(String),
+
     /// The blocking thread running a store call panicked or was cancelled.
     #[error("a store worker thread failed: {0}")]
     Worker(String),

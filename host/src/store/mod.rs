@@ -44,6 +44,7 @@
 //! - Reads never flush. [`Store::close`] flushes; so should a graceful shutdown.
 
 mod bbs;
+mod bulk;
 mod cache;
 mod db;
 mod error;
@@ -59,6 +60,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 pub use bbs::{Board, BoardSummary, Mail, Post, UNREAD_CAP};
+pub use bulk::BulkLoad;
 pub use error::StoreError;
 pub use names::{MAX_NAME_CHARS, RESERVED_NAMES, fallback_name, is_reserved_name, sanitise_name};
 pub use records::{Level, Player};
