@@ -6,12 +6,12 @@
 use std::collections::HashSet;
 use std::time::Duration;
 
-use meshmush_firmware_bridge::sim::handset::{Handset, fast_link_config};
+use meshmush_firmware_bridge::sim::handset::fast_link_config;
 use meshmush_firmware_bridge::sim::{Mesh, SimConfig};
 
-use crate::app::App;
+use super::rig::{Handsets, daemon_and_handsets};
 use crate::config::Config;
-use crate::store::{StoreError, StoreOptions};
+use crate::store::StoreError;
 
 /// What figure 6 measured.
 pub(super) struct AirtimeFigures {
@@ -46,7 +46,6 @@ pub(super) async fn airtime(quick: bool) -> Result<AirtimeFigures, StoreError> {
     })
     .await
     .map_err(|e| err(e.to_string()))?;
-    let dir = tempfile::tempdir().map_err(|e| err(e.to_string()))?;
     let mut link = fast_link_config(mesh.gateway());
     link.retry_delay = Duration::from_millis(50);
     link.ack_timeout = Duration::from_secs(5);
@@ -54,22 +53,14 @@ pub(super) async fn airtime(quick: bool) -> Result<AirtimeFigures, StoreError> {
     cfg.replies.pager_packets = 50;
     cfg.limits.burst = 1_000;
     let budget = cfg.replies.byte_budget;
-    let app = App::start(cfg, dir.path(), link, StoreOptions::default()).await?;
-    app.link()
-        .connected()
-        .await
-        .map_err(|e| err(e.to_string()))?;
-    let mut handsets = Vec::new();
-    for node in mesh.handsets() {
-        // The gateway's acks for the commands are refused by its duty cycle too (as
-        // firmware's are), so the handsets resend a command after 2 s without one;
-        // the daemon's dedupe drops the repeat.
-        handsets.push(
-            Handset::connect_with(node, fast_link_config(node))
-                .await
-                .map_err(|e| err(e.to_string()))?,
-        );
-    }
+    // The gateway's acks for the commands are refused by its duty cycle too (as
+    // firmware's are), so the handsets resend a command after 2 s without one; the
+    // daemon's dedupe drops the repeat.
+    let Handsets {
+        app,
+        handsets,
+        dir: _dir,
+    } = daemon_and_handsets(&mesh, cfg, link, fast_link_config).await?;
     let gw = mesh.gateway().num;
     let before = app.link().metrics();
     mesh.faults().set_queue_full(gw, true);

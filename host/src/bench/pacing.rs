@@ -9,9 +9,9 @@ use meshmush_protocol::packets::{decoded, routing_packet};
 use meshmush_protocol::proto::config::lo_ra_config::ModemPreset;
 use meshmush_protocol::proto::routing;
 
-use crate::app::App;
+use super::rig::{Handsets, daemon_and_handsets};
 use crate::config::Config;
-use crate::store::{StoreError, StoreOptions};
+use crate::store::StoreError;
 
 /// The least time the gateway's one transmitter needs for figure 7: the ten commands
 /// arrive together (each handset has its own radio), then the gateway sends the
@@ -26,7 +26,6 @@ pub(super) fn airtime_bound(preset: ModemPreset, command: &str, reply: &str) -> 
 /// Figure 7: ten handsets on real airtime send one command at the same moment; how
 /// long until the last of them has the first packet of its reply.
 pub(super) async fn pacing(preset: &str, region: &str) -> Result<(Duration, Duration), StoreError> {
-    use meshmush_firmware_bridge::sim::handset::Handset;
     let err = |e: String| StoreError::Worker(e);
     let preset =
         meshmush_protocol::airtime::parse_preset(preset).ok_or_else(|| err("preset".into()))?;
@@ -41,28 +40,22 @@ pub(super) async fn pacing(preset: &str, region: &str) -> Result<(Duration, Dura
     })
     .await
     .map_err(|e| err(e.to_string()))?;
-    let dir = tempfile::tempdir().map_err(|e| err(e.to_string()))?;
     let mut link = meshmush_firmware_bridge::sim::handset::fast_link_config(mesh.gateway());
     link.airtime_scale = 1.0;
     link.ack_timeout = Duration::from_secs(60);
-    let app = App::start(Config::default(), dir.path(), link, StoreOptions::default()).await?;
-    app.link()
-        .connected()
-        .await
-        .map_err(|e| err(e.to_string()))?;
-    let mut handsets = Vec::new();
-    for node in mesh.handsets() {
-        // A phone app leaves retransmission to its node and waits for the routing
-        // result; resending after 2 s (fine when air is instant) would make the
-        // gateway ack every duplicate, on air, ahead of the replies.
+    // A phone app leaves retransmission to its node and waits for the routing result;
+    // resending after 2 s (fine when air is instant) would make the gateway ack every
+    // duplicate, on air, ahead of the replies.
+    let phone_app = |node: &_| {
         let mut cfg = meshmush_firmware_bridge::sim::handset::fast_link_config(node);
         cfg.ack_timeout = Duration::from_secs(60);
-        handsets.push(
-            Handset::connect_with(node, cfg)
-                .await
-                .map_err(|e| err(e.to_string()))?,
-        );
-    }
+        cfg
+    };
+    let Handsets {
+        app,
+        mut handsets,
+        dir: _dir,
+    } = daemon_and_handsets(&mesh, Config::default(), link, phone_app).await?;
     // Warm the sessions first (each player's record is made on first contact).
     for h in &mut handsets {
         h.ask(mesh.gateway().num, "ping", Duration::from_secs(30))

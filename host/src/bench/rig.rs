@@ -200,3 +200,39 @@ pub(super) async fn open_loop(
     all.sort_unstable();
     all
 }
+
+/// A daemon on `mesh`'s gateway with `cfg` and `link`, and a scripted handset on each
+/// handset node with the link config `handset` gives it: figures 6 and 7.
+pub(super) struct Handsets {
+    pub app: App,
+    pub handsets: Vec<meshmush_firmware_bridge::sim::handset::Handset>,
+    /// The store's directory: bind it for as long as the daemon runs.
+    pub dir: tempfile::TempDir,
+}
+
+pub(super) async fn daemon_and_handsets(
+    mesh: &Mesh,
+    cfg: Config,
+    link: meshmush_firmware_bridge::link::LinkConfig,
+    handset: impl Fn(
+        &meshmush_firmware_bridge::sim::SimNode,
+    ) -> meshmush_firmware_bridge::link::LinkConfig,
+) -> Result<Handsets, StoreError> {
+    use meshmush_firmware_bridge::sim::handset::Handset;
+    let err = |e: String| StoreError::Worker(e);
+    let dir = tempfile::tempdir().map_err(|e| err(e.to_string()))?;
+    let app = App::start(cfg, dir.path(), link, StoreOptions::default()).await?;
+    app.link()
+        .connected()
+        .await
+        .map_err(|e| err(e.to_string()))?;
+    let mut handsets = Vec::new();
+    for node in mesh.handsets() {
+        handsets.push(
+            Handset::connect_with(node, handset(node))
+                .await
+                .map_err(|e| err(e.to_string()))?,
+        );
+    }
+    Ok(Handsets { app, handsets, dir })
+}
