@@ -7,7 +7,7 @@
 //! up to three times, then NAKed with `MAX_RETRANSMIT`, as the firmware does.
 
 use std::collections::VecDeque;
-use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
 use std::sync::{Arc, Mutex, Weak};
 use std::time::Duration;
 
@@ -62,6 +62,9 @@ pub(crate) struct Node {
     pub reboot_count: AtomicU32,
     from_radio_ids: AtomicU32,
     ids: Mutex<PacketIds>,
+    /// The last `queueStatus` told the clients the queue was full: when a slot frees,
+    /// they are told unasked, as the firmware's `MeshService::loop` does.
+    reported_full: AtomicBool,
 }
 
 impl Node {
@@ -79,6 +82,7 @@ impl Node {
             reboot_count: AtomicU32::new(0),
             from_radio_ids: AtomicU32::new(1),
             ids: Mutex::new(PacketIds::new(&mut rand::rng())),
+            reported_full: AtomicBool::new(false),
         })
     }
 
@@ -116,6 +120,8 @@ impl Node {
         } else {
             self.queue.lock().map(|q| q.len()).unwrap_or(TX_QUEUE_LEN)
         };
+        self.reported_full
+            .store(len >= TX_QUEUE_LEN, Ordering::Relaxed);
         self.frame(from_radio::PayloadVariant::QueueStatus(QueueStatus {
             res,
             free: (TX_QUEUE_LEN - len.min(TX_QUEUE_LEN)) as u32,
@@ -233,6 +239,10 @@ impl Node {
                 self.wake.notified().await;
                 continue;
             };
+            if self.reported_full.load(Ordering::Relaxed) {
+                // A slot is free again: say so without waiting to be asked.
+                self.to_clients(&self.queue_status(0, 0), false);
+            }
             let Some(air) = self.air.upgrade() else {
                 return;
             };

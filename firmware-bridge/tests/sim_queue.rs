@@ -1,0 +1,118 @@
+//! The software node's transmit queue as a client sees it on the wire: every packet is
+//! answered with `queueStatus`, and once the node has said its queue is full it says,
+//! unasked, when a slot frees (as the firmware's `MeshService::loop` does), so a
+//! client never has to poll to learn it may send again.
+
+mod common;
+
+use std::time::Duration;
+
+use futures::{SinkExt, StreamExt};
+use meshmush_firmware_bridge::sim::{Mesh, SimConfig};
+use meshmush_protocol::framing::{Frame, HostCodec};
+use meshmush_protocol::packets::{TextOut, want_config};
+use meshmush_protocol::proto::{QueueStatus, from_radio};
+use tokio::net::TcpStream;
+use tokio_util::codec::Framed;
+
+async fn next_queue_status(wire: &mut Framed<TcpStream, HostCodec>) -> QueueStatus {
+    loop {
+        let frame = tokio::time::timeout(common::WAIT, wire.next())
+            .await
+            .expect("a frame in time")
+            .expect("stream open")
+            .expect("a good frame");
+        if let Frame::Message(msg) = frame
+            && let Some(from_radio::PayloadVariant::QueueStatus(qs)) = msg.payload_variant
+        {
+            return qs;
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_full_queue_announces_its_first_free_slot() {
+    // Real LongFast airtime: each packet holds the transmitter for about half a second.
+    let mesh = Mesh::start(SimConfig {
+        handsets: 1,
+        time_scale: 1.0,
+        duty_cycle_percent: Some(100.0),
+        ..SimConfig::default()
+    })
+    .await
+    .expect("mesh starts");
+    let gw = mesh.gateway().clone();
+    let handset = mesh.handsets()[0].num;
+    let stream = TcpStream::connect(gw.addr).await.expect("connect");
+    let mut wire = Framed::new(stream, HostCodec::new());
+    wire.send(&want_config(7)).await.expect("write");
+    loop {
+        let frame = wire.next().await.expect("open").expect("frame");
+        if let Frame::Message(m) = frame
+            && m.payload_variant == Some(from_radio::PayloadVariant::ConfigCompleteId(7))
+        {
+            break;
+        }
+    }
+
+    // The first packet goes straight to the transmitter; 16 more fill the queue.
+    let mut last = None;
+    for id in 1..=17u32 {
+        let packet = TextOut::direct(handset, format!("packet {id}")).to_radio(id);
+        wire.send(&packet).await.expect("write");
+        let qs = next_queue_status(&mut wire).await;
+        assert_eq!(qs.mesh_packet_id, id, "each packet answered in turn");
+        assert_eq!(qs.res, 0, "packet {id} accepted: {qs:?}");
+        last = Some(qs);
+    }
+    assert_eq!(last.map(|q| q.free), Some(0), "the queue is full");
+
+    // Nothing more is sent, yet the node reports the slot the transmitter frees.
+    let unasked = next_queue_status(&mut wire).await;
+    assert_eq!(unasked.mesh_packet_id, 0, "{unasked:?}");
+    assert_eq!(unasked.res, 0);
+    assert!(unasked.free >= 1, "{unasked:?}");
+    assert_eq!(unasked.maxlen, 16);
+    mesh.shutdown().await;
+}
+
+#[tokio::test]
+async fn a_queue_never_reported_full_volunteers_nothing() {
+    let mesh = Mesh::start(SimConfig {
+        handsets: 1,
+        time_scale: 1.0,
+        duty_cycle_percent: Some(100.0),
+        ..SimConfig::default()
+    })
+    .await
+    .expect("mesh starts");
+    let gw = mesh.gateway().clone();
+    let handset = mesh.handsets()[0].num;
+    let stream = TcpStream::connect(gw.addr).await.expect("connect");
+    let mut wire = Framed::new(stream, HostCodec::new());
+    wire.send(&want_config(8)).await.expect("write");
+    for id in 1..=3u32 {
+        let packet = TextOut::direct(handset, format!("packet {id}")).to_radio(id);
+        wire.send(&packet).await.expect("write");
+    }
+    let mut statuses = Vec::new();
+    let quiet = tokio::time::sleep(Duration::from_secs(3));
+    tokio::pin!(quiet);
+    loop {
+        tokio::select! {
+            frame = wire.next() => match frame {
+                Some(Ok(Frame::Message(m))) => {
+                    if let Some(from_radio::PayloadVariant::QueueStatus(qs)) = m.payload_variant {
+                        statuses.push(qs.mesh_packet_id);
+                    }
+                }
+                Some(_) => {}
+                None => break,
+            },
+            _ = &mut quiet => break,
+        }
+    }
+    // Three packets, three answers, and the transmitter sent all three meanwhile.
+    assert_eq!(statuses, [1, 2, 3]);
+    mesh.shutdown().await;
+}
