@@ -5,7 +5,7 @@
 //!
 //! The lock is a plain mutex, held only for map operations, never across an `.await`.
 
-use std::collections::{HashMap, HashSet, VecDeque};
+use std::collections::{BTreeSet, HashMap, HashSet, VecDeque};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
@@ -29,9 +29,10 @@ pub struct Presence {
 #[derive(Debug, Default)]
 struct Inner {
     seen: HashMap<u32, Seen>,
-    /// Who is in each room (the same players as `seen`), so a look in a busy world
-    /// reads one room's players, not everyone's.
-    rooms: HashMap<u64, HashSet<u32>>,
+    /// Who is in each room (the same players as `seen`), by when they were last
+    /// active: a look names the most recent few and counts the rest without reading
+    /// every player in a busy room.
+    rooms: HashMap<u64, BTreeSet<(Instant, u32)>>,
     /// Players whose stored record another session changed (a ban, new rights): their
     /// session reloads the record before its next command.
     stale: HashSet<u32>,
@@ -54,16 +55,16 @@ impl Presence {
     /// Notes that `node` did something, where it was last seen; false if it is not in
     /// the map (booted, or new), and must be [`touch`](Self::touch)ed with its room.
     pub fn active(&self, node: u32, name: &str) -> bool {
-        match self.lock().seen.get_mut(&node) {
-            Some(seen) => {
-                seen.last_active = Instant::now();
-                if seen.name != name {
-                    seen.name = name.to_string();
-                }
-                true
-            }
-            None => false,
+        let mut inner = self.lock();
+        let Some(seen) = inner.seen.get_mut(&node) else {
+            return false;
+        };
+        if seen.name != name {
+            seen.name = name.to_string();
         }
+        let room = seen.room;
+        inner.refresh(node, room);
+        true
     }
 
     /// Whether one more room notice may go to `node` now (at most
@@ -122,8 +123,7 @@ impl Presence {
         if seen.name != name {
             seen.name = name.to_string();
         }
-        seen.last_active = Instant::now();
-        inner.place(node, room);
+        inner.refresh(node, room);
     }
 
     /// Moves `node` to `room` without counting it as activity (teleports).
@@ -159,6 +159,7 @@ impl Presence {
 
     /// The names of at most `limit` players active in `room` within `window` other
     /// than `except`, the most recently active first, and how many there are in all.
+    /// Costs `limit` plus the players who went quiet in the room, not everyone in it.
     pub fn sample_room(
         &self,
         room: u64,
@@ -168,23 +169,24 @@ impl Presence {
     ) -> (Vec<String>, usize) {
         let now = Instant::now();
         let inner = self.lock();
-        let mut total = 0;
-        let mut recent: Vec<(Instant, &str)> = Vec::with_capacity(limit + 1);
-        for (n, s) in inner.active_in(room, window, now) {
-            if n == except {
-                continue;
-            }
-            total += 1;
-            let at = recent.partition_point(|(t, _)| *t >= s.last_active);
-            if at < limit {
-                recent.insert(at, (s.last_active, &s.name));
-                recent.truncate(limit);
-            }
-        }
-        (
-            recent.into_iter().map(|(_, n)| n.to_string()).collect(),
-            total,
-        )
+        let Some(set) = inner.rooms.get(&room) else {
+            return (Vec::new(), 0);
+        };
+        let from = active_since(now, window);
+        let quiet = from.map_or(0, |f| set.range(..(f, 0)).count());
+        let asker_here = inner
+            .seen
+            .get(&except)
+            .is_some_and(|s| s.room == room && counts(s.last_active, from));
+        let names = set
+            .iter()
+            .rev()
+            .take_while(|(at, _)| counts(*at, from))
+            .filter(|(_, n)| *n != except)
+            .take(limit)
+            .filter_map(|(_, n)| inner.seen.get(n).map(|s| s.name.clone()))
+            .collect();
+        (names, set.len() - quiet - usize::from(asker_here))
     }
 
     /// Everyone with a running session, by node.
@@ -218,22 +220,46 @@ impl Presence {
     }
 }
 
+/// The earliest last activity that still counts as active within `window` (`None`:
+/// the window reaches back before the clock began, so every activity counts).
+fn active_since(now: Instant, window: Duration) -> Option<Instant> {
+    now.checked_sub(window)
+}
+
+/// Whether an activity at `at` counts, given [`active_since`].
+fn counts(at: Instant, from: Option<Instant>) -> bool {
+    from.is_none_or(|f| at >= f)
+}
+
 impl Inner {
-    /// Puts `node` (already in `seen`) in `room`, keeping the room index in step.
+    /// Marks `node` (already in `seen`) active now, in `room`, keeping the room index
+    /// in step.
+    fn refresh(&mut self, node: u32, room: u64) {
+        let now = Instant::now();
+        let Some(seen) = self.seen.get_mut(&node) else {
+            return;
+        };
+        let was = (seen.room, seen.last_active);
+        seen.room = room;
+        seen.last_active = now;
+        self.unindex(node, was.0, was.1);
+        self.rooms.entry(room).or_default().insert((now, node));
+    }
+
+    /// Puts `node` (already in `seen`) in `room`, keeping its last activity.
     fn place(&mut self, node: u32, room: u64) {
         let Some(seen) = self.seen.get_mut(&node) else {
             return;
         };
         let old = std::mem::replace(&mut seen.room, room);
-        if old != room {
-            self.unindex(node, old);
-        }
-        self.rooms.entry(room).or_default().insert(node);
+        let at = seen.last_active;
+        self.unindex(node, old, at);
+        self.rooms.entry(room).or_default().insert((at, node));
     }
 
-    fn unindex(&mut self, node: u32, room: u64) {
+    fn unindex(&mut self, node: u32, room: u64, at: Instant) {
         if let Some(set) = self.rooms.get_mut(&room) {
-            set.remove(&node);
+            set.remove(&(at, node));
             if set.is_empty() {
                 self.rooms.remove(&room);
             }
@@ -242,7 +268,7 @@ impl Inner {
 
     fn forget(&mut self, node: u32) {
         if let Some(seen) = self.seen.remove(&node) {
-            self.unindex(node, seen.room);
+            self.unindex(node, seen.room, seen.last_active);
         }
     }
 
@@ -253,12 +279,13 @@ impl Inner {
         window: Duration,
         now: Instant,
     ) -> impl Iterator<Item = (u32, &Seen)> {
+        let from = active_since(now, window);
         self.rooms
             .get(&room)
             .into_iter()
-            .flatten()
-            .filter_map(|n| self.seen.get(n).map(|s| (*n, s)))
-            .filter(move |(_, s)| now.duration_since(s.last_active) <= window)
+            .flat_map(|set| set.iter())
+            .skip_while(move |(at, _)| !counts(*at, from))
+            .filter_map(|(_, n)| self.seen.get(n).map(|s| (*n, s)))
     }
 }
 
@@ -305,6 +332,27 @@ mod tests {
         assert_eq!(p.in_room(6, window).len(), 2);
         p.set_banned(11, true);
         assert_eq!(p.in_room(6, window), [(9, "P9".to_string())]);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_room_sample_leaves_out_players_gone_quiet() {
+        let p = Presence::default();
+        let window = Duration::from_secs(60);
+        p.touch(1, "Quiet", 5);
+        p.touch(4, "Asker", 5);
+        tokio::time::advance(Duration::from_secs(120)).await;
+        p.touch(2, "Ann", 5);
+        p.touch(3, "Bo", 5);
+        assert_eq!(p.sample_room(5, window, 3, 6), (vec!["Ann".into()], 1));
+        // A quiet asker is not subtracted twice.
+        assert_eq!(p.sample_room(5, window, 4, 6).1, 2);
+        // Activity brings a player back into the count, at the front.
+        tokio::time::advance(Duration::from_secs(1)).await;
+        assert!(p.active(1, "Quiet"));
+        assert_eq!(
+            p.sample_room(5, window, 3, 6),
+            (vec!["Quiet".into(), "Ann".into()], 2)
+        );
     }
 
     #[tokio::test(start_paused = true)]
