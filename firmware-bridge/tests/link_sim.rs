@@ -80,6 +80,26 @@ async fn handshake_learns_node_and_mesh() {
 }
 
 #[tokio::test]
+async fn heartbeats_are_answered_and_their_delay_recorded() {
+    let mesh = mesh(0).await;
+    let mut cfg = fast_link(mesh.gateway());
+    cfg.heartbeat_interval = Duration::from_millis(20);
+    let gw = Client::connect(cfg).await;
+    let deadline = tokio::time::Instant::now() + common::WAIT;
+    while gw.link.metrics().heartbeats_answered < 5 {
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "heartbeats unanswered"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    let m = gw.link.metrics();
+    assert!(m.heartbeats >= m.heartbeats_answered);
+    assert!(m.heartbeat_rtt_max > Duration::ZERO, "{m:?}");
+    assert!(m.heartbeat_rtt_total >= m.heartbeat_rtt_max, "{m:?}");
+}
+
+#[tokio::test]
 async fn handset_text_reaches_gateway_once_despite_duplicates() {
     init_tracing();
     let mesh = mesh(2).await;

@@ -34,6 +34,12 @@ pub struct LinkMetrics {
     pub airtime_hour_ms: AtomicU64,
     pub airtime_total_ms: AtomicU64,
     pub heartbeats: AtomicU64,
+    /// Heartbeats answered by the node's `queueStatus`, and their delays, from when each
+    /// was due to when its answer was handled (the task's lateness, the write, the
+    /// node, the read): how promptly the link serves the node.
+    pub heartbeats_answered: AtomicU64,
+    pub heartbeat_rtt_total_us: AtomicU64,
+    pub heartbeat_rtt_max_us: AtomicU64,
     per_dest_airtime: Mutex<HashMap<u32, Duration>>,
 }
 
@@ -60,6 +66,11 @@ pub struct MetricsSnapshot {
     pub airtime_hour_ms: u64,
     pub airtime_total_ms: u64,
     pub heartbeats: u64,
+    pub heartbeats_answered: u64,
+    /// All heartbeat delays added up, and the longest (see
+    /// [`LinkMetrics::heartbeats_answered`]).
+    pub heartbeat_rtt_total: Duration,
+    pub heartbeat_rtt_max: Duration,
     /// Airtime per destination since the link started, for at most
     /// [`AIRTIME_DESTS_KEPT`] destinations (the busiest).
     pub airtime_per_dest: Vec<(u32, Duration)>,
@@ -74,6 +85,13 @@ pub(crate) fn set(gauge: &AtomicU64, value: u64) {
 }
 
 impl LinkMetrics {
+    pub(crate) fn record_heartbeat_rtt(&self, rtt: Duration) {
+        let us = rtt.as_micros() as u64;
+        inc(&self.heartbeats_answered);
+        self.heartbeat_rtt_total_us.fetch_add(us, Ordering::Relaxed);
+        self.heartbeat_rtt_max_us.fetch_max(us, Ordering::Relaxed);
+    }
+
     pub(crate) fn record_airtime(&self, dest: u32, cost: Duration) {
         self.airtime_total_ms
             .fetch_add(cost.as_millis() as u64, Ordering::Relaxed);
@@ -117,6 +135,9 @@ impl LinkMetrics {
             airtime_hour_ms: get(&self.airtime_hour_ms),
             airtime_total_ms: get(&self.airtime_total_ms),
             heartbeats: get(&self.heartbeats),
+            heartbeats_answered: get(&self.heartbeats_answered),
+            heartbeat_rtt_total: Duration::from_micros(get(&self.heartbeat_rtt_total_us)),
+            heartbeat_rtt_max: Duration::from_micros(get(&self.heartbeat_rtt_max_us)),
             airtime_per_dest,
         }
     }

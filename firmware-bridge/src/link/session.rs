@@ -47,6 +47,8 @@ pub(crate) struct LinkTask {
     outbound: Outbound,
     dedupe: Dedupe,
     heartbeat_nonce: u32,
+    /// When the heartbeat now awaiting its `queueStatus` answer was due.
+    heartbeat_sent: Option<Instant>,
 }
 
 impl LinkTask {
@@ -85,6 +87,7 @@ impl LinkTask {
             nodes,
             outbound,
             heartbeat_nonce: 0,
+            heartbeat_sent: None,
         }
     }
 
@@ -108,6 +111,7 @@ impl LinkTask {
                         Err(e) => End::Lost(e.to_string()),
                     };
                 self.outbound.on_disconnect();
+                self.heartbeat_sent = None;
                 let _ = self.me.send(None);
                 match end {
                     End::Shutdown => break,
@@ -225,7 +229,7 @@ impl LinkTask {
         let _ = self.state.send(state.clone());
         self.emit(LinkEvent::State(state));
 
-        if let Err(e) = self.send_heartbeat(&mut writer).await {
+        if let Err(e) = self.send_heartbeat(&mut writer, Instant::now()).await {
             return e;
         }
         for msg in hs.stashed {
@@ -258,7 +262,7 @@ impl LinkTask {
                 Wait::NodeFull => {
                     if next_poll <= now {
                         next_poll = now + self.cfg.queue_poll;
-                        if let Err(e) = self.send_heartbeat(&mut writer).await {
+                        if let Err(e) = self.send_heartbeat(&mut writer, Instant::now()).await {
                             return e;
                         }
                         if let Err(e) = SinkExt::<&ToRadio>::flush(&mut writer).await {
@@ -325,8 +329,9 @@ impl LinkTask {
                 _ = sleep_until(wake) => {
                     let now = Instant::now();
                     if now >= next_heartbeat {
+                        let due = next_heartbeat;
                         next_heartbeat = now + self.cfg.heartbeat_interval;
-                        if let Err(e) = self.send_heartbeat(&mut writer).await {
+                        if let Err(e) = self.send_heartbeat(&mut writer, due).await {
                             return e;
                         }
                     }
@@ -341,12 +346,15 @@ impl LinkTask {
     }
 
     /// A heartbeat keeps the node from dropping us, and is answered with queueStatus.
+    /// `due` is when it should have gone: its delay is counted from then.
     async fn send_heartbeat<W: tokio::io::AsyncWrite + Unpin>(
         &mut self,
         writer: &mut FramedWrite<W, HostCodec>,
+        due: Instant,
     ) -> Result<(), End> {
         self.heartbeat_nonce = self.heartbeat_nonce.wrapping_add(1);
         inc(&self.metrics.heartbeats);
+        self.heartbeat_sent.get_or_insert(due);
         self.write(writer, heartbeat(self.heartbeat_nonce)).await
     }
 
@@ -481,6 +489,14 @@ impl LinkTask {
                 }
             }
             Inbound::QueueStatus(qs) => {
+                // The answer to a heartbeat names no packet. (So does the status a node
+                // volunteers when its full queue frees a slot; while it is full we
+                // send no heartbeat but the poll, which that status answers as well.)
+                if qs.mesh_packet_id == 0
+                    && let Some(sent) = self.heartbeat_sent.take()
+                {
+                    self.metrics.record_heartbeat_rtt(now.duration_since(sent));
+                }
                 if let Some(outcome) = self.outbound.on_queue_status(&qs, now) {
                     self.report(outcome);
                 }

@@ -26,7 +26,11 @@ pub(super) struct Rig {
 }
 
 impl Rig {
-    pub(super) async fn start(store: StoreOptions) -> Result<(Self, Duration), StoreError> {
+    /// A daemon whose link sends a heartbeat every `heartbeat` (a real link: 5 min).
+    pub(super) async fn start(
+        store: StoreOptions,
+        heartbeat: Duration,
+    ) -> Result<(Self, Duration), StoreError> {
         let dir = tempfile::tempdir().map_err(|e| StoreError::Worker(e.to_string()))?;
         let mesh = Mesh::start(SimConfig {
             handsets: 0,
@@ -41,6 +45,7 @@ impl Rig {
         cfg.bbs.posts_per_hour = 1_000_000;
         let mut link = meshmush_firmware_bridge::sim::handset::fast_link_config(mesh.gateway());
         link.ack_timeout = Duration::from_secs(30);
+        link.heartbeat_interval = heartbeat;
         let started = Instant::now();
         let app = App::start(cfg, dir.path(), link, store).await?;
         app.link()

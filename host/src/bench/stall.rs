@@ -5,26 +5,42 @@ use std::time::{Duration, Instant};
 
 use super::percentile;
 use super::rig::Rig;
+use crate::lagprobe::LagStats;
 use crate::store::{StoreError, StoreOptions};
 
+/// Heartbeats during the run: often enough to sample the link's round trip.
+const HEARTBEAT: Duration = Duration::from_millis(100);
+
+/// What figure 3 saw; `None` where nothing came back within the run.
+pub(super) struct Stall {
+    /// The event loop's lateness.
+    pub lag: LagStats,
+    /// Heartbeat due to its `queueStatus` answer handled: the radio link's own pulse.
+    pub heartbeat_mean: Option<Duration>,
+    pub heartbeat_max: Option<Duration>,
+    /// A player whose command needs no store call.
+    pub free_p99: Option<Duration>,
+}
+
 /// Figure 3: store latency injected, `busy` players hammering the store; the lag
-/// probe and a store-free player's latency.
+/// probe, the link's heartbeat round trips, and a store-free player's latency.
 pub(super) async fn stall(
     store_latency: Duration,
     naive: bool,
     busy: u32,
     run: Duration,
-) -> Result<(Duration, Duration, Duration), StoreError> {
+) -> Result<Stall, StoreError> {
     let opts = StoreOptions {
         latency: Some(store_latency),
         naive_inline: naive,
         ..StoreOptions::default()
     };
-    let (rig, _) = Rig::start(opts).await?;
+    let (rig, _) = Rig::start(opts, HEARTBEAT).await?;
     let rig = Arc::new(rig);
     let mut quiet = rig.player(busy).await;
     rig.ask(busy, "ping", &mut quiet).await;
     rig.app.lag_probe().reset();
+    let before = rig.app.link().metrics();
     let deadline = Instant::now() + run;
     let mut tasks = tokio::task::JoinSet::new();
     for n in 0..busy {
@@ -45,17 +61,21 @@ pub(super) async fn stall(
         }
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
-    while tasks.join_next().await.is_some() {}
     let lag = rig.app.lag();
+    let after = rig.app.link().metrics();
+    while tasks.join_next().await.is_some() {}
     free.sort_unstable();
-    // No answer at all within the run: not a latency, a stall (NaN, `null` in JSON).
-    let p99_free = if free.is_empty() {
-        Duration::MAX
-    } else {
-        percentile(&free, 0.99)
+    let answered = after.heartbeats_answered - before.heartbeats_answered;
+    let stall = Stall {
+        lag,
+        heartbeat_mean: (answered > 0)
+            .then(|| (after.heartbeat_rtt_total - before.heartbeat_rtt_total) / answered as u32),
+        // The longest since start-up; the warm-up's are short, the run's are not.
+        heartbeat_max: (answered > 0).then_some(after.heartbeat_rtt_max),
+        free_p99: (!free.is_empty()).then(|| percentile(&free, 0.99)),
     };
     if let Ok(rig) = Arc::try_unwrap(rig) {
         rig.stop().await;
     }
-    Ok((lag.p99, lag.max, p99_free))
+    Ok(stall)
 }
