@@ -337,8 +337,8 @@ pub async fn run(quick: bool) -> Result<BenchReport, StoreError> {
             // No answer at all within the run: not a latency, a stall (NaN, `null`).
             let or_nan = |d: Option<Duration>| d.map_or(f64::NAN, ms);
             for (what, value) in [
-                ("lag p99", ms(s.lag.p99)),
-                ("lag max", ms(s.lag.max)),
+                ("lag p99", or_nan(s.lag.map(|l| l.p99))),
+                ("lag max", or_nan(s.lag.map(|l| l.max))),
                 ("heartbeat delay mean", or_nan(s.heartbeat_mean)),
                 ("heartbeat delay max", or_nan(s.heartbeat_max)),
                 ("store-free player p99", or_nan(s.free_p99)),

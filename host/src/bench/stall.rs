@@ -13,8 +13,8 @@ const HEARTBEAT: Duration = Duration::from_millis(100);
 
 /// What figure 3 saw; `None` where nothing came back within the run.
 pub(super) struct Stall {
-    /// The event loop's lateness.
-    pub lag: LagStats,
+    /// The event loop's lateness (`None`: the probe never woke).
+    pub lag: Option<LagStats>,
     /// Heartbeat due to its `queueStatus` answer handled: the radio link's own pulse.
     pub heartbeat_mean: Option<Duration>,
     pub heartbeat_max: Option<Duration>,
@@ -61,13 +61,15 @@ pub(super) async fn stall(
         }
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
+    // After the busy players' last commands: in the naive design the event loop is
+    // blocked until then, and the probe's and the heartbeats' late wakes land there.
+    while tasks.join_next().await.is_some() {}
     let lag = rig.app.lag();
     let after = rig.app.link().metrics();
-    while tasks.join_next().await.is_some() {}
     free.sort_unstable();
     let answered = after.heartbeats_answered - before.heartbeats_answered;
     let stall = Stall {
-        lag,
+        lag: (lag.samples > 0).then_some(lag),
         heartbeat_mean: (answered > 0)
             .then(|| (after.heartbeat_rtt_total - before.heartbeat_rtt_total) / answered as u32),
         // The longest since start-up; the warm-up's are short, the run's are not.
