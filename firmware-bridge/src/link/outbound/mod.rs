@@ -317,11 +317,29 @@ impl Outbound {
     pub fn on_queue_status(&mut self, qs: &QueueStatus, now: Instant) -> Option<Outcome> {
         let mut outcome = None;
         if qs.mesh_packet_id != 0 {
-            self.unanswered.retain(|&id| id != qs.mesh_packet_id);
+            // The node answers packets in the order it got them: an answer for this
+            // one means those sent before it were answered too, even if a damaged
+            // stream lost their answers. Otherwise each lost answer would cost a
+            // credit for as long as the connection lasts.
+            if let Some(at) = self
+                .unanswered
+                .iter()
+                .position(|&id| id == qs.mesh_packet_id)
+            {
+                self.unanswered.drain(..=at);
+            }
             if let Some(&key) = self.flying.get(&qs.mesh_packet_id) {
                 if qs.res != 0 {
-                    // Refused (queue full or similar): the same chunk goes again.
-                    self.requeue(key, now + self.cfg.retry_delay, false);
+                    // Refused: the same chunk goes again. Refused because the queue
+                    // is full, as soon as the node says a slot is free (it says so
+                    // unasked, or answers the full-queue poll); otherwise, after the
+                    // retry delay.
+                    let at = if qs.free == 0 {
+                        now
+                    } else {
+                        now + self.cfg.retry_delay
+                    };
+                    self.requeue(key, at, false);
                     outcome = Some(Outcome::Failed {
                         dest: key.0,
                         id: qs.mesh_packet_id,
@@ -496,144 +514,4 @@ impl Outbound {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn queue() -> Outbound {
-        let cfg = OutboundConfig {
-            text_budget: 50,
-            hop_limit: 3,
-            max_attempts: 3,
-            ack_timeout: Duration::from_secs(60),
-            retry_delay: Duration::from_secs(5),
-            airtime_scale: 1.0,
-            pki: true,
-        };
-        let budget = AirtimeBudget::new(Duration::from_secs(3600), Duration::from_secs(3600));
-        Outbound::new(cfg, budget, PacketIds::starting_at(100))
-    }
-
-    fn status(free: u32, id: u32) -> QueueStatus {
-        QueueStatus {
-            res: 0,
-            free,
-            maxlen: 16,
-            mesh_packet_id: id,
-        }
-    }
-
-    #[tokio::test(start_paused = true)]
-    async fn round_robin_across_destinations_one_in_flight_each() {
-        let mut q = queue();
-        let now = Instant::now();
-        q.on_queue_status(&status(16, 0), now);
-        let a = q.push(1, 0, &"a ".repeat(100));
-        let b = q.push(2, 0, "b");
-        let (first, _) = q.next_ready(now).unwrap();
-        let (second, _) = q.next_ready(now).unwrap();
-        assert_eq!((first.id, second.id), (a[0], b[0]));
-        assert!(q.next_ready(now).is_none(), "dest 1 waits for its ack");
-        q.on_routing(a[0], None, now);
-        assert_eq!(q.next_ready(now).unwrap().0.id, a[1]);
-    }
-
-    #[tokio::test(start_paused = true)]
-    async fn node_full_stops_sending() {
-        let mut q = queue();
-        let now = Instant::now();
-        q.push(1, 0, "x");
-        q.push(2, 0, "y");
-        q.on_queue_status(&status(0, 0), now);
-        assert!(q.next_ready(now).is_none());
-        assert_eq!(q.wait(now), Wait::NodeFull);
-        q.on_queue_status(&status(1, 0), now);
-        assert!(q.next_ready(now).is_some());
-        assert!(q.next_ready(now).is_none(), "one credit, used");
-    }
-
-    #[tokio::test(start_paused = true)]
-    async fn refused_chunk_is_retried_with_the_same_id() {
-        let mut q = queue();
-        let now = Instant::now();
-        let ids = q.push(1, 0, "hello");
-        let (c, _) = q.next_ready(now).unwrap();
-        let refused = QueueStatus {
-            res: 32,
-            free: 0,
-            maxlen: 16,
-            mesh_packet_id: c.id,
-        };
-        q.on_queue_status(&refused, now);
-        q.on_queue_status(&status(4, 0), now);
-        assert!(q.next_ready(now).is_none(), "parked for the retry delay");
-        let later = now + Duration::from_secs(6);
-        assert_eq!(q.next_ready(later).unwrap().0.id, ids[0]);
-    }
-
-    #[tokio::test(start_paused = true)]
-    async fn missing_key_parks_until_learned() {
-        let mut q = queue();
-        let now = Instant::now();
-        q.on_queue_status(&status(16, 0), now);
-        let ids = q.push(7, 0, "secret");
-        q.next_ready(now);
-        let out = q.on_routing(ids[0], Some(routing::Error::PkiSendFailPublicKey), now);
-        assert!(matches!(
-            out,
-            Some(Outcome::Failed {
-                will_retry: true,
-                ..
-            })
-        ));
-        assert!(q.next_ready(now + Duration::from_secs(999)).is_none());
-        q.key_learned(7);
-        assert_eq!(q.next_ready(now).unwrap().0.id, ids[0]);
-    }
-
-    #[tokio::test(start_paused = true)]
-    async fn gives_up_after_max_attempts() {
-        let mut q = queue();
-        let mut now = Instant::now();
-        q.on_queue_status(&status(16, 0), now);
-        let ids = q.push(3, 0, "hi");
-        for attempt in 1..=3 {
-            let (c, _) = q.next_ready(now).expect("sendable");
-            assert_eq!(c.attempts, attempt);
-            let out = q.on_routing(ids[0], Some(routing::Error::MaxRetransmit), now);
-            let retry = attempt < 3;
-            assert!(matches!(out, Some(Outcome::Failed { will_retry, .. }) if will_retry == retry));
-            now += Duration::from_secs(60);
-            q.on_queue_status(&status(16, 0), now);
-        }
-        assert_eq!(q.depth(), 0);
-    }
-
-    #[tokio::test(start_paused = true)]
-    async fn airtime_budget_defers_sending() {
-        let mut q = queue();
-        let now = Instant::now();
-        q.set_radio(ModemPreset::LongFast, Duration::from_millis(1200));
-        q.on_queue_status(&status(16, 0), now);
-        q.push(1, 0, &"z".repeat(45));
-        q.push(2, 0, &"z".repeat(45));
-        assert!(q.next_ready(now).is_some());
-        assert!(
-            q.next_ready(now).is_none(),
-            "second packet exceeds the 1.2 s budget"
-        );
-        assert!(matches!(q.wait(now), Wait::Until(t) if t > now));
-    }
-
-    #[tokio::test(start_paused = true)]
-    async fn disconnect_puts_in_flight_back_in_order() {
-        let mut q = queue();
-        let now = Instant::now();
-        q.on_queue_status(&status(16, 0), now);
-        let ids = q.push(1, 0, &"w ".repeat(60));
-        q.next_ready(now);
-        q.on_disconnect();
-        q.on_queue_status(&status(16, 0), now);
-        assert_eq!(q.next_ready(now).unwrap().0.id, ids[0]);
-        assert_eq!(q.depth(), ids.len());
-    }
-}
+mod tests;
