@@ -25,6 +25,10 @@ use super::node::{Client, ClientMsg, Node, QUEUE_REFUSED};
 /// `want_config_id` nonce asking for the node database only (firmware 2.6+).
 const NODES_ONLY_NONCE: u32 = 69421;
 static NEXT_CLIENT: AtomicU64 = AtomicU64::new(1);
+/// Frames a node holds for a client that has not read them yet; past this, new ones
+/// are dropped and counted ([`super::Mesh::frames_dropped`]). Generous, so a thousand
+/// virtual handsets speaking at once do not lose frames; slots cost nothing unused.
+const CLIENT_QUEUE: usize = 8192;
 
 /// Serves one API client until it disconnects or the node drops it.
 pub(crate) async fn serve(node: Arc<Node>, air: Arc<Air>, stream: TcpStream) {
@@ -32,7 +36,7 @@ pub(crate) async fn serve(node: Arc<Node>, air: Arc<Air>, stream: TcpStream) {
     let id = NEXT_CLIENT.fetch_add(1, Ordering::Relaxed);
     let (r, w) = stream.into_split();
     let mut reader = FramedRead::new(r, NodeCodec::new());
-    let (tx, mut rx) = mpsc::channel::<ClientMsg>(1024);
+    let (tx, mut rx) = mpsc::channel::<ClientMsg>(CLIENT_QUEUE);
     if let Ok(mut clients) = node.clients.lock() {
         clients.push(Client {
             id,

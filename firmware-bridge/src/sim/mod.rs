@@ -336,6 +336,15 @@ impl Mesh {
         }
     }
 
+    /// Frames any node dropped because its client did not read them in time.
+    pub fn frames_dropped(&self) -> u64 {
+        self.air
+            .nodes
+            .values()
+            .map(|n| n.dropped.load(std::sync::atomic::Ordering::Relaxed))
+            .sum()
+    }
+
     /// The faults, to change them later from another task.
     pub fn faults_handle(&self) -> Arc<Faults> {
         self.air.faults.clone()

@@ -7,7 +7,7 @@
 //! up to three times, then NAKed with `MAX_RETRANSMIT`, as the firmware does.
 
 use std::collections::VecDeque;
-use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, Weak};
 use std::time::Duration;
 
@@ -65,6 +65,9 @@ pub(crate) struct Node {
     /// The last `queueStatus` told the clients the queue was full: when a slot frees,
     /// they are told unasked, as the firmware's `MeshService::loop` does.
     reported_full: AtomicBool,
+    /// Frames not written to a client whose queue was full (as firmware drops what its
+    /// phone does not read in time).
+    pub dropped: AtomicU64,
 }
 
 impl Node {
@@ -83,6 +86,7 @@ impl Node {
             from_radio_ids: AtomicU32::new(1),
             ids: Mutex::new(PacketIds::new(&mut rand::rng())),
             reported_full: AtomicBool::new(false),
+            dropped: AtomicU64::new(0),
         })
     }
 
@@ -205,6 +209,7 @@ impl Node {
         if let Ok(clients) = self.clients.lock() {
             for c in clients.iter().filter(|c| all || c.active) {
                 if c.tx.try_send(msg.clone()).is_err() {
+                    self.dropped.fetch_add(1, Ordering::Relaxed);
                     tracing::debug!(
                         node = self.num,
                         client = c.id,

@@ -270,6 +270,14 @@ async fn throughput_rows(
             }
         }
     }
+    // A frame the mesh dropped is a command or an ack lost to the bench, not to the
+    // daemon: the figures above only count if this is 0.
+    rows.push(row(
+        "1. frames the mesh dropped for a slow reader (must be 0)",
+        design,
+        rig.mesh.frames_dropped() as f64,
+        "frames",
+    ));
     if let Ok(rig) = Arc::try_unwrap(rig) {
         rig.stop().await;
     }
