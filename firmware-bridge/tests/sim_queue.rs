@@ -30,9 +30,9 @@ async fn next_queue_status(wire: &mut Framed<TcpStream, HostCodec>) -> QueueStat
     }
 }
 
-#[tokio::test]
-async fn a_full_queue_announces_its_first_free_slot() {
-    // Real LongFast airtime: each packet holds the transmitter for about half a second.
+/// A mesh at real LongFast airtime (each packet holds the transmitter for about half a
+/// second) with one handset, and a raw client past its handshake with the gateway.
+async fn connected() -> (Mesh, Framed<TcpStream, HostCodec>, u32) {
     let mesh = Mesh::start(SimConfig {
         handsets: 1,
         time_scale: 1.0,
@@ -41,9 +41,10 @@ async fn a_full_queue_announces_its_first_free_slot() {
     })
     .await
     .expect("mesh starts");
-    let gw = mesh.gateway().clone();
     let handset = mesh.handsets()[0].num;
-    let stream = TcpStream::connect(gw.addr).await.expect("connect");
+    let stream = TcpStream::connect(mesh.gateway().addr)
+        .await
+        .expect("connect");
     let mut wire = Framed::new(stream, HostCodec::new());
     wire.send(&want_config(7)).await.expect("write");
     loop {
@@ -54,6 +55,12 @@ async fn a_full_queue_announces_its_first_free_slot() {
             break;
         }
     }
+    (mesh, wire, handset)
+}
+
+#[tokio::test]
+async fn a_full_queue_announces_its_first_free_slot() {
+    let (mesh, mut wire, handset) = connected().await;
 
     // The first packet goes straight to the transmitter; 16 more fill the queue.
     let mut last = None;
@@ -78,19 +85,7 @@ async fn a_full_queue_announces_its_first_free_slot() {
 
 #[tokio::test]
 async fn a_queue_never_reported_full_volunteers_nothing() {
-    let mesh = Mesh::start(SimConfig {
-        handsets: 1,
-        time_scale: 1.0,
-        duty_cycle_percent: Some(100.0),
-        ..SimConfig::default()
-    })
-    .await
-    .expect("mesh starts");
-    let gw = mesh.gateway().clone();
-    let handset = mesh.handsets()[0].num;
-    let stream = TcpStream::connect(gw.addr).await.expect("connect");
-    let mut wire = Framed::new(stream, HostCodec::new());
-    wire.send(&want_config(8)).await.expect("write");
+    let (mesh, mut wire, handset) = connected().await;
     for id in 1..=3u32 {
         let packet = TextOut::direct(handset, format!("packet {id}")).to_radio(id);
         wire.send(&packet).await.expect("write");

@@ -54,42 +54,39 @@ async fn node_full_stops_sending() {
     assert!(q.next_ready(now).is_none(), "one credit, used");
 }
 
-#[tokio::test(start_paused = true)]
-async fn refused_chunk_is_retried_with_the_same_id() {
+/// A queue whose one chunk (id returned) the node refused, saying `free` slots are left.
+fn refused_with(free: u32, now: Instant) -> (Outbound, u32) {
     let mut q = queue();
-    let now = Instant::now();
     let ids = q.push(1, 0, "hello");
     let (c, _) = q.next_ready(now).unwrap();
     let refused = QueueStatus {
         res: 32,
-        free: 0,
+        free,
         maxlen: 16,
         mesh_packet_id: c.id,
     };
     q.on_queue_status(&refused, now);
+    (q, ids[0])
+}
+
+#[tokio::test(start_paused = true)]
+async fn refused_chunk_is_retried_with_the_same_id() {
+    let now = Instant::now();
+    let (mut q, id) = refused_with(0, now);
     assert!(q.next_ready(now).is_none(), "the node is full");
     assert_eq!(q.wait(now), Wait::NodeFull);
     // A slot frees: the refused chunk goes at once, no fixed wait.
     q.on_queue_status(&status(1, 0), now);
-    assert_eq!(q.next_ready(now).unwrap().0.id, ids[0]);
+    assert_eq!(q.next_ready(now).unwrap().0.id, id);
 }
 
 #[tokio::test(start_paused = true)]
 async fn chunk_refused_with_room_left_waits_the_retry_delay() {
-    let mut q = queue();
     let now = Instant::now();
-    let ids = q.push(1, 0, "hello");
-    let (c, _) = q.next_ready(now).unwrap();
-    let refused = QueueStatus {
-        res: 32,
-        free: 4,
-        maxlen: 16,
-        mesh_packet_id: c.id,
-    };
-    q.on_queue_status(&refused, now);
+    let (mut q, id) = refused_with(4, now);
     assert!(q.next_ready(now).is_none(), "parked for the retry delay");
     let later = now + Duration::from_secs(6);
-    assert_eq!(q.next_ready(later).unwrap().0.id, ids[0]);
+    assert_eq!(q.next_ready(later).unwrap().0.id, id);
 }
 
 #[tokio::test(start_paused = true)]
