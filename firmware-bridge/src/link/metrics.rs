@@ -38,8 +38,8 @@ pub struct LinkMetrics {
     /// was due to when its answer was handled (the task's lateness, the write, the
     /// node, the read): how promptly the link serves the node.
     pub heartbeats_answered: AtomicU64,
-    pub heartbeat_rtt_total_us: AtomicU64,
-    pub heartbeat_rtt_max_us: AtomicU64,
+    pub heartbeat_delay_total_us: AtomicU64,
+    pub heartbeat_delay_max_us: AtomicU64,
     per_dest_airtime: Mutex<HashMap<u32, Duration>>,
 }
 
@@ -69,8 +69,8 @@ pub struct MetricsSnapshot {
     pub heartbeats_answered: u64,
     /// All heartbeat delays added up, and the longest (see
     /// [`LinkMetrics::heartbeats_answered`]).
-    pub heartbeat_rtt_total: Duration,
-    pub heartbeat_rtt_max: Duration,
+    pub heartbeat_delay_total: Duration,
+    pub heartbeat_delay_max: Duration,
     /// Airtime per destination since the link started, for at most
     /// [`AIRTIME_DESTS_KEPT`] destinations (the busiest).
     pub airtime_per_dest: Vec<(u32, Duration)>,
@@ -85,11 +85,12 @@ pub(crate) fn set(gauge: &AtomicU64, value: u64) {
 }
 
 impl LinkMetrics {
-    pub(crate) fn record_heartbeat_rtt(&self, rtt: Duration) {
-        let us = rtt.as_micros() as u64;
+    pub(crate) fn record_heartbeat_delay(&self, delay: Duration) {
+        let us = delay.as_micros() as u64;
         inc(&self.heartbeats_answered);
-        self.heartbeat_rtt_total_us.fetch_add(us, Ordering::Relaxed);
-        self.heartbeat_rtt_max_us.fetch_max(us, Ordering::Relaxed);
+        self.heartbeat_delay_total_us
+            .fetch_add(us, Ordering::Relaxed);
+        self.heartbeat_delay_max_us.fetch_max(us, Ordering::Relaxed);
     }
 
     pub(crate) fn record_airtime(&self, dest: u32, cost: Duration) {
@@ -136,8 +137,8 @@ impl LinkMetrics {
             airtime_total_ms: get(&self.airtime_total_ms),
             heartbeats: get(&self.heartbeats),
             heartbeats_answered: get(&self.heartbeats_answered),
-            heartbeat_rtt_total: Duration::from_micros(get(&self.heartbeat_rtt_total_us)),
-            heartbeat_rtt_max: Duration::from_micros(get(&self.heartbeat_rtt_max_us)),
+            heartbeat_delay_total: Duration::from_micros(get(&self.heartbeat_delay_total_us)),
+            heartbeat_delay_max: Duration::from_micros(get(&self.heartbeat_delay_max_us)),
             airtime_per_dest,
         }
     }

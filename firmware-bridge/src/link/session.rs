@@ -495,7 +495,8 @@ impl LinkTask {
                 if qs.mesh_packet_id == 0
                     && let Some(sent) = self.heartbeat_sent.take()
                 {
-                    self.metrics.record_heartbeat_rtt(now.duration_since(sent));
+                    self.metrics
+                        .record_heartbeat_delay(now.duration_since(sent));
                 }
                 if let Some(outcome) = self.outbound.on_queue_status(&qs, now) {
                     self.report(outcome);

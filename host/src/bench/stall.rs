@@ -8,7 +8,7 @@ use super::rig::Rig;
 use crate::lagprobe::LagStats;
 use crate::store::{StoreError, StoreOptions};
 
-/// Heartbeats during the run: often enough to sample the link's round trip.
+/// Heartbeats during the run: often enough to sample the link's promptness.
 const HEARTBEAT: Duration = Duration::from_millis(100);
 
 /// What figure 3 saw; `None` where nothing came back within the run.
@@ -23,7 +23,7 @@ pub(super) struct Stall {
 }
 
 /// Figure 3: store latency injected, `busy` players hammering the store; the lag
-/// probe, the link's heartbeat round trips, and a store-free player's latency.
+/// probe, the link's heartbeat delays, and a store-free player's latency.
 pub(super) async fn stall(
     store_latency: Duration,
     naive: bool,
@@ -70,10 +70,11 @@ pub(super) async fn stall(
     let answered = after.heartbeats_answered - before.heartbeats_answered;
     let stall = Stall {
         lag: (lag.samples > 0).then_some(lag),
-        heartbeat_mean: (answered > 0)
-            .then(|| (after.heartbeat_rtt_total - before.heartbeat_rtt_total) / answered as u32),
+        heartbeat_mean: (answered > 0).then(|| {
+            (after.heartbeat_delay_total - before.heartbeat_delay_total) / answered as u32
+        }),
         // The longest since start-up; the warm-up's are short, the run's are not.
-        heartbeat_max: (answered > 0).then_some(after.heartbeat_rtt_max),
+        heartbeat_max: (answered > 0).then_some(after.heartbeat_delay_max),
         free_p99: (!free.is_empty()).then(|| percentile(&free, 0.99)),
     };
     if let Ok(rig) = Arc::try_unwrap(rig) {
