@@ -201,7 +201,7 @@ async fn throughput_rows(
     rows: &mut Vec<Row>,
 ) -> Result<(), StoreError> {
     let span = if quick {
-        Duration::from_millis(300)
+        Duration::from_millis(150)
     } else {
         Duration::from_secs(5)
     };
@@ -322,23 +322,40 @@ pub async fn run_footprint(spec: &str) -> Result<BenchReport, StoreError> {
     })
 }
 
+/// A line for the person watching a long run.
+fn progress(figures: &str, design: &str, started: std::time::Instant) {
+    tracing::info!(
+        figures,
+        design,
+        secs = format!("{:.1}", started.elapsed().as_secs_f64()),
+        "bench figures measured"
+    );
+}
+
 /// Runs every figure; `quick` keeps it to a few seconds.
 pub async fn run(quick: bool) -> Result<BenchReport, StoreError> {
     let span = if quick {
-        Duration::from_millis(300)
+        Duration::from_millis(150)
     } else {
         Duration::from_secs(5)
     };
     let mut rows = Vec::new();
     for (design, naive) in [("designed", false), ("naive", true)] {
+        let t = std::time::Instant::now();
         throughput_rows(design, naive, quick, &mut rows).await?;
+        progress("figures 1, 2, 5", design, t);
+        let t = std::time::Instant::now();
         let (latencies, busy): (&[u64], u32) = if quick { (&[50], 10) } else { (&[50, 500], 50) };
         for &latency in latencies {
             let s = stall(
                 Duration::from_millis(latency),
                 naive,
                 busy,
-                if quick { Duration::from_secs(1) } else { span },
+                if quick {
+                    Duration::from_millis(500)
+                } else {
+                    span
+                },
             )
             .await?;
             let f = format!("3. store stalls {latency} ms, {busy} busy players");
@@ -354,14 +371,21 @@ pub async fn run(quick: bool) -> Result<BenchReport, StoreError> {
                 rows.push(row(&format!("{f}: {what}"), design, value, "ms"));
             }
         }
+        progress("figure 3", design, t);
     }
+    let t = std::time::Instant::now();
     if !quick {
         for (preset, region) in [("ShortFast", "US"), ("LongFast", "EU_868")] {
             pacing_rows(preset, region, &mut rows).await?;
         }
+        progress("figure 7", "designed", t);
     }
+    let t = std::time::Instant::now();
     scale::scale(quick, &mut rows).await?;
+    progress("figure 4", "both", t);
+    let t = std::time::Instant::now();
     airtime_rows(quick, &mut rows).await?;
+    progress("figure 6", "designed", t);
     if let Ok(exe) = std::env::current_exe()
         && let Ok(meta) = tokio::fs::metadata(exe).await
     {
