@@ -342,9 +342,7 @@ async fn run_daemon(args: RunArgs) -> Result<()> {
             (Transport::Tcp(gw.addr.to_string()), Some(mesh))
         }
     };
-    let mut link_cfg = LinkConfig::new(transport);
-    link_cfg.text_budget = cfg.replies.byte_budget;
-    link_cfg.airtime_share = cfg.replies.airtime_share;
+    let mut link_cfg = cfg.link_config(transport);
     if mesh.is_some() {
         link_cfg.airtime_scale = args.mesh.time_scale;
     }

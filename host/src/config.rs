@@ -4,6 +4,8 @@
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
+use meshmush_firmware_bridge::Transport;
+use meshmush_firmware_bridge::link::LinkConfig;
 use meshmush_protocol::packets::parse_node_id;
 use serde::{Deserialize, Serialize};
 
@@ -225,6 +227,18 @@ impl Config {
             .iter()
             .filter_map(|n| parse_node_id(n))
             .collect()
+    }
+
+    /// The link settings this config asks for, on `transport`: the one place the
+    /// reply byte budget and the airtime share reach the link. The delivery path reads
+    /// the budget back from the same [`LinkConfig`], so replies are chunked to what
+    /// the link sends. Timings (acks, retries, heartbeats) keep the link's defaults for
+    /// a real node; tests and the bench shorten them on the value this returns.
+    pub fn link_config(&self, transport: Transport) -> LinkConfig {
+        let mut link = LinkConfig::new(transport);
+        link.text_budget = self.replies.byte_budget;
+        link.airtime_share = self.replies.airtime_share;
+        link
     }
 
     /// How recently a player must have been active to hear room notices.
