@@ -1,33 +1,58 @@
-//! The whole daemon in one value: the store, the link, the router and the lag probe,
-//! started together and shut down in the right order (stop taking commands, finish the
-//! ones in flight, say goodbye to the node, flush the store).
+//! The whole daemon in one value: the store, the link, the roster, the delivery path,
+//! the router and its sessions, and the lag probe, started together and shut down in
+//! the right order (stop taking commands, finish the ones in flight, let the last
+//! replies leave, say goodbye to the node, flush the store).
+//!
+//! Every task the daemon starts runs on one [`TaskTracker`] and watches one
+//! [`CancellationToken`]: shutting down cancels the token and waits for the tracker,
+//! so nothing the daemon started outlives it.
 
 use std::path::Path;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
 use meshmush_firmware_bridge::link::LinkConfig;
 use meshmush_firmware_bridge::{LinkHandle, spawn};
-use tokio::sync::watch;
-use tokio::task::JoinHandle;
-use tracing::info;
+use tokio_util::sync::CancellationToken;
+use tokio_util::task::TaskTracker;
+use tracing::{info, warn};
 
 use crate::config::Config;
-use crate::daemon::Router;
+use crate::delivery::Delivery;
 use crate::lagprobe::{LagProbe, LagStats};
+use crate::roster::Roster;
+use crate::router::Router;
 use crate::seed::WorldSeed;
 use crate::store::{Store, StoreError, StoreOptions};
 
+/// How long shutdown waits for the last replies to leave and the tasks to end.
+const DRAIN: Duration = Duration::from_secs(10);
+
+/// Why a daemon stopped of its own accord.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stopped {
+    /// A wizard sent `@shutdown`.
+    Asked,
+    /// The link's events ended: its task is gone, and the daemon with it (a service
+    /// manager should start it again).
+    LinkEnded,
+}
+
 /// A running daemon.
 pub struct App {
-    shutdown: watch::Sender<bool>,
-    router: JoinHandle<()>,
+    stop: CancellationToken,
+    why: Arc<Mutex<Option<Stopped>>>,
+    tasks: TaskTracker,
     link: LinkHandle,
     store: Store,
+    roster: Roster,
     probe: LagProbe,
 }
 
 impl App {
     /// Opens the store in `data_dir`, connects the link and starts routing commands.
+    /// `link_cfg` comes from [`Config::link_config`]: replies are chunked to its byte
+    /// budget, which is the one the link sends.
     pub async fn start(
         cfg: Config,
         data_dir: &Path,
@@ -36,20 +61,50 @@ impl App {
     ) -> Result<Self, StoreError> {
         let store = Store::open(data_dir, store_opts).await?;
         store
-            .ensure_boards(crate::commands::default_boards(crate::session::unix_now()))
+            .ensure_boards(crate::commands::default_boards(crate::commands::unix_now()))
             .await?;
         let seed = WorldSeed::starter().map_err(|e| StoreError::BadSeed(e.to_string()))?;
         store.seed_world_if_empty(seed).await?;
-        let probe = LagProbe::start();
+        let stop = CancellationToken::new();
+        let tasks = TaskTracker::new();
+        let probe = LagProbe::start(&tasks, stop.clone());
+        let byte_budget = link_cfg.text_budget;
         let (link, events) = spawn(link_cfg);
-        let (shutdown, shutdown_rx) = watch::channel(false);
-        let router = Router::new(Arc::new(cfg), store.clone(), link.clone());
-        let router = tokio::spawn(router.run(events, shutdown_rx));
+        let roster = Roster::from_config(&cfg);
+        let delivery = Delivery::new(
+            link.clone(),
+            roster.clone(),
+            store.clone(),
+            byte_budget,
+            cfg.replies.pager_packets,
+        );
+        let router = Router::new(
+            Arc::new(cfg),
+            store.clone(),
+            link.clone(),
+            delivery,
+            roster.clone(),
+            tasks.clone(),
+            stop.clone(),
+        );
+        let why: Arc<Mutex<Option<Stopped>>> = Arc::default();
+        let (token, reason) = (stop.clone(), why.clone());
+        tasks.spawn(async move {
+            router.run(events, token.clone()).await;
+            if !token.is_cancelled() {
+                warn!("the link's events ended; stopping");
+                set_reason(&reason, Stopped::LinkEnded);
+            }
+            set_reason(&reason, Stopped::Asked);
+            token.cancel();
+        });
         Ok(Self {
-            shutdown,
-            router,
+            stop,
+            why,
+            tasks,
             link,
             store,
+            roster,
             probe,
         })
     }
@@ -62,6 +117,11 @@ impl App {
         &self.store
     }
 
+    /// The per-node state (activity, limits, pages, notices).
+    pub fn roster(&self) -> &Roster {
+        &self.roster
+    }
+
     pub fn lag(&self) -> LagStats {
         self.probe.stats()
     }
@@ -70,23 +130,50 @@ impl App {
         &self.probe
     }
 
+    /// Resolves when the daemon stops of its own accord, with why.
+    pub async fn stopped(&self) -> Stopped {
+        self.stop.cancelled().await;
+        self.why
+            .lock()
+            .map(|w| w.unwrap_or(Stopped::Asked))
+            .unwrap_or(Stopped::Asked)
+    }
+
     /// Stops taking commands, lets in-flight ones reply, disconnects and flushes.
+    /// Every task the daemon started has ended when this returns.
     pub async fn shutdown(self) -> Result<(), StoreError> {
-        let _ = self.shutdown.send(true);
-        let _ = self.router.await;
+        self.stop.cancel();
+        self.tasks.close();
+        if tokio::time::timeout(DRAIN, self.tasks.wait())
+            .await
+            .is_err()
+        {
+            warn!(
+                running = self.tasks.len(),
+                "tasks still running after the drain"
+            );
+        }
         // Give the last replies a moment to leave before saying goodbye to the node.
-        let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(10);
+        let deadline = tokio::time::Instant::now() + DRAIN;
         while self.link.metrics().queue_depth > 0 && tokio::time::Instant::now() < deadline {
-            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+            tokio::time::sleep(Duration::from_millis(50)).await;
         }
         let unsent = self.link.metrics().queue_depth;
         if unsent > 0 {
-            tracing::warn!(unsent, "stopping with replies not yet delivered");
+            warn!(unsent, "stopping with replies not yet delivered");
         }
         self.link.shutdown().await;
         // Sessions and the router have let go of their handles: this flushes and closes.
+        drop(self.roster);
         self.store.close().await?;
         info!("shut down cleanly");
         Ok(())
+    }
+}
+
+/// Records why the daemon stopped; the first reason stands.
+fn set_reason(why: &Mutex<Option<Stopped>>, reason: Stopped) {
+    if let Ok(mut w) = why.lock() {
+        w.get_or_insert(reason);
     }
 }

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, anyhow, bail};
 use clap::{Args, Parser, Subcommand};
-use meshmush::app::App;
+use meshmush::app::{App, Stopped};
 use meshmush::config::Config;
 use meshmush::store::{Store, StoreOptions};
 use meshmush_firmware_bridge::Transport;
@@ -350,11 +350,17 @@ async fn run_daemon(args: RunArgs) -> Result<()> {
     let app = App::start(cfg, &data_dir, link_cfg, StoreOptions::default())
         .await
         .with_context(|| format!("opening the store in {}", data_dir.display()))?;
-    shutdown_signal().await;
-    info!("shutting down");
+    let stopped = tokio::select! {
+        _ = shutdown_signal() => None,
+        why = app.stopped() => Some(why),
+    };
+    info!(?stopped, "shutting down");
     app.shutdown().await?;
     if let Some(mesh) = mesh {
         mesh.shutdown().await;
+    }
+    if stopped == Some(Stopped::LinkEnded) {
+        bail!("the link to the node ended");
     }
     Ok(())
 }

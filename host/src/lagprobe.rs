@@ -7,6 +7,8 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use tokio::time::{Instant, MissedTickBehavior};
+use tokio_util::sync::CancellationToken;
+use tokio_util::task::TaskTracker;
 
 pub const TICK: Duration = Duration::from_millis(10);
 const WINDOW: usize = 6000; // one minute of ticks
@@ -26,15 +28,18 @@ pub struct LagProbe {
 }
 
 impl LagProbe {
-    /// Starts the probe on the current runtime.
-    pub fn start() -> Self {
+    /// Starts the probe as one of `tasks`; it ends when `stop` is cancelled.
+    pub fn start(tasks: &TaskTracker, stop: CancellationToken) -> Self {
         let probe = Self::default();
         let samples = probe.samples.clone();
-        tokio::spawn(async move {
+        tasks.spawn(async move {
             let mut tick = tokio::time::interval(TICK);
             tick.set_missed_tick_behavior(MissedTickBehavior::Delay);
             loop {
-                let scheduled = tick.tick().await;
+                let scheduled = tokio::select! {
+                    t = tick.tick() => t,
+                    _ = stop.cancelled() => break,
+                };
                 let late = Instant::now().saturating_duration_since(scheduled);
                 if late > WARN {
                     tracing::warn!(late_ms = late.as_secs_f64() * 1e3, "event loop lag");

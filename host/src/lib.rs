@@ -1,22 +1,27 @@
-//! The meshmush daemon as a library: configuration, the async store, the command
-//! registry and per-player sessions, joined to the radio link by the [`daemon`] router.
+//! The meshmush daemon as a library. A packet's way through it:
+//!
+//! link (firmware-bridge) -> [`router`] (roster: bans, limits) -> [`session`] (one per
+//! node, commands in order) -> [`commands`] (parse, then apply: an outcome) ->
+//! [`delivery`] (notices, pager, chunking once) -> link.
+//!
+//! [`app`] starts and stops all of it; [`roster`] is the per-node state; [`store`] is
+//! sled behind one async API; [`config`] the TOML file.
 
 pub mod app;
 pub mod bench;
 pub mod commands;
 pub mod config;
-pub mod daemon;
+pub mod delivery;
 pub mod hilcheck;
 pub mod lagprobe;
-pub mod pager;
 pub mod passwords;
 pub mod ports;
-pub mod presence;
 pub mod ratelimit;
+pub mod roster;
+pub mod router;
 pub mod seed;
 pub mod session;
 pub mod store;
-pub mod volatile;
 
 /// Threads for store calls (Tokio's blocking pool) in the daemon. A stuck disk parks at
 /// most this many; further store calls queue (awaited, never blocking a worker), and

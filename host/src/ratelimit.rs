@@ -1,5 +1,8 @@
-//! Per-node token buckets: a burst, then a steady rate. One polite refusal when a node
-//! runs dry, then silence until it refills, so a flood costs one packet of airtime.
+//! The one limiter type: a token bucket, a burst then a steady rate. The roster keeps
+//! one per node for commands (one polite refusal when a node runs dry, then silence
+//! until it refills, so a flood costs one packet of airtime), for posts per hour and
+//! for room notices per minute. It reads Tokio's clock, so tests reason about it with
+//! paused time.
 
 use std::time::Duration;
 
@@ -25,10 +28,20 @@ pub struct TokenBucket {
 }
 
 impl TokenBucket {
+    /// `burst` at once, refilling at `per_minute`.
     pub fn new(burst: u32, per_minute: u32, now: Instant) -> Self {
+        Self::with_rate(burst, f64::from(per_minute.max(1)) / 60.0, now)
+    }
+
+    /// `n` at once, refilling to `n` over an hour.
+    pub fn per_hour(n: u32, now: Instant) -> Self {
+        Self::with_rate(n, f64::from(n.max(1)) / 3600.0, now)
+    }
+
+    fn with_rate(burst: u32, per_sec: f64, now: Instant) -> Self {
         Self {
             capacity: f64::from(burst.max(1)),
-            per_sec: f64::from(per_minute.max(1)) / 60.0,
+            per_sec,
             tokens: f64::from(burst.max(1)),
             updated: now,
             noticed: false,

@@ -1,6 +1,8 @@
 //! One session per active node: a task that runs that player's commands in order,
-//! while other players' sessions run in parallel. A session that hears nothing for the
-//! idle timeout ends; everything it knew is in the store.
+//! while other players' sessions run in parallel. It loads the player, keeps the
+//! roster's view of them current, runs each line through the dispatcher and hands the
+//! outcome to the delivery path. A session that hears nothing for the idle timeout
+//! ends; everything it knew is in the store.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -8,13 +10,14 @@ use std::time::Duration;
 use meshmush_firmware_bridge::LinkHandle;
 use meshmush_protocol::packets::node_id;
 use tokio::sync::mpsc;
+use tokio_util::sync::CancellationToken;
 use tracing::{Instrument, debug, info_span, warn};
 
-use crate::commands::{CommandError, Lookup, Registry, split_command};
+use crate::commands::{Ctx, End, Registry, execute, unix_now};
 use crate::config::Config;
-use crate::presence::Presence;
-use crate::store::{Level, Player, Store};
-use crate::volatile::Volatile;
+use crate::delivery::Delivery;
+use crate::roster::Roster;
+use crate::store::{Store, StoreError};
 
 /// One command for a session.
 #[derive(Debug, Clone)]
@@ -24,60 +27,26 @@ pub struct Incoming {
     pub trusted: bool,
 }
 
-/// What a command handler may use and change.
-pub struct Ctx {
-    pub store: Store,
-    pub registry: Arc<Registry>,
-    pub cfg: Arc<Config>,
-    pub vol: Arc<Volatile>,
-    pub player: Player,
-    pub node: u32,
-    pub trusted: bool,
-    /// The player gave their password in this session.
-    pub elevated: bool,
-    pub is_admin_node: bool,
-    pub quit: bool,
-    /// For notices to other players (arrivals, `say`, `page`).
-    pub link: LinkHandle,
-    pub presence: Presence,
-    /// Notices go to players active within this window.
-    pub notify_window: Duration,
-}
-
-impl Ctx {
-    /// The rights in force now: stored powers count only on a PKI DM or after the
-    /// password; admin nodes from the config are wizards on a PKI DM.
-    pub fn level(&self) -> Level {
-        let proven = self.trusted || self.elevated;
-        if !proven {
-            return Level::Player;
-        }
-        if self.is_admin_node && self.trusted {
-            return Level::Wizard;
-        }
-        self.player.level
-    }
-}
-
 /// What a session needs from the daemon.
 #[derive(Clone)]
 pub struct SessionDeps {
     pub store: Store,
     pub registry: Arc<Registry>,
-    pub link: LinkHandle,
     pub cfg: Arc<Config>,
-    pub vol: Arc<Volatile>,
+    pub roster: Roster,
+    pub delivery: Delivery,
+    /// For the names nodes give themselves, when a player is first made.
+    pub link: LinkHandle,
     pub admin_nodes: Arc<Vec<u32>>,
     pub idle_timeout: Duration,
-    /// Who is about, shared by every session.
-    pub presence: Presence,
-    /// See [`Ctx::notify_window`].
-    pub notify_window: Duration,
     /// Told when a session ends, with its node.
     pub ended: mpsc::UnboundedSender<u32>,
+    /// Cancelled to stop the daemon (a wizard's `@shutdown`).
+    pub stop: CancellationToken,
 }
 
-/// Runs a session for `node` until it idles out or the player quits.
+/// Runs a session for `node` until it idles out, the player quits or the router
+/// closes its inbox.
 pub async fn run(node: u32, mut inbox: mpsc::Receiver<Incoming>, deps: SessionDeps) {
     let span = info_span!("player", node = %node_id(node));
     async move {
@@ -96,162 +65,88 @@ pub async fn run(node: u32, mut inbox: mpsc::Receiver<Incoming>, deps: SessionDe
                     Ok(c) => ctx = Some(c),
                     Err(e) => {
                         warn!(error = %e, "cannot load player");
-                        let _ = deps
-                            .link
-                            .send_text(node, 0, "The BBS cannot reach its storage; try again soon.")
-                            .await;
+                        let sorry = "The BBS cannot reach its storage; try again soon.";
+                        let _ = deps.delivery.say(node, sorry).await;
                         continue;
                     }
                 }
             }
             let Some(c) = ctx.as_mut() else { continue };
-            c.trusted = msg.trusted;
-            // Another session (a wizard) changed this player since: reload.
-            if deps.presence.take_stale(node)
-                && let Ok(Some(player)) = deps.store.player(node).await
-            {
-                c.player = player;
-            }
-            deps.presence.set_banned(node, c.player.banned);
-            if c.player.banned {
-                debug!("banned node; no reply");
-                continue;
-            }
-            if !deps.presence.active(node, &c.player.name)
-                && let Ok(state) = deps.store.player_state(node).await
-            {
-                deps.presence.touch(node, &c.player.name, state.location);
-            }
-            deps.vol.touch(node);
-            if respond(c, &deps, &msg.text).await.is_err() {
-                break;
-            }
-            if c.quit {
-                break;
+            match step(c, &deps, msg).await {
+                Ok(None) => {}
+                Ok(Some(End::Quit)) => break,
+                Ok(Some(End::Shutdown)) => {
+                    deps.stop.cancel();
+                    break;
+                }
+                Err(_) => break,
             }
         }
-        deps.presence.leave(node);
+        deps.roster.leave(node);
         let _ = deps.ended.send(node);
     }
     .instrument(span)
     .await
 }
 
-/// Runs one command and sends its reply through the pager, with any pending notices
-/// (new mail) in front. `more` pages on instead of running a command.
-async fn respond(
+/// Runs one line for the player and delivers the outcome; how the session ends, if
+/// the command ends it.
+async fn step(
     c: &mut Ctx,
     deps: &SessionDeps,
-    line: &str,
-) -> Result<(), meshmush_firmware_bridge::link::LinkClosed> {
-    let budget = deps.cfg.replies.byte_budget;
-    let per_page = deps.cfg.replies.pager_packets;
+    msg: Incoming,
+) -> Result<Option<End>, meshmush_firmware_bridge::link::LinkClosed> {
     let node = c.node;
-    if line.trim().eq_ignore_ascii_case("more") {
-        if crate::pager::more(&deps.link, &deps.vol, node, per_page).await? {
-            return Ok(());
-        }
-        return deps
-            .link
-            .send_text(node, 0, "Nothing more to show.")
-            .await
-            .map(|_| ());
+    c.trusted = msg.trusted;
+    // Another session (a wizard) changed this player since: reload.
+    if deps.roster.take_stale(node)
+        && let Ok(Some(player)) = deps.store.player(node).await
+    {
+        c.player = player;
     }
-    deps.vol.drop_pages(node);
-    let mut reply = execute(c, line).await;
-    let notices = deps.vol.take_notices(node);
-    if !notices.is_empty() {
-        reply = format!("{} {reply}", notices.join(" "));
-        // Told now: a restart must not announce the same mail again.
-        if let Err(e) = deps.store.mark_mail_announced(node).await {
-            warn!(error = %e, "cannot record that mail was announced");
-        }
+    deps.roster.set_banned(node, c.player.banned);
+    if c.player.banned {
+        debug!("banned node; no reply");
+        return Ok(None);
     }
-    crate::pager::deliver(&deps.link, &deps.vol, node, &reply, budget, per_page).await
+    if !deps.roster.is_placed(node, &c.player.name)
+        && let Ok(state) = deps.store.player_state(node).await
+    {
+        deps.roster.place(node, &c.player.name, state.location);
+    }
+    // The pager's `more` exists only while a page waits; any other command drops it.
+    if msg.text.trim().eq_ignore_ascii_case("more") {
+        deps.delivery.more(node).await?;
+        return Ok(None);
+    }
+    deps.roster.drop_pages(node);
+    let outcome = execute(c, &msg.text).await;
+    let end = outcome.end;
+    deps.delivery.deliver(node, outcome).await?;
+    Ok(end)
 }
 
-async fn open(node: u32, deps: &SessionDeps) -> Result<Ctx, crate::store::StoreError> {
+async fn open(node: u32, deps: &SessionDeps) -> Result<Ctx, StoreError> {
     let wanted = deps
         .link
         .node(node)
         .map(|n| n.display_name())
         .unwrap_or_else(|| node_id(node));
-    let now = unix_now();
-    let player = deps.store.create_player(node, &wanted, now).await?;
+    let player = deps.store.create_player(node, &wanted, unix_now()).await?;
     if !player.banned {
         let state = deps.store.player_state(node).await?;
-        deps.presence.touch(node, &player.name, state.location);
+        deps.roster.place(node, &player.name, state.location);
     }
-    crate::commands::mail::announce_waiting(&deps.store, &deps.vol, node).await?;
+    crate::commands::mail::queue_unannounced(&deps.store, &deps.roster, node).await?;
     Ok(Ctx {
         store: deps.store.clone(),
         registry: deps.registry.clone(),
         cfg: deps.cfg.clone(),
-        vol: deps.vol.clone(),
+        roster: deps.roster.clone(),
         player,
         node,
         trusted: false,
         elevated: false,
         is_admin_node: deps.admin_nodes.contains(&node),
-        quit: false,
-        link: deps.link.clone(),
-        presence: deps.presence.clone(),
-        notify_window: deps.notify_window,
     })
-}
-
-/// Parses and runs one command line; the reply is what the player will read.
-pub async fn execute(ctx: &mut Ctx, line: &str) -> String {
-    let (word, args) = split_command(line);
-    if word.is_empty() {
-        return "Say something: try help.".into();
-    }
-    let registry = ctx.registry.clone();
-    let level = ctx.level();
-    if !registry.is_exact(word, level)
-        && let Some(reply) = crate::commands::walk_by_exit(ctx, word, args).await
-    {
-        return reply;
-    }
-    let entry = match registry.lookup(word, level) {
-        Lookup::Found(e) => e,
-        Lookup::Ambiguous(names) => return format!("{word}? Did you mean: {}", names.join(", ")),
-        Lookup::Unknown(_) if let Lookup::Found(e) = registry.lookup(word, Level::Wizard) => {
-            let why = if ctx.trusted || ctx.elevated {
-                "you do not have those rights"
-            } else {
-                "powers count only on a PKI-encrypted DM or after `password PASS`"
-            };
-            return format!(
-                "{} needs {} rights: {why}.",
-                e.name,
-                crate::commands::level_name(e.level)
-            );
-        }
-        Lookup::Unknown(close) if close.is_empty() => {
-            return format!("Unknown command {word:?}. Try help.");
-        }
-        Lookup::Unknown(close) => {
-            return format!(
-                "Unknown command {word:?}. Did you mean {}? Or help.",
-                close.join(", ")
-            );
-        }
-    };
-    tracing::debug!(command = entry.name, "run");
-    match (entry.handler)(ctx, args).await {
-        Ok(reply) => reply,
-        Err(CommandError::User(msg)) => msg,
-        Err(e @ CommandError::Store(_)) => {
-            warn!(error = %e, "command failed");
-            e.to_string()
-        }
-    }
-}
-
-pub fn unix_now() -> u64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_secs())
-        .unwrap_or(0)
 }

@@ -303,10 +303,12 @@ async fn wizards_teleport_and_boot() {
     );
     let stats = ask(&mut w, 0, "@stats").await;
     assert!(stats.ends_with(" objects, 2 players, 2 about."), "{stats}");
-    assert!(
-        ask(&mut w, 0, "@shutdown")
-            .await
-            .starts_with("Noted in the log")
+    // `@shutdown` stops the daemon cleanly (it used to only log the wish).
+    assert_eq!(
+        ask(&mut w, 0, "@shutdown").await,
+        "Shutting down; everything is saved."
     );
+    let why = tokio::time::timeout(common::WAIT, w.app.stopped()).await;
+    assert_eq!(why.ok(), Some(meshmush::app::Stopped::Asked));
     w.stop().await;
 }

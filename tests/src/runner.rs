@@ -207,13 +207,14 @@ impl Run<'_> {
         self.note(&first);
         let mut texts = vec![first.text];
         // A page that ends in " [more]" is all there is until the player asks.
-        if let Some(n) = parts(&texts[0]).filter(|_| !texts[0].ends_with(meshmush::pager::MORE)) {
+        if let Some(n) = parts(&texts[0]).filter(|_| !texts[0].ends_with(meshmush::delivery::MORE))
+        {
             while texts.len() < n {
                 let Some(t) = self.handsets[k].next_text(wait).await else {
                     break;
                 };
                 self.note(&t);
-                let paged = t.text.ends_with(meshmush::pager::MORE);
+                let paged = t.text.ends_with(meshmush::delivery::MORE);
                 texts.push(t.text);
                 if paged {
                     break;

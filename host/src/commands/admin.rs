@@ -1,76 +1,46 @@
 //! Running the place (Level::Wizard): `@teleport`, `@boot`, `@ban`/`@unban`,
 //! `@builder`, `@shutdown`. Changes to another player's record mark it stale in the
-//! presence map, so their session reloads it before their next command.
+//! roster, so their session reloads it before their next command.
 
 use meshmush_protocol::packets::{node_id, parse_node_id};
 use tracing::warn;
 
-use super::world::{arrive, notify_always as notify, parse_id, refusal, user};
-use super::{CommandError, Registry, Reply};
-use crate::session::{Ctx, unix_now};
+use super::registry::{Command, CommandError, Registry, Reply, Spec, Usage, user};
+use super::room::{arrive, parse_id, refusal};
+use super::{Ctx, End, NoticeKind, Outcome, unix_now};
 use crate::store::{Level, ObjectKind, Player};
 
 pub fn register(r: &mut Registry) {
-    entry!(
-        r,
-        Level::Wizard,
-        "@teleport",
-        &["@tel"],
-        "@teleport [PLAYER=]#ROOM",
-        "move yourself or a player",
-        teleport
-    );
-    entry!(
-        r,
-        Level::Wizard,
-        "@boot",
-        &[],
-        "@boot PLAYER",
-        "send a player home and forget them until they speak",
-        boot
-    );
-    entry!(
-        r,
-        Level::Wizard,
-        "@ban",
-        &[],
-        "@ban PLAYER|!NODE",
-        "ignore a node entirely",
-        ban
-    );
-    entry!(
-        r,
-        Level::Wizard,
-        "@unban",
-        &[],
-        "@unban PLAYER|!NODE",
-        "lift a ban",
-        unban
-    );
-    entry!(
-        r,
-        Level::Wizard,
-        "@builder",
-        &[],
-        "@builder PLAYER",
-        "give a player building rights",
-        builder
-    );
-    entry!(
-        r,
-        Level::Wizard,
-        "@shutdown",
-        &[],
-        "@shutdown",
-        "ask the operator to stop the daemon",
-        shutdown
-    );
+    r.add::<Teleport>();
+    r.add::<Boot>();
+    r.add::<Ban>();
+    r.add::<Unban>();
+    r.add::<Builder>();
+    r.add::<Shutdown>();
+}
+
+const fn wizard(name: &'static str, usage: &'static str, help: &'static str) -> Spec {
+    Spec {
+        name,
+        aliases: &[],
+        usage,
+        help,
+        level: Level::Wizard,
+    }
+}
+
+/// A player named by name or `!node`.
+fn player_word(args: &str) -> Result<String, Usage> {
+    let word = args.trim();
+    if word.is_empty() {
+        return Err(Usage::show());
+    }
+    Ok(word.to_string())
 }
 
 /// A player by name or `!node`; a node never heard from gets a player record so it can
 /// be banned ahead of time.
 async fn player_arg(ctx: &Ctx, word: &str) -> Result<Player, CommandError> {
-    let word = word.trim();
     if let Some(node) = parse_node_id(word) {
         if let Some(p) = ctx.store.player(node).await? {
             return Ok(p);
@@ -83,83 +53,208 @@ async fn player_arg(ctx: &Ctx, word: &str) -> Result<Player, CommandError> {
         .ok_or_else(|| user(format!("No player called {word:?}.")))
 }
 
-async fn teleport(ctx: &mut Ctx, args: &str) -> Reply {
-    let (who, target) = match args.split_once('=') {
-        Some((w, t)) => (Some(w.trim()), t.trim()),
-        None => (None, args.trim()),
+/// `@teleport [PLAYER=]#ROOM`.
+#[derive(Debug, PartialEq)]
+pub struct Teleport {
+    /// `None`: the wizard themself.
+    pub who: Option<String>,
+    pub to: u64,
+}
+
+impl Command for Teleport {
+    const SPEC: Spec = Spec {
+        aliases: &["@tel"],
+        ..wizard(
+            "@teleport",
+            "@teleport [PLAYER=]#ROOM",
+            "move yourself or a player",
+        )
     };
-    let to = parse_id(target).ok_or_else(|| user("Usage: @teleport [PLAYER=]#ROOM"))?;
-    match ctx.store.object(to).await? {
-        Some(o) if o.kind == ObjectKind::Room => {}
-        _ => return Err(user(format!("#{to} is not a room."))),
+
+    fn parse(args: &str) -> Result<Self, Usage> {
+        let (who, target) = match args.split_once('=') {
+            Some((w, t)) => (Some(w.trim()), t.trim()),
+            None => (None, args.trim()),
+        };
+        Ok(Self {
+            who: who
+                .filter(|w| !w.eq_ignore_ascii_case("me"))
+                .map(String::from),
+            to: parse_id(target).ok_or_else(Usage::show)?,
+        })
     }
-    let Some(who) = who.filter(|w| !w.eq_ignore_ascii_case("me")) else {
-        let from = ctx.store.player_state(ctx.node).await?.location;
-        return arrive(ctx, from, to, "vanishes").await;
-    };
-    let p = player_arg(ctx, who).await?;
-    ctx.store.move_player(p.node, to).await.map_err(refusal)?;
-    ctx.presence.set_room(p.node, to);
-    notify(
-        ctx,
-        p.node,
-        &format!("{} teleports you to #{to}. Try look.", ctx.player.name),
-    )
-    .await;
-    Ok(format!("Teleported {} to #{to}.", p.name))
+
+    async fn apply(self, ctx: &mut Ctx) -> Reply {
+        let to = self.to;
+        match ctx.store.object(to).await? {
+            Some(o) if o.kind == ObjectKind::Room => {}
+            _ => return Err(user(format!("#{to} is not a room."))),
+        }
+        let Some(who) = self.who else {
+            let from = ctx.store.player_state(ctx.node).await?.location;
+            return arrive(ctx, from, to, "vanishes").await;
+        };
+        let p = player_arg(ctx, &who).await?;
+        ctx.store.move_player(p.node, to).await.map_err(refusal)?;
+        ctx.roster.set_room(p.node, to);
+        Ok(
+            Outcome::reply(format!("Teleported {} to #{to}.", p.name)).to_player(
+                p.node,
+                NoticeKind::Direct,
+                format!("{} teleports you to #{to}. Try look.", ctx.player.name),
+            ),
+        )
+    }
 }
 
-async fn boot(ctx: &mut Ctx, args: &str) -> Reply {
-    let p = player_arg(ctx, args).await?;
-    let state = ctx.store.player_state(p.node).await?;
-    ctx.store
-        .move_player(p.node, state.home)
-        .await
-        .map_err(refusal)?;
-    notify(ctx, p.node, "You have been booted home by a wizard.").await;
-    ctx.presence.leave(p.node);
-    Ok(format!("Booted {}.", p.name))
+/// `@boot PLAYER`.
+#[derive(Debug, PartialEq)]
+pub struct Boot {
+    pub who: String,
 }
 
-async fn set_banned(ctx: &mut Ctx, args: &str, banned: bool) -> Reply {
-    let mut p = player_arg(ctx, args).await?;
+impl Command for Boot {
+    const SPEC: Spec = wizard(
+        "@boot",
+        "@boot PLAYER",
+        "send a player home and forget them until they speak",
+    );
+
+    fn parse(args: &str) -> Result<Self, Usage> {
+        Ok(Self {
+            who: player_word(args)?,
+        })
+    }
+
+    async fn apply(self, ctx: &mut Ctx) -> Reply {
+        let p = player_arg(ctx, &self.who).await?;
+        let state = ctx.store.player_state(p.node).await?;
+        ctx.store
+            .move_player(p.node, state.home)
+            .await
+            .map_err(refusal)?;
+        ctx.roster.leave(p.node);
+        Ok(Outcome::reply(format!("Booted {}.", p.name)).to_player(
+            p.node,
+            NoticeKind::Direct,
+            "You have been booted home by a wizard.",
+        ))
+    }
+}
+
+async fn set_banned(ctx: &mut Ctx, who: &str, banned: bool) -> Reply {
+    let mut p = player_arg(ctx, who).await?;
     if p.node == ctx.node {
         return Err(user("Not yourself."));
     }
     p.banned = banned;
     let name = p.name.clone();
     ctx.store.update_player(p.clone()).await?;
-    ctx.presence.mark_stale(p.node);
-    ctx.presence.set_banned(p.node, banned);
+    ctx.roster.mark_stale(p.node);
+    ctx.roster.set_banned(p.node, banned);
     if banned {
         warn!(node = %node_id(p.node), by = %node_id(ctx.node), "banned");
-        Ok(format!("Banned {name} ({}).", node_id(p.node)))
+        Ok(format!("Banned {name} ({}).", node_id(p.node)).into())
     } else {
-        Ok(format!("Unbanned {name}."))
+        Ok(format!("Unbanned {name}.").into())
     }
 }
 
-async fn ban(ctx: &mut Ctx, args: &str) -> Reply {
-    set_banned(ctx, args, true).await
+/// `@ban PLAYER|!NODE`.
+#[derive(Debug, PartialEq)]
+pub struct Ban {
+    pub who: String,
 }
 
-async fn unban(ctx: &mut Ctx, args: &str) -> Reply {
-    set_banned(ctx, args, false).await
-}
+impl Command for Ban {
+    const SPEC: Spec = wizard("@ban", "@ban PLAYER|!NODE", "ignore a node entirely");
 
-async fn builder(ctx: &mut Ctx, args: &str) -> Reply {
-    let mut p = player_arg(ctx, args).await?;
-    if p.level >= Level::Builder {
-        return Ok(format!("{} can build already.", p.name));
+    fn parse(args: &str) -> Result<Self, Usage> {
+        Ok(Self {
+            who: player_word(args)?,
+        })
     }
-    p.level = Level::Builder;
-    ctx.store.update_player(p.clone()).await?;
-    ctx.presence.mark_stale(p.node);
-    notify(ctx, p.node, "You may build now: help @dig.").await;
-    Ok(format!("{} is a builder.", p.name))
+
+    async fn apply(self, ctx: &mut Ctx) -> Reply {
+        set_banned(ctx, &self.who, true).await
+    }
 }
 
-async fn shutdown(ctx: &mut Ctx, _args: &str) -> Reply {
-    warn!(by = %node_id(ctx.node), "shutdown asked for over the air; stop the service to shut down");
-    Ok("Noted in the log; the operator stops the daemon (systemctl stop meshmush).".into())
+/// `@unban PLAYER|!NODE`.
+#[derive(Debug, PartialEq)]
+pub struct Unban {
+    pub who: String,
+}
+
+impl Command for Unban {
+    const SPEC: Spec = wizard("@unban", "@unban PLAYER|!NODE", "lift a ban");
+
+    fn parse(args: &str) -> Result<Self, Usage> {
+        Ok(Self {
+            who: player_word(args)?,
+        })
+    }
+
+    async fn apply(self, ctx: &mut Ctx) -> Reply {
+        set_banned(ctx, &self.who, false).await
+    }
+}
+
+/// `@builder PLAYER`.
+#[derive(Debug, PartialEq)]
+pub struct Builder {
+    pub who: String,
+}
+
+impl Command for Builder {
+    const SPEC: Spec = wizard(
+        "@builder",
+        "@builder PLAYER",
+        "give a player building rights",
+    );
+
+    fn parse(args: &str) -> Result<Self, Usage> {
+        Ok(Self {
+            who: player_word(args)?,
+        })
+    }
+
+    async fn apply(self, ctx: &mut Ctx) -> Reply {
+        let mut p = player_arg(ctx, &self.who).await?;
+        if p.level >= Level::Builder {
+            return Ok(format!("{} can build already.", p.name).into());
+        }
+        p.level = Level::Builder;
+        ctx.store.update_player(p.clone()).await?;
+        ctx.roster.mark_stale(p.node);
+        Ok(
+            Outcome::reply(format!("{} is a builder.", p.name)).to_player(
+                p.node,
+                NoticeKind::Direct,
+                "You may build now: help @dig.",
+            ),
+        )
+    }
+}
+
+/// `@shutdown`: stops the daemon cleanly after the reply. The systemd unit in deploy/
+/// restarts it only on failure, so it stays down until the operator starts it.
+#[derive(Debug, PartialEq)]
+pub struct Shutdown;
+
+impl Command for Shutdown {
+    const SPEC: Spec = wizard(
+        "@shutdown",
+        "@shutdown",
+        "stop the daemon cleanly (everything is saved)",
+    );
+
+    fn parse(_args: &str) -> Result<Self, Usage> {
+        Ok(Self)
+    }
+
+    async fn apply(self, ctx: &mut Ctx) -> Reply {
+        warn!(by = %node_id(ctx.node), "shutdown asked for over the air");
+        Ok(Outcome::reply("Shutting down; everything is saved.").ending(End::Shutdown))
+    }
 }

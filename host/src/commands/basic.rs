@@ -1,60 +1,93 @@
 //! The commands every player has from the first message: `help`, `ping`, `quit`.
 
-use super::{CommandError, Entry, HandlerFuture, Registry};
-use crate::session::Ctx;
+use super::registry::{Command, Lookup, Registry, Reply, Spec, Usage, user};
+use super::{Ctx, End, Outcome};
 use crate::store::Level;
 
 pub fn register(r: &mut Registry) {
-    r.add(Entry {
+    r.add::<Help>();
+    r.add::<Ping>();
+    r.add::<Quit>();
+}
+
+/// `help [command]`.
+#[derive(Debug, PartialEq)]
+pub struct Help {
+    pub topic: Option<String>,
+}
+
+impl Command for Help {
+    const SPEC: Spec = Spec {
         name: "help",
         aliases: &["?"],
         usage: "help [command]",
         help: "list commands, or explain one",
         level: Level::Player,
-        handler: help,
-    });
-    r.add(Entry {
+    };
+
+    fn parse(args: &str) -> Result<Self, Usage> {
+        Ok(Self {
+            topic: (!args.is_empty()).then(|| args.to_string()),
+        })
+    }
+
+    async fn apply(self, ctx: &mut Ctx) -> Reply {
+        let level = ctx.level();
+        let registry = ctx.registry.clone();
+        let Some(topic) = self.topic else {
+            let names: Vec<&str> = registry.available(level).map(|e| e.spec.name).collect();
+            return Ok(format!("Commands: {}. help CMD for more.", names.join(" ")).into());
+        };
+        match registry.lookup(&topic, level) {
+            Lookup::Found(e) => Ok(format!("{}: {}", e.spec.usage, e.spec.help).into()),
+            _ => Err(user(format!("No command {topic:?}. Try help."))),
+        }
+    }
+}
+
+/// `ping`.
+#[derive(Debug, PartialEq)]
+pub struct Ping;
+
+impl Command for Ping {
+    const SPEC: Spec = Spec {
         name: "ping",
         aliases: &[],
         usage: "ping",
         help: "check the BBS is listening",
         level: Level::Player,
-        handler: ping,
-    });
-    r.add(Entry {
+    };
+
+    fn parse(_args: &str) -> Result<Self, Usage> {
+        Ok(Self)
+    }
+
+    async fn apply(self, _ctx: &mut Ctx) -> Reply {
+        Ok("pong".into())
+    }
+}
+
+/// `quit`.
+#[derive(Debug, PartialEq)]
+pub struct Quit;
+
+impl Command for Quit {
+    const SPEC: Spec = Spec {
         name: "quit",
         aliases: &["bye"],
         usage: "quit",
         help: "end your session (everything is saved)",
         level: Level::Player,
-        handler: quit,
-    });
-}
+    };
 
-fn help<'a>(ctx: &'a mut Ctx, args: &'a str) -> HandlerFuture<'a> {
-    Box::pin(async move {
-        let level = ctx.level();
-        let registry = ctx.registry.clone();
-        if args.is_empty() {
-            let names: Vec<&str> = registry.available(level).map(|e| e.name).collect();
-            return Ok(format!("Commands: {}. help CMD for more.", names.join(" ")));
-        }
-        match registry.lookup(args, level) {
-            super::Lookup::Found(e) => Ok(format!("{}: {}", e.usage, e.help)),
-            _ => Err(CommandError::User(format!(
-                "No command {args:?}. Try help."
-            ))),
-        }
-    })
-}
+    fn parse(_args: &str) -> Result<Self, Usage> {
+        Ok(Self)
+    }
 
-fn ping<'a>(_ctx: &'a mut Ctx, _args: &'a str) -> HandlerFuture<'a> {
-    Box::pin(async move { Ok("pong".to_string()) })
-}
-
-fn quit<'a>(ctx: &'a mut Ctx, _args: &'a str) -> HandlerFuture<'a> {
-    Box::pin(async move {
-        ctx.quit = true;
-        Ok(format!("Bye, {}. Everything is saved.", ctx.player.name))
-    })
+    async fn apply(self, ctx: &mut Ctx) -> Reply {
+        Ok(
+            Outcome::reply(format!("Bye, {}. Everything is saved.", ctx.player.name))
+                .ending(End::Quit),
+        )
+    }
 }

@@ -2,70 +2,22 @@
 //! wizards' `@board`. Replies are terse (one line per post in listings); a post's full
 //! text goes through the pager. A post is confirmed only after it is on disk.
 
-use super::{CommandError, Entry, HandlerFuture, Registry, age, ago, first_words, level_name};
-use crate::session::{Ctx, unix_now};
+use super::matching::{Match, find};
+use super::registry::{Command, CommandError, Registry, Reply, Spec, Usage, user};
+use super::{Ctx, age, ago, first_words, level_name, split_command, unix_now};
 use crate::store::{Board, Level, Post, UNREAD_CAP};
 
 /// Posts shown by `read BOARD`.
 const LISTED: usize = 5;
 
 pub fn register(r: &mut Registry) {
-    r.add(Entry {
-        name: "boards",
-        aliases: &["bb"],
-        usage: "boards",
-        help: "list boards with your unread counts",
-        level: Level::Player,
-        handler: boards,
-    });
-    r.add(Entry {
-        name: "read",
-        aliases: &[],
-        usage: "read BOARD [N]",
-        help: "list a board's newest posts, or read post N",
-        level: Level::Player,
-        handler: read,
-    });
-    r.add(Entry {
-        name: "next",
-        aliases: &[],
-        usage: "next",
-        help: "read the oldest post you have not read",
-        level: Level::Player,
-        handler: next,
-    });
-    r.add(Entry {
-        name: "post",
-        aliases: &[],
-        usage: "post BOARD TEXT",
-        help: "post to a board",
-        level: Level::Player,
-        handler: post,
-    });
-    r.add(Entry {
-        name: "reply",
-        aliases: &[],
-        usage: "reply BOARD N TEXT",
-        help: "reply to post N",
-        level: Level::Player,
-        handler: reply,
-    });
-    r.add(Entry {
-        name: "delete",
-        aliases: &[],
-        usage: "delete BOARD N",
-        help: "delete your post (wizards: any)",
-        level: Level::Player,
-        handler: delete,
-    });
-    r.add(Entry {
-        name: "@board",
-        aliases: &[],
-        usage: "@board create|desc|lock|remove NAME ...",
-        help: "manage boards: create NAME=DESC, desc NAME=DESC, lock NAME read|post LEVEL, remove NAME",
-        level: Level::Wizard,
-        handler: admin,
-    });
+    r.add::<Boards>();
+    r.add::<Read>();
+    r.add::<Next>();
+    r.add::<PostCmd>();
+    r.add::<ReplyCmd>();
+    r.add::<Delete>();
+    r.add::<BoardAdmin>();
 }
 
 /// The boards shipped on first run.
@@ -89,14 +41,24 @@ pub fn default_boards(now: u64) -> Vec<Board> {
     ]
 }
 
-fn user(msg: impl Into<String>) -> CommandError {
-    CommandError::User(msg.into())
+const fn player(
+    name: &'static str,
+    aliases: &'static [&'static str],
+    usage: &'static str,
+    help: &'static str,
+) -> Spec {
+    Spec {
+        name,
+        aliases,
+        usage,
+        help,
+        level: Level::Player,
+    }
 }
 
 /// The board `word` names (unambiguous prefix, any case) among those `ctx` may read.
 async fn find_board(ctx: &Ctx, word: &str) -> Result<Board, CommandError> {
     let level = ctx.level();
-    let word = word.to_lowercase();
     let boards: Vec<Board> = ctx
         .store
         .boards()
@@ -104,36 +66,33 @@ async fn find_board(ctx: &Ctx, word: &str) -> Result<Board, CommandError> {
         .into_iter()
         .filter(|b| b.read_level <= level)
         .collect();
-    if let Some(b) = boards.iter().find(|b| b.name.to_lowercase() == word) {
-        return Ok(b.clone());
-    }
-    let matches: Vec<&Board> = boards
-        .iter()
-        .filter(|b| b.name.to_lowercase().starts_with(&word))
-        .collect();
-    match matches.as_slice() {
-        [one] => Ok((*one).clone()),
-        [] => {
-            let names: Vec<&str> = boards.iter().map(|b| b.name.as_str()).collect();
-            Err(user(format!(
-                "No board {word:?}. Boards: {}.",
-                names.join(", ")
-            )))
-        }
-        many => Err(user(format!(
-            "{word}? Did you mean: {}",
-            many.iter()
-                .map(|b| b.name.as_str())
-                .collect::<Vec<_>>()
-                .join(", ")
+    let word = word.to_lowercase();
+    let names = |list: &[&Board]| {
+        list.iter()
+            .map(|b| b.name.as_str())
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    match find(
+        &boards,
+        &word,
+        |b, w| b.name.to_lowercase() == w,
+        |b| &b.name,
+    ) {
+        Match::One(b) => Ok(b.clone()),
+        Match::None => Err(user(format!(
+            "No board {word:?}. Boards: {}.",
+            names(&boards.iter().collect::<Vec<_>>())
         ))),
+        Match::Many(many) => Err(user(format!("{word}? Did you mean: {}", names(&many)))),
     }
 }
 
-fn parse_num(word: &str) -> Result<u64, CommandError> {
+/// A post number, `N` or `#N`.
+fn post_num(word: &str) -> Result<u64, Usage> {
     word.trim_start_matches('#')
         .parse()
-        .map_err(|_| user(format!("{word:?} is not a post number.")))
+        .map_err(|_| Usage::say(format!("{word:?} is not a post number.")))
 }
 
 fn show(post: &Post, now: u64) -> String {
@@ -151,8 +110,23 @@ fn show(post: &Post, now: u64) -> String {
     )
 }
 
-fn boards<'a>(ctx: &'a mut Ctx, _args: &'a str) -> HandlerFuture<'a> {
-    Box::pin(async move {
+/// `boards`.
+#[derive(Debug, PartialEq)]
+pub struct Boards;
+
+impl Command for Boards {
+    const SPEC: Spec = player(
+        "boards",
+        &["bb"],
+        "boards",
+        "list boards with your unread counts",
+    );
+
+    fn parse(_args: &str) -> Result<Self, Usage> {
+        Ok(Self)
+    }
+
+    async fn apply(self, ctx: &mut Ctx) -> Reply {
         let level = ctx.level();
         let list: Vec<String> = ctx
             .store
@@ -172,37 +146,52 @@ fn boards<'a>(ctx: &'a mut Ctx, _args: &'a str) -> HandlerFuture<'a> {
         if list.is_empty() {
             return Ok("No boards yet.".into());
         }
-        Ok(format!(
-            "Boards (unread/total): {}. read BOARD",
-            list.join(", ")
-        ))
-    })
+        Ok(format!("Boards (unread/total): {}. read BOARD", list.join(", ")).into())
+    }
 }
 
-fn read<'a>(ctx: &'a mut Ctx, args: &'a str) -> HandlerFuture<'a> {
-    Box::pin(async move {
+/// `read BOARD [N]`.
+#[derive(Debug, PartialEq)]
+pub struct Read {
+    pub board: String,
+    pub num: Option<u64>,
+}
+
+impl Command for Read {
+    const SPEC: Spec = player(
+        "read",
+        &[],
+        "read BOARD [N]",
+        "list a board's newest posts, or read post N",
+    );
+
+    fn parse(args: &str) -> Result<Self, Usage> {
         let mut words = args.split_whitespace();
-        let Some(name) = words.next() else {
-            return Err(user("Usage: read BOARD [N]. boards lists them."));
+        let Some(board) = words.next() else {
+            return Err(Usage::say("Usage: read BOARD [N]. boards lists them."));
         };
-        let board = find_board(ctx, name).await?;
+        Ok(Self {
+            board: board.to_string(),
+            num: words.next().map(post_num).transpose()?,
+        })
+    }
+
+    async fn apply(self, ctx: &mut Ctx) -> Reply {
+        let board = find_board(ctx, &self.board).await?;
         let now = unix_now();
-        if let Some(n) = words.next() {
-            let num = parse_num(n)?;
+        if let Some(num) = self.num {
             let Some(post) = ctx.store.post(board.name.clone(), num).await? else {
                 return Err(user(format!("No post #{num} on {}.", board.name)));
             };
             ctx.store
                 .mark_read(ctx.node, board.name.clone(), num)
                 .await?;
-            return Ok(show(&post, now));
+            return Ok(show(&post, now).into());
         }
         let posts = ctx.store.newest_posts(board.name.clone(), LISTED).await?;
         if posts.is_empty() {
-            return Ok(format!(
-                "{}: no posts yet. post {} TEXT",
-                board.name, board.name
-            ));
+            let name = &board.name;
+            return Ok(format!("{name}: no posts yet. post {name} TEXT").into());
         }
         let lines: Vec<String> = posts
             .iter()
@@ -216,17 +205,28 @@ fn read<'a>(ctx: &'a mut Ctx, args: &'a str) -> HandlerFuture<'a> {
                 )
             })
             .collect();
-        Ok(format!(
-            "{}:\n{}\nread {} N",
-            board.name,
-            lines.join("\n"),
-            board.name
-        ))
-    })
+        let name = &board.name;
+        Ok(format!("{name}:\n{}\nread {name} N", lines.join("\n")).into())
+    }
 }
 
-fn next<'a>(ctx: &'a mut Ctx, _args: &'a str) -> HandlerFuture<'a> {
-    Box::pin(async move {
+/// `next`.
+#[derive(Debug, PartialEq)]
+pub struct Next;
+
+impl Command for Next {
+    const SPEC: Spec = player(
+        "next",
+        &[],
+        "next",
+        "read the oldest post you have not read",
+    );
+
+    fn parse(_args: &str) -> Result<Self, Usage> {
+        Ok(Self)
+    }
+
+    async fn apply(self, ctx: &mut Ctx) -> Reply {
         let level = ctx.level();
         let readable: Vec<String> = ctx
             .store
@@ -241,11 +241,11 @@ fn next<'a>(ctx: &'a mut Ctx, _args: &'a str) -> HandlerFuture<'a> {
                 ctx.store
                     .mark_read(ctx.node, post.board.clone(), post.num)
                     .await?;
-                Ok(show(&post, unix_now()))
+                Ok(show(&post, unix_now()).into())
             }
             None => Ok("No unread posts.".into()),
         }
-    })
+    }
 }
 
 /// Checks the limits and writes a post; the reply comes after it is durable.
@@ -262,10 +262,6 @@ async fn write_post(
             board.name
         )));
     }
-    let text = text.trim();
-    if text.is_empty() {
-        return Err(user("Post what? post BOARD TEXT"));
-    }
     let max = ctx.cfg.bbs.post_max_bytes;
     if text.len() > max {
         return Err(user(format!(
@@ -273,7 +269,7 @@ async fn write_post(
             text.len()
         )));
     }
-    if !ctx.vol.allow_post(ctx.node, ctx.cfg.bbs.posts_per_hour) {
+    if !ctx.roster.allow_post(ctx.node) {
         return Err(user(format!(
             "You have posted {} times this hour; try later.",
             ctx.cfg.bbs.posts_per_hour
@@ -295,41 +291,104 @@ async fn write_post(
     Ok(post)
 }
 
-fn post<'a>(ctx: &'a mut Ctx, args: &'a str) -> HandlerFuture<'a> {
-    Box::pin(async move {
-        let Some((name, text)) = args.split_once(char::is_whitespace) else {
-            return Err(user("Usage: post BOARD TEXT"));
-        };
-        let board = find_board(ctx, name).await?;
-        let post = write_post(ctx, &board, text, None).await?;
-        Ok(format!("Posted to {} as #{}.", post.board, post.num))
-    })
+/// `post BOARD TEXT`.
+#[derive(Debug, PartialEq)]
+pub struct PostCmd {
+    pub board: String,
+    pub text: String,
 }
 
-fn reply<'a>(ctx: &'a mut Ctx, args: &'a str) -> HandlerFuture<'a> {
-    Box::pin(async move {
-        let mut parts = args.splitn(3, char::is_whitespace);
-        let (Some(name), Some(n), Some(text)) = (parts.next(), parts.next(), parts.next()) else {
-            return Err(user("Usage: reply BOARD N TEXT"));
+impl Command for PostCmd {
+    const SPEC: Spec = player("post", &[], "post BOARD TEXT", "post to a board");
+
+    fn parse(args: &str) -> Result<Self, Usage> {
+        let Some((board, text)) = args.split_once(char::is_whitespace) else {
+            return Err(Usage::show());
         };
-        let board = find_board(ctx, name).await?;
-        let num = parse_num(n)?;
+        let text = text.trim();
+        if text.is_empty() {
+            return Err(Usage::say("Post what? post BOARD TEXT"));
+        }
+        Ok(Self {
+            board: board.to_string(),
+            text: text.to_string(),
+        })
+    }
+
+    async fn apply(self, ctx: &mut Ctx) -> Reply {
+        let board = find_board(ctx, &self.board).await?;
+        let post = write_post(ctx, &board, &self.text, None).await?;
+        Ok(format!("Posted to {} as #{}.", post.board, post.num).into())
+    }
+}
+
+/// `reply BOARD N TEXT`.
+#[derive(Debug, PartialEq)]
+pub struct ReplyCmd {
+    pub board: String,
+    pub num: u64,
+    pub text: String,
+}
+
+impl Command for ReplyCmd {
+    const SPEC: Spec = player("reply", &[], "reply BOARD N TEXT", "reply to post N");
+
+    fn parse(args: &str) -> Result<Self, Usage> {
+        let mut parts = args.splitn(3, char::is_whitespace);
+        let (Some(board), Some(n), Some(text)) = (parts.next(), parts.next(), parts.next()) else {
+            return Err(Usage::show());
+        };
+        let text = text.trim();
+        if text.is_empty() {
+            return Err(Usage::show());
+        }
+        Ok(Self {
+            board: board.to_string(),
+            num: post_num(n)?,
+            text: text.to_string(),
+        })
+    }
+
+    async fn apply(self, ctx: &mut Ctx) -> Reply {
+        let board = find_board(ctx, &self.board).await?;
+        let num = self.num;
         if ctx.store.post(board.name.clone(), num).await?.is_none() {
             return Err(user(format!("No post #{num} on {}.", board.name)));
         }
-        let post = write_post(ctx, &board, text, Some(num)).await?;
-        Ok(format!("Replied on {} as #{}.", post.board, post.num))
-    })
+        let post = write_post(ctx, &board, &self.text, Some(num)).await?;
+        Ok(format!("Replied on {} as #{}.", post.board, post.num).into())
+    }
 }
 
-fn delete<'a>(ctx: &'a mut Ctx, args: &'a str) -> HandlerFuture<'a> {
-    Box::pin(async move {
+/// `delete BOARD N`.
+#[derive(Debug, PartialEq)]
+pub struct Delete {
+    pub board: String,
+    pub num: u64,
+}
+
+impl Command for Delete {
+    const SPEC: Spec = player(
+        "delete",
+        &[],
+        "delete BOARD N",
+        "delete your post (wizards: any)",
+    );
+
+    fn parse(args: &str) -> Result<Self, Usage> {
         let mut words = args.split_whitespace();
-        let (Some(name), Some(n)) = (words.next(), words.next()) else {
-            return Err(user("Usage: delete BOARD N"));
+        let (Some(board), Some(n)) = (words.next(), words.next()) else {
+            return Err(Usage::show());
         };
-        let board = find_board(ctx, name).await?;
-        let num = parse_num(n)?;
+        Ok(Self {
+            board: board.to_string(),
+            num: post_num(n)?,
+        })
+    }
+
+    async fn apply(self, ctx: &mut Ctx) -> Reply {
+        let board = find_board(ctx, &self.board).await?;
+        let num = self.num;
         let Some(post) = ctx.store.post(board.name.clone(), num).await? else {
             return Err(user(format!("No post #{num} on {}.", board.name)));
         };
@@ -337,25 +396,54 @@ fn delete<'a>(ctx: &'a mut Ctx, args: &'a str) -> HandlerFuture<'a> {
             return Err(user("Only its author or a wizard may delete that."));
         }
         ctx.store.delete_post(board.name.clone(), num).await?;
-        Ok(format!("Deleted {} #{num}.", board.name))
-    })
+        Ok(format!("Deleted {} #{num}.", board.name).into())
+    }
 }
 
-fn parse_level(word: &str) -> Result<Level, CommandError> {
+/// What `@board` does.
+#[derive(Debug, PartialEq)]
+pub enum BoardAdmin {
+    Create {
+        name: String,
+        description: String,
+    },
+    Describe {
+        name: String,
+        description: String,
+    },
+    Lock {
+        name: String,
+        read: bool,
+        level: Level,
+    },
+    Remove {
+        name: String,
+    },
+}
+
+fn parse_level(word: &str) -> Result<Level, Usage> {
     match word.to_lowercase().as_str() {
         "player" | "players" | "all" => Ok(Level::Player),
         "builder" | "builders" => Ok(Level::Builder),
         "wizard" | "wizards" => Ok(Level::Wizard),
-        _ => Err(user("Levels are player, builder or wizard.")),
+        _ => Err(Usage::say("Levels are player, builder or wizard.")),
     }
 }
 
-fn admin<'a>(ctx: &'a mut Ctx, args: &'a str) -> HandlerFuture<'a> {
-    Box::pin(async move {
-        let (verb, rest) = super::split_command(args);
+impl Command for BoardAdmin {
+    const SPEC: Spec = Spec {
+        name: "@board",
+        aliases: &[],
+        usage: "@board create|desc|lock|remove NAME ...",
+        help: "manage boards: create NAME=DESC, desc NAME=DESC, lock NAME read|post LEVEL, remove NAME",
+        level: Level::Wizard,
+    };
+
+    fn parse(args: &str) -> Result<Self, Usage> {
+        let (verb, rest) = split_command(args);
         let (name, value) = match rest.split_once('=') {
-            Some((n, v)) => (n.trim(), v.trim()),
-            None => (rest.trim(), ""),
+            Some((n, v)) => (n.trim().to_string(), v.trim().to_string()),
+            None => (rest.trim().to_string(), String::new()),
         };
         match verb.to_lowercase().as_str() {
             "create" => {
@@ -363,56 +451,83 @@ fn admin<'a>(ctx: &'a mut Ctx, args: &'a str) -> HandlerFuture<'a> {
                     || name.len() > 16
                     || !name.chars().all(|c| c.is_alphanumeric() || c == '-')
                 {
-                    return Err(user("Board names are 1-16 letters, digits or dashes."));
+                    return Err(Usage::say(
+                        "Board names are 1-16 letters, digits or dashes.",
+                    ));
                 }
-                let exists = ctx
-                    .store
-                    .boards()
-                    .await?
-                    .iter()
-                    .any(|b| b.name.eq_ignore_ascii_case(name));
-                if exists {
-                    return Err(user(format!("There is a board {name} already.")));
-                }
-                let mut board = default_boards(unix_now()).remove(0);
-                board.name = name.to_string();
-                board.description = value.to_string();
-                ctx.store.put_board(board).await?;
-                Ok(format!("Board {name} created."))
+                Ok(Self::Create {
+                    name,
+                    description: value,
+                })
             }
-            "desc" | "describe" => {
-                let mut board = find_board(ctx, name).await?;
-                board.description = value.to_string();
-                ctx.store.put_board(board.clone()).await?;
-                Ok(format!("{} described.", board.name))
-            }
+            "desc" | "describe" => Ok(Self::Describe {
+                name,
+                description: value,
+            }),
             "lock" => {
                 let mut words = rest.split_whitespace();
                 let (Some(name), Some(what), Some(level)) =
                     (words.next(), words.next(), words.next())
                 else {
-                    return Err(user("Usage: @board lock NAME read|post LEVEL"));
+                    return Err(Usage::say("Usage: @board lock NAME read|post LEVEL"));
                 };
-                let mut board = find_board(ctx, name).await?;
-                let level = parse_level(level)?;
-                match what {
-                    "read" => board.read_level = level,
-                    "post" => board.post_level = level,
-                    _ => return Err(user("Lock read or post.")),
-                }
-                ctx.store.put_board(board.clone()).await?;
-                Ok(format!(
-                    "{} {what} is now for {}s.",
-                    board.name,
-                    level_name(level)
-                ))
+                let read = match what {
+                    "read" => true,
+                    "post" => false,
+                    _ => return Err(Usage::say("Lock read or post.")),
+                };
+                Ok(Self::Lock {
+                    name: name.to_string(),
+                    read,
+                    level: parse_level(level)?,
+                })
             }
-            "remove" => {
-                let board = find_board(ctx, name).await?;
-                let n = ctx.store.remove_board(board.name.clone()).await?;
-                Ok(format!("Board {} removed with {n} posts.", board.name))
-            }
-            _ => Err(user("Usage: @board create|desc|lock|remove NAME ...")),
+            "remove" => Ok(Self::Remove { name }),
+            _ => Err(Usage::show()),
         }
-    })
+    }
+
+    async fn apply(self, ctx: &mut Ctx) -> Reply {
+        match self {
+            Self::Create { name, description } => {
+                let exists = ctx
+                    .store
+                    .boards()
+                    .await?
+                    .iter()
+                    .any(|b| b.name.eq_ignore_ascii_case(&name));
+                if exists {
+                    return Err(user(format!("There is a board {name} already.")));
+                }
+                let mut board = default_boards(unix_now()).remove(0);
+                board.name = name.clone();
+                board.description = description;
+                ctx.store.put_board(board).await?;
+                Ok(format!("Board {name} created.").into())
+            }
+            Self::Describe { name, description } => {
+                let mut board = find_board(ctx, &name).await?;
+                board.description = description;
+                ctx.store.put_board(board.clone()).await?;
+                Ok(format!("{} described.", board.name).into())
+            }
+            Self::Lock { name, read, level } => {
+                let mut board = find_board(ctx, &name).await?;
+                let what = if read {
+                    board.read_level = level;
+                    "read"
+                } else {
+                    board.post_level = level;
+                    "post"
+                };
+                ctx.store.put_board(board.clone()).await?;
+                Ok(format!("{} {what} is now for {}s.", board.name, level_name(level)).into())
+            }
+            Self::Remove { name } => {
+                let board = find_board(ctx, &name).await?;
+                let n = ctx.store.remove_board(board.name.clone()).await?;
+                Ok(format!("Board {} removed with {n} posts.", board.name).into())
+            }
+        }
+    }
 }

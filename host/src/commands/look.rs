@@ -1,9 +1,9 @@
 //! Seeing and moving: `look`, `examine`, `exits`, `go`, `home`, and walking by typing an
-//! exit's name (`n`, `out`) as a command, which the session tries before "unknown".
+//! exit's name (`n`, `out`) alone, which the dispatcher offers as a command source.
 
-use super::world::{arrive, find_near, here, passes, pick, room_view, user};
-use super::{Entry, HandlerFuture, Registry, Reply};
-use crate::session::Ctx;
+use super::registry::{Command, Registry, Reply, Spec, Usage, user};
+use super::room::{arrive, find_near, here, passes, pick, room_view};
+use super::{Ctx, Outcome};
 use crate::store::{Level, Lock, Object, ObjectKind, Place};
 
 /// Direction words: typed with no exit that way, they say so instead of running the
@@ -33,67 +33,165 @@ const DIRECTIONS: &[&str] = &[
 ];
 
 pub fn register(r: &mut Registry) {
-    r.add(Entry {
+    r.add::<Look>();
+    r.add::<Examine>();
+    r.add::<Exits>();
+    r.add::<Go>();
+    r.add::<Home>();
+}
+
+/// The words after a command, if any.
+fn optional(args: &str) -> Option<String> {
+    (!args.is_empty()).then(|| args.to_string())
+}
+
+/// `look [thing]`.
+#[derive(Debug, PartialEq)]
+pub struct Look {
+    pub target: Option<String>,
+}
+
+impl Command for Look {
+    const SPEC: Spec = Spec {
         name: "look",
         aliases: &["l"],
         usage: "look [thing]",
         help: "describe the room, or a thing or exit",
         level: Level::Player,
-        handler: handler!(look),
-    });
-    r.add(Entry {
+    };
+
+    fn parse(args: &str) -> Result<Self, Usage> {
+        Ok(Self {
+            target: optional(args),
+        })
+    }
+
+    async fn apply(self, ctx: &mut Ctx) -> Reply {
+        look(ctx, self.target.as_deref().unwrap_or("")).await
+    }
+}
+
+/// `examine [thing]`.
+#[derive(Debug, PartialEq)]
+pub struct Examine {
+    pub target: Option<String>,
+}
+
+impl Command for Examine {
+    const SPEC: Spec = Spec {
         name: "examine",
         aliases: &["ex"],
         usage: "examine [thing]",
         help: "look closely; owners see ids, flags and locks",
         level: Level::Player,
-        handler: handler!(examine),
-    });
-    r.add(Entry {
+    };
+
+    fn parse(args: &str) -> Result<Self, Usage> {
+        Ok(Self {
+            target: optional(args),
+        })
+    }
+
+    async fn apply(self, ctx: &mut Ctx) -> Reply {
+        examine(ctx, self.target.as_deref().unwrap_or("here")).await
+    }
+}
+
+/// `exits`.
+#[derive(Debug, PartialEq)]
+pub struct Exits;
+
+impl Command for Exits {
+    const SPEC: Spec = Spec {
         name: "exits",
         aliases: &[],
         usage: "exits",
         help: "where you can go from here",
         level: Level::Player,
-        handler: handler!(exits),
-    });
-    r.add(Entry {
+    };
+
+    fn parse(_args: &str) -> Result<Self, Usage> {
+        Ok(Self)
+    }
+
+    async fn apply(self, ctx: &mut Ctx) -> Reply {
+        exits(ctx).await
+    }
+}
+
+/// `go EXIT`.
+#[derive(Debug, PartialEq)]
+pub struct Go {
+    pub exit: String,
+}
+
+impl Command for Go {
+    const SPEC: Spec = Spec {
         name: "go",
         aliases: &["move", "walk"],
         usage: "go EXIT (or just the exit: n, out)",
         help: "leave by an exit",
         level: Level::Player,
-        handler: go,
-    });
-    r.add(Entry {
+    };
+
+    fn parse(args: &str) -> Result<Self, Usage> {
+        if args.is_empty() {
+            return Err(Usage::say("Go where? Try exits."));
+        }
+        Ok(Self {
+            exit: args.to_string(),
+        })
+    }
+
+    async fn apply(self, ctx: &mut Ctx) -> Reply {
+        match exit_command(ctx, &self.exit).await {
+            Some(walked) => walked,
+            None => Err(user(format!("No exit {:?} here. Try exits.", self.exit))),
+        }
+    }
+}
+
+/// `home`.
+#[derive(Debug, PartialEq)]
+pub struct Home;
+
+impl Command for Home {
+    const SPEC: Spec = Spec {
         name: "home",
         aliases: &[],
         usage: "home",
         help: "go back to your home room",
         level: Level::Player,
-        handler: handler!(home),
-    });
+    };
+
+    fn parse(_args: &str) -> Result<Self, Usage> {
+        Ok(Self)
+    }
+
+    async fn apply(self, ctx: &mut Ctx) -> Reply {
+        home(ctx).await
+    }
 }
 
-async fn look(ctx: &mut Ctx, args: &str) -> Reply {
+async fn look(ctx: &Ctx, args: &str) -> Reply {
     let (_, room) = here(ctx).await?;
     if args.is_empty() || args.eq_ignore_ascii_case("here") {
-        return room_view(ctx, &room, true).await;
+        return Ok(room_view(ctx, &room, true).await?.into());
     }
     if args.eq_ignore_ascii_case("me") {
-        return Ok(format!("You are {}.", ctx.player.name));
+        return Ok(format!("You are {}.", ctx.player.name).into());
     }
     let thing = match find_near(ctx, &room, args).await {
         Ok(thing) => thing,
         Err(e) => {
-            let people = ctx.presence.in_room(room.id, ctx.notify_window);
+            let people = ctx.roster.in_room(room.id);
             return match people.iter().find(|(_, n)| n.eq_ignore_ascii_case(args)) {
-                Some((_, name)) => Ok(format!("{name} is here.")),
+                Some((_, name)) => Ok(format!("{name} is here.").into()),
                 None => Err(e),
             };
         }
     };
-    Ok(describe(ctx, &thing).await)
+    Ok(describe(ctx, &thing).await.into())
 }
 
 async fn describe(ctx: &Ctx, o: &Object) -> String {
@@ -114,13 +212,12 @@ async fn describe(ctx: &Ctx, o: &Object) -> String {
     }
 }
 
-async fn examine(ctx: &mut Ctx, args: &str) -> Reply {
+async fn examine(ctx: &Ctx, target: &str) -> Reply {
     let (_, room) = here(ctx).await?;
-    let target = if args.is_empty() { "here" } else { args };
     let o = find_near(ctx, &room, target).await?;
     let detail = ctx.level() >= Level::Builder || (o.owner != 0 && o.owner == ctx.node);
     if !detail {
-        return Ok(format!("{}: {}", o.name, describe(ctx, &o).await));
+        return Ok(format!("{}: {}", o.name, describe(ctx, &o).await).into());
     }
     let owner = match o.owner {
         0 => "system".to_string(),
@@ -158,10 +255,10 @@ async fn examine(ctx: &mut Ctx, args: &str) -> Reply {
     }
     out.push_str(". ");
     out.push_str(&describe(ctx, &o).await);
-    Ok(out)
+    Ok(out.into())
 }
 
-async fn exits(ctx: &mut Ctx, _args: &str) -> Reply {
+async fn exits(ctx: &Ctx) -> Reply {
     let (_, room) = here(ctx).await?;
     let exits = ctx.store.exits(room.id).await?;
     if exits.is_empty() {
@@ -180,28 +277,13 @@ async fn exits(ctx: &mut Ctx, _args: &str) -> Reply {
         s.push_str(&format!(" to {}", to.as_deref().unwrap_or("nowhere")));
         parts.push(s);
     }
-    Ok(format!("Exits: {}.", parts.join("; ")))
+    Ok(format!("Exits: {}.", parts.join("; ")).into())
 }
 
-fn go<'a>(ctx: &'a mut Ctx, args: &'a str) -> HandlerFuture<'a> {
-    Box::pin(async move {
-        if args.is_empty() {
-            return Err(user("Go where? Try exits."));
-        }
-        match walk_by_exit(ctx, args, "").await {
-            Some(reply) => Ok(reply),
-            None => Err(user(format!("No exit {args:?} here. Try exits."))),
-        }
-    })
-}
-
-/// Leaves by the exit called `word` if the room has one: `Some(reply)`. A direction
-/// word with no exit that way gets a refusal; anything else is `None`, not an exit.
-pub async fn walk_by_exit(ctx: &mut Ctx, word: &str, args: &str) -> Option<String> {
-    if !args.is_empty() {
-        return None;
-    }
-    let result = async {
+/// Leaves by the exit called `word` if the room has one. A direction word with no exit
+/// that way is refused; any other word that names no exit is `None`: not an exit.
+pub(super) async fn exit_command(ctx: &Ctx, word: &str) -> Option<Reply> {
+    let walked = async {
         let (state, room) = here(ctx).await?;
         let exits = ctx.store.exits(room.id).await?;
         let Some(exit) = pick(&exits, word).cloned() else {
@@ -220,14 +302,10 @@ pub async fn walk_by_exit(ctx: &mut Ctx, word: &str, args: &str) -> Option<Strin
         arrive(ctx, state.location, to, &leaving).await.map(Some)
     }
     .await;
-    match result {
-        Ok(reply) => reply,
-        Err(super::CommandError::User(msg)) => Some(msg),
-        Err(e) => Some(e.to_string()),
-    }
+    walked.transpose()
 }
 
-async fn home(ctx: &mut Ctx, _args: &str) -> Reply {
+async fn home(ctx: &Ctx) -> Reply {
     let (state, _) = here(ctx).await?;
     if ctx.store.object(state.home).await?.is_none() {
         let start = ctx.store.start_room().await?.unwrap_or(state.home);
@@ -237,7 +315,7 @@ async fn home(ctx: &mut Ctx, _args: &str) -> Reply {
         return arrive(ctx, state.location, start, "goes home").await;
     }
     if state.home == state.location {
-        return Ok("You are home already.".into());
+        return Ok(Outcome::reply("You are home already."));
     }
     arrive(ctx, state.location, state.home, "goes home").await
 }

@@ -1,83 +1,104 @@
 //! Private mail: `mail` lists, `mail N` reads, `mail PLAYER TEXT` sends, `mail delete
-//! N` and `mail clear` tidy up. New mail is announced once, in front of the
-//! recipient's next reply, and with one packet at once if the recipient is active.
+//! N` and `mail clear` tidy up. New mail is announced once: the send returns a mail
+//! notice, which the delivery path puts in front of the recipient's next reply (and
+//! sends at once as well if they are active); only the delivery marks mail announced.
 
-use std::time::Duration;
-
-use super::{CommandError, Entry, HandlerFuture, Registry, age, ago, first_words};
-use crate::session::{Ctx, unix_now};
-use crate::store::{Level, Mail, Player, Store, StoreError};
-use crate::volatile::Volatile;
-
-/// A recipient who sent a command this recently gets a notice packet at once.
-const ACTIVE: Duration = Duration::from_secs(600);
+use super::registry::{Command, CommandError, Registry, Reply, Spec, Usage, user};
+use super::{Ctx, NoticeKind, Outcome, age, ago, first_words, split_command, unix_now};
+use crate::roster::Roster;
+use crate::store::{Level, Mail as Letter, Player, Store, StoreError};
 
 pub fn register(r: &mut Registry) {
-    r.add(Entry {
-        name: "mail",
-        aliases: &["@mail"],
-        usage: "mail | mail N | mail PLAYER TEXT | mail delete N | mail clear",
-        help: "your mail: list, read N, send, delete N, clear the read ones",
-        level: Level::Player,
-        handler: mail,
-    });
+    r.add::<Mail>();
 }
 
-fn user(msg: impl Into<String>) -> CommandError {
-    CommandError::User(msg.into())
-}
-
-/// Queues a notice for mail not yet announced (it arrived before a restart, say);
-/// the flags are set once the notice rides on a reply (see the session).
-pub async fn announce_waiting(store: &Store, vol: &Volatile, node: u32) -> Result<(), StoreError> {
-    if vol.has_notices(node) {
+/// Queues one notice for mail that arrived while nobody announced it (before a
+/// restart, say), unless notices already wait. The delivery marks it announced once
+/// the notice has ridden on a reply.
+pub async fn queue_unannounced(
+    store: &Store,
+    roster: &Roster,
+    node: u32,
+) -> Result<(), StoreError> {
+    if roster.has_notices(node) {
         return Ok(());
     }
-    let waiting: Vec<Mail> = store
+    let waiting: Vec<Letter> = store
         .mailbox(node)
         .await?
         .into_iter()
-        .filter(|m| !m.announced)
+        .filter(|m| !m.announced && !m.read)
         .collect();
     if waiting.is_empty() {
         return Ok(());
     }
     let mut from: Vec<&str> = waiting.iter().map(|m| m.from_name.as_str()).collect();
     from.dedup();
-    vol.notify(
-        node,
-        format!("{} new mail from {}.", waiting.len(), from.join(", ")),
-    );
-    for mut m in waiting {
-        m.announced = true;
-        store.update_mail(m).await?;
-    }
+    let text = format!("{} new mail from {}.", waiting.len(), from.join(", "));
+    roster.queue_notice(node, text, true);
     Ok(())
 }
 
 /// Mailbox order: numbers count from the oldest; the list shows unread first.
-fn numbered(mut box_: Vec<Mail>) -> Vec<(usize, Mail)> {
-    box_.sort_by_key(|m| m.id);
-    box_.into_iter()
+fn numbered(mut mailbox: Vec<Letter>) -> Vec<(usize, Letter)> {
+    mailbox.sort_by_key(|m| m.id);
+    mailbox
+        .into_iter()
         .enumerate()
         .map(|(i, m)| (i + 1, m))
         .collect()
 }
 
-fn mail<'a>(ctx: &'a mut Ctx, args: &'a str) -> HandlerFuture<'a> {
-    Box::pin(async move {
-        let (first, rest) = super::split_command(args);
-        match first.to_lowercase().as_str() {
-            "" => list(ctx).await,
-            "delete" | "del" if !rest.is_empty() => delete(ctx, rest).await,
-            "clear" if rest.is_empty() => clear(ctx).await,
-            n if n.parse::<usize>().is_ok() && rest.is_empty() => read(ctx, n).await,
-            _ => send(ctx, args).await,
-        }
-    })
+/// `mail`, `mail N`, `mail PLAYER TEXT`, `mail delete N`, `mail clear`.
+#[derive(Debug, PartialEq)]
+pub enum Mail {
+    List,
+    Read(usize),
+    Delete(usize),
+    Clear,
+    /// The recipient's name is one to three words: the store decides where it ends.
+    Send(String),
 }
 
-async fn list(ctx: &mut Ctx) -> Result<String, CommandError> {
+/// A mail number, `N` or `#N`.
+fn mail_num(word: &str) -> Result<usize, Usage> {
+    word.trim_start_matches('#')
+        .parse()
+        .map_err(|_| Usage::say(format!("{word:?} is not a mail number.")))
+}
+
+impl Command for Mail {
+    const SPEC: Spec = Spec {
+        name: "mail",
+        aliases: &["@mail"],
+        usage: "mail | mail N | mail PLAYER TEXT | mail delete N | mail clear",
+        help: "your mail: list, read N, send, delete N, clear the read ones",
+        level: Level::Player,
+    };
+
+    fn parse(args: &str) -> Result<Self, Usage> {
+        let (first, rest) = split_command(args);
+        Ok(match first.to_lowercase().as_str() {
+            "" => Self::List,
+            "delete" | "del" if !rest.is_empty() => Self::Delete(mail_num(rest)?),
+            "clear" if rest.is_empty() => Self::Clear,
+            n if n.parse::<usize>().is_ok() && rest.is_empty() => Self::Read(mail_num(n)?),
+            _ => Self::Send(args.to_string()),
+        })
+    }
+
+    async fn apply(self, ctx: &mut Ctx) -> Reply {
+        match self {
+            Self::List => list(ctx).await,
+            Self::Read(n) => read(ctx, n).await,
+            Self::Delete(n) => delete(ctx, n).await,
+            Self::Clear => clear(ctx).await,
+            Self::Send(args) => send(ctx, &args).await,
+        }
+    }
+}
+
+async fn list(ctx: &Ctx) -> Reply {
     let mut items = numbered(ctx.store.mailbox(ctx.node).await?);
     if items.is_empty() {
         return Ok("No mail. mail PLAYER TEXT sends one.".into());
@@ -96,17 +117,10 @@ async fn list(ctx: &mut Ctx) -> Result<String, CommandError> {
             )
         })
         .collect();
-    Ok(format!(
-        "Mail (* unread):\n{}\nmail N to read",
-        lines.join("\n")
-    ))
+    Ok(format!("Mail (* unread):\n{}\nmail N to read", lines.join("\n")).into())
 }
 
-async fn pick(ctx: &Ctx, n: &str) -> Result<Mail, CommandError> {
-    let want: usize = n
-        .trim_start_matches('#')
-        .parse()
-        .map_err(|_| user(format!("{n:?} is not a mail number.")))?;
+async fn pick(ctx: &Ctx, want: usize) -> Result<Letter, CommandError> {
     numbered(ctx.store.mailbox(ctx.node).await?)
         .into_iter()
         .find(|(i, _)| *i == want)
@@ -114,7 +128,7 @@ async fn pick(ctx: &Ctx, n: &str) -> Result<Mail, CommandError> {
         .ok_or_else(|| user(format!("No mail {want}. mail lists yours.")))
 }
 
-async fn read(ctx: &mut Ctx, n: &str) -> Result<String, CommandError> {
+async fn read(ctx: &Ctx, n: usize) -> Reply {
     let mut m = pick(ctx, n).await?;
     let text = format!(
         "From {}, {}:\n{}",
@@ -124,23 +138,18 @@ async fn read(ctx: &mut Ctx, n: &str) -> Result<String, CommandError> {
     );
     if !m.read {
         m.read = true;
-        m.announced = true;
         ctx.store.update_mail(m).await?;
     }
-    Ok(text)
+    Ok(text.into())
 }
 
-async fn delete(ctx: &mut Ctx, n: &str) -> Result<String, CommandError> {
+async fn delete(ctx: &Ctx, n: usize) -> Reply {
     let m = pick(ctx, n).await?;
     ctx.store.delete_mail(ctx.node, vec![m.id]).await?;
-    Ok(format!(
-        "Deleted mail {} from {}.",
-        n.trim_start_matches('#'),
-        m.from_name
-    ))
+    Ok(format!("Deleted mail {n} from {}.", m.from_name).into())
 }
 
-async fn clear(ctx: &mut Ctx) -> Result<String, CommandError> {
+async fn clear(ctx: &Ctx) -> Reply {
     let read: Vec<u64> = ctx
         .store
         .mailbox(ctx.node)
@@ -150,7 +159,7 @@ async fn clear(ctx: &mut Ctx) -> Result<String, CommandError> {
         .map(|m| m.id)
         .collect();
     let n = ctx.store.delete_mail(ctx.node, read).await?;
-    Ok(format!("Deleted {n} read mail."))
+    Ok(format!("Deleted {n} read mail.").into())
 }
 
 /// The recipient named by the first one to three words, and the text after them.
@@ -176,7 +185,7 @@ async fn recipient<'t>(ctx: &Ctx, args: &'t str) -> Result<(Player, &'t str), Co
     )))
 }
 
-async fn send(ctx: &mut Ctx, args: &str) -> Result<String, CommandError> {
+async fn send(ctx: &Ctx, args: &str) -> Reply {
     let (to, text) = recipient(ctx, args).await?;
     if text.is_empty() {
         return Err(user(format!(
@@ -194,7 +203,7 @@ async fn send(ctx: &mut Ctx, args: &str) -> Result<String, CommandError> {
     if ctx.store.mailbox(to.node).await?.len() >= ctx.cfg.bbs.mailbox_max {
         return Err(user(format!("{}'s mailbox is full; try later.", to.name)));
     }
-    let mail = Mail {
+    let mail = Letter {
         id: 0,
         to: to.node,
         from: ctx.node,
@@ -202,17 +211,16 @@ async fn send(ctx: &mut Ctx, args: &str) -> Result<String, CommandError> {
         time: unix_now(),
         text: text.to_string(),
         read: false,
-        // Set once the notice has ridden on one of the recipient's replies.
+        // Set by the delivery once the notice has ridden on one of the recipient's
+        // replies.
         announced: false,
     };
     ctx.store.send_mail(mail).await?;
-    let notice = format!("New mail from {}.", ctx.player.name);
-    ctx.vol.notify(to.node, notice.clone());
-    if to.node != ctx.node && ctx.vol.active_within(to.node, ACTIVE) {
-        let _ = ctx
-            .link
-            .send_text(to.node, 0, format!("{notice} Send mail to read it."))
-            .await;
-    }
-    Ok(format!("Mail sent to {}.", to.name))
+    Ok(
+        Outcome::reply(format!("Mail sent to {}.", to.name)).to_player(
+            to.node,
+            NoticeKind::Mail,
+            format!("New mail from {}.", ctx.player.name),
+        ),
+    )
 }

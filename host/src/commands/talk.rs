@@ -3,96 +3,139 @@
 
 use std::collections::HashMap;
 
-use super::world::{here, notify_always as notify, notify_room, user};
-use super::{Entry, Registry, Reply};
-use crate::session::Ctx;
+use super::registry::{Command, Registry, Reply, Spec, Usage, user};
+use super::room::here;
+use super::{Ctx, NoticeKind, Outcome, split_command};
 use crate::store::Level;
 
 pub fn register(r: &mut Registry) {
-    r.add(Entry {
+    r.add::<Say>();
+    r.add::<Pose>();
+    r.add::<Page>();
+    r.add::<Who>();
+    r.add::<Where>();
+}
+
+/// `say TEXT`.
+#[derive(Debug, PartialEq)]
+pub struct Say {
+    pub text: String,
+}
+
+impl Command for Say {
+    const SPEC: Spec = Spec {
         name: "say",
         aliases: &["\""],
         usage: "say TEXT (or \"TEXT)",
         help: "speak to everyone in the room",
         level: Level::Player,
-        handler: handler!(say),
-    });
-    r.add(Entry {
+    };
+
+    fn parse(args: &str) -> Result<Self, Usage> {
+        if args.is_empty() {
+            return Err(Usage::say("Say what?"));
+        }
+        Ok(Self {
+            text: args.to_string(),
+        })
+    }
+
+    async fn apply(self, ctx: &mut Ctx) -> Reply {
+        let (state, _) = here(ctx).await?;
+        let text = self.text;
+        let name = &ctx.player.name;
+        Ok(Outcome::reply(format!("You say, \"{text}\"")).to_room(
+            state.location,
+            ctx.node,
+            format!("{name} says, \"{text}\""),
+        ))
+    }
+}
+
+/// `pose ACTION`.
+#[derive(Debug, PartialEq)]
+pub struct Pose {
+    pub action: String,
+}
+
+impl Command for Pose {
+    const SPEC: Spec = Spec {
         name: "pose",
         aliases: &[":", "emote"],
         usage: "pose ACTION (or :ACTION)",
         help: "act: `:waves` shows `Alice waves`",
         level: Level::Player,
-        handler: handler!(pose),
-    });
-    r.add(Entry {
+    };
+
+    fn parse(args: &str) -> Result<Self, Usage> {
+        if args.is_empty() {
+            return Err(Usage::say("Pose what? :waves"));
+        }
+        Ok(Self {
+            action: args.to_string(),
+        })
+    }
+
+    async fn apply(self, ctx: &mut Ctx) -> Reply {
+        let (state, _) = here(ctx).await?;
+        let sep = if self.action.starts_with(['\'', ',']) {
+            ""
+        } else {
+            " "
+        };
+        let text = format!("{}{sep}{}", ctx.player.name, self.action);
+        Ok(Outcome::reply(text.clone()).to_room(state.location, ctx.node, text))
+    }
+}
+
+/// `page PLAYER TEXT` (or `page PLAYER=TEXT`).
+#[derive(Debug, PartialEq)]
+pub struct Page {
+    pub to: String,
+    pub text: String,
+}
+
+impl Command for Page {
+    const SPEC: Spec = Spec {
         name: "page",
         aliases: &["p"],
         usage: "page PLAYER TEXT",
         help: "send a private message to a player anywhere",
         level: Level::Player,
-        handler: handler!(page),
-    });
-    r.add(Entry {
-        name: "who",
-        aliases: &[],
-        usage: "who",
-        help: "who is about, and how long idle",
-        level: Level::Player,
-        handler: handler!(who),
-    });
-    r.add(Entry {
-        name: "where",
-        aliases: &[],
-        usage: "where",
-        help: "which room everyone about is in",
-        level: Level::Player,
-        handler: handler!(where_),
-    });
-}
-
-async fn say(ctx: &mut Ctx, args: &str) -> Reply {
-    if args.is_empty() {
-        return Err(user("Say what?"));
-    }
-    let (state, _) = here(ctx).await?;
-    let name = ctx.player.name.clone();
-    notify_room(ctx, state.location, &format!("{name} says, \"{args}\"")).await;
-    Ok(format!("You say, \"{args}\""))
-}
-
-async fn pose(ctx: &mut Ctx, args: &str) -> Reply {
-    if args.is_empty() {
-        return Err(user("Pose what? :waves"));
-    }
-    let (state, _) = here(ctx).await?;
-    let sep = if args.starts_with(['\'', ',']) {
-        ""
-    } else {
-        " "
     };
-    let text = format!("{}{sep}{args}", ctx.player.name);
-    notify_room(ctx, state.location, &text).await;
-    Ok(text)
-}
 
-async fn page(ctx: &mut Ctx, args: &str) -> Reply {
-    let (who, text) = match args.split_once('=') {
-        Some((w, t)) => (w.trim(), t.trim()),
-        None => super::split_command(args),
-    };
-    if who.is_empty() || text.is_empty() {
-        return Err(user("Usage: page PLAYER TEXT"));
+    fn parse(args: &str) -> Result<Self, Usage> {
+        let (to, text) = match args.split_once('=') {
+            Some((w, t)) => (w.trim(), t.trim()),
+            None => split_command(args),
+        };
+        if to.is_empty() || text.is_empty() {
+            return Err(Usage::show());
+        }
+        Ok(Self {
+            to: to.to_string(),
+            text: text.to_string(),
+        })
     }
-    let (node, name) = match ctx.presence.find(who) {
-        Some(found) => found,
-        None => match ctx.store.player_by_name(who).await? {
-            Some(p) if !p.banned => (p.node, p.name),
-            _ => return Err(user(format!("No player called {who:?}."))),
-        },
-    };
-    notify(ctx, node, &format!("{} pages: {text}", ctx.player.name)).await;
-    Ok(format!("You page {name}: {text}"))
+
+    async fn apply(self, ctx: &mut Ctx) -> Reply {
+        let who = self.to.as_str();
+        let (node, name) = match ctx.roster.find(who) {
+            Some(found) => found,
+            None => match ctx.store.player_by_name(who).await? {
+                Some(p) if !p.banned => (p.node, p.name),
+                _ => return Err(user(format!("No player called {who:?}."))),
+            },
+        };
+        let text = self.text;
+        Ok(
+            Outcome::reply(format!("You page {name}: {text}")).to_player(
+                node,
+                NoticeKind::Direct,
+                format!("{} pages: {text}", ctx.player.name),
+            ),
+        )
+    }
 }
 
 fn idle(secs: u64) -> String {
@@ -103,39 +146,72 @@ fn idle(secs: u64) -> String {
     }
 }
 
-async fn who(ctx: &mut Ctx, _args: &str) -> Reply {
-    let now = tokio::time::Instant::now();
-    let list: Vec<String> = ctx
-        .presence
-        .everyone()
-        .into_iter()
-        .map(|(_, s)| {
-            format!(
-                "{} {}",
-                s.name,
-                idle(now.duration_since(s.last_active).as_secs())
-            )
-        })
-        .collect();
-    Ok(format!("{} about: {}.", list.len(), list.join(", ")))
+/// `who`.
+#[derive(Debug, PartialEq)]
+pub struct Who;
+
+impl Command for Who {
+    const SPEC: Spec = Spec {
+        name: "who",
+        aliases: &[],
+        usage: "who",
+        help: "who is about, and how long idle",
+        level: Level::Player,
+    };
+
+    fn parse(_args: &str) -> Result<Self, Usage> {
+        Ok(Self)
+    }
+
+    async fn apply(self, ctx: &mut Ctx) -> Reply {
+        let now = tokio::time::Instant::now();
+        let list: Vec<String> = ctx
+            .roster
+            .everyone()
+            .into_iter()
+            .map(|(_, s)| {
+                let quiet = now.saturating_duration_since(s.last_active).as_secs();
+                format!("{} {}", s.name, idle(quiet))
+            })
+            .collect();
+        Ok(format!("{} about: {}.", list.len(), list.join(", ")).into())
+    }
 }
 
-async fn where_(ctx: &mut Ctx, _args: &str) -> Reply {
-    let mut rooms: HashMap<u64, String> = HashMap::new();
-    let mut list = Vec::new();
-    for (_, s) in ctx.presence.everyone() {
-        let room = match rooms.get(&s.room) {
-            Some(name) => name.clone(),
-            None => {
-                let name = match ctx.store.object(s.room).await? {
-                    Some(r) if !r.has_flag("dark") => r.name,
-                    _ => "somewhere".to_string(),
-                };
-                rooms.insert(s.room, name.clone());
-                name
-            }
-        };
-        list.push(format!("{} in {room}", s.name));
+/// `where`.
+#[derive(Debug, PartialEq)]
+pub struct Where;
+
+impl Command for Where {
+    const SPEC: Spec = Spec {
+        name: "where",
+        aliases: &[],
+        usage: "where",
+        help: "which room everyone about is in",
+        level: Level::Player,
+    };
+
+    fn parse(_args: &str) -> Result<Self, Usage> {
+        Ok(Self)
     }
-    Ok(format!("{}.", list.join("; ")))
+
+    async fn apply(self, ctx: &mut Ctx) -> Reply {
+        let mut rooms: HashMap<u64, String> = HashMap::new();
+        let mut list = Vec::new();
+        for (_, s) in ctx.roster.everyone() {
+            let room = match rooms.get(&s.room) {
+                Some(name) => name.clone(),
+                None => {
+                    let name = match ctx.store.object(s.room).await? {
+                        Some(r) if !r.has_flag("dark") => r.name,
+                        _ => "somewhere".to_string(),
+                    };
+                    rooms.insert(s.room, name.clone());
+                    name
+                }
+            };
+            list.push(format!("{} in {room}", s.name));
+        }
+        Ok(format!("{}.", list.join("; ")).into())
+    }
 }

@@ -2,161 +2,255 @@
 //! `money`. Every move is one store transaction, so a thing is never in two places
 //! and coins are never made or lost.
 
-use super::world::{here, notify_always as notify, passes, pick, refusal, user};
-use super::{Entry, Registry, Reply};
-use crate::session::Ctx;
+use super::registry::{Command, Registry, Reply, Spec, Usage, user};
+use super::room::{here, passes, pick, refusal};
+use super::{Ctx, NoticeKind, Outcome, split_command};
 use crate::store::{Level, ObjectKind, Place};
 
 pub fn register(r: &mut Registry) {
-    r.add(Entry {
+    r.add::<Inventory>();
+    r.add::<Get>();
+    r.add::<DropThing>();
+    r.add::<Give>();
+    r.add::<Money>();
+}
+
+/// `inventory`.
+#[derive(Debug, PartialEq)]
+pub struct Inventory;
+
+impl Command for Inventory {
+    const SPEC: Spec = Spec {
         name: "inventory",
         aliases: &["i", "inv"],
         usage: "inventory",
         help: "what you carry, and your coins",
         level: Level::Player,
-        handler: handler!(inventory),
-    });
-    r.add(Entry {
-        name: "get",
-        aliases: &["take"],
-        usage: "get THING",
-        help: "pick something up",
-        level: Level::Player,
-        handler: handler!(get),
-    });
-    r.add(Entry {
-        name: "drop",
-        aliases: &[],
-        usage: "drop THING",
-        help: "put something down here",
-        level: Level::Player,
-        handler: handler!(drop_thing),
-    });
-    r.add(Entry {
-        name: "give",
-        aliases: &[],
-        usage: "give PLAYER THING | give PLAYER N coins",
-        help: "hand a thing or coins to someone in the room",
-        level: Level::Player,
-        handler: handler!(give),
-    });
-    r.add(Entry {
+    };
+
+    fn parse(_args: &str) -> Result<Self, Usage> {
+        Ok(Self)
+    }
+
+    async fn apply(self, ctx: &mut Ctx) -> Reply {
+        let held = ctx.store.contents(Place::Player(ctx.node)).await?;
+        let state = ctx.store.player_state(ctx.node).await?;
+        let names: Vec<&str> = held.iter().map(|o| o.name.as_str()).collect();
+        let what = if names.is_empty() {
+            "nothing".to_string()
+        } else {
+            names.join(", ")
+        };
+        Ok(format!("You carry {what}. Coins: {}.", state.coins).into())
+    }
+}
+
+/// `money`.
+#[derive(Debug, PartialEq)]
+pub struct Money;
+
+impl Command for Money {
+    const SPEC: Spec = Spec {
         name: "money",
         aliases: &["coins"],
         usage: "money",
         help: "how many coins you have",
         level: Level::Player,
-        handler: handler!(money),
-    });
-}
-
-async fn inventory(ctx: &mut Ctx, _args: &str) -> Reply {
-    let held = ctx.store.contents(Place::Player(ctx.node)).await?;
-    let state = ctx.store.player_state(ctx.node).await?;
-    let names: Vec<&str> = held.iter().map(|o| o.name.as_str()).collect();
-    let what = if names.is_empty() {
-        "nothing".to_string()
-    } else {
-        names.join(", ")
     };
-    Ok(format!("You carry {what}. Coins: {}.", state.coins))
-}
 
-async fn money(ctx: &mut Ctx, _args: &str) -> Reply {
-    let state = ctx.store.player_state(ctx.node).await?;
-    Ok(format!("You have {} coins.", state.coins))
-}
-
-async fn get(ctx: &mut Ctx, args: &str) -> Reply {
-    if args.is_empty() {
-        return Err(user("Get what?"));
+    fn parse(_args: &str) -> Result<Self, Usage> {
+        Ok(Self)
     }
-    let (_, room) = here(ctx).await?;
-    let contents = ctx.store.contents(Place::Object(room.id)).await?;
-    let Some(thing) = pick(&contents, args) else {
-        return Err(user(format!("You see no {args:?} here.")));
+
+    async fn apply(self, ctx: &mut Ctx) -> Reply {
+        let state = ctx.store.player_state(ctx.node).await?;
+        Ok(format!("You have {} coins.", state.coins).into())
+    }
+}
+
+/// `get THING`.
+#[derive(Debug, PartialEq)]
+pub struct Get {
+    pub thing: String,
+}
+
+impl Command for Get {
+    const SPEC: Spec = Spec {
+        name: "get",
+        aliases: &["take"],
+        usage: "get THING",
+        help: "pick something up",
+        level: Level::Player,
     };
-    if thing.kind != ObjectKind::Thing {
-        return Err(user(format!("You cannot pick up {}.", thing.name)));
+
+    fn parse(args: &str) -> Result<Self, Usage> {
+        if args.is_empty() {
+            return Err(Usage::say("Get what?"));
+        }
+        Ok(Self {
+            thing: args.to_string(),
+        })
     }
-    if !passes(ctx, thing).await? || thing.has_flag("fixed") {
-        return Err(user(format!("{} will not budge.", thing.name)));
+
+    async fn apply(self, ctx: &mut Ctx) -> Reply {
+        let word = self.thing.as_str();
+        let (_, room) = here(ctx).await?;
+        let contents = ctx.store.contents(Place::Object(room.id)).await?;
+        let Some(thing) = pick(&contents, word) else {
+            return Err(user(format!("You see no {word:?} here.")));
+        };
+        if thing.kind != ObjectKind::Thing {
+            return Err(user(format!("You cannot pick up {}.", thing.name)));
+        }
+        if !passes(ctx, thing).await? || thing.has_flag("fixed") {
+            return Err(user(format!("{} will not budge.", thing.name)));
+        }
+        let from = Some(Place::Object(room.id));
+        ctx.store
+            .move_object(thing.id, from, Place::Player(ctx.node))
+            .await
+            .map_err(refusal)?;
+        Ok(format!("You take {}.", thing.name).into())
     }
-    let from = Some(Place::Object(room.id));
-    ctx.store
-        .move_object(thing.id, from, Place::Player(ctx.node))
-        .await
-        .map_err(refusal)?;
-    Ok(format!("You take {}.", thing.name))
 }
 
-async fn drop_thing(ctx: &mut Ctx, args: &str) -> Reply {
-    if args.is_empty() {
-        return Err(user("Drop what?"));
-    }
-    let (_, room) = here(ctx).await?;
-    let held = ctx.store.contents(Place::Player(ctx.node)).await?;
-    let Some(thing) = pick(&held, args) else {
-        return Err(user(format!("You carry no {args:?}.")));
+/// `drop THING`.
+#[derive(Debug, PartialEq)]
+pub struct DropThing {
+    pub thing: String,
+}
+
+impl Command for DropThing {
+    const SPEC: Spec = Spec {
+        name: "drop",
+        aliases: &[],
+        usage: "drop THING",
+        help: "put something down here",
+        level: Level::Player,
     };
-    let from = Some(Place::Player(ctx.node));
-    ctx.store
-        .move_object(thing.id, from, Place::Object(room.id))
-        .await
-        .map_err(refusal)?;
-    Ok(format!("You drop {}.", thing.name))
+
+    fn parse(args: &str) -> Result<Self, Usage> {
+        if args.is_empty() {
+            return Err(Usage::say("Drop what?"));
+        }
+        Ok(Self {
+            thing: args.to_string(),
+        })
+    }
+
+    async fn apply(self, ctx: &mut Ctx) -> Reply {
+        let word = self.thing.as_str();
+        let (_, room) = here(ctx).await?;
+        let held = ctx.store.contents(Place::Player(ctx.node)).await?;
+        let Some(thing) = pick(&held, word) else {
+            return Err(user(format!("You carry no {word:?}.")));
+        };
+        let from = Some(Place::Player(ctx.node));
+        ctx.store
+            .move_object(thing.id, from, Place::Object(room.id))
+            .await
+            .map_err(refusal)?;
+        Ok(format!("You drop {}.", thing.name).into())
+    }
+}
+
+/// What `give` hands over.
+#[derive(Debug, PartialEq)]
+pub enum Gift {
+    Coins(u64),
+    Thing(String),
 }
 
 /// `give PLAYER THING`, `give PLAYER N coins`, or `give PLAYER=THING`.
-async fn give(ctx: &mut Ctx, args: &str) -> Reply {
-    let (who, what) = match args.split_once('=') {
-        Some((w, t)) => (w.trim(), t.trim()),
-        None => super::split_command(args),
+#[derive(Debug, PartialEq)]
+pub struct Give {
+    pub to: String,
+    pub gift: Gift,
+}
+
+impl Command for Give {
+    const SPEC: Spec = Spec {
+        name: "give",
+        aliases: &[],
+        usage: "give PLAYER THING | give PLAYER N coins",
+        help: "hand a thing or coins to someone in the room",
+        level: Level::Player,
     };
-    if who.is_empty() || what.is_empty() {
-        return Err(user("Usage: give PLAYER THING, or give PLAYER N coins"));
-    }
-    let (state, _) = here(ctx).await?;
-    let Some(target) = ctx.store.player_by_name(who).await? else {
-        return Err(user(format!("No player called {who:?}.")));
-    };
-    if target.node == ctx.node {
-        return Err(user("You already have it."));
-    }
-    let theirs = ctx.store.player_state(target.node).await?;
-    if theirs.location != state.location {
-        return Err(user(format!("{} is not here.", target.name)));
-    }
-    let me = ctx.player.name.clone();
-    let words: Vec<&str> = what.split_whitespace().collect();
-    if let [n, coin] = words.as_slice()
-        && coin.to_lowercase().starts_with("coin")
-    {
-        let n: u64 = n
-            .parse()
-            .map_err(|_| user(format!("{n:?} is not a number of coins.")))?;
-        if n == 0 {
-            return Err(user("Give at least one coin."));
+
+    fn parse(args: &str) -> Result<Self, Usage> {
+        let (who, what) = match args.split_once('=') {
+            Some((w, t)) => (w.trim(), t.trim()),
+            None => split_command(args),
+        };
+        if who.is_empty() || what.is_empty() {
+            return Err(Usage::show());
         }
-        ctx.store
-            .give_coins(ctx.node, target.node, n)
-            .await
-            .map_err(refusal)?;
-        notify(ctx, target.node, &format!("{me} gives you {n} coins.")).await;
-        return Ok(format!("You give {} {n} coins.", target.name));
+        let words: Vec<&str> = what.split_whitespace().collect();
+        let gift = match words.as_slice() {
+            [n, coin] if coin.to_lowercase().starts_with("coin") => {
+                let n: u64 = n
+                    .parse()
+                    .map_err(|_| Usage::say(format!("{n:?} is not a number of coins.")))?;
+                if n == 0 {
+                    return Err(Usage::say("Give at least one coin."));
+                }
+                Gift::Coins(n)
+            }
+            _ => Gift::Thing(what.to_string()),
+        };
+        Ok(Self {
+            to: who.to_string(),
+            gift,
+        })
     }
-    let held = ctx.store.contents(Place::Player(ctx.node)).await?;
-    let Some(thing) = pick(&held, what) else {
-        return Err(user(format!("You carry no {what:?}.")));
-    };
-    ctx.store
-        .move_object(
-            thing.id,
-            Some(Place::Player(ctx.node)),
-            Place::Player(target.node),
+
+    async fn apply(self, ctx: &mut Ctx) -> Reply {
+        let who = self.to.as_str();
+        let (state, _) = here(ctx).await?;
+        let Some(target) = ctx.store.player_by_name(who).await? else {
+            return Err(user(format!("No player called {who:?}.")));
+        };
+        if target.node == ctx.node {
+            return Err(user("You already have it."));
+        }
+        let theirs = ctx.store.player_state(target.node).await?;
+        if theirs.location != state.location {
+            return Err(user(format!("{} is not here.", target.name)));
+        }
+        let me = &ctx.player.name;
+        let (given, notice) = match self.gift {
+            Gift::Coins(n) => {
+                ctx.store
+                    .give_coins(ctx.node, target.node, n)
+                    .await
+                    .map_err(refusal)?;
+                (format!("{n} coins"), format!("{me} gives you {n} coins."))
+            }
+            Gift::Thing(what) => {
+                let held = ctx.store.contents(Place::Player(ctx.node)).await?;
+                let Some(thing) = pick(&held, &what) else {
+                    return Err(user(format!("You carry no {what:?}.")));
+                };
+                ctx.store
+                    .move_object(
+                        thing.id,
+                        Some(Place::Player(ctx.node)),
+                        Place::Player(target.node),
+                    )
+                    .await
+                    .map_err(refusal)?;
+                (
+                    thing.name.clone(),
+                    format!("{me} gives you {}.", thing.name),
+                )
+            }
+        };
+        Ok(
+            Outcome::reply(format!("You give {} {given}.", target.name)).to_player(
+                target.node,
+                NoticeKind::Direct,
+                notice,
+            ),
         )
-        .await
-        .map_err(refusal)?;
-    notify(ctx, target.node, &format!("{me} gives you {}.", thing.name)).await;
-    Ok(format!("You give {} {}.", target.name, thing.name))
+    }
 }

@@ -13,8 +13,8 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use crate::commands::default_boards;
+use crate::commands::unix_now;
 use crate::seed::WorldSeed;
-use crate::session::unix_now;
 use crate::store::{
     BulkLoad, Level, Mail, NEW_PLAYER_COINS, ObjectKind, Player, PlayerState, Post, SCHEMA_VERSION,
     Store, StoreError, StoreOptions,

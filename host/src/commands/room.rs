@@ -1,24 +1,15 @@
-//! What the world's command families share: where the player is, finding an object by
-//! the words a player typed, locks, room notices to the others there, and the one-line
-//! room view every arrival shows.
+//! The room a player stands in, as the world's command families (look, talk, things,
+//! build, admin) share it: finding the room, finding an object by the words a player
+//! typed, locks, the one-line room view, and arriving somewhere (with the notices the
+//! rooms hear).
 
-use meshmush_protocol::packets::node_id;
-use tracing::debug;
-
-use super::CommandError;
-use crate::session::Ctx;
+use super::matching::{Match, find};
+use super::registry::{CommandError, Reply, user};
+use super::{Ctx, Outcome};
 use crate::store::{Level, Lock, Object, ObjectKind, Place, PlayerState, StoreError, WorldRefusal};
-
-/// Notices are skipped while the link holds more than this many packets waiting: a
-/// busy mesh keeps its airtime for replies.
-pub(super) const MAX_PENDING_FOR_NOTICES: u64 = 12;
 
 /// Longest object name, in characters.
 pub(super) const MAX_OBJECT_NAME: usize = 32;
-
-pub(super) fn user(msg: impl Into<String>) -> CommandError {
-    CommandError::User(msg.into())
-}
 
 /// A store error in words for the player when it is a world refusal.
 pub(super) fn refusal(e: StoreError) -> CommandError {
@@ -71,15 +62,8 @@ pub(super) fn pick<'o>(candidates: &'o [Object], word: &str) -> Option<&'o Objec
     if let Some(id) = parse_id(word) {
         return candidates.iter().find(|o| o.id == id);
     }
-    if let Some(o) = candidates.iter().find(|o| o.answers_to(word)) {
-        return Some(o);
-    }
-    let lower = word.to_lowercase();
-    let mut hits = candidates
-        .iter()
-        .filter(|o| !lower.is_empty() && o.name.to_lowercase().starts_with(&lower));
-    match (hits.next(), hits.next()) {
-        (Some(o), None) => Some(o),
+    match find(candidates, word, |o, w| o.answers_to(w), |o| &o.name) {
+        Match::One(o) => Some(o),
         _ => None,
     }
 }
@@ -136,40 +120,6 @@ pub(super) fn controls(ctx: &Ctx, object: &Object) -> bool {
 /// square should not cost a dozen packets of names.
 const HERE_NAMES: usize = 6;
 
-/// Sends `text` to every other player active in `room` lately.
-pub(super) async fn notify_room(ctx: &Ctx, room: u64, text: &str) {
-    for (node, _) in ctx.presence.in_room(room, ctx.notify_window) {
-        if node != ctx.node {
-            notify(ctx, node, text).await;
-        }
-    }
-}
-
-/// Sends one room notice to `node`, unless the link is backed up or `node` has had
-/// its share of notices this minute.
-pub(super) async fn notify(ctx: &Ctx, node: u32, text: &str) {
-    let pending = ctx.link.metrics().queue_depth;
-    if pending > MAX_PENDING_FOR_NOTICES {
-        debug!(to = %node_id(node), pending, "notice skipped: link busy");
-        return;
-    }
-    if !ctx.presence.allow_notice(node) {
-        debug!(to = %node_id(node), "notice skipped: enough this minute");
-        return;
-    }
-    if ctx.link.send_text(node, 0, text).await.is_err() {
-        debug!(to = %node_id(node), "notice lost: link closed");
-    }
-}
-
-/// Sends a notice the player asked for (a page, a gift) to `node`, however busy the
-/// link is: the outbound queue paces it.
-pub(super) async fn notify_always(ctx: &Ctx, node: u32, text: &str) {
-    if ctx.link.send_text(node, 0, text).await.is_err() {
-        debug!(to = %node_id(node), "notice lost: link closed");
-    }
-}
-
 /// A room as one short text: name, description, exits, things, people.
 pub(super) async fn room_view(
     ctx: &Ctx,
@@ -191,9 +141,7 @@ pub(super) async fn room_view(
         .filter(visible)
         .map(|o| o.name.as_str())
         .collect();
-    let (people, present) =
-        ctx.presence
-            .sample_room(room.id, ctx.notify_window, ctx.node, HERE_NAMES);
+    let (people, present) = ctx.roster.sample_room(room.id, ctx.node, HERE_NAMES);
     let desc = if long && !room.long_desc.is_empty() {
         &room.long_desc
     } else {
@@ -224,13 +172,9 @@ pub(super) async fn room_view(
     Ok(out)
 }
 
-/// Moves the player into `to`, telling the rooms, and returns the new room's view.
-pub(super) async fn arrive(
-    ctx: &Ctx,
-    from: u64,
-    to: u64,
-    leaving: &str,
-) -> Result<String, CommandError> {
+/// Moves the player into `to`: the new room's view, and notices for the rooms left
+/// and entered.
+pub(super) async fn arrive(ctx: &Ctx, from: u64, to: u64, leaving: &str) -> Reply {
     let name = ctx.player.name.clone();
     match ctx.store.move_player(ctx.node, to).await {
         Ok(_) => {}
@@ -239,19 +183,19 @@ pub(super) async fn arrive(
         }
         Err(e) => return Err(e.into()),
     }
-    if from != to {
-        notify_room(ctx, from, &format!("{name} {leaving}.")).await;
-    }
-    ctx.presence.touch(ctx.node, &name, to);
+    ctx.roster.place(ctx.node, &name, to);
     let room = ctx
         .store
         .object(to)
         .await?
         .ok_or(refusal(StoreError::World(WorldRefusal::NoSuchObject(to))))?;
-    if from != to {
-        notify_room(ctx, to, &format!("{name} arrives.")).await;
+    let out = Outcome::reply(room_view(ctx, &room, false).await?);
+    if from == to {
+        return Ok(out);
     }
-    room_view(ctx, &room, false).await
+    Ok(out
+        .to_room(from, ctx.node, format!("{name} {leaving}."))
+        .to_room(to, ctx.node, format!("{name} arrives.")))
 }
 
 /// Checks a new object name.

@@ -1,5 +1,6 @@
-//! The router between the link and the sessions: it takes each direct message (already
-//! deduped by the link), applies the size and rate limits, and hands it to that node's
+//! The router between the link and the sessions: it takes each text message for the
+//! BBS (already deduped by the link), asks the roster whether the node may send one
+//! more (bans, the command limit), checks the size, and hands it to that node's
 //! session, starting one if needed. It never awaits storage, so a slow disk slows only
 //! the sessions that use it.
 
@@ -11,59 +12,65 @@ use meshmush_firmware_bridge::link::{LinkEvent, LinkState};
 use meshmush_protocol::packets::{TextMessage, node_id};
 use tokio::sync::mpsc;
 use tokio::time::Instant;
+use tokio_util::sync::CancellationToken;
+use tokio_util::task::TaskTracker;
 use tracing::{Instrument, debug, info, info_span, warn};
 
 use crate::config::Config;
-use crate::ratelimit::{TokenBucket, Verdict};
+use crate::delivery::Delivery;
+use crate::roster::{Admit, Roster};
 use crate::session::{self, Incoming, SessionDeps};
+use crate::store::Store;
 
 /// Commands a session may have waiting before the router sheds new ones.
 const INBOX: usize = 8;
-
-struct Active {
-    inbox: mpsc::Sender<Incoming>,
-}
 
 /// The running router.
 pub struct Router {
     cfg: Arc<Config>,
     deps: SessionDeps,
-    sessions: HashMap<u32, Active>,
-    buckets: HashMap<u32, TokenBucket>,
+    sessions: HashMap<u32, mpsc::Sender<Incoming>>,
     ended: mpsc::UnboundedReceiver<u32>,
+    tasks: TaskTracker,
 }
 
 impl Router {
-    pub fn new(cfg: Arc<Config>, store: crate::store::Store, link: LinkHandle) -> Self {
+    /// A router whose sessions run on `tasks`; `stop` is cancelled by a wizard's
+    /// `@shutdown`.
+    pub fn new(
+        cfg: Arc<Config>,
+        store: Store,
+        link: LinkHandle,
+        delivery: Delivery,
+        roster: Roster,
+        tasks: TaskTracker,
+        stop: CancellationToken,
+    ) -> Self {
         let (ended_tx, ended) = mpsc::unbounded_channel();
         let deps = SessionDeps {
             store,
             registry: Arc::new(crate::commands::Registry::standard()),
-            link,
             cfg: cfg.clone(),
-            vol: Arc::new(crate::volatile::Volatile::default()),
+            roster,
+            delivery,
+            link,
             admin_nodes: Arc::new(cfg.admin_nodes()),
             idle_timeout: cfg.idle_timeout(),
-            presence: crate::presence::Presence::default(),
-            notify_window: cfg.notify_window(),
             ended: ended_tx,
+            stop,
         };
         Self {
             cfg,
             deps,
             sessions: HashMap::new(),
-            buckets: HashMap::new(),
             ended,
+            tasks,
         }
     }
 
-    /// Routes link events until the link stops or `shutdown` fires; then waits for
-    /// in-flight commands to finish.
-    pub async fn run(
-        mut self,
-        mut events: mpsc::Receiver<LinkEvent>,
-        mut shutdown: tokio::sync::watch::Receiver<bool>,
-    ) {
+    /// Routes link events until the link stops or `stop` is cancelled; then closes the
+    /// sessions' inboxes and waits for their in-flight commands to finish.
+    pub async fn run(mut self, mut events: mpsc::Receiver<LinkEvent>, stop: CancellationToken) {
         loop {
             tokio::select! {
                 ev = events.recv() => match ev {
@@ -74,7 +81,7 @@ impl Router {
                     self.sessions.remove(&node);
                     self.forget_idle();
                 }
-                _ = shutdown.changed() => break,
+                _ = stop.cancelled() => break,
             }
         }
         let mut running = self.sessions.len();
@@ -93,15 +100,12 @@ impl Router {
         }
     }
 
-    /// Drops per-node state that no longer says anything: rate-limit buckets that have
-    /// refilled, and volatile entries past their windows. Runs when a session ends, so
-    /// the maps hold the nodes heard lately, not every node ever heard.
+    /// Drops per-node state that no longer says anything. Runs when a session ends,
+    /// so the roster holds the nodes heard lately, not every node ever heard.
     fn forget_idle(&mut self) {
-        let now = Instant::now();
-        self.buckets.retain(|_, b| !b.is_full(now));
         let sessions = &self.sessions;
         self.deps
-            .vol
+            .roster
             .forget_idle(|node| sessions.contains_key(&node));
     }
 
@@ -132,81 +136,70 @@ impl Router {
     }
 
     async fn route(&mut self, t: TextMessage, direct: bool) {
-        if self.deps.presence.is_banned(t.from) {
-            debug!("banned node; ignored");
-            return;
-        }
-        let now = Instant::now();
-        let limits = &self.cfg.limits;
-        let verdict = self
-            .buckets
-            .entry(t.from)
-            .or_insert_with(|| TokenBucket::new(limits.burst, limits.per_minute, now))
-            .check(now);
-        match verdict {
-            Verdict::Allow => {}
-            Verdict::RefuseWithNotice => {
-                let wait = self
-                    .buckets
-                    .get(&t.from)
-                    .map(|b| b.retry_after().as_secs())
-                    .unwrap_or(1);
+        match self.deps.roster.admit(t.from) {
+            Admit::Allow => {}
+            Admit::Banned => {
+                debug!("banned node; ignored");
+                return;
+            }
+            Admit::Limited { retry_after_secs } => {
                 warn!("rate limited");
-                self.reply(
+                let wait = retry_after_secs.max(1);
+                self.say(
                     t.from,
-                    format!("Slow down: too many commands. Try again in {wait} s."),
+                    &format!("Slow down: too many commands. Try again in {wait} s."),
                 )
                 .await;
                 return;
             }
-            Verdict::RefuseSilently => return,
+            Admit::Silent => return,
         }
-        if t.text.len() > self.cfg.limits.max_command_bytes {
-            let max = self.cfg.limits.max_command_bytes;
-            self.reply(
-                t.from,
-                format!(
-                    "That is too long ({} bytes); keep commands under {max}.",
-                    t.text.len()
-                ),
-            )
-            .await;
+        let max = self.cfg.limits.max_command_bytes;
+        if t.text.len() > max {
+            let msg = format!(
+                "That is too long ({} bytes); keep commands under {max}.",
+                t.text.len()
+            );
+            self.say(t.from, &msg).await;
             return;
         }
         let incoming = Incoming {
             text: t.text,
             trusted: direct && t.pki_encrypted,
         };
-        let node = t.from;
-        let session = self.sessions.entry(node).or_insert_with(|| {
-            let (tx, rx) = mpsc::channel(INBOX);
-            tokio::spawn(session::run(node, rx, self.deps.clone()));
-            Active { inbox: tx }
-        });
-        if let Err(e) = session.inbox.try_send(incoming) {
-            match e {
-                mpsc::error::TrySendError::Full(_) => {
-                    warn!("session inbox full; command shed");
-                    self.reply(
-                        node,
-                        "Still working on your last commands; send that again in a moment.".into(),
-                    )
-                    .await;
-                }
-                mpsc::error::TrySendError::Closed(msg) => {
-                    // The session just ended; start a new one for this command.
-                    self.sessions.remove(&node);
-                    let (tx, rx) = mpsc::channel(INBOX);
-                    let _ = tx.try_send(msg);
-                    tokio::spawn(session::run(node, rx, self.deps.clone()));
-                    self.sessions.insert(node, Active { inbox: tx });
-                }
+        self.hand_over(t.from, incoming).await;
+    }
+
+    /// Gives `incoming` to `node`'s session, starting one if it has none.
+    async fn hand_over(&mut self, node: u32, incoming: Incoming) {
+        let inbox = match self.sessions.get(&node) {
+            Some(inbox) if !inbox.is_closed() => inbox,
+            _ => {
+                let (tx, rx) = mpsc::channel(INBOX);
+                self.tasks.spawn(session::run(node, rx, self.deps.clone()));
+                self.sessions.entry(node).insert_entry(tx).into_mut()
+            }
+        };
+        match inbox.try_send(incoming) {
+            Ok(()) => {}
+            Err(mpsc::error::TrySendError::Full(_)) => {
+                warn!("session inbox full; command shed");
+                let msg = "Still working on your last commands; send that again in a moment.";
+                self.say(node, msg).await;
+            }
+            Err(mpsc::error::TrySendError::Closed(msg)) => {
+                // The session ended between the check and the send: start a new one.
+                self.sessions.remove(&node);
+                let (tx, rx) = mpsc::channel(INBOX);
+                let _ = tx.try_send(msg);
+                self.tasks.spawn(session::run(node, rx, self.deps.clone()));
+                self.sessions.insert(node, tx);
             }
         }
     }
 
-    async fn reply(&self, node: u32, text: String) {
-        if self.deps.link.send_text(node, 0, text).await.is_err() {
+    async fn say(&self, node: u32, text: &str) {
+        if self.deps.delivery.say(node, text).await.is_err() {
             warn!("link closed; reply lost");
         }
     }

@@ -1,0 +1,107 @@
+//! From a typed line to an outcome. The first word is looked up in the command sources
+//! in order, as Evennia merges command sets: a command's exact name or alias; then the
+//! exits of the player's room (`n`, `out`: typed alone, an exit is a command); then a
+//! command's unambiguous prefix; then close names for "did you mean". The room's exits
+//! are read only when no command is called exactly that.
+
+use tracing::warn;
+
+use super::ctx::Ctx;
+use super::level_name;
+use super::look::exit_command;
+use super::outcome::Outcome;
+use super::registry::{CommandError, Lookup, Reply};
+use crate::store::Level;
+
+/// Parses and runs one command line.
+pub async fn execute(ctx: &mut Ctx, line: &str) -> Outcome {
+    let (word, args) = split_command(line);
+    if word.is_empty() {
+        return "Say something: try help.".into();
+    }
+    settle(resolve_and_run(ctx, word, args).await)
+}
+
+async fn resolve_and_run(ctx: &mut Ctx, word: &str, args: &str) -> Reply {
+    let registry = ctx.registry.clone();
+    let level = ctx.level();
+    if let Some(entry) = registry.exact(word, level) {
+        tracing::debug!(command = entry.spec.name, "run");
+        return entry.run(ctx, args).await;
+    }
+    if args.is_empty()
+        && let Some(walked) = exit_command(ctx, word).await
+    {
+        return walked;
+    }
+    let entry = match registry.lookup(word, level) {
+        Lookup::Found(e) => e,
+        Lookup::Ambiguous(names) => {
+            return Ok(format!("{word}? Did you mean: {}", names.join(", ")).into());
+        }
+        Lookup::Unknown(_) if let Some(e) = registry.exact_or_prefix_at(word, Level::Wizard) => {
+            let why = if ctx.trusted || ctx.elevated {
+                "you do not have those rights"
+            } else {
+                "powers count only on a PKI-encrypted DM or after `password PASS`"
+            };
+            return Ok(format!(
+                "{} needs {} rights: {why}.",
+                e.spec.name,
+                level_name(e.spec.level)
+            )
+            .into());
+        }
+        Lookup::Unknown(close) if close.is_empty() => {
+            return Ok(format!("Unknown command {word:?}. Try help.").into());
+        }
+        Lookup::Unknown(close) => {
+            return Ok(format!(
+                "Unknown command {word:?}. Did you mean {}? Or help.",
+                close.join(", ")
+            )
+            .into());
+        }
+    };
+    tracing::debug!(command = entry.spec.name, "run");
+    entry.run(ctx, args).await
+}
+
+/// A failed command's error as the player reads it.
+fn settle(reply: Reply) -> Outcome {
+    match reply {
+        Ok(outcome) => outcome,
+        Err(CommandError::User(msg)) => msg.into(),
+        Err(e @ CommandError::Store(_)) => {
+            warn!(error = %e, "command failed");
+            e.to_string().into()
+        }
+    }
+}
+
+/// Splits a command line into its first word and the rest. A leading `"` or `:` is a
+/// word of its own (`"hello` is `say hello`, `:waves` is `pose waves`).
+pub fn split_command(line: &str) -> (&str, &str) {
+    let line = line.trim();
+    if let Some(rest) = line.strip_prefix(['"', ':']) {
+        return (&line[..1], rest.trim());
+    }
+    match line.split_once(char::is_whitespace) {
+        Some((w, rest)) => (w, rest.trim()),
+        None => (line, ""),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn quote_and_colon_are_words_of_their_own() {
+        assert_eq!(split_command("  look  here "), ("look", "here"));
+        assert_eq!(split_command("\"hello there"), ("\"", "hello there"));
+        assert_eq!(split_command("\" hello"), ("\"", "hello"));
+        assert_eq!(split_command(":waves"), (":", "waves"));
+        assert_eq!(split_command(":"), (":", ""));
+    }
+}

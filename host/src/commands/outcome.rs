@@ -1,0 +1,104 @@
+//! What a command returns: the reply to its sender, notices for other players, and
+//! whether the session (or the daemon) ends. Only the delivery path turns an outcome
+//! into radio packets; a command never touches the link.
+
+use std::fmt;
+
+/// Who a notice is for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Audience {
+    /// One player.
+    Player(u32),
+    /// Everyone active in a room, as the delivery finds them, but `except`.
+    Room { room: u64, except: u32 },
+}
+
+/// How a notice travels.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NoticeKind {
+    /// Room chatter (arrivals, `say`): skipped when the link is busy or the recipient
+    /// has had their share this minute; the player can always `look`.
+    Ambient,
+    /// Something a player did to another (a page, a gift, a teleport): sent now.
+    Direct,
+    /// New mail: rides in front of the recipient's next reply (once sent, the mail
+    /// counts as announced), and goes at once as well when they are active.
+    Mail,
+}
+
+/// A message to a player other than the sender.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Notice {
+    pub to: Audience,
+    pub text: String,
+    pub kind: NoticeKind,
+}
+
+/// How a command ends the conversation, if it does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum End {
+    /// The player's session ends (everything is saved).
+    Quit,
+    /// A wizard asked the daemon to stop: it shuts down cleanly after this reply.
+    Shutdown,
+}
+
+/// The result of one command.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Outcome {
+    pub reply: String,
+    pub notices: Vec<Notice>,
+    pub end: Option<End>,
+}
+
+impl Outcome {
+    pub fn reply(text: impl Into<String>) -> Self {
+        Self {
+            reply: text.into(),
+            ..Self::default()
+        }
+    }
+
+    /// Adds a notice to everyone active in `room` but `except`.
+    pub fn to_room(mut self, room: u64, except: u32, text: impl Into<String>) -> Self {
+        self.notices.push(Notice {
+            to: Audience::Room { room, except },
+            text: text.into(),
+            kind: NoticeKind::Ambient,
+        });
+        self
+    }
+
+    /// Adds a notice of `kind` to one player.
+    pub fn to_player(mut self, node: u32, kind: NoticeKind, text: impl Into<String>) -> Self {
+        self.notices.push(Notice {
+            to: Audience::Player(node),
+            text: text.into(),
+            kind,
+        });
+        self
+    }
+
+    pub fn ending(mut self, end: End) -> Self {
+        self.end = Some(end);
+        self
+    }
+}
+
+impl From<String> for Outcome {
+    fn from(reply: String) -> Self {
+        Self::reply(reply)
+    }
+}
+
+impl From<&str> for Outcome {
+    fn from(reply: &str) -> Self {
+        Self::reply(reply)
+    }
+}
+
+impl fmt::Display for Outcome {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.reply)
+    }
+}

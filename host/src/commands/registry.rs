@@ -1,0 +1,195 @@
+//! The one way a command is written and registered. A command is a small struct of
+//! typed arguments with a [`Spec`] (name, aliases, usage, help, level), a `parse` that
+//! turns the words after the command into that struct without touching the world, and
+//! an `apply` that does the work and returns an [`Outcome`]. Usage text and `help`
+//! come from the spec, never retyped; each family's file adds its commands with
+//! `r.add::<Look>()`.
+
+use std::future::Future;
+use std::pin::Pin;
+
+use super::ctx::Ctx;
+use super::matching::{Match, find};
+use super::outcome::Outcome;
+use crate::store::{Level, StoreError};
+
+/// What `apply` returns.
+pub type Reply = Result<Outcome, CommandError>;
+
+/// A command failed in a way the player should hear about.
+#[derive(Debug, thiserror::Error)]
+pub enum CommandError {
+    #[error("{0}")]
+    User(String),
+    #[error("storage trouble, try again: {0}")]
+    Store(#[from] StoreError),
+}
+
+/// A refusal in words for the player.
+pub fn user(msg: impl Into<String>) -> CommandError {
+    CommandError::User(msg.into())
+}
+
+/// Why arguments did not parse: show the command's usage line, or say this instead.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Usage(pub Option<String>);
+
+impl Usage {
+    /// "Usage: " and the spec's usage line.
+    pub fn show() -> Self {
+        Self(None)
+    }
+
+    /// A message of the command's own ("Say what?").
+    pub fn say(msg: impl Into<String>) -> Self {
+        Self(Some(msg.into()))
+    }
+
+    /// The text the player reads.
+    pub fn text(&self, spec: &Spec) -> String {
+        match &self.0 {
+            Some(msg) => msg.clone(),
+            None => format!("Usage: {}", spec.usage),
+        }
+    }
+}
+
+/// What a command is called and who may use it.
+#[derive(Debug, Clone, Copy)]
+pub struct Spec {
+    pub name: &'static str,
+    pub aliases: &'static [&'static str],
+    pub usage: &'static str,
+    pub help: &'static str,
+    pub level: Level,
+}
+
+impl Spec {
+    /// Whether `word` (lowercased) is this command's name or one of its aliases.
+    pub fn answers_to(&self, word: &str) -> bool {
+        self.name == word || self.aliases.contains(&word)
+    }
+}
+
+/// A command: typed arguments, parsed, then applied.
+pub trait Command: Sized + Send + 'static {
+    const SPEC: Spec;
+
+    /// Reads the words after the command name. Knows nothing of the world.
+    fn parse(args: &str) -> Result<Self, Usage>;
+
+    /// Does the work; the reply and any notices go back to the dispatcher.
+    fn apply(self, ctx: &mut Ctx) -> impl Future<Output = Reply> + Send;
+}
+
+type RunFuture<'a> = Pin<Box<dyn Future<Output = Reply> + Send + 'a>>;
+type Run = for<'a> fn(&'a mut Ctx, &'a str) -> RunFuture<'a>;
+
+fn run<'a, C: Command>(ctx: &'a mut Ctx, args: &'a str) -> RunFuture<'a> {
+    Box::pin(async move {
+        match C::parse(args) {
+            Ok(cmd) => cmd.apply(ctx).await,
+            Err(usage) => Err(CommandError::User(usage.text(&C::SPEC))),
+        }
+    })
+}
+
+/// One registered command.
+pub struct Entry {
+    pub spec: Spec,
+    run: Run,
+}
+
+impl Entry {
+    /// Parses `args` and applies the command.
+    pub async fn run(&self, ctx: &mut Ctx, args: &str) -> Reply {
+        (self.run)(ctx, args).await
+    }
+}
+
+/// The result of looking up a command word.
+pub enum Lookup<'a> {
+    Found(&'a Entry),
+    Ambiguous(Vec<&'static str>),
+    Unknown(Vec<&'static str>),
+}
+
+/// Every command, in registration order (which is `help`'s order).
+#[derive(Default)]
+pub struct Registry {
+    entries: Vec<Entry>,
+}
+
+impl Registry {
+    /// Every command meshmush knows.
+    pub fn standard() -> Self {
+        let mut r = Self::default();
+        super::basic::register(&mut r);
+        super::account::register(&mut r);
+        super::boards::register(&mut r);
+        super::mail::register(&mut r);
+        super::look::register(&mut r);
+        super::talk::register(&mut r);
+        super::things::register(&mut r);
+        super::build::register(&mut r);
+        super::admin::register(&mut r);
+        r
+    }
+
+    pub fn add<C: Command>(&mut self) {
+        self.entries.push(Entry {
+            spec: C::SPEC,
+            run: run::<C>,
+        });
+    }
+
+    /// Commands a player at `level` may use, in registration order.
+    pub fn available(&self, level: Level) -> impl Iterator<Item = &Entry> {
+        self.entries.iter().filter(move |e| e.spec.level <= level)
+    }
+
+    /// True when `word` is a command's name or alias (players may not take it).
+    pub fn is_command_name(&self, word: &str) -> bool {
+        let word = word.to_lowercase();
+        self.entries.iter().any(|e| e.spec.answers_to(&word))
+    }
+
+    /// The command `level` may use whose name or alias is exactly `word`.
+    pub fn exact(&self, word: &str, level: Level) -> Option<&Entry> {
+        let word = word.to_lowercase();
+        self.available(level).find(|e| e.spec.answers_to(&word))
+    }
+
+    /// The command `word` finds at `level`, if exactly one.
+    pub fn exact_or_prefix_at(&self, word: &str, level: Level) -> Option<&Entry> {
+        match self.lookup(word, level) {
+            Lookup::Found(e) => Some(e),
+            _ => None,
+        }
+    }
+
+    /// Finds a command by name, alias, or unambiguous prefix of a name, among those
+    /// `level` may use; close names when there is none.
+    pub fn lookup(&self, word: &str, level: Level) -> Lookup<'_> {
+        let usable: Vec<&Entry> = self.available(level).collect();
+        match find(
+            usable.iter().copied(),
+            word,
+            |e, w| e.spec.answers_to(w),
+            |e| e.spec.name,
+        ) {
+            Match::One(e) => Lookup::Found(e),
+            Match::Many(many) => Lookup::Ambiguous(many.iter().map(|e| e.spec.name).collect()),
+            Match::None => {
+                let word = word.to_lowercase();
+                let mut scored: Vec<(f64, &'static str)> = usable
+                    .iter()
+                    .map(|e| (strsim::jaro_winkler(&word, e.spec.name), e.spec.name))
+                    .filter(|(s, _)| *s >= 0.7)
+                    .collect();
+                scored.sort_by(|a, b| b.0.total_cmp(&a.0));
+                Lookup::Unknown(scored.into_iter().take(3).map(|(_, n)| n).collect())
+            }
+        }
+    }
+}

@@ -1,0 +1,72 @@
+//! The wizards' `@teleport`, `@boot`, `@ban`, `@unban`, `@builder`, `@shutdown`.
+
+use super::*;
+use crate::commands::{Audience, End, NoticeKind};
+
+async fn post_office(w: &TestWorld) -> u64 {
+    let start = w.store.start_room().await.unwrap().unwrap();
+    let exits = w.store.exits(start).await.unwrap();
+    exits
+        .iter()
+        .find(|e| e.name == "north")
+        .and_then(|e| e.destination)
+        .unwrap()
+}
+
+#[tokio::test(start_paused = true)]
+async fn wizards_move_and_boot_players() {
+    let w = TestWorld::new().await;
+    let mut wiz = w.with_level(CY, "Cy", Level::Wizard).await;
+    let _bob = w.player(BOB, "Bob").await;
+    let post = post_office(&w).await;
+    let out = call(
+        &mut wiz,
+        &format!("@tel Bob=#{post}"),
+        &format!("Teleported Bob to #{post}."),
+    )
+    .await;
+    assert_eq!(out.notices[0].to, Audience::Player(BOB));
+    assert_eq!(out.notices[0].kind, NoticeKind::Direct);
+    assert_eq!(w.roster.get(BOB).map(|s| s.room), Some(post));
+    assert_eq!(w.store.player_state(BOB).await.unwrap().location, post);
+    call(&mut wiz, "@teleport Bob=#99999", "#99999 is not a room.").await;
+    call(&mut wiz, "@teleport Bob", "Usage: @teleport [PLAYER=]#ROOM").await;
+    call(&mut wiz, "@boot Bob", "Booted Bob.").await;
+    assert!(
+        w.roster.get(BOB).is_none(),
+        "booted players leave the rooms"
+    );
+}
+
+#[tokio::test(start_paused = true)]
+async fn bans_and_rights_take_effect_at_once() {
+    let w = TestWorld::new().await;
+    let mut wiz = w.with_level(CY, "Cy", Level::Wizard).await;
+    let _bob = w.player(BOB, "Bob").await;
+    call(&mut wiz, "@ban Bob", "Banned Bob (!0b000002).").await;
+    assert!(w.roster.is_banned(BOB));
+    assert!(w.store.player(BOB).await.unwrap().unwrap().banned);
+    assert!(w.roster.take_stale(BOB), "Bob's session reloads his record");
+    call(&mut wiz, "@unban Bob", "Unbanned Bob.").await;
+    assert!(!w.roster.is_banned(BOB));
+    call(&mut wiz, "@ban Cy", "Not yourself.").await;
+    call(&mut wiz, "@ban !0d000004", "Banned Node0004 (!0d000004).").await;
+    call(&mut wiz, "@builder Bob", "Bob is a builder.").await;
+    call(&mut wiz, "@builder Bob", "Bob can build already.").await;
+    call(&mut wiz, "@ban Nobody", "No player called \"Nobody\".").await;
+}
+
+#[tokio::test(start_paused = true)]
+async fn shutdown_needs_a_proven_wizard_and_stops_the_daemon() {
+    let w = TestWorld::new().await;
+    let mut ann = w.player(ANN, "Ann").await;
+    let out = run(&mut ann, "@shutdown").await;
+    assert_eq!(out.end, None);
+    assert!(out.reply.starts_with("@shutdown needs wizard rights"));
+    let mut wiz = w.with_level(CY, "Cy", Level::Wizard).await;
+    let out = call(&mut wiz, "@shutdown", "Shutting down; everything is saved.").await;
+    assert_eq!(out.end, Some(End::Shutdown));
+    wiz.trusted = false;
+    let out = run(&mut wiz, "@shutdown").await;
+    assert_eq!(out.end, None, "stored powers need a PKI DM or the password");
+}

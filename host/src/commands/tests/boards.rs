@@ -1,0 +1,137 @@
+//! `boards`, `read`, `next`, `post`, `reply`, `delete`, `@board`.
+
+use super::*;
+use crate::commands::boards::Read;
+use crate::commands::registry::{Command, Usage};
+
+#[tokio::test(start_paused = true)]
+async fn post_list_and_read() {
+    let w = TestWorld::new().await;
+    let mut ann = w.player(ANN, "Ann").await;
+    let mut bob = w.player(BOB, "Bob").await;
+    call(
+        &mut ann,
+        "boards",
+        "Boards (unread/total): general 0/0, help 0/0, news 0/0. read BOARD",
+    )
+    .await;
+    call(
+        &mut ann,
+        "post general Hello all",
+        "Posted to general as #1.",
+    )
+    .await;
+    call(
+        &mut bob,
+        "boards",
+        "Boards (unread/total): general 1/1, help 0/0, news 0/0. read BOARD",
+    )
+    .await;
+    call(
+        &mut bob,
+        "read gen",
+        "general:\n#1 Ann now: Hello all\nread general N",
+    )
+    .await;
+    call(&mut bob, "next", "general #1 by Ann, just now:\nHello all").await;
+    call(&mut bob, "next", "No unread posts.").await;
+    call(
+        &mut bob,
+        "reply general 1 Hi Ann",
+        "Replied on general as #2.",
+    )
+    .await;
+    call(
+        &mut ann,
+        "read general 2",
+        "general #2 re #1 by Bob, just now:\nHi Ann",
+    )
+    .await;
+    call(&mut ann, "read general 9", "No post #9 on general.").await;
+    call(
+        &mut ann,
+        "read nosuch",
+        "No board \"nosuch\". Boards: general, help, news.",
+    )
+    .await;
+    call(
+        &mut ann,
+        "read",
+        "Usage: read BOARD [N]. boards lists them.",
+    )
+    .await;
+    assert_eq!(
+        Read::parse("general x"),
+        Err(Usage::say("\"x\" is not a post number."))
+    );
+}
+
+#[tokio::test(start_paused = true)]
+async fn limits_and_rights_on_posting() {
+    let mut cfg = Config::default();
+    cfg.bbs.posts_per_hour = 1;
+    cfg.bbs.post_max_bytes = 10;
+    let w = TestWorld::with(cfg).await;
+    let mut ann = w.player(ANN, "Ann").await;
+    let mut bob = w.player(BOB, "Bob").await;
+    call(&mut ann, "post news hi", "Only wizards may post to news.").await;
+    call(
+        &mut ann,
+        "post general this is too long",
+        "Too long: 16 bytes, the limit is 10.",
+    )
+    .await;
+    call(&mut ann, "post general hi", "Posted to general as #1.").await;
+    call(
+        &mut ann,
+        "post general again",
+        "You have posted 1 times this hour; try later.",
+    )
+    .await;
+    later(3601).await;
+    call(&mut ann, "post general again", "Posted to general as #2.").await;
+    call(
+        &mut bob,
+        "delete general 1",
+        "Only its author or a wizard may delete that.",
+    )
+    .await;
+    call(&mut ann, "delete general 1", "Deleted general #1.").await;
+    call(&mut ann, "post general", "Usage: post BOARD TEXT").await;
+}
+
+#[tokio::test(start_paused = true)]
+async fn wizards_manage_boards() {
+    let w = TestWorld::new().await;
+    let mut wiz = w.with_level(CY, "Cy", Level::Wizard).await;
+    call(
+        &mut wiz,
+        "@board create quiz=Puzzles",
+        "Board quiz created.",
+    )
+    .await;
+    call(
+        &mut wiz,
+        "@board create quiz=Again",
+        "There is a board quiz already.",
+    )
+    .await;
+    call(
+        &mut wiz,
+        "@board lock quiz post wizard",
+        "quiz post is now for wizards.",
+    )
+    .await;
+    call(
+        &mut wiz,
+        "@board remove quiz",
+        "Board quiz removed with 0 posts.",
+    )
+    .await;
+    call(
+        &mut wiz,
+        "@board create bad name!",
+        "Board names are 1-16 letters, digits or dashes.",
+    )
+    .await;
+}

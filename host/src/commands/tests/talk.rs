@@ -1,0 +1,70 @@
+//! `say`, `pose`, `page`, `who`, `where`.
+
+use super::*;
+use crate::commands::registry::{Command, Usage};
+use crate::commands::talk::Page;
+use crate::commands::{Audience, Notice, NoticeKind};
+
+#[tokio::test(start_paused = true)]
+async fn say_and_pose_reach_the_room_not_the_speaker() {
+    let w = TestWorld::new().await;
+    let mut ann = w.player(ANN, "Ann").await;
+    let room = w.store.player_state(ANN).await.unwrap().location;
+    let out = call(&mut ann, "say hello there", "You say, \"hello there\"").await;
+    assert_eq!(
+        out.notices,
+        [Notice {
+            to: Audience::Room { room, except: ANN },
+            text: "Ann says, \"hello there\"".into(),
+            kind: NoticeKind::Ambient,
+        }]
+    );
+    let out = call(&mut ann, ":waves", "Ann waves").await;
+    assert_eq!(out.notices[0].text, "Ann waves");
+    call(&mut ann, ":'s here", "Ann's here").await;
+    call(&mut ann, "say", "Say what?").await;
+    call(&mut ann, "pose", "Pose what? :waves").await;
+}
+
+#[tokio::test(start_paused = true)]
+async fn page_reaches_one_player_anywhere() {
+    let w = TestWorld::new().await;
+    let mut ann = w.player(ANN, "Ann").await;
+    let mut bob = w.player(BOB, "Bob").await;
+    run(&mut bob, "n").await;
+    let out = call(&mut ann, "page bob hi Bob", "You page Bob: hi Bob").await;
+    assert_eq!(
+        out.notices,
+        [Notice {
+            to: Audience::Player(BOB),
+            text: "Ann pages: hi Bob".into(),
+            kind: NoticeKind::Direct,
+        }]
+    );
+    call(&mut ann, "page nobody hi", "No player called \"nobody\".").await;
+    call(&mut ann, "page", "Usage: page PLAYER TEXT").await;
+    assert_eq!(
+        Page::parse("Bob = hi there"),
+        Ok(Page {
+            to: "Bob".into(),
+            text: "hi there".into()
+        })
+    );
+    assert_eq!(Page::parse("Bob"), Err(Usage::show()));
+}
+
+#[tokio::test(start_paused = true)]
+async fn who_and_where_list_the_players_about() {
+    let w = TestWorld::new().await;
+    let mut ann = w.player(ANN, "Ann").await;
+    let mut bob = w.player(BOB, "Bob").await;
+    run(&mut bob, "e").await;
+    later(90).await;
+    call(&mut ann, "who", "2 about: Ann 0s, Bob 1m.").await;
+    call(
+        &mut ann,
+        "where",
+        "Ann in Town Square; Bob in Market Street.",
+    )
+    .await;
+}

@@ -1,0 +1,193 @@
+//! The one delivery path: a command's [`Outcome`] in, radio packets out. It owns
+//! - notices to others: resolving a room to the players active there, the per-minute
+//!   cap and the busy-link skip for room chatter, and mail notices that ride on the
+//!   recipient's next reply (marking the mail announced once they have gone);
+//! - the pager: a reply longer than `pager_packets` packets sends one page, the last
+//!   packet marked ` [more]`, and keeps the rest for `more`;
+//! - chunking, done once here at the link's byte budget; the link sends the packets
+//!   as they are.
+//!
+//! Every byte costs the mesh airtime, so nobody gets a 20-packet reply they did not
+//! ask for, and chatter gives way to replies when the link is backed up.
+
+use std::collections::VecDeque;
+
+use meshmush_firmware_bridge::LinkHandle;
+use meshmush_firmware_bridge::link::LinkClosed;
+use meshmush_protocol::chunking::chunk;
+use meshmush_protocol::packets::node_id;
+use tracing::{debug, warn};
+
+use crate::commands::{Audience, Notice, NoticeKind, Outcome};
+use crate::roster::Roster;
+use crate::store::Store;
+
+/// Appended to the last packet of a page when more is waiting.
+pub const MORE: &str = " [more]";
+
+/// Room chatter is skipped while the link holds more than this many packets waiting:
+/// a busy mesh keeps its airtime for replies.
+pub const MAX_PENDING_FOR_NOTICES: u64 = 12;
+
+/// Added to a mail notice sent at once to an active recipient.
+const READ_MAIL_HINT: &str = "Send mail to read it.";
+
+/// The delivery path of one daemon; cheap to clone.
+#[derive(Clone, Debug)]
+pub struct Delivery {
+    link: LinkHandle,
+    roster: Roster,
+    store: Store,
+    byte_budget: usize,
+    per_page: usize,
+}
+
+impl Delivery {
+    /// `byte_budget` is the link's, from the one `LinkConfig` the config derives.
+    pub fn new(
+        link: LinkHandle,
+        roster: Roster,
+        store: Store,
+        byte_budget: usize,
+        per_page: usize,
+    ) -> Self {
+        Self {
+            link,
+            roster,
+            store,
+            byte_budget,
+            per_page: per_page.max(1),
+        }
+    }
+
+    /// Delivers what `node`'s command came to: notices to others first (as they
+    /// happened during the command), then the reply, with any notices waiting for
+    /// `node` in front of it.
+    pub async fn deliver(&self, node: u32, outcome: Outcome) -> Result<(), LinkClosed> {
+        for notice in outcome.notices {
+            self.notice(node, notice).await?;
+        }
+        let waiting = self.roster.take_notices(node);
+        let mut reply = outcome.reply;
+        if !waiting.notices.is_empty() {
+            reply = format!("{} {reply}", waiting.notices.join(" "));
+        }
+        self.reply(node, &reply).await?;
+        if waiting.mail
+            && let Err(e) = self.store.mark_mail_announced(node).await
+        {
+            warn!(error = %e, "cannot record that mail was announced");
+        }
+        Ok(())
+    }
+
+    /// Sends the next page for `more`.
+    pub async fn more(&self, node: u32) -> Result<(), LinkClosed> {
+        match self.roster.next_page(node, self.per_page) {
+            Some((page, more)) => self.send_page(node, page, more).await,
+            None => self.say(node, "Nothing more to show.").await,
+        }
+    }
+
+    /// Sends a short message that is no command's reply (a refusal by the router, a
+    /// storage failure): chunked, not paged, and nothing waiting is dropped.
+    pub async fn say(&self, node: u32, text: &str) -> Result<(), LinkClosed> {
+        self.send(node, chunk(text, self.byte_budget)).await
+    }
+
+    /// A reply, paged when it needs more than a page of packets.
+    async fn reply(&self, node: u32, reply: &str) -> Result<(), LinkClosed> {
+        let (mut packets, paged) = self.packets(reply);
+        if !paged {
+            self.roster.drop_pages(node);
+            return self.send(node, packets).await;
+        }
+        let rest: VecDeque<String> = packets.split_off(self.per_page).into();
+        self.roster.set_pages(node, rest);
+        self.send_page(node, packets, true).await
+    }
+
+    /// Chunks `reply` once: at the full budget when it fits on one page, else leaving
+    /// room for [`MORE`] in every packet. The flag says whether it is paged.
+    fn packets(&self, reply: &str) -> (Vec<String>, bool) {
+        let reserve = [0, MORE.len()];
+        let mut out = (Vec::new(), false);
+        for (i, r) in reserve.into_iter().enumerate() {
+            let packets = chunk(reply, self.byte_budget.saturating_sub(r));
+            let paged = i > 0;
+            let fits = packets.len() <= self.per_page;
+            out = (packets, paged);
+            if fits || paged {
+                break;
+            }
+        }
+        out
+    }
+
+    async fn send_page(
+        &self,
+        node: u32,
+        mut page: Vec<String>,
+        more: bool,
+    ) -> Result<(), LinkClosed> {
+        if more && let Some(last) = page.last_mut() {
+            last.push_str(MORE);
+        }
+        self.send(node, page).await
+    }
+
+    /// One notice from `from`'s command.
+    async fn notice(&self, from: u32, notice: Notice) -> Result<(), LinkClosed> {
+        let Notice { to, text, kind } = notice;
+        let nodes = match to {
+            Audience::Player(node) => vec![node],
+            Audience::Room { room, except } => self
+                .roster
+                .in_room(room)
+                .into_iter()
+                .map(|(n, _)| n)
+                .filter(|n| *n != except)
+                .collect(),
+        };
+        for node in nodes {
+            match kind {
+                NoticeKind::Direct => self.say(node, &text).await?,
+                NoticeKind::Ambient => {
+                    if self.chatter_allowed(node) {
+                        self.say(node, &text).await?;
+                    }
+                }
+                NoticeKind::Mail => {
+                    self.roster.queue_notice(node, text.clone(), true);
+                    if node != from && self.roster.is_active(node) {
+                        self.say(node, &format!("{text} {READ_MAIL_HINT}")).await?;
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Whether room chatter may go to `node` now; counts it if so.
+    fn chatter_allowed(&self, node: u32) -> bool {
+        let pending = self.link.metrics().queue_depth;
+        if pending > MAX_PENDING_FOR_NOTICES {
+            debug!(to = %node_id(node), pending, "notice skipped: link busy");
+            return false;
+        }
+        if !self.roster.allow_room_notice(node) {
+            debug!(to = %node_id(node), "notice skipped: enough this minute");
+            return false;
+        }
+        true
+    }
+
+    /// Hands ready packets to the link, which sends them in order as they are.
+    async fn send(&self, node: u32, packets: Vec<String>) -> Result<(), LinkClosed> {
+        // TEMPORARY until the link takes ready packets.
+        for p in packets {
+            self.link.send_text(node, 0, p).await?;
+        }
+        Ok(())
+    }
+}

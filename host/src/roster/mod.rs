@@ -1,0 +1,499 @@
+//! The roster: everything the daemon keeps in memory about each node, in one place with
+//! one clock. A reader asking "is this player active, limited, banned, paging?" finds
+//! the answer here and nowhere else.
+//!
+//! Per node: when it last had a command accepted (the one activity clock), its command,
+//! post and room-notice limits (one [`TokenBucket`] type for all three), the notices
+//! waiting to ride on its next reply, the pages waiting behind `more`, and, while its
+//! session runs, its name and room. Bans and "record changed by a wizard" marks are kept
+//! beside them.
+//!
+//! "Active" means a command within one window, `sessions.notify_active_mins` of the
+//! config: room notices, mail notices and `look`'s list of people all use it.
+//!
+//! The state is in memory only. It outlives a session's idle timeout (it is keyed by
+//! node, not held by the session) but not a restart, and not [`KEPT_AFTER_LAST_SEEN`]
+//! of silence: a daemon that runs for months hears many nodes once. The lock is a plain
+//! mutex held for a few map operations, never across an `.await`.
+
+mod rooms;
+
+use std::collections::{HashMap, HashSet, VecDeque};
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::Duration;
+
+use tokio::time::Instant;
+
+use crate::config::Config;
+use crate::ratelimit::{TokenBucket, Verdict};
+use rooms::Rooms;
+
+/// How long a node without a session keeps its entry after its last command: longer
+/// than any window asked of it (the hourly post limit, the active window). Forgetting a
+/// notice loses nothing: a new session announces unannounced mail anew.
+pub const KEPT_AFTER_LAST_SEEN: Duration = Duration::from_secs(3600);
+
+/// Room notices one player may be sent in a minute; a busy room beyond that is not
+/// worth the airtime, and the player can `look`.
+pub const NOTICES_PER_MINUTE: u32 = 8;
+
+/// The limits the roster enforces, from the config.
+#[derive(Debug, Clone, Copy)]
+pub struct RosterLimits {
+    /// Commands a node may send in a burst, and sustain per minute.
+    pub burst: u32,
+    pub per_minute: u32,
+    /// Posts a player may make in an hour.
+    pub posts_per_hour: u32,
+    /// A node counts as active this long after its last command.
+    pub active_window: Duration,
+}
+
+impl RosterLimits {
+    pub fn from_config(cfg: &Config) -> Self {
+        Self {
+            burst: cfg.limits.burst,
+            per_minute: cfg.limits.per_minute,
+            posts_per_hour: cfg.bbs.posts_per_hour,
+            active_window: cfg.notify_window(),
+        }
+    }
+}
+
+/// What the router does with one incoming command.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Admit {
+    Allow,
+    /// Known to be banned: no reply at all.
+    Banned,
+    /// Over the command limit: tell the sender once, with the wait in seconds.
+    Limited {
+        retry_after_secs: u64,
+    },
+    /// Over the limit and already told: say nothing.
+    Silent,
+}
+
+/// A player a running session has placed in a room.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Seen {
+    pub name: String,
+    pub room: u64,
+    pub last_active: Instant,
+}
+
+/// One node's state.
+#[derive(Debug)]
+struct NodeState {
+    /// The last accepted command: the one activity clock.
+    last_active: Option<Instant>,
+    commands: TokenBucket,
+    posts: Option<TokenBucket>,
+    room_notices: Option<TokenBucket>,
+    /// Name and room, while a session runs.
+    place: Option<(String, u64)>,
+    /// Notices to ride on the next reply; `mail` when one of them announces mail.
+    notices: Vec<String>,
+    mail_notice: bool,
+    /// Packets waiting behind `more`.
+    pages: VecDeque<String>,
+}
+
+impl NodeState {
+    fn new(limits: &RosterLimits, now: Instant) -> Self {
+        Self {
+            last_active: None,
+            commands: TokenBucket::new(limits.burst, limits.per_minute, now),
+            posts: None,
+            room_notices: None,
+            place: None,
+            notices: Vec::new(),
+            mail_notice: false,
+            pages: VecDeque::new(),
+        }
+    }
+
+    fn active_within(&self, window: Duration, now: Instant) -> bool {
+        self.last_active
+            .is_some_and(|t| now.saturating_duration_since(t) <= window)
+    }
+}
+
+#[derive(Debug, Default)]
+struct Inner {
+    nodes: HashMap<u32, NodeState>,
+    rooms: Rooms,
+    /// Nodes known to be banned: the router sends them nothing, not even a notice.
+    banned: HashSet<u32>,
+    /// Players whose stored record another session changed (a ban, new rights): their
+    /// session reloads the record before its next command.
+    stale: HashSet<u32>,
+}
+
+/// The shared roster; cheap to clone.
+#[derive(Clone, Debug)]
+pub struct Roster {
+    inner: Arc<Mutex<Inner>>,
+    limits: RosterLimits,
+}
+
+/// Notices waiting for a node's next reply.
+#[derive(Debug, Default, Clone, PartialEq)]
+pub struct Waiting {
+    pub notices: Vec<String>,
+    /// One of them announces mail: once it is sent, the mail counts as announced.
+    pub mail: bool,
+}
+
+impl Roster {
+    pub fn new(limits: RosterLimits) -> Self {
+        Self {
+            inner: Arc::default(),
+            limits,
+        }
+    }
+
+    pub fn from_config(cfg: &Config) -> Self {
+        Self::new(RosterLimits::from_config(cfg))
+    }
+
+    /// The window within which a node counts as active.
+    pub fn active_window(&self) -> Duration {
+        self.limits.active_window
+    }
+
+    fn lock(&self) -> MutexGuard<'_, Inner> {
+        // A panic elsewhere while holding the lock leaves a usable map.
+        self.inner.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    fn with_node<T>(&self, node: u32, f: impl FnOnce(&mut NodeState, Instant) -> T) -> T {
+        let now = Instant::now();
+        let limits = self.limits;
+        let mut inner = self.lock();
+        let state = inner
+            .nodes
+            .entry(node)
+            .or_insert_with(|| NodeState::new(&limits, now));
+        f(state, now)
+    }
+
+    /// Decides on one command from `node` and, if it is allowed, counts it as activity.
+    pub fn admit(&self, node: u32) -> Admit {
+        let now = Instant::now();
+        let limits = self.limits;
+        let mut guard = self.lock();
+        let inner = &mut *guard;
+        if inner.banned.contains(&node) {
+            return Admit::Banned;
+        }
+        let state = inner
+            .nodes
+            .entry(node)
+            .or_insert_with(|| NodeState::new(&limits, now));
+        match state.commands.check(now) {
+            Verdict::Allow => {}
+            Verdict::RefuseWithNotice => {
+                return Admit::Limited {
+                    retry_after_secs: state.commands.retry_after().as_secs(),
+                };
+            }
+            Verdict::RefuseSilently => return Admit::Silent,
+        }
+        let was = state.last_active.replace(now);
+        if let Some((_, room)) = &state.place {
+            inner.rooms.reindex(node, *room, was, *room, now);
+        }
+        Admit::Allow
+    }
+
+    /// Whether `node` had a command accepted within the active window.
+    pub fn is_active(&self, node: u32) -> bool {
+        let now = Instant::now();
+        self.lock()
+            .nodes
+            .get(&node)
+            .is_some_and(|s| s.active_within(self.limits.active_window, now))
+    }
+
+    /// Records a post by `node` if its hourly allowance has room.
+    pub fn allow_post(&self, node: u32) -> bool {
+        let per_hour = self.limits.posts_per_hour;
+        self.with_node(node, |s, now| {
+            let bucket = s
+                .posts
+                .get_or_insert_with(|| TokenBucket::per_hour(per_hour, now));
+            bucket.check(now) == Verdict::Allow
+        })
+    }
+
+    /// Whether one more room notice may go to `node` now (at most
+    /// [`NOTICES_PER_MINUTE`]); counts it if so.
+    pub fn allow_room_notice(&self, node: u32) -> bool {
+        self.with_node(node, |s, now| {
+            let bucket = s.room_notices.get_or_insert_with(|| {
+                TokenBucket::new(NOTICES_PER_MINUTE, NOTICES_PER_MINUTE, now)
+            });
+            bucket.check(now) == Verdict::Allow
+        })
+    }
+
+    // --- where players are (while their session runs) ---
+
+    /// Places `node`'s player, called `name`, in `room`.
+    pub fn place(&self, node: u32, name: &str, room: u64) {
+        let now = Instant::now();
+        let limits = self.limits;
+        let mut guard = self.lock();
+        let inner = &mut *guard;
+        let state = inner
+            .nodes
+            .entry(node)
+            .or_insert_with(|| NodeState::new(&limits, now));
+        let at = *state.last_active.get_or_insert(now);
+        match state.place.replace((name.to_string(), room)) {
+            Some((_, old)) => inner.rooms.reindex(node, old, Some(at), room, at),
+            None => inner.rooms.insert(node, room, at),
+        }
+    }
+
+    /// True when `node` is placed; brings its name up to date.
+    pub fn is_placed(&self, node: u32, name: &str) -> bool {
+        let mut inner = self.lock();
+        let Some((placed, _)) = inner.nodes.get_mut(&node).and_then(|s| s.place.as_mut()) else {
+            return false;
+        };
+        if placed != name {
+            *placed = name.to_string();
+        }
+        true
+    }
+
+    /// Moves a placed `node` to `room` (a teleport), keeping its activity.
+    pub fn set_room(&self, node: u32, room: u64) {
+        let mut guard = self.lock();
+        let inner = &mut *guard;
+        let Some(state) = inner.nodes.get_mut(&node) else {
+            return;
+        };
+        let at = state.last_active;
+        if let Some((_, old)) = state.place.as_mut() {
+            let was = std::mem::replace(old, room);
+            if let Some(at) = at {
+                inner.rooms.reindex(node, was, Some(at), room, at);
+            }
+        }
+    }
+
+    /// Takes `node` out of the rooms (its session ended, or it was booted).
+    pub fn leave(&self, node: u32) {
+        let mut guard = self.lock();
+        let inner = &mut *guard;
+        if let Some(state) = inner.nodes.get_mut(&node) {
+            state.room_notices = None;
+            if let (Some((_, room)), Some(at)) = (state.place.take(), state.last_active) {
+                inner.rooms.remove(node, room, at);
+            }
+        }
+    }
+
+    /// The placed player of `node`.
+    pub fn get(&self, node: u32) -> Option<Seen> {
+        let inner = self.lock();
+        let s = inner.nodes.get(&node)?;
+        let (name, room) = s.place.clone()?;
+        Some(Seen {
+            name,
+            room,
+            last_active: s.last_active?,
+        })
+    }
+
+    /// Players in `room` active within the window, by node.
+    pub fn in_room(&self, room: u64) -> Vec<(u32, String)> {
+        let now = Instant::now();
+        let inner = self.lock();
+        let from = now.checked_sub(self.limits.active_window);
+        let mut out: Vec<(u32, String)> = inner
+            .rooms
+            .active_in(room, from)
+            .filter_map(|n| Some((n, inner.placed_name(n)?)))
+            .collect();
+        out.sort();
+        out
+    }
+
+    /// The names of at most `limit` players active in `room` other than `except`, the
+    /// most recently active first, and how many there are in all. Costs `limit` plus
+    /// the players who went quiet in the room, not everyone in it.
+    pub fn sample_room(&self, room: u64, except: u32, limit: usize) -> (Vec<String>, usize) {
+        let now = Instant::now();
+        let inner = self.lock();
+        let from = now.checked_sub(self.limits.active_window);
+        let asker_here = inner.nodes.get(&except).is_some_and(|s| {
+            s.place.as_ref().is_some_and(|(_, r)| *r == room)
+                && s.last_active.is_some_and(|t| from.is_none_or(|f| t >= f))
+        });
+        let (nodes, total) = inner.rooms.sample(room, from, except, limit);
+        let names = nodes
+            .into_iter()
+            .filter_map(|n| inner.placed_name(n))
+            .collect();
+        (names, total - usize::from(asker_here))
+    }
+
+    /// Everyone placed, by node.
+    pub fn everyone(&self) -> Vec<(u32, Seen)> {
+        let inner = self.lock();
+        let mut out: Vec<(u32, Seen)> = inner
+            .nodes
+            .iter()
+            .filter_map(|(n, s)| {
+                let (name, room) = s.place.clone()?;
+                Some((
+                    *n,
+                    Seen {
+                        name,
+                        room,
+                        last_active: s.last_active?,
+                    },
+                ))
+            })
+            .collect();
+        out.sort_by_key(|(n, _)| *n);
+        out
+    }
+
+    /// The node of the placed player called `name` (case-insensitive), or the only one
+    /// whose name starts with it.
+    pub fn find(&self, name: &str) -> Option<(u32, String)> {
+        let people: Vec<(u32, String)> = self
+            .everyone()
+            .into_iter()
+            .map(|(n, s)| (n, s.name))
+            .collect();
+        crate::commands::matching::exact_or_unique_prefix(&people, name, |(_, s)| s.as_str())
+            .cloned()
+    }
+
+    // --- bans and stale records ---
+
+    /// Records whether `node` is banned; a banned node leaves the rooms.
+    pub fn set_banned(&self, node: u32, banned: bool) {
+        if banned {
+            self.leave(node);
+            self.lock().banned.insert(node);
+        } else {
+            self.lock().banned.remove(&node);
+        }
+    }
+
+    pub fn is_banned(&self, node: u32) -> bool {
+        self.lock().banned.contains(&node)
+    }
+
+    /// Marks `node`'s stored player record as changed by someone else.
+    pub fn mark_stale(&self, node: u32) {
+        self.lock().stale.insert(node);
+    }
+
+    /// Whether `node`'s record changed since it was loaded; clears the mark.
+    pub fn take_stale(&self, node: u32) -> bool {
+        self.lock().stale.remove(&node)
+    }
+
+    // --- notices riding on the next reply, and pages behind `more` ---
+
+    /// Queues a notice for `node`'s next reply; `mail` when it announces mail.
+    pub fn queue_notice(&self, node: u32, text: String, mail: bool) {
+        self.with_node(node, |s, _| {
+            s.notices.push(text);
+            s.mail_notice |= mail;
+        });
+    }
+
+    pub fn has_notices(&self, node: u32) -> bool {
+        self.lock()
+            .nodes
+            .get(&node)
+            .is_some_and(|s| !s.notices.is_empty())
+    }
+
+    /// Takes `node`'s waiting notices.
+    pub fn take_notices(&self, node: u32) -> Waiting {
+        let mut inner = self.lock();
+        let Some(s) = inner.nodes.get_mut(&node) else {
+            return Waiting::default();
+        };
+        Waiting {
+            notices: std::mem::take(&mut s.notices),
+            mail: std::mem::take(&mut s.mail_notice),
+        }
+    }
+
+    /// Replaces `node`'s waiting pages.
+    pub fn set_pages(&self, node: u32, pages: VecDeque<String>) {
+        self.with_node(node, |s, _| s.pages = pages);
+    }
+
+    /// Takes up to `n` waiting packets; the flag says whether more remain after them.
+    pub fn next_page(&self, node: u32, n: usize) -> Option<(Vec<String>, bool)> {
+        let mut inner = self.lock();
+        let q = &mut inner.nodes.get_mut(&node)?.pages;
+        let take: Vec<String> = q.drain(..n.min(q.len())).collect();
+        (!take.is_empty()).then_some((take, !q.is_empty()))
+    }
+
+    /// Drops `node`'s waiting pages (any command other than `more` does).
+    pub fn drop_pages(&self, node: u32) {
+        if let Some(s) = self.lock().nodes.get_mut(&node) {
+            s.pages.clear();
+        }
+    }
+
+    // --- forgetting ---
+
+    /// Forgets every node that has no session (per `has_session`), whose command
+    /// allowance has refilled, and that sent nothing for [`KEPT_AFTER_LAST_SEEN`].
+    pub fn forget_idle(&self, has_session: impl Fn(u32) -> bool) {
+        let now = Instant::now();
+        let mut guard = self.lock();
+        let inner = &mut *guard;
+        let gone: Vec<u32> = inner
+            .nodes
+            .iter()
+            .filter(|(node, s)| {
+                !has_session(**node)
+                    && s.commands.is_full(now)
+                    && s.last_active
+                        .is_none_or(|t| now.saturating_duration_since(t) >= KEPT_AFTER_LAST_SEEN)
+            })
+            .map(|(n, _)| *n)
+            .collect();
+        for node in gone {
+            if let Some(s) = inner.nodes.remove(&node)
+                && let (Some((_, room)), Some(at)) = (s.place, s.last_active)
+            {
+                inner.rooms.remove(node, room, at);
+            }
+        }
+    }
+
+    /// Nodes with an entry.
+    pub fn nodes(&self) -> usize {
+        self.lock().nodes.len()
+    }
+}
+
+impl Inner {
+    fn placed_name(&self, node: u32) -> Option<String> {
+        self.nodes
+            .get(&node)?
+            .place
+            .as_ref()
+            .map(|(n, _)| n.clone())
+    }
+}
+
+#[cfg(test)]
+mod tests;
