@@ -143,7 +143,7 @@ async fn long_reply_arrives_whole_and_in_order_under_full_queue_and_tight_duty_c
     .await
     .unwrap();
     let mut gw_cfg = fast_link(mesh.gateway());
-    gw_cfg.text_budget = 60;
+    gw_cfg.byte_budget = 60;
     gw_cfg.retry_delay = Duration::from_millis(100);
     gw_cfg.ack_timeout = Duration::from_secs(5);
     let mut gw = Client::connect(gw_cfg).await;

@@ -12,7 +12,7 @@ mod handshake;
 mod metrics;
 mod nodedb;
 mod outbound;
-mod session;
+mod task;
 
 use std::sync::{Arc, RwLock};
 use std::time::Duration;
@@ -42,7 +42,7 @@ pub struct LinkConfig {
     pub backoff_initial: Duration,
     pub backoff_max: Duration,
     /// Bytes of text per packet.
-    pub text_budget: usize,
+    pub byte_budget: usize,
     pub hop_limit: u32,
     /// Share of the region's duty cycle the BBS may use (0..=1).
     pub airtime_share: f64,
@@ -68,7 +68,7 @@ impl LinkConfig {
             heartbeat_interval: Duration::from_secs(300),
             backoff_initial: Duration::from_millis(500),
             backoff_max: Duration::from_secs(30),
-            text_budget: meshmush_protocol::chunking::DEFAULT_BUDGET,
+            byte_budget: meshmush_protocol::chunking::DEFAULT_BUDGET,
             hop_limit: meshmush_protocol::packets::DEFAULT_HOP_LIMIT,
             airtime_share: 0.5,
             airtime_scale: 1.0,
@@ -219,7 +219,7 @@ pub fn spawn(cfg: LinkConfig) -> (LinkHandle, mpsc::Receiver<LinkEvent>) {
         state: state_rx,
         me: me_rx,
     };
-    let task = session::LinkTask::new(cfg, cmd_rx, event_tx, state_tx, me_tx, metrics, nodes);
-    tokio::spawn(task.run());
+    let link_task = task::LinkTask::new(cfg, cmd_rx, event_tx, state_tx, me_tx, metrics, nodes);
+    tokio::spawn(link_task.run());
     (handle, event_rx)
 }

@@ -39,7 +39,7 @@ pub struct Chunk {
 /// The settings the queue needs.
 #[derive(Debug, Clone)]
 pub struct OutboundConfig {
-    pub text_budget: usize,
+    pub byte_budget: usize,
     pub hop_limit: u32,
     pub max_attempts: u32,
     pub ack_timeout: Duration,
@@ -149,7 +149,7 @@ impl Outbound {
         let key = (dest, if dest == BROADCAST { channel } else { 0 });
         let mut ids = Vec::new();
         let lane = self.lanes.entry(key).or_default();
-        for piece in chunk(text, self.cfg.text_budget) {
+        for piece in chunk(text, self.cfg.byte_budget) {
             let id = self.ids.next_id();
             ids.push(id);
             let out = TextOut {

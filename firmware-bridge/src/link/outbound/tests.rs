@@ -4,7 +4,7 @@ use super::*;
 
 fn queue() -> Outbound {
     let cfg = OutboundConfig {
-        text_budget: 50,
+        byte_budget: 50,
         hop_limit: 3,
         max_attempts: 3,
         ack_timeout: Duration::from_secs(60),

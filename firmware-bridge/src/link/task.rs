@@ -62,7 +62,7 @@ impl LinkTask {
         nodes: Arc<RwLock<NodeDb>>,
     ) -> Self {
         let out_cfg = OutboundConfig {
-            text_budget: cfg.text_budget,
+            byte_budget: cfg.byte_budget,
             hop_limit: cfg.hop_limit,
             max_attempts: cfg.max_attempts,
             ack_timeout: cfg.ack_timeout,
