@@ -22,7 +22,7 @@ use std::collections::{BinaryHeap, HashMap, VecDeque};
 use std::time::Duration;
 
 use meshmush_protocol::chunking::chunk;
-use meshmush_protocol::packets::{BROADCAST, PacketIds, TextOut};
+use meshmush_protocol::packets::{BROADCAST, PRIMARY_CHANNEL, PacketIds, TextOut};
 use meshmush_protocol::proto::{QueueStatus, config::lo_ra_config::ModemPreset, routing};
 use tokio::time::Instant;
 
@@ -66,7 +66,13 @@ pub enum Outcome {
     },
 }
 
+/// A lane: a destination, and for a broadcast the channel it goes out on. Every DM to
+/// a node shares one lane (DMs go on [`PRIMARY_CHANNEL`]), so its packets keep order.
 type Key = (u32, u32);
+
+fn lane_key(dest: u32, channel: u32) -> Key {
+    (dest, if dest == BROADCAST { channel } else { PRIMARY_CHANNEL })
+}
 
 #[derive(Debug, Default)]
 struct Lane {
@@ -146,7 +152,7 @@ impl Outbound {
     /// Chunks a reply and queues it for `dest` (a node, or [`BROADCAST`] on `channel`).
     /// Returns the packet ids in sending order.
     pub fn push(&mut self, dest: u32, channel: u32, text: &str) -> Vec<u32> {
-        let key = (dest, if dest == BROADCAST { channel } else { 0 });
+        let key = lane_key(dest, channel);
         let mut ids = Vec::new();
         let lane = self.lanes.entry(key).or_default();
         for piece in chunk(text, self.cfg.byte_budget) {
@@ -428,7 +434,7 @@ impl Outbound {
 
     /// The node learned `dest`'s key: its parked chunks may go again.
     pub fn key_learned(&mut self, dest: u32) {
-        let key = (dest, 0);
+        let key = lane_key(dest, PRIMARY_CHANNEL);
         if let Some(lane) = self.lanes.get_mut(&key) {
             lane.awaiting_key = false;
             lane.parked_until = None;
