@@ -50,7 +50,10 @@ impl Handset {
 
     /// Sends a direct message.
     pub async fn send(&self, dest: u32, text: &str) -> Result<(), LinkClosed> {
-        self.link.send_text(dest, PRIMARY_CHANNEL, text).await.map(|_| ())
+        self.link
+            .send_text(dest, PRIMARY_CHANNEL, text)
+            .await
+            .map(|_| ())
     }
 
     /// The next direct text, or `None` after `wait`.

@@ -13,9 +13,7 @@ use std::time::Duration;
 
 use meshmush_protocol::Message;
 use meshmush_protocol::airtime::{MESH_HEADER, PKI_OVERHEAD, time_on_air};
-use meshmush_protocol::packets::{
-    BROADCAST, PRIMARY_CHANNEL, PacketIds, decoded, routing_packet,
-};
+use meshmush_protocol::packets::{BROADCAST, PRIMARY_CHANNEL, PacketIds, decoded, routing_packet};
 use meshmush_protocol::proto::{
     FromRadio, MeshPacket, NodeInfo, QueueStatus, User, from_radio, routing,
 };
