@@ -107,7 +107,11 @@ async fn handset_text_reaches_gateway_once_despite_duplicates() {
     let mut gw = Client::connect(fast_link(mesh.gateway())).await;
     let alice = Client::connect(fast_link(&mesh.handsets()[0])).await;
     mesh.faults().set_duplicate(1.0);
-    alice.link.send_text(GATEWAY_NUM, PRIMARY_CHANNEL, "look").await.unwrap();
+    alice
+        .link
+        .send_text(GATEWAY_NUM, PRIMARY_CHANNEL, "look")
+        .await
+        .unwrap();
     let t = gw.next_text().await;
     assert_eq!((t.from, t.text.as_str()), (mesh.handsets()[0].num, "look"));
     assert!(t.pki_encrypted, "sim DMs are PKI by default");
@@ -128,6 +132,25 @@ async fn dm_without_pki_is_marked_so() {
         .await
         .unwrap();
     assert!(!gw.next_text().await.pki_encrypted);
+}
+
+#[tokio::test]
+async fn ready_packets_arrive_as_they_were_sent() {
+    let mesh = mesh(1).await;
+    let gw = Client::connect(fast_link(mesh.gateway())).await;
+    let mut alice = Client::connect(fast_link(&mesh.handsets()[0])).await;
+    // Packets cut elsewhere (at the default 200-byte budget): one of 150 bytes stays
+    // one packet, and markers are not added twice.
+    let packets = vec![format!("(1/2) {}", "a".repeat(144)), "(2/2) b".to_string()];
+    assert_eq!(packets[0].len(), 150);
+    let ids = gw
+        .link
+        .send_packets(mesh.handsets()[0].num, PRIMARY_CHANNEL, packets.clone())
+        .await
+        .expect("link alive");
+    assert_eq!(ids.len(), 2);
+    let got = vec![alice.next_text().await.text, alice.next_text().await.text];
+    assert_eq!(got, packets);
 }
 
 #[tokio::test]
@@ -295,7 +318,10 @@ async fn missing_public_key_is_reported_then_retried_when_learned() {
     let mut alice = Client::connect(fast_link(&mesh.handsets()[0])).await;
     let alice_num = mesh.handsets()[0].num;
     mesh.faults().forget_key(alice_num);
-    gw.link.send_text(alice_num, PRIMARY_CHANNEL, "your mail").await.unwrap();
+    gw.link
+        .send_text(alice_num, PRIMARY_CHANNEL, "your mail")
+        .await
+        .unwrap();
     loop {
         match gw.events.recv().await.expect("event") {
             LinkEvent::Delivery {
