@@ -10,5 +10,5 @@ pub mod link;
 pub mod sim;
 pub mod transport;
 
-pub use link::{LinkConfig, LinkEvent, LinkHandle, LinkState, spawn};
+pub use link::{LinkConfig, LinkEvent, LinkHandle, LinkState, SendError, spawn};
 pub use transport::Transport;

@@ -10,6 +10,7 @@ use common::{Client, fast_link, init_tracing, mesh};
 use meshmush_firmware_bridge::link::LinkEvent;
 use meshmush_firmware_bridge::sim::{GATEWAY_NUM, Mesh, SimConfig, StreamFault};
 use meshmush_protocol::chunking::strip_marker;
+use meshmush_protocol::packets::PRIMARY_CHANNEL;
 use meshmush_protocol::proto::config::lo_ra_config::{ModemPreset, RegionCode};
 use meshmush_protocol::proto::routing;
 
@@ -45,7 +46,7 @@ async fn send_long(gw: &Client, dest: u32) -> (String, Vec<u32>) {
     let reply = long_reply();
     let ids = gw
         .link
-        .send_text(dest, 0, reply.clone())
+        .send_text(dest, PRIMARY_CHANNEL, reply.clone())
         .await
         .expect("link alive");
     (reply, ids)
@@ -106,7 +107,11 @@ async fn handset_text_reaches_gateway_once_despite_duplicates() {
     let mut gw = Client::connect(fast_link(mesh.gateway())).await;
     let alice = Client::connect(fast_link(&mesh.handsets()[0])).await;
     mesh.faults().set_duplicate(1.0);
-    alice.link.send_text(GATEWAY_NUM, 0, "look").await.unwrap();
+    alice
+        .link
+        .send_text(GATEWAY_NUM, PRIMARY_CHANNEL, "look")
+        .await
+        .unwrap();
     let t = gw.next_text().await;
     assert_eq!((t.from, t.text.as_str()), (mesh.handsets()[0].num, "look"));
     assert!(t.pki_encrypted, "sim DMs are PKI by default");
@@ -123,10 +128,29 @@ async fn dm_without_pki_is_marked_so() {
     mesh.faults().set_pki(false);
     alice
         .link
-        .send_text(GATEWAY_NUM, 0, "@dig x")
+        .send_text(GATEWAY_NUM, PRIMARY_CHANNEL, "@dig x")
         .await
         .unwrap();
     assert!(!gw.next_text().await.pki_encrypted);
+}
+
+#[tokio::test]
+async fn ready_packets_arrive_as_they_were_sent() {
+    let mesh = mesh(1).await;
+    let gw = Client::connect(fast_link(mesh.gateway())).await;
+    let mut alice = Client::connect(fast_link(&mesh.handsets()[0])).await;
+    // Packets cut elsewhere (at the default 200-byte budget): one of 150 bytes stays
+    // one packet, and markers are not added twice.
+    let packets = vec![format!("(1/2) {}", "a".repeat(144)), "(2/2) b".to_string()];
+    assert_eq!(packets[0].len(), 150);
+    let ids = gw
+        .link
+        .send_packets(mesh.handsets()[0].num, PRIMARY_CHANNEL, packets.clone())
+        .await
+        .expect("link alive");
+    assert_eq!(ids.len(), 2);
+    let got = vec![alice.next_text().await.text, alice.next_text().await.text];
+    assert_eq!(got, packets);
 }
 
 #[tokio::test]
@@ -143,7 +167,7 @@ async fn long_reply_arrives_whole_and_in_order_under_full_queue_and_tight_duty_c
     .await
     .unwrap();
     let mut gw_cfg = fast_link(mesh.gateway());
-    gw_cfg.text_budget = 60;
+    gw_cfg.byte_budget = 60;
     gw_cfg.retry_delay = Duration::from_millis(100);
     gw_cfg.ack_timeout = Duration::from_secs(5);
     let mut gw = Client::connect(gw_cfg).await;
@@ -155,7 +179,7 @@ async fn long_reply_arrives_whole_and_in_order_under_full_queue_and_tight_duty_c
     mesh.faults().set_queue_full(GATEWAY_NUM, true);
     let ids = gw
         .link
-        .send_text(alice_num, 0, reply.clone())
+        .send_text(alice_num, PRIMARY_CHANNEL, reply.clone())
         .await
         .unwrap();
     assert!(ids.len() >= 10, "{} chunks", ids.len());
@@ -222,7 +246,7 @@ async fn reconnects_after_dropped_connection_without_loss_or_doubles() {
     // Inbound still works on the new connection.
     alice
         .link
-        .send_text(GATEWAY_NUM, 0, "still there?")
+        .send_text(GATEWAY_NUM, PRIMARY_CHANNEL, "still there?")
         .await
         .unwrap();
     assert_eq!(gw.next_text().await.text, "still there?");
@@ -275,7 +299,7 @@ async fn damaged_stream_does_not_break_the_link() {
         let text = format!("command {i} after {fault:?}");
         alice
             .link
-            .send_text(GATEWAY_NUM, 0, text.clone())
+            .send_text(GATEWAY_NUM, PRIMARY_CHANNEL, text.clone())
             .await
             .unwrap();
         assert_eq!(gw.next_text().await.text, text);
@@ -294,7 +318,10 @@ async fn missing_public_key_is_reported_then_retried_when_learned() {
     let mut alice = Client::connect(fast_link(&mesh.handsets()[0])).await;
     let alice_num = mesh.handsets()[0].num;
     mesh.faults().forget_key(alice_num);
-    gw.link.send_text(alice_num, 0, "your mail").await.unwrap();
+    gw.link
+        .send_text(alice_num, PRIMARY_CHANNEL, "your mail")
+        .await
+        .unwrap();
     loop {
         match gw.events.recv().await.expect("event") {
             LinkEvent::Delivery {

@@ -236,7 +236,7 @@ impl Config {
     /// a real node; tests and the bench shorten them on the value this returns.
     pub fn link_config(&self, transport: Transport) -> LinkConfig {
         let mut link = LinkConfig::new(transport);
-        link.text_budget = self.replies.byte_budget;
+        link.byte_budget = self.replies.byte_budget;
         link.airtime_share = self.replies.airtime_share;
         link
     }

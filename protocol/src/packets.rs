@@ -14,6 +14,10 @@ use crate::proto::{
 
 /// Destination meaning "everyone on the channel".
 pub const BROADCAST: u32 = 0xFFFF_FFFF;
+/// The channel index a direct message is sent on. Firmware uses the primary
+/// channel's local index (0) for DMs, so every DM we send, and every DM the software
+/// node hands up, carries this index; only a broadcast names another channel.
+pub const PRIMARY_CHANNEL: u32 = 0;
 /// `want_config_id` nonce asking for config only, without the node database.
 pub const CONFIG_ONLY_NONCE: u32 = 69420;
 /// Default hop limit for packets we originate.
@@ -170,7 +174,7 @@ impl TextOut {
     pub fn direct(dest: u32, text: impl Into<String>) -> Self {
         Self {
             dest,
-            channel: 0,
+            channel: PRIMARY_CHANNEL,
             text: text.into(),
             want_ack: true,
             hop_limit: DEFAULT_HOP_LIMIT,

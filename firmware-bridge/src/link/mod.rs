@@ -1,10 +1,22 @@
 //! The link: one task that owns the connection to a node and keeps it alive.
 //!
-//! The host talks to it through a [`LinkHandle`] (send a reply, read metrics, look up
-//! a node) and hears from it through a bounded stream of [`LinkEvent`]s. The task only
-//! ever waits on the node's stream, its own timers and its command channel, never on
-//! the host: when the host falls behind, events are dropped with a log line and a
-//! counter rather than stalling the radio.
+//! The contract with the host:
+//! - **Packets in.** The host cuts each reply into radio packets once, to the link's
+//!   [`LinkConfig::byte_budget`], and hands them over with
+//!   [`LinkHandle::send_packets`], which refuses a packet that would not fit before any
+//!   of that reply is queued. ([`LinkHandle::send_text`] cuts plain text the same way,
+//!   for callers that are not the host's reply path: handsets in tests, `hil-check`.)
+//! - **The link delivers.** It gives each packet its id, paces packets by the node's
+//!   `queueStatus` and the airtime budget, fair across destinations and in order for
+//!   each; waits for acks and retries refusals and timeouts by policy; parks a
+//!   destination whose public key the node lacks until the node learns it; and keeps
+//!   what is queued across reconnects (see [`Outbound`]).
+//! - **Events out.** Texts (repeats removed), delivery outcomes, node news and its
+//!   connection state reach the host as [`LinkEvent`]s on a bounded channel.
+//!
+//! The task only ever waits on the node's stream, its own timers and its command
+//! channel, never on the host: when the host falls behind, events are dropped with a
+//! log line and a counter rather than stalling the radio.
 
 mod budget;
 mod dedupe;
@@ -12,12 +24,13 @@ mod handshake;
 mod metrics;
 mod nodedb;
 mod outbound;
-mod session;
+mod task;
 
 use std::sync::{Arc, RwLock};
 use std::time::Duration;
 
-use meshmush_protocol::packets::TextMessage;
+use meshmush_protocol::chunking::{MIN_BUDGET, chunk};
+use meshmush_protocol::packets::{MAX_DATA_PAYLOAD, TextMessage};
 use meshmush_protocol::proto::routing;
 use tokio::sync::{mpsc, oneshot, watch};
 
@@ -41,8 +54,9 @@ pub struct LinkConfig {
     /// First and largest wait between reconnect attempts.
     pub backoff_initial: Duration,
     pub backoff_max: Duration,
-    /// Bytes of text per packet.
-    pub text_budget: usize,
+    /// The most bytes of text one packet may carry (the host's `replies.byte_budget`).
+    /// See [`LinkConfig::max_packet_bytes`] for the limit the link enforces.
+    pub byte_budget: usize,
     pub hop_limit: u32,
     /// Share of the region's duty cycle the BBS may use (0..=1).
     pub airtime_share: f64,
@@ -68,7 +82,7 @@ impl LinkConfig {
             heartbeat_interval: Duration::from_secs(300),
             backoff_initial: Duration::from_millis(500),
             backoff_max: Duration::from_secs(30),
-            text_budget: meshmush_protocol::chunking::DEFAULT_BUDGET,
+            byte_budget: meshmush_protocol::chunking::DEFAULT_BUDGET,
             hop_limit: meshmush_protocol::packets::DEFAULT_HOP_LIMIT,
             airtime_share: 0.5,
             airtime_scale: 1.0,
@@ -79,6 +93,13 @@ impl LinkConfig {
             dedupe_window: 4096,
             event_capacity: 4096,
         }
+    }
+
+    /// The longest packet, in bytes, the link takes: the byte budget, kept within what
+    /// the chunker can cut to ([`MIN_BUDGET`]) and what the firmware accepts
+    /// ([`MAX_DATA_PAYLOAD`]).
+    pub fn max_packet_bytes(&self) -> usize {
+        self.byte_budget.clamp(MIN_BUDGET, MAX_DATA_PAYLOAD)
     }
 }
 
@@ -115,7 +136,7 @@ pub(crate) enum Command {
     Send {
         dest: u32,
         channel: u32,
-        text: String,
+        packets: Vec<String>,
         ids: oneshot::Sender<Vec<u32>>,
     },
     Shutdown,
@@ -126,6 +147,30 @@ pub(crate) enum Command {
 #[error("the radio link is closed")]
 pub struct LinkClosed;
 
+/// Why a reply was not queued. Nothing of a refused reply is queued.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum SendError {
+    /// A packet is longer than the link takes ([`LinkConfig::max_packet_bytes`]).
+    #[error("packet {index} of the reply is {len} bytes; this link takes at most {max}")]
+    TooLarge {
+        index: usize,
+        len: usize,
+        max: usize,
+    },
+    /// A packet has no text: it would cost airtime and say nothing.
+    #[error("packet {index} of the reply is empty")]
+    Empty { index: usize },
+    /// The link is gone (shut down, or its task ended).
+    #[error("the radio link is closed")]
+    Closed,
+}
+
+impl From<LinkClosed> for SendError {
+    fn from(_: LinkClosed) -> Self {
+        Self::Closed
+    }
+}
+
 /// A cheap, cloneable handle to a running link.
 #[derive(Debug, Clone)]
 pub struct LinkHandle {
@@ -134,26 +179,67 @@ pub struct LinkHandle {
     nodes: Arc<RwLock<NodeDb>>,
     state: watch::Receiver<LinkState>,
     me: watch::Receiver<Option<NodeConfig>>,
+    /// [`LinkConfig::max_packet_bytes`] of the link's config.
+    max_packet: usize,
 }
 
 impl LinkHandle {
-    /// Queues a whole reply; the link chunks and paces it. Returns the packet ids of
-    /// its chunks, in order.
+    /// Queues one reply's ready-made radio packets for `dest` (a node, or
+    /// [`BROADCAST`](meshmush_protocol::packets::BROADCAST) on `channel`; a DM goes on
+    /// [`PRIMARY_CHANNEL`](meshmush_protocol::packets::PRIMARY_CHANNEL)). They are sent
+    /// in order, as they are, each its own packet; the link paces, acks and retries
+    /// them. This is how the host's replies leave. Returns their packet ids, in order.
+    ///
+    /// Every packet is checked first: an empty one, or one longer than
+    /// [`max_packet_bytes`](Self::max_packet_bytes), refuses the whole reply and
+    /// nothing of it is queued.
+    pub async fn send_packets(
+        &self,
+        dest: u32,
+        channel: u32,
+        packets: Vec<String>,
+    ) -> Result<Vec<u32>, SendError> {
+        check_packets(&packets, self.max_packet)?;
+        Ok(self.queue(dest, channel, packets).await?)
+    }
+
+    /// Cuts plain text into packets with [`chunk`] at the link's byte budget and
+    /// queues them as [`send_packets`](Self::send_packets) does. For callers that hold
+    /// plain text (handsets in tests, `hil-check`); the host's replies are cut once by
+    /// its delivery module and go through `send_packets`. Returns the packet ids.
     pub async fn send_text(
         &self,
         dest: u32,
         channel: u32,
         text: impl Into<String>,
     ) -> Result<Vec<u32>, LinkClosed> {
+        // The chunker's packets are never empty and never over the limit, so the only
+        // way this can fail is a closed link.
+        let packets = chunk(&text.into(), self.max_packet);
+        self.queue(dest, channel, packets).await
+    }
+
+    /// Hands checked packets to the link task and waits for their ids.
+    async fn queue(
+        &self,
+        dest: u32,
+        channel: u32,
+        packets: Vec<String>,
+    ) -> Result<Vec<u32>, LinkClosed> {
         let (tx, rx) = oneshot::channel();
         let cmd = Command::Send {
             dest,
             channel,
-            text: text.into(),
+            packets,
             ids: tx,
         };
         self.commands.send(cmd).await.map_err(|_| LinkClosed)?;
         rx.await.map_err(|_| LinkClosed)
+    }
+
+    /// The longest packet, in bytes, [`send_packets`](Self::send_packets) takes.
+    pub fn max_packet_bytes(&self) -> usize {
+        self.max_packet
     }
 
     /// Asks the link to say goodbye to the node and stop.
@@ -218,8 +304,29 @@ pub fn spawn(cfg: LinkConfig) -> (LinkHandle, mpsc::Receiver<LinkEvent>) {
         nodes: nodes.clone(),
         state: state_rx,
         me: me_rx,
+        max_packet: cfg.max_packet_bytes(),
     };
-    let task = session::LinkTask::new(cfg, cmd_rx, event_tx, state_tx, me_tx, metrics, nodes);
-    tokio::spawn(task.run());
+    let link_task = task::LinkTask::new(cfg, cmd_rx, event_tx, state_tx, me_tx, metrics, nodes);
+    tokio::spawn(link_task.run());
     (handle, event_rx)
 }
+
+/// Refuses a reply with a packet the link would not send as it is.
+fn check_packets(packets: &[String], max: usize) -> Result<(), SendError> {
+    for (index, packet) in packets.iter().enumerate() {
+        if packet.is_empty() {
+            return Err(SendError::Empty { index });
+        }
+        if packet.len() > max {
+            return Err(SendError::TooLarge {
+                index,
+                len: packet.len(),
+                max,
+            });
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests;

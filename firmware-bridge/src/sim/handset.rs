@@ -5,7 +5,7 @@
 use std::time::Duration;
 
 use meshmush_protocol::chunking::strip_marker;
-use meshmush_protocol::packets::TextMessage;
+use meshmush_protocol::packets::{PRIMARY_CHANNEL, TextMessage};
 use tokio::sync::mpsc;
 
 use super::SimNode;
@@ -50,7 +50,10 @@ impl Handset {
 
     /// Sends a direct message.
     pub async fn send(&self, dest: u32, text: &str) -> Result<(), LinkClosed> {
-        self.link.send_text(dest, 0, text).await.map(|_| ())
+        self.link
+            .send_text(dest, PRIMARY_CHANNEL, text)
+            .await
+            .map(|_| ())
     }
 
     /// The next direct text, or `None` after `wait`.

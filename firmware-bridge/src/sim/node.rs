@@ -13,7 +13,7 @@ use std::time::Duration;
 
 use meshmush_protocol::Message;
 use meshmush_protocol::airtime::{MESH_HEADER, PKI_OVERHEAD, time_on_air};
-use meshmush_protocol::packets::{BROADCAST, PacketIds, decoded, routing_packet};
+use meshmush_protocol::packets::{BROADCAST, PRIMARY_CHANNEL, PacketIds, decoded, routing_packet};
 use meshmush_protocol::proto::{
     FromRadio, MeshPacket, NodeInfo, QueueStatus, User, from_radio, routing,
 };
@@ -319,8 +319,8 @@ impl Node {
         packet.rx_snr = 6.25;
         packet.rx_rssi = -71;
         packet.pki_encrypted = for_me && pki && decoded(&packet).is_some_and(|d| d.portnum == 1);
-        if packet.channel != 0 && packet.to != BROADCAST {
-            packet.channel = 0;
+        if packet.channel != PRIMARY_CHANNEL && packet.to != BROADCAST {
+            packet.channel = PRIMARY_CHANNEL;
         }
         let frame = self.frame(from_radio::PayloadVariant::Packet(packet));
         // A repeat that slips past the node (as after a client reconnect) must be caught

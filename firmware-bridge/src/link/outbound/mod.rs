@@ -1,14 +1,19 @@
-//! The outbound queue: whole replies in, radio packets out, paced by the node.
+//! The outbound queue: ready radio packets in, paced onto the node's queue.
 //!
-//! A reply is chunked once, and each chunk gets its packet id at that moment, so a
-//! chunk re-sent after a reconnect or a refusal carries the same id and the receiving
-//! node's dedupe drops any second copy. Chunks leave
+//! The host cuts a reply into packets once (its delivery module, with
+//! `protocol::chunking`); the queue sends them as they are. Each packet gets its
+//! packet id when it is queued, so a packet re-sent after a reconnect or a refusal
+//! carries the same id and the receiving node's dedupe drops any second copy. Packets
+//! leave
 //! - only while the node reports free transmit-queue slots (`queueStatus.free`), less
 //!   the frames it has not answered yet;
 //! - within the airtime budget (a share of the region's duty cycle);
-//! - round-robin across destinations, one chunk in flight per destination until the
-//!   destination acks it, so a long reply cannot starve other players and the chunks
+//! - round-robin across destinations, one packet in flight per destination until the
+//!   destination acks it, so a long reply cannot starve other players and the packets
 //!   of one reply arrive in order.
+//!
+//! The one time the queue cuts text itself is when the firmware refuses a packet as
+//! `TOO_LARGE`: it goes again cut in smaller packets, under new ids.
 //!
 //! Refusals are retried by policy; a missing public key parks that destination until
 //! the node learns its key. No fixed sleeps anywhere: every wait is computed.
@@ -21,8 +26,7 @@ use std::cmp::Reverse;
 use std::collections::{BinaryHeap, HashMap, VecDeque};
 use std::time::Duration;
 
-use meshmush_protocol::chunking::chunk;
-use meshmush_protocol::packets::{BROADCAST, PacketIds, TextOut};
+use meshmush_protocol::packets::{BROADCAST, PRIMARY_CHANNEL, PacketIds, TextOut};
 use meshmush_protocol::proto::{QueueStatus, config::lo_ra_config::ModemPreset, routing};
 use tokio::time::Instant;
 
@@ -36,10 +40,9 @@ pub struct Chunk {
     pub attempts: u32,
 }
 
-/// The settings the queue needs.
+/// The settings the queue needs. (No byte budget: packets arrive cut to size.)
 #[derive(Debug, Clone)]
 pub struct OutboundConfig {
-    pub text_budget: usize,
     pub hop_limit: u32,
     pub max_attempts: u32,
     pub ack_timeout: Duration,
@@ -66,7 +69,20 @@ pub enum Outcome {
     },
 }
 
+/// A lane: a destination, and for a broadcast the channel it goes out on. Every DM to
+/// a node shares one lane (DMs go on [`PRIMARY_CHANNEL`]), so its packets keep order.
 type Key = (u32, u32);
+
+fn lane_key(dest: u32, channel: u32) -> Key {
+    (
+        dest,
+        if dest == BROADCAST {
+            channel
+        } else {
+            PRIMARY_CHANNEL
+        },
+    )
+}
 
 #[derive(Debug, Default)]
 struct Lane {
@@ -143,19 +159,25 @@ impl Outbound {
         self.budget.set_limit(limit);
     }
 
-    /// Chunks a reply and queues it for `dest` (a node, or [`BROADCAST`] on `channel`).
+    /// Queues one reply's packets for `dest` (a node, or [`BROADCAST`] on `channel`),
+    /// in order, behind what that lane already holds; each gets its packet id now.
+    /// The packets go as they are, never cut again: the caller has cut them to size
+    /// ([`LinkHandle::send_packets`](super::LinkHandle::send_packets) checks that).
     /// Returns the packet ids in sending order.
-    pub fn push(&mut self, dest: u32, channel: u32, text: &str) -> Vec<u32> {
-        let key = (dest, if dest == BROADCAST { channel } else { 0 });
-        let mut ids = Vec::new();
+    pub fn push(&mut self, dest: u32, channel: u32, packets: Vec<String>) -> Vec<u32> {
+        if packets.is_empty() {
+            return Vec::new();
+        }
+        let key = lane_key(dest, channel);
+        let mut ids = Vec::with_capacity(packets.len());
         let lane = self.lanes.entry(key).or_default();
-        for piece in chunk(text, self.cfg.text_budget) {
+        for text in packets {
             let id = self.ids.next_id();
             ids.push(id);
             let out = TextOut {
                 dest,
                 channel,
-                text: piece,
+                text,
                 want_ack: dest != BROADCAST,
                 hop_limit: self.cfg.hop_limit,
             };
@@ -428,7 +450,7 @@ impl Outbound {
 
     /// The node learned `dest`'s key: its parked chunks may go again.
     pub fn key_learned(&mut self, dest: u32) {
-        let key = (dest, 0);
+        let key = lane_key(dest, PRIMARY_CHANNEL);
         if let Some(lane) = self.lanes.get_mut(&key) {
             lane.awaiting_key = false;
             lane.parked_until = None;

@@ -1,10 +1,16 @@
 //! The outbound queue's unit tests: pacing, fairness, refusals, retries, missing keys.
 
+use meshmush_protocol::chunking::chunk;
+
 use super::*;
+
+/// Text cut as the host cuts a reply, at a 50-byte budget.
+fn reply(text: &str) -> Vec<String> {
+    chunk(text, 50)
+}
 
 fn queue() -> Outbound {
     let cfg = OutboundConfig {
-        text_budget: 50,
         hop_limit: 3,
         max_attempts: 3,
         ack_timeout: Duration::from_secs(60),
@@ -30,8 +36,8 @@ async fn round_robin_across_destinations_one_in_flight_each() {
     let mut q = queue();
     let now = Instant::now();
     q.on_queue_status(&status(16, 0), now);
-    let a = q.push(1, 0, &"a ".repeat(100));
-    let b = q.push(2, 0, "b");
+    let a = q.push(1, PRIMARY_CHANNEL, reply(&"a ".repeat(100)));
+    let b = q.push(2, PRIMARY_CHANNEL, reply("b"));
     let (first, _) = q.next_ready(now).unwrap();
     let (second, _) = q.next_ready(now).unwrap();
     assert_eq!((first.id, second.id), (a[0], b[0]));
@@ -44,8 +50,8 @@ async fn round_robin_across_destinations_one_in_flight_each() {
 async fn node_full_stops_sending() {
     let mut q = queue();
     let now = Instant::now();
-    q.push(1, 0, "x");
-    q.push(2, 0, "y");
+    q.push(1, PRIMARY_CHANNEL, reply("x"));
+    q.push(2, PRIMARY_CHANNEL, reply("y"));
     q.on_queue_status(&status(0, 0), now);
     assert!(q.next_ready(now).is_none());
     assert_eq!(q.wait(now), Wait::NodeFull);
@@ -57,7 +63,7 @@ async fn node_full_stops_sending() {
 /// A queue whose one chunk (id returned) the node refused, saying `free` slots are left.
 fn refused_with(free: u32, now: Instant) -> (Outbound, u32) {
     let mut q = queue();
-    let ids = q.push(1, 0, "hello");
+    let ids = q.push(1, PRIMARY_CHANNEL, reply("hello"));
     let (c, _) = q.next_ready(now).unwrap();
     let refused = QueueStatus {
         res: 32,
@@ -94,7 +100,7 @@ async fn missing_key_parks_until_learned() {
     let mut q = queue();
     let now = Instant::now();
     q.on_queue_status(&status(16, 0), now);
-    let ids = q.push(7, 0, "secret");
+    let ids = q.push(7, PRIMARY_CHANNEL, reply("secret"));
     q.next_ready(now);
     let out = q.on_routing(ids[0], Some(routing::Error::PkiSendFailPublicKey), now);
     assert!(matches!(
@@ -114,7 +120,7 @@ async fn gives_up_after_max_attempts() {
     let mut q = queue();
     let mut now = Instant::now();
     q.on_queue_status(&status(16, 0), now);
-    let ids = q.push(3, 0, "hi");
+    let ids = q.push(3, PRIMARY_CHANNEL, reply("hi"));
     for attempt in 1..=3 {
         let (c, _) = q.next_ready(now).expect("sendable");
         assert_eq!(c.attempts, attempt);
@@ -133,8 +139,8 @@ async fn airtime_budget_defers_sending() {
     let now = Instant::now();
     q.set_radio(ModemPreset::LongFast, Duration::from_millis(1200));
     q.on_queue_status(&status(16, 0), now);
-    q.push(1, 0, &"z".repeat(45));
-    q.push(2, 0, &"z".repeat(45));
+    q.push(1, PRIMARY_CHANNEL, reply(&"z".repeat(45)));
+    q.push(2, PRIMARY_CHANNEL, reply(&"z".repeat(45)));
     assert!(q.next_ready(now).is_some());
     assert!(
         q.next_ready(now).is_none(),
@@ -148,7 +154,7 @@ async fn disconnect_puts_in_flight_back_in_order() {
     let mut q = queue();
     let now = Instant::now();
     q.on_queue_status(&status(16, 0), now);
-    let ids = q.push(1, 0, &"w ".repeat(60));
+    let ids = q.push(1, PRIMARY_CHANNEL, reply(&"w ".repeat(60)));
     q.next_ready(now);
     q.on_disconnect();
     q.on_queue_status(&status(16, 0), now);
@@ -162,11 +168,55 @@ async fn a_lost_queue_status_costs_no_credit_for_good() {
     let now = Instant::now();
     q.on_queue_status(&status(3, 0), now);
     for dest in 1..=3 {
-        q.push(dest, 0, "x");
+        q.push(dest, PRIMARY_CHANNEL, reply("x"));
     }
     let sent: Vec<u32> = (0..3).map(|_| q.next_ready(now).unwrap().0.id).collect();
     assert_eq!(q.credits(), 0);
     // The answers to the first two were lost on the stream; the third's arrives.
     q.on_queue_status(&status(16, sent[2]), now);
     assert_eq!(q.credits(), 16, "nothing is still waiting for an answer");
+}
+
+#[tokio::test(start_paused = true)]
+async fn packets_keep_their_order_and_ids() {
+    let mut q = queue();
+    let now = Instant::now();
+    q.on_queue_status(&status(16, 0), now);
+    let packets: Vec<String> = ["(1/3) one", "(2/3) two", "(3/3) three"]
+        .map(String::from)
+        .into();
+    let ids = q.push(4, PRIMARY_CHANNEL, packets.clone());
+    assert_eq!(ids, vec![100, 101, 102], "ids given in order as queued");
+    assert_eq!(q.depth(), 3);
+    for (id, text) in ids.iter().zip(&packets) {
+        let (c, _) = q.next_ready(now).expect("sendable");
+        assert_eq!((c.id, &c.out.text), (*id, text), "sent as given, in order");
+        assert_eq!(c.out.channel, PRIMARY_CHANNEL);
+        q.on_routing(c.id, None, now);
+    }
+    assert_eq!(q.depth(), 0);
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_packet_is_never_cut_again() {
+    let mut q = queue();
+    let now = Instant::now();
+    q.on_queue_status(&status(16, 0), now);
+    // Cut by the host at a 200-byte budget, this is one packet; the queue (whose tests
+    // cut at 50) must not cut it again.
+    let text = "x".repeat(150);
+    let packet = chunk(&text, 200);
+    assert_eq!(packet, vec![text]);
+    let ids = q.push(5, PRIMARY_CHANNEL, packet.clone());
+    assert_eq!(ids.len(), 1);
+    let (c, _) = q.next_ready(now).expect("sendable");
+    assert_eq!(c.out.text, packet[0]);
+}
+
+#[tokio::test(start_paused = true)]
+async fn an_empty_reply_queues_nothing() {
+    let mut q = queue();
+    assert!(q.push(6, PRIMARY_CHANNEL, Vec::new()).is_empty());
+    assert_eq!(q.depth(), 0);
+    assert_eq!(q.wait(Instant::now()), Wait::Idle);
 }

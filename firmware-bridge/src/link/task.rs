@@ -62,7 +62,6 @@ impl LinkTask {
         nodes: Arc<RwLock<NodeDb>>,
     ) -> Self {
         let out_cfg = OutboundConfig {
-            text_budget: cfg.text_budget,
             hop_limit: cfg.hop_limit,
             max_attempts: cfg.max_attempts,
             ack_timeout: cfg.ack_timeout,
@@ -154,12 +153,12 @@ impl LinkTask {
         if let Command::Send {
             dest,
             channel,
-            text,
+            packets,
             ids,
         } = cmd
         {
-            let assigned = self.outbound.push(dest, channel, &text);
-            debug!(dest = %meshmush_protocol::packets::node_id(dest), chunks = assigned.len(), "reply queued");
+            let assigned = self.outbound.push(dest, channel, packets);
+            debug!(dest = %meshmush_protocol::packets::node_id(dest), packets = assigned.len(), "reply queued");
             let _ = ids.send(assigned);
             set(&self.metrics.queue_depth, self.outbound.depth() as u64);
         }
