@@ -68,7 +68,7 @@ impl App {
         let stop = CancellationToken::new();
         let tasks = TaskTracker::new();
         let probe = LagProbe::start(&tasks, stop.clone());
-        let byte_budget = link_cfg.text_budget;
+        let byte_budget = link_cfg.max_packet_bytes();
         let (link, events) = spawn(link_cfg);
         let roster = Roster::from_config(&cfg);
         let delivery = Delivery::new(

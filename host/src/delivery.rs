@@ -13,9 +13,9 @@
 use std::collections::VecDeque;
 
 use meshmush_firmware_bridge::LinkHandle;
-use meshmush_firmware_bridge::link::LinkClosed;
+use meshmush_firmware_bridge::link::{LinkClosed, SendError};
 use meshmush_protocol::chunking::chunk;
-use meshmush_protocol::packets::node_id;
+use meshmush_protocol::packets::{PRIMARY_CHANNEL, node_id};
 use tracing::{debug, warn};
 
 use crate::commands::{Audience, Notice, NoticeKind, Outcome};
@@ -184,10 +184,14 @@ impl Delivery {
 
     /// Hands ready packets to the link, which sends them in order as they are.
     async fn send(&self, node: u32, packets: Vec<String>) -> Result<(), LinkClosed> {
-        // TEMPORARY until the link takes ready packets.
-        for p in packets {
-            self.link.send_text(node, 0, p).await?;
+        match self.link.send_packets(node, PRIMARY_CHANNEL, packets).await {
+            Ok(_) => Ok(()),
+            Err(SendError::Closed) => Err(LinkClosed),
+            // Chunked here at the link's own budget: this is a bug, not the radio.
+            Err(e) => {
+                warn!(error = %e, to = %node_id(node), "the link refused a reply");
+                Ok(())
+            }
         }
-        Ok(())
     }
 }

@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use meshmush_firmware_bridge::link::{LinkConfig, LinkEvent, LinkState};
 use meshmush_firmware_bridge::spawn;
-use meshmush_protocol::packets::node_id;
+use meshmush_protocol::packets::{PRIMARY_CHANNEL, node_id};
 
 /// What the check found; `passed` is the verdict.
 #[derive(Debug, Clone, PartialEq)]
@@ -113,7 +113,10 @@ pub async fn run(mut cfg: LinkConfig, to: Option<u32>, wait: Duration) -> HilRep
             passed: true,
         };
     };
-    let ids = match link.send_text(dest, 0, "meshmush hil-check: ping").await {
+    let ids = match link
+        .send_text(dest, PRIMARY_CHANNEL, "meshmush hil-check: ping")
+        .await
+    {
         Ok(ids) => ids,
         Err(e) => {
             lines.push(format!("FAIL could not queue a message: {e}"));
