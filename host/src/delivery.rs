@@ -92,7 +92,7 @@ impl Delivery {
     /// Sends a short message that is no command's reply (a refusal by the router, a
     /// storage failure): chunked, not paged, and nothing waiting is dropped.
     pub async fn say(&self, node: u32, text: &str) -> Result<(), LinkClosed> {
-        self.send(node, chunk(text, self.byte_budget)).await
+        self.send(node, self.chunked(text, 0)).await
     }
 
     /// A reply, paged when it needs more than a page of packets.
@@ -110,18 +110,16 @@ impl Delivery {
     /// Chunks `reply` once: at the full budget when it fits on one page, else leaving
     /// room for [`MORE`] in every packet. The flag says whether it is paged.
     fn packets(&self, reply: &str) -> (Vec<String>, bool) {
-        let reserve = [0, MORE.len()];
-        let mut out = (Vec::new(), false);
-        for (i, r) in reserve.into_iter().enumerate() {
-            let packets = chunk(reply, self.byte_budget.saturating_sub(r));
-            let paged = i > 0;
-            let fits = packets.len() <= self.per_page;
-            out = (packets, paged);
-            if fits || paged {
-                break;
-            }
+        let whole = self.chunked(reply, 0);
+        if whole.len() <= self.per_page {
+            return (whole, false);
         }
-        out
+        (self.chunked(reply, MORE.len()), true)
+    }
+
+    /// The one place text becomes packets: at the link's budget less `reserve` bytes.
+    fn chunked(&self, text: &str, reserve: usize) -> Vec<String> {
+        chunk(text, self.byte_budget.saturating_sub(reserve))
     }
 
     async fn send_page(
