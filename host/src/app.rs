@@ -23,7 +23,7 @@ use crate::lagprobe::{LagProbe, LagStats};
 use crate::roster::Roster;
 use crate::router::Router;
 use crate::seed::WorldSeed;
-use crate::store::{Store, StoreError, StoreOptions};
+use crate::store::{Pin, PinSource, Store, StoreError, StoreOptions};
 
 /// How long shutdown waits for the last replies to leave and the tasks to end.
 const DRAIN: Duration = Duration::from_secs(10);
@@ -65,6 +65,16 @@ impl App {
             .await?;
         let seed = WorldSeed::starter().map_err(|e| StoreError::BadSeed(e.to_string()))?;
         store.seed_world_if_empty(seed).await?;
+        for (node, key) in cfg.admin_keys() {
+            let pin = Pin {
+                node,
+                key,
+                source: PinSource::Config,
+                pinned_at: crate::commands::unix_now(),
+                seen_pki: true,
+            };
+            store.set_pin(pin).await?;
+        }
         let stop = CancellationToken::new();
         let tasks = TaskTracker::new();
         let probe = LagProbe::start(&tasks, stop.clone());

@@ -82,6 +82,19 @@ enum Command {
         data: Option<PathBuf>,
         #[arg(long)]
         config: Option<PathBuf>,
+        /// Include password hashes (left out by default).
+        #[arg(long)]
+        with_secrets: bool,
+    },
+    /// Forget a node's pinned key (its handset really changed); the next key it is
+    /// seen with is pinned. Run it while the daemon is stopped.
+    Repin {
+        /// The node, `!1234abcd`.
+        node: String,
+        #[arg(long)]
+        data: Option<PathBuf>,
+        #[arg(long)]
+        config: Option<PathBuf>,
     },
 }
 
@@ -171,7 +184,12 @@ pub async fn dispatch(cli: Cli) -> Result<()> {
             );
             Ok(())
         }
-        Command::Export { data, config } => export(data, config).await,
+        Command::Export {
+            data,
+            config,
+            with_secrets,
+        } => export(data, config, with_secrets).await,
+        Command::Repin { node, data, config } => repin(&node, data, config).await,
         Command::Bench {
             quick,
             pacing,
@@ -210,16 +228,21 @@ pub async fn dispatch(cli: Cli) -> Result<()> {
 
 /// Reads `path`, or `./meshmush.toml` when it exists, or the defaults.
 async fn load_config(path: Option<&Path>) -> Result<Config> {
+    Ok(find_config(path).await?.0)
+}
+
+/// The config, and the file it came from (`None`: the built-in defaults).
+async fn find_config(path: Option<&Path>) -> Result<(Config, Option<PathBuf>)> {
     let default = Path::new("meshmush.toml");
     let path = match path {
         Some(p) => p,
         None if tokio::fs::try_exists(default).await.unwrap_or(false) => default,
-        None => return Ok(Config::default()),
+        None => return Ok((Config::default(), None)),
     };
     let text = tokio::fs::read_to_string(path)
         .await
         .with_context(|| format!("reading config {}", path.display()))?;
-    Ok(Config::from_toml(&text, path)?)
+    Ok((Config::from_toml(&text, path)?, Some(path.to_path_buf())))
 }
 
 async fn start_mesh(args: &SimArgs) -> Result<Mesh> {
@@ -300,20 +323,48 @@ async fn hil_check(
     Ok(())
 }
 
-async fn export(data: Option<PathBuf>, config: Option<PathBuf>) -> Result<()> {
+async fn open_store(data: Option<PathBuf>, config: Option<PathBuf>) -> Result<Store> {
     let cfg = load_config(config.as_deref()).await?;
     let dir = data.unwrap_or(cfg.data_dir);
-    let store = Store::open(&dir, StoreOptions::default())
+    Store::open(&dir, StoreOptions::default())
         .await
-        .with_context(|| format!("opening the store in {}", dir.display()))?;
+        .with_context(|| format!("opening the store in {}", dir.display()))
+}
+
+async fn export(data: Option<PathBuf>, config: Option<PathBuf>, secrets: bool) -> Result<()> {
+    let store = open_store(data, config).await?;
     for line in store.export_jsonl().await? {
-        println!("{line}");
+        println!("{}", if secrets { line } else { redact(line) });
     }
     Ok(())
 }
 
+/// A player line without its password hash.
+fn redact(line: String) -> String {
+    let Ok(mut v) = serde_json::from_str::<serde_json::Value>(&line) else {
+        return line;
+    };
+    match v.get_mut("password_hash") {
+        Some(hash) if !hash.is_null() => *hash = serde_json::Value::from("(left out)"),
+        _ => return line,
+    }
+    v.to_string()
+}
+
+async fn repin(node: &str, data: Option<PathBuf>, config: Option<PathBuf>) -> Result<()> {
+    let num = parse_node_id(node).ok_or_else(|| anyhow!("{node:?} is not a node id like !1234abcd"))?;
+    let store = open_store(data, config).await?;
+    if store.unpin(num).await? {
+        println!("{node}: key forgotten; the next key it uses is pinned");
+    } else {
+        println!("{node}: no key was pinned");
+    }
+    store.close().await?;
+    Ok(())
+}
+
 async fn run_daemon(args: RunArgs) -> Result<()> {
-    let cfg = load_config(args.config.as_deref()).await?;
+    let (cfg, file) = find_config(args.config.as_deref()).await?;
     let data_dir = args.data.clone().unwrap_or_else(|| cfg.data_dir.clone());
     let port = args.port.clone().or_else(|| cfg.link.port.clone());
     let tcp = args.tcp.clone().or_else(|| cfg.link.tcp.clone());
@@ -329,6 +380,13 @@ async fn run_daemon(args: RunArgs) -> Result<()> {
         (Some(port), _) => (Transport::Serial(port), None),
         (None, Some(addr)) => (Transport::tcp(&addr), None),
         (None, None) => {
+            if let Some(file) = file.filter(|_| !cfg.link.sim && !args.sim) {
+                bail!(
+                    "{} names no node: set `port` or `tcp` under [link], or `sim = true` \
+                     to serve the built-in software mesh",
+                    file.display()
+                );
+            }
             let mesh = start_mesh(&args.mesh).await?;
             let gw = mesh.gateway();
             if let Some(h) = mesh.handsets().first() {

@@ -1,6 +1,7 @@
 //! The daemon's configuration: a TOML file (see `meshmush.example.toml`), defaults for
 //! everything, and validation that names the file, the key and what is wrong.
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -30,6 +31,9 @@ pub struct LinkSection {
     pub port: Option<String>,
     /// TCP API of the node, `HOST[:PORT]`.
     pub tcp: Option<String>,
+    /// Serve the built-in software mesh. A config file that names no node must say
+    /// this, so a daemon meant for a radio never serves a simulation by mistake.
+    pub sim: bool,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -85,6 +89,10 @@ pub struct LimitsSection {
 pub struct AdminSection {
     /// Node ids (`!1234abcd`) whose players are wizards on PKI direct messages.
     pub nodes: Vec<String>,
+    /// Admin nodes with their public keys (`"!1234abcd" = "base64 key"`): pinned from
+    /// the start, so not even the first packet can be an impostor's. These nodes are
+    /// admins too.
+    pub keys: BTreeMap<String, String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -209,6 +217,9 @@ impl Config {
         if self.link.port.is_some() && self.link.tcp.is_some() {
             return Err(bad("link", "give either `port` or `tcp`, not both".into()));
         }
+        if self.link.sim && (self.link.port.is_some() || self.link.tcp.is_some()) {
+            return Err(bad("link.sim", "`sim = true` with a `port` or `tcp`".into()));
+        }
         for (i, node) in self.admin.nodes.iter().enumerate() {
             if parse_node_id(node).is_none() {
                 return Err(bad(
@@ -217,15 +228,41 @@ impl Config {
                 ));
             }
         }
+        for (node, key) in &self.admin.keys {
+            let at = format!("admin.keys.{node:?}");
+            if parse_node_id(node).is_none() {
+                return Err(bad(&at, format!("{node:?} is not a node id like !1234abcd")));
+            }
+            if decode_key(key).is_none() {
+                return Err(bad(
+                    &at,
+                    "not a base64 32-byte public key (as `meshtastic --info` prints it)".into(),
+                ));
+            }
+        }
         Ok(())
     }
 
-    /// Admin node numbers.
+    /// Admin node numbers (listed, or given with a key).
     pub fn admin_nodes(&self) -> Vec<u32> {
-        self.admin
+        let mut nodes: Vec<u32> = self
+            .admin
             .nodes
             .iter()
+            .chain(self.admin.keys.keys())
             .filter_map(|n| parse_node_id(n))
+            .collect();
+        nodes.sort_unstable();
+        nodes.dedup();
+        nodes
+    }
+
+    /// Admin nodes' public keys, to pin at start.
+    pub fn admin_keys(&self) -> Vec<(u32, Vec<u8>)> {
+        self.admin
+            .keys
+            .iter()
+            .filter_map(|(n, k)| Some((parse_node_id(n)?, decode_key(k)?)))
             .collect()
     }
 
@@ -249,6 +286,15 @@ impl Config {
     pub fn idle_timeout(&self) -> Duration {
         Duration::from_secs(self.sessions.idle_timeout_secs.max(1))
     }
+}
+
+/// A public key as Meshtastic prints it: base64 of 32 bytes.
+fn decode_key(text: &str) -> Option<Vec<u8>> {
+    use base64::Engine;
+    let key = base64::engine::general_purpose::STANDARD
+        .decode(text.trim())
+        .ok()?;
+    (key.len() == 32).then_some(key)
 }
 
 #[cfg(test)]
@@ -275,5 +321,12 @@ mod tests {
         assert!(e.to_string().contains("byte_budgt"), "{e}");
         let e = Config::from_toml("[admin]\nnodes = [\"bob\"]\n", p).unwrap_err();
         assert!(e.to_string().contains("admin.nodes[0]"), "{e}");
+        let e = Config::from_toml("[admin.keys]\n\"!00000001\" = \"short\"\n", p).unwrap_err();
+        assert!(e.to_string().contains("admin.keys"), "{e}");
+        let key = "A".repeat(43) + "=";
+        let cfg = Config::from_toml(&format!("[admin.keys]\n\"!00000001\" = \"{key}\"\n"), p)
+            .unwrap();
+        assert_eq!(cfg.admin_keys(), vec![(1, vec![0; 32])]);
+        assert_eq!(cfg.admin_nodes(), vec![1]);
     }
 }

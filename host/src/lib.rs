@@ -13,6 +13,7 @@ pub mod commands;
 pub mod config;
 pub mod delivery;
 pub mod hilcheck;
+pub mod identity;
 pub mod lagprobe;
 pub mod passwords;
 pub mod ports;

@@ -18,6 +18,7 @@ use tracing::{Instrument, debug, info, info_span, warn};
 
 use crate::config::Config;
 use crate::delivery::Delivery;
+use crate::identity::Evidence;
 use crate::roster::{Admit, Roster};
 use crate::session::{self, Incoming, SessionDeps};
 use crate::store::Store;
@@ -163,9 +164,13 @@ impl Router {
             self.say(t.from, &msg).await;
             return;
         }
+        let pki = direct && t.pki_encrypted;
         let incoming = Incoming {
             text: t.text,
-            trusted: direct && t.pki_encrypted,
+            evidence: Evidence {
+                pki,
+                public_key: None,
+            },
         };
         self.hand_over(t.from, incoming).await;
     }

@@ -11,20 +11,27 @@ use meshmush_firmware_bridge::LinkHandle;
 use meshmush_protocol::packets::node_id;
 use tokio::sync::mpsc;
 use tokio_util::sync::CancellationToken;
-use tracing::{Instrument, debug, info_span, warn};
+use tracing::{Instrument, debug, info, info_span, warn};
 
 use crate::commands::{Ctx, End, Registry, execute, unix_now};
 use crate::config::Config;
 use crate::delivery::Delivery;
+use crate::identity::{Evidence, Sender, judge};
 use crate::roster::Roster;
-use crate::store::{Store, StoreError};
+use crate::store::{Pin, Store, StoreError};
 
 /// One command for a session.
 #[derive(Debug, Clone)]
 pub struct Incoming {
     pub text: String,
-    /// Came as a PKI-encrypted direct message: the sender id is genuine.
-    pub trusted: bool,
+    /// How it came: PKI or not, and with which key.
+    pub evidence: Evidence,
+}
+
+/// A session's player, with their pinned key.
+struct Open {
+    ctx: Ctx,
+    pin: Option<Pin>,
 }
 
 /// What a session needs from the daemon.
@@ -50,7 +57,7 @@ pub struct SessionDeps {
 pub async fn run(node: u32, mut inbox: mpsc::Receiver<Incoming>, deps: SessionDeps) {
     let span = info_span!("player", node = %node_id(node));
     async move {
-        let mut ctx: Option<Ctx> = None;
+        let mut open_: Option<Open> = None;
         loop {
             let msg = match tokio::time::timeout(deps.idle_timeout, inbox.recv()).await {
                 Ok(Some(m)) => m,
@@ -60,9 +67,9 @@ pub async fn run(node: u32, mut inbox: mpsc::Receiver<Incoming>, deps: SessionDe
                     break;
                 }
             };
-            if ctx.is_none() {
+            if open_.is_none() {
                 match open(node, &deps).await {
-                    Ok(c) => ctx = Some(c),
+                    Ok(o) => open_ = Some(o),
                     Err(e) => {
                         warn!(error = %e, "cannot load player");
                         let sorry = "The BBS cannot reach its storage; try again soon.";
@@ -71,7 +78,7 @@ pub async fn run(node: u32, mut inbox: mpsc::Receiver<Incoming>, deps: SessionDe
                     }
                 }
             }
-            let Some(c) = ctx.as_mut() else { continue };
+            let Some(c) = open_.as_mut() else { continue };
             match step(c, &deps, msg).await {
                 Ok(None) => {}
                 Ok(Some(End::Quit)) => break,
@@ -92,18 +99,22 @@ pub async fn run(node: u32, mut inbox: mpsc::Receiver<Incoming>, deps: SessionDe
 /// Runs one line for the player and delivers the outcome; how the session ends, if
 /// the command ends it.
 async fn step(
-    c: &mut Ctx,
+    o: &mut Open,
     deps: &SessionDeps,
     msg: Incoming,
 ) -> Result<Option<End>, meshmush_firmware_bridge::link::LinkClosed> {
-    let node = c.node;
-    c.trusted = msg.trusted;
-    // Another session (a wizard) changed this player since: reload.
-    if deps.roster.take_stale(node)
-        && let Ok(Some(player)) = deps.store.player(node).await
-    {
-        c.player = player;
+    let node = o.ctx.node;
+    // Another session (a wizard) changed this player or their pin since: reload.
+    if deps.roster.take_stale(node) {
+        if let Ok(Some(player)) = deps.store.player(node).await {
+            o.ctx.player = player;
+        }
+        if let Ok(pin) = deps.store.pin(node).await {
+            o.pin = pin;
+        }
     }
+    identify(o, deps, &msg.evidence).await;
+    let c = &mut o.ctx;
     deps.roster.set_banned(node, c.player.banned);
     if c.player.banned {
         debug!("banned node; no reply");
@@ -126,7 +137,32 @@ async fn step(
     Ok(end)
 }
 
-async fn open(node: u32, deps: &SessionDeps) -> Result<Ctx, StoreError> {
+/// Judges what the packet proves about its sender, pinning a first key.
+async fn identify(o: &mut Open, deps: &SessionDeps, ev: &Evidence) {
+    let node = o.ctx.node;
+    let (sender, new_pin) = judge(node, o.pin.as_ref(), ev, unix_now());
+    if let Some(pin) = new_pin {
+        match deps.store.pin_if_new(pin).await {
+            Ok(now) => {
+                if o.pin.is_none() {
+                    info!("key pinned on first sight");
+                }
+                o.pin = Some(now);
+            }
+            Err(e) => warn!(error = %e, "cannot pin the node's key"),
+        }
+    }
+    if sender == Sender::Impostor {
+        warn!(
+            pki = ev.pki,
+            "packet claims this node but does not carry its pinned key"
+        );
+    }
+    o.ctx.sender = sender;
+    o.ctx.key_pinned = o.pin.is_some();
+}
+
+async fn open(node: u32, deps: &SessionDeps) -> Result<Open, StoreError> {
     let wanted = deps
         .link
         .node(node)
@@ -138,15 +174,18 @@ async fn open(node: u32, deps: &SessionDeps) -> Result<Ctx, StoreError> {
         deps.roster.place(node, &player.name, state.location);
     }
     crate::commands::mail::queue_unannounced(&deps.store, &deps.roster, node).await?;
-    Ok(Ctx {
+    let pin = deps.store.pin(node).await?;
+    let ctx = Ctx {
         store: deps.store.clone(),
         registry: deps.registry.clone(),
         cfg: deps.cfg.clone(),
         roster: deps.roster.clone(),
         player,
         node,
-        trusted: false,
-        elevated: false,
+        sender: Sender::Unproven,
+        key_pinned: pin.is_some(),
+        password_given: false,
         is_admin_node: deps.admin_nodes.contains(&node),
-    })
+    };
+    Ok(Open { ctx, pin })
 }

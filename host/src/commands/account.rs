@@ -1,8 +1,11 @@
-//! Who a player is: `whoami`, `name` and `password`. A password (argon2) protects
-//! name changes and unlocks stored powers on messages whose sender cannot be proven.
+//! Who a player is: `whoami`, `name`, `password`, and `pw`. A password (argon2) is
+//! the proof a packet that is not a PKI DM can carry: `pw PASS COMMAND` runs one
+//! command with the player's stored powers and leave to change their account. It
+//! lasts for that packet only; a spoofed packet after it gains nothing.
 
-use super::registry::{Command, CommandError, Registry, Reply, Spec, Usage, user};
-use super::{Ctx, level_name};
+use super::registry::{Command, CommandError, Guard, Registry, Reply, Spec, Usage, user};
+use super::{Ctx, level_name, split_command};
+use crate::identity::Sender;
 use crate::store::{Level, StoreError};
 
 /// Longest player name, in characters.
@@ -15,6 +18,7 @@ pub fn register(r: &mut Registry) {
     r.add::<Whoami>();
     r.add::<Name>();
     r.add::<Password>();
+    r.add::<Pw>();
 }
 
 /// `whoami`.
@@ -36,10 +40,10 @@ impl Command for Whoami {
 
     async fn apply(self, ctx: &mut Ctx) -> Reply {
         let rights = level_name(ctx.level());
-        let how = if ctx.trusted {
-            "PKI DM"
-        } else {
-            "unverified sender"
+        let how = match ctx.sender {
+            Sender::Proven => "PKI DM",
+            Sender::Unproven => "unverified sender",
+            Sender::Impostor => "unverified sender (this node uses PKI; plain text is not it)",
         };
         Ok(format!(
             "{} ({}), {rights}, {how}",
@@ -78,13 +82,14 @@ impl Command for Name {
         Ok(Self { wanted })
     }
 
+    fn guard(&self) -> Guard {
+        Guard::Account
+    }
+
     async fn apply(self, ctx: &mut Ctx) -> Reply {
         let wanted = self.wanted;
         if crate::store::is_reserved_name(&wanted) || ctx.registry.is_command_name(&wanted) {
             return Err(user(format!("{wanted:?} is reserved; pick another name.")));
-        }
-        if ctx.player.password_hash.is_some() && !ctx.elevated {
-            return Err(user("Give your password first: password PASS"));
         }
         let mut player = ctx.player.clone();
         player.name = wanted.clone();
@@ -128,20 +133,24 @@ impl Command for Password {
     }
 
     async fn apply(self, ctx: &mut Ctx) -> Reply {
+        if ctx.sender == Sender::Impostor {
+            return Err(user(super::needs_proof(ctx, Self::SPEC.name)));
+        }
         let current = ctx.player.password_hash.clone();
         match (current, self) {
-            (None, Self::One(new)) => {
+            // A first password: on a PKI DM, or from a node that cannot send one.
+            (None, Self::One(new)) if ctx.proven() || !ctx.key_pinned => {
                 set_password(ctx, &new).await?;
-                Ok("Password set. Send `password PASS` to unlock your powers.".into())
+                Ok(format!("Password set. Use it as: {PW_HINT}").into())
             }
-            (Some(hash), Self::One(pass)) => {
-                if crate::passwords::verify(&pass, &hash).await {
-                    ctx.elevated = true;
-                    Ok("Password accepted for this session.".into())
-                } else {
-                    Err(user("Wrong password."))
-                }
+            (None, Self::One(_)) => Err(user(super::needs_proof(ctx, Self::SPEC.name))),
+            (Some(_), Self::One(new)) if ctx.sender == Sender::Proven => {
+                set_password(ctx, &new).await?;
+                Ok("Password changed.".into())
             }
+            (Some(_), Self::One(_)) => Err(user(format!(
+                "A password unlocks one command at a time: {PW_HINT}"
+            ))),
             (Some(hash), Self::Two { old, new }) => {
                 if !crate::passwords::verify(&old, &hash).await {
                     return Err(user("Wrong password."));
@@ -151,6 +160,54 @@ impl Command for Password {
             }
             (None, Self::Two { .. }) => Err(user(Usage::show().text(&Self::SPEC))),
         }
+    }
+}
+
+/// How a password is used.
+const PW_HINT: &str = "pw PASS COMMAND, e.g. pw PASS name NEWNAME";
+
+/// `pw PASS COMMAND`: one command, proven by the password on the same packet.
+#[derive(Debug, PartialEq)]
+pub struct Pw {
+    pub pass: String,
+    pub line: String,
+}
+
+impl Command for Pw {
+    const SPEC: Spec = Spec {
+        name: "pw",
+        aliases: &[],
+        usage: "pw PASS COMMAND",
+        help: "run one command with your password as proof (for DMs that are not PKI)",
+        level: Level::Player,
+    };
+
+    fn parse(args: &str) -> Result<Self, Usage> {
+        let (pass, line) = split_command(args);
+        if pass.is_empty() || line.is_empty() {
+            return Err(Usage::show());
+        }
+        Ok(Self {
+            pass: pass.to_string(),
+            line: line.to_string(),
+        })
+    }
+
+    async fn apply(self, ctx: &mut Ctx) -> Reply {
+        if ctx.sender == Sender::Impostor {
+            return Err(user(super::needs_proof(ctx, Self::SPEC.name)));
+        }
+        let Some(hash) = ctx.player.password_hash.clone() else {
+            return Err(user("You have no password yet: password NEW sets one."));
+        };
+        if !crate::passwords::verify(&self.pass, &hash).await {
+            tracing::warn!("wrong password");
+            return Err(user("Wrong password."));
+        }
+        ctx.password_given = true;
+        let outcome = Box::pin(super::execute(ctx, &self.line)).await;
+        ctx.password_given = false;
+        Ok(outcome)
     }
 }
 

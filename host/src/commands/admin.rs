@@ -16,6 +16,7 @@ pub fn register(r: &mut Registry) {
     r.add::<Ban>();
     r.add::<Unban>();
     r.add::<Builder>();
+    r.add::<Repin>();
     r.add::<Shutdown>();
 }
 
@@ -234,6 +235,37 @@ impl Command for Builder {
                 "You may build now: help @dig.",
             ),
         )
+    }
+}
+
+/// `@repin PLAYER|!NODE`: forgets the node's pinned key, for a handset that really
+/// changed; the next key the node is seen with is pinned.
+#[derive(Debug, PartialEq)]
+pub struct Repin {
+    pub who: String,
+}
+
+impl Command for Repin {
+    const SPEC: Spec = wizard(
+        "@repin",
+        "@repin PLAYER|!NODE",
+        "forget a node's key; the next one it uses is pinned",
+    );
+
+    fn parse(args: &str) -> Result<Self, Usage> {
+        Ok(Self {
+            who: player_word(args)?,
+        })
+    }
+
+    async fn apply(self, ctx: &mut Ctx) -> Reply {
+        let p = player_arg(ctx, &self.who).await?;
+        if !ctx.store.unpin(p.node).await? {
+            return Ok(format!("{} has no pinned key.", p.name).into());
+        }
+        ctx.roster.mark_stale(p.node);
+        warn!(node = %node_id(p.node), by = %node_id(ctx.node), "key unpinned");
+        Ok(format!("Unpinned {}: the next key it uses is pinned.", p.name).into())
     }
 }
 

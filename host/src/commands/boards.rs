@@ -3,7 +3,7 @@
 //! text goes through the pager. A post is confirmed only after it is on disk.
 
 use super::matching::{Match, find};
-use super::registry::{Command, CommandError, Registry, Reply, Spec, Usage, user};
+use super::registry::{Command, CommandError, Guard, Registry, Reply, Spec, Usage, user};
 use super::{Ctx, age, ago, first_words, level_name, split_command, unix_now};
 use crate::store::{Board, Level, Post, UNREAD_CAP};
 
@@ -384,6 +384,10 @@ impl Command for Delete {
             board: board.to_string(),
             num: post_num(n)?,
         })
+    }
+
+    fn guard(&self) -> Guard {
+        Guard::Account
     }
 
     async fn apply(self, ctx: &mut Ctx) -> Reply {

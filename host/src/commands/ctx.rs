@@ -1,11 +1,13 @@
 //! What a command may read and change: the store, the config, the roster of who is
-//! about, and the player it runs for. No link: a command's words reach the radio only
-//! through the [`Outcome`](super::Outcome) it returns.
+//! about, and the player it runs for, with what this packet proves about its sender.
+//! No link: a command's words reach the radio only through the
+//! [`Outcome`](super::Outcome) it returns.
 
 use std::sync::Arc;
 
 use super::registry::Registry;
 use crate::config::Config;
+use crate::identity::Sender;
 use crate::roster::Roster;
 use crate::store::{Level, Player, Store};
 
@@ -16,23 +18,31 @@ pub struct Ctx {
     pub roster: Roster,
     pub player: Player,
     pub node: u32,
-    /// This command came as a PKI-encrypted direct message: the sender is proven.
-    pub trusted: bool,
-    /// The player gave their password in this session.
-    pub elevated: bool,
+    /// What the packet being handled proves about who sent it.
+    pub sender: Sender,
+    /// A key is pinned for this node: it can send PKI DMs, so its account is changed
+    /// only by PKI DMs or with the password.
+    pub key_pinned: bool,
+    /// The player's password came on this packet (`pw PASS COMMAND`).
+    pub password_given: bool,
     /// The config lists this node as an admin.
     pub is_admin_node: bool,
 }
 
 impl Ctx {
-    /// The rights in force now: stored powers count only on a PKI DM or after the
-    /// password; admin nodes from the config are wizards on a PKI DM.
+    /// Whether this packet proves it comes from the player: a PKI DM with their key,
+    /// or their password on it. Nothing lasts beyond the packet.
+    pub fn proven(&self) -> bool {
+        self.sender == Sender::Proven || (self.password_given && self.sender != Sender::Impostor)
+    }
+
+    /// The rights in force for this packet: stored powers count only when it is
+    /// proven; admin nodes from the config are wizards on a PKI DM.
     pub fn level(&self) -> Level {
-        let proven = self.trusted || self.elevated;
-        if !proven {
+        if !self.proven() {
             return Level::Player;
         }
-        if self.is_admin_node && self.trusted {
+        if self.is_admin_node && self.sender == Sender::Proven {
             return Level::Wizard;
         }
         self.player.level

@@ -40,10 +40,10 @@ async fn resolve_and_run(ctx: &mut Ctx, word: &str, args: &str) -> Reply {
             return Ok(format!("{word}? Did you mean: {}", names.join(", ")).into());
         }
         Lookup::Unknown(_) if let Some(e) = registry.exact_or_prefix_at(word, Level::Wizard) => {
-            let why = if ctx.trusted || ctx.elevated {
+            let why = if ctx.proven() {
                 "you do not have those rights"
             } else {
-                "powers count only on a PKI-encrypted DM or after `password PASS`"
+                "powers count only on a PKI-encrypted DM or with `pw PASS COMMAND`"
             };
             return Ok(format!(
                 "{} needs {} rights: {why}.",

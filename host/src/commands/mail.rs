@@ -3,7 +3,7 @@
 //! notice, which the delivery path puts in front of the recipient's next reply (and
 //! sends at once as well if they are active); only the delivery marks mail announced.
 
-use super::registry::{Command, CommandError, Registry, Reply, Spec, Usage, user};
+use super::registry::{Command, CommandError, Guard, Registry, Reply, Spec, Usage, user};
 use super::{Ctx, NoticeKind, Outcome, age, ago, first_words, split_command, unix_now};
 use crate::roster::Roster;
 use crate::store::{Level, Mail as Letter, Player, Store, StoreError};
@@ -85,6 +85,13 @@ impl Command for Mail {
             n if n.parse::<usize>().is_ok() && rest.is_empty() => Self::Read(mail_num(n)?),
             _ => Self::Send(args.to_string()),
         })
+    }
+
+    fn guard(&self) -> Guard {
+        match self {
+            Self::Delete(_) | Self::Clear => Guard::Account,
+            _ => Guard::Open,
+        }
     }
 
     async fn apply(self, ctx: &mut Ctx) -> Reply {

@@ -28,7 +28,9 @@ pub use boards::default_boards;
 pub use ctx::Ctx;
 pub use dispatch::{execute, split_command};
 pub use outcome::{Audience, End, Notice, NoticeKind, Outcome};
-pub use registry::{Command, CommandError, Entry, Lookup, Registry, Reply, Spec, Usage, user};
+pub use registry::{
+    Command, CommandError, Entry, Guard, Lookup, Registry, Reply, Spec, Usage, needs_proof, user,
+};
 
 use crate::store::Level;
 

@@ -71,12 +71,28 @@ impl Spec {
     }
 }
 
+/// What a command needs to know about its sender before it runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Guard {
+    /// Reading, looking, talking: a spoofed `from` gains nothing worth stopping.
+    Open,
+    /// Changes the player's account or things (rename, delete, give): needs proof on
+    /// this packet, a PKI DM from the pinned key or the password (`pw PASS ...`).
+    Account,
+}
+
 /// A command: typed arguments, parsed, then applied.
 pub trait Command: Sized + Send + 'static {
     const SPEC: Spec;
 
     /// Reads the words after the command name. Knows nothing of the world.
     fn parse(args: &str) -> Result<Self, Usage>;
+
+    /// What the parsed command needs of its sender; builder and wizard commands need
+    /// proof through their level already.
+    fn guard(&self) -> Guard {
+        Guard::Open
+    }
 
     /// Does the work; the reply and any notices go back to the dispatcher.
     fn apply(self, ctx: &mut Ctx) -> impl Future<Output = Reply> + Send;
@@ -87,11 +103,22 @@ type Run = for<'a> fn(&'a mut Ctx, &'a str) -> RunFuture<'a>;
 
 fn run<'a, C: Command>(ctx: &'a mut Ctx, args: &'a str) -> RunFuture<'a> {
     Box::pin(async move {
-        match C::parse(args) {
-            Ok(cmd) => cmd.apply(ctx).await,
-            Err(usage) => Err(CommandError::User(usage.text(&C::SPEC))),
+        let cmd = C::parse(args).map_err(|usage| user(usage.text(&C::SPEC)))?;
+        if cmd.guard() == Guard::Account && !ctx.proven() {
+            return Err(user(needs_proof(ctx, C::SPEC.name)));
         }
+        cmd.apply(ctx).await
     })
+}
+
+/// Why `name` was refused to a sender who did not prove who they are.
+pub fn needs_proof(ctx: &Ctx, name: &str) -> String {
+    use crate::identity::Sender;
+    if ctx.sender == Sender::Impostor {
+        tracing::warn!(command = name, "refused: sender is not the node it claims");
+        return format!("{name} refused: this does not look like your handset.");
+    }
+    format!("{name} changes your account: send it as a PKI DM, or pw PASS {name} ...")
 }
 
 /// One registered command.

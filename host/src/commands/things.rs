@@ -2,7 +2,7 @@
 //! `money`. Every move is one store transaction, so a thing is never in two places
 //! and coins are never made or lost.
 
-use super::registry::{Command, Registry, Reply, Spec, Usage, user};
+use super::registry::{Command, Guard, Registry, Reply, Spec, Usage, user};
 use super::room::{here, passes, pick, refusal};
 use super::{Ctx, NoticeKind, Outcome, split_command};
 use crate::store::{Level, ObjectKind, Place};
@@ -202,6 +202,10 @@ impl Command for Give {
             to: who.to_string(),
             gift,
         })
+    }
+
+    fn guard(&self) -> Guard {
+        Guard::Account
     }
 
     async fn apply(self, ctx: &mut Ctx) -> Reply {

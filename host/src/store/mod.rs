@@ -50,6 +50,7 @@ mod db;
 mod error;
 mod export;
 mod names;
+mod pins;
 mod records;
 mod world;
 mod world_db;
@@ -63,6 +64,7 @@ pub use bbs::{Board, BoardSummary, Mail, Post, UNREAD_CAP};
 pub use bulk::BulkLoad;
 pub use error::StoreError;
 pub use names::{MAX_NAME_CHARS, RESERVED_NAMES, fallback_name, is_reserved_name, sanitise_name};
+pub use pins::{Pin, PinSource};
 pub use records::{Level, Player};
 pub use world::{Lock, NEW_PLAYER_COINS, Object, ObjectKind, Place, PlayerState, WorldRefusal};
 

@@ -1,20 +1,15 @@
-//! `whoami`, `name`, `password`.
+//! `whoami`, `name`, `password`, `pw`.
 
 use super::*;
-use crate::commands::account::{Name, Password};
+use crate::commands::account::{Name, Password, Pw};
 use crate::commands::registry::{Command, Usage};
 
 #[tokio::test(start_paused = true)]
 async fn whoami_and_renaming() {
     let w = TestWorld::new().await;
-    let mut ann = w.player(ANN, "Ann").await;
+    let mut ann = w.proven(ANN, "Ann").await;
     let _bob = w.player(BOB, "Bob").await;
-    call(
-        &mut ann,
-        "whoami",
-        "Ann (!0a000001), player, unverified sender",
-    )
-    .await;
+    call(&mut ann, "whoami", "Ann (!0a000001), player, PKI DM").await;
     call(&mut ann, "name Annie  Oakley", "You are now Annie Oakley.").await;
     call(&mut ann, "name Bob", "Bob is taken.").await;
     call(
@@ -32,31 +27,86 @@ async fn whoami_and_renaming() {
 }
 
 #[tokio::test]
-async fn a_password_guards_the_name_and_unlocks_for_the_session() {
+async fn without_pki_the_password_goes_on_each_command() {
     let w = TestWorld::new().await;
     let mut ann = w.player(ANN, "Ann").await;
+    call(
+        &mut ann,
+        "whoami",
+        "Ann (!0a000001), player, unverified sender",
+    )
+    .await;
     call(&mut ann, "password short", "Use at least 6 characters.").await;
     call(
         &mut ann,
         "password secret1",
-        "Password set. Send `password PASS` to unlock your powers.",
+        "Password set. Use it as: pw PASS COMMAND, e.g. pw PASS name NEWNAME",
     )
     .await;
     call(
         &mut ann,
         "name Annie",
-        "Give your password first: password PASS",
+        "name changes your account: send it as a PKI DM, or pw PASS name ...",
     )
     .await;
-    call(&mut ann, "password wrong1", "Wrong password.").await;
-    assert!(!ann.elevated);
+    call(&mut ann, "pw wrong1 name Annie", "Wrong password.").await;
+    call(&mut ann, "pw secret1 name Annie", "You are now Annie.").await;
     call(
         &mut ann,
-        "password secret1",
-        "Password accepted for this session.",
+        "name Ann",
+        "name changes your account: send it as a PKI DM, or pw PASS name ...",
     )
     .await;
-    assert!(ann.elevated);
-    call(&mut ann, "name Annie", "You are now Annie.").await;
+    call_starts(
+        &mut ann,
+        "password secret1",
+        "A password unlocks one command at a time",
+    )
+    .await;
+    call(&mut ann, "password secret1 secret2", "Password changed.").await;
+    call(&mut ann, "pw secret1 ping", "Wrong password.").await;
+    call(&mut ann, "pw secret2 ping", "pong").await;
     assert_eq!(Password::parse("a b c"), Err(Usage::show()));
+    assert_eq!(Pw::parse("secret"), Err(Usage::show()));
+}
+
+#[tokio::test(start_paused = true)]
+async fn an_impostor_changes_nothing() {
+    let w = TestWorld::new().await;
+    let mut fake = w.player(ANN, "Ann").await;
+    fake.sender = crate::identity::Sender::Impostor;
+    fake.key_pinned = true;
+    call(
+        &mut fake,
+        "name Mallory",
+        "name refused: this does not look like your handset.",
+    )
+    .await;
+    call(
+        &mut fake,
+        "password hijack1",
+        "password refused: this does not look like your handset.",
+    )
+    .await;
+    call(
+        &mut fake,
+        "pw any ping",
+        "pw refused: this does not look like your handset.",
+    )
+    .await;
+    call(
+        &mut fake,
+        "mail clear",
+        "mail refused: this does not look like your handset.",
+    )
+    .await;
+    call(&mut fake, "look me", "You are Ann.").await;
+    let mut plain = w.player(BOB, "Bob").await;
+    plain.key_pinned = true;
+    call(
+        &mut plain,
+        "password hijack1",
+        "password changes your account: send it as a PKI DM, or pw PASS password ...",
+    )
+    .await;
 }

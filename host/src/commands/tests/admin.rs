@@ -66,7 +66,7 @@ async fn shutdown_needs_a_proven_wizard_and_stops_the_daemon() {
     let mut wiz = w.with_level(CY, "Cy", Level::Wizard).await;
     let out = call(&mut wiz, "@shutdown", "Shutting down; everything is saved.").await;
     assert_eq!(out.end, Some(End::Shutdown));
-    wiz.trusted = false;
+    wiz.sender = crate::identity::Sender::Unproven;
     let out = run(&mut wiz, "@shutdown").await;
     assert_eq!(out.end, None, "stored powers need a PKI DM or the password");
 }

@@ -43,7 +43,7 @@ async fn unknown_ambiguous_and_forbidden_words() {
     call(
         &mut ann,
         "@dig Den",
-        "@dig needs builder rights: powers count only on a PKI-encrypted DM or after `password PASS`.",
+        "@dig needs builder rights: powers count only on a PKI-encrypted DM or with `pw PASS COMMAND`.",
     )
     .await;
     call(&mut ann, "   ", "Say something: try help.").await;

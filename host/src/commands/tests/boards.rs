@@ -72,8 +72,8 @@ async fn limits_and_rights_on_posting() {
     cfg.bbs.posts_per_hour = 1;
     cfg.bbs.post_max_bytes = 10;
     let w = TestWorld::with(cfg).await;
-    let mut ann = w.player(ANN, "Ann").await;
-    let mut bob = w.player(BOB, "Bob").await;
+    let mut ann = w.proven(ANN, "Ann").await;
+    let mut bob = w.proven(BOB, "Bob").await;
     call(&mut ann, "post news hi", "Only wizards may post to news.").await;
     call(
         &mut ann,

@@ -10,7 +10,7 @@ use crate::roster::Waiting;
 async fn send_list_read_and_clear() {
     let w = TestWorld::new().await;
     let mut ann = w.player(ANN, "Ann").await;
-    let mut bob = w.player(BOB, "Bob").await;
+    let mut bob = w.proven(BOB, "Bob").await;
     call(&mut bob, "mail", "No mail. mail PLAYER TEXT sends one.").await;
     let out = call(&mut ann, "mail bob hello Bob", "Mail sent to Bob.").await;
     assert_eq!(out.notices.len(), 1);

@@ -18,6 +18,7 @@ use std::time::Duration;
 
 use super::{Ctx, Outcome, Registry, execute};
 use crate::config::Config;
+use crate::identity::Sender;
 use crate::roster::{Admit, Roster};
 use crate::seed::WorldSeed;
 use crate::store::{Level, Store, StoreOptions};
@@ -80,10 +81,19 @@ impl TestWorld {
             roster: self.roster.clone(),
             player,
             node,
-            trusted: false,
-            elevated: false,
+            sender: Sender::Unproven,
+            key_pinned: false,
+            password_given: false,
             is_admin_node: false,
         }
+    }
+
+    /// A player sending PKI DMs with their pinned key.
+    pub async fn proven(&self, node: u32, name: &str) -> Ctx {
+        let mut ctx = self.player(node, name).await;
+        ctx.sender = Sender::Proven;
+        ctx.key_pinned = true;
+        ctx
     }
 
     /// A player with stored rights `level`, sending on a PKI DM so they count.
@@ -94,7 +104,7 @@ impl TestWorld {
             .update_player(ctx.player.clone())
             .await
             .expect("level");
-        ctx.trusted = true;
+        ctx.sender = Sender::Proven;
         ctx
     }
 }

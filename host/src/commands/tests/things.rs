@@ -9,7 +9,7 @@ use crate::store::NEW_PLAYER_COINS;
 #[tokio::test(start_paused = true)]
 async fn take_carry_and_drop_a_thing() {
     let w = TestWorld::new().await;
-    let mut ann = w.player(ANN, "Ann").await;
+    let mut ann = w.proven(ANN, "Ann").await;
     let coins = NEW_PLAYER_COINS;
     call(
         &mut ann,
@@ -34,7 +34,7 @@ async fn take_carry_and_drop_a_thing() {
 #[tokio::test(start_paused = true)]
 async fn give_moves_coins_and_things_and_tells_the_receiver() {
     let w = TestWorld::new().await;
-    let mut ann = w.player(ANN, "Ann").await;
+    let mut ann = w.proven(ANN, "Ann").await;
     let mut bob = w.player(BOB, "Bob").await;
     let out = call(&mut ann, "give Bob 5 coins", "You give Bob 5 coins.").await;
     assert_eq!(out.notices[0].to, Audience::Player(BOB));

@@ -1,0 +1,99 @@
+//! Pinned identities: the public key each node was first seen with (trust on first
+//! use, as SSH does). A packet claiming a pinned node with another key, or in plain
+//! text from a node seen using PKI, is an impostor until a wizard or the operator
+//! re-pins the node. Pins are records on disk, so a restart does not reopen the
+//! window an attacker would wait for.
+//!
+//! | tree   | key              | value                         |
+//! |--------|------------------|-------------------------------|
+//! | `pins` | node (`u32` BE)  | postcard `PinRecord::V1(Pin)` |
+
+use serde::{Deserialize, Serialize};
+
+use super::records::{node_key, node_label, versioned};
+use super::{Store, StoreError};
+
+/// Where a pin came from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum PinSource {
+    /// A PKI-encrypted packet from the node carried the key.
+    Packet,
+    /// The node's NodeInfo announced the key.
+    NodeInfo,
+    /// The operator's config names the key (admin nodes).
+    Config,
+}
+
+/// One node's pinned key.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Pin {
+    pub node: u32,
+    /// The node's X25519 public key (32 bytes).
+    pub key: Vec<u8>,
+    pub source: PinSource,
+    /// Unix seconds.
+    pub pinned_at: u64,
+    /// The node has sent us a PKI-encrypted packet with this key: plain text from it
+    /// is not the node.
+    pub seen_pki: bool,
+}
+
+/// The envelope a [`Pin`] is stored in. Only ever append variants.
+#[derive(Serialize, Deserialize)]
+pub(super) enum PinRecord {
+    V1(Pin),
+}
+
+versioned!(Pin, PinRecord, "pins", key_label = node_label);
+
+impl Store {
+    /// The key pinned for `node`, if any.
+    pub async fn pin(&self, node: u32) -> Result<Option<Pin>, StoreError> {
+        self.blocking(move |db| super::db::get::<Pin>(&db.tree_of::<Pin>()?, &node_key(node)))
+            .await
+    }
+
+    /// Pins `pin.key` for its node unless a key is pinned already; returns the pin in
+    /// force afterwards (the old one if there was one). Marks an existing pin with the
+    /// same key as seen over PKI when `pin.seen_pki` says so.
+    pub async fn pin_if_new(&self, pin: Pin) -> Result<Pin, StoreError> {
+        self.blocking(move |db| {
+            let tree = db.tree_of::<Pin>()?;
+            let key = node_key(pin.node);
+            let now = match super::db::get::<Pin>(&tree, &key)? {
+                Some(mut old) if old.key == pin.key && pin.seen_pki && !old.seen_pki => {
+                    old.seen_pki = true;
+                    old
+                }
+                Some(old) => return Ok(old),
+                None => pin,
+            };
+            tree.insert(key, super::records::encode(&key, &now)?)?;
+            db.flush_if_configured()?;
+            Ok(now)
+        })
+        .await
+    }
+
+    /// Pins `pin` whatever was pinned before (the config's admin keys).
+    pub async fn set_pin(&self, pin: Pin) -> Result<(), StoreError> {
+        self.blocking(move |db| {
+            let key = node_key(pin.node);
+            let tree = db.tree_of::<Pin>()?;
+            tree.insert(key, super::records::encode(&key, &pin)?)?;
+            db.flush_if_configured()
+        })
+        .await
+    }
+
+    /// Forgets `node`'s pin, so the next key it is seen with is pinned (a handset that
+    /// really changed). True if there was one.
+    pub async fn unpin(&self, node: u32) -> Result<bool, StoreError> {
+        self.blocking(move |db| {
+            let gone = db.tree_of::<Pin>()?.remove(node_key(node))?.is_some();
+            db.flush_if_configured()?;
+            Ok(gone)
+        })
+        .await
+    }
+}
