@@ -352,7 +352,8 @@ fn redact(line: String) -> String {
 }
 
 async fn repin(node: &str, data: Option<PathBuf>, config: Option<PathBuf>) -> Result<()> {
-    let num = parse_node_id(node).ok_or_else(|| anyhow!("{node:?} is not a node id like !1234abcd"))?;
+    let num =
+        parse_node_id(node).ok_or_else(|| anyhow!("{node:?} is not a node id like !1234abcd"))?;
     let store = open_store(data, config).await?;
     if store.unpin(num).await? {
         println!("{node}: key forgotten; the next key it uses is pinned");

@@ -218,7 +218,10 @@ impl Config {
             return Err(bad("link", "give either `port` or `tcp`, not both".into()));
         }
         if self.link.sim && (self.link.port.is_some() || self.link.tcp.is_some()) {
-            return Err(bad("link.sim", "`sim = true` with a `port` or `tcp`".into()));
+            return Err(bad(
+                "link.sim",
+                "`sim = true` with a `port` or `tcp`".into(),
+            ));
         }
         for (i, node) in self.admin.nodes.iter().enumerate() {
             if parse_node_id(node).is_none() {
@@ -231,7 +234,10 @@ impl Config {
         for (node, key) in &self.admin.keys {
             let at = format!("admin.keys.{node:?}");
             if parse_node_id(node).is_none() {
-                return Err(bad(&at, format!("{node:?} is not a node id like !1234abcd")));
+                return Err(bad(
+                    &at,
+                    format!("{node:?} is not a node id like !1234abcd"),
+                ));
             }
             if decode_key(key).is_none() {
                 return Err(bad(
@@ -324,8 +330,8 @@ mod tests {
         let e = Config::from_toml("[admin.keys]\n\"!00000001\" = \"short\"\n", p).unwrap_err();
         assert!(e.to_string().contains("admin.keys"), "{e}");
         let key = "A".repeat(43) + "=";
-        let cfg = Config::from_toml(&format!("[admin.keys]\n\"!00000001\" = \"{key}\"\n"), p)
-            .unwrap();
+        let cfg =
+            Config::from_toml(&format!("[admin.keys]\n\"!00000001\" = \"{key}\"\n"), p).unwrap();
         assert_eq!(cfg.admin_keys(), vec![(1, vec![0; 32])]);
         assert_eq!(cfg.admin_nodes(), vec![1]);
     }

@@ -159,7 +159,6 @@ async fn identify(o: &mut Open, deps: &SessionDeps, ev: &Evidence) {
         );
     }
     o.ctx.sender = sender;
-    o.ctx.key_pinned = o.pin.is_some();
 }
 
 async fn open(node: u32, deps: &SessionDeps) -> Result<Open, StoreError> {
@@ -183,7 +182,6 @@ async fn open(node: u32, deps: &SessionDeps) -> Result<Open, StoreError> {
         player,
         node,
         sender: Sender::Unproven,
-        key_pinned: pin.is_some(),
         password_given: false,
         is_admin_node: deps.admin_nodes.contains(&node),
     };

@@ -138,12 +138,12 @@ impl Command for Password {
         }
         let current = ctx.player.password_hash.clone();
         match (current, self) {
-            // A first password: on a PKI DM, or from a node that cannot send one.
-            (None, Self::One(new)) if ctx.proven() || !ctx.key_pinned => {
+            // A first password, from anyone but an impostor: a node that later shows
+            // its key on a PKI DM may set a new one without the old.
+            (None, Self::One(new)) => {
                 set_password(ctx, &new).await?;
                 Ok(format!("Password set. Use it as: {PW_HINT}").into())
             }
-            (None, Self::One(_)) => Err(user(super::needs_proof(ctx, Self::SPEC.name))),
             (Some(_), Self::One(new)) if ctx.sender == Sender::Proven => {
                 set_password(ctx, &new).await?;
                 Ok("Password changed.".into())

@@ -20,9 +20,6 @@ pub struct Ctx {
     pub node: u32,
     /// What the packet being handled proves about who sent it.
     pub sender: Sender,
-    /// A key is pinned for this node: it can send PKI DMs, so its account is changed
-    /// only by PKI DMs or with the password.
-    pub key_pinned: bool,
     /// The player's password came on this packet (`pw PASS COMMAND`).
     pub password_given: bool,
     /// The config lists this node as an admin.

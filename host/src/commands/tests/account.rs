@@ -75,7 +75,6 @@ async fn an_impostor_changes_nothing() {
     let w = TestWorld::new().await;
     let mut fake = w.player(ANN, "Ann").await;
     fake.sender = crate::identity::Sender::Impostor;
-    fake.key_pinned = true;
     call(
         &mut fake,
         "name Mallory",
@@ -101,12 +100,4 @@ async fn an_impostor_changes_nothing() {
     )
     .await;
     call(&mut fake, "look me", "You are Ann.").await;
-    let mut plain = w.player(BOB, "Bob").await;
-    plain.key_pinned = true;
-    call(
-        &mut plain,
-        "password hijack1",
-        "password changes your account: send it as a PKI DM, or pw PASS password ...",
-    )
-    .await;
 }

@@ -82,7 +82,6 @@ impl TestWorld {
             player,
             node,
             sender: Sender::Unproven,
-            key_pinned: false,
             password_given: false,
             is_admin_node: false,
         }
@@ -92,7 +91,6 @@ impl TestWorld {
     pub async fn proven(&self, node: u32, name: &str) -> Ctx {
         let mut ctx = self.player(node, name).await;
         ctx.sender = Sender::Proven;
-        ctx.key_pinned = true;
         ctx
     }
 
