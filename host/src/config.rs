@@ -60,6 +60,14 @@ pub struct BbsSection {
     pub posts_kept: usize,
     /// Mails one mailbox holds.
     pub mailbox_max: usize,
+    /// A player is new for this many hours after their record is made; new players
+    /// all together may post and mail only so much, so a flood of fresh ids cannot
+    /// push real posts off a board or fill someone's mailbox.
+    pub newcomer_hours: u64,
+    /// Posts per hour by all new players together.
+    pub newcomer_posts_per_hour: u32,
+    /// Mails per hour by all new players together.
+    pub newcomer_mail_per_hour: u32,
 }
 
 impl Default for BbsSection {
@@ -69,6 +77,9 @@ impl Default for BbsSection {
             posts_per_hour: 10,
             posts_kept: 500,
             mailbox_max: 50,
+            newcomer_hours: 24,
+            newcomer_posts_per_hour: 20,
+            newcomer_mail_per_hour: 20,
         }
     }
 }
@@ -82,6 +93,17 @@ pub struct LimitsSection {
     pub per_minute: u32,
     /// Longest command accepted, in bytes.
     pub max_command_bytes: usize,
+    /// Commands from all nodes together: a burst, then this many per minute. A flood
+    /// of fresh ids cannot take more than this from everyone else.
+    pub global_burst: u32,
+    pub global_per_minute: u32,
+    /// Players with a running session at once; nodes beyond it are not answered
+    /// until a session ends.
+    pub max_sessions: usize,
+    /// Brand-new players (no record yet) admitted per minute, all together, with this
+    /// burst: fresh ids share a small slice of the store and the airtime.
+    pub newcomers_burst: u32,
+    pub newcomers_per_minute: u32,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Default)]
@@ -136,6 +158,11 @@ impl Default for LimitsSection {
             burst: 5,
             per_minute: 20,
             max_command_bytes: 200,
+            global_burst: 60,
+            global_per_minute: 600,
+            max_sessions: 500,
+            newcomers_burst: 10,
+            newcomers_per_minute: 6,
         }
     }
 }
@@ -208,10 +235,24 @@ impl Config {
                 "posts_kept, mailbox_max and posts_per_hour must be at least 1".into(),
             ));
         }
-        if self.limits.burst == 0 || self.limits.per_minute == 0 {
+        let l = &self.limits;
+        if [l.burst, l.per_minute, l.global_burst, l.global_per_minute]
+            .into_iter()
+            .chain([l.newcomers_burst, l.newcomers_per_minute])
+            .any(|n| n == 0)
+            || l.max_sessions == 0
+        {
             return Err(bad(
                 "limits",
-                "burst and per_minute must be at least 1".into(),
+                "every limit must be at least 1 (burst, per_minute, global_burst, \
+                 global_per_minute, max_sessions, newcomers_burst, newcomers_per_minute)"
+                    .into(),
+            ));
+        }
+        if self.bbs.newcomer_posts_per_hour == 0 || self.bbs.newcomer_mail_per_hour == 0 {
+            return Err(bad(
+                "bbs",
+                "newcomer_posts_per_hour and newcomer_mail_per_hour must be at least 1".into(),
             ));
         }
         if self.link.port.is_some() && self.link.tcp.is_some() {

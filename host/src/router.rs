@@ -154,6 +154,10 @@ impl Router {
                 return;
             }
             Admit::Silent => return,
+            Admit::Busy => {
+                debug!("everyone's allowance is spent; ignored");
+                return;
+            }
         }
         let max = self.cfg.limits.max_command_bytes;
         if t.text.len() > max {
@@ -179,6 +183,13 @@ impl Router {
     async fn hand_over(&mut self, node: u32, incoming: Incoming) {
         let inbox = match self.sessions.get(&node) {
             Some(inbox) if !inbox.is_closed() => inbox,
+            _ if self.sessions.len() >= self.cfg.limits.max_sessions => {
+                debug!(
+                    sessions = self.sessions.len(),
+                    "session cap reached; ignored"
+                );
+                return;
+            }
             _ => {
                 let (tx, rx) = mpsc::channel(INBOX);
                 self.tasks.spawn(session::run(node, rx, self.deps.clone()));

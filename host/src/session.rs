@@ -17,7 +17,7 @@ use crate::commands::{Ctx, End, Registry, execute, unix_now};
 use crate::config::Config;
 use crate::delivery::Delivery;
 use crate::identity::{Evidence, Sender, judge};
-use crate::roster::Roster;
+use crate::roster::{Newcomer, Roster};
 use crate::store::{Pin, Store, StoreError};
 
 /// One command for a session.
@@ -70,7 +70,11 @@ pub async fn run(node: u32, mut inbox: mpsc::Receiver<Incoming>, deps: SessionDe
             if open_.is_none() {
                 match open(node, &deps).await {
                     Ok(o) => open_ = Some(o),
-                    Err(e) => {
+                    Err(OpenError::Newcomer) => {
+                        debug!("new players' allowance spent; not answered");
+                        break;
+                    }
+                    Err(OpenError::Store(e)) => {
                         warn!(error = %e, "cannot load player");
                         let sorry = "The BBS cannot reach its storage; try again soon.";
                         let _ = deps.delivery.say(node, sorry).await;
@@ -161,7 +165,20 @@ async fn identify(o: &mut Open, deps: &SessionDeps, ev: &Evidence) {
     o.ctx.sender = sender;
 }
 
-async fn open(node: u32, deps: &SessionDeps) -> Result<Open, StoreError> {
+/// Why a session could not start.
+#[derive(Debug, thiserror::Error)]
+enum OpenError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    /// A node with no player record, while new players' shared allowance is spent.
+    #[error("new players' allowance spent")]
+    Newcomer,
+}
+
+async fn open(node: u32, deps: &SessionDeps) -> Result<Open, OpenError> {
+    if deps.store.player(node).await?.is_none() && !deps.roster.allow_newcomer(Newcomer::Arrival) {
+        return Err(OpenError::Newcomer);
+    }
     let wanted = deps
         .link
         .node(node)

@@ -5,6 +5,7 @@
 use super::matching::{Match, find};
 use super::registry::{Command, CommandError, Guard, Registry, Reply, Spec, Usage, user};
 use super::{Ctx, age, ago, first_words, level_name, split_command, unix_now};
+use crate::roster::Newcomer;
 use crate::store::{Board, Level, Post, UNREAD_CAP};
 
 /// Posts shown by `read BOARD`.
@@ -274,6 +275,9 @@ async fn write_post(
             "You have posted {} times this hour; try later.",
             ctx.cfg.bbs.posts_per_hour
         )));
+    }
+    if !super::newcomer_allowed(ctx, Newcomer::Post) {
+        return Err(user("New players have posted a lot this hour; try later."));
     }
     let post = Post {
         board: board.name.clone(),

@@ -5,7 +5,7 @@
 
 use super::registry::{Command, CommandError, Guard, Registry, Reply, Spec, Usage, user};
 use super::{Ctx, NoticeKind, Outcome, age, ago, first_words, split_command, unix_now};
-use crate::roster::Roster;
+use crate::roster::{Newcomer, Roster};
 use crate::store::{Level, Mail as Letter, Player, Store, StoreError};
 
 pub fn register(r: &mut Registry) {
@@ -209,6 +209,11 @@ async fn send(ctx: &Ctx, args: &str) -> Reply {
     }
     if ctx.store.mailbox(to.node).await?.len() >= ctx.cfg.bbs.mailbox_max {
         return Err(user(format!("{}'s mailbox is full; try later.", to.name)));
+    }
+    if !super::newcomer_allowed(ctx, Newcomer::Mail) {
+        return Err(user(
+            "New players have sent a lot of mail this hour; try later.",
+        ));
     }
     let mail = Letter {
         id: 0,

@@ -77,6 +77,14 @@ pub fn first_words(text: &str, max: usize) -> String {
     format!("{head}…")
 }
 
+/// Whether `ctx`'s player is new (their record is younger than the config's
+/// `newcomer_hours`); if so, whether the allowance new players share has room for
+/// `what`. Old players always have room.
+pub fn newcomer_allowed(ctx: &Ctx, what: crate::roster::Newcomer) -> bool {
+    let age = unix_now().saturating_sub(ctx.player.created);
+    age >= ctx.cfg.bbs.newcomer_hours.saturating_mul(3600) || ctx.roster.allow_newcomer(what)
+}
+
 /// Unix seconds now.
 pub fn unix_now() -> u64 {
     std::time::SystemTime::now()

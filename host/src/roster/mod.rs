@@ -47,6 +47,15 @@ pub struct RosterLimits {
     pub posts_per_hour: u32,
     /// A node counts as active this long after its last command.
     pub active_window: Duration,
+    /// All nodes together: commands in a burst and per minute.
+    pub global_burst: u32,
+    pub global_per_minute: u32,
+    /// Brand-new players, all together: a burst and per minute.
+    pub newcomers_burst: u32,
+    pub newcomers_per_minute: u32,
+    /// Posts and mails per hour by all new players together.
+    pub newcomer_posts_per_hour: u32,
+    pub newcomer_mail_per_hour: u32,
 }
 
 impl RosterLimits {
@@ -56,8 +65,43 @@ impl RosterLimits {
             per_minute: cfg.limits.per_minute,
             posts_per_hour: cfg.bbs.posts_per_hour,
             active_window: cfg.notify_window(),
+            global_burst: cfg.limits.global_burst,
+            global_per_minute: cfg.limits.global_per_minute,
+            newcomers_burst: cfg.limits.newcomers_burst,
+            newcomers_per_minute: cfg.limits.newcomers_per_minute,
+            newcomer_posts_per_hour: cfg.bbs.newcomer_posts_per_hour,
+            newcomer_mail_per_hour: cfg.bbs.newcomer_mail_per_hour,
         }
     }
+}
+
+/// Limits shared by every node: what a crowd of fresh ids can take from the others.
+#[derive(Debug)]
+struct Shared {
+    commands: TokenBucket,
+    newcomers: TokenBucket,
+    newcomer_posts: TokenBucket,
+    newcomer_mail: TokenBucket,
+}
+
+impl Shared {
+    fn new(l: &RosterLimits, now: Instant) -> Self {
+        Self {
+            commands: TokenBucket::new(l.global_burst, l.global_per_minute, now),
+            newcomers: TokenBucket::new(l.newcomers_burst, l.newcomers_per_minute, now),
+            newcomer_posts: TokenBucket::per_hour(l.newcomer_posts_per_hour, now),
+            newcomer_mail: TokenBucket::per_hour(l.newcomer_mail_per_hour, now),
+        }
+    }
+}
+
+/// A shared allowance a new player's action draws on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Newcomer {
+    /// A first command from a node with no player record.
+    Arrival,
+    Post,
+    Mail,
 }
 
 /// What the router does with one incoming command.
@@ -72,6 +116,8 @@ pub enum Admit {
     },
     /// Over the limit and already told: say nothing.
     Silent,
+    /// Everyone together is over the global limit: say nothing (a flood is on).
+    Busy,
 }
 
 /// A player a running session has placed in a room.
@@ -119,8 +165,9 @@ impl NodeState {
     }
 }
 
-#[derive(Debug, Default)]
+#[derive(Debug)]
 struct Inner {
+    shared: Shared,
     nodes: HashMap<u32, NodeState>,
     rooms: Rooms,
     /// Nodes known to be banned: the router sends them nothing, not even a notice.
@@ -147,8 +194,15 @@ pub struct Waiting {
 
 impl Roster {
     pub fn new(limits: RosterLimits) -> Self {
+        let inner = Inner {
+            shared: Shared::new(&limits, Instant::now()),
+            nodes: HashMap::new(),
+            rooms: Rooms::default(),
+            banned: HashSet::new(),
+            stale: HashSet::new(),
+        };
         Self {
-            inner: Arc::default(),
+            inner: Arc::new(Mutex::new(inner)),
             limits,
         }
     }
@@ -200,6 +254,12 @@ impl Roster {
             }
             Verdict::RefuseSilently => return Admit::Silent,
         }
+        if inner.shared.commands.check(now) != Verdict::Allow {
+            return Admit::Busy;
+        }
+        let Some(state) = inner.nodes.get_mut(&node) else {
+            return Admit::Allow;
+        };
         let was = state.last_active.replace(now);
         if let Some((_, room)) = &state.place {
             inner.rooms.reindex(node, *room, was, *room, now);
@@ -225,6 +285,20 @@ impl Roster {
                 .get_or_insert_with(|| TokenBucket::per_hour(per_hour, now));
             bucket.check(now) == Verdict::Allow
         })
+    }
+
+    /// Whether a new player may do `what` now, drawing on the allowance all new
+    /// players share; counts it if so.
+    pub fn allow_newcomer(&self, what: Newcomer) -> bool {
+        let now = Instant::now();
+        let mut inner = self.lock();
+        let shared = &mut inner.shared;
+        let bucket = match what {
+            Newcomer::Arrival => &mut shared.newcomers,
+            Newcomer::Post => &mut shared.newcomer_posts,
+            Newcomer::Mail => &mut shared.newcomer_mail,
+        };
+        bucket.check(now) == Verdict::Allow
     }
 
     /// Whether one more room notice may go to `node` now (at most

@@ -2,13 +2,23 @@
 
 use super::*;
 
-fn roster(window_secs: u64) -> Roster {
-    Roster::new(RosterLimits {
+fn limits(window_secs: u64) -> RosterLimits {
+    RosterLimits {
         burst: 3,
         per_minute: 60,
         posts_per_hour: 2,
         active_window: Duration::from_secs(window_secs),
-    })
+        global_burst: 1000,
+        global_per_minute: 1000,
+        newcomers_burst: 2,
+        newcomers_per_minute: 1,
+        newcomer_posts_per_hour: 1,
+        newcomer_mail_per_hour: 1,
+    }
+}
+
+fn roster(window_secs: u64) -> Roster {
+    Roster::new(limits(window_secs))
 }
 
 /// A node that sent a command and stands in `room`.
@@ -181,8 +191,7 @@ async fn a_dry_limit_is_not_forgotten() {
     let r = Roster::new(RosterLimits {
         burst: 1,
         per_minute: 1,
-        posts_per_hour: 1,
-        active_window: Duration::from_secs(60),
+        ..limits(60)
     });
     assert_eq!(r.admit(7), Admit::Allow);
     assert!(matches!(r.admit(7), Admit::Limited { .. }));
@@ -204,4 +213,46 @@ fn pages_drain_in_order() {
     );
     assert_eq!(r.next_page(7, 2), Some((vec!["c".into()], false)));
     assert_eq!(r.next_page(7, 2), None);
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_crowd_of_ids_shares_one_global_allowance() {
+    let r = Roster::new(RosterLimits {
+        global_burst: 10,
+        global_per_minute: 60,
+        ..limits(600)
+    });
+    let allowed = (0..100u32)
+        .filter(|n| r.admit(1000 + n) == Admit::Allow)
+        .count();
+    assert_eq!(
+        allowed, 10,
+        "a hundred fresh ids get the global burst, no more"
+    );
+    assert_eq!(r.admit(1), Admit::Busy);
+    tokio::time::advance(Duration::from_secs(1)).await;
+    assert_eq!(
+        r.admit(1),
+        Admit::Allow,
+        "the allowance refills for everyone"
+    );
+}
+
+#[tokio::test(start_paused = true)]
+async fn new_players_share_a_small_slice() {
+    let r = roster(600);
+    assert!(r.allow_newcomer(Newcomer::Arrival));
+    assert!(r.allow_newcomer(Newcomer::Arrival));
+    assert!(
+        !r.allow_newcomer(Newcomer::Arrival),
+        "burst of 2 across all new ids"
+    );
+    assert!(r.allow_newcomer(Newcomer::Post));
+    assert!(!r.allow_newcomer(Newcomer::Post));
+    assert!(
+        r.allow_newcomer(Newcomer::Mail),
+        "mail has its own allowance"
+    );
+    tokio::time::advance(Duration::from_secs(60)).await;
+    assert!(r.allow_newcomer(Newcomer::Arrival));
 }
