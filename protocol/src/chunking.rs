@@ -368,7 +368,10 @@ mod tests {
             assert_eq!(strip_marker(text), text);
         }
         assert_eq!(parse_marker("(1/2) "), Some((1, 2, "")));
-        assert_eq!(parse_marker("(12/345) a (1/2) b"), Some((12, 345, "a (1/2) b")));
+        assert_eq!(
+            parse_marker("(12/345) a (1/2) b"),
+            Some((12, 345, "a (1/2) b"))
+        );
     }
 
     #[test]

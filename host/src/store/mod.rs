@@ -1,5 +1,5 @@
-//! The store: every record the daemon keeps (players now; rooms, mail and posts later),
-//! behind one async API.
+//! The store: every record the daemon keeps (players, the world's rooms, exits and
+//! things, boards, posts, read markers and mail), behind one async API.
 //!
 //! # Why it exists
 //!
@@ -13,16 +13,28 @@
 //!
 //! # Layout
 //!
-//! One sled tree per record kind. Keys are big-endian node numbers, so trees iterate in
-//! node order.
+//! One sled tree per record kind. Node keys are big-endian node numbers, so trees
+//! iterate in node order. Where each tree is read and written:
 //!
-//! | tree           | key                    | value                                  |
-//! |----------------|------------------------|----------------------------------------|
-//! | `players`      | node (`u32` BE)        | postcard `PlayerRecord::V1(Player)`    |
-//! | `player_names` | lowercased name (UTF-8)| node (`u32` BE)                        |
-//! | `meta`         | `schema_version`       | [`SCHEMA_VERSION`] (`u32` BE)          |
+//! | tree           | key                          | value                       | described in     |
+//! |----------------|------------------------------|-----------------------------|------------------|
+//! | `players`      | node (`u32` BE)              | postcard `PlayerRecord::V1` | `sync/players.rs`|
+//! | `player_names` | lowercased name (UTF-8)      | node (`u32` BE)             | `sync/players.rs`|
+//! | `meta`         | `schema_version`             | [`SCHEMA_VERSION`] (`u32` BE)| `sync/mod.rs`   |
+//! | `meta`         | `next_object`, `world_start` | `u64` BE                    | `world.rs`       |
+//! | `objects`      | object id (`u64` BE)         | postcard `ObjectRecord::V1` | `world.rs`       |
+//! | `contents`     | place ++ object id           | empty                       | `world.rs`       |
+//! | `player_state` | node (`u32` BE)              | postcard `PlayerStateRecord`| `world.rs`       |
+//! | `boards`       | board name                   | postcard `BoardRecord::V1`  | `bbs.rs`         |
+//! | `posts`        | board `\0` post number (BE)  | postcard `PostRecord::V1`   | `bbs.rs`         |
+//! | `board_counts` | board name                   | live posts (`u64` BE)       | `bbs.rs`         |
+//! | `read_markers` | node (BE) ++ board           | postcard `ReadMarkerRecord` | `bbs.rs`         |
+//! | `mail`         | recipient node (BE) ++ id    | postcard `MailRecord::V1`   | `bbs.rs`         |
 //!
-//! The world's trees (`objects`, `contents`, `player_state`) are described in `world.rs`.
+//! The async API is split by record kind (`Store`'s player calls here, the world's in
+//! `world.rs`, the BBS's in `bbs.rs`, bulk loads in `bulk.rs`); the synchronous sled
+//! half they hand their work to is [`sync`](self::sync) (`SyncStore`), which runs only
+//! on the blocking pool.
 //!
 //! Records are versioned (see [`records`](self::Player) and its envelope enums), so a
 //! record can change shape without a migration. The data set as a whole carries
@@ -46,13 +58,12 @@
 mod bbs;
 mod bulk;
 mod cache;
-mod db;
 mod error;
 mod export;
 mod names;
 mod records;
+mod sync;
 mod world;
-mod world_db;
 
 use std::fmt;
 use std::path::Path;
@@ -66,7 +77,7 @@ pub use names::{MAX_NAME_CHARS, RESERVED_NAMES, fallback_name, is_reserved_name,
 pub use records::{Level, Player};
 pub use world::{Lock, NEW_PLAYER_COINS, Object, ObjectKind, Place, PlayerState, WorldRefusal};
 
-use db::Trees;
+use sync::SyncStore;
 
 /// The schema version this build reads and writes.
 pub const SCHEMA_VERSION: u32 = 1;
@@ -107,7 +118,7 @@ pub struct Store {
 
 struct Inner {
     /// `None` only once closing has begun, when no handle can reach it any more.
-    trees: Option<Trees>,
+    trees: Option<SyncStore>,
     latency: Option<Duration>,
     naive_inline: bool,
     /// Hot world records, so reads need not leave the async side.
@@ -128,7 +139,7 @@ impl Store {
         } = opts;
         let trees = tokio::task::spawn_blocking(move || {
             pause(latency);
-            Trees::open(&dir, flush_every_write, cache_bytes)
+            SyncStore::open(&dir, flush_every_write, cache_bytes)
         })
         .await??;
         Ok(Self {
@@ -215,7 +226,7 @@ impl Store {
     async fn blocking<T, F>(&self, work: F) -> Result<T, StoreError>
     where
         T: Send + 'static,
-        F: FnOnce(&Trees) -> Result<T, StoreError> + Send + 'static,
+        F: FnOnce(&SyncStore) -> Result<T, StoreError> + Send + 'static,
     {
         let inner = Arc::clone(&self.inner);
         if inner.naive_inline {
