@@ -1,7 +1,11 @@
 //! The meshmush daemon as a library: configuration, the async store, the command
 //! registry and per-player sessions, joined to the radio link by the [`daemon`] router.
+//!
+//! With the `testkit` feature it also holds `testkit` (the software mesh + daemon +
+//! handsets harness every test suite and the bench share) and `bench`.
 
 pub mod app;
+#[cfg(feature = "testkit")]
 pub mod bench;
 pub mod commands;
 pub mod config;
@@ -16,6 +20,8 @@ pub mod ratelimit;
 pub mod seed;
 pub mod session;
 pub mod store;
+#[cfg(feature = "testkit")]
+pub mod testkit;
 pub mod volatile;
 
 /// Threads for store calls (Tokio's blocking pool) in the daemon. A stuck disk parks at

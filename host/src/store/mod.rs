@@ -62,12 +62,15 @@ mod error;
 mod export;
 mod names;
 mod records;
+#[cfg(feature = "testkit")]
+mod seams;
 mod sync;
 mod world;
 
 use std::fmt;
 use std::path::Path;
 use std::sync::Arc;
+#[cfg(feature = "testkit")]
 use std::time::Duration;
 
 pub use bbs::{Board, BoardSummary, Mail, Post, UNREAD_CAP};
@@ -85,27 +88,32 @@ pub const SCHEMA_VERSION: u32 = 1;
 /// How to open the store.
 #[derive(Clone, Debug)]
 pub struct StoreOptions {
-    /// Test and bench knob: every store call sleeps this long on its blocking thread
-    /// (never on a runtime worker), to show the daemon stays responsive over a slow
-    /// disk. Off by default.
+    /// Test and bench seam (`testkit` feature only): every store call sleeps this long
+    /// on its blocking thread (never on a runtime worker), to show the daemon stays
+    /// responsive over a slow disk. Off by default.
+    #[cfg(feature = "testkit")]
     pub latency: Option<Duration>,
     /// Flush to disk before every write call returns (see the module docs). Default
     /// `true`.
     pub flush_every_write: bool,
     /// Bytes of pages sled keeps in memory (a Pi has little to spare). Default 8 MiB.
     pub cache_bytes: u64,
-    /// Bench only: run every call inline on the calling (async worker) thread, as
-    /// the naive design does, so `meshmush bench` can show what that costs.
+    /// Bench seam (`testkit` feature only): run every call inline on the calling
+    /// (async worker) thread, as the naive design does, so `meshmush bench` can show
+    /// what that costs.
+    #[cfg(feature = "testkit")]
     pub naive_inline: bool,
 }
 
 impl Default for StoreOptions {
     fn default() -> Self {
         Self {
-            naive_inline: false,
             cache_bytes: 8 << 20,
-            latency: None,
             flush_every_write: true,
+            #[cfg(feature = "testkit")]
+            latency: None,
+            #[cfg(feature = "testkit")]
+            naive_inline: false,
         }
     }
 }
@@ -119,8 +127,8 @@ pub struct Store {
 struct Inner {
     /// `None` only once closing has begun, when no handle can reach it any more.
     trees: Option<SyncStore>,
-    latency: Option<Duration>,
-    naive_inline: bool,
+    #[cfg(feature = "testkit")]
+    seams: seams::Seams,
     /// Hot world records, so reads need not leave the async side.
     cache: cache::WorldCache,
 }
@@ -131,22 +139,24 @@ impl Store {
     /// Only one process, and one open `Store`, may use a directory at a time.
     pub async fn open(dir: impl AsRef<Path>, opts: StoreOptions) -> Result<Self, StoreError> {
         let dir = dir.as_ref().to_path_buf();
+        #[cfg(feature = "testkit")]
+        let seams = seams::Seams::from_options(&opts);
         let StoreOptions {
-            latency,
             flush_every_write,
-            naive_inline,
             cache_bytes,
+            ..
         } = opts;
         let trees = tokio::task::spawn_blocking(move || {
-            pause(latency);
+            #[cfg(feature = "testkit")]
+            seams.pause();
             SyncStore::open(&dir, flush_every_write, cache_bytes)
         })
         .await??;
         Ok(Self {
             inner: Arc::new(Inner {
                 trees: Some(trees),
-                latency,
-                naive_inline,
+                #[cfg(feature = "testkit")]
+                seams,
                 cache: cache::WorldCache::default(),
             }),
         })
@@ -222,20 +232,23 @@ impl Store {
         flushed
     }
 
-    /// Runs `work` on the blocking pool, after the injected latency if any.
+    /// Runs `work` on the blocking pool (with the `testkit` feature: after the
+    /// injected latency if any, or inline if the naive design was asked for).
     async fn blocking<T, F>(&self, work: F) -> Result<T, StoreError>
     where
         T: Send + 'static,
         F: FnOnce(&SyncStore) -> Result<T, StoreError> + Send + 'static,
     {
         let inner = Arc::clone(&self.inner);
-        if inner.naive_inline {
+        #[cfg(feature = "testkit")]
+        if inner.seams.inline() {
             // The design this project replaces: the disk blocks the runtime worker.
-            pause(inner.latency);
+            inner.seams.pause();
             return work(inner.trees.as_ref().ok_or(StoreError::Closed)?);
         }
         tokio::task::spawn_blocking(move || {
-            pause(inner.latency);
+            #[cfg(feature = "testkit")]
+            inner.seams.pause();
             work(inner.trees.as_ref().ok_or(StoreError::Closed)?)
         })
         .await?
@@ -244,9 +257,10 @@ impl Store {
 
 impl fmt::Debug for Store {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Store")
-            .field("latency", &self.inner.latency)
-            .finish_non_exhaustive()
+        let mut d = f.debug_struct("Store");
+        #[cfg(feature = "testkit")]
+        d.field("latency", &self.inner.seams.latency());
+        d.finish_non_exhaustive()
     }
 }
 
@@ -263,12 +277,5 @@ impl Drop for Inner {
             }
             Err(_) => drop(trees),
         }
-    }
-}
-
-/// The injected latency; only ever called on a blocking thread.
-fn pause(latency: Option<Duration>) {
-    if let Some(latency) = latency {
-        std::thread::sleep(latency);
     }
 }
