@@ -1,6 +1,10 @@
 //! The host's integration tests run on the one test kit (`meshmush::testkit`): this
 //! only keeps their short names for it.
-#![allow(dead_code, unused_imports, reason = "each test file uses some of these")]
+#![allow(
+    dead_code,
+    unused_imports,
+    reason = "each test file uses some of these"
+)]
 
 pub mod replies;
 
