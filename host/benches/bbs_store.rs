@@ -2,17 +2,14 @@
 //! of `read BOARD`, `read BOARD N`, `boards` (unread counts) and `next`. Prints a table
 //! of p50/p99/max per operation. Run: `cargo bench -p meshmush --bench bbs_store`.
 
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use meshmush::commands::default_boards;
 use meshmush::store::{Board, Level, Post, Store, StoreOptions};
+use meshmush::testkit::stats::percentile;
 
 const POSTS: u64 = 10_000;
 const ROUNDS: usize = 300;
-
-fn percentile(sorted: &[Duration], p: f64) -> Duration {
-    sorted[((sorted.len() as f64 * p).ceil() as usize).clamp(1, sorted.len()) - 1]
-}
 
 async fn measure<F, Fut>(name: &str, mut op: F)
 where

@@ -198,24 +198,15 @@ pub async fn dispatch(cli: Cli) -> Result<()> {
             footprint,
             json,
         } => {
-            let report = if let Some(spec) = footprint {
-                meshmush::bench::run_footprint(&spec).await?
-            } else if pacing {
-                meshmush::bench::run_pacing().await?
-            } else if throughput {
-                meshmush::bench::run_throughput(quick).await?
-            } else if scale {
-                meshmush::bench::run_scale(quick).await?
-            } else {
-                meshmush::bench::run(quick).await?
-            };
-            print!("{}", report.table());
-            let text = serde_json::to_string_pretty(&report).context("encoding the figures")?;
-            tokio::fs::write(&json, text)
-                .await
-                .with_context(|| format!("writing {}", json.display()))?;
-            println!("figures written to {}", json.display());
-            Ok(())
+            bench(BenchArgs {
+                quick,
+                pacing,
+                throughput,
+                scale,
+                footprint,
+                json,
+            })
+            .await
         }
         Command::HilCheck {
             port,
@@ -224,6 +215,52 @@ pub async fn dispatch(cli: Cli) -> Result<()> {
             wait,
         } => hil_check(port, tcp, to, wait).await,
     }
+}
+
+/// What `meshmush bench` was asked for.
+#[cfg_attr(
+    not(feature = "testkit"),
+    allow(dead_code, reason = "read only by the bench, which this build has not")
+)]
+struct BenchArgs {
+    quick: bool,
+    pacing: bool,
+    throughput: bool,
+    scale: bool,
+    footprint: Option<String>,
+    json: PathBuf,
+}
+
+/// Runs the bench, prints its table and writes its figures as JSON.
+#[cfg(feature = "testkit")]
+async fn bench(args: BenchArgs) -> Result<()> {
+    let report = if let Some(spec) = args.footprint {
+        meshmush::bench::run_footprint(&spec).await?
+    } else if args.pacing {
+        meshmush::bench::run_pacing().await?
+    } else if args.throughput {
+        meshmush::bench::run_throughput(args.quick).await?
+    } else if args.scale {
+        meshmush::bench::run_scale(args.quick).await?
+    } else {
+        meshmush::bench::run(args.quick).await?
+    };
+    print!("{}", report.table());
+    let text = serde_json::to_string_pretty(&report).context("encoding the figures")?;
+    let json = args.json;
+    tokio::fs::write(&json, text)
+        .await
+        .with_context(|| format!("writing {}", json.display()))?;
+    println!("figures written to {}", json.display());
+    Ok(())
+}
+
+/// The daemon's own build carries no bench (nor the store's bench seams).
+#[cfg(not(feature = "testkit"))]
+async fn bench(_: BenchArgs) -> Result<()> {
+    bail!(
+        "this build has no bench; run: cargo run --release -p meshmush --features testkit -- bench"
+    )
 }
 
 /// Reads `path`, or `./meshmush.toml` when it exists, or the defaults.

@@ -6,8 +6,12 @@
 //!
 //! [`app`] starts and stops all of it; [`roster`] is the per-node state; [`store`] is
 //! sled behind one async API; [`config`] the TOML file.
+//!
+//! With the `testkit` feature it also holds `testkit` (the software mesh + daemon +
+//! handsets harness every test suite and the bench share) and `bench`.
 
 pub mod app;
+#[cfg(feature = "testkit")]
 pub mod bench;
 pub mod commands;
 pub mod config;
@@ -23,6 +27,8 @@ pub mod router;
 pub mod seed;
 pub mod session;
 pub mod store;
+#[cfg(feature = "testkit")]
+pub mod testkit;
 
 /// Threads for store calls (Tokio's blocking pool) in the daemon. A stuck disk parks at
 /// most this many; further store calls queue (awaited, never blocking a worker), and

@@ -82,7 +82,7 @@ async fn post_list_read_reply_and_next_unread() {
     assert!(has("post", "Second post"), "{lines:?}");
     assert!(has("read_marker", "!4d4d1002/general"), "{lines:?}");
     assert!(has("board", r#""name":"news""#), "{lines:?}");
-    w.stop().await;
+    w.stop().await.expect("clean shutdown");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -132,7 +132,7 @@ async fn mail_send_announce_read_delete_clear() {
         w.ask(0, "mail Bbo hi").await,
         "No player Bbo. Did you mean Bob?"
     );
-    w.stop().await;
+    w.stop().await.expect("clean shutdown");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -176,7 +176,7 @@ async fn board_and_mailbox_limits_say_what_is_wrong() {
         w.ask(0, "mail Bob second").await,
         "Bob's mailbox is full; try later."
     );
-    w.stop().await;
+    w.stop().await.expect("clean shutdown");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -223,7 +223,7 @@ async fn a_long_post_pages_behind_more_and_reads_back_byte_identical() {
     assert_eq!(header, "general #1 by Alice, just now:");
     assert_eq!(body, text, "byte-identical after reassembly");
     assert_eq!(w.ask(0, "more").await, "Nothing more to show.");
-    w.stop().await;
+    w.stop().await.expect("clean shutdown");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -242,7 +242,7 @@ async fn any_other_command_drops_the_waiting_pages() {
     w.handsets[0].next_text(WAIT).await.expect("page 1");
     assert_eq!(w.ask(0, "ping").await, "pong");
     assert_eq!(w.ask(0, "more").await, "Nothing more to show.");
-    w.stop().await;
+    w.stop().await.expect("clean shutdown");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -253,7 +253,7 @@ async fn unread_markers_and_mail_survive_a_restart() {
     w.ask(0, "post general two").await;
     w.ask(1, "read general 1").await;
     w.ask(0, "mail Bob see you").await;
-    w.stop().await;
+    w.stop().await.expect("clean shutdown");
 
     let mut w = world(2, roomy(), dir.path(), StoreOptions::default()).await;
     let boards = w.ask(1, "boards").await;
@@ -264,7 +264,7 @@ async fn unread_markers_and_mail_survive_a_restart() {
         w.ask(1, "next").await,
         "general #2 by Alice, just now:\ntwo"
     );
-    w.stop().await;
+    w.stop().await.expect("clean shutdown");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -310,5 +310,5 @@ async fn wizards_manage_boards() {
         w.ask(0, "@board remove trades").await,
         "Board trades removed with 1 posts."
     );
-    w.stop().await;
+    w.stop().await.expect("clean shutdown");
 }

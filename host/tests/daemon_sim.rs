@@ -27,7 +27,7 @@ async fn ping_help_and_unknown_commands() {
     assert!(unknown.contains("Did you mean ping"), "{unknown}");
     assert_eq!(w.ask(0, "quit").await, "Bye, Alice. Everything is saved.");
     assert_eq!(w.ask(0, "ping").await, "pong", "a new session after quit");
-    w.stop().await;
+    w.stop().await.expect("clean shutdown");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -41,7 +41,7 @@ async fn two_handsets_get_their_own_players() {
         "{alice}"
     );
     assert!(bob.starts_with("Bob (!4d4d1002)"), "{bob}");
-    w.stop().await;
+    w.stop().await.expect("clean shutdown");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -79,7 +79,7 @@ async fn a_flood_gets_one_notice_and_does_not_slow_others() {
         "Bob waited {during:?} (baseline {baseline:?})"
     );
     assert!(during < WAIT);
-    w.stop().await;
+    w.stop().await.expect("clean shutdown");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -93,7 +93,7 @@ async fn overlong_command_is_refused_politely() {
         reply,
         "That is too long (30 bytes); keep commands under 20."
     );
-    w.stop().await;
+    w.stop().await.expect("clean shutdown");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -111,13 +111,13 @@ async fn admin_powers_need_a_pki_dm() {
         w.ask(1, "whoami").await.contains(", player, "),
         "Bob is no admin"
     );
-    w.mesh.faults().set_pki(false);
+    w.mesh().expect("software mesh").faults().set_pki(false);
     let forged = w.ask(0, "whoami").await;
     assert!(
         forged.starts_with("Alice (!4d4d1001), player, unverified sender"),
         "{forged}"
     );
-    w.stop().await;
+    w.stop().await.expect("clean shutdown");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -130,7 +130,7 @@ async fn password_protects_name_changes_across_restarts() {
             .await
             .starts_with("Password set.")
     );
-    w.stop().await;
+    w.stop().await.expect("clean shutdown");
 
     let mut w = world(1, roomy(), dir.path(), StoreOptions::default()).await;
     assert!(
@@ -151,7 +151,7 @@ async fn password_protects_name_changes_across_restarts() {
         w.ask(0, "name me").await,
         "\"me\" is reserved; pick another name."
     );
-    w.stop().await;
+    w.stop().await.expect("clean shutdown");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -50,5 +50,5 @@ async fn slow_store_does_not_stall_the_radio() {
         "event loop lag {lag:?}"
     );
     assert!(frames >= 50, "the link kept reading: {frames} frames");
-    w.stop().await;
+    w.stop().await.expect("clean shutdown");
 }

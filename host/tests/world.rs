@@ -46,7 +46,7 @@ async fn a_new_player_looks_around_and_walks_by_aliases() {
             .await
             .starts_with("Smooth, grey")
     );
-    w.stop().await;
+    w.stop().await.expect("clean shutdown");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -98,7 +98,7 @@ async fn players_in_a_room_see_arrivals_speech_and_poses() {
         "{where_}"
     );
     silent(&mut w, 1).await;
-    w.stop().await;
+    w.stop().await.expect("clean shutdown");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -143,7 +143,7 @@ async fn things_and_coins_change_hands_and_survive_a_restart() {
     expect(&mut w, 0, "Bob leaves east.").await;
     assert_eq!(ask(&mut w, 1, "drop pebble").await, "You drop pebble.");
     assert_eq!(ask(&mut w, 0, "money").await, "You have 7 coins.");
-    w.stop().await;
+    w.stop().await.expect("clean shutdown");
 
     let mut w = world(3, roomy(), dir.path(), StoreOptions::default()).await;
     assert_eq!(ask(&mut w, 0, "money").await, "You have 7 coins.");
@@ -153,7 +153,7 @@ async fn things_and_coins_change_hands_and_survive_a_restart() {
         "{market}"
     );
     assert!(!ask(&mut w, 0, "look").await.contains("pebble"));
-    w.stop().await;
+    w.stop().await.expect("clean shutdown");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -169,5 +169,5 @@ async fn a_crowded_room_names_the_latest_six_and_counts_the_rest() {
         look.ends_with("\nHere: Ivan, Heidi, Grace, Frank, Erin, Dave and 2 more (8 in all)."),
         "{look}"
     );
-    w.stop().await;
+    w.stop().await.expect("clean shutdown");
 }

@@ -4,10 +4,11 @@
 
 mod common;
 
-use common::replies::{BUDGET, ask, expect, next, part_count, recv, silent};
+use common::replies::{BUDGET, ask, expect, next, recv, silent};
 use common::{roomy, world};
 use meshmush::config::Config;
 use meshmush::store::StoreOptions;
+use meshmush_protocol::chunking::parse_marker;
 
 fn wizard_alice() -> Config {
     let mut cfg = roomy();
@@ -97,7 +98,7 @@ async fn builders_dig_describe_and_lock_and_it_survives_a_restart() {
             .await
             .starts_with(&format!("Workshop #{id}: Benches, vices"))
     );
-    w.stop().await;
+    w.stop().await.expect("clean shutdown");
 
     let mut w = world(3, wizard_alice(), dir.path(), StoreOptions::default()).await;
     assert!(
@@ -116,7 +117,7 @@ async fn builders_dig_describe_and_lock_and_it_survives_a_restart() {
         "Bob is still a builder and passes his lock"
     );
     expect(&mut w, 0, "Bob arrives.").await;
-    w.stop().await;
+    w.stop().await.expect("clean shutdown");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -136,7 +137,7 @@ async fn a_banned_node_gets_no_reply_at_all() {
     w.handsets[2].send(bbs, "look").await.unwrap();
     w.handsets[2].send(bbs, &"x".repeat(300)).await.unwrap();
     silent(&mut w, 2).await;
-    w.stop().await;
+    w.stop().await.expect("clean shutdown");
 
     let mut w = world(3, wizard_alice(), dir.path(), StoreOptions::default()).await;
     let bbs = w.bbs;
@@ -144,7 +145,7 @@ async fn a_banned_node_gets_no_reply_at_all() {
     silent(&mut w, 2).await;
     assert_eq!(ask(&mut w, 0, "@unban carol").await, "Unbanned Carol.");
     assert_eq!(ask(&mut w, 2, "ping").await, "pong");
-    w.stop().await;
+    w.stop().await.expect("clean shutdown");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -227,7 +228,7 @@ async fn every_packet_fits_the_budget_with_the_longest_inputs() {
             .unwrap();
         let view = next(&mut w, 0, "teleport").await;
         assert!(
-            part_count(&view).is_none(),
+            parse_marker(&view).is_none(),
             "#{room} takes more than a packet: {view}"
         );
     }
@@ -246,7 +247,7 @@ async fn every_packet_fits_the_budget_with_the_longest_inputs() {
             assert!(t.text.len() <= BUDGET, "{:?}", t.text);
         }
     }
-    w.stop().await;
+    w.stop().await.expect("clean shutdown");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -310,5 +311,5 @@ async fn wizards_teleport_and_boot() {
     );
     let why = tokio::time::timeout(common::WAIT, w.app.stopped()).await;
     assert_eq!(why.ok(), Some(meshmush::app::Stopped::Asked));
-    w.stop().await;
+    w.stop().await.expect("clean shutdown");
 }

@@ -93,25 +93,33 @@ fn floor_grapheme(s: &str, max: usize) -> usize {
         .unwrap_or(0)
 }
 
-/// Removes a part marker added by [`chunk`], if any.
+/// Removes a part marker added by [`chunk`], if any (see [`parse_marker`]).
 pub fn strip_marker(packet: &str) -> &str {
-    let Some(rest) = packet.strip_prefix('(') else {
-        return packet;
-    };
-    let Some((head, tail)) = rest.split_once(") ") else {
-        return packet;
-    };
-    match head.split_once('/') {
-        Some((a, b))
-            if !a.is_empty()
-                && !b.is_empty()
-                && a.bytes().all(|c| c.is_ascii_digit())
-                && b.bytes().all(|c| c.is_ascii_digit()) =>
-        {
-            tail
-        }
-        _ => packet,
-    }
+    parse_marker(packet).map_or(packet, |(_, _, rest)| rest)
+}
+
+/// Reads the part marker [`chunk`] writes, `(i/n) `, at the start of `packet`: the
+/// part `i` (from 1), the total `n`, and the text after the marker. Only markers
+/// `chunk` can write count: digits without leading zeros, `2 <= n <=` [`MAX_PARTS`],
+/// `1 <= i <= n`, and the one space after the parenthesis. Anything else (plain text
+/// that happens to start with a parenthesis) is `None`.
+///
+/// This is the one place that knows the marker's shape; handsets, tests and the
+/// bench reassemble replies with it.
+pub fn parse_marker(packet: &str) -> Option<(usize, usize, &str)> {
+    let rest = packet.strip_prefix('(')?;
+    let (head, tail) = rest.split_once(") ")?;
+    let (part, total) = head.split_once('/')?;
+    let (part, total) = (marker_number(part)?, marker_number(total)?);
+    ((2..=MAX_PARTS).contains(&total) && (1..=total).contains(&part)).then_some((part, total, tail))
+}
+
+/// A number as `chunk` writes it in a marker: 1 to 3 ASCII digits, no leading zero.
+fn marker_number(digits: &str) -> Option<usize> {
+    let ok = (1..=3).contains(&digits.len())
+        && digits.bytes().all(|c| c.is_ascii_digit())
+        && !digits.starts_with('0');
+    ok.then(|| digits.parse().ok()).flatten()
 }
 
 /// Bytes taken by a marker `(i/n) ` when `n` has `digits` digits.
@@ -318,6 +326,51 @@ mod tests {
             parts
                 .last()
                 .is_some_and(|p| p.starts_with("(999/999) ") && p.ends_with('…'))
+        );
+    }
+
+    #[test]
+    fn parse_marker_reads_what_chunk_writes() {
+        let parts = chunk(&"word ".repeat(400), 40);
+        let n = parts.len();
+        assert!(n >= 10);
+        for (i, p) in parts.iter().enumerate() {
+            let (part, total, rest) = parse_marker(p).expect("a marker");
+            assert_eq!((part, total), (i + 1, n));
+            assert_eq!(rest, strip_marker(p));
+            assert_eq!(format!("({part}/{total}) {rest}"), *p);
+        }
+        let last = chunk(&"x".repeat(1_000_001), 16).pop().unwrap();
+        assert_eq!(parse_marker(&last).map(|m| (m.0, m.1)), Some((999, 999)));
+    }
+
+    #[test]
+    fn parse_marker_refuses_what_chunk_never_writes() {
+        for text in [
+            "no marker",
+            "(a/b) x",
+            "(1/1) x",
+            "(0/2) x",
+            "(3/2) x",
+            "(01/2) x",
+            "(1/02) x",
+            "(1/1000) x",
+            "(1/2)x",
+            "(1/2 ) x",
+            "(/2) x",
+            "(1/) x",
+            "( 1/2) x",
+            "(+1/2) x",
+            "(1/2)",
+            "",
+        ] {
+            assert_eq!(parse_marker(text), None, "{text:?}");
+            assert_eq!(strip_marker(text), text);
+        }
+        assert_eq!(parse_marker("(1/2) "), Some((1, 2, "")));
+        assert_eq!(
+            parse_marker("(12/345) a (1/2) b"),
+            Some((12, 345, "a (1/2) b"))
         );
     }
 

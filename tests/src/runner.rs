@@ -3,16 +3,12 @@
 //! handset is a link to a handset node. Every packet a handset receives is checked
 //! against the byte budget; at the end, nothing may be left unread (no doubles).
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::Duration;
 
-use meshmush::app::App;
 use meshmush::config::Config;
-use meshmush::store::StoreOptions;
-use meshmush_firmware_bridge::link::LinkConfig;
-use meshmush_firmware_bridge::sim::handset::{Handset, fast_link_config};
-use meshmush_firmware_bridge::sim::{GATEWAY_NUM, Mesh, SimConfig, StreamFault};
-use meshmush_protocol::chunking::strip_marker;
+use meshmush::testkit::{Kit, replies};
+use meshmush_firmware_bridge::sim::{GATEWAY_NUM, Mesh, StreamFault};
 use meshmush_protocol::packets::TextMessage;
 
 use crate::scenario::{Action, Expect, NAMES, Scenario, Step};
@@ -43,15 +39,10 @@ pub struct Failure {
 
 struct Run<'a> {
     sc: &'a Scenario,
-    cfg: Config,
-    data: PathBuf,
-    mesh: Option<Mesh>,
-    radios: Option<Radios>,
-    bbs: u32,
+    /// The mesh, daemon and handsets; `None` only after a restart failed.
+    kit: Option<Kit>,
     wait: Duration,
     quiet: Duration,
-    app: Option<App>,
-    handsets: Vec<Handset>,
     current: usize,
     oversize: Vec<String>,
 }
@@ -68,12 +59,6 @@ fn fold_expect(e: &Expect) -> Expect {
         Expect::Prefix(s) => Expect::Prefix(fold(s)),
         other => other.clone(),
     }
-}
-
-/// `n` of a `(i/n) ` marker.
-fn parts(packet: &str) -> Option<usize> {
-    let head = packet.strip_prefix('(')?.split_once(") ")?.0;
-    head.split_once('/')?.1.parse().ok()
 }
 
 /// Runs `sc` on the software mesh with its data in `data` (a fresh directory).
@@ -98,40 +83,25 @@ async fn run_on(sc: &Scenario, data: &Path, radios: Option<Radios>) -> Result<()
         Config::from_toml(&sc.config, Path::new(&sc.name)).map_err(|e| fail(0, e.to_string()))?
     };
     let factor = radios.as_ref().map_or(1, |r| r.time_factor.max(1));
-    let mesh = match &radios {
-        Some(_) => None,
-        None => Some(
-            Mesh::start(SimConfig {
-                handsets: sc.handsets,
-                ..SimConfig::default()
-            })
-            .await
-            .map_err(|e| fail(0, e.to_string()))?,
-        ),
+    let wait = REPLY_WAIT * factor;
+    let kit = Kit::builder(cfg).data(data).wait(wait);
+    let kit = match radios {
+        Some(r) => kit.radios(r.gateway, r.handset),
+        None => kit.handsets(sc.handsets),
     };
+    let kit = kit.start().await.map_err(|e| fail(0, e.to_string()))?;
     let mut run = Run {
         sc,
-        cfg,
-        data: data.to_path_buf(),
-        bbs: 0,
-        mesh,
-        radios,
-        wait: REPLY_WAIT * factor,
+        kit: Some(kit),
+        wait,
         quiet: QUIET * factor,
-        app: None,
-        handsets: Vec::new(),
         current: 0,
         oversize: Vec::new(),
     };
-    run.start_daemon().await.map_err(|m| fail(0, m))?;
-    run.connect_handsets().await.map_err(|m| fail(0, m))?;
     let result = run.steps().await;
     let leftovers = run.leftovers().await;
-    if let Some(app) = run.app.take() {
-        let _ = app.shutdown().await;
-    }
-    if let Some(mesh) = run.mesh.take() {
-        mesh.shutdown().await;
+    if let Some(kit) = run.kit.take() {
+        let _ = kit.stop().await;
     }
     result?;
     if let Some(m) = leftovers {
@@ -147,87 +117,36 @@ async fn run_on(sc: &Scenario, data: &Path, radios: Option<Radios>) -> Result<()
 }
 
 impl Run<'_> {
-    async fn start_daemon(&mut self) -> Result<(), String> {
-        let link = match (&self.mesh, &self.radios) {
-            (Some(mesh), _) => fast_link_config(mesh.gateway()),
-            (None, Some(r)) => LinkConfig::new(r.gateway.clone()),
-            (None, None) => return Err("no mesh and no radios".into()),
-        };
-        let app = App::start(self.cfg.clone(), &self.data, link, StoreOptions::default())
-            .await
-            .map_err(|e| format!("daemon: {e}"))?;
-        self.bbs = tokio::time::timeout(self.wait, app.link().connected())
-            .await
-            .map_err(|_| "daemon did not connect".to_string())?
-            .map_err(|e| e.to_string())?;
-        self.app = Some(app);
-        Ok(())
+    fn kit(&mut self) -> Result<&mut Kit, String> {
+        self.kit
+            .as_mut()
+            .ok_or_else(|| "the daemon did not come back after a restart".to_string())
     }
 
-    async fn connect_handsets(&mut self) -> Result<(), String> {
-        if let Some(mesh) = &self.mesh {
-            for node in mesh.handsets().to_vec() {
-                self.handsets.push(
-                    Handset::connect(&node)
-                        .await
-                        .map_err(|e| format!("handset: {e}"))?,
-                );
-            }
-            return Ok(());
-        }
-        let Some(r) = &self.radios else {
-            return Err("no handset".into());
-        };
-        let cfg = LinkConfig::new(r.handset.clone());
-        let node = meshmush_firmware_bridge::sim::SimNode {
-            num: 0,
-            long_name: "radio handset".into(),
-            short_name: String::new(),
-            addr: std::net::SocketAddr::from(([127, 0, 0, 1], 0)),
-            is_gateway: false,
-        };
-        let h = tokio::time::timeout(self.wait, Handset::connect_with(&node, cfg))
-            .await
-            .map_err(|_| format!("no handshake with the handset radio {}", r.handset))?
-            .map_err(|e| e.to_string())?;
-        self.handsets.push(h);
-        Ok(())
+    fn mesh(&self) -> Result<&Mesh, String> {
+        self.kit
+            .as_ref()
+            .and_then(Kit::mesh)
+            .ok_or_else(|| "mesh faults need the software mesh".to_string())
     }
 
-    fn note(&mut self, t: &TextMessage) {
-        if t.text.len() > self.cfg.replies.byte_budget {
+    fn note(&mut self, budget: usize, t: &TextMessage) {
+        if t.text.len() > budget {
             self.oversize.push(t.text.clone());
         }
     }
 
-    /// The next whole reply on handset `k` (multi-packet replies reassembled).
+    /// The next whole reply on handset `k` (multi-packet replies reassembled; a page
+    /// that ends in " [more]" is all there is until the player asks).
     async fn reply(&mut self, k: usize, wait: Duration) -> Option<String> {
-        let first = self.handsets[k].next_text(wait).await?;
-        let wait = self.wait;
-        self.note(&first);
-        let mut texts = vec![first.text];
-        // A page that ends in " [more]" is all there is until the player asks.
-        if let Some(n) = parts(&texts[0]).filter(|_| !texts[0].ends_with(meshmush::delivery::MORE))
-        {
-            while texts.len() < n {
-                let Some(t) = self.handsets[k].next_text(wait).await else {
-                    break;
-                };
-                self.note(&t);
-                let paged = t.text.ends_with(meshmush::delivery::MORE);
-                texts.push(t.text);
-                if paged {
-                    break;
-                }
-            }
+        let next_wait = self.wait;
+        let kit = self.kit().ok()?;
+        let budget = kit.budget();
+        let reply = replies::collect(&mut kit.handsets[k], wait, next_wait, |_| false).await?;
+        for t in &reply.packets {
+            self.note(budget, t);
         }
-        Some(fold(
-            &texts
-                .iter()
-                .map(|t| strip_marker(t))
-                .collect::<Vec<_>>()
-                .join(" "),
-        ))
+        Some(fold(&reply.text()))
     }
 
     async fn check(&mut self, k: usize, expect: &Expect) -> Result<(), String> {
@@ -241,7 +160,6 @@ impl Run<'_> {
     }
 
     async fn steps(&mut self) -> Result<(), Failure> {
-        let bbs = self.bbs;
         for (line, step) in &self.sc.steps {
             let fail = |message: String| Failure {
                 file: self.sc.name.clone(),
@@ -251,7 +169,9 @@ impl Run<'_> {
             match step {
                 Step::Send { handset, text } => {
                     self.current = *handset;
-                    self.handsets[*handset]
+                    let kit = self.kit().map_err(fail)?;
+                    let bbs = kit.bbs;
+                    kit.handsets[*handset]
                         .send(bbs, text)
                         .await
                         .map_err(|e| fail(e.to_string()))?;
@@ -269,38 +189,18 @@ impl Run<'_> {
 
     async fn act(&mut self, action: &Action) -> Result<(), String> {
         let gw = GATEWAY_NUM;
-        let sim = || "mesh faults need the software mesh".to_string();
         match action {
-            Action::DropConnection => self.mesh.as_ref().ok_or_else(sim)?.drop_clients(gw),
-            Action::Reboot => self.mesh.as_ref().ok_or_else(sim)?.reboot(gw),
-            Action::Garbage => self
-                .mesh
-                .as_ref()
-                .ok_or_else(sim)?
-                .inject(gw, StreamFault::Garbage),
-            Action::Oversize => self
-                .mesh
-                .as_ref()
-                .ok_or_else(sim)?
-                .inject(gw, StreamFault::Oversize),
-            Action::Truncated => self
-                .mesh
-                .as_ref()
-                .ok_or_else(sim)?
-                .inject(gw, StreamFault::Truncated),
-            Action::Duplicate(p) => self
-                .mesh
-                .as_ref()
-                .ok_or_else(sim)?
-                .faults()
-                .set_duplicate(*p),
-            Action::Drop(p) => self.mesh.as_ref().ok_or_else(sim)?.faults().set_drop(*p),
-            Action::Pki(on) => self.mesh.as_ref().ok_or_else(sim)?.faults().set_pki(*on),
+            Action::DropConnection => self.mesh()?.drop_clients(gw),
+            Action::Reboot => self.mesh()?.reboot(gw),
+            Action::Garbage => self.mesh()?.inject(gw, StreamFault::Garbage),
+            Action::Oversize => self.mesh()?.inject(gw, StreamFault::Oversize),
+            Action::Truncated => self.mesh()?.inject(gw, StreamFault::Truncated),
+            Action::Duplicate(p) => self.mesh()?.faults().set_duplicate(*p),
+            Action::Drop(p) => self.mesh()?.faults().set_drop(*p),
+            Action::Pki(on) => self.mesh()?.faults().set_pki(*on),
             Action::Restart => {
-                if let Some(app) = self.app.take() {
-                    app.shutdown().await.map_err(|e| format!("shutdown: {e}"))?;
-                }
-                self.start_daemon().await?;
+                let kit = self.kit.take().ok_or("no daemon to restart")?;
+                self.kit = Some(kit.restart().await.map_err(|e| format!("restart: {e}"))?);
             }
         }
         Ok(())
@@ -310,7 +210,8 @@ impl Run<'_> {
     async fn leftovers(&mut self) -> Option<String> {
         let mut extra = Vec::new();
         let quiet = self.quiet;
-        for (h, name) in self.handsets.iter_mut().zip(NAMES) {
+        let kit = self.kit.as_mut()?;
+        for (h, name) in kit.handsets.iter_mut().zip(NAMES) {
             for t in h.texts_until_quiet(quiet).await {
                 extra.push(format!("{name}: {:?}", t.text));
             }

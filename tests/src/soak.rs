@@ -18,11 +18,10 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
-use meshmush::app::App;
 use meshmush::config::Config;
-use meshmush::store::StoreOptions;
+use meshmush::testkit::{Kit, replies};
 use meshmush_firmware_bridge::link::LinkState;
-use meshmush_firmware_bridge::sim::handset::{Handset, fast_link_config};
+use meshmush_firmware_bridge::sim::handset::Handset;
 use meshmush_firmware_bridge::sim::{GATEWAY_NUM, Mesh, SimConfig, StreamFault};
 use meshmush_protocol::proto::config::lo_ra_config::RegionCode;
 use rand::SeedableRng;
@@ -106,13 +105,8 @@ impl SoakReport {
     }
 }
 
-/// Resident memory of this process, in KiB (Linux), read through Tokio's fs so the
-/// sampler never blocks a worker.
-pub async fn rss_kib() -> Option<u64> {
-    let status = tokio::fs::read_to_string("/proc/self/status").await.ok()?;
-    let line = status.lines().find(|l| l.starts_with("VmRSS:"))?;
-    line.split_whitespace().nth(1)?.parse().ok()
-}
+/// Resident memory of this process, in KiB (Linux), read off the runtime workers.
+pub use meshmush::testkit::stats::rss_kib;
 
 fn pick<'a>(rng: &mut impl rand::Rng, options: &[&'a str]) -> &'a str {
     options[rng.random_range(0..options.len())]
@@ -178,44 +172,16 @@ async fn exchange(h: &mut Handset, text: &str, report: &Mutex<SoakReport>) {
 
 /// True when a reply (not a notice) arrived; a multi-packet reply is read whole.
 async fn wait_reply(h: &mut Handset) -> bool {
-    let deadline = tokio::time::Instant::now() + REPLY_WAIT;
-    loop {
-        let left = deadline.saturating_duration_since(tokio::time::Instant::now());
-        let Some(t) = h.next_text(left).await else {
-            return false;
-        };
-        if t.text.ends_with(NOTICE_SUFFIX) {
-            continue;
-        }
-        let total = t
-            .text
-            .strip_prefix('(')
-            .and_then(|r| r.split_once(") "))
-            .and_then(|(head, _)| head.split_once('/'))
-            .and_then(|(_, n)| n.parse::<usize>().ok());
-        if let Some(n) = total.filter(|_| !t.text.ends_with(" [more]")) {
-            let mut got = 1;
-            while got < n {
-                match h.next_text(REPLY_WAIT).await {
-                    Some(p) if p.text.ends_with(NOTICE_SUFFIX) => continue,
-                    Some(p) => {
-                        got += 1;
-                        if p.text.ends_with(" [more]") {
-                            break;
-                        }
-                    }
-                    None => return false,
-                }
-            }
-        }
-        return true;
-    }
+    let notice = |t: &meshmush_protocol::packets::TextMessage| t.text.ends_with(NOTICE_SUFFIX);
+    replies::collect(h, REPLY_WAIT, REPLY_WAIT, notice)
+        .await
+        .is_some_and(|r| r.complete)
 }
 
 /// The daemon's settings for the soak: players type fast here, so the limits are wide.
 fn config() -> Result<Config, String> {
     let text = format!(
-        "[limits]\nburst = 1000\nper_minute = 100000\n[bbs]\nposts_per_hour = 100000\n\
+        "[limits]\nburst = 1000\nper_minute = 100000\nglobal_burst = 100000\nglobal_per_minute = 1000000\n[bbs]\nposts_per_hour = 100000\nnewcomer_posts_per_hour = 100000\nnewcomer_mail_per_hour = 100000\n\
          mailbox_max = 40\nposts_kept = {POSTS_KEPT}\n"
     );
     Config::from_toml(&text, Path::new("soak")).map_err(|e| e.to_string())
@@ -224,26 +190,17 @@ fn config() -> Result<Config, String> {
 /// Runs the soak; `data` is a fresh directory.
 pub async fn run(cfg: &SoakConfig, data: &Path) -> Result<SoakReport, String> {
     let started = Instant::now();
-    let mesh = Mesh::start(SimConfig {
-        handsets: cfg.handsets,
-        region: RegionCode::Us,
-        ..SimConfig::default()
-    })
-    .await
-    .map_err(|e| e.to_string())?;
-    let mesh = Arc::new(mesh);
-    let app = App::start(
-        config()?,
-        data,
-        fast_link_config(mesh.gateway()),
-        StoreOptions::default(),
-    )
-    .await
-    .map_err(|e| e.to_string())?;
-    let mut handsets = Vec::new();
-    for node in mesh.handsets() {
-        handsets.push(Handset::connect(node).await.map_err(|e| e.to_string())?);
-    }
+    let mut kit = Kit::builder(config()?)
+        .sim(SimConfig {
+            handsets: cfg.handsets,
+            region: RegionCode::Us,
+            ..SimConfig::default()
+        })
+        .data(data)
+        .start()
+        .await
+        .map_err(|e| e.to_string())?;
+    let mut handsets = std::mem::take(&mut kit.handsets);
     // The daemon is up when it answers.
     let mut up = false;
     for _ in 0..100 {
@@ -294,9 +251,10 @@ pub async fn run(cfg: &SoakConfig, data: &Path) -> Result<SoakReport, String> {
             }
         })
     };
+    let kit = Arc::new(kit);
     let mut tasks = tokio::task::JoinSet::new();
     for (me, mut h) in handsets.into_iter().enumerate() {
-        let (issued, report, mesh) = (issued.clone(), report.clone(), mesh.clone());
+        let (issued, report, kit) = (issued.clone(), report.clone(), kit.clone());
         let n = cfg.handsets;
         let only = cfg.only.clone();
         tasks.spawn(async move {
@@ -305,8 +263,10 @@ pub async fn run(cfg: &SoakConfig, data: &Path) -> Result<SoakReport, String> {
                 let text = only.clone().unwrap_or_else(|| command(&mut rng, me, n));
                 let count = issued.fetch_add(1, Ordering::Relaxed) + 1;
                 report.lock().await.commands += 1;
-                if count % FAULT_EVERY == 0 {
-                    inject(&mesh, count / FAULT_EVERY);
+                if count % FAULT_EVERY == 0
+                    && let Some(mesh) = kit.mesh()
+                {
+                    inject(mesh, count / FAULT_EVERY);
                     report.lock().await.faults += 1;
                 }
                 exchange(&mut h, &text, &report).await;
@@ -326,8 +286,9 @@ pub async fn run(cfg: &SoakConfig, data: &Path) -> Result<SoakReport, String> {
     }
     finished.store(true, Ordering::Relaxed);
     let _ = sampler.await;
-    let alive = matches!(app.link().state(), LinkState::Connected { .. });
-    app.shutdown().await.map_err(|e| e.to_string())?;
+    let kit = Arc::into_inner(kit).ok_or("a handset task still holds the kit")?;
+    let alive = matches!(kit.app.link().state(), LinkState::Connected { .. });
+    kit.stop().await.map_err(|e| e.to_string())?;
     let mut r = report.lock().await.clone();
     r.daemon_alive = alive;
     r.elapsed = started.elapsed();

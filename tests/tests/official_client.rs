@@ -7,6 +7,7 @@
 
 use std::time::Duration;
 
+use meshmush::testkit::Kit;
 use meshmush_firmware_bridge::link::{LinkConfig, LinkEvent};
 use meshmush_firmware_bridge::sim::{Mesh, SimConfig};
 use meshmush_firmware_bridge::{Transport, spawn};
@@ -128,25 +129,16 @@ async fn official_client_accepts_the_software_mesh() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn official_client_holds_a_session_with_the_bbs() {
     let venv = Venv::ensure().await.expect("python venv with meshtastic");
-    let mesh = Mesh::start(SimConfig {
-        handsets: 1,
-        ..SimConfig::default()
-    })
-    .await
-    .expect("mesh");
-    let data = tempfile::tempdir().expect("temp dir");
     let mut cfg = meshmush::config::Config::default();
     cfg.limits.burst = 100;
-    let link = meshmush_firmware_bridge::sim::handset::fast_link_config(mesh.gateway());
-    let app = meshmush::app::App::start(
-        cfg,
-        data.path(),
-        link,
-        meshmush::store::StoreOptions::default(),
-    )
-    .await
-    .expect("daemon");
-    app.link().connected().await.expect("daemon connected");
+    // The Python client talks through the handset node: no scripted handset on it.
+    let kit = Kit::builder(cfg)
+        .handsets(1)
+        .connect_handsets(false)
+        .start()
+        .await
+        .expect("mesh and daemon");
+    let mesh = kit.mesh().expect("software mesh");
     let alice = mesh.handsets()[0].clone();
     let out = venv
         .script(
@@ -177,6 +169,5 @@ async fn official_client_holds_a_session_with_the_bbs() {
     ] {
         assert!(out.contains(want), "missing {want:?} in:\n{out}");
     }
-    app.shutdown().await.expect("shutdown");
-    mesh.shutdown().await;
+    kit.stop().await.expect("shutdown");
 }

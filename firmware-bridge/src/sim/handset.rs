@@ -4,7 +4,7 @@
 
 use std::time::Duration;
 
-use meshmush_protocol::chunking::strip_marker;
+use meshmush_protocol::chunking::{parse_marker, strip_marker};
 use meshmush_protocol::packets::{PRIMARY_CHANNEL, TextMessage};
 use tokio::sync::mpsc;
 
@@ -13,8 +13,16 @@ use crate::link::{LinkClosed, LinkConfig, LinkEvent, LinkHandle, LinkState};
 use crate::{Transport, spawn};
 
 /// A link config for talking to a software node: no airtime budget, quick retries.
+/// (A daemon's link takes its byte budget from its own config: pass that config's
+/// link to [`fast_timings`] instead.)
 pub fn fast_link_config(node: &SimNode) -> LinkConfig {
-    let mut cfg = LinkConfig::new(Transport::Tcp(node.addr.to_string()));
+    fast_timings(LinkConfig::new(Transport::Tcp(node.addr.to_string())))
+}
+
+/// `cfg` with the timings shortened for a software node, whose air is instant and
+/// whose answers come within milliseconds: no airtime budget, quick retries and
+/// reconnects. The byte budget and everything else stay as given.
+pub fn fast_timings(mut cfg: LinkConfig) -> LinkConfig {
     cfg.airtime_scale = 0.0;
     cfg.backoff_initial = Duration::from_millis(20);
     cfg.backoff_max = Duration::from_millis(200);
@@ -83,7 +91,7 @@ impl Handset {
         self.send(dest, text).await.ok()?;
         let first = self.next_text(wait).await?;
         let mut parts = vec![first.text];
-        if let Some(total) = part_count(&parts[0]) {
+        if let Some((_, total, _)) = parse_marker(&parts[0]) {
             while parts.len() < total {
                 parts.push(self.next_text(wait).await?.text);
             }
@@ -111,11 +119,4 @@ impl Handset {
             }
         }
     }
-}
-
-/// `n` from a `(i/n) ` part marker.
-fn part_count(packet: &str) -> Option<usize> {
-    let rest = packet.strip_prefix('(')?;
-    let (head, _) = rest.split_once(") ")?;
-    head.split_once('/')?.1.parse().ok()
 }

@@ -6,12 +6,12 @@
 use std::collections::HashSet;
 use std::time::Duration;
 
-use meshmush_firmware_bridge::sim::handset::fast_link_config;
-use meshmush_firmware_bridge::sim::{Mesh, SimConfig};
+use meshmush_firmware_bridge::sim::SimConfig;
+use meshmush_protocol::chunking::parse_marker;
 
-use super::rig::{Handsets, daemon_and_handsets};
+use super::BenchError;
 use crate::config::Config;
-use crate::store::StoreError;
+use crate::testkit::{Kit, replies};
 
 /// What figure 6 measured.
 pub(super) struct AirtimeFigures {
@@ -33,34 +33,34 @@ pub(super) struct AirtimeFigures {
 const LONG: &[&str] = &["help", "look", "boards", "help mail", "help post"];
 
 /// `quick`: one command a handset instead of five.
-pub(super) async fn airtime(quick: bool) -> Result<AirtimeFigures, StoreError> {
+pub(super) async fn airtime(quick: bool) -> Result<AirtimeFigures, BenchError> {
     let per_handset = if quick { 1 } else { LONG.len() };
-    let err = |e: String| StoreError::Worker(e);
-    // 0.1% duty cycle at a 1/10,000 time scale: a few LongFast packets per scaled
-    // window, so the node keeps refusing and the link must wait and resend.
-    let mesh = Mesh::start(SimConfig {
-        handsets: 5,
-        time_scale: 0.0001,
-        duty_cycle_percent: Some(0.1),
-        ..SimConfig::default()
-    })
-    .await
-    .map_err(|e| err(e.to_string()))?;
-    let mut link = fast_link_config(mesh.gateway());
-    link.retry_delay = Duration::from_millis(50);
-    link.ack_timeout = Duration::from_secs(5);
     let mut cfg = Config::default();
     cfg.replies.pager_packets = 50;
     cfg.limits.burst = 1_000;
     let budget = cfg.replies.byte_budget;
+    // 0.1% duty cycle at a 1/10,000 time scale: a few LongFast packets per scaled
+    // window, so the node keeps refusing and the link must wait and resend.
     // The gateway's acks for the commands are refused by its duty cycle too (as
     // firmware's are), so the handsets resend a command after 2 s without one; the
     // daemon's dedupe drops the repeat.
-    let Handsets {
-        app,
-        handsets,
-        dir: _dir,
-    } = daemon_and_handsets(&mesh, cfg, link, fast_link_config).await?;
+    let mut kit = Kit::builder(cfg)
+        .sim(SimConfig {
+            handsets: 5,
+            time_scale: 0.0001,
+            duty_cycle_percent: Some(0.1),
+            ..SimConfig::default()
+        })
+        .daemon_link(|mut link| {
+            link.retry_delay = Duration::from_millis(50);
+            link.ack_timeout = Duration::from_secs(5);
+            link
+        })
+        .start()
+        .await?;
+    let handsets = std::mem::take(&mut kit.handsets);
+    let mesh = kit.sim()?;
+    let app = &kit.app;
     let gw = mesh.gateway().num;
     let before = app.link().metrics();
     mesh.faults().set_queue_full(gw, true);
@@ -73,16 +73,10 @@ pub(super) async fn airtime(quick: bool) -> Result<AirtimeFigures, StoreError> {
                     break;
                 }
                 // The whole reply: its first packet says how many follow.
-                let Some(first) = h.next_text(Duration::from_secs(30)).await else {
-                    break;
-                };
-                let parts = part_of(&first.text).map_or(1, |(_, n)| n);
-                got.push(first);
-                for _ in 1..parts {
-                    match h.next_text(Duration::from_secs(30)).await {
-                        Some(t) => got.push(t),
-                        None => break,
-                    }
+                let wait = Duration::from_secs(30);
+                match replies::collect(&mut h, wait, wait, |_| false).await {
+                    Some(reply) => got.extend(reply.packets),
+                    None => break,
                 }
             }
             // The handset's link drops a packet it has seen (as its node would) and
@@ -101,8 +95,7 @@ pub(super) async fn airtime(quick: bool) -> Result<AirtimeFigures, StoreError> {
         }
     }
     let after = app.link().metrics();
-    let _ = app.shutdown().await;
-    mesh.shutdown().await;
+    let _ = kit.stop().await;
 
     let first_sends = (after.chunks_sent - before.chunks_sent)
         .saturating_sub(after.chunk_retries - before.chunk_retries);
@@ -114,7 +107,7 @@ pub(super) async fn airtime(quick: bool) -> Result<AirtimeFigures, StoreError> {
             continue;
         }
         // Inner packets of a multi-packet reply: "(i/n) " with i < n.
-        if let Some((i, n)) = part_of(&t.text)
+        if let Some((i, n, _)) = parse_marker(&t.text)
             && i < n
         {
             full.push(t.text.len());
@@ -129,11 +122,4 @@ pub(super) async fn airtime(quick: bool) -> Result<AirtimeFigures, StoreError> {
         doubled,
         resends: after.chunk_retries - before.chunk_retries,
     })
-}
-
-/// `(i/n)` of a packet, if it has a marker.
-fn part_of(text: &str) -> Option<(u32, u32)> {
-    let head = text.strip_prefix('(')?.split_once(") ")?.0;
-    let (i, n) = head.split_once('/')?;
-    Some((i.parse().ok()?, n.parse().ok()?))
 }

@@ -2,7 +2,9 @@
 //! commands, store, chunked reply, frame out) on the software mesh at time scale 0,
 //! measured twice: as designed (store calls on the blocking pool) and as the naive
 //! design (store calls on the async workers). Players are virtual handsets of the
-//! mesh, so a thousand of them cost no sockets.
+//! mesh, so a thousand of them cost no sockets. Every daemon it measures is started by
+//! the [`testkit`](crate::testkit) (compiled, with this module, only with the
+//! `testkit` feature).
 
 mod airtime;
 mod pacing;
@@ -16,10 +18,39 @@ use std::time::Duration;
 use serde::Serialize;
 
 use crate::store::{StoreError, StoreOptions};
+use crate::testkit::KitError;
+pub(crate) use crate::testkit::stats::percentile;
 use airtime::airtime;
 use pacing::pacing;
 use rig::{Rig, open_loop, throughput};
 use stall::stall;
+
+/// Why the bench could not measure.
+#[derive(Debug, thiserror::Error)]
+pub enum BenchError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error(transparent)]
+    Kit(#[from] KitError),
+    #[error("{what}: {source}")]
+    Io {
+        what: String,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("a bench task failed: {0}")]
+    Task(#[from] tokio::task::JoinError),
+    #[error("{0}")]
+    Failed(String),
+}
+
+impl BenchError {
+    /// An I/O error, with what the bench was doing.
+    pub(crate) fn io(what: impl Into<String>) -> impl FnOnce(std::io::Error) -> Self {
+        let what = what.into();
+        move |source| Self::Io { what, source }
+    }
+}
 
 /// One measured figure.
 #[derive(Debug, Clone, Serialize)]
@@ -83,28 +114,13 @@ pub(super) fn row(figure: &str, design: &str, value: f64, unit: &str) -> Row {
     }
 }
 
-pub(super) fn percentile(sorted: &[Duration], p: f64) -> Duration {
-    if sorted.is_empty() {
-        return Duration::ZERO;
-    }
-    sorted[((sorted.len() as f64 * p).ceil() as usize).clamp(1, sorted.len()) - 1]
-}
-
 pub(super) fn ms(d: Duration) -> f64 {
     d.as_secs_f64() * 1e3
 }
 
-/// Resident memory of this process, in KiB (read through Tokio's fs, off the workers).
+/// Resident memory of this process, in KiB (0 where it cannot be read).
 pub async fn rss_kib() -> u64 {
-    tokio::fs::read_to_string("/proc/self/status")
-        .await
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find(|l| l.starts_with("VmRSS:"))
-                .and_then(|l| l.split_whitespace().nth(1)?.parse().ok())
-        })
-        .unwrap_or(0)
+    crate::testkit::stats::rss_kib().await.unwrap_or(0)
 }
 
 async fn memory_mib() -> u64 {
@@ -121,7 +137,7 @@ async fn memory_mib() -> u64 {
 
 /// Figure 6's rows: packet fill of the daemon's long replies, and what a full node
 /// queue and a tight duty cycle cost.
-async fn airtime_rows(quick: bool, rows: &mut Vec<Row>) -> Result<(), StoreError> {
+async fn airtime_rows(quick: bool, rows: &mut Vec<Row>) -> Result<(), BenchError> {
     let a = airtime(quick).await?;
     let f = "6. long replies";
     let budget = a.budget;
@@ -161,7 +177,7 @@ async fn airtime_rows(quick: bool, rows: &mut Vec<Row>) -> Result<(), StoreError
 
 /// Figure 7's rows for one preset: the measurement, and the airtime bound it is
 /// held against.
-async fn pacing_rows(preset: &str, region: &str, rows: &mut Vec<Row>) -> Result<(), StoreError> {
+async fn pacing_rows(preset: &str, region: &str, rows: &mut Vec<Row>) -> Result<(), BenchError> {
     let (last, bound) = pacing(preset, region).await?;
     let f = format!("7. 10 handsets at once on {preset}/{region}");
     rows.push(row(
@@ -180,7 +196,7 @@ async fn pacing_rows(preset: &str, region: &str, rows: &mut Vec<Row>) -> Result<
 }
 
 /// Only figure 7 (pacing at real airtime), which takes about half a minute.
-pub async fn run_pacing() -> Result<BenchReport, StoreError> {
+pub async fn run_pacing() -> Result<BenchReport, BenchError> {
     let mut rows = Vec::new();
     for (preset, region) in [("ShortFast", "US"), ("LongFast", "EU_868")] {
         pacing_rows(preset, region, &mut rows).await?;
@@ -199,7 +215,7 @@ async fn throughput_rows(
     naive: bool,
     quick: bool,
     rows: &mut Vec<Row>,
-) -> Result<(), StoreError> {
+) -> Result<(), BenchError> {
     let span = if quick {
         Duration::from_millis(150)
     } else {
@@ -275,7 +291,7 @@ async fn throughput_rows(
     rows.push(row(
         "1. frames the mesh dropped for a slow reader (must be 0)",
         design,
-        rig.mesh.frames_dropped() as f64,
+        rig.mesh().map_or(0, |m| m.frames_dropped()) as f64,
         "frames",
     ));
     if let Ok(rig) = Arc::try_unwrap(rig) {
@@ -285,7 +301,7 @@ async fn throughput_rows(
 }
 
 /// Only figures 1, 2 and 5: throughput, latency and footprint, both designs.
-pub async fn run_throughput(quick: bool) -> Result<BenchReport, StoreError> {
+pub async fn run_throughput(quick: bool) -> Result<BenchReport, BenchError> {
     let mut rows = Vec::new();
     for (design, naive) in [("designed", false), ("naive", true)] {
         throughput_rows(design, naive, quick, &mut rows).await?;
@@ -300,7 +316,7 @@ pub async fn run_throughput(quick: bool) -> Result<BenchReport, StoreError> {
 
 /// Only figure 4 (latency at scale, and the footprint with 10,000 players); builds
 /// and caches its stores on the first run.
-pub async fn run_scale(quick: bool) -> Result<BenchReport, StoreError> {
+pub async fn run_scale(quick: bool) -> Result<BenchReport, BenchError> {
     let mut rows = Vec::new();
     scale::scale(quick, &mut rows).await?;
     Ok(BenchReport {
@@ -313,7 +329,7 @@ pub async fn run_scale(quick: bool) -> Result<BenchReport, StoreError> {
 
 /// The child side of figure 5's footprint (see `scale/footprint.rs`): serves one
 /// store, `DESIGN:PLAYERS:DIR`, and reports this process's peak RSS in KiB.
-pub async fn run_footprint(spec: &str) -> Result<BenchReport, StoreError> {
+pub async fn run_footprint(spec: &str) -> Result<BenchReport, BenchError> {
     Ok(BenchReport {
         cores: std::thread::available_parallelism().map_or(1, |n| n.get()),
         memory_mib: memory_mib().await,
@@ -333,7 +349,7 @@ fn progress(figures: &str, design: &str, started: std::time::Instant) {
 }
 
 /// Runs every figure; `quick` keeps it to a few seconds.
-pub async fn run(quick: bool) -> Result<BenchReport, StoreError> {
+pub async fn run(quick: bool) -> Result<BenchReport, BenchError> {
     let span = if quick {
         Duration::from_millis(150)
     } else {

@@ -1,96 +1,64 @@
-//! The bench's rig: a daemon on a mesh of virtual handsets, and the closed-loop driver.
+//! The bench's rig: a daemon on a mesh of virtual handsets (started by the test kit),
+//! and the closed- and open-loop drivers.
 
-use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use meshmush_firmware_bridge::sim::{Mesh, SimConfig};
-use std::sync::Mutex;
-
 use tokio::sync::mpsc;
 
-use super::rss_kib;
-use crate::app::App;
+use super::{BenchError, rss_kib};
 use crate::config::Config;
-use crate::store::{StoreError, StoreOptions};
+use crate::store::StoreOptions;
+use crate::testkit::virtual_handsets::Heard;
+use crate::testkit::{Kit, VirtualHandsets};
 
 const FIRST_PLAYER: u32 = 0x5000_0000;
+/// How long a command may wait for its reply before the player gives up.
+const REPLY_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// A daemon on a mesh of virtual handsets, with a reply router per player.
 pub(super) struct Rig {
-    pub(super) mesh: Mesh,
-    pub(super) app: App,
-    waiters: Arc<Mutex<HashMap<u32, mpsc::UnboundedSender<Instant>>>>,
-    next_id: std::sync::atomic::AtomicU32,
-    _dir: tempfile::TempDir,
+    pub(super) kit: Kit,
+    players: VirtualHandsets,
 }
 
 impl Rig {
-    /// A daemon whose link sends a heartbeat every `heartbeat` (a real link: 5 min).
+    /// A daemon whose link sends a heartbeat every `heartbeat` (a real link: 5 min);
+    /// also how long it took from start to a connected link.
     pub(super) async fn start(
         store: StoreOptions,
         heartbeat: Duration,
-    ) -> Result<(Self, Duration), StoreError> {
-        let dir = tempfile::tempdir().map_err(|e| StoreError::Worker(e.to_string()))?;
-        let mesh = Mesh::start(SimConfig {
-            handsets: 0,
-            virtual_handsets: true,
-            ..SimConfig::default()
-        })
-        .await
-        .map_err(|e| StoreError::Worker(e.to_string()))?;
+    ) -> Result<(Self, Duration), BenchError> {
         let mut cfg = Config::default();
-        cfg.limits.burst = 1_000_000;
-        cfg.limits.per_minute = 1_000_000;
+        crate::testkit::lift_limits(&mut cfg);
         cfg.bbs.posts_per_hour = 1_000_000;
-        let mut link = meshmush_firmware_bridge::sim::handset::fast_link_config(mesh.gateway());
-        link.ack_timeout = Duration::from_secs(30);
-        link.heartbeat_interval = heartbeat;
-        let started = Instant::now();
-        let app = App::start(cfg, dir.path(), link, store).await?;
-        app.link()
-            .connected()
-            .await
-            .map_err(|e| StoreError::Worker(e.to_string()))?;
-        let startup = started.elapsed();
-        let waiters: Arc<Mutex<HashMap<u32, mpsc::UnboundedSender<Instant>>>> = Arc::default();
-        if let Some(mut replies) = mesh.take_virtual_replies() {
-            let waiters = waiters.clone();
-            tokio::spawn(async move {
-                // In batches, one lock each: the bench's own bookkeeping should cost
-                // as little of the two cores as it can.
-                let mut batch = Vec::with_capacity(256);
-                while replies.recv_many(&mut batch, 256).await > 0 {
-                    let waiters = waiters.lock().unwrap_or_else(|e| e.into_inner());
-                    for r in batch.drain(..) {
-                        // The first packet of a reply is what a player waits for.
-                        if r.text.starts_with('(') && !r.text.starts_with("(1/") {
-                            continue;
-                        }
-                        if let Some(tx) = waiters.get(&r.to) {
-                            let _ = tx.send(r.at.into_std());
-                        }
-                    }
-                }
-            });
-        }
-        let rig = Self {
-            mesh,
-            app,
-            waiters,
-            next_id: std::sync::atomic::AtomicU32::new(1),
-            _dir: dir,
-        };
-        Ok((rig, startup))
+        let kit = Kit::builder(cfg)
+            .sim(SimConfig {
+                handsets: 0,
+                virtual_handsets: true,
+                ..SimConfig::default()
+            })
+            .store(store)
+            .daemon_link(move |mut link| {
+                link.ack_timeout = REPLY_TIMEOUT;
+                link.heartbeat_interval = heartbeat;
+                link
+            })
+            .start()
+            .await?;
+        let players = kit.virtual_handsets()?;
+        let startup = kit.startup();
+        Ok((Self { kit, players }, startup))
     }
 
-    pub(super) async fn player(&self, n: u32) -> mpsc::UnboundedReceiver<Instant> {
-        let (tx, rx) = mpsc::unbounded_channel();
-        self.waiters
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .insert(FIRST_PLAYER + n, tx);
-        rx
+    /// The software mesh the rig runs on.
+    pub(super) fn mesh(&self) -> Option<&Mesh> {
+        self.kit.mesh()
+    }
+
+    pub(super) async fn player(&self, n: u32) -> mpsc::UnboundedReceiver<Heard> {
+        self.players.listen(FIRST_PLAYER + n)
     }
 
     /// Sends `text` from player `n` and waits for the reply; the latency.
@@ -98,22 +66,17 @@ impl Rig {
         &self,
         n: u32,
         text: &str,
-        replies: &mut mpsc::UnboundedReceiver<Instant>,
+        replies: &mut mpsc::UnboundedReceiver<Heard>,
     ) -> Option<Duration> {
-        let id = self
-            .next_id
-            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        let sent = Instant::now();
-        self.mesh.inject_text(FIRST_PLAYER + n, id, text);
-        let at = tokio::time::timeout(Duration::from_secs(30), replies.recv())
+        let mesh = self.kit.mesh()?;
+        self.players
+            .ask(mesh, FIRST_PLAYER + n, text, replies, REPLY_TIMEOUT)
             .await
-            .ok()??;
-        Some(at.saturating_duration_since(sent))
+            .map(|(d, _)| d)
     }
 
     pub(super) async fn stop(self) {
-        let _ = self.app.shutdown().await;
-        self.mesh.shutdown().await;
+        let _ = self.kit.stop().await;
     }
 }
 
@@ -204,40 +167,4 @@ pub(super) async fn open_loop(
     }
     all.sort_unstable();
     all
-}
-
-/// A daemon on `mesh`'s gateway with `cfg` and `link`, and a scripted handset on each
-/// handset node with the link config `handset` gives it: figures 6 and 7.
-pub(super) struct Handsets {
-    pub app: App,
-    pub handsets: Vec<meshmush_firmware_bridge::sim::handset::Handset>,
-    /// The store's directory: bind it for as long as the daemon runs.
-    pub dir: tempfile::TempDir,
-}
-
-pub(super) async fn daemon_and_handsets(
-    mesh: &Mesh,
-    cfg: Config,
-    link: meshmush_firmware_bridge::link::LinkConfig,
-    handset: impl Fn(
-        &meshmush_firmware_bridge::sim::SimNode,
-    ) -> meshmush_firmware_bridge::link::LinkConfig,
-) -> Result<Handsets, StoreError> {
-    use meshmush_firmware_bridge::sim::handset::Handset;
-    let err = |e: String| StoreError::Worker(e);
-    let dir = tempfile::tempdir().map_err(|e| err(e.to_string()))?;
-    let app = App::start(cfg, dir.path(), link, StoreOptions::default()).await?;
-    app.link()
-        .connected()
-        .await
-        .map_err(|e| err(e.to_string()))?;
-    let mut handsets = Vec::new();
-    for node in mesh.handsets() {
-        handsets.push(
-            Handset::connect_with(node, handset(node))
-                .await
-                .map_err(|e| err(e.to_string()))?,
-        );
-    }
-    Ok(Handsets { app, handsets, dir })
 }

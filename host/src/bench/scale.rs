@@ -11,16 +11,14 @@ mod populate;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::{Duration, Instant};
 
-use meshmush_firmware_bridge::sim::{Mesh, SimConfig};
-use tokio::sync::{Mutex, mpsc};
+use meshmush_firmware_bridge::sim::SimConfig;
 
-use super::{Row, ms, percentile, row};
-use crate::app::App;
+use super::{BenchError, Row, ms, percentile, row};
 use crate::config::Config;
-use crate::store::{StoreError, StoreOptions};
+use crate::store::StoreOptions;
+use crate::testkit::{Kit, VirtualHandsets};
 pub(super) use footprint::child as footprint_child;
 use populate::FIRST_NODE;
 
@@ -88,13 +86,13 @@ struct Target {
 
 /// Figure 4 rows, and figure 5's footprint with 10,000 players. Quick mode measures
 /// one tiny store, built afresh in a temporary directory (not cached).
-pub(super) async fn scale(quick: bool, rows: &mut Vec<Row>) -> Result<(), StoreError> {
+pub(super) async fn scale(quick: bool, rows: &mut Vec<Row>) -> Result<(), BenchError> {
     if quick {
         let size = Size {
             players: 100,
             posts: 1000,
         };
-        let tmp = tempfile::tempdir().map_err(worker)?;
+        let tmp = tempfile::tempdir().map_err(BenchError::io("a temporary directory"))?;
         let mut targets = Vec::new();
         for (design, naive) in DESIGNS {
             let dir = tmp.path().join(design);
@@ -208,7 +206,7 @@ pub(super) async fn scale(quick: bool, rows: &mut Vec<Row>) -> Result<(), StoreE
 }
 
 /// The cached store of `size`, built first if need be; adds the build-time row.
-async fn cached(rows: &mut Vec<Row>, size: &Size) -> Result<PathBuf, StoreError> {
+async fn cached(rows: &mut Vec<Row>, size: &Size) -> Result<PathBuf, BenchError> {
     let (cache, took, built) = populate::cached(size.players, size.posts).await?;
     let how = if built { "built now" } else { "cached" };
     tracing::info!(dir = %cache.display(), "figure 4 store ({how})");
@@ -222,8 +220,8 @@ async fn cached(rows: &mut Vec<Row>, size: &Size) -> Result<PathBuf, StoreError>
 }
 
 /// A fresh copy of a cached store, as `data` in a temporary directory: runs change it.
-async fn working_copy(cache: &Path) -> Result<tempfile::TempDir, StoreError> {
-    let work = tempfile::tempdir().map_err(worker)?;
+async fn working_copy(cache: &Path) -> Result<tempfile::TempDir, BenchError> {
+    let work = tempfile::tempdir().map_err(BenchError::io("a temporary directory"))?;
     let copied = Instant::now();
     populate::copy_tree(cache.to_path_buf(), work.path().join("data")).await?;
     tracing::info!(ms = ms(copied.elapsed()), "store copied");
@@ -254,7 +252,7 @@ fn latency_rows(rows: &mut Vec<Row>, size: &Size, design: &str, served: &Served)
 /// Starts a daemon on each target's store and has up to `distinct` of its players
 /// (spread over all of them) send each command, `samples` times in all, in turn and
 /// [`CONCURRENCY`] at once. The daemons take turns, [`TURN`] commands each.
-async fn serve(targets: &[Target], distinct: u32, samples: u32) -> Result<Vec<Served>, StoreError> {
+async fn serve(targets: &[Target], distinct: u32, samples: u32) -> Result<Vec<Served>, BenchError> {
     let mut rigs = Vec::new();
     let mut served = Vec::new();
     for t in targets {
@@ -282,7 +280,7 @@ async fn serve(targets: &[Target], distinct: u32, samples: u32) -> Result<Vec<Se
         for (rig, nodes) in &rigs {
             let (_, reply) = rig.ask(nodes[0], cmd).await.unwrap_or_default();
             if !reply.contains(answer) {
-                return Err(worker(format!("{cmd:?} answered {reply:?}")));
+                return Err(BenchError::Failed(format!("{cmd:?} answered {reply:?}")));
             }
         }
         // Each daemon's players in turn, over and over: a turn never holds a player
@@ -321,10 +319,6 @@ async fn serve(targets: &[Target], distinct: u32, samples: u32) -> Result<Vec<Se
     Ok(served)
 }
 
-fn worker(e: impl ToString) -> StoreError {
-    StoreError::Worker(e.to_string())
-}
-
 /// [`CONCURRENCY`] drivers share out `nodes`; each sends `cmd` from its players in
 /// turn. The sorted latencies (a lost reply counts as [`TIMEOUT`]).
 async fn drive(rig: &Arc<ScaleRig>, nodes: &[u32], cmd: &str) -> Vec<Duration> {
@@ -353,80 +347,45 @@ async fn drive(rig: &Arc<ScaleRig>, nodes: &[u32], cmd: &str) -> Vec<Duration> {
     all
 }
 
-/// Per node, where the first packet of its next reply goes (when, and the text).
-type Waiters = Arc<Mutex<HashMap<u32, mpsc::UnboundedSender<(Instant, String)>>>>;
-
-/// A daemon on a given data directory and a mesh of virtual handsets; one reply
-/// waiter per node.
+/// A daemon on a given data directory and a mesh of virtual handsets.
 struct ScaleRig {
-    mesh: Mesh,
-    app: App,
-    waiters: Waiters,
-    next_id: AtomicU32,
+    kit: Kit,
+    players: VirtualHandsets,
 }
 
 impl ScaleRig {
-    async fn start(dir: &Path, opts: StoreOptions) -> Result<(Self, Duration), StoreError> {
-        let err = |e: String| StoreError::Worker(e);
-        let mesh = Mesh::start(SimConfig {
-            handsets: 0,
-            virtual_handsets: true,
-            ..SimConfig::default()
-        })
-        .await
-        .map_err(|e| err(e.to_string()))?;
+    async fn start(dir: &Path, opts: StoreOptions) -> Result<(Self, Duration), BenchError> {
         let mut cfg = Config::default();
-        cfg.limits.burst = 1_000_000;
-        cfg.limits.per_minute = 1_000_000;
+        crate::testkit::lift_limits(&mut cfg);
         // The stores hold more posts than the default keeps.
         cfg.bbs.posts_kept = 10_000_000;
-        let mut link = meshmush_firmware_bridge::sim::handset::fast_link_config(mesh.gateway());
-        link.ack_timeout = TIMEOUT;
-        let started = Instant::now();
-        let app = App::start(cfg, dir, link, opts).await?;
-        app.link()
-            .connected()
-            .await
-            .map_err(|e| err(e.to_string()))?;
-        let startup = started.elapsed();
-        let waiters = Waiters::default();
-        if let Some(mut replies) = mesh.take_virtual_replies() {
-            let waiters = waiters.clone();
-            tokio::spawn(async move {
-                while let Some(r) = replies.recv().await {
-                    // A player waits for the first packet of a reply.
-                    if r.text.starts_with('(') && !r.text.starts_with("(1/") {
-                        continue;
-                    }
-                    if let Some(tx) = waiters.lock().await.get(&r.to) {
-                        let _ = tx.send((r.at.into_std(), r.text));
-                    }
-                }
-            });
-        }
-        let rig = Self {
-            mesh,
-            app,
-            waiters,
-            next_id: AtomicU32::new(1),
-        };
-        Ok((rig, startup))
+        let kit = Kit::builder(cfg)
+            .sim(SimConfig {
+                handsets: 0,
+                virtual_handsets: true,
+                ..SimConfig::default()
+            })
+            .data(dir)
+            .store(opts)
+            .daemon_link(|mut link| {
+                link.ack_timeout = TIMEOUT;
+                link
+            })
+            .start()
+            .await?;
+        let players = kit.virtual_handsets()?;
+        let startup = kit.startup();
+        Ok((Self { kit, players }, startup))
     }
 
     /// Sends `text` from `node` and waits for the first packet of the reply: how long
     /// it took, and the packet.
     async fn ask(&self, node: u32, text: &str) -> Option<(Duration, String)> {
-        let (tx, mut rx) = mpsc::unbounded_channel();
-        self.waiters.lock().await.insert(node, tx);
-        let id = self.next_id.fetch_add(1, Ordering::Relaxed);
-        let sent = Instant::now();
-        self.mesh.inject_text(node, id, text);
-        let (at, reply) = tokio::time::timeout(TIMEOUT, rx.recv()).await.ok()??;
-        Some((at.saturating_duration_since(sent), reply))
+        let mesh = self.kit.mesh()?;
+        self.players.ask_once(mesh, node, text, TIMEOUT).await
     }
 
     async fn stop(self) {
-        let _ = self.app.shutdown().await;
-        self.mesh.shutdown().await;
+        let _ = self.kit.stop().await;
     }
 }

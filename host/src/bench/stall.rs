@@ -3,10 +3,11 @@
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use super::BenchError;
 use super::percentile;
 use super::rig::Rig;
 use crate::lagprobe::LagStats;
-use crate::store::{StoreError, StoreOptions};
+use crate::store::StoreOptions;
 
 /// Heartbeats during the run: often enough to sample the link's promptness.
 const HEARTBEAT: Duration = Duration::from_millis(100);
@@ -29,7 +30,7 @@ pub(super) async fn stall(
     naive: bool,
     busy: u32,
     run: Duration,
-) -> Result<Stall, StoreError> {
+) -> Result<Stall, BenchError> {
     let opts = StoreOptions {
         latency: Some(store_latency),
         naive_inline: naive,
@@ -39,8 +40,8 @@ pub(super) async fn stall(
     let rig = Arc::new(rig);
     let mut quiet = rig.player(busy).await;
     rig.ask(busy, "ping", &mut quiet).await;
-    rig.app.lag_probe().reset();
-    let before = rig.app.link().metrics();
+    rig.kit.app.lag_probe().reset();
+    let before = rig.kit.app.link().metrics();
     let deadline = Instant::now() + run;
     let mut tasks = tokio::task::JoinSet::new();
     for n in 0..busy {
@@ -64,8 +65,8 @@ pub(super) async fn stall(
     // After the busy players' last commands: in the naive design the event loop is
     // blocked until then, and the probe's and the heartbeats' late wakes land there.
     while tasks.join_next().await.is_some() {}
-    let lag = rig.app.lag();
-    let after = rig.app.link().metrics();
+    let lag = rig.kit.app.lag();
+    let after = rig.kit.app.link().metrics();
     free.sort_unstable();
     let answered = after.heartbeats_answered - before.heartbeats_answered;
     let stall = Stall {

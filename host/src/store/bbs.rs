@@ -7,8 +7,8 @@
 use serde::{Deserialize, Serialize};
 use sled::Tree;
 
-use super::db::{Trees, get};
 use super::records::{Level, Versioned, decode, encode, node_key, versioned};
+use super::sync::{SyncStore, get};
 use super::{Store, StoreError};
 
 /// A bulletin board.
@@ -121,7 +121,7 @@ pub(super) fn read_count(v: Option<sled::IVec>) -> u64 {
 }
 
 /// Removes posts (by key) of one board and lowers its count, in one transaction.
-fn remove_posts(db: &Trees, board: &str, keys: &[sled::IVec]) -> Result<usize, StoreError> {
+fn remove_posts(db: &SyncStore, board: &str, keys: &[sled::IVec]) -> Result<usize, StoreError> {
     use sled::Transactional;
     if keys.is_empty() {
         return Ok(0);
@@ -138,7 +138,7 @@ fn remove_posts(db: &Trees, board: &str, keys: &[sled::IVec]) -> Result<usize, S
         counts.insert(bkey.as_slice(), &left.to_be_bytes())?;
         Ok(gone as usize)
     });
-    result.map_err(super::db::from_tx)
+    result.map_err(super::sync::from_tx)
 }
 
 pub(super) fn board_key(name: &str) -> Vec<u8> {
@@ -218,7 +218,7 @@ fn post_prefix_end(board: &str) -> Vec<u8> {
     k
 }
 
-impl Trees {
+impl SyncStore {
     /// Boards, posts, mail and read markers as export lines.
     pub(super) fn bbs_export_lines(&self) -> Result<Vec<String>, StoreError> {
         let mut lines = Vec::new();
@@ -434,7 +434,7 @@ impl Store {
 
     /// Up to `n` player names most like `word` (for "did you mean"): only for a name
     /// that matched nobody, and bounded however many players there are (see
-    /// `Trees::players_like`).
+    /// `SyncStore::players_like`).
     pub async fn players_like(&self, word: String, n: usize) -> Result<Vec<String>, StoreError> {
         self.blocking(move |db| db.players_like(&word, n)).await
     }
@@ -526,7 +526,7 @@ fn insert_post(
         counts.insert(bkey, &count.to_be_bytes())?;
         Ok(stored)
     });
-    result.map_err(super::db::from_tx)
+    result.map_err(super::sync::from_tx)
 }
 
 #[cfg(test)]

@@ -14,8 +14,8 @@ use sled::Batch;
 
 use super::bbs::{BOARD_COUNTS, board_key, mail_key, post_key, read_count};
 use super::cache::Scope;
-use super::db::{PLAYER_NAMES, Trees};
 use super::records::{decode, encode, node_key};
+use super::sync::{PLAYER_NAMES, SyncStore};
 use super::world::state_key;
 use super::{Board, Mail, Player, PlayerState, Post, Store, StoreError, names};
 
@@ -52,7 +52,7 @@ impl Store {
     }
 }
 
-impl Trees {
+impl SyncStore {
     fn bulk_load(&self, load: BulkLoad) -> Result<(), StoreError> {
         let refuse = |why: String| Err(StoreError::BulkLoad(why));
         let players = self.tree_of::<Player>()?;

@@ -1,5 +1,5 @@
-//! The store: every record the daemon keeps (players now; rooms, mail and posts later),
-//! behind one async API.
+//! The store: every record the daemon keeps (players, the world's rooms, exits and
+//! things, boards, posts, read markers and mail), behind one async API.
 //!
 //! # Why it exists
 //!
@@ -13,16 +13,28 @@
 //!
 //! # Layout
 //!
-//! One sled tree per record kind. Keys are big-endian node numbers, so trees iterate in
-//! node order.
+//! One sled tree per record kind. Node keys are big-endian node numbers, so trees
+//! iterate in node order. Where each tree is read and written:
 //!
-//! | tree           | key                    | value                                  |
-//! |----------------|------------------------|----------------------------------------|
-//! | `players`      | node (`u32` BE)        | postcard `PlayerRecord::V1(Player)`    |
-//! | `player_names` | lowercased name (UTF-8)| node (`u32` BE)                        |
-//! | `meta`         | `schema_version`       | [`SCHEMA_VERSION`] (`u32` BE)          |
+//! | tree           | key                          | value                       | described in     |
+//! |----------------|------------------------------|-----------------------------|------------------|
+//! | `players`      | node (`u32` BE)              | postcard `PlayerRecord::V1` | `sync/players.rs`|
+//! | `player_names` | lowercased name (UTF-8)      | node (`u32` BE)             | `sync/players.rs`|
+//! | `meta`         | `schema_version`             | [`SCHEMA_VERSION`] (`u32` BE)| `sync/mod.rs`   |
+//! | `meta`         | `next_object`, `world_start` | `u64` BE                    | `world.rs`       |
+//! | `objects`      | object id (`u64` BE)         | postcard `ObjectRecord::V1` | `world.rs`       |
+//! | `contents`     | place ++ object id           | empty                       | `world.rs`       |
+//! | `player_state` | node (`u32` BE)              | postcard `PlayerStateRecord`| `world.rs`       |
+//! | `boards`       | board name                   | postcard `BoardRecord::V1`  | `bbs.rs`         |
+//! | `posts`        | board `\0` post number (BE)  | postcard `PostRecord::V1`   | `bbs.rs`         |
+//! | `board_counts` | board name                   | live posts (`u64` BE)       | `bbs.rs`         |
+//! | `read_markers` | node (BE) ++ board           | postcard `ReadMarkerRecord` | `bbs.rs`         |
+//! | `mail`         | recipient node (BE) ++ id    | postcard `MailRecord::V1`   | `bbs.rs`         |
 //!
-//! The world's trees (`objects`, `contents`, `player_state`) are described in `world.rs`.
+//! The async API is split by record kind (`Store`'s player calls here, the world's in
+//! `world.rs`, the BBS's in `bbs.rs`, bulk loads in `bulk.rs`); the synchronous sled
+//! half they hand their work to is [`sync`](self::sync) (`SyncStore`), which runs only
+//! on the blocking pool.
 //!
 //! Records are versioned (see [`records`](self::Player) and its envelope enums), so a
 //! record can change shape without a migration. The data set as a whole carries
@@ -46,18 +58,20 @@
 mod bbs;
 mod bulk;
 mod cache;
-mod db;
 mod error;
 mod export;
 mod names;
 mod pins;
 mod records;
+#[cfg(feature = "testkit")]
+mod seams;
+mod sync;
 mod world;
-mod world_db;
 
 use std::fmt;
 use std::path::Path;
 use std::sync::Arc;
+#[cfg(feature = "testkit")]
 use std::time::Duration;
 
 pub use bbs::{Board, BoardSummary, Mail, Post, UNREAD_CAP};
@@ -68,7 +82,7 @@ pub use pins::{Pin, PinSource};
 pub use records::{Level, Player};
 pub use world::{Lock, NEW_PLAYER_COINS, Object, ObjectKind, Place, PlayerState, WorldRefusal};
 
-use db::Trees;
+use sync::SyncStore;
 
 /// The schema version this build reads and writes.
 pub const SCHEMA_VERSION: u32 = 1;
@@ -76,27 +90,32 @@ pub const SCHEMA_VERSION: u32 = 1;
 /// How to open the store.
 #[derive(Clone, Debug)]
 pub struct StoreOptions {
-    /// Test and bench knob: every store call sleeps this long on its blocking thread
-    /// (never on a runtime worker), to show the daemon stays responsive over a slow
-    /// disk. Off by default.
+    /// Test and bench seam (`testkit` feature only): every store call sleeps this long
+    /// on its blocking thread (never on a runtime worker), to show the daemon stays
+    /// responsive over a slow disk. Off by default.
+    #[cfg(feature = "testkit")]
     pub latency: Option<Duration>,
     /// Flush to disk before every write call returns (see the module docs). Default
     /// `true`.
     pub flush_every_write: bool,
     /// Bytes of pages sled keeps in memory (a Pi has little to spare). Default 8 MiB.
     pub cache_bytes: u64,
-    /// Bench only: run every call inline on the calling (async worker) thread, as
-    /// the naive design does, so `meshmush bench` can show what that costs.
+    /// Bench seam (`testkit` feature only): run every call inline on the calling
+    /// (async worker) thread, as the naive design does, so `meshmush bench` can show
+    /// what that costs.
+    #[cfg(feature = "testkit")]
     pub naive_inline: bool,
 }
 
 impl Default for StoreOptions {
     fn default() -> Self {
         Self {
-            naive_inline: false,
             cache_bytes: 8 << 20,
-            latency: None,
             flush_every_write: true,
+            #[cfg(feature = "testkit")]
+            latency: None,
+            #[cfg(feature = "testkit")]
+            naive_inline: false,
         }
     }
 }
@@ -109,9 +128,9 @@ pub struct Store {
 
 struct Inner {
     /// `None` only once closing has begun, when no handle can reach it any more.
-    trees: Option<Trees>,
-    latency: Option<Duration>,
-    naive_inline: bool,
+    trees: Option<SyncStore>,
+    #[cfg(feature = "testkit")]
+    seams: seams::Seams,
     /// Hot world records, so reads need not leave the async side.
     cache: cache::WorldCache,
 }
@@ -122,22 +141,24 @@ impl Store {
     /// Only one process, and one open `Store`, may use a directory at a time.
     pub async fn open(dir: impl AsRef<Path>, opts: StoreOptions) -> Result<Self, StoreError> {
         let dir = dir.as_ref().to_path_buf();
+        #[cfg(feature = "testkit")]
+        let seams = seams::Seams::from_options(&opts);
         let StoreOptions {
-            latency,
             flush_every_write,
-            naive_inline,
             cache_bytes,
+            ..
         } = opts;
         let trees = tokio::task::spawn_blocking(move || {
-            pause(latency);
-            Trees::open(&dir, flush_every_write, cache_bytes)
+            #[cfg(feature = "testkit")]
+            seams.pause();
+            SyncStore::open(&dir, flush_every_write, cache_bytes)
         })
         .await??;
         Ok(Self {
             inner: Arc::new(Inner {
                 trees: Some(trees),
-                latency,
-                naive_inline,
+                #[cfg(feature = "testkit")]
+                seams,
                 cache: cache::WorldCache::default(),
             }),
         })
@@ -213,20 +234,23 @@ impl Store {
         flushed
     }
 
-    /// Runs `work` on the blocking pool, after the injected latency if any.
+    /// Runs `work` on the blocking pool (with the `testkit` feature: after the
+    /// injected latency if any, or inline if the naive design was asked for).
     async fn blocking<T, F>(&self, work: F) -> Result<T, StoreError>
     where
         T: Send + 'static,
-        F: FnOnce(&Trees) -> Result<T, StoreError> + Send + 'static,
+        F: FnOnce(&SyncStore) -> Result<T, StoreError> + Send + 'static,
     {
         let inner = Arc::clone(&self.inner);
-        if inner.naive_inline {
+        #[cfg(feature = "testkit")]
+        if inner.seams.inline() {
             // The design this project replaces: the disk blocks the runtime worker.
-            pause(inner.latency);
+            inner.seams.pause();
             return work(inner.trees.as_ref().ok_or(StoreError::Closed)?);
         }
         tokio::task::spawn_blocking(move || {
-            pause(inner.latency);
+            #[cfg(feature = "testkit")]
+            inner.seams.pause();
             work(inner.trees.as_ref().ok_or(StoreError::Closed)?)
         })
         .await?
@@ -235,9 +259,10 @@ impl Store {
 
 impl fmt::Debug for Store {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Store")
-            .field("latency", &self.inner.latency)
-            .finish_non_exhaustive()
+        let mut d = f.debug_struct("Store");
+        #[cfg(feature = "testkit")]
+        d.field("latency", &self.inner.seams.latency());
+        d.finish_non_exhaustive()
     }
 }
 
@@ -254,12 +279,5 @@ impl Drop for Inner {
             }
             Err(_) => drop(trees),
         }
-    }
-}
-
-/// The injected latency; only ever called on a blocking thread.
-fn pause(latency: Option<Duration>) {
-    if let Some(latency) = latency {
-        std::thread::sleep(latency);
     }
 }

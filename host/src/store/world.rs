@@ -15,8 +15,8 @@
 use serde::{Deserialize, Serialize};
 
 use super::cache::{Scope, WorldCache, WriteGuard};
-use super::db::Trees;
 use super::records::{node_key, node_label, versioned};
+use super::sync::SyncStore;
 use super::{Store, StoreError};
 use crate::seed::WorldSeed;
 
@@ -198,7 +198,7 @@ impl Store {
     async fn write<T, F>(&self, scope: Scope, work: F) -> Result<T, StoreError>
     where
         T: Send + 'static,
-        F: FnOnce(&Trees) -> Result<T, StoreError> + Send + 'static,
+        F: FnOnce(&SyncStore) -> Result<T, StoreError> + Send + 'static,
     {
         let _guard = WriteGuard::new(self.cache(), scope);
         self.blocking(work).await

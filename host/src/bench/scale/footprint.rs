@@ -7,13 +7,9 @@
 
 use std::path::Path;
 
-use super::super::{Row, row};
+use super::super::{BenchError, Row, row};
 use super::{Target, serve};
-use crate::store::StoreError;
-
-fn worker(e: impl ToString) -> StoreError {
-    StoreError::Worker(e.to_string())
-}
+use crate::testkit::stats::peak_rss_kib;
 
 /// The peak RSS in KiB of a fresh process serving the store in `dir`; `None` when
 /// this is not the `meshmush` binary (a `cargo bench` harness), which cannot be
@@ -22,8 +18,8 @@ pub(crate) async fn measure(
     dir: &Path,
     players: u32,
     naive: bool,
-) -> Result<Option<u64>, StoreError> {
-    let exe = std::env::current_exe().map_err(worker)?;
+) -> Result<Option<u64>, BenchError> {
+    let exe = std::env::current_exe().map_err(BenchError::io("this binary's path"))?;
     if exe.file_stem().and_then(|s| s.to_str()) != Some("meshmush") {
         return Ok(None);
     }
@@ -36,24 +32,30 @@ pub(crate) async fn measure(
         .env("RUST_LOG", "warn,meshmush::lagprobe=error");
     let out = tokio::task::spawn_blocking(move || cmd.output())
         .await?
-        .map_err(worker)?;
+        .map_err(BenchError::io("running the footprint process"))?;
     if !out.status.success() {
         let err = String::from_utf8_lossy(&out.stderr);
-        return Err(worker(format!("footprint run failed: {}", err.trim())));
+        return Err(BenchError::Failed(format!(
+            "footprint run failed: {}",
+            err.trim()
+        )));
     }
-    let text = tokio::fs::read_to_string(&json).await.map_err(worker)?;
-    let report: serde_json::Value = serde_json::from_str(&text).map_err(worker)?;
+    let text = tokio::fs::read_to_string(&json)
+        .await
+        .map_err(BenchError::io(format!("reading {}", json.display())))?;
+    let report: serde_json::Value = serde_json::from_str(&text)
+        .map_err(|e| BenchError::Failed(format!("footprint run wrote {text}: {e}")))?;
     let kib = report["rows"][0]["value"]
         .as_f64()
-        .ok_or_else(|| worker(format!("footprint run wrote {text}")))?;
+        .ok_or_else(|| BenchError::Failed(format!("footprint run wrote {text}")))?;
     Ok(Some(kib as u64))
 }
 
 /// The child's side: serves the store named by `spec` (`DESIGN:PLAYERS:DIR`) and
 /// reports its peak RSS, in KiB, as the one row.
-pub(crate) async fn child(spec: &str) -> Result<Vec<Row>, StoreError> {
+pub(crate) async fn child(spec: &str) -> Result<Vec<Row>, BenchError> {
     let bad = || {
-        worker(format!(
+        BenchError::Failed(format!(
             "--footprint wants DESIGN:PLAYERS:DIR, got {spec:?}"
         ))
     };
@@ -74,18 +76,6 @@ pub(crate) async fn child(spec: &str) -> Result<Vec<Row>, StoreError> {
         naive,
     };
     serve(&[target], 200, 2000).await?;
-    Ok(vec![row("peak RSS", design, hwm_kib().await as f64, "KiB")])
-}
-
-/// The highest resident memory of this process so far, in KiB.
-async fn hwm_kib() -> u64 {
-    tokio::fs::read_to_string("/proc/self/status")
-        .await
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find(|l| l.starts_with("VmHWM:"))
-                .and_then(|l| l.split_whitespace().nth(1)?.parse().ok())
-        })
-        .unwrap_or(0)
+    let peak = peak_rss_kib().await.unwrap_or(0);
+    Ok(vec![row("peak RSS", design, peak as f64, "KiB")])
 }

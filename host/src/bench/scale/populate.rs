@@ -12,6 +12,7 @@
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
+use crate::bench::BenchError;
 use crate::commands::default_boards;
 use crate::commands::unix_now;
 use crate::seed::WorldSeed;
@@ -31,8 +32,11 @@ const MAILS_EACH: u32 = 3;
 /// The file that marks a cached store complete, with how long it took to build.
 const DONE: &str = "populated.txt";
 
-fn io(e: std::io::Error) -> StoreError {
-    StoreError::Worker(e.to_string())
+fn io(e: std::io::Error) -> BenchError {
+    BenchError::Io {
+        what: "the bench's store cache".into(),
+        source: e,
+    }
 }
 
 /// What a player's handset calls itself (sanitised, unique), like a Meshtastic long name.
@@ -79,7 +83,7 @@ pub(crate) fn cache_dir(players: u32, posts: u32) -> PathBuf {
 pub(crate) async fn cached(
     players: u32,
     posts: u32,
-) -> Result<(PathBuf, Duration, bool), StoreError> {
+) -> Result<(PathBuf, Duration, bool), BenchError> {
     let dir = cache_dir(players, posts);
     if let Ok(done) = tokio::fs::read_to_string(dir.join(DONE)).await {
         let secs = done
@@ -111,7 +115,7 @@ pub(crate) async fn cached(
 }
 
 /// Builds the store in `dir` (which must not hold one); how long it took.
-pub(crate) async fn populate(dir: &Path, players: u32, posts: u32) -> Result<Duration, StoreError> {
+pub(crate) async fn populate(dir: &Path, players: u32, posts: u32) -> Result<Duration, BenchError> {
     let started = Instant::now();
     let opts = StoreOptions {
         flush_every_write: false,
@@ -205,7 +209,7 @@ pub(crate) async fn populate(dir: &Path, players: u32, posts: u32) -> Result<Dur
 
 /// Copies the directory tree `from` to `to` (a fresh run's working copy), on the
 /// blocking pool.
-pub(crate) async fn copy_tree(from: PathBuf, to: PathBuf) -> Result<(), StoreError> {
+pub(crate) async fn copy_tree(from: PathBuf, to: PathBuf) -> Result<(), BenchError> {
     fn copy(from: &Path, to: &Path) -> std::io::Result<()> {
         std::fs::create_dir_all(to)?;
         for entry in std::fs::read_dir(from)? {

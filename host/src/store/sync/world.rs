@@ -1,16 +1,17 @@
-//! The sled half of the world (see [`world`](super::world) for the layout): runs only
-//! on a blocking thread, handed over by `Store::blocking`.
+//! The world in the synchronous store: objects, the contents index, each player's
+//! place and purse (the layout is described in [`store::world`](crate::store::world)).
+//! Runs only on a blocking thread, handed over by `Store::blocking`.
 
 use sled::Transactional;
 use sled::transaction::{ConflictableTransactionResult, TransactionalTree};
 
-use super::db::{META, Trees, abort, from_tx, get, tx_get};
-use super::error::StoreError;
-use super::records::{self, decode, encode};
-use super::world::{
+use super::{META, SyncStore, abort, from_tx, get, tx_get};
+use crate::seed::{WorldSeed, split_names};
+use crate::store::error::StoreError;
+use crate::store::records::{self, decode, encode};
+use crate::store::world::{
     NEW_PLAYER_COINS, Object, ObjectKind, Place, PlayerState, WorldRefusal, state_key,
 };
-use crate::seed::{WorldSeed, split_names};
 
 /// The `meta` key of the next object id (`u64` BE).
 const NEXT_OBJECT: &[u8] = b"next_object";
@@ -62,16 +63,16 @@ fn tx_put(
     Ok(())
 }
 
-impl Trees {
-    pub(super) fn object(&self, id: u64) -> Result<Option<Object>, StoreError> {
+impl SyncStore {
+    pub(in crate::store) fn object(&self, id: u64) -> Result<Option<Object>, StoreError> {
         get(&self.tree_of::<Object>()?, &id.to_be_bytes())
     }
 
-    pub(super) fn objects_count(&self) -> Result<usize, StoreError> {
+    pub(in crate::store) fn objects_count(&self) -> Result<usize, StoreError> {
         Ok(self.tree_of::<Object>()?.len())
     }
 
-    pub(super) fn contents(&self, place: Place) -> Result<Vec<Object>, StoreError> {
+    pub(in crate::store) fn contents(&self, place: Place) -> Result<Vec<Object>, StoreError> {
         let objects = self.tree_of::<Object>()?;
         let mut out = Vec::new();
         for entry in self.tree(CONTENTS)?.scan_prefix(place.key_prefix()) {
@@ -90,14 +91,14 @@ impl Trees {
         Ok(out)
     }
 
-    pub(super) fn start_room(&self) -> Result<Option<u64>, StoreError> {
+    pub(in crate::store) fn start_room(&self) -> Result<Option<u64>, StoreError> {
         self.tree(META)?
             .get(WORLD_START)?
             .map(|b| read_u64(&b, WORLD_START))
             .transpose()
     }
 
-    pub(super) fn player_state(&self, node: u32) -> Result<PlayerState, StoreError> {
+    pub(in crate::store) fn player_state(&self, node: u32) -> Result<PlayerState, StoreError> {
         let tree = self.tree_of::<PlayerState>()?;
         let key = state_key(node);
         if let Some(state) = get(&tree, &key)? {
@@ -117,14 +118,18 @@ impl Trees {
         get(&tree, &key)?.ok_or(StoreError::NoSuchPlayer(node))
     }
 
-    pub(super) fn set_player_state(&self, state: &PlayerState) -> Result<(), StoreError> {
+    pub(in crate::store) fn set_player_state(&self, state: &PlayerState) -> Result<(), StoreError> {
         let key = state_key(state.node);
         self.tree_of::<PlayerState>()?
             .insert(key, encode(&key, state)?)?;
         self.flush_if_configured()
     }
 
-    pub(super) fn move_player(&self, node: u32, to: u64) -> Result<PlayerState, StoreError> {
+    pub(in crate::store) fn move_player(
+        &self,
+        node: u32,
+        to: u64,
+    ) -> Result<PlayerState, StoreError> {
         match self.object(to)? {
             Some(o) if o.kind == ObjectKind::Room => {}
             Some(_) => return Err(refuse(WorldRefusal::NotARoom(to))),
@@ -136,7 +141,7 @@ impl Trees {
         Ok(state)
     }
 
-    pub(super) fn move_object(
+    pub(in crate::store) fn move_object(
         &self,
         id: u64,
         from: Option<Place>,
@@ -162,7 +167,7 @@ impl Trees {
         Ok(moved)
     }
 
-    pub(super) fn create_object(&self, object: Object) -> Result<Object, StoreError> {
+    pub(in crate::store) fn create_object(&self, object: Object) -> Result<Object, StoreError> {
         let trees = (
             self.tree_of::<Object>()?,
             self.tree(CONTENTS)?,
@@ -180,7 +185,7 @@ impl Trees {
         Ok(created)
     }
 
-    pub(super) fn update_object(&self, object: &Object) -> Result<(), StoreError> {
+    pub(in crate::store) fn update_object(&self, object: &Object) -> Result<(), StoreError> {
         let (objects, contents) = (self.tree_of::<Object>()?, self.tree(CONTENTS)?);
         let key = object.id.to_be_bytes();
         (&objects, &contents)
@@ -194,7 +199,7 @@ impl Trees {
         self.flush_if_configured()
     }
 
-    pub(super) fn destroy_object(&self, id: u64) -> Result<Object, StoreError> {
+    pub(in crate::store) fn destroy_object(&self, id: u64) -> Result<Object, StoreError> {
         if self.start_room()? == Some(id) {
             return Err(refuse(WorldRefusal::StartRoom));
         }
@@ -219,7 +224,12 @@ impl Trees {
         Ok(gone)
     }
 
-    pub(super) fn give_coins(&self, from: u32, to: u32, n: u64) -> Result<(), StoreError> {
+    pub(in crate::store) fn give_coins(
+        &self,
+        from: u32,
+        to: u32,
+        n: u64,
+    ) -> Result<(), StoreError> {
         // Both purses exist before the transaction (creating one is its own write).
         self.player_state(from)?;
         self.player_state(to)?;
@@ -246,7 +256,10 @@ impl Trees {
         self.flush_if_configured()
     }
 
-    pub(super) fn seed_world_if_empty(&self, seed: &WorldSeed) -> Result<bool, StoreError> {
+    pub(in crate::store) fn seed_world_if_empty(
+        &self,
+        seed: &WorldSeed,
+    ) -> Result<bool, StoreError> {
         let trees = (
             self.tree_of::<Object>()?,
             self.tree(CONTENTS)?,
@@ -302,7 +315,7 @@ impl Trees {
     }
 
     /// Export lines for every object and player state.
-    pub(super) fn world_export_lines(&self) -> Result<Vec<String>, StoreError> {
+    pub(in crate::store) fn world_export_lines(&self) -> Result<Vec<String>, StoreError> {
         let mut lines = Vec::new();
         for entry in &self.tree_of::<Object>()? {
             let (key, bytes) = entry?;

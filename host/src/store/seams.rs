@@ -1,0 +1,42 @@
+//! Test and bench seams in the store, compiled only with the `testkit` feature: an
+//! injected latency per store call (a slow disk, to show the daemon stays responsive)
+//! and running store calls inline on the async worker (the naive design `meshmush
+//! bench` compares against). The daemon's own build has neither, so its hot path
+//! carries no check for them.
+
+use std::time::Duration;
+
+use super::StoreOptions;
+
+/// The seams an open store was asked for.
+#[derive(Clone, Copy, Debug, Default)]
+pub(super) struct Seams {
+    latency: Option<Duration>,
+    naive_inline: bool,
+}
+
+impl Seams {
+    pub(super) fn from_options(opts: &StoreOptions) -> Self {
+        Self {
+            latency: opts.latency,
+            naive_inline: opts.naive_inline,
+        }
+    }
+
+    /// Store calls run on the calling (async worker) thread, as the naive design's do.
+    pub(super) fn inline(&self) -> bool {
+        self.naive_inline
+    }
+
+    pub(super) fn latency(&self) -> Option<Duration> {
+        self.latency
+    }
+
+    /// The injected latency. Called where the store's work runs: on a blocking
+    /// thread, or (naive design) on the worker, which is the point of that design.
+    pub(super) fn pause(&self) {
+        if let Some(latency) = self.latency {
+            std::thread::sleep(latency);
+        }
+    }
+}
