@@ -38,6 +38,12 @@ const NAMES: [&str; 10] = [
 pub const GATEWAY_NUM: u32 = 0x4d4d_0001;
 pub const HANDSET_BASE: u32 = 0x4d4d_1000;
 
+/// The public key of sim node (or virtual handset) `num`: 32 bytes made from its
+/// number, so a test can tell whose key a packet carries.
+pub fn public_key_of(num: u32) -> Vec<u8> {
+    num.to_le_bytes().repeat(8)
+}
+
 /// How to build the mesh.
 #[derive(Debug, Clone)]
 pub struct SimConfig {
@@ -259,7 +265,7 @@ impl Mesh {
                     long_name: long.clone(),
                     short_name: short.clone(),
                     hw_model: proto::HardwareModel::Portduino as i32,
-                    public_key: num.to_le_bytes().repeat(8),
+                    public_key: public_key_of(*num),
                     ..Default::default()
                 };
                 nodes.insert(

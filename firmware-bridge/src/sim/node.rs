@@ -319,6 +319,14 @@ impl Node {
         packet.rx_snr = 6.25;
         packet.rx_rssi = -71;
         packet.pki_encrypted = for_me && pki && decoded(&packet).is_some_and(|d| d.portnum == 1);
+        // As the firmware's `Router::perhapsDecode` (src/mesh/Router.cpp) does: the key
+        // field is cleared on every packet and set to the sender's key only when the
+        // packet was PKI-decrypted with it.
+        packet.public_key = if packet.pki_encrypted {
+            super::public_key_of(packet.from)
+        } else {
+            Vec::new()
+        };
         if packet.channel != PRIMARY_CHANNEL && packet.to != BROADCAST {
             packet.channel = PRIMARY_CHANNEL;
         }
