@@ -25,6 +25,7 @@ mod metrics;
 mod nodedb;
 mod outbound;
 mod task;
+mod trust;
 
 use std::sync::{Arc, RwLock};
 use std::time::Duration;

@@ -8,7 +8,7 @@ use std::time::Duration;
 use futures::{FutureExt, SinkExt, StreamExt};
 use meshmush_protocol::framing::{Frame, HostCodec};
 use meshmush_protocol::packets::{
-    Inbound, PacketIds, classify, config_nonce, disconnect, heartbeat,
+    Inbound, PacketIds, classify, config_nonce, disconnect, heartbeat, node_id,
 };
 use meshmush_protocol::proto::{FromRadio, ToRadio};
 use tokio::sync::{mpsc, watch};
@@ -24,7 +24,7 @@ const BATCH: usize = 64;
 use super::outbound::{Outcome, Wait};
 use super::{
     AirtimeBudget, Command, Dedupe, LinkConfig, LinkEvent, LinkMetrics, LinkState, NodeConfig,
-    NodeDb, NodeEntry, Outbound, OutboundConfig, handshake,
+    NodeDb, NodeEntry, Outbound, OutboundConfig, handshake, trust,
 };
 use crate::transport;
 
@@ -351,7 +351,10 @@ impl LinkTask {
         writer: &mut FramedWrite<W, HostCodec>,
         due: Instant,
     ) -> Result<(), End> {
-        self.heartbeat_nonce = self.heartbeat_nonce.wrapping_add(1);
+        // Nonce 1 is not a keepalive: firmware answers it by broadcasting its NodeInfo
+        // (PhoneAPI::handleToRadio, src/mesh/PhoneAPI.cpp), which costs airtime. So the
+        // count skips 0 and 1.
+        self.heartbeat_nonce = self.heartbeat_nonce.wrapping_add(1).max(2);
         inc(&self.metrics.heartbeats);
         self.heartbeat_sent.get_or_insert(due);
         self.write(writer, heartbeat(self.heartbeat_nonce)).await
@@ -469,6 +472,12 @@ impl LinkTask {
         let now = Instant::now();
         match classify(&msg, me) {
             Inbound::DirectText(t) | Inbound::ChannelText(t)
+                if trust::impossible_sender(t.from, me) =>
+            {
+                inc(&self.metrics.bogus_senders);
+                debug!(from = %node_id(t.from), id = t.id, "text from an impossible sender ignored");
+            }
+            Inbound::DirectText(t) | Inbound::ChannelText(t)
                 if !self.dedupe.first_time(t.from, t.id) =>
             {
                 inc(&self.metrics.duplicates);
@@ -482,11 +491,24 @@ impl LinkTask {
                 inc(&self.metrics.texts_in);
                 self.emit(LinkEvent::ChannelText(t));
             }
-            Inbound::Routing(r) => {
-                if let Some(outcome) = self.outbound.on_routing(r.request_id, r.error, now) {
-                    self.report(outcome);
+            Inbound::Routing(r) => match self.outbound.in_flight_dest(r.request_id) {
+                Some(dest) if !trust::routing_reply_trusted(dest, r.from, me, r.error) => {
+                    inc(&self.metrics.untrusted_routing);
+                    debug!(
+                        from = %node_id(r.from),
+                        dest = %node_id(dest),
+                        id = r.request_id,
+                        reason = r.error.map_or("NONE", |e| e.as_str_name()),
+                        "routing reply from a node that could not have sent it ignored"
+                    );
                 }
-            }
+                Some(_) => {
+                    if let Some(outcome) = self.outbound.on_routing(r.request_id, r.error, now) {
+                        self.report(outcome);
+                    }
+                }
+                None => {}
+            },
             Inbound::QueueStatus(qs) => {
                 // The answer to a heartbeat names no packet. (So does the status a node
                 // volunteers when its full queue frees a slot; while it is full we

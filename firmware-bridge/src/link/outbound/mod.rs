@@ -383,6 +383,11 @@ impl Outbound {
         outcome
     }
 
+    /// The destination of packet `id`, while it is on its way (awaiting its ack).
+    pub fn in_flight_dest(&self, id: u32) -> Option<u32> {
+        self.flying.get(&id).map(|key| key.0)
+    }
+
     /// A routing reply (ack or nak) for one of our packets.
     pub fn on_routing(
         &mut self,
