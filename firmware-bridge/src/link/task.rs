@@ -21,10 +21,10 @@ use super::metrics::{inc, set};
 /// Events taken in one round before the link writes again: enough to batch a burst,
 /// few enough that a flood cannot starve the writer or the timers.
 const BATCH: usize = 64;
-use super::outbound::{Outcome, Wait};
+use super::outbound::{DropReason, Outcome, Wait};
 use super::{
     AirtimeBudget, Command, Dedupe, LinkConfig, LinkEvent, LinkMetrics, LinkState, NodeConfig,
-    NodeDb, NodeEntry, Outbound, OutboundConfig, handshake, trust,
+    NodeDb, NodeEntry, Outbound, OutboundConfig, SendError, handshake, trust,
 };
 use crate::transport;
 
@@ -68,6 +68,10 @@ impl LinkTask {
             retry_delay: cfg.retry_delay,
             airtime_scale: cfg.airtime_scale,
             pki: true,
+            max_per_dest: cfg.max_per_dest,
+            max_total: cfg.max_queued,
+            max_age: cfg.max_age,
+            max_key_parked: cfg.max_key_parked,
         };
         let hour = Duration::from_secs(3600);
         let outbound = Outbound::new(
@@ -157,8 +161,19 @@ impl LinkTask {
             ids,
         } = cmd
         {
-            let assigned = self.outbound.push(dest, channel, packets);
-            debug!(dest = %meshmush_protocol::packets::node_id(dest), packets = assigned.len(), "reply queued");
+            let n = packets.len();
+            let assigned = self.outbound.push(dest, channel, packets, Instant::now());
+            match &assigned {
+                Ok(ids) => debug!(dest = %node_id(dest), packets = ids.len(), "reply queued"),
+                Err(e) => {
+                    if matches!(e, SendError::DestinationFull { .. }) {
+                        inc(&self.metrics.refused_dest_full);
+                    } else {
+                        inc(&self.metrics.refused_queue_full);
+                    }
+                    warn!(dest = %node_id(dest), packets = n, error = %e, "reply refused: no room");
+                }
+            }
             let _ = ids.send(assigned);
             set(&self.metrics.queue_depth, self.outbound.depth() as u64);
         }
@@ -425,6 +440,28 @@ impl LinkTask {
 
     fn report(&mut self, outcome: Outcome) {
         let event = match outcome {
+            Outcome::Dropped { dest, id, reason } => {
+                use meshmush_protocol::proto::routing::Error as E;
+                let reason = match reason {
+                    DropReason::Expired => {
+                        inc(&self.metrics.expired_chunks);
+                        warn!(dest = %node_id(dest), id, max_age = ?self.cfg.max_age, "chunk dropped undelivered: too old");
+                        E::Timeout
+                    }
+                    DropReason::TooManyParked => {
+                        inc(&self.metrics.evicted_parked);
+                        warn!(dest = %node_id(dest), id, cap = self.cfg.max_key_parked, "chunk dropped: too many destinations wait for a public key");
+                        E::PkiSendFailPublicKey
+                    }
+                };
+                inc(&self.metrics.send_failures);
+                LinkEvent::Delivery {
+                    dest,
+                    packet_id: id,
+                    result: Err(reason),
+                    will_retry: false,
+                }
+            }
             Outcome::Delivered { dest, id } => {
                 inc(&self.metrics.chunks_delivered);
                 LinkEvent::Delivery {
@@ -504,6 +541,9 @@ impl LinkTask {
                 }
                 Some(_) => {
                     if let Some(outcome) = self.outbound.on_routing(r.request_id, r.error, now) {
+                        self.report(outcome);
+                    }
+                    for outcome in self.outbound.take_dropped() {
                         self.report(outcome);
                     }
                 }
