@@ -26,6 +26,7 @@ mod nodedb;
 mod outbound;
 mod task;
 mod trust;
+mod watchdog;
 
 use std::sync::{Arc, RwLock};
 use std::time::Duration;
@@ -52,6 +53,13 @@ pub struct LinkConfig {
     pub handshake_timeout: Duration,
     /// Interval between heartbeats (nodes drop clients silent for 15 minutes).
     pub heartbeat_interval: Duration,
+    /// How long the node may send nothing but heartbeat answers before the link asks
+    /// for its config again; if that goes unanswered for `handshake_timeout`, the link
+    /// reconnects (see the watchdog module). Default: two heartbeat intervals (10 min).
+    pub idle_timeout: Duration,
+    /// The longest one write to the node may take; a write that takes longer counts as
+    /// a lost connection (a wedged USB port or a dead TCP peer). Default 10 s.
+    pub write_timeout: Duration,
     /// First and largest wait between reconnect attempts.
     pub backoff_initial: Duration,
     pub backoff_max: Duration,
@@ -94,6 +102,8 @@ impl LinkConfig {
             transport,
             handshake_timeout: Duration::from_secs(30),
             heartbeat_interval: Duration::from_secs(300),
+            idle_timeout: Duration::from_secs(600),
+            write_timeout: Duration::from_secs(10),
             backoff_initial: Duration::from_millis(500),
             backoff_max: Duration::from_secs(30),
             byte_budget: meshmush_protocol::chunking::DEFAULT_BUDGET,
