@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use common::{Client, fast_link, init_tracing, mesh};
 use meshmush_firmware_bridge::link::LinkEvent;
-use meshmush_firmware_bridge::sim::{GATEWAY_NUM, Mesh, SimConfig, StreamFault};
+use meshmush_firmware_bridge::sim::{GATEWAY_NUM, Mesh, SimConfig, StreamFault, public_key_of};
 use meshmush_protocol::chunking::strip_marker;
 use meshmush_protocol::packets::PRIMARY_CHANNEL;
 use meshmush_protocol::proto::config::lo_ra_config::{ModemPreset, RegionCode};
@@ -78,6 +78,10 @@ async fn handshake_learns_node_and_mesh() {
     let alice = gw.link.node(mesh.handsets()[0].num).expect("handset known");
     assert_eq!(alice.long_name, "Alice");
     assert!(alice.has_public_key);
+    assert_eq!(
+        alice.public_key,
+        Some(public_key_of(mesh.handsets()[0].num))
+    );
 }
 
 #[tokio::test]
@@ -115,6 +119,11 @@ async fn handset_text_reaches_gateway_once_despite_duplicates() {
     let t = gw.next_text().await;
     assert_eq!((t.from, t.text.as_str()), (mesh.handsets()[0].num, "look"));
     assert!(t.pki_encrypted, "sim DMs are PKI by default");
+    assert_eq!(
+        t.public_key,
+        Some(public_key_of(mesh.handsets()[0].num)),
+        "a PKI DM carries its sender's key, as firmware hands it to the phone"
+    );
     let rest = gw.texts_until_quiet(Duration::from_millis(300)).await;
     assert!(rest.is_empty(), "duplicate leaked: {rest:?}");
     assert!(gw.link.metrics().duplicates >= 1);
@@ -131,7 +140,9 @@ async fn dm_without_pki_is_marked_so() {
         .send_text(GATEWAY_NUM, PRIMARY_CHANNEL, "@dig x")
         .await
         .unwrap();
-    assert!(!gw.next_text().await.pki_encrypted);
+    let t = gw.next_text().await;
+    assert!(!t.pki_encrypted);
+    assert_eq!(t.public_key, None, "plaintext carries no key");
 }
 
 #[tokio::test]

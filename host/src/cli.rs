@@ -136,6 +136,10 @@ pub struct SimArgs {
     /// LoRa region (EU_868, US, ...).
     #[arg(long, default_value = "EU_868")]
     region: String,
+    /// Let clients of handset nodes send packets with any `from` (as a modified
+    /// firmware can), to play an attacker; such packets are never PKI-encrypted.
+    #[arg(long)]
+    allow_spoofing: bool,
 }
 
 impl Default for SimArgs {
@@ -146,6 +150,7 @@ impl Default for SimArgs {
             time_scale: 1.0,
             preset: "LongFast".into(),
             region: "EU_868".into(),
+            allow_spoofing: false,
         }
     }
 }
@@ -166,6 +171,7 @@ impl SimArgs {
                 .ok_or_else(|| anyhow!("unknown --preset {:?}", self.preset))?,
             region: parse_region(&self.region)
                 .ok_or_else(|| anyhow!("unknown --region {:?}", self.region))?,
+            allow_spoofing: self.allow_spoofing,
             ..SimConfig::default()
         })
     }

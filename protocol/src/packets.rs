@@ -44,6 +44,16 @@ pub struct TextMessage {
     pub hops: Option<u32>,
     /// True for a PKI-encrypted direct message: the sender id cannot be forged.
     pub pki_encrypted: bool,
+    /// The sender's public key (32 bytes), present only on a PKI-encrypted packet.
+    ///
+    /// The node that decrypted the packet puts the key it decrypted with here: the
+    /// firmware's `Router::perhapsDecode` (src/mesh/Router.cpp) first clears
+    /// `pki_encrypted` and `public_key` on every packet it decodes, and sets them again
+    /// (`pki_encrypted = true`, `public_key` = the sender's 32-byte key from its NodeDB)
+    /// only after the AES-CCM decryption with that key succeeded. So a key here proves
+    /// the sender held the matching private key; a plaintext packet never carries one
+    /// (whatever a forger put in the field is dropped).
+    pub public_key: Option<Vec<u8>>,
     pub want_ack: bool,
 }
 
@@ -155,6 +165,7 @@ fn text_message(p: &MeshPacket, data: &Data) -> TextMessage {
         rx_rssi: (p.rx_rssi != 0).then_some(p.rx_rssi),
         hops: (p.hop_start > 0 && p.hop_start >= p.hop_limit).then(|| p.hop_start - p.hop_limit),
         pki_encrypted: p.pki_encrypted,
+        public_key: (p.pki_encrypted && !p.public_key.is_empty()).then(|| p.public_key.clone()),
         want_ack: p.want_ack,
     }
 }
@@ -337,6 +348,24 @@ mod tests {
                 assert!(t.pki_encrypted);
                 assert_eq!(t.hops, Some(2));
             }
+            other => panic!("expected a DM, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_pki_dm_carries_the_senders_key_and_plaintext_never_does() {
+        let key = vec![7u8; 32];
+        let mut p = TextOut::direct(ME, "look").to_mesh_packet(THEM, 78);
+        p.pki_encrypted = true;
+        p.public_key = key.clone();
+        match classify(&from_radio_packet(p.clone()), ME) {
+            Inbound::DirectText(t) => assert_eq!(t.public_key, Some(key)),
+            other => panic!("expected a DM, got {other:?}"),
+        }
+        // A key on a packet that was not PKI-encrypted proves nothing: not reported.
+        p.pki_encrypted = false;
+        match classify(&from_radio_packet(p), ME) {
+            Inbound::DirectText(t) => assert_eq!(t.public_key, None),
             other => panic!("expected a DM, got {other:?}"),
         }
     }

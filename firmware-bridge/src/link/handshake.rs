@@ -25,6 +25,8 @@ pub struct NodeConfig {
     pub duty_cycle: DutyCycle,
     pub firmware_version: String,
     pub channels: usize,
+    /// `my_info.reboot_count`: a different count later means the node reset.
+    pub reboot_count: u32,
 }
 
 /// The handshake's result: our node, the node database, and frames to process next.
@@ -43,28 +45,37 @@ pub enum HandshakeError {
     Closed,
     #[error("the node never sent my_info")]
     NoMyInfo,
+    #[error("writing to the node took longer than {0:?}")]
+    WriteTimeout(Duration),
     #[error(transparent)]
     Framing(#[from] FramingError),
 }
 
-/// Runs the handshake on a fresh stream.
+/// Runs the handshake on a fresh stream: the writes may take `write_timeout`, the
+/// node's answer `timeout`.
 pub async fn run<R, W>(
     reader: &mut FramedRead<R, HostCodec>,
     writer: &mut FramedWrite<W, HostCodec>,
     nonce: u32,
     timeout: Duration,
+    write_timeout: Duration,
 ) -> Result<Handshake, HandshakeError>
 where
     R: AsyncRead + Unpin,
     W: AsyncWrite + Unpin,
 {
     let wake = meshmush_protocol::framing::wake_bytes();
-    writer
-        .get_mut()
-        .write_all(&wake)
+    let write = async {
+        writer
+            .get_mut()
+            .write_all(&wake)
+            .await
+            .map_err(FramingError::Io)?;
+        writer.send(want_config(nonce)).await
+    };
+    tokio::time::timeout(write_timeout, write)
         .await
-        .map_err(FramingError::Io)?;
-    writer.send(want_config(nonce)).await?;
+        .map_err(|_| HandshakeError::WriteTimeout(write_timeout))??;
     match tokio::time::timeout(timeout, gather(reader, nonce)).await {
         Ok(result) => result,
         Err(_) => Err(HandshakeError::Timeout(timeout)),
@@ -76,6 +87,7 @@ async fn gather<R: AsyncRead + Unpin>(
     nonce: u32,
 ) -> Result<Handshake, HandshakeError> {
     let mut my_node_num = None;
+    let mut reboot_count = 0;
     let mut preset = ModemPreset::LongFast;
     let mut region = RegionCode::Unset;
     let mut firmware_version = String::new();
@@ -92,7 +104,10 @@ async fn gather<R: AsyncRead + Unpin>(
         };
         use from_radio::PayloadVariant as V;
         match &msg.payload_variant {
-            Some(V::MyInfo(info)) => my_node_num = Some(info.my_node_num),
+            Some(V::MyInfo(info)) => {
+                my_node_num = Some(info.my_node_num);
+                reboot_count = info.reboot_count;
+            }
             Some(V::NodeInfo(n)) => nodes.push(n.clone()),
             Some(V::Metadata(m)) => firmware_version = m.firmware_version.clone(),
             Some(V::Channel(_)) => channels += 1,
@@ -115,6 +130,7 @@ async fn gather<R: AsyncRead + Unpin>(
                     duty_cycle: duty_cycle(region),
                     firmware_version,
                     channels,
+                    reboot_count,
                 };
                 return Ok(Handshake {
                     config,

@@ -40,6 +40,24 @@ pub struct LinkMetrics {
     pub heartbeats_answered: AtomicU64,
     pub heartbeat_delay_total_us: AtomicU64,
     pub heartbeat_delay_max_us: AtomicU64,
+    /// Routing replies (acks, failures) ignored because they came from neither the packet's destination nor our own node: forged, or at best misrouted.
+    pub untrusted_routing: AtomicU64,
+    /// Texts ignored because they claimed to come from node 0, the broadcast address, or our own node.
+    pub bogus_senders: AtomicU64,
+    /// Replies refused because their destination's lane was full ([`SendError::DestinationFull`](super::SendError::DestinationFull)).
+    pub refused_dest_full: AtomicU64,
+    /// Replies refused because the whole queue was full ([`SendError::QueueFull`](super::SendError::QueueFull)).
+    pub refused_queue_full: AtomicU64,
+    /// Packets dropped undelivered because they waited longer than [`LinkConfig::max_age`](super::LinkConfig::max_age).
+    pub expired_chunks: AtomicU64,
+    /// Packets dropped with their lane because too many lanes waited for a public key (the oldest went).
+    pub evicted_parked: AtomicU64,
+    /// Times the watchdog asked a quiet node for its config again.
+    pub watchdog_probes: AtomicU64,
+    /// Connections the watchdog gave up on: the node did not answer the probe in time, or had reset without saying so.
+    pub watchdog_resets: AtomicU64,
+    /// Writes to the node that did not finish within [`LinkConfig::write_timeout`](super::LinkConfig::write_timeout).
+    pub write_timeouts: AtomicU64,
     per_dest_airtime: Mutex<HashMap<u32, Duration>>,
 }
 
@@ -71,6 +89,15 @@ pub struct MetricsSnapshot {
     /// [`LinkMetrics::heartbeats_answered`]).
     pub heartbeat_delay_total: Duration,
     pub heartbeat_delay_max: Duration,
+    pub untrusted_routing: u64,
+    pub bogus_senders: u64,
+    pub refused_dest_full: u64,
+    pub refused_queue_full: u64,
+    pub expired_chunks: u64,
+    pub evicted_parked: u64,
+    pub watchdog_probes: u64,
+    pub watchdog_resets: u64,
+    pub write_timeouts: u64,
     /// Airtime per destination since the link started, for at most
     /// [`AIRTIME_DESTS_KEPT`] destinations (the busiest).
     pub airtime_per_dest: Vec<(u32, Duration)>,
@@ -139,6 +166,15 @@ impl LinkMetrics {
             heartbeats_answered: get(&self.heartbeats_answered),
             heartbeat_delay_total: Duration::from_micros(get(&self.heartbeat_delay_total_us)),
             heartbeat_delay_max: Duration::from_micros(get(&self.heartbeat_delay_max_us)),
+            untrusted_routing: get(&self.untrusted_routing),
+            bogus_senders: get(&self.bogus_senders),
+            refused_dest_full: get(&self.refused_dest_full),
+            refused_queue_full: get(&self.refused_queue_full),
+            expired_chunks: get(&self.expired_chunks),
+            evicted_parked: get(&self.evicted_parked),
+            watchdog_probes: get(&self.watchdog_probes),
+            watchdog_resets: get(&self.watchdog_resets),
+            write_timeouts: get(&self.write_timeouts),
             airtime_per_dest,
         }
     }

@@ -25,6 +25,8 @@ mod metrics;
 mod nodedb;
 mod outbound;
 mod task;
+mod trust;
+mod watchdog;
 
 use std::sync::{Arc, RwLock};
 use std::time::Duration;
@@ -39,7 +41,7 @@ pub use dedupe::Dedupe;
 pub use handshake::NodeConfig;
 pub use metrics::{LinkMetrics, MetricsSnapshot};
 pub use nodedb::{NodeDb, NodeEntry};
-pub use outbound::{Chunk, Outbound, OutboundConfig, Outcome, Wait};
+pub use outbound::{Chunk, DropReason, Outbound, OutboundConfig, Outcome, Wait};
 
 use crate::transport::Transport;
 
@@ -51,6 +53,13 @@ pub struct LinkConfig {
     pub handshake_timeout: Duration,
     /// Interval between heartbeats (nodes drop clients silent for 15 minutes).
     pub heartbeat_interval: Duration,
+    /// How long the node may send nothing but heartbeat answers before the link asks
+    /// for its config again; if that goes unanswered for `handshake_timeout`, the link
+    /// reconnects (see the watchdog module). Default: two heartbeat intervals (10 min).
+    pub idle_timeout: Duration,
+    /// The longest one write to the node may take; a write that takes longer counts as
+    /// a lost connection (a wedged USB port or a dead TCP peer). Default 10 s.
+    pub write_timeout: Duration,
     /// First and largest wait between reconnect attempts.
     pub backoff_initial: Duration,
     pub backoff_max: Duration,
@@ -72,6 +81,19 @@ pub struct LinkConfig {
     pub dedupe_window: usize,
     /// Capacity of the event channel to the host.
     pub event_capacity: usize,
+    /// Packets one destination may have queued and in flight (default 32); a reply
+    /// that would pass it is refused with [`SendError::DestinationFull`].
+    pub max_per_dest: usize,
+    /// Packets the whole queue may hold (default 1024); past it a reply is refused
+    /// with [`SendError::QueueFull`].
+    pub max_queued: usize,
+    /// How long a packet may wait undelivered before it is dropped, with a log line,
+    /// a count ([`MetricsSnapshot::expired_chunks`]) and a failed
+    /// [`LinkEvent::Delivery`] (default 15 minutes).
+    pub max_age: Duration,
+    /// Destinations that may wait for the node to learn their public key at once
+    /// (default 64); past it the one waiting longest is dropped.
+    pub max_key_parked: usize,
 }
 
 impl LinkConfig {
@@ -80,6 +102,8 @@ impl LinkConfig {
             transport,
             handshake_timeout: Duration::from_secs(30),
             heartbeat_interval: Duration::from_secs(300),
+            idle_timeout: Duration::from_secs(600),
+            write_timeout: Duration::from_secs(10),
             backoff_initial: Duration::from_millis(500),
             backoff_max: Duration::from_secs(30),
             byte_budget: meshmush_protocol::chunking::DEFAULT_BUDGET,
@@ -92,6 +116,10 @@ impl LinkConfig {
             queue_poll: Duration::from_secs(2),
             dedupe_window: 4096,
             event_capacity: 4096,
+            max_per_dest: OutboundConfig::DEFAULT_MAX_PER_DEST,
+            max_queued: OutboundConfig::DEFAULT_MAX_TOTAL,
+            max_age: OutboundConfig::DEFAULT_MAX_AGE,
+            max_key_parked: OutboundConfig::DEFAULT_MAX_KEY_PARKED,
         }
     }
 
@@ -137,7 +165,7 @@ pub(crate) enum Command {
         dest: u32,
         channel: u32,
         packets: Vec<String>,
-        ids: oneshot::Sender<Vec<u32>>,
+        ids: oneshot::Sender<Result<Vec<u32>, SendError>>,
     },
     Shutdown,
 }
@@ -160,6 +188,18 @@ pub enum SendError {
     /// A packet has no text: it would cost airtime and say nothing.
     #[error("packet {index} of the reply is empty")]
     Empty { index: usize },
+    /// The destination already has this many packets queued and in flight; the
+    /// reply would pass [`LinkConfig::max_per_dest`].
+    #[error("{queued} packets already wait for node {dest:#010x}; it may have at most {cap}")]
+    DestinationFull {
+        dest: u32,
+        queued: usize,
+        cap: usize,
+    },
+    /// The whole queue holds this many packets; the reply would pass
+    /// [`LinkConfig::max_queued`].
+    #[error("the outbound queue holds {queued} packets; it may hold at most {cap}")]
+    QueueFull { queued: usize, cap: usize },
     /// The link is gone (shut down, or its task ended).
     #[error("the radio link is closed")]
     Closed,
@@ -192,7 +232,8 @@ impl LinkHandle {
     ///
     /// Every packet is checked first: an empty one, or one longer than
     /// [`max_packet_bytes`](Self::max_packet_bytes), refuses the whole reply and
-    /// nothing of it is queued.
+    /// nothing of it is queued; so does a destination or a queue without room for it
+    /// ([`SendError::DestinationFull`], [`SendError::QueueFull`]).
     pub async fn send_packets(
         &self,
         dest: u32,
@@ -200,32 +241,32 @@ impl LinkHandle {
         packets: Vec<String>,
     ) -> Result<Vec<u32>, SendError> {
         check_packets(&packets, self.max_packet)?;
-        Ok(self.queue(dest, channel, packets).await?)
+        self.queue(dest, channel, packets).await
     }
 
     /// Cuts plain text into packets with [`chunk`] at the link's byte budget and
     /// queues them as [`send_packets`](Self::send_packets) does. For callers that hold
     /// plain text (handsets in tests, `hil-check`); the host's replies are cut once by
     /// its delivery module and go through `send_packets`. Returns the packet ids.
+    /// (The chunker's packets are never empty nor over the limit, so this fails only
+    /// when the link is closed or the queue has no room.)
     pub async fn send_text(
         &self,
         dest: u32,
         channel: u32,
         text: impl Into<String>,
-    ) -> Result<Vec<u32>, LinkClosed> {
-        // The chunker's packets are never empty and never over the limit, so the only
-        // way this can fail is a closed link.
+    ) -> Result<Vec<u32>, SendError> {
         let packets = chunk(&text.into(), self.max_packet);
         self.queue(dest, channel, packets).await
     }
 
-    /// Hands checked packets to the link task and waits for their ids.
+    /// Hands checked packets to the link task and waits for their ids (or its refusal).
     async fn queue(
         &self,
         dest: u32,
         channel: u32,
         packets: Vec<String>,
-    ) -> Result<Vec<u32>, LinkClosed> {
+    ) -> Result<Vec<u32>, SendError> {
         let (tx, rx) = oneshot::channel();
         let cmd = Command::Send {
             dest,
@@ -233,8 +274,11 @@ impl LinkHandle {
             packets,
             ids: tx,
         };
-        self.commands.send(cmd).await.map_err(|_| LinkClosed)?;
-        rx.await.map_err(|_| LinkClosed)
+        self.commands
+            .send(cmd)
+            .await
+            .map_err(|_| SendError::Closed)?;
+        rx.await.map_err(|_| SendError::Closed)?
     }
 
     /// The longest packet, in bytes, [`send_packets`](Self::send_packets) takes.

@@ -13,7 +13,12 @@ pub struct NodeEntry {
     pub long_name: String,
     pub short_name: String,
     /// The node's public key is known: PKI direct messages to it can be sent.
+    /// (Always `public_key.is_some()`.)
     pub has_public_key: bool,
+    /// The node's public key as its NodeInfo announced it (`user.public_key`), for the
+    /// host to pin. A NodeInfo is not proof of who sent it: only a PKI-encrypted packet
+    /// proves its sender holds the key (see `TextMessage::public_key`).
+    pub public_key: Option<Vec<u8>>,
     /// Seconds since the epoch, as the node last heard it (0 = unknown).
     pub last_heard: u32,
 }
@@ -21,11 +26,13 @@ pub struct NodeEntry {
 impl NodeEntry {
     pub fn from_info(info: &NodeInfo) -> Self {
         let user = info.user.as_ref();
+        let public_key = user.map(|u| u.public_key.clone()).filter(|k| !k.is_empty());
         Self {
             num: info.num,
             long_name: user.map(|u| u.long_name.clone()).unwrap_or_default(),
             short_name: user.map(|u| u.short_name.clone()).unwrap_or_default(),
-            has_public_key: user.is_some_and(|u| !u.public_key.is_empty()),
+            has_public_key: public_key.is_some(),
+            public_key,
             last_heard: info.last_heard,
         }
     }
@@ -52,7 +59,8 @@ pub struct NodeDb {
 }
 
 impl NodeDb {
-    /// Adds or replaces a node; returns true when it is new or its key appeared.
+    /// Adds or replaces a node; returns true when it is new, or its key appeared or
+    /// changed (news the host must hear, to pin the key or flag the change).
     pub fn learn(&mut self, entry: NodeEntry) -> bool {
         if self.nodes.len() >= NODES_KEPT
             && !self.nodes.contains_key(&entry.num)
@@ -64,10 +72,10 @@ impl NodeDb {
         {
             self.nodes.remove(&oldest);
         }
-        let gained_key = entry.has_public_key;
+        let key = entry.public_key.clone();
         match self.nodes.insert(entry.num, entry) {
             None => true,
-            Some(old) => gained_key && !old.has_public_key,
+            Some(old) => key.is_some() && old.public_key != key,
         }
     }
 
@@ -98,8 +106,45 @@ mod tests {
             long_name: format!("node {num}"),
             short_name: String::new(),
             has_public_key: false,
+            public_key: None,
             last_heard,
         }
+    }
+
+    #[test]
+    fn a_new_or_changed_key_is_news_and_its_bytes_are_kept() {
+        let mut db = NodeDb::default();
+        assert!(db.learn(node(9, 1)));
+        let keyed = |k: u8| NodeEntry {
+            has_public_key: true,
+            public_key: Some(vec![k; 32]),
+            ..node(9, 2)
+        };
+        assert!(db.learn(keyed(1)), "key appeared");
+        assert!(!db.learn(keyed(1)), "same key again");
+        assert!(db.learn(keyed(2)), "key changed");
+        assert_eq!(
+            db.get(9).and_then(|n| n.public_key.clone()),
+            Some(vec![2; 32])
+        );
+    }
+
+    #[test]
+    fn from_info_takes_the_users_key() {
+        use meshmush_protocol::proto::User;
+        let info = NodeInfo {
+            num: 5,
+            user: Some(User {
+                public_key: vec![3; 32],
+                ..Default::default()
+            }),
+            ..Default::default()
+        };
+        let e = NodeEntry::from_info(&info);
+        assert!(e.has_public_key);
+        assert_eq!(e.public_key, Some(vec![3; 32]));
+        let e = NodeEntry::from_info(&NodeInfo::default());
+        assert_eq!((e.has_public_key, e.public_key), (false, None));
     }
 
     #[test]

@@ -5,12 +5,9 @@
 use std::sync::{Arc, RwLock};
 use std::time::Duration;
 
-use futures::{FutureExt, SinkExt, StreamExt};
+use futures::{FutureExt, StreamExt};
 use meshmush_protocol::framing::{Frame, HostCodec};
-use meshmush_protocol::packets::{
-    Inbound, PacketIds, classify, config_nonce, disconnect, heartbeat,
-};
-use meshmush_protocol::proto::{FromRadio, ToRadio};
+use meshmush_protocol::packets::{PacketIds, config_nonce, node_id};
 use tokio::sync::{mpsc, watch};
 use tokio::time::{Instant, sleep_until};
 use tokio_util::codec::{FramedRead, FramedWrite};
@@ -21,12 +18,16 @@ use super::metrics::{inc, set};
 /// Events taken in one round before the link writes again: enough to batch a burst,
 /// few enough that a flood cannot starve the writer or the timers.
 const BATCH: usize = 64;
-use super::outbound::{Outcome, Wait};
+use super::outbound::Wait;
+use super::watchdog::Watchdog;
 use super::{
     AirtimeBudget, Command, Dedupe, LinkConfig, LinkEvent, LinkMetrics, LinkState, NodeConfig,
-    NodeDb, NodeEntry, Outbound, OutboundConfig, handshake,
+    NodeDb, NodeEntry, Outbound, OutboundConfig, SendError, handshake,
 };
 use crate::transport;
+
+mod inbound;
+mod wire;
 
 /// Why a connection ended.
 enum End {
@@ -49,6 +50,10 @@ pub(crate) struct LinkTask {
     heartbeat_nonce: u32,
     /// When the heartbeat now awaiting its `queueStatus` answer was due.
     heartbeat_sent: Option<Instant>,
+    /// Watches the node for silence (set anew for each connection).
+    watchdog: Watchdog,
+    /// The node's reboot count as the handshake (or the last probe) reported it.
+    reboot_count: u32,
 }
 
 impl LinkTask {
@@ -68,6 +73,10 @@ impl LinkTask {
             retry_delay: cfg.retry_delay,
             airtime_scale: cfg.airtime_scale,
             pki: true,
+            max_per_dest: cfg.max_per_dest,
+            max_total: cfg.max_queued,
+            max_age: cfg.max_age,
+            max_key_parked: cfg.max_key_parked,
         };
         let hour = Duration::from_secs(3600);
         let outbound = Outbound::new(
@@ -87,6 +96,8 @@ impl LinkTask {
             outbound,
             heartbeat_nonce: 0,
             heartbeat_sent: None,
+            watchdog: Watchdog::new(Duration::MAX, Duration::ZERO, Instant::now()),
+            reboot_count: 0,
         }
     }
 
@@ -157,8 +168,19 @@ impl LinkTask {
             ids,
         } = cmd
         {
-            let assigned = self.outbound.push(dest, channel, packets);
-            debug!(dest = %meshmush_protocol::packets::node_id(dest), packets = assigned.len(), "reply queued");
+            let n = packets.len();
+            let assigned = self.outbound.push(dest, channel, packets, Instant::now());
+            match &assigned {
+                Ok(ids) => debug!(dest = %node_id(dest), packets = ids.len(), "reply queued"),
+                Err(e) => {
+                    if matches!(e, SendError::DestinationFull { .. }) {
+                        inc(&self.metrics.refused_dest_full);
+                    } else {
+                        inc(&self.metrics.refused_queue_full);
+                    }
+                    warn!(dest = %node_id(dest), packets = n, error = %e, "reply refused: no room");
+                }
+            }
             let _ = ids.send(assigned);
             set(&self.metrics.queue_depth, self.outbound.depth() as u64);
         }
@@ -190,8 +212,14 @@ impl LinkTask {
         W: tokio::io::AsyncWrite + Unpin,
     {
         let nonce = config_nonce(&mut rand::rng());
-        let hs = match handshake::run(&mut reader, &mut writer, nonce, self.cfg.handshake_timeout)
-            .await
+        let hs = match handshake::run(
+            &mut reader,
+            &mut writer,
+            nonce,
+            self.cfg.handshake_timeout,
+            self.cfg.write_timeout,
+        )
+        .await
         {
             Ok(hs) => hs,
             Err(e) => {
@@ -199,6 +227,12 @@ impl LinkTask {
             }
         };
         let me = hs.config.my_node_num;
+        self.reboot_count = hs.config.reboot_count;
+        self.watchdog = Watchdog::new(
+            self.cfg.idle_timeout,
+            self.cfg.handshake_timeout,
+            Instant::now(),
+        );
         let limit = hs
             .config
             .duty_cycle
@@ -242,10 +276,13 @@ impl LinkTask {
             if let Err(end) = self.pump(&mut writer).await {
                 return end;
             }
+            if let Err(end) = self.watch(&mut writer).await {
+                return end;
+            }
             // Frames are buffered as they are made; one flush per round of work puts a
             // burst of replies on the wire in one write.
-            if let Err(e) = SinkExt::<&ToRadio>::flush(&mut writer).await {
-                return End::Lost(format!("write to {} failed: {e}", self.cfg.transport));
+            if let Err(end) = self.flush(&mut writer).await {
+                return end;
             }
             let now = Instant::now();
             let waiting = self.outbound.wait(now);
@@ -256,22 +293,19 @@ impl LinkTask {
                 "link idle"
             );
             let wake = match waiting {
-                Wait::Idle => next_heartbeat,
-                Wait::Until(t) => t.min(next_heartbeat),
+                Wait::Idle => next_heartbeat.min(self.watchdog.wake_at()),
+                Wait::Until(t) => t.min(next_heartbeat).min(self.watchdog.wake_at()),
                 Wait::NodeFull => {
                     if next_poll <= now {
                         next_poll = now + self.cfg.queue_poll;
                         if let Err(e) = self.send_heartbeat(&mut writer, Instant::now()).await {
                             return e;
                         }
-                        if let Err(e) = SinkExt::<&ToRadio>::flush(&mut writer).await {
-                            return End::Lost(format!(
-                                "write to {} failed: {e}",
-                                self.cfg.transport
-                            ));
+                        if let Err(end) = self.flush(&mut writer).await {
+                            return end;
                         }
                     }
-                    next_poll.min(next_heartbeat)
+                    next_poll.min(next_heartbeat).min(self.watchdog.wake_at())
                 }
             };
             tokio::select! {
@@ -308,7 +342,7 @@ impl LinkTask {
                 },
                 cmd = self.commands.recv() => match cmd {
                     None | Some(Command::Shutdown) => {
-                        let _ = writer.send(disconnect()).await;
+                        self.say_goodbye(&mut writer).await;
                         return End::Shutdown;
                     }
                     Some(cmd) => {
@@ -316,7 +350,7 @@ impl LinkTask {
                         for _ in 0..BATCH {
                             match self.commands.try_recv() {
                                 Ok(Command::Shutdown) => {
-                                    let _ = writer.send(disconnect()).await;
+                                    self.say_goodbye(&mut writer).await;
                                     return End::Shutdown;
                                 }
                                 Ok(cmd) => self.take_command(cmd),
@@ -342,171 +376,5 @@ impl LinkTask {
             let stats = reader.decoder().stats();
             set(&self.metrics.bad_frames, stats.bad_frames + stats.oversize);
         }
-    }
-
-    /// A heartbeat keeps the node from dropping us, and is answered with queueStatus.
-    /// `due` is when it should have gone: its delay is counted from then.
-    async fn send_heartbeat<W: tokio::io::AsyncWrite + Unpin>(
-        &mut self,
-        writer: &mut FramedWrite<W, HostCodec>,
-        due: Instant,
-    ) -> Result<(), End> {
-        self.heartbeat_nonce = self.heartbeat_nonce.wrapping_add(1);
-        inc(&self.metrics.heartbeats);
-        self.heartbeat_sent.get_or_insert(due);
-        self.write(writer, heartbeat(self.heartbeat_nonce)).await
-    }
-
-    async fn write<W: tokio::io::AsyncWrite + Unpin>(
-        &self,
-        writer: &mut FramedWrite<W, HostCodec>,
-        msg: ToRadio,
-    ) -> Result<(), End> {
-        match writer.feed(msg).await {
-            Ok(()) => {
-                inc(&self.metrics.frames_out);
-                Ok(())
-            }
-            Err(e) => Err(End::Lost(format!(
-                "write to {} failed: {e}",
-                self.cfg.transport
-            ))),
-        }
-    }
-
-    /// Writes every chunk the node and the budget allow right now.
-    async fn pump<W: tokio::io::AsyncWrite + Unpin>(
-        &mut self,
-        writer: &mut FramedWrite<W, HostCodec>,
-    ) -> Result<(), End> {
-        let now = Instant::now();
-        while let Some((chunk, cost)) = self.outbound.next_ready(now) {
-            if chunk.attempts > 1 {
-                inc(&self.metrics.chunk_retries);
-            }
-            self.metrics.record_airtime(chunk.out.dest, cost);
-            debug!(
-                dest = %meshmush_protocol::packets::node_id(chunk.out.dest),
-                id = chunk.id,
-                bytes = chunk.out.text.len(),
-                attempt = chunk.attempts,
-                "sending chunk"
-            );
-            self.write(writer, chunk.out.to_radio(chunk.id)).await?;
-            inc(&self.metrics.chunks_sent);
-        }
-        set(&self.metrics.queue_depth, self.outbound.depth() as u64);
-        set(
-            &self.metrics.node_queue_free,
-            u64::from(self.outbound.credits()),
-        );
-        let used = self.outbound.airtime_used(now);
-        set(&self.metrics.airtime_hour_ms, used.as_millis() as u64);
-        Ok(())
-    }
-
-    fn learn_node(&mut self, entry: NodeEntry, announce: bool) {
-        let num = entry.num;
-        let news = self
-            .nodes
-            .write()
-            .map(|mut db| db.learn(entry.clone()))
-            .unwrap_or(false);
-        if entry.has_public_key {
-            self.outbound.key_learned(num);
-        }
-        if news && announce {
-            self.emit(LinkEvent::NodeInfo(entry));
-        }
-    }
-
-    fn report(&mut self, outcome: Outcome) {
-        let event = match outcome {
-            Outcome::Delivered { dest, id } => {
-                inc(&self.metrics.chunks_delivered);
-                LinkEvent::Delivery {
-                    dest,
-                    packet_id: id,
-                    result: Ok(()),
-                    will_retry: false,
-                }
-            }
-            Outcome::Failed {
-                dest,
-                id,
-                reason,
-                will_retry,
-            } => {
-                use meshmush_protocol::proto::routing::Error as E;
-                if matches!(reason, E::PkiSendFailPublicKey | E::PkiUnknownPubkey) {
-                    inc(&self.metrics.pki_failures);
-                } else if reason == E::NoInterface {
-                    inc(&self.metrics.queue_refusals);
-                }
-                if !will_retry {
-                    inc(&self.metrics.send_failures);
-                }
-                warn!(
-                    dest = %meshmush_protocol::packets::node_id(dest),
-                    id,
-                    reason = reason.as_str_name(),
-                    will_retry,
-                    "chunk not delivered"
-                );
-                LinkEvent::Delivery {
-                    dest,
-                    packet_id: id,
-                    result: Err(reason),
-                    will_retry,
-                }
-            }
-        };
-        self.emit(event);
-    }
-
-    /// Handles one frame from the node; `Some` ends the connection.
-    fn handle(&mut self, msg: FromRadio, me: u32) -> Option<End> {
-        let now = Instant::now();
-        match classify(&msg, me) {
-            Inbound::DirectText(t) | Inbound::ChannelText(t)
-                if !self.dedupe.first_time(t.from, t.id) =>
-            {
-                inc(&self.metrics.duplicates);
-                debug!(from = %meshmush_protocol::packets::node_id(t.from), id = t.id, "repeat dropped");
-            }
-            Inbound::DirectText(t) => {
-                inc(&self.metrics.texts_in);
-                self.emit(LinkEvent::DirectText(t));
-            }
-            Inbound::ChannelText(t) => {
-                inc(&self.metrics.texts_in);
-                self.emit(LinkEvent::ChannelText(t));
-            }
-            Inbound::Routing(r) => {
-                if let Some(outcome) = self.outbound.on_routing(r.request_id, r.error, now) {
-                    self.report(outcome);
-                }
-            }
-            Inbound::QueueStatus(qs) => {
-                // The answer to a heartbeat names no packet. (So does the status a node
-                // volunteers when its full queue frees a slot; while it is full we
-                // send no heartbeat but the poll, which that status answers as well.)
-                if qs.mesh_packet_id == 0
-                    && let Some(sent) = self.heartbeat_sent.take()
-                {
-                    self.metrics
-                        .record_heartbeat_delay(now.duration_since(sent));
-                }
-                if let Some(outcome) = self.outbound.on_queue_status(&qs, now) {
-                    self.report(outcome);
-                }
-            }
-            Inbound::NodeInfo(info) => self.learn_node(NodeEntry::from_info(&info), true),
-            Inbound::MyInfo(_) | Inbound::Rebooted => {
-                return Some(End::Lost("the node rebooted".into()));
-            }
-            Inbound::ConfigComplete(_) | Inbound::Other => {}
-        }
-        None
     }
 }

@@ -28,7 +28,7 @@ fn answer_one(mut rx: mpsc::Receiver<Command>) -> tokio::task::JoinHandle<Vec<St
     tokio::spawn(async move {
         match rx.recv().await {
             Some(Command::Send { packets, ids, .. }) => {
-                let _ = ids.send((1..=packets.len() as u32).collect());
+                let _ = ids.send(Ok((1..=packets.len() as u32).collect()));
                 packets
             }
             other => panic!("expected a send, got {other:?}"),

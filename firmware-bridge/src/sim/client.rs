@@ -42,6 +42,7 @@ pub(crate) async fn serve(node: Arc<Node>, air: Arc<Air>, stream: TcpStream) {
             id,
             tx: tx.clone(),
             active: false,
+            silent: false,
         });
     }
     let writer = tokio::spawn(async move {
@@ -78,6 +79,9 @@ pub(crate) async fn serve(node: Arc<Node>, air: Arc<Air>, stream: TcpStream) {
     debug!(node = node.num, client = id, "sim client connected");
     while let Some(Ok(frame)) = reader.next().await {
         let Frame::Message(msg) = frame else { continue };
+        if node.is_silent(id) {
+            continue;
+        }
         if !handle(&node, &air, id, &tx, msg).await {
             break;
         }
@@ -125,7 +129,17 @@ async fn handle(
 
 /// A packet from a client: stamp it, refuse it (full queue, unknown key), or queue it.
 fn take_packet(node: &Arc<Node>, air: &Arc<Air>, mut p: MeshPacket) -> proto::FromRadio {
-    p.from = node.num;
+    // Firmware does not let a client pick `from`: `MeshService::handleToRadio`
+    // (src/mesh/MeshService.cpp) sets it to 0, and `Router::send` (src/mesh/Router.cpp)
+    // stamps the node's own number before the packet goes on air. A handset of a mesh
+    // that allows spoofing keeps the client's `from`, as a modified firmware would.
+    let spoofed =
+        air.allow_spoofing && node.num != air.gateway && p.from != 0 && p.from != node.num;
+    if !spoofed {
+        p.from = node.num;
+    }
+    // Whatever the client put there: the receiver sets these itself.
+    p.public_key.clear();
     if p.id == 0 {
         p.id = node.next_packet_id();
     }
@@ -136,7 +150,16 @@ fn take_packet(node: &Arc<Node>, air: &Arc<Air>, mut p: MeshPacket) -> proto::Fr
         return node.queue_status(QUEUE_REFUSED, p.id);
     }
     let is_text = decoded(&p).is_some_and(|d| d.portnum == proto::PortNum::TextMessageApp as i32);
-    if p.to != BROADCAST && is_text {
+    if spoofed {
+        // The forger has no private key for `from`: it can only send in the clear.
+        p.pki_encrypted = false;
+        tracing::debug!(
+            node = node.num,
+            from = p.from,
+            to = p.to,
+            "sim handset sends a spoofed packet"
+        );
+    } else if p.to != BROADCAST && is_text {
         if air.faults.key_unknown(p.to) {
             // Firmware 2.5+ refuses a DM it cannot encrypt, at once.
             node.nak_to_clients(p.id, routing::Error::PkiSendFailPublicKey);

@@ -18,6 +18,22 @@ pub enum StreamFault {
     Oversize,
 }
 
+/// A node that stops serving its API clients (see [`Mesh::node_fault`](super::Mesh::node_fault)).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NodeFault {
+    /// The node sends nothing more to its current clients and answers nothing they
+    /// send, with their connections left open (a hung firmware, a wedged USB bridge).
+    /// Packets for them are kept, as for a disconnected phone. Lasts until
+    /// [`Mesh::clear_silence`](super::Mesh::clear_silence) or until a client
+    /// connects anew.
+    Silent,
+    /// The node resets and announces nothing: no `my_info`, no `rebooted`. Its
+    /// transmit queue is lost, its reboot count goes up, and it hands its clients no
+    /// packets until one asks with `want_config_id`; it still answers heartbeats, as
+    /// firmware does in that state (`PhoneAPI::getFromRadio`, src/mesh/PhoneAPI.cpp).
+    QuietReset,
+}
+
 /// Faults on the air and in the nodes, shared by the whole mesh. Probabilities are in
 /// per-mille so they can live in atomics.
 #[derive(Debug, Default)]

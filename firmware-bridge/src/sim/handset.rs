@@ -9,7 +9,7 @@ use meshmush_protocol::packets::{PRIMARY_CHANNEL, TextMessage};
 use tokio::sync::mpsc;
 
 use super::SimNode;
-use crate::link::{LinkClosed, LinkConfig, LinkEvent, LinkHandle, LinkState};
+use crate::link::{LinkClosed, LinkConfig, LinkEvent, LinkHandle, LinkState, SendError};
 use crate::{Transport, spawn};
 
 /// A link config for talking to a software node: no airtime budget, quick retries.
@@ -57,7 +57,7 @@ impl Handset {
     }
 
     /// Sends a direct message.
-    pub async fn send(&self, dest: u32, text: &str) -> Result<(), LinkClosed> {
+    pub async fn send(&self, dest: u32, text: &str) -> Result<(), SendError> {
         self.link
             .send_text(dest, PRIMARY_CHANNEL, text)
             .await

@@ -7,6 +7,7 @@
 //! each node keeps its region's duty cycle, and faults can be injected on demand. A
 //! time scale of 1.0 is real time; 0 makes the air instant.
 
+pub mod attacker;
 mod client;
 mod faults;
 pub mod handset;
@@ -25,7 +26,7 @@ use tokio::net::TcpListener;
 use tokio::task::JoinSet;
 use tracing::{info, warn};
 
-pub use faults::{Faults, StreamFault};
+pub use faults::{Faults, NodeFault, StreamFault};
 use node::{ClientMsg, Node};
 
 use crate::link::AirtimeBudget;
@@ -37,6 +38,12 @@ const NAMES: [&str; 10] = [
 /// Node number of the gateway; handset k is `HANDSET_BASE + k`.
 pub const GATEWAY_NUM: u32 = 0x4d4d_0001;
 pub const HANDSET_BASE: u32 = 0x4d4d_1000;
+
+/// The public key of sim node (or virtual handset) `num`: 32 bytes made from its
+/// number, so a test can tell whose key a packet carries.
+pub fn public_key_of(num: u32) -> Vec<u8> {
+    num.to_le_bytes().repeat(8)
+}
 
 /// How to build the mesh.
 #[derive(Debug, Clone)]
@@ -56,6 +63,13 @@ pub struct SimConfig {
     /// reports what it received (see [`Mesh::take_virtual_replies`]): thousands of
     /// players without thousands of sockets, for benchmarks.
     pub virtual_handsets: bool,
+    /// Lets a client of a handset node send a packet with any `from` (as a modified
+    /// firmware can), to play an attacker through the ordinary client API; see
+    /// [`attacker::send_spoofed`]. Such a packet always goes out as a plain one,
+    /// never PKI-encrypted and without a public key: the forger has no private key.
+    /// Off (the default), a node overwrites `from` with its own number, as firmware
+    /// does. The gateway never spoofs.
+    pub allow_spoofing: bool,
 }
 
 /// A text that reached a virtual handset.
@@ -77,6 +91,7 @@ impl Default for SimConfig {
             duty_cycle_percent: None,
             gateway_name: "meshmush BBS".into(),
             virtual_handsets: false,
+            allow_spoofing: false,
         }
     }
 }
@@ -114,6 +129,10 @@ pub(crate) struct Air {
     pub faults: Arc<Faults>,
     pub preset: ModemPreset,
     pub region: RegionCode,
+    /// [`SimConfig::allow_spoofing`].
+    pub allow_spoofing: bool,
+    /// The gateway's node number (which never spoofs).
+    pub gateway: u32,
     sink: Option<tokio::sync::mpsc::UnboundedSender<VirtualReply>>,
 }
 
@@ -259,7 +278,7 @@ impl Mesh {
                     long_name: long.clone(),
                     short_name: short.clone(),
                     hw_model: proto::HardwareModel::Portduino as i32,
-                    public_key: num.to_le_bytes().repeat(8),
+                    public_key: public_key_of(*num),
                     ..Default::default()
                 };
                 nodes.insert(
@@ -279,6 +298,8 @@ impl Mesh {
                 faults,
                 preset: cfg.preset,
                 region: cfg.region,
+                allow_spoofing: cfg.allow_spoofing,
+                gateway: GATEWAY_NUM,
                 sink,
             }
         });
@@ -394,6 +415,35 @@ impl Mesh {
         n.to_clients(&n.frame(from_radio::PayloadVariant::MyInfo(info)), true);
         if let Ok(mut clients) = n.clients.lock() {
             clients.iter_mut().for_each(|c| c.active = false);
+        }
+    }
+
+    /// Makes `node` fail its API clients as `fault` says.
+    pub fn node_fault(&self, node: u32, fault: NodeFault) {
+        let Some(n) = self.node(node) else { return };
+        match fault {
+            NodeFault::Silent => {
+                if let Ok(mut clients) = n.clients.lock() {
+                    clients.iter_mut().for_each(|c| c.silent = true);
+                }
+            }
+            NodeFault::QuietReset => {
+                n.clear_queue();
+                n.reboot_count
+                    .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                if let Ok(mut clients) = n.clients.lock() {
+                    clients.iter_mut().for_each(|c| c.active = false);
+                }
+            }
+        }
+    }
+
+    /// Ends [`NodeFault::Silent`] on `node`: its clients are served again.
+    pub fn clear_silence(&self, node: u32) {
+        if let Some(n) = self.node(node)
+            && let Ok(mut clients) = n.clients.lock()
+        {
+            clients.iter_mut().for_each(|c| c.silent = false);
         }
     }
 

@@ -47,6 +47,8 @@ pub(crate) struct Client {
     pub tx: mpsc::Sender<ClientMsg>,
     /// Past the handshake: receives packets.
     pub active: bool,
+    /// Under [`NodeFault::Silent`](super::NodeFault::Silent): gets nothing, is not answered.
+    pub silent: bool,
 }
 
 pub(crate) struct Node {
@@ -168,7 +170,7 @@ impl Node {
         let Ok(clients) = self.clients.lock() else {
             return;
         };
-        if clients.iter().any(|c| c.active) {
+        if clients.iter().any(|c| c.active && !c.silent) {
             drop(clients);
             self.to_clients(&frame, false);
             return;
@@ -200,6 +202,14 @@ impl Node {
         }
     }
 
+    /// True when client `id` is silenced: the node neither answers nor acts on it.
+    pub fn is_silent(&self, id: u64) -> bool {
+        self.clients
+            .lock()
+            .map(|c| c.iter().any(|c| c.id == id && c.silent))
+            .unwrap_or(false)
+    }
+
     /// Sends a frame to every client past its handshake (or to all, for `all`).
     pub fn to_clients(&self, msg: &FromRadio, all: bool) {
         self.send_clients(ClientMsg::Frame(Box::new(msg.clone())), all);
@@ -207,7 +217,7 @@ impl Node {
 
     pub fn send_clients(&self, msg: ClientMsg, all: bool) {
         if let Ok(clients) = self.clients.lock() {
-            for c in clients.iter().filter(|c| all || c.active) {
+            for c in clients.iter().filter(|c| !c.silent && (all || c.active)) {
                 if c.tx.try_send(msg.clone()).is_err() {
                     self.dropped.fetch_add(1, Ordering::Relaxed);
                     tracing::debug!(
@@ -319,6 +329,14 @@ impl Node {
         packet.rx_snr = 6.25;
         packet.rx_rssi = -71;
         packet.pki_encrypted = for_me && pki && decoded(&packet).is_some_and(|d| d.portnum == 1);
+        // As the firmware's `Router::perhapsDecode` (src/mesh/Router.cpp) does: the key
+        // field is cleared on every packet and set to the sender's key only when the
+        // packet was PKI-decrypted with it.
+        packet.public_key = if packet.pki_encrypted {
+            super::public_key_of(packet.from)
+        } else {
+            Vec::new()
+        };
         if packet.channel != PRIMARY_CHANNEL && packet.to != BROADCAST {
             packet.channel = PRIMARY_CHANNEL;
         }

@@ -18,6 +18,10 @@
 //! Refusals are retried by policy; a missing public key parks that destination until
 //! the node learns its key. No fixed sleeps anywhere: every wait is computed.
 //!
+//! The queue is bounded (see [`caps`]): a cap per destination and in all refuses a
+//! reply whole, a packet older than the age limit is dropped undelivered, and only so
+//! many lanes may wait for a public key. A flood of players cannot grow it without end.
+//!
 //! Work per event is independent of the number of destinations: sendable lanes wait in
 //! a ready queue, parked ones in a heap by wake time, and ack deadlines in send order,
 //! so a thousand players with a reply in flight cost nothing while they wait.
@@ -30,7 +34,11 @@ use meshmush_protocol::packets::{BROADCAST, PRIMARY_CHANNEL, PacketIds, TextOut}
 use meshmush_protocol::proto::{QueueStatus, config::lo_ra_config::ModemPreset, routing};
 use tokio::time::Instant;
 
+use super::SendError;
 use super::budget::AirtimeBudget;
+
+mod caps;
+pub use caps::DropReason;
 
 /// One radio packet waiting to go, or on its way.
 #[derive(Debug, Clone, PartialEq)]
@@ -38,6 +46,8 @@ pub struct Chunk {
     pub id: u32,
     pub out: TextOut,
     pub attempts: u32,
+    /// When the host handed it over: past [`OutboundConfig::max_age`] it is dropped.
+    pub queued_at: Instant,
 }
 
 /// The settings the queue needs. (No byte budget: packets arrive cut to size.)
@@ -51,6 +61,14 @@ pub struct OutboundConfig {
     pub airtime_scale: f64,
     /// PKI DMs carry extra bytes on air.
     pub pki: bool,
+    /// Packets one lane (a destination) may hold, queued and in flight.
+    pub max_per_dest: usize,
+    /// Packets the whole queue may hold, queued and in flight.
+    pub max_total: usize,
+    /// How long a packet may wait undelivered before it is dropped.
+    pub max_age: Duration,
+    /// Lanes that may wait for a public key at once; past this the oldest is dropped.
+    pub max_key_parked: usize,
 }
 
 /// What became of a chunk, for the link's events.
@@ -66,6 +84,12 @@ pub enum Outcome {
         id: u32,
         reason: routing::Error,
         will_retry: bool,
+    },
+    /// Dropped undelivered by the queue's own bounds; never retried.
+    Dropped {
+        dest: u32,
+        id: u32,
+        reason: DropReason,
     },
 }
 
@@ -123,6 +147,14 @@ pub struct Outbound {
     unanswered: VecDeque<u32>,
     /// Packet id -> lane, for acks and queue status.
     flying: HashMap<u32, Key>,
+    /// When each reply pushed expires, and its lane, in push order (lazy).
+    expiries: VecDeque<(Instant, Key)>,
+    /// Lanes waiting for a public key, oldest first (lazy: see `awaiting`).
+    key_parked: VecDeque<Key>,
+    /// Lanes now waiting for a public key.
+    awaiting: std::collections::HashSet<Key>,
+    /// Packets dropped by the bounds, for the link to report.
+    dropped: Vec<Outcome>,
 }
 
 /// When the queue next wants attention.
@@ -151,6 +183,10 @@ impl Outbound {
             credits: 1,
             unanswered: VecDeque::new(),
             flying: HashMap::new(),
+            expiries: VecDeque::new(),
+            key_parked: VecDeque::new(),
+            awaiting: std::collections::HashSet::new(),
+            dropped: Vec::new(),
         }
     }
 
@@ -163,12 +199,21 @@ impl Outbound {
     /// in order, behind what that lane already holds; each gets its packet id now.
     /// The packets go as they are, never cut again: the caller has cut them to size
     /// ([`LinkHandle::send_packets`](super::LinkHandle::send_packets) checks that).
-    /// Returns the packet ids in sending order.
-    pub fn push(&mut self, dest: u32, channel: u32, packets: Vec<String>) -> Vec<u32> {
+    /// Returns the packet ids in sending order; or, when the lane or the whole queue
+    /// has no room for all of them, refuses the reply and queues none of it.
+    pub fn push(
+        &mut self,
+        dest: u32,
+        channel: u32,
+        packets: Vec<String>,
+        now: Instant,
+    ) -> Result<Vec<u32>, SendError> {
         if packets.is_empty() {
-            return Vec::new();
+            return Ok(Vec::new());
         }
         let key = lane_key(dest, channel);
+        self.check_room(key, packets.len())?;
+        self.expiries.push_back((now + self.cfg.max_age, key));
         let mut ids = Vec::with_capacity(packets.len());
         let lane = self.lanes.entry(key).or_default();
         for text in packets {
@@ -185,11 +230,12 @@ impl Outbound {
                 id,
                 out,
                 attempts: 0,
+                queued_at: now,
             });
         }
         self.depth += ids.len();
         self.schedule(key);
-        ids
+        Ok(ids)
     }
 
     /// Puts a lane with work in the ready queue, or in the parked heap if it must wait.
@@ -324,6 +370,9 @@ impl Outbound {
         if let Some(&Reverse((t, _))) = self.parked.peek() {
             consider(t);
         }
+        if let Some(t) = self.next_expiry() {
+            consider(t);
+        }
         let front = self.ready_front();
         if let Some(key) = front {
             if self.credits == 0 {
@@ -383,6 +432,11 @@ impl Outbound {
         outcome
     }
 
+    /// The destination of packet `id`, while it is on its way (awaiting its ack).
+    pub fn in_flight_dest(&self, id: u32) -> Option<u32> {
+        self.flying.get(&id).map(|key| key.0)
+    }
+
     /// A routing reply (ack or nak) for one of our packets.
     pub fn on_routing(
         &mut self,
@@ -404,6 +458,7 @@ impl Outbound {
         let will_retry = match reason {
             E::PkiSendFailPublicKey | E::PkiUnknownPubkey => {
                 self.requeue(key, now, true);
+                self.note_awaiting_key(key);
                 true
             }
             E::TooLarge => {
@@ -431,9 +486,11 @@ impl Outbound {
         })
     }
 
-    /// Chunks whose ack never came: retried, or given up after the last attempt.
+    /// Chunks whose ack never came: retried, or given up after the last attempt; and
+    /// chunks past their age, dropped.
     pub fn check_timeouts(&mut self, now: Instant) -> Vec<Outcome> {
-        let mut out = Vec::new();
+        self.expire(now);
+        let mut out = self.take_dropped();
         while let Some(&(deadline, id)) = self.deadlines.front() {
             if deadline > now {
                 break;
@@ -455,6 +512,7 @@ impl Outbound {
             lane.awaiting_key = false;
             lane.parked_until = None;
         }
+        self.awaiting.remove(&key);
         self.schedule(key);
     }
 
@@ -529,6 +587,7 @@ impl Outbound {
                 id,
                 out,
                 attempts: 0,
+                queued_at: chunk.queued_at,
             });
         }
         self.schedule(key);

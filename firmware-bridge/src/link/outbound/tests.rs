@@ -3,6 +3,7 @@
 use meshmush_protocol::chunking::chunk;
 
 use super::*;
+use crate::link::SendError;
 
 /// Text cut as the host cuts a reply, at a 50-byte budget.
 fn reply(text: &str) -> Vec<String> {
@@ -10,14 +11,23 @@ fn reply(text: &str) -> Vec<String> {
 }
 
 fn queue() -> Outbound {
-    let cfg = OutboundConfig {
+    queue_with(|_| {})
+}
+
+fn queue_with(tweak: impl FnOnce(&mut OutboundConfig)) -> Outbound {
+    let mut cfg = OutboundConfig {
         hop_limit: 3,
         max_attempts: 3,
         ack_timeout: Duration::from_secs(60),
         retry_delay: Duration::from_secs(5),
         airtime_scale: 1.0,
         pki: true,
+        max_per_dest: OutboundConfig::DEFAULT_MAX_PER_DEST,
+        max_total: OutboundConfig::DEFAULT_MAX_TOTAL,
+        max_age: OutboundConfig::DEFAULT_MAX_AGE,
+        max_key_parked: OutboundConfig::DEFAULT_MAX_KEY_PARKED,
     };
+    tweak(&mut cfg);
     let budget = AirtimeBudget::new(Duration::from_secs(3600), Duration::from_secs(3600));
     Outbound::new(cfg, budget, PacketIds::starting_at(100))
 }
@@ -36,8 +46,12 @@ async fn round_robin_across_destinations_one_in_flight_each() {
     let mut q = queue();
     let now = Instant::now();
     q.on_queue_status(&status(16, 0), now);
-    let a = q.push(1, PRIMARY_CHANNEL, reply(&"a ".repeat(100)));
-    let b = q.push(2, PRIMARY_CHANNEL, reply("b"));
+    let a = q
+        .push(1, PRIMARY_CHANNEL, reply(&"a ".repeat(100)), Instant::now())
+        .expect("room");
+    let b = q
+        .push(2, PRIMARY_CHANNEL, reply("b"), Instant::now())
+        .expect("room");
     let (first, _) = q.next_ready(now).unwrap();
     let (second, _) = q.next_ready(now).unwrap();
     assert_eq!((first.id, second.id), (a[0], b[0]));
@@ -50,8 +64,10 @@ async fn round_robin_across_destinations_one_in_flight_each() {
 async fn node_full_stops_sending() {
     let mut q = queue();
     let now = Instant::now();
-    q.push(1, PRIMARY_CHANNEL, reply("x"));
-    q.push(2, PRIMARY_CHANNEL, reply("y"));
+    q.push(1, PRIMARY_CHANNEL, reply("x"), Instant::now())
+        .expect("room");
+    q.push(2, PRIMARY_CHANNEL, reply("y"), Instant::now())
+        .expect("room");
     q.on_queue_status(&status(0, 0), now);
     assert!(q.next_ready(now).is_none());
     assert_eq!(q.wait(now), Wait::NodeFull);
@@ -63,7 +79,9 @@ async fn node_full_stops_sending() {
 /// A queue whose one chunk (id returned) the node refused, saying `free` slots are left.
 fn refused_with(free: u32, now: Instant) -> (Outbound, u32) {
     let mut q = queue();
-    let ids = q.push(1, PRIMARY_CHANNEL, reply("hello"));
+    let ids = q
+        .push(1, PRIMARY_CHANNEL, reply("hello"), Instant::now())
+        .expect("room");
     let (c, _) = q.next_ready(now).unwrap();
     let refused = QueueStatus {
         res: 32,
@@ -100,7 +118,9 @@ async fn missing_key_parks_until_learned() {
     let mut q = queue();
     let now = Instant::now();
     q.on_queue_status(&status(16, 0), now);
-    let ids = q.push(7, PRIMARY_CHANNEL, reply("secret"));
+    let ids = q
+        .push(7, PRIMARY_CHANNEL, reply("secret"), Instant::now())
+        .expect("room");
     q.next_ready(now);
     let out = q.on_routing(ids[0], Some(routing::Error::PkiSendFailPublicKey), now);
     assert!(matches!(
@@ -120,7 +140,9 @@ async fn gives_up_after_max_attempts() {
     let mut q = queue();
     let mut now = Instant::now();
     q.on_queue_status(&status(16, 0), now);
-    let ids = q.push(3, PRIMARY_CHANNEL, reply("hi"));
+    let ids = q
+        .push(3, PRIMARY_CHANNEL, reply("hi"), Instant::now())
+        .expect("room");
     for attempt in 1..=3 {
         let (c, _) = q.next_ready(now).expect("sendable");
         assert_eq!(c.attempts, attempt);
@@ -139,8 +161,10 @@ async fn airtime_budget_defers_sending() {
     let now = Instant::now();
     q.set_radio(ModemPreset::LongFast, Duration::from_millis(1200));
     q.on_queue_status(&status(16, 0), now);
-    q.push(1, PRIMARY_CHANNEL, reply(&"z".repeat(45)));
-    q.push(2, PRIMARY_CHANNEL, reply(&"z".repeat(45)));
+    q.push(1, PRIMARY_CHANNEL, reply(&"z".repeat(45)), Instant::now())
+        .expect("room");
+    q.push(2, PRIMARY_CHANNEL, reply(&"z".repeat(45)), Instant::now())
+        .expect("room");
     assert!(q.next_ready(now).is_some());
     assert!(
         q.next_ready(now).is_none(),
@@ -154,7 +178,9 @@ async fn disconnect_puts_in_flight_back_in_order() {
     let mut q = queue();
     let now = Instant::now();
     q.on_queue_status(&status(16, 0), now);
-    let ids = q.push(1, PRIMARY_CHANNEL, reply(&"w ".repeat(60)));
+    let ids = q
+        .push(1, PRIMARY_CHANNEL, reply(&"w ".repeat(60)), Instant::now())
+        .expect("room");
     q.next_ready(now);
     q.on_disconnect();
     q.on_queue_status(&status(16, 0), now);
@@ -168,7 +194,8 @@ async fn a_lost_queue_status_costs_no_credit_for_good() {
     let now = Instant::now();
     q.on_queue_status(&status(3, 0), now);
     for dest in 1..=3 {
-        q.push(dest, PRIMARY_CHANNEL, reply("x"));
+        q.push(dest, PRIMARY_CHANNEL, reply("x"), Instant::now())
+            .expect("room");
     }
     let sent: Vec<u32> = (0..3).map(|_| q.next_ready(now).unwrap().0.id).collect();
     assert_eq!(q.credits(), 0);
@@ -185,7 +212,9 @@ async fn packets_keep_their_order_and_ids() {
     let packets: Vec<String> = ["(1/3) one", "(2/3) two", "(3/3) three"]
         .map(String::from)
         .into();
-    let ids = q.push(4, PRIMARY_CHANNEL, packets.clone());
+    let ids = q
+        .push(4, PRIMARY_CHANNEL, packets.clone(), Instant::now())
+        .expect("room");
     assert_eq!(ids, vec![100, 101, 102], "ids given in order as queued");
     assert_eq!(q.depth(), 3);
     for (id, text) in ids.iter().zip(&packets) {
@@ -207,7 +236,9 @@ async fn a_packet_is_never_cut_again() {
     let text = "x".repeat(150);
     let packet = chunk(&text, 200);
     assert_eq!(packet, vec![text]);
-    let ids = q.push(5, PRIMARY_CHANNEL, packet.clone());
+    let ids = q
+        .push(5, PRIMARY_CHANNEL, packet.clone(), Instant::now())
+        .expect("room");
     assert_eq!(ids.len(), 1);
     let (c, _) = q.next_ready(now).expect("sendable");
     assert_eq!(c.out.text, packet[0]);
@@ -216,7 +247,128 @@ async fn a_packet_is_never_cut_again() {
 #[tokio::test(start_paused = true)]
 async fn an_empty_reply_queues_nothing() {
     let mut q = queue();
-    assert!(q.push(6, PRIMARY_CHANNEL, Vec::new()).is_empty());
+    assert!(
+        q.push(6, PRIMARY_CHANNEL, Vec::new(), Instant::now())
+            .expect("room")
+            .is_empty()
+    );
     assert_eq!(q.depth(), 0);
     assert_eq!(q.wait(Instant::now()), Wait::Idle);
+}
+
+/// A queue with `cfg` tweaked, told the node has 16 free slots.
+fn open_queue(tweak: impl FnOnce(&mut OutboundConfig), now: Instant) -> Outbound {
+    let mut q = queue_with(tweak);
+    q.on_queue_status(&status(16, 0), now);
+    q
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_full_destination_refuses_the_whole_reply() {
+    let now = Instant::now();
+    let mut q = open_queue(|c| c.max_per_dest = 4, now);
+    q.push(1, PRIMARY_CHANNEL, strings(3), now).expect("room");
+    q.next_ready(now).expect("one in flight");
+    // Three held (one in flight): two more would make five.
+    let err = q.push(1, PRIMARY_CHANNEL, strings(2), now);
+    assert_eq!(
+        err,
+        Err(SendError::DestinationFull {
+            dest: 1,
+            queued: 3,
+            cap: 4
+        })
+    );
+    assert_eq!(q.depth(), 3, "nothing of the refused reply was queued");
+    q.push(1, PRIMARY_CHANNEL, strings(1), now)
+        .expect("one more fits");
+    q.push(2, PRIMARY_CHANNEL, strings(4), now)
+        .expect("another destination has its own room");
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_full_queue_refuses_any_destination() {
+    let now = Instant::now();
+    let mut q = open_queue(|c| c.max_total = 5, now);
+    q.push(1, PRIMARY_CHANNEL, strings(3), now).expect("room");
+    q.push(2, PRIMARY_CHANNEL, strings(2), now).expect("room");
+    assert_eq!(
+        q.push(3, PRIMARY_CHANNEL, strings(1), now),
+        Err(SendError::QueueFull { queued: 5, cap: 5 })
+    );
+    assert_eq!(q.depth(), 5);
+}
+
+#[tokio::test(start_paused = true)]
+async fn packets_past_their_age_are_dropped_and_reported() {
+    let now = Instant::now();
+    let max_age = Duration::from_secs(900);
+    let mut q = open_queue(|c| c.max_age = max_age, now);
+    // One in flight whose ack never comes in time, two queued behind it.
+    let old = q.push(1, PRIMARY_CHANNEL, strings(3), now).expect("room");
+    q.next_ready(now).expect("sent");
+    let later = now + Duration::from_secs(600);
+    let young = q.push(2, PRIMARY_CHANNEL, strings(1), later).expect("room");
+    assert!(
+        matches!(q.wait(now), Wait::Until(t) if t <= now + max_age),
+        "the queue wakes by the time the oldest reply expires"
+    );
+    let at = now + max_age;
+    let dropped: Vec<u32> = q
+        .check_timeouts(at)
+        .into_iter()
+        .filter_map(|o| match o {
+            Outcome::Dropped {
+                id,
+                reason: DropReason::Expired,
+                ..
+            } => Some(id),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(dropped, old, "all three, the one in flight too");
+    assert_eq!(q.depth(), 1, "the younger reply stays");
+    assert_eq!(q.next_ready(at).map(|(c, _)| c.id), Some(young[0]));
+    assert!(
+        q.on_routing(old[0], None, at).is_none(),
+        "a late ack finds nothing"
+    );
+}
+
+#[tokio::test(start_paused = true)]
+async fn too_many_lanes_waiting_for_a_key_drop_the_oldest() {
+    let now = Instant::now();
+    let mut q = open_queue(|c| c.max_key_parked = 2, now);
+    let mut ids = Vec::new();
+    for dest in 1..=3 {
+        let id = q
+            .push(dest, PRIMARY_CHANNEL, strings(2), now)
+            .expect("room");
+        q.next_ready(now).expect("sent");
+        q.on_routing(id[0], Some(routing::Error::PkiSendFailPublicKey), now);
+        ids.push(id);
+        assert!(q.key_parked_lanes() <= 2);
+    }
+    let dropped = q.take_dropped();
+    assert_eq!(
+        dropped,
+        ids[0]
+            .iter()
+            .map(|&id| Outcome::Dropped {
+                dest: 1,
+                id,
+                reason: DropReason::TooManyParked
+            })
+            .collect::<Vec<_>>(),
+        "the lane parked first went, whole"
+    );
+    assert_eq!(q.depth(), 4);
+    // The two still parked go when their keys are learned.
+    q.key_learned(2);
+    assert_eq!(q.next_ready(now).map(|(c, _)| c.id), Some(ids[1][0]));
+    assert_eq!(q.key_parked_lanes(), 1);
+}
+
+fn strings(n: usize) -> Vec<String> {
+    (0..n).map(|i| format!("packet {i}")).collect()
 }
