@@ -8,7 +8,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use meshmush_firmware_bridge::LinkHandle;
-use meshmush_firmware_bridge::link::{LinkEvent, LinkState};
+use meshmush_firmware_bridge::link::{LinkEvent, LinkState, NodeEntry};
 use meshmush_protocol::packets::{TextMessage, node_id};
 use tokio::sync::mpsc;
 use tokio::time::Instant;
@@ -21,7 +21,7 @@ use crate::delivery::Delivery;
 use crate::identity::Evidence;
 use crate::roster::{Admit, Roster};
 use crate::session::{self, Incoming, SessionDeps};
-use crate::store::Store;
+use crate::store::{Pin, PinSource, Store};
 
 /// Commands a session may have waiting before the router sheds new ones.
 const INBOX: usize = 8;
@@ -127,7 +127,8 @@ impl Router {
                 info!(node = %node_id(my_node_num), nodes, "BBS on the air");
             }
             LinkEvent::State(s) => debug!(state = ?s, "link state"),
-            LinkEvent::Delivery { .. } | LinkEvent::NodeInfo(_) => {}
+            LinkEvent::NodeInfo(entry) => self.pin_announced(entry),
+            LinkEvent::Delivery { .. } => {}
         }
     }
 
@@ -173,7 +174,7 @@ impl Router {
             text: t.text,
             evidence: Evidence {
                 pki,
-                public_key: None,
+                public_key: t.public_key.filter(|_| pki),
             },
         };
         self.hand_over(t.from, incoming).await;
@@ -212,6 +213,31 @@ impl Router {
                 self.sessions.insert(node, tx);
             }
         }
+    }
+
+    /// Pins a key a node announced in its NodeInfo, if none is pinned yet. On a task
+    /// of its own: the router never waits for the store.
+    fn pin_announced(&self, entry: NodeEntry) {
+        let Some(key) = entry.public_key.filter(|k| !k.is_empty()) else {
+            return;
+        };
+        let store = self.deps.store.clone();
+        let pin = Pin {
+            node: entry.num,
+            key,
+            source: PinSource::NodeInfo,
+            pinned_at: crate::commands::unix_now(),
+            seen_pki: false,
+        };
+        self.tasks.spawn(async move {
+            match store.pin_if_new(pin.clone()).await {
+                Ok(now) if now.key != pin.key => {
+                    warn!(node = %node_id(pin.node), "NodeInfo announces a key other than the pinned one");
+                }
+                Ok(_) => {}
+                Err(e) => warn!(error = %e, "cannot pin an announced key"),
+            }
+        });
     }
 
     async fn say(&self, node: u32, text: &str) {

@@ -159,6 +159,23 @@ pub enum LinkEvent {
     NodeInfo(NodeEntry),
 }
 
+impl LinkEvent {
+    /// The event's kind and sender, for logs: never a message's text.
+    pub fn kind(&self) -> String {
+        match self {
+            Self::State(s) => format!("state {s:?}"),
+            Self::DirectText(t) => format!("direct text from !{:08x}", t.from),
+            Self::ChannelText(t) => format!("channel text from !{:08x}", t.from),
+            Self::Delivery {
+                dest, packet_id, ..
+            } => {
+                format!("delivery of {packet_id} to !{dest:08x}")
+            }
+            Self::NodeInfo(n) => format!("node info of !{:08x}", n.num),
+        }
+    }
+}
+
 #[derive(Debug)]
 pub(crate) enum Command {
     Send {
