@@ -15,7 +15,7 @@ use meshmush_firmware_bridge::link::LinkConfig;
 use meshmush_firmware_bridge::{LinkHandle, spawn};
 use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;
-use tracing::{info, warn};
+use tracing::{error, info, warn};
 
 use crate::config::Config;
 use crate::delivery::Delivery;
@@ -36,6 +36,16 @@ pub enum Stopped {
     /// The link's events ended: its task is gone, and the daemon with it (a service
     /// manager should start it again).
     LinkEnded,
+    /// The router task panicked.
+    Failed,
+}
+
+impl Stopped {
+    /// Whether the daemon stopped because something broke (the process should exit
+    /// non-zero, so systemd restarts it).
+    pub fn is_failure(self) -> bool {
+        self != Self::Asked
+    }
 }
 
 /// A running daemon.
@@ -99,11 +109,16 @@ impl App {
         );
         let why: Arc<Mutex<Option<Stopped>>> = Arc::default();
         let (token, reason) = (stop.clone(), why.clone());
+        let routing = tokio::spawn(router.run(events, stop.clone()));
         tasks.spawn(async move {
-            router.run(events, token.clone()).await;
+            let ended = routing.await;
             if !token.is_cancelled() {
-                warn!("the link's events ended; stopping");
-                set_reason(&reason, Stopped::LinkEnded);
+                let cause = match ended {
+                    Ok(()) => Stopped::LinkEnded,
+                    Err(_) => Stopped::Failed,
+                };
+                error!(?cause, "the daemon cannot go on; stopping");
+                set_reason(&reason, cause);
             }
             set_reason(&reason, Stopped::Asked);
             token.cancel();

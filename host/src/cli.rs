@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, anyhow, bail};
 use clap::{Args, Parser, Subcommand};
-use meshmush::app::{App, Stopped};
+use meshmush::app::App;
 use meshmush::config::Config;
 use meshmush::store::{Store, StoreOptions};
 use meshmush_firmware_bridge::Transport;
@@ -461,8 +461,8 @@ async fn run_daemon(args: RunArgs) -> Result<()> {
     if let Some(mesh) = mesh {
         mesh.shutdown().await;
     }
-    if stopped == Some(Stopped::LinkEnded) {
-        bail!("the link to the node ended");
+    if let Some(why) = stopped.filter(|w| w.is_failure()) {
+        bail!("the daemon stopped: {why:?}");
     }
     Ok(())
 }

@@ -93,10 +93,11 @@ pub struct LimitsSection {
     pub per_minute: u32,
     /// Longest command accepted, in bytes.
     pub max_command_bytes: usize,
-    /// Commands from all nodes together: a burst, then this many per minute. A flood
-    /// of fresh ids cannot take more than this from everyone else.
-    pub global_burst: u32,
-    pub global_per_minute: u32,
+    /// Commands from strangers (nodes whose player has not been loaded since start),
+    /// all together: a burst, then this many per minute. A flood of fresh ids shares
+    /// this; known players are held only to their own limit.
+    pub strangers_burst: u32,
+    pub strangers_per_minute: u32,
     /// Players with a running session at once; nodes beyond it are not answered
     /// until a session ends.
     pub max_sessions: usize,
@@ -158,8 +159,8 @@ impl Default for LimitsSection {
             burst: 5,
             per_minute: 20,
             max_command_bytes: 200,
-            global_burst: 60,
-            global_per_minute: 600,
+            strangers_burst: 60,
+            strangers_per_minute: 600,
             max_sessions: 500,
             newcomers_burst: 10,
             newcomers_per_minute: 6,
@@ -236,16 +237,21 @@ impl Config {
             ));
         }
         let l = &self.limits;
-        if [l.burst, l.per_minute, l.global_burst, l.global_per_minute]
-            .into_iter()
-            .chain([l.newcomers_burst, l.newcomers_per_minute])
-            .any(|n| n == 0)
+        if [
+            l.burst,
+            l.per_minute,
+            l.strangers_burst,
+            l.strangers_per_minute,
+        ]
+        .into_iter()
+        .chain([l.newcomers_burst, l.newcomers_per_minute])
+        .any(|n| n == 0)
             || l.max_sessions == 0
         {
             return Err(bad(
                 "limits",
-                "every limit must be at least 1 (burst, per_minute, global_burst, \
-                 global_per_minute, max_sessions, newcomers_burst, newcomers_per_minute)"
+                "every limit must be at least 1 (burst, per_minute, strangers_burst, \
+                 strangers_per_minute, max_sessions, newcomers_burst, newcomers_per_minute)"
                     .into(),
             ));
         }

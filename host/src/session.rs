@@ -185,6 +185,7 @@ async fn open(node: u32, deps: &SessionDeps) -> Result<Open, OpenError> {
         .map(|n| n.display_name())
         .unwrap_or_else(|| node_id(node));
     let player = deps.store.create_player(node, &wanted, unix_now()).await?;
+    deps.roster.mark_known(node);
     if !player.banned {
         let state = deps.store.player_state(node).await?;
         deps.roster.place(node, &player.name, state.location);

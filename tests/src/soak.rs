@@ -181,7 +181,7 @@ async fn wait_reply(h: &mut Handset) -> bool {
 /// The daemon's settings for the soak: players type fast here, so the limits are wide.
 fn config() -> Result<Config, String> {
     let text = format!(
-        "[limits]\nburst = 1000\nper_minute = 100000\nglobal_burst = 100000\nglobal_per_minute = 1000000\n[bbs]\nposts_per_hour = 100000\nnewcomer_posts_per_hour = 100000\nnewcomer_mail_per_hour = 100000\n\
+        "[limits]\nburst = 1000\nper_minute = 100000\nstrangers_burst = 100000\nstrangers_per_minute = 1000000\n[bbs]\nposts_per_hour = 100000\nnewcomer_posts_per_hour = 100000\nnewcomer_mail_per_hour = 100000\n\
          mailbox_max = 40\nposts_kept = {POSTS_KEPT}\n"
     );
     Config::from_toml(&text, Path::new("soak")).map_err(|e| e.to_string())

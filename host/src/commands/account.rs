@@ -43,7 +43,7 @@ impl Command for Whoami {
         let how = match ctx.sender {
             Sender::Proven => "PKI DM",
             Sender::Unproven => "unverified sender",
-            Sender::Impostor => "unverified sender (this node uses PKI; plain text is not it)",
+            Sender::Impostor => "unverified sender (not the handset this node was first seen as)",
         };
         Ok(format!(
             "{} ({}), {rights}, {how}",

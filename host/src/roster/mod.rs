@@ -47,9 +47,9 @@ pub struct RosterLimits {
     pub posts_per_hour: u32,
     /// A node counts as active this long after its last command.
     pub active_window: Duration,
-    /// All nodes together: commands in a burst and per minute.
-    pub global_burst: u32,
-    pub global_per_minute: u32,
+    /// Strangers all together: commands in a burst and per minute.
+    pub strangers_burst: u32,
+    pub strangers_per_minute: u32,
     /// Brand-new players, all together: a burst and per minute.
     pub newcomers_burst: u32,
     pub newcomers_per_minute: u32,
@@ -65,8 +65,8 @@ impl RosterLimits {
             per_minute: cfg.limits.per_minute,
             posts_per_hour: cfg.bbs.posts_per_hour,
             active_window: cfg.notify_window(),
-            global_burst: cfg.limits.global_burst,
-            global_per_minute: cfg.limits.global_per_minute,
+            strangers_burst: cfg.limits.strangers_burst,
+            strangers_per_minute: cfg.limits.strangers_per_minute,
             newcomers_burst: cfg.limits.newcomers_burst,
             newcomers_per_minute: cfg.limits.newcomers_per_minute,
             newcomer_posts_per_hour: cfg.bbs.newcomer_posts_per_hour,
@@ -87,7 +87,7 @@ struct Shared {
 impl Shared {
     fn new(l: &RosterLimits, now: Instant) -> Self {
         Self {
-            commands: TokenBucket::new(l.global_burst, l.global_per_minute, now),
+            commands: TokenBucket::new(l.strangers_burst, l.strangers_per_minute, now),
             newcomers: TokenBucket::new(l.newcomers_burst, l.newcomers_per_minute, now),
             newcomer_posts: TokenBucket::per_hour(l.newcomer_posts_per_hour, now),
             newcomer_mail: TokenBucket::per_hour(l.newcomer_mail_per_hour, now),
@@ -116,7 +116,7 @@ pub enum Admit {
     },
     /// Over the limit and already told: say nothing.
     Silent,
-    /// Everyone together is over the global limit: say nothing (a flood is on).
+    /// Strangers together are over their shared limit: say nothing (a flood is on).
     Busy,
 }
 
@@ -143,6 +143,8 @@ struct NodeState {
     mail_notice: bool,
     /// Packets waiting behind `more`.
     pages: VecDeque<String>,
+    /// Its player was loaded by a session since start: no longer a stranger.
+    known: bool,
 }
 
 impl NodeState {
@@ -156,6 +158,7 @@ impl NodeState {
             notices: Vec::new(),
             mail_notice: false,
             pages: VecDeque::new(),
+            known: false,
         }
     }
 
@@ -254,7 +257,7 @@ impl Roster {
             }
             Verdict::RefuseSilently => return Admit::Silent,
         }
-        if inner.shared.commands.check(now) != Verdict::Allow {
+        if !state.known && inner.shared.commands.check(now) != Verdict::Allow {
             return Admit::Busy;
         }
         let Some(state) = inner.nodes.get_mut(&node) else {
@@ -285,6 +288,12 @@ impl Roster {
                 .get_or_insert_with(|| TokenBucket::per_hour(per_hour, now));
             bucket.check(now) == Verdict::Allow
         })
+    }
+
+    /// Marks `node` as known: its player is loaded, so its commands no longer draw on
+    /// the strangers' shared allowance.
+    pub fn mark_known(&self, node: u32) {
+        self.with_node(node, |s, _| s.known = true);
     }
 
     /// Whether a new player may do `what` now, drawing on the allowance all new

@@ -8,8 +8,8 @@ fn limits(window_secs: u64) -> RosterLimits {
         per_minute: 60,
         posts_per_hour: 2,
         active_window: Duration::from_secs(window_secs),
-        global_burst: 1000,
-        global_per_minute: 1000,
+        strangers_burst: 1000,
+        strangers_per_minute: 1000,
         newcomers_burst: 2,
         newcomers_per_minute: 1,
         newcomer_posts_per_hour: 1,
@@ -216,26 +216,19 @@ fn pages_drain_in_order() {
 }
 
 #[tokio::test(start_paused = true)]
-async fn a_crowd_of_ids_shares_one_global_allowance() {
+async fn a_crowd_of_strangers_shares_one_allowance_and_known_players_keep_theirs() {
     let r = Roster::new(RosterLimits {
-        global_burst: 10,
-        global_per_minute: 60,
+        strangers_burst: 10,
+        strangers_per_minute: 60,
         ..limits(600)
     });
-    let allowed = (0..100u32)
-        .filter(|n| r.admit(1000 + n) == Admit::Allow)
-        .count();
-    assert_eq!(
-        allowed, 10,
-        "a hundred fresh ids get the global burst, no more"
-    );
-    assert_eq!(r.admit(1), Admit::Busy);
+    r.mark_known(1);
+    let allowed = (0..100u32).filter(|n| r.admit(1000 + n) == Admit::Allow).count();
+    assert_eq!(allowed, 10, "a hundred fresh ids get the strangers' burst, no more");
+    assert_eq!(r.admit(2), Admit::Busy, "another stranger waits");
+    assert_eq!(r.admit(1), Admit::Allow, "a known player does not");
     tokio::time::advance(Duration::from_secs(1)).await;
-    assert_eq!(
-        r.admit(1),
-        Admit::Allow,
-        "the allowance refills for everyone"
-    );
+    assert_eq!(r.admit(2), Admit::Allow, "the allowance refills");
 }
 
 #[tokio::test(start_paused = true)]

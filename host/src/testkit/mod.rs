@@ -420,7 +420,12 @@ impl Kit {
 pub fn lift_limits(cfg: &mut Config) {
     const MANY: u32 = 1_000_000_000;
     let l = &mut cfg.limits;
-    (l.burst, l.per_minute, l.global_burst, l.global_per_minute) = (MANY, MANY, MANY, MANY);
+    (
+        l.burst,
+        l.per_minute,
+        l.strangers_burst,
+        l.strangers_per_minute,
+    ) = (MANY, MANY, MANY, MANY);
     (l.newcomers_burst, l.newcomers_per_minute) = (MANY, MANY);
     l.max_sessions = MANY as usize;
     let b = &mut cfg.bbs;

@@ -23,7 +23,7 @@ pub type World = Kit;
 pub fn roomy() -> Config {
     let mut cfg = Config::default();
     cfg.limits.burst = 100;
-    cfg.limits.global_burst = 10_000;
+    cfg.limits.strangers_burst = 10_000;
     cfg
 }
 
