@@ -97,7 +97,7 @@ async fn forged_account_changes_are_refused_and_the_victim_is_unaffected() {
 #[tokio::test]
 async fn a_node_with_another_key_is_flagged_until_a_wizard_repins_it() {
     let mut cfg = roomy();
-    let mut kit = spoofing_mesh(cfg.clone(), 2).await;
+    let kit = spoofing_mesh(cfg.clone(), 2).await;
     let alice = kit.handsets[0].node.num;
     let bob = kit.handsets[1].node.num;
     kit.stop().await.expect("stop");
