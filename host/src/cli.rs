@@ -53,6 +53,9 @@ enum Command {
         /// target/bench-cache.
         #[arg(long, conflicts_with_all = ["pacing", "throughput"])]
         scale: bool,
+        /// Only figure 8: ten known players while a hundred fresh ids flood.
+        #[arg(long, conflicts_with_all = ["pacing", "throughput", "scale"])]
+        flood: bool,
         /// Internal: serve one store, DESIGN:PLAYERS:DIR, and report peak RSS (the
         /// footprint figure runs this in a fresh process).
         #[arg(long, hide = true)]
@@ -201,6 +204,7 @@ pub async fn dispatch(cli: Cli) -> Result<()> {
             pacing,
             throughput,
             scale,
+            flood,
             footprint,
             json,
         } => {
@@ -209,6 +213,7 @@ pub async fn dispatch(cli: Cli) -> Result<()> {
                 pacing,
                 throughput,
                 scale,
+                flood,
                 footprint,
                 json,
             })
@@ -233,6 +238,7 @@ struct BenchArgs {
     pacing: bool,
     throughput: bool,
     scale: bool,
+    flood: bool,
     footprint: Option<String>,
     json: PathBuf,
 }
@@ -248,6 +254,8 @@ async fn bench(args: BenchArgs) -> Result<()> {
         meshmush::bench::run_throughput(args.quick).await?
     } else if args.scale {
         meshmush::bench::run_scale(args.quick).await?
+    } else if args.flood {
+        meshmush::bench::run_flood(args.quick).await?
     } else {
         meshmush::bench::run(args.quick).await?
     };

@@ -7,6 +7,7 @@
 //! `testkit` feature).
 
 mod airtime;
+mod flood;
 mod pacing;
 mod rig;
 mod scale;
@@ -209,6 +210,22 @@ pub async fn run_pacing() -> Result<BenchReport, BenchError> {
     })
 }
 
+/// Figure 8 alone: known players' latency under a flood of fresh ids.
+pub async fn run_flood(quick: bool) -> Result<BenchReport, BenchError> {
+    let mut rows = Vec::new();
+    flood::flood_rows(quick, &mut rows).await?;
+    Ok(report(quick, rows).await)
+}
+
+async fn report(quick: bool, rows: Vec<Row>) -> BenchReport {
+    BenchReport {
+        cores: std::thread::available_parallelism().map_or(1, |n| n.get()),
+        memory_mib: memory_mib().await,
+        quick,
+        rows,
+    }
+}
+
 /// Figures 1, 2 and 5 (throughput, latency, footprint) for one design.
 async fn throughput_rows(
     design: &str,
@@ -402,6 +419,9 @@ pub async fn run(quick: bool) -> Result<BenchReport, BenchError> {
     let t = std::time::Instant::now();
     airtime_rows(quick, &mut rows).await?;
     progress("figure 6", "designed", t);
+    let t = std::time::Instant::now();
+    flood::flood_rows(quick, &mut rows).await?;
+    progress("figure 8", "designed", t);
     if let Ok(exe) = std::env::current_exe()
         && let Ok(meta) = tokio::fs::metadata(exe).await
     {

@@ -223,8 +223,13 @@ async fn a_crowd_of_strangers_shares_one_allowance_and_known_players_keep_theirs
         ..limits(600)
     });
     r.mark_known(1);
-    let allowed = (0..100u32).filter(|n| r.admit(1000 + n) == Admit::Allow).count();
-    assert_eq!(allowed, 10, "a hundred fresh ids get the strangers' burst, no more");
+    let allowed = (0..100u32)
+        .filter(|n| r.admit(1000 + n) == Admit::Allow)
+        .count();
+    assert_eq!(
+        allowed, 10,
+        "a hundred fresh ids get the strangers' burst, no more"
+    );
     assert_eq!(r.admit(2), Admit::Busy, "another stranger waits");
     assert_eq!(r.admit(1), Admit::Allow, "a known player does not");
     tokio::time::advance(Duration::from_secs(1)).await;
