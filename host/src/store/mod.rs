@@ -30,6 +30,7 @@
 //! | `board_counts` | board name                   | live posts (`u64` BE)       | `bbs.rs`         |
 //! | `read_markers` | node (BE) ++ board           | postcard `ReadMarkerRecord` | `bbs.rs`         |
 //! | `mail`         | recipient node (BE) ++ id    | postcard `MailRecord::V1`   | `bbs.rs`         |
+//! | `pins`         | node (`u32` BE)              | postcard `PinRecord::V1`    | `pins.rs`        |
 //!
 //! The async API is split by record kind (`Store`'s player calls here, the world's in
 //! `world.rs`, the BBS's in `bbs.rs`, bulk loads in `bulk.rs`); the synchronous sled
