@@ -43,6 +43,7 @@ impl Rig {
             .daemon_link(move |mut link| {
                 link.ack_timeout = REPLY_TIMEOUT;
                 link.heartbeat_interval = heartbeat;
+                crate::testkit::lift_queue_caps(&mut link);
                 link
             })
             .start()

@@ -369,6 +369,7 @@ impl ScaleRig {
             .store(opts)
             .daemon_link(|mut link| {
                 link.ack_timeout = TIMEOUT;
+                crate::testkit::lift_queue_caps(&mut link);
                 link
             })
             .start()

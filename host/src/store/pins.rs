@@ -4,6 +4,11 @@
 //! re-pins the node. Pins are records on disk, so a restart does not reopen the
 //! window an attacker would wait for.
 //!
+//! Pin writes are not flushed one by one: a crash may lose pins of the last half
+//! second (sled's background flush), and those nodes are pinned again when next seen.
+//! A thousand handsets heard at once must not cost a thousand `fsync`s in front of
+//! their first replies.
+//!
 //! | tree   | key              | value                         |
 //! |--------|------------------|-------------------------------|
 //! | `pins` | node (`u32` BE)  | postcard `PinRecord::V1(Pin)` |
@@ -69,7 +74,6 @@ impl Store {
                 None => pin,
             };
             tree.insert(key, super::records::encode(&key, &now)?)?;
-            db.flush_if_configured()?;
             Ok(now)
         })
         .await

@@ -435,3 +435,12 @@ pub fn lift_limits(cfg: &mut Config) {
         b.newcomer_mail_per_hour,
     ) = (MANY, MANY, MANY);
 }
+
+/// Lifts the outbound queue's caps of `link`, for load tests on instant airtime: a
+/// thousand players in a closed loop each have a reply in flight and the next one
+/// queued, more than a real radio's queue (1,024 packets, half an hour of LongFast)
+/// should ever hold.
+pub fn lift_queue_caps(link: &mut LinkConfig) {
+    link.max_per_dest = usize::MAX / 2;
+    link.max_queued = usize::MAX / 2;
+}
