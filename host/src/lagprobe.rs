@@ -80,3 +80,22 @@ impl LagProbe {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test(start_paused = true)]
+    async fn the_probe_samples_and_ends_when_cancelled() {
+        let tasks = TaskTracker::new();
+        let stop = CancellationToken::new();
+        let probe = LagProbe::start(&tasks, stop.clone());
+        tokio::time::sleep(TICK * 5).await;
+        assert!(probe.stats().samples >= 4, "{:?}", probe.stats());
+        stop.cancel();
+        tasks.close();
+        tokio::time::timeout(TICK * 3, tasks.wait())
+            .await
+            .expect("the probe's task ends on cancel, not with the process");
+    }
+}

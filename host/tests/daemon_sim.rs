@@ -121,34 +121,38 @@ async fn admin_powers_need_a_pki_dm() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn password_protects_name_changes_across_restarts() {
+async fn a_password_proves_one_command_across_restarts() {
+    // A handset that never sends PKI DMs (older firmware): its password is its proof.
     let dir = tempfile::tempdir().unwrap();
     let mut w = world(1, roomy(), dir.path(), StoreOptions::default()).await;
-    assert_eq!(w.ask(0, "name Ada").await, "You are now Ada.");
+    w.sim().expect("sim").faults().set_pki(false);
     assert!(
         w.ask(0, "password hunter22")
             .await
             .starts_with("Password set.")
     );
+    assert_eq!(w.ask(0, "pw hunter22 name Ada").await, "You are now Ada.");
     w.stop().await.expect("clean shutdown");
 
     let mut w = world(1, roomy(), dir.path(), StoreOptions::default()).await;
+    w.sim().expect("sim").faults().set_pki(false);
     assert!(
         w.ask(0, "whoami").await.starts_with("Ada ("),
         "the name survived a restart"
     );
     assert_eq!(
         w.ask(0, "name Eve").await,
-        "Give your password first: password PASS"
+        "name changes your account: send it as a PKI DM, or pw PASS name ..."
     );
-    assert_eq!(w.ask(0, "password wrong").await, "Wrong password.");
+    assert_eq!(w.ask(0, "pw wrong name Eve").await, "Wrong password.");
+    assert_eq!(w.ask(0, "pw hunter22 name Eve").await, "You are now Eve.");
     assert_eq!(
-        w.ask(0, "password hunter22").await,
-        "Password accepted for this session."
+        w.ask(0, "name Mallory").await,
+        "name changes your account: send it as a PKI DM, or pw PASS name ...",
+        "the password proved one command, not the session"
     );
-    assert_eq!(w.ask(0, "name Eve").await, "You are now Eve.");
     assert_eq!(
-        w.ask(0, "name me").await,
+        w.ask(0, "pw hunter22 name me").await,
         "\"me\" is reserved; pick another name."
     );
     w.stop().await.expect("clean shutdown");

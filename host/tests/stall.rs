@@ -17,7 +17,10 @@ async fn slow_store_does_not_stall_the_radio() {
         latency: Some(Duration::from_millis(500)),
         ..StoreOptions::default()
     };
-    let mut w = common::world(50, Config::default(), dir.path(), store).await;
+    // Fifty brand-new players at once: more than the newcomer slice lets in.
+    let mut cfg = Config::default();
+    cfg.limits.newcomers_burst = 100;
+    let mut w = common::world(50, cfg, dir.path(), store).await;
     let bbs = w.bbs;
     // Player 0 has a session already: `ping` needs no store call from now on.
     assert_eq!(w.ask(0, "ping").await, "pong");
