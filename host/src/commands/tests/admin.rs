@@ -70,3 +70,19 @@ async fn shutdown_needs_a_proven_wizard_and_stops_the_daemon() {
     let out = run(&mut wiz, "@shutdown").await;
     assert_eq!(out.end, None, "stored powers need a PKI DM or the password");
 }
+
+#[test]
+fn teleport_parses_who_and_where() {
+    use crate::commands::admin::Teleport;
+    use crate::commands::registry::{Command, Usage};
+    assert_eq!(Teleport::parse("#5"), Ok(Teleport { who: None, to: 5 }));
+    assert_eq!(Teleport::parse("me=#5"), Ok(Teleport { who: None, to: 5 }));
+    assert_eq!(
+        Teleport::parse("Bob = #7"),
+        Ok(Teleport {
+            who: Some("Bob".into()),
+            to: 7
+        })
+    );
+    assert_eq!(Teleport::parse("Bob"), Err(Usage::show()));
+}

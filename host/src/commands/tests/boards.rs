@@ -135,3 +135,28 @@ async fn wizards_manage_boards() {
     )
     .await;
 }
+
+#[test]
+fn board_admin_words_parse_to_what_they_ask() {
+    use crate::commands::boards::BoardAdmin;
+    assert_eq!(
+        BoardAdmin::parse("create quiz=Puzzles"),
+        Ok(BoardAdmin::Create {
+            name: "quiz".into(),
+            description: "Puzzles".into()
+        })
+    );
+    assert_eq!(
+        BoardAdmin::parse("lock quiz read builders"),
+        Ok(BoardAdmin::Lock {
+            name: "quiz".into(),
+            read: true,
+            level: Level::Builder
+        })
+    );
+    assert_eq!(
+        BoardAdmin::parse("lock quiz write wizard"),
+        Err(Usage::say("Lock read or post."))
+    );
+    assert_eq!(BoardAdmin::parse("frobnicate"), Err(Usage::show()));
+}

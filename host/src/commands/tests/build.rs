@@ -51,3 +51,45 @@ async fn make_describe_flag_and_lock_a_thing() {
         Err(Usage::say("Flags: dark, fixed."))
     );
 }
+
+#[test]
+fn link_and_open_name_rooms_by_id() {
+    use crate::commands::build::{Link, Open, Target};
+    assert_eq!(
+        Link::parse("me=here"),
+        Ok(Link {
+            what: "me".into(),
+            to: Target::Here
+        })
+    );
+    assert_eq!(
+        Link::parse("door=#12"),
+        Ok(Link {
+            what: "door".into(),
+            to: Target::Room(12)
+        })
+    );
+    assert_eq!(
+        Link::parse("door=12"),
+        Err(Usage::say("Name the room as #N or here."))
+    );
+    assert_eq!(
+        Open::parse("gate;g=#3"),
+        Ok(Open {
+            exit: "gate;g".into(),
+            to: 3
+        })
+    );
+    assert_eq!(Open::parse("gate"), Err(Usage::show()));
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_locked_exit_stops_others_but_not_its_owner() {
+    let w = TestWorld::new().await;
+    let mut b = w.with_level(BOB, "Bob", Level::Builder).await;
+    run(&mut b, "@dig Den=den,out").await;
+    call(&mut b, "@lock den=me", "Locked den to you.").await;
+    let mut ann = w.player(ANN, "Ann").await;
+    call(&mut ann, "den", "The way den is locked.").await;
+    call_starts(&mut b, "den", "Den #").await;
+}

@@ -68,3 +68,16 @@ async fn who_and_where_list_the_players_about() {
     )
     .await;
 }
+
+#[test]
+fn say_and_pose_need_words() {
+    use crate::commands::talk::{Pose, Say};
+    assert_eq!(Say::parse(""), Err(Usage::say("Say what?")));
+    assert_eq!(
+        Say::parse("hi all"),
+        Ok(Say {
+            text: "hi all".into()
+        })
+    );
+    assert_eq!(Pose::parse(""), Err(Usage::say("Pose what? :waves")));
+}

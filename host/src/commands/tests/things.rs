@@ -62,3 +62,14 @@ async fn give_moves_coins_and_things_and_tells_the_receiver() {
     );
     assert_eq!(Give::parse("Bob"), Err(Usage::show()));
 }
+
+#[tokio::test(start_paused = true)]
+async fn a_fixed_thing_will_not_budge() {
+    let w = TestWorld::new().await;
+    let mut b = w.with_level(BOB, "Bob", Level::Builder).await;
+    run(&mut b, "@create anvil").await;
+    run(&mut b, "drop anvil").await;
+    call(&mut b, "@set anvil=fixed", "anvil fixed set.").await;
+    let mut ann = w.player(ANN, "Ann").await;
+    call(&mut ann, "get anvil", "anvil will not budge.").await;
+}
