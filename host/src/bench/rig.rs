@@ -30,26 +30,11 @@ impl Rig {
         store: StoreOptions,
         heartbeat: Duration,
     ) -> Result<(Self, Duration), BenchError> {
-        let mut cfg = Config::default();
-        crate::testkit::lift_limits(&mut cfg);
-        cfg.bbs.posts_per_hour = 1_000_000;
-        let kit = Kit::builder(cfg)
-            .sim(SimConfig {
-                handsets: 0,
-                virtual_handsets: true,
-                ..SimConfig::default()
-            })
-            .store(store)
-            .daemon_link(move |mut link| {
-                link.ack_timeout = REPLY_TIMEOUT;
-                link.heartbeat_interval = heartbeat;
-                crate::testkit::lift_queue_caps(&mut link);
-                link
-            })
-            .start()
-            .await?;
-        let players = kit.virtual_handsets()?;
-        let startup = kit.startup();
+        let (kit, players, startup) = virtual_kit(Config::default(), None, store, move |link| {
+            link.ack_timeout = REPLY_TIMEOUT;
+            link.heartbeat_interval = heartbeat;
+        })
+        .await?;
         Ok((Self { kit, players }, startup))
     }
 
@@ -79,6 +64,38 @@ impl Rig {
     pub(super) async fn stop(self) {
         let _ = self.kit.stop().await;
     }
+}
+
+/// A daemon on a mesh of virtual handsets for a load test: every rate limit and queue
+/// cap lifted (virtual players type far faster than people, on instant airtime), on
+/// `data` (or a temporary directory), with `tweak` applied to the daemon's link. The
+/// kit, its players, and how long the daemon took to connect.
+pub(super) async fn virtual_kit(
+    mut cfg: Config,
+    data: Option<&std::path::Path>,
+    store: StoreOptions,
+    tweak: impl FnOnce(&mut meshmush_firmware_bridge::link::LinkConfig) + Send + 'static,
+) -> Result<(Kit, VirtualHandsets, Duration), BenchError> {
+    crate::testkit::lift_limits(&mut cfg);
+    let mut builder = Kit::builder(cfg)
+        .sim(SimConfig {
+            handsets: 0,
+            virtual_handsets: true,
+            ..SimConfig::default()
+        })
+        .store(store)
+        .daemon_link(move |mut link| {
+            crate::testkit::lift_queue_caps(&mut link);
+            tweak(&mut link);
+            link
+        });
+    if let Some(dir) = data {
+        builder = builder.data(dir);
+    }
+    let kit = builder.start().await?;
+    let players = kit.virtual_handsets()?;
+    let startup = kit.startup();
+    Ok((kit, players, startup))
 }
 
 /// Closed loop: `players` each send `command` and wait, for `secs`. Returns

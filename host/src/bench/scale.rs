@@ -13,8 +13,6 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use meshmush_firmware_bridge::sim::SimConfig;
-
 use super::{BenchError, Row, ms, percentile, row};
 use crate::config::Config;
 use crate::store::StoreOptions;
@@ -356,26 +354,11 @@ struct ScaleRig {
 impl ScaleRig {
     async fn start(dir: &Path, opts: StoreOptions) -> Result<(Self, Duration), BenchError> {
         let mut cfg = Config::default();
-        crate::testkit::lift_limits(&mut cfg);
         // The stores hold more posts than the default keeps.
         cfg.bbs.posts_kept = 10_000_000;
-        let kit = Kit::builder(cfg)
-            .sim(SimConfig {
-                handsets: 0,
-                virtual_handsets: true,
-                ..SimConfig::default()
-            })
-            .data(dir)
-            .store(opts)
-            .daemon_link(|mut link| {
-                link.ack_timeout = TIMEOUT;
-                crate::testkit::lift_queue_caps(&mut link);
-                link
-            })
-            .start()
-            .await?;
-        let players = kit.virtual_handsets()?;
-        let startup = kit.startup();
+        let (kit, players, startup) =
+            super::rig::virtual_kit(cfg, Some(dir), opts, |link| link.ack_timeout = TIMEOUT)
+                .await?;
         Ok((Self { kit, players }, startup))
     }
 
