@@ -129,12 +129,12 @@ async fn step(
     {
         deps.roster.place(node, &c.player.name, state.location);
     }
-    // The pager's `more` exists only while a page waits; any other command drops it.
+    // The pager's `more` exists only while a page waits; any other command's reply
+    // replaces what waited (the delivery drops it, or pages the new reply).
     if msg.text.trim().eq_ignore_ascii_case("more") {
         deps.delivery.more(node).await?;
         return Ok(None);
     }
-    deps.roster.drop_pages(node);
     let outcome = execute(c, &msg.text).await;
     let end = outcome.end;
     deps.delivery.deliver(node, outcome).await?;
@@ -176,15 +176,20 @@ enum OpenError {
 }
 
 async fn open(node: u32, deps: &SessionDeps) -> Result<Open, OpenError> {
-    if deps.store.player(node).await?.is_none() && !deps.roster.allow_newcomer(Newcomer::Arrival) {
-        return Err(OpenError::Newcomer);
-    }
-    let wanted = deps
-        .link
-        .node(node)
-        .map(|n| n.display_name())
-        .unwrap_or_else(|| node_id(node));
-    let player = deps.store.create_player(node, &wanted, unix_now()).await?;
+    let player = match deps.store.player(node).await? {
+        Some(player) => player,
+        None if !deps.roster.allow_newcomer(Newcomer::Arrival) => {
+            return Err(OpenError::Newcomer);
+        }
+        None => {
+            let wanted = deps
+                .link
+                .node(node)
+                .map(|n| n.display_name())
+                .unwrap_or_else(|| node_id(node));
+            deps.store.create_player(node, &wanted, unix_now()).await?
+        }
+    };
     deps.roster.mark_known(node);
     if !player.banned {
         let state = deps.store.player_state(node).await?;

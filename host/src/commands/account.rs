@@ -201,7 +201,10 @@ impl Command for Pw {
             return Err(user("You have no password yet: password NEW sets one."));
         };
         if !crate::passwords::verify(&self.pass, &hash).await {
-            tracing::warn!("wrong password");
+            tracing::warn!(
+                command = "pw",
+                "proof refused: it did not match the stored hash"
+            );
             return Err(user("Wrong password."));
         }
         ctx.password_given = true;
