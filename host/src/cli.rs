@@ -38,32 +38,7 @@ enum Command {
     /// Validate a config file and print the effective config.
     CheckConfig { file: PathBuf },
     /// Measure the pipeline, as designed and as the naive design, on the software mesh.
-    Bench {
-        /// A few seconds instead of a few minutes.
-        #[arg(long)]
-        quick: bool,
-        /// Only figure 7: ten handsets at once on real airtime.
-        #[arg(long, conflicts_with = "quick")]
-        pacing: bool,
-        /// Only figures 1, 2 and 5: throughput, latency, footprint.
-        #[arg(long, conflicts_with = "pacing")]
-        throughput: bool,
-        /// Only figure 4: latency with 100 to 100,000 players and a million posts (with
-        /// --quick: one tiny store). Builds its stores once, cached under
-        /// target/bench-cache.
-        #[arg(long, conflicts_with_all = ["pacing", "throughput"])]
-        scale: bool,
-        /// Only figure 8: ten known players while a hundred fresh ids flood.
-        #[arg(long, conflicts_with_all = ["pacing", "throughput", "scale"])]
-        flood: bool,
-        /// Internal: serve one store, DESIGN:PLAYERS:DIR, and report peak RSS (the
-        /// footprint figure runs this in a fresh process).
-        #[arg(long, hide = true)]
-        footprint: Option<String>,
-        /// Where to write the figures as JSON.
-        #[arg(long, default_value = "bench.json")]
-        json: PathBuf,
-    },
+    Bench(BenchArgs),
     /// Self-test with one real node: handshake, node info, an acked message.
     HilCheck {
         /// Serial port of the node.
@@ -199,26 +174,7 @@ pub async fn dispatch(cli: Cli) -> Result<()> {
             with_secrets,
         } => export(data, config, with_secrets).await,
         Command::Repin { node, data, config } => repin(&node, data, config).await,
-        Command::Bench {
-            quick,
-            pacing,
-            throughput,
-            scale,
-            flood,
-            footprint,
-            json,
-        } => {
-            bench(BenchArgs {
-                quick,
-                pacing,
-                throughput,
-                scale,
-                flood,
-                footprint,
-                json,
-            })
-            .await
-        }
+        Command::Bench(args) => bench(args).await,
         Command::HilCheck {
             port,
             tcp,
@@ -229,17 +185,35 @@ pub async fn dispatch(cli: Cli) -> Result<()> {
 }
 
 /// What `meshmush bench` was asked for.
+#[derive(Debug, Args)]
 #[cfg_attr(
     not(feature = "testkit"),
     allow(dead_code, reason = "read only by the bench, which this build has not")
 )]
-struct BenchArgs {
+pub struct BenchArgs {
+    /// A few seconds instead of a few minutes.
+    #[arg(long)]
     quick: bool,
+    /// Only figure 7: ten handsets at once on real airtime.
+    #[arg(long, conflicts_with = "quick")]
     pacing: bool,
+    /// Only figures 1, 2 and 5: throughput, latency, footprint.
+    #[arg(long, conflicts_with = "pacing")]
     throughput: bool,
+    /// Only figure 4: latency with 100 to 100,000 players and a million posts (with
+    /// --quick: one tiny store). Builds its stores once, cached under
+    /// target/bench-cache.
+    #[arg(long, conflicts_with_all = ["pacing", "throughput"])]
     scale: bool,
+    /// Only figure 8: ten known players while a hundred fresh ids flood.
+    #[arg(long, conflicts_with_all = ["pacing", "throughput", "scale"])]
     flood: bool,
+    /// Internal: serve one store, DESIGN:PLAYERS:DIR, and report peak RSS (the
+    /// footprint figure runs this in a fresh process).
+    #[arg(long, hide = true)]
     footprint: Option<String>,
+    /// Where to write the figures as JSON.
+    #[arg(long, default_value = "bench.json")]
     json: PathBuf,
 }
 
