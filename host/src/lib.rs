@@ -4,6 +4,8 @@
 //! node, commands in order) -> [`commands`] (parse, then apply: an outcome) ->
 //! [`delivery`] (notices, pager, chunking once) -> link.
 //!
+//! [`chat`] is the terminal handset (`meshmush chat`), a client of a node like the apps.
+//!
 //! [`app`] starts and stops all of it; [`roster`] is the per-node state; [`store`] is
 //! sled behind one async API; [`config`] the TOML file.
 //!
@@ -13,6 +15,7 @@
 pub mod app;
 #[cfg(feature = "testkit")]
 pub mod bench;
+pub mod chat;
 pub mod commands;
 pub mod config;
 pub mod delivery;

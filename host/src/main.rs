@@ -7,11 +7,21 @@ use clap::Parser;
 
 fn main() -> Result<()> {
     let args = cli::Cli::parse();
+    // A person at `meshmush chat` wants the conversation, not the link's logs (what
+    // goes wrong with the link, the chat says itself).
+    let level = if args.is_interactive() {
+        "error"
+    } else {
+        "info"
+    };
+    // RUST_LOG, when set to something; an empty one counts as unset.
+    let filter = std::env::var("RUST_LOG")
+        .ok()
+        .filter(|v| !v.trim().is_empty())
+        .and_then(|v| tracing_subscriber::EnvFilter::try_new(v).ok())
+        .unwrap_or_else(|| tracing_subscriber::EnvFilter::new(level));
     tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
-        )
+        .with_env_filter(filter)
         .with_writer(std::io::stderr)
         .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .init();

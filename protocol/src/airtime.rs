@@ -131,6 +131,22 @@ pub fn parse_preset(name: &str) -> Option<ModemPreset> {
         .find(|p| normalise(p.as_str_name()) == key)
 }
 
+/// A preset as people write it (`LongFast`, `ShortTurbo`), from its protobuf name.
+pub fn preset_label(preset: ModemPreset) -> String {
+    preset
+        .as_str_name()
+        .split('_')
+        .map(|w| {
+            let mut c = w.chars();
+            c.next().map_or(String::new(), |f| {
+                f.to_uppercase()
+                    .chain(c.flat_map(char::to_lowercase))
+                    .collect()
+            })
+        })
+        .collect()
+}
+
 /// Parses a region name (`EU_868`, `eu868`, `US`).
 pub fn parse_region(name: &str) -> Option<RegionCode> {
     let key = normalise(name);
@@ -236,6 +252,15 @@ mod tests {
         let per_packet = time_on_air(ModemPreset::LongFast, 255).as_secs_f64();
         let packets = dc.budget().as_secs_f64() / per_packet;
         assert!((160.0..=180.0).contains(&packets), "{packets}");
+    }
+
+    #[test]
+    fn presets_are_labelled_as_people_write_them() {
+        assert_eq!(preset_label(ModemPreset::LongFast), "LongFast");
+        assert_eq!(preset_label(ModemPreset::ShortTurbo), "ShortTurbo");
+        for p in all_presets() {
+            assert_eq!(parse_preset(&preset_label(p)), Some(p));
+        }
     }
 
     #[test]

@@ -1,0 +1,263 @@
+//! `meshmush chat`, the terminal handset, as a person uses it: commands on standard
+//! input against the software mesh (a transcript), the interactive prompt in a real
+//! terminal (tmux), and a node that cannot be reached.
+
+mod common;
+#[path = "common/system.rs"]
+mod system;
+
+use std::process::Stdio;
+use std::time::Duration;
+
+use common::{roomy, world};
+use meshmush::store::StoreOptions;
+use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader, Lines};
+use tokio::process::{ChildStdin, ChildStdout, Command};
+
+const BIN: &str = env!("CARGO_BIN_EXE_meshmush");
+const WAIT: Duration = Duration::from_secs(20);
+
+/// Reads transcript lines until one satisfies `done`; returns them all.
+async fn until(
+    lines: &mut Lines<BufReader<ChildStdout>>,
+    done: impl Fn(&str) -> bool,
+) -> Vec<String> {
+    let mut seen = Vec::new();
+    loop {
+        match tokio::time::timeout(WAIT, lines.next_line()).await {
+            Ok(Ok(Some(line))) => {
+                let stop = done(&line);
+                seen.push(line);
+                if stop {
+                    return seen;
+                }
+            }
+            other => panic!("transcript ended or stalled ({other:?}) after {seen:#?}"),
+        }
+    }
+}
+
+/// The cost line that ends each reply.
+fn is_cost(line: &str) -> bool {
+    line.starts_with("  [") && line.ends_with(" s airtime]")
+}
+
+/// A chat run by a script: its standard input and its transcript.
+struct Transcript {
+    stdin: Option<ChildStdin>,
+    out: Lines<BufReader<ChildStdout>>,
+}
+
+impl Transcript {
+    /// Types `line` and returns the transcript up to its reply's cost line.
+    async fn ask(&mut self, line: &str) -> Vec<String> {
+        let stdin = self.stdin.as_mut().expect("input still open");
+        stdin
+            .write_all(format!("{line}\n").as_bytes())
+            .await
+            .unwrap();
+        let seen = until(&mut self.out, is_cost).await;
+        assert_eq!(seen[0], format!("> {line}"), "{seen:#?}");
+        seen
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn commands_on_standard_input_make_a_transcript() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut w = world(2, roomy(), dir.path(), StoreOptions::default()).await;
+    let alice = w.sim().unwrap().handsets()[0].addr;
+    // No --to: the chat finds the BBS by the name the node knows it by.
+    let mut child = Command::new(BIN)
+        .args(["chat", "--tcp", &alice.to_string(), "--timeout", "20"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .kill_on_drop(true)
+        .spawn()
+        .expect("meshmush chat starts");
+    let mut t = Transcript {
+        stdin: Some(child.stdin.take().unwrap()),
+        out: BufReader::new(child.stdout.take().unwrap()).lines(),
+    };
+
+    let look = t.ask("look").await;
+    assert!(look[1].starts_with("Town Square:"), "{look:#?}");
+    assert!(
+        look.iter()
+            .any(|l| l.starts_with("Exits: north, east, west, south")),
+        "a two-packet room joined into one reply: {look:#?}"
+    );
+    assert!(
+        look.last().unwrap().starts_with("  [2 packets, "),
+        "{look:#?}"
+    );
+
+    let north = t.ask("n").await;
+    assert!(north[1].starts_with("Post Office:"), "{north:#?}");
+    assert!(
+        north.last().unwrap().starts_with("  [1 packet, "),
+        "{north:#?}"
+    );
+
+    let post = t.ask("post general Hello from the chat").await;
+    assert!(post[1].contains("general"), "{post:#?}");
+    let read = t.ask("read general 1").await;
+    assert!(
+        read.iter().any(|l| l.contains("Hello from the chat")),
+        "{read:#?}"
+    );
+
+    // Back in the square, Bob's words arrive as a notice while Alice types nothing.
+    t.ask("s").await;
+    let bob = w.ask(1, "say hello Alice").await;
+    assert!(bob.contains("hello Alice"), "{bob}");
+    let notice = until(&mut t.out, |l| l.starts_with("* ")).await;
+    let notice = notice.last().unwrap();
+    assert!(
+        notice.contains("Bob") && notice.contains("hello Alice"),
+        "{notice}"
+    );
+
+    t.stdin = None; // end of input: the chat leaves
+    let status = tokio::time::timeout(WAIT, child.wait())
+        .await
+        .expect("chat ends with its input")
+        .unwrap();
+    assert!(status.success(), "{status}");
+    w.stop().await.expect("clean shutdown");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_unreachable_node_is_one_line_and_exit_status_one() {
+    // A port nothing listens on: bind one, then let it go.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .unwrap()
+        .port();
+    let out = Command::new(BIN)
+        .args([
+            "chat",
+            "--tcp",
+            &format!("127.0.0.1:{port}"),
+            "--connect-timeout",
+            "5",
+        ])
+        .stdin(Stdio::null())
+        .output()
+        .await
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "{out:?}");
+    let err = String::from_utf8_lossy(&out.stderr);
+    let lines: Vec<&str> = err.lines().collect();
+    assert_eq!(lines.len(), 1, "one line: {err}");
+    assert!(
+        lines[0].starts_with(&format!(
+            "meshmush: cannot reach the node at tcp:127.0.0.1:{port}"
+        )),
+        "{err}"
+    );
+    assert!(!err.contains("panicked"), "{err}");
+    assert!(out.stdout.is_empty(), "{out:?}");
+}
+
+/// tmux, driven as a person would drive a terminal.
+struct Tmux {
+    session: String,
+}
+
+impl Tmux {
+    fn run(args: &[&str]) -> String {
+        let out = std::process::Command::new("tmux")
+            .args(args)
+            .output()
+            .unwrap();
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+
+    fn screen(&self) -> String {
+        Self::run(&["capture-pane", "-p", "-t", &self.session])
+    }
+
+    async fn wait_for(&self, what: &str) -> String {
+        let deadline = tokio::time::Instant::now() + WAIT;
+        loop {
+            let screen = self.screen();
+            if screen.contains(what) {
+                return screen;
+            }
+            assert!(
+                tokio::time::Instant::now() < deadline,
+                "{what:?} never showed; the screen:\n{screen}"
+            );
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+}
+
+impl Drop for Tmux {
+    fn drop(&mut self) {
+        Self::run(&["kill-session", "-t", &self.session]);
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_prompt_takes_a_line_and_shows_the_reply() {
+    system::ensure_program("tmux", &["-V"], "tmux").expect("tmux for a real terminal");
+    let dir = tempfile::tempdir().unwrap();
+    let w = world(1, roomy(), dir.path(), StoreOptions::default()).await;
+    let alice = w.sim().unwrap().handsets()[0].addr;
+    let tmux = Tmux {
+        session: format!("meshmush-chat-{}", std::process::id()),
+    };
+    let cmd = format!("{BIN} chat --tcp {alice}");
+    let started = std::process::Command::new("tmux")
+        .args([
+            "new-session",
+            "-d",
+            "-x",
+            "100",
+            "-y",
+            "30",
+            "-s",
+            &tmux.session,
+            &cmd,
+        ])
+        .status()
+        .unwrap();
+    assert!(started.success());
+    let screen = tmux.wait_for("Ctrl-D to leave").await;
+    assert!(
+        screen.contains("Alice (!4d4d1001) -> meshmush BBS (!4d4d0001), LongFast"),
+        "{screen}"
+    );
+    tmux.wait_for("> ").await;
+
+    Tmux::run(&["send-keys", "-t", &tmux.session, "ping", "Enter"]);
+    let screen = tmux.wait_for("pong").await;
+    assert!(
+        screen.contains("> ping"),
+        "the line typed stays on screen:\n{screen}"
+    );
+    tmux.wait_for("1 packet, 4 B").await;
+
+    // History: up-arrow brings the last line back.
+    Tmux::run(&["send-keys", "-t", &tmux.session, "Up", "Enter"]);
+    let deadline = tokio::time::Instant::now() + WAIT;
+    while tmux.screen().matches("pong").count() < 2 {
+        assert!(tokio::time::Instant::now() < deadline, "{}", tmux.screen());
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+
+    // Ctrl-D leaves.
+    Tmux::run(&["send-keys", "-t", &tmux.session, "C-d"]);
+    let deadline = tokio::time::Instant::now() + WAIT;
+    while !Tmux::run(&["list-panes", "-t", &tmux.session]).is_empty() {
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "chat did not leave on Ctrl-D"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    w.stop().await.expect("clean shutdown");
+}
