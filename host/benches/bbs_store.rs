@@ -57,6 +57,7 @@ async fn main() {
             author: 1 + (i % 50) as u32,
             author_name: format!("Player{}", i % 50),
             time: i,
+            subject: String::new(),
             text: format!("post {i}: the quick brown fox jumps over the lazy dog near the square"),
             reply_to: None,
         };
@@ -107,6 +108,7 @@ async fn main() {
                 author: 9,
                 author_name: "Bench".into(),
                 time: i as u64,
+                subject: String::new(),
                 text: "one more".into(),
                 reply_to: None,
             };

@@ -68,6 +68,9 @@ pub struct BbsSection {
     pub newcomer_posts_per_hour: u32,
     /// Mails per hour by all new players together.
     pub newcomer_mail_per_hour: u32,
+    /// A post or mail being written line by line (`post BOARD` with no text) is
+    /// dropped after this many minutes without a line.
+    pub draft_idle_mins: u64,
 }
 
 impl Default for BbsSection {
@@ -80,6 +83,7 @@ impl Default for BbsSection {
             newcomer_hours: 24,
             newcomer_posts_per_hour: 20,
             newcomer_mail_per_hour: 20,
+            draft_idle_mins: 30,
         }
     }
 }

@@ -182,6 +182,10 @@ impl Delivery {
 
     /// Hands ready packets to the link, which sends them in order as they are.
     async fn send(&self, node: u32, packets: Vec<String>) -> Result<(), LinkClosed> {
+        if packets.is_empty() {
+            // A reply with nothing to say (a line taken into a draft) costs no airtime.
+            return Ok(());
+        }
         match self.link.send_packets(node, PRIMARY_CHANNEL, packets).await {
             Ok(_) => Ok(()),
             Err(SendError::Closed) => Err(LinkClosed),

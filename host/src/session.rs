@@ -13,7 +13,7 @@ use tokio::sync::mpsc;
 use tokio_util::sync::CancellationToken;
 use tracing::{Instrument, debug, info, info_span, warn};
 
-use crate::commands::{Ctx, End, Registry, execute, unix_now};
+use crate::commands::{Ctx, End, Handled, Registry, handle, unix_now};
 use crate::config::Config;
 use crate::delivery::Delivery;
 use crate::identity::{Evidence, Sender, judge};
@@ -129,13 +129,13 @@ async fn step(
     {
         deps.roster.place(node, &c.player.name, state.location);
     }
-    // The pager's `more` exists only while a page waits; any other command's reply
-    // replaces what waited (the delivery drops it, or pages the new reply).
-    if msg.text.trim().eq_ignore_ascii_case("more") {
-        deps.delivery.more(node).await?;
-        return Ok(None);
-    }
-    let outcome = execute(c, &msg.text).await;
+    let outcome = match handle(c, &msg.text).await {
+        Handled::More => {
+            deps.delivery.more(node).await?;
+            return Ok(None);
+        }
+        Handled::Done(outcome) => outcome,
+    };
     let end = outcome.end;
     deps.delivery.deliver(node, outcome).await?;
     Ok(end)
@@ -197,6 +197,8 @@ async fn open(node: u32, deps: &SessionDeps) -> Result<Open, OpenError> {
     }
     crate::commands::mail::queue_unannounced(&deps.store, &deps.roster, node).await?;
     let pin = deps.store.pin(node).await?;
+    // A draft from before a restart is still being written.
+    let draft = deps.store.draft(node).await?;
     let ctx = Ctx {
         store: deps.store.clone(),
         registry: deps.registry.clone(),
@@ -207,6 +209,7 @@ async fn open(node: u32, deps: &SessionDeps) -> Result<Open, OpenError> {
         sender: Sender::Unproven,
         password_given: false,
         is_admin_node: deps.admin_nodes.contains(&node),
+        draft,
     };
     Ok(Open { ctx, pin })
 }

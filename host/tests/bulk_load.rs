@@ -33,6 +33,7 @@ fn post(board: &str, author: u32, text: &str) -> Post {
         author,
         author_name: format!("n{author}"),
         time: 3,
+        subject: String::new(),
         text: text.into(),
         reply_to: None,
     }
@@ -45,6 +46,7 @@ fn mail(to: u32, from: u32) -> Mail {
         from,
         from_name: format!("n{from}"),
         time: 4,
+        subject: String::new(),
         text: "hello".into(),
         read: false,
         announced: true,

@@ -6,7 +6,7 @@ use super::matching::{Match, find};
 use super::registry::{Command, CommandError, Guard, Registry, Reply, Spec, Usage, user};
 use super::{Ctx, age, ago, first_words, level_name, split_command, unix_now};
 use crate::roster::Newcomer;
-use crate::store::{Board, Level, Post, UNREAD_CAP};
+use crate::store::{Board, DraftTarget, Level, Post, UNREAD_CAP};
 
 /// Posts shown by `read BOARD`.
 const LISTED: usize = 5;
@@ -58,7 +58,7 @@ const fn player(
 }
 
 /// The board `word` names (unambiguous prefix, any case) among those `ctx` may read.
-async fn find_board(ctx: &Ctx, word: &str) -> Result<Board, CommandError> {
+pub(super) async fn find_board(ctx: &Ctx, word: &str) -> Result<Board, CommandError> {
     let level = ctx.level();
     let boards: Vec<Board> = ctx
         .store
@@ -249,13 +249,8 @@ impl Command for Next {
     }
 }
 
-/// Checks the limits and writes a post; the reply comes after it is durable.
-async fn write_post(
-    ctx: &mut Ctx,
-    board: &Board,
-    text: &str,
-    reply_to: Option<u64>,
-) -> Result<Post, CommandError> {
+/// Refuses a player who may not post to `board`.
+pub(super) fn may_post(ctx: &Ctx, board: &Board) -> Result<(), CommandError> {
     if ctx.level() < board.post_level {
         return Err(user(format!(
             "Only {}s may post to {}.",
@@ -263,6 +258,19 @@ async fn write_post(
             board.name
         )));
     }
+    Ok(())
+}
+
+/// Checks the limits and writes a post; the reply comes after it is durable. An empty
+/// `subject` is taken from the text's first words.
+pub(super) async fn write_post(
+    ctx: &mut Ctx,
+    board: &Board,
+    subject: &str,
+    text: &str,
+    reply_to: Option<u64>,
+) -> Result<Post, CommandError> {
+    may_post(ctx, board)?;
     let max = ctx.cfg.bbs.post_max_bytes;
     if text.len() > max {
         return Err(user(format!(
@@ -285,6 +293,11 @@ async fn write_post(
         author: ctx.node,
         author_name: ctx.player.name.clone(),
         time: unix_now(),
+        subject: if subject.is_empty() {
+            super::compose::subject_of(text)
+        } else {
+            subject.to_string()
+        },
         text: text.to_string(),
         reply_to,
     };
@@ -295,33 +308,40 @@ async fn write_post(
     Ok(post)
 }
 
-/// `post BOARD TEXT`.
+/// `post BOARD TEXT`, or `post BOARD` to write a longer post over several messages.
 #[derive(Debug, PartialEq)]
 pub struct PostCmd {
     pub board: String,
-    pub text: String,
+    /// `None`: compose it (a subject, then lines until `.`).
+    pub text: Option<String>,
 }
 
 impl Command for PostCmd {
-    const SPEC: Spec = player("post", &[], "post BOARD TEXT", "post to a board");
+    const SPEC: Spec = player(
+        "post",
+        &[],
+        "post BOARD [TEXT]",
+        "post to a board; with no text, write a long post line by line",
+    );
 
     fn parse(args: &str) -> Result<Self, Usage> {
-        let Some((board, text)) = args.split_once(char::is_whitespace) else {
+        let (board, text) = split_command(args);
+        if board.is_empty() {
             return Err(Usage::show());
-        };
-        let text = text.trim();
-        if text.is_empty() {
-            return Err(Usage::say("Post what? post BOARD TEXT"));
         }
         Ok(Self {
             board: board.to_string(),
-            text: text.to_string(),
+            text: Some(text.trim().to_string()).filter(|t| !t.is_empty()),
         })
     }
 
     async fn apply(self, ctx: &mut Ctx) -> Reply {
         let board = find_board(ctx, &self.board).await?;
-        let post = write_post(ctx, &board, &self.text, None).await?;
+        let Some(text) = self.text else {
+            may_post(ctx, &board)?;
+            return super::compose::start(ctx, DraftTarget::Post { board: board.name }).await;
+        };
+        let post = write_post(ctx, &board, "", &text, None).await?;
         Ok(format!("Posted to {} as #{}.", post.board, post.num).into())
     }
 }
@@ -359,7 +379,7 @@ impl Command for ReplyCmd {
         if ctx.store.post(board.name.clone(), num).await?.is_none() {
             return Err(user(format!("No post #{num} on {}.", board.name)));
         }
-        let post = write_post(ctx, &board, &self.text, Some(num)).await?;
+        let post = write_post(ctx, &board, "", &self.text, Some(num)).await?;
         Ok(format!("Replied on {} as #{}.", post.board, post.num).into())
     }
 }

@@ -9,7 +9,7 @@ use super::registry::Registry;
 use crate::config::Config;
 use crate::identity::Sender;
 use crate::roster::Roster;
-use crate::store::{Level, Player, Store};
+use crate::store::{Draft, Level, Player, Store};
 
 pub struct Ctx {
     pub store: Store,
@@ -24,6 +24,9 @@ pub struct Ctx {
     pub password_given: bool,
     /// The config lists this node as an admin.
     pub is_admin_node: bool,
+    /// The post or mail the player is writing line by line, if any: while it is
+    /// set, every line goes to it (see `compose`).
+    pub draft: Option<Draft>,
 }
 
 impl Ctx {

@@ -6,12 +6,44 @@
 
 use tracing::warn;
 
+use super::compose::{self, Fed};
 use super::ctx::Ctx;
 use super::level_name;
 use super::look::exit_command;
 use super::outcome::Outcome;
 use super::registry::{CommandError, Lookup, Reply};
 use crate::store::Level;
+
+/// What a line a player sent comes to.
+#[derive(Debug)]
+pub enum Handled {
+    /// The pager's `more`: the delivery sends the next page.
+    More,
+    /// Everything else: a command's outcome, or a draft's.
+    Done(Outcome),
+}
+
+/// Handles one line as the session does: a line for the player's open draft (see
+/// `compose`), the pager's `more`, or a command.
+pub async fn handle(ctx: &mut Ctx, line: &str) -> Handled {
+    let mut expired = None;
+    if let Some(draft) = ctx.draft.take() {
+        match compose::feed(ctx, draft, line).await {
+            Fed::Taken(outcome) => return Handled::Done(outcome),
+            Fed::Expired(note) => expired = Some(note),
+        }
+    }
+    // `more` exists only while a page waits; any other command's reply replaces what
+    // waited (the delivery drops it, or pages the new reply).
+    if expired.is_none() && line.trim().eq_ignore_ascii_case("more") {
+        return Handled::More;
+    }
+    let mut outcome = execute(ctx, line).await;
+    if let Some(note) = expired {
+        outcome.reply = format!("{note} {}", outcome.reply);
+    }
+    Handled::Done(outcome)
+}
 
 /// Parses and runs one command line.
 pub async fn execute(ctx: &mut Ctx, line: &str) -> Outcome {

@@ -8,7 +8,7 @@ use crate::store::{Level, Lock, Object, ObjectKind, Place};
 
 /// Direction words: typed with no exit that way, they say so instead of running the
 /// command they happen to prefix (`n` is not `name`).
-const DIRECTIONS: &[&str] = &[
+pub(super) const DIRECTIONS: &[&str] = &[
     "n",
     "s",
     "e",

@@ -6,7 +6,7 @@
 use super::registry::{Command, CommandError, Guard, Registry, Reply, Spec, Usage, user};
 use super::{Ctx, NoticeKind, Outcome, age, ago, first_words, split_command, unix_now};
 use crate::roster::{Newcomer, Roster};
-use crate::store::{Level, Mail as Letter, Player, Store, StoreError};
+use crate::store::{DraftTarget, Level, Mail as Letter, Player, Store, StoreError};
 
 pub fn register(r: &mut Registry) {
     r.add::<Mail>();
@@ -71,8 +71,8 @@ impl Command for Mail {
     const SPEC: Spec = Spec {
         name: "mail",
         aliases: &["@mail"],
-        usage: "mail | mail N | mail PLAYER TEXT | mail delete N | mail clear",
-        help: "your mail: list, read N, send, delete N, clear the read ones",
+        usage: "mail | mail N | mail PLAYER [TEXT] | mail delete N | mail clear",
+        help: "your mail: list, read N, send (no text: write a long one), delete N, clear the read ones",
         level: Level::Player,
     };
 
@@ -192,14 +192,29 @@ async fn recipient<'t>(ctx: &Ctx, args: &'t str) -> Result<(Player, &'t str), Co
     )))
 }
 
-async fn send(ctx: &Ctx, args: &str) -> Reply {
+async fn send(ctx: &mut Ctx, args: &str) -> Reply {
     let (to, text) = recipient(ctx, args).await?;
     if text.is_empty() {
-        return Err(user(format!(
-            "Mail {} what? mail {} TEXT",
-            to.name, to.name
-        )));
+        mailbox_has_room(ctx, &to).await?;
+        let target = DraftTarget::Mail {
+            to: to.node,
+            to_name: to.name.clone(),
+        };
+        return super::compose::start(ctx, target).await;
     }
+    deliver(ctx, &to, "", text).await
+}
+
+async fn mailbox_has_room(ctx: &Ctx, to: &Player) -> Result<(), CommandError> {
+    if ctx.store.mailbox(to.node).await?.len() >= ctx.cfg.bbs.mailbox_max {
+        return Err(user(format!("{}'s mailbox is full; try later.", to.name)));
+    }
+    Ok(())
+}
+
+/// Checks the limits and sends `text` to `to`; the reply comes after it is on disk,
+/// with a mail notice for the recipient. An empty `subject` is taken from the text.
+pub(super) async fn deliver(ctx: &Ctx, to: &Player, subject: &str, text: &str) -> Reply {
     let max = ctx.cfg.bbs.post_max_bytes;
     if text.len() > max {
         return Err(user(format!(
@@ -207,9 +222,7 @@ async fn send(ctx: &Ctx, args: &str) -> Reply {
             text.len()
         )));
     }
-    if ctx.store.mailbox(to.node).await?.len() >= ctx.cfg.bbs.mailbox_max {
-        return Err(user(format!("{}'s mailbox is full; try later.", to.name)));
-    }
+    mailbox_has_room(ctx, to).await?;
     if !super::newcomer_allowed(ctx, Newcomer::Mail) {
         return Err(user(
             "New players have sent a lot of mail this hour; try later.",
@@ -221,6 +234,11 @@ async fn send(ctx: &Ctx, args: &str) -> Reply {
         from: ctx.node,
         from_name: ctx.player.name.clone(),
         time: unix_now(),
+        subject: if subject.is_empty() {
+            super::compose::subject_of(text)
+        } else {
+            subject.to_string()
+        },
         text: text.to_string(),
         read: false,
         // Set by the delivery once the notice has ridden on one of the recipient's

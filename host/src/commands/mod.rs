@@ -13,6 +13,7 @@ mod admin;
 mod basic;
 mod boards;
 mod build;
+pub mod compose;
 mod ctx;
 pub mod dispatch;
 mod look;
@@ -26,7 +27,7 @@ mod things;
 
 pub use boards::default_boards;
 pub use ctx::Ctx;
-pub use dispatch::{execute, split_command};
+pub use dispatch::{Handled, execute, handle, split_command};
 pub use outcome::{Audience, End, Notice, NoticeKind, Outcome};
 pub use registry::{
     Command, CommandError, Entry, Guard, Lookup, Registry, Reply, Spec, Usage, needs_proof, user,

@@ -32,6 +32,9 @@ pub struct Post {
     pub author: u32,
     pub author_name: String,
     pub time: u64,
+    /// One line naming the post; empty for posts written before subjects existed
+    /// (listings then show the body's first words).
+    pub subject: String,
     pub text: String,
     pub reply_to: Option<u64>,
 }
@@ -44,10 +47,37 @@ pub struct Mail {
     pub from: u32,
     pub from_name: String,
     pub time: u64,
+    /// As for [`Post::subject`]: empty when there is none.
+    pub subject: String,
     pub text: String,
     pub read: bool,
     /// The recipient has been told about it.
     pub announced: bool,
+}
+
+/// [`Post`] as schema 1 wrote it, before subjects. Frozen: never change it.
+#[derive(Debug, Serialize, Deserialize)]
+pub(super) struct PostV1 {
+    board: String,
+    num: u64,
+    author: u32,
+    author_name: String,
+    time: u64,
+    text: String,
+    reply_to: Option<u64>,
+}
+
+/// [`Mail`] before subjects. Frozen: never change it.
+#[derive(Debug, Serialize, Deserialize)]
+pub(super) struct MailV1 {
+    id: u64,
+    to: u32,
+    from: u32,
+    from_name: String,
+    time: u64,
+    text: String,
+    read: bool,
+    announced: bool,
 }
 
 #[derive(Debug, Serialize, Deserialize)]
@@ -56,11 +86,60 @@ pub(super) enum BoardRecord {
 }
 #[derive(Debug, Serialize, Deserialize)]
 pub(super) enum PostRecord {
-    V1(Post),
+    V1(PostV1),
+    V2(Post),
 }
 #[derive(Debug, Serialize, Deserialize)]
 pub(super) enum MailRecord {
-    V1(Mail),
+    V1(MailV1),
+    V2(Mail),
+}
+
+impl Versioned for Post {
+    const TREE: &'static str = "posts";
+    type Envelope = PostRecord;
+    fn to_envelope(&self) -> PostRecord {
+        PostRecord::V2(self.clone())
+    }
+    fn from_envelope(envelope: PostRecord) -> Self {
+        match envelope {
+            PostRecord::V1(p) => Post {
+                board: p.board,
+                num: p.num,
+                author: p.author,
+                author_name: p.author_name,
+                time: p.time,
+                subject: String::new(),
+                text: p.text,
+                reply_to: p.reply_to,
+            },
+            PostRecord::V2(p) => p,
+        }
+    }
+}
+
+impl Versioned for Mail {
+    const TREE: &'static str = "mail";
+    type Envelope = MailRecord;
+    fn to_envelope(&self) -> MailRecord {
+        MailRecord::V2(self.clone())
+    }
+    fn from_envelope(envelope: MailRecord) -> Self {
+        match envelope {
+            MailRecord::V1(m) => Mail {
+                id: m.id,
+                to: m.to,
+                from: m.from,
+                from_name: m.from_name,
+                time: m.time,
+                subject: String::new(),
+                text: m.text,
+                read: m.read,
+                announced: m.announced,
+            },
+            MailRecord::V2(m) => m,
+        }
+    }
 }
 
 /// What one player has read of one board: everything up to `upto`, and the posts in
@@ -105,8 +184,6 @@ pub(super) enum ReadMarkerRecord {
 }
 
 versioned!(Board, BoardRecord, "boards");
-versioned!(Post, PostRecord, "posts");
-versioned!(Mail, MailRecord, "mail");
 versioned!(ReadMarker, ReadMarkerRecord, "read_markers");
 
 /// Live posts per board (key: board), kept in step with the posts tree inside the

@@ -26,11 +26,12 @@
 //! | `contents`     | place ++ object id           | empty                       | `world.rs`       |
 //! | `player_state` | node (`u32` BE)              | postcard `PlayerStateRecord`| `world.rs`       |
 //! | `boards`       | board name                   | postcard `BoardRecord::V1`  | `bbs.rs`         |
-//! | `posts`        | board `\0` post number (BE)  | postcard `PostRecord::V1`   | `bbs.rs`         |
+//! | `posts`        | board `\0` post number (BE)  | postcard `PostRecord::V2`   | `bbs.rs`         |
 //! | `board_counts` | board name                   | live posts (`u64` BE)       | `bbs.rs`         |
 //! | `read_markers` | node (BE) ++ board           | postcard `ReadMarkerRecord` | `bbs.rs`         |
-//! | `mail`         | recipient node (BE) ++ id    | postcard `MailRecord::V1`   | `bbs.rs`         |
+//! | `mail`         | recipient node (BE) ++ id    | postcard `MailRecord::V2`   | `bbs.rs`         |
 //! | `pins`         | node (`u32` BE)              | postcard `PinRecord::V1`    | `pins.rs`        |
+//! | `drafts`       | node (`u32` BE)              | postcard `DraftRecord::V1`  | `drafts.rs`      |
 //!
 //! The async API is split by record kind (`Store`'s player calls here, the world's in
 //! `world.rs`, the BBS's in `bbs.rs`, bulk loads in `bulk.rs`); the synchronous sled
@@ -59,6 +60,7 @@
 mod bbs;
 mod bulk;
 mod cache;
+mod drafts;
 mod error;
 mod export;
 mod names;
@@ -77,6 +79,7 @@ use std::time::Duration;
 
 pub use bbs::{Board, BoardSummary, Mail, Post, UNREAD_CAP};
 pub use bulk::BulkLoad;
+pub use drafts::{Draft, DraftTarget};
 pub use error::StoreError;
 pub use names::{MAX_NAME_CHARS, RESERVED_NAMES, fallback_name, is_reserved_name, sanitise_name};
 pub use pins::{Pin, PinSource};

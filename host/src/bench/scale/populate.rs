@@ -173,6 +173,7 @@ pub(crate) async fn populate(dir: &Path, players: u32, posts: u32) -> Result<Dur
                     from: FIRST_NODE + from_i,
                     from_name: name(from_i),
                     time: joined + u64::from(k),
+                    subject: String::new(),
                     text: text(i * MAILS_EACH + k),
                     read: k == 0,
                     announced: true,
@@ -197,6 +198,7 @@ pub(crate) async fn populate(dir: &Path, players: u32, posts: u32) -> Result<Dur
                 author: FIRST_NODE + author,
                 author_name: name(author),
                 time: now.saturating_sub(u64::from(posts - i)),
+                subject: String::new(),
                 text: text(i),
                 reply_to: None,
             });

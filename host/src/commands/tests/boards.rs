@@ -97,7 +97,7 @@ async fn limits_and_rights_on_posting() {
     )
     .await;
     call(&mut ann, "delete general 1", "Deleted general #1.").await;
-    call(&mut ann, "post general", "Usage: post BOARD TEXT").await;
+    call(&mut ann, "post", "Usage: post BOARD [TEXT]").await;
 }
 
 #[tokio::test(start_paused = true)]

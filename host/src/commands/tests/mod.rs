@@ -8,6 +8,7 @@ mod admin;
 mod basic;
 mod boards;
 mod build;
+mod compose;
 mod look;
 mod mail;
 mod talk;
@@ -16,7 +17,7 @@ mod things;
 use std::sync::Arc;
 use std::time::Duration;
 
-use super::{Ctx, Outcome, Registry, execute};
+use super::{Ctx, Handled, Outcome, Registry, execute, handle};
 use crate::config::Config;
 use crate::identity::Sender;
 use crate::roster::{Admit, Roster};
@@ -84,6 +85,7 @@ impl TestWorld {
             sender: Sender::Unproven,
             password_given: false,
             is_admin_node: false,
+            draft: None,
         }
     }
 
@@ -107,10 +109,14 @@ impl TestWorld {
     }
 }
 
-/// Runs `line` for `ctx`'s player as the session does (a command counts as activity).
+/// Runs `line` for `ctx`'s player as the session does (a command counts as activity;
+/// an open draft takes the line).
 pub async fn run(ctx: &mut Ctx, line: &str) -> Outcome {
     ctx.roster.admit(ctx.node);
-    execute(ctx, line).await
+    match handle(ctx, line).await {
+        Handled::Done(outcome) => outcome,
+        Handled::More => execute(ctx, line).await,
+    }
 }
 
 /// Runs `line` and checks the reply is exactly `expected`.

@@ -1,0 +1,225 @@
+//! Writing a long post or mail over several messages, as radio users do on other BBSes
+//! (TC2 ends with `END`, meshbbs with `.`): `post BOARD` or `mail NAME` with no text
+//! asks for a subject, then takes each message as the next line until a line that is
+//! `.` alone (or `END`); `cancel` drops it.
+//!
+//! The draft is in the store (see `store::drafts`), written as each line is taken, so
+//! a restart loses nothing; the session keeps a copy in [`Ctx::draft`] and hands every
+//! line to [`feed`] while it is set. Lines are taken silently, the handset's delivery
+//! tick is the receipt, and only the last fifth of the size limit is counted down, so
+//! a six-line post costs six DMs and one reply, not twelve packets.
+
+use tracing::warn;
+
+use super::look::DIRECTIONS;
+use super::registry::{CommandError, Reply, user};
+use super::{Ctx, Outcome, first_words, unix_now};
+use crate::store::{Draft, DraftTarget};
+
+/// The longest subject, in bytes.
+pub const SUBJECT_MAX: usize = 60;
+
+/// A subject made from a text's first words (one-line posts and mail).
+pub fn subject_of(text: &str) -> String {
+    let first_line = text.lines().next().unwrap_or("");
+    first_words(first_line, 40)
+}
+
+/// Starts a draft for `target` and asks for its subject.
+pub async fn start(ctx: &mut Ctx, target: DraftTarget) -> Reply {
+    let now = unix_now();
+    let draft = Draft {
+        node: ctx.node,
+        target,
+        subject: None,
+        body: String::new(),
+        started: now,
+        touched: now,
+    };
+    let to = label(&draft.target);
+    ctx.store.put_draft(draft.clone()).await?;
+    ctx.draft = Some(draft);
+    Ok(format!("Writing {to}. Subject? (cancel stops)").into())
+}
+
+/// What became of a line sent while a draft was open.
+#[derive(Debug)]
+pub enum Fed {
+    /// The draft took it (or it finished or dropped the draft): this is the reply.
+    Taken(Outcome),
+    /// The draft had been idle too long and is gone; the line is an ordinary command,
+    /// and the player should hear this first.
+    Expired(String),
+}
+
+/// Takes one line for `draft`, the player's open draft. Leaves [`Ctx::draft`] set
+/// while the draft stays open.
+pub async fn feed(ctx: &mut Ctx, draft: Draft, line: &str) -> Fed {
+    let idle = ctx.cfg.bbs.draft_idle_mins.saturating_mul(60);
+    if unix_now().saturating_sub(draft.touched) > idle {
+        drop_draft(ctx).await;
+        return Fed::Expired(format!(
+            "(Your unfinished {} expired after {} idle minutes.)",
+            kind(&draft.target),
+            ctx.cfg.bbs.draft_idle_mins
+        ));
+    }
+    let reply = match take(ctx, draft, line.trim()).await {
+        Ok(outcome) => outcome,
+        Err(CommandError::User(msg)) => msg.into(),
+        Err(e) => {
+            warn!(error = %e, "draft not saved");
+            e.to_string().into()
+        }
+    };
+    Fed::Taken(reply)
+}
+
+/// `.` alone or `END` (as TC2 users type it) finishes a draft.
+fn is_end(line: &str) -> bool {
+    line == "." || line.eq_ignore_ascii_case("end")
+}
+
+/// A one-word line that is a command or a direction: surely not meant as text.
+fn looks_like_command(ctx: &Ctx, line: &str) -> bool {
+    !line.contains(char::is_whitespace)
+        && (ctx.registry.is_command_name(line)
+            || DIRECTIONS.contains(&line.to_lowercase().as_str()))
+}
+
+async fn take(ctx: &mut Ctx, mut draft: Draft, line: &str) -> Reply {
+    if line.eq_ignore_ascii_case("cancel") {
+        drop_draft(ctx).await;
+        return Ok(format!("Your {} is dropped.", kind(&draft.target)).into());
+    }
+    if looks_like_command(ctx, line) {
+        let what = kind(&draft.target);
+        ctx.draft = Some(draft);
+        return Err(user(format!(
+            "You are writing a {what}: {line:?} was not added. . sends it, cancel drops it."
+        )));
+    }
+    let Some(subject) = draft.subject.clone() else {
+        if line.is_empty() || is_end(line) {
+            ctx.draft = Some(draft);
+            return Err(user("Subject? (cancel stops)"));
+        }
+        let subject = first_words(line, SUBJECT_MAX);
+        draft.subject = Some(subject.clone());
+        save(ctx, draft).await?;
+        return Ok(format!(
+            "Subject: {subject}. Now the text, one message per line; . alone sends it, up to {} bytes.",
+            ctx.cfg.bbs.post_max_bytes
+        )
+        .into());
+    };
+    if is_end(line) {
+        return finish(ctx, draft, &subject).await;
+    }
+    let max = ctx.cfg.bbs.post_max_bytes;
+    let sep = usize::from(!draft.body.is_empty());
+    let len = draft.body.len() + sep + line.len();
+    if len > max {
+        let left = max.saturating_sub(draft.body.len() + sep);
+        ctx.draft = Some(draft);
+        return Err(user(format!(
+            "That line is {} bytes; {left} are left of {max}. Send less, or . to send it.",
+            line.len()
+        )));
+    }
+    if sep == 1 {
+        draft.body.push('\n');
+    }
+    draft.body.push_str(line);
+    save(ctx, draft).await?;
+    let left = max - len;
+    if left * 5 < max {
+        return Ok(format!("{left} bytes left.").into());
+    }
+    // Taken without a reply: the handset's delivery tick says it arrived.
+    Ok(Outcome::default())
+}
+
+/// Posts or sends a finished draft; on a refusal (a limit, a full mailbox) the draft
+/// stays, so nothing written is lost.
+async fn finish(ctx: &mut Ctx, draft: Draft, subject: &str) -> Reply {
+    if draft.body.is_empty() {
+        ctx.draft = Some(draft);
+        return Err(user("Nothing written yet. Send the text, or cancel."));
+    }
+    let sent = match &draft.target {
+        DraftTarget::Post { board } => {
+            let board = board.clone();
+            post(ctx, &board, subject, &draft.body).await
+        }
+        DraftTarget::Mail { to, .. } => {
+            let to = *to;
+            mail(ctx, to, subject, &draft.body).await
+        }
+    };
+    match sent {
+        Ok(outcome) => {
+            drop_draft(ctx).await;
+            Ok(outcome)
+        }
+        Err(CommandError::User(why)) => {
+            ctx.draft = Some(draft);
+            Err(user(format!(
+                "{why} Your draft is kept: . to retry, cancel to drop."
+            )))
+        }
+        Err(e) => {
+            ctx.draft = Some(draft);
+            Err(e)
+        }
+    }
+}
+
+async fn post(ctx: &mut Ctx, board: &str, subject: &str, body: &str) -> Reply {
+    let board = super::boards::find_board(ctx, board).await?;
+    let post = super::boards::write_post(ctx, &board, subject, body, None).await?;
+    Ok(format!(
+        "Posted to {} as #{} ({} bytes).",
+        post.board,
+        post.num,
+        post.text.len()
+    )
+    .into())
+}
+
+async fn mail(ctx: &mut Ctx, to: u32, subject: &str, body: &str) -> Reply {
+    let Some(player) = ctx.store.player(to).await? else {
+        return Err(user("That player is gone."));
+    };
+    super::mail::deliver(ctx, &player, subject, body).await
+}
+
+/// Writes the draft and keeps it open.
+async fn save(ctx: &mut Ctx, mut draft: Draft) -> Result<(), CommandError> {
+    draft.touched = unix_now();
+    ctx.store.put_draft(draft.clone()).await?;
+    ctx.draft = Some(draft);
+    Ok(())
+}
+
+/// Forgets the draft; a store failure leaves a stale record that expires.
+async fn drop_draft(ctx: &mut Ctx) {
+    ctx.draft = None;
+    if let Err(e) = ctx.store.delete_draft(ctx.node).await {
+        warn!(error = %e, "cannot delete a draft");
+    }
+}
+
+fn kind(target: &DraftTarget) -> &'static str {
+    match target {
+        DraftTarget::Post { .. } => "post",
+        DraftTarget::Mail { .. } => "mail",
+    }
+}
+
+fn label(target: &DraftTarget) -> String {
+    match target {
+        DraftTarget::Post { board } => format!("a post to {board}"),
+        DraftTarget::Mail { to_name, .. } => format!("mail to {to_name}"),
+    }
+}
