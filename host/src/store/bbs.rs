@@ -611,6 +611,39 @@ mod tests {
     use super::*;
 
     #[test]
+    fn posts_and_mail_written_before_subjects_still_read() {
+        let v1 = postcard::to_stdvec(&PostRecord::V1(PostV1 {
+            board: "general".into(),
+            num: 7,
+            author: 1,
+            author_name: "Ann".into(),
+            time: 100,
+            text: "old post".into(),
+            reply_to: Some(3),
+        }))
+        .unwrap();
+        let post: Post = decode(b"k", &v1).unwrap();
+        assert_eq!((post.num, post.subject.as_str()), (7, ""));
+        assert_eq!((post.text.as_str(), post.reply_to), ("old post", Some(3)));
+        let again: Post = decode(b"k", &encode(b"k", &post).unwrap()).unwrap();
+        assert_eq!(again, post, "rewritten as V2");
+
+        let v1 = postcard::to_stdvec(&MailRecord::V1(MailV1 {
+            id: 9,
+            to: 2,
+            from: 1,
+            from_name: "Ann".into(),
+            time: 100,
+            text: "old mail".into(),
+            read: true,
+            announced: true,
+        }))
+        .unwrap();
+        let mail: Mail = decode(b"k", &v1).unwrap();
+        assert_eq!((mail.id, mail.subject.as_str(), mail.read), (9, "", true));
+    }
+
+    #[test]
     fn read_markers_are_exact_out_of_order() {
         let mut m = ReadMarker::default();
         assert!(m.mark(3));
