@@ -22,6 +22,7 @@ pub mod delivery;
 pub mod hilcheck;
 pub mod identity;
 pub mod lagprobe;
+pub mod meshview;
 pub mod passwords;
 pub mod ports;
 pub mod ratelimit;

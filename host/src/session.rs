@@ -17,6 +17,7 @@ use crate::commands::{Ctx, End, Handled, Registry, handle, unix_now};
 use crate::config::Config;
 use crate::delivery::Delivery;
 use crate::identity::{Evidence, Sender, judge};
+use crate::meshview::MeshView;
 use crate::roster::{Newcomer, Roster};
 use crate::store::{Pin, Store, StoreError};
 
@@ -44,6 +45,8 @@ pub struct SessionDeps {
     pub delivery: Delivery,
     /// For the names nodes give themselves, when a player is first made.
     pub link: LinkHandle,
+    /// The mesh as commands see it.
+    pub mesh: Arc<dyn MeshView>,
     pub admin_nodes: Arc<Vec<u32>>,
     pub idle_timeout: Duration,
     /// Told when a session ends, with its node.
@@ -209,6 +212,7 @@ async fn open(node: u32, deps: &SessionDeps) -> Result<Open, OpenError> {
         sender: Sender::Unproven,
         password_given: false,
         is_admin_node: deps.admin_nodes.contains(&node),
+        mesh: deps.mesh.clone(),
         draft,
     };
     Ok(Open { ctx, pin })

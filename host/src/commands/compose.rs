@@ -25,6 +25,16 @@ pub fn subject_of(text: &str) -> String {
     first_words(first_line, 40)
 }
 
+/// What a listing calls a post: its subject, or for posts from before subjects, the
+/// first words of its text.
+pub fn title(post: &crate::store::Post) -> String {
+    if post.subject.is_empty() {
+        subject_of(&post.text)
+    } else {
+        post.subject.clone()
+    }
+}
+
 /// Starts a draft for `target` and asks for its subject.
 pub async fn start(ctx: &mut Ctx, target: DraftTarget) -> Reply {
     let now = unix_now();

@@ -8,6 +8,7 @@ use std::sync::Arc;
 use super::registry::Registry;
 use crate::config::Config;
 use crate::identity::Sender;
+use crate::meshview::MeshView;
 use crate::roster::Roster;
 use crate::store::{Draft, Level, Player, Store};
 
@@ -24,6 +25,8 @@ pub struct Ctx {
     pub password_given: bool,
     /// The config lists this node as an admin.
     pub is_admin_node: bool,
+    /// The mesh around the BBS, read-only (node names, airtime, uptime).
+    pub mesh: Arc<dyn MeshView>,
     /// The post or mail the player is writing line by line, if any: while it is
     /// set, every line goes to it (see `compose`).
     pub draft: Option<Draft>,

@@ -22,6 +22,7 @@ pub mod matching;
 mod outcome;
 mod registry;
 mod room;
+mod survey;
 mod talk;
 mod things;
 

@@ -155,6 +155,7 @@ impl Registry {
         super::account::register(&mut r);
         super::boards::register(&mut r);
         super::mail::register(&mut r);
+        super::survey::register(&mut r);
         super::look::register(&mut r);
         super::talk::register(&mut r);
         super::things::register(&mut r);

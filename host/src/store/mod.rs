@@ -58,6 +58,7 @@
 //! - Reads never flush. [`Store::close`] flushes; so should a graceful shutdown.
 
 mod bbs;
+mod bbs_records;
 mod bulk;
 mod cache;
 mod drafts;
@@ -68,6 +69,7 @@ mod pins;
 mod records;
 #[cfg(feature = "testkit")]
 mod seams;
+mod survey;
 mod sync;
 mod world;
 
@@ -84,6 +86,7 @@ pub use error::StoreError;
 pub use names::{MAX_NAME_CHARS, RESERVED_NAMES, fallback_name, is_reserved_name, sanitise_name};
 pub use pins::{Pin, PinSource};
 pub use records::{Level, Player};
+pub use survey::{Counts, Found, SEARCH_SCAN};
 pub use world::{Lock, NEW_PLAYER_COINS, Object, ObjectKind, Place, PlayerState, WorldRefusal};
 
 use sync::SyncStore;

@@ -11,6 +11,7 @@ mod build;
 mod compose;
 mod look;
 mod mail;
+mod survey;
 mod talk;
 mod things;
 
@@ -20,6 +21,7 @@ use std::time::Duration;
 use super::{Ctx, Handled, Outcome, Registry, execute, handle};
 use crate::config::Config;
 use crate::identity::Sender;
+use crate::meshview::FixedMesh;
 use crate::roster::{Admit, Roster};
 use crate::seed::WorldSeed;
 use crate::store::{Level, Store, StoreOptions};
@@ -33,6 +35,8 @@ pub struct TestWorld {
     pub store: Store,
     pub roster: Roster,
     pub cfg: Arc<Config>,
+    /// The mesh commands see: no nodes unless a test adds them.
+    pub mesh: Arc<FixedMesh>,
     registry: Arc<Registry>,
     _dir: tempfile::TempDir,
 }
@@ -59,6 +63,7 @@ impl TestWorld {
             store,
             roster: Roster::from_config(&cfg),
             cfg: Arc::new(cfg),
+            mesh: Arc::new(FixedMesh::default()),
             registry: Arc::new(Registry::standard()),
             _dir: dir,
         }
@@ -85,6 +90,7 @@ impl TestWorld {
             sender: Sender::Unproven,
             password_given: false,
             is_admin_node: false,
+            mesh: self.mesh.clone(),
             draft: None,
         }
     }
