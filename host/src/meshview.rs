@@ -38,7 +38,7 @@ pub struct LinkView {
 }
 
 impl LinkView {
-    pub fn new(link: LinkHandle, share: f64) -> Arc<dyn MeshView> {
+    pub fn shared(link: LinkHandle, share: f64) -> Arc<dyn MeshView> {
         Arc::new(Self {
             link,
             share,

@@ -54,7 +54,7 @@ impl Router {
             cfg: cfg.clone(),
             roster,
             delivery,
-            mesh: crate::meshview::LinkView::new(link.clone(), cfg.replies.airtime_share),
+            mesh: crate::meshview::LinkView::shared(link.clone(), cfg.replies.airtime_share),
             link,
             admin_nodes: Arc::new(cfg.admin_nodes()),
             idle_timeout: cfg.idle_timeout(),
