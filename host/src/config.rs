@@ -71,6 +71,12 @@ pub struct BbsSection {
     /// A post or mail being written line by line (`post BOARD` with no text) is
     /// dropped after this many minutes without a line.
     pub draft_idle_mins: u64,
+    /// Mail can go to any node the BBS's node knows, even one that never used the
+    /// BBS; when such a node is next heard, one DM tells it (at most once a day).
+    pub mail_waiting_notice: bool,
+    /// A channel message that is exactly this (any case) gets a one-DM answer saying
+    /// what the BBS is and how to start ("" = off).
+    pub discovery_keyword: String,
 }
 
 impl Default for BbsSection {
@@ -84,6 +90,8 @@ impl Default for BbsSection {
             newcomer_posts_per_hour: 20,
             newcomer_mail_per_hour: 20,
             draft_idle_mins: 30,
+            mail_waiting_notice: true,
+            discovery_keyword: "bbs?".into(),
         }
     }
 }

@@ -33,6 +33,7 @@ pub mod session;
 pub mod store;
 #[cfg(feature = "testkit")]
 pub mod testkit;
+pub mod unasked;
 
 /// Threads for store calls (Tokio's blocking pool) in the daemon. A stuck disk parks at
 /// most this many; further store calls queue (awaited, never blocking a worker), and

@@ -22,6 +22,7 @@ use crate::identity::Evidence;
 use crate::roster::{Admit, Roster};
 use crate::session::{self, Incoming, SessionDeps};
 use crate::store::{Pin, PinSource, Store};
+use crate::unasked::Unasked;
 
 /// Commands a session may have waiting before the router sheds new ones.
 const INBOX: usize = 8;
@@ -30,6 +31,7 @@ const INBOX: usize = 8;
 pub struct Router {
     cfg: Arc<Config>,
     deps: SessionDeps,
+    unasked: Unasked,
     sessions: HashMap<u32, mpsc::Sender<Incoming>>,
     ended: mpsc::UnboundedReceiver<u32>,
     tasks: TaskTracker,
@@ -48,13 +50,21 @@ impl Router {
         stop: CancellationToken,
     ) -> Self {
         let (ended_tx, ended) = mpsc::unbounded_channel();
+        let mesh = crate::meshview::LinkView::shared(link.clone(), cfg.replies.airtime_share);
+        let unasked = Unasked::new(
+            cfg.clone(),
+            store.clone(),
+            delivery.clone(),
+            mesh.clone(),
+            tasks.clone(),
+        );
         let deps = SessionDeps {
             store,
             registry: Arc::new(crate::commands::Registry::standard()),
             cfg: cfg.clone(),
             roster,
             delivery,
-            mesh: crate::meshview::LinkView::shared(link.clone(), cfg.replies.airtime_share),
+            mesh,
             link,
             admin_nodes: Arc::new(cfg.admin_nodes()),
             idle_timeout: cfg.idle_timeout(),
@@ -64,6 +74,7 @@ impl Router {
         Self {
             cfg,
             deps,
+            unasked,
             sessions: HashMap::new(),
             ended,
             tasks,
@@ -115,6 +126,13 @@ impl Router {
         match ev {
             LinkEvent::DirectText(t) => self.on_text(t, true).await,
             LinkEvent::ChannelText(t) => {
+                if self.deps.roster.is_banned(t.from) {
+                    return;
+                }
+                self.unasked.heard(t.from);
+                if self.unasked.channel(&t) {
+                    return;
+                }
                 let prefix = &self.cfg.replies.channel_prefix;
                 if !prefix.is_empty()
                     && let Some(rest) = t.text.strip_prefix(prefix.as_str())
@@ -128,7 +146,10 @@ impl Router {
                 info!(node = %node_id(my_node_num), nodes, "BBS on the air");
             }
             LinkEvent::State(s) => debug!(state = ?s, "link state"),
-            LinkEvent::NodeInfo(entry) => self.pin_announced(entry),
+            LinkEvent::NodeInfo(entry) => {
+                self.unasked.heard(entry.num);
+                self.pin_announced(entry);
+            }
             LinkEvent::Delivery { .. } => {}
         }
     }

@@ -190,7 +190,11 @@ async fn open(node: u32, deps: &SessionDeps) -> Result<Open, OpenError> {
                 .node(node)
                 .map(|n| n.display_name())
                 .unwrap_or_else(|| node_id(node));
-            deps.store.create_player(node, &wanted, unix_now()).await?
+            let player = deps.store.create_player(node, &wanted, unix_now()).await?;
+            // Mail sent to this node before it had a player is now its mailbox,
+            // announced below as any player's.
+            deps.store.clear_mail_waiting(node).await?;
+            player
         }
     };
     deps.roster.mark_known(node);

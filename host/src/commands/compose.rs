@@ -162,9 +162,9 @@ async fn finish(ctx: &mut Ctx, draft: Draft, subject: &str) -> Reply {
             let board = board.clone();
             post(ctx, &board, subject, &draft.body).await
         }
-        DraftTarget::Mail { to, .. } => {
-            let to = *to;
-            mail(ctx, to, subject, &draft.body).await
+        DraftTarget::Mail { to, to_name } => {
+            let (to, to_name) = (*to, to_name.clone());
+            mail(ctx, to, &to_name, subject, &draft.body).await
         }
     };
     match sent {
@@ -197,11 +197,13 @@ async fn post(ctx: &mut Ctx, board: &str, subject: &str, body: &str) -> Reply {
     .into())
 }
 
-async fn mail(ctx: &mut Ctx, to: u32, subject: &str, body: &str) -> Reply {
-    let Some(player) = ctx.store.player(to).await? else {
-        return Err(user("That player is gone."));
+async fn mail(ctx: &mut Ctx, to: u32, to_name: &str, subject: &str, body: &str) -> Reply {
+    let to = super::mail::Recipient {
+        node: to,
+        name: to_name.to_string(),
+        is_player: ctx.store.player(to).await?.is_some(),
     };
-    super::mail::deliver(ctx, &player, subject, body).await
+    super::mail::deliver(ctx, &to, subject, body).await
 }
 
 /// Writes the draft and keeps it open.

@@ -6,6 +6,8 @@
 use super::registry::{Command, CommandError, Guard, Registry, Reply, Spec, Usage, user};
 use super::{Ctx, NoticeKind, Outcome, age, ago, first_words, split_command, unix_now};
 use crate::roster::{Newcomer, Roster};
+use meshmush_protocol::packets::{node_id, parse_node_id};
+
 use crate::store::{DraftTarget, Level, Mail as Letter, Player, Store, StoreError};
 
 pub fn register(r: &mut Registry) {
@@ -169,8 +171,29 @@ async fn clear(ctx: &Ctx) -> Reply {
     Ok(format!("Deleted {n} read mail.").into())
 }
 
-/// The recipient named by the first one to three words, and the text after them.
-async fn recipient<'t>(ctx: &Ctx, args: &'t str) -> Result<(Player, &'t str), CommandError> {
+/// Who mail goes to: a player, or a node that has never used the BBS (its mail waits
+/// until the node is next heard).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) struct Recipient {
+    pub node: u32,
+    pub name: String,
+    pub is_player: bool,
+}
+
+impl Recipient {
+    fn player(p: &Player) -> Self {
+        Self {
+            node: p.node,
+            name: p.name.clone(),
+            is_player: true,
+        }
+    }
+}
+
+/// The recipient named by the first one to three words, and the text after them: a
+/// player's name, a node id (`!4d4d1004`), or a node's short or long name from the
+/// node database (a node that never used the BBS gets its mail when next heard).
+async fn recipient<'t>(ctx: &Ctx, args: &'t str) -> Result<(Recipient, &'t str), CommandError> {
     let words: Vec<(usize, &str)> = args
         .split_whitespace()
         .map(|w| (w.as_ptr() as usize - args.as_ptr() as usize, w))
@@ -178,18 +201,66 @@ async fn recipient<'t>(ctx: &Ctx, args: &'t str) -> Result<(Player, &'t str), Co
     for k in (1..=words.len().min(3)).rev() {
         let end = words[k - 1].0 + words[k - 1].1.len();
         if let Some(p) = ctx.store.player_by_name(&args[..end]).await? {
-            return Ok((p, args[end..].trim()));
+            return Ok((Recipient::player(&p), args[end..].trim()));
         }
     }
     let first = words.first().map_or("", |w| w.1);
+    if let Some(num) = parse_node_id(first) {
+        let rest = args[first.len()..].trim();
+        return Ok((node_recipient(ctx, num).await?, rest));
+    }
+    let nodes = ctx.mesh.nodes();
+    for k in (1..=words.len().min(3)).rev() {
+        let end = words[k - 1].0 + words[k - 1].1.len();
+        let name = &args[..end];
+        let named: Vec<_> = nodes
+            .iter()
+            .filter(|n| {
+                n.long_name.eq_ignore_ascii_case(name) || n.short_name.eq_ignore_ascii_case(name)
+            })
+            .collect();
+        match named.as_slice() {
+            [one] => return Ok((node_recipient(ctx, one.num).await?, args[end..].trim())),
+            [] => {}
+            many => {
+                let ids: Vec<String> = many.iter().map(|n| node_id(n.num)).collect();
+                return Err(user(format!(
+                    "{name} names {} nodes: {}. Mail one by its id.",
+                    many.len(),
+                    ids.join(", ")
+                )));
+            }
+        }
+    }
     let close = ctx.store.players_like(first.to_string(), 3).await?;
     if close.is_empty() {
-        return Err(user(format!("No player {first}.")));
+        return Err(user(format!("No player or node {first}.")));
     }
     Err(user(format!(
         "No player {first}. Did you mean {}?",
         close.join(", ")
     )))
+}
+
+/// The player on `node`, or the node itself as its node database names it.
+async fn node_recipient(ctx: &Ctx, node: u32) -> Result<Recipient, CommandError> {
+    if let Some(p) = ctx.store.player(node).await? {
+        return Ok(Recipient::player(&p));
+    }
+    let name = ctx
+        .mesh
+        .nodes()
+        .into_iter()
+        .find(|n| n.num == node)
+        .map_or_else(
+            || node_id(node),
+            |n| format!("{} ({})", n.long_name, node_id(node)),
+        );
+    Ok(Recipient {
+        node,
+        name,
+        is_player: false,
+    })
 }
 
 async fn send(ctx: &mut Ctx, args: &str) -> Reply {
@@ -205,7 +276,7 @@ async fn send(ctx: &mut Ctx, args: &str) -> Reply {
     deliver(ctx, &to, "", text).await
 }
 
-async fn mailbox_has_room(ctx: &Ctx, to: &Player) -> Result<(), CommandError> {
+async fn mailbox_has_room(ctx: &Ctx, to: &Recipient) -> Result<(), CommandError> {
     if ctx.store.mailbox(to.node).await?.len() >= ctx.cfg.bbs.mailbox_max {
         return Err(user(format!("{}'s mailbox is full; try later.", to.name)));
     }
@@ -214,7 +285,7 @@ async fn mailbox_has_room(ctx: &Ctx, to: &Player) -> Result<(), CommandError> {
 
 /// Checks the limits and sends `text` to `to`; the reply comes after it is on disk,
 /// with a mail notice for the recipient. An empty `subject` is taken from the text.
-pub(super) async fn deliver(ctx: &Ctx, to: &Player, subject: &str, text: &str) -> Reply {
+pub(super) async fn deliver(ctx: &Ctx, to: &Recipient, subject: &str, text: &str) -> Reply {
     let max = ctx.cfg.bbs.post_max_bytes;
     if text.len() > max {
         return Err(user(format!(
@@ -246,6 +317,10 @@ pub(super) async fn deliver(ctx: &Ctx, to: &Player, subject: &str, text: &str) -
         announced: false,
     };
     ctx.store.send_mail(mail).await?;
+    if !to.is_player {
+        ctx.store.mark_mail_waiting(to.node).await?;
+        return Ok(format!("Mail for {} waits until that node is next heard.", to.name).into());
+    }
     Ok(
         Outcome::reply(format!("Mail sent to {}.", to.name)).to_player(
             to.node,

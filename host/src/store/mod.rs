@@ -32,6 +32,7 @@
 //! | `mail`         | recipient node (BE) ++ id    | postcard `MailRecord::V2`   | `bbs.rs`         |
 //! | `pins`         | node (`u32` BE)              | postcard `PinRecord::V1`    | `pins.rs`        |
 //! | `drafts`       | node (`u32` BE)              | postcard `DraftRecord::V1`  | `drafts.rs`      |
+//! | `mail_waiting` | node (`u32` BE)              | last told (`u64` BE)        | `waiting.rs`     |
 //!
 //! The async API is split by record kind (`Store`'s player calls here, the world's in
 //! `world.rs`, the BBS's in `bbs.rs`, bulk loads in `bulk.rs`); the synchronous sled
@@ -71,6 +72,7 @@ mod records;
 mod seams;
 mod survey;
 mod sync;
+mod waiting;
 mod world;
 
 use std::fmt;

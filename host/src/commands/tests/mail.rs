@@ -26,7 +26,7 @@ async fn send_list_read_and_clear() {
     call(&mut bob, "mail 1", "From Ann, just now:\nhello Bob").await;
     call(&mut bob, "mail 2", "No mail 2. mail lists yours.").await;
     call(&mut bob, "mail clear", "Deleted 1 read mail.").await;
-    call(&mut ann, "mail Zed hi", "No player Zed.").await;
+    call(&mut ann, "mail Zed hi", "No player or node Zed.").await;
     // With no text, mail is written line by line (see compose.rs).
     call_starts(&mut ann, "mail Bob", "Writing mail to Bob.").await;
 }

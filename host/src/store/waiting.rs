@@ -1,0 +1,56 @@
+//! Mail waiting for nodes that have never used the BBS (mailed by node id or by the
+//! name in the node database). The record says when the node was last told, so the
+//! "you have mail" DM goes at most once a day per node, across restarts. The entry
+//! goes when the node's player is made (its mail is then announced as any player's).
+//!
+//! | tree           | key              | value                              |
+//! |----------------|------------------|------------------------------------|
+//! | `mail_waiting` | node (`u32` BE)  | last told, Unix seconds (`u64` BE) |
+
+use super::bbs::read_count;
+use super::records::node_key;
+use super::{Store, StoreError};
+
+const MAIL_WAITING: &str = "mail_waiting";
+
+impl Store {
+    /// Records that `node`, which has no player, has mail waiting.
+    pub async fn mark_mail_waiting(&self, node: u32) -> Result<(), StoreError> {
+        self.blocking(move |db| {
+            let tree = db.tree(MAIL_WAITING)?;
+            tree.compare_and_swap(node_key(node), None::<&[u8]>, Some(&0u64.to_be_bytes()[..]))?
+                .ok();
+            db.flush_if_configured()
+        })
+        .await
+    }
+
+    /// When `node` was last told of its waiting mail (`Some(0)`: never), or `None` if
+    /// no mail waits for it.
+    pub async fn mail_waiting(&self, node: u32) -> Result<Option<u64>, StoreError> {
+        self.blocking(move |db| {
+            let v = db.tree(MAIL_WAITING)?.get(node_key(node))?;
+            Ok(v.map(|v| read_count(Some(v))))
+        })
+        .await
+    }
+
+    /// Records that `node` was told of its mail at `at`.
+    pub async fn mail_told(&self, node: u32, at: u64) -> Result<(), StoreError> {
+        self.blocking(move |db| {
+            db.tree(MAIL_WAITING)?
+                .insert(node_key(node), &at.to_be_bytes()[..])?;
+            db.flush_if_configured()
+        })
+        .await
+    }
+
+    /// Forgets that mail waits for `node` (its player exists now, or it has none).
+    pub async fn clear_mail_waiting(&self, node: u32) -> Result<(), StoreError> {
+        self.blocking(move |db| {
+            db.tree(MAIL_WAITING)?.remove(node_key(node))?;
+            Ok(())
+        })
+        .await
+    }
+}
