@@ -64,6 +64,18 @@ enum Command {
         #[arg(long)]
         with_secrets: bool,
     },
+    /// Talk to the running daemon's admin console (a socket in its data directory):
+    /// status, players, post BOARD TEXT, delete BOARD N, mail PLAYER TEXT, wall TEXT,
+    /// ban, unban, repin. With no daemon, status and players read the store.
+    Admin {
+        #[arg(long)]
+        data: Option<PathBuf>,
+        #[arg(long)]
+        config: Option<PathBuf>,
+        /// The console command and its words, e.g. `post general Hello all`.
+        #[arg(required = true, trailing_var_arg = true, allow_hyphen_values = true)]
+        words: Vec<String>,
+    },
     /// Forget a node's pinned key (its handset really changed); the next key it is
     /// seen with is pinned. Run it while the daemon is stopped.
     Repin {
@@ -174,6 +186,11 @@ pub async fn dispatch(cli: Cli) -> Result<()> {
             with_secrets,
         } => export(data, config, with_secrets).await,
         Command::Repin { node, data, config } => repin(&node, data, config).await,
+        Command::Admin {
+            data,
+            config,
+            words,
+        } => admin(data, config, &words.join(" ")).await,
         Command::Bench(args) => bench(args).await,
         Command::HilCheck {
             port,
@@ -374,6 +391,19 @@ fn redact(line: String) -> String {
         _ => return line,
     }
     v.to_string()
+}
+
+async fn admin(data: Option<PathBuf>, config: Option<PathBuf>, line: &str) -> Result<()> {
+    let dir = match data {
+        Some(dir) => dir,
+        None => load_config(config.as_deref()).await?.data_dir,
+    };
+    let answer = meshmush::admin::client::ask_or_read(&dir, line).await?;
+    println!("{}", answer.text);
+    if !answer.ok {
+        bail!("the console refused that");
+    }
+    Ok(())
 }
 
 async fn repin(node: &str, data: Option<PathBuf>, config: Option<PathBuf>) -> Result<()> {

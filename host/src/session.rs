@@ -17,6 +17,7 @@ use crate::commands::{Ctx, End, Registry, execute, unix_now};
 use crate::config::Config;
 use crate::delivery::Delivery;
 use crate::identity::{Evidence, Sender, judge};
+use crate::ops::Ops;
 use crate::roster::{Newcomer, Roster};
 use crate::store::{Pin, Store, StoreError};
 
@@ -50,6 +51,8 @@ pub struct SessionDeps {
     pub ended: mpsc::UnboundedSender<u32>,
     /// Cancelled to stop the daemon (a wizard's `@shutdown`).
     pub stop: CancellationToken,
+    /// The operator's hooks: each command's family and time (off unless configured).
+    pub ops: Ops,
 }
 
 /// Runs a session for `node` until it idles out, the player quits or the router
@@ -135,7 +138,16 @@ async fn step(
         deps.delivery.more(node).await?;
         return Ok(None);
     }
+    let started = std::time::Instant::now();
     let outcome = execute(c, &msg.text).await;
+    deps.ops.command(
+        &c.registry,
+        c.level(),
+        &msg.text,
+        node,
+        &c.player.name,
+        started.elapsed(),
+    );
     let end = outcome.end;
     deps.delivery.deliver(node, outcome).await?;
     Ok(end)
