@@ -225,6 +225,9 @@ pub struct BenchArgs {
     /// Only figure 8: ten known players while a hundred fresh ids flood.
     #[arg(long, conflicts_with_all = ["pacing", "throughput", "scale"])]
     flood: bool,
+    /// Only figure 9: the daemon with the status page and /metrics off and on.
+    #[arg(long, conflicts_with_all = ["pacing", "throughput", "scale", "flood"])]
+    ops: bool,
     /// Internal: serve one store, DESIGN:PLAYERS:DIR, and report peak RSS (the
     /// footprint figure runs this in a fresh process).
     #[arg(long, hide = true)]
@@ -247,6 +250,8 @@ async fn bench(args: BenchArgs) -> Result<()> {
         meshmush::bench::run_scale(args.quick).await?
     } else if args.flood {
         meshmush::bench::run_flood(args.quick).await?
+    } else if args.ops {
+        meshmush::bench::run_ops(args.quick).await?
     } else {
         meshmush::bench::run(args.quick).await?
     };

@@ -319,3 +319,63 @@ fn is_root() -> bool {
         .map(|m| m.uid() == 0)
         .unwrap_or(false)
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn admin_wall_is_one_channel_broadcast_every_handset_hears() {
+    use meshmush_firmware_bridge::link::LinkEvent;
+    let dir = tempfile::tempdir().unwrap();
+    let mut w = world(2, Config::default(), dir.path(), StoreOptions::default()).await;
+    let answer = ask(w.data_dir(), "wall The BBS restarts at noon")
+        .await
+        .expect("the console answers");
+    assert!(answer.ok, "{answer:?}");
+    for k in 0..2 {
+        let heard = tokio::time::timeout(common::WAIT, async {
+            loop {
+                match w.handsets[k].events.recv().await {
+                    Some(LinkEvent::ChannelText(t)) => return Some(t),
+                    Some(_) => continue,
+                    None => return None,
+                }
+            }
+        })
+        .await
+        .ok()
+        .flatten()
+        .unwrap_or_else(|| panic!("handset {k} heard no broadcast"));
+        assert_eq!(heard.text, "The BBS restarts at noon");
+        assert_eq!(heard.from, w.bbs);
+    }
+    w.stop().await.expect("clean shutdown");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_radio_packet_claiming_the_sysops_node_number_is_dropped() {
+    use meshmush::admin::SYSOP_NODE;
+    use meshmush_firmware_bridge::sim::SimConfig;
+    use meshmush_firmware_bridge::sim::attacker::send_spoofed;
+    let dir = tempfile::tempdir().unwrap();
+    let mut w = meshmush::testkit::Kit::builder(roomy())
+        .sim(SimConfig {
+            handsets: 1,
+            allow_spoofing: true,
+            ..SimConfig::default()
+        })
+        .data(dir.path())
+        .start()
+        .await
+        .expect("kit starts");
+    let mallory = w.handsets[0].node.addr;
+    send_spoofed(mallory, SYSOP_NODE, w.bbs, "post general forged by radio")
+        .await
+        .expect("forged packet sent");
+    send_spoofed(mallory, SYSOP_NODE, w.bbs, "@ban Alice")
+        .await
+        .expect("forged packet sent");
+    // Let the daemon handle them (dropped: no reply to wait for).
+    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    let read = w.ask(0, "read general").await;
+    assert!(!read.contains("forged by radio"), "{read}");
+    assert_ne!(w.ask(0, "ping").await, "", "Alice is not banned");
+    w.stop().await.expect("clean shutdown");
+}
