@@ -18,7 +18,7 @@ use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;
 use tracing::{error, info, warn};
 
-use crate::admin::console::{Console, DEFAULT_SYSOP, ensure_sysop};
+use crate::admin::console::{Console, DEFAULT_SYSOP};
 use crate::admin::{self, SYSOP_NODE};
 use crate::config::Config;
 use crate::delivery::Delivery;
@@ -101,7 +101,11 @@ impl App {
             .ensure_boards(crate::commands::default_boards(crate::commands::unix_now()))
             .await?;
         let seed = WorldSeed::starter().map_err(|e| StoreError::BadSeed(e.to_string()))?;
-        let sysop_name = cfg.admin.sysop.as_deref().unwrap_or(DEFAULT_SYSOP);
+        let sysop_name = cfg
+            .admin
+            .sysop
+            .clone()
+            .unwrap_or_else(|| DEFAULT_SYSOP.to_string());
         store.seed_world_if_empty(seed).await?;
         for (node, key) in cfg.admin_keys() {
             let pin = Pin {
@@ -113,7 +117,6 @@ impl App {
             };
             store.set_pin(pin).await?;
         }
-        ensure_sysop(&store, sysop_name).await?;
         // Bound before anything starts, so a taken port fails the start.
         let listener = match cfg.http.listen {
             Some(addr) => Some(
@@ -155,6 +158,7 @@ impl App {
             cfg: cfg.clone(),
             link: link.clone(),
             ops: ops.clone(),
+            sysop_name,
         };
         let admin_socket = admin::server::start(data_dir, console, &tasks, stop.clone())
             .await

@@ -34,12 +34,15 @@ pub struct Console {
     pub cfg: Arc<Config>,
     pub link: LinkHandle,
     pub ops: Ops,
+    /// The name the sysop player gets when the console first acts.
+    pub sysop_name: String,
 }
 
 /// The sysop's name when the config gives none.
 pub const DEFAULT_SYSOP: &str = "Sysop";
 
-/// Makes sure the sysop player exists and is a wizard; returns them.
+/// Makes sure the sysop player exists and is a wizard; returns them. Called when the
+/// console first acts, so a daemon whose console is never used has no such record.
 pub async fn ensure_sysop(store: &Store, name: &str) -> Result<Player, StoreError> {
     let mut sysop = match store.player(SYSOP_NODE).await? {
         Some(p) => p,
@@ -84,9 +87,8 @@ impl Console {
             }
             other => return Answer::refused(format!("not admitted: {other:?}")),
         }
-        let sysop = match self.store.player(SYSOP_NODE).await {
-            Ok(Some(p)) => p,
-            Ok(None) => return Answer::refused("the sysop player is missing; restart the daemon"),
+        let sysop = match ensure_sysop(&self.store, &self.sysop_name).await {
+            Ok(p) => p,
             Err(e) => return Answer::refused(format!("storage trouble: {e}")),
         };
         let name = sysop.name.clone();
