@@ -7,7 +7,8 @@
 //! [`CancellationToken`]: shutting down cancels the token and waits for the tracker,
 //! so nothing the daemon started outlives it.
 
-use std::path::Path;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -17,9 +18,13 @@ use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;
 use tracing::{error, info, warn};
 
+use crate::admin::console::{Console, DEFAULT_SYSOP};
+use crate::admin::{self, SYSOP_NODE};
 use crate::config::Config;
 use crate::delivery::Delivery;
 use crate::lagprobe::{LagProbe, LagStats};
+use crate::ops::Ops;
+use crate::ops::http::{self, View};
 use crate::roster::Roster;
 use crate::router::Router;
 use crate::seed::WorldSeed;
@@ -48,6 +53,25 @@ impl Stopped {
     }
 }
 
+/// Why a daemon could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("the status page cannot listen on {addr}: {source}")]
+    Http {
+        addr: SocketAddr,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("the admin console's socket in {dir}: {source}")]
+    Admin {
+        dir: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+}
+
 /// A running daemon.
 pub struct App {
     stop: CancellationToken,
@@ -57,6 +81,9 @@ pub struct App {
     store: Store,
     roster: Roster,
     probe: LagProbe,
+    ops: Ops,
+    http_addr: Option<SocketAddr>,
+    admin_socket: PathBuf,
 }
 
 impl App {
@@ -68,12 +95,17 @@ impl App {
         data_dir: &Path,
         link_cfg: LinkConfig,
         store_opts: StoreOptions,
-    ) -> Result<Self, StoreError> {
+    ) -> Result<Self, AppError> {
         let store = Store::open(data_dir, store_opts).await?;
         store
             .ensure_boards(crate::commands::default_boards(crate::commands::unix_now()))
             .await?;
         let seed = WorldSeed::starter().map_err(|e| StoreError::BadSeed(e.to_string()))?;
+        let sysop_name = cfg
+            .admin
+            .sysop
+            .clone()
+            .unwrap_or_else(|| DEFAULT_SYSOP.to_string());
         store.seed_world_if_empty(seed).await?;
         for (node, key) in cfg.admin_keys() {
             let pin = Pin {
@@ -85,12 +117,31 @@ impl App {
             };
             store.set_pin(pin).await?;
         }
+        // Bound before anything starts, so a taken port fails the start.
+        let listener = match cfg.http.listen {
+            Some(addr) => Some(
+                http::bind(addr)
+                    .await
+                    .map_err(|source| AppError::Http { addr, source })?,
+            ),
+            None => None,
+        };
+        let http_addr = listener.as_ref().and_then(|l| l.local_addr().ok());
+        let ops = if listener.is_some() {
+            Ops::on()
+        } else {
+            Ops::default()
+        };
         let stop = CancellationToken::new();
         let tasks = TaskTracker::new();
         let probe = LagProbe::start(&tasks, stop.clone());
+        ops.watch(&store, &probe);
         let byte_budget = link_cfg.max_packet_bytes();
+        let link_name = http::link_name(&link_cfg.transport);
         let (link, events) = spawn(link_cfg);
         let roster = Roster::from_config(&cfg);
+        // The sysop is a known player (not a stranger sharing the strangers' allowance).
+        roster.mark_known(SYSOP_NODE);
         let delivery = Delivery::new(
             link.clone(),
             roster.clone(),
@@ -98,15 +149,45 @@ impl App {
             byte_budget,
             cfg.replies.pager_packets,
         );
+        let cfg = Arc::new(cfg);
+        let console = Console {
+            store: store.clone(),
+            roster: roster.clone(),
+            delivery: delivery.clone(),
+            registry: Arc::new(crate::commands::Registry::standard()),
+            cfg: cfg.clone(),
+            link: link.clone(),
+            ops: ops.clone(),
+            sysop_name,
+        };
+        let admin_socket = admin::server::start(data_dir, console, &tasks, stop.clone())
+            .await
+            .map_err(|source| AppError::Admin {
+                dir: data_dir.to_path_buf(),
+                source,
+            })?;
+        if let Some(listener) = listener {
+            let view = View {
+                link: link.clone(),
+                link_name,
+                store: store.clone(),
+                roster: roster.clone(),
+                cfg: cfg.clone(),
+                ops: ops.clone(),
+                probe: probe.clone(),
+            };
+            http::start(listener, view, &tasks, stop.clone());
+        }
         let router = Router::new(
-            Arc::new(cfg),
+            cfg,
             store.clone(),
             link.clone(),
             delivery,
             roster.clone(),
             tasks.clone(),
             stop.clone(),
-        );
+        )
+        .with_ops(ops.clone());
         let why: Arc<Mutex<Option<Stopped>>> = Arc::default();
         let (token, reason) = (stop.clone(), why.clone());
         let routing = tokio::spawn(router.run(events, stop.clone()));
@@ -131,7 +212,26 @@ impl App {
             store,
             roster,
             probe,
+            ops,
+            http_addr,
+            admin_socket,
         })
+    }
+
+    /// Where the status page and `/metrics` are served, if `[http] listen` is set
+    /// (the bound address: a port 0 in the config is chosen here).
+    pub fn http_addr(&self) -> Option<SocketAddr> {
+        self.http_addr
+    }
+
+    /// The admin console's socket.
+    pub fn admin_socket(&self) -> &Path {
+        &self.admin_socket
+    }
+
+    /// The operator's hooks (off unless the status page is configured).
+    pub fn ops(&self) -> &Ops {
+        &self.ops
     }
 
     pub fn link(&self) -> &LinkHandle {

@@ -69,6 +69,18 @@ enum Command {
         #[arg(long)]
         with_secrets: bool,
     },
+    /// Talk to the running daemon's admin console (a socket in its data directory):
+    /// status, players, post BOARD TEXT, delete BOARD N, mail PLAYER TEXT, wall TEXT,
+    /// ban, unban, repin. With no daemon, status and players read the store.
+    Admin {
+        #[arg(long)]
+        data: Option<PathBuf>,
+        #[arg(long)]
+        config: Option<PathBuf>,
+        /// The console command and its words, e.g. `post general Hello all`.
+        #[arg(required = true, trailing_var_arg = true, allow_hyphen_values = true)]
+        words: Vec<String>,
+    },
     /// Forget a node's pinned key (its handset really changed); the next key it is
     /// seen with is pinned. Run it while the daemon is stopped.
     Repin {
@@ -217,6 +229,11 @@ pub async fn dispatch(cli: Cli) -> Result<()> {
             with_secrets,
         } => export(data, config, with_secrets).await,
         Command::Repin { node, data, config } => repin(&node, data, config).await,
+        Command::Admin {
+            data,
+            config,
+            words,
+        } => admin(data, config, &words.join(" ")).await,
         Command::Bench(args) => bench(args).await,
         Command::HilCheck {
             port,
@@ -251,6 +268,9 @@ pub struct BenchArgs {
     /// Only figure 8: ten known players while a hundred fresh ids flood.
     #[arg(long, conflicts_with_all = ["pacing", "throughput", "scale"])]
     flood: bool,
+    /// Only figure 9: the daemon with the status page and /metrics off and on.
+    #[arg(long, conflicts_with_all = ["pacing", "throughput", "scale", "flood"])]
+    ops: bool,
     /// Internal: serve one store, DESIGN:PLAYERS:DIR, and report peak RSS (the
     /// footprint figure runs this in a fresh process).
     #[arg(long, hide = true)]
@@ -273,6 +293,8 @@ async fn bench(args: BenchArgs) -> Result<()> {
         meshmush::bench::run_scale(args.quick).await?
     } else if args.flood {
         meshmush::bench::run_flood(args.quick).await?
+    } else if args.ops {
+        meshmush::bench::run_ops(args.quick).await?
     } else {
         meshmush::bench::run(args.quick).await?
     };
@@ -479,6 +501,19 @@ fn redact(line: String) -> String {
         _ => return line,
     }
     v.to_string()
+}
+
+async fn admin(data: Option<PathBuf>, config: Option<PathBuf>, line: &str) -> Result<()> {
+    let dir = match data {
+        Some(dir) => dir,
+        None => load_config(config.as_deref()).await?.data_dir,
+    };
+    let answer = meshmush::admin::client::ask_or_read(&dir, line).await?;
+    println!("{}", answer.text);
+    if !answer.ok {
+        bail!("the console refused that");
+    }
+    Ok(())
 }
 
 async fn repin(node: &str, data: Option<PathBuf>, config: Option<PathBuf>) -> Result<()> {

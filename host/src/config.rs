@@ -22,6 +22,16 @@ pub struct Config {
     pub admin: AdminSection,
     pub sessions: SessionsSection,
     pub bbs: BbsSection,
+    pub http: HttpSection,
+}
+
+/// The operator's status page and `/metrics` (off unless `listen` is set).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Default)]
+#[serde(deny_unknown_fields, default)]
+pub struct HttpSection {
+    /// Address to serve on, e.g. `"127.0.0.1:9600"`. Read-only, but it shows who
+    /// uses the BBS: keep it on loopback or behind a proxy.
+    pub listen: Option<std::net::SocketAddr>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Default)]
@@ -128,6 +138,9 @@ pub struct AdminSection {
     /// the start, so not even the first packet can be an impostor's. These nodes are
     /// admins too.
     pub keys: BTreeMap<String, String>,
+    /// The name the admin console (`meshmush admin`) acts under: a wizard player on a
+    /// node number no radio has. Default "Sysop".
+    pub sysop: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -150,6 +163,7 @@ impl Default for Config {
             admin: AdminSection::default(),
             sessions: SessionsSection::default(),
             bbs: BbsSection::default(),
+            http: HttpSection::default(),
         }
     }
 }

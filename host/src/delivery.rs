@@ -15,7 +15,7 @@ use std::collections::VecDeque;
 use meshmush_firmware_bridge::LinkHandle;
 use meshmush_firmware_bridge::link::{LinkClosed, SendError};
 use meshmush_protocol::chunking::chunk;
-use meshmush_protocol::packets::{PRIMARY_CHANNEL, node_id};
+use meshmush_protocol::packets::{BROADCAST, PRIMARY_CHANNEL, node_id};
 use tracing::{debug, warn};
 
 use crate::commands::{Audience, Notice, NoticeKind, Outcome};
@@ -79,6 +79,34 @@ impl Delivery {
             warn!(error = %e, "cannot record that mail was announced");
         }
         Ok(())
+    }
+
+    /// Delivers only an outcome's notices, for a command whose reply goes elsewhere
+    /// (the admin console's socket).
+    pub async fn notices(&self, from: u32, notices: Vec<Notice>) -> Result<(), LinkClosed> {
+        for notice in notices {
+            self.notice(from, notice).await?;
+        }
+        Ok(())
+    }
+
+    /// Broadcasts `text` on the primary channel (the admin console's `wall`),
+    /// chunked like any reply; the number of packets queued (0: the link refused).
+    pub async fn broadcast(&self, text: &str) -> Result<usize, LinkClosed> {
+        let packets = self.chunked(text, 0);
+        let n = packets.len();
+        match self
+            .link
+            .send_packets(BROADCAST, PRIMARY_CHANNEL, packets)
+            .await
+        {
+            Ok(_) => Ok(n),
+            Err(SendError::Closed) => Err(LinkClosed),
+            Err(e) => {
+                warn!(error = %e, "the link refused a broadcast");
+                Ok(0)
+            }
+        }
     }
 
     /// Sends the next page for `more`.

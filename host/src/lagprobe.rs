@@ -3,7 +3,7 @@
 //! thread), this is where it shows: p99 and max over the last minute, logged over 5 ms.
 
 use std::collections::VecDeque;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Duration;
 
 use tokio::time::{Instant, MissedTickBehavior};
@@ -22,9 +22,19 @@ pub struct LagStats {
     pub max: Duration,
 }
 
-#[derive(Debug, Clone, Default)]
+/// Told every lateness the probe measures (the `/metrics` lag histogram).
+pub type LagObserver = Arc<dyn Fn(Duration) + Send + Sync>;
+
+#[derive(Clone, Default)]
 pub struct LagProbe {
     samples: Arc<Mutex<VecDeque<Duration>>>,
+    observer: Arc<OnceLock<LagObserver>>,
+}
+
+impl std::fmt::Debug for LagProbe {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("LagProbe").finish_non_exhaustive()
+    }
 }
 
 impl LagProbe {
@@ -32,6 +42,7 @@ impl LagProbe {
     pub fn start(tasks: &TaskTracker, stop: CancellationToken) -> Self {
         let probe = Self::default();
         let samples = probe.samples.clone();
+        let observer = probe.observer.clone();
         tasks.spawn(async move {
             let mut tick = tokio::time::interval(TICK);
             tick.set_missed_tick_behavior(MissedTickBehavior::Delay);
@@ -44,6 +55,9 @@ impl LagProbe {
                 if late > WARN {
                     tracing::warn!(late_ms = late.as_secs_f64() * 1e3, "event loop lag");
                 }
+                if let Some(observe) = observer.get() {
+                    observe(late);
+                }
                 if let Ok(mut s) = samples.lock() {
                     if s.len() == WINDOW {
                         s.pop_front();
@@ -53,6 +67,11 @@ impl LagProbe {
             }
         });
         probe
+    }
+
+    /// From now on, tells `observer` each lateness measured; the first one set stays.
+    pub fn observe(&self, observer: LagObserver) {
+        let _ = self.observer.set(observer);
     }
 
     pub fn stats(&self) -> LagStats {

@@ -12,6 +12,7 @@
 //! With the `testkit` feature it also holds `testkit` (the software mesh + daemon +
 //! handsets harness every test suite and the bench share) and `bench`.
 
+pub mod admin;
 pub mod app;
 #[cfg(feature = "testkit")]
 pub mod bench;
@@ -23,6 +24,7 @@ pub mod hilcheck;
 pub mod identity;
 pub mod lagprobe;
 pub mod meshview;
+pub mod ops;
 pub mod passwords;
 pub mod ports;
 pub mod ratelimit;

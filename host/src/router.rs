@@ -16,9 +16,11 @@ use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;
 use tracing::{Instrument, debug, info, info_span, warn};
 
+use crate::admin::FIRST_REAL_NODE;
 use crate::config::Config;
 use crate::delivery::Delivery;
 use crate::identity::Evidence;
+use crate::ops::Ops;
 use crate::roster::{Admit, Roster};
 use crate::session::{self, Incoming, SessionDeps};
 use crate::store::{Pin, PinSource, Store};
@@ -70,6 +72,7 @@ impl Router {
             idle_timeout: cfg.idle_timeout(),
             ended: ended_tx,
             stop,
+            ops: Ops::default(),
         };
         Self {
             cfg,
@@ -79,6 +82,12 @@ impl Router {
             ended,
             tasks,
         }
+    }
+
+    /// Reports each command its sessions run to `ops` (the status page, `/metrics`).
+    pub fn with_ops(mut self, ops: Ops) -> Self {
+        self.deps.ops = ops;
+        self
     }
 
     /// Routes link events until the link stops or `stop` is cancelled; then closes the
@@ -160,6 +169,11 @@ impl Router {
     }
 
     async fn route(&mut self, t: TextMessage, direct: bool) {
+        if t.from < FIRST_REAL_NODE {
+            // No node has a reserved number; the admin console's sysop acts from one.
+            warn!("text from a reserved node number; dropped");
+            return;
+        }
         match self.deps.roster.admit(t.from) {
             Admit::Allow => {}
             Admit::Banned => {

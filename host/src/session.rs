@@ -18,6 +18,7 @@ use crate::config::Config;
 use crate::delivery::Delivery;
 use crate::identity::{Evidence, Sender, judge};
 use crate::meshview::MeshView;
+use crate::ops::Ops;
 use crate::roster::{Newcomer, Roster};
 use crate::store::{Pin, Store, StoreError};
 
@@ -53,6 +54,8 @@ pub struct SessionDeps {
     pub ended: mpsc::UnboundedSender<u32>,
     /// Cancelled to stop the daemon (a wizard's `@shutdown`).
     pub stop: CancellationToken,
+    /// The operator's hooks: each command's family and time (off unless configured).
+    pub ops: Ops,
 }
 
 /// Runs a session for `node` until it idles out, the player quits or the router
@@ -132,6 +135,7 @@ async fn step(
     {
         deps.roster.place(node, &c.player.name, state.location);
     }
+    let started = std::time::Instant::now();
     let outcome = match handle(c, &msg.text).await {
         Handled::More => {
             deps.delivery.more(node).await?;
@@ -139,6 +143,14 @@ async fn step(
         }
         Handled::Done(outcome) => outcome,
     };
+    deps.ops.command(
+        &c.registry,
+        c.level(),
+        &msg.text,
+        node,
+        &c.player.name,
+        started.elapsed(),
+    );
     let end = outcome.end;
     deps.delivery.deliver(node, outcome).await?;
     Ok(end)

@@ -8,6 +8,7 @@
 
 mod airtime;
 mod flood;
+mod ops;
 mod pacing;
 mod rig;
 mod scale;
@@ -208,6 +209,13 @@ pub async fn run_pacing() -> Result<BenchReport, BenchError> {
         quick: false,
         rows,
     })
+}
+
+/// Figure 9 alone: the daemon with the status page and `/metrics` off and on.
+pub async fn run_ops(quick: bool) -> Result<BenchReport, BenchError> {
+    let mut rows = Vec::new();
+    ops::ops_rows(quick, &mut rows).await?;
+    Ok(report(quick, rows).await)
 }
 
 /// Figure 8 alone: known players' latency under a flood of fresh ids.
@@ -422,6 +430,9 @@ pub async fn run(quick: bool) -> Result<BenchReport, BenchError> {
     let t = std::time::Instant::now();
     flood::flood_rows(quick, &mut rows).await?;
     progress("figure 8", "designed", t);
+    let t = std::time::Instant::now();
+    ops::ops_rows(quick, &mut rows).await?;
+    progress("figure 9", "designed", t);
     if let Ok(exe) = std::env::current_exe()
         && let Ok(meta) = tokio::fs::metadata(exe).await
     {

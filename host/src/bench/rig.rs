@@ -30,7 +30,16 @@ impl Rig {
         store: StoreOptions,
         heartbeat: Duration,
     ) -> Result<(Self, Duration), BenchError> {
-        let (kit, players, startup) = virtual_kit(Config::default(), None, store, move |link| {
+        Self::start_with(Config::default(), store, heartbeat).await
+    }
+
+    /// As [`Rig::start`], with the daemon configured by `cfg` (limits still lifted).
+    pub(super) async fn start_with(
+        cfg: Config,
+        store: StoreOptions,
+        heartbeat: Duration,
+    ) -> Result<(Self, Duration), BenchError> {
+        let (kit, players, startup) = virtual_kit(cfg, None, store, move |link| {
             link.ack_timeout = REPLY_TIMEOUT;
             link.heartbeat_interval = heartbeat;
         })

@@ -124,7 +124,16 @@ pub fn needs_proof(ctx: &Ctx, name: &str) -> String {
 /// One registered command.
 pub struct Entry {
     pub spec: Spec,
+    /// The family it belongs to: the file under `commands/` that registers it
+    /// (`boards`, `look`, ...), for the operator's per-family counts.
+    pub family: &'static str,
     run: Run,
+}
+
+/// The module a command's type lives in: `meshmush::commands::boards::Post` is
+/// `boards`.
+fn family_of(type_name: &'static str) -> &'static str {
+    type_name.rsplit("::").nth(1).unwrap_or("other")
 }
 
 impl Entry {
@@ -167,6 +176,7 @@ impl Registry {
     pub fn add<C: Command>(&mut self) {
         self.entries.push(Entry {
             spec: C::SPEC,
+            family: family_of(std::any::type_name::<C>()),
             run: run::<C>,
         });
     }

@@ -72,14 +72,14 @@ mod records;
 mod seams;
 mod survey;
 mod sync;
+mod totals;
 mod waiting;
 mod world;
 
 use std::fmt;
 use std::path::Path;
-use std::sync::Arc;
-#[cfg(feature = "testkit")]
-use std::time::Duration;
+use std::sync::{Arc, OnceLock};
+use std::time::{Duration, Instant};
 
 pub use bbs::{Board, BoardSummary, Mail, Post, UNREAD_CAP};
 pub use bulk::BulkLoad;
@@ -89,6 +89,7 @@ pub use names::{MAX_NAME_CHARS, RESERVED_NAMES, fallback_name, is_reserved_name,
 pub use pins::{Pin, PinSource};
 pub use records::{Level, Player};
 pub use survey::{Counts, Found, SEARCH_SCAN};
+pub use totals::{PlayerLine, Totals};
 pub use world::{Lock, NEW_PLAYER_COINS, Object, ObjectKind, Place, PlayerState, WorldRefusal};
 
 use sync::SyncStore;
@@ -142,7 +143,12 @@ struct Inner {
     seams: seams::Seams,
     /// Hot world records, so reads need not leave the async side.
     cache: cache::WorldCache,
+    /// Told how long each call took, when the operator's metrics are on.
+    on_call: OnceLock<CallObserver>,
 }
+
+/// Told the duration of every store call (the `/metrics` store latency histogram).
+pub type CallObserver = Arc<dyn Fn(Duration) + Send + Sync>;
 
 impl Store {
     /// Opens (creating if needed) the store in `dir`, checking or migrating its schema.
@@ -169,6 +175,7 @@ impl Store {
                 #[cfg(feature = "testkit")]
                 seams,
                 cache: cache::WorldCache::default(),
+                on_call: OnceLock::new(),
             }),
         })
     }
@@ -243,9 +250,30 @@ impl Store {
         flushed
     }
 
+    /// From now on, tells `observer` how long each store call took (queueing for a
+    /// blocking thread included). The first observer set stays.
+    pub fn observe_calls(&self, observer: CallObserver) {
+        let _ = self.inner.on_call.set(observer);
+    }
+
+    /// Runs `work` on the blocking pool, timed when an observer is set.
+    async fn blocking<T, F>(&self, work: F) -> Result<T, StoreError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&SyncStore) -> Result<T, StoreError> + Send + 'static,
+    {
+        let Some(observe) = self.inner.on_call.get().cloned() else {
+            return self.blocking_untimed(work).await;
+        };
+        let started = Instant::now();
+        let result = self.blocking_untimed(work).await;
+        observe(started.elapsed());
+        result
+    }
+
     /// Runs `work` on the blocking pool (with the `testkit` feature: after the
     /// injected latency if any, or inline if the naive design was asked for).
-    async fn blocking<T, F>(&self, work: F) -> Result<T, StoreError>
+    async fn blocking_untimed<T, F>(&self, work: F) -> Result<T, StoreError>
     where
         T: Send + 'static,
         F: FnOnce(&SyncStore) -> Result<T, StoreError> + Send + 'static,

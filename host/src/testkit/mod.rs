@@ -42,6 +42,8 @@ pub enum KitError {
     TempDir(#[source] std::io::Error),
     #[error("the daemon: {0}")]
     Daemon(#[from] StoreError),
+    #[error("the daemon did not start: {0}")]
+    Start(#[from] crate::app::AppError),
     #[error("{what}: {source}")]
     Link {
         what: String,

@@ -1,0 +1,208 @@
+//! What each admin console command does, in the daemon. Commands that a radio player
+//! could send (`post`, `delete`, `mail`, `@ban`, `@unban`, `@repin`) run through the
+//! registry's own `execute` for the sysop, a wizard; their notices leave through the
+//! delivery path. `status` and `players` only read; `wall` broadcasts one message on
+//! the primary channel through the delivery path.
+
+use std::sync::Arc;
+use std::time::Instant;
+
+use meshmush_firmware_bridge::LinkHandle;
+use meshmush_firmware_bridge::link::LinkState;
+use meshmush_protocol::packets::node_id;
+use tracing::{info, warn};
+
+use super::{Answer, SYSOP_NODE, USAGE};
+use crate::commands::{Ctx, Registry, execute, split_command, unix_now};
+use crate::config::Config;
+use crate::delivery::Delivery;
+use crate::identity::Sender;
+use crate::ops::Ops;
+use crate::roster::{Admit, Roster};
+use crate::store::{Level, Player, Store, StoreError};
+
+/// Players `players` lists at most.
+const PLAYERS_LISTED: usize = 200;
+
+/// The daemon's side of the console; cheap to clone.
+#[derive(Clone)]
+pub struct Console {
+    pub store: Store,
+    pub roster: Roster,
+    pub delivery: Delivery,
+    pub registry: Arc<Registry>,
+    pub cfg: Arc<Config>,
+    pub link: LinkHandle,
+    pub ops: Ops,
+    /// The name the sysop player gets when the console first acts.
+    pub sysop_name: String,
+}
+
+/// The sysop's name when the config gives none.
+pub const DEFAULT_SYSOP: &str = "Sysop";
+
+/// Makes sure the sysop player exists and is a wizard; returns them. Called when the
+/// console first acts, so a daemon whose console is never used has no such record.
+pub async fn ensure_sysop(store: &Store, name: &str) -> Result<Player, StoreError> {
+    let mut sysop = match store.player(SYSOP_NODE).await? {
+        Some(p) => p,
+        None => store.create_player(SYSOP_NODE, name, unix_now()).await?,
+    };
+    if sysop.level != Level::Wizard || sysop.banned {
+        sysop.level = Level::Wizard;
+        sysop.banned = false;
+        store.update_player(sysop.clone()).await?;
+    }
+    Ok(sysop)
+}
+
+impl Console {
+    /// Answers one console line.
+    pub async fn answer(&self, line: &str) -> Answer {
+        let (word, rest) = split_command(line);
+        let word = word.to_lowercase();
+        info!(command = %word, "admin console");
+        match word.as_str() {
+            "" | "help" => Answer::ok(USAGE),
+            "status" => Answer::ok(self.status().await),
+            "players" => self.players().await,
+            "wall" if rest.is_empty() => Answer::refused("wall TEXT"),
+            "wall" => self.wall(rest).await,
+            "post" | "delete" | "mail" => self.run(line).await,
+            "ban" | "unban" | "repin" => self.run(&format!("@{word} {rest}")).await,
+            "reload" => Answer::refused("content reload does not exist in this build"),
+            _ => Answer::refused(format!("unknown console command {word:?}\n{USAGE}")),
+        }
+    }
+
+    /// Runs a radio command as the sysop: the same command, limits and notices.
+    async fn run(&self, line: &str) -> Answer {
+        match self.roster.admit(SYSOP_NODE) {
+            Admit::Allow => {}
+            Admit::Limited { retry_after_secs } => {
+                return Answer::refused(format!(
+                    "Slow down: too many commands. Try again in {} s.",
+                    retry_after_secs.max(1)
+                ));
+            }
+            other => return Answer::refused(format!("not admitted: {other:?}")),
+        }
+        let sysop = match ensure_sysop(&self.store, &self.sysop_name).await {
+            Ok(p) => p,
+            Err(e) => return Answer::refused(format!("storage trouble: {e}")),
+        };
+        let name = sysop.name.clone();
+        let mut ctx = Ctx {
+            store: self.store.clone(),
+            registry: self.registry.clone(),
+            cfg: self.cfg.clone(),
+            roster: self.roster.clone(),
+            player: sysop,
+            node: SYSOP_NODE,
+            // The socket proved it: only the daemon's own user can reach it.
+            sender: Sender::Proven,
+            password_given: false,
+            is_admin_node: true,
+            mesh: crate::meshview::LinkView::shared(
+                self.link.clone(),
+                self.cfg.replies.airtime_share,
+            ),
+            draft: None,
+        };
+        let started = Instant::now();
+        let outcome = execute(&mut ctx, line).await;
+        self.ops.command(
+            &self.registry,
+            ctx.level(),
+            line,
+            SYSOP_NODE,
+            &name,
+            started.elapsed(),
+        );
+        if self
+            .delivery
+            .notices(SYSOP_NODE, outcome.notices)
+            .await
+            .is_err()
+        {
+            warn!("link closed; the command's notices were not sent");
+        }
+        Answer::ok(outcome.reply)
+    }
+
+    async fn wall(&self, text: &str) -> Answer {
+        match self.delivery.broadcast(text).await {
+            Ok(0) => Answer::refused("the link refused the broadcast (queue full?)"),
+            Ok(n) => Answer::ok(format!("Broadcast on the primary channel ({n} packet(s)).")),
+            Err(_) => Answer::refused("the link is closed"),
+        }
+    }
+
+    async fn status(&self) -> String {
+        let m = self.link.metrics();
+        let link = match self.link.state() {
+            LinkState::Connected { my_node_num, nodes } => {
+                format!("connected to {} ({nodes} nodes)", node_id(my_node_num))
+            }
+            LinkState::Connecting { attempt } => format!("connecting (attempt {attempt})"),
+            LinkState::Lost { reason } => format!("lost: {reason}"),
+            LinkState::Stopped => "stopped".into(),
+        };
+        let totals = match self.store.totals().await {
+            Ok(t) => format!(
+                "{} players, {} posts, {} unread mails",
+                t.players, t.posts, t.mail_unread
+            ),
+            Err(e) => format!("store unreadable: {e}"),
+        };
+        let allowed = self
+            .link
+            .node_config()
+            .map(|c| {
+                c.duty_cycle
+                    .budget()
+                    .mul_f64(self.cfg.replies.airtime_share)
+            })
+            .map(|a| format!(" of {:.0} s", a.as_secs_f64()))
+            .unwrap_or_default();
+        format!(
+            "link: {link}\nqueue: {} packets waiting; {} sent, {} delivered, {} failed\n\
+             airtime: {:.1} s this hour{allowed}\nstore: {totals}",
+            m.queue_depth,
+            m.chunks_sent,
+            m.chunks_delivered,
+            m.send_failures + m.expired_chunks,
+            m.airtime_hour_ms as f64 / 1000.0,
+        )
+    }
+
+    async fn players(&self) -> Answer {
+        match players_text(&self.store).await {
+            Ok(text) => Answer::ok(text),
+            Err(e) => Answer::refused(format!("storage trouble: {e}")),
+        }
+    }
+}
+
+/// The players on record, one a line (also what the client prints from the store
+/// when no daemon runs).
+pub async fn players_text(store: &Store) -> Result<String, StoreError> {
+    let lines = store.player_lines(PLAYERS_LISTED).await?;
+    let mut out = String::new();
+    for p in &lines {
+        let level = match p.level {
+            Level::Player => "",
+            Level::Builder => " builder",
+            Level::Wizard => " wizard",
+        };
+        let banned = if p.banned { " BANNED" } else { "" };
+        out.push_str(&format!("{} {}{level}{banned}\n", node_id(p.node), p.name));
+    }
+    if lines.len() == PLAYERS_LISTED {
+        out.push_str(&format!("(the first {PLAYERS_LISTED} by node)\n"));
+    }
+    if lines.is_empty() {
+        out.push_str("no players\n");
+    }
+    Ok(out.trim_end().to_string())
+}

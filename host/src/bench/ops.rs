@@ -1,0 +1,153 @@
+//! Figure 9: does the operator's view cost the daemon anything? The same closed-loop
+//! and open-loop `look` load, on one mesh shape, with the status page and `/metrics`
+//! off and on (on: scraped and the page rendered every 250 ms meanwhile, far more
+//! often than Prometheus's usual 15-30 s), in one run, alternating off/on, twice after
+//! an uncounted warm-up: the two "off" runs' difference is the noise the on/off
+//! difference is read against.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Duration;
+
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio_util::sync::CancellationToken;
+
+use super::rig::{Rig, open_loop, throughput};
+use super::{BenchError, Row, ms, percentile, row};
+use crate::config::Config;
+use crate::store::StoreOptions;
+
+/// How often the scraper asks while the page is on.
+const SCRAPE_EVERY: Duration = Duration::from_millis(250);
+
+/// One GET; whether it answered 200.
+async fn get(addr: SocketAddr, path: &str) -> bool {
+    let Ok(mut s) = tokio::net::TcpStream::connect(addr).await else {
+        return false;
+    };
+    let req = format!("GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n");
+    if s.write_all(req.as_bytes()).await.is_err() {
+        return false;
+    }
+    let mut raw = Vec::new();
+    let _ = s.read_to_end(&mut raw).await;
+    raw.starts_with(b"HTTP/1.1 200")
+}
+
+/// Scrapes `/metrics` and renders `/` every [`SCRAPE_EVERY`] until `stop`.
+fn scraper(addr: SocketAddr, stop: CancellationToken, served: Arc<AtomicU64>) {
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(SCRAPE_EVERY);
+        loop {
+            tokio::select! {
+                _ = tick.tick() => {}
+                _ = stop.cancelled() => break,
+            }
+            for path in ["/metrics", "/"] {
+                if get(addr, path).await {
+                    served.fetch_add(1, Ordering::Relaxed);
+                }
+            }
+        }
+    });
+}
+
+/// One daemon's closed-loop rate and open-loop p99 for `look`.
+async fn measure(
+    on: bool,
+    players: u32,
+    offered: f64,
+    span: Duration,
+    served: &Arc<AtomicU64>,
+) -> Result<(f64, Duration), BenchError> {
+    let mut cfg = Config::default();
+    if on {
+        cfg.http.listen = Some(SocketAddr::from(([127, 0, 0, 1], 0)));
+    }
+    let (rig, _) = Rig::start_with(cfg, StoreOptions::default(), Duration::from_secs(300)).await?;
+    let stop = CancellationToken::new();
+    if let Some(addr) = rig.kit.app.http_addr() {
+        scraper(addr, stop.clone(), served.clone());
+    }
+    let rig = Arc::new(rig);
+    let (rate, _, _) = throughput(&rig, players, "look", span).await;
+    let lat = open_loop(&rig, players, "look", offered, span).await;
+    stop.cancel();
+    if let Ok(rig) = Arc::try_unwrap(rig) {
+        rig.stop().await;
+    }
+    Ok((rate, percentile(&lat, 0.99)))
+}
+
+/// Figure 9's rows.
+pub(super) async fn ops_rows(quick: bool, rows: &mut Vec<Row>) -> Result<(), BenchError> {
+    let (span, players, offered) = if quick {
+        (Duration::from_millis(300), 200, 5_000.0)
+    } else {
+        (Duration::from_secs(5), 1000, 20_000.0)
+    };
+    let served = Arc::new(AtomicU64::new(0));
+    let mut rate = [Vec::new(), Vec::new()];
+    let mut p99 = [Vec::new(), Vec::new()];
+    // A first daemon in a fresh process runs cold (allocator, page cache): not counted.
+    measure(false, players, offered, span / 2, &served).await?;
+    for _round in 0..2 {
+        for on in [false, true] {
+            let (r, p) = measure(on, players, offered, span, &served).await?;
+            rate[usize::from(on)].push(r);
+            p99[usize::from(on)].push(ms(p));
+        }
+    }
+    let mean = |v: &[f64]| v.iter().sum::<f64>() / v.len().max(1) as f64;
+    let spread = |v: &[f64]| (v[0] - v[1]).abs();
+    let look = format!("9. look x {players}");
+    for (i, label) in [
+        (0, "page and /metrics off"),
+        (1, "page and /metrics on, scraped"),
+    ] {
+        rows.push(row(
+            &format!("{look}, closed loop, {label}"),
+            "designed",
+            mean(&rate[i]),
+            "commands/s",
+        ));
+        rows.push(row(
+            &format!("{look} at {offered}/s, p99, {label}"),
+            "designed",
+            mean(&p99[i]),
+            "ms",
+        ));
+    }
+    rows.push(row(
+        &format!("{look}, closed loop: noise (|off run 1 - off run 2|)"),
+        "designed",
+        spread(&rate[0]),
+        "commands/s",
+    ));
+    rows.push(row(
+        &format!("{look}, closed loop: on minus off"),
+        "designed",
+        mean(&rate[1]) - mean(&rate[0]),
+        "commands/s",
+    ));
+    rows.push(row(
+        &format!("{look} p99: noise (|off run 1 - off run 2|)"),
+        "designed",
+        spread(&p99[0]),
+        "ms",
+    ));
+    rows.push(row(
+        &format!("{look} p99: on minus off"),
+        "designed",
+        mean(&p99[1]) - mean(&p99[0]),
+        "ms",
+    ));
+    rows.push(row(
+        "9. scrapes and page renders served during the on runs",
+        "designed",
+        served.load(Ordering::Relaxed) as f64,
+        "requests",
+    ));
+    Ok(())
+}
