@@ -75,6 +75,9 @@ impl App {
             .await?;
         let seed = WorldSeed::starter().map_err(|e| StoreError::BadSeed(e.to_string()))?;
         store.seed_world_if_empty(seed).await?;
+        let content = crate::content::Library::load(cfg.world.content_dir.clone(), &store)
+            .await
+            .map_err(|e| StoreError::BadSeed(format!("content: {e}")))?;
         for (node, key) in cfg.admin_keys() {
             let pin = Pin {
                 node,
@@ -104,6 +107,7 @@ impl App {
             link.clone(),
             delivery,
             roster.clone(),
+            content,
             tasks.clone(),
             stop.clone(),
         );

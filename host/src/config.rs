@@ -22,6 +22,30 @@ pub struct Config {
     pub admin: AdminSection,
     pub sessions: SessionsSection,
     pub bbs: BbsSection,
+    pub world: WorldSection,
+}
+
+/// `[world]`: where content comes from and how houses are kept.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct WorldSection {
+    /// A directory of content files (`npcs.toml`, `quests.toml`, ...; see README
+    /// "Writing content"), read at start and by `@reload`. Unset: the built-in set.
+    pub content_dir: Option<PathBuf>,
+    /// Houses most players may own at once.
+    pub houses_per_player: u32,
+    /// A house whose owner has not been seen for this many days is reclaimed.
+    pub house_reclaim_days: u64,
+}
+
+impl Default for WorldSection {
+    fn default() -> Self {
+        Self {
+            content_dir: None,
+            houses_per_player: 1,
+            house_reclaim_days: 60,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Default)]
@@ -138,6 +162,7 @@ impl Default for Config {
             admin: AdminSection::default(),
             sessions: SessionsSection::default(),
             bbs: BbsSection::default(),
+            world: WorldSection::default(),
         }
     }
 }

@@ -15,6 +15,7 @@ pub mod app;
 pub mod bench;
 pub mod commands;
 pub mod config;
+pub mod content;
 pub mod delivery;
 pub mod hilcheck;
 pub mod identity;

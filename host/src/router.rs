@@ -38,12 +38,17 @@ pub struct Router {
 impl Router {
     /// A router whose sessions run on `tasks`; `stop` is cancelled by a wizard's
     /// `@shutdown`.
+    #[expect(
+        clippy::too_many_arguments,
+        reason = "each is a shared part the sessions are built from; app.rs is the one caller"
+    )]
     pub fn new(
         cfg: Arc<Config>,
         store: Store,
         link: LinkHandle,
         delivery: Delivery,
         roster: Roster,
+        content: crate::content::Library,
         tasks: TaskTracker,
         stop: CancellationToken,
     ) -> Self {
@@ -53,6 +58,7 @@ impl Router {
             registry: Arc::new(crate::commands::Registry::standard()),
             cfg: cfg.clone(),
             roster,
+            content,
             delivery,
             link,
             admin_nodes: Arc::new(cfg.admin_nodes()),

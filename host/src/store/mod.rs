@@ -31,6 +31,8 @@
 //! | `read_markers` | node (BE) ++ board           | postcard `ReadMarkerRecord` | `bbs.rs`         |
 //! | `mail`         | recipient node (BE) ++ id    | postcard `MailRecord::V1`   | `bbs.rs`         |
 //! | `pins`         | node (`u32` BE)              | postcard `PinRecord::V1`    | `pins.rs`        |
+//! | `progress`     | node (`u32` BE)              | postcard `ProgressRecord`   | `progress.rs`    |
+//! | `shops`        | shop key (UTF-8)             | postcard `ShopStateRecord`  | `progress.rs`    |
 //!
 //! The async API is split by record kind (`Store`'s player calls here, the world's in
 //! `world.rs`, the BBS's in `bbs.rs`, bulk loads in `bulk.rs`); the synchronous sled
@@ -63,6 +65,7 @@ mod error;
 mod export;
 mod names;
 mod pins;
+mod progress;
 mod records;
 #[cfg(feature = "testkit")]
 mod seams;
@@ -80,6 +83,7 @@ pub use bulk::BulkLoad;
 pub use error::StoreError;
 pub use names::{MAX_NAME_CHARS, RESERVED_NAMES, fallback_name, is_reserved_name, sanitise_name};
 pub use pins::{Pin, PinSource};
+pub use progress::{Deal, DealRefusal, Progress, QuestProgress, ShopSide, ShopState, ShopTerms};
 pub use records::{Level, Player};
 pub use world::{Lock, NEW_PLAYER_COINS, Object, ObjectKind, Place, PlayerState, WorldRefusal};
 
@@ -134,6 +138,8 @@ struct Inner {
     seams: seams::Seams,
     /// Hot world records, so reads need not leave the async side.
     cache: cache::WorldCache,
+    /// Players' content progress, read on every command.
+    progress: progress::ProgressCache,
 }
 
 impl Store {
@@ -161,6 +167,7 @@ impl Store {
                 #[cfg(feature = "testkit")]
                 seams,
                 cache: cache::WorldCache::default(),
+                progress: progress::ProgressCache::default(),
             }),
         })
     }

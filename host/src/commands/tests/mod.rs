@@ -12,6 +12,7 @@ mod look;
 mod mail;
 mod talk;
 mod things;
+mod world;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -32,6 +33,7 @@ pub struct TestWorld {
     pub store: Store,
     pub roster: Roster,
     pub cfg: Arc<Config>,
+    pub content: crate::content::Library,
     registry: Arc<Registry>,
     _dir: tempfile::TempDir,
 }
@@ -54,7 +56,11 @@ impl TestWorld {
             .expect("boards");
         let seed = WorldSeed::starter().expect("seed");
         store.seed_world_if_empty(seed).await.expect("world");
+        let content = crate::content::Library::load(None, &store)
+            .await
+            .expect("content");
         Self {
+            content,
             store,
             roster: Roster::from_config(&cfg),
             cfg: Arc::new(cfg),
@@ -79,6 +85,7 @@ impl TestWorld {
             registry: self.registry.clone(),
             cfg: self.cfg.clone(),
             roster: self.roster.clone(),
+            content: self.content.clone(),
             player,
             node,
             sender: Sender::Unproven,

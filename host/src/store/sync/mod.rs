@@ -13,6 +13,7 @@
 //!   [`store::bbs`](super::bbs), bulk loads in [`store::bulk`](super::bulk), both on
 //!   the trees this type opens.
 
+mod deal;
 mod players;
 mod world;
 
