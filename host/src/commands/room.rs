@@ -97,7 +97,10 @@ pub(super) async fn passes(ctx: &Ctx, object: &Object) -> Result<bool, CommandEr
     Ok(match object.lock {
         None => true,
         _ if ctx.level() >= Level::Wizard => true,
-        Some(Lock::Owner) => object.owner == ctx.node,
+        // A house's guests pass its owner's lock (see `world/housing.rs`).
+        Some(Lock::Owner) => {
+            object.owner == ctx.node || object.has_flag(&format!("guest:{}", ctx.node))
+        }
         Some(Lock::Player(node)) => node == ctx.node || object.owner == ctx.node,
         Some(Lock::Key(key)) => {
             object.owner == ctx.node

@@ -67,6 +67,10 @@ pub enum StoreError {
     #[error("{0}")]
     Deal(#[from] super::progress::DealRefusal),
 
+    /// A house claim was refused.
+    #[error("{0}")]
+    House(#[from] super::houses::ClaimRefusal),
+
     /// The world seed file cannot be built.
     #[error("bad world seed: {0}")]
     BadSeed(String),

@@ -33,6 +33,7 @@
 //! | `pins`         | node (`u32` BE)              | postcard `PinRecord::V1`    | `pins.rs`        |
 //! | `progress`     | node (`u32` BE)              | postcard `ProgressRecord`   | `progress.rs`    |
 //! | `shops`        | shop key (UTF-8)             | postcard `ShopStateRecord`  | `progress.rs`    |
+//! | `houses`       | house key (UTF-8)            | postcard `HouseRecord::V1`  | `houses.rs`      |
 //!
 //! The async API is split by record kind (`Store`'s player calls here, the world's in
 //! `world.rs`, the BBS's in `bbs.rs`, bulk loads in `bulk.rs`); the synchronous sled
@@ -63,6 +64,7 @@ mod bulk;
 mod cache;
 mod error;
 mod export;
+mod houses;
 mod names;
 mod pins;
 mod progress;
@@ -81,6 +83,7 @@ use std::time::Duration;
 pub use bbs::{Board, BoardSummary, Mail, Post, UNREAD_CAP};
 pub use bulk::BulkLoad;
 pub use error::StoreError;
+pub use houses::{Claim, ClaimRefusal, House};
 pub use names::{MAX_NAME_CHARS, RESERVED_NAMES, fallback_name, is_reserved_name, sanitise_name};
 pub use pins::{Pin, PinSource};
 pub use progress::{Deal, DealRefusal, Progress, QuestProgress, ShopSide, ShopState, ShopTerms};

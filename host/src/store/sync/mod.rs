@@ -14,6 +14,7 @@
 //!   the trees this type opens.
 
 mod deal;
+mod houses;
 mod players;
 mod world;
 
