@@ -24,7 +24,7 @@ mod registry;
 mod room;
 mod talk;
 mod things;
-mod world;
+pub(crate) mod world;
 
 pub use boards::default_boards;
 pub use ctx::Ctx;

@@ -220,3 +220,64 @@ async fn a_bad_reload_changes_nothing_and_names_the_problem() {
     )
     .await;
 }
+
+#[tokio::test]
+async fn triggers_that_move_back_and_forth_stop_at_the_depth_bound() {
+    let w = TestWorld::new().await;
+    let ping_pong = r#"
+[[triggers]]
+key = "to_post"
+on = "enter"
+room = "market"
+do = { message = "Whoosh north-west!", move = "post" }
+
+[[triggers]]
+key = "to_market"
+on = "enter"
+room = "post"
+do = { message = "Whoosh back!", move = "market" }
+"#;
+    let mut files: Vec<(&str, &str)> = crate::content::STARTER.to_vec();
+    for f in &mut files {
+        if f.0 == "triggers.toml" {
+            f.1 = ping_pong;
+        }
+    }
+    w.content
+        .reload_from(&files, &w.store)
+        .await
+        .expect("loads");
+    let mut ann = w.proven(ANN, "Ann").await;
+    let out = run(&mut ann, "e").await;
+    let whooshes = out.reply.matches("Whoosh").count();
+    assert_eq!(
+        whooshes,
+        usize::from(crate::commands::world::MAX_DEPTH) + 1,
+        "{}",
+        out.reply
+    );
+    assert!(out.reply.len() < 1200, "bounded: {}", out.reply);
+}
+
+#[tokio::test]
+async fn a_trigger_move_fires_the_next_rooms_triggers() {
+    let w = TestWorld::new().await;
+    let mut ann = w.proven(ANN, "Ann").await;
+    for way in ["e", "e", "ne"] {
+        run(&mut ann, way).await;
+    }
+    call_starts(&mut ann, "look", "Repeater Hill").await;
+    let out = call_starts(
+        &mut ann,
+        "say slide",
+        "You say, \"slide\"\nWheee! You slide down the grassy slope.\nLantern Lane:",
+    )
+    .await;
+    let lane = w.store.player_state(ANN).await.unwrap().location;
+    assert_eq!(
+        w.content.current().room_key(lane),
+        Some("lane"),
+        "{}",
+        out.reply
+    );
+}

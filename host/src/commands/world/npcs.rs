@@ -66,14 +66,25 @@ pub fn npc_here<'c>(c: &'c Content, room: u64, word: &str) -> Option<&'c NpcDef>
     }
 }
 
+/// NPCs a room's view names before it counts the rest (one packet).
+const NPC_NAMES: usize = 6;
+
 /// `\nNPCs: Mara.` for a room's view, or nothing.
 pub fn npcs_line(ctx: &Ctx, room: u64) -> String {
     let c = ctx.content.current();
-    let names: Vec<&str> = c.npcs_in(room).map(|n| n.name.as_str()).collect();
+    let mut here = c.npcs_in(room);
+    let names: Vec<&str> = here
+        .by_ref()
+        .take(NPC_NAMES)
+        .map(|n| n.name.as_str())
+        .collect();
     if names.is_empty() {
         return String::new();
     }
-    format!("\nNPCs: {}. (talk NAME)", names.join(", "))
+    match here.count() {
+        0 => format!("\nNPCs: {}. (talk NAME)", names.join(", ")),
+        more => format!("\nNPCs: {} and {more} more. (talk NAME)", names.join(", ")),
+    }
 }
 
 /// What `look NPC` says, if `word` names an NPC in `room`.
