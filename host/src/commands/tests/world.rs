@@ -281,3 +281,49 @@ async fn a_trigger_move_fires_the_next_rooms_triggers() {
         out.reply
     );
 }
+
+#[tokio::test]
+async fn an_abandoned_house_is_reclaimed_and_its_things_go_back() {
+    let mut cfg = Config::default();
+    cfg.world.house_reclaim_days = 30;
+    let w = TestWorld::with(cfg).await;
+    let mut ann = w.proven(ANN, "Ann").await;
+    let mut bob = w.proven(BOB, "Bob").await;
+    w.store.give_coins(BOB, ANN, 10).await.unwrap();
+    call(&mut ann, "get pebble", "You take pebble.").await;
+    for way in ["e", "e"] {
+        run(&mut ann, way).await;
+        run(&mut bob, way).await;
+    }
+    call_starts(
+        &mut ann,
+        "@house claim rose",
+        "Rose Cottage is yours for 20 coins.",
+    )
+    .await;
+    call(&mut ann, "money", "You have 0 coins.").await;
+    call_starts(&mut ann, "rose", "Rose Cottage").await;
+    call(&mut ann, "drop pebble", "You drop pebble.").await;
+    call(
+        &mut bob,
+        "@house",
+        "Houses: Rose Cottage (taken). @house claim NAME",
+    )
+    .await;
+    // Ann goes quiet for longer than the config allows.
+    let mut away = ann.player.clone();
+    away.last_seen = crate::commands::unix_now() - 31 * 86_400;
+    w.store.update_player(away).await.unwrap();
+    call(
+        &mut bob,
+        "@house",
+        "Houses: Rose Cottage (20c). @house claim NAME",
+    )
+    .await;
+    let held = w.store.contents(Place::Player(ANN)).await.unwrap();
+    assert_eq!(
+        held.iter().map(|o| o.name.as_str()).collect::<Vec<_>>(),
+        ["pebble"]
+    );
+    assert!(w.store.houses().await.unwrap().is_empty());
+}
