@@ -107,6 +107,9 @@ impl App {
             .clone()
             .unwrap_or_else(|| DEFAULT_SYSOP.to_string());
         store.seed_world_if_empty(seed).await?;
+        let content = crate::content::Library::load(cfg.world.content_dir.clone(), &store)
+            .await
+            .map_err(|e| StoreError::BadSeed(format!("content: {e}")))?;
         for (node, key) in cfg.admin_keys() {
             let pin = Pin {
                 node,
@@ -158,6 +161,7 @@ impl App {
             cfg: cfg.clone(),
             link: link.clone(),
             ops: ops.clone(),
+            content: content.clone(),
             sysop_name,
         };
         let admin_socket = admin::server::start(data_dir, console, &tasks, stop.clone())
@@ -184,6 +188,7 @@ impl App {
             link.clone(),
             delivery,
             roster.clone(),
+            content,
             tasks.clone(),
             stop.clone(),
         )

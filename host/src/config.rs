@@ -23,6 +23,7 @@ pub struct Config {
     pub sessions: SessionsSection,
     pub bbs: BbsSection,
     pub http: HttpSection,
+    pub world: WorldSection,
 }
 
 /// The operator's status page and `/metrics` (off unless `listen` is set).
@@ -32,6 +33,29 @@ pub struct HttpSection {
     /// Address to serve on, e.g. `"127.0.0.1:9600"`. Read-only, but it shows who
     /// uses the BBS: keep it on loopback or behind a proxy.
     pub listen: Option<std::net::SocketAddr>,
+}
+
+/// `[world]`: where content comes from and how houses are kept.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct WorldSection {
+    /// A directory of content files (`npcs.toml`, `quests.toml`, ...; see README
+    /// "Writing content"), read at start and by `@reload`. Unset: the built-in set.
+    pub content_dir: Option<PathBuf>,
+    /// Houses most players may own at once.
+    pub houses_per_player: u32,
+    /// A house whose owner has not been seen for this many days is reclaimed.
+    pub house_reclaim_days: u64,
+}
+
+impl Default for WorldSection {
+    fn default() -> Self {
+        Self {
+            content_dir: None,
+            houses_per_player: 1,
+            house_reclaim_days: 60,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Default)]
@@ -164,6 +188,7 @@ impl Default for Config {
             sessions: SessionsSection::default(),
             bbs: BbsSection::default(),
             http: HttpSection::default(),
+            world: WorldSection::default(),
         }
     }
 }

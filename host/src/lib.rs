@@ -19,6 +19,7 @@ pub mod bench;
 pub mod chat;
 pub mod commands;
 pub mod config;
+pub mod content;
 pub mod delivery;
 pub mod hilcheck;
 pub mod identity;

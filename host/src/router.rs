@@ -42,12 +42,17 @@ pub struct Router {
 impl Router {
     /// A router whose sessions run on `tasks`; `stop` is cancelled by a wizard's
     /// `@shutdown`.
+    #[expect(
+        clippy::too_many_arguments,
+        reason = "each is a shared part the sessions are built from; app.rs is the one caller"
+    )]
     pub fn new(
         cfg: Arc<Config>,
         store: Store,
         link: LinkHandle,
         delivery: Delivery,
         roster: Roster,
+        content: crate::content::Library,
         tasks: TaskTracker,
         stop: CancellationToken,
     ) -> Self {
@@ -65,6 +70,7 @@ impl Router {
             registry: Arc::new(crate::commands::Registry::standard()),
             cfg: cfg.clone(),
             roster,
+            content,
             delivery,
             mesh,
             link,

@@ -43,6 +43,8 @@ pub struct SessionDeps {
     pub registry: Arc<Registry>,
     pub cfg: Arc<Config>,
     pub roster: Roster,
+    /// The world's content, shared by every session.
+    pub content: crate::content::Library,
     pub delivery: Delivery,
     /// For the names nodes give themselves, when a player is first made.
     pub link: LinkHandle,
@@ -223,6 +225,7 @@ async fn open(node: u32, deps: &SessionDeps) -> Result<Open, OpenError> {
         registry: deps.registry.clone(),
         cfg: deps.cfg.clone(),
         roster: deps.roster.clone(),
+        content: deps.content.clone(),
         player,
         node,
         sender: Sender::Unproven,

@@ -34,6 +34,8 @@ pub struct Console {
     pub cfg: Arc<Config>,
     pub link: LinkHandle,
     pub ops: Ops,
+    /// The world's content, for commands that read it (and `reload`).
+    pub content: crate::content::Library,
     /// The name the sysop player gets when the console first acts.
     pub sysop_name: String,
 }
@@ -70,7 +72,7 @@ impl Console {
             "wall" => self.wall(rest).await,
             "post" | "delete" | "mail" => self.run(line).await,
             "ban" | "unban" | "repin" => self.run(&format!("@{word} {rest}")).await,
-            "reload" => Answer::refused("content reload does not exist in this build"),
+            "reload" => self.run("@reload").await,
             _ => Answer::refused(format!("unknown console command {word:?}\n{USAGE}")),
         }
     }
@@ -97,6 +99,7 @@ impl Console {
             registry: self.registry.clone(),
             cfg: self.cfg.clone(),
             roster: self.roster.clone(),
+            content: self.content.clone(),
             player: sysop,
             node: SYSOP_NODE,
             // The socket proved it: only the daemon's own user can reach it.

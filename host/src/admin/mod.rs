@@ -73,4 +73,4 @@ mail PLAYER TEXT       mail a player, as the sysop
 wall TEXT              one broadcast on the primary channel
 ban PLAYER|!NODE       @ban;  unban PLAYER|!NODE: @unban
 repin !NODE            forget a node's pinned key (@repin)
-reload                 (content reload does not exist in this build)";
+reload                 read the world content files again (as @reload)";

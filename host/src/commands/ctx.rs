@@ -7,6 +7,7 @@ use std::sync::Arc;
 
 use super::registry::Registry;
 use crate::config::Config;
+use crate::content::Library;
 use crate::identity::Sender;
 use crate::meshview::MeshView;
 use crate::roster::Roster;
@@ -17,6 +18,8 @@ pub struct Ctx {
     pub registry: Arc<Registry>,
     pub cfg: Arc<Config>,
     pub roster: Roster,
+    /// The world's content (NPCs, quests, shops, ...), swapped whole by `@reload`.
+    pub content: Library,
     pub player: Player,
     pub node: u32,
     /// What the packet being handled proves about who sent it.

@@ -2,7 +2,9 @@
 //! in order, as Evennia merges command sets: a command's exact name or alias; then the
 //! exits of the player's room (`n`, `out`: typed alone, an exit is a command); then a
 //! command's unambiguous prefix; then close names for "did you mean". The room's exits
-//! are read only when no command is called exactly that.
+//! are read only when no command is called exactly that. A number alone answers the
+//! open conversation (see `world`). After the command, the world's content has its
+//! say (`world::after`: triggers, quest steps, achievements).
 
 use tracing::warn;
 
@@ -51,25 +53,39 @@ pub async fn execute(ctx: &mut Ctx, line: &str) -> Outcome {
     if word.is_empty() {
         return "Say something: try help.".into();
     }
-    settle(resolve_and_run(ctx, word, args).await)
+    let before = super::world::before(ctx).await;
+    let (name, reply) = resolve_and_run(ctx, word, args).await;
+    let ok = reply.is_ok();
+    let mut out = settle(reply);
+    super::world::after(ctx, before, name, args, ok, &mut out).await;
+    out
 }
 
-async fn resolve_and_run(ctx: &mut Ctx, word: &str, args: &str) -> Reply {
+/// Runs the command `word` finds; with the name of the command that ran, if one did.
+async fn resolve_and_run(ctx: &mut Ctx, word: &str, args: &str) -> (Option<&'static str>, Reply) {
     let registry = ctx.registry.clone();
     let level = ctx.level();
     if let Some(entry) = registry.exact(word, level) {
         tracing::debug!(command = entry.spec.name, "run");
-        return entry.run(ctx, args).await;
+        return (Some(entry.spec.name), entry.run(ctx, args).await);
+    }
+    if args.is_empty()
+        && let Some(answered) = super::world::answer(ctx, word).await
+    {
+        return (Some("talk"), answered);
     }
     if args.is_empty()
         && let Some(walked) = exit_command(ctx, word).await
     {
-        return walked;
+        return (Some("go"), walked);
     }
     let entry = match registry.lookup(word, level) {
         Lookup::Found(e) => e,
         Lookup::Ambiguous(names) => {
-            return Ok(format!("{word}? Did you mean: {}", names.join(", ")).into());
+            return (
+                None,
+                Ok(format!("{word}? Did you mean: {}", names.join(", ")).into()),
+            );
         }
         Lookup::Unknown(_) if let Some(e) = registry.exact_or_prefix_at(word, Level::Wizard) => {
             let why = if ctx.proven() {
@@ -77,26 +93,35 @@ async fn resolve_and_run(ctx: &mut Ctx, word: &str, args: &str) -> Reply {
             } else {
                 "powers count only on a PKI-encrypted DM or with `pw PASS COMMAND`"
             };
-            return Ok(format!(
-                "{} needs {} rights: {why}.",
-                e.spec.name,
-                level_name(e.spec.level)
-            )
-            .into());
+            return (
+                None,
+                Ok(format!(
+                    "{} needs {} rights: {why}.",
+                    e.spec.name,
+                    level_name(e.spec.level)
+                )
+                .into()),
+            );
         }
         Lookup::Unknown(close) if close.is_empty() => {
-            return Ok(format!("Unknown command {word:?}. Try help.").into());
+            return (
+                None,
+                Ok(format!("Unknown command {word:?}. Try help.").into()),
+            );
         }
         Lookup::Unknown(close) => {
-            return Ok(format!(
-                "Unknown command {word:?}. Did you mean {}? Or help.",
-                close.join(", ")
-            )
-            .into());
+            return (
+                None,
+                Ok(format!(
+                    "Unknown command {word:?}. Did you mean {}? Or help.",
+                    close.join(", ")
+                )
+                .into()),
+            );
         }
     };
     tracing::debug!(command = entry.spec.name, "run");
-    entry.run(ctx, args).await
+    (Some(entry.spec.name), entry.run(ctx, args).await)
 }
 
 /// A failed command's error as the player reads it.

@@ -183,6 +183,9 @@ async fn look(ctx: &Ctx, args: &str) -> Reply {
     }
     let thing = match find_near(ctx, &room, args).await {
         Ok(thing) => thing,
+        Err(_) if let Some(npc) = super::world::npc_look(ctx, room.id, args) => {
+            return Ok(npc.into());
+        }
         Err(e) => {
             let people = ctx.roster.in_room(room.id);
             return match people.iter().find(|(_, n)| n.eq_ignore_ascii_case(args)) {

@@ -1,5 +1,6 @@
 //! The commands. Each family lives in one file (`look.rs`, `talk.rs`, `things.rs`,
-//! `build.rs`, `admin.rs`, `boards.rs`, `mail.rs`, `account.rs`, `basic.rs`) and adds
+//! `build.rs`, `admin.rs`, `boards.rs`, `mail.rs`, `account.rs`, `basic.rs`, and the
+//! content-driven `world/`: NPCs, quests, shops, houses, achievements) and adds
 //! its commands to the [`Registry`]; adding a command touches one file.
 //!
 //! A command is a struct of typed arguments implementing [`Command`]: `parse` reads the
@@ -25,6 +26,7 @@ mod room;
 mod survey;
 mod talk;
 mod things;
+pub(crate) mod world;
 
 pub use boards::default_boards;
 pub use ctx::Ctx;

@@ -97,7 +97,10 @@ pub(super) async fn passes(ctx: &Ctx, object: &Object) -> Result<bool, CommandEr
     Ok(match object.lock {
         None => true,
         _ if ctx.level() >= Level::Wizard => true,
-        Some(Lock::Owner) => object.owner == ctx.node,
+        // A house's guests pass its owner's lock (see `world/housing.rs`).
+        Some(Lock::Owner) => {
+            object.owner == ctx.node || object.has_flag(&format!("guest:{}", ctx.node))
+        }
         Some(Lock::Player(node)) => node == ctx.node || object.owner == ctx.node,
         Some(Lock::Key(key)) => {
             object.owner == ctx.node
@@ -161,6 +164,7 @@ pub(super) async fn room_view(
     if !things.is_empty() {
         out.push_str(&format!("\nYou see: {}.", things.join(", ")));
     }
+    out.push_str(&super::world::npcs_line(ctx, room.id));
     match present - people.len() {
         _ if people.is_empty() => {}
         0 => out.push_str(&format!("\nHere: {}.", people.join(", "))),

@@ -63,6 +63,14 @@ pub enum StoreError {
     #[error("{0}")]
     World(#[from] super::world::WorldRefusal),
 
+    /// A deal (a purchase, a quest's reward, a dialogue's gift) was refused whole.
+    #[error("{0}")]
+    Deal(#[from] super::progress::DealRefusal),
+
+    /// A house claim was refused.
+    #[error("{0}")]
+    House(#[from] super::houses::ClaimRefusal),
+
     /// The world seed file cannot be built.
     #[error("bad world seed: {0}")]
     BadSeed(String),

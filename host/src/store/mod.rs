@@ -33,6 +33,9 @@
 //! | `pins`         | node (`u32` BE)              | postcard `PinRecord::V1`    | `pins.rs`        |
 //! | `drafts`       | node (`u32` BE)              | postcard `DraftRecord::V1`  | `drafts.rs`      |
 //! | `mail_waiting` | node (`u32` BE)              | last told (`u64` BE)        | `waiting.rs`     |
+//! | `progress`     | node (`u32` BE)              | postcard `ProgressRecord`   | `progress.rs`    |
+//! | `shops`        | shop key (UTF-8)             | postcard `ShopStateRecord`  | `progress.rs`    |
+//! | `houses`       | house key (UTF-8)            | postcard `HouseRecord::V1`  | `houses.rs`      |
 //!
 //! The async API is split by record kind (`Store`'s player calls here, the world's in
 //! `world.rs`, the BBS's in `bbs.rs`, bulk loads in `bulk.rs`); the synchronous sled
@@ -65,8 +68,10 @@ mod cache;
 mod drafts;
 mod error;
 mod export;
+mod houses;
 mod names;
 mod pins;
+mod progress;
 mod records;
 #[cfg(feature = "testkit")]
 mod seams;
@@ -85,8 +90,10 @@ pub use bbs::{Board, BoardSummary, Mail, Post, UNREAD_CAP};
 pub use bulk::BulkLoad;
 pub use drafts::{Draft, DraftTarget};
 pub use error::StoreError;
+pub use houses::{Claim, ClaimRefusal, House};
 pub use names::{MAX_NAME_CHARS, RESERVED_NAMES, fallback_name, is_reserved_name, sanitise_name};
 pub use pins::{Pin, PinSource};
+pub use progress::{Deal, DealRefusal, Progress, QuestProgress, ShopSide, ShopState, ShopTerms};
 pub use records::{Level, Player};
 pub use survey::{Counts, Found, SEARCH_SCAN};
 pub use totals::{PlayerLine, Totals};
@@ -145,6 +152,8 @@ struct Inner {
     cache: cache::WorldCache,
     /// Told how long each call took, when the operator's metrics are on.
     on_call: OnceLock<CallObserver>,
+    /// Players' content progress, read on every command.
+    progress: progress::ProgressCache,
 }
 
 /// Told the duration of every store call (the `/metrics` store latency histogram).
@@ -176,6 +185,7 @@ impl Store {
                 seams,
                 cache: cache::WorldCache::default(),
                 on_call: OnceLock::new(),
+                progress: progress::ProgressCache::default(),
             }),
         })
     }

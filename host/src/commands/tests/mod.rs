@@ -14,6 +14,7 @@ mod mail;
 mod survey;
 mod talk;
 mod things;
+mod world;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -37,6 +38,7 @@ pub struct TestWorld {
     pub cfg: Arc<Config>,
     /// The mesh commands see: no nodes unless a test adds them.
     pub mesh: Arc<FixedMesh>,
+    pub content: crate::content::Library,
     registry: Arc<Registry>,
     _dir: tempfile::TempDir,
 }
@@ -59,7 +61,11 @@ impl TestWorld {
             .expect("boards");
         let seed = WorldSeed::starter().expect("seed");
         store.seed_world_if_empty(seed).await.expect("world");
+        let content = crate::content::Library::load(None, &store)
+            .await
+            .expect("content");
         Self {
+            content,
             store,
             roster: Roster::from_config(&cfg),
             cfg: Arc::new(cfg),
@@ -85,6 +91,7 @@ impl TestWorld {
             registry: self.registry.clone(),
             cfg: self.cfg.clone(),
             roster: self.roster.clone(),
+            content: self.content.clone(),
             player,
             node,
             sender: Sender::Unproven,

@@ -13,6 +13,8 @@
 //!   [`store::bbs`](super::bbs), bulk loads in [`store::bulk`](super::bulk), both on
 //!   the trees this type opens.
 
+mod deal;
+mod houses;
 mod players;
 mod world;
 

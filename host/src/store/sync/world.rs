@@ -18,7 +18,7 @@ const NEXT_OBJECT: &[u8] = b"next_object";
 /// The `meta` key of the start room's id (`u64` BE).
 const WORLD_START: &[u8] = b"world_start";
 /// The contents index tree.
-const CONTENTS: &str = "contents";
+pub(in crate::store) const CONTENTS: &str = "contents";
 
 fn refuse(r: WorldRefusal) -> StoreError {
     StoreError::World(r)
@@ -35,7 +35,9 @@ fn read_u64(bytes: &[u8], key: &[u8]) -> Result<u64, StoreError> {
 }
 
 /// Takes the next object id inside a transaction.
-fn take_id(meta: &TransactionalTree) -> ConflictableTransactionResult<u64, StoreError> {
+pub(in crate::store) fn take_id(
+    meta: &TransactionalTree,
+) -> ConflictableTransactionResult<u64, StoreError> {
     let next = match meta.get(NEXT_OBJECT)? {
         Some(b) => read_u64(&b, NEXT_OBJECT).map_err(abort)?,
         None => 1,
@@ -44,7 +46,7 @@ fn take_id(meta: &TransactionalTree) -> ConflictableTransactionResult<u64, Store
     Ok(next)
 }
 
-fn tx_put(
+pub(in crate::store) fn tx_put(
     objects: &TransactionalTree,
     contents: &TransactionalTree,
     old: Option<&Object>,

@@ -1,0 +1,212 @@
+//! The world's content at play: NPCs and dialogue (`talk`, a number to answer),
+//! quests (`quests`), shops (`list`, `buy`, `sell`), achievements, `use`, houses
+//! (`@house`) and the wizard's `@reload`, all driven by the content files (see
+//! [`crate::content`]). After every command [`after`] gives the content its say:
+//! triggers on what happened (entering, leaving, saying, getting, dropping), quest
+//! steps done by standing somewhere or carrying something, and achievements, all
+//! stored in one transaction and told at the end of the same reply.
+
+mod engine;
+mod housing;
+mod npcs;
+mod quests;
+mod reload;
+mod shops;
+mod triggers;
+
+use tracing::warn;
+
+use super::registry::{CommandError, Registry, Reply};
+use super::{Ctx, Outcome};
+use crate::content::Content;
+use crate::store::Place;
+pub(super) use engine::Plan;
+pub(super) use npcs::{npc_look, npcs_line};
+
+/// How deep one trigger's effects may set off others (a move fires `enter`).
+pub const MAX_DEPTH: u8 = 3;
+
+pub fn register(r: &mut Registry) {
+    npcs::register(r);
+    quests::register(r);
+    shops::register(r);
+    triggers::register(r);
+    housing::register(r);
+    reload::register(r);
+}
+
+/// The player's content state and purse, ready to change.
+pub(super) async fn plan(ctx: &Ctx) -> Result<Plan, CommandError> {
+    let progress = ctx.store.progress(ctx.node).await?;
+    let held = ctx.store.contents(Place::Player(ctx.node)).await?;
+    let state = ctx.store.player_state(ctx.node).await?;
+    Ok(Plan::new(
+        ctx.node,
+        &ctx.player.name,
+        progress,
+        held,
+        state.coins,
+    ))
+}
+
+/// Stores `plan` in one transaction and tells its lines; then makes any move it asks
+/// for, firing what that move sets off, at most [`MAX_DEPTH`] deep.
+pub(super) async fn finish(
+    ctx: &Ctx,
+    plan: Plan,
+    room: u64,
+    out: &mut Outcome,
+    depth: u8,
+) -> Result<(), CommandError> {
+    if !plan.changes() && plan.lines.is_empty() && plan.room_lines.is_empty() {
+        return Ok(());
+    }
+    let (deal, lines, room_lines, move_to) = plan.into_deal();
+    if deal.progress.is_some()
+        || deal.coins_in > 0
+        || deal.coins_out > 0
+        || !deal.give.is_empty()
+        || !deal.take.is_empty()
+    {
+        ctx.store.deal(deal).await.map_err(|e| match e {
+            crate::store::StoreError::Deal(r) => {
+                let mut s = r.to_string();
+                if let Some(first) = s.get_mut(0..1) {
+                    first.make_ascii_uppercase();
+                }
+                CommandError::User(format!("{s}."))
+            }
+            other => super::room::refusal(other),
+        })?;
+    }
+    for line in lines {
+        push_line(&mut out.reply, &line);
+    }
+    for line in room_lines {
+        *out = std::mem::take(out).to_room(room, ctx.node, line);
+    }
+    if let Some(to) = move_to
+        && to != room
+        && depth < MAX_DEPTH
+    {
+        let moved = super::room::arrive(ctx, room, to, "is moved away").await?;
+        push_line(&mut out.reply, &moved.reply);
+        out.notices.extend(moved.notices);
+        let c = ctx.content.current();
+        let mut next = self::plan(ctx).await?;
+        triggers::fire_move(&c, &mut next, room, to);
+        next.settle_quests(&c, c.room_key(to));
+        note_visit(&c, &mut next, to);
+        next.earn(&c, super::unix_now());
+        Box::pin(finish(ctx, next, to, out, depth + 1)).await?;
+    }
+    Ok(())
+}
+
+/// Adds a line to a reply.
+pub(super) fn push_line(reply: &mut String, line: &str) {
+    if !reply.is_empty() {
+        reply.push('\n');
+    }
+    reply.push_str(line);
+}
+
+fn note_visit(c: &Content, plan: &mut Plan, room: u64) {
+    if c.room_key(room).is_some() && plan.progress.visited.insert(room) {
+        plan.dirty = true;
+    }
+}
+
+/// Where the player stands before a command (to see whether it moved them).
+pub async fn before(ctx: &Ctx) -> Option<u64> {
+    ctx.store
+        .player_state(ctx.node)
+        .await
+        .ok()
+        .map(|s| s.location)
+}
+
+/// A number alone answers the open conversation; `None` if `word` is no number.
+pub async fn answer(ctx: &mut Ctx, word: &str) -> Option<Reply> {
+    let n: usize = word.parse().ok()?;
+    Some(npcs::choose(ctx, n).await)
+}
+
+/// Gives content its say after a command: triggers, quest steps, achievements.
+/// Trouble here is logged; the command's own reply still goes.
+pub async fn after(
+    ctx: &Ctx,
+    before: Option<u64>,
+    command: Option<&str>,
+    args: &str,
+    ok: bool,
+    out: &mut Outcome,
+) {
+    if let Err(e) = after_inner(ctx, before, command, args, ok, out).await {
+        match e {
+            CommandError::User(msg) => push_line(&mut out.reply, &msg),
+            CommandError::Store(e) => warn!(error = %e, "content could not follow the command"),
+        }
+    }
+}
+
+async fn after_inner(
+    ctx: &Ctx,
+    before: Option<u64>,
+    command: Option<&str>,
+    args: &str,
+    ok: bool,
+    out: &mut Outcome,
+) -> Result<(), CommandError> {
+    let c = ctx.content.current();
+    let room = ctx.store.player_state(ctx.node).await?.location;
+    let mut plan = plan(ctx).await?;
+    if let Some(from) = before
+        && from != room
+    {
+        triggers::fire_move(&c, &mut plan, from, room);
+    }
+    if ok {
+        match command {
+            Some("say") => triggers::fire_say(&c, &mut plan, room, args),
+            Some("get") => {
+                let held = plan.held.clone();
+                if let Some(o) = super::room::pick(&held, args) {
+                    triggers::fire_thing(
+                        &c,
+                        &mut plan,
+                        crate::content::schema::Event::Get,
+                        room,
+                        o,
+                    );
+                }
+            }
+            Some("drop") => {
+                let here = ctx.store.contents(Place::Object(room)).await?;
+                if let Some(o) = super::room::pick(&here, args) {
+                    triggers::fire_thing(
+                        &c,
+                        &mut plan,
+                        crate::content::schema::Event::Drop,
+                        room,
+                        o,
+                    );
+                }
+            }
+            _ => {}
+        }
+        if let Some(name) = command
+            && c.achievements.iter().any(|a| {
+                a.command.as_deref() == Some(name)
+                    && !plan.progress.achievements.contains_key(&a.key)
+            })
+        {
+            *plan.progress.counts.entry(name.to_string()).or_insert(0) += 1;
+            plan.dirty = true;
+        }
+    }
+    note_visit(&c, &mut plan, room);
+    plan.settle_quests(&c, c.room_key(room));
+    plan.earn(&c, super::unix_now());
+    finish(ctx, plan, room, out, 0).await
+}

@@ -1,0 +1,204 @@
+//! NPCs and their dialogue: `talk NPC` opens a screen (a line and numbered options,
+//! one packet), the player answers with the number alone (or `talk N`), and `talk`
+//! alone shows the open screen again. Talking to an NPC also does the quest steps
+//! that ask for it (talk to, deliver to, pay). The open screen is kept with the
+//! player's progress, so a conversation survives a restart.
+
+use super::super::matching::{Match, find};
+use super::super::registry::{Command, Registry, Reply, Spec, Usage, user};
+use super::super::room::here;
+use super::super::{Ctx, Outcome};
+use super::triggers::hour_now;
+use crate::content::Content;
+use crate::content::schema::{NpcDef, OptionDef, ScreenDef};
+use crate::store::Level;
+
+pub fn register(r: &mut Registry) {
+    r.add::<Talk>();
+}
+
+/// `talk [NPC|N]`.
+#[derive(Debug, PartialEq)]
+pub enum Talk {
+    /// Show the open screen again.
+    Again,
+    Answer(usize),
+    To(String),
+}
+
+impl Command for Talk {
+    const SPEC: Spec = Spec {
+        name: "talk",
+        aliases: &["ask"],
+        usage: "talk NPC, then the number of an answer (talk alone: the open one)",
+        help: "talk to someone of the town; answer with a number",
+        level: Level::Player,
+    };
+
+    fn parse(args: &str) -> Result<Self, Usage> {
+        if args.is_empty() {
+            return Ok(Self::Again);
+        }
+        if let Ok(n) = args.parse() {
+            return Ok(Self::Answer(n));
+        }
+        Ok(Self::To(args.to_string()))
+    }
+
+    async fn apply(self, ctx: &mut Ctx) -> Reply {
+        match self {
+            Self::Again => again(ctx).await,
+            Self::Answer(n) => choose(ctx, n).await,
+            Self::To(who) => talk_to(ctx, &who).await,
+        }
+    }
+}
+
+/// The NPC in room `room` that `word` names.
+pub fn npc_here<'c>(c: &'c Content, room: u64, word: &str) -> Option<&'c NpcDef> {
+    let here: Vec<&NpcDef> = c.npcs_in(room).collect();
+    let answers = |n: &&NpcDef, w: &str| {
+        n.name.eq_ignore_ascii_case(w) || n.aliases.iter().any(|a| a.eq_ignore_ascii_case(w))
+    };
+    match find(here.iter(), word, |n, w| answers(n, w), |n| &n.name) {
+        Match::One(n) => Some(n),
+        _ => None,
+    }
+}
+
+/// NPCs a room's view names before it counts the rest (one packet).
+const NPC_NAMES: usize = 6;
+
+/// `\nNPCs: Mara.` for a room's view, or nothing.
+pub fn npcs_line(ctx: &Ctx, room: u64) -> String {
+    let c = ctx.content.current();
+    let mut here = c.npcs_in(room);
+    let names: Vec<&str> = here
+        .by_ref()
+        .take(NPC_NAMES)
+        .map(|n| n.name.as_str())
+        .collect();
+    if names.is_empty() {
+        return String::new();
+    }
+    match here.count() {
+        0 => format!("\nNPCs: {}. (talk NAME)", names.join(", ")),
+        more => format!("\nNPCs: {} and {more} more. (talk NAME)", names.join(", ")),
+    }
+}
+
+/// What `look NPC` says, if `word` names an NPC in `room`.
+pub fn npc_look(ctx: &Ctx, room: u64, word: &str) -> Option<String> {
+    let c = ctx.content.current();
+    npc_here(&c, room, word).map(|n| n.desc.clone())
+}
+
+fn visible<'s>(c: &Content, plan: &super::Plan, s: &'s ScreenDef) -> Vec<&'s OptionDef> {
+    s.options
+        .iter()
+        .filter(|o| plan.check(c, &o.cond, hour_now()))
+        .collect()
+}
+
+/// A screen as the player reads it: its line, then its options numbered.
+fn render(c: &Content, plan: &super::Plan, s: &ScreenDef) -> String {
+    let mut out = s.text.clone();
+    for (n, o) in visible(c, plan, s).iter().enumerate() {
+        out.push_str(&format!("\n{} {}", n + 1, o.text));
+    }
+    out
+}
+
+/// Opens `s`: kept open only if it has options to answer.
+fn open(c: &Content, plan: &mut super::Plan, s: &ScreenDef) {
+    let talking = (!visible(c, plan, s).is_empty()).then(|| s.key.clone());
+    if plan.progress.talking != talking {
+        plan.progress.talking = talking;
+        plan.dirty = true;
+    }
+    let text = render(c, plan, s);
+    plan.lines.push(text);
+}
+
+async fn talk_to(ctx: &Ctx, who: &str) -> Reply {
+    let (_, room) = here(ctx).await?;
+    let c = ctx.content.current();
+    let Some(npc) = npc_here(&c, room.id, who) else {
+        return Err(user(format!("There is no {who:?} here to talk to.")));
+    };
+    let mut plan = super::plan(ctx).await?;
+    if plan.progress.met.insert(npc.key.clone()) {
+        plan.dirty = true;
+    }
+    plan.talk_steps(&c, &npc.key);
+    let greet = npc
+        .greet
+        .iter()
+        .filter_map(|k| c.screen(k))
+        .find(|s| plan.check(&c, &s.cond, hour_now()));
+    match greet {
+        Some(s) => open(&c, &mut plan, s),
+        None => plan.lines.push(format!("{} has nothing to say.", npc.name)),
+    }
+    let mut out = Outcome::default();
+    super::finish(ctx, plan, room.id, &mut out, 0).await?;
+    Ok(out)
+}
+
+/// The open screen and its NPC, if the player still stands with them.
+fn open_screen<'c>(c: &'c Content, plan: &super::Plan, room: u64) -> Result<&'c ScreenDef, String> {
+    let Some(key) = &plan.progress.talking else {
+        return Err("You are not talking to anyone. Try talk NAME.".into());
+    };
+    let Some(s) = c.screen(key) else {
+        return Err("That conversation is over. Try talk NAME.".into());
+    };
+    if !c.npcs_in(room).any(|n| n.key == s.npc) {
+        let name = c.npc(&s.npc).map_or("They", |n| n.name.as_str());
+        return Err(format!("{name} is not here. Try talk NAME."));
+    }
+    Ok(s)
+}
+
+async fn again(ctx: &Ctx) -> Reply {
+    let (_, room) = here(ctx).await?;
+    let c = ctx.content.current();
+    let plan = super::plan(ctx).await?;
+    match open_screen(&c, &plan, room.id) {
+        Ok(s) => Ok(render(&c, &plan, s).into()),
+        Err(why) => {
+            let names: Vec<&str> = c.npcs_in(room.id).map(|n| n.name.as_str()).collect();
+            if plan.progress.talking.is_none() && !names.is_empty() {
+                return Ok(format!("Talk to whom? Here: {}.", names.join(", ")).into());
+            }
+            Err(user(why))
+        }
+    }
+}
+
+/// Answers the open screen with option `n` (1-based).
+pub async fn choose(ctx: &Ctx, n: usize) -> Reply {
+    let (_, room) = here(ctx).await?;
+    let c = ctx.content.current();
+    let mut plan = super::plan(ctx).await?;
+    let s = open_screen(&c, &plan, room.id).map_err(user)?;
+    let options = visible(&c, &plan, s);
+    let Some(option) = n.checked_sub(1).and_then(|i| options.get(i)).copied() else {
+        return Err(user(format!("Answer 1 to {}.", options.len())));
+    };
+    if let Err(why) = plan.apply(&c, &option.effects) {
+        return Err(user(why));
+    }
+    match c.screen(&option.to) {
+        Some(next) => open(&c, &mut plan, next),
+        None => {
+            plan.progress.talking = None;
+            plan.dirty = true;
+            let name = c.npc(&s.npc).map_or("They", |n| n.name.as_str());
+            plan.lines.push(format!("{name} nods goodbye."));
+        }
+    }
+    let mut out = Outcome::default();
+    super::finish(ctx, plan, room.id, &mut out, 0).await?;
+    Ok(out)
+}
