@@ -208,6 +208,9 @@ pub struct BenchArgs {
     /// Only figure 8: ten known players while a hundred fresh ids flood.
     #[arg(long, conflicts_with_all = ["pacing", "throughput", "scale"])]
     flood: bool,
+    /// Only figure 9: the standard session's LongFast airtime, errand by errand.
+    #[arg(long, conflicts_with_all = ["pacing", "throughput", "scale", "flood"])]
+    session: bool,
     /// Internal: serve one store, DESIGN:PLAYERS:DIR, and report peak RSS (the
     /// footprint figure runs this in a fresh process).
     #[arg(long, hide = true)]
@@ -230,6 +233,8 @@ async fn bench(args: BenchArgs) -> Result<()> {
         meshmush::bench::run_scale(args.quick).await?
     } else if args.flood {
         meshmush::bench::run_flood(args.quick).await?
+    } else if args.session {
+        meshmush::bench::run_session().await?
     } else {
         meshmush::bench::run(args.quick).await?
     };

@@ -11,6 +11,7 @@ mod flood;
 mod pacing;
 mod rig;
 mod scale;
+mod session;
 mod stall;
 
 use std::sync::Arc;
@@ -24,6 +25,7 @@ pub(crate) use crate::testkit::stats::percentile;
 use airtime::airtime;
 use pacing::pacing;
 use rig::{Rig, open_loop, throughput};
+pub use session::SessionFigures;
 use stall::stall;
 
 /// Why the bench could not measure.
@@ -69,6 +71,9 @@ pub struct BenchReport {
     pub memory_mib: u64,
     pub quick: bool,
     pub rows: Vec<Row>,
+    /// Figure 9 errand by errand, when it was measured.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub session: Option<SessionFigures>,
 }
 
 impl BenchReport {
@@ -82,6 +87,9 @@ impl BenchReport {
             "designed",
             "naive"
         );
+        if let Some(s) = &self.session {
+            out = format!("{}\n{out}", s.table());
+        }
         let mut seen = Vec::new();
         for r in &self.rows {
             if seen.contains(&r.figure) {
@@ -207,7 +215,17 @@ pub async fn run_pacing() -> Result<BenchReport, BenchError> {
         memory_mib: memory_mib().await,
         quick: false,
         rows,
+        session: None,
     })
+}
+
+/// Figure 9 alone: the standard session's airtime, errand by errand.
+pub async fn run_session() -> Result<BenchReport, BenchError> {
+    let mut rows = Vec::new();
+    let figures = session::session_rows(&mut rows).await?;
+    let mut report = report(false, rows).await;
+    report.session = Some(figures);
+    Ok(report)
 }
 
 /// Figure 8 alone: known players' latency under a flood of fresh ids.
@@ -223,6 +241,7 @@ async fn report(quick: bool, rows: Vec<Row>) -> BenchReport {
         memory_mib: memory_mib().await,
         quick,
         rows,
+        session: None,
     }
 }
 
@@ -328,6 +347,7 @@ pub async fn run_throughput(quick: bool) -> Result<BenchReport, BenchError> {
         memory_mib: memory_mib().await,
         quick,
         rows,
+        session: None,
     })
 }
 
@@ -341,6 +361,7 @@ pub async fn run_scale(quick: bool) -> Result<BenchReport, BenchError> {
         memory_mib: memory_mib().await,
         quick,
         rows,
+        session: None,
     })
 }
 
@@ -352,6 +373,7 @@ pub async fn run_footprint(spec: &str) -> Result<BenchReport, BenchError> {
         memory_mib: memory_mib().await,
         quick: false,
         rows: scale::footprint_child(spec).await?,
+        session: None,
     })
 }
 
@@ -422,6 +444,9 @@ pub async fn run(quick: bool) -> Result<BenchReport, BenchError> {
     let t = std::time::Instant::now();
     flood::flood_rows(quick, &mut rows).await?;
     progress("figure 8", "designed", t);
+    let t = std::time::Instant::now();
+    let session = session::session_rows(&mut rows).await?;
+    progress("figure 9", "designed", t);
     if let Ok(exe) = std::env::current_exe()
         && let Ok(meta) = tokio::fs::metadata(exe).await
     {
@@ -437,5 +462,6 @@ pub async fn run(quick: bool) -> Result<BenchReport, BenchError> {
         memory_mib: memory_mib().await,
         quick,
         rows,
+        session: Some(session),
     })
 }
