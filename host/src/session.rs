@@ -32,6 +32,18 @@ pub struct Incoming {
 struct Open {
     ctx: Ctx,
     pin: Option<Pin>,
+    /// The player was made by this session: their first reply starts with a welcome.
+    welcome: bool,
+}
+
+/// A brand-new player's first reply, with the welcome in front: one packet that
+/// says how to get help (unless the reply is the help).
+fn welcomed(name: &str, reply: &str) -> String {
+    if reply == crate::commands::basic::SHORT_HELP {
+        format!("Welcome, {name}! {reply}")
+    } else {
+        format!("Welcome, {name}! Send help for commands. {reply}")
+    }
 }
 
 /// What a session needs from the daemon.
@@ -135,7 +147,10 @@ async fn step(
         deps.delivery.more(node).await?;
         return Ok(None);
     }
-    let outcome = execute(c, &msg.text).await;
+    let mut outcome = execute(c, &msg.text).await;
+    if std::mem::take(&mut o.welcome) {
+        outcome.reply = welcomed(&c.player.name, &outcome.reply);
+    }
     let end = outcome.end;
     deps.delivery.deliver(node, outcome).await?;
     Ok(end)
@@ -176,8 +191,8 @@ enum OpenError {
 }
 
 async fn open(node: u32, deps: &SessionDeps) -> Result<Open, OpenError> {
-    let player = match deps.store.player(node).await? {
-        Some(player) => player,
+    let (player, welcome) = match deps.store.player(node).await? {
+        Some(player) => (player, false),
         None if !deps.roster.allow_newcomer(Newcomer::Arrival) => {
             return Err(OpenError::Newcomer);
         }
@@ -187,7 +202,8 @@ async fn open(node: u32, deps: &SessionDeps) -> Result<Open, OpenError> {
                 .node(node)
                 .map(|n| n.display_name())
                 .unwrap_or_else(|| node_id(node));
-            deps.store.create_player(node, &wanted, unix_now()).await?
+            let player = deps.store.create_player(node, &wanted, unix_now()).await?;
+            (player, true)
         }
     };
     deps.roster.mark_known(node);
@@ -208,5 +224,5 @@ async fn open(node: u32, deps: &SessionDeps) -> Result<Open, OpenError> {
         password_given: false,
         is_admin_node: deps.admin_nodes.contains(&node),
     };
-    Ok(Open { ctx, pin })
+    Ok(Open { ctx, pin, welcome })
 }
