@@ -268,9 +268,12 @@ pub struct BenchArgs {
     /// Only figure 8: ten known players while a hundred fresh ids flood.
     #[arg(long, conflicts_with_all = ["pacing", "throughput", "scale"])]
     flood: bool,
-    /// Only figure 9: the daemon with the status page and /metrics off and on.
-    #[arg(long, conflicts_with_all = ["pacing", "throughput", "scale", "flood"])]
+    /// Only figure 10: the daemon with the status page and /metrics off and on.
+    #[arg(long, conflicts_with_all = ["pacing", "throughput", "scale", "flood", "session"])]
     ops: bool,
+    /// Only figure 9: the standard session's LongFast airtime, errand by errand.
+    #[arg(long, conflicts_with_all = ["pacing", "throughput", "scale", "flood"])]
+    session: bool,
     /// Internal: serve one store, DESIGN:PLAYERS:DIR, and report peak RSS (the
     /// footprint figure runs this in a fresh process).
     #[arg(long, hide = true)]
@@ -295,6 +298,8 @@ async fn bench(args: BenchArgs) -> Result<()> {
         meshmush::bench::run_flood(args.quick).await?
     } else if args.ops {
         meshmush::bench::run_ops(args.quick).await?
+    } else if args.session {
+        meshmush::bench::run_session().await?
     } else {
         meshmush::bench::run(args.quick).await?
     };

@@ -264,12 +264,13 @@ impl Config {
             message,
         };
         let budget = self.replies.byte_budget;
-        if !(meshmush_protocol::chunking::MIN_BUDGET..=meshmush_protocol::packets::MAX_DATA_PAYLOAD)
-            .contains(&budget)
-        {
+        // Above 232 even a channel text is TOO_LARGE for the firmware; above 220 a
+        // PKI DM is (see `protocol::airtime`).
+        let most = meshmush_protocol::airtime::max_text_bytes(false);
+        if !(meshmush_protocol::chunking::MIN_BUDGET..=most).contains(&budget) {
             return Err(bad(
                 "replies.byte_budget",
-                format!("{budget} is outside 16..=233 bytes"),
+                format!("{budget} is outside 16..={most} bytes"),
             ));
         }
         if !(0.0..=1.0).contains(&self.replies.airtime_share) {
@@ -409,7 +410,7 @@ mod tests {
     fn example_file_parses() {
         let text = include_str!("../../meshmush.example.toml");
         let cfg = Config::from_toml(text, Path::new("meshmush.example.toml")).unwrap();
-        assert_eq!(cfg.replies.byte_budget, 200);
+        assert_eq!(cfg.replies.byte_budget, 220);
         assert_eq!(cfg.admin_nodes(), vec![0x1234_abcd]);
     }
 
@@ -419,7 +420,7 @@ mod tests {
         let e = Config::from_toml("[replies]\nbyte_budget = 999\n", p).unwrap_err();
         assert_eq!(
             e.to_string(),
-            "x.toml: key `replies.byte_budget`: 999 is outside 16..=233 bytes"
+            "x.toml: key `replies.byte_budget`: 999 is outside 16..=232 bytes"
         );
         let e = Config::from_toml("[replies]\nbyte_budgt = 1\n", p).unwrap_err();
         assert!(e.to_string().contains("byte_budgt"), "{e}");

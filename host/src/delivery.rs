@@ -1,7 +1,8 @@
 //! The one delivery path: a command's [`Outcome`] in, radio packets out. It owns
 //! - notices to others: resolving a room to the players active there, the per-minute
 //!   cap and the busy-link skip for room chatter, and mail notices that ride on the
-//!   recipient's next reply (marking the mail announced once they have gone);
+//!   recipient's next reply, or in one packet at once to an active recipient (either
+//!   way once: the mail is marked announced when it has gone);
 //! - the pager: a reply longer than `pager_packets` packets sends one page, the last
 //!   packet marked ` [more]`, and keeps the rest for `more`;
 //! - chunking, done once here at the link's byte budget; the link sends the packets
@@ -184,9 +185,15 @@ impl Delivery {
                     }
                 }
                 NoticeKind::Mail => {
-                    self.roster.queue_notice(node, text.clone(), true);
                     if node != from && self.roster.is_active(node) {
+                        // Told at once: that is the announcement, not repeated on
+                        // their next reply.
                         self.say(node, &format!("{text} {READ_MAIL_HINT}")).await?;
+                        if let Err(e) = self.store.mark_mail_announced(node).await {
+                            warn!(error = %e, "cannot record that mail was announced");
+                        }
+                    } else {
+                        self.roster.queue_notice(node, text.clone(), true);
                     }
                 }
             }

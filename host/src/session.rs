@@ -34,6 +34,18 @@ pub struct Incoming {
 struct Open {
     ctx: Ctx,
     pin: Option<Pin>,
+    /// The player was made by this session: their first reply starts with a welcome.
+    welcome: bool,
+}
+
+/// A brand-new player's first reply, with the welcome in front: one packet that
+/// says how to get help (unless the reply is the help).
+fn welcomed(name: &str, reply: &str) -> String {
+    if reply == crate::commands::basic::SHORT_HELP {
+        format!("Welcome, {name}! {reply}")
+    } else {
+        format!("Welcome, {name}! Send help for commands. {reply}")
+    }
 }
 
 /// What a session needs from the daemon.
@@ -138,7 +150,7 @@ async fn step(
         deps.roster.place(node, &c.player.name, state.location);
     }
     let started = std::time::Instant::now();
-    let outcome = match handle(c, &msg.text).await {
+    let mut outcome = match handle(c, &msg.text).await {
         Handled::More => {
             deps.delivery.more(node).await?;
             return Ok(None);
@@ -153,6 +165,9 @@ async fn step(
         &c.player.name,
         started.elapsed(),
     );
+    if std::mem::take(&mut o.welcome) {
+        outcome.reply = welcomed(&c.player.name, &outcome.reply);
+    }
     let end = outcome.end;
     deps.delivery.deliver(node, outcome).await?;
     Ok(end)
@@ -193,8 +208,8 @@ enum OpenError {
 }
 
 async fn open(node: u32, deps: &SessionDeps) -> Result<Open, OpenError> {
-    let player = match deps.store.player(node).await? {
-        Some(player) => player,
+    let (player, welcome) = match deps.store.player(node).await? {
+        Some(player) => (player, false),
         None if !deps.roster.allow_newcomer(Newcomer::Arrival) => {
             return Err(OpenError::Newcomer);
         }
@@ -208,7 +223,7 @@ async fn open(node: u32, deps: &SessionDeps) -> Result<Open, OpenError> {
             // Mail sent to this node before it had a player is now its mailbox,
             // announced below as any player's.
             deps.store.clear_mail_waiting(node).await?;
-            player
+            (player, true)
         }
     };
     deps.roster.mark_known(node);
@@ -234,5 +249,5 @@ async fn open(node: u32, deps: &SessionDeps) -> Result<Open, OpenError> {
         mesh: deps.mesh.clone(),
         draft,
     };
-    Ok(Open { ctx, pin })
+    Ok(Open { ctx, pin, welcome })
 }

@@ -9,10 +9,54 @@ use std::time::Duration;
 
 use crate::proto::config::lo_ra_config::{ModemPreset, RegionCode};
 
+// The firmware's limits on one packet, from meshtastic/firmware:
+// - src/mesh/RadioInterface.h: `MAX_LORA_PAYLOAD_LEN 255` (the SX12xx maximum),
+//   `MESHTASTIC_HEADER_LENGTH 16` (the over-the-air header) and
+//   `MESHTASTIC_PKC_OVERHEAD 12` (PKI: the 8-byte AES-CCM tag and the 4-byte extra
+//   nonce appended to the ciphertext);
+// - src/mesh/Router.cpp, `perhapsEncode`: a packet we originate gets
+//   `decoded.has_bitfield = true` (ok_to_mqtt, want_response bits) before the Data is
+//   encoded, and the send is refused with `Routing_Error_TOO_LARGE` when
+//   `numbytes + MESHTASTIC_HEADER_LENGTH (+ MESHTASTIC_PKC_OVERHEAD for PKI) >
+//   MAX_LORA_PAYLOAD_LEN`, where `numbytes` is the encoded `Data`;
+// - protobufs meshtastic/mesh.proto: `Constants.DATA_PAYLOAD_LEN = 233`, the most
+//   bytes `Data.payload` may hold (`packets::MAX_DATA_PAYLOAD`).
+
+/// The largest LoRa frame the radio sends.
+pub const MAX_LORA_PAYLOAD: usize = 255;
 /// Bytes of the Meshtastic over-the-air header in front of every payload.
 pub const MESH_HEADER: usize = 16;
 /// Extra bytes a PKI-encrypted direct message carries (auth tag and nonce).
 pub const PKI_OVERHEAD: usize = 12;
+/// The `Data` fields around a text other than its payload: `portnum`
+/// (TEXT_MESSAGE_APP: tag + 1-byte varint) and the `bitfield` the firmware sets on
+/// every packet it originates (tag + 1-byte varint). `want_response`, `request_id`,
+/// `reply_id` and `emoji` are unset on a text, and proto3 leaves them out.
+pub const DATA_TEXT_FIELDS: usize = 2 + 2;
+
+/// Bytes of the encoded `Data` carrying `text_len` bytes of text: the fields above,
+/// the payload's tag and its length varint, and the text.
+pub const fn text_data_len(text_len: usize) -> usize {
+    let varint_len = if text_len < 128 { 1 } else { 2 };
+    DATA_TEXT_FIELDS + 1 + varint_len + text_len
+}
+
+/// The most bytes of text one packet can carry before the firmware refuses it
+/// (`TOO_LARGE`): a PKI direct message pays [`PKI_OVERHEAD`] more than a channel text.
+pub const fn max_text_bytes(pki: bool) -> usize {
+    let room = MAX_LORA_PAYLOAD - MESH_HEADER - if pki { PKI_OVERHEAD } else { 0 };
+    let mut n = crate::packets::MAX_DATA_PAYLOAD;
+    while n > 0 && text_data_len(n) > room {
+        n -= 1;
+    }
+    n
+}
+
+/// The text budget of a PKI direct message: 220 bytes (255 - 16 - 12 = 227 bytes of
+/// encoded `Data`, less 7 bytes of fields). Every reply is a DM, and on firmware 2.5+
+/// a DM to a node whose key is known is PKI, so this is the default budget.
+pub const PKI_TEXT_BUDGET: usize = max_text_bytes(true);
+
 /// Preamble symbols Meshtastic uses on every preset.
 pub const PREAMBLE_SYMBOLS: u32 = 16;
 
@@ -77,11 +121,9 @@ pub fn time_on_air(preset: ModemPreset, phy_len: usize) -> Duration {
 }
 
 /// Bytes on air for a text packet carrying `text_len` bytes of UTF-8: the mesh header,
-/// the encoded `Data` (portnum field and payload field) and, for PKI DMs, the overhead.
+/// the encoded `Data` ([`text_data_len`]) and, for PKI DMs, the overhead.
 pub fn text_phy_len(text_len: usize, pki: bool) -> usize {
-    let varint_len = if text_len < 128 { 1 } else { 2 };
-    let data = 2 + 1 + varint_len + text_len;
-    MESH_HEADER + data + if pki { PKI_OVERHEAD } else { 0 }
+    MESH_HEADER + text_data_len(text_len) + if pki { PKI_OVERHEAD } else { 0 }
 }
 
 /// Time on air of a text packet with `text_len` bytes of text.
@@ -234,12 +276,26 @@ mod tests {
 
     #[test]
     fn text_packet_adds_header_and_data_overhead() {
-        assert_eq!(text_phy_len(200, false), 16 + 2 + 1 + 2 + 200);
+        // portnum 2, payload tag 1 + length 2, bitfield 2.
+        assert_eq!(text_phy_len(200, false), 16 + 2 + 1 + 2 + 2 + 200);
         assert_eq!(text_phy_len(200, true), text_phy_len(200, false) + 12);
         assert!(
             text_airtime(ModemPreset::LongFast, 200, true)
                 > time_on_air(ModemPreset::LongFast, 200)
         );
+    }
+
+    #[test]
+    fn the_text_budget_is_what_the_firmware_accepts() {
+        assert_eq!(PKI_TEXT_BUDGET, 220);
+        // The fullest PKI text packet is exactly the largest frame; one byte more is
+        // TOO_LARGE.
+        assert_eq!(text_phy_len(PKI_TEXT_BUDGET, true), MAX_LORA_PAYLOAD);
+        assert!(text_phy_len(PKI_TEXT_BUDGET + 1, true) > MAX_LORA_PAYLOAD);
+        // A channel text may carry 12 bytes more, and never more than the payload
+        // field holds.
+        assert_eq!(max_text_bytes(false), 232);
+        assert!(max_text_bytes(false) <= crate::packets::MAX_DATA_PAYLOAD);
     }
 
     #[test]

@@ -1,7 +1,7 @@
 //! Cutting a reply into radio-sized packets.
 //!
-//! A Meshtastic text packet carries at most ~200 bytes of UTF-8 once headers and PKI
-//! overhead are paid, and every packet costs the whole mesh airtime. So the chunker
+//! A Meshtastic text packet carries at most 220 bytes of UTF-8 once headers, the
+//! `Data` fields and PKI overhead are paid ([`crate::airtime::PKI_TEXT_BUDGET`]), and every packet costs the whole mesh airtime. So the chunker
 //! fills packets close to the budget, never cuts inside a UTF-8 sequence or a grapheme
 //! (a letter and its combining marks stay together), prefers to cut at a line break,
 //! then at a space, and numbers the parts (`(1/3) `) only when there is more than one,
@@ -9,8 +9,8 @@
 
 use unicode_segmentation::UnicodeSegmentation;
 
-/// Default budget of text bytes per packet.
-pub const DEFAULT_BUDGET: usize = 200;
+/// Default budget of text bytes per packet: the most a PKI direct message carries.
+pub const DEFAULT_BUDGET: usize = crate::airtime::PKI_TEXT_BUDGET;
 /// The smallest budget the chunker accepts: room for a marker and some text.
 pub const MIN_BUDGET: usize = 16;
 

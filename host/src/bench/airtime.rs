@@ -29,8 +29,9 @@ pub(super) struct AirtimeFigures {
     pub resends: u64,
 }
 
-/// Commands with long answers, one set per handset.
-const LONG: &[&str] = &["help", "look", "boards", "help mail", "help post"];
+/// Commands with long answers, one set per handset (`help all` since `help` alone
+/// became one short packet).
+const LONG: &[&str] = &["help all", "look", "boards", "help mail", "help @board"];
 
 /// `quick`: one command a handset instead of five.
 pub(super) async fn airtime(quick: bool) -> Result<AirtimeFigures, BenchError> {

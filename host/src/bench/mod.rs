@@ -12,6 +12,7 @@ mod ops;
 mod pacing;
 mod rig;
 mod scale;
+mod session;
 mod stall;
 
 use std::sync::Arc;
@@ -25,6 +26,7 @@ pub(crate) use crate::testkit::stats::percentile;
 use airtime::airtime;
 use pacing::pacing;
 use rig::{Rig, open_loop, throughput};
+pub use session::SessionFigures;
 use stall::stall;
 
 /// Why the bench could not measure.
@@ -70,6 +72,9 @@ pub struct BenchReport {
     pub memory_mib: u64,
     pub quick: bool,
     pub rows: Vec<Row>,
+    /// Figure 9 errand by errand, when it was measured.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub session: Option<SessionFigures>,
 }
 
 impl BenchReport {
@@ -83,6 +88,9 @@ impl BenchReport {
             "designed",
             "naive"
         );
+        if let Some(s) = &self.session {
+            out = format!("{}\n{out}", s.table());
+        }
         let mut seen = Vec::new();
         for r in &self.rows {
             if seen.contains(&r.figure) {
@@ -208,14 +216,24 @@ pub async fn run_pacing() -> Result<BenchReport, BenchError> {
         memory_mib: memory_mib().await,
         quick: false,
         rows,
+        session: None,
     })
 }
 
-/// Figure 9 alone: the daemon with the status page and `/metrics` off and on.
+/// Figure 10 alone: the daemon with the status page and `/metrics` off and on.
 pub async fn run_ops(quick: bool) -> Result<BenchReport, BenchError> {
     let mut rows = Vec::new();
     ops::ops_rows(quick, &mut rows).await?;
     Ok(report(quick, rows).await)
+}
+
+/// Figure 9 alone: the standard session's airtime, errand by errand.
+pub async fn run_session() -> Result<BenchReport, BenchError> {
+    let mut rows = Vec::new();
+    let figures = session::session_rows(&mut rows).await?;
+    let mut report = report(false, rows).await;
+    report.session = Some(figures);
+    Ok(report)
 }
 
 /// Figure 8 alone: known players' latency under a flood of fresh ids.
@@ -231,6 +249,7 @@ async fn report(quick: bool, rows: Vec<Row>) -> BenchReport {
         memory_mib: memory_mib().await,
         quick,
         rows,
+        session: None,
     }
 }
 
@@ -336,6 +355,7 @@ pub async fn run_throughput(quick: bool) -> Result<BenchReport, BenchError> {
         memory_mib: memory_mib().await,
         quick,
         rows,
+        session: None,
     })
 }
 
@@ -349,6 +369,7 @@ pub async fn run_scale(quick: bool) -> Result<BenchReport, BenchError> {
         memory_mib: memory_mib().await,
         quick,
         rows,
+        session: None,
     })
 }
 
@@ -360,6 +381,7 @@ pub async fn run_footprint(spec: &str) -> Result<BenchReport, BenchError> {
         memory_mib: memory_mib().await,
         quick: false,
         rows: scale::footprint_child(spec).await?,
+        session: None,
     })
 }
 
@@ -432,6 +454,9 @@ pub async fn run(quick: bool) -> Result<BenchReport, BenchError> {
     progress("figure 8", "designed", t);
     let t = std::time::Instant::now();
     ops::ops_rows(quick, &mut rows).await?;
+    progress("figure 10", "designed", t);
+    let t = std::time::Instant::now();
+    let session = session::session_rows(&mut rows).await?;
     progress("figure 9", "designed", t);
     if let Ok(exe) = std::env::current_exe()
         && let Ok(meta) = tokio::fs::metadata(exe).await
@@ -448,5 +473,6 @@ pub async fn run(quick: bool) -> Result<BenchReport, BenchError> {
         memory_mib: memory_mib().await,
         quick,
         rows,
+        session: Some(session),
     })
 }

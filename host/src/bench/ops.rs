@@ -1,4 +1,4 @@
-//! Figure 9: does the operator's view cost the daemon anything? The same closed-loop
+//! Figure 10: does the operator's view cost the daemon anything? The same closed-loop
 //! and open-loop `look` load, on one mesh shape, with the status page and `/metrics`
 //! off and on (on: scraped and the page rendered every 250 ms meanwhile, far more
 //! often than Prometheus's usual 15-30 s), in one run, alternating off/on, twice after
@@ -80,7 +80,7 @@ async fn measure(
     Ok((rate, percentile(&lat, 0.99)))
 }
 
-/// Figure 9's rows.
+/// Figure 10's rows.
 pub(super) async fn ops_rows(quick: bool, rows: &mut Vec<Row>) -> Result<(), BenchError> {
     let (span, players, offered) = if quick {
         (Duration::from_millis(300), 200, 5_000.0)
@@ -101,7 +101,7 @@ pub(super) async fn ops_rows(quick: bool, rows: &mut Vec<Row>) -> Result<(), Ben
     }
     let mean = |v: &[f64]| v.iter().sum::<f64>() / v.len().max(1) as f64;
     let spread = |v: &[f64]| (v[0] - v[1]).abs();
-    let look = format!("9. look x {players}");
+    let look = format!("10. look x {players}");
     for (i, label) in [
         (0, "page and /metrics off"),
         (1, "page and /metrics on, scraped"),
@@ -144,7 +144,7 @@ pub(super) async fn ops_rows(quick: bool, rows: &mut Vec<Row>) -> Result<(), Ben
         "ms",
     ));
     rows.push(row(
-        "9. scrapes and page renders served during the on runs",
+        "10. scrapes and page renders served during the on runs",
         "designed",
         served.load(Ordering::Relaxed) as f64,
         "requests",

@@ -24,8 +24,10 @@ use populate::FIRST_NODE;
 /// error reply is never what gets timed).
 const COMMANDS: [(&str, &str, &str); 3] = [
     ("look", "look", ": "),
-    ("read BOARD", "read general", "general:\n#"),
-    ("mail", "mail", "Mail (* unread):\n"),
+    // Since issue 20 both lead with the newest post / oldest unread letter in full
+    // when it fits one packet (marking it read), else list.
+    ("read BOARD", "read general", "general"),
+    ("mail", "mail", "Mail "),
 ];
 /// Both designs: store calls on the blocking pool, and inline on the workers.
 const DESIGNS: [(&str, bool); 2] = [("designed", false), ("naive", true)];

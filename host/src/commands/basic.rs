@@ -10,7 +10,13 @@ pub fn register(r: &mut Registry) {
     r.add::<Quit>();
 }
 
-/// `help [command]`.
+/// What `help` alone says: the commands a newcomer needs, grouped, in one short
+/// packet, and where the rest is. Every word here is a command (or an exit alias);
+/// a test holds it to that.
+pub const SHORT_HELP: &str = "BBS: boards read post next mail. World: look n s e w say who i. \
+help CMD explains one; help all lists all.";
+
+/// `help [all | command]`.
 #[derive(Debug, PartialEq)]
 pub struct Help {
     pub topic: Option<String>,
@@ -20,8 +26,8 @@ impl Command for Help {
     const SPEC: Spec = Spec {
         name: "help",
         aliases: &["?"],
-        usage: "help [command]",
-        help: "list commands, or explain one",
+        usage: "help [all|CMD]",
+        help: "the main commands; all of them; or how to use one",
         level: Level::Player,
     };
 
@@ -35,9 +41,12 @@ impl Command for Help {
         let level = ctx.level();
         let registry = ctx.registry.clone();
         let Some(topic) = self.topic else {
-            let names: Vec<&str> = registry.available(level).map(|e| e.spec.name).collect();
-            return Ok(format!("Commands: {}. help CMD for more.", names.join(" ")).into());
+            return Ok(SHORT_HELP.into());
         };
+        if topic.eq_ignore_ascii_case("all") {
+            let names: Vec<&str> = registry.available(level).map(|e| e.spec.name).collect();
+            return Ok(format!("{}. help CMD explains one.", names.join(" ")).into());
+        }
         match registry.lookup(&topic, level) {
             Lookup::Found(e) => Ok(format!("{}: {}", e.spec.usage, e.spec.help).into()),
             _ => Err(user(format!("No command {topic:?}. Try help."))),

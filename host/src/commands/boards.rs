@@ -4,12 +4,14 @@
 
 use super::matching::{Match, find};
 use super::registry::{Command, CommandError, Guard, Registry, Reply, Spec, Usage, user};
-use super::{Ctx, age, ago, first_words, level_name, split_command, unix_now};
+use super::{Ctx, age, fill_packet, first_words, level_name, split_command, unix_now};
 use crate::roster::Newcomer;
 use crate::store::{Board, DraftTarget, Level, Post, UNREAD_CAP};
 
 /// Posts shown by `read BOARD`.
 const LISTED: usize = 5;
+/// Bytes of a post's first words that stand for its subject in a list.
+const SUBJECT: usize = 24;
 
 pub fn register(r: &mut Registry) {
     r.add::<Boards>();
@@ -97,18 +99,7 @@ fn post_num(word: &str) -> Result<u64, Usage> {
 }
 
 fn show(post: &Post, now: u64) -> String {
-    let re = post
-        .reply_to
-        .map(|n| format!(" re #{n}"))
-        .unwrap_or_default();
-    format!(
-        "{} #{}{re} by {}, {}:\n{}",
-        post.board,
-        post.num,
-        post.author_name,
-        ago(now, post.time),
-        post.text
-    )
+    format!("{}\n{}", heading(post, now), post.text)
 }
 
 /// `boards`.
@@ -163,7 +154,7 @@ impl Command for Read {
         "read",
         &[],
         "read BOARD [N]",
-        "list a board's newest posts, or read post N",
+        "a board's newest post and a list of the others, or post N",
     );
 
     fn parse(args: &str) -> Result<Self, Usage> {
@@ -190,25 +181,50 @@ impl Command for Read {
             return Ok(show(&post, now).into());
         }
         let posts = ctx.store.newest_posts(board.name.clone(), LISTED).await?;
-        if posts.is_empty() {
-            let name = &board.name;
-            return Ok(format!("{name}: no posts yet. post {name} TEXT").into());
-        }
-        let lines: Vec<String> = posts
-            .iter()
-            .map(|p| {
-                format!(
-                    "#{} {} {}: {}",
-                    p.num,
-                    p.author_name,
-                    age(now, p.time),
-                    first_words(&p.text, 40)
-                )
-            })
-            .collect();
         let name = &board.name;
-        Ok(format!("{name}:\n{}\nread {name} N", lines.join("\n")).into())
+        let Some((newest, older)) = posts.split_first() else {
+            return Ok(format!("{name}: no posts yet. post {name} TEXT").into());
+        };
+        let lines: Vec<String> = older.iter().map(|p| list_line(p, now)).collect();
+        // The newest post in full, then as many older ones as fit in the same packet:
+        // reading the latest news takes one command.
+        let full = format!("{}\n{}", heading(newest, now), newest.text.trim());
+        if let Some(reply) = fill_packet(full, &lines, ctx.cfg.replies.byte_budget) {
+            ctx.store
+                .mark_read(ctx.node, board.name.clone(), newest.num)
+                .await?;
+            return Ok(reply.into());
+        }
+        let all: Vec<String> = posts.iter().map(|p| list_line(p, now)).collect();
+        Ok(format!("{name}:\n{}\nread {name} N", all.join("\n")).into())
     }
+}
+
+/// A post's heading: `general #3 Bob 2h:` (a reply: `general #4 re #3 Bob 2h:`).
+fn heading(post: &Post, now: u64) -> String {
+    let re = post
+        .reply_to
+        .map(|n| format!(" re #{n}"))
+        .unwrap_or_default();
+    format!(
+        "{} #{}{re} {} {}:",
+        post.board,
+        post.num,
+        post.author_name,
+        age(now, post.time)
+    )
+}
+
+/// One line of a board's list: `#3 Ridge report - Bob 2h`, the subject being the
+/// post's first words.
+fn list_line(post: &Post, now: u64) -> String {
+    format!(
+        "#{} {} - {} {}",
+        post.num,
+        first_words(&super::compose::title(post), SUBJECT),
+        post.author_name,
+        age(now, post.time)
+    )
 }
 
 /// `next`.

@@ -4,7 +4,7 @@
 //! sends at once as well if they are active); only the delivery marks mail announced.
 
 use super::registry::{Command, CommandError, Guard, Registry, Reply, Spec, Usage, user};
-use super::{Ctx, NoticeKind, Outcome, age, ago, first_words, split_command, unix_now};
+use super::{Ctx, NoticeKind, Outcome, age, fill_packet, first_words, split_command, unix_now};
 use crate::roster::{Newcomer, Roster};
 use meshmush_protocol::packets::{node_id, parse_node_id};
 
@@ -74,7 +74,7 @@ impl Command for Mail {
         name: "mail",
         aliases: &["@mail"],
         usage: "mail | mail N | mail PLAYER [TEXT] | mail delete N | mail clear",
-        help: "your mail: list, read N, send (no text: write a long one), delete N, clear the read ones",
+        help: "your mail: the oldest unread and a list; read N; send (no text: write a long one); delete N; clear the read ones",
         level: Level::Player,
     };
 
@@ -107,6 +107,37 @@ impl Command for Mail {
     }
 }
 
+/// Bytes of a letter's first words that stand for its subject in a list.
+const SUBJECT: usize = 24;
+
+/// One line of the mailbox: `#2* Lunch? - Bob 1h` (`*`: unread).
+fn list_line(n: usize, m: &Letter, now: u64) -> String {
+    let star = if m.read { "" } else { "*" };
+    let subject = if m.subject.is_empty() {
+        &m.text
+    } else {
+        &m.subject
+    };
+    format!(
+        "#{n}{star} {} - {} {}",
+        first_words(subject, SUBJECT),
+        m.from_name,
+        age(now, m.time)
+    )
+}
+
+/// A letter in full: `Mail #2 Bob 1h:` and its text.
+fn letter(n: usize, m: &Letter, now: u64) -> String {
+    format!(
+        "Mail #{n} {} {}:\n{}",
+        m.from_name,
+        age(now, m.time),
+        m.text.trim()
+    )
+}
+
+/// `mail`: the oldest unread letter in full with the rest listed after it, when that
+/// fits one packet (reading new mail takes one command); else the list.
 async fn list(ctx: &Ctx) -> Reply {
     let mut items = numbered(ctx.store.mailbox(ctx.node).await?);
     if items.is_empty() {
@@ -114,19 +145,20 @@ async fn list(ctx: &Ctx) -> Reply {
     }
     items.sort_by_key(|(n, m)| (m.read, *n));
     let now = unix_now();
-    let lines: Vec<String> = items
-        .iter()
-        .map(|(n, m)| {
-            let star = if m.read { "" } else { "*" };
-            format!(
-                "{n}{star} {} {}: {}",
-                m.from_name,
-                age(now, m.time),
-                first_words(&m.text, 40)
-            )
-        })
-        .collect();
-    Ok(format!("Mail (* unread):\n{}\nmail N to read", lines.join("\n")).into())
+    if let Some((n, m)) = items.first().filter(|(_, m)| !m.read) {
+        let rest: Vec<String> = items[1..]
+            .iter()
+            .map(|(n, m)| list_line(*n, m, now))
+            .collect();
+        if let Some(reply) = fill_packet(letter(*n, m, now), &rest, ctx.cfg.replies.byte_budget) {
+            let mut m = m.clone();
+            m.read = true;
+            ctx.store.update_mail(m).await?;
+            return Ok(reply.into());
+        }
+    }
+    let lines: Vec<String> = items.iter().map(|(n, m)| list_line(*n, m, now)).collect();
+    Ok(format!("Mail (* unread):\n{}\nmail N reads one", lines.join("\n")).into())
 }
 
 async fn pick(ctx: &Ctx, want: usize) -> Result<Letter, CommandError> {
@@ -139,12 +171,7 @@ async fn pick(ctx: &Ctx, want: usize) -> Result<Letter, CommandError> {
 
 async fn read(ctx: &Ctx, n: usize) -> Reply {
     let mut m = pick(ctx, n).await?;
-    let text = format!(
-        "From {}, {}:\n{}",
-        m.from_name,
-        ago(unix_now(), m.time),
-        m.text
-    );
+    let text = letter(n, &m, unix_now());
     if !m.read {
         m.read = true;
         ctx.store.update_mail(m).await?;

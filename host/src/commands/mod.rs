@@ -11,7 +11,7 @@
 
 mod account;
 mod admin;
-mod basic;
+pub(crate) mod basic;
 mod boards;
 mod build;
 pub mod compose;
@@ -79,6 +79,24 @@ pub fn first_words(text: &str, max: usize) -> String {
     let head = &line[..cut];
     let head = head.rsplit_once(' ').map_or(head, |(h, _)| h);
     format!("{head}…")
+}
+
+/// `first`, then as many of `lines` as fit with it in one packet of `budget` bytes;
+/// `None` when `first` alone does not fit. A list that leads with its newest item in
+/// full answers "what is new" in one command and one packet.
+pub fn fill_packet(first: String, lines: &[String], budget: usize) -> Option<String> {
+    if first.len() > budget {
+        return None;
+    }
+    let mut out = first;
+    for line in lines {
+        if out.len() + 1 + line.len() > budget {
+            break;
+        }
+        out.push('\n');
+        out.push_str(line);
+    }
+    Some(out)
 }
 
 /// Whether `ctx`'s player is new (their record is younger than the config's

@@ -2,7 +2,7 @@
 
 use super::*;
 use crate::commands::End;
-use crate::commands::basic::Help;
+use crate::commands::basic::{Help, SHORT_HELP};
 use crate::commands::registry::Command;
 
 #[tokio::test(start_paused = true)]
@@ -10,12 +10,38 @@ async fn ping_and_help() {
     let w = TestWorld::new().await;
     let mut ann = w.player(ANN, "Ann").await;
     call(&mut ann, "ping", "pong").await;
-    let help = call_starts(&mut ann, "help", "Commands: help ping quit whoami").await;
-    assert!(help.reply.ends_with(". help CMD for more."));
+    // One short packet, pointing to the rest.
+    call(&mut ann, "help", SHORT_HELP).await;
+    assert!(SHORT_HELP.len() <= 120, "{}", SHORT_HELP.len());
+    let all = call_starts(&mut ann, "help all", "help ping quit whoami").await;
     assert!(
-        !help.reply.contains("@dig"),
+        all.reply
+            .contains("say pose page who where inventory get drop give money")
+            && all.reply.contains("stats search")
+            && all.reply.contains("talk quests")
+            && all.reply.ends_with(". help CMD explains one."),
+        "{}",
+        all.reply
+    );
+    assert!(
+        !all.reply.contains("@dig"),
         "players are not shown builders' commands"
     );
+    // Every command the short help names is one (n s e w are the square's exits).
+    for word in [
+        "boards", "read", "post", "next", "mail", "look", "say", "who", "i",
+    ] {
+        let named = SHORT_HELP
+            .split(|c: char| !c.is_ascii_alphanumeric())
+            .any(|w| w == word);
+        assert!(named, "{word}");
+        let out = run(&mut ann, &format!("help {word}")).await;
+        assert!(
+            !out.reply.starts_with("No command"),
+            "{word}: {}",
+            out.reply
+        );
+    }
     call(
         &mut ann,
         "help look",

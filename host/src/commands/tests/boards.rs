@@ -27,14 +27,10 @@ async fn post_list_and_read() {
         "Boards (unread/total): general 1/1, help 0/0, news 0/0. read BOARD",
     )
     .await;
-    call(
-        &mut bob,
-        "read gen",
-        "general:\n#1 Ann now: Hello all\nread general N",
-    )
-    .await;
-    call(&mut bob, "next", "general #1 by Ann, just now:\nHello all").await;
+    call(&mut bob, "next", "general #1 Ann now:\nHello all").await;
     call(&mut bob, "next", "No unread posts.").await;
+    // The newest post in full: one command reads the news.
+    call(&mut bob, "read gen", "general #1 Ann now:\nHello all").await;
     call(
         &mut bob,
         "reply general 1 Hi Ann",
@@ -43,8 +39,14 @@ async fn post_list_and_read() {
     .await;
     call(
         &mut ann,
+        "read general",
+        "general #2 re #1 Bob now:\nHi Ann\n#1 Hello all - Ann now",
+    )
+    .await;
+    call(
+        &mut ann,
         "read general 2",
-        "general #2 re #1 by Bob, just now:\nHi Ann",
+        "general #2 re #1 Bob now:\nHi Ann",
     )
     .await;
     call(&mut ann, "read general 9", "No post #9 on general.").await;
@@ -64,6 +66,35 @@ async fn post_list_and_read() {
         Read::parse("general x"),
         Err(Usage::say("\"x\" is not a post number."))
     );
+}
+
+#[tokio::test(start_paused = true)]
+async fn read_lists_what_does_not_fit_one_packet() {
+    let mut cfg = Config::default();
+    cfg.replies.byte_budget = 80;
+    let w = TestWorld::with(cfg).await;
+    let mut ann = w.player(ANN, "Ann").await;
+    run(&mut ann, "post general Ridge report: the trail is open").await;
+    run(&mut ann, "post general Net tonight at seven").await;
+    // The newest and one list line fit 80 bytes.
+    call(
+        &mut ann,
+        "read general",
+        "general #2 Ann now:\nNet tonight at seven\n#1 Ridge report: the trail… - Ann now",
+    )
+    .await;
+    run(
+        &mut ann,
+        "post general A long post that will never fit in eighty bytes, not in one packet",
+    )
+    .await;
+    call(
+        &mut ann,
+        "read general",
+        "general:\n#3 A long post that will… - Ann now\n#2 Net tonight at seven - Ann now\n\
+         #1 Ridge report: the trail… - Ann now\nread general N",
+    )
+    .await;
 }
 
 #[tokio::test(start_paused = true)]

@@ -17,13 +17,15 @@ async fn send_list_read_and_clear() {
     assert_eq!(out.notices[0].to, Audience::Player(BOB));
     assert_eq!(out.notices[0].kind, NoticeKind::Mail);
     assert_eq!(out.notices[0].text, "New mail from Ann.");
+    // New mail in full: one command reads it.
+    call(&mut bob, "mail", "Mail #1 Ann now:\nhello Bob").await;
     call(
         &mut bob,
         "mail",
-        "Mail (* unread):\n1* Ann now: hello Bob\nmail N to read",
+        "Mail (* unread):\n#1 hello Bob - Ann now\nmail N reads one",
     )
     .await;
-    call(&mut bob, "mail 1", "From Ann, just now:\nhello Bob").await;
+    call(&mut bob, "mail 1", "Mail #1 Ann now:\nhello Bob").await;
     call(&mut bob, "mail 2", "No mail 2. mail lists yours.").await;
     call(&mut bob, "mail clear", "Deleted 1 read mail.").await;
     call(&mut ann, "mail Zed hi", "No player or node Zed.").await;
