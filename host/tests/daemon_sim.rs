@@ -15,8 +15,13 @@ async fn ping_help_and_unknown_commands() {
     assert_eq!(w.ask(0, "ping").await, "pong");
     let help = w.ask(0, "help").await;
     assert!(
-        help.starts_with("Commands: help ping quit whoami name password"),
-        "{help}"
+        help.starts_with("BBS: boards read post next mail.") && help.len() <= 120,
+        "one short packet: {help}"
+    );
+    let all = w.ask(0, "help all").await;
+    assert!(
+        all.starts_with("help ping quit whoami name password"),
+        "{all}"
     );
     assert_eq!(
         w.ask(0, "help ping").await,
@@ -27,6 +32,21 @@ async fn ping_help_and_unknown_commands() {
     assert!(unknown.contains("Did you mean ping"), "{unknown}");
     assert_eq!(w.ask(0, "quit").await, "Bye, Alice. Everything is saved.");
     assert_eq!(w.ask(0, "ping").await, "pong", "a new session after quit");
+    w.stop().await.expect("clean shutdown");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn first_contact_is_welcomed_once() {
+    let mut w = meshmush::testkit::Kit::builder(roomy())
+        .handsets(1)
+        .start()
+        .await
+        .expect("kit");
+    assert_eq!(
+        w.ask(0, "ping").await,
+        "Welcome, Alice! Send help for commands. pong"
+    );
+    assert_eq!(w.ask(0, "ping").await, "pong");
     w.stop().await.expect("clean shutdown");
 }
 
@@ -66,14 +86,15 @@ async fn a_flood_gets_one_notice_and_does_not_slow_others() {
         .texts_until_quiet(Duration::from_secs(2))
         .await;
     let texts: Vec<&str> = replies.iter().map(|t| t.text.as_str()).collect();
+    // Alice's first contact was the kit's greeting: her burst is four more.
     let notices = texts.iter().filter(|t| t.starts_with("Slow down")).count();
     assert_eq!(notices, 1, "{texts:?}");
     assert_eq!(
         texts.iter().filter(|t| **t == "pong").count(),
-        5,
+        4,
         "the burst of five: {texts:?}"
     );
-    assert_eq!(texts.len(), 6, "{texts:?}");
+    assert_eq!(texts.len(), 5, "{texts:?}");
     assert!(
         during < baseline + Duration::from_millis(500),
         "Bob waited {during:?} (baseline {baseline:?})"
@@ -124,12 +145,17 @@ async fn admin_powers_need_a_pki_dm() {
 async fn a_password_proves_one_command_across_restarts() {
     // A handset that never sends PKI DMs (older firmware): its password is its proof.
     let dir = tempfile::tempdir().unwrap();
-    let mut w = world(1, roomy(), dir.path(), StoreOptions::default()).await;
+    let mut w = meshmush::testkit::Kit::builder(roomy())
+        .handsets(1)
+        .data(dir.path())
+        .start()
+        .await
+        .expect("kit");
     w.sim().expect("sim").faults().set_pki(false);
+    let set = w.ask(0, "password hunter22").await;
     assert!(
-        w.ask(0, "password hunter22")
-            .await
-            .starts_with("Password set.")
+        set.starts_with("Welcome, Alice! Send help for commands. Password set."),
+        "{set}"
     );
     assert_eq!(w.ask(0, "pw hunter22 name Ada").await, "You are now Ada.");
     w.stop().await.expect("clean shutdown");

@@ -17,10 +17,15 @@ const QUIET: Duration = Duration::from_secs(2);
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_node_that_never_used_the_bbs_is_told_of_its_mail_once_when_heard() {
     let dir = tempfile::tempdir().unwrap();
-    let mut w = world(2, roomy(), dir.path(), StoreOptions::default()).await;
+    let mut w = meshmush::testkit::Kit::builder(roomy())
+        .handsets(2)
+        .data(dir.path())
+        .start()
+        .await
+        .expect("kit");
     assert_eq!(
         w.ask(0, "mail Bob Meet at the inn").await,
-        "Mail for Bob (!4d4d1002) waits until that node is next heard."
+        "Welcome, Alice! Send help for commands. Mail for Bob (!4d4d1002) waits until that node is next heard."
     );
     // Bob never DMs the BBS; he says something on the channel.
     w.handsets[1]
@@ -48,7 +53,7 @@ async fn a_node_that_never_used_the_bbs_is_told_of_its_mail_once_when_heard() {
     // When he does write, his mailbox has it.
     assert_eq!(
         w.ask(1, "mail 1").await,
-        "From Alice, just now:\nMeet at the inn"
+        "Welcome, Bob! Send help for commands. Mail #1 Alice now:\nMeet at the inn"
     );
     w.stop().await.expect("clean shutdown");
 }

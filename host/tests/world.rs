@@ -132,8 +132,8 @@ async fn things_and_coins_change_hands_and_survive_a_restart() {
         "Not enough coins."
     );
     assert_eq!(
-        ask(&mut w, 0, "give carol 1 coins").await,
-        "No player called \"carol\"."
+        ask(&mut w, 0, "give dave 1 coins").await,
+        "No player called \"dave\"."
     );
     assert_eq!(
         ask(&mut w, 1, "inventory").await,

@@ -303,7 +303,7 @@ async fn wizards_teleport_and_boot() {
         "The starting room cannot be destroyed."
     );
     let stats = ask(&mut w, 0, "@stats").await;
-    assert!(stats.ends_with(" objects, 2 players, 2 about."), "{stats}");
+    assert!(stats.ends_with(" objects, 3 players, 3 about."), "{stats}");
     // `@shutdown` stops the daemon cleanly (it used to only log the wish).
     assert_eq!(
         ask(&mut w, 0, "@shutdown").await,

@@ -44,7 +44,7 @@ impl Command for Stats {
     }
 
     async fn apply(self, ctx: &mut Ctx) -> Reply {
-        let counts = ctx.store.counts().await?;
+        let counts = ctx.store.totals().await?;
         let day_ago = unix_now().saturating_sub(86_400);
         let me = ctx.mesh.me().map(|n| n.num);
         let heard = ctx

@@ -95,7 +95,7 @@ pub use names::{MAX_NAME_CHARS, RESERVED_NAMES, fallback_name, is_reserved_name,
 pub use pins::{Pin, PinSource};
 pub use progress::{Deal, DealRefusal, Progress, QuestProgress, ShopSide, ShopState, ShopTerms};
 pub use records::{Level, Player};
-pub use survey::{Counts, Found, SEARCH_SCAN};
+pub use survey::{Found, SEARCH_SCAN};
 pub use totals::{PlayerLine, Totals};
 pub use world::{Lock, NEW_PLAYER_COINS, Object, ObjectKind, Place, PlayerState, WorldRefusal};
 

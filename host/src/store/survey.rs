@@ -1,23 +1,13 @@
-//! Questions about the whole BBS rather than one record: the counts `stats` shows, and
-//! `search` over posts. Both are bounded: counts read key lists (no post is decoded),
-//! and a search reads at most [`SEARCH_SCAN`] posts, newest first, whatever the
-//! number of posts stored.
+//! `search` over posts: bounded work, whatever the number of posts stored, since it
+//! reads at most [`SEARCH_SCAN`] of them, newest first. (The counts `stats` shows are
+//! the operator's [`Totals`](super::Totals).)
 
-use super::bbs::{BOARD_COUNTS, post_prefix, read_count};
+use super::bbs::post_prefix;
 use super::records::decode;
-use super::{Mail, Player, Post, Store, StoreError};
+use super::{Post, Store, StoreError};
 
 /// Posts a search reads at most, across the boards searched.
 pub const SEARCH_SCAN: usize = 5_000;
-
-/// What `stats` counts.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct Counts {
-    pub players: u64,
-    pub posts: u64,
-    /// Mail not yet read by its recipient.
-    pub mail_unread: u64,
-}
 
 /// A search's finds, newest first, and whether it stopped at [`SEARCH_SCAN`].
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -37,29 +27,6 @@ fn matches(post: &Post, words: &[String]) -> bool {
 }
 
 impl Store {
-    pub async fn counts(&self) -> Result<Counts, StoreError> {
-        self.blocking(|db| {
-            let players = db.tree_of::<Player>()?.len() as u64;
-            let mut posts = 0;
-            for entry in db.tree(BOARD_COUNTS)?.iter() {
-                posts += read_count(Some(entry?.1));
-            }
-            let mut mail_unread = 0;
-            for entry in db.tree_of::<Mail>()?.iter() {
-                let (k, v) = entry?;
-                if !decode::<Mail>(&k, &v)?.read {
-                    mail_unread += 1;
-                }
-            }
-            Ok(Counts {
-                players,
-                posts,
-                mail_unread,
-            })
-        })
-        .await
-    }
-
     /// The newest posts on `boards` whose subject or text holds every one of `words`
     /// (any case), at most `limit`, reading at most [`SEARCH_SCAN`] posts: each board
     /// gets an equal share of the scan, newest posts first.

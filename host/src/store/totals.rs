@@ -1,6 +1,7 @@
 //! Whole-store figures for the operator (the status page, `/metrics`, `meshmush admin
-//! players`): how many players, live posts and unread mails there are, and the
-//! players in name order. Read-only; never on a command's path.
+//! players`) and a player's `stats`: how many players, live posts and unread mails
+//! there are, and the players in name order. Read-only; on no command's path but the
+//! rare `stats`.
 
 use super::bbs::{BOARD_COUNTS, Mail, read_count};
 use super::records::{Level, Player, decode};

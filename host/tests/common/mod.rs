@@ -34,11 +34,24 @@ pub async fn world(handsets: usize, cfg: Config, data: &Path, store: StoreOption
         .with_env_filter(tracing_subscriber::EnvFilter::from_default_env())
         .with_test_writer()
         .try_init();
-    Kit::builder(cfg)
+    let fresh = match tokio::fs::read_dir(data).await {
+        Ok(mut dir) => matches!(dir.next_entry().await, Ok(None)),
+        Err(_) => true,
+    };
+    let mut kit = Kit::builder(cfg)
         .handsets(handsets)
         .data(data)
         .store(store)
         .start()
         .await
-        .expect("mesh, daemon and handsets start")
+        .expect("mesh, daemon and handsets start");
+    // On a fresh data directory every handset makes first contact (and hears the
+    // one-time welcome) here, so the tests read replies as a returning player does.
+    // First contact itself is shown by the scenarios and by
+    // `first_contact_is_welcomed_once` in daemon_sim.
+    for k in (0..handsets).filter(|_| fresh) {
+        let hello = kit.ask(k, "ping").await;
+        assert!(hello.starts_with("Welcome, "), "{hello}");
+    }
+    kit
 }
