@@ -60,7 +60,10 @@ async fn forged_account_changes_are_refused_and_the_victim_is_unaffected() {
         "Posted to general as #1."
     );
     let coins = kit.ask(0, "money").await;
-    assert_eq!(kit.ask(1, "ping").await, "pong");
+    assert_eq!(
+        kit.ask(1, "ping").await,
+        "Welcome, Bob! Send help for commands. pong"
+    );
 
     for (line, command) in [
         ("password hijack1", "password"),
@@ -85,7 +88,7 @@ async fn forged_account_changes_are_refused_and_the_victim_is_unaffected() {
     assert!(
         kit.ask(0, "read general 1")
             .await
-            .starts_with("general #1 by Alice")
+            .starts_with("general #1 Alice")
     );
     let record = kit.app.store().player(alice).await.unwrap().unwrap();
     assert_eq!(record.password_hash, None, "no password was set for her");
@@ -120,7 +123,7 @@ async fn a_node_with_another_key_is_flagged_until_a_wizard_repins_it() {
     assert_eq!(kit.ask(0, "name Alicia").await, format!("name {REFUSED}"));
     assert_eq!(
         kit.ask(1, &format!("@repin {}", node_id(alice))).await,
-        "Unpinned Alice: the next key it uses is pinned."
+        "Welcome, Bob! Send help for commands. Unpinned Alice: the next key it uses is pinned."
     );
     assert!(kit.ask(0, "whoami").await.ends_with("player, PKI DM"));
     let pin = kit.app.store().pin(alice).await.unwrap().unwrap();
@@ -137,7 +140,10 @@ async fn a_flood_of_fresh_ids_gets_a_small_slice_and_no_real_post_expires() {
     cfg.bbs.newcomer_posts_per_hour = 2;
     let mut kit = spoofing_mesh(cfg, 2).await;
     // Alice has been around for days.
-    assert_eq!(kit.ask(0, "ping").await, "pong");
+    assert_eq!(
+        kit.ask(0, "ping").await,
+        "Welcome, Alice! Send help for commands. pong"
+    );
     let alice = kit.handsets[0].node.num;
     let mut old = kit.app.store().player(alice).await.unwrap().unwrap();
     old.created = old.created.saturating_sub(7 * 86_400);
@@ -187,7 +193,10 @@ async fn a_silent_node_is_noticed_and_the_link_comes_back() {
         .start()
         .await
         .expect("kit starts");
-    assert_eq!(kit.ask(0, "ping").await, "pong");
+    assert_eq!(
+        kit.ask(0, "ping").await,
+        "Welcome, Alice! Send help for commands. pong"
+    );
     let gateway = kit.sim().expect("sim").gateway().num;
     kit.sim()
         .expect("sim")
