@@ -1,5 +1,6 @@
 //! The `meshmush` binary: the daemon, and the software mesh on its own.
 
+mod chat_cli;
 mod cli;
 
 use anyhow::{Context, Result};
