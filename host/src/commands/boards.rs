@@ -91,6 +91,19 @@ pub(super) async fn find_board(ctx: &Ctx, word: &str) -> Result<Board, CommandEr
     }
 }
 
+/// The names of the boards `ctx`'s player may read.
+pub(super) async fn readable_boards(ctx: &Ctx) -> Result<Vec<String>, CommandError> {
+    let level = ctx.level();
+    Ok(ctx
+        .store
+        .boards()
+        .await?
+        .into_iter()
+        .filter(|b| b.read_level <= level)
+        .map(|b| b.name)
+        .collect())
+}
+
 /// A post number, `N` or `#N`.
 fn post_num(word: &str) -> Result<u64, Usage> {
     word.trim_start_matches('#')
@@ -244,15 +257,7 @@ impl Command for Next {
     }
 
     async fn apply(self, ctx: &mut Ctx) -> Reply {
-        let level = ctx.level();
-        let readable: Vec<String> = ctx
-            .store
-            .boards()
-            .await?
-            .into_iter()
-            .filter(|b| b.read_level <= level)
-            .map(|b| b.name)
-            .collect();
+        let readable = readable_boards(ctx).await?;
         match ctx.store.next_unread(ctx.node, readable).await? {
             Some(post) => {
                 ctx.store

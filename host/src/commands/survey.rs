@@ -97,15 +97,7 @@ impl Command for Search {
     }
 
     async fn apply(self, ctx: &mut Ctx) -> Reply {
-        let level = ctx.level();
-        let boards: Vec<String> = ctx
-            .store
-            .boards()
-            .await?
-            .into_iter()
-            .filter(|b| b.read_level <= level)
-            .map(|b| b.name)
-            .collect();
+        let boards = super::boards::readable_boards(ctx).await?;
         let found = ctx
             .store
             .search_posts(boards, self.words.clone(), HITS)
