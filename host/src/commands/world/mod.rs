@@ -37,16 +37,16 @@ pub fn register(r: &mut Registry) {
 
 /// The player's content state and purse, ready to change.
 pub(super) async fn plan(ctx: &Ctx) -> Result<Plan, CommandError> {
+    Ok(plan_at(ctx).await?.0)
+}
+
+/// [`plan`], and the room the player stands in (read with it, not again).
+async fn plan_at(ctx: &Ctx) -> Result<(Plan, u64), CommandError> {
     let progress = ctx.store.progress(ctx.node).await?;
     let held = ctx.store.contents(Place::Player(ctx.node)).await?;
     let state = ctx.store.player_state(ctx.node).await?;
-    Ok(Plan::new(
-        ctx.node,
-        &ctx.player.name,
-        progress,
-        held,
-        state.coins,
-    ))
+    let plan = Plan::new(ctx.node, &ctx.player.name, progress, held, state.coins);
+    Ok((plan, state.location))
 }
 
 /// Stores `plan` in one transaction and tells its lines; then makes any move it asks
@@ -159,8 +159,7 @@ async fn after_inner(
     out: &mut Outcome,
 ) -> Result<(), CommandError> {
     let c = ctx.content.current();
-    let room = ctx.store.player_state(ctx.node).await?.location;
-    let mut plan = plan(ctx).await?;
+    let (mut plan, room) = plan_at(ctx).await?;
     if let Some(from) = before
         && from != room
     {
