@@ -111,6 +111,18 @@ pub struct BbsSection {
     /// A channel message that is exactly this (any case) gets a one-DM answer saying
     /// what the BBS is and how to start ("" = off).
     pub discovery_keyword: String,
+    /// Least time between two packets the BBS puts on the primary channel unasked or
+    /// for one player (an urgent board's notice, `@wall`, the beacon), in minutes.
+    pub channel_gap_mins: u64,
+    /// Shown in front of a player's first reply of the (UTC) day; "" = none.
+    pub motd: String,
+    /// Send one DM to each node first heard (by its NodeInfo or a channel message)
+    /// that has never used the BBS, saying what it is. Once per node; off by default.
+    pub welcome_new_nodes: bool,
+    /// Put one line on the primary channel this often, saying what the BBS is, in
+    /// minutes: 0 = off, else at least 60. Skipped while the BBS has used more than
+    /// half its airtime share in the last hour.
+    pub beacon_mins: u64,
 }
 
 impl Default for BbsSection {
@@ -126,6 +138,10 @@ impl Default for BbsSection {
             draft_idle_mins: 30,
             mail_waiting_notice: true,
             discovery_keyword: "bbs?".into(),
+            channel_gap_mins: 10,
+            motd: String::new(),
+            welcome_new_nodes: false,
+            beacon_mins: 0,
         }
     }
 }
@@ -311,6 +327,12 @@ impl Config {
             return Err(bad(
                 "bbs",
                 "newcomer_posts_per_hour and newcomer_mail_per_hour must be at least 1".into(),
+            ));
+        }
+        if self.bbs.beacon_mins != 0 && self.bbs.beacon_mins < 60 {
+            return Err(bad(
+                "bbs.beacon_mins",
+                "0 (off) or at least 60: a beacon more often costs everyone's airtime".into(),
             ));
         }
         if self.link.port.is_some() && self.link.tcp.is_some() {

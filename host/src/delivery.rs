@@ -91,7 +91,7 @@ impl Delivery {
         Ok(())
     }
 
-    /// Broadcasts `text` on the primary channel (the admin console's `wall`),
+    /// Broadcasts `text` on the primary channel (a channel notice, the beacon),
     /// chunked like any reply; the number of packets queued (0: the link refused).
     pub async fn broadcast(&self, text: &str) -> Result<usize, LinkClosed> {
         let packets = self.chunked(text, 0);
@@ -167,6 +167,11 @@ impl Delivery {
     async fn notice(&self, from: u32, notice: Notice) -> Result<(), LinkClosed> {
         let Notice { to, text, kind } = notice;
         let nodes = match to {
+            Audience::Channel => {
+                let sent = self.broadcast(&text).await?;
+                debug!(packets = sent, "channel notice");
+                return Ok(());
+            }
             Audience::Player(node) => vec![node],
             Audience::Room { room, except } => self
                 .roster

@@ -322,7 +322,7 @@ fn is_root() -> bool {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn admin_wall_is_one_channel_broadcast_every_handset_hears() {
+async fn admin_wall_is_one_channel_packet_every_handset_hears_once_per_gap() {
     use meshmush_firmware_bridge::link::LinkEvent;
     let dir = tempfile::tempdir().unwrap();
     let mut w = world(2, Config::default(), dir.path(), StoreOptions::default()).await;
@@ -344,9 +344,19 @@ async fn admin_wall_is_one_channel_broadcast_every_handset_hears() {
         .ok()
         .flatten()
         .unwrap_or_else(|| panic!("handset {k} heard no broadcast"));
-        assert_eq!(heard.text, "The BBS restarts at noon");
+        assert_eq!(heard.text, "[wall] Sysop: The BBS restarts at noon");
         assert_eq!(heard.from, w.bbs);
     }
+    // The channel is everyone's: a second wall within the gap is refused, not sent.
+    let again = ask(w.data_dir(), "wall And again")
+        .await
+        .expect("the console answers");
+    assert!(
+        again
+            .text
+            .starts_with("The BBS spoke on the channel lately; wait 10 min"),
+        "{again:?}"
+    );
     w.stop().await.expect("clean shutdown");
 }
 

@@ -1,8 +1,8 @@
 //! What each admin console command does, in the daemon. Commands that a radio player
-//! could send (`post`, `delete`, `mail`, `@ban`, `@unban`, `@repin`) run through the
+//! could send (`post`, `delete`, `mail`, `@ban`, `@unban`, `@repin`, `@wall`) run through the
 //! registry's own `execute` for the sysop, a wizard; their notices leave through the
-//! delivery path. `status` and `players` only read; `wall` broadcasts one message on
-//! the primary channel through the delivery path.
+//! delivery path. `wall` is the wizards' `@wall`: one packet on the primary channel,
+//! within the channel gap. `status` and `players` only read.
 
 use std::sync::Arc;
 use std::time::Instant;
@@ -69,9 +69,8 @@ impl Console {
             "status" => Answer::ok(self.status().await),
             "players" => self.players().await,
             "wall" if rest.is_empty() => Answer::refused("wall TEXT"),
-            "wall" => self.wall(rest).await,
             "post" | "delete" | "mail" => self.run(line).await,
-            "ban" | "unban" | "repin" => self.run(&format!("@{word} {rest}")).await,
+            "ban" | "unban" | "repin" | "wall" => self.run(&format!("@{word} {rest}")).await,
             "reload" => self.run("@reload").await,
             _ => Answer::refused(format!("unknown console command {word:?}\n{USAGE}")),
         }
@@ -131,14 +130,6 @@ impl Console {
             warn!("link closed; the command's notices were not sent");
         }
         Answer::ok(outcome.reply)
-    }
-
-    async fn wall(&self, text: &str) -> Answer {
-        match self.delivery.broadcast(text).await {
-            Ok(0) => Answer::refused("the link refused the broadcast (queue full?)"),
-            Ok(n) => Answer::ok(format!("Broadcast on the primary channel ({n} packet(s)).")),
-            Err(_) => Answer::refused("the link is closed"),
-        }
     }
 
     async fn status(&self) -> String {

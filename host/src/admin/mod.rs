@@ -6,8 +6,7 @@
 //! a command of the registry run for the *sysop*, a wizard player on a reserved node
 //! number no radio can use ([`SYSOP_NODE`]), with the same limits and logs, and its
 //! notices to players go out through the delivery path. Only its reply comes back
-//! over the socket instead of the radio. (`wall` is one channel broadcast, through
-//! the delivery path too.)
+//! over the socket instead of the radio. (`wall` is `@wall`: one channel packet.)
 //!
 //! The wire: the client writes one line (the command), the daemon answers with one
 //! JSON line ([`Answer`]) and closes.
@@ -70,7 +69,7 @@ players                the players on record
 post BOARD TEXT        a bulletin, as the sysop
 delete BOARD N         remove a post
 mail PLAYER TEXT       mail a player, as the sysop
-wall TEXT              one broadcast on the primary channel
+wall TEXT              one packet on the primary channel (as @wall)
 ban PLAYER|!NODE       @ban;  unban PLAYER|!NODE: @unban
 repin !NODE            forget a node's pinned key (@repin)
 reload                 read the world content files again (as @reload)";

@@ -1,7 +1,8 @@
-//! Bulletin boards: `boards`, `read`, `next`, `post`, `reply`, `delete`, and the
-//! wizards' `@board`. Replies are terse (one line per post in listings); a post's full
+//! Bulletin boards: `boards`, `read`, `next`, `post`, `reply`, `delete` (the wizards'
+//! `@board` is in `board_admin.rs`). Replies are terse (one line per post in listings); a post's full
 //! text goes through the pager. A post is confirmed only after it is on disk.
 
+use super::channel::announce_urgent;
 use super::matching::{Match, find};
 use super::registry::{Command, CommandError, Guard, Registry, Reply, Spec, Usage, user};
 use super::{Ctx, age, fill_packet, first_words, level_name, split_command, unix_now};
@@ -20,7 +21,6 @@ pub fn register(r: &mut Registry) {
     r.add::<PostCmd>();
     r.add::<ReplyCmd>();
     r.add::<Delete>();
-    r.add::<BoardAdmin>();
 }
 
 /// The boards shipped on first run.
@@ -32,6 +32,7 @@ pub fn default_boards(now: u64) -> Vec<Board> {
         post_level,
         next_num: 1,
         created: now,
+        urgent: false,
     };
     vec![
         board(
@@ -363,7 +364,8 @@ impl Command for PostCmd {
             return super::compose::start(ctx, DraftTarget::Post { board: board.name }).await;
         };
         let post = write_post(ctx, &board, "", &text, None).await?;
-        Ok(format!("Posted to {} as #{}.", post.board, post.num).into())
+        let done = format!("Posted to {} as #{}.", post.board, post.num);
+        Ok(announce_urgent(ctx, &board, &post, done.into()))
     }
 }
 
@@ -401,7 +403,8 @@ impl Command for ReplyCmd {
             return Err(user(format!("No post #{num} on {}.", board.name)));
         }
         let post = write_post(ctx, &board, "", &self.text, Some(num)).await?;
-        Ok(format!("Replied on {} as #{}.", post.board, post.num).into())
+        let done = format!("Replied on {} as #{}.", post.board, post.num);
+        Ok(announce_urgent(ctx, &board, &post, done.into()))
     }
 }
 
@@ -446,137 +449,5 @@ impl Command for Delete {
         }
         ctx.store.delete_post(board.name.clone(), num).await?;
         Ok(format!("Deleted {} #{num}.", board.name).into())
-    }
-}
-
-/// What `@board` does.
-#[derive(Debug, PartialEq)]
-pub enum BoardAdmin {
-    Create {
-        name: String,
-        description: String,
-    },
-    Describe {
-        name: String,
-        description: String,
-    },
-    Lock {
-        name: String,
-        read: bool,
-        level: Level,
-    },
-    Remove {
-        name: String,
-    },
-}
-
-fn parse_level(word: &str) -> Result<Level, Usage> {
-    match word.to_lowercase().as_str() {
-        "player" | "players" | "all" => Ok(Level::Player),
-        "builder" | "builders" => Ok(Level::Builder),
-        "wizard" | "wizards" => Ok(Level::Wizard),
-        _ => Err(Usage::say("Levels are player, builder or wizard.")),
-    }
-}
-
-impl Command for BoardAdmin {
-    const SPEC: Spec = Spec {
-        name: "@board",
-        aliases: &[],
-        usage: "@board create|desc|lock|remove NAME ...",
-        help: "manage boards: create NAME=DESC, desc NAME=DESC, lock NAME read|post LEVEL, remove NAME",
-        level: Level::Wizard,
-    };
-
-    fn parse(args: &str) -> Result<Self, Usage> {
-        let (verb, rest) = split_command(args);
-        let (name, value) = match rest.split_once('=') {
-            Some((n, v)) => (n.trim().to_string(), v.trim().to_string()),
-            None => (rest.trim().to_string(), String::new()),
-        };
-        match verb.to_lowercase().as_str() {
-            "create" => {
-                if name.is_empty()
-                    || name.len() > 16
-                    || !name.chars().all(|c| c.is_alphanumeric() || c == '-')
-                {
-                    return Err(Usage::say(
-                        "Board names are 1-16 letters, digits or dashes.",
-                    ));
-                }
-                Ok(Self::Create {
-                    name,
-                    description: value,
-                })
-            }
-            "desc" | "describe" => Ok(Self::Describe {
-                name,
-                description: value,
-            }),
-            "lock" => {
-                let mut words = rest.split_whitespace();
-                let (Some(name), Some(what), Some(level)) =
-                    (words.next(), words.next(), words.next())
-                else {
-                    return Err(Usage::say("Usage: @board lock NAME read|post LEVEL"));
-                };
-                let read = match what {
-                    "read" => true,
-                    "post" => false,
-                    _ => return Err(Usage::say("Lock read or post.")),
-                };
-                Ok(Self::Lock {
-                    name: name.to_string(),
-                    read,
-                    level: parse_level(level)?,
-                })
-            }
-            "remove" => Ok(Self::Remove { name }),
-            _ => Err(Usage::show()),
-        }
-    }
-
-    async fn apply(self, ctx: &mut Ctx) -> Reply {
-        match self {
-            Self::Create { name, description } => {
-                let exists = ctx
-                    .store
-                    .boards()
-                    .await?
-                    .iter()
-                    .any(|b| b.name.eq_ignore_ascii_case(&name));
-                if exists {
-                    return Err(user(format!("There is a board {name} already.")));
-                }
-                let mut board = default_boards(unix_now()).remove(0);
-                board.name = name.clone();
-                board.description = description;
-                ctx.store.put_board(board).await?;
-                Ok(format!("Board {name} created.").into())
-            }
-            Self::Describe { name, description } => {
-                let mut board = find_board(ctx, &name).await?;
-                board.description = description;
-                ctx.store.put_board(board.clone()).await?;
-                Ok(format!("{} described.", board.name).into())
-            }
-            Self::Lock { name, read, level } => {
-                let mut board = find_board(ctx, &name).await?;
-                let what = if read {
-                    board.read_level = level;
-                    "read"
-                } else {
-                    board.post_level = level;
-                    "post"
-                };
-                ctx.store.put_board(board.clone()).await?;
-                Ok(format!("{} {what} is now for {}s.", board.name, level_name(level)).into())
-            }
-            Self::Remove { name } => {
-                let board = find_board(ctx, &name).await?;
-                let n = ctx.store.remove_board(board.name.clone()).await?;
-                Ok(format!("Board {} removed with {n} posts.", board.name).into())
-            }
-        }
     }
 }

@@ -188,13 +188,18 @@ async fn finish(ctx: &mut Ctx, draft: Draft, subject: &str) -> Reply {
 async fn post(ctx: &mut Ctx, board: &str, subject: &str, body: &str) -> Reply {
     let board = super::boards::find_board(ctx, board).await?;
     let post = super::boards::write_post(ctx, &board, subject, body, None).await?;
-    Ok(format!(
+    let done = format!(
         "Posted to {} as #{} ({} bytes).",
         post.board,
         post.num,
         post.text.len()
-    )
-    .into())
+    );
+    Ok(super::channel::announce_urgent(
+        ctx,
+        &board,
+        &post,
+        done.into(),
+    ))
 }
 
 async fn mail(ctx: &mut Ctx, to: u32, to_name: &str, subject: &str, body: &str) -> Reply {

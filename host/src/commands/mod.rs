@@ -12,8 +12,10 @@
 mod account;
 mod admin;
 pub(crate) mod basic;
+mod board_admin;
 mod boards;
 mod build;
+pub mod channel;
 pub mod compose;
 mod ctx;
 pub mod dispatch;

@@ -11,6 +11,9 @@ pub enum Audience {
     Player(u32),
     /// Everyone active in a room, as the delivery finds them, but `except`.
     Room { room: u64, except: u32 },
+    /// Every node on the primary channel: one packet, which the command has already
+    /// cleared with the roster's channel gap.
+    Channel,
 }
 
 /// How a notice travels.
@@ -75,6 +78,16 @@ impl Outcome {
             to: Audience::Player(node),
             text: text.into(),
             kind,
+        });
+        self
+    }
+
+    /// Adds one packet on the primary channel.
+    pub fn to_channel(mut self, text: impl Into<String>) -> Self {
+        self.notices.push(Notice {
+            to: Audience::Channel,
+            text: text.into(),
+            kind: NoticeKind::Direct,
         });
         self
     }

@@ -163,6 +163,7 @@ impl Registry {
         super::basic::register(&mut r);
         super::account::register(&mut r);
         super::boards::register(&mut r);
+        super::board_admin::register(&mut r);
         super::mail::register(&mut r);
         super::survey::register(&mut r);
         super::look::register(&mut r);
@@ -170,6 +171,7 @@ impl Registry {
         super::things::register(&mut r);
         super::build::register(&mut r);
         super::admin::register(&mut r);
+        super::channel::register(&mut r);
         super::world::register(&mut r);
         r
     }

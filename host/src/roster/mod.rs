@@ -16,6 +16,7 @@
 //! of silence: a daemon that runs for months hears many nodes once. The lock is a plain
 //! mutex held for a few map operations, never across an `.await`.
 
+mod channel;
 mod rooms;
 
 use std::collections::{HashMap, HashSet, VecDeque};
@@ -56,6 +57,8 @@ pub struct RosterLimits {
     /// Posts and mails per hour by all new players together.
     pub newcomer_posts_per_hour: u32,
     pub newcomer_mail_per_hour: u32,
+    /// Least time between two packets the BBS puts on the channel (see `channel.rs`).
+    pub channel_gap: Duration,
 }
 
 impl RosterLimits {
@@ -71,6 +74,7 @@ impl RosterLimits {
             newcomers_per_minute: cfg.limits.newcomers_per_minute,
             newcomer_posts_per_hour: cfg.bbs.newcomer_posts_per_hour,
             newcomer_mail_per_hour: cfg.bbs.newcomer_mail_per_hour,
+            channel_gap: Duration::from_secs(cfg.bbs.channel_gap_mins.saturating_mul(60)),
         }
     }
 }
@@ -178,6 +182,8 @@ struct Inner {
     /// Players whose stored record another session changed (a ban, new rights): their
     /// session reloads the record before its next command.
     stale: HashSet<u32>,
+    /// When the BBS last put a packet on the channel of its own accord.
+    channel_last: Option<Instant>,
 }
 
 /// The shared roster; cheap to clone.
@@ -203,6 +209,7 @@ impl Roster {
             rooms: Rooms::default(),
             banned: HashSet::new(),
             stale: HashSet::new(),
+            channel_last: None,
         };
         Self {
             inner: Arc::new(Mutex::new(inner)),

@@ -2,7 +2,7 @@
 
 use super::*;
 
-fn limits(window_secs: u64) -> RosterLimits {
+pub(super) fn limits(window_secs: u64) -> RosterLimits {
     RosterLimits {
         burst: 3,
         per_minute: 60,
@@ -14,6 +14,7 @@ fn limits(window_secs: u64) -> RosterLimits {
         newcomers_per_minute: 1,
         newcomer_posts_per_hour: 1,
         newcomer_mail_per_hour: 1,
+        channel_gap: Duration::from_secs(600),
     }
 }
 

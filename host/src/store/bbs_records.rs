@@ -17,6 +17,20 @@ pub struct Board {
     /// The number the next post gets (numbers are never reused).
     pub next_num: u64,
     pub created: u64,
+    /// A new post here is announced in one packet on the primary channel (boards
+    /// read before V2 are not urgent).
+    pub urgent: bool,
+}
+
+/// [`Board`] as schema 1 wrote it, before urgent boards. Frozen: never change it.
+#[derive(Debug, Serialize, Deserialize)]
+pub(super) struct BoardV1 {
+    name: String,
+    description: String,
+    read_level: Level,
+    post_level: Level,
+    next_num: u64,
+    created: u64,
 }
 
 /// One post on a board.
@@ -77,7 +91,8 @@ pub(super) struct MailV1 {
 
 #[derive(Debug, Serialize, Deserialize)]
 pub(super) enum BoardRecord {
-    V1(Board),
+    V1(BoardV1),
+    V2(Board),
 }
 #[derive(Debug, Serialize, Deserialize)]
 pub(super) enum PostRecord {
@@ -88,6 +103,28 @@ pub(super) enum PostRecord {
 pub(super) enum MailRecord {
     V1(MailV1),
     V2(Mail),
+}
+
+impl Versioned for Board {
+    const TREE: &'static str = "boards";
+    type Envelope = BoardRecord;
+    fn to_envelope(&self) -> BoardRecord {
+        BoardRecord::V2(self.clone())
+    }
+    fn from_envelope(envelope: BoardRecord) -> Self {
+        match envelope {
+            BoardRecord::V1(b) => Board {
+                name: b.name,
+                description: b.description,
+                read_level: b.read_level,
+                post_level: b.post_level,
+                next_num: b.next_num,
+                created: b.created,
+                urgent: false,
+            },
+            BoardRecord::V2(b) => b,
+        }
+    }
 }
 
 impl Versioned for Post {
@@ -178,7 +215,6 @@ pub(super) enum ReadMarkerRecord {
     V1(ReadMarker),
 }
 
-versioned!(Board, BoardRecord, "boards");
 versioned!(ReadMarker, ReadMarkerRecord, "read_markers");
 
 #[cfg(test)]
@@ -217,5 +253,23 @@ mod tests {
         .unwrap();
         let mail: Mail = decode(b"k", &v1).unwrap();
         assert_eq!((mail.id, mail.subject.as_str(), mail.read), (9, "", true));
+    }
+
+    #[test]
+    fn boards_written_before_urgent_read_as_not_urgent() {
+        let v1 = postcard::to_stdvec(&BoardRecord::V1(BoardV1 {
+            name: "general".into(),
+            description: "talk".into(),
+            read_level: Level::Player,
+            post_level: Level::Player,
+            next_num: 4,
+            created: 100,
+        }))
+        .unwrap();
+        let board: Board = decode(b"k", &v1).unwrap();
+        assert_eq!((board.name.as_str(), board.next_num), ("general", 4));
+        assert!(!board.urgent);
+        let again: Board = decode(b"k", &encode(b"k", &board).unwrap()).unwrap();
+        assert_eq!(again, board, "rewritten as V2");
     }
 }

@@ -169,7 +169,7 @@ async fn wizards_manage_boards() {
 
 #[test]
 fn board_admin_words_parse_to_what_they_ask() {
-    use crate::commands::boards::BoardAdmin;
+    use crate::commands::board_admin::BoardAdmin;
     assert_eq!(
         BoardAdmin::parse("create quiz=Puzzles"),
         Ok(BoardAdmin::Create {

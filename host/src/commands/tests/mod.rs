@@ -8,6 +8,7 @@ mod admin;
 mod basic;
 mod boards;
 mod build;
+mod channel;
 mod compose;
 mod look;
 mod mail;
