@@ -206,9 +206,14 @@ impl Delivery {
         Ok(())
     }
 
+    /// Packets waiting in the link's queue.
+    pub fn pending(&self) -> u64 {
+        self.link.metrics().queue_depth
+    }
+
     /// Whether room chatter may go to `node` now; counts it if so.
     fn chatter_allowed(&self, node: u32) -> bool {
-        let pending = self.link.metrics().queue_depth;
+        let pending = self.pending();
         if pending > MAX_PENDING_FOR_NOTICES {
             debug!(to = %node_id(node), pending, "notice skipped: link busy");
             return false;

@@ -62,6 +62,7 @@ impl Router {
             cfg.clone(),
             store.clone(),
             delivery.clone(),
+            roster.clone(),
             mesh.clone(),
             tasks.clone(),
         );
@@ -99,6 +100,7 @@ impl Router {
     /// Routes link events until the link stops or `stop` is cancelled; then closes the
     /// sessions' inboxes and waits for their in-flight commands to finish.
     pub async fn run(mut self, mut events: mpsc::Receiver<LinkEvent>, stop: CancellationToken) {
+        self.unasked.start_beacon(stop.clone());
         loop {
             tokio::select! {
                 ev = events.recv() => match ev {

@@ -36,6 +36,14 @@ struct Open {
     pin: Option<Pin>,
     /// The player was made by this session: their first reply starts with a welcome.
     welcome: bool,
+    /// This is the player's first contact of the (UTC) day: their first reply starts
+    /// with the message of the day, if the config has one.
+    motd: bool,
+}
+
+/// Whether `now` falls on a later UTC day than `before`.
+fn new_day(before: u64, now: u64) -> bool {
+    now / 86_400 > before / 86_400
 }
 
 /// A brand-new player's first reply, with the welcome in front: one packet that
@@ -165,6 +173,10 @@ async fn step(
         &c.player.name,
         started.elapsed(),
     );
+    let motd = &deps.cfg.bbs.motd;
+    if std::mem::take(&mut o.motd) && !motd.trim().is_empty() {
+        outcome.reply = format!("{}\n{}", motd.trim(), outcome.reply);
+    }
     if std::mem::take(&mut o.welcome) {
         outcome.reply = welcomed(&c.player.name, &outcome.reply);
     }
@@ -208,8 +220,15 @@ enum OpenError {
 }
 
 async fn open(node: u32, deps: &SessionDeps) -> Result<Open, OpenError> {
-    let (player, welcome) = match deps.store.player(node).await? {
-        Some(player) => (player, false),
+    let now = unix_now();
+    let (player, welcome, motd) = match deps.store.player(node).await? {
+        Some(mut player) => {
+            let before = deps.store.player_seen(node, now).await?;
+            let motd = before.is_none_or(|t| new_day(t, now));
+            // As stored now: a command that saves the player must not undo it.
+            player.last_seen = player.last_seen.max(now);
+            (player, false, motd)
+        }
         None if !deps.roster.allow_newcomer(Newcomer::Arrival) => {
             return Err(OpenError::Newcomer);
         }
@@ -219,11 +238,11 @@ async fn open(node: u32, deps: &SessionDeps) -> Result<Open, OpenError> {
                 .node(node)
                 .map(|n| n.display_name())
                 .unwrap_or_else(|| node_id(node));
-            let player = deps.store.create_player(node, &wanted, unix_now()).await?;
+            let player = deps.store.create_player(node, &wanted, now).await?;
             // Mail sent to this node before it had a player is now its mailbox,
             // announced below as any player's.
             deps.store.clear_mail_waiting(node).await?;
-            (player, true)
+            (player, true, true)
         }
     };
     deps.roster.mark_known(node);
@@ -249,5 +268,27 @@ async fn open(node: u32, deps: &SessionDeps) -> Result<Open, OpenError> {
         mesh: deps.mesh.clone(),
         draft,
     };
-    Ok(Open { ctx, pin, welcome })
+    Ok(Open {
+        ctx,
+        pin,
+        welcome,
+        motd,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::new_day;
+
+    #[test]
+    fn the_message_of_the_day_comes_once_per_utc_day() {
+        let noon = 20_000 * 86_400 + 43_200;
+        assert!(!new_day(noon, noon + 3_600), "same day");
+        assert!(new_day(noon, noon + 43_200), "midnight passed");
+        assert!(new_day(noon - 86_400, noon), "yesterday");
+        assert!(
+            !new_day(noon, noon - 10),
+            "a clock set back is not a new day"
+        );
+    }
 }

@@ -159,6 +159,24 @@ impl Run<'_> {
             .map_err(|m| format!("{}: {m}", NAMES[k]))
     }
 
+    /// Checks the next text handset `k` hears on a channel (one packet: the BBS's
+    /// channel texts are one packet each).
+    async fn heard(&mut self, k: usize, expect: &Expect) -> Result<(), String> {
+        let wait = match expect {
+            Expect::Nothing => self.quiet,
+            _ => self.wait,
+        };
+        let kit = self.kit()?;
+        let budget = kit.budget();
+        let got = kit.handsets[k].next_channel_text(wait).await;
+        if let Some(t) = &got {
+            self.note(budget, t);
+        }
+        fold_expect(expect)
+            .check(got.map(|t| fold(&t.text)).as_deref())
+            .map_err(|m| format!("{} on the channel: {m}", NAMES[k]))
+    }
+
     async fn steps(&mut self) -> Result<(), Failure> {
         for (line, step) in &self.sc.steps {
             let fail = |message: String| Failure {
@@ -179,6 +197,16 @@ impl Run<'_> {
                 Step::Reply { expect } => self.check(self.current, expect).await.map_err(fail)?,
                 Step::Unasked { handset, expect } => {
                     self.check(*handset, expect).await.map_err(fail)?
+                }
+                Step::ChannelSend { handset, text } => {
+                    let kit = self.kit().map_err(fail)?;
+                    kit.handsets[*handset]
+                        .send_channel(text)
+                        .await
+                        .map_err(|e| fail(e.to_string()))?;
+                }
+                Step::ChannelHeard { handset, expect } => {
+                    self.heard(*handset, expect).await.map_err(fail)?
                 }
                 Step::Wait(d) => tokio::time::sleep(*d).await,
                 Step::Act(action) => self.act(action).await.map_err(fail)?,
@@ -214,6 +242,9 @@ impl Run<'_> {
         for (h, name) in kit.handsets.iter_mut().zip(NAMES) {
             for t in h.texts_until_quiet(quiet).await {
                 extra.push(format!("{name}: {:?}", t.text));
+            }
+            for t in h.take_channel_texts() {
+                extra.push(format!("{name} on the channel: {:?}", t.text));
             }
         }
         (!extra.is_empty()).then(|| format!("unexpected replies: {}", extra.join(", ")))

@@ -14,6 +14,8 @@
 //! alice> post general hi
 //! <* Posted                    (the reply starts with this)
 //! bob< New mail from Alice.    (the next text bob receives, unasked)
+//! alice#> bbs?                 (alice sends "bbs?" on the primary channel)
+//! bob#< URGENT on general: ... (the next text bob hears on the channel; #<* #<~ too)
 //! alice> flood
 //! <none                        (no reply within the quiet time)
 //! ! duplicate 1.0              (a fault or an action; see `Action`)
@@ -59,9 +61,27 @@ pub enum Action {
 /// One line of a scenario.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Step {
-    Send { handset: usize, text: String },
-    Reply { expect: Expect },
-    Unasked { handset: usize, expect: Expect },
+    Send {
+        handset: usize,
+        text: String,
+    },
+    Reply {
+        expect: Expect,
+    },
+    Unasked {
+        handset: usize,
+        expect: Expect,
+    },
+    /// `alice#> text`: a text on the primary channel.
+    ChannelSend {
+        handset: usize,
+        text: String,
+    },
+    /// `bob#< text`: the next text the handset hears on a channel.
+    ChannelHeard {
+        handset: usize,
+        expect: Expect,
+    },
     Act(Action),
     Wait(Duration),
 }
@@ -222,6 +242,22 @@ impl Scenario {
                 sc.steps.push((line, Step::Reply { expect: e }));
                 continue;
             }
+            if let Some((who, rest)) = t.split_once("#>")
+                && let Some(handset) = handset_index(who)
+            {
+                let text = rest.trim().to_string();
+                sc.steps.push((line, Step::ChannelSend { handset, text }));
+                continue;
+            }
+            if let Some(at) = t.find("#<")
+                && let Some(handset) = handset_index(&t[..at])
+                && let Some((m, rest)) = split_expect(&t[at + 1..])
+            {
+                let e = expect(rest, m).ok_or_else(|| err("bad expectation".into()))?;
+                sc.steps
+                    .push((line, Step::ChannelHeard { handset, expect: e }));
+                continue;
+            }
             if let Some((who, rest)) = t.split_once('>')
                 && let Some(handset) = handset_index(who)
             {
@@ -246,7 +282,10 @@ impl Scenario {
         }
         for (line, step) in &sc.steps {
             let used = match step {
-                Step::Send { handset, .. } | Step::Unasked { handset, .. } => Some(*handset),
+                Step::Send { handset, .. }
+                | Step::Unasked { handset, .. }
+                | Step::ChannelSend { handset, .. }
+                | Step::ChannelHeard { handset, .. } => Some(*handset),
                 _ => None,
             };
             if let Some(h) = used

@@ -2,10 +2,11 @@
 //! the BBS and collect what comes back. Tests, demos and benchmarks talk through it,
 //! so they exercise the same link code the daemon uses.
 
+use std::collections::VecDeque;
 use std::time::Duration;
 
 use meshmush_protocol::chunking::{parse_marker, strip_marker};
-use meshmush_protocol::packets::{PRIMARY_CHANNEL, TextMessage};
+use meshmush_protocol::packets::{BROADCAST, PRIMARY_CHANNEL, TextMessage};
 use tokio::sync::mpsc;
 
 use super::SimNode;
@@ -38,6 +39,17 @@ pub struct Handset {
     pub node: SimNode,
     pub link: LinkHandle,
     pub events: mpsc::Receiver<LinkEvent>,
+    /// Direct texts that arrived while a channel text was awaited, and channel texts
+    /// that arrived while a direct one was: kept for the next call that wants them.
+    direct: VecDeque<TextMessage>,
+    channel: VecDeque<TextMessage>,
+}
+
+/// Which texts a caller waits for.
+#[derive(Clone, Copy, PartialEq)]
+enum Kind {
+    Direct,
+    Channel,
 }
 
 impl Handset {
@@ -53,6 +65,8 @@ impl Handset {
             node: node.clone(),
             link,
             events,
+            direct: VecDeque::new(),
+            channel: VecDeque::new(),
         })
     }
 
@@ -64,16 +78,48 @@ impl Handset {
             .map(|_| ())
     }
 
+    /// Sends a text on the primary channel, as a person typing in the channel does.
+    pub async fn send_channel(&self, text: &str) -> Result<(), SendError> {
+        self.link
+            .send_text(BROADCAST, PRIMARY_CHANNEL, text)
+            .await
+            .map(|_| ())
+    }
+
     /// The next direct text, or `None` after `wait`.
     pub async fn next_text(&mut self, wait: Duration) -> Option<TextMessage> {
+        self.next_of(Kind::Direct, wait).await
+    }
+
+    /// The next text heard on a channel, or `None` after `wait`.
+    pub async fn next_channel_text(&mut self, wait: Duration) -> Option<TextMessage> {
+        self.next_of(Kind::Channel, wait).await
+    }
+
+    async fn next_of(&mut self, kind: Kind, wait: Duration) -> Option<TextMessage> {
+        let kept = match kind {
+            Kind::Direct => &mut self.direct,
+            Kind::Channel => &mut self.channel,
+        };
+        if let Some(t) = kept.pop_front() {
+            return Some(t);
+        }
         let deadline = tokio::time::Instant::now() + wait;
         loop {
             match tokio::time::timeout_at(deadline, self.events.recv()).await {
-                Ok(Some(LinkEvent::DirectText(t))) => return Some(t),
+                Ok(Some(LinkEvent::DirectText(t))) if kind == Kind::Direct => return Some(t),
+                Ok(Some(LinkEvent::ChannelText(t))) if kind == Kind::Channel => return Some(t),
+                Ok(Some(LinkEvent::DirectText(t))) => self.direct.push_back(t),
+                Ok(Some(LinkEvent::ChannelText(t))) => self.channel.push_back(t),
                 Ok(Some(_)) => continue,
                 _ => return None,
             }
         }
+    }
+
+    /// Channel texts already heard and not yet taken (none are awaited).
+    pub fn take_channel_texts(&mut self) -> Vec<TextMessage> {
+        self.channel.drain(..).collect()
     }
 
     /// Every direct text until `quiet` passes without one.

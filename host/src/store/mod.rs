@@ -228,6 +228,12 @@ impl Store {
         self.blocking(move |db| db.update_player(&player)).await
     }
 
+    /// Records that `node`'s player was heard now (their `last_seen`); when they had
+    /// been heard before that, or `None` if there is no such player.
+    pub async fn player_seen(&self, node: u32, now: u64) -> Result<Option<u64>, StoreError> {
+        self.blocking(move |db| db.player_seen(node, now)).await
+    }
+
     /// How many players there are.
     pub async fn players_count(&self) -> Result<usize, StoreError> {
         self.blocking(|db| Ok(db.players_count())).await

@@ -1,17 +1,19 @@
-//! Mail waiting for nodes that have never used the BBS (mailed by node id or by the
-//! name in the node database). The record says when the node was last told, so the
+//! What the BBS keeps about nodes that have never used it: mail waiting for them
+//! (mailed by node id or by the name in the node database), and which were greeted. The record says when the node was last told, so the
 //! "you have mail" DM goes at most once a day per node, across restarts. The entry
 //! goes when the node's player is made (its mail is then announced as any player's).
 //!
 //! | tree           | key              | value                              |
 //! |----------------|------------------|------------------------------------|
 //! | `mail_waiting` | node (`u32` BE)  | last told, Unix seconds (`u64` BE) |
+//! | `greeted`      | node (`u32` BE)  | when greeted, Unix seconds (`u64` BE) |
 
 use super::bbs::read_count;
 use super::records::node_key;
 use super::{Store, StoreError};
 
 const MAIL_WAITING: &str = "mail_waiting";
+const GREETED: &str = "greeted";
 
 impl Store {
     /// Records that `node`, which has no player, has mail waiting.
@@ -52,5 +54,28 @@ impl Store {
             Ok(())
         })
         .await
+    }
+
+    /// Records that `node` is greeted at `at`, unless it was before: true if this
+    /// call recorded it (the one caller that may greet it). Durable before it
+    /// returns, so a node is never greeted twice, even across a crash.
+    pub async fn greet_once(&self, node: u32, at: u64) -> Result<bool, StoreError> {
+        self.blocking(move |db| {
+            let first = db
+                .tree(GREETED)?
+                .compare_and_swap(node_key(node), None::<&[u8]>, Some(&at.to_be_bytes()[..]))?
+                .is_ok();
+            if first {
+                db.flush()?;
+            }
+            Ok(first)
+        })
+        .await
+    }
+
+    /// Whether `node` was greeted.
+    pub async fn greeted(&self, node: u32) -> Result<bool, StoreError> {
+        self.blocking(move |db| Ok(db.tree(GREETED)?.contains_key(node_key(node))?))
+            .await
     }
 }

@@ -117,6 +117,31 @@ impl SyncStore {
         self.flush_if_configured()
     }
 
+    /// Records that `node`'s player was heard at `now`; the time they were last heard
+    /// before, or `None` when there is no such player. Only `last_seen` changes, in a
+    /// transaction, so a wizard's change made meanwhile is kept.
+    pub(in crate::store) fn player_seen(
+        &self,
+        node: u32,
+        now: u64,
+    ) -> Result<Option<u64>, StoreError> {
+        let key = node_key(node);
+        self.players
+            .transaction(|players| {
+                let Some(mut player) = tx_get::<Player>(players, &key)? else {
+                    return Ok(None);
+                };
+                let before = player.last_seen;
+                if now > before {
+                    player.last_seen = now;
+                    let value = records::encode(&key, &player).map_err(abort)?;
+                    players.insert(&key[..], value)?;
+                }
+                Ok(Some(before))
+            })
+            .map_err(from_tx)
+    }
+
     /// Up to `n` names most like `word`, best first, from the name index (keys only,
     /// no record decoded but the winners'). A BBS of at most [`LIKE_SCAN`] players has
     /// all its names compared; a bigger one the [`LIKE_SCAN`] names around `word` in

@@ -1,0 +1,61 @@
+//! The answer to the discovery keyword on the channel (`bbs.discovery_keyword`,
+//! default `bbs?`): one DM saying what the BBS is and how to start, once an hour per
+//! node, and at most [`PER_HOUR`] to all nodes together.
+
+use std::time::Duration;
+
+use meshmush_protocol::packets::{TextMessage, node_id};
+use tokio::time::Instant;
+use tracing::{debug, info};
+
+use super::Unasked;
+use crate::ratelimit::Verdict;
+
+/// A node gets at most one discovery answer this often.
+const EVERY: Duration = Duration::from_secs(3600);
+/// Discovery answers remembered at most (the oldest are forgotten).
+const KEPT: usize = 1024;
+/// Discovery answers per hour, to all nodes together.
+pub(super) const PER_HOUR: u32 = 20;
+
+/// What a node that asked is told.
+pub fn answer(bbs_name: &str) -> String {
+    format!("{bbs_name} is a BBS and text world. DM me help to start, or look to look around.")
+}
+
+impl Unasked {
+    /// A channel message: if it is the discovery keyword, answers its sender with one
+    /// DM (once an hour per node). True if it was the keyword.
+    pub fn channel(&mut self, t: &TextMessage) -> bool {
+        let keyword = self.parts.cfg.bbs.discovery_keyword.trim();
+        if keyword.is_empty() || !t.text.trim().eq_ignore_ascii_case(keyword) {
+            return false;
+        }
+        let now = Instant::now();
+        if self
+            .answered
+            .get(&t.from)
+            .is_some_and(|at| now.duration_since(*at) < EVERY)
+        {
+            debug!(node = %node_id(t.from), "discovery asked again; answered within the hour");
+            return true;
+        }
+        if self.answered.len() >= KEPT {
+            self.answered
+                .retain(|_, at| now.duration_since(*at) < EVERY);
+        }
+        if self.answered.len() >= KEPT || self.discovery.check(now) != Verdict::Allow {
+            debug!("discovery answers spent for this hour");
+            return true;
+        }
+        self.answered.insert(t.from, now);
+        let text = answer(&self.parts.bbs_name());
+        let (delivery, node) = (self.parts.delivery.clone(), t.from);
+        self.tasks.spawn(async move {
+            if delivery.say(node, &text).await.is_ok() {
+                info!(node = %node_id(node), "answered discovery");
+            }
+        });
+        true
+    }
+}

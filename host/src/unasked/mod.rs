@@ -1,0 +1,117 @@
+//! What the BBS sends without being asked, and when it may:
+//! - [`mail_waiting`]: a DM telling a node that never used the BBS it has mail waiting
+//!   (when the node is next heard, at most once a day);
+//! - [`welcome`]: one DM to a node first heard that never used the BBS (off by
+//!   default, once per node);
+//! - [`discovery`]: the answer to the discovery keyword on the channel (`bbs?`, once
+//!   an hour per node);
+//! - [`beacon`]: one line on the channel every `bbs.beacon_mins` (off by default),
+//!   within the channel gap and only while the BBS has airtime to spare.
+//!
+//! All leave through the delivery path, so the link's airtime budget counts them like
+//! any reply; each is off with a config switch. A NodeInfo or channel message can
+//! carry any `from`, so the DMs to many nodes also share hourly allowances: one
+//! sender cannot make the BBS DM every id it cares to invent.
+
+mod beacon;
+mod discovery;
+mod mail_waiting;
+mod welcome;
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+use tokio::time::Instant;
+use tokio_util::sync::CancellationToken;
+use tokio_util::task::TaskTracker;
+
+use crate::config::Config;
+use crate::delivery::Delivery;
+use crate::meshview::MeshView;
+use crate::ratelimit::{TokenBucket, Verdict};
+use crate::roster::Roster;
+use crate::store::Store;
+
+/// What the unasked messages need of the daemon; cheap to clone.
+#[derive(Clone)]
+struct Parts {
+    cfg: Arc<Config>,
+    store: Store,
+    delivery: Delivery,
+    roster: Roster,
+    mesh: Arc<dyn MeshView>,
+}
+
+impl Parts {
+    /// The BBS's name as its node calls itself.
+    fn bbs_name(&self) -> String {
+        self.mesh
+            .me()
+            .map_or_else(|| "this BBS".to_string(), |n| n.long_name)
+    }
+}
+
+pub struct Unasked {
+    parts: Parts,
+    tasks: TaskTracker,
+    /// When each node last had a discovery answer.
+    answered: HashMap<u32, Instant>,
+    discovery: TokenBucket,
+    /// Welcomes to all nodes together (shared by the tasks that send them).
+    welcomes: Arc<Mutex<TokenBucket>>,
+}
+
+impl Unasked {
+    pub fn new(
+        cfg: Arc<Config>,
+        store: Store,
+        delivery: Delivery,
+        roster: Roster,
+        mesh: Arc<dyn MeshView>,
+        tasks: TaskTracker,
+    ) -> Self {
+        let now = Instant::now();
+        Self {
+            parts: Parts {
+                cfg,
+                store,
+                delivery,
+                roster,
+                mesh,
+            },
+            tasks,
+            answered: HashMap::new(),
+            discovery: TokenBucket::per_hour(discovery::PER_HOUR, now),
+            welcomes: Arc::new(Mutex::new(TokenBucket::per_hour(welcome::PER_HOUR, now))),
+        }
+    }
+
+    /// `node` was heard (its NodeInfo, a channel message): it may be told of its
+    /// waiting mail, or welcomed. On tasks: the router never waits.
+    pub fn heard(&self, node: u32) {
+        if self.parts.cfg.bbs.mail_waiting_notice {
+            self.tasks
+                .spawn(mail_waiting::tell(self.parts.clone(), node));
+        }
+        if self.parts.cfg.bbs.welcome_new_nodes {
+            self.tasks.spawn(welcome::greet(
+                self.parts.clone(),
+                self.welcomes.clone(),
+                node,
+            ));
+        }
+    }
+
+    /// Starts the beacon, if the config asks for one; it stops with `stop`.
+    pub fn start_beacon(&self, stop: CancellationToken) {
+        if self.parts.cfg.bbs.beacon_mins > 0 {
+            self.tasks.spawn(beacon::run(self.parts.clone(), stop));
+        }
+    }
+}
+
+/// Takes one from a shared allowance; false when it is spent.
+fn allow(bucket: &Mutex<TokenBucket>) -> bool {
+    let mut bucket = bucket.lock().unwrap_or_else(|e| e.into_inner());
+    bucket.check(Instant::now()) == Verdict::Allow
+}
