@@ -11,6 +11,7 @@ use tracing::{debug, info};
 
 use super::Parts;
 use crate::delivery::MAX_PENDING_FOR_NOTICES;
+use crate::meshview::Airtime;
 
 /// The first beacon goes this long after start, once the link is up.
 const FIRST_AFTER: Duration = Duration::from_secs(60);
@@ -27,16 +28,15 @@ pub fn text(bbs_name: &str, keyword: &str) -> String {
     }
 }
 
-/// Why a beacon is skipped now, if it is.
-fn skip_reason(parts: &Parts) -> Option<String> {
-    let air = parts.mesh.airtime();
+/// Why a beacon is skipped now, with `air` used and `pending` packets queued, if it is.
+fn skip_reason(air: Airtime, pending: u64) -> Option<String> {
     match air.allowed_hour {
         Some(allowed) if air.used_hour > allowed / 2 => Some(format!(
             "airtime: {:.0} s of {:.0} s used this hour",
             air.used_hour.as_secs_f64(),
             allowed.as_secs_f64()
         )),
-        _ if parts.delivery.pending() > MAX_PENDING_FOR_NOTICES => {
+        _ if pending > MAX_PENDING_FOR_NOTICES => {
             Some("the link is backed up".into())
         }
         _ => None,
@@ -56,7 +56,7 @@ pub(super) async fn run(parts: Parts, stop: CancellationToken) {
             debug!("beacon skipped: not on the air");
             continue;
         }
-        if let Some(why) = skip_reason(&parts) {
+        if let Some(why) = skip_reason(parts.mesh.airtime(), parts.delivery.pending()) {
             info!(why, "beacon skipped");
             continue;
         }
@@ -70,5 +70,40 @@ pub(super) async fn run(parts: Parts, stop: CancellationToken) {
             Ok(_) => {}
             Err(_) => return,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn air(used: u64, allowed: Option<u64>) -> Airtime {
+        Airtime {
+            used_hour: Duration::from_secs(used),
+            allowed_hour: allowed.map(Duration::from_secs),
+        }
+    }
+
+    #[test]
+    fn the_beacon_gives_way_to_replies() {
+        assert_eq!(skip_reason(air(80, Some(180)), 0), None);
+        assert_eq!(
+            skip_reason(air(91, Some(180)), 0).as_deref(),
+            Some("airtime: 91 s of 180 s used this hour")
+        );
+        assert_eq!(skip_reason(air(500, None), 0), None, "no duty-cycle limit");
+        assert!(skip_reason(air(0, None), MAX_PENDING_FOR_NOTICES + 1).is_some());
+    }
+
+    #[test]
+    fn the_beacon_names_the_keyword_when_there_is_one() {
+        assert_eq!(
+            text("Hilltop BBS", "bbs?"),
+            "Hilltop BBS: BBS and text world. DM me help to start, or send bbs? here."
+        );
+        assert_eq!(
+            text("Hilltop BBS", ""),
+            "Hilltop BBS: BBS and text world. DM me help to start."
+        );
     }
 }
