@@ -36,9 +36,7 @@ fn skip_reason(air: Airtime, pending: u64) -> Option<String> {
             air.used_hour.as_secs_f64(),
             allowed.as_secs_f64()
         )),
-        _ if pending > MAX_PENDING_FOR_NOTICES => {
-            Some("the link is backed up".into())
-        }
+        _ if pending > MAX_PENDING_FOR_NOTICES => Some("the link is backed up".into()),
         _ => None,
     }
 }
