@@ -245,6 +245,10 @@ pub struct BenchArgs {
     /// Only figure 9: the standard session's LongFast airtime, errand by errand.
     #[arg(long, conflicts_with_all = ["pacing", "throughput", "scale", "flood"])]
     session: bool,
+    /// Only figure 11: search at a million posts (with --quick: a thousand), and the
+    /// airtime of urgent notices, @wall, the beacon and the unasked DMs.
+    #[arg(long, conflicts_with_all = ["pacing", "throughput", "scale", "flood", "ops", "session"])]
+    messages: bool,
     /// Internal: serve one store, DESIGN:PLAYERS:DIR, and report peak RSS (the
     /// footprint figure runs this in a fresh process).
     #[arg(long, hide = true)]
@@ -271,6 +275,8 @@ async fn bench(args: BenchArgs) -> Result<()> {
         meshmush::bench::run_ops(args.quick).await?
     } else if args.session {
         meshmush::bench::run_session().await?
+    } else if args.messages {
+        meshmush::bench::run_messages(args.quick).await?
     } else {
         meshmush::bench::run(args.quick).await?
     };

@@ -8,6 +8,7 @@
 
 mod airtime;
 mod flood;
+mod messages;
 mod ops;
 mod pacing;
 mod rig;
@@ -224,6 +225,14 @@ pub async fn run_pacing() -> Result<BenchReport, BenchError> {
 pub async fn run_ops(quick: bool) -> Result<BenchReport, BenchError> {
     let mut rows = Vec::new();
     ops::ops_rows(quick, &mut rows).await?;
+    Ok(report(quick, rows).await)
+}
+
+/// Figure 11 alone: `search` at a million posts, and what the BBS's unasked and
+/// channel messages cost in airtime.
+pub async fn run_messages(quick: bool) -> Result<BenchReport, BenchError> {
+    let mut rows = Vec::new();
+    messages::messages_rows(quick, &mut rows).await?;
     Ok(report(quick, rows).await)
 }
 
@@ -455,6 +464,9 @@ pub async fn run(quick: bool) -> Result<BenchReport, BenchError> {
     let t = std::time::Instant::now();
     ops::ops_rows(quick, &mut rows).await?;
     progress("figure 10", "designed", t);
+    let t = std::time::Instant::now();
+    messages::messages_rows(quick, &mut rows).await?;
+    progress("figure 11", "designed", t);
     let t = std::time::Instant::now();
     let session = session::session_rows(&mut rows).await?;
     progress("figure 9", "designed", t);

@@ -6,7 +6,7 @@
 //! fresh process (see [`footprint`]): this one has built stores and run other figures.
 
 mod footprint;
-mod populate;
+pub(super) mod populate;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};

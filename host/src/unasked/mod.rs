@@ -18,6 +18,10 @@ mod discovery;
 mod mail_waiting;
 mod welcome;
 
+pub use beacon::text as beacon_text;
+pub use discovery::answer as discovery_answer;
+pub use welcome::text as welcome_text;
+
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
