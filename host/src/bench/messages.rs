@@ -37,7 +37,11 @@ pub(super) async fn messages_rows(quick: bool, rows: &mut Vec<Row>) -> Result<()
 }
 
 async fn search_rows(quick: bool, rows: &mut Vec<Row>) -> Result<(), BenchError> {
-    let (players, posts) = if quick { (100, 1_000) } else { (100, 1_000_000) };
+    let (players, posts) = if quick {
+        (100, 1_000)
+    } else {
+        (100, 1_000_000)
+    };
     let tmp = tempfile::tempdir().map_err(BenchError::io("a temporary directory"))?;
     let dir = if quick {
         let dir = tmp.path().join("data");
@@ -95,8 +99,16 @@ fn airtime_rows(rows: &mut Vec<Row>) {
     let name = "Hilltop BBS";
     // Channel packets are not PKI; DMs to a node whose key is known are.
     let sent: [(&str, String, bool); 6] = [
-        ("urgent board notice", urgent_text(&post, PKI_TEXT_BUDGET), false),
-        ("@wall, longest", wall_text("Sysop", &"x".repeat(200)), false),
+        (
+            "urgent board notice",
+            urgent_text(&post, PKI_TEXT_BUDGET),
+            false,
+        ),
+        (
+            "@wall, longest",
+            wall_text("Sysop", &"x".repeat(200)),
+            false,
+        ),
         (
             "beacon",
             crate::unasked::beacon_text(name, &cfg.bbs.discovery_keyword),
@@ -108,7 +120,11 @@ fn airtime_rows(rows: &mut Vec<Row>) {
             format!("You have 3 mail at {name}. Send mail to read it."),
             true,
         ),
-        ("discovery answer DM", crate::unasked::discovery_answer(name), true),
+        (
+            "discovery answer DM",
+            crate::unasked::discovery_answer(name),
+            true,
+        ),
     ];
     for (what, text, pki) in &sent {
         for (preset, label) in [

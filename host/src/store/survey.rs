@@ -42,8 +42,13 @@ impl Store {
             let share = SEARCH_SCAN / boards.len().max(1);
             let mut found = Found::default();
             for board in &boards {
-                let mut read = 0;
+                let (mut read, mut hits) = (0, 0);
                 for entry in tree.scan_prefix(post_prefix(board)).rev() {
+                    if hits == limit {
+                        // This board's newest `limit` finds are in hand: older ones
+                        // would be cut below.
+                        break;
+                    }
                     if read == share {
                         found.capped = true;
                         break;
@@ -53,6 +58,7 @@ impl Store {
                     let post: Post = decode(&k, &v)?;
                     if matches(&post, &words) {
                         found.posts.push(post);
+                        hits += 1;
                     }
                 }
                 found.scanned += read;
