@@ -14,7 +14,7 @@ use meshmush::testkit::Kit;
 use meshmush::testkit::replies::{recv, silent};
 use meshmush_firmware_bridge::sim::attacker::send_spoofed;
 use meshmush_firmware_bridge::sim::{NodeFault, SimConfig};
-use meshmush_protocol::packets::node_id;
+use meshmush_protocol::packets::{BROADCAST, node_id};
 
 const REFUSED: &str = "refused: this does not look like your handset.";
 
@@ -174,6 +174,42 @@ async fn a_flood_of_fresh_ids_gets_a_small_slice_and_no_real_post_expires() {
         spam <= 2,
         "new players all together post 2 an hour: {listing}"
     );
+    kit.stop().await.expect("clean stop");
+}
+
+/// The welcome for newly heard nodes is sent to whatever `from` a channel packet
+/// carries: a flood of forged senders draws the shared hourly allowance, no more.
+#[tokio::test]
+async fn forged_channel_senders_draw_at_most_the_hourly_welcomes() {
+    let mut cfg = roomy();
+    cfg.bbs.welcome_new_nodes = true;
+    let mut kit = spoofing_mesh(cfg, 2).await;
+    let mallory = kit.handsets[1].node.addr;
+    let fresh = |i: u32| 0x7100_0000 + i;
+    for i in 0..60u32 {
+        send_spoofed(mallory, fresh(i), BROADCAST, "hello all")
+            .await
+            .expect("forged packet sent");
+    }
+    // Alice is answered during and after it.
+    assert_eq!(
+        kit.ask(0, "ping").await,
+        "Welcome, Alice! Send help for commands. pong"
+    );
+    // Give every forged sender's greeting time to be decided.
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let store = kit.app.store();
+    let mut greeted = 0;
+    for i in 0..60u32 {
+        if store.greeted(fresh(i)).await.unwrap() {
+            greeted += 1;
+        }
+    }
+    assert!(
+        greeted == 20,
+        "{greeted} forged senders greeted: the first 20, then none this hour"
+    );
+    assert_eq!(store.players_count().await.unwrap(), 1, "no player made");
     kit.stop().await.expect("clean stop");
 }
 
