@@ -47,6 +47,7 @@ async fn main() {
         post_level: Level::Player,
         next_num: 1,
         created: 0,
+        urgent: false,
     });
     store.ensure_boards(boards).await.expect("boards");
     let t = Instant::now();
