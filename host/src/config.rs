@@ -436,6 +436,55 @@ mod tests {
         assert_eq!(cfg.admin_nodes(), vec![0x1234_abcd]);
     }
 
+    /// Every key the daemon takes is in the example file, which is its documentation.
+    #[test]
+    fn example_file_names_every_key() {
+        let text = include_str!("../../meshmush.example.toml");
+        let defaults = toml::Value::try_from(Config::default()).unwrap();
+        let mut missing = Vec::new();
+        let Some(sections) = defaults.as_table() else {
+            panic!("a config is a table")
+        };
+        for (section, keys) in sections {
+            let Some(keys) = keys.as_table() else {
+                continue;
+            };
+            if !text.contains(&format!("[{section}]")) {
+                missing.push(format!("[{section}]"));
+            }
+            for key in keys.keys() {
+                let named = [format!("{key} ="), format!("[{section}.{key}]")];
+                if !named.iter().any(|n| text.contains(n.as_str())) {
+                    missing.push(format!("{section}.{key}"));
+                }
+            }
+        }
+        assert!(
+            missing.is_empty(),
+            "not in meshmush.example.toml: {missing:?}"
+        );
+    }
+
+    #[test]
+    fn the_container_config_parses() {
+        let text = include_str!("../../deploy/meshmush.docker.toml");
+        let cfg = Config::from_toml(text, Path::new("meshmush.docker.toml")).unwrap();
+        assert_eq!(cfg.data_dir, PathBuf::from("/data"));
+        assert_eq!(
+            cfg.http.listen,
+            Some(std::net::SocketAddr::from(([0, 0, 0, 0], 9600)))
+        );
+    }
+
+    #[test]
+    fn a_beacon_is_off_or_hourly_at_most() {
+        let p = Path::new("x.toml");
+        let e = Config::from_toml("[bbs]\nbeacon_mins = 30\n", p).unwrap_err();
+        assert!(e.to_string().contains("bbs.beacon_mins"), "{e}");
+        assert!(Config::from_toml("[bbs]\nbeacon_mins = 60\n", p).is_ok());
+        assert!(Config::from_toml("[bbs]\nbeacon_mins = 0\n", p).is_ok());
+    }
+
     #[test]
     fn errors_name_the_file_and_key() {
         let p = Path::new("x.toml");
