@@ -170,6 +170,7 @@ impl Registry {
         super::things::register(&mut r);
         super::build::register(&mut r);
         super::admin::register(&mut r);
+        super::peers::register(&mut r);
         super::world::register(&mut r);
         r
     }

@@ -434,7 +434,7 @@ impl Task {
                     continue;
                 }
             };
-            if !self.airtime_for(&[line.clone()]) {
+            if !self.airtime_for(std::slice::from_ref(&line)) {
                 return Ok(());
             }
             let Some(ids) = self.send(node, vec![line]).await else {
