@@ -245,6 +245,10 @@ pub struct BenchArgs {
     /// Only figure 9: the standard session's LongFast airtime, errand by errand.
     #[arg(long, conflicts_with_all = ["pacing", "throughput", "scale", "flood"])]
     session: bool,
+    /// Only figure 11: BBS-to-BBS sync on LongFast/EU_868 (airtime per item, a
+    /// 100-item backlog's drain against sync's airtime share).
+    #[arg(long, conflicts_with_all = ["pacing", "throughput", "scale", "flood", "session", "ops"])]
+    sync: bool,
     /// Internal: serve one store, DESIGN:PLAYERS:DIR, and report peak RSS (the
     /// footprint figure runs this in a fresh process).
     #[arg(long, hide = true)]
@@ -271,6 +275,8 @@ async fn bench(args: BenchArgs) -> Result<()> {
         meshmush::bench::run_ops(args.quick).await?
     } else if args.session {
         meshmush::bench::run_session().await?
+    } else if args.sync {
+        meshmush::bench::run_sync().await?
     } else {
         meshmush::bench::run(args.quick).await?
     };

@@ -50,6 +50,14 @@ async fn kit(cfg: Config, sim: SimConfig) -> Kit {
     kit
 }
 
+/// The TC2 node, Bob, and one more handset.
+fn three_handsets() -> SimConfig {
+    SimConfig {
+        handsets: 3,
+        ..SimConfig::default()
+    }
+}
+
 /// Waits (up to WAIT) until `check` holds of the store.
 async fn until<F, Fut>(store: &Store, what: &str, check: F)
 where
@@ -88,14 +96,7 @@ async fn tc2_sends(kit: &Kit, lines: &[&str]) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn tc2_lines_in_are_stored_once_and_whole_or_not_at_all() {
-    let mut kit = kit(
-        tc2_config(None),
-        SimConfig {
-            handsets: 3,
-            ..SimConfig::default()
-        },
-    )
-    .await;
+    let mut kit = kit(tc2_config(None), three_handsets()).await;
     let store = kit.app.store().clone();
     let long = "Road closed at the bridge until Friday; use the north track. ".repeat(4);
     let long = &long[..200];
@@ -204,14 +205,7 @@ async fn tc2_lines_in_are_stored_once_and_whole_or_not_at_all() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn local_posts_mail_and_deletions_go_to_tc2_as_tc2_writes_them() {
-    let mut kit = kit(
-        tc2_config(None),
-        SimConfig {
-            handsets: 3,
-            ..SimConfig::default()
-        },
-    )
-    .await;
+    let mut kit = kit(tc2_config(None), three_handsets()).await;
     let bob = kit.app.store().player(BOB).await.unwrap().unwrap().name;
     assert_eq!(
         kit.ask(1, "post general Net at 8 tonight").await,
@@ -311,9 +305,8 @@ async fn a_pinned_peer_key_refuses_forged_sync_lines() {
     let key = base64::engine::general_purpose::STANDARD
         .encode(meshmush_firmware_bridge::sim::public_key_of(TC2));
     let sim = SimConfig {
-        handsets: 3,
         allow_spoofing: true,
-        ..SimConfig::default()
+        ..three_handsets()
     };
     let kit = kit(tc2_config(Some(key)), sim).await;
     let store = kit.app.store().clone();
