@@ -12,6 +12,10 @@ use tokio::time::Instant;
 
 use super::tc2::{TC2_SPLIT_CHARS, is_sync_line};
 
+/// The longest line put together (a hostile peer could send 200-character parts
+/// forever); past it, the held line and the part are refused.
+pub const MAX_JOINED: usize = 4096;
+
 /// What a DM from a TC2 peer came to.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Joined {
@@ -68,6 +72,10 @@ impl Joiner {
             return out;
         }
         match self.held.remove(&peer) {
+            Some(h) if h.text.len() + text.len() > MAX_JOINED => {
+                out.push(Joined::Orphan(h.text));
+                out.push(Joined::Orphan(text.to_string()));
+            }
             Some(mut h) => {
                 h.text.push_str(text);
                 if full_part {
@@ -159,6 +167,25 @@ mod tests {
             j.push(7, &parts[1], late),
             vec![Joined::Orphan(parts[1].clone())]
         );
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn endless_parts_are_refused_not_kept() {
+        let mut j = Joiner::new(Duration::from_secs(30));
+        let t = Instant::now();
+        let head = format!("BULLETIN|{}", "h".repeat(TC2_SPLIT_CHARS - 9));
+        assert!(j.push(7, &head, t).is_empty());
+        let part = "p".repeat(TC2_SPLIT_CHARS);
+        let mut refused = 0;
+        for _ in 0..100 {
+            refused += j
+                .push(7, &part, t)
+                .iter()
+                .filter(|x| matches!(x, Joined::Orphan(_)))
+                .count();
+        }
+        assert!(refused > 0, "a flood of parts is refused");
+        assert!(j.held.values().all(|h| h.text.len() <= MAX_JOINED));
     }
 
     #[tokio::test(start_paused = true)]
