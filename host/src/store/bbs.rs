@@ -7,7 +7,7 @@
 use sled::Tree;
 
 pub use super::bbs_records::{Board, Mail, Post, ReadMarker};
-use super::federation::{Held, SyncTx, SyncWrite};
+use super::federation::{Held, SyncTx, SyncWrite, insert_mail, queue_deletion};
 use super::records::{Versioned, decode, encode, node_key};
 use super::sync::{SyncStore, get};
 use super::{Store, StoreError};
@@ -264,25 +264,7 @@ impl Store {
         })
     }
 
-    /// Stores a post that came from peer `origin` as `uid`, unless that id has been
-    /// seen here (then `None`, and nothing is written). Not queued for anyone.
-    pub async fn receive_post(
-        &self,
-        post: Post,
-        keep: usize,
-        uid: String,
-        origin: u32,
-    ) -> Result<Option<Post>, StoreError> {
-        let sync = SyncWrite {
-            uid,
-            origin: Some(origin),
-            to: Vec::new(),
-            time: post.time,
-        };
-        self.put_post(post, keep, Some(sync)).await
-    }
-
-    async fn put_post(
+    pub(super) async fn put_post(
         &self,
         post: Post,
         keep: usize,
@@ -428,28 +410,6 @@ impl Store {
         sent
     }
 
-    /// Stores a mail that came from peer `origin` as `uid`, unless that id has been
-    /// seen here (then `None`, and nothing is written).
-    pub async fn receive_mail(
-        &self,
-        mail: Mail,
-        uid: String,
-        origin: u32,
-    ) -> Result<Option<Mail>, StoreError> {
-        self.blocking(move |db| {
-            let sync = SyncWrite {
-                uid,
-                origin: Some(origin),
-                to: Vec::new(),
-                time: mail.time,
-            };
-            let stored = insert_mail(db, mail, Some(&sync))?;
-            db.flush_if_configured()?;
-            Ok(stored)
-        })
-        .await
-    }
-
     /// Replaces a mail record (read and announced flags).
     pub async fn update_mail(&self, mail: Mail) -> Result<(), StoreError> {
         self.blocking(move |db| {
@@ -498,89 +458,6 @@ impl Store {
         self.queued_for_sync();
         n
     }
-}
-
-/// Marks the unique id of the local record `local` gone and queues its deletion for
-/// `peers`, in one transaction; nothing if the record never took part in sync.
-fn queue_deletion(
-    db: &SyncStore,
-    local: &[u8],
-    peers: Vec<u32>,
-    post: bool,
-) -> Result<(), StoreError> {
-    use sled::Transactional;
-    let t = db.sync_trees()?;
-    let result = (&t.ids, &t.uids, &t.out, &t.peers).transaction(|(ids, uids, out, st)| {
-        let tx = SyncTx {
-            ids,
-            uids,
-            out,
-            peers: st,
-        };
-        if let Some(uid) = tx.forget(local)? {
-            let w = SyncWrite {
-                uid: uid.clone(),
-                origin: None,
-                to: peers.clone(),
-                time: 0,
-            };
-            let item = if post {
-                SyncItem::DeleteBulletin { uid }
-            } else {
-                SyncItem::DeleteMail { uid }
-            };
-            tx.queue(&w, &item)?;
-        }
-        Ok(())
-    });
-    result.map_err(super::sync::from_tx)
-}
-
-/// Writes a mail under a fresh id, with its sync records when `sync` is given; `None`
-/// (nothing written) if the sync id has been seen here.
-fn insert_mail(
-    db: &SyncStore,
-    mut mail: Mail,
-    sync: Option<&SyncWrite>,
-) -> Result<Option<Mail>, StoreError> {
-    use sled::Transactional;
-    use sled::transaction::ConflictableTransactionError as Tx;
-    mail.id = db.next_id()?;
-    let mails = db.tree_of::<Mail>()?;
-    let t = db.sync_trees()?;
-    let result = (&mails, &t.ids, &t.uids, &t.out, &t.peers).transaction(
-        |(mails, ids, uids, out, peers)| {
-            let key = mail_key(mail.to, mail.id);
-            if let Some(w) = sync {
-                let tx = SyncTx {
-                    ids,
-                    uids,
-                    out,
-                    peers,
-                };
-                if tx.known(&w.uid)? {
-                    return Ok(None);
-                }
-                let held = Held::Mail {
-                    to: mail.to,
-                    id: mail.id,
-                };
-                tx.record(w, held, &super::federation::mail_ref(mail.to, mail.id))?;
-                let item = SyncItem::Mail {
-                    from: mail.from,
-                    sender: mail.from_name.clone(),
-                    to: mail.to,
-                    subject: mail.subject.clone(),
-                    content: mail.text.clone(),
-                    uid: w.uid.clone(),
-                };
-                tx.queue(w, &item)?;
-            }
-            mails.insert(key.as_slice(), encode(&key, &mail).map_err(Tx::Abort)?)?;
-            Ok(Some(mail.clone()))
-        },
-    );
-    result.map_err(super::sync::from_tx)
 }
 
 /// Allocates the board's next post number and writes the post, with its sync

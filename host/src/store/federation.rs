@@ -16,9 +16,10 @@
 use serde::{Deserialize, Serialize};
 use sled::transaction::{ConflictableTransactionResult, TransactionalTree};
 
+use super::bbs::mail_key;
 use super::records::{encode, node_key, versioned};
 use super::sync::{SyncStore, abort, get, tx_get};
-use super::{Store, StoreError};
+use super::{Mail, Post, Store, StoreError};
 use crate::federation::SyncItem;
 
 /// Where this BBS holds the item a unique id names.
@@ -222,6 +223,46 @@ pub enum Removed {
 }
 
 impl Store {
+    /// Stores a post that came from peer `origin` as `uid`, unless that id has been
+    /// seen here (then `None`, and nothing is written). Not queued for anyone.
+    pub async fn receive_post(
+        &self,
+        post: Post,
+        keep: usize,
+        uid: String,
+        origin: u32,
+    ) -> Result<Option<Post>, StoreError> {
+        let sync = SyncWrite {
+            uid,
+            origin: Some(origin),
+            to: Vec::new(),
+            time: post.time,
+        };
+        self.put_post(post, keep, Some(sync)).await
+    }
+
+    /// Stores a mail that came from peer `origin` as `uid`, unless that id has been
+    /// seen here (then `None`, and nothing is written).
+    pub async fn receive_mail(
+        &self,
+        mail: Mail,
+        uid: String,
+        origin: u32,
+    ) -> Result<Option<Mail>, StoreError> {
+        self.blocking(move |db| {
+            let sync = SyncWrite {
+                uid,
+                origin: Some(origin),
+                to: Vec::new(),
+                time: mail.time,
+            };
+            let stored = insert_mail(db, mail, Some(&sync))?;
+            db.flush_if_configured()?;
+            Ok(stored)
+        })
+        .await
+    }
+
     /// From now on, every post, reply, mail to a node with no player here, and
     /// deletion of a synced item is queued for these peers (set once, at start).
     pub fn set_sync_peers(&self, peers: Vec<u32>) {
@@ -387,4 +428,87 @@ impl Store {
         })
         .await
     }
+}
+
+/// Marks the unique id of the local record `local` gone and queues its deletion for
+/// `peers`, in one transaction; nothing if the record never took part in sync.
+pub(super) fn queue_deletion(
+    db: &SyncStore,
+    local: &[u8],
+    peers: Vec<u32>,
+    post: bool,
+) -> Result<(), StoreError> {
+    use sled::Transactional;
+    let t = db.sync_trees()?;
+    let result = (&t.ids, &t.uids, &t.out, &t.peers).transaction(|(ids, uids, out, st)| {
+        let tx = SyncTx {
+            ids,
+            uids,
+            out,
+            peers: st,
+        };
+        if let Some(uid) = tx.forget(local)? {
+            let w = SyncWrite {
+                uid: uid.clone(),
+                origin: None,
+                to: peers.clone(),
+                time: 0,
+            };
+            let item = if post {
+                SyncItem::DeleteBulletin { uid }
+            } else {
+                SyncItem::DeleteMail { uid }
+            };
+            tx.queue(&w, &item)?;
+        }
+        Ok(())
+    });
+    result.map_err(super::sync::from_tx)
+}
+
+/// Writes a mail under a fresh id, with its sync records when `sync` is given; `None`
+/// (nothing written) if the sync id has been seen here.
+pub(super) fn insert_mail(
+    db: &SyncStore,
+    mut mail: Mail,
+    sync: Option<&SyncWrite>,
+) -> Result<Option<Mail>, StoreError> {
+    use sled::Transactional;
+    use sled::transaction::ConflictableTransactionError as Tx;
+    mail.id = db.next_id()?;
+    let mails = db.tree_of::<Mail>()?;
+    let t = db.sync_trees()?;
+    let result = (&mails, &t.ids, &t.uids, &t.out, &t.peers).transaction(
+        |(mails, ids, uids, out, peers)| {
+            let key = mail_key(mail.to, mail.id);
+            if let Some(w) = sync {
+                let tx = SyncTx {
+                    ids,
+                    uids,
+                    out,
+                    peers,
+                };
+                if tx.known(&w.uid)? {
+                    return Ok(None);
+                }
+                let held = Held::Mail {
+                    to: mail.to,
+                    id: mail.id,
+                };
+                tx.record(w, held, &super::federation::mail_ref(mail.to, mail.id))?;
+                let item = SyncItem::Mail {
+                    from: mail.from,
+                    sender: mail.from_name.clone(),
+                    to: mail.to,
+                    subject: mail.subject.clone(),
+                    content: mail.text.clone(),
+                    uid: w.uid.clone(),
+                };
+                tx.queue(w, &item)?;
+            }
+            mails.insert(key.as_slice(), encode(&key, &mail).map_err(Tx::Abort)?)?;
+            Ok(Some(mail.clone()))
+        },
+    );
+    result.map_err(super::sync::from_tx)
 }
