@@ -320,6 +320,12 @@ async fn a_pinned_peer_key_refuses_forged_sync_lines() {
     )
     .await
     .unwrap();
+    // A node that is not a listed peer is a player typing, not a BBS: no sync.
+    let mut kit = kit;
+    let reply = kit
+        .ask(1, &format!("BULLETIN|General|ALCE|Fake|Not a peer|{UID3}"))
+        .await;
+    assert!(!reply.is_empty());
     // The real peer's PKI DM is taken.
     tc2_sends(
         &kit,
