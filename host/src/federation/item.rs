@@ -1,6 +1,7 @@
 //! One thing BBSes tell each other: a bulletin, a mail, a deletion, or a channel
 //! directory entry, as both dialects carry it.
 
+use meshmush_protocol::packets::node_id;
 use serde::{Deserialize, Serialize};
 
 /// An item of sync traffic. `uid` is the item's network-wide identity (TC2 makes a
@@ -43,6 +44,44 @@ impl SyncItem {
             Self::DeleteBulletin { .. } => "bulletin deletion",
             Self::DeleteMail { .. } => "mail deletion",
             Self::Channel { .. } => "channel",
+        }
+    }
+
+    /// The fields in wire order (both dialects keep TC2's), node ids as `!4d4d1001`.
+    pub fn fields(&self) -> Vec<String> {
+        let mut item = self.clone();
+        let ids = match &item {
+            Self::Mail { from, to, .. } => Some((node_id(*from), node_id(*to))),
+            _ => None,
+        };
+        let mut texts: Vec<String> = item.texts_mut().into_iter().map(std::mem::take).collect();
+        if let Some((from, to)) = ids {
+            // Mail: from, sender, to, subject, content, uid.
+            texts.insert(0, from);
+            texts.insert(2, to);
+        }
+        texts
+    }
+
+    /// The text fields, in wire order, to rewrite in place.
+    pub fn texts_mut(&mut self) -> Vec<&mut String> {
+        match self {
+            Self::Bulletin {
+                board,
+                sender,
+                subject,
+                content,
+                uid,
+            } => vec![board, sender, subject, content, uid],
+            Self::Mail {
+                sender,
+                subject,
+                content,
+                uid,
+                ..
+            } => vec![sender, subject, content, uid],
+            Self::DeleteBulletin { uid } | Self::DeleteMail { uid } => vec![uid],
+            Self::Channel { name, url } => vec![name, url],
         }
     }
 

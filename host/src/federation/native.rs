@@ -13,7 +13,7 @@
 //! when no ack comes (go-back-N), so a lost packet, an outage or a restart on either
 //! side costs a resend, never an item; a repeat is dropped by its unique id.
 
-use meshmush_protocol::packets::{node_id, parse_node_id};
+use meshmush_protocol::packets::parse_node_id;
 
 use super::item::SyncItem;
 
@@ -128,40 +128,17 @@ fn unescape(s: &str) -> Result<String, BadFrame> {
     Ok(out)
 }
 
-/// An item as one text: a kind letter, then its fields, escaped.
+/// An item as one text: a kind letter, then its fields (in TC2's order), escaped.
 pub fn encode_item(item: &SyncItem) -> String {
-    let fields: Vec<String> = match item {
-        SyncItem::Bulletin {
-            board,
-            sender,
-            subject,
-            content,
-            uid,
-        } => ["B", board, sender, subject, content, uid]
-            .iter()
-            .map(|s| escape(s))
-            .collect(),
-        SyncItem::Mail {
-            from,
-            sender,
-            to,
-            subject,
-            content,
-            uid,
-        } => vec![
-            "M".into(),
-            node_id(*from),
-            escape(sender),
-            node_id(*to),
-            escape(subject),
-            escape(content),
-            escape(uid),
-        ],
-        SyncItem::DeleteBulletin { uid } => vec!["XB".into(), escape(uid)],
-        SyncItem::DeleteMail { uid } => vec!["XM".into(), escape(uid)],
-        SyncItem::Channel { name, url } => vec!["C".into(), escape(name), escape(url)],
+    let kind = match item {
+        SyncItem::Bulletin { .. } => "B",
+        SyncItem::Mail { .. } => "M",
+        SyncItem::DeleteBulletin { .. } => "XB",
+        SyncItem::DeleteMail { .. } => "XM",
+        SyncItem::Channel { .. } => "C",
     };
-    fields.join("|")
+    let fields: Vec<String> = item.fields().iter().map(|f| escape(f)).collect();
+    format!("{kind}|{}", fields.join("|"))
 }
 
 pub fn decode_item(text: &str) -> Result<SyncItem, BadFrame> {

@@ -23,7 +23,7 @@
 //! cut at a word boundary and [`CUT_MARKER`] appended, so the whole line is one DM; a `|`
 //! in any field is sent as [`BAR_STANDIN`].
 
-use meshmush_protocol::packets::{node_id, parse_node_id};
+use meshmush_protocol::packets::parse_node_id;
 
 use super::item::SyncItem;
 
@@ -198,30 +198,14 @@ impl Check {
 
 /// The line as TC2 writes it, fields as they are.
 pub fn format(item: &SyncItem) -> String {
-    match item {
-        SyncItem::Bulletin {
-            board,
-            sender,
-            subject,
-            content,
-            uid,
-        } => format!("BULLETIN|{board}|{sender}|{subject}|{content}|{uid}"),
-        SyncItem::Mail {
-            from,
-            sender,
-            to,
-            subject,
-            content,
-            uid,
-        } => format!(
-            "MAIL|{}|{sender}|{}|{subject}|{content}|{uid}",
-            node_id(*from),
-            node_id(*to)
-        ),
-        SyncItem::DeleteBulletin { uid } => format!("DELETE_BULLETIN|{uid}"),
-        SyncItem::DeleteMail { uid } => format!("DELETE_MAIL|{uid}"),
-        SyncItem::Channel { name, url } => format!("CHANNEL|{name}|{url}"),
-    }
+    let kind = match item {
+        SyncItem::Bulletin { .. } => "BULLETIN",
+        SyncItem::Mail { .. } => "MAIL",
+        SyncItem::DeleteBulletin { .. } => "DELETE_BULLETIN",
+        SyncItem::DeleteMail { .. } => "DELETE_MAIL",
+        SyncItem::Channel { .. } => "CHANNEL",
+    };
+    format!("{kind}|{}", item.fields().join("|"))
 }
 
 /// Why an item cannot go to a TC2 peer in one packet.
@@ -239,30 +223,10 @@ pub struct Unfit {
 /// with no content is refused.
 pub fn fit(item: &SyncItem, max: usize) -> Result<String, Unfit> {
     let mut item = item.clone();
-    let bar = |s: &mut String| {
+    for s in item.texts_mut() {
         if s.contains('|') {
             *s = s.replace('|', &BAR_STANDIN.to_string());
         }
-    };
-    match &mut item {
-        SyncItem::Bulletin {
-            board,
-            sender,
-            subject,
-            content,
-            uid,
-        } => [board, sender, subject, content, uid]
-            .into_iter()
-            .for_each(bar),
-        SyncItem::Mail {
-            sender,
-            subject,
-            content,
-            uid,
-            ..
-        } => [sender, subject, content, uid].into_iter().for_each(bar),
-        SyncItem::DeleteBulletin { uid } | SyncItem::DeleteMail { uid } => bar(uid),
-        SyncItem::Channel { name, url } => [name, url].into_iter().for_each(bar),
     }
     let line = format(&item);
     if line.len() <= max {
