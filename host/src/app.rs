@@ -140,6 +140,7 @@ impl App {
         let probe = LagProbe::start(&tasks, stop.clone());
         ops.watch(&store, &probe);
         let byte_budget = link_cfg.max_packet_bytes();
+        let airtime_scale = link_cfg.airtime_scale;
         let link_name = http::link_name(&link_cfg.transport);
         let (link, events) = spawn(link_cfg);
         let roster = Roster::from_config(&cfg);
@@ -182,6 +183,16 @@ impl App {
             };
             http::start(listener, view, &tasks, stop.clone());
         }
+        let federation = crate::federation::Federation::start(
+            cfg.clone(),
+            store.clone(),
+            link.clone(),
+            airtime_scale,
+            delivery.clone(),
+            &tasks,
+            stop.clone(),
+        )
+        .await?;
         let router = Router::new(
             cfg,
             store.clone(),
@@ -192,7 +203,8 @@ impl App {
             tasks.clone(),
             stop.clone(),
         )
-        .with_ops(ops.clone());
+        .with_ops(ops.clone())
+        .with_federation(federation);
         let why: Arc<Mutex<Option<Stopped>>> = Arc::default();
         let (token, reason) = (stop.clone(), why.clone());
         let routing = tokio::spawn(router.run(events, stop.clone()));

@@ -249,6 +249,10 @@ pub struct BenchArgs {
     /// airtime of urgent notices, @wall, the beacon and the unasked DMs.
     #[arg(long, conflicts_with_all = ["pacing", "throughput", "scale", "flood", "ops", "session"])]
     messages: bool,
+    /// Only figure 13: BBS-to-BBS sync on LongFast/EU_868 (airtime per item, a
+    /// 100-item backlog's drain against sync's airtime share).
+    #[arg(long, conflicts_with_all = ["pacing", "throughput", "scale", "flood", "session", "ops", "messages"])]
+    sync: bool,
     /// Internal: serve one store, DESIGN:PLAYERS:DIR, and report peak RSS (the
     /// footprint figure runs this in a fresh process).
     #[arg(long, hide = true)]
@@ -277,6 +281,8 @@ async fn bench(args: BenchArgs) -> Result<()> {
         meshmush::bench::run_session().await?
     } else if args.messages {
         meshmush::bench::run_messages(args.quick).await?
+    } else if args.sync {
+        meshmush::bench::run_sync().await?
     } else {
         meshmush::bench::run(args.quick).await?
     };

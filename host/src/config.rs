@@ -24,6 +24,8 @@ pub struct Config {
     pub bbs: BbsSection,
     pub http: HttpSection,
     pub world: WorldSection,
+    /// BBS-to-BBS sync (see `federation`).
+    pub federation: crate::federation::FederationSection,
 }
 
 /// The operator's status page and `/metrics` (off unless `listen` is set).
@@ -205,6 +207,7 @@ impl Default for Config {
             bbs: BbsSection::default(),
             http: HttpSection::default(),
             world: WorldSection::default(),
+            federation: Default::default(),
         }
     }
 }
@@ -367,6 +370,9 @@ impl Config {
                 ));
             }
         }
+        if let Some((key, message)) = self.federation.problem() {
+            return Err(bad(&key, message));
+        }
         Ok(())
     }
 
@@ -416,7 +422,7 @@ impl Config {
 }
 
 /// A public key as Meshtastic prints it: base64 of 32 bytes.
-fn decode_key(text: &str) -> Option<Vec<u8>> {
+pub(crate) fn decode_key(text: &str) -> Option<Vec<u8>> {
     use base64::Engine;
     let key = base64::engine::general_purpose::STANDARD
         .decode(text.trim())
@@ -434,6 +440,38 @@ mod tests {
         let cfg = Config::from_toml(text, Path::new("meshmush.example.toml")).unwrap();
         assert_eq!(cfg.replies.byte_budget, 220);
         assert_eq!(cfg.admin_nodes(), vec![0x1234_abcd]);
+        assert_eq!(
+            cfg.federation,
+            crate::federation::FederationSection::default()
+        );
+    }
+
+    #[test]
+    fn federation_peers_parse_and_bad_ones_are_named() {
+        let p = Path::new("x.toml");
+        let key = "A".repeat(43) + "=";
+        let text = format!(
+            "[federation]\npeers = [\n  {{ node = \"!a1b2c3d4\", dialect = \"meshmush\" }},\n  \
+             {{ node = \"!0badcafe\", dialect = \"tc2\", key = \"{key}\" }},\n]\n"
+        );
+        let cfg = Config::from_toml(&text, p).unwrap();
+        let peers = cfg.federation.peers();
+        assert_eq!(peers.len(), 2);
+        assert_eq!((peers[0].node, peers[0].key.is_none()), (0xa1b2_c3d4, true));
+        assert_eq!(peers[1].dialect, crate::federation::Dialect::Tc2);
+        assert_eq!(peers[1].key.as_deref(), Some(&[0u8; 32][..]));
+        let e = Config::from_toml(
+            "[federation]\npeers = [{ node = \"bob\", dialect = \"tc2\" }]\n",
+            p,
+        )
+        .unwrap_err();
+        assert!(e.to_string().contains("federation.peers[0]"), "{e}");
+        let e = Config::from_toml(
+            "[federation]\npeers = [{ node = \"!1\", dialect = \"bbs\" }]\n",
+            p,
+        )
+        .unwrap_err();
+        assert!(e.to_string().contains("bbs"), "{e}");
     }
 
     /// Every key the daemon takes is in the example file, which is its documentation.

@@ -19,6 +19,7 @@ use tracing::{Instrument, debug, info, info_span, warn};
 use crate::admin::FIRST_REAL_NODE;
 use crate::config::Config;
 use crate::delivery::Delivery;
+use crate::federation::Federation;
 use crate::identity::Evidence;
 use crate::ops::Ops;
 use crate::roster::{Admit, Roster};
@@ -35,6 +36,8 @@ pub struct Router {
     deps: SessionDeps,
     unasked: Unasked,
     sessions: HashMap<u32, mpsc::Sender<Incoming>>,
+    /// BBS-to-BBS sync, when the config names peers: their DMs go there.
+    federation: Option<Federation>,
     ended: mpsc::UnboundedReceiver<u32>,
     tasks: TaskTracker,
 }
@@ -86,6 +89,7 @@ impl Router {
             deps,
             unasked,
             sessions: HashMap::new(),
+            federation: None,
             ended,
             tasks,
         }
@@ -94,6 +98,13 @@ impl Router {
     /// Reports each command its sessions run to `ops` (the status page, `/metrics`).
     pub fn with_ops(mut self, ops: Ops) -> Self {
         self.deps.ops = ops;
+        self
+    }
+
+    /// Hands DMs from the configured sync peers (and the radio's reports on what was
+    /// sent to them) to `federation`, before any command parsing.
+    pub fn with_federation(mut self, federation: Option<Federation>) -> Self {
+        self.federation = federation;
         self
     }
 
@@ -141,7 +152,11 @@ impl Router {
 
     async fn on_event(&mut self, ev: LinkEvent) {
         match ev {
-            LinkEvent::DirectText(t) => self.on_text(t, true).await,
+            LinkEvent::DirectText(t) => match &self.federation {
+                // A peer BBS's DMs are sync traffic, never commands.
+                Some(fed) if fed.is_peer(t.from) => fed.offer(t),
+                _ => self.on_text(t, true).await,
+            },
             LinkEvent::ChannelText(t) => {
                 if self.deps.roster.is_banned(t.from) {
                     return;
@@ -167,7 +182,16 @@ impl Router {
                 self.unasked.heard(entry.num);
                 self.pin_announced(entry);
             }
-            LinkEvent::Delivery { .. } => {}
+            LinkEvent::Delivery {
+                dest,
+                packet_id,
+                result,
+                will_retry,
+            } => {
+                if let Some(fed) = &self.federation {
+                    fed.delivery(dest, packet_id, result.is_ok(), will_retry);
+                }
+            }
         }
     }
 

@@ -15,6 +15,7 @@ mod rig;
 mod scale;
 mod session;
 mod stall;
+mod sync;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -243,6 +244,14 @@ pub async fn run_session() -> Result<BenchReport, BenchError> {
     let mut report = report(false, rows).await;
     report.session = Some(figures);
     Ok(report)
+}
+
+/// Figure 13 alone: BBS-to-BBS sync's airtime per item and a 100-item backlog's
+/// drain on LongFast/EU_868.
+pub async fn run_sync() -> Result<BenchReport, BenchError> {
+    let mut rows = Vec::new();
+    sync::sync_rows(&mut rows).await?;
+    Ok(report(false, rows).await)
 }
 
 /// Figure 8 alone: known players' latency under a flood of fresh ids.

@@ -23,6 +23,7 @@ mod look;
 pub mod mail;
 pub mod matching;
 mod outcome;
+mod peers;
 mod registry;
 mod room;
 mod survey;

@@ -172,6 +172,7 @@ impl Registry {
         super::build::register(&mut r);
         super::admin::register(&mut r);
         super::channel::register(&mut r);
+        super::peers::register(&mut r);
         super::world::register(&mut r);
         r
     }

@@ -7,9 +7,11 @@
 use sled::Tree;
 
 pub use super::bbs_records::{Board, Mail, Post, ReadMarker};
+use super::federation::{Held, SyncTx, SyncWrite, insert_mail, queue_deletion};
 use super::records::{Versioned, decode, encode, node_key};
 use super::sync::{SyncStore, get};
 use super::{Store, StoreError};
+use crate::federation::SyncItem;
 
 /// Live posts per board (key: board), kept in step with the posts tree inside the
 /// same transactions, so `boards` need not count a whole board.
@@ -23,7 +25,11 @@ pub(super) fn read_count(v: Option<sled::IVec>) -> u64 {
 }
 
 /// Removes posts (by key) of one board and lowers its count, in one transaction.
-fn remove_posts(db: &SyncStore, board: &str, keys: &[sled::IVec]) -> Result<usize, StoreError> {
+pub(super) fn remove_post_keys(
+    db: &SyncStore,
+    board: &str,
+    keys: &[sled::IVec],
+) -> Result<usize, StoreError> {
     use sled::Transactional;
     if keys.is_empty() {
         return Ok(0);
@@ -202,7 +208,7 @@ impl Store {
                 .scan_prefix(post_prefix(&name))
                 .keys()
                 .collect::<Result<_, _>>()?;
-            let n = remove_posts(db, &name, &keys)?;
+            let n = remove_post_keys(db, &name, &keys)?;
             db.tree_of::<Board>()?.remove(board_key(&name))?;
             db.tree(BOARD_COUNTS)?.remove(board_key(&name))?;
             db.flush_if_configured()?;
@@ -239,13 +245,37 @@ impl Store {
     }
 
     /// Adds a post under the board's next number and expires the oldest posts beyond
-    /// `keep`. Durable before it returns.
+    /// `keep`. Durable before it returns. With sync peers set, it gets a unique id and
+    /// is queued for them in the same transaction.
     pub async fn add_post(&self, post: Post, keep: usize) -> Result<Post, StoreError> {
+        let peers = self.sync_peers();
+        let sync = (!peers.is_empty()).then(|| SyncWrite {
+            uid: crate::federation::new_uid(),
+            origin: None,
+            to: peers,
+            time: post.time,
+        });
+        let stored = self.put_post(post, keep, sync).await?;
+        self.queued_for_sync();
+        stored.ok_or_else(|| StoreError::Corrupt {
+            tree: "sync_ids",
+            key: String::new(),
+            reason: "a fresh unique id was already taken".into(),
+        })
+    }
+
+    pub(super) async fn put_post(
+        &self,
+        post: Post,
+        keep: usize,
+        sync: Option<SyncWrite>,
+    ) -> Result<Option<Post>, StoreError> {
         self.blocking(move |db| {
-            let boards = db.tree_of::<Board>()?;
             let posts = db.tree_of::<Post>()?;
             let bkey = board_key(&post.board);
-            let post = insert_post(&boards, &posts, &db.tree(BOARD_COUNTS)?, &bkey, &post)?;
+            let Some(post) = insert_post(db, &bkey, &post, sync.as_ref())? else {
+                return Ok(None);
+            };
             // Keep the newest `keep` post numbers: what falls below expires. A range
             // from the board's start, so this touches only the expiring keys.
             let keep = keep.max(1) as u64;
@@ -254,10 +284,10 @@ impl Store {
                     .range(post_prefix(&post.board)..post_key(&post.board, post.num - keep + 1))
                     .keys()
                     .collect::<Result<_, _>>()?;
-                remove_posts(db, &post.board, &expired)?;
+                remove_post_keys(db, &post.board, &expired)?;
             }
             db.flush_if_configured()?;
-            Ok(post)
+            Ok(Some(post))
         })
         .await
     }
@@ -280,14 +310,21 @@ impl Store {
             .await
     }
 
-    /// Deletes a post; false if there was none.
+    /// Deletes a post; false if there was none. A post that took part in sync has
+    /// its deletion queued for the sync peers first.
     pub async fn delete_post(&self, board: String, num: u64) -> Result<bool, StoreError> {
-        self.blocking(move |db| {
-            let gone = remove_posts(db, &board, &[post_key(&board, num).into()])? > 0;
-            db.flush_if_configured()?;
-            Ok(gone)
-        })
-        .await
+        let peers = self.sync_peers();
+        let gone = self
+            .blocking(move |db| {
+                let local = super::federation::post_ref(&board, num);
+                queue_deletion(db, &local, peers, true)?;
+                let gone = remove_post_keys(db, &board, &[post_key(&board, num).into()])? > 0;
+                db.flush_if_configured()?;
+                Ok(gone)
+            })
+            .await;
+        self.queued_for_sync();
+        gone
     }
 
     /// Records that `node` has read post `num` of `board`.
@@ -347,15 +384,30 @@ impl Store {
             .await
     }
 
-    /// Delivers a mail (the id is assigned here). Durable before it returns.
-    pub async fn send_mail(&self, mut mail: Mail) -> Result<Mail, StoreError> {
-        self.blocking(move |db| {
-            mail.id = db.next_id()?;
-            db.put(&mail_key(mail.to, mail.id), &mail)?;
-            db.flush_if_configured()?;
-            Ok(mail)
-        })
-        .await
+    /// Delivers a mail (the id is assigned here). Durable before it returns. With
+    /// sync peers set, mail to a node that has no player here is queued for them.
+    pub async fn send_mail(&self, mail: Mail) -> Result<Mail, StoreError> {
+        let peers = self.sync_peers();
+        let sent = self
+            .blocking(move |db| {
+                let away = !peers.is_empty() && db.player(mail.to)?.is_none();
+                let sync = away.then(|| SyncWrite {
+                    uid: crate::federation::new_uid(),
+                    origin: None,
+                    to: peers,
+                    time: mail.time,
+                });
+                let stored = insert_mail(db, mail, sync.as_ref())?;
+                db.flush_if_configured()?;
+                stored.ok_or_else(|| StoreError::Corrupt {
+                    tree: "sync_ids",
+                    key: String::new(),
+                    reason: "a fresh unique id was already taken".into(),
+                })
+            })
+            .await;
+        self.queued_for_sync();
+        sent
     }
 
     /// Replaces a mail record (read and announced flags).
@@ -382,33 +434,63 @@ impl Store {
         .await
     }
 
-    /// Deletes mail by id from `node`'s mailbox; returns how many went.
+    /// Deletes mail by id from `node`'s mailbox; returns how many went. Mail that took
+    /// part in sync has its deletion queued for the sync peers first.
     pub async fn delete_mail(&self, node: u32, ids: Vec<u64>) -> Result<usize, StoreError> {
-        self.blocking(move |db| {
-            let tree = db.tree_of::<Mail>()?;
-            let mut n = 0;
-            for id in ids {
-                n += usize::from(tree.remove(mail_key(node, id))?.is_some());
-            }
-            db.flush_if_configured()?;
-            Ok(n)
-        })
-        .await
+        let peers = self.sync_peers();
+        let n = self
+            .blocking(move |db| {
+                let tree = db.tree_of::<Mail>()?;
+                let mut n = 0;
+                for id in ids {
+                    queue_deletion(
+                        db,
+                        &super::federation::mail_ref(node, id),
+                        peers.clone(),
+                        false,
+                    )?;
+                    n += usize::from(tree.remove(mail_key(node, id))?.is_some());
+                }
+                db.flush_if_configured()?;
+                Ok(n)
+            })
+            .await;
+        self.queued_for_sync();
+        n
     }
 }
 
-/// Allocates the board's next post number and writes the post, in one transaction:
-/// a crash leaves both the post and the counter, or neither.
+/// Allocates the board's next post number and writes the post, with its sync
+/// records when `sync` is given, in one transaction: a crash leaves the post, the
+/// counter and the sync records, or none of them. `None` (nothing written) if the
+/// sync id has been seen here.
 fn insert_post(
-    boards: &Tree,
-    posts: &Tree,
-    counts: &Tree,
+    db: &SyncStore,
     bkey: &[u8],
     post: &Post,
-) -> Result<Post, StoreError> {
+    sync: Option<&SyncWrite>,
+) -> Result<Option<Post>, StoreError> {
     use sled::Transactional;
     use sled::transaction::ConflictableTransactionError as Tx;
-    let result = (boards, posts, counts).transaction(|(boards, posts, counts)| {
+    let (boards, posts, counts) = (
+        db.tree_of::<Board>()?,
+        db.tree_of::<Post>()?,
+        db.tree(BOARD_COUNTS)?,
+    );
+    let t = db.sync_trees()?;
+    let trees = (&boards, &posts, &counts, &t.ids, &t.uids, &t.out, &t.peers);
+    let result = trees.transaction(|(boards, posts, counts, ids, uids, out, peers)| {
+        let tx = SyncTx {
+            ids,
+            uids,
+            out,
+            peers,
+        };
+        if let Some(w) = sync
+            && tx.known(&w.uid)?
+        {
+            return Ok(None);
+        }
         let Some(bytes) = boards.get(bkey)? else {
             return Err(Tx::Abort(StoreError::Corrupt {
                 tree: "boards",
@@ -426,7 +508,26 @@ fn insert_post(
         boards.insert(bkey, encode(bkey, &board).map_err(Tx::Abort)?)?;
         let count = read_count(counts.get(bkey)?) + 1;
         counts.insert(bkey, &count.to_be_bytes())?;
-        Ok(stored)
+        if let Some(w) = sync {
+            let held = Held::Post {
+                board: stored.board.clone(),
+                num: stored.num,
+            };
+            tx.record(
+                w,
+                held,
+                &super::federation::post_ref(&stored.board, stored.num),
+            )?;
+            let item = SyncItem::Bulletin {
+                board: stored.board.clone(),
+                sender: stored.author_name.clone(),
+                subject: stored.subject.clone(),
+                content: stored.text.clone(),
+                uid: w.uid.clone(),
+            };
+            tx.queue(w, &item)?;
+        }
+        Ok(Some(stored))
     });
     result.map_err(super::sync::from_tx)
 }

@@ -36,6 +36,7 @@
 //! | `progress`     | node (`u32` BE)              | postcard `ProgressRecord`   | `progress.rs`    |
 //! | `shops`        | shop key (UTF-8)             | postcard `ShopStateRecord`  | `progress.rs`    |
 //! | `houses`       | house key (UTF-8)            | postcard `HouseRecord::V1`  | `houses.rs`      |
+//! | `sync_ids`, `sync_uids`, `sync_out`, `sync_peers` | (BBS-to-BBS sync) | | `federation.rs` |
 //!
 //! The async API is split by record kind (`Store`'s player calls here, the world's in
 //! `world.rs`, the BBS's in `bbs.rs`, bulk loads in `bulk.rs`); the synchronous sled
@@ -68,6 +69,7 @@ mod cache;
 mod drafts;
 mod error;
 mod export;
+mod federation;
 mod houses;
 mod names;
 mod pins;
@@ -90,6 +92,7 @@ pub use bbs::{Board, BoardSummary, Mail, Post, UNREAD_CAP};
 pub use bulk::BulkLoad;
 pub use drafts::{Draft, DraftTarget};
 pub use error::StoreError;
+pub use federation::{Held, PeerState, Removed, SyncId};
 pub use houses::{Claim, ClaimRefusal, House};
 pub use names::{MAX_NAME_CHARS, RESERVED_NAMES, fallback_name, is_reserved_name, sanitise_name};
 pub use pins::{Pin, PinSource};
@@ -154,6 +157,10 @@ struct Inner {
     on_call: OnceLock<CallObserver>,
     /// Players' content progress, read on every command.
     progress: progress::ProgressCache,
+    /// The BBS-to-BBS sync peers local writes are queued for (see `federation.rs`).
+    sync_peers: OnceLock<Vec<u32>>,
+    /// Notified when something is queued for the sync peers.
+    sync_wake: Arc<tokio::sync::Notify>,
 }
 
 /// Told the duration of every store call (the `/metrics` store latency histogram).
@@ -186,6 +193,8 @@ impl Store {
                 cache: cache::WorldCache::default(),
                 on_call: OnceLock::new(),
                 progress: progress::ProgressCache::default(),
+                sync_peers: OnceLock::new(),
+                sync_wake: Arc::default(),
             }),
         })
     }

@@ -86,3 +86,56 @@ fn teleport_parses_who_and_where() {
     );
     assert_eq!(Teleport::parse("Bob"), Err(Usage::show()));
 }
+
+#[tokio::test(start_paused = true)]
+async fn wizards_see_the_bbs_network() {
+    use crate::federation::{Dialect, PeerConfig};
+    let mut cfg = Config::default();
+    let mut wiz = TestWorld::new()
+        .await
+        .with_level(CY, "Cy", Level::Wizard)
+        .await;
+    call(
+        &mut wiz,
+        "@peers",
+        "No BBS peers configured ([federation] peers).",
+    )
+    .await;
+    cfg.federation.peers = vec![
+        PeerConfig {
+            node: "!a1b2c3d4".into(),
+            dialect: Dialect::Meshmush,
+            key: None,
+        },
+        PeerConfig {
+            node: "!0badcafe".into(),
+            dialect: Dialect::Tc2,
+            key: None,
+        },
+    ];
+    let w = TestWorld::with(cfg).await;
+    let now = crate::commands::unix_now();
+    w.store
+        .update_peer(0x0bad_cafe, move |s| {
+            s.next_seq = 10;
+            s.acked_upto = 7;
+            s.sent = 7;
+            s.received = 3;
+            s.refused = 1;
+            s.last_heard = now - 120;
+        })
+        .await
+        .unwrap();
+    let mut wiz = w.with_level(CY, "Cy", Level::Wizard).await;
+    call(
+        &mut wiz,
+        "@peers",
+        "Peers (heard, queued/sent/received/refused):\n\
+         !a1b2c3d4 meshmush never, 0/0/0/0\n\
+         !0badcafe tc2 2m ago, 2/7/3/1",
+    )
+    .await;
+    let mut bob = w.player(BOB, "Bob").await;
+    let out = run(&mut bob, "@peers").await;
+    assert!(!out.reply.contains("!0badcafe"), "{}", out.reply);
+}

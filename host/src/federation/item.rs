@@ -1,0 +1,126 @@
+//! One thing BBSes tell each other: a bulletin, a mail, a deletion, or a channel
+//! directory entry, as both dialects carry it.
+
+use meshmush_protocol::packets::node_id;
+use serde::{Deserialize, Serialize};
+
+/// An item of sync traffic. `uid` is the item's network-wide identity (TC2 makes a
+/// UUID4 where the item is written; so do we).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum SyncItem {
+    Bulletin {
+        board: String,
+        sender: String,
+        subject: String,
+        content: String,
+        uid: String,
+    },
+    Mail {
+        from: u32,
+        sender: String,
+        to: u32,
+        subject: String,
+        content: String,
+        uid: String,
+    },
+    DeleteBulletin {
+        uid: String,
+    },
+    DeleteMail {
+        uid: String,
+    },
+    Channel {
+        name: String,
+        url: String,
+    },
+}
+
+impl SyncItem {
+    /// The item's kind, for logs (never its text).
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Self::Bulletin { .. } => "bulletin",
+            Self::Mail { .. } => "mail",
+            Self::DeleteBulletin { .. } => "bulletin deletion",
+            Self::DeleteMail { .. } => "mail deletion",
+            Self::Channel { .. } => "channel",
+        }
+    }
+
+    /// The fields in wire order (both dialects keep TC2's), node ids as `!4d4d1001`.
+    pub fn fields(&self) -> Vec<String> {
+        let mut item = self.clone();
+        let ids = match &item {
+            Self::Mail { from, to, .. } => Some((node_id(*from), node_id(*to))),
+            _ => None,
+        };
+        let mut texts: Vec<String> = item.texts_mut().into_iter().map(std::mem::take).collect();
+        if let Some((from, to)) = ids {
+            // Mail: from, sender, to, subject, content, uid.
+            texts.insert(0, from);
+            texts.insert(2, to);
+        }
+        texts
+    }
+
+    /// The text fields, in wire order, to rewrite in place.
+    pub fn texts_mut(&mut self) -> Vec<&mut String> {
+        match self {
+            Self::Bulletin {
+                board,
+                sender,
+                subject,
+                content,
+                uid,
+            } => vec![board, sender, subject, content, uid],
+            Self::Mail {
+                sender,
+                subject,
+                content,
+                uid,
+                ..
+            } => vec![sender, subject, content, uid],
+            Self::DeleteBulletin { uid } | Self::DeleteMail { uid } => vec![uid],
+            Self::Channel { name, url } => vec![name, url],
+        }
+    }
+
+    pub fn uid(&self) -> Option<&str> {
+        match self {
+            Self::Bulletin { uid, .. }
+            | Self::Mail { uid, .. }
+            | Self::DeleteBulletin { uid }
+            | Self::DeleteMail { uid } => Some(uid),
+            Self::Channel { .. } => None,
+        }
+    }
+}
+
+/// A fresh UUID4 string (`xxxxxxxx-xxxx-4xxx-Yxxx-xxxxxxxxxxxx`), as TC2 makes for
+/// each item (Python's `uuid.uuid4()`).
+pub fn new_uid() -> String {
+    let mut b: [u8; 16] = rand::random();
+    b[6] = (b[6] & 0x0f) | 0x40;
+    b[8] = (b[8] & 0x3f) | 0x80;
+    let h: String = b.iter().map(|x| format!("{x:02x}")).collect();
+    format!(
+        "{}-{}-{}-{}-{}",
+        &h[0..8],
+        &h[8..12],
+        &h[12..16],
+        &h[16..20],
+        &h[20..32]
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn uids_look_like_uuid4() {
+        let u = super::new_uid();
+        assert_eq!(u.len(), 36);
+        assert_eq!(&u[14..15], "4");
+        assert!(matches!(&u[19..20], "8" | "9" | "a" | "b"), "{u}");
+        assert_ne!(u, super::new_uid());
+    }
+}

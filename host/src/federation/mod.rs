@@ -1,0 +1,121 @@
+//! BBS-to-BBS sync: this BBS as a member of a network of BBS nodes that copy each
+//! other's bulletins and mail over the radio, with other meshmush BBSes and with
+//! TC2-BBS-mesh nodes (the most used Meshtastic BBS).
+//!
+//! - [`settings`]: `[federation]` in the config (peers, dialects, board mapping);
+//! - [`item`]: what BBSes tell each other;
+//! - [`tc2`]: TC2's `BULLETIN|...` lines, parsed and formatted; [`join`]: TC2's split
+//!   lines put back together; [`boards`]: board names between systems;
+//! - [`native`]: the meshmush dialect (acked, resumable, items over several packets);
+//! - [`inbound`]: a peer's item taken into the store, exactly once by its unique id;
+//! - `run`: the one task that receives, acks, and sends each peer's outbox.
+//!
+//! What is queued: the store queues every local post, reply, mail to a node with no
+//! player here, and deletion of a synced item, per peer, in the same transaction as
+//! the write (see `store/federation.rs`). Items received from a peer are not passed
+//! on to other peers: each BBS sends what was written on it, as TC2 does, so a ring
+//! of BBSes cannot loop (and a repeat that arrives anyway is dropped by its id).
+//!
+//! Every DM from a configured peer comes here, never to the command parser: two BBSes
+//! answering each other's lines would talk forever.
+
+pub mod boards;
+pub mod inbound;
+pub mod item;
+pub mod join;
+pub mod native;
+mod run;
+pub mod settings;
+pub mod tc2;
+
+use std::sync::Arc;
+
+use meshmush_firmware_bridge::LinkHandle;
+use meshmush_protocol::packets::TextMessage;
+use tokio::sync::mpsc;
+use tokio_util::sync::CancellationToken;
+use tokio_util::task::TaskTracker;
+use tracing::warn;
+
+pub use item::{SyncItem, new_uid};
+pub use settings::{Dialect, FederationSection, Peer, PeerConfig};
+
+use crate::config::Config;
+use crate::delivery::Delivery;
+use crate::store::{Store, StoreError};
+
+/// The router's handle on the federation task; cheap to clone.
+#[derive(Clone, Debug)]
+pub struct Federation {
+    peers: Arc<Vec<Peer>>,
+    inbox: mpsc::Sender<run::Event>,
+}
+
+impl Federation {
+    /// Starts the task if the config names peers (`None` otherwise), and tells the
+    /// store to queue local writes for them. `airtime_scale` is the link's
+    /// (`LinkConfig::airtime_scale`): sync's airtime share is counted at the same scale.
+    pub async fn start(
+        cfg: Arc<Config>,
+        store: Store,
+        link: LinkHandle,
+        airtime_scale: f64,
+        delivery: Delivery,
+        tasks: &TaskTracker,
+        stop: CancellationToken,
+    ) -> Result<Option<Self>, StoreError> {
+        let peers = cfg.federation.peers();
+        if peers.is_empty() {
+            return Ok(None);
+        }
+        store.set_sync_peers(peers.iter().map(|p| p.node).collect());
+        let inbound = inbound::Inbound {
+            store: store.clone(),
+            map: boards::BoardMap::from_config(&cfg.federation),
+            cfg,
+            delivery: Some(delivery),
+        };
+        let task = run::Task::new(
+            peers.clone(),
+            inbound,
+            link,
+            airtime_scale,
+            store.sync_wake(),
+        )
+        .await?;
+        let (tx, rx) = mpsc::channel(run::INBOX);
+        tasks.spawn(task.run(rx, stop));
+        Ok(Some(Self {
+            peers: Arc::new(peers),
+            inbox: tx,
+        }))
+    }
+
+    /// Whether `node` is a configured peer.
+    pub fn is_peer(&self, node: u32) -> bool {
+        self.peers.iter().any(|p| p.node == node)
+    }
+
+    /// A DM from a peer, for the task. Never waits: a full inbox sheds it with a log
+    /// line (a meshmush peer sends it again).
+    pub fn offer(&self, text: TextMessage) {
+        if self.inbox.try_send(run::Event::Text(text)).is_err() {
+            warn!("sync inbox full; a peer's DM was shed");
+        }
+    }
+
+    /// The radio's report on a packet sent to `dest` (only peers' reports matter).
+    pub fn delivery(&self, dest: u32, packet_id: u32, ok: bool, will_retry: bool) {
+        if self.is_peer(dest) {
+            let ev = run::Event::Delivery {
+                dest,
+                packet_id,
+                ok,
+                will_retry,
+            };
+            if self.inbox.try_send(ev).is_err() {
+                warn!("sync inbox full; a delivery report was shed");
+            }
+        }
+    }
+}

@@ -1,0 +1,553 @@
+//! The federation task: one task for all peers, so the router only hands it DMs and
+//! never waits. It owns what arrives (TC2 lines joined, meshmush frames gathered,
+//! items applied, acks owed) and what leaves (each peer's outbox, sent in its dialect
+//! through the link, paced by sync's own airtime share).
+
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::time::Duration;
+
+use meshmush_firmware_bridge::LinkHandle;
+use meshmush_firmware_bridge::link::{AirtimeBudget, SendError};
+use meshmush_protocol::airtime::text_airtime;
+use meshmush_protocol::packets::{PRIMARY_CHANNEL, TextMessage, node_id};
+use tokio::sync::{Notify, mpsc};
+use tokio::time::{Instant, sleep_until};
+use tokio_util::sync::CancellationToken;
+use tracing::{Instrument, debug, info, info_span, warn};
+
+use super::boards::BoardMap;
+use super::inbound::{Inbound, Taken};
+use super::item::SyncItem;
+use super::join::{Joined, Joiner};
+use super::native::{self, Frame, Gather};
+use super::settings::{Dialect, Peer};
+use super::tc2;
+use crate::commands::unix_now;
+use crate::config::Config;
+use crate::store::{PeerState, Store, StoreError};
+
+/// Items a meshmush peer may have sent and not yet acked.
+pub const WINDOW: u64 = 4;
+/// A meshmush receiver acks this long after the last item it took (one ack covers a
+/// window's items).
+pub const ACK_DELAY: Duration = Duration::from_secs(1);
+/// A TC2 DM the radio has not reported on after this long counts as sent.
+const REPORT_WAIT: Duration = Duration::from_secs(120);
+/// How long sends wait when the link has no room for them.
+const LINK_FULL_PAUSE: Duration = Duration::from_secs(5);
+/// DMs from peers waiting for the task before new ones are shed (with a log line).
+pub(super) const INBOX: usize = 64;
+
+pub(super) enum Event {
+    Text(TextMessage),
+    Delivery {
+        dest: u32,
+        packet_id: u32,
+        ok: bool,
+        will_retry: bool,
+    },
+}
+
+/// One peer as the task tracks it.
+struct PeerRun {
+    peer: Peer,
+    /// Outbox items up to here have been handed to the link.
+    sent_upto: u64,
+    acked_upto: u64,
+    /// TC2: the packet whose report we wait for before the next item, and until when.
+    waiting: Option<(u32, Instant)>,
+    /// TC2: packets handed to the link, for a resend if reported undelivered.
+    in_flight: HashMap<u32, (u64, SyncItem)>,
+    /// meshmush: resend from `acked_upto + 1` if no ack by then.
+    ack_deadline: Option<Instant>,
+    /// meshmush: no sends before then (backing off after unanswered windows).
+    resume_at: Option<Instant>,
+    backoff: Duration,
+    gather: Gather,
+    recv_upto: u64,
+    ack_due: Option<Instant>,
+}
+
+/// The task's state.
+pub(super) struct Task {
+    peers: Vec<PeerRun>,
+    inbound: Inbound,
+    joiner: Joiner,
+    store: Store,
+    link: LinkHandle,
+    cfg: Arc<Config>,
+    map: BoardMap,
+    budget: Option<AirtimeBudget>,
+    /// The link's airtime scale (1 on a radio).
+    airtime_scale: f64,
+    wake: Arc<Notify>,
+    /// Sends wait until then (the airtime share is spent, or the link is full).
+    pause_until: Option<Instant>,
+    ack_timeout: Duration,
+    retry_max: Duration,
+}
+
+impl Task {
+    pub(super) async fn new(
+        peers: Vec<Peer>,
+        inbound: Inbound,
+        link: LinkHandle,
+        airtime_scale: f64,
+        wake: Arc<Notify>,
+    ) -> Result<Self, StoreError> {
+        let store = inbound.store.clone();
+        let cfg = inbound.cfg.clone();
+        let mut runs = Vec::new();
+        for peer in peers {
+            let st = store.peer_state(peer.node).await?;
+            runs.push(PeerRun {
+                peer,
+                sent_upto: st.acked_upto,
+                acked_upto: st.acked_upto,
+                waiting: None,
+                in_flight: HashMap::new(),
+                ack_deadline: None,
+                resume_at: None,
+                backoff: Duration::ZERO,
+                gather: Gather::default(),
+                recv_upto: st.recv_upto,
+                ack_due: None,
+            });
+        }
+        let fed = &cfg.federation;
+        Ok(Self {
+            peers: runs,
+            joiner: Joiner::new(Duration::from_secs(fed.join_window_secs)),
+            map: inbound.map.clone(),
+            ack_timeout: Duration::from_secs(fed.ack_timeout_secs.max(1)),
+            retry_max: Duration::from_secs(fed.retry_max_secs.max(1)),
+            inbound,
+            store,
+            link,
+            cfg,
+            budget: None,
+            airtime_scale,
+            pause_until: None,
+            wake,
+        })
+    }
+
+    pub(super) async fn run(mut self, mut inbox: mpsc::Receiver<Event>, stop: CancellationToken) {
+        info!(peers = self.peers.len(), "BBS network sync running");
+        loop {
+            let next = self
+                .next_timer()
+                .unwrap_or_else(|| Instant::now() + Duration::from_secs(30));
+            tokio::select! {
+                ev = inbox.recv() => match ev {
+                    Some(Event::Text(t)) => {
+                        let span = info_span!("sync", peer = %node_id(t.from));
+                        self.on_text(t).instrument(span).await;
+                    }
+                    Some(Event::Delivery { dest, packet_id, ok, will_retry }) => {
+                        self.on_delivery(dest, packet_id, ok, will_retry).await;
+                    }
+                    None => break,
+                },
+                () = self.wake.notified() => {}
+                () = sleep_until(next) => {}
+                () = stop.cancelled() => break,
+            }
+            self.timers().await;
+            self.pump().await;
+        }
+    }
+
+    fn next_timer(&self) -> Option<Instant> {
+        let per_peer = self.peers.iter().flat_map(|p| {
+            [
+                p.waiting.map(|w| w.1),
+                p.ack_deadline,
+                p.resume_at,
+                p.ack_due,
+            ]
+        });
+        per_peer
+            .chain([self.joiner.next_due(), self.pause_until])
+            .flatten()
+            .min()
+    }
+
+    fn run_of(&mut self, node: u32) -> Option<&mut PeerRun> {
+        self.peers.iter_mut().find(|p| p.peer.node == node)
+    }
+
+    async fn count(&self, node: u32, change: impl FnOnce(&mut PeerState) + Send + 'static) {
+        if let Err(e) = self.store.update_peer(node, change).await {
+            warn!(error = %e, peer = %node_id(node), "cannot record a peer's sync state");
+        }
+    }
+
+    async fn on_text(&mut self, t: TextMessage) {
+        let Some(run) = self.run_of(t.from) else {
+            return;
+        };
+        let peer = run.peer.clone();
+        if let Some(key) = &peer.key
+            && !(t.pki_encrypted && t.public_key.as_deref() == Some(key.as_slice()))
+        {
+            warn!(
+                pki = t.pki_encrypted,
+                "sync DM without the peer's pinned key; refused"
+            );
+            self.count(peer.node, |s| s.refused += 1).await;
+            return;
+        }
+        let now = unix_now();
+        self.count(peer.node, move |s| s.last_heard = now).await;
+        match peer.dialect {
+            Dialect::Tc2 => {
+                for joined in self.joiner.push(peer.node, &t.text, Instant::now()) {
+                    self.tc2_line(&peer, joined).await;
+                }
+            }
+            Dialect::Meshmush => self.native_frame(&peer, &t.text).await,
+        }
+    }
+
+    async fn tc2_line(&self, peer: &Peer, joined: Joined) {
+        let line = match joined {
+            Joined::Line(l) => l,
+            Joined::Orphan(_) => {
+                warn!("refused a DM from a TC2 peer: no sync line to join it to");
+                self.count(peer.node, |s| s.refused += 1).await;
+                return;
+            }
+        };
+        match tc2::parse(&line, self.cfg.bbs.post_max_bytes) {
+            Ok(item) => self.take(peer, item).await.map_or((), |_| ()),
+            Err(why) => {
+                warn!(%why, "refused a TC2 sync line");
+                self.count(peer.node, |s| s.refused += 1).await;
+            }
+        }
+    }
+
+    /// Applies an item and counts it; `None` if the store failed (nothing counted, so a
+    /// meshmush peer sends it again).
+    async fn take(&self, peer: &Peer, item: SyncItem) -> Option<Taken> {
+        let kind = item.kind();
+        match self.inbound.take(peer, item).await {
+            Ok(Taken::Refused(why)) => {
+                warn!(kind, %why, "refused a sync item");
+                self.count(peer.node, |s| s.refused += 1).await;
+                Some(Taken::Refused(why))
+            }
+            Ok(taken) => {
+                if taken == Taken::Stored {
+                    info!(kind, "sync item taken");
+                    self.count(peer.node, |s| s.received += 1).await;
+                } else {
+                    debug!(kind, "sync item seen before; nothing stored");
+                }
+                Some(taken)
+            }
+            Err(e) => {
+                warn!(error = %e, kind, "cannot store a sync item");
+                None
+            }
+        }
+    }
+
+    async fn native_frame(&mut self, peer: &Peer, text: &str) {
+        let frame = match native::parse_frame(text) {
+            Ok(f) => f,
+            Err(why) => {
+                warn!(%why, "refused a DM from a meshmush peer");
+                self.count(peer.node, |s| s.refused += 1).await;
+                return;
+            }
+        };
+        let now = Instant::now();
+        match frame {
+            Frame::Ack { upto } => self.on_ack(peer.node, upto).await,
+            Frame::Data {
+                seq,
+                part,
+                parts,
+                chunk,
+            } => {
+                let Some(run) = self.run_of(peer.node) else {
+                    return;
+                };
+                // The peer is back: stop backing off.
+                if run.resume_at.is_some() {
+                    run.resume_at = Some(now);
+                }
+                if seq != run.recv_upto + 1 {
+                    // A repeat, or a gap: say what we have (one ack for a run of them).
+                    run.ack_due.get_or_insert(now + ACK_DELAY);
+                    return;
+                }
+                let Some(whole) = run.gather.take(seq, part, parts, chunk) else {
+                    return;
+                };
+                let taken = match native::decode_item(&whole) {
+                    Ok(item) => self.take(peer, item).await,
+                    Err(why) => {
+                        warn!(%why, "refused a meshmush sync item");
+                        self.count(peer.node, |s| s.refused += 1).await;
+                        Some(Taken::Refused(why.to_string()))
+                    }
+                };
+                if taken.is_none() {
+                    return;
+                }
+                self.count(peer.node, move |s| s.recv_upto = s.recv_upto.max(seq))
+                    .await;
+                if let Some(run) = self.run_of(peer.node) {
+                    run.recv_upto = seq;
+                    run.ack_due = Some(now + ACK_DELAY);
+                }
+            }
+        }
+    }
+
+    async fn on_ack(&mut self, node: u32, upto: u64) {
+        let ack_timeout = self.ack_timeout;
+        let Some(run) = self.run_of(node) else {
+            return;
+        };
+        run.backoff = Duration::ZERO;
+        run.resume_at = None;
+        let upto = upto.min(run.sent_upto.max(run.acked_upto));
+        if upto <= run.acked_upto {
+            return;
+        }
+        let newly = upto - run.acked_upto;
+        run.acked_upto = upto;
+        run.ack_deadline = (run.sent_upto > upto).then(|| Instant::now() + ack_timeout);
+        debug!(upto, "acked");
+        self.count(node, move |s| {
+            s.acked_upto = s.acked_upto.max(upto);
+            s.sent += newly;
+        })
+        .await;
+    }
+
+    async fn on_delivery(&mut self, dest: u32, packet_id: u32, ok: bool, will_retry: bool) {
+        let Some(run) = self.run_of(dest) else {
+            return;
+        };
+        if run.waiting.is_some_and(|w| w.0 == packet_id) && (ok || !will_retry) {
+            run.waiting = None;
+        }
+        if ok || will_retry {
+            run.in_flight.remove(&packet_id);
+            return;
+        }
+        let Some((_, item)) = run.in_flight.remove(&packet_id) else {
+            return;
+        };
+        // TC2 stores a repeat twice: resend only what the radio says did not arrive.
+        warn!(to = %node_id(dest), kind = item.kind(), "sync DM undelivered; queued again");
+        if let Err(e) = self.store.requeue(dest, item).await {
+            warn!(error = %e, "cannot queue a sync item again");
+        }
+    }
+
+    /// Joined lines whose window passed, acks owed, and meshmush windows unanswered.
+    async fn timers(&mut self) {
+        let now = Instant::now();
+        for (node, joined) in self.joiner.due(now) {
+            if let Some(run) = self.run_of(node) {
+                let peer = run.peer.clone();
+                self.tc2_line(&peer, joined).await;
+            }
+        }
+        let (retry_max, ack_timeout) = (self.retry_max, self.ack_timeout);
+        let mut acks = Vec::new();
+        for run in &mut self.peers {
+            if run.ack_due.is_some_and(|t| t <= now) {
+                run.ack_due = None;
+                acks.push((run.peer.node, run.recv_upto));
+            }
+            if run.waiting.is_some_and(|w| w.1 <= now) {
+                run.waiting = None;
+            }
+            if run.ack_deadline.is_some_and(|t| t <= now) {
+                // Go back: resend from the first unacked item, after a pause that
+                // doubles while the peer stays silent (an outage), up to `retry_max`.
+                run.ack_deadline = None;
+                run.sent_upto = run.acked_upto;
+                run.gather = Gather::default();
+                run.backoff = (run.backoff * 2).clamp(ack_timeout, retry_max);
+                run.resume_at = Some(now + run.backoff);
+                info!(peer = %node_id(run.peer.node), backoff_s = run.backoff.as_secs(), "no ack; will resend");
+            }
+            if run.resume_at.is_some_and(|t| t <= now) {
+                run.resume_at = None;
+            }
+        }
+        for (node, upto) in acks {
+            self.send(node, vec![native::ack(upto)]).await;
+        }
+    }
+
+    /// Sends what each peer's outbox holds, as far as its dialect and the airtime
+    /// share allow.
+    async fn pump(&mut self) {
+        if let Some(t) = self.pause_until {
+            if t > Instant::now() {
+                return;
+            }
+            self.pause_until = None;
+        }
+        for i in 0..self.peers.len() {
+            let ok = match self.peers[i].peer.dialect {
+                Dialect::Tc2 => self.pump_tc2(i).await,
+                Dialect::Meshmush => self.pump_native(i).await,
+            };
+            if let Err(e) = ok {
+                warn!(error = %e, "cannot read the sync outbox");
+            }
+        }
+    }
+
+    async fn pump_tc2(&mut self, i: usize) -> Result<(), StoreError> {
+        loop {
+            let run = &self.peers[i];
+            if run.waiting.is_some() {
+                return Ok(());
+            }
+            let node = run.peer.node;
+            let Some((seq, item)) = self.store.queued_items(node, run.sent_upto, 1).await?.pop()
+            else {
+                return Ok(());
+            };
+            let line = self.tc2_item(&item).and_then(|item| {
+                tc2::fit(&item, self.link.max_packet_bytes()).map_err(|e| e.to_string())
+            });
+            let line = match line {
+                Ok(line) => line,
+                Err(why) => {
+                    warn!(peer = %node_id(node), kind = item.kind(), %why, "not sent to this TC2 peer");
+                    self.peers[i].sent_upto = seq;
+                    self.count(node, move |s| s.acked_upto = s.acked_upto.max(seq))
+                        .await;
+                    continue;
+                }
+            };
+            if !self.airtime_for(std::slice::from_ref(&line)) {
+                return Ok(());
+            }
+            let Some(ids) = self.send(node, vec![line]).await else {
+                return Ok(());
+            };
+            let run = &mut self.peers[i];
+            run.sent_upto = seq;
+            if let Some(&id) = ids.first() {
+                run.in_flight.insert(id, (seq, item));
+                run.waiting = Some((id, Instant::now() + REPORT_WAIT));
+            }
+            self.count(node, move |s| {
+                s.acked_upto = s.acked_upto.max(seq);
+                s.sent += 1;
+            })
+            .await;
+        }
+    }
+
+    /// The item with its board named as TC2 names it.
+    fn tc2_item(&self, item: &SyncItem) -> Result<SyncItem, String> {
+        let mut item = item.clone();
+        if let SyncItem::Bulletin { board, .. } = &mut item {
+            *board = self
+                .map
+                .outgoing_tc2(board)
+                .ok_or_else(|| format!("board {board} maps to no TC2 board"))?;
+        }
+        Ok(item)
+    }
+
+    async fn pump_native(&mut self, i: usize) -> Result<(), StoreError> {
+        let run = &self.peers[i];
+        if run.resume_at.is_some() || run.sent_upto >= run.acked_upto + WINDOW {
+            return Ok(());
+        }
+        let node = run.peer.node;
+        let room = (run.acked_upto + WINDOW - run.sent_upto) as usize;
+        let items = self.store.queued_items(node, run.sent_upto, room).await?;
+        for (seq, item) in items {
+            let packets = native::data_packets(
+                seq,
+                &native::encode_item(&item),
+                self.link.max_packet_bytes(),
+            );
+            let Some(packets) = packets else {
+                // Never made by this BBS (posts are bounded well below); skip it.
+                warn!(
+                    kind = item.kind(),
+                    "sync item too long for the meshmush dialect; skipped"
+                );
+                self.peers[i].sent_upto = seq;
+                continue;
+            };
+            if !self.airtime_for(&packets) {
+                break;
+            }
+            if self.send(node, packets).await.is_none() {
+                break;
+            }
+            let timeout = self.ack_timeout;
+            let run = &mut self.peers[i];
+            run.sent_upto = seq;
+            run.ack_deadline.get_or_insert(Instant::now() + timeout);
+        }
+        Ok(())
+    }
+
+    /// Whether sync's airtime share has room for `packets` now; spends it if so. The
+    /// share is of the region's duty cycle (of a whole hour where there is none), at
+    /// the link's airtime scale (0: no budget, for instant simulations).
+    fn airtime_for(&mut self, packets: &[String]) -> bool {
+        let Some(node) = self.link.node_config() else {
+            return false;
+        };
+        let scale = self.airtime_scale;
+        if scale <= 0.0 {
+            return true;
+        }
+        let share = self.cfg.federation.airtime_share;
+        let budget = self.budget.get_or_insert_with(|| {
+            let dc = node.duty_cycle;
+            let window = dc.window.mul_f64(scale);
+            AirtimeBudget::new(
+                window.mul_f64(dc.percent.min(100.0) / 100.0 * share),
+                window,
+            )
+        });
+        let cost: Duration = packets
+            .iter()
+            .map(|p| text_airtime(node.preset, p.len(), true).mul_f64(scale))
+            .sum();
+        let now = Instant::now();
+        let ready = budget.ready_at(now, cost);
+        if ready > now {
+            debug!("sync airtime share spent for now");
+            self.pause_until = Some(ready);
+            return false;
+        }
+        budget.spend(now, cost);
+        true
+    }
+
+    /// Hands packets to the link; their ids, or `None` if it has no room now.
+    async fn send(&mut self, node: u32, packets: Vec<String>) -> Option<Vec<u32>> {
+        match self.link.send_packets(node, PRIMARY_CHANNEL, packets).await {
+            Ok(ids) => Some(ids),
+            Err(SendError::Closed) => None,
+            Err(e) => {
+                debug!(error = %e, to = %node_id(node), "the link has no room for sync now");
+                self.pause_until = Some(Instant::now() + LINK_FULL_PAUSE);
+                None
+            }
+        }
+    }
+}

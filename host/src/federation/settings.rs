@@ -1,0 +1,141 @@
+//! `[federation]` in the config file: the BBS nodes this one exchanges bulletins and
+//! mail with, the dialect each speaks, and how boards map to TC2-BBS's boards.
+
+use std::collections::BTreeMap;
+
+use meshmush_protocol::packets::parse_node_id;
+use serde::{Deserialize, Serialize};
+
+/// The protocol a peer speaks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Dialect {
+    /// Our own: acked, retried, resumable, items over several packets.
+    Meshmush,
+    /// TC2-BBS-mesh's `BULLETIN|...` lines: one DM per item, no acks.
+    Tc2,
+}
+
+impl Dialect {
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Meshmush => "meshmush",
+            Self::Tc2 => "tc2",
+        }
+    }
+}
+
+/// One `peers` entry.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PeerConfig {
+    /// The peer BBS's node id, `!a1b2c3d4`.
+    pub node: String,
+    pub dialect: Dialect,
+    /// The peer's public key (base64, 32 bytes): when set, only PKI DMs carrying this
+    /// key are taken from it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub key: Option<String>,
+}
+
+/// `[federation]`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct FederationSection {
+    pub peers: Vec<PeerConfig>,
+    /// TC2 board name -> local board (compared ignoring case). A TC2 board in no entry
+    /// maps to the local board of the same name, if there is one.
+    pub boards: BTreeMap<String, String>,
+    /// A bulletin for a board that maps to nothing here creates that board (true) or is
+    /// refused with a log line (false).
+    pub create_boards: bool,
+    /// Seconds within which an unprefixed DM from a TC2 peer is joined to the 200-
+    /// character line before it (TC2 splits long lines in two DMs, 2 s apart).
+    pub join_window_secs: u64,
+    /// Share of the region's duty cycle sync traffic may use, 0 to 1 (counted apart
+    /// from the replies' share, so a backlog never crowds out players).
+    pub airtime_share: f64,
+    /// A meshmush peer that has not acked sent items after this many seconds gets
+    /// them again.
+    pub ack_timeout_secs: u64,
+    /// Resends to a silent meshmush peer back off, doubling, up to this many seconds
+    /// apart (an outage costs at most one window of packets per this long).
+    pub retry_max_secs: u64,
+}
+
+impl Default for FederationSection {
+    fn default() -> Self {
+        let boards = [
+            ("General", "general"),
+            ("Info", "general"),
+            ("News", "news"),
+            ("Urgent", "general"),
+        ]
+        .into_iter()
+        .map(|(a, b)| (a.to_string(), b.to_string()))
+        .collect();
+        Self {
+            peers: Vec::new(),
+            boards,
+            create_boards: false,
+            join_window_secs: 30,
+            airtime_share: 0.1,
+            ack_timeout_secs: 90,
+            retry_max_secs: 900,
+        }
+    }
+}
+
+/// A configured peer, checked.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Peer {
+    pub node: u32,
+    pub dialect: Dialect,
+    pub key: Option<Vec<u8>>,
+}
+
+impl FederationSection {
+    /// What is wrong, as (key, message), if anything.
+    pub fn problem(&self) -> Option<(String, String)> {
+        let mut seen = Vec::new();
+        for (i, p) in self.peers.iter().enumerate() {
+            let at = format!("federation.peers[{i}]");
+            let Some(node) = parse_node_id(&p.node) else {
+                return Some((at, format!("{:?} is not a node id like !a1b2c3d4", p.node)));
+            };
+            if seen.contains(&node) {
+                return Some((at, format!("{} is listed twice", p.node)));
+            }
+            seen.push(node);
+            if let Some(k) = &p.key
+                && crate::config::decode_key(k).is_none()
+            {
+                return Some((
+                    format!("{at}.key"),
+                    "not a base64 32-byte public key (as `meshtastic --info` prints it)".into(),
+                ));
+            }
+        }
+        if !(0.0..=1.0).contains(&self.airtime_share) || self.airtime_share == 0.0 {
+            return Some((
+                "federation.airtime_share".into(),
+                format!("{} is not above 0 and at most 1", self.airtime_share),
+            ));
+        }
+        None
+    }
+
+    /// The peers, checked (entries that fail [`problem`](Self::problem) are left out).
+    pub fn peers(&self) -> Vec<Peer> {
+        self.peers
+            .iter()
+            .filter_map(|p| {
+                Some(Peer {
+                    node: parse_node_id(&p.node)?,
+                    dialect: p.dialect,
+                    key: p.key.as_deref().and_then(crate::config::decode_key),
+                })
+            })
+            .collect()
+    }
+}
