@@ -2,10 +2,12 @@
 //!
 //! - [`scenario`]: the transcript format, and [`runner`]: plays one against the
 //!   daemon through the software mesh;
+//! - [`mosquitto`]: a real MQTT broker, started and stopped by the suite itself;
 //! - [`python`]: a private virtual environment with the official `meshtastic` Python
 //!   package, created on first use, so the suites can drive the software mesh with a
 //!   client nobody here wrote.
 
+pub mod mosquitto;
 pub mod python;
 pub mod runner;
 pub mod scenario;

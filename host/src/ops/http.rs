@@ -48,6 +48,7 @@ pub fn link_name(transport: &Transport) -> &'static str {
     match transport {
         Transport::Tcp(_) => "tcp",
         Transport::Serial(_) => "serial",
+        Transport::Virtual(_) => "mqtt",
     }
 }
 
