@@ -286,3 +286,51 @@ async fn a_handset_behind_a_gateway_talks_to_the_bbs_through_mosquitto() {
     assert!(more.is_err(), "nothing else reached the BBS: {more:?}");
     bbs.shutdown().await;
 }
+
+const INDEPENDENT_CHECK: &str = include_str!("../scripts/mqtt_check.py");
+
+/// Our crypto checked by code we did not write: a Python client built on the
+/// `meshtastic` protobufs, paho-mqtt and `cryptography` decrypts the BBS's NodeInfo and
+/// PKI reply, and sends the BBS a channel DM and a PKI DM that it must decrypt.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_independent_python_client_reads_and_writes_what_meshmush_does() {
+    let venv = meshmush_tests::python::Venv::ensure()
+        .await
+        .expect("python venv");
+    venv.ensure_packages(
+        "import paho.mqtt.client, cryptography, meshtastic.protobuf.mqtt_pb2",
+        &["paho-mqtt>=2,<3", "cryptography"],
+    )
+    .await
+    .expect("paho-mqtt and cryptography");
+    let broker = Mosquitto::start().await.expect("mosquitto");
+    let (bbs, mut events) = bbs_link(&broker.addr()).await;
+    let port = broker.port.to_string();
+    let bbs_num = BBS.to_string();
+    let args = ["127.0.0.1", &port, ROOT, &bbs_num];
+    let script = venv.script(INDEPENDENT_CHECK, &args, 60);
+    let bbs_side = async {
+        let mut texts = Vec::new();
+        while texts.len() < 2 {
+            let t = next_text(&mut events).await;
+            if t.text == "look" {
+                bbs.send_text(t.from, 0, "Hi from meshmush")
+                    .await
+                    .expect("reply queued");
+            }
+            texts.push((t.text, t.pki_encrypted, t.public_key.map(|k| k.len())));
+        }
+        texts
+    };
+    let (out, texts) = tokio::join!(script, bbs_side);
+    let out = out.expect("the independent check ran");
+    assert!(out.contains("NODEINFO !bb5b0001 32"), "{out}");
+    assert!(out.contains("REPLY Hi from meshmush ok_to_mqtt=1"), "{out}");
+    assert_eq!(
+        texts,
+        vec![
+            ("who".to_string(), false, None),
+            ("look".to_string(), true, Some(32))
+        ]
+    );
+}

@@ -318,7 +318,13 @@ impl VirtualNode {
                 let Ok(user) = User::decode(data.payload.as_slice()) else {
                     return Vec::new();
                 };
-                self.learn(packet.from, user, packet.rx_snr)
+                let asked = data.want_response;
+                let news = self.learn(packet.from, user, packet.rx_snr);
+                if asked && !news.is_empty() {
+                    // As the firmware's NodeInfoModule answers a node that asks: ours back.
+                    self.publish_node_info();
+                }
+                news
             }
             Ok(PortNum::TextMessageApp | PortNum::RoutingApp) if for_us => {
                 let frame = self.frame(from_radio::PayloadVariant::Packet(packet));
