@@ -24,6 +24,7 @@ pub mod delivery;
 pub mod hilcheck;
 pub mod identity;
 pub mod lagprobe;
+pub mod links;
 pub mod meshview;
 pub mod ops;
 pub mod passwords;

@@ -90,7 +90,7 @@ pub(super) async fn run(cfg: MqttNodeConfig, mut connects: mpsc::Receiver<Duplex
                     let now = Instant::now();
                     if now >= next_nodeinfo {
                         next_nodeinfo = now + node.nodeinfo_interval();
-                        node.publish_node_info();
+                        node.publish_node_info(false);
                     }
                     let out = node.expire(now);
                     hand_over(&mut node, &mut client, out).await;

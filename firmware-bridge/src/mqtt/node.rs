@@ -206,8 +206,10 @@ impl VirtualNode {
     }
 
     /// Publishes our NodeInfo on the primary channel, so gateways' areas and other
-    /// MQTT nodes learn our name and public key.
-    pub fn publish_node_info(&mut self) {
+    /// MQTT nodes learn our name and public key; `ask` asks them for theirs back (as a
+    /// node does on joining a mesh), so we learn the keys of handsets that spoke
+    /// before we were listening.
+    pub fn publish_node_info(&mut self, ask: bool) {
         let Some(primary) = self.cfg.channels.first().cloned() else {
             return;
         };
@@ -221,6 +223,7 @@ impl VirtualNode {
                 portnum: PortNum::NodeinfoApp as i32,
                 payload: self.user().encode_to_vec(),
                 bitfield: Some(OK_TO_MQTT),
+                want_response: ask,
                 ..Default::default()
             })),
             ..Default::default()
@@ -236,7 +239,7 @@ impl VirtualNode {
     pub fn on_broker(&mut self, event: BrokerEvent) -> Vec<FromRadio> {
         match event {
             BrokerEvent::Up => {
-                self.publish_node_info();
+                self.publish_node_info(true);
                 // What never came back may have died with the old connection.
                 let resend: Vec<(String, Vec<u8>)> = self
                     .sent_order
@@ -307,6 +310,30 @@ impl VirtualNode {
         open
     }
 
+    /// Acks a DM that asked for it, as its destination must (the firmware's
+    /// `ReliableRouter`): a routing reply on the primary channel.
+    fn ack(&mut self, packet: &MeshPacket) {
+        let Some(primary) = self.cfg.channels.first().cloned() else {
+            return;
+        };
+        let mut ack = routing_packet(
+            self.me(),
+            packet.from,
+            self.own_id(),
+            packet.id,
+            routing::Error::None,
+        );
+        ack.hop_limit = 3;
+        ack.hop_start = 3;
+        if let Some(mesh_packet::PayloadVariant::Decoded(d)) = &mut ack.payload_variant {
+            d.bitfield = Some(OK_TO_MQTT);
+        }
+        let sealed = seal_channel(ack, &primary);
+        let topic = wire::topic(&self.cfg.root, &primary.name, &self.my_id);
+        self.broker
+            .publish(topic, wire::envelope(sealed, &primary.name, &self.my_id));
+    }
+
     /// A decoded packet from another node.
     fn deliver(&mut self, packet: MeshPacket) -> Vec<FromRadio> {
         let Some(mesh_packet::PayloadVariant::Decoded(data)) = &packet.payload_variant else {
@@ -322,11 +349,14 @@ impl VirtualNode {
                 let news = self.learn(packet.from, user, packet.rx_snr);
                 if asked && !news.is_empty() {
                     // As the firmware's NodeInfoModule answers a node that asks: ours back.
-                    self.publish_node_info();
+                    self.publish_node_info(false);
                 }
                 news
             }
             Ok(PortNum::TextMessageApp | PortNum::RoutingApp) if for_us => {
+                if packet.want_ack && packet.to == self.me() {
+                    self.ack(&packet);
+                }
                 let frame = self.frame(from_radio::PayloadVariant::Packet(packet));
                 vec![frame]
             }
