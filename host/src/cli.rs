@@ -267,6 +267,10 @@ pub struct BenchArgs {
     /// Only figure 9: the standard session's LongFast airtime, errand by errand.
     #[arg(long, conflicts_with_all = ["pacing", "throughput", "scale", "flood"])]
     session: bool,
+    /// Only figure 11: 1, 2 and 4 radio areas of ten handsets (ShortFast/US, real
+    /// airtime), the daemon with one link per area's gateway.
+    #[arg(long, conflicts_with_all = ["pacing", "throughput", "scale", "flood", "ops", "session"])]
+    gateways: bool,
     /// Internal: serve one store, DESIGN:PLAYERS:DIR, and report peak RSS (the
     /// footprint figure runs this in a fresh process).
     #[arg(long, hide = true)]
@@ -293,6 +297,8 @@ async fn bench(args: BenchArgs) -> Result<()> {
         meshmush::bench::run_ops(args.quick).await?
     } else if args.session {
         meshmush::bench::run_session().await?
+    } else if args.gateways {
+        meshmush::bench::run_gateways(args.quick).await?
     } else {
         meshmush::bench::run(args.quick).await?
     };
