@@ -141,3 +141,38 @@ async fn two_radios_hear_the_same_command_and_one_reply_goes_out_through_one() {
     );
     kit.stop().await.expect("stops");
 }
+
+/// A handset whose owner did not allow MQTT (`ok_to_mqtt` off) is not uplinked by its
+/// gateway (firmware `MQTT::onSend`): a BBS on the broker never hears it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_handset_without_ok_to_mqtt_is_not_uplinked() {
+    init_logs();
+    let broker = Mosquitto::start().await.expect("mosquitto");
+    let sim = SimConfig {
+        handsets: 1,
+        ok_to_mqtt: false,
+        mqtt: Some(SimMqtt {
+            broker: broker.addr(),
+            root: ROOT.into(),
+        }),
+        ..SimConfig::default()
+    };
+    let mut kit = Kit::builder(roomy())
+        .sim(sim)
+        .daemon_links(DaemonLinks::Mqtt(Box::new(MqttNodeConfig::new(
+            broker.addr(),
+            ROOT,
+            BBS,
+        ))))
+        .start()
+        .await
+        .expect("mesh, broker-only daemon and handset start");
+    kit.handsets[0].send(BBS, "ping").await.expect("sent");
+    let heard = kit.handsets[0].next_text(Duration::from_secs(2)).await;
+    assert!(
+        heard.is_none(),
+        "the BBS answered a packet that never went to MQTT: {heard:?}"
+    );
+    assert_eq!(kit.app.link().metrics().texts_in, 0);
+    kit.stop().await.expect("stops");
+}
