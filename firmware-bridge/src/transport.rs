@@ -1,6 +1,8 @@
 //! The byte streams a node can be reached over: USB serial and TCP (port 4403).
 //!
-//! Both carry the same framing; the link only sees an `AsyncRead + AsyncWrite`.
+//! Both carry the same framing; the link only sees an `AsyncRead + AsyncWrite`. A
+//! third kind, [`Transport::Virtual`], reaches a node that lives in this process (the
+//! MQTT virtual node, see [`crate::mqtt`]) over an in-memory stream.
 
 use std::fmt;
 use std::time::Duration;
@@ -21,7 +23,37 @@ pub enum Transport {
     Tcp(String),
     /// A serial device path such as `/dev/ttyUSB0`.
     Serial(String),
+    /// A node in this process, such as the MQTT virtual node.
+    Virtual(VirtualPort),
 }
+
+/// How to reach a node that lives in this process: each open hands it one end of a
+/// fresh in-memory stream.
+#[derive(Debug, Clone)]
+pub struct VirtualPort {
+    name: String,
+    connect: tokio::sync::mpsc::Sender<tokio::io::DuplexStream>,
+}
+
+impl VirtualPort {
+    pub fn new(
+        name: impl Into<String>,
+        connect: tokio::sync::mpsc::Sender<tokio::io::DuplexStream>,
+    ) -> Self {
+        Self {
+            name: name.into(),
+            connect,
+        }
+    }
+}
+
+impl PartialEq for VirtualPort {
+    fn eq(&self, other: &Self) -> bool {
+        self.name == other.name && self.connect.same_channel(&other.connect)
+    }
+}
+
+impl Eq for VirtualPort {}
 
 impl Transport {
     /// A TCP transport; adds the default port when `addr` has none.
@@ -53,6 +85,7 @@ impl fmt::Display for Transport {
         match self {
             Self::Tcp(a) => write!(f, "tcp:{a}"),
             Self::Serial(p) => write!(f, "serial:{p}"),
+            Self::Virtual(v) => f.write_str(&v.name),
         }
     }
 }
@@ -76,7 +109,12 @@ pub enum OpenError {
     },
     #[error("timed out connecting to {target}")]
     Timeout { target: String },
+    #[error("{target} is gone")]
+    Gone { target: String },
 }
+
+/// Bytes an in-memory stream to a virtual node buffers each way.
+const VIRTUAL_BUFFER: usize = 64 * 1024;
 
 /// Opens the transport. Serial ports get 115200 baud with DTR high and RTS low, as the
 /// official clients set them (RTS high resets many ESP32 boards).
@@ -98,6 +136,16 @@ pub async fn open(
                 })?;
             let _ = stream.set_nodelay(true);
             Ok(Box::new(stream))
+        }
+        Transport::Virtual(port) => {
+            let (ours, theirs) = tokio::io::duplex(VIRTUAL_BUFFER);
+            port.connect
+                .send(theirs)
+                .await
+                .map_err(|_| OpenError::Gone {
+                    target: port.name.clone(),
+                })?;
+            Ok(Box::new(ours))
         }
         Transport::Serial(path) => {
             let serial_err = |source| OpenError::Serial {

@@ -12,8 +12,9 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use meshmush_firmware_bridge::LinkHandle;
 use meshmush_firmware_bridge::link::LinkConfig;
-use meshmush_firmware_bridge::{LinkHandle, spawn};
+use meshmush_firmware_bridge::link::spawn_all;
 use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;
 use tracing::{error, info, warn};
@@ -93,7 +94,7 @@ impl App {
     pub async fn start(
         cfg: Config,
         data_dir: &Path,
-        link_cfg: LinkConfig,
+        links: Vec<LinkConfig>,
         store_opts: StoreOptions,
     ) -> Result<Self, AppError> {
         let store = Store::open(data_dir, store_opts).await?;
@@ -139,10 +140,15 @@ impl App {
         let tasks = TaskTracker::new();
         let probe = LagProbe::start(&tasks, stop.clone());
         ops.watch(&store, &probe);
-        let byte_budget = link_cfg.max_packet_bytes();
-        let airtime_scale = link_cfg.airtime_scale;
-        let link_name = http::link_name(&link_cfg.transport);
-        let (link, events) = spawn(link_cfg);
+        let link_name = match links.as_slice() {
+            [one] => http::link_name(&one.transport),
+            _ => "group",
+        };
+        // Sync's airtime budget runs at the links' scale (all alike: the sim's or 1).
+        let airtime_scale = links.first().map_or(1.0, |l| l.airtime_scale);
+        // One link, or several behind one handle (see the link group).
+        let (link, events) = spawn_all(links);
+        let byte_budget = link.max_packet_bytes();
         let roster = Roster::from_config(&cfg);
         // The sysop is a known player (not a stranger sharing the strangers' allowance).
         roster.mark_known(SYSOP_NODE);

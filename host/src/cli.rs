@@ -135,6 +135,17 @@ pub struct SimArgs {
     /// firmware can), to play an attacker; such packets are never PKI-encrypted.
     #[arg(long)]
     allow_spoofing: bool,
+    /// Split the handsets into this many radio areas, each with its own gateway node
+    /// and airtime.
+    #[arg(long, default_value_t = 1)]
+    areas: usize,
+    /// Gateways uplink and downlink through this MQTT broker (HOST:PORT), as firmware
+    /// gateways do: a BBS on the broker then reaches every area.
+    #[arg(long)]
+    mqtt: Option<String>,
+    /// Topic root on the broker.
+    #[arg(long, default_value = "msh/US")]
+    mqtt_root: String,
 }
 
 impl Default for SimArgs {
@@ -146,6 +157,9 @@ impl Default for SimArgs {
             preset: "LongFast".into(),
             region: "EU_868".into(),
             allow_spoofing: false,
+            areas: 1,
+            mqtt: None,
+            mqtt_root: "msh/US".into(),
         }
     }
 }
@@ -167,6 +181,14 @@ impl SimArgs {
             region: parse_region(&self.region)
                 .ok_or_else(|| anyhow!("unknown --region {:?}", self.region))?,
             allow_spoofing: self.allow_spoofing,
+            areas: self.areas.max(1),
+            mqtt: self
+                .mqtt
+                .clone()
+                .map(|broker| meshmush_firmware_bridge::sim::SimMqtt {
+                    broker,
+                    root: self.mqtt_root.clone(),
+                }),
             ..SimConfig::default()
         })
     }
@@ -253,6 +275,10 @@ pub struct BenchArgs {
     /// 100-item backlog's drain against sync's airtime share).
     #[arg(long, conflicts_with_all = ["pacing", "throughput", "scale", "flood", "session", "ops", "messages"])]
     sync: bool,
+    /// Only figure 12: 1, 2 and 4 radio areas of ten handsets (ShortFast/US, real
+    /// airtime), the daemon with one link per area's gateway.
+    #[arg(long, conflicts_with_all = ["pacing", "throughput", "scale", "flood", "ops", "session", "messages", "sync"])]
+    gateways: bool,
     /// Internal: serve one store, DESIGN:PLAYERS:DIR, and report peak RSS (the
     /// footprint figure runs this in a fresh process).
     #[arg(long, hide = true)]
@@ -283,6 +309,8 @@ async fn bench(args: BenchArgs) -> Result<()> {
         meshmush::bench::run_messages(args.quick).await?
     } else if args.sync {
         meshmush::bench::run_sync().await?
+    } else if args.gateways {
+        meshmush::bench::run_gateways(args.quick).await?
     } else {
         meshmush::bench::run(args.quick).await?
     };
@@ -331,9 +359,10 @@ async fn start_mesh(args: &SimArgs) -> Result<Mesh> {
     for n in mesh.nodes() {
         let role = if n.is_gateway { "gateway" } else { "handset" };
         println!(
-            "{role:8} {}  port {}  {}",
+            "{role:8} {}  port {}  area {}  {}",
             n.id(),
             n.addr.port(),
+            n.area + 1,
             n.long_name
         );
     }
@@ -458,8 +487,15 @@ async fn repin(node: &str, data: Option<PathBuf>, config: Option<PathBuf>) -> Re
 async fn run_daemon(args: RunArgs) -> Result<()> {
     let (cfg, file) = find_config(args.config.as_deref()).await?;
     let data_dir = args.data.clone().unwrap_or_else(|| cfg.data_dir.clone());
-    let port = args.port.clone().or_else(|| cfg.link.port.clone());
-    let tcp = args.tcp.clone().or_else(|| cfg.link.tcp.clone());
+    let from_file = cfg.link.first();
+    if args.port.is_none() && args.tcp.is_none() && !args.sim && cfg.link.needs_build() {
+        let links = meshmush::links::build(&cfg, &data_dir)
+            .await
+            .context("setting up the links")?;
+        return serve(cfg, &data_dir, links, None).await;
+    }
+    let port = args.port.clone().or_else(|| from_file.port.clone());
+    let tcp = args.tcp.clone().or_else(|| from_file.tcp.clone());
     let (transport, mesh) = match (port, tcp) {
         (Some(port), _) if port == "auto" => {
             let ports = meshmush::ports::list()
@@ -472,7 +508,7 @@ async fn run_daemon(args: RunArgs) -> Result<()> {
         (Some(port), _) => (Transport::Serial(port), None),
         (None, Some(addr)) => (Transport::tcp(&addr), None),
         (None, None) => {
-            if let Some(file) = file.filter(|_| !cfg.link.sim && !args.sim) {
+            if let Some(file) = file.filter(|_| !from_file.sim && !args.sim) {
                 bail!(
                     "{} names no node: set `port` or `tcp` under [link], or `sim = true` \
                      to serve the built-in software mesh",
@@ -497,8 +533,18 @@ async fn run_daemon(args: RunArgs) -> Result<()> {
     if mesh.is_some() {
         link_cfg.airtime_scale = args.mesh.time_scale;
     }
+    serve(cfg, &data_dir, vec![link_cfg], mesh).await
+}
+
+/// Runs the daemon on `links` until Ctrl-C or a fatal stop.
+async fn serve(
+    cfg: meshmush::config::Config,
+    data_dir: &std::path::Path,
+    links: Vec<meshmush_firmware_bridge::link::LinkConfig>,
+    mesh: Option<meshmush_firmware_bridge::sim::Mesh>,
+) -> Result<()> {
     println!("data in {}; Ctrl-C to stop", data_dir.display());
-    let app = App::start(cfg, &data_dir, link_cfg, StoreOptions::default())
+    let app = App::start(cfg, data_dir, links, StoreOptions::default())
         .await
         .with_context(|| format!("opening the store in {}", data_dir.display()))?;
     let stopped = tokio::select! {

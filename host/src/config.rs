@@ -10,11 +10,14 @@ use meshmush_firmware_bridge::link::LinkConfig;
 use meshmush_protocol::packets::parse_node_id;
 use serde::{Deserialize, Serialize};
 
+pub use crate::links::{ChannelEntry, LinkSection, Links};
+
 /// Everything the daemon can be told.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields, default)]
 pub struct Config {
-    pub link: LinkSection,
+    /// `[link]` (one node) or `[[link]]` (several; see the links module).
+    pub link: Links,
     /// Where the store lives.
     pub data_dir: PathBuf,
     pub replies: RepliesSection,
@@ -58,18 +61,6 @@ impl Default for WorldSection {
             house_reclaim_days: 60,
         }
     }
-}
-
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Default)]
-#[serde(deny_unknown_fields, default)]
-pub struct LinkSection {
-    /// Serial device of the node (`/dev/ttyUSB0`).
-    pub port: Option<String>,
-    /// TCP API of the node, `HOST[:PORT]`.
-    pub tcp: Option<String>,
-    /// Serve the built-in software mesh. A config file that names no node must say
-    /// this, so a daemon meant for a radio never serves a simulation by mistake.
-    pub sim: bool,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -198,7 +189,7 @@ pub struct SessionsSection {
 impl Default for Config {
     fn default() -> Self {
         Self {
-            link: LinkSection::default(),
+            link: Links::default(),
             data_dir: PathBuf::from("meshmush-data"),
             replies: RepliesSection::default(),
             limits: LimitsSection::default(),
@@ -338,14 +329,8 @@ impl Config {
                 "0 (off) or at least 60: a beacon more often costs everyone's airtime".into(),
             ));
         }
-        if self.link.port.is_some() && self.link.tcp.is_some() {
-            return Err(bad("link", "give either `port` or `tcp`, not both".into()));
-        }
-        if self.link.sim && (self.link.port.is_some() || self.link.tcp.is_some()) {
-            return Err(bad(
-                "link.sim",
-                "`sim = true` with a `port` or `tcp`".into(),
-            ));
+        if let Err((key, message)) = self.link.validate() {
+            return Err(bad(&key, message));
         }
         for (i, node) in self.admin.nodes.iter().enumerate() {
             if parse_node_id(node).is_none() {

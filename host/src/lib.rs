@@ -25,6 +25,7 @@ pub mod federation;
 pub mod hilcheck;
 pub mod identity;
 pub mod lagprobe;
+pub mod links;
 pub mod meshview;
 pub mod ops;
 pub mod passwords;

@@ -33,7 +33,7 @@ async fn bbs_on(node: &SimNode, peers: &[u32], dir: &Path) -> App {
     cfg.federation.ack_timeout_secs = 3;
     cfg.federation.retry_max_secs = 4;
     let link = fast_timings(cfg.link_config(Transport::Tcp(node.addr.to_string())));
-    let app = App::start(cfg, dir, link, StoreOptions::default())
+    let app = App::start(cfg, dir, vec![link], StoreOptions::default())
         .await
         .expect("a BBS starts");
     tokio::time::timeout(WAIT, app.link().connected())

@@ -8,11 +8,17 @@
 //! - [`packets`]: what an incoming `FromRadio` means to the host, and how to build the
 //!   `ToRadio` frames the host sends;
 //! - [`chunking`]: cutting a reply into radio-sized, UTF-8-safe packets;
+//! - [`crypto`]: channel (AES-CTR) and direct-message (X25519 + AES-CCM) encryption as
+//!   the firmware does it, for packets that cross an MQTT broker;
+//! - [`mqtt`]: Meshtastic's MQTT topics and `ServiceEnvelope`s, and sealing and opening
+//!   the packets inside;
 //! - [`airtime`]: LoRa time on air per modem preset, and region duty cycles.
 
 pub mod airtime;
 pub mod chunking;
+pub mod crypto;
 pub mod framing;
+pub mod mqtt;
 pub mod packets;
 
 /// The Meshtastic protobuf types (`FromRadio`, `ToRadio`, `MeshPacket`, ...).

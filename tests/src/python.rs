@@ -85,6 +85,34 @@ impl Venv {
         Ok(venv)
     }
 
+    /// Installs `requirements` (pip requirement strings) unless `probe` (a Python
+    /// import line) already runs.
+    pub async fn ensure_packages(
+        &self,
+        probe: &str,
+        requirements: &[&str],
+    ) -> Result<(), PythonError> {
+        let _guard = SETUP.lock().await;
+        let present = Command::new(self.bin("python"))
+            .args(["-c", probe])
+            .output()
+            .await
+            .is_ok_and(|o| o.status.success());
+        if present {
+            return Ok(());
+        }
+        let mut cmd = Command::new(self.bin("pip"));
+        cmd.args(["install", "--quiet", "--disable-pip-version-check"])
+            .args(requirements);
+        run(
+            &mut cmd,
+            &format!("pip install {}", requirements.join(" ")),
+            900,
+        )
+        .await?;
+        Ok(())
+    }
+
     pub fn bin(&self, name: &str) -> PathBuf {
         self.root.join("bin").join(name)
     }

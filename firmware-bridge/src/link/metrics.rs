@@ -103,6 +103,52 @@ pub struct MetricsSnapshot {
     pub airtime_per_dest: Vec<(u32, Duration)>,
 }
 
+impl MetricsSnapshot {
+    /// Adds another link's figures to these (the longest heartbeat delay is kept, the
+    /// rest summed): the figures of several links as one.
+    pub fn add(&mut self, other: &MetricsSnapshot) {
+        self.connects += other.connects;
+        self.disconnects += other.disconnects;
+        self.frames_in += other.frames_in;
+        self.frames_out += other.frames_out;
+        self.bad_frames += other.bad_frames;
+        self.debug_lines += other.debug_lines;
+        self.texts_in += other.texts_in;
+        self.duplicates += other.duplicates;
+        self.dropped_events += other.dropped_events;
+        self.chunks_sent += other.chunks_sent;
+        self.chunks_delivered += other.chunks_delivered;
+        self.chunk_retries += other.chunk_retries;
+        self.send_failures += other.send_failures;
+        self.pki_failures += other.pki_failures;
+        self.queue_refusals += other.queue_refusals;
+        self.queue_depth += other.queue_depth;
+        self.node_queue_free += other.node_queue_free;
+        self.airtime_hour_ms += other.airtime_hour_ms;
+        self.airtime_total_ms += other.airtime_total_ms;
+        self.heartbeats += other.heartbeats;
+        self.heartbeats_answered += other.heartbeats_answered;
+        self.heartbeat_delay_total += other.heartbeat_delay_total;
+        self.heartbeat_delay_max = self.heartbeat_delay_max.max(other.heartbeat_delay_max);
+        self.untrusted_routing += other.untrusted_routing;
+        self.bogus_senders += other.bogus_senders;
+        self.refused_dest_full += other.refused_dest_full;
+        self.refused_queue_full += other.refused_queue_full;
+        self.expired_chunks += other.expired_chunks;
+        self.evicted_parked += other.evicted_parked;
+        self.watchdog_probes += other.watchdog_probes;
+        self.watchdog_resets += other.watchdog_resets;
+        self.write_timeouts += other.write_timeouts;
+        for (dest, cost) in &other.airtime_per_dest {
+            match self.airtime_per_dest.iter_mut().find(|(d, _)| d == dest) {
+                Some((_, c)) => *c += *cost,
+                None => self.airtime_per_dest.push((*dest, *cost)),
+            }
+        }
+        self.airtime_per_dest.sort_unstable();
+    }
+}
+
 pub(crate) fn inc(counter: &AtomicU64) {
     counter.fetch_add(1, Ordering::Relaxed);
 }

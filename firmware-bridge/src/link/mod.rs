@@ -20,6 +20,7 @@
 
 mod budget;
 mod dedupe;
+mod group;
 mod handshake;
 mod metrics;
 mod nodedb;
@@ -38,6 +39,7 @@ use tokio::sync::{mpsc, oneshot, watch};
 
 pub use budget::AirtimeBudget;
 pub use dedupe::Dedupe;
+pub use group::spawn_all;
 pub use handshake::NodeConfig;
 pub use metrics::{LinkMetrics, MetricsSnapshot};
 pub use nodedb::{NodeDb, NodeEntry};
@@ -238,6 +240,17 @@ pub struct LinkHandle {
     me: watch::Receiver<Option<NodeConfig>>,
     /// [`LinkConfig::max_packet_bytes`] of the link's config.
     max_packet: usize,
+    /// For a group of links ([`spawn_all`]): each link, by name. Empty for one link.
+    members: Arc<[Member]>,
+    /// What logs and metrics call this link (its transport, or "group").
+    name: Arc<str>,
+}
+
+/// One link of a group, with the name logs and metrics give it.
+#[derive(Debug, Clone)]
+pub struct Member {
+    pub name: String,
+    pub handle: LinkHandle,
 }
 
 impl LinkHandle {
@@ -308,24 +321,61 @@ impl LinkHandle {
         let _ = self.commands.send(Command::Shutdown).await;
     }
 
+    /// The link's figures; for a group, every link's added up (and the group's own
+    /// count of repeats heard on two links). [`links`](Self::links) has them apart.
     pub fn metrics(&self) -> MetricsSnapshot {
-        self.metrics.snapshot()
+        let mut total = self.metrics.snapshot();
+        for m in self.members.iter() {
+            total.add(&m.handle.metrics());
+        }
+        total
+    }
+
+    /// What logs and metrics call this link.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// The links behind this handle, by name: itself alone, or a group's members.
+    pub fn links(&self) -> Vec<Member> {
+        if self.members.is_empty() {
+            return vec![Member {
+                name: self.name.to_string(),
+                handle: self.clone(),
+            }];
+        }
+        self.members.to_vec()
     }
 
     pub fn node(&self, num: u32) -> Option<NodeEntry> {
+        if let Some(found) = self.members.iter().find_map(|m| m.handle.node(num)) {
+            return Some(found);
+        }
         self.nodes.read().ok()?.get(num).cloned()
     }
 
-    /// Every node in the node database.
+    /// Every node in the node database (of every link of a group, each once).
     pub fn nodes(&self) -> Vec<NodeEntry> {
-        self.nodes
+        let mut all: Vec<NodeEntry> = self
+            .nodes
             .read()
             .map(|db| db.iter().cloned().collect())
-            .unwrap_or_default()
+            .unwrap_or_default();
+        for m in self.members.iter() {
+            for n in m.handle.nodes() {
+                if !all.iter().any(|a| a.num == n.num) {
+                    all.push(n);
+                }
+            }
+        }
+        all
     }
 
     pub fn node_count(&self) -> usize {
-        self.nodes.read().map(|db| db.len()).unwrap_or(0)
+        if self.members.is_empty() {
+            return self.nodes.read().map(|db| db.len()).unwrap_or(0);
+        }
+        self.nodes().len()
     }
 
     pub fn state(&self) -> LinkState {
@@ -366,6 +416,8 @@ pub fn spawn(cfg: LinkConfig) -> (LinkHandle, mpsc::Receiver<LinkEvent>) {
         state: state_rx,
         me: me_rx,
         max_packet: cfg.max_packet_bytes(),
+        members: Arc::from(Vec::new()),
+        name: Arc::from(cfg.transport.to_string()),
     };
     let link_task = task::LinkTask::new(cfg, cmd_rx, event_tx, state_tx, me_tx, metrics, nodes);
     tokio::spawn(link_task.run());

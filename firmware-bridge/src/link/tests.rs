@@ -19,6 +19,8 @@ fn handle(byte_budget: usize) -> (LinkHandle, mpsc::Receiver<Command>) {
         state,
         me,
         max_packet: cfg.max_packet_bytes(),
+        members: Arc::default(),
+        name: Arc::from("test"),
     };
     (handle, rx)
 }

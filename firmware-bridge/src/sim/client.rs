@@ -146,6 +146,12 @@ fn take_packet(node: &Arc<Node>, air: &Arc<Air>, mut p: MeshPacket) -> proto::Fr
     if p.hop_start == 0 {
         p.hop_start = p.hop_limit;
     }
+    // As a handset whose owner allows MQTT (`config_ok_to_mqtt`) marks its packets.
+    if air.ok_to_mqtt
+        && let Some(proto::mesh_packet::PayloadVariant::Decoded(d)) = &mut p.payload_variant
+    {
+        d.bitfield = Some(d.bitfield.unwrap_or(0) | meshmush_protocol::mqtt::OK_TO_MQTT);
+    }
     if air.faults.queue_full(node.num) {
         return node.queue_status(QUEUE_REFUSED, p.id);
     }

@@ -10,6 +10,7 @@
 pub mod attacker;
 mod client;
 mod faults;
+mod gateway;
 pub mod handset;
 mod node;
 
@@ -27,6 +28,7 @@ use tokio::task::JoinSet;
 use tracing::{info, warn};
 
 pub use faults::{Faults, NodeFault, StreamFault};
+pub use gateway::SimMqtt;
 use node::{ClientMsg, Node};
 
 use crate::link::AirtimeBudget;
@@ -39,10 +41,11 @@ const NAMES: [&str; 10] = [
 pub const GATEWAY_NUM: u32 = 0x4d4d_0001;
 pub const HANDSET_BASE: u32 = 0x4d4d_1000;
 
-/// The public key of sim node (or virtual handset) `num`: 32 bytes made from its
-/// number, so a test can tell whose key a packet carries.
+/// The public key of sim node (or virtual handset) `num`: a real X25519 key whose
+/// private half is made from its number, so a test can tell whose key a packet
+/// carries and the MQTT gateways can encrypt as the handset would.
 pub fn public_key_of(num: u32) -> Vec<u8> {
-    num.to_le_bytes().repeat(8)
+    gateway::key_of(num).public().to_vec()
 }
 
 /// How to build the mesh.
@@ -70,6 +73,15 @@ pub struct SimConfig {
     /// Off (the default), a node overwrites `from` with its own number, as firmware
     /// does. The gateway never spoofs.
     pub allow_spoofing: bool,
+    /// Radio areas (default 1): handsets are split into this many areas in order, each
+    /// with its own gateway node and its own airtime; a packet is heard only in its
+    /// area. Gateway of area a is `GATEWAY_NUM + a`.
+    pub areas: usize,
+    /// Gateways uplink and downlink through this broker, as firmware gateways do (see
+    /// the gateway module), so a BBS on the broker reaches every area.
+    pub mqtt: Option<SimMqtt>,
+    /// Handsets mark their packets `ok_to_mqtt` (default yes).
+    pub ok_to_mqtt: bool,
 }
 
 /// A text that reached a virtual handset.
@@ -92,6 +104,9 @@ impl Default for SimConfig {
             gateway_name: "meshmush BBS".into(),
             virtual_handsets: false,
             allow_spoofing: false,
+            areas: 1,
+            mqtt: None,
+            ok_to_mqtt: true,
         }
     }
 }
@@ -114,6 +129,8 @@ pub struct SimNode {
     pub short_name: String,
     pub addr: SocketAddr,
     pub is_gateway: bool,
+    /// The radio area the node is in (see [`SimConfig::areas`]).
+    pub area: usize,
 }
 
 impl SimNode {
@@ -133,6 +150,12 @@ pub(crate) struct Air {
     pub allow_spoofing: bool,
     /// The gateway's node number (which never spoofs).
     pub gateway: u32,
+    /// Each area's gateway, by area.
+    gateways: Vec<u32>,
+    /// Where each area's gateway hears its area for the broker (with MQTT on).
+    uplinks: std::sync::OnceLock<Vec<tokio::sync::mpsc::UnboundedSender<MeshPacket>>>,
+    /// [`SimConfig::ok_to_mqtt`].
+    pub ok_to_mqtt: bool,
     sink: Option<tokio::sync::mpsc::UnboundedSender<VirtualReply>>,
 }
 
@@ -166,11 +189,25 @@ impl Air {
 
     /// Carries a packet from `from` to its destination(s); false when it was lost.
     pub fn carry(&self, from: u32, packet: &MeshPacket) -> bool {
+        let area = self.area_of(from).unwrap_or(0);
+        // The area's gateway hears everything said in its area (but its own sending).
+        let uplinked = self.gateways.get(area) != Some(&from)
+            && self
+                .uplinks
+                .get()
+                .and_then(|u| u.get(area))
+                .is_some_and(|tx| tx.send(packet.clone()).is_ok());
         let targets: Vec<&Arc<Node>> = if packet.to == BROADCAST {
-            self.nodes.values().filter(|n| n.num != from).collect()
+            self.nodes
+                .values()
+                .filter(|n| n.num != from && n.area == area)
+                .collect()
         } else {
             match self.nodes.get(&packet.to) {
-                Some(n) => vec![n],
+                Some(n) if n.area == area => vec![n],
+                // Out of range: only the broker can carry it there.
+                Some(_) => return uplinked,
+                None if uplinked => return true,
                 None => return self.to_virtual(from, packet),
             }
         };
@@ -196,6 +233,19 @@ impl Air {
         true
     }
 
+    /// The area of sim node `num`.
+    pub fn area_of(&self, num: u32) -> Option<usize> {
+        self.nodes.get(&num).map(|n| n.area)
+    }
+
+    pub fn is_sim_node(&self, num: u32) -> bool {
+        self.nodes.contains_key(&num)
+    }
+
+    fn nodes_in_area(&self, area: usize) -> impl Iterator<Item = &Arc<Node>> {
+        self.nodes.values().filter(move |n| n.area == area)
+    }
+
     /// Every node's info but `except`'s, for a handshake.
     pub fn node_infos(&self, except: u32) -> Vec<NodeInfo> {
         self.nodes
@@ -219,24 +269,39 @@ pub struct Mesh {
     air: Arc<Air>,
     virtual_replies: std::sync::Mutex<Option<tokio::sync::mpsc::UnboundedReceiver<VirtualReply>>>,
     nodes: Vec<SimNode>,
+    handset_count: usize,
     tasks: JoinSet<()>,
 }
 
 impl Mesh {
     /// Binds every node's API port and starts the nodes.
     pub async fn start(cfg: SimConfig) -> Result<Self, SimError> {
+        let areas = cfg.areas.max(1);
         let mut specs = vec![(
             GATEWAY_NUM,
             cfg.gateway_name.clone(),
             "BBS".to_string(),
             true,
+            0,
         )];
         for k in 0..cfg.handsets {
             let (long, short) = match NAMES.get(k) {
                 Some(name) => (name.to_string(), name.chars().take(4).collect::<String>()),
                 None => (format!("Handset {}", k + 1), format!("H{}", k + 1)),
             };
-            specs.push((HANDSET_BASE + k as u32 + 1, long, short, false));
+            let area = k * areas / cfg.handsets.max(1);
+            specs.push((HANDSET_BASE + k as u32 + 1, long, short, false, area));
+        }
+        // The other areas' gateways come last, so handset k keeps port + k.
+        for a in 1..areas {
+            let num = GATEWAY_NUM + a as u32;
+            specs.push((
+                num,
+                format!("Gateway {}", a + 1),
+                format!("GW{}", a + 1),
+                true,
+                a,
+            ));
         }
         let mut listeners = Vec::new();
         for (k, _) in specs.iter().enumerate() {
@@ -272,7 +337,7 @@ impl Mesh {
         };
         let air = Arc::new_cyclic(|weak: &Weak<Air>| {
             let mut nodes = BTreeMap::new();
-            for ((num, long, short, gw), (_, addr)) in specs.iter().zip(&listeners) {
+            for ((num, long, short, gw, area), (_, addr)) in specs.iter().zip(&listeners) {
                 let user = User {
                     id: node_id(*num),
                     long_name: long.clone(),
@@ -283,7 +348,13 @@ impl Mesh {
                 };
                 nodes.insert(
                     *num,
-                    Node::new(*num, user, weak.clone(), AirtimeBudget::new(limit, window)),
+                    Node::new(
+                        *num,
+                        *area,
+                        user,
+                        weak.clone(),
+                        AirtimeBudget::new(limit, window),
+                    ),
                 );
                 nodes_out.push(SimNode {
                     num: *num,
@@ -291,6 +362,7 @@ impl Mesh {
                     short_name: short.clone(),
                     addr: *addr,
                     is_gateway: *gw,
+                    area: *area,
                 });
             }
             Air {
@@ -300,9 +372,21 @@ impl Mesh {
                 region: cfg.region,
                 allow_spoofing: cfg.allow_spoofing,
                 gateway: GATEWAY_NUM,
+                gateways: (0..areas).map(|a| GATEWAY_NUM + a as u32).collect(),
+                uplinks: std::sync::OnceLock::new(),
+                ok_to_mqtt: cfg.ok_to_mqtt,
                 sink,
             }
         });
+        if let Some(mqtt) = &cfg.mqtt {
+            let uplinks = (0..areas)
+                .filter_map(|a| {
+                    let gw = air.nodes.get(&(GATEWAY_NUM + a as u32))?.clone();
+                    Some(gateway::start(air.clone(), gw, a, mqtt))
+                })
+                .collect();
+            let _ = air.uplinks.set(uplinks);
+        }
         let mut tasks = JoinSet::new();
         for ((listener, _), sim) in listeners.into_iter().zip(&nodes_out) {
             let Some(node) = air.nodes.get(&sim.num).cloned() else {
@@ -318,17 +402,25 @@ impl Mesh {
             air,
             virtual_replies: std::sync::Mutex::new(virtual_rx),
             nodes: nodes_out,
+            handset_count: cfg.handsets,
             tasks,
         })
     }
 
-    /// The node the daemon connects to.
+    /// The node the daemon connects to (area 0's gateway).
     pub fn gateway(&self) -> &SimNode {
         &self.nodes[0]
     }
 
+    /// Every area's gateway, by area.
+    pub fn gateways(&self) -> Vec<&SimNode> {
+        let mut gws: Vec<&SimNode> = self.nodes.iter().filter(|n| n.is_gateway).collect();
+        gws.sort_by_key(|n| n.area);
+        gws
+    }
+
     pub fn handsets(&self) -> &[SimNode] {
-        &self.nodes[1..]
+        &self.nodes[1..1 + self.handset_count]
     }
 
     pub fn nodes(&self) -> &[SimNode] {

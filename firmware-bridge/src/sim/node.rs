@@ -53,6 +53,8 @@ pub(crate) struct Client {
 
 pub(crate) struct Node {
     pub num: u32,
+    /// The radio area it hears and is heard in.
+    pub area: usize,
     pub user: User,
     air: Weak<Air>,
     queue: Mutex<VecDeque<MeshPacket>>,
@@ -73,9 +75,16 @@ pub(crate) struct Node {
 }
 
 impl Node {
-    pub fn new(num: u32, user: User, air: Weak<Air>, duty: AirtimeBudget) -> Arc<Self> {
+    pub fn new(
+        num: u32,
+        area: usize,
+        user: User,
+        air: Weak<Air>,
+        duty: AirtimeBudget,
+    ) -> Arc<Self> {
         Arc::new(Self {
             num,
+            area,
             user,
             air,
             queue: Mutex::new(VecDeque::with_capacity(TX_QUEUE_LEN)),

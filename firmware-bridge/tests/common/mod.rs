@@ -40,6 +40,7 @@ impl Client {
             short_name: String::new(),
             addr: "127.0.0.1:0".parse().expect("addr"),
             is_gateway: false,
+            area: 0,
         };
         let h = tokio::time::timeout(WAIT, Handset::connect_with(&node, cfg))
             .await

@@ -8,6 +8,7 @@
 
 mod airtime;
 mod flood;
+mod gateways;
 mod messages;
 mod ops;
 mod pacing;
@@ -220,6 +221,13 @@ pub async fn run_pacing() -> Result<BenchReport, BenchError> {
         rows,
         session: None,
     })
+}
+
+/// Figure 12 alone: 1, 2 and 4 radio areas, one gateway link each.
+pub async fn run_gateways(quick: bool) -> Result<BenchReport, BenchError> {
+    let mut rows = Vec::new();
+    gateways::gateways_rows(quick, &mut rows).await?;
+    Ok(report(quick, rows).await)
 }
 
 /// Figure 10 alone: the daemon with the status page and `/metrics` off and on.

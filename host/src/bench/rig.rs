@@ -83,7 +83,7 @@ pub(super) async fn virtual_kit(
     mut cfg: Config,
     data: Option<&std::path::Path>,
     store: StoreOptions,
-    tweak: impl FnOnce(&mut meshmush_firmware_bridge::link::LinkConfig) + Send + 'static,
+    tweak: impl Fn(&mut meshmush_firmware_bridge::link::LinkConfig) + Send + 'static,
 ) -> Result<(Kit, VirtualHandsets, Duration), BenchError> {
     crate::testkit::lift_limits(&mut cfg);
     let mut builder = Kit::builder(cfg)

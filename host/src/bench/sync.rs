@@ -38,7 +38,7 @@ async fn bbs(node: &SimNode, peer: u32, dir: &std::path::Path) -> Result<App, Be
     cfg.federation.retry_max_secs = 4;
     let mut link = fast_timings(cfg.link_config(Transport::Tcp(node.addr.to_string())));
     link.airtime_scale = SCALE;
-    let app = App::start(cfg, dir, link, StoreOptions::default())
+    let app = App::start(cfg, dir, vec![link], StoreOptions::default())
         .await
         .map_err(|e| BenchError::Failed(format!("a BBS did not start: {e}")))?;
     tokio::time::timeout(Duration::from_secs(30), app.link().connected())

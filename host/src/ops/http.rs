@@ -48,6 +48,7 @@ pub fn link_name(transport: &Transport) -> &'static str {
     match transport {
         Transport::Tcp(_) => "tcp",
         Transport::Serial(_) => "serial",
+        Transport::Virtual(_) => "mqtt",
     }
 }
 
@@ -85,6 +86,26 @@ impl View {
             sessions_active,
             totals,
             lag: self.probe.stats(),
+            links: self
+                .link
+                .links()
+                .into_iter()
+                .map(|m| {
+                    let f = m.handle.metrics();
+                    super::metrics::LinkFigures {
+                        up: matches!(
+                            m.handle.state(),
+                            meshmush_firmware_bridge::LinkState::Connected { .. }
+                        ),
+                        name: m.name,
+                        texts_in: f.texts_in,
+                        duplicates: f.duplicates,
+                        chunks_sent: f.chunks_sent,
+                        queue_depth: f.queue_depth,
+                        airtime_total: Duration::from_millis(f.airtime_total_ms),
+                    }
+                })
+                .collect(),
         }
     }
 

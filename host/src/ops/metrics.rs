@@ -46,6 +46,42 @@ pub struct Snapshot {
     /// `None` when the store could not be read this time.
     pub totals: Option<Totals>,
     pub lag: LagStats,
+    /// Each link of the daemon by name (one entry unless it has several radios).
+    pub links: Vec<LinkFigures>,
+}
+
+/// One link's own figures, for the `meshmush_link_member_*` families.
+#[derive(Debug, Clone)]
+pub struct LinkFigures {
+    /// The link's transport, such as `serial:/dev/ttyUSB0` or `mqtt:HOST/!bb5b0001`.
+    pub name: String,
+    pub up: bool,
+    pub texts_in: u64,
+    pub duplicates: u64,
+    pub chunks_sent: u64,
+    pub queue_depth: u64,
+    pub airtime_total: Duration,
+}
+
+/// Writes one gauge per link, labelled with the link's name.
+fn per_link(
+    enc: &mut DescriptorEncoder,
+    name: &str,
+    help: &str,
+    links: &[LinkFigures],
+    value: impl Fn(&LinkFigures) -> f64,
+) -> Result<(), std::fmt::Error> {
+    let mut fam = enc.encode_descriptor(
+        name,
+        help,
+        None,
+        prometheus_client::metrics::MetricType::Gauge,
+    )?;
+    for l in links {
+        let labels = [("link", l.name.as_str())];
+        ConstGauge::new(value(l)).encode(fam.encode_family(&labels)?)?;
+    }
+    Ok(())
 }
 
 /// The registry and the figures counted as they happen.
@@ -401,6 +437,45 @@ impl Collector for Scraped {
             "The lag probe's p99 over the last minute",
             s.lag.p99,
         )?;
+        let links = &s.links;
+        let up = |l: &LinkFigures| f64::from(u8::from(l.up));
+        per_link(
+            &mut enc,
+            "link_member_up",
+            "1 while this link is connected",
+            links,
+            up,
+        )?;
+        let texts = |l: &LinkFigures| l.texts_in as f64;
+        per_link(
+            &mut enc,
+            "link_member_texts_in",
+            "Texts this link heard",
+            links,
+            texts,
+        )?;
+        let dups = |l: &LinkFigures| l.duplicates as f64;
+        let help = "Repeats this link heard (of its own packets or another link's)";
+        per_link(&mut enc, "link_member_duplicates", help, links, dups)?;
+        let sent = |l: &LinkFigures| l.chunks_sent as f64;
+        per_link(
+            &mut enc,
+            "link_member_chunks_sent",
+            "Packets this link sent",
+            links,
+            sent,
+        )?;
+        let depth = |l: &LinkFigures| l.queue_depth as f64;
+        per_link(
+            &mut enc,
+            "link_member_queue_depth",
+            "Packets waiting on this link",
+            links,
+            depth,
+        )?;
+        let air = |l: &LinkFigures| l.airtime_total.as_secs_f64();
+        let help = "Seconds on air this link spent on replies";
+        per_link(&mut enc, "link_member_airtime_seconds", help, links, air)?;
         Ok(())
     }
 }

@@ -211,6 +211,7 @@ mod tests {
             sessions_active: 0,
             totals: None,
             lag: LagStats::default(),
+            links: Vec::new(),
         }
     }
 

@@ -70,7 +70,21 @@ pub enum Net {
     },
 }
 
-type LinkTweak = Box<dyn FnOnce(LinkConfig) -> LinkConfig + Send>;
+/// How the daemon reaches the software mesh.
+#[derive(Debug, Clone, Default)]
+pub enum DaemonLinks {
+    /// One TCP link to area 0's gateway (the default).
+    #[default]
+    Gateway,
+    /// One TCP link per area's gateway: a daemon with several radios.
+    EveryGateway,
+    /// Two TCP links to area 0's gateway: two radios that hear every packet alike.
+    GatewayTwice,
+    /// Only the broker: the daemon is this virtual node, and no sim node is its radio.
+    Mqtt(Box<meshmush_firmware_bridge::mqtt::MqttNodeConfig>),
+}
+
+type LinkTweak = Box<dyn Fn(LinkConfig) -> LinkConfig + Send>;
 type HandsetTweak = Box<dyn Fn(&SimNode, LinkConfig) -> LinkConfig + Send>;
 
 /// What to start; see [`Kit::builder`].
@@ -83,9 +97,16 @@ pub struct KitBuilder {
     handset_link: Option<HandsetTweak>,
     connect_handsets: bool,
     wait: Duration,
+    daemon_links: DaemonLinks,
 }
 
 impl KitBuilder {
+    /// How the daemon reaches the mesh (default: one TCP link to its gateway).
+    pub fn daemon_links(mut self, links: DaemonLinks) -> Self {
+        self.daemon_links = links;
+        self
+    }
+
     /// The software mesh to start (default: `SimConfig::default()`, two handsets).
     pub fn sim(mut self, sim: SimConfig) -> Self {
         self.net = Net::Sim(sim);
@@ -120,10 +141,7 @@ impl KitBuilder {
     /// Changes the daemon's link config after the kit built it from the config (and,
     /// on the software mesh, shortened its timings): a longer ack timeout, real
     /// airtime, a heartbeat interval.
-    pub fn daemon_link(
-        mut self,
-        f: impl FnOnce(LinkConfig) -> LinkConfig + Send + 'static,
-    ) -> Self {
+    pub fn daemon_link(mut self, f: impl Fn(LinkConfig) -> LinkConfig + Send + 'static) -> Self {
         self.daemon_link = Some(Box::new(f));
         self
     }
@@ -161,13 +179,33 @@ impl KitBuilder {
             }
             Net::Radios { gateway, .. } => (None, gateway.clone()),
         };
-        let mut link = self.cfg.link_config(daemon_transport);
-        if mesh.is_some() {
-            link = fast_timings(link);
-        }
+        let transports = match (&self.daemon_links, &mesh) {
+            (DaemonLinks::EveryGateway, Some(mesh)) => mesh
+                .gateways()
+                .iter()
+                .map(|g| Transport::Tcp(g.addr.to_string()))
+                .collect(),
+            (DaemonLinks::GatewayTwice, _) => vec![daemon_transport.clone(), daemon_transport],
+            (DaemonLinks::Mqtt(node), _) => {
+                vec![meshmush_firmware_bridge::mqtt::start((**node).clone())]
+            }
+            _ => vec![daemon_transport],
+        };
+        let mut links: Vec<LinkConfig> = transports
+            .into_iter()
+            .map(|t| {
+                let link = self.cfg.link_config(t);
+                if mesh.is_some() {
+                    fast_timings(link)
+                } else {
+                    link
+                }
+            })
+            .collect();
         if let Some(tweak) = self.daemon_link {
-            link = tweak(link);
+            links = links.into_iter().map(&tweak).collect();
         }
+        let link = links[0].clone();
         let (tmp, data) = match self.data {
             Some(dir) => (None, dir),
             None => {
@@ -176,7 +214,7 @@ impl KitBuilder {
                 (Some(tmp), dir)
             }
         };
-        let daemon = start_daemon(&self.cfg, &data, &link, &self.store, self.wait).await;
+        let daemon = start_daemon(&self.cfg, &data, &links, &self.store, self.wait).await;
         let (app, bbs, startup) = match daemon {
             Ok(d) => d,
             Err(e) => {
@@ -193,6 +231,7 @@ impl KitBuilder {
             mesh,
             cfg: self.cfg,
             link,
+            links,
             store: self.store,
             data,
             _tmp: tmp,
@@ -214,12 +253,12 @@ impl KitBuilder {
 async fn start_daemon(
     cfg: &Config,
     data: &Path,
-    link: &LinkConfig,
+    links: &[LinkConfig],
     store: &StoreOptions,
     wait: Duration,
 ) -> Result<(App, u32, Duration), KitError> {
     let started = Instant::now();
-    let app = App::start(cfg.clone(), data, link.clone(), store.clone()).await?;
+    let app = App::start(cfg.clone(), data, links.to_vec(), store.clone()).await?;
     match tokio::time::timeout(wait, app.link().connected()).await {
         Ok(Ok(bbs)) => Ok((app, bbs, started.elapsed())),
         Ok(Err(source)) => {
@@ -250,6 +289,8 @@ pub struct Kit {
     mesh: Option<Mesh>,
     cfg: Config,
     link: LinkConfig,
+    /// Every link of the daemon (the first is `link`).
+    links: Vec<LinkConfig>,
     store: StoreOptions,
     data: PathBuf,
     _tmp: Option<tempfile::TempDir>,
@@ -268,6 +309,7 @@ impl Kit {
             store: StoreOptions::default(),
             daemon_link: None,
             handset_link: None,
+            daemon_links: DaemonLinks::Gateway,
             connect_handsets: true,
             wait: CONNECT_WAIT,
         }
@@ -328,6 +370,7 @@ impl Kit {
             mesh,
             cfg,
             link,
+            links,
             store,
             data,
             _tmp,
@@ -335,7 +378,7 @@ impl Kit {
             ..
         } = self;
         let restarted = match app.shutdown().await {
-            Ok(()) => start_daemon(&cfg, &data, &link, &store, wait).await,
+            Ok(()) => start_daemon(&cfg, &data, &links, &store, wait).await,
             Err(e) => Err(e.into()),
         };
         match restarted {
@@ -346,6 +389,7 @@ impl Kit {
                 mesh,
                 cfg,
                 link,
+                links,
                 store,
                 data,
                 _tmp,
@@ -399,6 +443,7 @@ impl Kit {
                     short_name: String::new(),
                     addr: std::net::SocketAddr::from(([127, 0, 0, 1], 0)),
                     is_gateway: false,
+                    area: 0,
                 },
                 self.cfg.link_config(handset.clone()),
             )],
