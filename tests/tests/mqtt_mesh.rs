@@ -135,6 +135,11 @@ async fn two_radios_hear_the_same_command_and_one_reply_goes_out_through_one() {
         2,
         "two replies, each sent once: {sent:?}"
     );
+    // The second radio's copy may be read after the reply went out: wait for it.
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
+    while kit.app.link().metrics().duplicates < 2 && tokio::time::Instant::now() < deadline {
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
     assert!(
         kit.app.link().metrics().duplicates >= 2,
         "each command was heard twice"
