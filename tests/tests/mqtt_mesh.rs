@@ -28,11 +28,6 @@ fn init_logs() {
         .try_init();
 }
 
-// Flaky (about 1 run in 4, seen 2026-12-02): the BBS publishes its reply to the
-// first handset's first command and counts it delivered when the broker echoes it, but
-// that handset's area gateway never downlinks it. Issue 17 stays open until the cause
-// is found; run it with `cargo test -p meshmush-tests --test mqtt_mesh -- --ignored`.
-#[ignore = "flaky: a first reply through the area-1 gateway is sometimes never downlinked (issue 17)"]
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn handsets_in_areas_reached_only_through_mqtt_use_the_bbs_across_a_broker_restart() {
     init_logs();

@@ -122,7 +122,9 @@ impl Bridge {
                     None => break,
                 },
                 event = events.recv() => match event {
-                    Some(BrokerEvent::Up) => self.announce_area(),
+                    // As handsets booting onto a mesh: their NodeInfos ask for replies,
+                    // so a node already on the broker (the BBS) sends its key back.
+                    Some(BrokerEvent::Up) => self.announce_area(true),
                     Some(BrokerEvent::Message { topic, payload }) => self.downlink(&topic, &payload),
                     Some(BrokerEvent::Down(_)) => {}
                     None => break,
@@ -156,8 +158,9 @@ impl Bridge {
         self.publish(sealed, &self.channel.name);
     }
 
-    /// The NodeInfo of every handset of this area, as if each had just broadcast it.
-    fn announce_area(&self) {
+    /// The NodeInfo of every handset of this area, as if each had just broadcast it;
+    /// `ask` sets `want_response`, as a node joining a mesh does.
+    fn announce_area(&self, ask: bool) {
         for node in self.air.nodes_in_area(self.area) {
             if node.num == self.gw.num {
                 continue;
@@ -174,6 +177,7 @@ impl Bridge {
                     portnum: PortNum::NodeinfoApp as i32,
                     payload: user.encode_to_vec(),
                     bitfield: Some(OK_TO_MQTT),
+                    want_response: ask,
                     ..Default::default()
                 })),
                 ..Default::default()
@@ -196,6 +200,7 @@ impl Bridge {
         let local = self.air.area_of(packet.to) == Some(self.area);
         let opened = if channel == PKI_CHANNEL {
             let Some(sender_key) = self.keys.get(&packet.from) else {
+                debug!(from = %node_id(packet.from), "PKI downlink dropped: no NodeInfo from its sender yet");
                 return;
             };
             if !local {
@@ -217,7 +222,7 @@ impl Bridge {
                     // A node that asks hears our handsets' NodeInfos back, as each
                     // handset's NodeInfoModule would answer it.
                     if new && data.want_response {
-                        self.announce_area();
+                        self.announce_area(false);
                     }
                 }
             }
