@@ -48,8 +48,8 @@ fn new_day(before: u64, now: u64) -> bool {
 
 /// A brand-new player's first reply, with the welcome in front: one packet that
 /// says how to get help (unless the reply is the help).
-fn welcomed(name: &str, reply: &str) -> String {
-    if reply == crate::commands::basic::SHORT_HELP {
+fn welcomed(name: &str, reply: &str, is_help: bool) -> String {
+    if is_help {
         format!("Welcome, {name}! {reply}")
     } else {
         format!("Welcome, {name}! Send help for commands. {reply}")
@@ -173,12 +173,14 @@ async fn step(
         &c.player.name,
         started.elapsed(),
     );
-    let motd = &deps.cfg.bbs.motd;
-    if std::mem::take(&mut o.motd) && !motd.trim().is_empty() {
-        outcome.reply = format!("{}\n{}", motd.trim(), outcome.reply);
+    // Judged on the reply itself, before the message of the day goes in front of it.
+    let is_help = outcome.reply == crate::commands::basic::SHORT_HELP;
+    let motd = deps.cfg.bbs.motd.trim();
+    if std::mem::take(&mut o.motd) && !motd.is_empty() {
+        outcome.reply = format!("{motd}\n{}", outcome.reply);
     }
     if std::mem::take(&mut o.welcome) {
-        outcome.reply = welcomed(&c.player.name, &outcome.reply);
+        outcome.reply = welcomed(&c.player.name, &outcome.reply, is_help);
     }
     let end = outcome.end;
     deps.delivery.deliver(node, outcome).await?;
