@@ -62,22 +62,6 @@ async fn handsets_in_areas_reached_only_through_mqtt_use_the_bbs_across_a_broker
         .collect();
     assert_eq!(areas, vec![0, 1], "Alice in area 1, Bob in area 2");
 
-    // A PKI DM decrypts only once the BBS has the sender's key from its NodeInfo. The
-    // BBS asks for NodeInfos when it connects, but does not yet answer an unknown key
-    // with PKI_UNKNOWN_PUBKEY (which makes firmware resend its NodeInfo): until it
-    // does, a handset whose NodeInfo answer was lost is not heard. Wait for both keys.
-    let nums: Vec<u32> = kit.handsets.iter().map(|h| h.node.num).collect();
-    let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
-    while !nums
-        .iter()
-        .all(|n| kit.app.link().node(*n).is_some_and(|e| e.has_public_key))
-    {
-        assert!(
-            tokio::time::Instant::now() < deadline,
-            "the BBS never learned the handsets' keys"
-        );
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
     let hello = kit.ask(1, "ping").await;
     assert!(hello.starts_with("Welcome, "), "{hello}");
     let hello = kit.ask(0, "ping").await;
