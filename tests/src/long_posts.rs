@@ -9,7 +9,7 @@
 //! undelivered makes them `cancel` the draft (they know it is incomplete) and count the
 //! post as not made; they do not resend a line blindly, which could double it.
 
-use std::collections::HashMap;
+use std::collections::HashSet;
 use std::path::Path;
 use std::time::{Duration, Instant};
 
@@ -87,7 +87,7 @@ async fn send(h: &mut Handset, bbs: u32, text: &str, heard: &mut Vec<String>) ->
     let Ok(ids) = h.link.send_text(bbs, PRIMARY_CHANNEL, text).await else {
         return false;
     };
-    let mut open: HashMap<u32, ()> = ids.into_iter().map(|id| (id, ())).collect();
+    let mut open: HashSet<u32> = ids.into_iter().collect();
     let mut delivered = true;
     let deadline = tokio::time::Instant::now() + CONFIRM_WAIT;
     while !open.is_empty() {
@@ -98,7 +98,7 @@ async fn send(h: &mut Handset, bbs: u32, text: &str, heard: &mut Vec<String>) ->
                 will_retry,
                 ..
             })) => {
-                if !open.contains_key(&packet_id) {
+                if !open.contains(&packet_id) {
                     continue;
                 }
                 match result {
@@ -244,7 +244,7 @@ pub async fn run(
     for w in &written {
         let copies: Vec<_> = stored.iter().filter(|p| p.subject == w.subject).collect();
         let doubled_line = copies.iter().any(|p| {
-            let mut seen = std::collections::HashSet::new();
+            let mut seen = HashSet::new();
             !p.text.lines().all(|l| seen.insert(l))
         });
         if copies.len() > 1 || doubled_line {
