@@ -12,7 +12,7 @@ use std::time::Duration;
 
 use common::{Client, WAIT, fast_link, init_tracing, mesh};
 use futures::{SinkExt, StreamExt};
-use meshmush_firmware_bridge::link::{LinkConfig, LinkEvent, LinkHandle, LinkState};
+use meshmush_firmware_bridge::link::{Class, LinkConfig, LinkEvent, LinkHandle, LinkState};
 use meshmush_firmware_bridge::sim::attacker::send_spoofed;
 use meshmush_firmware_bridge::sim::{GATEWAY_NUM, Mesh, NodeFault, SimConfig};
 use meshmush_firmware_bridge::{Transport, spawn};
@@ -153,7 +153,12 @@ fn deliveries(events: &[LinkEvent]) -> Vec<&LinkEvent> {
 async fn a_forged_ack_does_not_mark_a_packet_delivered_but_the_destinations_does() {
     let (mut node, link, mut events) = fake_link().await;
     let ids = link
-        .send_packets(DEST, PRIMARY_CHANNEL, vec!["your mail".into()])
+        .send_packets(
+            DEST,
+            PRIMARY_CHANNEL,
+            Class::Known,
+            vec!["your mail".into()],
+        )
         .await
         .expect("queued");
     let sent = node.next_packet().await;
@@ -198,6 +203,7 @@ async fn a_forged_missing_key_failure_does_not_park_the_lane() {
         .send_packets(
             DEST,
             PRIMARY_CHANNEL,
+            Class::Known,
             vec!["(1/2) first".into(), "(2/2) second".into()],
         )
         .await

@@ -7,7 +7,7 @@ mod common;
 use std::time::Duration;
 
 use common::{Client, fast_link, init_tracing, mesh};
-use meshmush_firmware_bridge::link::LinkEvent;
+use meshmush_firmware_bridge::link::{Class, LinkEvent};
 use meshmush_firmware_bridge::sim::{GATEWAY_NUM, Mesh, SimConfig, StreamFault, public_key_of};
 use meshmush_protocol::chunking::strip_marker;
 use meshmush_protocol::packets::PRIMARY_CHANNEL;
@@ -156,7 +156,12 @@ async fn ready_packets_arrive_as_they_were_sent() {
     assert_eq!(packets[0].len(), 150);
     let ids = gw
         .link
-        .send_packets(mesh.handsets()[0].num, PRIMARY_CHANNEL, packets.clone())
+        .send_packets(
+            mesh.handsets()[0].num,
+            PRIMARY_CHANNEL,
+            Class::Known,
+            packets.clone(),
+        )
         .await
         .expect("link alive");
     assert_eq!(ids.len(), 2);

@@ -144,8 +144,6 @@ impl App {
             [one] => http::link_name(&one.transport),
             _ => "group",
         };
-        // Sync's airtime budget runs at the links' scale (all alike: the sim's or 1).
-        let airtime_scale = links.first().map_or(1.0, |l| l.airtime_scale);
         // One link, or several behind one handle (see the link group).
         let (link, events) = spawn_all(links);
         let byte_budget = link.max_packet_bytes();
@@ -193,7 +191,6 @@ impl App {
             cfg.clone(),
             store.clone(),
             link.clone(),
-            airtime_scale,
             delivery.clone(),
             &tasks,
             stop.clone(),

@@ -258,7 +258,8 @@ pub struct BenchArgs {
     /// target/bench-cache.
     #[arg(long, conflicts_with_all = ["pacing", "throughput"])]
     scale: bool,
-    /// Only figure 8: ten known players while a hundred fresh ids flood.
+    /// Only figure 8: a known player's ping, timed at the radio, while 40 newcomers
+    /// and 100 fresh ids flood (ShortFast/US, real airtime).
     #[arg(long, conflicts_with_all = ["pacing", "throughput", "scale"])]
     flood: bool,
     /// Only figure 10: the daemon with the status page and /metrics off and on.

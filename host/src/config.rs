@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use meshmush_firmware_bridge::Transport;
-use meshmush_firmware_bridge::link::LinkConfig;
+use meshmush_firmware_bridge::link::{Class, ClassShares, LinkConfig};
 use meshmush_protocol::packets::parse_node_id;
 use serde::{Deserialize, Serialize};
 
@@ -21,6 +21,7 @@ pub struct Config {
     /// Where the store lives.
     pub data_dir: PathBuf,
     pub replies: RepliesSection,
+    pub scheduler: SchedulerSection,
     pub limits: LimitsSection,
     pub admin: AdminSection,
     pub sessions: SessionsSection,
@@ -29,6 +30,36 @@ pub struct Config {
     pub world: WorldSection,
     /// BBS-to-BBS sync (see `federation`).
     pub federation: crate::federation::FederationSection,
+}
+
+/// `[scheduler]`: how the BBS's airtime share is divided among what it sends. Every
+/// packet leaves through one queue that serves these classes in this order, each at
+/// most its share (a fraction of `replies.airtime_share`). Sync's share is
+/// `federation.airtime_share`, a share of the duty cycle inside the same whole.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct SchedulerSection {
+    /// Replies to known players (a record older than `bbs.newcomer_hours`, or rights).
+    pub known_share: f64,
+    /// Replies to strangers and new players; past their share they wait, and one who
+    /// would wait over a minute is told "busy" once instead.
+    pub stranger_share: f64,
+    /// Notices: mail, room chatter, pages.
+    pub notice_share: f64,
+    /// Unasked traffic: beacon, welcomes, discovery answers, urgent notices, `@wall`.
+    pub unasked_share: f64,
+}
+
+impl Default for SchedulerSection {
+    fn default() -> Self {
+        let d = ClassShares::default();
+        Self {
+            known_share: d.get(Class::Known),
+            stranger_share: d.get(Class::Stranger),
+            notice_share: d.get(Class::Notice),
+            unasked_share: d.get(Class::Unasked),
+        }
+    }
 }
 
 /// The operator's status page and `/metrics` (off unless `listen` is set).
@@ -192,6 +223,7 @@ impl Default for Config {
             link: Links::default(),
             data_dir: PathBuf::from("meshmush-data"),
             replies: RepliesSection::default(),
+            scheduler: SchedulerSection::default(),
             limits: LimitsSection::default(),
             admin: AdminSection::default(),
             sessions: SessionsSection::default(),
@@ -288,6 +320,17 @@ impl Config {
                 "replies.airtime_share",
                 format!("{} is not between 0 and 1", self.replies.airtime_share),
             ));
+        }
+        let s = &self.scheduler;
+        for (key, share) in [
+            ("scheduler.known_share", s.known_share),
+            ("scheduler.stranger_share", s.stranger_share),
+            ("scheduler.notice_share", s.notice_share),
+            ("scheduler.unasked_share", s.unasked_share),
+        ] {
+            if !(0.0..=1.0).contains(&share) {
+                return Err(bad(key, format!("{share} is not between 0 and 1")));
+            }
         }
         if self.replies.pager_packets == 0 {
             return Err(bad("replies.pager_packets", "must be at least 1".into()));
@@ -393,7 +436,27 @@ impl Config {
         let mut link = LinkConfig::new(transport);
         link.byte_budget = self.replies.byte_budget;
         link.airtime_share = self.replies.airtime_share;
+        link.shares = self.class_shares(link.airtime_share);
         link
+    }
+
+    /// Each traffic class's part of a link whose whole share is `link_share`. Sync's
+    /// is `federation.airtime_share` of the duty cycle, so its part of the whole is
+    /// that over the link's share (all of it, if the link's is smaller).
+    pub fn class_shares(&self, link_share: f64) -> ClassShares {
+        let s = &self.scheduler;
+        let mut shares = ClassShares::default();
+        shares.set(Class::Known, s.known_share);
+        shares.set(Class::Stranger, s.stranger_share);
+        shares.set(Class::Notice, s.notice_share);
+        shares.set(Class::Unasked, s.unasked_share);
+        let sync = if link_share > 0.0 {
+            (self.federation.airtime_share / link_share).min(1.0)
+        } else {
+            0.0
+        };
+        shares.set(Class::Sync, sync);
+        shares
     }
 
     /// How recently a player must have been active to hear room notices.

@@ -6,15 +6,25 @@
 //! - the pager: a reply longer than `pager_packets` packets sends one page, the last
 //!   packet marked ` [more]`, and keeps the rest for `more`;
 //! - chunking, done once here at the link's byte budget; the link sends the packets
-//!   as they are.
+//!   as they are;
+//! - the traffic class of every packet ([`Class`]): a reply goes as the session
+//!   judged its player (known or stranger), notices as notices, channel notices,
+//!   welcomes and the beacon as unasked traffic, sync as sync. The link's one queue
+//!   serves classes in that order, each within its airtime share; this module is the
+//!   only caller of its send ([`Delivery::sync`] is federation's door to it).
 //!
 //! Every byte costs the mesh airtime, so nobody gets a 20-packet reply they did not
-//! ask for, and chatter gives way to replies when the link is backed up.
+//! ask for, and everything else gives way to known players' replies. A stranger whose
+//! reply would wait past [`BUSY_AFTER`] (behind what is queued, or for the strangers'
+//! share) is told so once per such wait instead: never silence, never a queue that
+//! grows without end.
 
 use std::collections::VecDeque;
 
+use std::time::Duration;
+
 use meshmush_firmware_bridge::LinkHandle;
-use meshmush_firmware_bridge::link::{LinkClosed, SendError};
+use meshmush_firmware_bridge::link::{Class, LinkClosed, SendError};
 use meshmush_protocol::chunking::chunk;
 use meshmush_protocol::packets::{BROADCAST, PRIMARY_CHANNEL, node_id};
 use tracing::{debug, warn};
@@ -26,9 +36,10 @@ use crate::store::Store;
 /// Appended to the last packet of a page when more is waiting.
 pub const MORE: &str = " [more]";
 
-/// Room chatter is skipped while the link holds more than this many packets waiting:
-/// a busy mesh keeps its airtime for replies.
-pub const MAX_PENDING_FOR_NOTICES: u64 = 12;
+/// A stranger's reply that would wait longer than this (behind what is queued, or for
+/// the strangers' airtime share) is replaced by one short "busy" note (once per such
+/// wait).
+pub const BUSY_AFTER: Duration = Duration::from_secs(60);
 
 /// Added to a mail notice sent at once to an active recipient.
 const READ_MAIL_HINT: &str = "Send mail to read it.";
@@ -64,16 +75,26 @@ impl Delivery {
     /// Delivers what `node`'s command came to: notices to others first (as they
     /// happened during the command), then the reply, with any notices waiting for
     /// `node` in front of it.
-    pub async fn deliver(&self, node: u32, outcome: Outcome) -> Result<(), LinkClosed> {
+    /// `class` is how the session judged the player: [`Class::Known`] or
+    /// [`Class::Stranger`].
+    pub async fn deliver(
+        &self,
+        node: u32,
+        class: Class,
+        outcome: Outcome,
+    ) -> Result<(), LinkClosed> {
         for notice in outcome.notices {
             self.notice(node, notice).await?;
+        }
+        if class == Class::Stranger && self.busy(node).await? {
+            return Ok(());
         }
         let waiting = self.roster.take_notices(node);
         let mut reply = outcome.reply;
         if !waiting.notices.is_empty() {
             reply = format!("{} {reply}", waiting.notices.join(" "));
         }
-        self.reply(node, &reply).await?;
+        self.reply(node, class, &reply).await?;
         if waiting.mail
             && let Err(e) = self.store.mark_mail_announced(node).await
         {
@@ -91,14 +112,35 @@ impl Delivery {
         Ok(())
     }
 
-    /// Broadcasts `text` on the primary channel (a channel notice, the beacon),
-    /// chunked like any reply; the number of packets queued (0: the link refused).
+    /// Whether a stranger's reply gives way to "busy": when it would wait past
+    /// [`BUSY_AFTER`], they are told once per such wait (true),
+    /// and a reply in that wait that is not the first is dropped (true, counted in
+    /// the log at debug). False: send the reply.
+    async fn busy(&self, node: u32) -> Result<bool, LinkClosed> {
+        let wait = self.link.class_wait(Class::Stranger);
+        if wait <= BUSY_AFTER {
+            return Ok(false);
+        }
+        if !self.roster.tell_busy(node, wait) {
+            debug!(to = %node_id(node), "stranger's reply dropped: told busy already");
+            return Ok(true);
+        }
+        let mins = wait.as_secs().div_ceil(60);
+        let text = format!("Busy: many new players at once. Try again in {mins} min.");
+        self.send(node, Class::Stranger, self.chunked(&text, 0))
+            .await?;
+        Ok(true)
+    }
+
+    /// Broadcasts `text` on the primary channel (a channel notice, the beacon) as
+    /// unasked traffic, chunked like any reply; the number of packets queued (0: the
+    /// link refused).
     pub async fn broadcast(&self, text: &str) -> Result<usize, LinkClosed> {
         let packets = self.chunked(text, 0);
         let n = packets.len();
         match self
             .link
-            .send_packets(BROADCAST, PRIMARY_CHANNEL, packets)
+            .send_packets(BROADCAST, PRIMARY_CHANNEL, Class::Unasked, packets)
             .await
         {
             Ok(_) => Ok(n),
@@ -110,30 +152,40 @@ impl Delivery {
         }
     }
 
-    /// Sends the next page for `more`.
-    pub async fn more(&self, node: u32) -> Result<(), LinkClosed> {
+    /// Sends the next page for `more`, in the player's `class`.
+    pub async fn more(&self, node: u32, class: Class) -> Result<(), LinkClosed> {
         match self.roster.next_page(node, self.per_page) {
-            Some((page, more)) => self.send_page(node, page, more).await,
-            None => self.say(node, "Nothing more to show.").await,
+            Some((page, more)) => self.send_page(node, class, page, more).await,
+            None => self.say(node, class, "Nothing more to show.").await,
         }
     }
 
     /// Sends a short message that is no command's reply (a refusal by the router, a
-    /// storage failure): chunked, not paged, and nothing waiting is dropped.
-    pub async fn say(&self, node: u32, text: &str) -> Result<(), LinkClosed> {
-        self.send(node, self.chunked(text, 0)).await
+    /// storage failure, a welcome) in `class`: chunked, not paged, and nothing
+    /// waiting is dropped.
+    pub async fn say(&self, node: u32, class: Class, text: &str) -> Result<(), LinkClosed> {
+        self.send(node, class, self.chunked(text, 0)).await
+    }
+
+    /// Federation's way out: ready-made sync packets for peer `node`, in the sync
+    /// class (its share of the airtime, below every reply and notice). Their packet
+    /// ids, for the peer's acks; or why the link took none of them.
+    pub async fn sync(&self, node: u32, packets: Vec<String>) -> Result<Vec<u32>, SendError> {
+        self.link
+            .send_packets(node, PRIMARY_CHANNEL, Class::Sync, packets)
+            .await
     }
 
     /// A reply, paged when it needs more than a page of packets.
-    async fn reply(&self, node: u32, reply: &str) -> Result<(), LinkClosed> {
+    async fn reply(&self, node: u32, class: Class, reply: &str) -> Result<(), LinkClosed> {
         let (mut packets, paged) = self.packets(reply);
         if !paged {
             self.roster.drop_pages(node);
-            return self.send(node, packets).await;
+            return self.send(node, class, packets).await;
         }
         let rest: VecDeque<String> = packets.split_off(self.per_page).into();
         self.roster.set_pages(node, rest);
-        self.send_page(node, packets, true).await
+        self.send_page(node, class, packets, true).await
     }
 
     /// Chunks `reply` once: at the full budget when it fits on one page, else leaving
@@ -154,13 +206,14 @@ impl Delivery {
     async fn send_page(
         &self,
         node: u32,
+        class: Class,
         mut page: Vec<String>,
         more: bool,
     ) -> Result<(), LinkClosed> {
         if more && let Some(last) = page.last_mut() {
             last.push_str(MORE);
         }
-        self.send(node, page).await
+        self.send(node, class, page).await
     }
 
     /// One notice from `from`'s command.
@@ -183,17 +236,20 @@ impl Delivery {
         };
         for node in nodes {
             match kind {
-                NoticeKind::Direct => self.say(node, &text).await?,
+                NoticeKind::Direct => self.say(node, Class::Notice, &text).await?,
                 NoticeKind::Ambient => {
-                    if self.chatter_allowed(node) {
-                        self.say(node, &text).await?;
+                    if self.roster.allow_room_notice(node) {
+                        self.say(node, Class::Notice, &text).await?;
+                    } else {
+                        debug!(to = %node_id(node), "notice skipped: enough this minute");
                     }
                 }
                 NoticeKind::Mail => {
                     if node != from && self.roster.is_active(node) {
                         // Told at once: that is the announcement, not repeated on
                         // their next reply.
-                        self.say(node, &format!("{text} {READ_MAIL_HINT}")).await?;
+                        let told = format!("{text} {READ_MAIL_HINT}");
+                        self.say(node, Class::Notice, &told).await?;
                         if let Err(e) = self.store.mark_mail_announced(node).await {
                             warn!(error = %e, "cannot record that mail was announced");
                         }
@@ -206,32 +262,24 @@ impl Delivery {
         Ok(())
     }
 
-    /// Packets waiting in the link's queue.
-    pub fn pending(&self) -> u64 {
-        self.link.metrics().queue_depth
+    /// About how long a full packet of `class` would wait now (see
+    /// [`LinkHandle::class_wait`]).
+    pub fn class_wait(&self, class: Class) -> Duration {
+        self.link.class_wait(class)
     }
 
-    /// Whether room chatter may go to `node` now; counts it if so.
-    fn chatter_allowed(&self, node: u32) -> bool {
-        let pending = self.pending();
-        if pending > MAX_PENDING_FOR_NOTICES {
-            debug!(to = %node_id(node), pending, "notice skipped: link busy");
-            return false;
-        }
-        if !self.roster.allow_room_notice(node) {
-            debug!(to = %node_id(node), "notice skipped: enough this minute");
-            return false;
-        }
-        true
-    }
-
-    /// Hands ready packets to the link, which sends them in order as they are.
-    async fn send(&self, node: u32, packets: Vec<String>) -> Result<(), LinkClosed> {
+    /// Hands ready packets to the link, which sends them in order as they are, when
+    /// their class's turn and share allow.
+    async fn send(&self, node: u32, class: Class, packets: Vec<String>) -> Result<(), LinkClosed> {
         if packets.is_empty() {
             // A reply with nothing to say (a line taken into a draft) costs no airtime.
             return Ok(());
         }
-        match self.link.send_packets(node, PRIMARY_CHANNEL, packets).await {
+        match self
+            .link
+            .send_packets(node, PRIMARY_CHANNEL, class, packets)
+            .await
+        {
             Ok(_) => Ok(()),
             Err(SendError::Closed) => Err(LinkClosed),
             // Chunked here at the link's own budget: this is a bug, not the radio.

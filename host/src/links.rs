@@ -201,6 +201,7 @@ pub async fn build(
         let mut link = cfg.link_config(transport);
         if let Some(share) = l.airtime_share {
             link.airtime_share = share;
+            link.shares = cfg.class_shares(share);
         }
         out.push(link);
     }

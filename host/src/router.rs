@@ -8,7 +8,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use meshmush_firmware_bridge::LinkHandle;
-use meshmush_firmware_bridge::link::{LinkEvent, LinkState, NodeEntry};
+use meshmush_firmware_bridge::link::{Class, LinkEvent, LinkState, NodeEntry};
 use meshmush_protocol::packets::{TextMessage, node_id};
 use tokio::sync::mpsc;
 use tokio::time::Instant;
@@ -309,7 +309,14 @@ impl Router {
     }
 
     async fn say(&self, node: u32, text: &str) {
-        if self.deps.delivery.say(node, text).await.is_err() {
+        // The router's refusals ("slow down") know no player yet: strangers' class.
+        if self
+            .deps
+            .delivery
+            .say(node, Class::Stranger, text)
+            .await
+            .is_err()
+        {
             warn!("link closed; reply lost");
         }
     }

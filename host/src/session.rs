@@ -8,6 +8,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use meshmush_firmware_bridge::LinkHandle;
+use meshmush_firmware_bridge::link::Class;
 use meshmush_protocol::packets::node_id;
 use tokio::sync::mpsc;
 use tokio_util::sync::CancellationToken;
@@ -20,7 +21,7 @@ use crate::identity::{Evidence, Sender, judge};
 use crate::meshview::MeshView;
 use crate::ops::Ops;
 use crate::roster::{Newcomer, Roster};
-use crate::store::{Pin, Store, StoreError};
+use crate::store::{Level, Pin, Player, Store, StoreError};
 
 /// One command for a session.
 #[derive(Debug, Clone)]
@@ -53,6 +54,22 @@ fn welcomed(name: &str, reply: &str, is_help: bool) -> String {
         format!("Welcome, {name}! {reply}")
     } else {
         format!("Welcome, {name}! Send help for commands. {reply}")
+    }
+}
+
+/// The class a player's replies travel in: [`Class::Known`] once their record is older
+/// than `newcomer_hours` (or at once for builders and wizards), else
+/// [`Class::Stranger`]. A flood of fresh ids, each inside its own limits, is strangers
+/// all together, and their replies never hold a known player's back.
+pub fn reply_class(player: &Player, now: u64, newcomer_hours: u64) -> Class {
+    let established = player
+        .created
+        .saturating_add(newcomer_hours.saturating_mul(3600))
+        <= now;
+    if established || player.level > Level::Player {
+        Class::Known
+    } else {
+        Class::Stranger
     }
 }
 
@@ -105,7 +122,7 @@ pub async fn run(node: u32, mut inbox: mpsc::Receiver<Incoming>, deps: SessionDe
                     Err(OpenError::Store(e)) => {
                         warn!(error = %e, "cannot load player");
                         let sorry = "The BBS cannot reach its storage; try again soon.";
-                        let _ = deps.delivery.say(node, sorry).await;
+                        let _ = deps.delivery.say(node, Class::Stranger, sorry).await;
                         continue;
                     }
                 }
@@ -158,9 +175,10 @@ async fn step(
         deps.roster.place(node, &c.player.name, state.location);
     }
     let started = std::time::Instant::now();
+    let class = reply_class(&c.player, unix_now(), deps.cfg.bbs.newcomer_hours);
     let mut outcome = match handle(c, &msg.text).await {
         Handled::More => {
-            deps.delivery.more(node).await?;
+            deps.delivery.more(node, class).await?;
             return Ok(None);
         }
         Handled::Done(outcome) => outcome,
@@ -183,7 +201,7 @@ async fn step(
         outcome.reply = welcomed(&c.player.name, &outcome.reply, is_help);
     }
     let end = outcome.end;
-    deps.delivery.deliver(node, outcome).await?;
+    deps.delivery.deliver(node, class, outcome).await?;
     Ok(end)
 }
 
@@ -280,7 +298,25 @@ async fn open(node: u32, deps: &SessionDeps) -> Result<Open, OpenError> {
 
 #[cfg(test)]
 mod tests {
-    use super::new_day;
+    use super::*;
+
+    #[test]
+    fn a_player_is_known_once_past_the_newcomer_hours_or_with_rights() {
+        let day = 86_400;
+        let mut p = Player {
+            node: 1,
+            name: "Ann".into(),
+            password_hash: None,
+            level: Level::Player,
+            created: 10 * day,
+            last_seen: 10 * day,
+            banned: false,
+        };
+        assert_eq!(reply_class(&p, 10 * day + 60, 24), Class::Stranger);
+        assert_eq!(reply_class(&p, 11 * day, 24), Class::Known);
+        p.level = Level::Builder;
+        assert_eq!(reply_class(&p, 10 * day + 60, 24), Class::Known);
+    }
 
     #[test]
     fn the_message_of_the_day_comes_once_per_utc_day() {

@@ -13,6 +13,7 @@ use meshmush::config::Config;
 use meshmush::federation::{Dialect, PeerConfig};
 use meshmush::store::Store;
 use meshmush::testkit::Kit;
+use meshmush_firmware_bridge::link::Class;
 use meshmush_firmware_bridge::sim::{HANDSET_BASE, SimConfig};
 use meshmush_protocol::packets::{PRIMARY_CHANNEL, node_id};
 
@@ -88,7 +89,12 @@ async fn tc2_sends(kit: &Kit, lines: &[&str]) {
     for line in lines {
         kit.handsets[0]
             .link
-            .send_packets(kit.bbs, PRIMARY_CHANNEL, vec![line.to_string()])
+            .send_packets(
+                kit.bbs,
+                PRIMARY_CHANNEL,
+                Class::Known,
+                vec![line.to_string()],
+            )
             .await
             .unwrap();
     }

@@ -178,6 +178,11 @@ pub struct TextOut {
     pub text: String,
     pub want_ack: bool,
     pub hop_limit: u32,
+    /// `MeshPacket.priority`: where the node's transmit queue puts it. The firmware's
+    /// `MeshPacketQueue` (src/mesh/MeshPacketQueue.cpp, `CompareMeshPacketFunc`) sends
+    /// a higher priority first and keeps order within one; `UNSET` lets the firmware
+    /// choose (src/mesh/Router.cpp: RELIABLE for want_ack, else DEFAULT).
+    pub priority: mesh_packet::Priority,
 }
 
 impl TextOut {
@@ -189,6 +194,7 @@ impl TextOut {
             text: text.into(),
             want_ack: true,
             hop_limit: DEFAULT_HOP_LIMIT,
+            priority: mesh_packet::Priority::Unset,
         }
     }
 
@@ -202,6 +208,7 @@ impl TextOut {
             hop_limit: self.hop_limit.min(MAX_HOP_LIMIT),
             hop_start: self.hop_limit.min(MAX_HOP_LIMIT),
             want_ack: self.want_ack,
+            priority: self.priority as i32,
             payload_variant: Some(mesh_packet::PayloadVariant::Decoded(Data {
                 portnum: PortNum::TextMessageApp as i32,
                 payload: self.text.as_bytes().to_vec(),

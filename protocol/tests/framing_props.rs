@@ -17,7 +17,7 @@ use meshmush_protocol::framing::{
 };
 use meshmush_protocol::packets::{self, TextOut};
 use meshmush_protocol::proto::{
-    FromRadio, MeshPacket, MyNodeInfo, QueueStatus, ToRadio, from_radio, routing,
+    FromRadio, MeshPacket, MyNodeInfo, QueueStatus, ToRadio, from_radio, mesh_packet, routing,
 };
 use proptest::prelude::*;
 use proptest::test_runner::TestCaseError;
@@ -51,15 +51,30 @@ fn text() -> impl Strategy<Value = String> {
 }
 
 fn text_out() -> impl Strategy<Value = TextOut> {
-    (any::<u32>(), 0u32..8, text(), any::<bool>(), 0u32..10).prop_map(
-        |(dest, channel, text, want_ack, hop_limit)| TextOut {
-            dest,
-            channel,
-            text,
-            want_ack,
-            hop_limit,
-        },
+    let priorities = prop::sample::select(vec![
+        mesh_packet::Priority::Unset,
+        mesh_packet::Priority::Background,
+        mesh_packet::Priority::Reliable,
+        mesh_packet::Priority::High,
+    ]);
+    (
+        any::<u32>(),
+        0u32..8,
+        text(),
+        any::<bool>(),
+        0u32..10,
+        priorities,
     )
+        .prop_map(
+            |(dest, channel, text, want_ack, hop_limit, priority)| TextOut {
+                dest,
+                channel,
+                text,
+                want_ack,
+                hop_limit,
+                priority,
+            },
+        )
 }
 
 /// What a host sends: texts, handshakes, heartbeats, goodbyes, and the empty message.

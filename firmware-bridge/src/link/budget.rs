@@ -32,6 +32,10 @@ impl AirtimeBudget {
         self.limit = limit;
     }
 
+    pub fn window(&self) -> Duration {
+        self.window
+    }
+
     pub fn limit(&self) -> Duration {
         self.limit
     }

@@ -194,8 +194,8 @@ impl Group {
         loop {
             tokio::select! {
                 cmd = commands.recv() => match cmd {
-                    Some(Command::Send { dest, channel, packets, ids }) => {
-                        let result = self.send(dest, channel, packets).await;
+                    Some(Command::Send { dest, channel, class, packets, ids }) => {
+                        let result = self.send(dest, channel, class, packets).await;
                         let _ = ids.send(result);
                     }
                     None | Some(Command::Shutdown) => break,
@@ -224,13 +224,17 @@ impl Group {
         &mut self,
         dest: u32,
         channel: u32,
+        class: super::Class,
         packets: Vec<String>,
     ) -> Result<Vec<u32>, super::SendError> {
         let up = self.up();
         if dest == BROADCAST {
             let mut first = None;
             for (i, m) in self.members.iter().enumerate().filter(|(i, _)| up[*i]) {
-                let sent = m.handle.send_packets(dest, channel, packets.clone()).await;
+                let sent = m
+                    .handle
+                    .send_packets(dest, channel, class, packets.clone())
+                    .await;
                 debug!(link = %m.name, index = i, "broadcast sent");
                 first.get_or_insert(sent);
             }
@@ -245,7 +249,7 @@ impl Group {
             return Err(super::SendError::Closed);
         };
         debug!(dest = %node_id(dest), link = %m.name, "reply routed");
-        m.handle.send_packets(dest, channel, packets).await
+        m.handle.send_packets(dest, channel, class, packets).await
     }
 
     fn on_event(&mut self, link: usize, event: LinkEvent) {

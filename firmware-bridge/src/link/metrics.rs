@@ -58,6 +58,12 @@ pub struct LinkMetrics {
     pub watchdog_resets: AtomicU64,
     /// Writes to the node that did not finish within [`LinkConfig::write_timeout`](super::LinkConfig::write_timeout).
     pub write_timeouts: AtomicU64,
+    /// Per traffic class, in [`Class::ALL`](super::Class::ALL) order: airtime spent
+    /// since start (ms), packets held now, and about how long a full packet queued now
+    /// would wait (ms; see [`Outbound::class_wait`](super::Outbound::class_wait)).
+    pub class_airtime_ms: [AtomicU64; 5],
+    pub class_depth: [AtomicU64; 5],
+    pub class_wait_ms: [AtomicU64; 5],
     per_dest_airtime: Mutex<HashMap<u32, Duration>>,
 }
 
@@ -101,6 +107,10 @@ pub struct MetricsSnapshot {
     /// Airtime per destination since the link started, for at most
     /// [`AIRTIME_DESTS_KEPT`] destinations (the busiest).
     pub airtime_per_dest: Vec<(u32, Duration)>,
+    /// Per traffic class (see [`LinkMetrics::class_airtime_ms`]).
+    pub class_airtime: [Duration; 5],
+    pub class_depth: [u64; 5],
+    pub class_wait: [Duration; 5],
 }
 
 impl MetricsSnapshot {
@@ -146,6 +156,11 @@ impl MetricsSnapshot {
             }
         }
         self.airtime_per_dest.sort_unstable();
+        for i in 0..5 {
+            self.class_airtime[i] += other.class_airtime[i];
+            self.class_depth[i] += other.class_depth[i];
+            self.class_wait[i] = self.class_wait[i].max(other.class_wait[i]);
+        }
     }
 }
 
@@ -188,7 +203,11 @@ impl LinkMetrics {
             .map(|m| m.iter().map(|(k, v)| (*k, *v)).collect())
             .unwrap_or_default();
         airtime_per_dest.sort_unstable();
+        let ms = |c: &AtomicU64| Duration::from_millis(get(c));
         MetricsSnapshot {
+            class_airtime: self.class_airtime_ms.each_ref().map(ms),
+            class_depth: self.class_depth.each_ref().map(get),
+            class_wait: self.class_wait_ms.each_ref().map(ms),
             connects: get(&self.connects),
             disconnects: get(&self.disconnects),
             frames_in: get(&self.frames_in),

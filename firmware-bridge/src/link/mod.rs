@@ -43,7 +43,9 @@ pub use group::spawn_all;
 pub use handshake::NodeConfig;
 pub use metrics::{LinkMetrics, MetricsSnapshot};
 pub use nodedb::{NodeDb, NodeEntry};
-pub use outbound::{Chunk, DropReason, Outbound, OutboundConfig, Outcome, Wait};
+pub use outbound::{
+    Chunk, Class, ClassShares, DropReason, Outbound, OutboundConfig, Outcome, Wait,
+};
 
 use crate::transport::Transport;
 
@@ -96,6 +98,8 @@ pub struct LinkConfig {
     /// Destinations that may wait for the node to learn their public key at once
     /// (default 64); past it the one waiting longest is dropped.
     pub max_key_parked: usize,
+    /// Each traffic class's ceiling, as a fraction of `airtime_share` (see [`Class`]).
+    pub shares: ClassShares,
 }
 
 impl LinkConfig {
@@ -122,6 +126,7 @@ impl LinkConfig {
             max_queued: OutboundConfig::DEFAULT_MAX_TOTAL,
             max_age: OutboundConfig::DEFAULT_MAX_AGE,
             max_key_parked: OutboundConfig::DEFAULT_MAX_KEY_PARKED,
+            shares: ClassShares::default(),
         }
     }
 
@@ -183,6 +188,7 @@ pub(crate) enum Command {
     Send {
         dest: u32,
         channel: u32,
+        class: Class,
         packets: Vec<String>,
         ids: oneshot::Sender<Result<Vec<u32>, SendError>>,
     },
@@ -256,9 +262,10 @@ pub struct Member {
 impl LinkHandle {
     /// Queues one reply's ready-made radio packets for `dest` (a node, or
     /// [`BROADCAST`](meshmush_protocol::packets::BROADCAST) on `channel`; a DM goes on
-    /// [`PRIMARY_CHANNEL`](meshmush_protocol::packets::PRIMARY_CHANNEL)). They are sent
-    /// in order, as they are, each its own packet; the link paces, acks and retries
-    /// them. This is how the host's replies leave. Returns their packet ids, in order.
+    /// [`PRIMARY_CHANNEL`](meshmush_protocol::packets::PRIMARY_CHANNEL)) in `class`.
+    /// They are sent in order, as they are, each its own packet; the link paces them
+    /// by class, acks and retries them. This is how the host's packets leave (through
+    /// its delivery module, the one caller). Returns their packet ids, in order.
     ///
     /// Every packet is checked first: an empty one, or one longer than
     /// [`max_packet_bytes`](Self::max_packet_bytes), refuses the whole reply and
@@ -268,10 +275,11 @@ impl LinkHandle {
         &self,
         dest: u32,
         channel: u32,
+        class: Class,
         packets: Vec<String>,
     ) -> Result<Vec<u32>, SendError> {
         check_packets(&packets, self.max_packet)?;
-        self.queue(dest, channel, packets).await
+        self.queue(dest, channel, class, packets).await
     }
 
     /// Cuts plain text into packets with [`chunk`] at the link's byte budget and
@@ -287,7 +295,7 @@ impl LinkHandle {
         text: impl Into<String>,
     ) -> Result<Vec<u32>, SendError> {
         let packets = chunk(&text.into(), self.max_packet);
-        self.queue(dest, channel, packets).await
+        self.queue(dest, channel, Class::Known, packets).await
     }
 
     /// Hands checked packets to the link task and waits for their ids (or its refusal).
@@ -295,12 +303,14 @@ impl LinkHandle {
         &self,
         dest: u32,
         channel: u32,
+        class: Class,
         packets: Vec<String>,
     ) -> Result<Vec<u32>, SendError> {
         let (tx, rx) = oneshot::channel();
         let cmd = Command::Send {
             dest,
             channel,
+            class,
             packets,
             ids: tx,
         };
@@ -309,6 +319,18 @@ impl LinkHandle {
             .await
             .map_err(|_| SendError::Closed)?;
         rx.await.map_err(|_| SendError::Closed)?
+    }
+
+    /// About how long a full packet of `class` queued now would wait: for what its
+    /// class and those above hold queued, or for its airtime share; for a group, the
+    /// longest of its links'.
+    pub fn class_wait(&self, class: Class) -> Duration {
+        let own =
+            self.metrics.class_wait_ms[class.index()].load(std::sync::atomic::Ordering::Relaxed);
+        self.members
+            .iter()
+            .map(|m| m.handle.class_wait(class))
+            .fold(Duration::from_millis(own), Duration::max)
     }
 
     /// The longest packet, in bytes, [`send_packets`](Self::send_packets) takes.

@@ -77,6 +77,7 @@ impl LinkTask {
             max_total: cfg.max_queued,
             max_age: cfg.max_age,
             max_key_parked: cfg.max_key_parked,
+            shares: cfg.shares,
         };
         let hour = Duration::from_secs(3600);
         let outbound = Outbound::new(
@@ -164,12 +165,15 @@ impl LinkTask {
         if let Command::Send {
             dest,
             channel,
+            class,
             packets,
             ids,
         } = cmd
         {
             let n = packets.len();
-            let assigned = self.outbound.push(dest, channel, packets, Instant::now());
+            let assigned = self
+                .outbound
+                .push(dest, channel, class, packets, Instant::now());
             match &assigned {
                 Ok(ids) => debug!(dest = %node_id(dest), packets = ids.len(), "reply queued"),
                 Err(e) => {
@@ -182,7 +186,7 @@ impl LinkTask {
                 }
             }
             let _ = ids.send(assigned);
-            set(&self.metrics.queue_depth, self.outbound.depth() as u64);
+            self.publish_queue(Instant::now());
         }
     }
 

@@ -46,7 +46,9 @@ fn strings(packets: &[&str]) -> Vec<String> {
 async fn an_oversize_packet_refuses_the_whole_reply() {
     let (link, mut rx) = handle(60);
     let packets = vec!["(1/3) fine".to_string(), "y".repeat(61), "(3/3) ok".into()];
-    let err = link.send_packets(7, PRIMARY_CHANNEL, packets).await;
+    let err = link
+        .send_packets(7, PRIMARY_CHANNEL, Class::Known, packets)
+        .await;
     assert_eq!(
         err,
         Err(SendError::TooLarge {
@@ -66,7 +68,12 @@ async fn a_large_budget_still_stops_at_the_firmware_limit() {
     let (link, mut rx) = handle(1000);
     assert_eq!(link.max_packet_bytes(), MAX_DATA_PAYLOAD);
     let err = link
-        .send_packets(7, PRIMARY_CHANNEL, vec!["z".repeat(MAX_DATA_PAYLOAD + 1)])
+        .send_packets(
+            7,
+            PRIMARY_CHANNEL,
+            Class::Known,
+            vec!["z".repeat(MAX_DATA_PAYLOAD + 1)],
+        )
         .await;
     assert_eq!(
         err,
@@ -83,7 +90,7 @@ async fn a_large_budget_still_stops_at_the_firmware_limit() {
 async fn an_empty_packet_is_refused() {
     let (link, mut rx) = handle(200);
     let err = link
-        .send_packets(7, PRIMARY_CHANNEL, strings(&["hi", ""]))
+        .send_packets(7, PRIMARY_CHANNEL, Class::Known, strings(&["hi", ""]))
         .await;
     assert_eq!(err, Err(SendError::Empty { index: 1 }));
     assert!(rx.try_recv().is_err());
@@ -95,7 +102,7 @@ async fn packets_reach_the_link_as_they_are() {
     let task = answer_one(rx);
     let packet = "p".repeat(150);
     let ids = link
-        .send_packets(7, PRIMARY_CHANNEL, vec![packet.clone()])
+        .send_packets(7, PRIMARY_CHANNEL, Class::Known, vec![packet.clone()])
         .await
         .expect("queued");
     assert_eq!(ids, vec![1]);
@@ -121,7 +128,7 @@ async fn a_closed_link_says_so() {
     let (link, rx) = handle(200);
     drop(rx);
     let err = link
-        .send_packets(7, PRIMARY_CHANNEL, strings(&["hi"]))
+        .send_packets(7, PRIMARY_CHANNEL, Class::Known, strings(&["hi"]))
         .await;
     assert_eq!(err, Err(SendError::Closed));
     assert!(link.send_text(7, PRIMARY_CHANNEL, "hi").await.is_err());

@@ -156,7 +156,14 @@ impl Node {
         if front {
             q.push_front(packet);
         } else {
-            q.push_back(packet);
+            // In priority order, in arrival order within one, as the firmware's
+            // MeshPacketQueue does (src/mesh/MeshPacketQueue.cpp).
+            let p = tx_priority(&packet);
+            let at = q
+                .iter()
+                .rposition(|queued| tx_priority(queued) >= p)
+                .map_or(0, |i| i + 1);
+            q.insert(at, packet);
         }
         drop(q);
         self.wake.notify_one();
@@ -360,6 +367,17 @@ impl Node {
             self.to_phone(frame.clone());
         }
         self.to_phone(frame);
+    }
+}
+
+/// The priority a packet is queued at: its own, or for `UNSET` what the firmware gives
+/// it (src/mesh/Router.cpp: RELIABLE with want_ack, else DEFAULT).
+fn tx_priority(p: &MeshPacket) -> i32 {
+    use meshmush_protocol::proto::mesh_packet::Priority;
+    match p.priority {
+        0 if p.want_ack => Priority::Reliable as i32,
+        0 => Priority::Default as i32,
+        n => n,
     }
 }
 

@@ -53,13 +53,12 @@ pub struct Federation {
 
 impl Federation {
     /// Starts the task if the config names peers (`None` otherwise), and tells the
-    /// store to queue local writes for them. `airtime_scale` is the link's
-    /// (`LinkConfig::airtime_scale`): sync's airtime share is counted at the same scale.
+    /// store to queue local writes for them. Sync leaves through `delivery`, in the
+    /// link's sync class (its airtime share is set with the link's config).
     pub async fn start(
         cfg: Arc<Config>,
         store: Store,
         link: LinkHandle,
-        airtime_scale: f64,
         delivery: Delivery,
         tasks: &TaskTracker,
         stop: CancellationToken,
@@ -73,16 +72,10 @@ impl Federation {
             store: store.clone(),
             map: boards::BoardMap::from_config(&cfg.federation),
             cfg,
-            delivery: Some(delivery),
+            delivery: Some(delivery.clone()),
         };
-        let task = run::Task::new(
-            peers.clone(),
-            inbound,
-            link,
-            airtime_scale,
-            store.sync_wake(),
-        )
-        .await?;
+        let task =
+            run::Task::new(peers.clone(), inbound, link, delivery, store.sync_wake()).await?;
         let (tx, rx) = mpsc::channel(run::INBOX);
         tasks.spawn(task.run(rx, stop));
         Ok(Some(Self {

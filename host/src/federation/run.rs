@@ -1,16 +1,16 @@
 //! The federation task: one task for all peers, so the router only hands it DMs and
 //! never waits. It owns what arrives (TC2 lines joined, meshmush frames gathered,
 //! items applied, acks owed) and what leaves (each peer's outbox, sent in its dialect
-//! through the link, paced by sync's own airtime share).
+//! through the delivery path as sync traffic: the link's one queue paces it within
+//! sync's airtime share, below every reply and notice).
 
 use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
 
 use meshmush_firmware_bridge::LinkHandle;
-use meshmush_firmware_bridge::link::{AirtimeBudget, SendError};
-use meshmush_protocol::airtime::text_airtime;
-use meshmush_protocol::packets::{PRIMARY_CHANNEL, TextMessage, node_id};
+use meshmush_firmware_bridge::link::SendError;
+use meshmush_protocol::packets::{TextMessage, node_id};
 use tokio::sync::{Notify, mpsc};
 use tokio::time::{Instant, sleep_until};
 use tokio_util::sync::CancellationToken;
@@ -25,6 +25,7 @@ use super::settings::{Dialect, Peer};
 use super::tc2;
 use crate::commands::unix_now;
 use crate::config::Config;
+use crate::delivery::Delivery;
 use crate::store::{PeerState, Store, StoreError};
 
 /// Items a meshmush peer may have sent and not yet acked.
@@ -75,14 +76,13 @@ pub(super) struct Task {
     inbound: Inbound,
     joiner: Joiner,
     store: Store,
+    /// For the packet size; packets leave through `delivery`.
     link: LinkHandle,
+    delivery: Delivery,
     cfg: Arc<Config>,
     map: BoardMap,
-    budget: Option<AirtimeBudget>,
-    /// The link's airtime scale (1 on a radio).
-    airtime_scale: f64,
     wake: Arc<Notify>,
-    /// Sends wait until then (the airtime share is spent, or the link is full).
+    /// Sends wait until then (the link had no room).
     pause_until: Option<Instant>,
     ack_timeout: Duration,
     retry_max: Duration,
@@ -93,7 +93,7 @@ impl Task {
         peers: Vec<Peer>,
         inbound: Inbound,
         link: LinkHandle,
-        airtime_scale: f64,
+        delivery: Delivery,
         wake: Arc<Notify>,
     ) -> Result<Self, StoreError> {
         let store = inbound.store.clone();
@@ -125,9 +125,8 @@ impl Task {
             inbound,
             store,
             link,
+            delivery,
             cfg,
-            budget: None,
-            airtime_scale,
             pause_until: None,
             wake,
         })
@@ -434,9 +433,6 @@ impl Task {
                     continue;
                 }
             };
-            if !self.airtime_for(std::slice::from_ref(&line)) {
-                return Ok(());
-            }
             let Some(ids) = self.send(node, vec![line]).await else {
                 return Ok(());
             };
@@ -489,9 +485,6 @@ impl Task {
                 self.peers[i].sent_upto = seq;
                 continue;
             };
-            if !self.airtime_for(&packets) {
-                break;
-            }
             if self.send(node, packets).await.is_none() {
                 break;
             }
@@ -503,44 +496,9 @@ impl Task {
         Ok(())
     }
 
-    /// Whether sync's airtime share has room for `packets` now; spends it if so. The
-    /// share is of the region's duty cycle (of a whole hour where there is none), at
-    /// the link's airtime scale (0: no budget, for instant simulations).
-    fn airtime_for(&mut self, packets: &[String]) -> bool {
-        let Some(node) = self.link.node_config() else {
-            return false;
-        };
-        let scale = self.airtime_scale;
-        if scale <= 0.0 {
-            return true;
-        }
-        let share = self.cfg.federation.airtime_share;
-        let budget = self.budget.get_or_insert_with(|| {
-            let dc = node.duty_cycle;
-            let window = dc.window.mul_f64(scale);
-            AirtimeBudget::new(
-                window.mul_f64(dc.percent.min(100.0) / 100.0 * share),
-                window,
-            )
-        });
-        let cost: Duration = packets
-            .iter()
-            .map(|p| text_airtime(node.preset, p.len(), true).mul_f64(scale))
-            .sum();
-        let now = Instant::now();
-        let ready = budget.ready_at(now, cost);
-        if ready > now {
-            debug!("sync airtime share spent for now");
-            self.pause_until = Some(ready);
-            return false;
-        }
-        budget.spend(now, cost);
-        true
-    }
-
     /// Hands packets to the link; their ids, or `None` if it has no room now.
     async fn send(&mut self, node: u32, packets: Vec<String>) -> Option<Vec<u32>> {
-        match self.link.send_packets(node, PRIMARY_CHANNEL, packets).await {
+        match self.delivery.sync(node, packets).await {
             Ok(ids) => Some(ids),
             Err(SendError::Closed) => None,
             Err(e) => {

@@ -149,6 +149,8 @@ struct NodeState {
     pages: VecDeque<String>,
     /// Its player was loaded by a session since start: no longer a stranger.
     known: bool,
+    /// Until when it was told the BBS is busy for strangers (told once per wait).
+    busy_until: Option<Instant>,
 }
 
 impl NodeState {
@@ -163,6 +165,7 @@ impl NodeState {
             mail_notice: false,
             pages: VecDeque::new(),
             known: false,
+            busy_until: None,
         }
     }
 
@@ -319,6 +322,18 @@ impl Roster {
 
     /// Whether one more room notice may go to `node` now (at most
     /// [`NOTICES_PER_MINUTE`]); counts it if so.
+    /// Whether `node` should be told the BBS is busy for strangers, for a wait of
+    /// `wait`: once, then not again until that wait has passed.
+    pub fn tell_busy(&self, node: u32, wait: Duration) -> bool {
+        self.with_node(node, |s, now| {
+            if s.busy_until.is_some_and(|t| now < t) {
+                return false;
+            }
+            s.busy_until = Some(now + wait);
+            true
+        })
+    }
+
     pub fn allow_room_notice(&self, node: u32) -> bool {
         self.with_node(node, |s, now| {
             let bucket = s.room_notices.get_or_insert_with(|| {

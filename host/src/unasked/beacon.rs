@@ -1,17 +1,18 @@
 //! The beacon (`bbs.beacon_mins`, off by default, at least an hour apart): one line on
 //! the primary channel saying what the BBS is. It takes the channel gap like any
-//! channel packet, and is skipped while the BBS has used more than half its airtime
-//! share this hour (or, where the region sets no limit, while its queue is backed
-//! up): it is worth less than any reply.
+//! channel packet, goes as unasked traffic (the lowest class of the link's one queue),
+//! and is skipped while it would wait long in that queue: it is worth less than any
+//! reply.
 
 use std::time::Duration;
 
 use tokio_util::sync::CancellationToken;
 use tracing::{debug, info};
 
+use meshmush_firmware_bridge::link::Class;
+
 use super::Parts;
-use crate::delivery::MAX_PENDING_FOR_NOTICES;
-use crate::meshview::Airtime;
+use crate::delivery::BUSY_AFTER;
 
 /// The first beacon goes this long after start, once the link is up.
 const FIRST_AFTER: Duration = Duration::from_secs(60);
@@ -28,17 +29,11 @@ pub fn text(bbs_name: &str, keyword: &str) -> String {
     }
 }
 
-/// Why a beacon is skipped now, with `air` used and `pending` packets queued, if it is.
-fn skip_reason(air: Airtime, pending: u64) -> Option<String> {
-    match air.allowed_hour {
-        Some(allowed) if air.used_hour > allowed / 2 => Some(format!(
-            "airtime: {:.0} s of {:.0} s used this hour",
-            air.used_hour.as_secs_f64(),
-            allowed.as_secs_f64()
-        )),
-        _ if pending > MAX_PENDING_FOR_NOTICES => Some("the link is backed up".into()),
-        _ => None,
-    }
+/// Why a beacon is skipped now, when unasked traffic would wait `wait` (behind what
+/// is queued, or for its airtime share): past [`BUSY_AFTER`] it is worth less than
+/// everything ahead of it, so it goes at the next turn instead of queueing.
+fn skip_reason(wait: Duration) -> Option<String> {
+    (wait > BUSY_AFTER).then(|| format!("it would wait {} s to go", wait.as_secs()))
 }
 
 pub(super) async fn run(parts: Parts, stop: CancellationToken) {
@@ -54,7 +49,7 @@ pub(super) async fn run(parts: Parts, stop: CancellationToken) {
             debug!("beacon skipped: not on the air");
             continue;
         }
-        if let Some(why) = skip_reason(parts.mesh.airtime(), parts.delivery.pending()) {
+        if let Some(why) = skip_reason(parts.delivery.class_wait(Class::Unasked)) {
             info!(why, "beacon skipped");
             continue;
         }
@@ -75,22 +70,14 @@ pub(super) async fn run(parts: Parts, stop: CancellationToken) {
 mod tests {
     use super::*;
 
-    fn air(used: u64, allowed: Option<u64>) -> Airtime {
-        Airtime {
-            used_hour: Duration::from_secs(used),
-            allowed_hour: allowed.map(Duration::from_secs),
-        }
-    }
-
     #[test]
-    fn the_beacon_gives_way_to_replies() {
-        assert_eq!(skip_reason(air(80, Some(180)), 0), None);
+    fn the_beacon_gives_way_when_it_would_wait_long() {
+        assert_eq!(skip_reason(Duration::ZERO), None);
+        assert_eq!(skip_reason(BUSY_AFTER), None);
         assert_eq!(
-            skip_reason(air(91, Some(180)), 0).as_deref(),
-            Some("airtime: 91 s of 180 s used this hour")
+            skip_reason(Duration::from_secs(91)).as_deref(),
+            Some("it would wait 91 s to go")
         );
-        assert_eq!(skip_reason(air(500, None), 0), None, "no duty-cycle limit");
-        assert!(skip_reason(air(0, None), MAX_PENDING_FOR_NOTICES + 1).is_some());
     }
 
     #[test]

@@ -2,6 +2,7 @@
 //! default `bbs?`): one DM saying what the BBS is and how to start, once an hour per
 //! node, and at most [`PER_HOUR`] to all nodes together.
 
+use meshmush_firmware_bridge::link::Class;
 use std::time::Duration;
 
 use meshmush_protocol::packets::{TextMessage, node_id};
@@ -52,7 +53,7 @@ impl Unasked {
         let text = answer(&self.parts.bbs_name());
         let (delivery, node) = (self.parts.delivery.clone(), t.from);
         self.tasks.spawn(async move {
-            if delivery.say(node, &text).await.is_ok() {
+            if delivery.say(node, Class::Unasked, &text).await.is_ok() {
                 info!(node = %node_id(node), "answered discovery");
             }
         });

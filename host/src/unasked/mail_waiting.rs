@@ -1,6 +1,7 @@
 //! "You have N mail at BBSNAME": the one DM a node that never used the BBS gets when
 //! it is heard with mail waiting, at most once a day (`bbs.mail_waiting_notice`).
 
+use meshmush_firmware_bridge::link::Class;
 use meshmush_protocol::packets::node_id;
 use tracing::{info, warn};
 
@@ -42,7 +43,7 @@ pub(super) async fn tell(parts: Parts, node: u32) {
         "You have {waiting} mail at {}. Send mail to read it.",
         parts.bbs_name()
     );
-    if delivery.say(node, &text).await.is_err() {
+    if delivery.say(node, Class::Unasked, &text).await.is_err() {
         return;
     }
     info!(node = %node_id(node), waiting, "told a node of its waiting mail");

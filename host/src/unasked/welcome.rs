@@ -3,6 +3,7 @@
 //! per node, recorded durably before it is sent; at most [`PER_HOUR`] to all nodes
 //! together, since a NodeInfo can carry any `from`.
 
+use meshmush_firmware_bridge::link::Class;
 use std::sync::{Arc, Mutex};
 
 use meshmush_protocol::packets::node_id;
@@ -47,7 +48,7 @@ pub(super) async fn greet(parts: Parts, allowance: Arc<Mutex<TokenBucket>>, node
     }
     if parts
         .delivery
-        .say(node, &text(&parts.bbs_name()))
+        .say(node, Class::Unasked, &text(&parts.bbs_name()))
         .await
         .is_ok()
     {

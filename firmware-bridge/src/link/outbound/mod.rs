@@ -8,9 +8,13 @@
 //! - only while the node reports free transmit-queue slots (`queueStatus.free`), less
 //!   the frames it has not answered yet;
 //! - within the airtime budget (a share of the region's duty cycle);
-//! - round-robin across destinations, one packet in flight per destination until the
-//!   destination acks it, so a long reply cannot starve other players and the packets
-//!   of one reply arrive in order.
+//! - by [`Class`], highest first, each class within its own airtime share, and the
+//!   node's last transmit slots kept for known players' replies: nothing a stranger,
+//!   a sync backlog or the beacon queues can hold a known player's reply back by more
+//!   than the packet already on air;
+//! - within a class, round-robin across destinations, one packet in flight per
+//!   destination until the destination acks it, so a long reply cannot starve other
+//!   players and the packets of one reply arrive in order.
 //!
 //! The one time the queue cuts text itself is when the firmware refuses a packet as
 //! `TOO_LARGE`: it goes again cut in smaller packets, under new ids.
@@ -38,7 +42,14 @@ use super::SendError;
 use super::budget::AirtimeBudget;
 
 mod caps;
+mod class;
 pub use caps::DropReason;
+pub use class::{Class, ClassShares};
+
+/// Transmit slots of the node kept free for [`Class::Known`] (when the node's queue
+/// holds more than twice this): lower classes stop short of filling it, so a known
+/// player's reply is written at once and the node sends it next (by its priority).
+const KEPT_FOR_KNOWN: u32 = 2;
 
 /// One radio packet waiting to go, or on its way.
 #[derive(Debug, Clone, PartialEq)]
@@ -48,6 +59,7 @@ pub struct Chunk {
     pub attempts: u32,
     /// When the host handed it over: past [`OutboundConfig::max_age`] it is dropped.
     pub queued_at: Instant,
+    pub class: Class,
 }
 
 /// The settings the queue needs. (No byte budget: packets arrive cut to size.)
@@ -69,6 +81,8 @@ pub struct OutboundConfig {
     pub max_age: Duration,
     /// Lanes that may wait for a public key at once; past this the oldest is dropped.
     pub max_key_parked: usize,
+    /// Each class's ceiling, as a fraction of the whole airtime budget.
+    pub shares: ClassShares,
 }
 
 /// What became of a chunk, for the link's events.
@@ -93,11 +107,12 @@ pub enum Outcome {
     },
 }
 
-/// A lane: a destination, and for a broadcast the channel it goes out on. Every DM to
-/// a node shares one lane (DMs go on [`PRIMARY_CHANNEL`]), so its packets keep order.
-type Key = (u32, u32);
+/// A lane: a destination, for a broadcast the channel it goes out on, and the class.
+/// Every DM of one class to a node shares one lane (DMs go on [`PRIMARY_CHANNEL`]), so
+/// its packets keep order.
+type Key = (u32, u32, Class);
 
-fn lane_key(dest: u32, channel: u32) -> Key {
+fn lane_key(dest: u32, channel: u32, class: Class) -> Key {
     (
         dest,
         if dest == BROADCAST {
@@ -105,6 +120,7 @@ fn lane_key(dest: u32, channel: u32) -> Key {
         } else {
             PRIMARY_CHANNEL
         },
+        class,
     )
 }
 
@@ -131,9 +147,9 @@ pub struct Outbound {
     cfg: OutboundConfig,
     preset: ModemPreset,
     lanes: HashMap<Key, Lane>,
-    /// Lanes that may send now, in fair (round-robin) order. Entries may be stale;
-    /// each is checked when it reaches the front.
-    ready: VecDeque<Key>,
+    /// Per class, lanes that may send now, in fair (round-robin) order. Entries may
+    /// be stale; each is checked when it reaches the front.
+    ready: [VecDeque<Key>; 5],
     /// Lanes waiting for a retry time (lazy: checked when popped).
     parked: BinaryHeap<Reverse<(Instant, Key)>>,
     /// Ack deadlines of chunks in flight, in send order (lazy).
@@ -141,9 +157,15 @@ pub struct Outbound {
     /// Chunks queued or in flight.
     depth: usize,
     ids: PacketIds,
+    /// The whole share, and each class's part of it.
     budget: AirtimeBudget,
+    class_budgets: [AirtimeBudget; 5],
+    /// Airtime each class has spent since start.
+    class_spent: [Duration; 5],
     /// Slots the node last said were free, less frames it has not answered.
     credits: u32,
+    /// The node's transmit queue length (`queueStatus.maxlen`), once it said.
+    node_queue: u32,
     unanswered: VecDeque<u32>,
     /// Packet id -> lane, for acks and queue status.
     flying: HashMap<u32, Key>,
@@ -170,17 +192,23 @@ pub enum Wait {
 
 impl Outbound {
     pub fn new(cfg: OutboundConfig, budget: AirtimeBudget, ids: PacketIds) -> Self {
+        let window = budget.window();
+        let class_budgets = Class::ALL
+            .map(|c| AirtimeBudget::new(budget.limit().mul_f64(cfg.shares.get(c)), window));
         Self {
             cfg,
             preset: ModemPreset::LongFast,
             lanes: HashMap::new(),
-            ready: VecDeque::new(),
+            ready: Default::default(),
             parked: BinaryHeap::new(),
             deadlines: VecDeque::new(),
             depth: 0,
             ids,
             budget,
+            class_budgets,
+            class_spent: [Duration::ZERO; 5],
             credits: 1,
+            node_queue: 0,
             unanswered: VecDeque::new(),
             flying: HashMap::new(),
             expiries: VecDeque::new(),
@@ -193,6 +221,9 @@ impl Outbound {
     pub fn set_radio(&mut self, preset: ModemPreset, limit: Duration) {
         self.preset = preset;
         self.budget.set_limit(limit);
+        for c in Class::ALL {
+            self.class_budgets[c.index()].set_limit(limit.mul_f64(self.cfg.shares.get(c)));
+        }
     }
 
     /// Queues one reply's packets for `dest` (a node, or [`BROADCAST`] on `channel`),
@@ -205,13 +236,14 @@ impl Outbound {
         &mut self,
         dest: u32,
         channel: u32,
+        class: Class,
         packets: Vec<String>,
         now: Instant,
     ) -> Result<Vec<u32>, SendError> {
         if packets.is_empty() {
             return Ok(Vec::new());
         }
-        let key = lane_key(dest, channel);
+        let key = lane_key(dest, channel, class);
         self.check_room(key, packets.len())?;
         self.expiries.push_back((now + self.cfg.max_age, key));
         let mut ids = Vec::with_capacity(packets.len());
@@ -225,12 +257,14 @@ impl Outbound {
                 text,
                 want_ack: dest != BROADCAST,
                 hop_limit: self.cfg.hop_limit,
+                priority: class.priority(),
             };
             lane.pending.push_back(Chunk {
                 id,
                 out,
                 attempts: 0,
                 queued_at: now,
+                class,
             });
         }
         self.depth += ids.len();
@@ -250,7 +284,7 @@ impl Outbound {
             Some(t) => self.parked.push(Reverse((t, key))),
             None => {
                 lane.queued = true;
-                self.ready.push_back(key);
+                self.ready[key.2.index()].push_back(key);
             }
         }
     }
@@ -271,23 +305,49 @@ impl Outbound {
         }
     }
 
-    /// Drops stale keys from the front of the ready queue; the first sendable lane.
-    fn ready_front(&mut self) -> Option<Key> {
-        while let Some(&key) = self.ready.front() {
+    /// Drops stale keys from the front of `class`'s ready queue; its first sendable
+    /// lane.
+    fn ready_front(&mut self, class: Class) -> Option<Key> {
+        let ready = &mut self.ready[class.index()];
+        while let Some(&key) = ready.front() {
             match self.lanes.get_mut(&key) {
                 Some(lane) if lane.idle_with_work() && lane.parked_until.is_none() => {
                     return Some(key);
                 }
                 Some(lane) => {
                     lane.queued = false;
-                    self.ready.pop_front();
+                    ready.pop_front();
                 }
                 None => {
-                    self.ready.pop_front();
+                    ready.pop_front();
                 }
             }
         }
         None
+    }
+
+    /// Whether `class` may take one of the node's free transmit slots now: the last
+    /// [`KEPT_FOR_KNOWN`] are for known players' replies, once the node has said how
+    /// long its queue is (and it is long enough to keep some).
+    fn may_take_slot(&self, class: Class) -> bool {
+        let keep = if class == Class::Known || self.node_queue <= 2 * KEPT_FOR_KNOWN {
+            0
+        } else {
+            KEPT_FOR_KNOWN
+        };
+        self.credits > keep
+    }
+
+    /// When the front packet of `class` may go by the airtime budgets (its class's
+    /// and the whole share), with the lane and its cost; `None` when the class has
+    /// nothing ready.
+    fn class_ready_at(&mut self, class: Class, now: Instant) -> Option<(Key, Duration, Instant)> {
+        let key = self.ready_front(class)?;
+        let cost = self.front_cost(key);
+        let at = self.class_budgets[class.index()]
+            .ready_at(now, cost)
+            .max(self.budget.ready_at(now, cost));
+        Some((key, cost, at))
     }
 
     /// Chunks queued or in flight.
@@ -302,6 +362,48 @@ impl Outbound {
     /// Airtime spent in the current window.
     pub fn airtime_used(&mut self, now: Instant) -> Duration {
         self.budget.used(now)
+    }
+
+    /// Airtime each class has spent since start, in [`Class::ALL`] order.
+    pub fn class_airtime(&self) -> [Duration; 5] {
+        self.class_spent
+    }
+
+    /// Packets each class holds, queued and in flight, in [`Class::ALL`] order.
+    pub fn class_depths(&self) -> [usize; 5] {
+        let mut depths = [0; 5];
+        for (key, lane) in &self.lanes {
+            depths[key.2.index()] += lane.len();
+        }
+        depths
+    }
+
+    /// About how long a packet of `class` (of `bytes`) queued now would wait: for the
+    /// airtime its class and those above it already hold queued, or for its class's
+    /// share, whichever is longer. Zero on a link without an airtime model.
+    pub fn class_wait(&mut self, class: Class, bytes: usize, now: Instant) -> Duration {
+        let scale = self.cfg.airtime_scale;
+        if scale <= 0.0 {
+            return Duration::ZERO;
+        }
+        let cost = meshmush_protocol::airtime::text_airtime(self.preset, bytes, self.cfg.pki)
+            .mul_f64(scale);
+        let share = self.class_budgets[class.index()]
+            .ready_at(now, cost)
+            .max(self.budget.ready_at(now, cost))
+            .saturating_duration_since(now);
+        let ahead: Duration = self
+            .lanes
+            .iter()
+            .filter(|(key, _)| key.2 <= class)
+            .flat_map(|(_, lane)| {
+                lane.pending
+                    .iter()
+                    .chain(lane.in_flight.iter().map(|(c, _)| c))
+            })
+            .map(|c| self.cost(c))
+            .sum();
+        share.max(ahead)
     }
 
     fn cost(&self, chunk: &Chunk) -> Duration {
@@ -321,18 +423,21 @@ impl Outbound {
             .map_or(Duration::ZERO, |c| self.cost(c))
     }
 
-    /// The next chunk that may be written now, in fair order, with its airtime cost.
+    /// The next chunk that may be written now, with its airtime cost: from the highest
+    /// class that has one ready within its share, in fair order within the class.
     pub fn next_ready(&mut self, now: Instant) -> Option<(Chunk, Duration)> {
         if self.credits == 0 {
             return None;
         }
         self.promote_parked(now);
-        let key = self.ready_front()?;
-        let cost = self.front_cost(key);
-        if self.budget.ready_at(now, cost) > now {
-            return None;
-        }
-        self.ready.pop_front();
+        let (key, cost) = Class::ALL.into_iter().find_map(|class| {
+            if !self.may_take_slot(class) {
+                return None;
+            }
+            let (key, cost, at) = self.class_ready_at(class, now)?;
+            (at <= now).then_some((key, cost))
+        })?;
+        self.ready[key.2.index()].pop_front();
         let lane = self.lanes.get_mut(&key)?;
         lane.queued = false;
         let mut chunk = lane.pending.pop_front()?;
@@ -342,6 +447,9 @@ impl Outbound {
         self.deadlines
             .push_back((now + self.cfg.ack_timeout, chunk.id));
         self.budget.spend(now, cost);
+        let class = key.2.index();
+        self.class_budgets[class].spend(now, cost);
+        self.class_spent[class] += cost;
         self.credits -= 1;
         self.unanswered.push_back(chunk.id);
         Some((chunk, cost))
@@ -373,13 +481,18 @@ impl Outbound {
         if let Some(t) = self.next_expiry() {
             consider(t);
         }
-        let front = self.ready_front();
-        if let Some(key) = front {
+        for class in Class::ALL {
+            let Some((_, _, at)) = self.class_ready_at(class, now) else {
+                continue;
+            };
             if self.credits == 0 {
                 return Wait::NodeFull;
             }
-            let cost = self.front_cost(key);
-            consider(self.budget.ready_at(now, cost));
+            // A class kept out of the last slots waits for the node's next queue
+            // status, which wakes the link anyway.
+            if self.may_take_slot(class) {
+                earliest = Some(earliest.map_or(at, |e| e.min(at)));
+            }
         }
         earliest.map_or(Wait::Idle, Wait::Until)
     }
@@ -429,6 +542,9 @@ impl Outbound {
         }
         let waiting = self.unanswered.len() as u32;
         self.credits = qs.free.saturating_sub(waiting);
+        if qs.maxlen > 0 {
+            self.node_queue = qs.maxlen;
+        }
         outcome
     }
 
@@ -507,19 +623,23 @@ impl Outbound {
 
     /// The node learned `dest`'s key: its parked chunks may go again.
     pub fn key_learned(&mut self, dest: u32) {
-        let key = lane_key(dest, PRIMARY_CHANNEL);
-        if let Some(lane) = self.lanes.get_mut(&key) {
-            lane.awaiting_key = false;
-            lane.parked_until = None;
+        for class in Class::ALL {
+            let key = lane_key(dest, PRIMARY_CHANNEL, class);
+            if let Some(lane) = self.lanes.get_mut(&key) {
+                lane.awaiting_key = false;
+                lane.parked_until = None;
+            }
+            self.awaiting.remove(&key);
+            self.schedule(key);
         }
-        self.awaiting.remove(&key);
-        self.schedule(key);
     }
 
     /// The connection dropped: everything unacked goes back to the front of its lane,
     /// with its id, and the node's queue is unknown again.
     pub fn on_disconnect(&mut self) {
-        self.ready.clear();
+        for ready in &mut self.ready {
+            ready.clear();
+        }
         self.parked.clear();
         self.deadlines.clear();
         let keys: Vec<Key> = self.lanes.keys().copied().collect();
@@ -588,6 +708,7 @@ impl Outbound {
                 out,
                 attempts: 0,
                 queued_at: chunk.queued_at,
+                class: chunk.class,
             });
         }
         self.schedule(key);

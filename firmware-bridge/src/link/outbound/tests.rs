@@ -26,6 +26,7 @@ fn queue_with(tweak: impl FnOnce(&mut OutboundConfig)) -> Outbound {
         max_total: OutboundConfig::DEFAULT_MAX_TOTAL,
         max_age: OutboundConfig::DEFAULT_MAX_AGE,
         max_key_parked: OutboundConfig::DEFAULT_MAX_KEY_PARKED,
+        shares: ClassShares::default(),
     };
     tweak(&mut cfg);
     let budget = AirtimeBudget::new(Duration::from_secs(3600), Duration::from_secs(3600));
@@ -47,10 +48,16 @@ async fn round_robin_across_destinations_one_in_flight_each() {
     let now = Instant::now();
     q.on_queue_status(&status(16, 0), now);
     let a = q
-        .push(1, PRIMARY_CHANNEL, reply(&"a ".repeat(100)), Instant::now())
+        .push(
+            1,
+            PRIMARY_CHANNEL,
+            Class::Known,
+            reply(&"a ".repeat(100)),
+            Instant::now(),
+        )
         .expect("room");
     let b = q
-        .push(2, PRIMARY_CHANNEL, reply("b"), Instant::now())
+        .push(2, PRIMARY_CHANNEL, Class::Known, reply("b"), Instant::now())
         .expect("room");
     let (first, _) = q.next_ready(now).unwrap();
     let (second, _) = q.next_ready(now).unwrap();
@@ -64,9 +71,9 @@ async fn round_robin_across_destinations_one_in_flight_each() {
 async fn node_full_stops_sending() {
     let mut q = queue();
     let now = Instant::now();
-    q.push(1, PRIMARY_CHANNEL, reply("x"), Instant::now())
+    q.push(1, PRIMARY_CHANNEL, Class::Known, reply("x"), Instant::now())
         .expect("room");
-    q.push(2, PRIMARY_CHANNEL, reply("y"), Instant::now())
+    q.push(2, PRIMARY_CHANNEL, Class::Known, reply("y"), Instant::now())
         .expect("room");
     q.on_queue_status(&status(0, 0), now);
     assert!(q.next_ready(now).is_none());
@@ -80,7 +87,13 @@ async fn node_full_stops_sending() {
 fn refused_with(free: u32, now: Instant) -> (Outbound, u32) {
     let mut q = queue();
     let ids = q
-        .push(1, PRIMARY_CHANNEL, reply("hello"), Instant::now())
+        .push(
+            1,
+            PRIMARY_CHANNEL,
+            Class::Known,
+            reply("hello"),
+            Instant::now(),
+        )
         .expect("room");
     let (c, _) = q.next_ready(now).unwrap();
     let refused = QueueStatus {
@@ -119,7 +132,13 @@ async fn missing_key_parks_until_learned() {
     let now = Instant::now();
     q.on_queue_status(&status(16, 0), now);
     let ids = q
-        .push(7, PRIMARY_CHANNEL, reply("secret"), Instant::now())
+        .push(
+            7,
+            PRIMARY_CHANNEL,
+            Class::Known,
+            reply("secret"),
+            Instant::now(),
+        )
         .expect("room");
     q.next_ready(now);
     let out = q.on_routing(ids[0], Some(routing::Error::PkiSendFailPublicKey), now);
@@ -141,7 +160,13 @@ async fn gives_up_after_max_attempts() {
     let mut now = Instant::now();
     q.on_queue_status(&status(16, 0), now);
     let ids = q
-        .push(3, PRIMARY_CHANNEL, reply("hi"), Instant::now())
+        .push(
+            3,
+            PRIMARY_CHANNEL,
+            Class::Known,
+            reply("hi"),
+            Instant::now(),
+        )
         .expect("room");
     for attempt in 1..=3 {
         let (c, _) = q.next_ready(now).expect("sendable");
@@ -161,10 +186,22 @@ async fn airtime_budget_defers_sending() {
     let now = Instant::now();
     q.set_radio(ModemPreset::LongFast, Duration::from_millis(1200));
     q.on_queue_status(&status(16, 0), now);
-    q.push(1, PRIMARY_CHANNEL, reply(&"z".repeat(45)), Instant::now())
-        .expect("room");
-    q.push(2, PRIMARY_CHANNEL, reply(&"z".repeat(45)), Instant::now())
-        .expect("room");
+    q.push(
+        1,
+        PRIMARY_CHANNEL,
+        Class::Known,
+        reply(&"z".repeat(45)),
+        Instant::now(),
+    )
+    .expect("room");
+    q.push(
+        2,
+        PRIMARY_CHANNEL,
+        Class::Known,
+        reply(&"z".repeat(45)),
+        Instant::now(),
+    )
+    .expect("room");
     assert!(q.next_ready(now).is_some());
     assert!(
         q.next_ready(now).is_none(),
@@ -179,7 +216,13 @@ async fn disconnect_puts_in_flight_back_in_order() {
     let now = Instant::now();
     q.on_queue_status(&status(16, 0), now);
     let ids = q
-        .push(1, PRIMARY_CHANNEL, reply(&"w ".repeat(60)), Instant::now())
+        .push(
+            1,
+            PRIMARY_CHANNEL,
+            Class::Known,
+            reply(&"w ".repeat(60)),
+            Instant::now(),
+        )
         .expect("room");
     q.next_ready(now);
     q.on_disconnect();
@@ -194,8 +237,14 @@ async fn a_lost_queue_status_costs_no_credit_for_good() {
     let now = Instant::now();
     q.on_queue_status(&status(3, 0), now);
     for dest in 1..=3 {
-        q.push(dest, PRIMARY_CHANNEL, reply("x"), Instant::now())
-            .expect("room");
+        q.push(
+            dest,
+            PRIMARY_CHANNEL,
+            Class::Known,
+            reply("x"),
+            Instant::now(),
+        )
+        .expect("room");
     }
     let sent: Vec<u32> = (0..3).map(|_| q.next_ready(now).unwrap().0.id).collect();
     assert_eq!(q.credits(), 0);
@@ -213,7 +262,13 @@ async fn packets_keep_their_order_and_ids() {
         .map(String::from)
         .into();
     let ids = q
-        .push(4, PRIMARY_CHANNEL, packets.clone(), Instant::now())
+        .push(
+            4,
+            PRIMARY_CHANNEL,
+            Class::Known,
+            packets.clone(),
+            Instant::now(),
+        )
         .expect("room");
     assert_eq!(ids, vec![100, 101, 102], "ids given in order as queued");
     assert_eq!(q.depth(), 3);
@@ -237,7 +292,13 @@ async fn a_packet_is_never_cut_again() {
     let packet = chunk(&text, 200);
     assert_eq!(packet, vec![text]);
     let ids = q
-        .push(5, PRIMARY_CHANNEL, packet.clone(), Instant::now())
+        .push(
+            5,
+            PRIMARY_CHANNEL,
+            Class::Known,
+            packet.clone(),
+            Instant::now(),
+        )
         .expect("room");
     assert_eq!(ids.len(), 1);
     let (c, _) = q.next_ready(now).expect("sendable");
@@ -248,7 +309,7 @@ async fn a_packet_is_never_cut_again() {
 async fn an_empty_reply_queues_nothing() {
     let mut q = queue();
     assert!(
-        q.push(6, PRIMARY_CHANNEL, Vec::new(), Instant::now())
+        q.push(6, PRIMARY_CHANNEL, Class::Known, Vec::new(), Instant::now())
             .expect("room")
             .is_empty()
     );
@@ -267,10 +328,11 @@ fn open_queue(tweak: impl FnOnce(&mut OutboundConfig), now: Instant) -> Outbound
 async fn a_full_destination_refuses_the_whole_reply() {
     let now = Instant::now();
     let mut q = open_queue(|c| c.max_per_dest = 4, now);
-    q.push(1, PRIMARY_CHANNEL, strings(3), now).expect("room");
+    q.push(1, PRIMARY_CHANNEL, Class::Known, strings(3), now)
+        .expect("room");
     q.next_ready(now).expect("one in flight");
     // Three held (one in flight): two more would make five.
-    let err = q.push(1, PRIMARY_CHANNEL, strings(2), now);
+    let err = q.push(1, PRIMARY_CHANNEL, Class::Known, strings(2), now);
     assert_eq!(
         err,
         Err(SendError::DestinationFull {
@@ -280,9 +342,9 @@ async fn a_full_destination_refuses_the_whole_reply() {
         })
     );
     assert_eq!(q.depth(), 3, "nothing of the refused reply was queued");
-    q.push(1, PRIMARY_CHANNEL, strings(1), now)
+    q.push(1, PRIMARY_CHANNEL, Class::Known, strings(1), now)
         .expect("one more fits");
-    q.push(2, PRIMARY_CHANNEL, strings(4), now)
+    q.push(2, PRIMARY_CHANNEL, Class::Known, strings(4), now)
         .expect("another destination has its own room");
 }
 
@@ -290,10 +352,12 @@ async fn a_full_destination_refuses_the_whole_reply() {
 async fn a_full_queue_refuses_any_destination() {
     let now = Instant::now();
     let mut q = open_queue(|c| c.max_total = 5, now);
-    q.push(1, PRIMARY_CHANNEL, strings(3), now).expect("room");
-    q.push(2, PRIMARY_CHANNEL, strings(2), now).expect("room");
+    q.push(1, PRIMARY_CHANNEL, Class::Known, strings(3), now)
+        .expect("room");
+    q.push(2, PRIMARY_CHANNEL, Class::Known, strings(2), now)
+        .expect("room");
     assert_eq!(
-        q.push(3, PRIMARY_CHANNEL, strings(1), now),
+        q.push(3, PRIMARY_CHANNEL, Class::Known, strings(1), now),
         Err(SendError::QueueFull { queued: 5, cap: 5 })
     );
     assert_eq!(q.depth(), 5);
@@ -305,10 +369,14 @@ async fn packets_past_their_age_are_dropped_and_reported() {
     let max_age = Duration::from_secs(900);
     let mut q = open_queue(|c| c.max_age = max_age, now);
     // One in flight whose ack never comes in time, two queued behind it.
-    let old = q.push(1, PRIMARY_CHANNEL, strings(3), now).expect("room");
+    let old = q
+        .push(1, PRIMARY_CHANNEL, Class::Known, strings(3), now)
+        .expect("room");
     q.next_ready(now).expect("sent");
     let later = now + Duration::from_secs(600);
-    let young = q.push(2, PRIMARY_CHANNEL, strings(1), later).expect("room");
+    let young = q
+        .push(2, PRIMARY_CHANNEL, Class::Known, strings(1), later)
+        .expect("room");
     assert!(
         matches!(q.wait(now), Wait::Until(t) if t <= now + max_age),
         "the queue wakes by the time the oldest reply expires"
@@ -342,7 +410,7 @@ async fn too_many_lanes_waiting_for_a_key_drop_the_oldest() {
     let mut ids = Vec::new();
     for dest in 1..=3 {
         let id = q
-            .push(dest, PRIMARY_CHANNEL, strings(2), now)
+            .push(dest, PRIMARY_CHANNEL, Class::Known, strings(2), now)
             .expect("room");
         q.next_ready(now).expect("sent");
         q.on_routing(id[0], Some(routing::Error::PkiSendFailPublicKey), now);
@@ -371,4 +439,114 @@ async fn too_many_lanes_waiting_for_a_key_drop_the_oldest() {
 
 fn strings(n: usize) -> Vec<String> {
     (0..n).map(|i| format!("packet {i}")).collect()
+}
+
+/// The scheduler's classes: a known player's reply goes before anything queued ahead
+/// of it in a lower class, and carries the priority that makes the node agree.
+#[tokio::test(start_paused = true)]
+async fn a_known_reply_overtakes_strangers_sync_and_the_beacon() {
+    let mut q = queue();
+    let now = Instant::now();
+    q.on_queue_status(&status(16, 0), now);
+    for dest in 10..20 {
+        q.push(dest, PRIMARY_CHANNEL, Class::Stranger, reply("busy?"), now)
+            .expect("room");
+    }
+    q.push(30, PRIMARY_CHANNEL, Class::Sync, reply("~mm|D|1|x"), now)
+        .expect("room");
+    q.push(
+        BROADCAST,
+        PRIMARY_CHANNEL,
+        Class::Unasked,
+        reply("beacon"),
+        now,
+    )
+    .expect("room");
+    let known = q
+        .push(1, PRIMARY_CHANNEL, Class::Known, reply("pong"), now)
+        .expect("room");
+    let (first, _) = q.next_ready(now).expect("something to send");
+    assert_eq!(first.id, known[0], "the known reply goes first");
+    assert_eq!(first.out.priority, Class::Known.priority());
+    let order: Vec<Class> =
+        std::iter::from_fn(|| q.next_ready(now).map(|(c, _)| c.class)).collect();
+    assert_eq!(order.len(), 12, "{order:?}");
+    assert!(order.is_sorted(), "classes in priority order: {order:?}");
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_class_over_its_share_waits_while_others_go() {
+    // A whole share of 10 s an hour: strangers may have 40% of it, about 2 LongFast
+    // packets of 200 bytes (1.75 s each).
+    let mut q = queue();
+    q.set_radio(ModemPreset::LongFast, Duration::from_secs(10));
+    let now = Instant::now();
+    q.on_queue_status(&status(16, 0), now);
+    for dest in 10..15 {
+        q.push(
+            dest,
+            PRIMARY_CHANNEL,
+            Class::Stranger,
+            vec!["s".repeat(200)],
+            now,
+        )
+        .expect("room");
+    }
+    let mut strangers = 0;
+    while q.next_ready(now).is_some() {
+        strangers += 1;
+    }
+    assert_eq!(strangers, 2, "strangers stop at their share");
+    assert!(
+        q.class_wait(Class::Stranger, 200, now) > Duration::from_secs(60),
+        "past the window"
+    );
+    let known = q
+        .push(1, PRIMARY_CHANNEL, Class::Known, vec!["k".repeat(200)], now)
+        .expect("room");
+    assert_eq!(q.next_ready(now).map(|(c, _)| c.id), Some(known[0]));
+    let known_wait = q.class_wait(Class::Known, 200, now);
+    assert!(
+        known_wait < Duration::from_secs(3),
+        "one packet in flight ahead: {known_wait:?}"
+    );
+    match q.wait(now) {
+        Wait::Until(t) => assert!(t > now, "the strangers' next packet waits for the window"),
+        other => panic!("strangers should wait for their share, not {other:?}"),
+    }
+    let spent = q.class_airtime()[Class::Stranger.index()];
+    assert!(
+        spent > Duration::from_secs(3) && spent <= Duration::from_secs(4),
+        "{spent:?}"
+    );
+    assert_eq!(q.class_depths()[Class::Stranger.index()], 5);
+}
+
+#[tokio::test(start_paused = true)]
+async fn the_last_node_slots_are_kept_for_known_players() {
+    let mut q = queue();
+    let now = Instant::now();
+    q.on_queue_status(&status(2, 0), now);
+    q.push(10, PRIMARY_CHANNEL, Class::Stranger, reply("s"), now)
+        .expect("room");
+    assert!(q.next_ready(now).is_none(), "two slots left: kept");
+    let known = q
+        .push(1, PRIMARY_CHANNEL, Class::Known, reply("k"), now)
+        .expect("room");
+    assert_eq!(q.next_ready(now).map(|(c, _)| c.id), Some(known[0]));
+    // A node whose queue is too short to keep slots (or has not said) keeps none.
+    let mut small = queue();
+    small.on_queue_status(
+        &QueueStatus {
+            res: 0,
+            free: 1,
+            maxlen: 4,
+            mesh_packet_id: 0,
+        },
+        now,
+    );
+    small
+        .push(10, PRIMARY_CHANNEL, Class::Stranger, reply("s"), now)
+        .expect("room");
+    assert!(small.next_ready(now).is_some());
 }

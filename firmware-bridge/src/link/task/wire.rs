@@ -119,13 +119,31 @@ impl LinkTask {
             self.write(writer, chunk.out.to_radio(chunk.id)).await?;
             inc(&self.metrics.chunks_sent);
         }
-        set(&self.metrics.queue_depth, self.outbound.depth() as u64);
         set(
             &self.metrics.node_queue_free,
             u64::from(self.outbound.credits()),
         );
         let used = self.outbound.airtime_used(now);
         set(&self.metrics.airtime_hour_ms, used.as_millis() as u64);
+        self.publish_queue(now);
         Ok(())
+    }
+
+    /// The queue's depth, in all and per class, and each class's wait for its share.
+    pub(super) fn publish_queue(&mut self, now: Instant) {
+        set(&self.metrics.queue_depth, self.outbound.depth() as u64);
+        let airtime = self.outbound.class_airtime();
+        let depths = self.outbound.class_depths();
+        let bytes = self.cfg.max_packet_bytes();
+        for class in crate::link::Class::ALL {
+            let i = class.index();
+            set(
+                &self.metrics.class_airtime_ms[i],
+                airtime[i].as_millis() as u64,
+            );
+            set(&self.metrics.class_depth[i], depths[i] as u64);
+            let wait = self.outbound.class_wait(class, bytes, now);
+            set(&self.metrics.class_wait_ms[i], wait.as_millis() as u64);
+        }
     }
 }
