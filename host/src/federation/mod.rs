@@ -3,7 +3,7 @@
 //! TC2-BBS-mesh nodes (the most used Meshtastic BBS).
 //!
 //! - [`settings`]: `[federation]` in the config (peers, dialects, board mapping);
-//! - [`item`]: what BBSes tell each other;
+//! - [`SyncItem`] (in `crate::sync_item`, below the store): what BBSes tell each other;
 //! - [`tc2`]: TC2's `BULLETIN|...` lines, parsed and formatted; [`join`]: TC2's split
 //!   lines put back together; [`boards`]: board names between systems;
 //! - [`native`]: the meshmush dialect (acked, resumable, items over several packets);
@@ -21,7 +21,6 @@
 
 pub mod boards;
 pub mod inbound;
-pub mod item;
 pub mod join;
 pub mod native;
 mod run;
@@ -37,7 +36,7 @@ use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;
 use tracing::warn;
 
-pub use item::{SyncItem, new_uid};
+pub use crate::sync_item::{SyncItem, new_uid};
 pub use settings::{Dialect, FederationSection, Peer, PeerConfig};
 
 use crate::config::Config;
