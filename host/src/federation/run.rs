@@ -20,10 +20,10 @@ use super::boards::BoardMap;
 use super::inbound::{Inbound, Taken};
 use super::join::{Joined, Joiner};
 use super::native::{self, Frame, Gather};
-use super::settings::{Dialect, Peer};
 use super::tc2;
 use crate::commands::unix_now;
 use crate::config::Config;
+use crate::config::federation::{Dialect, Peer};
 use crate::store::{PeerState, Store, StoreError};
 use crate::sync_item::SyncItem;
 
