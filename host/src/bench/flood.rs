@@ -10,7 +10,7 @@ use std::time::Duration;
 
 use meshmush_firmware_bridge::sim::SimConfig;
 
-use super::{BenchError, Row, ms, row};
+use super::figures::{BenchError, Row, ms, row};
 use crate::config::Config;
 use crate::testkit::stats::percentile;
 use crate::testkit::{Kit, VirtualHandsets};
