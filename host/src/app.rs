@@ -158,11 +158,13 @@ impl App {
             cfg.replies.pager_packets,
         );
         let cfg = Arc::new(cfg);
+        // One command registry for the radio's sessions and the sysop's console.
+        let registry = Arc::new(crate::commands::Registry::standard());
         let console = Console {
             store: store.clone(),
             roster: roster.clone(),
             delivery: delivery.clone(),
-            registry: Arc::new(crate::commands::Registry::standard()),
+            registry: registry.clone(),
             cfg: cfg.clone(),
             link: link.clone(),
             ops: ops.clone(),
@@ -203,6 +205,7 @@ impl App {
             delivery,
             roster.clone(),
             content,
+            registry,
             tasks.clone(),
             stop.clone(),
         )

@@ -36,6 +36,7 @@ pub mod router;
 pub mod seed;
 pub mod session;
 pub mod store;
+pub mod sync_item;
 #[cfg(feature = "testkit")]
 pub mod testkit;
 pub mod unasked;

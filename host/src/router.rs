@@ -56,6 +56,7 @@ impl Router {
         delivery: Delivery,
         roster: Roster,
         content: crate::content::Library,
+        registry: Arc<crate::commands::Registry>,
         tasks: TaskTracker,
         stop: CancellationToken,
     ) -> Self {
@@ -71,7 +72,7 @@ impl Router {
         );
         let deps = SessionDeps {
             store,
-            registry: Arc::new(crate::commands::Registry::standard()),
+            registry,
             cfg: cfg.clone(),
             roster,
             content,

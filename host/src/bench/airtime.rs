@@ -9,7 +9,7 @@ use std::time::Duration;
 use meshmush_firmware_bridge::sim::SimConfig;
 use meshmush_protocol::chunking::parse_marker;
 
-use super::BenchError;
+use super::figures::BenchError;
 use crate::config::Config;
 use crate::testkit::{Kit, replies};
 

@@ -12,8 +12,8 @@ use std::time::{Duration, Instant};
 use meshmush_firmware_bridge::sim::{GATEWAY_NUM, SimConfig};
 use meshmush_protocol::proto::config::lo_ra_config::{ModemPreset, RegionCode};
 
+use super::figures::{BenchError, Row, row};
 use super::pacing::airtime_bound;
-use super::{BenchError, Row, row};
 use crate::config::Config;
 use crate::testkit::{DaemonLinks, Kit};
 

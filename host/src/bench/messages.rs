@@ -13,8 +13,8 @@ use std::time::{Duration, Instant};
 use meshmush_protocol::airtime::{PKI_TEXT_BUDGET, duty_cycle, text_airtime};
 use meshmush_protocol::proto::config::lo_ra_config::{ModemPreset, RegionCode};
 
+use super::figures::{BenchError, Row, ms, row};
 use super::scale::populate;
-use super::{BenchError, Row, ms, row};
 use crate::commands::channel::{urgent_text, wall_text};
 use crate::config::Config;
 use crate::store::{Post, Store, StoreOptions};

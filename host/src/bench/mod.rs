@@ -23,50 +23,17 @@ use std::time::Duration;
 
 use serde::Serialize;
 
-use crate::store::{StoreError, StoreOptions};
-use crate::testkit::KitError;
-pub(crate) use crate::testkit::stats::percentile;
+use crate::store::StoreOptions;
+use crate::testkit::stats::percentile;
 use airtime::airtime;
 use pacing::pacing;
 use rig::{Rig, open_loop, throughput};
 pub use session::SessionFigures;
 use stall::stall;
 
-/// Why the bench could not measure.
-#[derive(Debug, thiserror::Error)]
-pub enum BenchError {
-    #[error(transparent)]
-    Store(#[from] StoreError),
-    #[error(transparent)]
-    Kit(#[from] KitError),
-    #[error("{what}: {source}")]
-    Io {
-        what: String,
-        #[source]
-        source: std::io::Error,
-    },
-    #[error("a bench task failed: {0}")]
-    Task(#[from] tokio::task::JoinError),
-    #[error("{0}")]
-    Failed(String),
-}
-
-impl BenchError {
-    /// An I/O error, with what the bench was doing.
-    pub(crate) fn io(what: impl Into<String>) -> impl FnOnce(std::io::Error) -> Self {
-        let what = what.into();
-        move |source| Self::Io { what, source }
-    }
-}
-
-/// One measured figure.
-#[derive(Debug, Clone, Serialize)]
-pub struct Row {
-    pub figure: String,
-    pub design: String,
-    pub value: f64,
-    pub unit: String,
-}
+mod figures;
+pub use figures::{BenchError, Row, rss_kib};
+use figures::{ms, row};
 
 /// Everything the bench printed.
 #[derive(Debug, Clone, Serialize)]
@@ -116,24 +83,6 @@ impl BenchReport {
         }
         out
     }
-}
-
-pub(super) fn row(figure: &str, design: &str, value: f64, unit: &str) -> Row {
-    Row {
-        figure: figure.into(),
-        design: design.into(),
-        value,
-        unit: unit.into(),
-    }
-}
-
-pub(super) fn ms(d: Duration) -> f64 {
-    d.as_secs_f64() * 1e3
-}
-
-/// Resident memory of this process, in KiB (0 where it cannot be read).
-pub async fn rss_kib() -> u64 {
-    crate::testkit::stats::rss_kib().await.unwrap_or(0)
 }
 
 async fn memory_mib() -> u64 {

@@ -13,10 +13,11 @@ use std::time::Duration;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio_util::sync::CancellationToken;
 
+use super::figures::{BenchError, Row, ms, row};
 use super::rig::{Rig, open_loop, throughput};
-use super::{BenchError, Row, ms, percentile, row};
 use crate::config::Config;
 use crate::store::StoreOptions;
+use crate::testkit::stats::percentile;
 
 /// How often the scraper asks while the page is on.
 const SCRAPE_EVERY: Duration = Duration::from_millis(250);

@@ -9,7 +9,7 @@ use meshmush_protocol::packets::{decoded, routing_packet};
 use meshmush_protocol::proto::config::lo_ra_config::ModemPreset;
 use meshmush_protocol::proto::routing;
 
-use super::BenchError;
+use super::figures::BenchError;
 use crate::config::Config;
 use crate::testkit::Kit;
 

@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 use meshmush_firmware_bridge::sim::{Mesh, SimConfig};
 use tokio::sync::mpsc;
 
-use super::{BenchError, rss_kib};
+use super::figures::{BenchError, rss_kib};
 use crate::config::Config;
 use crate::store::StoreOptions;
 use crate::testkit::virtual_handsets::Heard;

@@ -13,9 +13,10 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use super::{BenchError, Row, ms, percentile, row};
+use super::figures::{BenchError, Row, ms, row};
 use crate::config::Config;
 use crate::store::StoreOptions;
+use crate::testkit::stats::percentile;
 use crate::testkit::{Kit, VirtualHandsets};
 pub(super) use footprint::child as footprint_child;
 use populate::FIRST_NODE;

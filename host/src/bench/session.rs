@@ -14,7 +14,7 @@ use meshmush_protocol::airtime::text_airtime;
 use meshmush_protocol::proto::config::lo_ra_config::ModemPreset;
 use serde::Serialize;
 
-use super::{BenchError, Row, row};
+use super::figures::{BenchError, Row, row};
 use crate::config::Config;
 use crate::testkit::Kit;
 

@@ -3,11 +3,11 @@
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use super::BenchError;
-use super::percentile;
+use super::figures::BenchError;
 use super::rig::Rig;
 use crate::lagprobe::LagStats;
 use crate::store::StoreOptions;
+use crate::testkit::stats::percentile;
 
 /// Heartbeats during the run: often enough to sample the link's promptness.
 const HEARTBEAT: Duration = Duration::from_millis(100);

@@ -15,7 +15,7 @@ use meshmush_protocol::airtime::{duty_cycle, text_airtime};
 use meshmush_protocol::packets::node_id;
 use meshmush_protocol::proto::config::lo_ra_config::{ModemPreset, RegionCode};
 
-use super::{BenchError, Row, row};
+use super::figures::{BenchError, Row, row};
 use crate::app::App;
 use crate::config::Config;
 use crate::federation::native::{self, data_packets, encode_item};

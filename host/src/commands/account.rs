@@ -3,8 +3,9 @@
 //! command with the player's stored powers and leave to change their account. It
 //! lasts for that packet only; a spoofed packet after it gains nothing.
 
+use super::ctx::Ctx;
 use super::registry::{Command, CommandError, Guard, Registry, Reply, Spec, Usage, user};
-use super::{Ctx, level_name, split_command};
+use super::text::{level_name, split_command};
 use crate::identity::Sender;
 use crate::store::{Level, StoreError};
 
@@ -134,7 +135,7 @@ impl Command for Password {
 
     async fn apply(self, ctx: &mut Ctx) -> Reply {
         if ctx.sender == Sender::Impostor {
-            return Err(user(super::needs_proof(ctx, Self::SPEC.name)));
+            return Err(user(super::registry::needs_proof(ctx, Self::SPEC.name)));
         }
         let current = ctx.player.password_hash.clone();
         match (current, self) {
@@ -195,7 +196,7 @@ impl Command for Pw {
 
     async fn apply(self, ctx: &mut Ctx) -> Reply {
         if ctx.sender == Sender::Impostor {
-            return Err(user(super::needs_proof(ctx, Self::SPEC.name)));
+            return Err(user(super::registry::needs_proof(ctx, Self::SPEC.name)));
         }
         let Some(hash) = ctx.player.password_hash.clone() else {
             return Err(user("You have no password yet: password NEW sets one."));
@@ -208,7 +209,7 @@ impl Command for Pw {
             return Err(user("Wrong password."));
         }
         ctx.password_given = true;
-        let outcome = Box::pin(super::execute(ctx, &self.line)).await;
+        let outcome = Box::pin(super::dispatch::execute(ctx, &self.line)).await;
         ctx.password_given = false;
         Ok(outcome)
     }

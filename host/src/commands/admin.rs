@@ -5,9 +5,11 @@
 use meshmush_protocol::packets::{node_id, parse_node_id};
 use tracing::warn;
 
+use super::ctx::Ctx;
+use super::outcome::{End, NoticeKind, Outcome};
 use super::registry::{Command, CommandError, Registry, Reply, Spec, Usage, user};
 use super::room::{arrive, parse_id, refusal};
-use super::{Ctx, End, NoticeKind, Outcome, unix_now};
+use super::text::unix_now;
 use crate::store::{Level, ObjectKind, Player};
 
 pub fn register(r: &mut Registry) {

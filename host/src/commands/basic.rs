@@ -1,7 +1,8 @@
 //! The commands every player has from the first message: `help`, `ping`, `quit`.
 
+use super::ctx::Ctx;
+use super::outcome::{End, Outcome};
 use super::registry::{Command, Lookup, Registry, Reply, Spec, Usage, user};
-use super::{Ctx, End, Outcome};
 use crate::store::Level;
 
 pub fn register(r: &mut Registry) {

@@ -3,9 +3,10 @@
 //! text goes through the pager. A post is confirmed only after it is on disk.
 
 use super::channel::announce_urgent;
+use super::ctx::Ctx;
 use super::matching::{Match, find};
 use super::registry::{Command, CommandError, Guard, Registry, Reply, Spec, Usage, user};
-use super::{Ctx, age, fill_packet, first_words, level_name, split_command, unix_now};
+use super::text::{age, fill_packet, first_words, level_name, split_command, unix_now};
 use crate::roster::Newcomer;
 use crate::store::{Board, DraftTarget, Level, Post, UNREAD_CAP};
 
@@ -306,7 +307,7 @@ pub(super) async fn write_post(
             ctx.cfg.bbs.posts_per_hour
         )));
     }
-    if !super::newcomer_allowed(ctx, Newcomer::Post) {
+    if !super::ctx::newcomer_allowed(ctx, Newcomer::Post) {
         return Err(user("New players have posted a lot this hour; try later."));
     }
     let post = Post {

@@ -2,7 +2,7 @@
 //! `@create`, `@destroy`, `@lock`, `@unlock`, `@link`, `@set`, `@stats`. Builders may
 //! open exits out of any room, and change only what they own; wizards change anything.
 
-use super::Ctx;
+use super::ctx::Ctx;
 use super::registry::{Command, CommandError, Registry, Reply, Spec, Usage, user};
 use super::room::{check_name, controls, find_near, here, parse_id, refusal};
 use crate::seed::split_names;

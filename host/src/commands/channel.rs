@@ -5,8 +5,10 @@
 
 use std::time::Duration;
 
+use super::ctx::Ctx;
+use super::outcome::Outcome;
 use super::registry::{Command, Registry, Reply, Spec, Usage, user};
-use super::{Ctx, Outcome, first_words};
+use super::text::first_words;
 use crate::store::{Board, Level, Post};
 
 pub fn register(r: &mut Registry) {

@@ -11,9 +11,11 @@
 
 use tracing::warn;
 
+use super::ctx::Ctx;
 use super::look::DIRECTIONS;
+use super::outcome::Outcome;
 use super::registry::{CommandError, Reply, user};
-use super::{Ctx, Outcome, first_words, unix_now};
+use super::text::{first_words, unix_now};
 use crate::store::{Draft, DraftTarget};
 
 /// The longest subject, in bytes.

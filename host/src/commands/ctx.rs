@@ -1,16 +1,17 @@
 //! What a command may read and change: the store, the config, the roster of who is
 //! about, and the player it runs for, with what this packet proves about its sender.
 //! No link: a command's words reach the radio only through the
-//! [`Outcome`](super::Outcome) it returns.
+//! [`Outcome`](super::outcome::Outcome) it returns.
 
 use std::sync::Arc;
 
 use super::registry::Registry;
+use super::text::unix_now;
 use crate::config::Config;
 use crate::content::Library;
 use crate::identity::Sender;
 use crate::meshview::MeshView;
-use crate::roster::Roster;
+use crate::roster::{Newcomer, Roster};
 use crate::store::{Draft, Level, Player, Store};
 
 pub struct Ctx {
@@ -53,4 +54,12 @@ impl Ctx {
         }
         self.player.level
     }
+}
+
+/// Whether `ctx`'s player is new (their record is younger than the config's
+/// `newcomer_hours`); if so, whether the allowance new players share has room for
+/// `what`. Old players always have room.
+pub fn newcomer_allowed(ctx: &Ctx, what: Newcomer) -> bool {
+    let age = unix_now().saturating_sub(ctx.player.created);
+    age >= ctx.cfg.bbs.newcomer_hours.saturating_mul(3600) || ctx.roster.allow_newcomer(what)
 }

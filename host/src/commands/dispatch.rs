@@ -10,10 +10,10 @@ use tracing::warn;
 
 use super::compose::{self, Fed};
 use super::ctx::Ctx;
-use super::level_name;
 use super::look::exit_command;
 use super::outcome::Outcome;
 use super::registry::{CommandError, Lookup, Reply};
+use super::text::level_name;
 use crate::store::Level;
 
 /// What a line a player sent comes to.
@@ -136,29 +136,4 @@ fn settle(reply: Reply) -> Outcome {
     }
 }
 
-/// Splits a command line into its first word and the rest. A leading `"` or `:` is a
-/// word of its own (`"hello` is `say hello`, `:waves` is `pose waves`).
-pub fn split_command(line: &str) -> (&str, &str) {
-    let line = line.trim();
-    if let Some(rest) = line.strip_prefix(['"', ':']) {
-        return (&line[..1], rest.trim());
-    }
-    match line.split_once(char::is_whitespace) {
-        Some((w, rest)) => (w, rest.trim()),
-        None => (line, ""),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn quote_and_colon_are_words_of_their_own() {
-        assert_eq!(split_command("  look  here "), ("look", "here"));
-        assert_eq!(split_command("\"hello there"), ("\"", "hello there"));
-        assert_eq!(split_command("\" hello"), ("\"", "hello"));
-        assert_eq!(split_command(":waves"), (":", "waves"));
-        assert_eq!(split_command(":"), (":", ""));
-    }
-}
+pub use super::text::split_command;

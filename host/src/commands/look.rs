@@ -1,9 +1,10 @@
 //! Seeing and moving: `look`, `examine`, `exits`, `go`, `home`, and walking by typing an
 //! exit's name (`n`, `out`) alone, which the dispatcher offers as a command source.
 
+use super::ctx::Ctx;
+use super::outcome::Outcome;
 use super::registry::{Command, Registry, Reply, Spec, Usage, user};
 use super::room::{arrive, find_near, here, passes, pick, room_view};
-use super::{Ctx, Outcome};
 use crate::store::{Level, Lock, Object, ObjectKind, Place};
 
 /// Direction words: typed with no exit that way, they say so instead of running the

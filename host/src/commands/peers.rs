@@ -4,8 +4,9 @@
 
 use meshmush_protocol::packets::node_id;
 
+use super::ctx::Ctx;
 use super::registry::{Command, Registry, Reply, Spec, Usage};
-use super::{Ctx, ago, unix_now};
+use super::text::{ago, unix_now};
 use crate::store::Level;
 
 pub fn register(r: &mut Registry) {

@@ -157,26 +157,6 @@ pub struct Registry {
 }
 
 impl Registry {
-    /// Every command meshmush knows.
-    pub fn standard() -> Self {
-        let mut r = Self::default();
-        super::basic::register(&mut r);
-        super::account::register(&mut r);
-        super::boards::register(&mut r);
-        super::board_admin::register(&mut r);
-        super::mail::register(&mut r);
-        super::survey::register(&mut r);
-        super::look::register(&mut r);
-        super::talk::register(&mut r);
-        super::things::register(&mut r);
-        super::build::register(&mut r);
-        super::admin::register(&mut r);
-        super::channel::register(&mut r);
-        super::peers::register(&mut r);
-        super::world::register(&mut r);
-        r
-    }
-
     pub fn add<C: Command>(&mut self) {
         self.entries.push(Entry {
             spec: C::SPEC,

@@ -3,9 +3,10 @@
 //! typed, locks, the one-line room view, and arriving somewhere (with the notices the
 //! rooms hear).
 
+use super::ctx::Ctx;
 use super::matching::{Match, find};
+use super::outcome::Outcome;
 use super::registry::{CommandError, Reply, user};
-use super::{Ctx, Outcome};
 use crate::store::{Level, Lock, Object, ObjectKind, Place, PlayerState, StoreError, WorldRefusal};
 
 /// Longest object name, in characters.

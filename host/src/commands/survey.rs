@@ -3,8 +3,9 @@
 
 use std::time::Duration;
 
+use super::ctx::Ctx;
 use super::registry::{Command, Registry, Reply, Spec, Usage};
-use super::{Ctx, age, unix_now};
+use super::text::{age, unix_now};
 use crate::store::{Level, SEARCH_SCAN};
 
 pub fn register(r: &mut Registry) {

@@ -3,9 +3,11 @@
 
 use std::collections::HashMap;
 
+use super::ctx::Ctx;
+use super::outcome::{NoticeKind, Outcome};
 use super::registry::{Command, Registry, Reply, Spec, Usage, user};
 use super::room::here;
-use super::{Ctx, NoticeKind, Outcome, split_command};
+use super::text::split_command;
 use crate::store::Level;
 
 pub fn register(r: &mut Registry) {

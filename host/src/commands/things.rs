@@ -2,9 +2,11 @@
 //! `money`. Every move is one store transaction, so a thing is never in two places
 //! and coins are never made or lost.
 
+use super::ctx::Ctx;
+use super::outcome::{NoticeKind, Outcome};
 use super::registry::{Command, Guard, Registry, Reply, Spec, Usage, user};
 use super::room::{here, passes, pick, refusal};
-use super::{Ctx, NoticeKind, Outcome, split_command};
+use super::text::split_command;
 use crate::store::{Level, ObjectKind, Place};
 
 pub fn register(r: &mut Registry) {

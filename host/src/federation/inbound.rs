@@ -7,12 +7,12 @@ use std::sync::Arc;
 use tracing::{debug, info};
 
 use super::boards::{BoardMap, Target};
-use super::item::SyncItem;
-use super::settings::Peer;
 use crate::commands::{Audience, Notice, NoticeKind, unix_now};
 use crate::config::Config;
+use crate::config::federation::Peer;
 use crate::delivery::Delivery;
 use crate::store::{Board, Level, Mail, Post, Removed, Store, StoreError};
+use crate::sync_item::SyncItem;
 
 /// What an item did here.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -2,8 +2,9 @@
 //! other's bulletins and mail over the radio, with other meshmush BBSes and with
 //! TC2-BBS-mesh nodes (the most used Meshtastic BBS).
 //!
-//! - [`settings`]: `[federation]` in the config (peers, dialects, board mapping);
-//! - [`item`]: what BBSes tell each other;
+//! - `crate::config::federation`: `[federation]` in the config (peers, dialects,
+//!   board mapping);
+//! - [`SyncItem`] (in `crate::sync_item`, below the store): what BBSes tell each other;
 //! - [`tc2`]: TC2's `BULLETIN|...` lines, parsed and formatted; [`join`]: TC2's split
 //!   lines put back together; [`boards`]: board names between systems;
 //! - [`native`]: the meshmush dialect (acked, resumable, items over several packets);
@@ -21,11 +22,9 @@
 
 pub mod boards;
 pub mod inbound;
-pub mod item;
 pub mod join;
 pub mod native;
 mod run;
-pub mod settings;
 pub mod tc2;
 
 use std::sync::Arc;
@@ -37,8 +36,8 @@ use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;
 use tracing::warn;
 
-pub use item::{SyncItem, new_uid};
-pub use settings::{Dialect, FederationSection, Peer, PeerConfig};
+pub use crate::config::federation::{Dialect, FederationSection, Peer, PeerConfig};
+pub use crate::sync_item::{SyncItem, new_uid};
 
 use crate::config::Config;
 use crate::delivery::Delivery;

@@ -15,7 +15,7 @@
 
 use meshmush_protocol::packets::parse_node_id;
 
-use super::item::SyncItem;
+use crate::sync_item::SyncItem;
 
 /// Starts every meshmush-dialect DM.
 pub const PREFIX: &str = "~mm|";

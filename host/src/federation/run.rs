@@ -18,15 +18,15 @@ use tracing::{Instrument, debug, info, info_span, warn};
 
 use super::boards::BoardMap;
 use super::inbound::{Inbound, Taken};
-use super::item::SyncItem;
 use super::join::{Joined, Joiner};
 use super::native::{self, Frame, Gather};
-use super::settings::{Dialect, Peer};
 use super::tc2;
 use crate::commands::unix_now;
 use crate::config::Config;
+use crate::config::federation::{Dialect, Peer};
 use crate::delivery::Delivery;
 use crate::store::{PeerState, Store, StoreError};
+use crate::sync_item::SyncItem;
 
 /// Items a meshmush peer may have sent and not yet acked.
 pub const WINDOW: u64 = 4;

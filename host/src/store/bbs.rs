@@ -11,7 +11,7 @@ use super::federation::{Held, SyncTx, SyncWrite, insert_mail, queue_deletion};
 use super::records::{Versioned, decode, encode, node_key};
 use super::sync::{SyncStore, get};
 use super::{Store, StoreError};
-use crate::federation::SyncItem;
+use crate::sync_item::SyncItem;
 
 /// Live posts per board (key: board), kept in step with the posts tree inside the
 /// same transactions, so `boards` need not count a whole board.
@@ -250,7 +250,7 @@ impl Store {
     pub async fn add_post(&self, post: Post, keep: usize) -> Result<Post, StoreError> {
         let peers = self.sync_peers();
         let sync = (!peers.is_empty()).then(|| SyncWrite {
-            uid: crate::federation::new_uid(),
+            uid: crate::sync_item::new_uid(),
             origin: None,
             to: peers,
             time: post.time,
@@ -392,7 +392,7 @@ impl Store {
             .blocking(move |db| {
                 let away = !peers.is_empty() && db.player(mail.to)?.is_none();
                 let sync = away.then(|| SyncWrite {
-                    uid: crate::federation::new_uid(),
+                    uid: crate::sync_item::new_uid(),
                     origin: None,
                     to: peers,
                     time: mail.time,

@@ -20,7 +20,7 @@ use super::bbs::mail_key;
 use super::records::{encode, node_key, versioned};
 use super::sync::{SyncStore, abort, get, tx_get};
 use super::{Mail, Post, Store, StoreError};
-use crate::federation::SyncItem;
+use crate::sync_item::SyncItem;
 
 /// Where this BBS holds the item a unique id names.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -7,7 +7,7 @@
 
 use std::path::Path;
 
-use super::super::{BenchError, Row, row};
+use super::super::figures::{BenchError, Row, row};
 use super::{Target, serve};
 use crate::testkit::stats::peak_rss_kib;
 

@@ -12,7 +12,7 @@
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use crate::bench::BenchError;
+use crate::bench::figures::BenchError;
 use crate::commands::default_boards;
 use crate::commands::unix_now;
 use crate::seed::WorldSeed;

@@ -16,8 +16,9 @@ mod triggers;
 
 use tracing::warn;
 
+use super::ctx::Ctx;
+use super::outcome::Outcome;
 use super::registry::{CommandError, Registry, Reply};
-use super::{Ctx, Outcome};
 use crate::content::Content;
 use crate::store::Place;
 pub(super) use engine::Plan;
@@ -97,7 +98,7 @@ pub(super) async fn finish(
         triggers::fire_move(&c, &mut next, room, to);
         next.settle_quests(&c, c.room_key(to));
         note_visit(&c, &mut next, to);
-        next.earn(&c, super::unix_now());
+        next.earn(&c, super::text::unix_now());
         Box::pin(finish(ctx, next, to, out, depth + 1)).await?;
     }
     Ok(())
@@ -206,6 +207,6 @@ async fn after_inner(
     }
     note_visit(&c, &mut plan, room);
     plan.settle_quests(&c, c.room_key(room));
-    plan.earn(&c, super::unix_now());
+    plan.earn(&c, super::text::unix_now());
     finish(ctx, plan, room, out, 0).await
 }

@@ -4,10 +4,11 @@
 //! that ask for it (talk to, deliver to, pay). The open screen is kept with the
 //! player's progress, so a conversation survives a restart.
 
+use super::super::ctx::Ctx;
 use super::super::matching::{Match, find};
+use super::super::outcome::Outcome;
 use super::super::registry::{Command, Registry, Reply, Spec, Usage, user};
 use super::super::room::here;
-use super::super::{Ctx, Outcome};
 use super::triggers::hour_now;
 use crate::content::Content;
 use crate::content::schema::{NpcDef, OptionDef, ScreenDef};

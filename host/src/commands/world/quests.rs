@@ -1,7 +1,7 @@
 //! `quests`: active quests with the next step, and finished ones; `achievements`:
 //! what the player has earned, of how many.
 
-use super::super::Ctx;
+use super::super::ctx::Ctx;
 use super::super::registry::{Command, Registry, Reply, Spec, Usage};
 use super::engine::QuestAt;
 use crate::store::Level;

@@ -2,7 +2,7 @@
 //! anything is wrong the running world is left exactly as it was and the reply names
 //! the file, the entry and the problem.
 
-use super::super::Ctx;
+use super::super::ctx::Ctx;
 use super::super::registry::{Command, Registry, Reply, Spec, Usage, user};
 use crate::store::Level;
 

@@ -3,9 +3,11 @@
 //! hands in one store transaction (see `Store::deal`): a crash never makes or loses a
 //! coin. Stock comes back over time, up to each item's `max`.
 
+use super::super::ctx::Ctx;
+use super::super::outcome::Outcome;
 use super::super::registry::{Command, Guard, Registry, Reply, Spec, Usage, user};
 use super::super::room::{here, pick};
-use super::super::{Ctx, Outcome, unix_now};
+use super::super::text::unix_now;
 use crate::content::Content;
 use crate::content::schema::{ShopDef, StockDef};
 use crate::seed::split_names;
@@ -60,7 +62,7 @@ fn stock_for<'s>(c: &Content, shop: &'s ShopDef, word: &str) -> Option<&'s Stock
 
 async fn shop_here(
     ctx: &Ctx,
-) -> Result<(u64, std::sync::Arc<Content>, ShopDef), super::super::CommandError> {
+) -> Result<(u64, std::sync::Arc<Content>, ShopDef), super::super::registry::CommandError> {
     let (_, room) = here(ctx).await?;
     let c = ctx.content.current();
     let Some(shop) = c.shop_in(room.id).cloned() else {

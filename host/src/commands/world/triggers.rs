@@ -6,9 +6,11 @@
 //! limits like any `say`. Also the `use THING` command, whose only effect is its
 //! triggers.
 
+use super::super::ctx::Ctx;
+use super::super::outcome::Outcome;
 use super::super::registry::{Command, Registry, Reply, Spec, Usage, user};
 use super::super::room::{here, pick};
-use super::super::{Ctx, Outcome, unix_now};
+use super::super::text::unix_now;
 use super::engine::Plan;
 use crate::content::Content;
 use crate::content::schema::{Event, TriggerDef};

@@ -1,5 +1,9 @@
 //! One thing BBSes tell each other: a bulletin, a mail, a deletion, or a channel
 //! directory entry, as both dialects carry it.
+//!
+//! A leaf below both of its users: the store queues these per peer in the same
+//! transaction as the write, and `federation` speaks them on the air. Living in
+//! neither keeps the store from importing federation (which imports the store).
 
 use meshmush_protocol::packets::node_id;
 use serde::{Deserialize, Serialize};

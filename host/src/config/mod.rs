@@ -10,7 +10,12 @@ use meshmush_firmware_bridge::link::{Class, ClassShares, LinkConfig};
 use meshmush_protocol::packets::parse_node_id;
 use serde::{Deserialize, Serialize};
 
-pub use crate::links::{ChannelEntry, LinkSection, Links};
+pub mod federation;
+mod keys;
+pub mod links;
+
+use keys::decode_key;
+pub use links::{ChannelEntry, LinkSection, Links};
 
 /// Everything the daemon can be told.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -29,7 +34,7 @@ pub struct Config {
     pub http: HttpSection,
     pub world: WorldSection,
     /// BBS-to-BBS sync (see `federation`).
-    pub federation: crate::federation::FederationSection,
+    pub federation: federation::FederationSection,
 }
 
 /// `[scheduler]`: how the BBS's airtime share is divided among what it sends. Every
@@ -469,29 +474,17 @@ impl Config {
     }
 }
 
-/// A public key as Meshtastic prints it: base64 of 32 bytes.
-pub(crate) fn decode_key(text: &str) -> Option<Vec<u8>> {
-    use base64::Engine;
-    let key = base64::engine::general_purpose::STANDARD
-        .decode(text.trim())
-        .ok()?;
-    (key.len() == 32).then_some(key)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
     fn example_file_parses() {
-        let text = include_str!("../../meshmush.example.toml");
+        let text = include_str!("../../../meshmush.example.toml");
         let cfg = Config::from_toml(text, Path::new("meshmush.example.toml")).unwrap();
         assert_eq!(cfg.replies.byte_budget, 220);
         assert_eq!(cfg.admin_nodes(), vec![0x1234_abcd]);
-        assert_eq!(
-            cfg.federation,
-            crate::federation::FederationSection::default()
-        );
+        assert_eq!(cfg.federation, federation::FederationSection::default());
     }
 
     #[test]
@@ -506,7 +499,7 @@ mod tests {
         let peers = cfg.federation.peers();
         assert_eq!(peers.len(), 2);
         assert_eq!((peers[0].node, peers[0].key.is_none()), (0xa1b2_c3d4, true));
-        assert_eq!(peers[1].dialect, crate::federation::Dialect::Tc2);
+        assert_eq!(peers[1].dialect, federation::Dialect::Tc2);
         assert_eq!(peers[1].key.as_deref(), Some(&[0u8; 32][..]));
         let e = Config::from_toml(
             "[federation]\npeers = [{ node = \"bob\", dialect = \"tc2\" }]\n",
@@ -525,7 +518,7 @@ mod tests {
     /// Every key the daemon takes is in the example file, which is its documentation.
     #[test]
     fn example_file_names_every_key() {
-        let text = include_str!("../../meshmush.example.toml");
+        let text = include_str!("../../../meshmush.example.toml");
         let defaults = toml::Value::try_from(Config::default()).unwrap();
         let mut missing = Vec::new();
         let Some(sections) = defaults.as_table() else {
@@ -553,7 +546,7 @@ mod tests {
 
     #[test]
     fn the_container_config_parses() {
-        let text = include_str!("../../deploy/meshmush.docker.toml");
+        let text = include_str!("../../../deploy/meshmush.docker.toml");
         let cfg = Config::from_toml(text, Path::new("meshmush.docker.toml")).unwrap();
         assert_eq!(cfg.data_dir, PathBuf::from("/data"));
         assert_eq!(

@@ -1,5 +1,8 @@
 //! `[federation]` in the config file: the BBS nodes this one exchanges bulletins and
 //! mail with, the dialect each speaks, and how boards map to TC2-BBS's boards.
+//!
+//! Part of the config (which holds it) rather than of `federation` (which reads it),
+//! so the config imports nothing above it.
 
 use std::collections::BTreeMap;
 
@@ -108,7 +111,7 @@ impl FederationSection {
             }
             seen.push(node);
             if let Some(k) = &p.key
-                && crate::config::decode_key(k).is_none()
+                && super::keys::decode_key(k).is_none()
             {
                 return Some((
                     format!("{at}.key"),
@@ -133,7 +136,7 @@ impl FederationSection {
                 Some(Peer {
                     node: parse_node_id(&p.node)?,
                     dialect: p.dialect,
-                    key: p.key.as_deref().and_then(crate::config::decode_key),
+                    key: p.key.as_deref().and_then(super::keys::decode_key),
                 })
             })
             .collect()

@@ -1,0 +1,102 @@
+//! Words and numbers every command family shares: how a level, an age, a list are
+//! put into a reply packet, how a line splits into command and arguments, and the
+//! clock. A leaf: it imports nothing from the command files, so they can all use it
+//! without importing `commands/mod.rs` (which names every one of them).
+
+use crate::store::Level;
+
+/// A level as players read it.
+pub fn level_name(level: Level) -> &'static str {
+    match level {
+        Level::Player => "player",
+        Level::Builder => "builder",
+        Level::Wizard => "wizard",
+    }
+}
+
+/// How long ago `then` was, tersely: `now` (under a minute), `5m`, `3h`, `2d`.
+pub fn age(now: u64, then: u64) -> String {
+    let s = now.saturating_sub(then);
+    match s {
+        0..60 => "now".to_string(),
+        60..3600 => format!("{}m", s / 60),
+        3600..86_400 => format!("{}h", s / 3600),
+        _ => format!("{}d", s / 86_400),
+    }
+}
+
+/// `just now` or `5m ago`, for a sentence.
+pub fn ago(now: u64, then: u64) -> String {
+    match age(now, then).as_str() {
+        "now" => "just now".to_string(),
+        a => format!("{a} ago"),
+    }
+}
+
+/// The start of `text` on one line, at most `max` bytes, cut at a word with "…".
+pub fn first_words(text: &str, max: usize) -> String {
+    let line = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    if line.len() <= max {
+        return line;
+    }
+    let mut cut = max;
+    while !line.is_char_boundary(cut) {
+        cut -= 1;
+    }
+    let head = &line[..cut];
+    let head = head.rsplit_once(' ').map_or(head, |(h, _)| h);
+    format!("{head}…")
+}
+
+/// `first`, then as many of `lines` as fit with it in one packet of `budget` bytes;
+/// `None` when `first` alone does not fit. A list that leads with its newest item in
+/// full answers "what is new" in one command and one packet.
+pub fn fill_packet(first: String, lines: &[String], budget: usize) -> Option<String> {
+    if first.len() > budget {
+        return None;
+    }
+    let mut out = first;
+    for line in lines {
+        if out.len() + 1 + line.len() > budget {
+            break;
+        }
+        out.push('\n');
+        out.push_str(line);
+    }
+    Some(out)
+}
+
+/// Unix seconds now.
+pub fn unix_now() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0)
+}
+
+/// Splits a command line into its first word and the rest. A leading `"` or `:` is a
+/// word of its own (`"hello` is `say hello`, `:waves` is `pose waves`).
+pub fn split_command(line: &str) -> (&str, &str) {
+    let line = line.trim();
+    if let Some(rest) = line.strip_prefix(['"', ':']) {
+        return (&line[..1], rest.trim());
+    }
+    match line.split_once(char::is_whitespace) {
+        Some((w, rest)) => (w, rest.trim()),
+        None => (line, ""),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn quote_and_colon_are_words_of_their_own() {
+        assert_eq!(split_command("  look  here "), ("look", "here"));
+        assert_eq!(split_command("\"hello there"), ("\"", "hello there"));
+        assert_eq!(split_command("\" hello"), ("\"", "hello"));
+        assert_eq!(split_command(":waves"), (":", "waves"));
+        assert_eq!(split_command(":"), (":", ""));
+    }
+}
