@@ -5,7 +5,9 @@
 use super::channel::announce_urgent;
 use super::matching::{Match, find};
 use super::registry::{Command, CommandError, Guard, Registry, Reply, Spec, Usage, user};
-use super::{Ctx, age, fill_packet, first_words, level_name, split_command, unix_now};
+use super::{
+    Ctx, Event, Outcome, age, fill_packet, first_words, level_name, split_command, unix_now,
+};
 use crate::roster::Newcomer;
 use crate::store::{Board, DraftTarget, Level, Post, UNREAD_CAP};
 
@@ -330,6 +332,14 @@ pub(super) async fn write_post(
     Ok(post)
 }
 
+/// The reply to a post just written, and the [`Event::Posted`] that says so.
+pub(super) fn posted(post: &Post, reply: String) -> Outcome {
+    Outcome::reply(reply).with_event(Event::Posted {
+        board: post.board.clone(),
+        num: post.num,
+    })
+}
+
 /// `post BOARD TEXT`, or `post BOARD` to write a longer post over several messages.
 #[derive(Debug, PartialEq)]
 pub struct PostCmd {
@@ -365,7 +375,7 @@ impl Command for PostCmd {
         };
         let post = write_post(ctx, &board, "", &text, None).await?;
         let done = format!("Posted to {} as #{}.", post.board, post.num);
-        Ok(announce_urgent(ctx, &board, &post, done.into()))
+        Ok(announce_urgent(ctx, &board, &post, posted(&post, done)))
     }
 }
 
@@ -404,7 +414,7 @@ impl Command for ReplyCmd {
         }
         let post = write_post(ctx, &board, "", &self.text, Some(num)).await?;
         let done = format!("Replied on {} as #{}.", post.board, post.num);
-        Ok(announce_urgent(ctx, &board, &post, done.into()))
+        Ok(announce_urgent(ctx, &board, &post, posted(&post, done)))
     }
 }
 

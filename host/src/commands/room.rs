@@ -5,7 +5,7 @@
 
 use super::matching::{Match, find};
 use super::registry::{CommandError, Reply, user};
-use super::{Ctx, Outcome};
+use super::{Ctx, Event, Outcome};
 use crate::store::{Level, Lock, Object, ObjectKind, Place, PlayerState, StoreError, WorldRefusal};
 
 /// Longest object name, in characters.
@@ -176,8 +176,8 @@ pub(super) async fn room_view(
     Ok(out)
 }
 
-/// Moves the player into `to`: the new room's view, and notices for the rooms left
-/// and entered.
+/// Moves the player into `to`: the new room's view, notices for the rooms left and
+/// entered, and the [`Event::Moved`] that says so (if the player changed rooms).
 pub(super) async fn arrive(ctx: &Ctx, from: u64, to: u64, leaving: &str) -> Reply {
     let name = ctx.player.name.clone();
     match ctx.store.move_player(ctx.node, to).await {
@@ -199,7 +199,8 @@ pub(super) async fn arrive(ctx: &Ctx, from: u64, to: u64, leaving: &str) -> Repl
     }
     Ok(out
         .to_room(from, ctx.node, format!("{name} {leaving}."))
-        .to_room(to, ctx.node, format!("{name} arrives.")))
+        .to_room(to, ctx.node, format!("{name} arrives."))
+        .with_event(Event::Moved { from, to }))
 }
 
 /// Checks a new object name.

@@ -4,7 +4,7 @@
 
 use super::registry::{Command, Guard, Registry, Reply, Spec, Usage, user};
 use super::room::{here, passes, pick, refusal};
-use super::{Ctx, NoticeKind, Outcome, split_command};
+use super::{Ctx, Event, NoticeKind, Outcome, split_command};
 use crate::store::{Level, ObjectKind, Place};
 
 pub fn register(r: &mut Registry) {
@@ -110,7 +110,8 @@ impl Command for Get {
             .move_object(thing.id, from, Place::Player(ctx.node))
             .await
             .map_err(refusal)?;
-        Ok(format!("You take {}.", thing.name).into())
+        Ok(Outcome::reply(format!("You take {}.", thing.name))
+            .with_event(Event::Got { thing: thing.id }))
     }
 }
 
@@ -150,7 +151,8 @@ impl Command for DropThing {
             .move_object(thing.id, from, Place::Object(room.id))
             .await
             .map_err(refusal)?;
-        Ok(format!("You drop {}.", thing.name).into())
+        Ok(Outcome::reply(format!("You drop {}.", thing.name))
+            .with_event(Event::Dropped { thing: thing.id }))
     }
 }
 

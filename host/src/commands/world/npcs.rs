@@ -7,7 +7,7 @@
 use super::super::matching::{Match, find};
 use super::super::registry::{Command, Registry, Reply, Spec, Usage, user};
 use super::super::room::here;
-use super::super::{Ctx, Outcome};
+use super::super::{Ctx, Event, Outcome};
 use super::triggers::hour_now;
 use crate::content::Content;
 use crate::content::schema::{NpcDef, OptionDef, ScreenDef};
@@ -140,7 +140,9 @@ async fn talk_to(ctx: &Ctx, who: &str) -> Reply {
         Some(s) => open(&c, &mut plan, s),
         None => plan.lines.push(format!("{} has nothing to say.", npc.name)),
     }
-    let mut out = Outcome::default();
+    let mut out = Outcome::default().with_event(Event::TalkedTo {
+        npc: npc.key.clone(),
+    });
     super::finish(ctx, plan, room.id, &mut out, 0).await?;
     Ok(out)
 }
@@ -198,7 +200,7 @@ pub async fn choose(ctx: &Ctx, n: usize) -> Reply {
             plan.lines.push(format!("{name} nods goodbye."));
         }
     }
-    let mut out = Outcome::default();
+    let mut out = Outcome::default().with_event(Event::TalkedTo { npc: s.npc.clone() });
     super::finish(ctx, plan, room.id, &mut out, 0).await?;
     Ok(out)
 }

@@ -5,7 +5,7 @@
 
 use super::super::registry::{Command, Guard, Registry, Reply, Spec, Usage, user};
 use super::super::room::{here, pick};
-use super::super::{Ctx, Outcome, unix_now};
+use super::super::{Ctx, Event, Outcome, unix_now};
 use crate::content::Content;
 use crate::content::schema::{ShopDef, StockDef};
 use crate::seed::split_names;
@@ -169,7 +169,10 @@ impl Command for Buy {
             item_name(&c, &st.item),
             st.price
         ));
-        let mut out = Outcome::default();
+        let mut out = Outcome::default().with_event(Event::Bought {
+            item: st.item.clone(),
+            price: st.price,
+        });
         super::finish(ctx, plan, room, &mut out, 0).await?;
         Ok(out)
     }
@@ -230,7 +233,11 @@ impl Command for Sell {
             "You sell {} for {} {coins}. You have {left}.",
             thing.name, st.buys_for
         ));
-        let mut out = Outcome::default();
+        let mut out = Outcome::default().with_event(Event::Sold {
+            thing: thing.id,
+            item: st.item.clone(),
+            price: st.buys_for,
+        });
         super::finish(ctx, plan, room, &mut out, 0).await?;
         Ok(out)
     }
