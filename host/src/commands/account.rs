@@ -209,7 +209,7 @@ impl Command for Pw {
             return Err(user("Wrong password."));
         }
         ctx.password_given = true;
-        let outcome = Box::pin(super::dispatch::execute(ctx, &self.line)).await;
+        let outcome = Box::pin(super::dispatch::run_line(ctx, &self.line)).await;
         ctx.password_given = false;
         Ok(outcome)
     }

@@ -4,7 +4,9 @@
 
 use super::channel::announce_urgent;
 use super::ctx::Ctx;
+use super::events::Event;
 use super::matching::{Match, find};
+use super::outcome::Outcome;
 use super::registry::{Command, CommandError, Guard, Registry, Reply, Spec, Usage, user};
 use super::text::{age, fill_packet, first_words, level_name, split_command, unix_now};
 use crate::roster::Newcomer;
@@ -331,6 +333,14 @@ pub(super) async fn write_post(
     Ok(post)
 }
 
+/// The reply to a post just written, and the [`Event::Posted`] that says so.
+pub(super) fn posted(post: &Post, reply: String) -> Outcome {
+    Outcome::reply(reply).with_event(Event::Posted {
+        board: post.board.clone(),
+        num: post.num,
+    })
+}
+
 /// `post BOARD TEXT`, or `post BOARD` to write a longer post over several messages.
 #[derive(Debug, PartialEq)]
 pub struct PostCmd {
@@ -366,7 +376,7 @@ impl Command for PostCmd {
         };
         let post = write_post(ctx, &board, "", &text, None).await?;
         let done = format!("Posted to {} as #{}.", post.board, post.num);
-        Ok(announce_urgent(ctx, &board, &post, done.into()))
+        Ok(announce_urgent(ctx, &board, &post, posted(&post, done)))
     }
 }
 
@@ -405,7 +415,7 @@ impl Command for ReplyCmd {
         }
         let post = write_post(ctx, &board, "", &self.text, Some(num)).await?;
         let done = format!("Replied on {} as #{}.", post.board, post.num);
-        Ok(announce_urgent(ctx, &board, &post, done.into()))
+        Ok(announce_urgent(ctx, &board, &post, posted(&post, done)))
     }
 }
 

@@ -196,12 +196,8 @@ async fn post(ctx: &mut Ctx, board: &str, subject: &str, body: &str) -> Reply {
         post.num,
         post.text.len()
     );
-    Ok(super::channel::announce_urgent(
-        ctx,
-        &board,
-        &post,
-        done.into(),
-    ))
+    let outcome = super::boards::posted(&post, done);
+    Ok(super::channel::announce_urgent(ctx, &board, &post, outcome))
 }
 
 async fn mail(ctx: &mut Ctx, to: u32, to_name: &str, subject: &str, body: &str) -> Reply {

@@ -4,7 +4,8 @@
 //! command's unambiguous prefix; then close names for "did you mean". The room's exits
 //! are read only when no command is called exactly that. A number alone answers the
 //! open conversation (see `world`). After the command, the world's content has its
-//! say (`world::after`: triggers, quest steps, achievements).
+//! say on what the command's events say it did (`world::after`: triggers, quest
+//! steps, achievements); which command ran is known here only for the log.
 
 use tracing::warn;
 
@@ -31,7 +32,13 @@ pub async fn handle(ctx: &mut Ctx, line: &str) -> Handled {
     let mut expired = None;
     if let Some(draft) = ctx.draft.take() {
         match compose::feed(ctx, draft, line).await {
-            Fed::Taken(outcome) => return Handled::Done(outcome),
+            Fed::Taken(mut outcome) => {
+                // A finished draft is a post or a mail sent: the content follows it.
+                if !outcome.events.is_empty() {
+                    super::world::after(ctx, &mut outcome).await;
+                }
+                return Handled::Done(outcome);
+            }
             Fed::Expired(note) => expired = Some(note),
         }
     }
@@ -47,45 +54,47 @@ pub async fn handle(ctx: &mut Ctx, line: &str) -> Handled {
     Handled::Done(outcome)
 }
 
-/// Parses and runs one command line.
+/// Parses and runs one command line, then lets the world's content follow what it did.
 pub async fn execute(ctx: &mut Ctx, line: &str) -> Outcome {
+    let mut out = run_line(ctx, line).await;
+    super::world::after(ctx, &mut out).await;
+    out
+}
+
+/// Parses and runs one command line, without the content's turn: for a command that
+/// runs another (`pw`), whose own dispatch follows the events once.
+pub async fn run_line(ctx: &mut Ctx, line: &str) -> Outcome {
     let (word, args) = split_command(line);
     if word.is_empty() {
         return "Say something: try help.".into();
     }
-    let before = super::world::before(ctx).await;
-    let (name, reply) = resolve_and_run(ctx, word, args).await;
-    let ok = reply.is_ok();
-    let mut out = settle(reply);
-    super::world::after(ctx, before, name, args, ok, &mut out).await;
-    out
+    settle(resolve_and_run(ctx, word, args).await)
 }
 
-/// Runs the command `word` finds; with the name of the command that ran, if one did.
-async fn resolve_and_run(ctx: &mut Ctx, word: &str, args: &str) -> (Option<&'static str>, Reply) {
+/// Runs the command `word` finds.
+async fn resolve_and_run(ctx: &mut Ctx, word: &str, args: &str) -> Reply {
     let registry = ctx.registry.clone();
     let level = ctx.level();
     if let Some(entry) = registry.exact(word, level) {
         tracing::debug!(command = entry.spec.name, "run");
-        return (Some(entry.spec.name), entry.run(ctx, args).await);
+        return entry.run(ctx, args).await;
     }
     if args.is_empty()
         && let Some(answered) = super::world::answer(ctx, word).await
     {
-        return (Some("talk"), answered);
+        tracing::debug!(command = "talk", "run");
+        return answered;
     }
     if args.is_empty()
         && let Some(walked) = exit_command(ctx, word).await
     {
-        return (Some("go"), walked);
+        tracing::debug!(command = "go", "run");
+        return walked;
     }
     let entry = match registry.lookup(word, level) {
         Lookup::Found(e) => e,
         Lookup::Ambiguous(names) => {
-            return (
-                None,
-                Ok(format!("{word}? Did you mean: {}", names.join(", ")).into()),
-            );
+            return Ok(format!("{word}? Did you mean: {}", names.join(", ")).into());
         }
         Lookup::Unknown(_) if let Some(e) = registry.exact_or_prefix_at(word, Level::Wizard) => {
             let why = if ctx.proven() {
@@ -93,35 +102,26 @@ async fn resolve_and_run(ctx: &mut Ctx, word: &str, args: &str) -> (Option<&'sta
             } else {
                 "powers count only on a PKI-encrypted DM or with `pw PASS COMMAND`"
             };
-            return (
-                None,
-                Ok(format!(
-                    "{} needs {} rights: {why}.",
-                    e.spec.name,
-                    level_name(e.spec.level)
-                )
-                .into()),
-            );
+            return Ok(format!(
+                "{} needs {} rights: {why}.",
+                e.spec.name,
+                level_name(e.spec.level)
+            )
+            .into());
         }
         Lookup::Unknown(close) if close.is_empty() => {
-            return (
-                None,
-                Ok(format!("Unknown command {word:?}. Try help.").into()),
-            );
+            return Ok(format!("Unknown command {word:?}. Try help.").into());
         }
         Lookup::Unknown(close) => {
-            return (
-                None,
-                Ok(format!(
-                    "Unknown command {word:?}. Did you mean {}? Or help.",
-                    close.join(", ")
-                )
-                .into()),
-            );
+            return Ok(format!(
+                "Unknown command {word:?}. Did you mean {}? Or help.",
+                close.join(", ")
+            )
+            .into());
         }
     };
     tracing::debug!(command = entry.spec.name, "run");
-    (Some(entry.spec.name), entry.run(ctx, args).await)
+    entry.run(ctx, args).await
 }
 
 /// A failed command's error as the player reads it.

@@ -4,6 +4,7 @@
 //! sends at once as well if they are active); only the delivery marks mail announced.
 
 use super::ctx::Ctx;
+use super::events::Event;
 use super::outcome::{NoticeKind, Outcome};
 use super::registry::{Command, CommandError, Guard, Registry, Reply, Spec, Usage, user};
 use super::text::{age, fill_packet, first_words, split_command, unix_now};
@@ -346,15 +347,17 @@ pub(super) async fn deliver(ctx: &Ctx, to: &Recipient, subject: &str, text: &str
         announced: false,
     };
     ctx.store.send_mail(mail).await?;
+    let mailed = Event::Mailed { to: to.node };
     if !to.is_player {
         ctx.store.mark_mail_waiting(to.node).await?;
-        return Ok(format!("Mail for {} waits until that node is next heard.", to.name).into());
+        let waits = format!("Mail for {} waits until that node is next heard.", to.name);
+        return Ok(Outcome::reply(waits).with_event(mailed));
     }
-    Ok(
-        Outcome::reply(format!("Mail sent to {}.", to.name)).to_player(
+    Ok(Outcome::reply(format!("Mail sent to {}.", to.name))
+        .to_player(
             to.node,
             NoticeKind::Mail,
             format!("New mail from {}.", ctx.player.name),
-        ),
-    )
+        )
+        .with_event(mailed))
 }

@@ -4,9 +4,10 @@
 //! its commands to the [`Registry`]; adding a command touches one file.
 //!
 //! A command is a struct of typed arguments implementing [`Command`]: `parse` reads the
-//! words, `apply` does the work against a [`Ctx`] and returns an [`Outcome`] (the reply
-//! and notices to others). [`dispatch::execute`] finds the command for a typed line
-//! (exits of the room are a command source too) and turns errors into replies. The
+//! words, `apply` does the work against a [`Ctx`] and returns an [`Outcome`] (the reply,
+//! notices to others, and the typed [`Event`]s of what it did). [`dispatch::execute`]
+//! finds the command for a typed line (exits of the room are a command source too),
+//! turns errors into replies, and lets the world's content follow the events. The
 //! session hands the outcome to the delivery path; no command talks to the radio.
 
 mod account;
@@ -19,6 +20,7 @@ pub mod channel;
 pub mod compose;
 mod ctx;
 pub mod dispatch;
+pub mod events;
 mod look;
 pub mod mail;
 pub mod matching;
@@ -36,6 +38,7 @@ pub(crate) mod world;
 pub use boards::default_boards;
 pub use ctx::{Ctx, newcomer_allowed};
 pub use dispatch::{Handled, execute, handle, split_command};
+pub use events::Event;
 pub use outcome::{Audience, End, Notice, NoticeKind, Outcome};
 pub use registry::{
     Command, CommandError, Entry, Guard, Lookup, Registry, Reply, Spec, Usage, needs_proof, user,

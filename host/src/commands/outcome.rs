@@ -1,8 +1,11 @@
-//! What a command returns: the reply to its sender, notices for other players, and
-//! whether the session (or the daemon) ends. Only the delivery path turns an outcome
-//! into radio packets; a command never touches the link.
+//! What a command returns: the reply to its sender, notices for other players, what
+//! it did (typed [`Event`]s, for the world's content to follow), and whether the
+//! session (or the daemon) ends. Only the delivery path turns an outcome into radio
+//! packets; a command never touches the link.
 
 use std::fmt;
+
+use super::events::Event;
 
 /// Who a notice is for.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -51,6 +54,8 @@ pub enum End {
 pub struct Outcome {
     pub reply: String,
     pub notices: Vec<Notice>,
+    /// What the command did, in order (see [`Event`]).
+    pub events: Vec<Event>,
     pub end: Option<End>,
 }
 
@@ -89,6 +94,12 @@ impl Outcome {
             text: text.into(),
             kind: NoticeKind::Direct,
         });
+        self
+    }
+
+    /// Records something the command did.
+    pub fn with_event(mut self, event: Event) -> Self {
+        self.events.push(event);
         self
     }
 

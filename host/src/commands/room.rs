@@ -4,6 +4,7 @@
 //! rooms hear).
 
 use super::ctx::Ctx;
+use super::events::Event;
 use super::matching::{Match, find};
 use super::outcome::Outcome;
 use super::registry::{CommandError, Reply, user};
@@ -177,8 +178,8 @@ pub(super) async fn room_view(
     Ok(out)
 }
 
-/// Moves the player into `to`: the new room's view, and notices for the rooms left
-/// and entered.
+/// Moves the player into `to`: the new room's view, notices for the rooms left and
+/// entered, and the [`Event::Moved`] that says so (if the player changed rooms).
 pub(super) async fn arrive(ctx: &Ctx, from: u64, to: u64, leaving: &str) -> Reply {
     let name = ctx.player.name.clone();
     match ctx.store.move_player(ctx.node, to).await {
@@ -200,7 +201,8 @@ pub(super) async fn arrive(ctx: &Ctx, from: u64, to: u64, leaving: &str) -> Repl
     }
     Ok(out
         .to_room(from, ctx.node, format!("{name} {leaving}."))
-        .to_room(to, ctx.node, format!("{name} arrives.")))
+        .to_room(to, ctx.node, format!("{name} arrives."))
+        .with_event(Event::Moved { from, to }))
 }
 
 /// Checks a new object name.

@@ -4,6 +4,7 @@
 use std::collections::HashMap;
 
 use super::ctx::Ctx;
+use super::events::Event;
 use super::outcome::{NoticeKind, Outcome};
 use super::registry::{Command, Registry, Reply, Spec, Usage, user};
 use super::room::here;
@@ -44,13 +45,12 @@ impl Command for Say {
 
     async fn apply(self, ctx: &mut Ctx) -> Reply {
         let (state, _) = here(ctx).await?;
+        let room = state.location;
         let text = self.text;
         let name = &ctx.player.name;
-        Ok(Outcome::reply(format!("You say, \"{text}\"")).to_room(
-            state.location,
-            ctx.node,
-            format!("{name} says, \"{text}\""),
-        ))
+        Ok(Outcome::reply(format!("You say, \"{text}\""))
+            .to_room(room, ctx.node, format!("{name} says, \"{text}\""))
+            .with_event(Event::Said { room, text }))
     }
 }
 
@@ -86,7 +86,13 @@ impl Command for Pose {
             " "
         };
         let text = format!("{}{sep}{}", ctx.player.name, self.action);
-        Ok(Outcome::reply(text.clone()).to_room(state.location, ctx.node, text))
+        let room = state.location;
+        Ok(Outcome::reply(text.clone())
+            .to_room(room, ctx.node, text)
+            .with_event(Event::Posed {
+                room,
+                text: self.action,
+            }))
     }
 }
 

@@ -3,6 +3,7 @@
 //! and coins are never made or lost.
 
 use super::ctx::Ctx;
+use super::events::Event;
 use super::outcome::{NoticeKind, Outcome};
 use super::registry::{Command, Guard, Registry, Reply, Spec, Usage, user};
 use super::room::{here, passes, pick, refusal};
@@ -112,7 +113,8 @@ impl Command for Get {
             .move_object(thing.id, from, Place::Player(ctx.node))
             .await
             .map_err(refusal)?;
-        Ok(format!("You take {}.", thing.name).into())
+        Ok(Outcome::reply(format!("You take {}.", thing.name))
+            .with_event(Event::Got { thing: thing.id }))
     }
 }
 
@@ -152,7 +154,8 @@ impl Command for DropThing {
             .move_object(thing.id, from, Place::Object(room.id))
             .await
             .map_err(refusal)?;
-        Ok(format!("You drop {}.", thing.name).into())
+        Ok(Outcome::reply(format!("You drop {}.", thing.name))
+            .with_event(Event::Dropped { thing: thing.id }))
     }
 }
 

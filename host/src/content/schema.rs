@@ -213,7 +213,9 @@ pub struct AchievementDef {
     pub key: String,
     pub name: String,
     pub desc: String,
-    /// Earned when a command of this name has succeeded `count` times.
+    /// Earned when the player has done `count` things of this kind: an event kind,
+    /// as `commands::Event::kind` names it (`talk`, `say`, `buy`; the key keeps the
+    /// name it had when commands were counted by name).
     pub command: Option<String>,
     #[serde(default = "one")]
     pub count: u32,

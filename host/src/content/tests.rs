@@ -114,6 +114,20 @@ fn an_achievement_without_exactly_one_rule_is_refused() {
 }
 
 #[test]
+fn an_achievement_counting_a_kind_no_event_has_is_refused() {
+    // `look` is a command, but looking is no event: it could never be earned.
+    let bad = "[[achievements]]\nkey = \"x\"\nname = \"X\"\ndesc = \"x\"\ncommand = \"look\"\n";
+    refused(
+        "achievements.toml",
+        bad,
+        "achievement \"x\"",
+        "command \"look\" names no event; it may be one of: go, say",
+    );
+    let good = "[[achievements]]\nkey = \"x\"\nname = \"X\"\ndesc = \"x\"\ncommand = \"post\"\n";
+    assert!(with("achievements.toml", good).is_ok());
+}
+
+#[test]
 fn a_house_on_a_missing_street_is_refused() {
     let bad = "[[houses]]\nkey = \"h\"\nname = \"H\"\nstreet = \"moon\"\ndoor = \"d\"\ndesc = \"d\"\nprice = 1\n";
     refused(

@@ -238,6 +238,18 @@ pub(super) fn check(c: &Content, k: &mut Checker<'_>) {
                 "needs exactly one of command, quests_done, rooms_visited, npcs_met, flag",
             );
         }
+        if let Some(kind) = &a.command
+            && !crate::commands::Event::KINDS.contains(&kind.as_str())
+        {
+            k.fail(
+                "achievements.toml",
+                &e,
+                format!(
+                    "command {kind:?} names no event; it may be one of: {}",
+                    crate::commands::Event::KINDS.join(", ")
+                ),
+            );
+        }
         text(k, "achievements.toml", &e, "desc", &a.desc);
     }
     for h in &c.houses {

@@ -10,6 +10,7 @@ mod boards;
 mod build;
 mod channel;
 mod compose;
+mod events;
 mod look;
 mod mail;
 mod survey;

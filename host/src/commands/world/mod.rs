@@ -2,9 +2,10 @@
 //! quests (`quests`), shops (`list`, `buy`, `sell`), achievements, `use`, houses
 //! (`@house`) and the wizard's `@reload`, all driven by the content files (see
 //! [`crate::content`]). After every command [`after`] gives the content its say:
-//! triggers on what happened (entering, leaving, saying, getting, dropping), quest
-//! steps done by standing somewhere or carrying something, and achievements, all
-//! stored in one transaction and told at the end of the same reply.
+//! triggers on what the command's [`Event`]s say happened (entering, leaving,
+//! saying, getting, dropping), achievement counts by event kind, quest steps done by
+//! standing somewhere or carrying something, and achievements, all stored in one
+//! transaction and told at the end of the same reply.
 
 mod engine;
 mod housing;
@@ -17,9 +18,11 @@ mod triggers;
 use tracing::warn;
 
 use super::ctx::Ctx;
+use super::events::Event;
 use super::outcome::Outcome;
 use super::registry::{CommandError, Registry, Reply};
 use crate::content::Content;
+use crate::content::schema::Event as On;
 use crate::store::Place;
 pub(super) use engine::Plan;
 pub(super) use npcs::{npc_look, npcs_line};
@@ -51,7 +54,9 @@ async fn plan_at(ctx: &Ctx) -> Result<(Plan, u64), CommandError> {
 }
 
 /// Stores `plan` in one transaction and tells its lines; then makes any move it asks
-/// for, firing what that move sets off, at most [`MAX_DEPTH`] deep.
+/// for, firing what that move sets off, at most [`MAX_DEPTH`] deep. Such a move is
+/// followed here, so its [`Event::Moved`] is not added to `out` (where [`after`]
+/// would fire it again).
 pub(super) async fn finish(
     ctx: &Ctx,
     plan: Plan,
@@ -118,32 +123,17 @@ fn note_visit(c: &Content, plan: &mut Plan, room: u64) {
     }
 }
 
-/// Where the player stands before a command (to see whether it moved them).
-pub async fn before(ctx: &Ctx) -> Option<u64> {
-    ctx.store
-        .player_state(ctx.node)
-        .await
-        .ok()
-        .map(|s| s.location)
-}
-
 /// A number alone answers the open conversation; `None` if `word` is no number.
 pub async fn answer(ctx: &mut Ctx, word: &str) -> Option<Reply> {
     let n: usize = word.parse().ok()?;
     Some(npcs::choose(ctx, n).await)
 }
 
-/// Gives content its say after a command: triggers, quest steps, achievements.
-/// Trouble here is logged; the command's own reply still goes.
-pub async fn after(
-    ctx: &Ctx,
-    before: Option<u64>,
-    command: Option<&str>,
-    args: &str,
-    ok: bool,
-    out: &mut Outcome,
-) {
-    if let Err(e) = after_inner(ctx, before, command, args, ok, out).await {
+/// Gives content its say after a command, from what the command says it did (its
+/// [`Event`]s): triggers, achievement counts, quest steps, achievements. Trouble
+/// here is logged; the command's own reply still goes.
+pub async fn after(ctx: &Ctx, out: &mut Outcome) {
+    if let Err(e) = after_inner(ctx, out).await {
         match e {
             CommandError::User(msg) => push_line(&mut out.reply, &msg),
             CommandError::Store(e) => warn!(error = %e, "content could not follow the command"),
@@ -151,62 +141,50 @@ pub async fn after(
     }
 }
 
-async fn after_inner(
-    ctx: &Ctx,
-    before: Option<u64>,
-    command: Option<&str>,
-    args: &str,
-    ok: bool,
-    out: &mut Outcome,
-) -> Result<(), CommandError> {
+async fn after_inner(ctx: &Ctx, out: &mut Outcome) -> Result<(), CommandError> {
     let c = ctx.content.current();
     let (mut plan, room) = plan_at(ctx).await?;
-    if let Some(from) = before
-        && from != room
-    {
-        triggers::fire_move(&c, &mut plan, from, room);
-    }
-    if ok {
-        match command {
-            Some("say") => triggers::fire_say(&c, &mut plan, room, args),
-            Some("get") => {
-                let held = plan.held.clone();
-                if let Some(o) = super::room::pick(&held, args) {
-                    triggers::fire_thing(
-                        &c,
-                        &mut plan,
-                        crate::content::schema::Event::Get,
-                        room,
-                        o,
-                    );
-                }
+    for event in &out.events {
+        match event {
+            Event::Moved { from, to } => triggers::fire_move(&c, &mut plan, *from, *to),
+            Event::Said { room, text } => triggers::fire_say(&c, &mut plan, *room, text),
+            Event::Got { thing } => fire_thing(ctx, &c, &mut plan, On::Get, room, *thing).await?,
+            Event::Dropped { thing } => {
+                fire_thing(ctx, &c, &mut plan, On::Drop, room, *thing).await?;
             }
-            Some("drop") => {
-                let here = ctx.store.contents(Place::Object(room)).await?;
-                if let Some(o) = super::room::pick(&here, args) {
-                    triggers::fire_thing(
-                        &c,
-                        &mut plan,
-                        crate::content::schema::Event::Drop,
-                        room,
-                        o,
-                    );
-                }
-            }
+            // `use` fires its own triggers; the rest have none.
             _ => {}
         }
-        if let Some(name) = command
-            && c.achievements.iter().any(|a| {
-                a.command.as_deref() == Some(name)
-                    && !plan.progress.achievements.contains_key(&a.key)
-            })
-        {
-            *plan.progress.counts.entry(name.to_string()).or_insert(0) += 1;
-            plan.dirty = true;
-        }
+        count(&c, &mut plan, event.kind());
     }
     note_visit(&c, &mut plan, room);
     plan.settle_quests(&c, c.room_key(room));
     plan.earn(&c, super::text::unix_now());
     finish(ctx, plan, room, out, 0).await
+}
+
+/// The get or drop triggers of `thing` (as it is now) in `room`.
+async fn fire_thing(
+    ctx: &Ctx,
+    c: &Content,
+    plan: &mut Plan,
+    on: On,
+    room: u64,
+    thing: u64,
+) -> Result<(), CommandError> {
+    if let Some(o) = ctx.store.object(thing).await? {
+        triggers::fire_thing(c, plan, on, room, &o);
+    }
+    Ok(())
+}
+
+/// Counts an event of `kind` toward the achievements that count it and are not yet had.
+fn count(c: &Content, plan: &mut Plan, kind: &'static str) {
+    let wanted = c.achievements.iter().any(|a| {
+        a.command.as_deref() == Some(kind) && !plan.progress.achievements.contains_key(&a.key)
+    });
+    if wanted {
+        *plan.progress.counts.entry(kind.to_string()).or_insert(0) += 1;
+        plan.dirty = true;
+    }
 }

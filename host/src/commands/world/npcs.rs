@@ -5,6 +5,7 @@
 //! player's progress, so a conversation survives a restart.
 
 use super::super::ctx::Ctx;
+use super::super::events::Event;
 use super::super::matching::{Match, find};
 use super::super::outcome::Outcome;
 use super::super::registry::{Command, Registry, Reply, Spec, Usage, user};
@@ -141,7 +142,9 @@ async fn talk_to(ctx: &Ctx, who: &str) -> Reply {
         Some(s) => open(&c, &mut plan, s),
         None => plan.lines.push(format!("{} has nothing to say.", npc.name)),
     }
-    let mut out = Outcome::default();
+    let mut out = Outcome::default().with_event(Event::TalkedTo {
+        npc: npc.key.clone(),
+    });
     super::finish(ctx, plan, room.id, &mut out, 0).await?;
     Ok(out)
 }
@@ -199,7 +202,7 @@ pub async fn choose(ctx: &Ctx, n: usize) -> Reply {
             plan.lines.push(format!("{name} nods goodbye."));
         }
     }
-    let mut out = Outcome::default();
+    let mut out = Outcome::default().with_event(Event::TalkedTo { npc: s.npc.clone() });
     super::finish(ctx, plan, room.id, &mut out, 0).await?;
     Ok(out)
 }

@@ -4,6 +4,7 @@
 //! coin. Stock comes back over time, up to each item's `max`.
 
 use super::super::ctx::Ctx;
+use super::super::events::Event;
 use super::super::outcome::Outcome;
 use super::super::registry::{Command, Guard, Registry, Reply, Spec, Usage, user};
 use super::super::room::{here, pick};
@@ -171,7 +172,10 @@ impl Command for Buy {
             item_name(&c, &st.item),
             st.price
         ));
-        let mut out = Outcome::default();
+        let mut out = Outcome::default().with_event(Event::Bought {
+            item: st.item.clone(),
+            price: st.price,
+        });
         super::finish(ctx, plan, room, &mut out, 0).await?;
         Ok(out)
     }
@@ -232,7 +236,11 @@ impl Command for Sell {
             "You sell {} for {} {coins}. You have {left}.",
             thing.name, st.buys_for
         ));
-        let mut out = Outcome::default();
+        let mut out = Outcome::default().with_event(Event::Sold {
+            thing: thing.id,
+            item: st.item.clone(),
+            price: st.buys_for,
+        });
         super::finish(ctx, plan, room, &mut out, 0).await?;
         Ok(out)
     }

@@ -4,16 +4,18 @@
 //! loop, and one trigger's move sets off others at most [`MAX_DEPTH`](super::MAX_DEPTH)
 //! deep. Text for the room goes as ambient notices, under the delivery's notice
 //! limits like any `say`. Also the `use THING` command, whose only effect is its
-//! triggers.
+//! triggers: it fires them itself (its reply says whether anything happened), so
+//! `world::after` only counts its [`Event::Used`].
 
 use super::super::ctx::Ctx;
+use super::super::events::Event;
 use super::super::outcome::Outcome;
 use super::super::registry::{Command, Registry, Reply, Spec, Usage, user};
 use super::super::room::{here, pick};
 use super::super::text::unix_now;
 use super::engine::Plan;
 use crate::content::Content;
-use crate::content::schema::{Event, TriggerDef};
+use crate::content::schema::{Event as On, TriggerDef};
 use crate::store::{Level, Object, Place};
 
 pub fn register(r: &mut Registry) {
@@ -51,7 +53,7 @@ fn in_room(c: &Content, t: &TriggerDef, room: u64) -> bool {
 
 /// The triggers of leaving `from` and entering `to`.
 pub fn fire_move(c: &Content, plan: &mut Plan, from: u64, to: u64) {
-    for (event, room) in [(Event::Leave, from), (Event::Enter, to)] {
+    for (event, room) in [(On::Leave, from), (On::Enter, to)] {
         for t in c.triggers.iter().filter(|t| t.on == event) {
             if t.room.as_deref().and_then(|k| c.room_id(k)) == Some(room) {
                 run(c, plan, t);
@@ -63,7 +65,7 @@ pub fn fire_move(c: &Content, plan: &mut Plan, from: u64, to: u64) {
 /// The triggers of saying `said` in `room`.
 pub fn fire_say(c: &Content, plan: &mut Plan, room: u64, said: &str) {
     let said = said.to_lowercase();
-    for t in c.triggers.iter().filter(|t| t.on == Event::Say) {
+    for t in c.triggers.iter().filter(|t| t.on == On::Say) {
         let Some(word) = &t.keyword else { continue };
         if in_room(c, t, room) && said.contains(&word.to_lowercase()) {
             run(c, plan, t);
@@ -72,7 +74,7 @@ pub fn fire_say(c: &Content, plan: &mut Plan, room: u64, said: &str) {
 }
 
 /// The triggers of `event` (get, drop, use) on `thing` in `room`.
-pub fn fire_thing(c: &Content, plan: &mut Plan, event: Event, room: u64, thing: &Object) {
+pub fn fire_thing(c: &Content, plan: &mut Plan, event: On, room: u64, thing: &Object) {
     for t in c.triggers.iter().filter(|t| t.on == event) {
         let Some(want) = &t.thing else { continue };
         let matches = match c.item(want) {
@@ -118,11 +120,13 @@ impl Command for Use {
         };
         let c = ctx.content.current();
         let mut plan = super::plan(ctx).await?;
-        fire_thing(&c, &mut plan, Event::Use, room.id, &thing);
+        fire_thing(&c, &mut plan, On::Use, room.id, &thing);
+        let used = Event::Used { thing: thing.id };
         if plan.lines.is_empty() && plan.room_lines.is_empty() && !plan.changes() {
-            return Ok(format!("Nothing happens when you use {}.", thing.name).into());
+            let nothing = format!("Nothing happens when you use {}.", thing.name);
+            return Ok(Outcome::reply(nothing).with_event(used));
         }
-        let mut out = Outcome::default();
+        let mut out = Outcome::default().with_event(used);
         super::finish(ctx, plan, room.id, &mut out, 0).await?;
         Ok(out)
     }
