@@ -21,6 +21,7 @@ pub mod commands;
 pub mod config;
 pub mod content;
 pub mod delivery;
+pub mod events;
 pub mod federation;
 pub mod hilcheck;
 pub mod identity;

@@ -4,11 +4,11 @@
 
 use super::channel::announce_urgent;
 use super::ctx::Ctx;
-use super::events::Event;
 use super::matching::{Match, find};
 use super::outcome::Outcome;
 use super::registry::{Command, CommandError, Guard, Registry, Reply, Spec, Usage, user};
 use super::text::{age, fill_packet, first_words, level_name, split_command, unix_now};
+use crate::events::Event;
 use crate::roster::Newcomer;
 use crate::store::{Board, DraftTarget, Level, Post, UNREAD_CAP};
 

@@ -4,10 +4,10 @@
 //! sends at once as well if they are active); only the delivery marks mail announced.
 
 use super::ctx::Ctx;
-use super::events::Event;
 use super::outcome::{NoticeKind, Outcome};
 use super::registry::{Command, CommandError, Guard, Registry, Reply, Spec, Usage, user};
 use super::text::{age, fill_packet, first_words, split_command, unix_now};
+use crate::events::Event;
 use crate::roster::{Newcomer, Roster};
 use meshmush_protocol::packets::{node_id, parse_node_id};
 

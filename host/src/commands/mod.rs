@@ -20,7 +20,6 @@ pub mod channel;
 pub mod compose;
 mod ctx;
 pub mod dispatch;
-pub mod events;
 mod look;
 pub mod mail;
 pub mod matching;
@@ -35,10 +34,10 @@ mod text;
 mod things;
 pub(crate) mod world;
 
+pub use crate::events::Event;
 pub use boards::default_boards;
 pub use ctx::{Ctx, newcomer_allowed};
 pub use dispatch::{Handled, execute, handle, split_command};
-pub use events::Event;
 pub use outcome::{Audience, End, Notice, NoticeKind, Outcome};
 pub use registry::{
     Command, CommandError, Entry, Guard, Lookup, Registry, Reply, Spec, Usage, needs_proof, user,

@@ -5,7 +5,7 @@
 
 use std::fmt;
 
-use super::events::Event;
+use crate::events::Event;
 
 /// Who a notice is for.
 #[derive(Debug, Clone, PartialEq, Eq)]

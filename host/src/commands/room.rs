@@ -4,10 +4,10 @@
 //! rooms hear).
 
 use super::ctx::Ctx;
-use super::events::Event;
 use super::matching::{Match, find};
 use super::outcome::Outcome;
 use super::registry::{CommandError, Reply, user};
+use crate::events::Event;
 use crate::store::{Level, Lock, Object, ObjectKind, Place, PlayerState, StoreError, WorldRefusal};
 
 /// Longest object name, in characters.

@@ -4,11 +4,11 @@
 use std::collections::HashMap;
 
 use super::ctx::Ctx;
-use super::events::Event;
 use super::outcome::{NoticeKind, Outcome};
 use super::registry::{Command, Registry, Reply, Spec, Usage, user};
 use super::room::here;
 use super::text::split_command;
+use crate::events::Event;
 use crate::store::Level;
 
 pub fn register(r: &mut Registry) {

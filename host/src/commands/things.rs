@@ -3,11 +3,11 @@
 //! and coins are never made or lost.
 
 use super::ctx::Ctx;
-use super::events::Event;
 use super::outcome::{NoticeKind, Outcome};
 use super::registry::{Command, Guard, Registry, Reply, Spec, Usage, user};
 use super::room::{here, passes, pick, refusal};
 use super::text::split_command;
+use crate::events::Event;
 use crate::store::{Level, ObjectKind, Place};
 
 pub fn register(r: &mut Registry) {

@@ -239,14 +239,14 @@ pub(super) fn check(c: &Content, k: &mut Checker<'_>) {
             );
         }
         if let Some(kind) = &a.command
-            && !crate::commands::Event::KINDS.contains(&kind.as_str())
+            && !crate::events::Event::KINDS.contains(&kind.as_str())
         {
             k.fail(
                 "achievements.toml",
                 &e,
                 format!(
                     "command {kind:?} names no event; it may be one of: {}",
-                    crate::commands::Event::KINDS.join(", ")
+                    crate::events::Event::KINDS.join(", ")
                 ),
             );
         }

@@ -18,11 +18,11 @@ mod triggers;
 use tracing::warn;
 
 use super::ctx::Ctx;
-use super::events::Event;
 use super::outcome::Outcome;
 use super::registry::{CommandError, Registry, Reply};
 use crate::content::Content;
 use crate::content::schema::Event as On;
+use crate::events::Event;
 use crate::store::Place;
 pub(super) use engine::Plan;
 pub(super) use npcs::{npc_look, npcs_line};

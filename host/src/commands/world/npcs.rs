@@ -5,7 +5,6 @@
 //! player's progress, so a conversation survives a restart.
 
 use super::super::ctx::Ctx;
-use super::super::events::Event;
 use super::super::matching::{Match, find};
 use super::super::outcome::Outcome;
 use super::super::registry::{Command, Registry, Reply, Spec, Usage, user};
@@ -13,6 +12,7 @@ use super::super::room::here;
 use super::triggers::hour_now;
 use crate::content::Content;
 use crate::content::schema::{NpcDef, OptionDef, ScreenDef};
+use crate::events::Event;
 use crate::store::Level;
 
 pub fn register(r: &mut Registry) {

@@ -4,13 +4,13 @@
 //! coin. Stock comes back over time, up to each item's `max`.
 
 use super::super::ctx::Ctx;
-use super::super::events::Event;
 use super::super::outcome::Outcome;
 use super::super::registry::{Command, Guard, Registry, Reply, Spec, Usage, user};
 use super::super::room::{here, pick};
 use super::super::text::unix_now;
 use crate::content::Content;
 use crate::content::schema::{ShopDef, StockDef};
+use crate::events::Event;
 use crate::seed::split_names;
 use crate::store::{Level, ShopSide, ShopTerms};
 

@@ -8,7 +8,6 @@
 //! `world::after` only counts its [`Event::Used`].
 
 use super::super::ctx::Ctx;
-use super::super::events::Event;
 use super::super::outcome::Outcome;
 use super::super::registry::{Command, Registry, Reply, Spec, Usage, user};
 use super::super::room::{here, pick};
@@ -16,6 +15,7 @@ use super::super::text::unix_now;
 use super::engine::Plan;
 use crate::content::Content;
 use crate::content::schema::{Event as On, TriggerDef};
+use crate::events::Event;
 use crate::store::{Level, Object, Place};
 
 pub fn register(r: &mut Registry) {

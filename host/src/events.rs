@@ -1,5 +1,5 @@
 //! What a command did, typed: the command that moved the player, took a thing or sold
-//! it says so in its [`Outcome`](super::Outcome) at the place it did it, with the ids
+//! it says so in its [`Outcome`](crate::commands::Outcome) at the place it did it, with the ids
 //! it resolved. The world's content (triggers, achievements) follows these events
 //! after the command (see `world::after`), as Evennia's hooks get `at_after_move`
 //! rather than reading the command line again: nothing decides what happened from a
