@@ -139,6 +139,11 @@ pub fn open_channel(packet: &MeshPacket, channels: &[Channel]) -> Option<(usize,
         let index = channels.iter().position(|c| c.key == ChannelKey::None)?;
         let mut open = packet.clone();
         open.channel = index as u32;
+        // Nothing was decrypted here: whatever PKI claim the publisher wrote into the
+        // envelope is theirs, not evidence (a firmware node stamps these only after
+        // its own PKI decryption: src/mesh/Router.cpp, perhapsDecode).
+        open.pki_encrypted = false;
+        open.public_key.clear();
         open.payload_variant = Some(mesh_packet::PayloadVariant::Decoded(data.clone()));
         return Some((index, open));
     }
@@ -248,6 +253,24 @@ mod tests {
         assert_eq!(parse_topic("msh/US", "msh/US/2/json/LongFast/!1"), None);
         assert_eq!(parse_topic("msh/US", "msh/EU/2/e/LongFast/!1"), None);
         assert_eq!(parse_topic("msh/US", "msh/US/2/e/LongFast/!1/x"), None);
+    }
+
+    #[test]
+    fn a_plaintext_packet_carries_no_pki_claim_whatever_its_publisher_wrote() {
+        let open_ch = Channel::new("Open", ChannelKey::None);
+        let mut forged = text(0x1111, 0x4d4d_0001, 7, "@ban Bob");
+        forged.pki_encrypted = true;
+        forged.public_key = vec![0xAB; 32];
+        let (_, opened) = open_channel(&forged, &[open_ch]).expect("an open channel carries it");
+        assert!(!opened.pki_encrypted, "no decryption happened");
+        assert!(opened.public_key.is_empty(), "no key was proven");
+        match crate::packets::classify_packet(&opened, 0x4d4d_0001) {
+            crate::packets::Inbound::DirectText(t) => {
+                assert!(!t.pki_encrypted);
+                assert_eq!(t.public_key, None);
+            }
+            other => panic!("a DM, not {other:?}"),
+        }
     }
 
     #[test]
