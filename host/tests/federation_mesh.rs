@@ -27,6 +27,7 @@ async fn bbs_on(node: &SimNode, peers: &[u32], dir: &Path) -> App {
             node: node_id(*p),
             dialect: Dialect::Meshmush,
             key: None,
+            insecure: true,
         })
         .collect();
     // Seconds, not minutes, so the outage below is short.

@@ -30,6 +30,7 @@ fn tc2_config(key: Option<String>) -> Config {
     cfg.federation.peers = vec![PeerConfig {
         node: node_id(TC2),
         dialect: Dialect::Tc2,
+        insecure: key.is_none(),
         key,
     }];
     cfg

@@ -390,3 +390,61 @@ async fn a_radio_packet_claiming_the_sysops_node_number_is_dropped() {
     assert_ne!(w.ask(0, "ping").await, "", "Alice is not banned");
     w.stop().await.expect("clean shutdown");
 }
+
+/// A connection from `ip` (any loopback address) that sends half a request's headers
+/// and then nothing.
+async fn half_open(ip: [u8; 4], addr: SocketAddr) -> tokio::net::TcpStream {
+    let sock = tokio::net::TcpSocket::new_v4().expect("socket");
+    sock.bind(SocketAddr::from((ip, 0))).expect("bind");
+    let mut s = sock.connect(addr).await.expect("connect");
+    let _ = s.write_all(b"GET / HTTP/1.1\r\nHost: x\r\n").await;
+    s
+}
+
+/// Whether the server has closed `s` (reads end of stream or an error within `wait`).
+async fn closed(s: &mut tokio::net::TcpStream, wait: std::time::Duration) -> bool {
+    let mut buf = [0u8; 64];
+    matches!(
+        tokio::time::timeout(wait, s.read(&mut buf)).await,
+        Ok(Ok(0) | Err(_))
+    )
+}
+
+/// The attack of issue 27 (6): 200 half-sent requests from one address. The page keeps
+/// answering a normal client, the attacker holds at most a handful of connections, and
+/// those are closed once the header timeout passes.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn half_sent_requests_neither_pile_up_nor_shut_out_a_normal_client() {
+    let dir = tempfile::tempdir().unwrap();
+    let w = world(1, with_page(), dir.path(), StoreOptions::default()).await;
+    let addr = w.app.http_addr().expect("the page is served");
+    let mut attackers = Vec::new();
+    for _ in 0..200 {
+        attackers.push(half_open([127, 0, 0, 2], addr).await);
+    }
+    let (status, _) = get(addr, "/").await;
+    assert_eq!(status, 200, "a normal client is served during the attack");
+    let mut held = 0;
+    for s in &mut attackers {
+        if !closed(s, std::time::Duration::from_millis(200)).await {
+            held += 1;
+        }
+    }
+    assert!(held <= 8, "one address holds {held} connections");
+    assert!(held > 0, "the first few are served as any client is");
+    // Past the header timeout (10 s), none is left open.
+    tokio::time::sleep(std::time::Duration::from_secs(11)).await;
+    let mut still = 0;
+    for s in &mut attackers {
+        if !closed(s, std::time::Duration::from_millis(50)).await {
+            still += 1;
+        }
+    }
+    assert_eq!(
+        still, 0,
+        "half-sent requests still open after the header timeout"
+    );
+    let (status, _) = get(addr, "/metrics").await;
+    assert_eq!(status, 200, "and the page still answers");
+    w.stop().await.expect("clean shutdown");
+}

@@ -18,6 +18,7 @@
 
 mod api;
 pub mod broker;
+mod heard;
 mod node;
 
 use std::time::Duration;

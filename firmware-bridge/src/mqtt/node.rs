@@ -15,12 +15,16 @@
 //! the key whose hash they carry, PKI packets addressed to us with the sender's key
 //! from its NodeInfo. Texts and routing replies for us (or broadcast) go to the link as
 //! `FromRadio` packets; NodeInfos teach us keys. As the firmware's NodeDB does, the
-//! first key a node announces stays: a different one later is refused.
+//! first key a node announces stays: a different one later is refused. What we
+//! remember, and how often we answer NodeInfos, is bounded (see [`heard`](super::heard)).
+//! A packet too long for a client frame is dropped here, with a count, rather than
+//! handed to the link (which would take it for a corrupt stream).
 
 use std::collections::{HashMap, VecDeque};
 use std::time::Duration;
 
 use meshmush_protocol::Message;
+use meshmush_protocol::framing::MAX_PAYLOAD;
 use meshmush_protocol::mqtt::{
     self as wire, Channel, OK_TO_MQTT, PKI_CHANNEL, open_channel, open_envelope, open_pki,
     parse_topic, seal_channel, seal_pki,
@@ -35,6 +39,7 @@ use tracing::{debug, info, warn};
 
 use super::MqttNodeConfig;
 use super::broker::{Broker, BrokerEvent};
+use super::heard::{Heard, Learned};
 
 /// Transmit slots, as a radio's queue has (the firmware's 16).
 pub(super) const TX_SLOTS: usize = 16;
@@ -56,8 +61,10 @@ pub(super) struct VirtualNode {
     pub cfg: MqttNodeConfig,
     my_id: String,
     broker: Broker,
-    /// Users we heard a NodeInfo from (with the first key each announced).
-    users: HashMap<u32, User>,
+    /// Users we heard a NodeInfo from (with the first key each announced), bounded.
+    users: Heard,
+    /// Packets from the broker dropped as too long for a client frame.
+    pub oversize_dropped: u64,
     in_flight: HashMap<u32, InFlight>,
     /// Order of `in_flight`, for resending in order.
     sent_order: VecDeque<u32>,
@@ -76,7 +83,8 @@ impl VirtualNode {
             my_id: node_id(cfg.node_num),
             cfg,
             broker,
-            users: HashMap::new(),
+            users: Heard::default(),
+            oversize_dropped: 0,
             in_flight: HashMap::new(),
             sent_order: VecDeque::new(),
             reported_full: false,
@@ -106,7 +114,7 @@ impl VirtualNode {
     pub fn known_nodes(&self) -> Vec<NodeInfo> {
         self.users
             .iter()
-            .map(|(&num, user)| NodeInfo {
+            .map(|(num, user)| NodeInfo {
                 num,
                 user: Some(user.clone()),
                 via_mqtt: true,
@@ -156,11 +164,7 @@ impl VirtualNode {
         data.bitfield = Some(data.bitfield.unwrap_or(0) | OK_TO_MQTT);
         let is_text = data.portnum == PortNum::TextMessageApp as i32;
         let (id, dest, want_ack) = (p.id, p.to, p.want_ack);
-        let their_key = self
-            .users
-            .get(&p.to)
-            .map(|u| u.public_key.clone())
-            .filter(|k| k.len() == 32);
+        let their_key = self.users.key(p.to);
         let (channel_id, packet) = match their_key {
             Some(key) if p.to != BROADCAST && is_text => {
                 match seal_pki(p.clone(), &self.cfg.keys, &key, rand::random()) {
@@ -295,17 +299,20 @@ impl VirtualNode {
         self.deliver(packet)
     }
 
-    fn open_pki(&self, packet: &MeshPacket) -> Option<MeshPacket> {
+    fn open_pki(&mut self, packet: &MeshPacket) -> Option<MeshPacket> {
         if packet.to != self.me() {
             return None;
         }
-        let Some(key) = self.users.get(&packet.from).map(|u| u.public_key.clone()) else {
+        let Some(key) = self.users.key(packet.from) else {
             debug!(from = %node_id(packet.from), "PKI packet from a node whose key we lack");
             return None;
         };
         let open = open_pki(packet, self.me(), &self.cfg.keys, &key);
-        if open.is_none() {
-            debug!(from = %node_id(packet.from), id = packet.id, "PKI packet did not decrypt");
+        match open {
+            Some(_) => self.users.proven(packet.from),
+            None => {
+                debug!(from = %node_id(packet.from), id = packet.id, "PKI packet did not decrypt");
+            }
         }
         open
     }
@@ -347,8 +354,9 @@ impl VirtualNode {
                 };
                 let asked = data.want_response;
                 let news = self.learn(packet.from, user, packet.rx_snr);
-                if asked && !news.is_empty() {
-                    // As the firmware's NodeInfoModule answers a node that asks: ours back.
+                // As the firmware's NodeInfoModule answers a node that asks: ours back,
+                // within the limits (a forged flood of asks gets a few answers).
+                if asked && self.users.may_reply(packet.from, Instant::now()) {
                     self.publish_node_info(false);
                 }
                 news
@@ -358,27 +366,30 @@ impl VirtualNode {
                     self.ack(&packet);
                 }
                 let frame = self.frame(from_radio::PayloadVariant::Packet(packet));
+                if frame.encoded_len() > MAX_PAYLOAD {
+                    self.oversize_dropped += 1;
+                    if self.oversize_dropped.is_power_of_two() {
+                        warn!(
+                            bytes = frame.encoded_len(),
+                            dropped = self.oversize_dropped,
+                            "packets from the broker too long for a client frame dropped"
+                        );
+                    }
+                    return Vec::new();
+                }
                 vec![frame]
             }
             _ => Vec::new(),
         }
     }
 
-    fn learn(&mut self, num: u32, mut user: User, snr: f32) -> Vec<FromRadio> {
+    fn learn(&mut self, num: u32, user: User, snr: f32) -> Vec<FromRadio> {
         if num == self.me() || num == BROADCAST || num == 0 {
             return Vec::new();
         }
-        if let Some(known) = self.users.get(&num)
-            && known.public_key.len() == 32
-            && user.public_key != known.public_key
-        {
-            warn!(node = %node_id(num), "NodeInfo with a different public key refused");
-            user.public_key = known.public_key.clone();
-        }
-        if self.users.get(&num) == Some(&user) {
+        let Learned::News(user) = self.users.learn(num, user, Instant::now()) else {
             return Vec::new();
-        }
-        self.users.insert(num, user.clone());
+        };
         let info = NodeInfo {
             num,
             user: Some(user),

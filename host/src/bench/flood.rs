@@ -38,6 +38,8 @@ struct Run {
     /// Airtime per class during the flood, in [`Class::ALL`] order.
     class_air: [Duration; 5],
     flood_sent: u64,
+    /// Player records the fresh ids got (the newcomers' slice bounds it).
+    fresh_records: u64,
     /// The strangers' class ceiling per hour.
     stranger_cap: Duration,
     span: Duration,
@@ -118,6 +120,12 @@ pub(super) async fn flood_rows(quick: bool, rows: &mut Vec<Row>) -> Result<(), B
         r.flood_sent as f64,
         "commands",
     ));
+    rows.push(row(
+        &format!("8. flood: player records the {FRESH_IDS} fresh ids got (the newcomers' slice)"),
+        "designed",
+        r.fresh_records as f64,
+        "records",
+    ));
     Ok(())
 }
 
@@ -159,6 +167,7 @@ async fn run(span: Duration, classes: bool) -> Result<Run, BenchError> {
             .create_player(FLOODER + n, &format!("Newbie{n}"), now)
             .await?;
     }
+    let records_before = store.players_count().await?;
     let stranger_cap = kit.link_config().shares.get(Class::Stranger);
     let players = Arc::new(kit.virtual_handsets()?);
     let kit = Arc::new(kit);
@@ -212,6 +221,12 @@ async fn run(span: Duration, classes: bool) -> Result<Run, BenchError> {
     let class_air = std::array::from_fn(|i| after[i].saturating_sub(before[i]));
     let unanswered = flooded.iter().filter(|d| **d >= REPLY_TIMEOUT).count();
     let hour_budget = Duration::from_secs(3600).mul_f64(kit.link_config().airtime_share);
+    let fresh_records = kit
+        .app
+        .store()
+        .players_count()
+        .await?
+        .saturating_sub(records_before) as u64;
     drop(players);
     if let Ok(kit) = Arc::try_unwrap(kit) {
         let _ = kit.stop().await;
@@ -222,6 +237,7 @@ async fn run(span: Duration, classes: bool) -> Result<Run, BenchError> {
         unanswered,
         class_air,
         flood_sent: sent.load(Ordering::Relaxed),
+        fresh_records,
         stranger_cap: hour_budget.mul_f64(stranger_cap),
         span: span + FLOODER_EVERY,
     })

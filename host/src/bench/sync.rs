@@ -33,6 +33,7 @@ async fn bbs(node: &SimNode, peer: u32, dir: &std::path::Path) -> Result<App, Be
         node: node_id(peer),
         dialect: Dialect::Meshmush,
         key: None,
+        insecure: true,
     }];
     cfg.federation.ack_timeout_secs = 2;
     cfg.federation.retry_max_secs = 4;

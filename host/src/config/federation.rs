@@ -35,11 +35,31 @@ pub struct PeerConfig {
     /// The peer BBS's node id, `!a1b2c3d4`.
     pub node: String,
     pub dialect: Dialect,
-    /// The peer's public key (base64, 32 bytes): when set, only PKI DMs carrying this
-    /// key are taken from it.
+    /// The peer's public key (base64, 32 bytes): only PKI DMs carrying this key are
+    /// taken from it. Or `"tofu"`: the key of its first PKI DM is pinned (in the same
+    /// pin store as players' keys) and required from then on. A peer needs one or the
+    /// other: a plain DM can carry any `from`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
+    /// Takes the peer's DMs without any key (anyone in range can forge them): only
+    /// with this set may `key` be left out, and every start logs a warning.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub insecure: bool,
 }
+
+/// How a peer's DMs are told from forgeries.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PeerKey {
+    /// Only PKI DMs carrying this key.
+    Fixed(Vec<u8>),
+    /// The key of its first PKI DM, pinned; then only PKI DMs carrying it.
+    Tofu,
+    /// Anything with its `from` (`insecure = true`).
+    Insecure,
+}
+
+/// The `key` value that pins the peer's first key.
+pub const TOFU: &str = "tofu";
 
 /// `[federation]`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -94,7 +114,7 @@ impl Default for FederationSection {
 pub struct Peer {
     pub node: u32,
     pub dialect: Dialect,
-    pub key: Option<Vec<u8>>,
+    pub key: PeerKey,
 }
 
 impl FederationSection {
@@ -110,13 +130,30 @@ impl FederationSection {
                 return Some((at, format!("{} is listed twice", p.node)));
             }
             seen.push(node);
-            if let Some(k) = &p.key
-                && super::keys::decode_key(k).is_none()
-            {
-                return Some((
-                    format!("{at}.key"),
-                    "not a base64 32-byte public key (as `meshtastic --info` prints it)".into(),
-                ));
+            match &p.key {
+                Some(k) if k.trim() == TOFU => {}
+                Some(k) if super::keys::decode_key(k).is_none() => {
+                    return Some((
+                        format!("{at}.key"),
+                        "not a base64 32-byte public key (as `meshtastic --info` prints it) \
+                         nor \"tofu\""
+                            .into(),
+                    ));
+                }
+                Some(_) => {}
+                None if p.insecure => {}
+                None => {
+                    return Some((
+                        format!("{at}.key"),
+                        format!(
+                            "{} has no key: anyone in range can send DMs as it. Give its \
+                             public key (as `meshtastic --info` prints it), or key = \"tofu\" \
+                             to pin the key of its first PKI DM, or insecure = true to take \
+                             forgeable plain DMs",
+                            p.node
+                        ),
+                    ));
+                }
             }
         }
         if !(0.0..=1.0).contains(&self.airtime_share) || self.airtime_share == 0.0 {
@@ -133,10 +170,16 @@ impl FederationSection {
         self.peers
             .iter()
             .filter_map(|p| {
+                let key = match p.key.as_deref().map(str::trim) {
+                    Some(TOFU) => PeerKey::Tofu,
+                    Some(k) => PeerKey::Fixed(super::keys::decode_key(k)?),
+                    None if p.insecure => PeerKey::Insecure,
+                    None => return None,
+                };
                 Some(Peer {
                     node: parse_node_id(&p.node)?,
                     dialect: p.dialect,
-                    key: p.key.as_deref().and_then(super::keys::decode_key),
+                    key,
                 })
             })
             .collect()

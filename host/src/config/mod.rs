@@ -492,15 +492,31 @@ mod tests {
         let p = Path::new("x.toml");
         let key = "A".repeat(43) + "=";
         let text = format!(
-            "[federation]\npeers = [\n  {{ node = \"!a1b2c3d4\", dialect = \"meshmush\" }},\n  \
-             {{ node = \"!0badcafe\", dialect = \"tc2\", key = \"{key}\" }},\n]\n"
+            "[federation]\npeers = [\n  {{ node = \"!a1b2c3d4\", dialect = \"meshmush\", key = \"tofu\" }},\n  \
+             {{ node = \"!0badcafe\", dialect = \"tc2\", key = \"{key}\" }},\n  \
+             {{ node = \"!0ddba11a\", dialect = \"tc2\", insecure = true }},\n]\n"
         );
         let cfg = Config::from_toml(&text, p).unwrap();
         let peers = cfg.federation.peers();
-        assert_eq!(peers.len(), 2);
-        assert_eq!((peers[0].node, peers[0].key.is_none()), (0xa1b2_c3d4, true));
+        assert_eq!(peers.len(), 3);
+        assert_eq!(
+            (peers[0].node, &peers[0].key),
+            (0xa1b2_c3d4, &federation::PeerKey::Tofu)
+        );
         assert_eq!(peers[1].dialect, federation::Dialect::Tc2);
-        assert_eq!(peers[1].key.as_deref(), Some(&[0u8; 32][..]));
+        assert_eq!(peers[1].key, federation::PeerKey::Fixed(vec![0; 32]));
+        assert_eq!(peers[2].key, federation::PeerKey::Insecure);
+        // A peer with no key and no `insecure` is refused, and the message says why.
+        let e = Config::from_toml(
+            "[federation]\npeers = [{ node = \"!0badcafe\", dialect = \"tc2\" }]\n",
+            p,
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(
+            e.contains("federation.peers[0].key") && e.contains("anyone in range"),
+            "{e}"
+        );
         let e = Config::from_toml(
             "[federation]\npeers = [{ node = \"bob\", dialect = \"tc2\" }]\n",
             p,

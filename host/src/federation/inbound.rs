@@ -187,6 +187,9 @@ impl Inbound {
                 Removed::AlreadyGone => Taken::Repeat,
                 Removed::Unknown => Taken::Refused("deletion of an item never seen here".into()),
                 Removed::WrongKind => Taken::Refused("the id names the other kind of item".into()),
+                Removed::NotTheirs => {
+                    Taken::Refused("a deletion of an item that did not come from this peer".into())
+                }
             },
         )
     }

@@ -36,7 +36,7 @@ use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;
 use tracing::warn;
 
-pub use crate::config::federation::{Dialect, FederationSection, Peer, PeerConfig};
+pub use crate::config::federation::{Dialect, FederationSection, Peer, PeerConfig, PeerKey};
 pub use crate::sync_item::{SyncItem, new_uid};
 
 use crate::config::Config;
@@ -65,6 +65,13 @@ impl Federation {
         let peers = cfg.federation.peers();
         if peers.is_empty() {
             return Ok(None);
+        }
+        for p in peers.iter().filter(|p| p.key == PeerKey::Insecure) {
+            warn!(
+                peer = %meshmush_protocol::packets::node_id(p.node),
+                "sync peer without a key (insecure = true): anyone in range can post, mail \
+                 and delete as it"
+            );
         }
         store.set_sync_peers(peers.iter().map(|p| p.node).collect());
         let inbound = inbound::Inbound {

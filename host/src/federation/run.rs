@@ -23,9 +23,9 @@ use super::native::{self, Frame, Gather};
 use super::tc2;
 use crate::commands::unix_now;
 use crate::config::Config;
-use crate::config::federation::{Dialect, Peer};
+use crate::config::federation::{Dialect, Peer, PeerKey};
 use crate::delivery::Delivery;
-use crate::store::{PeerState, Store, StoreError};
+use crate::store::{PeerState, Pin, PinSource, Store, StoreError};
 use crate::sync_item::SyncItem;
 
 /// Items a meshmush peer may have sent and not yet acked.
@@ -188,9 +188,7 @@ impl Task {
             return;
         };
         let peer = run.peer.clone();
-        if let Some(key) = &peer.key
-            && !(t.pki_encrypted && t.public_key.as_deref() == Some(key.as_slice()))
-        {
+        if !self.proves_peer(&peer, &t).await {
             warn!(
                 pki = t.pki_encrypted,
                 "sync DM without the peer's pinned key; refused"
@@ -207,6 +205,33 @@ impl Task {
                 }
             }
             Dialect::Meshmush => self.native_frame(&peer, &t.text).await,
+        }
+    }
+
+    /// Whether `t` proves it comes from `peer`: a PKI DM (decrypted by the node, or by
+    /// our MQTT node) with the peer's key, as configured or pinned on first sight.
+    async fn proves_peer(&self, peer: &Peer, t: &TextMessage) -> bool {
+        let proven = t.public_key.as_deref().filter(|_| t.pki_encrypted);
+        match (&peer.key, proven) {
+            (PeerKey::Insecure, _) => true,
+            (PeerKey::Fixed(key), Some(k)) => k == key.as_slice(),
+            (PeerKey::Tofu, Some(k)) => {
+                let pin = Pin {
+                    node: peer.node,
+                    key: k.to_vec(),
+                    source: PinSource::Packet,
+                    pinned_at: unix_now(),
+                    seen_pki: true,
+                };
+                match self.store.pin_if_new(pin).await {
+                    Ok(now) => now.key == k,
+                    Err(e) => {
+                        warn!(error = %e, "cannot pin a peer's key; its DM is refused");
+                        false
+                    }
+                }
+            }
+            (_, None) => false,
         }
     }
 

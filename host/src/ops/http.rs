@@ -2,7 +2,8 @@
 //! at `/airtime.svg`, Prometheus figures at `/metrics`. Read-only: no route changes
 //! anything, and nothing served names a secret (no message text, password or key).
 //! Started by the app only when `[http] listen` is set; bind it to loopback and put a
-//! reverse proxy in front if others should see it.
+//! reverse proxy in front if others should see it. Connections are bounded (see
+//! [`serve`](super::serve)).
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -155,12 +156,7 @@ pub fn start(listener: TcpListener, view: View, tasks: &TaskTracker, stop: Cance
         if let Ok(addr) = listener.local_addr() {
             info!(%addr, "status page and /metrics served");
         }
-        let served = axum::serve(listener, app)
-            .with_graceful_shutdown(async move { stop.cancelled().await })
-            .await;
-        if let Err(e) = served {
-            warn!(error = %e, "the status page's server stopped");
-        }
+        super::serve::serve(listener, app, stop).await;
     });
 }
 

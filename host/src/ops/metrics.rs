@@ -84,6 +84,28 @@ fn per_link(
     Ok(())
 }
 
+/// Writes one value per traffic class of the outbound queue, labelled `class`.
+fn per_class(
+    enc: &mut DescriptorEncoder,
+    name: &str,
+    help: &str,
+    kind: prometheus_client::metrics::MetricType,
+    value: impl Fn(usize) -> f64,
+) -> Result<(), std::fmt::Error> {
+    use meshmush_firmware_bridge::link::Class;
+    let mut fam = enc.encode_descriptor(name, help, None, kind)?;
+    for class in Class::ALL {
+        let labels = [("class", class.name())];
+        let v = value(class.index());
+        if kind == prometheus_client::metrics::MetricType::Counter {
+            ConstCounter::new(v).encode(fam.encode_family(&labels)?)?;
+        } else {
+            ConstGauge::new(v).encode(fam.encode_family(&labels)?)?;
+        }
+    }
+    Ok(())
+}
+
 /// The registry and the figures counted as they happen.
 pub struct Metrics {
     registry: Registry,
@@ -342,6 +364,20 @@ impl Collector for Scraped {
             "outbound_queue_depth",
             "Packets waiting to be sent or acknowledged",
             count(l.queue_depth as usize),
+        )?;
+        per_class(
+            &mut enc,
+            "outbound_class_depth",
+            "Packets each traffic class holds, queued or in flight",
+            prometheus_client::metrics::MetricType::Gauge,
+            |i| l.class_depth[i] as f64,
+        )?;
+        per_class(
+            &mut enc,
+            "airtime_class_seconds",
+            "Airtime each traffic class has used since start",
+            prometheus_client::metrics::MetricType::Counter,
+            |i| l.class_airtime[i].as_secs_f64(),
         )?;
         gauge(
             &mut enc,

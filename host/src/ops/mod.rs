@@ -11,6 +11,7 @@
 pub mod http;
 mod metrics;
 mod page;
+mod serve;
 
 use std::collections::VecDeque;
 use std::sync::{Arc, Mutex};

@@ -220,6 +220,9 @@ pub enum Removed {
     Unknown,
     /// The id names the other kind (a mail id in a bulletin deletion).
     WrongKind,
+    /// The item did not come from the peer asking (a local post, or another peer's):
+    /// a peer deletes only what it sent us.
+    NotTheirs,
 }
 
 impl Store {
@@ -383,7 +386,8 @@ impl Store {
     }
 
     /// Deletes the item `uid` names, if it is a `post` (true) or mail (false) held
-    /// here; remembers the id as gone either way.
+    /// here that came from peer `origin`; remembers the id as gone either way (but
+    /// for an item that is not the peer's, which stays as it is).
     pub async fn remove_synced(
         &self,
         uid: String,
@@ -395,9 +399,11 @@ impl Store {
             let ids = db.tree_of::<SyncId>()?;
             let key = uid.as_bytes();
             let found: Option<SyncId> = get(&ids, key)?;
+            let theirs = found.as_ref().is_some_and(|f| f.origin == Some(origin));
             let removed = match found.as_ref().map(|f| &f.held) {
                 None => Removed::Unknown,
                 Some(Held::Gone) => Removed::AlreadyGone,
+                Some(Held::Post { .. } | Held::Mail { .. }) if !theirs => Removed::NotTheirs,
                 Some(Held::Post { board, num }) if post => {
                     super::bbs::remove_post_keys(
                         db,
@@ -415,7 +421,7 @@ impl Store {
                 }
                 Some(_) => Removed::WrongKind,
             };
-            if removed != Removed::WrongKind {
+            if !matches!(removed, Removed::WrongKind | Removed::NotTheirs) {
                 let gone = SyncId {
                     held: Held::Gone,
                     origin: found.map_or(Some(origin), |f| f.origin),

@@ -106,11 +106,13 @@ async fn wizards_see_the_bbs_network() {
             node: "!a1b2c3d4".into(),
             dialect: Dialect::Meshmush,
             key: None,
+            insecure: true,
         },
         PeerConfig {
             node: "!0badcafe".into(),
             dialect: Dialect::Tc2,
             key: None,
+            insecure: true,
         },
     ];
     let w = TestWorld::with(cfg).await;
