@@ -42,6 +42,10 @@ struct Open {
     motd: bool,
 }
 
+/// The one answer a packet judged an impostor gets (at most once an hour per node).
+pub const IMPOSTOR_REFUSAL: &str =
+    "Not run: this message did not come from the handset this node was first seen as.";
+
 /// Whether `now` falls on a later UTC day than `before`.
 fn new_day(before: u64, now: u64) -> bool {
     now / 86_400 > before / 86_400
@@ -163,6 +167,16 @@ async fn step(
         }
     }
     identify(o, deps, &msg.evidence).await;
+    if o.ctx.sender == Sender::Impostor {
+        // Not the handset this node was first seen as: nothing runs, nothing is
+        // read or changed for it, and it learns only this, once an hour.
+        if deps.roster.tell_impostor(node) {
+            deps.delivery
+                .say(node, Class::Stranger, IMPOSTOR_REFUSAL)
+                .await?;
+        }
+        return Ok(None);
+    }
     let c = &mut o.ctx;
     deps.roster.set_banned(node, c.player.banned);
     if c.player.banned {

@@ -16,7 +16,7 @@ use meshmush_firmware_bridge::sim::attacker::send_spoofed;
 use meshmush_firmware_bridge::sim::{NodeFault, SimConfig};
 use meshmush_protocol::packets::{BROADCAST, node_id};
 
-const REFUSED: &str = "refused: this does not look like your handset.";
+use meshmush::session::IMPOSTOR_REFUSAL;
 
 fn roomy() -> Config {
     let mut cfg = Config::default();
@@ -40,13 +40,18 @@ async fn spoofing_mesh(cfg: Config, handsets: usize) -> Kit {
         .expect("kit starts")
 }
 
-/// Mallory (handset 1) forges `line` as Alice (handset 0); the reply goes to Alice.
-async fn forge(kit: &mut Kit, line: &str) -> String {
+/// Mallory (handset 1) forges `line` as Alice (handset 0); any reply goes to Alice.
+async fn send_forged(kit: &Kit, line: &str) {
     let alice = kit.handsets[0].node.num;
     let mallory = kit.handsets[1].node.addr;
     send_spoofed(mallory, alice, kit.bbs, line)
         .await
         .expect("forged packet sent");
+}
+
+/// [`send_forged`], and the reply Alice's handset gets.
+async fn forge(kit: &mut Kit, line: &str) -> String {
+    send_forged(kit, line).await;
     recv(kit, 0, line).await
 }
 
@@ -65,22 +70,20 @@ async fn forged_account_changes_are_refused_and_the_victim_is_unaffected() {
         "Welcome, Bob! Send help for commands. pong"
     );
 
-    for (line, command) in [
-        ("password hijack1", "password"),
-        ("pw hijack1 name Mallory", "pw"),
-        ("name Mallory", "name"),
-        ("delete general 1", "delete"),
-        ("give Bob 5 coins", "give"),
-        ("mail clear", "mail"),
+    // The first forgery is told, once; nothing after it runs or answers.
+    assert_eq!(forge(&mut kit, "password hijack1").await, IMPOSTOR_REFUSAL);
+    for line in [
+        "pw hijack1 name Mallory",
+        "name Mallory",
+        "delete general 1",
+        "give Bob 5 coins",
+        "mail clear",
+        "drop coins",
+        "whoami",
     ] {
-        let reply = forge(&mut kit, line).await;
-        assert_eq!(reply, format!("{command} {REFUSED}"), "forged {line:?}");
+        send_forged(&kit, line).await;
     }
-    let said = forge(&mut kit, "whoami").await;
-    assert!(
-        said.ends_with("unverified sender (not the handset this node was first seen as)"),
-        "{said}"
-    );
+    silent(&mut kit, 0).await;
 
     // Alice, on her own handset, finds everything as she left it.
     assert!(kit.ask(0, "whoami").await.starts_with("Alice ("));
@@ -115,12 +118,22 @@ async fn a_node_with_another_key_is_flagged_until_a_wizard_repins_it() {
         seen_pki: true,
     };
     kit.app.store().set_pin(other).await.unwrap();
-    let said = kit.ask(0, "whoami").await;
-    assert!(
-        said.ends_with("(not the handset this node was first seen as)"),
-        "{said}"
+    assert_eq!(kit.ask(0, "whoami").await, IMPOSTOR_REFUSAL);
+    kit.handsets[0]
+        .link
+        .send_text(
+            kit.bbs,
+            meshmush_protocol::packets::PRIMARY_CHANNEL,
+            "name Alicia",
+        )
+        .await
+        .expect("sent");
+    silent(&mut kit, 0).await;
+    assert_eq!(
+        kit.app.store().player(alice).await.unwrap().unwrap().name,
+        "Alice",
+        "an impostor renames nobody"
     );
-    assert_eq!(kit.ask(0, "name Alicia").await, format!("name {REFUSED}"));
     assert_eq!(
         kit.ask(1, &format!("@repin {}", node_id(alice))).await,
         "Welcome, Bob! Send help for commands. Unpinned Alice: the next key it uses is pinned."

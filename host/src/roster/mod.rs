@@ -151,6 +151,8 @@ struct NodeState {
     known: bool,
     /// Until when it was told the BBS is busy for strangers (told once per wait).
     busy_until: Option<Instant>,
+    /// When a packet judged an impostor last got its one refusal.
+    impostor_told: Option<Instant>,
 }
 
 impl NodeState {
@@ -166,6 +168,7 @@ impl NodeState {
             pages: VecDeque::new(),
             known: false,
             busy_until: None,
+            impostor_told: None,
         }
     }
 
@@ -330,6 +333,21 @@ impl Roster {
                 return false;
             }
             s.busy_until = Some(now + wait);
+            true
+        })
+    }
+
+    /// Whether a packet judged an impostor for `node` gets the one short refusal: at
+    /// most once an hour per node, else silence.
+    pub fn tell_impostor(&self, node: u32) -> bool {
+        const EVERY: Duration = Duration::from_secs(3600);
+        self.with_node(node, |s, now| {
+            if s.impostor_told
+                .is_some_and(|t| now.saturating_duration_since(t) < EVERY)
+            {
+                return false;
+            }
+            s.impostor_told = Some(now);
             true
         })
     }
