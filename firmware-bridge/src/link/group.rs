@@ -22,11 +22,16 @@ use tokio::sync::{mpsc, watch};
 use tokio::time::Instant;
 use tracing::{Instrument, debug, info, info_span};
 
+use super::config::LinkConfig;
+use super::dedupe::Dedupe;
+use super::error::SendError;
+use super::events::{Command, LinkEvent, LinkState};
+use super::handle::{LinkHandle, Member, spawn};
+use super::handshake::NodeConfig;
+use super::metrics::LinkMetrics;
 use super::metrics::inc;
-use super::{
-    Command, Dedupe, LinkConfig, LinkEvent, LinkHandle, LinkMetrics, LinkState, Member, NodeDb,
-    spawn,
-};
+use super::nodedb::NodeDb;
+use super::outbound::Class;
 
 /// Nodes whose links are remembered; past this the least recently heard is forgotten.
 const ROUTES_KEPT: usize = 65_536;
@@ -115,10 +120,9 @@ impl Routes {
 /// Starts one link per config, as one group; with one config, just that link.
 pub fn spawn_all(cfgs: Vec<LinkConfig>) -> (LinkHandle, mpsc::Receiver<LinkEvent>) {
     if cfgs.len() <= 1 {
-        let cfg = cfgs
-            .into_iter()
-            .next()
-            .unwrap_or_else(|| LinkConfig::new(crate::Transport::Tcp("127.0.0.1:4403".into())));
+        let cfg = cfgs.into_iter().next().unwrap_or_else(|| {
+            LinkConfig::new(crate::transport::Transport::Tcp("127.0.0.1:4403".into()))
+        });
         return spawn(cfg);
     }
     let capacity = cfgs
@@ -181,7 +185,7 @@ struct Group {
     dedupe: Dedupe,
     metrics: Arc<LinkMetrics>,
     state: watch::Sender<LinkState>,
-    me: watch::Sender<Option<super::NodeConfig>>,
+    me: watch::Sender<Option<NodeConfig>>,
     events: mpsc::Sender<LinkEvent>,
 }
 
@@ -224,9 +228,9 @@ impl Group {
         &mut self,
         dest: u32,
         channel: u32,
-        class: super::Class,
+        class: Class,
         packets: Vec<String>,
-    ) -> Result<Vec<u32>, super::SendError> {
+    ) -> Result<Vec<u32>, SendError> {
         let up = self.up();
         if dest == BROADCAST {
             let mut first = None;
@@ -238,7 +242,7 @@ impl Group {
                 debug!(link = %m.name, index = i, "broadcast sent");
                 first.get_or_insert(sent);
             }
-            return first.unwrap_or(Err(super::SendError::Closed));
+            return first.unwrap_or(Err(SendError::Closed));
         }
         let link = self
             .routes
@@ -246,7 +250,7 @@ impl Group {
             .or_else(|| up.iter().position(|u| *u))
             .unwrap_or(0);
         let Some(m) = self.members.get(link) else {
-            return Err(super::SendError::Closed);
+            return Err(SendError::Closed);
         };
         debug!(dest = %node_id(dest), link = %m.name, "reply routed");
         m.handle.send_packets(dest, channel, class, packets).await

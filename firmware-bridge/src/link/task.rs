@@ -18,12 +18,17 @@ use super::metrics::{inc, set};
 /// Events taken in one round before the link writes again: enough to batch a burst,
 /// few enough that a flood cannot starve the writer or the timers.
 const BATCH: usize = 64;
+use super::budget::AirtimeBudget;
+use super::config::LinkConfig;
+use super::dedupe::Dedupe;
+use super::error::SendError;
+use super::events::{Command, LinkEvent, LinkState};
+use super::handshake::{self, NodeConfig};
+use super::metrics::LinkMetrics;
+use super::nodedb::{NodeDb, NodeEntry};
 use super::outbound::Wait;
+use super::outbound::{Outbound, OutboundConfig};
 use super::watchdog::Watchdog;
-use super::{
-    AirtimeBudget, Command, Dedupe, LinkConfig, LinkEvent, LinkMetrics, LinkState, NodeConfig,
-    NodeDb, NodeEntry, Outbound, OutboundConfig, SendError, handshake,
-};
 use crate::transport;
 
 mod inbound;

@@ -19,7 +19,7 @@ use tokio::sync::mpsc;
 use tokio_util::codec::{FramedRead, FramedWrite};
 use tracing::debug;
 
-use super::Air;
+use super::air::Air;
 use super::node::{Client, ClientMsg, Node, QUEUE_REFUSED};
 
 /// `want_config_id` nonce asking for the node database only (firmware 2.6+).

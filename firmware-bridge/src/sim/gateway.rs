@@ -23,7 +23,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use meshmush_protocol::Message;
-use meshmush_protocol::crypto::{ChannelKey, KeyPair};
+use meshmush_protocol::crypto::ChannelKey;
 use meshmush_protocol::mqtt::{
     Channel, OK_TO_MQTT, PKI_CHANNEL, envelope, ok_to_mqtt, open_channel, open_envelope, open_pki,
     parse_topic, seal_channel, seal_pki, subscription, topic,
@@ -33,7 +33,8 @@ use meshmush_protocol::proto::{self, MeshPacket, PortNum, User, mesh_packet};
 use tokio::sync::mpsc;
 use tracing::{Instrument, debug, info_span};
 
-use super::Air;
+use super::air::Air;
+use super::keys::key_of;
 use super::node::Node;
 use crate::mqtt::broker::{self, BrokerConfig, BrokerEvent};
 
@@ -44,16 +45,6 @@ pub struct SimMqtt {
     pub broker: String,
     /// Topic root, such as `msh/US`.
     pub root: String,
-}
-
-/// The private key of sim node `num`: made from its number, so anything in the sim
-/// can act for a handset (see the module notes).
-pub(crate) fn key_of(num: u32) -> KeyPair {
-    let mut private = [0u8; 32];
-    for (i, b) in num.to_le_bytes().iter().cycle().take(32).enumerate() {
-        private[i] = b.wrapping_add(i as u8);
-    }
-    KeyPair::from_private(private)
 }
 
 fn longfast() -> Channel {

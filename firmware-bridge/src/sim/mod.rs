@@ -7,11 +7,13 @@
 //! each node keeps its region's duty cycle, and faults can be injected on demand. A
 //! time scale of 1.0 is real time; 0 makes the air instant.
 
+mod air;
 pub mod attacker;
 mod client;
 mod faults;
 mod gateway;
 pub mod handset;
+mod keys;
 mod node;
 
 use std::collections::BTreeMap;
@@ -20,15 +22,18 @@ use std::sync::{Arc, Weak};
 use std::time::Duration;
 
 use meshmush_protocol::airtime::duty_cycle;
-use meshmush_protocol::packets::{BROADCAST, node_id};
+use meshmush_protocol::packets::node_id;
 use meshmush_protocol::proto::config::lo_ra_config::{ModemPreset, RegionCode};
-use meshmush_protocol::proto::{self, MeshPacket, NodeInfo, User, from_radio};
+use meshmush_protocol::proto::{self, User, from_radio};
 use tokio::net::TcpListener;
 use tokio::task::JoinSet;
 use tracing::{info, warn};
 
+use air::Air;
+pub use air::VirtualReply;
 pub use faults::{Faults, NodeFault, StreamFault};
 pub use gateway::SimMqtt;
+pub use keys::public_key_of;
 use node::{ClientMsg, Node};
 
 use crate::link::AirtimeBudget;
@@ -40,13 +45,6 @@ const NAMES: [&str; 10] = [
 /// Node number of the gateway; handset k is `HANDSET_BASE + k`.
 pub const GATEWAY_NUM: u32 = 0x4d4d_0001;
 pub const HANDSET_BASE: u32 = 0x4d4d_1000;
-
-/// The public key of sim node (or virtual handset) `num`: a real X25519 key whose
-/// private half is made from its number, so a test can tell whose key a packet
-/// carries and the MQTT gateways can encrypt as the handset would.
-pub fn public_key_of(num: u32) -> Vec<u8> {
-    gateway::key_of(num).public().to_vec()
-}
 
 /// How to build the mesh.
 #[derive(Debug, Clone)]
@@ -82,14 +80,6 @@ pub struct SimConfig {
     pub mqtt: Option<SimMqtt>,
     /// Handsets mark their packets `ok_to_mqtt` (default yes).
     pub ok_to_mqtt: bool,
-}
-
-/// A text that reached a virtual handset.
-#[derive(Debug, Clone)]
-pub struct VirtualReply {
-    pub to: u32,
-    pub text: String,
-    pub at: tokio::time::Instant,
 }
 
 impl Default for SimConfig {
@@ -137,130 +127,6 @@ impl SimNode {
     /// `!xxxxxxxx`
     pub fn id(&self) -> String {
         node_id(self.num)
-    }
-}
-
-/// The shared medium: every node, the radio settings and the faults.
-pub(crate) struct Air {
-    nodes: BTreeMap<u32, Arc<Node>>,
-    pub faults: Arc<Faults>,
-    pub preset: ModemPreset,
-    pub region: RegionCode,
-    /// [`SimConfig::allow_spoofing`].
-    pub allow_spoofing: bool,
-    /// The gateway's node number (which never spoofs).
-    pub gateway: u32,
-    /// Each area's gateway, by area.
-    gateways: Vec<u32>,
-    /// Where each area's gateway hears its area for the broker (with MQTT on).
-    uplinks: std::sync::OnceLock<Vec<tokio::sync::mpsc::UnboundedSender<MeshPacket>>>,
-    /// [`SimConfig::ok_to_mqtt`].
-    pub ok_to_mqtt: bool,
-    sink: Option<tokio::sync::mpsc::UnboundedSender<VirtualReply>>,
-}
-
-impl Air {
-    /// A packet for a virtual handset: record a text, ack what wants an ack.
-    fn to_virtual(&self, from: u32, packet: &MeshPacket) -> bool {
-        let Some(sink) = &self.sink else { return false };
-        if let Some(d) = meshmush_protocol::packets::decoded(packet)
-            && d.portnum == proto::PortNum::TextMessageApp as i32
-        {
-            let _ = sink.send(VirtualReply {
-                to: packet.to,
-                text: String::from_utf8_lossy(&d.payload).into_owned(),
-                at: tokio::time::Instant::now(),
-            });
-        }
-        if packet.want_ack
-            && let Some(sender) = self.nodes.get(&from)
-        {
-            let ack = meshmush_protocol::packets::routing_packet(
-                packet.to,
-                from,
-                packet.id ^ 0x5a5a_5a5a,
-                packet.id,
-                proto::routing::Error::None,
-            );
-            sender.receive(ack, false);
-        }
-        true
-    }
-
-    /// Carries a packet from `from` to its destination(s); false when it was lost.
-    pub fn carry(&self, from: u32, packet: &MeshPacket) -> bool {
-        let area = self.area_of(from).unwrap_or(0);
-        // The area's gateway hears everything said in its area (but its own sending).
-        let uplinked = self.gateways.get(area) != Some(&from)
-            && self
-                .uplinks
-                .get()
-                .and_then(|u| u.get(area))
-                .is_some_and(|tx| tx.send(packet.clone()).is_ok());
-        let targets: Vec<&Arc<Node>> = if packet.to == BROADCAST {
-            self.nodes
-                .values()
-                .filter(|n| n.num != from && n.area == area)
-                .collect()
-        } else {
-            match self.nodes.get(&packet.to) {
-                Some(n) if n.area == area => vec![n],
-                // Out of range: only the broker can carry it there.
-                Some(_) => return uplinked,
-                None if uplinked => return true,
-                None => return self.to_virtual(from, packet),
-            }
-        };
-        if self.faults.roll_drop() {
-            return false;
-        }
-        let pki = packet.pki_encrypted;
-        for target in targets {
-            let copies = if self.faults.roll_duplicate() { 2 } else { 1 };
-            for _ in 0..copies {
-                let delay = self.faults.roll_delay();
-                let (node, packet) = (target.clone(), packet.clone());
-                if delay.is_zero() {
-                    node.receive(packet, pki);
-                } else {
-                    tokio::spawn(async move {
-                        tokio::time::sleep(delay).await;
-                        node.receive(packet, pki);
-                    });
-                }
-            }
-        }
-        true
-    }
-
-    /// The area of sim node `num`.
-    pub fn area_of(&self, num: u32) -> Option<usize> {
-        self.nodes.get(&num).map(|n| n.area)
-    }
-
-    pub fn is_sim_node(&self, num: u32) -> bool {
-        self.nodes.contains_key(&num)
-    }
-
-    fn nodes_in_area(&self, area: usize) -> impl Iterator<Item = &Arc<Node>> {
-        self.nodes.values().filter(move |n| n.area == area)
-    }
-
-    /// Every node's info but `except`'s, for a handshake.
-    pub fn node_infos(&self, except: u32) -> Vec<NodeInfo> {
-        self.nodes
-            .values()
-            .filter(|n| n.num != except)
-            .map(|n| {
-                let mut info = n.node_info();
-                if self.faults.key_unknown(n.num)
-                    && let Some(u) = info.user.as_mut()
-                {
-                    u.public_key.clear();
-                }
-                info
-            })
-            .collect()
     }
 }
 

@@ -20,7 +20,7 @@ use meshmush_protocol::proto::{
 use tokio::sync::{Notify, mpsc};
 use tokio::time::Instant;
 
-use super::Air;
+use super::air::Air;
 use crate::link::{AirtimeBudget, Dedupe};
 
 /// Slots in a node's transmit queue, as in the firmware.
@@ -349,7 +349,7 @@ impl Node {
         // field is cleared on every packet and set to the sender's key only when the
         // packet was PKI-decrypted with it.
         packet.public_key = if packet.pki_encrypted {
-            super::public_key_of(packet.from)
+            super::keys::public_key_of(packet.from)
         } else {
             Vec::new()
         };

@@ -166,7 +166,7 @@ pub(super) async fn room_view(
     if !things.is_empty() {
         out.push_str(&format!("\nYou see: {}.", things.join(", ")));
     }
-    out.push_str(&super::world::npcs_line(ctx, room.id));
+    out.push_str(&super::world::presence::npcs_line(ctx, room.id));
     match present - people.len() {
         _ if people.is_empty() => {}
         0 => out.push_str(&format!("\nHere: {}.", people.join(", "))),

@@ -12,12 +12,16 @@ use std::collections::{HashMap, HashSet};
 
 use sled::Batch;
 
-use super::bbs::{BOARD_COUNTS, board_key, mail_key, post_key, read_count};
+use super::bbs_records::{Board, Mail, Post};
+use super::bbs_trees::{BOARD_COUNTS, board_key, mail_key, post_key, read_count};
 use super::cache::Scope;
+use super::error::StoreError;
+use super::handle::Store;
+use super::names;
+use super::records::Player;
 use super::records::{decode, encode, node_key};
 use super::sync::{PLAYER_NAMES, SyncStore};
-use super::world::state_key;
-use super::{Board, Mail, Player, PlayerState, Post, Store, StoreError, names};
+use super::world_records::{PlayerState, state_key};
 
 /// Records for [`Store::bulk_load`].
 #[derive(Debug, Clone, Default)]

@@ -1,5 +1,5 @@
 //! The world's hot records in memory: objects, what each place holds, and players'
-//! states. A `look` reads a room, its contents and the player's place; with these
+//! states, and players' content progress. A `look` reads a room, its contents and the player's place; with these
 //! cached it costs no trip to the blocking pool, and the disk is only touched to
 //! write. sled stays the truth: the cache is filled from it and dropped around
 //! every write.
@@ -14,7 +14,8 @@
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, MutexGuard};
 
-use super::world::{Object, Place, PlayerState};
+use super::progress_records::Progress;
+use super::world_records::{Object, Place, PlayerState};
 
 /// Entries each map keeps before it sheds one to make room: a world with tens of
 /// thousands of objects, or players, stays correct, only the extra ones are read
@@ -140,6 +141,41 @@ impl<'a> WriteGuard<'a> {
 impl Drop for WriteGuard<'_> {
     fn drop(&mut self) {
         self.cache.invalidate(self.scope);
+    }
+}
+
+/// Players' content progress, read on every command (see `progress.rs`): the entry
+/// is dropped around every write.
+#[derive(Default)]
+pub(super) struct ProgressCache {
+    map: Mutex<HashMap<u32, Progress>>,
+}
+
+const CACHED: usize = 8192;
+
+impl ProgressCache {
+    pub(super) fn get(&self, node: u32) -> Option<Progress> {
+        self.map
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .get(&node)
+            .cloned()
+    }
+    pub(super) fn put(&self, p: &Progress) {
+        let mut m = self.map.lock().unwrap_or_else(|e| e.into_inner());
+        if m.len() >= CACHED
+            && !m.contains_key(&p.node)
+            && let Some(k) = m.keys().next().copied()
+        {
+            m.remove(&k);
+        }
+        m.insert(p.node, p.clone());
+    }
+    pub(super) fn drop_node(&self, node: u32) {
+        self.map
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .remove(&node);
     }
 }
 

@@ -9,8 +9,9 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::error::StoreError;
+use super::handle::Store;
 use super::records::{node_key, node_label, versioned};
-use super::{Store, StoreError};
 
 /// What a draft becomes when it is finished.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -61,15 +61,15 @@ pub enum StoreError {
 
     /// A world change was refused (no such object, not enough coins, ...).
     #[error("{0}")]
-    World(#[from] super::world::WorldRefusal),
+    World(#[from] super::refusals::WorldRefusal),
 
     /// A deal (a purchase, a quest's reward, a dialogue's gift) was refused whole.
     #[error("{0}")]
-    Deal(#[from] super::progress::DealRefusal),
+    Deal(#[from] super::refusals::DealRefusal),
 
     /// A house claim was refused.
     #[error("{0}")]
-    House(#[from] super::houses::ClaimRefusal),
+    House(#[from] super::refusals::ClaimRefusal),
 
     /// The world seed file cannot be built.
     #[error("bad world seed: {0}")]

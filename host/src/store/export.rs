@@ -8,10 +8,10 @@
 
 use serde::Serialize;
 
-use super::bbs::{Board, Mail, Post, ReadMarker};
+use super::bbs_records::{Board, Mail, Post, ReadMarker};
 use super::error::StoreError;
 use super::records::Player;
-use super::world::{Object, PlayerState};
+use super::world_records::{Object, PlayerState};
 
 /// One export line. New record kinds add a variant here.
 #[derive(Serialize)]

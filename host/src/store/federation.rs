@@ -16,10 +16,12 @@
 use serde::{Deserialize, Serialize};
 use sled::transaction::{ConflictableTransactionResult, TransactionalTree};
 
-use super::bbs::mail_key;
+use super::bbs_records::{Mail, Post};
+use super::bbs_trees::{mail_key, post_key, remove_post_keys};
+use super::error::StoreError;
+use super::handle::Store;
 use super::records::{encode, node_key, versioned};
 use super::sync::{SyncStore, abort, get, tx_get};
-use super::{Mail, Post, Store, StoreError};
 use crate::sync_item::SyncItem;
 
 /// Where this BBS holds the item a unique id names.
@@ -93,13 +95,13 @@ pub(super) const SYNC_UIDS: &str = "sync_uids";
 /// The local key a unique id is found under, for deleting by local record.
 pub(super) fn post_ref(board: &str, num: u64) -> Vec<u8> {
     let mut k = b"p".to_vec();
-    k.extend_from_slice(&super::bbs::post_key(board, num));
+    k.extend_from_slice(&post_key(board, num));
     k
 }
 
 pub(super) fn mail_ref(to: u32, id: u64) -> Vec<u8> {
     let mut k = b"m".to_vec();
-    k.extend_from_slice(&super::bbs::mail_key(to, id));
+    k.extend_from_slice(&mail_key(to, id));
     k
 }
 
@@ -405,17 +407,12 @@ impl Store {
                 Some(Held::Gone) => Removed::AlreadyGone,
                 Some(Held::Post { .. } | Held::Mail { .. }) if !theirs => Removed::NotTheirs,
                 Some(Held::Post { board, num }) if post => {
-                    super::bbs::remove_post_keys(
-                        db,
-                        board,
-                        &[super::bbs::post_key(board, *num).into()],
-                    )?;
+                    remove_post_keys(db, board, &[post_key(board, *num).into()])?;
                     db.tree(SYNC_UIDS)?.remove(post_ref(board, *num))?;
                     Removed::Deleted
                 }
                 Some(Held::Mail { to, id }) if !post => {
-                    db.tree_of::<crate::store::Mail>()?
-                        .remove(super::bbs::mail_key(*to, *id))?;
+                    db.tree_of::<Mail>()?.remove(mail_key(*to, *id))?;
                     db.tree(SYNC_UIDS)?.remove(mail_ref(*to, *id))?;
                     Removed::Deleted
                 }

@@ -10,9 +10,10 @@
 use serde::{Deserialize, Serialize};
 
 use super::cache::{Scope, WriteGuard};
+use super::error::StoreError;
+use super::handle::Store;
 use super::records::versioned;
-use super::world::Object;
-use super::{Store, StoreError};
+use super::world_records::Object;
 
 /// One claimed house.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -49,17 +50,6 @@ pub struct Claim {
     pub door: Object,
     pub out: Object,
     pub now: u64,
-}
-
-/// Why a claim was refused.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum ClaimRefusal {
-    #[error("that house is taken")]
-    Taken,
-    #[error("you own as many houses as you may")]
-    Cap,
-    #[error("not enough coins")]
-    NotEnoughCoins,
 }
 
 impl Store {

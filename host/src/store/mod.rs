@@ -38,10 +38,16 @@
 //! | `houses`       | house key (UTF-8)            | postcard `HouseRecord::V1`  | `houses.rs`      |
 //! | `sync_ids`, `sync_uids`, `sync_out`, `sync_peers` | (BBS-to-BBS sync) | | `federation.rs` |
 //!
-//! The async API is split by record kind (`Store`'s player calls here, the world's in
-//! `world.rs`, the BBS's in `bbs.rs`, bulk loads in `bulk.rs`); the synchronous sled
-//! half they hand their work to is [`sync`](self::sync) (`SyncStore`), which runs only
-//! on the blocking pool.
+//! The async API is a handle ([`Store`], in `handle.rs`: the database, its caches and
+//! the one way a call reaches the blocking pool) extended by one module per record
+//! kind with `impl Store` blocks (players in `players.rs`, the world's calls in
+//! `world.rs`, the BBS's in `bbs.rs`, bulk loads in `bulk.rs`, ...). Record types sit
+//! in leaves of their own (`records.rs`, `world_records.rs`, `bbs_records.rs`,
+//! `progress_records.rs`, with the refusals in `refusals.rs`), so the caches, the
+//! export and the synchronous half can name them without importing the calls. The
+//! synchronous sled half the calls hand their work to is [`sync`](self::sync)
+//! (`SyncStore`), which runs only on the blocking pool. This file only declares the
+//! modules and re-exports what the rest of the daemon uses.
 //!
 //! Records are versioned (see [`records`](self::Player) and its envelope enums), so a
 //! record can change shape without a migration. The data set as a whole carries
@@ -64,17 +70,23 @@
 
 mod bbs;
 mod bbs_records;
+mod bbs_trees;
 mod bulk;
 mod cache;
 mod drafts;
 mod error;
 mod export;
 mod federation;
+mod handle;
 mod houses;
 mod names;
+mod options;
 mod pins;
+mod players;
 mod progress;
+mod progress_records;
 mod records;
+mod refusals;
 #[cfg(feature = "testkit")]
 mod seams;
 mod survey;
@@ -82,264 +94,23 @@ mod sync;
 mod totals;
 mod waiting;
 mod world;
+mod world_records;
 
-use std::fmt;
-use std::path::Path;
-use std::sync::{Arc, OnceLock};
-use std::time::{Duration, Instant};
-
-pub use bbs::{Board, BoardSummary, Mail, Post, UNREAD_CAP};
+pub use bbs::{BoardSummary, UNREAD_CAP};
+pub use bbs_records::{Board, Mail, Post};
 pub use bulk::BulkLoad;
 pub use drafts::{Draft, DraftTarget};
 pub use error::StoreError;
 pub use federation::{Held, PeerState, Removed, SyncId};
-pub use houses::{Claim, ClaimRefusal, House};
+pub use handle::{CallObserver, Store};
+pub use houses::{Claim, House};
 pub use names::{MAX_NAME_CHARS, RESERVED_NAMES, fallback_name, is_reserved_name, sanitise_name};
+pub use options::StoreOptions;
 pub use pins::{Pin, PinSource};
-pub use progress::{Deal, DealRefusal, Progress, QuestProgress, ShopSide, ShopState, ShopTerms};
+pub use progress_records::{Deal, Progress, QuestProgress, ShopSide, ShopState, ShopTerms};
 pub use records::{Level, Player};
+pub use refusals::{ClaimRefusal, DealRefusal, WorldRefusal};
 pub use survey::{Found, SEARCH_SCAN};
+pub use sync::SCHEMA_VERSION;
 pub use totals::{PlayerLine, Totals};
-pub use world::{Lock, NEW_PLAYER_COINS, Object, ObjectKind, Place, PlayerState, WorldRefusal};
-
-use sync::SyncStore;
-
-/// The schema version this build reads and writes.
-pub const SCHEMA_VERSION: u32 = 1;
-
-/// How to open the store.
-#[derive(Clone, Debug)]
-pub struct StoreOptions {
-    /// Test and bench seam (`testkit` feature only): every store call sleeps this long
-    /// on its blocking thread (never on a runtime worker), to show the daemon stays
-    /// responsive over a slow disk. Off by default.
-    #[cfg(feature = "testkit")]
-    pub latency: Option<Duration>,
-    /// Flush to disk before every write call returns (see the module docs). Default
-    /// `true`.
-    pub flush_every_write: bool,
-    /// Bytes of pages sled keeps in memory (a Pi has little to spare). Default 8 MiB.
-    pub cache_bytes: u64,
-    /// Bench seam (`testkit` feature only): run every call inline on the calling
-    /// (async worker) thread, as the naive design does, so `meshmush bench` can show
-    /// what that costs.
-    #[cfg(feature = "testkit")]
-    pub naive_inline: bool,
-}
-
-impl Default for StoreOptions {
-    fn default() -> Self {
-        Self {
-            cache_bytes: 8 << 20,
-            flush_every_write: true,
-            #[cfg(feature = "testkit")]
-            latency: None,
-            #[cfg(feature = "testkit")]
-            naive_inline: false,
-        }
-    }
-}
-
-/// A handle to the open store. Cheap to clone; all clones share one database.
-#[derive(Clone)]
-pub struct Store {
-    inner: Arc<Inner>,
-}
-
-struct Inner {
-    /// `None` only once closing has begun, when no handle can reach it any more.
-    trees: Option<SyncStore>,
-    #[cfg(feature = "testkit")]
-    seams: seams::Seams,
-    /// Hot world records, so reads need not leave the async side.
-    cache: cache::WorldCache,
-    /// Told how long each call took, when the operator's metrics are on.
-    on_call: OnceLock<CallObserver>,
-    /// Players' content progress, read on every command.
-    progress: progress::ProgressCache,
-    /// The BBS-to-BBS sync peers local writes are queued for (see `federation.rs`).
-    sync_peers: OnceLock<Vec<u32>>,
-    /// Notified when something is queued for the sync peers.
-    sync_wake: Arc<tokio::sync::Notify>,
-}
-
-/// Told the duration of every store call (the `/metrics` store latency histogram).
-pub type CallObserver = Arc<dyn Fn(Duration) + Send + Sync>;
-
-impl Store {
-    /// Opens (creating if needed) the store in `dir`, checking or migrating its schema.
-    ///
-    /// Only one process, and one open `Store`, may use a directory at a time.
-    pub async fn open(dir: impl AsRef<Path>, opts: StoreOptions) -> Result<Self, StoreError> {
-        let dir = dir.as_ref().to_path_buf();
-        #[cfg(feature = "testkit")]
-        let seams = seams::Seams::from_options(&opts);
-        let StoreOptions {
-            flush_every_write,
-            cache_bytes,
-            ..
-        } = opts;
-        let trees = tokio::task::spawn_blocking(move || {
-            #[cfg(feature = "testkit")]
-            seams.pause();
-            SyncStore::open(&dir, flush_every_write, cache_bytes)
-        })
-        .await??;
-        Ok(Self {
-            inner: Arc::new(Inner {
-                trees: Some(trees),
-                #[cfg(feature = "testkit")]
-                seams,
-                cache: cache::WorldCache::default(),
-                on_call: OnceLock::new(),
-                progress: progress::ProgressCache::default(),
-                sync_peers: OnceLock::new(),
-                sync_wake: Arc::default(),
-            }),
-        })
-    }
-
-    /// The player who talks from `node`, if any.
-    pub async fn player(&self, node: u32) -> Result<Option<Player>, StoreError> {
-        self.blocking(move |db| db.player(node)).await
-    }
-
-    /// The player for `node`, created if there is none yet.
-    ///
-    /// An existing player is returned unchanged. A new one gets `wanted`, sanitised
-    /// (see [`sanitise_name`]); if that is empty or reserved, the node's
-    /// [`fallback_name`]; if that is taken (ignoring case), the first free `-2`, `-3`,
-    /// ... suffix. `now` is Unix seconds.
-    pub async fn create_player(
-        &self,
-        node: u32,
-        wanted: &str,
-        now: u64,
-    ) -> Result<Player, StoreError> {
-        let wanted = wanted.to_owned();
-        self.blocking(move |db| db.create_player(node, &wanted, now))
-            .await
-    }
-
-    /// The player called `name`, compared case-insensitively.
-    pub async fn player_by_name(&self, name: &str) -> Result<Option<Player>, StoreError> {
-        let name = name.to_owned();
-        self.blocking(move |db| db.player_by_name(&name)).await
-    }
-
-    /// Replaces a player's record.
-    ///
-    /// A new name must be in sanitised form and not reserved
-    /// ([`StoreError::InvalidName`]), and free ([`StoreError::NameTaken`]); the name
-    /// index changes in the same transaction. [`StoreError::NoSuchPlayer`] if the node
-    /// has no player: players are made by [`Store::create_player`].
-    pub async fn update_player(&self, player: Player) -> Result<(), StoreError> {
-        self.blocking(move |db| db.update_player(&player)).await
-    }
-
-    /// Records that `node`'s player was heard now (their `last_seen`); when they had
-    /// been heard before that, or `None` if there is no such player.
-    pub async fn player_seen(&self, node: u32, now: u64) -> Result<Option<u64>, StoreError> {
-        self.blocking(move |db| db.player_seen(node, now)).await
-    }
-
-    /// How many players there are.
-    pub async fn players_count(&self) -> Result<usize, StoreError> {
-        self.blocking(|db| Ok(db.players_count())).await
-    }
-
-    /// Makes every write so far durable.
-    pub async fn flush(&self) -> Result<(), StoreError> {
-        self.blocking(|db| db.flush()).await
-    }
-
-    /// Every record as one JSON line, a `{"record":"meta",...}` line first, for
-    /// `meshmush export` to write wherever it is told.
-    pub async fn export_jsonl(&self) -> Result<Vec<String>, StoreError> {
-        self.blocking(|db| db.export_jsonl()).await
-    }
-
-    /// Flushes, and if this is the last handle, closes the database on a blocking
-    /// thread and waits until it is closed, so the directory can be opened again at
-    /// once.
-    ///
-    /// Dropping the last handle instead also closes the database off the runtime
-    /// workers (on the blocking pool when a runtime is running), but does not wait:
-    /// reopening the same directory straight after a drop may find it still locked.
-    pub async fn close(self) -> Result<(), StoreError> {
-        let flushed = self.flush().await;
-        if let Ok(mut inner) = Arc::try_unwrap(self.inner) {
-            let trees = inner.trees.take();
-            tokio::task::spawn_blocking(move || drop(trees)).await?;
-        }
-        flushed
-    }
-
-    /// From now on, tells `observer` how long each store call took (queueing for a
-    /// blocking thread included). The first observer set stays.
-    pub fn observe_calls(&self, observer: CallObserver) {
-        let _ = self.inner.on_call.set(observer);
-    }
-
-    /// Runs `work` on the blocking pool, timed when an observer is set.
-    async fn blocking<T, F>(&self, work: F) -> Result<T, StoreError>
-    where
-        T: Send + 'static,
-        F: FnOnce(&SyncStore) -> Result<T, StoreError> + Send + 'static,
-    {
-        let Some(observe) = self.inner.on_call.get().cloned() else {
-            return self.blocking_untimed(work).await;
-        };
-        let started = Instant::now();
-        let result = self.blocking_untimed(work).await;
-        observe(started.elapsed());
-        result
-    }
-
-    /// Runs `work` on the blocking pool (with the `testkit` feature: after the
-    /// injected latency if any, or inline if the naive design was asked for).
-    async fn blocking_untimed<T, F>(&self, work: F) -> Result<T, StoreError>
-    where
-        T: Send + 'static,
-        F: FnOnce(&SyncStore) -> Result<T, StoreError> + Send + 'static,
-    {
-        let inner = Arc::clone(&self.inner);
-        #[cfg(feature = "testkit")]
-        if inner.seams.inline() {
-            // The design this project replaces: the disk blocks the runtime worker.
-            inner.seams.pause();
-            return work(inner.trees.as_ref().ok_or(StoreError::Closed)?);
-        }
-        tokio::task::spawn_blocking(move || {
-            #[cfg(feature = "testkit")]
-            inner.seams.pause();
-            work(inner.trees.as_ref().ok_or(StoreError::Closed)?)
-        })
-        .await?
-    }
-}
-
-impl fmt::Debug for Store {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let mut d = f.debug_struct("Store");
-        #[cfg(feature = "testkit")]
-        d.field("latency", &self.inner.seams.latency());
-        d.finish_non_exhaustive()
-    }
-}
-
-impl Drop for Inner {
-    fn drop(&mut self) {
-        let Some(trees) = self.trees.take() else {
-            return;
-        };
-        // sled flushes and joins its flusher thread on drop: keep that off the workers.
-        // If the runtime is shutting down, the closure is dropped unrun, right here.
-        match tokio::runtime::Handle::try_current() {
-            Ok(runtime) => {
-                let _detached = runtime.spawn_blocking(move || drop(trees));
-            }
-            Err(_) => drop(trees),
-        }
-    }
-}
+pub use world_records::{Lock, NEW_PLAYER_COINS, Object, ObjectKind, Place, PlayerState};

@@ -15,8 +15,9 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::error::StoreError;
+use super::handle::Store;
 use super::records::{node_key, node_label, versioned};
-use super::{Store, StoreError};
 
 /// Where a pin came from.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -6,7 +6,7 @@
 
 use std::time::Duration;
 
-use super::StoreOptions;
+use super::options::StoreOptions;
 
 /// The seams an open store was asked for.
 #[derive(Clone, Copy, Debug, Default)]

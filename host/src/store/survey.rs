@@ -2,9 +2,11 @@
 //! reads at most [`SEARCH_SCAN`] of them, newest first. (The counts `stats` shows are
 //! the operator's [`Totals`](super::Totals).)
 
-use super::bbs::post_prefix;
+use super::bbs_records::Post;
+use super::bbs_trees::post_prefix;
+use super::error::StoreError;
+use super::handle::Store;
 use super::records::decode;
-use super::{Post, Store, StoreError};
 
 /// Posts a search reads at most, across the boards searched.
 pub const SEARCH_SCAN: usize = 5_000;

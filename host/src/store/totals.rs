@@ -3,9 +3,11 @@
 //! there are, and the players in name order. Read-only; on no command's path but the
 //! rare `stats`.
 
-use super::bbs::{BOARD_COUNTS, Mail, read_count};
+use super::bbs_records::Mail;
+use super::bbs_trees::{BOARD_COUNTS, read_count};
+use super::error::StoreError;
+use super::handle::Store;
 use super::records::{Level, Player, decode};
-use super::{Store, StoreError};
 
 /// Counts over the whole store.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]

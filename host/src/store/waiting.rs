@@ -8,9 +8,10 @@
 //! | `mail_waiting` | node (`u32` BE)  | last told, Unix seconds (`u64` BE) |
 //! | `greeted`      | node (`u32` BE)  | when greeted, Unix seconds (`u64` BE) |
 
-use super::bbs::read_count;
+use super::bbs_trees::read_count;
+use super::error::StoreError;
+use super::handle::Store;
 use super::records::node_key;
-use super::{Store, StoreError};
 
 const MAIL_WAITING: &str = "mail_waiting";
 const GREETED: &str = "greeted";

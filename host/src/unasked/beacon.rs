@@ -11,7 +11,7 @@ use tracing::{debug, info};
 
 use meshmush_firmware_bridge::link::Class;
 
-use super::Parts;
+use super::parts::Parts;
 use crate::delivery::BUSY_AFTER;
 
 /// The first beacon goes this long after start, once the link is up.

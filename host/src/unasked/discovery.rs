@@ -9,7 +9,7 @@ use meshmush_protocol::packets::{TextMessage, node_id};
 use tokio::time::Instant;
 use tracing::{debug, info};
 
-use super::Unasked;
+use super::parts::Unasked;
 use crate::ratelimit::Verdict;
 
 /// A node gets at most one discovery answer this often.

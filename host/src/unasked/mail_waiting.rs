@@ -5,7 +5,7 @@ use meshmush_firmware_bridge::link::Class;
 use meshmush_protocol::packets::node_id;
 use tracing::{info, warn};
 
-use super::Parts;
+use super::parts::Parts;
 use crate::commands::unix_now;
 
 /// A node is told of its waiting mail at most this often.

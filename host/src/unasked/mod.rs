@@ -16,10 +16,12 @@
 mod beacon;
 mod discovery;
 mod mail_waiting;
+mod parts;
 mod welcome;
 
 pub use beacon::text as beacon_text;
 pub use discovery::answer as discovery_answer;
+pub use parts::Unasked;
 pub use welcome::text as welcome_text;
 
 use std::collections::HashMap;
@@ -32,38 +34,10 @@ use tokio_util::task::TaskTracker;
 use crate::config::Config;
 use crate::delivery::Delivery;
 use crate::meshview::MeshView;
-use crate::ratelimit::{TokenBucket, Verdict};
+use crate::ratelimit::TokenBucket;
 use crate::roster::Roster;
 use crate::store::Store;
-
-/// What the unasked messages need of the daemon; cheap to clone.
-#[derive(Clone)]
-struct Parts {
-    cfg: Arc<Config>,
-    store: Store,
-    delivery: Delivery,
-    roster: Roster,
-    mesh: Arc<dyn MeshView>,
-}
-
-impl Parts {
-    /// The BBS's name as its node calls itself.
-    fn bbs_name(&self) -> String {
-        self.mesh
-            .me()
-            .map_or_else(|| "this BBS".to_string(), |n| n.long_name)
-    }
-}
-
-pub struct Unasked {
-    parts: Parts,
-    tasks: TaskTracker,
-    /// When each node last had a discovery answer.
-    answered: HashMap<u32, Instant>,
-    discovery: TokenBucket,
-    /// Welcomes to all nodes together (shared by the tasks that send them).
-    welcomes: Arc<Mutex<TokenBucket>>,
-}
+use parts::Parts;
 
 impl Unasked {
     pub fn new(
@@ -112,10 +86,4 @@ impl Unasked {
             self.tasks.spawn(beacon::run(self.parts.clone(), stop));
         }
     }
-}
-
-/// Takes one from a shared allowance; false when it is spent.
-fn allow(bucket: &Mutex<TokenBucket>) -> bool {
-    let mut bucket = bucket.lock().unwrap_or_else(|e| e.into_inner());
-    bucket.check(Instant::now()) == Verdict::Allow
 }

@@ -9,7 +9,7 @@ use std::sync::{Arc, Mutex};
 use meshmush_protocol::packets::node_id;
 use tracing::{debug, info, warn};
 
-use super::{Parts, allow};
+use super::parts::{Parts, allow};
 use crate::commands::unix_now;
 use crate::ratelimit::TokenBucket;
 

@@ -38,8 +38,8 @@ use meshmush_protocol::packets::{BROADCAST, PRIMARY_CHANNEL, PacketIds, TextOut}
 use meshmush_protocol::proto::{QueueStatus, config::lo_ra_config::ModemPreset, routing};
 use tokio::time::Instant;
 
-use super::SendError;
 use super::budget::AirtimeBudget;
+use super::error::SendError;
 
 mod caps;
 mod class;

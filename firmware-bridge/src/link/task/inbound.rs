@@ -6,9 +6,11 @@ use meshmush_protocol::proto::{FromRadio, from_radio};
 use tokio::time::Instant;
 use tracing::{debug, warn};
 
+use super::super::events::LinkEvent;
 use super::super::metrics::inc;
+use super::super::nodedb::NodeEntry;
 use super::super::outbound::{DropReason, Outcome};
-use super::super::{LinkEvent, NodeEntry, trust};
+use super::super::trust;
 use super::{End, LinkTask};
 
 impl LinkTask {

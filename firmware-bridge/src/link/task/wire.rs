@@ -135,7 +135,7 @@ impl LinkTask {
         let airtime = self.outbound.class_airtime();
         let depths = self.outbound.class_depths();
         let bytes = self.cfg.max_packet_bytes();
-        for class in crate::link::Class::ALL {
+        for class in super::super::outbound::Class::ALL {
             let i = class.index();
             set(
                 &self.metrics.class_airtime_ms[i],

@@ -5,13 +5,15 @@
 //! player's progress, so a conversation survives a restart.
 
 use super::super::ctx::Ctx;
-use super::super::matching::{Match, find};
 use super::super::outcome::Outcome;
 use super::super::registry::{Command, Registry, Reply, Spec, Usage, user};
 use super::super::room::here;
+use super::engine::Plan;
+use super::plan::{finish, plan};
+use super::presence::npc_here;
 use super::triggers::hour_now;
 use crate::content::Content;
-use crate::content::schema::{NpcDef, OptionDef, ScreenDef};
+use crate::content::schema::{OptionDef, ScreenDef};
 use crate::events::Event;
 use crate::store::Level;
 
@@ -56,46 +58,7 @@ impl Command for Talk {
     }
 }
 
-/// The NPC in room `room` that `word` names.
-pub fn npc_here<'c>(c: &'c Content, room: u64, word: &str) -> Option<&'c NpcDef> {
-    let here: Vec<&NpcDef> = c.npcs_in(room).collect();
-    let answers = |n: &&NpcDef, w: &str| {
-        n.name.eq_ignore_ascii_case(w) || n.aliases.iter().any(|a| a.eq_ignore_ascii_case(w))
-    };
-    match find(here.iter(), word, |n, w| answers(n, w), |n| &n.name) {
-        Match::One(n) => Some(n),
-        _ => None,
-    }
-}
-
-/// NPCs a room's view names before it counts the rest (one packet).
-const NPC_NAMES: usize = 6;
-
-/// `\nNPCs: Mara.` for a room's view, or nothing.
-pub fn npcs_line(ctx: &Ctx, room: u64) -> String {
-    let c = ctx.content.current();
-    let mut here = c.npcs_in(room);
-    let names: Vec<&str> = here
-        .by_ref()
-        .take(NPC_NAMES)
-        .map(|n| n.name.as_str())
-        .collect();
-    if names.is_empty() {
-        return String::new();
-    }
-    match here.count() {
-        0 => format!("\nNPCs: {}. (talk NAME)", names.join(", ")),
-        more => format!("\nNPCs: {} and {more} more. (talk NAME)", names.join(", ")),
-    }
-}
-
-/// What `look NPC` says, if `word` names an NPC in `room`.
-pub fn npc_look(ctx: &Ctx, room: u64, word: &str) -> Option<String> {
-    let c = ctx.content.current();
-    npc_here(&c, room, word).map(|n| n.desc.clone())
-}
-
-fn visible<'s>(c: &Content, plan: &super::Plan, s: &'s ScreenDef) -> Vec<&'s OptionDef> {
+fn visible<'s>(c: &Content, plan: &Plan, s: &'s ScreenDef) -> Vec<&'s OptionDef> {
     s.options
         .iter()
         .filter(|o| plan.check(c, &o.cond, hour_now()))
@@ -103,7 +66,7 @@ fn visible<'s>(c: &Content, plan: &super::Plan, s: &'s ScreenDef) -> Vec<&'s Opt
 }
 
 /// A screen as the player reads it: its line, then its options numbered.
-fn render(c: &Content, plan: &super::Plan, s: &ScreenDef) -> String {
+fn render(c: &Content, plan: &Plan, s: &ScreenDef) -> String {
     let mut out = s.text.clone();
     for (n, o) in visible(c, plan, s).iter().enumerate() {
         out.push_str(&format!("\n{} {}", n + 1, o.text));
@@ -112,7 +75,7 @@ fn render(c: &Content, plan: &super::Plan, s: &ScreenDef) -> String {
 }
 
 /// Opens `s`: kept open only if it has options to answer.
-fn open(c: &Content, plan: &mut super::Plan, s: &ScreenDef) {
+fn open(c: &Content, plan: &mut Plan, s: &ScreenDef) {
     let talking = (!visible(c, plan, s).is_empty()).then(|| s.key.clone());
     if plan.progress.talking != talking {
         plan.progress.talking = talking;
@@ -128,7 +91,7 @@ async fn talk_to(ctx: &Ctx, who: &str) -> Reply {
     let Some(npc) = npc_here(&c, room.id, who) else {
         return Err(user(format!("There is no {who:?} here to talk to.")));
     };
-    let mut plan = super::plan(ctx).await?;
+    let mut plan = plan(ctx).await?;
     if plan.progress.met.insert(npc.key.clone()) {
         plan.dirty = true;
     }
@@ -145,12 +108,12 @@ async fn talk_to(ctx: &Ctx, who: &str) -> Reply {
     let mut out = Outcome::default().with_event(Event::TalkedTo {
         npc: npc.key.clone(),
     });
-    super::finish(ctx, plan, room.id, &mut out, 0).await?;
+    finish(ctx, plan, room.id, &mut out, 0).await?;
     Ok(out)
 }
 
 /// The open screen and its NPC, if the player still stands with them.
-fn open_screen<'c>(c: &'c Content, plan: &super::Plan, room: u64) -> Result<&'c ScreenDef, String> {
+fn open_screen<'c>(c: &'c Content, plan: &Plan, room: u64) -> Result<&'c ScreenDef, String> {
     let Some(key) = &plan.progress.talking else {
         return Err("You are not talking to anyone. Try talk NAME.".into());
     };
@@ -167,7 +130,7 @@ fn open_screen<'c>(c: &'c Content, plan: &super::Plan, room: u64) -> Result<&'c 
 async fn again(ctx: &Ctx) -> Reply {
     let (_, room) = here(ctx).await?;
     let c = ctx.content.current();
-    let plan = super::plan(ctx).await?;
+    let plan = plan(ctx).await?;
     match open_screen(&c, &plan, room.id) {
         Ok(s) => Ok(render(&c, &plan, s).into()),
         Err(why) => {
@@ -184,7 +147,7 @@ async fn again(ctx: &Ctx) -> Reply {
 pub async fn choose(ctx: &Ctx, n: usize) -> Reply {
     let (_, room) = here(ctx).await?;
     let c = ctx.content.current();
-    let mut plan = super::plan(ctx).await?;
+    let mut plan = plan(ctx).await?;
     let s = open_screen(&c, &plan, room.id).map_err(user)?;
     let options = visible(&c, &plan, s);
     let Some(option) = n.checked_sub(1).and_then(|i| options.get(i)).copied() else {
@@ -203,6 +166,6 @@ pub async fn choose(ctx: &Ctx, n: usize) -> Reply {
         }
     }
     let mut out = Outcome::default().with_event(Event::TalkedTo { npc: s.npc.clone() });
-    super::finish(ctx, plan, room.id, &mut out, 0).await?;
+    finish(ctx, plan, room.id, &mut out, 0).await?;
     Ok(out)
 }

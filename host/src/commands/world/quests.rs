@@ -4,6 +4,7 @@
 use super::super::ctx::Ctx;
 use super::super::registry::{Command, Registry, Reply, Spec, Usage};
 use super::engine::QuestAt;
+use super::plan::{plan, push_line};
 use crate::store::Level;
 
 pub fn register(r: &mut Registry) {
@@ -30,7 +31,7 @@ impl Command for Quests {
 
     async fn apply(self, ctx: &mut Ctx) -> Reply {
         let c = ctx.content.current();
-        let plan = super::plan(ctx).await?;
+        let plan = plan(ctx).await?;
         let mut active = Vec::new();
         let mut done = Vec::new();
         for q in &c.quests {
@@ -48,10 +49,10 @@ impl Command for Quests {
         }
         let mut out = active.join("\n");
         if !done.is_empty() {
-            super::push_line(&mut out, &format!("Done: {}.", done.join(", ")));
+            push_line(&mut out, &format!("Done: {}.", done.join(", ")));
         }
         if !plan.progress.titles.is_empty() {
-            super::push_line(
+            push_line(
                 &mut out,
                 &format!("Titles: {}.", plan.progress.titles.join(", ")),
             );

@@ -8,6 +8,7 @@ use super::super::outcome::Outcome;
 use super::super::registry::{Command, Guard, Registry, Reply, Spec, Usage, user};
 use super::super::room::{here, pick};
 use super::super::text::unix_now;
+use super::plan::{finish, plan};
 use crate::content::Content;
 use crate::content::schema::{ShopDef, StockDef};
 use crate::events::Event;
@@ -149,7 +150,7 @@ impl Command for Buy {
                 shop.name, self.item
             )));
         };
-        let mut plan = super::plan(ctx).await?;
+        let mut plan = plan(ctx).await?;
         if plan.purse() < st.price {
             return Err(user(format!(
                 "{} costs {} coins; you have {}.",
@@ -176,7 +177,7 @@ impl Command for Buy {
             item: st.item.clone(),
             price: st.price,
         });
-        super::finish(ctx, plan, room, &mut out, 0).await?;
+        finish(ctx, plan, room, &mut out, 0).await?;
         Ok(out)
     }
 }
@@ -211,7 +212,7 @@ impl Command for Sell {
 
     async fn apply(self, ctx: &mut Ctx) -> Reply {
         let (room, c, shop) = shop_here(ctx).await?;
-        let mut plan = super::plan(ctx).await?;
+        let mut plan = plan(ctx).await?;
         let Some(thing) = pick(&plan.held, &self.item).cloned() else {
             return Err(user(format!("You carry no {:?}.", self.item)));
         };
@@ -241,7 +242,7 @@ impl Command for Sell {
             item: st.item.clone(),
             price: st.buys_for,
         });
-        super::finish(ctx, plan, room, &mut out, 0).await?;
+        finish(ctx, plan, room, &mut out, 0).await?;
         Ok(out)
     }
 }

@@ -7,9 +7,10 @@ use sled::Transactional;
 use super::world::{CONTENTS, take_id, tx_put};
 use super::{META, SyncStore, abort, from_tx, tx_get};
 use crate::store::error::StoreError;
-use crate::store::progress::{Deal, DealRefusal, Progress, ShopState};
+use crate::store::progress_records::{Deal, Progress, ShopState};
 use crate::store::records::{encode, node_key};
-use crate::store::world::{Object, Place, PlayerState, state_key};
+use crate::store::refusals::DealRefusal;
+use crate::store::world_records::{Object, Place, PlayerState, state_key};
 
 fn refuse(r: DealRefusal) -> StoreError {
     StoreError::Deal(r)

@@ -6,9 +6,10 @@ use sled::Transactional;
 use super::world::{CONTENTS, take_id, tx_put};
 use super::{META, SyncStore, abort, from_tx, get, tx_get};
 use crate::store::error::StoreError;
-use crate::store::houses::{Claim, ClaimRefusal, House};
+use crate::store::houses::{Claim, House};
 use crate::store::records::{decode, encode};
-use crate::store::world::{Object, Place, PlayerState, state_key};
+use crate::store::refusals::{ClaimRefusal, WorldRefusal};
+use crate::store::world_records::{Object, Place, PlayerState, state_key};
 
 impl SyncStore {
     pub(in crate::store) fn houses(&self) -> Result<Vec<House>, StoreError> {
@@ -92,7 +93,7 @@ impl SyncStore {
         }
         for id in [house.door, house.out, house.room] {
             match self.destroy_object(id) {
-                Ok(_) | Err(StoreError::World(crate::store::WorldRefusal::NoSuchObject(_))) => {}
+                Ok(_) | Err(StoreError::World(WorldRefusal::NoSuchObject(_))) => {}
                 Err(e) => return Err(e),
             }
         }

@@ -1,6 +1,6 @@
 //! The synchronous half of the store: the open sled database, its schema check and
 //! migrations, the flush policy, and the small helpers every sled call shares. The
-//! async [`Store`](super::Store) hands each call to a blocking thread and runs it
+//! async [`Store`](super::handle::Store) hands each call to a blocking thread and runs it
 //! against a [`SyncStore`] there (see `Store::blocking`); nothing in this module may
 //! run on a Tokio worker, and nothing here is `pub` outside `store`.
 //!
@@ -26,10 +26,12 @@ use sled::transaction::{
     TransactionalTree,
 };
 
-use super::SCHEMA_VERSION;
 use super::error::StoreError;
 use super::export;
 use super::records::{self, Player, Versioned};
+
+/// The schema version this build reads and writes.
+pub const SCHEMA_VERSION: u32 = 1;
 
 /// The name index tree: lowercased name -> big-endian node number.
 pub(in crate::store) const PLAYER_NAMES: &str = "player_names";

@@ -9,8 +9,9 @@ use super::{META, SyncStore, abort, from_tx, get, tx_get};
 use crate::seed::{WorldSeed, split_names};
 use crate::store::error::StoreError;
 use crate::store::records::{self, decode, encode};
-use crate::store::world::{
-    NEW_PLAYER_COINS, Object, ObjectKind, Place, PlayerState, WorldRefusal, state_key,
+use crate::store::refusals::WorldRefusal;
+use crate::store::world_records::{
+    NEW_PLAYER_COINS, Object, ObjectKind, Place, PlayerState, state_key,
 };
 
 /// The `meta` key of the next object id (`u64` BE).

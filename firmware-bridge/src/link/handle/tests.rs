@@ -1,9 +1,10 @@
 //! The handle's side of sending: what `send_packets` refuses before anything reaches
 //! the link task, and what it hands over.
 
-use meshmush_protocol::packets::PRIMARY_CHANNEL;
+use meshmush_protocol::packets::{MAX_DATA_PAYLOAD, PRIMARY_CHANNEL};
 
 use super::*;
+use crate::transport::Transport;
 
 /// A handle whose link task is played by the test, through the returned receiver.
 fn handle(byte_budget: usize) -> (LinkHandle, mpsc::Receiver<Command>) {

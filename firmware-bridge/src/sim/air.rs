@@ -1,0 +1,146 @@
+//! The shared medium ([`Air`]): every node, the radio settings and the faults, and how
+//! a packet is carried from one node to others. A module of its own so the nodes, their
+//! API clients and the gateways carry packets without importing `sim/mod.rs`, which
+//! starts the mesh.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use meshmush_protocol::packets::BROADCAST;
+use meshmush_protocol::proto::config::lo_ra_config::{ModemPreset, RegionCode};
+use meshmush_protocol::proto::{self, MeshPacket, NodeInfo};
+
+use super::faults::Faults;
+use super::node::Node;
+
+/// A text that reached a virtual handset.
+#[derive(Debug, Clone)]
+pub struct VirtualReply {
+    pub to: u32,
+    pub text: String,
+    pub at: tokio::time::Instant,
+}
+
+/// The shared medium: every node, the radio settings and the faults.
+pub(crate) struct Air {
+    pub(super) nodes: BTreeMap<u32, Arc<Node>>,
+    pub faults: Arc<Faults>,
+    pub preset: ModemPreset,
+    pub region: RegionCode,
+    /// [`SimConfig::allow_spoofing`].
+    pub allow_spoofing: bool,
+    /// The gateway's node number (which never spoofs).
+    pub gateway: u32,
+    /// Each area's gateway, by area.
+    pub(super) gateways: Vec<u32>,
+    /// Where each area's gateway hears its area for the broker (with MQTT on).
+    pub(super) uplinks: std::sync::OnceLock<Vec<tokio::sync::mpsc::UnboundedSender<MeshPacket>>>,
+    /// [`SimConfig::ok_to_mqtt`].
+    pub ok_to_mqtt: bool,
+    pub(super) sink: Option<tokio::sync::mpsc::UnboundedSender<VirtualReply>>,
+}
+
+impl Air {
+    /// A packet for a virtual handset: record a text, ack what wants an ack.
+    fn to_virtual(&self, from: u32, packet: &MeshPacket) -> bool {
+        let Some(sink) = &self.sink else { return false };
+        if let Some(d) = meshmush_protocol::packets::decoded(packet)
+            && d.portnum == proto::PortNum::TextMessageApp as i32
+        {
+            let _ = sink.send(VirtualReply {
+                to: packet.to,
+                text: String::from_utf8_lossy(&d.payload).into_owned(),
+                at: tokio::time::Instant::now(),
+            });
+        }
+        if packet.want_ack
+            && let Some(sender) = self.nodes.get(&from)
+        {
+            let ack = meshmush_protocol::packets::routing_packet(
+                packet.to,
+                from,
+                packet.id ^ 0x5a5a_5a5a,
+                packet.id,
+                proto::routing::Error::None,
+            );
+            sender.receive(ack, false);
+        }
+        true
+    }
+
+    /// Carries a packet from `from` to its destination(s); false when it was lost.
+    pub fn carry(&self, from: u32, packet: &MeshPacket) -> bool {
+        let area = self.area_of(from).unwrap_or(0);
+        // The area's gateway hears everything said in its area (but its own sending).
+        let uplinked = self.gateways.get(area) != Some(&from)
+            && self
+                .uplinks
+                .get()
+                .and_then(|u| u.get(area))
+                .is_some_and(|tx| tx.send(packet.clone()).is_ok());
+        let targets: Vec<&Arc<Node>> = if packet.to == BROADCAST {
+            self.nodes
+                .values()
+                .filter(|n| n.num != from && n.area == area)
+                .collect()
+        } else {
+            match self.nodes.get(&packet.to) {
+                Some(n) if n.area == area => vec![n],
+                // Out of range: only the broker can carry it there.
+                Some(_) => return uplinked,
+                None if uplinked => return true,
+                None => return self.to_virtual(from, packet),
+            }
+        };
+        if self.faults.roll_drop() {
+            return false;
+        }
+        let pki = packet.pki_encrypted;
+        for target in targets {
+            let copies = if self.faults.roll_duplicate() { 2 } else { 1 };
+            for _ in 0..copies {
+                let delay = self.faults.roll_delay();
+                let (node, packet) = (target.clone(), packet.clone());
+                if delay.is_zero() {
+                    node.receive(packet, pki);
+                } else {
+                    tokio::spawn(async move {
+                        tokio::time::sleep(delay).await;
+                        node.receive(packet, pki);
+                    });
+                }
+            }
+        }
+        true
+    }
+
+    /// The area of sim node `num`.
+    pub fn area_of(&self, num: u32) -> Option<usize> {
+        self.nodes.get(&num).map(|n| n.area)
+    }
+
+    pub fn is_sim_node(&self, num: u32) -> bool {
+        self.nodes.contains_key(&num)
+    }
+
+    pub(super) fn nodes_in_area(&self, area: usize) -> impl Iterator<Item = &Arc<Node>> {
+        self.nodes.values().filter(move |n| n.area == area)
+    }
+
+    /// Every node's info but `except`'s, for a handshake.
+    pub fn node_infos(&self, except: u32) -> Vec<NodeInfo> {
+        self.nodes
+            .values()
+            .filter(|n| n.num != except)
+            .map(|n| {
+                let mut info = n.node_info();
+                if self.faults.key_unknown(n.num)
+                    && let Some(u) = info.user.as_mut()
+                {
+                    u.public_key.clear();
+                }
+                info
+            })
+            .collect()
+    }
+}

@@ -1,0 +1,47 @@
+//! Which NPCs stand in a room, as the room's view and `look` show them. A leaf of its
+//! own (content and the command context only) so `room.rs` and `look.rs` can name
+//! NPCs without importing the `talk` command, which itself needs `room.rs`.
+
+use super::super::ctx::Ctx;
+use super::super::matching::{Match, find};
+use crate::content::Content;
+use crate::content::schema::NpcDef;
+
+/// The NPC in room `room` that `word` names.
+pub fn npc_here<'c>(c: &'c Content, room: u64, word: &str) -> Option<&'c NpcDef> {
+    let here: Vec<&NpcDef> = c.npcs_in(room).collect();
+    let answers = |n: &&NpcDef, w: &str| {
+        n.name.eq_ignore_ascii_case(w) || n.aliases.iter().any(|a| a.eq_ignore_ascii_case(w))
+    };
+    match find(here.iter(), word, |n, w| answers(n, w), |n| &n.name) {
+        Match::One(n) => Some(n),
+        _ => None,
+    }
+}
+
+/// NPCs a room's view names before it counts the rest (one packet).
+const NPC_NAMES: usize = 6;
+
+/// `\nNPCs: Mara.` for a room's view, or nothing.
+pub(in crate::commands) fn npcs_line(ctx: &Ctx, room: u64) -> String {
+    let c = ctx.content.current();
+    let mut here = c.npcs_in(room);
+    let names: Vec<&str> = here
+        .by_ref()
+        .take(NPC_NAMES)
+        .map(|n| n.name.as_str())
+        .collect();
+    if names.is_empty() {
+        return String::new();
+    }
+    match here.count() {
+        0 => format!("\nNPCs: {}. (talk NAME)", names.join(", ")),
+        more => format!("\nNPCs: {} and {more} more. (talk NAME)", names.join(", ")),
+    }
+}
+
+/// What `look NPC` says, if `word` names an NPC in `room`.
+pub(in crate::commands) fn npc_look(ctx: &Ctx, room: u64, word: &str) -> Option<String> {
+    let c = ctx.content.current();
+    npc_here(&c, room, word).map(|n| n.desc.clone())
+}
