@@ -49,7 +49,10 @@ pub use class::{Class, ClassShares};
 /// Transmit slots of the node kept free for [`Class::Known`] (when the node's queue
 /// holds more than twice this): lower classes stop short of filling it, so a known
 /// player's reply is written at once and the node sends it next (by its priority).
-const KEPT_FOR_KNOWN: u32 = 2;
+/// Four, because the node's own routing acks for the DMs it hears share its queue:
+/// with two kept, a flood's acks filled them and a known reply waited a packet more
+/// (figure 8's p99 0.53 s). Twelve queued packets still keep the air busy.
+const KEPT_FOR_KNOWN: u32 = 4;
 
 /// One radio packet waiting to go, or on its way.
 #[derive(Debug, Clone, PartialEq)]

@@ -529,7 +529,10 @@ async fn the_last_node_slots_are_kept_for_known_players() {
     q.on_queue_status(&status(2, 0), now);
     q.push(10, PRIMARY_CHANNEL, Class::Stranger, reply("s"), now)
         .expect("room");
-    assert!(q.next_ready(now).is_none(), "two slots left: kept");
+    assert!(
+        q.next_ready(now).is_none(),
+        "two slots left: kept for known players"
+    );
     let known = q
         .push(1, PRIMARY_CHANNEL, Class::Known, reply("k"), now)
         .expect("room");
