@@ -75,7 +75,7 @@ mod names;
 mod pins;
 mod progress;
 mod records;
-#[cfg(feature = "testkit")]
+#[cfg(feature = "seams")]
 mod seams;
 mod survey;
 mod sync;
@@ -110,20 +110,20 @@ pub const SCHEMA_VERSION: u32 = 1;
 /// How to open the store.
 #[derive(Clone, Debug)]
 pub struct StoreOptions {
-    /// Test and bench seam (`testkit` feature only): every store call sleeps this long
+    /// Test and bench seam (`seams` feature only): every store call sleeps this long
     /// on its blocking thread (never on a runtime worker), to show the daemon stays
     /// responsive over a slow disk. Off by default.
-    #[cfg(feature = "testkit")]
+    #[cfg(feature = "seams")]
     pub latency: Option<Duration>,
     /// Flush to disk before every write call returns (see the module docs). Default
     /// `true`.
     pub flush_every_write: bool,
     /// Bytes of pages sled keeps in memory (a Pi has little to spare). Default 8 MiB.
     pub cache_bytes: u64,
-    /// Bench seam (`testkit` feature only): run every call inline on the calling
+    /// Bench seam (`seams` feature only): run every call inline on the calling
     /// (async worker) thread, as the naive design does, so `meshmush bench` can show
     /// what that costs.
-    #[cfg(feature = "testkit")]
+    #[cfg(feature = "seams")]
     pub naive_inline: bool,
 }
 
@@ -132,9 +132,9 @@ impl Default for StoreOptions {
         Self {
             cache_bytes: 8 << 20,
             flush_every_write: true,
-            #[cfg(feature = "testkit")]
+            #[cfg(feature = "seams")]
             latency: None,
-            #[cfg(feature = "testkit")]
+            #[cfg(feature = "seams")]
             naive_inline: false,
         }
     }
@@ -149,7 +149,7 @@ pub struct Store {
 struct Inner {
     /// `None` only once closing has begun, when no handle can reach it any more.
     trees: Option<SyncStore>,
-    #[cfg(feature = "testkit")]
+    #[cfg(feature = "seams")]
     seams: seams::Seams,
     /// Hot world records, so reads need not leave the async side.
     cache: cache::WorldCache,
@@ -172,7 +172,7 @@ impl Store {
     /// Only one process, and one open `Store`, may use a directory at a time.
     pub async fn open(dir: impl AsRef<Path>, opts: StoreOptions) -> Result<Self, StoreError> {
         let dir = dir.as_ref().to_path_buf();
-        #[cfg(feature = "testkit")]
+        #[cfg(feature = "seams")]
         let seams = seams::Seams::from_options(&opts);
         let StoreOptions {
             flush_every_write,
@@ -180,7 +180,7 @@ impl Store {
             ..
         } = opts;
         let trees = tokio::task::spawn_blocking(move || {
-            #[cfg(feature = "testkit")]
+            #[cfg(feature = "seams")]
             seams.pause();
             SyncStore::open(&dir, flush_every_write, cache_bytes)
         })
@@ -188,7 +188,7 @@ impl Store {
         Ok(Self {
             inner: Arc::new(Inner {
                 trees: Some(trees),
-                #[cfg(feature = "testkit")]
+                #[cfg(feature = "seams")]
                 seams,
                 cache: cache::WorldCache::default(),
                 on_call: OnceLock::new(),
@@ -296,7 +296,7 @@ impl Store {
         result
     }
 
-    /// Runs `work` on the blocking pool (with the `testkit` feature: after the
+    /// Runs `work` on the blocking pool (with the `seams` feature: after the
     /// injected latency if any, or inline if the naive design was asked for).
     async fn blocking_untimed<T, F>(&self, work: F) -> Result<T, StoreError>
     where
@@ -304,14 +304,14 @@ impl Store {
         F: FnOnce(&SyncStore) -> Result<T, StoreError> + Send + 'static,
     {
         let inner = Arc::clone(&self.inner);
-        #[cfg(feature = "testkit")]
+        #[cfg(feature = "seams")]
         if inner.seams.inline() {
             // The design this project replaces: the disk blocks the runtime worker.
             inner.seams.pause();
             return work(inner.trees.as_ref().ok_or(StoreError::Closed)?);
         }
         tokio::task::spawn_blocking(move || {
-            #[cfg(feature = "testkit")]
+            #[cfg(feature = "seams")]
             inner.seams.pause();
             work(inner.trees.as_ref().ok_or(StoreError::Closed)?)
         })
@@ -322,7 +322,7 @@ impl Store {
 impl fmt::Debug for Store {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let mut d = f.debug_struct("Store");
-        #[cfg(feature = "testkit")]
+        #[cfg(feature = "seams")]
         d.field("latency", &self.inner.seams.latency());
         d.finish_non_exhaustive()
     }
