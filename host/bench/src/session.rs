@@ -107,7 +107,7 @@ pub struct SessionFigures {
 }
 
 impl SessionFigures {
-    /// The table `meshmush bench --session` prints.
+    /// The table `meshmush-bench --session` prints.
     pub fn table(&self) -> String {
         let mut out = format!(
             "9. standard session, LongFast airtime (PKI DMs, both ways)\n{:<32} {:>8} {:>8} {:>8} {:>10}\n",

@@ -121,7 +121,7 @@ pub struct StoreOptions {
     /// Bytes of pages sled keeps in memory (a Pi has little to spare). Default 8 MiB.
     pub cache_bytes: u64,
     /// Bench seam (`seams` feature only): run every call inline on the calling
-    /// (async worker) thread, as the naive design does, so `meshmush bench` can show
+    /// (async worker) thread, as the naive design does, so `meshmush-bench` can show
     /// what that costs.
     #[cfg(feature = "seams")]
     pub naive_inline: bool,
