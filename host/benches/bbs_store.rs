@@ -6,7 +6,7 @@ use std::time::Instant;
 
 use meshmush::commands::default_boards;
 use meshmush::store::{Board, Level, Post, Store, StoreOptions};
-use meshmush::testkit::stats::percentile;
+use meshmush_testkit::stats::percentile;
 
 const POSTS: u64 = 10_000;
 const ROUNDS: usize = 300;

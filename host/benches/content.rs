@@ -15,7 +15,7 @@ use meshmush::identity::Sender;
 use meshmush::roster::Roster;
 use meshmush::seed::WorldSeed;
 use meshmush::store::{BulkLoad, Level, Player, PlayerState, Store, StoreOptions};
-use meshmush::testkit::stats::percentile;
+use meshmush_testkit::stats::percentile;
 
 const PLAYERS: u32 = 10_000;
 const NPCS: usize = 1_000;

@@ -42,8 +42,12 @@ enum Command {
     Ports,
     /// Validate a config file and print the effective config.
     CheckConfig { file: PathBuf },
-    /// Measure the pipeline, as designed and as the naive design, on the software mesh.
-    Bench(BenchArgs),
+    /// Moved: the bench is `meshmush-bench` (cargo run --release -p meshmush-bench).
+    #[command(hide = true)]
+    Bench {
+        #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
+        words: Vec<String>,
+    },
     /// Self-test with one real node: handshake, node info, an acked message.
     HilCheck {
         /// Serial port of the node.
@@ -227,7 +231,7 @@ pub async fn dispatch(cli: Cli) -> Result<()> {
             config,
             words,
         } => admin(data, config, &words.join(" ")).await,
-        Command::Bench(args) => bench(args).await,
+        Command::Bench { words } => bench(&words),
         Command::HilCheck {
             port,
             tcp,
@@ -237,100 +241,15 @@ pub async fn dispatch(cli: Cli) -> Result<()> {
     }
 }
 
-/// What `meshmush bench` was asked for.
-#[derive(Debug, Args)]
-#[cfg_attr(
-    not(feature = "testkit"),
-    allow(dead_code, reason = "read only by the bench, which this build has not")
-)]
-pub struct BenchArgs {
-    /// A few seconds instead of a few minutes.
-    #[arg(long)]
-    quick: bool,
-    /// Only figure 7: ten handsets at once on real airtime.
-    #[arg(long, conflicts_with = "quick")]
-    pacing: bool,
-    /// Only figures 1, 2 and 5: throughput, latency, footprint.
-    #[arg(long, conflicts_with = "pacing")]
-    throughput: bool,
-    /// Only figure 4: latency with 100 to 100,000 players and a million posts (with
-    /// --quick: one tiny store). Builds its stores once, cached under
-    /// target/bench-cache.
-    #[arg(long, conflicts_with_all = ["pacing", "throughput"])]
-    scale: bool,
-    /// Only figure 8: a known player's ping, timed at the radio, while 40 newcomers
-    /// and 100 fresh ids flood (ShortFast/US, real airtime).
-    #[arg(long, conflicts_with_all = ["pacing", "throughput", "scale"])]
-    flood: bool,
-    /// Only figure 10: the daemon with the status page and /metrics off and on.
-    #[arg(long, conflicts_with_all = ["pacing", "throughput", "scale", "flood", "session"])]
-    ops: bool,
-    /// Only figure 9: the standard session's LongFast airtime, errand by errand.
-    #[arg(long, conflicts_with_all = ["pacing", "throughput", "scale", "flood"])]
-    session: bool,
-    /// Only figure 11: search at a million posts (with --quick: a thousand), and the
-    /// airtime of urgent notices, @wall, the beacon and the unasked DMs.
-    #[arg(long, conflicts_with_all = ["pacing", "throughput", "scale", "flood", "ops", "session"])]
-    messages: bool,
-    /// Only figure 13: BBS-to-BBS sync on LongFast/EU_868 (airtime per item, a
-    /// 100-item backlog's drain against sync's airtime share).
-    #[arg(long, conflicts_with_all = ["pacing", "throughput", "scale", "flood", "session", "ops", "messages"])]
-    sync: bool,
-    /// Only figure 12: 1, 2 and 4 radio areas of ten handsets (ShortFast/US, real
-    /// airtime), the daemon with one link per area's gateway.
-    #[arg(long, conflicts_with_all = ["pacing", "throughput", "scale", "flood", "ops", "session", "messages", "sync"])]
-    gateways: bool,
-    /// Internal: serve one store, DESIGN:PLAYERS:DIR, and report peak RSS (the
-    /// footprint figure runs this in a fresh process).
-    #[arg(long, hide = true)]
-    footprint: Option<String>,
-    /// Where to write the figures as JSON.
-    #[arg(long, default_value = "bench.json")]
-    json: PathBuf,
-}
-
-/// Runs the bench, prints its table and writes its figures as JSON.
-#[cfg(feature = "testkit")]
-async fn bench(args: BenchArgs) -> Result<()> {
-    let report = if let Some(spec) = args.footprint {
-        meshmush::bench::run_footprint(&spec).await?
-    } else if args.pacing {
-        meshmush::bench::run_pacing().await?
-    } else if args.throughput {
-        meshmush::bench::run_throughput(args.quick).await?
-    } else if args.scale {
-        meshmush::bench::run_scale(args.quick).await?
-    } else if args.flood {
-        meshmush::bench::run_flood(args.quick).await?
-    } else if args.ops {
-        meshmush::bench::run_ops(args.quick).await?
-    } else if args.session {
-        meshmush::bench::run_session().await?
-    } else if args.messages {
-        meshmush::bench::run_messages(args.quick).await?
-    } else if args.sync {
-        meshmush::bench::run_sync().await?
-    } else if args.gateways {
-        meshmush::bench::run_gateways(args.quick).await?
-    } else {
-        meshmush::bench::run(args.quick).await?
-    };
-    print!("{}", report.table());
-    let text = serde_json::to_string_pretty(&report).context("encoding the figures")?;
-    let json = args.json;
-    tokio::fs::write(&json, text)
-        .await
-        .with_context(|| format!("writing {}", json.display()))?;
-    println!("figures written to {}", json.display());
-    Ok(())
-}
-
-/// The daemon's own build carries no bench (nor the store's bench seams).
-#[cfg(not(feature = "testkit"))]
-async fn bench(_: BenchArgs) -> Result<()> {
-    bail!(
-        "this build has no bench; run: cargo run --release -p meshmush --features testkit -- bench"
-    )
+/// `meshmush bench` is a binary of its own now, so the daemon's build carries neither
+/// the bench nor the store's bench seams: say where it went.
+fn bench(words: &[String]) -> Result<()> {
+    let mut line = String::from("cargo run --release -p meshmush-bench --");
+    for word in words {
+        line.push(' ');
+        line.push_str(word);
+    }
+    bail!("the bench is its own binary now; run: {line}")
 }
 
 /// Reads `path`, or `./meshmush.toml` when it exists, or the defaults.

@@ -9,13 +9,12 @@
 //! [`app`] starts and stops all of it; [`roster`] is the per-node state; [`store`] is
 //! sled behind one async API; [`config`] the TOML file.
 //!
-//! With the `testkit` feature it also holds `testkit` (the software mesh + daemon +
-//! handsets harness every test suite and the bench share) and `bench`.
+//! The test kit (software mesh + daemon + handsets) and the bench are crates of their
+//! own, `meshmush-testkit` and `meshmush-bench`; the kit turns on this crate's `seams`
+//! feature (the store's injected latency and inline calls), which the daemon never has.
 
 pub mod admin;
 pub mod app;
-#[cfg(feature = "testkit")]
-pub mod bench;
 pub mod chat;
 pub mod commands;
 pub mod config;
@@ -38,8 +37,6 @@ pub mod seed;
 pub mod session;
 pub mod store;
 pub mod sync_item;
-#[cfg(feature = "testkit")]
-pub mod testkit;
 pub mod unasked;
 
 /// Threads for store calls (Tokio's blocking pool) in the daemon. A stuck disk parks at

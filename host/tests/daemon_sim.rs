@@ -37,7 +37,7 @@ async fn ping_help_and_unknown_commands() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn first_contact_is_welcomed_once() {
-    let mut w = meshmush::testkit::Kit::builder(roomy())
+    let mut w = meshmush_testkit::Kit::builder(roomy())
         .handsets(1)
         .start()
         .await
@@ -144,7 +144,7 @@ async fn admin_powers_need_a_pki_dm() {
 async fn a_password_proves_one_command_across_restarts() {
     // A handset that never sends PKI DMs (older firmware): its password is its proof.
     let dir = tempfile::tempdir().unwrap();
-    let mut w = meshmush::testkit::Kit::builder(roomy())
+    let mut w = meshmush_testkit::Kit::builder(roomy())
         .handsets(1)
         .data(dir.path())
         .start()

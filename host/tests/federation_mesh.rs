@@ -11,16 +11,16 @@ use meshmush::app::App;
 use meshmush::config::Config;
 use meshmush::federation::{Dialect, PeerConfig};
 use meshmush::store::{Store, StoreOptions};
-use meshmush::testkit::replies::WAIT;
 use meshmush_firmware_bridge::Transport;
 use meshmush_firmware_bridge::sim::handset::{Handset, fast_timings};
 use meshmush_firmware_bridge::sim::{Mesh, SimConfig, SimNode};
 use meshmush_protocol::packets::node_id;
+use meshmush_testkit::replies::WAIT;
 
 /// A BBS on sim node `node`, syncing with `peers` (meshmush dialect).
 async fn bbs_on(node: &SimNode, peers: &[u32], dir: &Path) -> App {
     let mut cfg = Config::default();
-    meshmush::testkit::lift_limits(&mut cfg);
+    meshmush_testkit::lift_limits(&mut cfg);
     cfg.federation.peers = peers
         .iter()
         .map(|p| PeerConfig {

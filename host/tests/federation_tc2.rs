@@ -12,10 +12,10 @@ use common::{WAIT, roomy};
 use meshmush::config::Config;
 use meshmush::federation::{Dialect, PeerConfig};
 use meshmush::store::Store;
-use meshmush::testkit::Kit;
 use meshmush_firmware_bridge::link::Class;
 use meshmush_firmware_bridge::sim::{HANDSET_BASE, SimConfig};
 use meshmush_protocol::packets::{PRIMARY_CHANNEL, node_id};
+use meshmush_testkit::Kit;
 
 const TC2: u32 = HANDSET_BASE + 1;
 const BOB: u32 = HANDSET_BASE + 2;

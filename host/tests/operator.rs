@@ -366,7 +366,7 @@ async fn a_radio_packet_claiming_the_sysops_node_number_is_dropped() {
     use meshmush_firmware_bridge::sim::SimConfig;
     use meshmush_firmware_bridge::sim::attacker::send_spoofed;
     let dir = tempfile::tempdir().unwrap();
-    let mut w = meshmush::testkit::Kit::builder(roomy())
+    let mut w = meshmush_testkit::Kit::builder(roomy())
         .sim(SimConfig {
             handsets: 1,
             allow_spoofing: true,

@@ -17,7 +17,7 @@ const QUIET: Duration = Duration::from_secs(2);
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_node_that_never_used_the_bbs_is_told_of_its_mail_once_when_heard() {
     let dir = tempfile::tempdir().unwrap();
-    let mut w = meshmush::testkit::Kit::builder(roomy())
+    let mut w = meshmush_testkit::Kit::builder(roomy())
         .handsets(2)
         .data(dir.path())
         .start()
@@ -96,7 +96,7 @@ async fn bbs_question_on_the_channel_gets_one_dm_an_hour() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn spoofed_discovery_cannot_make_the_bbs_dm_every_invented_id() {
     let dir = tempfile::tempdir().unwrap();
-    let mut w = meshmush::testkit::Kit::builder(roomy())
+    let mut w = meshmush_testkit::Kit::builder(roomy())
         .sim(SimConfig {
             handsets: 1,
             allow_spoofing: true,

@@ -15,10 +15,10 @@ use std::time::{Duration, Instant};
 
 use meshmush::config::Config;
 use meshmush::store::{Store, StoreOptions};
-use meshmush::testkit::{Kit, KitError};
 use meshmush_firmware_bridge::link::LinkEvent;
 use meshmush_firmware_bridge::sim::handset::Handset;
 use meshmush_protocol::packets::PRIMARY_CHANNEL;
+use meshmush_testkit::{Kit, KitError};
 
 /// Lines of one post, each about 149 bytes: six make a post of about 900 bytes.
 const LINES: usize = 6;
@@ -200,7 +200,7 @@ pub async fn run(
 ) -> Result<LongPostReport, KitError> {
     let started = Instant::now();
     let mut cfg = Config::default();
-    meshmush::testkit::lift_limits(&mut cfg);
+    meshmush_testkit::lift_limits(&mut cfg);
     let mut kit = Kit::builder(cfg)
         .handsets(authors)
         .data(data)
@@ -208,7 +208,7 @@ pub async fn run(
         .await?;
     // Greet each author once, so the one-time welcome is not part of the row.
     for k in 0..authors {
-        meshmush::testkit::replies::ask(&mut kit, k, "ping").await;
+        meshmush_testkit::replies::ask(&mut kit, k, "ping").await;
     }
     kit.sim()?.faults().set_drop(loss);
     let bbs = kit.bbs;

@@ -7,9 +7,9 @@ use std::path::Path;
 use std::time::Duration;
 
 use meshmush::config::Config;
-use meshmush::testkit::{Kit, replies};
 use meshmush_firmware_bridge::sim::{GATEWAY_NUM, Mesh, StreamFault};
 use meshmush_protocol::packets::TextMessage;
+use meshmush_testkit::{Kit, replies};
 
 use crate::scenario::{Action, Expect, NAMES, Scenario, Step};
 

@@ -19,11 +19,11 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use meshmush::config::Config;
-use meshmush::testkit::{Kit, replies};
 use meshmush_firmware_bridge::link::LinkState;
 use meshmush_firmware_bridge::sim::handset::Handset;
 use meshmush_firmware_bridge::sim::{GATEWAY_NUM, Mesh, SimConfig, StreamFault};
 use meshmush_protocol::proto::config::lo_ra_config::RegionCode;
+use meshmush_testkit::{Kit, replies};
 use rand::SeedableRng;
 use tokio::sync::Mutex;
 
@@ -106,7 +106,7 @@ impl SoakReport {
 }
 
 /// Resident memory of this process, in KiB (Linux), read off the runtime workers.
-pub use meshmush::testkit::stats::rss_kib;
+pub use meshmush_testkit::stats::rss_kib;
 
 fn pick<'a>(rng: &mut impl rand::Rng, options: &[&'a str]) -> &'a str {
     options[rng.random_range(0..options.len())]

@@ -10,11 +10,11 @@ use std::time::Duration;
 use meshmush::app::Stopped;
 use meshmush::config::Config;
 use meshmush::store::{Pin, PinSource};
-use meshmush::testkit::Kit;
-use meshmush::testkit::replies::{recv, silent};
 use meshmush_firmware_bridge::sim::attacker::send_spoofed;
 use meshmush_firmware_bridge::sim::{NodeFault, SimConfig};
 use meshmush_protocol::packets::{BROADCAST, node_id};
+use meshmush_testkit::Kit;
+use meshmush_testkit::replies::{recv, silent};
 
 use meshmush::session::IMPOSTOR_REFUSAL;
 

@@ -6,9 +6,9 @@
 use std::time::Duration;
 
 use meshmush::config::Config;
-use meshmush::testkit::{DaemonLinks, Kit};
 use meshmush_firmware_bridge::mqtt::MqttNodeConfig;
 use meshmush_firmware_bridge::sim::{SimConfig, SimMqtt};
+use meshmush_testkit::{DaemonLinks, Kit};
 use meshmush_tests::mosquitto::Mosquitto;
 
 const ROOT: &str = "msh/US";

@@ -7,10 +7,10 @@
 
 use std::time::Duration;
 
-use meshmush::testkit::Kit;
 use meshmush_firmware_bridge::link::{LinkConfig, LinkEvent};
 use meshmush_firmware_bridge::sim::{Mesh, SimConfig};
 use meshmush_firmware_bridge::{Transport, spawn};
+use meshmush_testkit::Kit;
 use meshmush_tests::python::Venv;
 
 const SESSION: &str = include_str!("../scripts/handset_session.py");

@@ -4,7 +4,7 @@
 //! the airtime spent in each ten minutes of the last day.
 //!
 //! [`Ops`] is off unless the status page is configured: then every hook is one branch
-//! on a `None`, so the daemon's figures do not move (`meshmush bench` measures both).
+//! on a `None`, so the daemon's figures do not move (`meshmush-bench` measures both).
 //! The hooks are few and outside the command code: the session reports each command
 //! it ran, the store and the lag probe report their timings through observers.
 

@@ -1,6 +1,6 @@
 //! Loading many records at once: players (with their name index entries and world
 //! state), posts and mail, one sled batch per tree instead of one transaction and one
-//! flush per record. `meshmush bench` builds its 100,000-player, 1,000,000-post stores
+//! flush per record. `meshmush-bench` builds its 100,000-player, 1,000,000-post stores
 //! with it in seconds, where the command path would take hours of `fsync`s.
 //!
 //! Everything is checked before anything is written (free nodes, distinct and free

@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 use super::cache;
 use super::error::StoreError;
 use super::options::StoreOptions;
-#[cfg(feature = "testkit")]
+#[cfg(feature = "seams")]
 use super::seams;
 use super::sync::SyncStore;
 
@@ -25,7 +25,7 @@ pub struct Store {
 pub(super) struct Inner {
     /// `None` only once closing has begun, when no handle can reach it any more.
     pub(super) trees: Option<SyncStore>,
-    #[cfg(feature = "testkit")]
+    #[cfg(feature = "seams")]
     pub(super) seams: seams::Seams,
     /// Hot world records, so reads need not leave the async side.
     pub(super) cache: cache::WorldCache,
@@ -48,7 +48,7 @@ impl Store {
     /// Only one process, and one open `Store`, may use a directory at a time.
     pub async fn open(dir: impl AsRef<Path>, opts: StoreOptions) -> Result<Self, StoreError> {
         let dir = dir.as_ref().to_path_buf();
-        #[cfg(feature = "testkit")]
+        #[cfg(feature = "seams")]
         let seams = seams::Seams::from_options(&opts);
         let StoreOptions {
             flush_every_write,
@@ -56,7 +56,7 @@ impl Store {
             ..
         } = opts;
         let trees = tokio::task::spawn_blocking(move || {
-            #[cfg(feature = "testkit")]
+            #[cfg(feature = "seams")]
             seams.pause();
             SyncStore::open(&dir, flush_every_write, cache_bytes)
         })
@@ -64,7 +64,7 @@ impl Store {
         Ok(Self {
             inner: Arc::new(Inner {
                 trees: Some(trees),
-                #[cfg(feature = "testkit")]
+                #[cfg(feature = "seams")]
                 seams,
                 cache: cache::WorldCache::default(),
                 on_call: OnceLock::new(),
@@ -123,7 +123,7 @@ impl Store {
         result
     }
 
-    /// Runs `work` on the blocking pool (with the `testkit` feature: after the
+    /// Runs `work` on the blocking pool (with the `seams` feature: after the
     /// injected latency if any, or inline if the naive design was asked for).
     async fn blocking_untimed<T, F>(&self, work: F) -> Result<T, StoreError>
     where
@@ -131,14 +131,14 @@ impl Store {
         F: FnOnce(&SyncStore) -> Result<T, StoreError> + Send + 'static,
     {
         let inner = Arc::clone(&self.inner);
-        #[cfg(feature = "testkit")]
+        #[cfg(feature = "seams")]
         if inner.seams.inline() {
             // The design this project replaces: the disk blocks the runtime worker.
             inner.seams.pause();
             return work(inner.trees.as_ref().ok_or(StoreError::Closed)?);
         }
         tokio::task::spawn_blocking(move || {
-            #[cfg(feature = "testkit")]
+            #[cfg(feature = "seams")]
             inner.seams.pause();
             work(inner.trees.as_ref().ok_or(StoreError::Closed)?)
         })
@@ -149,7 +149,7 @@ impl Store {
 impl fmt::Debug for Store {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let mut d = f.debug_struct("Store");
-        #[cfg(feature = "testkit")]
+        #[cfg(feature = "seams")]
         d.field("latency", &self.inner.seams.latency());
         d.finish_non_exhaustive()
     }

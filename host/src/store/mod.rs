@@ -87,7 +87,7 @@ mod progress;
 mod progress_records;
 mod records;
 mod refusals;
-#[cfg(feature = "testkit")]
+#[cfg(feature = "seams")]
 mod seams;
 mod survey;
 mod sync;

@@ -1,26 +1,26 @@
 //! How to open the store. A leaf: the handle that opens it and the test seams that
-//! read its testkit settings both import it, and neither imports the other.
+//! read its seam settings both import it, and neither imports the other.
 
-#[cfg(feature = "testkit")]
+#[cfg(feature = "seams")]
 use std::time::Duration;
 
 /// How to open the store.
 #[derive(Clone, Debug)]
 pub struct StoreOptions {
-    /// Test and bench seam (`testkit` feature only): every store call sleeps this long
+    /// Test and bench seam (`seams` feature only): every store call sleeps this long
     /// on its blocking thread (never on a runtime worker), to show the daemon stays
     /// responsive over a slow disk. Off by default.
-    #[cfg(feature = "testkit")]
+    #[cfg(feature = "seams")]
     pub latency: Option<Duration>,
     /// Flush to disk before every write call returns (see the module docs). Default
     /// `true`.
     pub flush_every_write: bool,
     /// Bytes of pages sled keeps in memory (a Pi has little to spare). Default 8 MiB.
     pub cache_bytes: u64,
-    /// Bench seam (`testkit` feature only): run every call inline on the calling
+    /// Bench seam (`seams` feature only): run every call inline on the calling
     /// (async worker) thread, as the naive design does, so `meshmush bench` can show
     /// what that costs.
-    #[cfg(feature = "testkit")]
+    #[cfg(feature = "seams")]
     pub naive_inline: bool,
 }
 
@@ -29,9 +29,9 @@ impl Default for StoreOptions {
         Self {
             cache_bytes: 8 << 20,
             flush_every_write: true,
-            #[cfg(feature = "testkit")]
+            #[cfg(feature = "seams")]
             latency: None,
-            #[cfg(feature = "testkit")]
+            #[cfg(feature = "seams")]
             naive_inline: false,
         }
     }

@@ -1,8 +1,8 @@
-//! Test and bench seams in the store, compiled only with the `testkit` feature: an
-//! injected latency per store call (a slow disk, to show the daemon stays responsive)
-//! and running store calls inline on the async worker (the naive design `meshmush
-//! bench` compares against). The daemon's own build has neither, so its hot path
-//! carries no check for them.
+//! Test and bench seams in the store, compiled only with the `seams` feature (which
+//! only the test kit, `meshmush-testkit`, turns on): an injected latency per store
+//! call (a slow disk, to show the daemon stays responsive) and running store calls
+//! inline on the async worker (the naive design `meshmush-bench` compares against).
+//! The daemon's own build has neither, so its hot path carries no check for them.
 
 use std::time::Duration;
 

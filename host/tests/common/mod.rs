@@ -1,4 +1,4 @@
-//! The host's integration tests run on the one test kit (`meshmush::testkit`): this
+//! The host's integration tests run on the one test kit (`meshmush_testkit`): this
 //! only keeps their short names for it.
 #![allow(
     dead_code,
@@ -12,9 +12,9 @@ use std::path::Path;
 
 use meshmush::config::Config;
 use meshmush::store::StoreOptions;
-use meshmush::testkit::Kit;
+use meshmush_testkit::Kit;
 
-pub use meshmush::testkit::replies::WAIT;
+pub use meshmush_testkit::replies::WAIT;
 
 /// A daemon on the software mesh with scripted handsets.
 pub type World = Kit;

@@ -14,11 +14,11 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use super::figures::{BenchError, Row, ms, row};
-use crate::config::Config;
-use crate::store::StoreOptions;
-use crate::testkit::stats::percentile;
-use crate::testkit::{Kit, VirtualHandsets};
 pub(super) use footprint::child as footprint_child;
+use meshmush::config::Config;
+use meshmush::store::StoreOptions;
+use meshmush_testkit::stats::percentile;
+use meshmush_testkit::{Kit, VirtualHandsets};
 use populate::FIRST_NODE;
 
 /// The commands of figure 4: label, command, and what a right answer holds (so an

@@ -10,8 +10,8 @@ use meshmush_firmware_bridge::sim::SimConfig;
 use meshmush_protocol::chunking::parse_marker;
 
 use super::figures::BenchError;
-use crate::config::Config;
-use crate::testkit::{Kit, replies};
+use meshmush::config::Config;
+use meshmush_testkit::{Kit, replies};
 
 /// What figure 6 measured.
 pub(super) struct AirtimeFigures {

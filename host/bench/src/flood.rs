@@ -16,10 +16,10 @@ use meshmush_firmware_bridge::sim::SimConfig;
 use meshmush_protocol::proto::config::lo_ra_config::{ModemPreset, RegionCode};
 
 use super::figures::{BenchError, Row, row};
-use crate::commands::unix_now;
-use crate::config::Config;
-use crate::testkit::stats::percentile;
-use crate::testkit::{Kit, VirtualHandsets};
+use meshmush::commands::unix_now;
+use meshmush::config::Config;
+use meshmush_testkit::stats::percentile;
+use meshmush_testkit::{Kit, VirtualHandsets};
 
 const KNOWN: u32 = 0x5100_0000;
 const FLOODER: u32 = 0x6100_0000;

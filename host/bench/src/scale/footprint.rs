@@ -1,7 +1,7 @@
 //! The footprint target ("peak RSS < 25 MB with 10,000 players and 100,000 posts") is
 //! about a daemon, not about a bench that has built stores and served a thousand
 //! players before: the allocator keeps what those left behind. So the bench runs
-//! this binary again, as `meshmush bench --footprint DESIGN:PLAYERS:DIR` (a hidden
+//! this binary again, as `meshmush-bench --footprint DESIGN:PLAYERS:DIR` (a hidden
 //! flag), which serves the store in DIR exactly as figure 4 does and reports its peak
 //! RSS (VmHWM: the whole process, mesh and driver included, at its highest).
 
@@ -9,10 +9,10 @@ use std::path::Path;
 
 use super::super::figures::{BenchError, Row, row};
 use super::{Target, serve};
-use crate::testkit::stats::peak_rss_kib;
+use meshmush_testkit::stats::peak_rss_kib;
 
 /// The peak RSS in KiB of a fresh process serving the store in `dir`; `None` when
-/// this is not the `meshmush` binary (a `cargo bench` harness), which cannot be
+/// this is not the `meshmush-bench` binary (a `cargo bench` harness), which cannot be
 /// asked to.
 pub(crate) async fn measure(
     dir: &Path,
@@ -20,14 +20,14 @@ pub(crate) async fn measure(
     naive: bool,
 ) -> Result<Option<u64>, BenchError> {
     let exe = std::env::current_exe().map_err(BenchError::io("this binary's path"))?;
-    if exe.file_stem().and_then(|s| s.to_str()) != Some("meshmush") {
+    if exe.file_stem().and_then(|s| s.to_str()) != Some("meshmush-bench") {
         return Ok(None);
     }
     let json = dir.with_extension("json");
     let design = if naive { "naive" } else { "designed" };
     let spec = format!("{design}:{players}:{}", dir.display());
     let mut cmd = std::process::Command::new(exe);
-    cmd.args(["bench", "--footprint", &spec, "--json"])
+    cmd.args(["--footprint", &spec, "--json"])
         .arg(&json)
         .env("RUST_LOG", "warn,meshmush::lagprobe=error");
     let out = tokio::task::spawn_blocking(move || cmd.output())

@@ -14,8 +14,8 @@ use meshmush_protocol::proto::config::lo_ra_config::{ModemPreset, RegionCode};
 
 use super::figures::{BenchError, Row, row};
 use super::pacing::airtime_bound;
-use crate::config::Config;
-use crate::testkit::{DaemonLinks, Kit};
+use meshmush::config::Config;
+use meshmush_testkit::{DaemonLinks, Kit};
 
 /// Handsets per area.
 const PER_AREA: usize = 10;
@@ -70,7 +70,7 @@ pub(super) async fn gateways_rows(quick: bool, rows: &mut Vec<Row>) -> Result<()
 async fn run(areas: usize, secs: Duration) -> Result<Run, BenchError> {
     let mut cfg = Config::default();
     // Players here ping as fast as the air lets them: no per-player limits.
-    crate::testkit::lift_limits(&mut cfg);
+    meshmush_testkit::lift_limits(&mut cfg);
     let mut kit = Kit::builder(cfg)
         .sim(SimConfig {
             handsets: areas * PER_AREA,

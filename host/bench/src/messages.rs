@@ -15,10 +15,10 @@ use meshmush_protocol::proto::config::lo_ra_config::{ModemPreset, RegionCode};
 
 use super::figures::{BenchError, Row, ms, row};
 use super::scale::populate;
-use crate::commands::channel::{urgent_text, wall_text};
-use crate::config::Config;
-use crate::store::{Post, Store, StoreOptions};
-use crate::testkit::stats::percentile;
+use meshmush::commands::channel::{urgent_text, wall_text};
+use meshmush::config::Config;
+use meshmush::store::{Post, Store, StoreOptions};
+use meshmush_testkit::stats::percentile;
 
 /// Searches timed per query.
 const SAMPLES: usize = 200;
@@ -111,10 +111,10 @@ fn airtime_rows(rows: &mut Vec<Row>) {
         ),
         (
             "beacon",
-            crate::unasked::beacon_text(name, &cfg.bbs.discovery_keyword),
+            meshmush::unasked::beacon_text(name, &cfg.bbs.discovery_keyword),
             false,
         ),
-        ("welcome DM", crate::unasked::welcome_text(name), true),
+        ("welcome DM", meshmush::unasked::welcome_text(name), true),
         (
             "mail-waiting DM",
             format!("You have 3 mail at {name}. Send mail to read it."),
@@ -122,7 +122,7 @@ fn airtime_rows(rows: &mut Vec<Row>) {
         ),
         (
             "discovery answer DM",
-            crate::unasked::discovery_answer(name),
+            meshmush::unasked::discovery_answer(name),
             true,
         ),
     ];

@@ -5,9 +5,9 @@ use std::time::{Duration, Instant};
 
 use super::figures::BenchError;
 use super::rig::Rig;
-use crate::lagprobe::LagStats;
-use crate::store::StoreOptions;
-use crate::testkit::stats::percentile;
+use meshmush::lagprobe::LagStats;
+use meshmush::store::StoreOptions;
+use meshmush_testkit::stats::percentile;
 
 /// Heartbeats during the run: often enough to sample the link's promptness.
 const HEARTBEAT: Duration = Duration::from_millis(100);

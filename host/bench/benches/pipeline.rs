@@ -1,4 +1,4 @@
-//! `cargo bench -p meshmush --bench pipeline`: the full `meshmush bench` (designed
+//! `cargo bench -p meshmush-bench --bench pipeline`: the full bench (designed
 //! against naive, every figure); prints the table and writes target/bench.json.
 
 fn main() {
@@ -14,7 +14,7 @@ fn main() {
             std::process::exit(1);
         }
     };
-    match runtime.block_on(meshmush::bench::run(false)) {
+    match runtime.block_on(meshmush_bench::run(false)) {
         Ok(report) => {
             print!("{}", report.table());
             if let Ok(text) = serde_json::to_string_pretty(&report) {

@@ -15,9 +15,9 @@ use tokio_util::sync::CancellationToken;
 
 use super::figures::{BenchError, Row, ms, row};
 use super::rig::{Rig, open_loop, throughput};
-use crate::config::Config;
-use crate::store::StoreOptions;
-use crate::testkit::stats::percentile;
+use meshmush::config::Config;
+use meshmush::store::StoreOptions;
+use meshmush_testkit::stats::percentile;
 
 /// How often the scraper asks while the page is on.
 const SCRAPE_EVERY: Duration = Duration::from_millis(250);

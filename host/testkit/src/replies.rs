@@ -15,7 +15,7 @@ use meshmush_protocol::chunking::{parse_marker, strip_marker};
 use meshmush_protocol::packets::TextMessage;
 
 use super::Kit;
-use crate::delivery::MORE;
+use meshmush::delivery::MORE;
 
 /// How long the assertions wait for a packet.
 pub const WAIT: Duration = Duration::from_secs(10);

@@ -15,8 +15,8 @@ use meshmush_protocol::proto::config::lo_ra_config::ModemPreset;
 use serde::Serialize;
 
 use super::figures::{BenchError, Row, row};
-use crate::config::Config;
-use crate::testkit::Kit;
+use meshmush::config::Config;
+use meshmush_testkit::Kit;
 
 /// The standard session must cost at most this much LongFast airtime: two thirds of
 /// TC2-BBS-mesh 0.1.6's 14.8 s for the same errands (issue 20).
@@ -107,7 +107,7 @@ pub struct SessionFigures {
 }
 
 impl SessionFigures {
-    /// The table `meshmush bench --session` prints.
+    /// The table `meshmush-bench --session` prints.
     pub fn table(&self) -> String {
         let mut out = format!(
             "9. standard session, LongFast airtime (PKI DMs, both ways)\n{:<32} {:>8} {:>8} {:>8} {:>10}\n",

@@ -10,8 +10,8 @@ use meshmush_protocol::proto::config::lo_ra_config::ModemPreset;
 use meshmush_protocol::proto::routing;
 
 use super::figures::BenchError;
-use crate::config::Config;
-use crate::testkit::Kit;
+use meshmush::config::Config;
+use meshmush_testkit::Kit;
 
 /// The least time the gateway's one transmitter needs for figure 7: the ten commands
 /// arrive together (each handset has its own radio), then the gateway sends the

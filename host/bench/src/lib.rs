@@ -1,10 +1,9 @@
-//! `meshmush bench`: the whole pipeline in one process (frame in, router, session,
+//! `meshmush-bench`: the whole pipeline in one process (frame in, router, session,
 //! commands, store, chunked reply, frame out) on the software mesh at time scale 0,
 //! measured twice: as designed (store calls on the blocking pool) and as the naive
 //! design (store calls on the async workers). Players are virtual handsets of the
 //! mesh, so a thousand of them cost no sockets. Every daemon it measures is started by
-//! the [`testkit`](crate::testkit) (compiled, with this module, only with the
-//! `testkit` feature).
+//! the test kit ([`meshmush_testkit`]); this crate is never part of the daemon's build.
 
 mod airtime;
 mod flood;
@@ -23,9 +22,9 @@ use std::time::Duration;
 
 use serde::Serialize;
 
-use crate::store::StoreOptions;
-use crate::testkit::stats::percentile;
 use airtime::airtime;
+use meshmush::store::StoreOptions;
+use meshmush_testkit::stats::percentile;
 use pacing::pacing;
 use rig::{Rig, open_loop, throughput};
 pub use session::SessionFigures;

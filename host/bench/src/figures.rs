@@ -6,8 +6,8 @@ use std::time::Duration;
 
 use serde::Serialize;
 
-use crate::store::StoreError;
-use crate::testkit::KitError;
+use meshmush::store::StoreError;
+use meshmush_testkit::KitError;
 
 /// Why the bench could not measure.
 #[derive(Debug, thiserror::Error)]
@@ -60,5 +60,5 @@ pub(super) fn ms(d: Duration) -> f64 {
 
 /// Resident memory of this process, in KiB (0 where it cannot be read).
 pub async fn rss_kib() -> u64 {
-    crate::testkit::stats::rss_kib().await.unwrap_or(0)
+    meshmush_testkit::stats::rss_kib().await.unwrap_or(0)
 }

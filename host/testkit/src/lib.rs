@@ -2,7 +2,7 @@
 //! handsets, started, restarted on the same data and stopped in one place. Every suite
 //! that needs "mesh + daemon + handsets" builds it here: the host's integration tests,
 //! the transcript runner and the soak of `meshmush-tests`, the official-client test,
-//! and `meshmush bench`. So the daemon under test gets its link config the way the
+//! and `meshmush-bench`. So the daemon under test gets its link config the way the
 //! real one does ([`Config::link_config`]: byte budget and airtime share from the
 //! config), with only the timings shortened for the software mesh.
 //!
@@ -11,7 +11,8 @@
 //! - [`virtual_handsets`]: thousands of players without sockets, for the bench;
 //! - [`stats`]: percentiles and this process's memory, for the bench and the soak.
 //!
-//! Compiled only with the `testkit` feature.
+//! A crate of its own, and the one that turns on meshmush's `seams` feature (the
+//! store's injected latency and inline calls), so the daemon's build has neither.
 
 pub mod replies;
 pub mod stats;
@@ -25,9 +26,9 @@ use meshmush_firmware_bridge::link::{LinkClosed, LinkConfig};
 use meshmush_firmware_bridge::sim::handset::{Handset, fast_timings};
 use meshmush_firmware_bridge::sim::{Mesh, SimConfig, SimError, SimNode};
 
-use crate::app::App;
-use crate::config::Config;
-use crate::store::{StoreError, StoreOptions};
+use meshmush::app::App;
+use meshmush::config::Config;
+use meshmush::store::{StoreError, StoreOptions};
 pub use virtual_handsets::VirtualHandsets;
 
 /// How long the kit waits for a link's handshake by default.
@@ -43,7 +44,7 @@ pub enum KitError {
     #[error("the daemon: {0}")]
     Daemon(#[from] StoreError),
     #[error("the daemon did not start: {0}")]
-    Start(#[from] crate::app::AppError),
+    Start(#[from] meshmush::app::AppError),
     #[error("{what}: {source}")]
     Link {
         what: String,

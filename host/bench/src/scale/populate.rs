@@ -12,11 +12,11 @@
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use crate::bench::figures::BenchError;
-use crate::commands::default_boards;
-use crate::commands::unix_now;
-use crate::seed::WorldSeed;
-use crate::store::{
+use crate::figures::BenchError;
+use meshmush::commands::default_boards;
+use meshmush::commands::unix_now;
+use meshmush::seed::WorldSeed;
+use meshmush::store::{
     BulkLoad, Level, Mail, NEW_PLAYER_COINS, ObjectKind, Player, PlayerState, Post, SCHEMA_VERSION,
     Store, StoreError, StoreOptions,
 };
@@ -238,8 +238,8 @@ mod tests {
         let mut seen = std::collections::HashSet::new();
         for &i in &picks {
             let n = name(i);
-            assert_eq!(crate::store::sanitise_name(&n), n);
-            assert!(n.chars().count() <= crate::store::MAX_NAME_CHARS);
+            assert_eq!(meshmush::store::sanitise_name(&n), n);
+            assert!(n.chars().count() <= meshmush::store::MAX_NAME_CHARS);
             seen.insert(n.to_lowercase());
         }
         assert_eq!(seen.len(), picks.len());

@@ -8,10 +8,10 @@ use meshmush_firmware_bridge::sim::{Mesh, SimConfig};
 use tokio::sync::mpsc;
 
 use super::figures::{BenchError, rss_kib};
-use crate::config::Config;
-use crate::store::StoreOptions;
-use crate::testkit::virtual_handsets::Heard;
-use crate::testkit::{Kit, VirtualHandsets};
+use meshmush::config::Config;
+use meshmush::store::StoreOptions;
+use meshmush_testkit::virtual_handsets::Heard;
+use meshmush_testkit::{Kit, VirtualHandsets};
 
 const FIRST_PLAYER: u32 = 0x5000_0000;
 /// How long a command may wait for its reply before the player gives up.
@@ -85,7 +85,7 @@ pub(super) async fn virtual_kit(
     store: StoreOptions,
     tweak: impl Fn(&mut meshmush_firmware_bridge::link::LinkConfig) + Send + 'static,
 ) -> Result<(Kit, VirtualHandsets, Duration), BenchError> {
-    crate::testkit::lift_limits(&mut cfg);
+    meshmush_testkit::lift_limits(&mut cfg);
     let mut builder = Kit::builder(cfg)
         .sim(SimConfig {
             handsets: 0,
@@ -94,7 +94,7 @@ pub(super) async fn virtual_kit(
         })
         .store(store)
         .daemon_link(move |mut link| {
-            crate::testkit::lift_queue_caps(&mut link);
+            meshmush_testkit::lift_queue_caps(&mut link);
             tweak(&mut link);
             link
         });

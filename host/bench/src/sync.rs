@@ -16,11 +16,11 @@ use meshmush_protocol::packets::node_id;
 use meshmush_protocol::proto::config::lo_ra_config::{ModemPreset, RegionCode};
 
 use super::figures::{BenchError, Row, row};
-use crate::app::App;
-use crate::config::Config;
-use crate::federation::native::{self, data_packets, encode_item};
-use crate::federation::{Dialect, PeerConfig, SyncItem};
-use crate::store::{Post, StoreOptions};
+use meshmush::app::App;
+use meshmush::config::Config;
+use meshmush::federation::native::{self, data_packets, encode_item};
+use meshmush::federation::{Dialect, PeerConfig, SyncItem};
+use meshmush::store::{Post, StoreOptions};
 
 /// Radio time passes this much faster than wall time.
 const SCALE: f64 = 0.01;
@@ -28,7 +28,7 @@ const ITEMS: usize = 100;
 
 async fn bbs(node: &SimNode, peer: u32, dir: &std::path::Path) -> Result<App, BenchError> {
     let mut cfg = Config::default();
-    crate::testkit::lift_limits(&mut cfg);
+    meshmush_testkit::lift_limits(&mut cfg);
     cfg.federation.peers = vec![PeerConfig {
         node: node_id(peer),
         dialect: Dialect::Meshmush,
@@ -60,7 +60,7 @@ fn post(n: usize) -> Post {
         num: 0,
         author: 0x4d4d_1009,
         author_name: "Alice".into(),
-        time: crate::commands::unix_now(),
+        time: meshmush::commands::unix_now(),
         subject: format!("Road news {n}"),
         text: text[..150].to_string(),
         reply_to: None,
@@ -93,7 +93,7 @@ pub(super) async fn sync_rows(rows: &mut Vec<Row>) -> Result<(), BenchError> {
             sender: p.author_name,
             subject: p.subject,
             content: p.text,
-            uid: crate::federation::new_uid(),
+            uid: meshmush::federation::new_uid(),
         };
         let packets = data_packets(
             n as u64 + 1,
