@@ -32,6 +32,10 @@ impl AirtimeBudget {
         self.limit = limit;
     }
 
+    pub fn set_window(&mut self, window: Duration) {
+        self.window = window;
+    }
+
     pub fn window(&self) -> Duration {
         self.window
     }

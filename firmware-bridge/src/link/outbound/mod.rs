@@ -8,10 +8,11 @@
 //! - only while the node reports free transmit-queue slots (`queueStatus.free`), less
 //!   the frames it has not answered yet;
 //! - within the airtime budget (a share of the region's duty cycle);
-//! - by [`Class`], highest first, each class within its own airtime share, and the
-//!   node's last transmit slots kept for known players' replies: nothing a stranger,
-//!   a sync backlog or the beacon queues can hold a known player's reply back by more
-//!   than the packet already on air;
+//! - by [`Class`], highest first, each class within its own airtime share, each
+//!   packet marked with its class's priority so the node's own queue sends it in the
+//!   same order: nothing a stranger, a sync backlog or the beacon queues can hold a
+//!   known player's reply back by more than the packet already on air (and the
+//!   node's own acks, which the firmware sends first);
 //! - within a class, round-robin across destinations, one packet in flight per
 //!   destination until the destination acks it, so a long reply cannot starve other
 //!   players and the packets of one reply arrive in order.
@@ -46,13 +47,8 @@ mod class;
 pub use caps::DropReason;
 pub use class::{Class, ClassShares};
 
-/// Transmit slots of the node kept free for [`Class::Known`] (when the node's queue
-/// holds more than twice this): lower classes stop short of filling it, so a known
-/// player's reply is written at once and the node sends it next (by its priority).
-/// Four, because the node's own routing acks for the DMs it hears share its queue:
-/// with two kept, a flood's acks filled them and a known reply waited a packet more
-/// (figure 8's p99 0.53 s). Twelve queued packets still keep the air busy.
-const KEPT_FOR_KNOWN: u32 = 4;
+/// The window of the airtime budgets, in radio time (the duty cycle's).
+const HOUR: Duration = Duration::from_secs(3600);
 
 /// One radio packet waiting to go, or on its way.
 #[derive(Debug, Clone, PartialEq)]
@@ -167,8 +163,6 @@ pub struct Outbound {
     class_spent: [Duration; 5],
     /// Slots the node last said were free, less frames it has not answered.
     credits: u32,
-    /// The node's transmit queue length (`queueStatus.maxlen`), once it said.
-    node_queue: u32,
     unanswered: VecDeque<u32>,
     /// Packet id -> lane, for acks and queue status.
     flying: HashMap<u32, Key>,
@@ -211,7 +205,6 @@ impl Outbound {
             class_budgets,
             class_spent: [Duration::ZERO; 5],
             credits: 1,
-            node_queue: 0,
             unanswered: VecDeque::new(),
             flying: HashMap::new(),
             expiries: VecDeque::new(),
@@ -221,11 +214,23 @@ impl Outbound {
         }
     }
 
+    /// The node's preset, and the BBS's airtime `limit` per hour of radio time. At an
+    /// airtime scale other than 1 (a simulation running faster than the radio), the
+    /// window and the limit scale as the costs do, so every share holds in radio time.
     pub fn set_radio(&mut self, preset: ModemPreset, limit: Duration) {
         self.preset = preset;
+        let scale = self.cfg.airtime_scale;
+        let (window, limit) = if scale > 0.0 {
+            (HOUR.mul_f64(scale), limit.mul_f64(scale))
+        } else {
+            (HOUR, limit)
+        };
+        self.budget.set_window(window);
         self.budget.set_limit(limit);
         for c in Class::ALL {
-            self.class_budgets[c.index()].set_limit(limit.mul_f64(self.cfg.shares.get(c)));
+            let b = &mut self.class_budgets[c.index()];
+            b.set_window(window);
+            b.set_limit(limit.mul_f64(self.cfg.shares.get(c)));
         }
     }
 
@@ -329,18 +334,6 @@ impl Outbound {
         None
     }
 
-    /// Whether `class` may take one of the node's free transmit slots now: the last
-    /// [`KEPT_FOR_KNOWN`] are for known players' replies, once the node has said how
-    /// long its queue is (and it is long enough to keep some).
-    fn may_take_slot(&self, class: Class) -> bool {
-        let keep = if class == Class::Known || self.node_queue <= 2 * KEPT_FOR_KNOWN {
-            0
-        } else {
-            KEPT_FOR_KNOWN
-        };
-        self.credits > keep
-    }
-
     /// When the front packet of `class` may go by the airtime budgets (its class's
     /// and the whole share), with the lane and its cost; `None` when the class has
     /// nothing ready.
@@ -434,9 +427,6 @@ impl Outbound {
         }
         self.promote_parked(now);
         let (key, cost) = Class::ALL.into_iter().find_map(|class| {
-            if !self.may_take_slot(class) {
-                return None;
-            }
             let (key, cost, at) = self.class_ready_at(class, now)?;
             (at <= now).then_some((key, cost))
         })?;
@@ -491,11 +481,7 @@ impl Outbound {
             if self.credits == 0 {
                 return Wait::NodeFull;
             }
-            // A class kept out of the last slots waits for the node's next queue
-            // status, which wakes the link anyway.
-            if self.may_take_slot(class) {
-                earliest = Some(earliest.map_or(at, |e| e.min(at)));
-            }
+            earliest = Some(earliest.map_or(at, |e| e.min(at)));
         }
         earliest.map_or(Wait::Idle, Wait::Until)
     }
@@ -545,9 +531,6 @@ impl Outbound {
         }
         let waiting = self.unanswered.len() as u32;
         self.credits = qs.free.saturating_sub(waiting);
-        if qs.maxlen > 0 {
-            self.node_queue = qs.maxlen;
-        }
         outcome
     }
 

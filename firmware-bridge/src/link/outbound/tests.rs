@@ -521,35 +521,3 @@ async fn a_class_over_its_share_waits_while_others_go() {
     );
     assert_eq!(q.class_depths()[Class::Stranger.index()], 5);
 }
-
-#[tokio::test(start_paused = true)]
-async fn the_last_node_slots_are_kept_for_known_players() {
-    let mut q = queue();
-    let now = Instant::now();
-    q.on_queue_status(&status(2, 0), now);
-    q.push(10, PRIMARY_CHANNEL, Class::Stranger, reply("s"), now)
-        .expect("room");
-    assert!(
-        q.next_ready(now).is_none(),
-        "two slots left: kept for known players"
-    );
-    let known = q
-        .push(1, PRIMARY_CHANNEL, Class::Known, reply("k"), now)
-        .expect("room");
-    assert_eq!(q.next_ready(now).map(|(c, _)| c.id), Some(known[0]));
-    // A node whose queue is too short to keep slots (or has not said) keeps none.
-    let mut small = queue();
-    small.on_queue_status(
-        &QueueStatus {
-            res: 0,
-            free: 1,
-            maxlen: 4,
-            mesh_packet_id: 0,
-        },
-        now,
-    );
-    small
-        .push(10, PRIMARY_CHANNEL, Class::Stranger, reply("s"), now)
-        .expect("room");
-    assert!(small.next_ready(now).is_some());
-}
