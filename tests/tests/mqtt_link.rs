@@ -334,3 +334,40 @@ async fn an_independent_python_client_reads_and_writes_what_meshmush_does() {
         ]
     );
 }
+
+/// Issue 27 (1), played from outside our code: on a channel with no key, anyone on the
+/// broker can publish a plain envelope that says `pki_encrypted` and carries an
+/// admin's (public) key. Nothing was decrypted, so the BBS must hear plain text with no
+/// key claim, which is what keeps a wizard's powers off it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_plain_envelope_claiming_pki_reaches_the_bbs_with_no_key_claim() {
+    let mut broker = Mosquitto::start().await.expect("mosquitto");
+    let mut field = Field::join(&broker.addr()).await;
+    let open = Channel::new("Open", ChannelKey::None);
+    let mut cfg = MqttNodeConfig::new(broker.addr(), ROOT, BBS);
+    cfg.backoff_max = Duration::from_millis(500);
+    cfg.channels = vec![open.clone()];
+    let (bbs, mut events) = link::spawn(fast_timings(LinkConfig::new(mqtt::start(cfg))));
+    tokio::time::timeout(WAIT, bbs.connected())
+        .await
+        .expect("link connects to the virtual node")
+        .expect("link open");
+    // The BBS subscribes when its node comes up; give the broker a moment.
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let admin_key = KeyPair::generate().public().to_vec();
+    let mut forged = field.packet(BBS, PortNum::TextMessageApp, b"@ban Bob".to_vec());
+    forged.pki_encrypted = true;
+    forged.public_key = admin_key;
+    field.uplink(forged, "Open");
+    let t = next_text(&mut events).await;
+    assert_eq!(t.text, "@ban Bob");
+    assert!(!t.pki_encrypted, "no decryption happened, so no PKI");
+    assert_eq!(t.public_key, None, "and no key is claimed");
+    // Control: a plain text on the open channel still arrives as one.
+    let mut plain = field.packet(BBS, PortNum::TextMessageApp, b"look".to_vec());
+    plain.channel = 0;
+    field.uplink(plain, "Open");
+    assert_eq!(next_text(&mut events).await.text, "look");
+    bbs.shutdown().await;
+    broker.stop().await;
+}
