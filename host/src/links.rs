@@ -109,14 +109,19 @@ async fn load_or_make_key(path: &Path) -> Result<KeyPair, LinkSetupError> {
                 tokio::fs::create_dir_all(dir).await.map_err(io)?;
             }
             let text = base64::engine::general_purpose::STANDARD.encode(keys.private());
-            tokio::fs::write(path, text + "\n").await.map_err(io)?;
+            // 0600 from the moment it exists: never readable by others, not even
+            // between a write and a chmod.
+            let mut open = tokio::fs::OpenOptions::new();
+            open.write(true).create_new(true);
             #[cfg(unix)]
-            {
-                use std::os::unix::fs::PermissionsExt;
-                tokio::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600))
-                    .await
-                    .map_err(io)?;
-            }
+            open.mode(0o600);
+            let mut file = open.open(path).await.map_err(io)?;
+            tokio::io::AsyncWriteExt::write_all(&mut file, (text + "\n").as_bytes())
+                .await
+                .map_err(io)?;
+            tokio::io::AsyncWriteExt::flush(&mut file)
+                .await
+                .map_err(io)?;
             Ok(keys)
         }
         Err(e) => Err(io(e)),

@@ -7,6 +7,12 @@ use anyhow::{Context, Result};
 use clap::Parser;
 
 fn main() -> Result<()> {
+    // Everything the daemon writes (the store, key files, the admin socket) is its
+    // user's alone from the moment it is created: password hashes, mail, private keys.
+    // SAFETY: umask only sets this process's file-creation mask; no memory involved.
+    unsafe {
+        libc::umask(0o077);
+    }
     let args = cli::Cli::parse();
     // A person at `meshmush chat` wants the conversation, not the link's logs (what
     // goes wrong with the link, the chat says itself).

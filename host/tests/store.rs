@@ -412,3 +412,21 @@ async fn slow_store_calls_never_block_the_runtime_workers() {
         "20 calls ran side by side, not in turn: {all:?}"
     );
 }
+
+/// Issue 27 (9): the data directory holds password hashes and mail: 0700 when the
+/// store makes it, and tightened when an operator made it with the default umask.
+#[cfg(unix)]
+#[tokio::test]
+async fn the_data_directory_is_private() {
+    use std::os::unix::fs::PermissionsExt;
+    let tmp = tempfile::tempdir().unwrap();
+    let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+    let fresh = tmp.path().join("fresh");
+    open(&fresh).await.close().await.unwrap();
+    assert_eq!(mode(&fresh), 0o700);
+    let loose = tmp.path().join("loose");
+    std::fs::create_dir(&loose).unwrap();
+    std::fs::set_permissions(&loose, std::fs::Permissions::from_mode(0o755)).unwrap();
+    open(&loose).await.close().await.unwrap();
+    assert_eq!(mode(&loose), 0o700, "an existing directory is tightened");
+}

@@ -305,6 +305,19 @@ impl LinkTask {
             let wake = match waiting {
                 Wait::Idle => next_heartbeat.min(self.watchdog.wake_at()),
                 Wait::Until(t) => t.min(next_heartbeat).min(self.watchdog.wake_at()),
+                Wait::SlotsKept(until) => {
+                    if next_poll <= now {
+                        next_poll = now + self.outbound.slot_poll().min(self.cfg.queue_poll);
+                        if let Err(e) = self.send_heartbeat(&mut writer, Instant::now()).await {
+                            return e;
+                        }
+                        if let Err(end) = self.flush(&mut writer).await {
+                            return end;
+                        }
+                    }
+                    let wake = next_poll.min(next_heartbeat).min(self.watchdog.wake_at());
+                    until.map_or(wake, |t| t.min(wake))
+                }
                 Wait::NodeFull => {
                     if next_poll <= now {
                         next_poll = now + self.cfg.queue_poll;

@@ -10,9 +10,10 @@
 //! - within the airtime budget (a share of the region's duty cycle);
 //! - by [`Class`], highest first, each class within its own airtime share, each
 //!   packet marked with its class's priority so the node's own queue sends it in the
-//!   same order: nothing a stranger, a sync backlog or the beacon queues can hold a
-//!   known player's reply back by more than the packet already on air (and the
-//!   node's own acks, which the firmware sends first);
+//!   same order, and the node's last transmit slots kept for known players' replies:
+//!   nothing a stranger, a sync backlog or the beacon queues can hold a known
+//!   player's reply back by more than the packet already on air (and the node's own
+//!   acks, which the firmware sends first);
 //! - within a class, round-robin across destinations, one packet in flight per
 //!   destination until the destination acks it, so a long reply cannot starve other
 //!   players and the packets of one reply arrive in order.
@@ -46,6 +47,15 @@ mod caps;
 mod class;
 pub use caps::DropReason;
 pub use class::{Class, ClassShares};
+
+/// Transmit slots of the node kept free for [`Class::Known`] (when the node's queue
+/// holds more than twice this): lower classes stop short of filling it, so a known
+/// player's reply is written at once and the node sends it next (by its priority).
+/// Four, because the node's own routing acks for the DMs it hears share its queue.
+/// A node says nothing when a slot frees unless it had said it was full, so while a
+/// class waits only for these, the link asks it about once a packet's airtime
+/// ([`Wait::SlotsKept`]).
+const KEPT_FOR_KNOWN: u32 = 4;
 
 /// The window of the airtime budgets, in radio time (the duty cycle's).
 const HOUR: Duration = Duration::from_secs(3600);
@@ -163,6 +173,8 @@ pub struct Outbound {
     class_spent: [Duration; 5],
     /// Slots the node last said were free, less frames it has not answered.
     credits: u32,
+    /// The node's transmit queue length (`queueStatus.maxlen`), once it said.
+    node_queue: u32,
     unanswered: VecDeque<u32>,
     /// Packet id -> lane, for acks and queue status.
     flying: HashMap<u32, Key>,
@@ -185,6 +197,10 @@ pub enum Wait {
     Until(Instant),
     /// The node's queue is full: ask it for its status (a heartbeat) to learn more.
     NodeFull,
+    /// Something could go but for the slots kept for known players: ask the node for
+    /// its status about once a packet's airtime ([`Outbound::slot_poll`]), and wake
+    /// by the instant given, if any, for the rest.
+    SlotsKept(Option<Instant>),
 }
 
 impl Outbound {
@@ -205,6 +221,7 @@ impl Outbound {
             class_budgets,
             class_spent: [Duration::ZERO; 5],
             credits: 1,
+            node_queue: 0,
             unanswered: VecDeque::new(),
             flying: HashMap::new(),
             expiries: VecDeque::new(),
@@ -334,6 +351,30 @@ impl Outbound {
         None
     }
 
+    /// Whether `class` may take one of the node's free transmit slots now: the last
+    /// [`KEPT_FOR_KNOWN`] are for known players' replies, once the node has said how
+    /// long its queue is (and it is long enough to keep some).
+    fn may_take_slot(&self, class: Class) -> bool {
+        let keep = if class == Class::Known || self.node_queue <= 2 * KEPT_FOR_KNOWN {
+            0
+        } else {
+            KEPT_FOR_KNOWN
+        };
+        self.credits > keep
+    }
+
+    /// How often to ask the node for its queue while a class waits only for the kept
+    /// slots: about one full packet's airtime (at least 20 ms).
+    pub fn slot_poll(&self) -> Duration {
+        let full = meshmush_protocol::airtime::text_airtime(self.preset, 200, self.cfg.pki);
+        let scale = if self.cfg.airtime_scale > 0.0 {
+            self.cfg.airtime_scale
+        } else {
+            1.0
+        };
+        full.mul_f64(scale).max(Duration::from_millis(20))
+    }
+
     /// When the front packet of `class` may go by the airtime budgets (its class's
     /// and the whole share), with the lane and its cost; `None` when the class has
     /// nothing ready.
@@ -427,6 +468,9 @@ impl Outbound {
         }
         self.promote_parked(now);
         let (key, cost) = Class::ALL.into_iter().find_map(|class| {
+            if !self.may_take_slot(class) {
+                return None;
+            }
             let (key, cost, at) = self.class_ready_at(class, now)?;
             (at <= now).then_some((key, cost))
         })?;
@@ -474,6 +518,7 @@ impl Outbound {
         if let Some(t) = self.next_expiry() {
             consider(t);
         }
+        let mut kept = false;
         for class in Class::ALL {
             let Some((_, _, at)) = self.class_ready_at(class, now) else {
                 continue;
@@ -481,7 +526,14 @@ impl Outbound {
             if self.credits == 0 {
                 return Wait::NodeFull;
             }
-            earliest = Some(earliest.map_or(at, |e| e.min(at)));
+            if self.may_take_slot(class) {
+                earliest = Some(earliest.map_or(at, |e| e.min(at)));
+            } else if at <= now {
+                kept = true;
+            }
+        }
+        if kept {
+            return Wait::SlotsKept(earliest);
         }
         earliest.map_or(Wait::Idle, Wait::Until)
     }
@@ -531,6 +583,9 @@ impl Outbound {
         }
         let waiting = self.unanswered.len() as u32;
         self.credits = qs.free.saturating_sub(waiting);
+        if qs.maxlen > 0 {
+            self.node_queue = qs.maxlen;
+        }
         outcome
     }
 

@@ -470,7 +470,9 @@ async fn a_known_reply_overtakes_strangers_sync_and_the_beacon() {
     assert_eq!(first.out.priority, Class::Known.priority());
     let order: Vec<Class> =
         std::iter::from_fn(|| q.next_ready(now).map(|(c, _)| c.class)).collect();
-    assert_eq!(order.len(), 12, "{order:?}");
+    // Sixteen slots: the known reply took one, eleven lower packets the rest but the
+    // four kept for known players; the beacon, last in order, waits for them.
+    assert_eq!(order.len(), 11, "{order:?}");
     assert!(order.is_sorted(), "classes in priority order: {order:?}");
 }
 
@@ -520,4 +522,37 @@ async fn a_class_over_its_share_waits_while_others_go() {
         "{spent:?}"
     );
     assert_eq!(q.class_depths()[Class::Stranger.index()], 5);
+}
+
+#[tokio::test(start_paused = true)]
+async fn the_last_node_slots_are_kept_for_known_players() {
+    let mut q = queue();
+    let now = Instant::now();
+    q.on_queue_status(&status(4, 0), now);
+    q.push(10, PRIMARY_CHANNEL, Class::Stranger, reply("s"), now)
+        .expect("room");
+    assert!(q.next_ready(now).is_none(), "four slots left: kept");
+    assert!(
+        matches!(q.wait(now), Wait::SlotsKept(_)),
+        "the link asks the node again rather than waiting for a status it may not send"
+    );
+    let known = q
+        .push(1, PRIMARY_CHANNEL, Class::Known, reply("k"), now)
+        .expect("room");
+    assert_eq!(q.next_ready(now).map(|(c, _)| c.id), Some(known[0]));
+    // A node whose queue is too short to keep slots (or has not said) keeps none.
+    let mut small = queue();
+    small.on_queue_status(
+        &QueueStatus {
+            res: 0,
+            free: 1,
+            maxlen: 4,
+            mesh_packet_id: 0,
+        },
+        now,
+    );
+    small
+        .push(10, PRIMARY_CHANNEL, Class::Stranger, reply("s"), now)
+        .expect("room");
+    assert!(small.next_ready(now).is_some());
 }

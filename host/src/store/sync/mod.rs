@@ -61,6 +61,7 @@ impl SyncStore {
         flush_every_write: bool,
         cache_bytes: u64,
     ) -> Result<Self, StoreError> {
+        private_dir(dir)?;
         let db = open_waiting_for_lock(dir, cache_bytes)?;
         let trees = Self {
             players: db.open_tree(Player::TREE)?,
@@ -167,6 +168,28 @@ impl SyncStore {
         lines.extend(self.bbs_export_lines()?);
         Ok(lines)
     }
+}
+
+/// Makes `dir` (and any missing parents) private to the daemon's user: 0700, made so
+/// (not changed afterwards) when it is new, tightened when it exists. It holds
+/// password hashes and mail; the daemon's umask (0077, set by the binary) keeps the
+/// files sled makes in it 0600 too.
+fn private_dir(dir: &Path) -> Result<(), StoreError> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::{DirBuilderExt, PermissionsExt};
+        std::fs::DirBuilder::new()
+            .recursive(true)
+            .mode(0o700)
+            .create(dir)?;
+        let mode = std::fs::metadata(dir)?.permissions().mode() & 0o777;
+        if mode != 0o700 {
+            std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700))?;
+        }
+    }
+    #[cfg(not(unix))]
+    std::fs::create_dir_all(dir)?;
+    Ok(())
 }
 
 /// How long [`SyncStore::open`] waits for the directory's lock.
