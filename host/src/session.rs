@@ -14,6 +14,7 @@ use tokio::sync::mpsc;
 use tokio_util::sync::CancellationToken;
 use tracing::{Instrument, debug, info, info_span, warn};
 
+use crate::commands::dispatch::command_name;
 use crate::commands::{Ctx, End, Handled, Registry, handle, unix_now};
 use crate::config::Config;
 use crate::delivery::Delivery;
@@ -198,9 +199,7 @@ async fn step(
         Handled::Done(outcome) => outcome,
     };
     deps.ops.command(
-        &c.registry,
-        c.level(),
-        &msg.text,
+        || command_name(&c.registry, &msg.text, c.level()),
         node,
         &c.player.name,
         started.elapsed(),

@@ -13,6 +13,7 @@ use meshmush_protocol::packets::node_id;
 use tracing::{info, warn};
 
 use super::{Answer, SYSOP_NODE, USAGE};
+use crate::commands::dispatch::command_name;
 use crate::commands::{Ctx, Registry, execute, split_command, unix_now};
 use crate::config::Config;
 use crate::delivery::Delivery;
@@ -114,9 +115,7 @@ impl Console {
         let started = Instant::now();
         let outcome = execute(&mut ctx, line).await;
         self.ops.command(
-            &self.registry,
-            ctx.level(),
-            line,
+            || command_name(&self.registry, line, ctx.level()),
             SYSOP_NODE,
             &name,
             started.elapsed(),
