@@ -14,6 +14,7 @@ use meshmush::content::{Content, Library, STARTER};
 use meshmush::identity::Sender;
 use meshmush::roster::Roster;
 use meshmush::seed::WorldSeed;
+use meshmush::shared::Common;
 use meshmush::store::{BulkLoad, Level, Player, PlayerState, Store, StoreOptions};
 use meshmush_testkit::stats::percentile;
 
@@ -49,25 +50,25 @@ fn big_content(seed: &WorldSeed) -> Content {
 async fn measure(name: &str, store: &Store, content: &Library, line: impl Fn(u32) -> String) {
     let registry = Arc::new(Registry::standard());
     let cfg = Arc::new(Config::default());
-    let roster = Roster::from_config(&cfg);
-    let mesh: Arc<dyn meshmush::meshview::MeshView> =
-        Arc::new(meshmush::meshview::FixedMesh::default());
+    let common = Arc::new(Common {
+        store: store.clone(),
+        cfg: cfg.clone(),
+        roster: Roster::from_config(&cfg),
+        content: content.clone(),
+        mesh: Arc::new(meshmush::meshview::FixedMesh::default()),
+    });
     let mut times: Vec<Duration> = Vec::with_capacity(ROUNDS);
     for i in 0..ROUNDS {
         let node = 1 + (i as u32 * 7919) % PLAYERS;
         let player = store.player(node).await.expect("read").expect("player");
         let mut ctx = Ctx {
-            store: store.clone(),
+            common: common.clone(),
             registry: registry.clone(),
-            cfg: cfg.clone(),
-            roster: roster.clone(),
-            content: content.clone(),
             player,
             node,
             sender: Sender::Proven,
             password_given: false,
             is_admin_node: false,
-            mesh: mesh.clone(),
             draft: None,
         };
         let typed = line(node);

@@ -29,6 +29,7 @@ use crate::ops::http::{self, View};
 use crate::roster::Roster;
 use crate::router::Router;
 use crate::seed::WorldSeed;
+use crate::shared::{Common, Parts, Shared};
 use crate::store::{Pin, PinSource, Store, StoreError, StoreOptions};
 
 /// How long shutdown waits for the last replies to leave and the tasks to end.
@@ -158,17 +159,26 @@ impl App {
             cfg.replies.pager_packets,
         );
         let cfg = Arc::new(cfg);
+        let mesh = crate::meshview::LinkView::shared(link.clone(), cfg.replies.airtime_share);
+        let shared: Shared = Arc::new(Parts {
+            admin_nodes: cfg.admin_nodes(),
+            common: Arc::new(Common {
+                store: store.clone(),
+                cfg,
+                roster: roster.clone(),
+                content,
+                mesh,
+            }),
+            delivery,
+            link: link.clone(),
+            ops: ops.clone(),
+            stop: stop.clone(),
+        });
         // One command registry for the radio's sessions and the sysop's console.
         let registry = Arc::new(crate::commands::Registry::standard());
         let console = Console {
-            store: store.clone(),
-            roster: roster.clone(),
-            delivery: delivery.clone(),
+            shared: shared.clone(),
             registry: registry.clone(),
-            cfg: cfg.clone(),
-            link: link.clone(),
-            ops: ops.clone(),
-            content: content.clone(),
             sysop_name,
         };
         let admin_socket = admin::server::start(data_dir, console, &tasks, stop.clone())
@@ -179,38 +189,22 @@ impl App {
             })?;
         if let Some(listener) = listener {
             let view = View {
-                link: link.clone(),
+                shared: shared.clone(),
                 link_name,
-                store: store.clone(),
-                roster: roster.clone(),
-                cfg: cfg.clone(),
-                ops: ops.clone(),
                 probe: probe.clone(),
             };
             http::start(listener, view, &tasks, stop.clone());
         }
         let federation = crate::federation::Federation::start(
-            cfg.clone(),
+            shared.common.cfg.clone(),
             store.clone(),
             link.clone(),
-            delivery.clone(),
+            shared.delivery.clone(),
             &tasks,
             stop.clone(),
         )
         .await?;
-        let router = Router::new(
-            cfg,
-            store.clone(),
-            link.clone(),
-            delivery,
-            roster.clone(),
-            content,
-            registry,
-            tasks.clone(),
-            stop.clone(),
-        )
-        .with_ops(ops.clone())
-        .with_federation(federation);
+        let router = Router::new(shared, registry, tasks.clone()).with_federation(federation);
         let why: Arc<Mutex<Option<Stopped>>> = Arc::default();
         let (token, reason) = (stop.clone(), why.clone());
         let routing = tokio::spawn(router.run(events, stop.clone()));

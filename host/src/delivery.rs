@@ -29,7 +29,7 @@ use meshmush_protocol::chunking::chunk;
 use meshmush_protocol::packets::{BROADCAST, PRIMARY_CHANNEL, node_id};
 use tracing::{debug, warn};
 
-use crate::commands::{Audience, Notice, NoticeKind, Outcome};
+use crate::commands::outcome::{Audience, Notice, NoticeKind, Outcome};
 use crate::roster::Roster;
 use crate::store::Store;
 

@@ -35,6 +35,7 @@ pub mod roster;
 pub mod router;
 pub mod seed;
 pub mod session;
+pub mod shared;
 pub mod store;
 pub mod sync_item;
 pub mod unasked;

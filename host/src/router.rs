@@ -7,7 +7,6 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use meshmush_firmware_bridge::LinkHandle;
 use meshmush_firmware_bridge::link::{Class, LinkEvent, LinkState, NodeEntry};
 use meshmush_protocol::packets::{TextMessage, node_id};
 use tokio::sync::mpsc;
@@ -17,14 +16,13 @@ use tokio_util::task::TaskTracker;
 use tracing::{Instrument, debug, info, info_span, warn};
 
 use crate::admin::FIRST_REAL_NODE;
-use crate::config::Config;
-use crate::delivery::Delivery;
+use crate::commands::Registry;
 use crate::federation::Federation;
 use crate::identity::Evidence;
-use crate::ops::Ops;
-use crate::roster::{Admit, Roster};
+use crate::roster::Admit;
 use crate::session::{self, Incoming, SessionDeps};
-use crate::store::{Pin, PinSource, Store};
+use crate::shared::Shared;
+use crate::store::{Pin, PinSource};
 use crate::unasked::Unasked;
 
 /// Commands a session may have waiting before the router sheds new ones.
@@ -32,7 +30,6 @@ const INBOX: usize = 8;
 
 /// The running router.
 pub struct Router {
-    cfg: Arc<Config>,
     deps: SessionDeps,
     unasked: Unasked,
     sessions: HashMap<u32, mpsc::Sender<Incoming>>,
@@ -43,50 +40,17 @@ pub struct Router {
 }
 
 impl Router {
-    /// A router whose sessions run on `tasks`; `stop` is cancelled by a wizard's
-    /// `@shutdown`.
-    #[expect(
-        clippy::too_many_arguments,
-        reason = "each is a shared part the sessions are built from; app.rs is the one caller"
-    )]
-    pub fn new(
-        cfg: Arc<Config>,
-        store: Store,
-        link: LinkHandle,
-        delivery: Delivery,
-        roster: Roster,
-        content: crate::content::Library,
-        registry: Arc<crate::commands::Registry>,
-        tasks: TaskTracker,
-        stop: CancellationToken,
-    ) -> Self {
+    /// A router over the daemon's `shared` parts, running `registry`'s commands in
+    /// sessions on `tasks`; `shared.stop` is cancelled by a wizard's `@shutdown`.
+    pub fn new(shared: Shared, registry: Arc<Registry>, tasks: TaskTracker) -> Self {
         let (ended_tx, ended) = mpsc::unbounded_channel();
-        let mesh = crate::meshview::LinkView::shared(link.clone(), cfg.replies.airtime_share);
-        let unasked = Unasked::new(
-            cfg.clone(),
-            store.clone(),
-            delivery.clone(),
-            roster.clone(),
-            mesh.clone(),
-            tasks.clone(),
-        );
+        let unasked = Unasked::new(shared.clone(), tasks.clone());
         let deps = SessionDeps {
-            store,
+            shared,
             registry,
-            cfg: cfg.clone(),
-            roster,
-            content,
-            delivery,
-            mesh,
-            link,
-            admin_nodes: Arc::new(cfg.admin_nodes()),
-            idle_timeout: cfg.idle_timeout(),
             ended: ended_tx,
-            stop,
-            ops: Ops::default(),
         };
         Self {
-            cfg,
             deps,
             unasked,
             sessions: HashMap::new(),
@@ -94,12 +58,6 @@ impl Router {
             ended,
             tasks,
         }
-    }
-
-    /// Reports each command its sessions run to `ops` (the status page, `/metrics`).
-    pub fn with_ops(mut self, ops: Ops) -> Self {
-        self.deps.ops = ops;
-        self
     }
 
     /// Hands DMs from the configured sync peers (and the radio's reports on what was
@@ -147,7 +105,8 @@ impl Router {
     fn forget_idle(&mut self) {
         let sessions = &self.sessions;
         self.deps
-            .roster
+            .shared
+            .roster()
             .forget_idle(|node| sessions.contains_key(&node));
     }
 
@@ -159,14 +118,14 @@ impl Router {
                 _ => self.on_text(t, true).await,
             },
             LinkEvent::ChannelText(t) => {
-                if self.deps.roster.is_banned(t.from) {
+                if self.deps.shared.roster().is_banned(t.from) {
                     return;
                 }
                 self.unasked.heard(t.from);
                 if self.unasked.channel(&t) {
                     return;
                 }
-                let prefix = &self.cfg.replies.channel_prefix;
+                let prefix = &self.deps.shared.cfg().replies.channel_prefix;
                 if !prefix.is_empty()
                     && let Some(rest) = t.text.strip_prefix(prefix.as_str())
                 {
@@ -207,7 +166,7 @@ impl Router {
             warn!("text from a reserved node number; dropped");
             return;
         }
-        match self.deps.roster.admit(t.from) {
+        match self.deps.shared.roster().admit(t.from) {
             Admit::Allow => {}
             Admit::Banned => {
                 debug!("banned node; ignored");
@@ -229,7 +188,7 @@ impl Router {
                 return;
             }
         }
-        let max = self.cfg.limits.max_command_bytes;
+        let max = self.deps.shared.cfg().limits.max_command_bytes;
         if t.text.len() > max {
             let msg = format!(
                 "That is too long ({} bytes); keep commands under {max}.",
@@ -253,7 +212,7 @@ impl Router {
     async fn hand_over(&mut self, node: u32, incoming: Incoming) {
         let inbox = match self.sessions.get(&node) {
             Some(inbox) if !inbox.is_closed() => inbox,
-            _ if self.sessions.len() >= self.cfg.limits.max_sessions => {
+            _ if self.sessions.len() >= self.deps.shared.cfg().limits.max_sessions => {
                 debug!(
                     sessions = self.sessions.len(),
                     "session cap reached; ignored"
@@ -290,7 +249,7 @@ impl Router {
         let Some(key) = entry.public_key.filter(|k| !k.is_empty()) else {
             return;
         };
-        let store = self.deps.store.clone();
+        let store = self.deps.shared.store().clone();
         let pin = Pin {
             node: entry.num,
             key,
@@ -313,6 +272,7 @@ impl Router {
         // The router's refusals ("slow down") know no player yet: strangers' class.
         if self
             .deps
+            .shared
             .delivery
             .say(node, Class::Stranger, text)
             .await

@@ -5,23 +5,18 @@
 //! ends; everything it knew is in the store.
 
 use std::sync::Arc;
-use std::time::Duration;
 
-use meshmush_firmware_bridge::LinkHandle;
 use meshmush_firmware_bridge::link::Class;
 use meshmush_protocol::packets::node_id;
 use tokio::sync::mpsc;
-use tokio_util::sync::CancellationToken;
 use tracing::{Instrument, debug, info, info_span, warn};
 
+use crate::commands::dispatch::command_name;
 use crate::commands::{Ctx, End, Handled, Registry, handle, unix_now};
-use crate::config::Config;
-use crate::delivery::Delivery;
 use crate::identity::{Evidence, Sender, judge};
-use crate::meshview::MeshView;
-use crate::ops::Ops;
-use crate::roster::{Newcomer, Roster};
-use crate::store::{Level, Pin, Player, Store, StoreError};
+use crate::roster::Newcomer;
+use crate::shared::Shared;
+use crate::store::{Level, Pin, Player, StoreError};
 
 /// One command for a session.
 #[derive(Debug, Clone)]
@@ -77,28 +72,14 @@ pub fn reply_class(player: &Player, now: u64, newcomer_hours: u64) -> Class {
     }
 }
 
-/// What a session needs from the daemon.
+/// What a session needs from the daemon: its shared parts, the commands, and where
+/// to say it ended.
 #[derive(Clone)]
 pub struct SessionDeps {
-    pub store: Store,
+    pub shared: Shared,
     pub registry: Arc<Registry>,
-    pub cfg: Arc<Config>,
-    pub roster: Roster,
-    /// The world's content, shared by every session.
-    pub content: crate::content::Library,
-    pub delivery: Delivery,
-    /// For the names nodes give themselves, when a player is first made.
-    pub link: LinkHandle,
-    /// The mesh as commands see it.
-    pub mesh: Arc<dyn MeshView>,
-    pub admin_nodes: Arc<Vec<u32>>,
-    pub idle_timeout: Duration,
     /// Told when a session ends, with its node.
     pub ended: mpsc::UnboundedSender<u32>,
-    /// Cancelled to stop the daemon (a wizard's `@shutdown`).
-    pub stop: CancellationToken,
-    /// The operator's hooks: each command's family and time (off unless configured).
-    pub ops: Ops,
 }
 
 /// Runs a session for `node` until it idles out, the player quits or the router
@@ -106,9 +87,10 @@ pub struct SessionDeps {
 pub async fn run(node: u32, mut inbox: mpsc::Receiver<Incoming>, deps: SessionDeps) {
     let span = info_span!("player", node = %node_id(node));
     async move {
+        let idle = deps.shared.cfg().idle_timeout();
         let mut open_: Option<Open> = None;
         loop {
-            let msg = match tokio::time::timeout(deps.idle_timeout, inbox.recv()).await {
+            let msg = match tokio::time::timeout(idle, inbox.recv()).await {
                 Ok(Some(m)) => m,
                 Ok(None) => break,
                 Err(_) => {
@@ -126,7 +108,7 @@ pub async fn run(node: u32, mut inbox: mpsc::Receiver<Incoming>, deps: SessionDe
                     Err(OpenError::Store(e)) => {
                         warn!(error = %e, "cannot load player");
                         let sorry = "The BBS cannot reach its storage; try again soon.";
-                        let _ = deps.delivery.say(node, Class::Stranger, sorry).await;
+                        let _ = deps.shared.delivery.say(node, Class::Stranger, sorry).await;
                         continue;
                     }
                 }
@@ -136,13 +118,13 @@ pub async fn run(node: u32, mut inbox: mpsc::Receiver<Incoming>, deps: SessionDe
                 Ok(None) => {}
                 Ok(Some(End::Quit)) => break,
                 Ok(Some(End::Shutdown)) => {
-                    deps.stop.cancel();
+                    deps.shared.stop.cancel();
                     break;
                 }
                 Err(_) => break,
             }
         }
-        deps.roster.leave(node);
+        deps.shared.roster().leave(node);
         let _ = deps.ended.send(node);
     }
     .instrument(span)
@@ -158,11 +140,11 @@ async fn step(
 ) -> Result<Option<End>, meshmush_firmware_bridge::link::LinkClosed> {
     let node = o.ctx.node;
     // Another session (a wizard) changed this player or their pin since: reload.
-    if deps.roster.take_stale(node) {
-        if let Ok(Some(player)) = deps.store.player(node).await {
+    if deps.shared.roster().take_stale(node) {
+        if let Ok(Some(player)) = deps.shared.store().player(node).await {
             o.ctx.player = player;
         }
-        if let Ok(pin) = deps.store.pin(node).await {
+        if let Ok(pin) = deps.shared.store().pin(node).await {
             o.pin = pin;
         }
     }
@@ -170,44 +152,45 @@ async fn step(
     if o.ctx.sender == Sender::Impostor {
         // Not the handset this node was first seen as: nothing runs, nothing is
         // read or changed for it, and it learns only this, once an hour.
-        if deps.roster.tell_impostor(node) {
-            deps.delivery
+        if deps.shared.roster().tell_impostor(node) {
+            deps.shared
+                .delivery
                 .say(node, Class::Stranger, IMPOSTOR_REFUSAL)
                 .await?;
         }
         return Ok(None);
     }
     let c = &mut o.ctx;
-    deps.roster.set_banned(node, c.player.banned);
+    deps.shared.roster().set_banned(node, c.player.banned);
     if c.player.banned {
         debug!("banned node; no reply");
         return Ok(None);
     }
-    if !deps.roster.is_placed(node, &c.player.name)
-        && let Ok(state) = deps.store.player_state(node).await
+    if !deps.shared.roster().is_placed(node, &c.player.name)
+        && let Ok(state) = deps.shared.store().player_state(node).await
     {
-        deps.roster.place(node, &c.player.name, state.location);
+        deps.shared
+            .roster()
+            .place(node, &c.player.name, state.location);
     }
     let started = std::time::Instant::now();
-    let class = reply_class(&c.player, unix_now(), deps.cfg.bbs.newcomer_hours);
+    let class = reply_class(&c.player, unix_now(), deps.shared.cfg().bbs.newcomer_hours);
     let mut outcome = match handle(c, &msg.text).await {
         Handled::More => {
-            deps.delivery.more(node, class).await?;
+            deps.shared.delivery.more(node, class).await?;
             return Ok(None);
         }
         Handled::Done(outcome) => outcome,
     };
-    deps.ops.command(
-        &c.registry,
-        c.level(),
-        &msg.text,
+    deps.shared.ops.command(
+        || command_name(&c.registry, &msg.text, c.level()),
         node,
         &c.player.name,
         started.elapsed(),
     );
     // Judged on the reply itself, before the message of the day goes in front of it.
     let is_help = outcome.reply == crate::commands::basic::SHORT_HELP;
-    let motd = deps.cfg.bbs.motd.trim();
+    let motd = deps.shared.cfg().bbs.motd.trim();
     if std::mem::take(&mut o.motd) && !motd.is_empty() {
         outcome.reply = format!("{motd}\n{}", outcome.reply);
     }
@@ -215,7 +198,7 @@ async fn step(
         outcome.reply = welcomed(&c.player.name, &outcome.reply, is_help);
     }
     let end = outcome.end;
-    deps.delivery.deliver(node, class, outcome).await?;
+    deps.shared.delivery.deliver(node, class, outcome).await?;
     Ok(end)
 }
 
@@ -224,7 +207,7 @@ async fn identify(o: &mut Open, deps: &SessionDeps, ev: &Evidence) {
     let node = o.ctx.node;
     let (sender, new_pin) = judge(node, o.pin.as_ref(), ev, unix_now());
     if let Some(pin) = new_pin {
-        match deps.store.pin_if_new(pin).await {
+        match deps.shared.store().pin_if_new(pin).await {
             Ok(now) => {
                 if o.pin.is_none() {
                     info!("key pinned on first sight");
@@ -255,51 +238,55 @@ enum OpenError {
 
 async fn open(node: u32, deps: &SessionDeps) -> Result<Open, OpenError> {
     let now = unix_now();
-    let (player, welcome, motd) = match deps.store.player(node).await? {
+    let (player, welcome, motd) = match deps.shared.store().player(node).await? {
         Some(mut player) => {
-            let before = deps.store.player_seen(node, now).await?;
+            let before = deps.shared.store().player_seen(node, now).await?;
             let motd = before.is_none_or(|t| new_day(t, now));
             // As stored now: a command that saves the player must not undo it.
             player.last_seen = player.last_seen.max(now);
             (player, false, motd)
         }
-        None if !deps.roster.allow_newcomer(Newcomer::Arrival) => {
+        None if !deps.shared.roster().allow_newcomer(Newcomer::Arrival) => {
             return Err(OpenError::Newcomer);
         }
         None => {
             let wanted = deps
+                .shared
                 .link
                 .node(node)
                 .map(|n| n.display_name())
                 .unwrap_or_else(|| node_id(node));
-            let player = deps.store.create_player(node, &wanted, now).await?;
+            let player = deps
+                .shared
+                .store()
+                .create_player(node, &wanted, now)
+                .await?;
             // Mail sent to this node before it had a player is now its mailbox,
             // announced below as any player's.
-            deps.store.clear_mail_waiting(node).await?;
+            deps.shared.store().clear_mail_waiting(node).await?;
             (player, true, true)
         }
     };
-    deps.roster.mark_known(node);
+    deps.shared.roster().mark_known(node);
     if !player.banned {
-        let state = deps.store.player_state(node).await?;
-        deps.roster.place(node, &player.name, state.location);
+        let state = deps.shared.store().player_state(node).await?;
+        deps.shared
+            .roster()
+            .place(node, &player.name, state.location);
     }
-    crate::commands::mail::queue_unannounced(&deps.store, &deps.roster, node).await?;
-    let pin = deps.store.pin(node).await?;
+    crate::commands::mail::queue_unannounced(deps.shared.store(), deps.shared.roster(), node)
+        .await?;
+    let pin = deps.shared.store().pin(node).await?;
     // A draft from before a restart is still being written.
-    let draft = deps.store.draft(node).await?;
+    let draft = deps.shared.store().draft(node).await?;
     let ctx = Ctx {
-        store: deps.store.clone(),
+        common: deps.shared.common.clone(),
         registry: deps.registry.clone(),
-        cfg: deps.cfg.clone(),
-        roster: deps.roster.clone(),
-        content: deps.content.clone(),
         player,
         node,
         sender: Sender::Unproven,
         password_given: false,
-        is_admin_node: deps.admin_nodes.contains(&node),
-        mesh: deps.mesh.clone(),
+        is_admin_node: deps.shared.admin_nodes.contains(&node),
         draft,
     };
     Ok(Open {

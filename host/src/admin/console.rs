@@ -7,18 +7,16 @@
 use std::sync::Arc;
 use std::time::Instant;
 
-use meshmush_firmware_bridge::LinkHandle;
 use meshmush_firmware_bridge::link::LinkState;
 use meshmush_protocol::packets::node_id;
 use tracing::{info, warn};
 
 use super::{Answer, SYSOP_NODE, USAGE};
+use crate::commands::dispatch::command_name;
 use crate::commands::{Ctx, Registry, execute, split_command, unix_now};
-use crate::config::Config;
-use crate::delivery::Delivery;
 use crate::identity::Sender;
-use crate::ops::Ops;
-use crate::roster::{Admit, Roster};
+use crate::roster::Admit;
+use crate::shared::Shared;
 use crate::store::{Level, Player, Store, StoreError};
 
 /// Players `players` lists at most.
@@ -27,15 +25,8 @@ const PLAYERS_LISTED: usize = 200;
 /// The daemon's side of the console; cheap to clone.
 #[derive(Clone)]
 pub struct Console {
-    pub store: Store,
-    pub roster: Roster,
-    pub delivery: Delivery,
+    pub shared: Shared,
     pub registry: Arc<Registry>,
-    pub cfg: Arc<Config>,
-    pub link: LinkHandle,
-    pub ops: Ops,
-    /// The world's content, for commands that read it (and `reload`).
-    pub content: crate::content::Library,
     /// The name the sysop player gets when the console first acts.
     pub sysop_name: String,
 }
@@ -78,7 +69,7 @@ impl Console {
 
     /// Runs a radio command as the sysop: the same command, limits and notices.
     async fn run(&self, line: &str) -> Answer {
-        match self.roster.admit(SYSOP_NODE) {
+        match self.shared.roster().admit(SYSOP_NODE) {
             Admit::Allow => {}
             Admit::Limited { retry_after_secs } => {
                 return Answer::refused(format!(
@@ -88,40 +79,32 @@ impl Console {
             }
             other => return Answer::refused(format!("not admitted: {other:?}")),
         }
-        let sysop = match ensure_sysop(&self.store, &self.sysop_name).await {
+        let sysop = match ensure_sysop(self.shared.store(), &self.sysop_name).await {
             Ok(p) => p,
             Err(e) => return Answer::refused(format!("storage trouble: {e}")),
         };
         let name = sysop.name.clone();
         let mut ctx = Ctx {
-            store: self.store.clone(),
+            common: self.shared.common.clone(),
             registry: self.registry.clone(),
-            cfg: self.cfg.clone(),
-            roster: self.roster.clone(),
-            content: self.content.clone(),
             player: sysop,
             node: SYSOP_NODE,
             // The socket proved it: only the daemon's own user can reach it.
             sender: Sender::Proven,
             password_given: false,
             is_admin_node: true,
-            mesh: crate::meshview::LinkView::shared(
-                self.link.clone(),
-                self.cfg.replies.airtime_share,
-            ),
             draft: None,
         };
         let started = Instant::now();
         let outcome = execute(&mut ctx, line).await;
-        self.ops.command(
-            &self.registry,
-            ctx.level(),
-            line,
+        self.shared.ops.command(
+            || command_name(&self.registry, line, ctx.level()),
             SYSOP_NODE,
             &name,
             started.elapsed(),
         );
         if self
+            .shared
             .delivery
             .notices(SYSOP_NODE, outcome.notices)
             .await
@@ -133,8 +116,8 @@ impl Console {
     }
 
     async fn status(&self) -> String {
-        let m = self.link.metrics();
-        let link = match self.link.state() {
+        let m = self.shared.link.metrics();
+        let link = match self.shared.link.state() {
             LinkState::Connected { my_node_num, nodes } => {
                 format!("connected to {} ({nodes} nodes)", node_id(my_node_num))
             }
@@ -142,7 +125,7 @@ impl Console {
             LinkState::Lost { reason } => format!("lost: {reason}"),
             LinkState::Stopped => "stopped".into(),
         };
-        let totals = match self.store.totals().await {
+        let totals = match self.shared.store().totals().await {
             Ok(t) => format!(
                 "{} players, {} posts, {} unread mails",
                 t.players, t.posts, t.mail_unread
@@ -150,12 +133,13 @@ impl Console {
             Err(e) => format!("store unreadable: {e}"),
         };
         let allowed = self
+            .shared
             .link
             .node_config()
             .map(|c| {
                 c.duty_cycle
                     .budget()
-                    .mul_f64(self.cfg.replies.airtime_share)
+                    .mul_f64(self.shared.cfg().replies.airtime_share)
             })
             .map(|a| format!(" of {:.0} s", a.as_secs_f64()))
             .unwrap_or_default();
@@ -171,7 +155,7 @@ impl Console {
     }
 
     async fn players(&self) -> Answer {
-        match players_text(&self.store).await {
+        match players_text(self.shared.store()).await {
             Ok(text) => Answer::ok(text),
             Err(e) => Answer::refused(format!("storage trouble: {e}")),
         }

@@ -94,7 +94,7 @@ impl Command for Name {
         }
         let mut player = ctx.player.clone();
         player.name = wanted.clone();
-        match ctx.store.update_player(player.clone()).await {
+        match ctx.store().update_player(player.clone()).await {
             Ok(()) => {
                 ctx.player = player;
                 Ok(format!("You are now {wanted}.").into())
@@ -224,7 +224,7 @@ async fn set_password(ctx: &mut Ctx, new: &str) -> Result<(), CommandError> {
         .map_err(|e| user(format!("Could not set the password: {e}")))?;
     let mut player = ctx.player.clone();
     player.password_hash = Some(hash);
-    ctx.store.update_player(player.clone()).await?;
+    ctx.store().update_player(player.clone()).await?;
     ctx.player = player;
     Ok(())
 }

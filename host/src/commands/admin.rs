@@ -45,12 +45,12 @@ fn player_word(args: &str) -> Result<String, Usage> {
 /// be banned ahead of time.
 async fn player_arg(ctx: &Ctx, word: &str) -> Result<Player, CommandError> {
     if let Some(node) = parse_node_id(word) {
-        if let Some(p) = ctx.store.player(node).await? {
+        if let Some(p) = ctx.store().player(node).await? {
             return Ok(p);
         }
-        return Ok(ctx.store.create_player(node, "", unix_now()).await?);
+        return Ok(ctx.store().create_player(node, "", unix_now()).await?);
     }
-    ctx.store
+    ctx.store()
         .player_by_name(word)
         .await?
         .ok_or_else(|| user(format!("No player called {word:?}.")))
@@ -89,17 +89,17 @@ impl Command for Teleport {
 
     async fn apply(self, ctx: &mut Ctx) -> Reply {
         let to = self.to;
-        match ctx.store.object(to).await? {
+        match ctx.store().object(to).await? {
             Some(o) if o.kind == ObjectKind::Room => {}
             _ => return Err(user(format!("#{to} is not a room."))),
         }
         let Some(who) = self.who else {
-            let from = ctx.store.player_state(ctx.node).await?.location;
+            let from = ctx.store().player_state(ctx.node).await?.location;
             return arrive(ctx, from, to, "vanishes").await;
         };
         let p = player_arg(ctx, &who).await?;
-        ctx.store.move_player(p.node, to).await.map_err(refusal)?;
-        ctx.roster.set_room(p.node, to);
+        ctx.store().move_player(p.node, to).await.map_err(refusal)?;
+        ctx.roster().set_room(p.node, to);
         Ok(
             Outcome::reply(format!("Teleported {} to #{to}.", p.name)).to_player(
                 p.node,
@@ -131,12 +131,12 @@ impl Command for Boot {
 
     async fn apply(self, ctx: &mut Ctx) -> Reply {
         let p = player_arg(ctx, &self.who).await?;
-        let state = ctx.store.player_state(p.node).await?;
-        ctx.store
+        let state = ctx.store().player_state(p.node).await?;
+        ctx.store()
             .move_player(p.node, state.home)
             .await
             .map_err(refusal)?;
-        ctx.roster.leave(p.node);
+        ctx.roster().leave(p.node);
         Ok(Outcome::reply(format!("Booted {}.", p.name)).to_player(
             p.node,
             NoticeKind::Direct,
@@ -152,9 +152,9 @@ async fn set_banned(ctx: &mut Ctx, who: &str, banned: bool) -> Reply {
     }
     p.banned = banned;
     let name = p.name.clone();
-    ctx.store.update_player(p.clone()).await?;
-    ctx.roster.mark_stale(p.node);
-    ctx.roster.set_banned(p.node, banned);
+    ctx.store().update_player(p.clone()).await?;
+    ctx.roster().mark_stale(p.node);
+    ctx.roster().set_banned(p.node, banned);
     if banned {
         warn!(node = %node_id(p.node), by = %node_id(ctx.node), "banned");
         Ok(format!("Banned {name} ({}).", node_id(p.node)).into())
@@ -228,8 +228,8 @@ impl Command for Builder {
             return Ok(format!("{} can build already.", p.name).into());
         }
         p.level = Level::Builder;
-        ctx.store.update_player(p.clone()).await?;
-        ctx.roster.mark_stale(p.node);
+        ctx.store().update_player(p.clone()).await?;
+        ctx.roster().mark_stale(p.node);
         Ok(
             Outcome::reply(format!("{} is a builder.", p.name)).to_player(
                 p.node,
@@ -262,10 +262,10 @@ impl Command for Repin {
 
     async fn apply(self, ctx: &mut Ctx) -> Reply {
         let p = player_arg(ctx, &self.who).await?;
-        if !ctx.store.unpin(p.node).await? {
+        if !ctx.store().unpin(p.node).await? {
             return Ok(format!("{} has no pinned key.", p.name).into());
         }
-        ctx.roster.mark_stale(p.node);
+        ctx.roster().mark_stale(p.node);
         warn!(node = %node_id(p.node), by = %node_id(ctx.node), "key unpinned");
         Ok(format!("Unpinned {}: the next key it uses is pinned.", p.name).into())
     }

@@ -121,7 +121,7 @@ impl Command for BoardAdmin {
         match self {
             Self::Create { name, description } => {
                 let exists = ctx
-                    .store
+                    .store()
                     .boards()
                     .await?
                     .iter()
@@ -132,13 +132,13 @@ impl Command for BoardAdmin {
                 let mut board = default_boards(unix_now()).remove(0);
                 board.name = name.clone();
                 board.description = description;
-                ctx.store.put_board(board).await?;
+                ctx.store().put_board(board).await?;
                 Ok(format!("Board {name} created.").into())
             }
             Self::Describe { name, description } => {
                 let mut board = find_board(ctx, &name).await?;
                 board.description = description;
-                ctx.store.put_board(board.clone()).await?;
+                ctx.store().put_board(board.clone()).await?;
                 Ok(format!("{} described.", board.name).into())
             }
             Self::Lock { name, read, level } => {
@@ -150,18 +150,19 @@ impl Command for BoardAdmin {
                     board.post_level = level;
                     "post"
                 };
-                ctx.store.put_board(board.clone()).await?;
+                ctx.store().put_board(board.clone()).await?;
                 Ok(format!("{} {what} is now for {}s.", board.name, level_name(level)).into())
             }
             Self::Urgent { name, on } => {
                 let mut board = find_board(ctx, &name).await?;
                 board.urgent = on;
-                ctx.store.put_board(board.clone()).await?;
+                ctx.store().put_board(board.clone()).await?;
                 Ok(if on {
                     format!(
                         "{} is urgent: each new post is announced on the channel \
                          (one notice per {} min at most).",
-                        board.name, ctx.cfg.bbs.channel_gap_mins
+                        board.name,
+                        ctx.cfg().bbs.channel_gap_mins
                     )
                 } else {
                     format!("{} is no longer urgent.", board.name)
@@ -170,7 +171,7 @@ impl Command for BoardAdmin {
             }
             Self::Remove { name } => {
                 let board = find_board(ctx, &name).await?;
-                let n = ctx.store.remove_board(board.name.clone()).await?;
+                let n = ctx.store().remove_board(board.name.clone()).await?;
                 Ok(format!("Board {} removed with {n} posts.", board.name).into())
             }
         }

@@ -67,7 +67,7 @@ const fn player(
 pub(super) async fn find_board(ctx: &Ctx, word: &str) -> Result<Board, CommandError> {
     let level = ctx.level();
     let boards: Vec<Board> = ctx
-        .store
+        .store()
         .boards()
         .await?
         .into_iter()
@@ -99,7 +99,7 @@ pub(super) async fn find_board(ctx: &Ctx, word: &str) -> Result<Board, CommandEr
 pub(super) async fn readable_boards(ctx: &Ctx) -> Result<Vec<String>, CommandError> {
     let level = ctx.level();
     Ok(ctx
-        .store
+        .store()
         .boards()
         .await?
         .into_iter()
@@ -138,7 +138,7 @@ impl Command for Boards {
     async fn apply(self, ctx: &mut Ctx) -> Reply {
         let level = ctx.level();
         let list: Vec<String> = ctx
-            .store
+            .store()
             .board_summaries(ctx.node)
             .await?
             .into_iter()
@@ -189,15 +189,15 @@ impl Command for Read {
         let board = find_board(ctx, &self.board).await?;
         let now = unix_now();
         if let Some(num) = self.num {
-            let Some(post) = ctx.store.post(board.name.clone(), num).await? else {
+            let Some(post) = ctx.store().post(board.name.clone(), num).await? else {
                 return Err(user(format!("No post #{num} on {}.", board.name)));
             };
-            ctx.store
+            ctx.store()
                 .mark_read(ctx.node, board.name.clone(), num)
                 .await?;
             return Ok(show(&post, now).into());
         }
-        let posts = ctx.store.newest_posts(board.name.clone(), LISTED).await?;
+        let posts = ctx.store().newest_posts(board.name.clone(), LISTED).await?;
         let name = &board.name;
         let Some((newest, older)) = posts.split_first() else {
             return Ok(format!("{name}: no posts yet. post {name} TEXT").into());
@@ -206,8 +206,8 @@ impl Command for Read {
         // The newest post in full, then as many older ones as fit in the same packet:
         // reading the latest news takes one command.
         let full = format!("{}\n{}", heading(newest, now), newest.text.trim());
-        if let Some(reply) = fill_packet(full, &lines, ctx.cfg.replies.byte_budget) {
-            ctx.store
+        if let Some(reply) = fill_packet(full, &lines, ctx.cfg().replies.byte_budget) {
+            ctx.store()
                 .mark_read(ctx.node, board.name.clone(), newest.num)
                 .await?;
             return Ok(reply.into());
@@ -262,9 +262,9 @@ impl Command for Next {
 
     async fn apply(self, ctx: &mut Ctx) -> Reply {
         let readable = readable_boards(ctx).await?;
-        match ctx.store.next_unread(ctx.node, readable).await? {
+        match ctx.store().next_unread(ctx.node, readable).await? {
             Some(post) => {
-                ctx.store
+                ctx.store()
                     .mark_read(ctx.node, post.board.clone(), post.num)
                     .await?;
                 Ok(show(&post, unix_now()).into())
@@ -296,17 +296,17 @@ pub(super) async fn write_post(
     reply_to: Option<u64>,
 ) -> Result<Post, CommandError> {
     may_post(ctx, board)?;
-    let max = ctx.cfg.bbs.post_max_bytes;
+    let max = ctx.cfg().bbs.post_max_bytes;
     if text.len() > max {
         return Err(user(format!(
             "Too long: {} bytes, the limit is {max}.",
             text.len()
         )));
     }
-    if !ctx.roster.allow_post(ctx.node) {
+    if !ctx.roster().allow_post(ctx.node) {
         return Err(user(format!(
             "You have posted {} times this hour; try later.",
-            ctx.cfg.bbs.posts_per_hour
+            ctx.cfg().bbs.posts_per_hour
         )));
     }
     if !super::ctx::newcomer_allowed(ctx, Newcomer::Post) {
@@ -326,8 +326,8 @@ pub(super) async fn write_post(
         text: text.to_string(),
         reply_to,
     };
-    let post = ctx.store.add_post(post, ctx.cfg.bbs.posts_kept).await?;
-    ctx.store
+    let post = ctx.store().add_post(post, ctx.cfg().bbs.posts_kept).await?;
+    ctx.store()
         .mark_read(ctx.node, post.board.clone(), post.num)
         .await?;
     Ok(post)
@@ -410,7 +410,7 @@ impl Command for ReplyCmd {
     async fn apply(self, ctx: &mut Ctx) -> Reply {
         let board = find_board(ctx, &self.board).await?;
         let num = self.num;
-        if ctx.store.post(board.name.clone(), num).await?.is_none() {
+        if ctx.store().post(board.name.clone(), num).await?.is_none() {
             return Err(user(format!("No post #{num} on {}.", board.name)));
         }
         let post = write_post(ctx, &board, "", &self.text, Some(num)).await?;
@@ -452,13 +452,13 @@ impl Command for Delete {
     async fn apply(self, ctx: &mut Ctx) -> Reply {
         let board = find_board(ctx, &self.board).await?;
         let num = self.num;
-        let Some(post) = ctx.store.post(board.name.clone(), num).await? else {
+        let Some(post) = ctx.store().post(board.name.clone(), num).await? else {
             return Err(user(format!("No post #{num} on {}.", board.name)));
         };
         if post.author != ctx.node && ctx.level() < Level::Wizard {
             return Err(user("Only its author or a wizard may delete that."));
         }
-        ctx.store.delete_post(board.name.clone(), num).await?;
+        ctx.store().delete_post(board.name.clone(), num).await?;
         Ok(format!("Deleted {} #{num}.", board.name).into())
     }
 }

@@ -69,7 +69,7 @@ async fn mine(ctx: &Ctx, word: &str) -> Result<Object, CommandError> {
 
 /// Checks that `id` is a room.
 async fn is_room(ctx: &Ctx, id: u64) -> Result<(), CommandError> {
-    match ctx.store.object(id).await? {
+    match ctx.store().object(id).await? {
         Some(o) if o.kind == ObjectKind::Room => Ok(()),
         _ => Err(user(format!("#{id} is not a room."))),
     }
@@ -77,7 +77,10 @@ async fn is_room(ctx: &Ctx, id: u64) -> Result<(), CommandError> {
 
 /// Saves a changed object; the reply says what changed.
 async fn save(ctx: &Ctx, o: &Object, said: String) -> Reply {
-    ctx.store.update_object(o.clone()).await.map_err(refusal)?;
+    ctx.store()
+        .update_object(o.clone())
+        .await
+        .map_err(refusal)?;
     Ok(said.into())
 }
 
@@ -88,7 +91,7 @@ async fn new_exit(ctx: &Ctx, spec: &str, from: u64, to: u64) -> Result<Object, C
     exit.aliases = aliases;
     exit.location = Some(Place::Object(from));
     exit.destination = Some(to);
-    Ok(ctx.store.create_object(exit).await?)
+    Ok(ctx.store().create_object(exit).await?)
 }
 
 /// `@dig ROOM[=EXIT;ALIAS[,BACK;ALIAS]]`.
@@ -120,7 +123,7 @@ impl Command for Dig {
         check_name(&self.room)?;
         let (_, here_room) = here(ctx).await?;
         let room = Object::new(ObjectKind::Room, &self.room, ctx.node);
-        let room = ctx.store.create_object(room).await?;
+        let room = ctx.store().create_object(room).await?;
         let mut out = format!("Dug {} #{}.", room.name, room.id);
         if !self.to.is_empty() {
             let e = new_exit(ctx, &self.to, here_room.id, room.id).await?;
@@ -263,7 +266,7 @@ impl Command for Create {
         let mut o = Object::new(ObjectKind::Thing, &name, ctx.node);
         o.aliases = aliases;
         o.location = Some(Place::Player(ctx.node));
-        let o = ctx.store.create_object(o).await?;
+        let o = ctx.store().create_object(o).await?;
         Ok(format!("Created {} #{}. You carry it.", o.name, o.id).into())
     }
 }
@@ -289,7 +292,7 @@ impl Command for Destroy {
         if o.id == state.location {
             return Err(user("Step out of the room first."));
         }
-        ctx.store.destroy_object(o.id).await.map_err(refusal)?;
+        ctx.store().destroy_object(o.id).await.map_err(refusal)?;
         Ok(format!("Destroyed {} #{}.", o.name, o.id).into())
     }
 }
@@ -320,7 +323,7 @@ impl Command for LockCmd {
             (Lock::Owner, "its owner".to_string())
         } else if key.eq_ignore_ascii_case("me") {
             (Lock::Player(ctx.node), "you".to_string())
-        } else if let Some(p) = ctx.store.player_by_name(key).await? {
+        } else if let Some(p) = ctx.store().player_by_name(key).await? {
             (Lock::Player(p.node), p.name)
         } else {
             let (_, room) = here(ctx).await?;
@@ -399,7 +402,7 @@ impl Command for Link {
         is_room(ctx, to).await?;
         if self.what.eq_ignore_ascii_case("me") {
             state.home = to;
-            ctx.store.set_player_state(state).await?;
+            ctx.store().set_player_state(state).await?;
             return Ok(format!("Your home is now #{to}.").into());
         }
         let mut o = mine(ctx, &self.what).await?;
@@ -462,9 +465,9 @@ impl Command for Stats {
     }
 
     async fn apply(self, ctx: &mut Ctx) -> Reply {
-        let objects = ctx.store.objects_count().await?;
-        let players = ctx.store.players_count().await?;
-        let about = ctx.roster.everyone().len();
+        let objects = ctx.store().objects_count().await?;
+        let players = ctx.store().players_count().await?;
+        let about = ctx.roster().everyone().len();
         Ok(format!("{objects} objects, {players} players, {about} about.").into())
     }
 }

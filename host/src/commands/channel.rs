@@ -52,18 +52,18 @@ impl Command for Wall {
 
     async fn apply(self, ctx: &mut Ctx) -> Reply {
         let packet = wall_text(&ctx.player.name, &self.text);
-        let budget = ctx.cfg.replies.byte_budget;
+        let budget = ctx.cfg().replies.byte_budget;
         if packet.len() > budget {
             return Err(user(format!(
                 "Too long for one packet: {} bytes with your name, at most {budget}.",
                 packet.len()
             )));
         }
-        if let Err(wait) = ctx.roster.take_channel() {
+        if let Err(wait) = ctx.roster().take_channel() {
             return Err(user(format!(
                 "The BBS spoke on the channel lately; wait {} (one packet per {} min).",
                 minutes(wait),
-                ctx.cfg.bbs.channel_gap_mins
+                ctx.cfg().bbs.channel_gap_mins
             )));
         }
         Ok(Outcome::reply("Sent on the channel.").to_channel(packet))
@@ -91,9 +91,9 @@ pub fn announce_urgent(ctx: &Ctx, board: &Board, post: &Post, outcome: Outcome) 
     if !board.urgent {
         return outcome;
     }
-    match ctx.roster.take_channel() {
+    match ctx.roster().take_channel() {
         Ok(()) => {
-            let notice = urgent_text(post, ctx.cfg.replies.byte_budget);
+            let notice = urgent_text(post, ctx.cfg().replies.byte_budget);
             let mut outcome = outcome.to_channel(notice);
             outcome.reply.push_str(" Announced on the channel.");
             outcome

@@ -49,7 +49,7 @@ pub async fn start(ctx: &mut Ctx, target: DraftTarget) -> Reply {
         touched: now,
     };
     let to = label(&draft.target);
-    ctx.store.put_draft(draft.clone()).await?;
+    ctx.store().put_draft(draft.clone()).await?;
     ctx.draft = Some(draft);
     Ok(format!("Writing {to}. Subject? (cancel stops)").into())
 }
@@ -67,13 +67,13 @@ pub enum Fed {
 /// Takes one line for `draft`, the player's open draft. Leaves [`Ctx::draft`] set
 /// while the draft stays open.
 pub async fn feed(ctx: &mut Ctx, draft: Draft, line: &str) -> Fed {
-    let idle = ctx.cfg.bbs.draft_idle_mins.saturating_mul(60);
+    let idle = ctx.cfg().bbs.draft_idle_mins.saturating_mul(60);
     if unix_now().saturating_sub(draft.touched) > idle {
         drop_draft(ctx).await;
         return Fed::Expired(format!(
             "(Your unfinished {} expired after {} idle minutes.)",
             kind(&draft.target),
-            ctx.cfg.bbs.draft_idle_mins
+            ctx.cfg().bbs.draft_idle_mins
         ));
     }
     let reply = match take(ctx, draft, line.trim()).await {
@@ -121,14 +121,14 @@ async fn take(ctx: &mut Ctx, mut draft: Draft, line: &str) -> Reply {
         save(ctx, draft).await?;
         return Ok(format!(
             "Subject: {subject}. Now the text, one message per line; . alone sends it, up to {} bytes.",
-            ctx.cfg.bbs.post_max_bytes
+            ctx.cfg().bbs.post_max_bytes
         )
         .into());
     };
     if is_end(line) {
         return finish(ctx, draft, &subject).await;
     }
-    let max = ctx.cfg.bbs.post_max_bytes;
+    let max = ctx.cfg().bbs.post_max_bytes;
     let sep = usize::from(!draft.body.is_empty());
     let len = draft.body.len() + sep + line.len();
     if len > max {
@@ -204,7 +204,7 @@ async fn mail(ctx: &mut Ctx, to: u32, to_name: &str, subject: &str, body: &str) 
     let to = super::mail::Recipient {
         node: to,
         name: to_name.to_string(),
-        is_player: ctx.store.player(to).await?.is_some(),
+        is_player: ctx.store().player(to).await?.is_some(),
     };
     super::mail::deliver(ctx, &to, subject, body).await
 }
@@ -212,7 +212,7 @@ async fn mail(ctx: &mut Ctx, to: u32, to_name: &str, subject: &str, body: &str) 
 /// Writes the draft and keeps it open.
 async fn save(ctx: &mut Ctx, mut draft: Draft) -> Result<(), CommandError> {
     draft.touched = unix_now();
-    ctx.store.put_draft(draft.clone()).await?;
+    ctx.store().put_draft(draft.clone()).await?;
     ctx.draft = Some(draft);
     Ok(())
 }
@@ -220,7 +220,7 @@ async fn save(ctx: &mut Ctx, mut draft: Draft) -> Result<(), CommandError> {
 /// Forgets the draft; a store failure leaves a stale record that expires.
 async fn drop_draft(ctx: &mut Ctx) {
     ctx.draft = None;
-    if let Err(e) = ctx.store.delete_draft(ctx.node).await {
+    if let Err(e) = ctx.store().delete_draft(ctx.node).await {
         warn!(error = %e, "cannot delete a draft");
     }
 }

@@ -12,15 +12,13 @@ use crate::content::Library;
 use crate::identity::Sender;
 use crate::meshview::MeshView;
 use crate::roster::{Newcomer, Roster};
+use crate::shared::Common;
 use crate::store::{Draft, Level, Player, Store};
 
 pub struct Ctx {
-    pub store: Store,
+    /// The store, config, roster, content and mesh every session shares.
+    pub common: Arc<Common>,
     pub registry: Arc<Registry>,
-    pub cfg: Arc<Config>,
-    pub roster: Roster,
-    /// The world's content (NPCs, quests, shops, ...), swapped whole by `@reload`.
-    pub content: Library,
     pub player: Player,
     pub node: u32,
     /// What the packet being handled proves about who sent it.
@@ -29,14 +27,34 @@ pub struct Ctx {
     pub password_given: bool,
     /// The config lists this node as an admin.
     pub is_admin_node: bool,
-    /// The mesh around the BBS, read-only (node names, airtime, uptime).
-    pub mesh: Arc<dyn MeshView>,
     /// The post or mail the player is writing line by line, if any: while it is
     /// set, every line goes to it (see `compose`).
     pub draft: Option<Draft>,
 }
 
 impl Ctx {
+    pub fn store(&self) -> &Store {
+        &self.common.store
+    }
+
+    pub fn cfg(&self) -> &Config {
+        &self.common.cfg
+    }
+
+    pub fn roster(&self) -> &Roster {
+        &self.common.roster
+    }
+
+    /// The world's content (NPCs, quests, shops, ...), swapped whole by `@reload`.
+    pub fn content(&self) -> &Library {
+        &self.common.content
+    }
+
+    /// The mesh around the BBS, read-only (node names, airtime, uptime).
+    pub fn mesh(&self) -> &dyn MeshView {
+        self.common.mesh.as_ref()
+    }
+
     /// Whether this packet proves it comes from the player: a PKI DM with their key,
     /// or their password on it. Nothing lasts beyond the packet.
     pub fn proven(&self) -> bool {
@@ -61,5 +79,5 @@ impl Ctx {
 /// `what`. Old players always have room.
 pub fn newcomer_allowed(ctx: &Ctx, what: Newcomer) -> bool {
     let age = unix_now().saturating_sub(ctx.player.created);
-    age >= ctx.cfg.bbs.newcomer_hours.saturating_mul(3600) || ctx.roster.allow_newcomer(what)
+    age >= ctx.cfg().bbs.newcomer_hours.saturating_mul(3600) || ctx.roster().allow_newcomer(what)
 }

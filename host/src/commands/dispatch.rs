@@ -13,9 +13,23 @@ use super::compose::{self, Fed};
 use super::ctx::Ctx;
 use super::look::exit_command;
 use super::outcome::Outcome;
-use super::registry::{CommandError, Lookup, Reply};
+use super::registry::{CommandError, Lookup, Registry, Reply};
 use super::text::level_name;
 use crate::store::Level;
+
+/// The family and name of the command `line` runs at `level`, for the operator's
+/// counts: an exit typed alone is `look`'s `exit`; a line no command takes is `unknown`.
+pub fn command_name(registry: &Registry, line: &str, level: Level) -> (&'static str, &'static str) {
+    let (word, args) = split_command(line);
+    match registry.exact(word, level) {
+        Some(e) => (e.family, e.spec.name),
+        None => match registry.exact_or_prefix_at(word, level) {
+            Some(e) => (e.family, e.spec.name),
+            None if args.is_empty() && !word.is_empty() => ("look", "exit"),
+            None => ("unknown", "?"),
+        },
+    }
+}
 
 /// What a line a player sent comes to.
 #[derive(Debug)]

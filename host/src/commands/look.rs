@@ -188,7 +188,7 @@ async fn look(ctx: &Ctx, args: &str) -> Reply {
             return Ok(npc.into());
         }
         Err(e) => {
-            let people = ctx.roster.in_room(room.id);
+            let people = ctx.roster().in_room(room.id);
             return match people.iter().find(|(_, n)| n.eq_ignore_ascii_case(args)) {
                 Some((_, name)) => Ok(format!("{name} is here.").into()),
                 None => Err(e),
@@ -202,7 +202,7 @@ async fn describe(ctx: &Ctx, o: &Object) -> String {
     match o.kind {
         ObjectKind::Exit => {
             let to = match o.destination {
-                Some(d) => ctx.store.object(d).await.ok().flatten().map(|r| r.name),
+                Some(d) => ctx.store().object(d).await.ok().flatten().map(|r| r.name),
                 None => None,
             };
             match to {
@@ -225,7 +225,7 @@ async fn examine(ctx: &Ctx, target: &str) -> Reply {
     }
     let owner = match o.owner {
         0 => "system".to_string(),
-        n => match ctx.store.player(n).await? {
+        n => match ctx.store().player(n).await? {
             Some(p) => p.name,
             None => meshmush_protocol::packets::node_id(n),
         },
@@ -264,14 +264,14 @@ async fn examine(ctx: &Ctx, target: &str) -> Reply {
 
 async fn exits(ctx: &Ctx) -> Reply {
     let (_, room) = here(ctx).await?;
-    let exits = ctx.store.exits(room.id).await?;
+    let exits = ctx.store().exits(room.id).await?;
     if exits.is_empty() {
         return Ok("No exits. Try home.".into());
     }
     let mut parts = Vec::new();
     for e in exits.iter().filter(|e| !e.has_flag("dark")) {
         let to = match e.destination {
-            Some(d) => ctx.store.object(d).await?.map(|r| r.name),
+            Some(d) => ctx.store().object(d).await?.map(|r| r.name),
             None => None,
         };
         let mut s = e.name.clone();
@@ -289,7 +289,7 @@ async fn exits(ctx: &Ctx) -> Reply {
 pub(super) async fn exit_command(ctx: &Ctx, word: &str) -> Option<Reply> {
     let walked = async {
         let (state, room) = here(ctx).await?;
-        let exits = ctx.store.exits(room.id).await?;
+        let exits = ctx.store().exits(room.id).await?;
         let Some(exit) = pick(&exits, word).cloned() else {
             if DIRECTIONS.contains(&word.to_lowercase().as_str()) {
                 return Err(user("You can't go that way."));
@@ -311,11 +311,11 @@ pub(super) async fn exit_command(ctx: &Ctx, word: &str) -> Option<Reply> {
 
 async fn home(ctx: &Ctx) -> Reply {
     let (state, _) = here(ctx).await?;
-    if ctx.store.object(state.home).await?.is_none() {
-        let start = ctx.store.start_room().await?.unwrap_or(state.home);
+    if ctx.store().object(state.home).await?.is_none() {
+        let start = ctx.store().start_room().await?.unwrap_or(state.home);
         let mut fixed = state.clone();
         fixed.home = start;
-        ctx.store.set_player_state(fixed).await?;
+        ctx.store().set_player_state(fixed).await?;
         return arrive(ctx, state.location, start, "goes home").await;
     }
     if state.home == state.location {

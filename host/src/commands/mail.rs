@@ -142,7 +142,7 @@ fn letter(n: usize, m: &Letter, now: u64) -> String {
 /// `mail`: the oldest unread letter in full with the rest listed after it, when that
 /// fits one packet (reading new mail takes one command); else the list.
 async fn list(ctx: &Ctx) -> Reply {
-    let mut items = numbered(ctx.store.mailbox(ctx.node).await?);
+    let mut items = numbered(ctx.store().mailbox(ctx.node).await?);
     if items.is_empty() {
         return Ok("No mail. mail PLAYER TEXT sends one.".into());
     }
@@ -153,10 +153,10 @@ async fn list(ctx: &Ctx) -> Reply {
             .iter()
             .map(|(n, m)| list_line(*n, m, now))
             .collect();
-        if let Some(reply) = fill_packet(letter(*n, m, now), &rest, ctx.cfg.replies.byte_budget) {
+        if let Some(reply) = fill_packet(letter(*n, m, now), &rest, ctx.cfg().replies.byte_budget) {
             let mut m = m.clone();
             m.read = true;
-            ctx.store.update_mail(m).await?;
+            ctx.store().update_mail(m).await?;
             return Ok(reply.into());
         }
     }
@@ -165,7 +165,7 @@ async fn list(ctx: &Ctx) -> Reply {
 }
 
 async fn pick(ctx: &Ctx, want: usize) -> Result<Letter, CommandError> {
-    numbered(ctx.store.mailbox(ctx.node).await?)
+    numbered(ctx.store().mailbox(ctx.node).await?)
         .into_iter()
         .find(|(i, _)| *i == want)
         .map(|(_, m)| m)
@@ -177,27 +177,27 @@ async fn read(ctx: &Ctx, n: usize) -> Reply {
     let text = letter(n, &m, unix_now());
     if !m.read {
         m.read = true;
-        ctx.store.update_mail(m).await?;
+        ctx.store().update_mail(m).await?;
     }
     Ok(text.into())
 }
 
 async fn delete(ctx: &Ctx, n: usize) -> Reply {
     let m = pick(ctx, n).await?;
-    ctx.store.delete_mail(ctx.node, vec![m.id]).await?;
+    ctx.store().delete_mail(ctx.node, vec![m.id]).await?;
     Ok(format!("Deleted mail {n} from {}.", m.from_name).into())
 }
 
 async fn clear(ctx: &Ctx) -> Reply {
     let read: Vec<u64> = ctx
-        .store
+        .store()
         .mailbox(ctx.node)
         .await?
         .into_iter()
         .filter(|m| m.read)
         .map(|m| m.id)
         .collect();
-    let n = ctx.store.delete_mail(ctx.node, read).await?;
+    let n = ctx.store().delete_mail(ctx.node, read).await?;
     Ok(format!("Deleted {n} read mail.").into())
 }
 
@@ -230,7 +230,7 @@ async fn recipient<'t>(ctx: &Ctx, args: &'t str) -> Result<(Recipient, &'t str),
         .collect();
     for k in (1..=words.len().min(3)).rev() {
         let end = words[k - 1].0 + words[k - 1].1.len();
-        if let Some(p) = ctx.store.player_by_name(&args[..end]).await? {
+        if let Some(p) = ctx.store().player_by_name(&args[..end]).await? {
             return Ok((Recipient::player(&p), args[end..].trim()));
         }
     }
@@ -239,7 +239,7 @@ async fn recipient<'t>(ctx: &Ctx, args: &'t str) -> Result<(Recipient, &'t str),
         let rest = args[first.len()..].trim();
         return Ok((node_recipient(ctx, num).await?, rest));
     }
-    let nodes = ctx.mesh.nodes();
+    let nodes = ctx.mesh().nodes();
     for k in (1..=words.len().min(3)).rev() {
         let end = words[k - 1].0 + words[k - 1].1.len();
         let name = &args[..end];
@@ -262,7 +262,7 @@ async fn recipient<'t>(ctx: &Ctx, args: &'t str) -> Result<(Recipient, &'t str),
             }
         }
     }
-    let close = ctx.store.players_like(first.to_string(), 3).await?;
+    let close = ctx.store().players_like(first.to_string(), 3).await?;
     if close.is_empty() {
         return Err(user(format!("No player or node {first}.")));
     }
@@ -274,11 +274,11 @@ async fn recipient<'t>(ctx: &Ctx, args: &'t str) -> Result<(Recipient, &'t str),
 
 /// The player on `node`, or the node itself as its node database names it.
 async fn node_recipient(ctx: &Ctx, node: u32) -> Result<Recipient, CommandError> {
-    if let Some(p) = ctx.store.player(node).await? {
+    if let Some(p) = ctx.store().player(node).await? {
         return Ok(Recipient::player(&p));
     }
     let name = ctx
-        .mesh
+        .mesh()
         .nodes()
         .into_iter()
         .find(|n| n.num == node)
@@ -307,7 +307,7 @@ async fn send(ctx: &mut Ctx, args: &str) -> Reply {
 }
 
 async fn mailbox_has_room(ctx: &Ctx, to: &Recipient) -> Result<(), CommandError> {
-    if ctx.store.mailbox(to.node).await?.len() >= ctx.cfg.bbs.mailbox_max {
+    if ctx.store().mailbox(to.node).await?.len() >= ctx.cfg().bbs.mailbox_max {
         return Err(user(format!("{}'s mailbox is full; try later.", to.name)));
     }
     Ok(())
@@ -316,7 +316,7 @@ async fn mailbox_has_room(ctx: &Ctx, to: &Recipient) -> Result<(), CommandError>
 /// Checks the limits and sends `text` to `to`; the reply comes after it is on disk,
 /// with a mail notice for the recipient. An empty `subject` is taken from the text.
 pub(super) async fn deliver(ctx: &Ctx, to: &Recipient, subject: &str, text: &str) -> Reply {
-    let max = ctx.cfg.bbs.post_max_bytes;
+    let max = ctx.cfg().bbs.post_max_bytes;
     if text.len() > max {
         return Err(user(format!(
             "Too long: {} bytes, the limit is {max}.",
@@ -346,10 +346,10 @@ pub(super) async fn deliver(ctx: &Ctx, to: &Recipient, subject: &str, text: &str
         // replies.
         announced: false,
     };
-    ctx.store.send_mail(mail).await?;
+    ctx.store().send_mail(mail).await?;
     let mailed = Event::Mailed { to: to.node };
     if !to.is_player {
-        ctx.store.mark_mail_waiting(to.node).await?;
+        ctx.store().mark_mail_waiting(to.node).await?;
         let waits = format!("Mail for {} waits until that node is next heard.", to.name);
         return Ok(Outcome::reply(waits).with_event(mailed));
     }

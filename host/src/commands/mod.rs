@@ -23,14 +23,14 @@ pub mod dispatch;
 mod look;
 pub mod mail;
 pub mod matching;
-mod outcome;
+pub(crate) mod outcome;
 mod peers;
 mod registry;
 mod room;
 mod standard;
 mod survey;
 mod talk;
-mod text;
+pub(crate) mod text;
 mod things;
 pub(crate) mod world;
 

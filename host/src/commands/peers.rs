@@ -34,7 +34,7 @@ impl Command for Peers {
     }
 
     async fn apply(self, ctx: &mut Ctx) -> Reply {
-        let peers = ctx.cfg.federation.peers();
+        let peers = ctx.cfg().federation.peers();
         if peers.is_empty() {
             return Ok("No BBS peers configured ([federation] peers)."
                 .to_string()
@@ -43,7 +43,7 @@ impl Command for Peers {
         let now = unix_now();
         let mut lines = vec!["Peers (heard, queued/sent/received/refused):".to_string()];
         for p in peers {
-            let st = ctx.store.peer_state(p.node).await?;
+            let st = ctx.store().peer_state(p.node).await?;
             let heard = if st.last_heard == 0 {
                 "never".to_string()
             } else {

@@ -30,22 +30,22 @@ pub(super) fn refusal(e: StoreError) -> CommandError {
 /// The player's state and the room they are in. A player whose room has gone (it was
 /// destroyed) is put back in the start room.
 pub(super) async fn here(ctx: &Ctx) -> Result<(PlayerState, Object), CommandError> {
-    let state = ctx.store.player_state(ctx.node).await?;
-    if let Some(room) = ctx.store.object(state.location).await? {
+    let state = ctx.store().player_state(ctx.node).await?;
+    if let Some(room) = ctx.store().object(state.location).await? {
         return Ok((state, room));
     }
     let start = ctx
-        .store
+        .store()
         .start_room()
         .await?
         .ok_or_else(|| user("The world is empty."))?;
     let state = ctx
-        .store
+        .store()
         .move_player(ctx.node, start)
         .await
         .map_err(refusal)?;
     let room = ctx
-        .store
+        .store()
         .object(start)
         .await?
         .ok_or_else(|| user("The world is empty."))?;
@@ -80,14 +80,14 @@ pub(super) async fn find_near(
     if word.eq_ignore_ascii_case("here") {
         return Ok(room.clone());
     }
-    let mut near = ctx.store.contents(Place::Player(ctx.node)).await?;
-    near.extend(ctx.store.contents(Place::Object(room.id)).await?);
+    let mut near = ctx.store().contents(Place::Player(ctx.node)).await?;
+    near.extend(ctx.store().contents(Place::Object(room.id)).await?);
     if let Some(o) = pick(&near, word) {
         return Ok(o.clone());
     }
     if let Some(id) = parse_id(word)
         && ctx.level() >= Level::Builder
-        && let Some(o) = ctx.store.object(id).await?
+        && let Some(o) = ctx.store().object(id).await?
     {
         return Ok(o);
     }
@@ -107,7 +107,7 @@ pub(super) async fn passes(ctx: &Ctx, object: &Object) -> Result<bool, CommandEr
         Some(Lock::Key(key)) => {
             object.owner == ctx.node
                 || ctx
-                    .store
+                    .store()
                     .contents(Place::Player(ctx.node))
                     .await?
                     .iter()
@@ -131,7 +131,7 @@ pub(super) async fn room_view(
     room: &Object,
     long: bool,
 ) -> Result<String, CommandError> {
-    let contents = ctx.store.contents(Place::Object(room.id)).await?;
+    let contents = ctx.store().contents(Place::Object(room.id)).await?;
     let builder = ctx.level() >= Level::Builder;
     let visible = |o: &&Object| builder || !o.has_flag("dark");
     let exits: Vec<&str> = contents
@@ -146,7 +146,7 @@ pub(super) async fn room_view(
         .filter(visible)
         .map(|o| o.name.as_str())
         .collect();
-    let (people, present) = ctx.roster.sample_room(room.id, ctx.node, HERE_NAMES);
+    let (people, present) = ctx.roster().sample_room(room.id, ctx.node, HERE_NAMES);
     let desc = if long && !room.long_desc.is_empty() {
         &room.long_desc
     } else {
@@ -182,16 +182,16 @@ pub(super) async fn room_view(
 /// entered, and the [`Event::Moved`] that says so (if the player changed rooms).
 pub(super) async fn arrive(ctx: &Ctx, from: u64, to: u64, leaving: &str) -> Reply {
     let name = ctx.player.name.clone();
-    match ctx.store.move_player(ctx.node, to).await {
+    match ctx.store().move_player(ctx.node, to).await {
         Ok(_) => {}
         Err(StoreError::World(WorldRefusal::NoSuchObject(_) | WorldRefusal::NotARoom(_))) => {
             return Err(user("That way leads nowhere now."));
         }
         Err(e) => return Err(e.into()),
     }
-    ctx.roster.place(ctx.node, &name, to);
+    ctx.roster().place(ctx.node, &name, to);
     let room = ctx
-        .store
+        .store()
         .object(to)
         .await?
         .ok_or(refusal(StoreError::World(WorldRefusal::NoSuchObject(to))))?;

@@ -45,16 +45,16 @@ impl Command for Stats {
     }
 
     async fn apply(self, ctx: &mut Ctx) -> Reply {
-        let counts = ctx.store.totals().await?;
+        let counts = ctx.store().totals().await?;
         let day_ago = unix_now().saturating_sub(86_400);
-        let me = ctx.mesh.me().map(|n| n.num);
+        let me = ctx.mesh().me().map(|n| n.num);
         let heard = ctx
-            .mesh
+            .mesh()
             .nodes()
             .iter()
             .filter(|n| Some(n.num) != me && u64::from(n.last_heard) >= day_ago)
             .count();
-        let air = ctx.mesh.airtime();
+        let air = ctx.mesh().airtime();
         let airtime = match air.allowed_hour {
             Some(allowed) => format!("{}s of {}s", air.used_hour.as_secs(), allowed.as_secs()),
             None => format!("{}s", air.used_hour.as_secs()),
@@ -64,7 +64,7 @@ impl Command for Stats {
             counts.players,
             counts.posts,
             counts.mail_unread,
-            span(ctx.mesh.uptime())
+            span(ctx.mesh().uptime())
         )
         .into())
     }
@@ -100,7 +100,7 @@ impl Command for Search {
     async fn apply(self, ctx: &mut Ctx) -> Reply {
         let boards = super::boards::readable_boards(ctx).await?;
         let found = ctx
-            .store
+            .store()
             .search_posts(boards, self.words.clone(), HITS)
             .await?;
         let what = self.words.join(" ");

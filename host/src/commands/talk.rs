@@ -128,9 +128,9 @@ impl Command for Page {
 
     async fn apply(self, ctx: &mut Ctx) -> Reply {
         let who = self.to.as_str();
-        let (node, name) = match ctx.roster.find(who) {
+        let (node, name) = match ctx.roster().find(who) {
             Some(found) => found,
-            None => match ctx.store.player_by_name(who).await? {
+            None => match ctx.store().player_by_name(who).await? {
                 Some(p) if !p.banned => (p.node, p.name),
                 _ => return Err(user(format!("No player called {who:?}."))),
             },
@@ -174,7 +174,7 @@ impl Command for Who {
     async fn apply(self, ctx: &mut Ctx) -> Reply {
         let now = tokio::time::Instant::now();
         let list: Vec<String> = ctx
-            .roster
+            .roster()
             .everyone()
             .into_iter()
             .map(|(_, s)| {
@@ -206,11 +206,11 @@ impl Command for Where {
     async fn apply(self, ctx: &mut Ctx) -> Reply {
         let mut rooms: HashMap<u64, String> = HashMap::new();
         let mut list = Vec::new();
-        for (_, s) in ctx.roster.everyone() {
+        for (_, s) in ctx.roster().everyone() {
             let room = match rooms.get(&s.room) {
                 Some(name) => name.clone(),
                 None => {
-                    let name = match ctx.store.object(s.room).await? {
+                    let name = match ctx.store().object(s.room).await? {
                         Some(r) if !r.has_flag("dark") => r.name,
                         _ => "somewhere".to_string(),
                     };

@@ -36,8 +36,8 @@ impl Command for Inventory {
     }
 
     async fn apply(self, ctx: &mut Ctx) -> Reply {
-        let held = ctx.store.contents(Place::Player(ctx.node)).await?;
-        let state = ctx.store.player_state(ctx.node).await?;
+        let held = ctx.store().contents(Place::Player(ctx.node)).await?;
+        let state = ctx.store().player_state(ctx.node).await?;
         let names: Vec<&str> = held.iter().map(|o| o.name.as_str()).collect();
         let what = if names.is_empty() {
             "nothing".to_string()
@@ -66,7 +66,7 @@ impl Command for Money {
     }
 
     async fn apply(self, ctx: &mut Ctx) -> Reply {
-        let state = ctx.store.player_state(ctx.node).await?;
+        let state = ctx.store().player_state(ctx.node).await?;
         Ok(format!("You have {} coins.", state.coins).into())
     }
 }
@@ -98,7 +98,7 @@ impl Command for Get {
     async fn apply(self, ctx: &mut Ctx) -> Reply {
         let word = self.thing.as_str();
         let (_, room) = here(ctx).await?;
-        let contents = ctx.store.contents(Place::Object(room.id)).await?;
+        let contents = ctx.store().contents(Place::Object(room.id)).await?;
         let Some(thing) = pick(&contents, word) else {
             return Err(user(format!("You see no {word:?} here.")));
         };
@@ -109,7 +109,7 @@ impl Command for Get {
             return Err(user(format!("{} will not budge.", thing.name)));
         }
         let from = Some(Place::Object(room.id));
-        ctx.store
+        ctx.store()
             .move_object(thing.id, from, Place::Player(ctx.node))
             .await
             .map_err(refusal)?;
@@ -145,12 +145,12 @@ impl Command for DropThing {
     async fn apply(self, ctx: &mut Ctx) -> Reply {
         let word = self.thing.as_str();
         let (_, room) = here(ctx).await?;
-        let held = ctx.store.contents(Place::Player(ctx.node)).await?;
+        let held = ctx.store().contents(Place::Player(ctx.node)).await?;
         let Some(thing) = pick(&held, word) else {
             return Err(user(format!("You carry no {word:?}.")));
         };
         let from = Some(Place::Player(ctx.node));
-        ctx.store
+        ctx.store()
             .move_object(thing.id, from, Place::Object(room.id))
             .await
             .map_err(refusal)?;
@@ -216,31 +216,31 @@ impl Command for Give {
     async fn apply(self, ctx: &mut Ctx) -> Reply {
         let who = self.to.as_str();
         let (state, _) = here(ctx).await?;
-        let Some(target) = ctx.store.player_by_name(who).await? else {
+        let Some(target) = ctx.store().player_by_name(who).await? else {
             return Err(user(format!("No player called {who:?}.")));
         };
         if target.node == ctx.node {
             return Err(user("You already have it."));
         }
-        let theirs = ctx.store.player_state(target.node).await?;
+        let theirs = ctx.store().player_state(target.node).await?;
         if theirs.location != state.location {
             return Err(user(format!("{} is not here.", target.name)));
         }
         let me = &ctx.player.name;
         let (given, notice) = match self.gift {
             Gift::Coins(n) => {
-                ctx.store
+                ctx.store()
                     .give_coins(ctx.node, target.node, n)
                     .await
                     .map_err(refusal)?;
                 (format!("{n} coins"), format!("{me} gives you {n} coins."))
             }
             Gift::Thing(what) => {
-                let held = ctx.store.contents(Place::Player(ctx.node)).await?;
+                let held = ctx.store().contents(Place::Player(ctx.node)).await?;
                 let Some(thing) = pick(&held, &what) else {
                     return Err(user(format!("You carry no {what:?}.")));
                 };
-                ctx.store
+                ctx.store()
                     .move_object(
                         thing.id,
                         Some(Place::Player(ctx.node)),

@@ -17,9 +17,9 @@ use std::collections::VecDeque;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use crate::commands::{Registry, split_command, unix_now};
+use crate::commands::text::unix_now;
 use crate::lagprobe::LagProbe;
-use crate::store::{Level, Store};
+use crate::store::Store;
 pub use metrics::{Metrics, Snapshot};
 
 /// Commands the status page lists.
@@ -78,27 +78,21 @@ impl Ops {
         probe.observe(Arc::new(move |late| i.metrics.lag(late)));
     }
 
-    /// A session ran `line` for `node` in `took`: counted by family and kept as
-    /// the newest of the recent commands (by name only).
+    /// A session ran a command for `node` in `took`: counted by family and kept as the
+    /// newest of the recent commands (by name only). `name` says which command (its
+    /// family and name, as [`command_name`] gives them); it is asked only when the
+    /// hooks are on.
+    ///
+    /// [`command_name`]: crate::commands::dispatch::command_name
     pub fn command(
         &self,
-        registry: &Registry,
-        level: Level,
-        line: &str,
+        name: impl FnOnce() -> (&'static str, &'static str),
         node: u32,
         player: &str,
         took: Duration,
     ) {
         let Some(inner) = &self.inner else { return };
-        let (word, args) = split_command(line);
-        let (family, command) = match registry.exact(word, level) {
-            Some(e) => (e.family, e.spec.name),
-            None => match registry.exact_or_prefix_at(word, level) {
-                Some(e) => (e.family, e.spec.name),
-                None if args.is_empty() && !word.is_empty() => ("look", "exit"),
-                None => ("unknown", "?"),
-            },
-        };
+        let (family, command) = name();
         inner.metrics.command(family, took);
         if let Ok(mut recent) = inner.recent.lock() {
             if recent.len() == RECENT_KEPT {

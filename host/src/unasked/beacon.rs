@@ -11,8 +11,9 @@ use tracing::{debug, info};
 
 use meshmush_firmware_bridge::link::Class;
 
-use super::parts::Parts;
+use super::parts::bbs_name;
 use crate::delivery::BUSY_AFTER;
+use crate::shared::Shared;
 
 /// The first beacon goes this long after start, once the link is up.
 const FIRST_AFTER: Duration = Duration::from_secs(60);
@@ -36,8 +37,8 @@ fn skip_reason(wait: Duration) -> Option<String> {
     (wait > BUSY_AFTER).then(|| format!("it would wait {} s to go", wait.as_secs()))
 }
 
-pub(super) async fn run(parts: Parts, stop: CancellationToken) {
-    let every = Duration::from_secs(parts.cfg.bbs.beacon_mins.saturating_mul(60));
+pub(super) async fn run(shared: Shared, stop: CancellationToken) {
+    let every = Duration::from_secs(shared.cfg().bbs.beacon_mins.saturating_mul(60));
     let mut next = tokio::time::Instant::now() + FIRST_AFTER;
     loop {
         tokio::select! {
@@ -45,20 +46,20 @@ pub(super) async fn run(parts: Parts, stop: CancellationToken) {
             _ = stop.cancelled() => return,
         }
         next += every;
-        if parts.mesh.me().is_none() {
+        if shared.mesh().me().is_none() {
             debug!("beacon skipped: not on the air");
             continue;
         }
-        if let Some(why) = skip_reason(parts.delivery.class_wait(Class::Unasked)) {
+        if let Some(why) = skip_reason(shared.delivery.class_wait(Class::Unasked)) {
             info!(why, "beacon skipped");
             continue;
         }
-        if let Err(wait) = parts.roster.take_channel() {
+        if let Err(wait) = shared.roster().take_channel() {
             debug!(?wait, "beacon skipped: the channel gap");
             continue;
         }
-        let line = text(&parts.bbs_name(), &parts.cfg.bbs.discovery_keyword);
-        match parts.delivery.broadcast(&line).await {
+        let line = text(&bbs_name(&shared), &shared.cfg().bbs.discovery_keyword);
+        match shared.delivery.broadcast(&line).await {
             Ok(n) if n > 0 => info!("beacon sent"),
             Ok(_) => {}
             Err(_) => return,

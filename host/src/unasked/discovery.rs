@@ -9,7 +9,7 @@ use meshmush_protocol::packets::{TextMessage, node_id};
 use tokio::time::Instant;
 use tracing::{debug, info};
 
-use super::parts::Unasked;
+use super::parts::{Unasked, bbs_name};
 use crate::ratelimit::Verdict;
 
 /// A node gets at most one discovery answer this often.
@@ -28,7 +28,7 @@ impl Unasked {
     /// A channel message: if it is the discovery keyword, answers its sender with one
     /// DM (once an hour per node). True if it was the keyword.
     pub fn channel(&mut self, t: &TextMessage) -> bool {
-        let keyword = self.parts.cfg.bbs.discovery_keyword.trim();
+        let keyword = self.shared.cfg().bbs.discovery_keyword.trim();
         if keyword.is_empty() || !t.text.trim().eq_ignore_ascii_case(keyword) {
             return false;
         }
@@ -50,8 +50,8 @@ impl Unasked {
             return true;
         }
         self.answered.insert(t.from, now);
-        let text = answer(&self.parts.bbs_name());
-        let (delivery, node) = (self.parts.delivery.clone(), t.from);
+        let text = answer(&bbs_name(&self.shared));
+        let (delivery, node) = (self.shared.delivery.clone(), t.from);
         self.tasks.spawn(async move {
             if delivery.say(node, Class::Unasked, &text).await.is_ok() {
                 info!(node = %node_id(node), "answered discovery");

@@ -5,17 +5,16 @@ use meshmush_firmware_bridge::link::Class;
 use meshmush_protocol::packets::node_id;
 use tracing::{info, warn};
 
-use super::parts::Parts;
+use super::parts::bbs_name;
 use crate::commands::unix_now;
+use crate::shared::Shared;
 
 /// A node is told of its waiting mail at most this often.
 const TOLD_EVERY: u64 = 86_400;
 
 /// Tells `node` of its waiting mail, if any waits and it was not told today.
-pub(super) async fn tell(parts: Parts, node: u32) {
-    let Parts {
-        store, delivery, ..
-    } = &parts;
+pub(super) async fn tell(shared: Shared, node: u32) {
+    let (store, delivery) = (shared.store(), &shared.delivery);
     let now = unix_now();
     let told = match store.mail_waiting(node).await {
         Ok(Some(told)) => told,
@@ -41,7 +40,7 @@ pub(super) async fn tell(parts: Parts, node: u32) {
     }
     let text = format!(
         "You have {waiting} mail at {}. Send mail to read it.",
-        parts.bbs_name()
+        bbs_name(&shared)
     );
     if delivery.say(node, Class::Unasked, &text).await.is_err() {
         return;

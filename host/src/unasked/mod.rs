@@ -31,32 +31,14 @@ use tokio::time::Instant;
 use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;
 
-use crate::config::Config;
-use crate::delivery::Delivery;
-use crate::meshview::MeshView;
 use crate::ratelimit::TokenBucket;
-use crate::roster::Roster;
-use crate::store::Store;
-use parts::Parts;
+use crate::shared::Shared;
 
 impl Unasked {
-    pub fn new(
-        cfg: Arc<Config>,
-        store: Store,
-        delivery: Delivery,
-        roster: Roster,
-        mesh: Arc<dyn MeshView>,
-        tasks: TaskTracker,
-    ) -> Self {
+    pub fn new(shared: Shared, tasks: TaskTracker) -> Self {
         let now = Instant::now();
         Self {
-            parts: Parts {
-                cfg,
-                store,
-                delivery,
-                roster,
-                mesh,
-            },
+            shared,
             tasks,
             answered: HashMap::new(),
             discovery: TokenBucket::per_hour(discovery::PER_HOUR, now),
@@ -67,13 +49,13 @@ impl Unasked {
     /// `node` was heard (its NodeInfo, a channel message): it may be told of its
     /// waiting mail, or welcomed. On tasks: the router never waits.
     pub fn heard(&self, node: u32) {
-        if self.parts.cfg.bbs.mail_waiting_notice {
+        if self.shared.cfg().bbs.mail_waiting_notice {
             self.tasks
-                .spawn(mail_waiting::tell(self.parts.clone(), node));
+                .spawn(mail_waiting::tell(self.shared.clone(), node));
         }
-        if self.parts.cfg.bbs.welcome_new_nodes {
+        if self.shared.cfg().bbs.welcome_new_nodes {
             self.tasks.spawn(welcome::greet(
-                self.parts.clone(),
+                self.shared.clone(),
                 self.welcomes.clone(),
                 node,
             ));
@@ -82,8 +64,8 @@ impl Unasked {
 
     /// Starts the beacon, if the config asks for one; it stops with `stop`.
     pub fn start_beacon(&self, stop: CancellationToken) {
-        if self.parts.cfg.bbs.beacon_mins > 0 {
-            self.tasks.spawn(beacon::run(self.parts.clone(), stop));
+        if self.shared.cfg().bbs.beacon_mins > 0 {
+            self.tasks.spawn(beacon::run(self.shared.clone(), stop));
         }
     }
 }

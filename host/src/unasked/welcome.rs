@@ -9,9 +9,10 @@ use std::sync::{Arc, Mutex};
 use meshmush_protocol::packets::node_id;
 use tracing::{debug, info, warn};
 
-use super::parts::{Parts, allow};
+use super::parts::{allow, bbs_name};
 use crate::commands::unix_now;
 use crate::ratelimit::TokenBucket;
+use crate::shared::Shared;
 
 /// Welcomes per hour, to all nodes together.
 pub(super) const PER_HOUR: u32 = 20;
@@ -22,8 +23,8 @@ pub fn text(bbs_name: &str) -> String {
 }
 
 /// Greets `node` if it has no player and was never greeted.
-pub(super) async fn greet(parts: Parts, allowance: Arc<Mutex<TokenBucket>>, node: u32) {
-    let store = &parts.store;
+pub(super) async fn greet(shared: Shared, allowance: Arc<Mutex<TokenBucket>>, node: u32) {
+    let store = shared.store();
     let known = match (store.player(node).await, store.greeted(node).await) {
         (Ok(player), Ok(greeted)) => player.is_some() || greeted,
         (Err(e), _) | (_, Err(e)) => {
@@ -46,9 +47,9 @@ pub(super) async fn greet(parts: Parts, allowance: Arc<Mutex<TokenBucket>>, node
             return;
         }
     }
-    if parts
+    if shared
         .delivery
-        .say(node, Class::Unasked, &text(&parts.bbs_name()))
+        .say(node, Class::Unasked, &text(&bbs_name(&shared)))
         .await
         .is_ok()
     {

@@ -27,6 +27,7 @@ use crate::identity::Sender;
 use crate::meshview::FixedMesh;
 use crate::roster::{Admit, Roster};
 use crate::seed::WorldSeed;
+use crate::shared::Common;
 use crate::store::{Level, Store, StoreOptions};
 
 pub const ANN: u32 = 0x0a00_0001;
@@ -89,19 +90,27 @@ impl TestWorld {
         assert_eq!(self.roster.admit(node), Admit::Allow);
         self.roster.place(node, &player.name, state.location);
         Ctx {
-            store: self.store.clone(),
+            common: self.common(),
             registry: self.registry.clone(),
-            cfg: self.cfg.clone(),
-            roster: self.roster.clone(),
-            content: self.content.clone(),
             player,
             node,
             sender: Sender::Unproven,
             password_given: false,
             is_admin_node: false,
-            mesh: self.mesh.clone(),
             draft: None,
         }
+    }
+
+    /// The parts a session shares, as the world holds them now (a test may have
+    /// swapped the mesh).
+    pub fn common(&self) -> Arc<Common> {
+        Arc::new(Common {
+            store: self.store.clone(),
+            cfg: self.cfg.clone(),
+            roster: self.roster.clone(),
+            content: self.content.clone(),
+            mesh: self.mesh.clone(),
+        })
     }
 
     /// A player sending PKI DMs with their pinned key.
@@ -127,7 +136,7 @@ impl TestWorld {
 /// Runs `line` for `ctx`'s player as the session does (a command counts as activity;
 /// an open draft takes the line).
 pub async fn run(ctx: &mut Ctx, line: &str) -> Outcome {
-    ctx.roster.admit(ctx.node);
+    ctx.roster().admit(ctx.node);
     match handle(ctx, line).await {
         Handled::Done(outcome) => outcome,
         Handled::More => execute(ctx, line).await,

@@ -69,14 +69,14 @@ impl Command for HouseCmd {
                 let (_, mut room) = own_house_here(ctx).await?;
                 room.short_desc = first_words(&text, 100);
                 room.long_desc = text;
-                ctx.store.update_object(room).await.map_err(refusal)?;
+                ctx.store().update_object(room).await.map_err(refusal)?;
                 Ok("Described.".into())
             }
             Self::Lock(on) => {
                 let (house, _) = own_house_here(ctx).await?;
                 let mut door = door(ctx, &house).await?;
                 door.lock = on.then_some(Lock::Owner);
-                ctx.store.update_object(door).await.map_err(refusal)?;
+                ctx.store().update_object(door).await.map_err(refusal)?;
                 Ok(if on {
                     "Locked: only you and your guests may enter."
                 } else {
@@ -92,7 +92,7 @@ impl Command for HouseCmd {
 }
 
 fn templates_on(ctx: &Ctx, street: u64) -> Vec<HouseDef> {
-    let c = ctx.content.current();
+    let c = ctx.content().current();
     c.houses
         .iter()
         .filter(|h| c.room_id(&h.street) == Some(street))
@@ -106,7 +106,7 @@ async fn list(ctx: &Ctx) -> Reply {
     if here.is_empty() {
         return Err(user("No houses on this street."));
     }
-    let claimed = ctx.store.houses().await?;
+    let claimed = ctx.store().houses().await?;
     let mut parts = Vec::new();
     for h in &here {
         let state = match claimed.iter().find(|c| c.key == h.key) {
@@ -143,14 +143,14 @@ async fn claim(ctx: &Ctx, name: &str) -> Reply {
         key: t.key.clone(),
         node: ctx.node,
         price: t.price,
-        cap: ctx.cfg.world.houses_per_player,
+        cap: ctx.cfg().world.houses_per_player,
         street: street.id,
         room,
         door,
         out,
         now: unix_now(),
     };
-    match ctx.store.claim_house(claim).await {
+    match ctx.store().claim_house(claim).await {
         Ok(_) => Ok(format!(
             "{} is yours for {} coins. Enter by {door_name}; @house describe, lock, invite.",
             t.name, t.price
@@ -172,7 +172,7 @@ async fn own_house_here(
     ctx: &Ctx,
 ) -> Result<(House, Object), super::super::registry::CommandError> {
     let (_, room) = here(ctx).await?;
-    let houses = ctx.store.houses().await?;
+    let houses = ctx.store().houses().await?;
     match houses.into_iter().find(|h| h.room == room.id) {
         Some(h) if h.owner == ctx.node => Ok((h, room)),
         Some(_) => Err(user("This is not your house.")),
@@ -181,7 +181,7 @@ async fn own_house_here(
 }
 
 async fn door(ctx: &Ctx, house: &House) -> Result<Object, super::super::registry::CommandError> {
-    ctx.store
+    ctx.store()
         .object(house.door)
         .await?
         .ok_or_else(|| user("Your door is gone."))
@@ -189,7 +189,7 @@ async fn door(ctx: &Ctx, house: &House) -> Result<Object, super::super::registry
 
 async fn guests(ctx: &Ctx, who: &str, add: bool) -> Reply {
     let (house, _) = own_house_here(ctx).await?;
-    let Some(p) = ctx.store.player_by_name(who).await? else {
+    let Some(p) = ctx.store().player_by_name(who).await? else {
         return Err(user(format!("No player {who:?}.")));
     };
     let mut door = door(ctx, &house).await?;
@@ -198,7 +198,7 @@ async fn guests(ctx: &Ctx, who: &str, add: bool) -> Reply {
     if add {
         door.flags.push(flag);
     }
-    ctx.store.update_object(door).await.map_err(refusal)?;
+    ctx.store().update_object(door).await.map_err(refusal)?;
     Ok(if add {
         format!("{} may come in.", p.name)
     } else {
@@ -209,13 +209,17 @@ async fn guests(ctx: &Ctx, who: &str, add: bool) -> Reply {
 
 /// Releases houses whose owners have been away longer than the config allows.
 async fn reclaim(ctx: &Ctx) -> Result<(), super::super::registry::CommandError> {
-    let max_age = ctx.cfg.world.house_reclaim_days.saturating_mul(86_400);
+    let max_age = ctx.cfg().world.house_reclaim_days.saturating_mul(86_400);
     let now = unix_now();
-    for h in ctx.store.houses().await? {
-        let seen = ctx.store.player(h.owner).await?.map_or(0, |p| p.last_seen);
+    for h in ctx.store().houses().await? {
+        let seen = ctx
+            .store()
+            .player(h.owner)
+            .await?
+            .map_or(0, |p| p.last_seen);
         if now.saturating_sub(seen) > max_age {
             tracing::info!(house = %h.key, "reclaiming an abandoned house");
-            ctx.store.release_house(&h.key).await?;
+            ctx.store().release_house(&h.key).await?;
         }
     }
     Ok(())

@@ -59,7 +59,7 @@ pub async fn after(ctx: &Ctx, out: &mut Outcome) {
 }
 
 async fn after_inner(ctx: &Ctx, out: &mut Outcome) -> Result<(), CommandError> {
-    let c = ctx.content.current();
+    let c = ctx.content().current();
     let (mut plan, room) = plan_at(ctx).await?;
     for event in &out.events {
         match event {
@@ -89,7 +89,7 @@ async fn fire_thing(
     room: u64,
     thing: u64,
 ) -> Result<(), CommandError> {
-    if let Some(o) = ctx.store.object(thing).await? {
+    if let Some(o) = ctx.store().object(thing).await? {
         triggers::fire_thing(c, plan, on, room, &o);
     }
     Ok(())

@@ -87,7 +87,7 @@ fn open(c: &Content, plan: &mut Plan, s: &ScreenDef) {
 
 async fn talk_to(ctx: &Ctx, who: &str) -> Reply {
     let (_, room) = here(ctx).await?;
-    let c = ctx.content.current();
+    let c = ctx.content().current();
     let Some(npc) = npc_here(&c, room.id, who) else {
         return Err(user(format!("There is no {who:?} here to talk to.")));
     };
@@ -129,7 +129,7 @@ fn open_screen<'c>(c: &'c Content, plan: &Plan, room: u64) -> Result<&'c ScreenD
 
 async fn again(ctx: &Ctx) -> Reply {
     let (_, room) = here(ctx).await?;
-    let c = ctx.content.current();
+    let c = ctx.content().current();
     let plan = plan(ctx).await?;
     match open_screen(&c, &plan, room.id) {
         Ok(s) => Ok(render(&c, &plan, s).into()),
@@ -146,7 +146,7 @@ async fn again(ctx: &Ctx) -> Reply {
 /// Answers the open screen with option `n` (1-based).
 pub async fn choose(ctx: &Ctx, n: usize) -> Reply {
     let (_, room) = here(ctx).await?;
-    let c = ctx.content.current();
+    let c = ctx.content().current();
     let mut plan = plan(ctx).await?;
     let s = open_screen(&c, &plan, room.id).map_err(user)?;
     let options = visible(&c, &plan, s);

@@ -21,9 +21,9 @@ pub(super) async fn plan(ctx: &Ctx) -> Result<Plan, CommandError> {
 
 /// [`plan`], and the room the player stands in (read with it, not again).
 pub(super) async fn plan_at(ctx: &Ctx) -> Result<(Plan, u64), CommandError> {
-    let progress = ctx.store.progress(ctx.node).await?;
-    let held = ctx.store.contents(Place::Player(ctx.node)).await?;
-    let state = ctx.store.player_state(ctx.node).await?;
+    let progress = ctx.store().progress(ctx.node).await?;
+    let held = ctx.store().contents(Place::Player(ctx.node)).await?;
+    let state = ctx.store().player_state(ctx.node).await?;
     let plan = Plan::new(ctx.node, &ctx.player.name, progress, held, state.coins);
     Ok((plan, state.location))
 }
@@ -49,7 +49,7 @@ pub(super) async fn finish(
         || !deal.give.is_empty()
         || !deal.take.is_empty()
     {
-        ctx.store.deal(deal).await.map_err(|e| match e {
+        ctx.store().deal(deal).await.map_err(|e| match e {
             crate::store::StoreError::Deal(r) => {
                 let mut s = r.to_string();
                 if let Some(first) = s.get_mut(0..1) {
@@ -73,7 +73,7 @@ pub(super) async fn finish(
         let moved = super::super::room::arrive(ctx, room, to, "is moved away").await?;
         push_line(&mut out.reply, &moved.reply);
         out.notices.extend(moved.notices);
-        let c = ctx.content.current();
+        let c = ctx.content().current();
         let mut next = self::plan(ctx).await?;
         super::triggers::fire_move(&c, &mut next, room, to);
         next.settle_quests(&c, c.room_key(to));

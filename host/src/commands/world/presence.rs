@@ -24,7 +24,7 @@ const NPC_NAMES: usize = 6;
 
 /// `\nNPCs: Mara.` for a room's view, or nothing.
 pub(in crate::commands) fn npcs_line(ctx: &Ctx, room: u64) -> String {
-    let c = ctx.content.current();
+    let c = ctx.content().current();
     let mut here = c.npcs_in(room);
     let names: Vec<&str> = here
         .by_ref()
@@ -42,6 +42,6 @@ pub(in crate::commands) fn npcs_line(ctx: &Ctx, room: u64) -> String {
 
 /// What `look NPC` says, if `word` names an NPC in `room`.
 pub(in crate::commands) fn npc_look(ctx: &Ctx, room: u64, word: &str) -> Option<String> {
-    let c = ctx.content.current();
+    let c = ctx.content().current();
     npc_here(&c, room, word).map(|n| n.desc.clone())
 }

@@ -30,7 +30,7 @@ impl Command for Quests {
     }
 
     async fn apply(self, ctx: &mut Ctx) -> Reply {
-        let c = ctx.content.current();
+        let c = ctx.content().current();
         let plan = plan(ctx).await?;
         let mut active = Vec::new();
         let mut done = Vec::new();
@@ -79,8 +79,8 @@ impl Command for Achievements {
     }
 
     async fn apply(self, ctx: &mut Ctx) -> Reply {
-        let c = ctx.content.current();
-        let p = ctx.store.progress(ctx.node).await?;
+        let c = ctx.content().current();
+        let p = ctx.store().progress(ctx.node).await?;
         let earned: Vec<&str> = c
             .achievements
             .iter()

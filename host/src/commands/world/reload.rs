@@ -28,7 +28,7 @@ impl Command for Reload {
     }
 
     async fn apply(self, ctx: &mut Ctx) -> Reply {
-        match ctx.content.reload(&ctx.store).await {
+        match ctx.content().reload(ctx.store()).await {
             Ok(c) => {
                 tracing::info!(
                     npcs = c.npcs.len(),

@@ -66,7 +66,7 @@ async fn shop_here(
     ctx: &Ctx,
 ) -> Result<(u64, std::sync::Arc<Content>, ShopDef), super::super::registry::CommandError> {
     let (_, room) = here(ctx).await?;
-    let c = ctx.content.current();
+    let c = ctx.content().current();
     let Some(shop) = c.shop_in(room.id).cloned() else {
         return Err(user("There is no shop here."));
     };
@@ -92,7 +92,7 @@ impl Command for List {
 
     async fn apply(self, ctx: &mut Ctx) -> Reply {
         let (_, c, shop) = shop_here(ctx).await?;
-        let state = ctx.store.shop_state(terms(&shop), unix_now()).await?;
+        let state = ctx.store().shop_state(terms(&shop), unix_now()).await?;
         let wares: Vec<String> = shop
             .stock
             .iter()

@@ -43,12 +43,12 @@ impl Command for Use {
 
     async fn apply(self, ctx: &mut Ctx) -> Reply {
         let (_, room) = here(ctx).await?;
-        let mut near = ctx.store.contents(Place::Player(ctx.node)).await?;
-        near.extend(ctx.store.contents(Place::Object(room.id)).await?);
+        let mut near = ctx.store().contents(Place::Player(ctx.node)).await?;
+        near.extend(ctx.store().contents(Place::Object(room.id)).await?);
         let Some(thing) = pick(&near, &self.thing).cloned() else {
             return Err(user(format!("You see no {:?} here.", self.thing)));
         };
-        let c = ctx.content.current();
+        let c = ctx.content().current();
         let mut plan = plan(ctx).await?;
         fire_thing(&c, &mut plan, On::Use, room.id, &thing);
         let used = Event::Used { thing: thing.id };
