@@ -116,7 +116,13 @@ pub async fn run(node: u32, mut inbox: mpsc::Receiver<Incoming>, deps: SessionDe
             let Some(c) = open_.as_mut() else { continue };
             match step(c, &deps, msg).await {
                 Ok(None) => {}
-                Ok(Some(End::Quit)) => break,
+                Ok(Some(End::Quit)) => {
+                    // No new lines reach this inbox now (the router starts a new
+                    // session for them); lines it already took are served by a fresh
+                    // open of the player here, then the loop ends, not dropped.
+                    inbox.close();
+                    open_ = None;
+                }
                 Ok(Some(End::Shutdown)) => {
                     deps.shared.stop.cancel();
                     break;

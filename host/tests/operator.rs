@@ -283,10 +283,17 @@ fn admin_as_nobody(data: &Path) -> (bool, String) {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn only_the_daemons_user_may_use_the_admin_socket() {
     let dir = tempfile::tempdir().unwrap();
-    // Others may enter the directory: only the socket's own mode and the peer check
-    // stand between them and the console.
-    std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
     let w = world(1, Config::default(), dir.path(), StoreOptions::default()).await;
+    // The store made the data directory 0700; loosen it by hand so others may enter
+    // it: only the socket's own mode and the peer check stand between them and the
+    // console.
+    let data = w.data_dir().to_path_buf();
+    assert_eq!(
+        std::fs::metadata(&data).unwrap().permissions().mode() & 0o777,
+        0o700,
+        "the data directory is private"
+    );
+    std::fs::set_permissions(&data, std::fs::Permissions::from_mode(0o755)).unwrap();
     let socket = w.app.admin_socket().to_path_buf();
     let mode = std::fs::metadata(&socket).unwrap().permissions().mode() & 0o777;
     assert_eq!(mode, 0o600, "owner-only");
@@ -296,7 +303,6 @@ async fn only_the_daemons_user_may_use_the_admin_socket() {
         w.stop().await.expect("clean shutdown");
         return;
     }
-    let data = w.data_dir().to_path_buf();
     let (ok, said) = admin_as_nobody(&data);
     assert!(
         !ok && said.contains("Permission denied"),

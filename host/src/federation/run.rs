@@ -9,7 +9,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use meshmush_firmware_bridge::LinkHandle;
-use meshmush_firmware_bridge::link::SendError;
+use meshmush_firmware_bridge::link::{Class, SendError};
 use meshmush_protocol::packets::{TextMessage, node_id};
 use tokio::sync::{Notify, mpsc};
 use tokio::time::{Instant, sleep_until};
@@ -458,6 +458,9 @@ impl Task {
                     continue;
                 }
             };
+            if self.sync_must_wait() {
+                return Ok(());
+            }
             let Some(ids) = self.send(node, vec![line]).await else {
                 return Ok(());
             };
@@ -510,6 +513,9 @@ impl Task {
                 self.peers[i].sent_upto = seq;
                 continue;
             };
+            if self.sync_must_wait() {
+                break;
+            }
             if self.send(node, packets).await.is_none() {
                 break;
             }
@@ -522,6 +528,23 @@ impl Task {
     }
 
     /// Hands packets to the link; their ids, or `None` if it has no room now.
+    /// Whether sync must wait before handing the link more items: the scheduler says a
+    /// sync packet queued now would wait (for its share, or behind what is queued).
+    /// Items are handed over only when they can go, so their ack timers start when
+    /// they are on their way, not while they sit in the queue.
+    fn sync_must_wait(&mut self) -> bool {
+        let wait = self.delivery.class_wait(Class::Sync);
+        if wait.is_zero() {
+            return false;
+        }
+        debug!(
+            wait_ms = wait.as_millis() as u64,
+            "sync waits for its turn on air"
+        );
+        self.pause_until = Some(Instant::now() + wait);
+        true
+    }
+
     async fn send(&mut self, node: u32, packets: Vec<String>) -> Option<Vec<u32>> {
         match self.delivery.sync(node, packets).await {
             Ok(ids) => Some(ids),

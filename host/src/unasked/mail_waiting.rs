@@ -42,16 +42,19 @@ pub(super) async fn tell(shared: Shared, node: u32) {
         "You have {waiting} mail at {}. Send mail to read it.",
         bbs_name(&shared)
     );
-    if delivery.say(node, Class::Unasked, &text).await.is_err() {
-        return;
-    }
-    info!(node = %node_id(node), waiting, "told a node of its waiting mail");
-    // Told is announced: its first command is not preceded by the same news.
+    // Recorded before it is sent: two packets heard close together must not both
+    // find it untold (each is handled on a task of its own). Told is announced: its
+    // first command is not preceded by the same news.
     let recorded = match store.mail_told(node, now).await {
         Ok(()) => store.mark_mail_announced(node).await,
         Err(e) => Err(e),
     };
     if let Err(e) = recorded {
-        warn!(error = %e, "cannot record that a node was told of its mail");
+        warn!(error = %e, "cannot record that a node was told of its mail; not told");
+        return;
     }
+    if delivery.say(node, Class::Unasked, &text).await.is_err() {
+        return;
+    }
+    info!(node = %node_id(node), waiting, "told a node of its waiting mail");
 }
