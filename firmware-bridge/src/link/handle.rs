@@ -107,7 +107,8 @@ impl LinkHandle {
     /// longest of its links'.
     pub fn class_wait(&self, class: Class) -> Duration {
         let own =
-            self.metrics.class_wait_ms[class.index()].load(std::sync::atomic::Ordering::Relaxed);
+            self.metrics.class_ready_ms[class.index()].load(std::sync::atomic::Ordering::Relaxed);
+        let own = own.saturating_sub(super::metrics::clock_ms());
         self.members
             .iter()
             .map(|m| m.handle.class_wait(class))

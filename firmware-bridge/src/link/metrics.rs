@@ -60,10 +60,12 @@ pub struct LinkMetrics {
     pub write_timeouts: AtomicU64,
     /// Per traffic class, in [`Class::ALL`](super::Class::ALL) order: airtime spent
     /// since start (ms), packets held now, and about how long a full packet queued now
-    /// would wait (ms; see [`Outbound::class_wait`](super::Outbound::class_wait)).
+    /// would wait, kept as the moment it could go ([`clock_ms`] + the wait, so a
+    /// reader long after the last update sees the wait shrink; see
+    /// [`Outbound::class_wait`](super::Outbound::class_wait)).
     pub class_airtime_ms: [AtomicU64; 5],
     pub class_depth: [AtomicU64; 5],
-    pub class_wait_ms: [AtomicU64; 5],
+    pub class_ready_ms: [AtomicU64; 5],
     per_dest_airtime: Mutex<HashMap<u32, Duration>>,
 }
 
@@ -164,6 +166,14 @@ impl MetricsSnapshot {
     }
 }
 
+/// Milliseconds on a process-wide monotonic clock, for moments kept in atomics.
+pub fn clock_ms() -> u64 {
+    static BASE: std::sync::OnceLock<std::time::Instant> = std::sync::OnceLock::new();
+    BASE.get_or_init(std::time::Instant::now)
+        .elapsed()
+        .as_millis() as u64
+}
+
 pub(crate) fn inc(counter: &AtomicU64) {
     counter.fetch_add(1, Ordering::Relaxed);
 }
@@ -207,7 +217,10 @@ impl LinkMetrics {
         MetricsSnapshot {
             class_airtime: self.class_airtime_ms.each_ref().map(ms),
             class_depth: self.class_depth.each_ref().map(get),
-            class_wait: self.class_wait_ms.each_ref().map(ms),
+            class_wait: self
+                .class_ready_ms
+                .each_ref()
+                .map(|r| Duration::from_millis(get(r).saturating_sub(clock_ms()))),
             connects: get(&self.connects),
             disconnects: get(&self.disconnects),
             frames_in: get(&self.frames_in),

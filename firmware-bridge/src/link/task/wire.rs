@@ -143,7 +143,8 @@ impl LinkTask {
             );
             set(&self.metrics.class_depth[i], depths[i] as u64);
             let wait = self.outbound.class_wait(class, bytes, now);
-            set(&self.metrics.class_wait_ms[i], wait.as_millis() as u64);
+            let ready = crate::link::metrics::clock_ms() + wait.as_millis() as u64;
+            set(&self.metrics.class_ready_ms[i], ready);
         }
     }
 }
