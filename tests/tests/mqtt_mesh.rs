@@ -119,6 +119,13 @@ async fn two_radios_hear_the_same_command_and_one_reply_goes_out_through_one() {
         .start()
         .await
         .expect("mesh, two-radio daemon and handset start");
+    // The kit waits for the daemon's first radio; both must hear the commands.
+    for m in kit.app.link().links() {
+        tokio::time::timeout(Duration::from_secs(10), m.handle.connected())
+            .await
+            .expect("each radio connects in time")
+            .expect("each radio connects");
+    }
     let hello = kit.ask(0, "ping").await;
     assert!(hello.starts_with("Welcome, "), "{hello}");
     assert_eq!(kit.ask(0, "ping").await, "pong");
