@@ -28,9 +28,9 @@ use crate::ops::Ops;
 use crate::ops::http::{self, View};
 use crate::roster::Roster;
 use crate::router::Router;
-use crate::seed::WorldSeed;
 use crate::shared::{Common, Parts, Shared};
-use crate::store::{Pin, PinSource, Store, StoreError, StoreOptions};
+use meshmush_store::seed::WorldSeed;
+use meshmush_store::{Pin, PinSource, Store, StoreError, StoreOptions};
 
 /// How long shutdown waits for the last replies to leave and the tasks to end.
 const DRAIN: Duration = Duration::from_secs(10);

@@ -31,7 +31,7 @@ use tracing::{debug, warn};
 
 use crate::commands::outcome::{Audience, Notice, NoticeKind, Outcome};
 use crate::roster::Roster;
-use crate::store::Store;
+use meshmush_store::Store;
 
 /// Appended to the last packet of a page when more is waiting.
 pub const MORE: &str = " [more]";

@@ -1,7 +1,7 @@
 //! Who sent a packet, as far as the packet itself can prove it. Anything in range can
 //! transmit, and a packet that is not PKI-encrypted can carry any `from`; a PKI DM
 //! proves its sender holds the private key of the key it carries. Each node's key is
-//! pinned the first time it is seen (see [`crate::store::Pin`]); after that:
+//! pinned the first time it is seen (see [`meshmush_store::Pin`]); after that:
 //!
 //! | packet                                   | sender                  |
 //! |------------------------------------------|-------------------------|
@@ -12,7 +12,7 @@
 //!
 //! What each may do is decided by the commands (see `commands::Guard`).
 
-use crate::store::{Pin, PinSource};
+use meshmush_store::{Pin, PinSource};
 
 /// What a packet proves about its sender.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -33,12 +33,13 @@ pub mod ports;
 pub mod ratelimit;
 pub mod roster;
 pub mod router;
-pub mod seed;
 pub mod session;
 pub mod shared;
-pub mod store;
-pub mod sync_item;
 pub mod unasked;
+
+// The store is a crate of its own (the only one that reaches sled); its paths stay
+// where the daemon's users knew them.
+pub use meshmush_store::{self as store, seed, sync_item};
 
 /// Threads for store calls (Tokio's blocking pool) in the daemon. A stuck disk parks at
 /// most this many; further store calls queue (awaited, never blocking a worker), and

@@ -22,8 +22,8 @@ use crate::identity::Evidence;
 use crate::roster::Admit;
 use crate::session::{self, Incoming, SessionDeps};
 use crate::shared::Shared;
-use crate::store::{Pin, PinSource};
 use crate::unasked::Unasked;
+use meshmush_store::{Pin, PinSource};
 
 /// Commands a session may have waiting before the router sheds new ones.
 const INBOX: usize = 8;

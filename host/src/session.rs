@@ -16,7 +16,7 @@ use crate::commands::{Ctx, End, Handled, Registry, handle, unix_now};
 use crate::identity::{Evidence, Sender, judge};
 use crate::roster::Newcomer;
 use crate::shared::Shared;
-use crate::store::{Level, Pin, Player, StoreError};
+use meshmush_store::{Level, Pin, Player, StoreError};
 
 /// One command for a session.
 #[derive(Debug, Clone)]

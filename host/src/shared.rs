@@ -26,7 +26,7 @@ use crate::delivery::Delivery;
 use crate::meshview::MeshView;
 use crate::ops::Ops;
 use crate::roster::Roster;
-use crate::store::Store;
+use meshmush_store::Store;
 
 /// The daemon's shared parts; cloning it is one `Arc` count.
 pub type Shared = Arc<Parts>;

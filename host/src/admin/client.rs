@@ -11,7 +11,7 @@ use tokio::net::UnixStream;
 use super::console::players_text;
 use super::{Answer, SOCKET};
 use crate::commands::split_command;
-use crate::store::{Store, StoreError, StoreOptions};
+use meshmush_store::{Store, StoreError, StoreOptions};
 
 /// Why the console could not answer.
 #[derive(Debug, thiserror::Error)]

@@ -17,7 +17,7 @@ use crate::commands::{Ctx, Registry, execute, split_command, unix_now};
 use crate::identity::Sender;
 use crate::roster::Admit;
 use crate::shared::Shared;
-use crate::store::{Level, Player, Store, StoreError};
+use meshmush_store::{Level, Player, Store, StoreError};
 
 /// Players `players` lists at most.
 const PLAYERS_LISTED: usize = 200;

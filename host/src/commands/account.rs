@@ -7,7 +7,7 @@ use super::ctx::Ctx;
 use super::registry::{Command, CommandError, Guard, Registry, Reply, Spec, Usage, user};
 use super::text::{level_name, split_command};
 use crate::identity::Sender;
-use crate::store::{Level, StoreError};
+use meshmush_store::{Level, StoreError};
 
 /// Longest player name, in characters.
 pub const MAX_NAME: usize = 24;
@@ -89,7 +89,7 @@ impl Command for Name {
 
     async fn apply(self, ctx: &mut Ctx) -> Reply {
         let wanted = self.wanted;
-        if crate::store::is_reserved_name(&wanted) || ctx.registry.is_command_name(&wanted) {
+        if meshmush_store::is_reserved_name(&wanted) || ctx.registry.is_command_name(&wanted) {
             return Err(user(format!("{wanted:?} is reserved; pick another name.")));
         }
         let mut player = ctx.player.clone();

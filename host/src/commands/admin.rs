@@ -10,7 +10,7 @@ use super::outcome::{End, NoticeKind, Outcome};
 use super::registry::{Command, CommandError, Registry, Reply, Spec, Usage, user};
 use super::room::{arrive, parse_id, refusal};
 use super::text::unix_now;
-use crate::store::{Level, ObjectKind, Player};
+use meshmush_store::{Level, ObjectKind, Player};
 
 pub fn register(r: &mut Registry) {
     r.add::<Teleport>();

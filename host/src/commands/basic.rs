@@ -3,7 +3,7 @@
 use super::ctx::Ctx;
 use super::outcome::{End, Outcome};
 use super::registry::{Command, Lookup, Registry, Reply, Spec, Usage, user};
-use crate::store::Level;
+use meshmush_store::Level;
 
 pub fn register(r: &mut Registry) {
     r.add::<Help>();

@@ -4,7 +4,7 @@ use super::boards::{default_boards, find_board};
 use super::ctx::Ctx;
 use super::registry::{Command, Registry, Reply, Spec, Usage, user};
 use super::text::{level_name, split_command, unix_now};
-use crate::store::Level;
+use meshmush_store::Level;
 
 pub fn register(r: &mut Registry) {
     r.add::<BoardAdmin>();

@@ -10,7 +10,7 @@ use super::registry::{Command, CommandError, Guard, Registry, Reply, Spec, Usage
 use super::text::{age, fill_packet, first_words, level_name, split_command, unix_now};
 use crate::events::Event;
 use crate::roster::Newcomer;
-use crate::store::{Board, DraftTarget, Level, Post, UNREAD_CAP};
+use meshmush_store::{Board, DraftTarget, Level, Post, UNREAD_CAP};
 
 /// Posts shown by `read BOARD`.
 const LISTED: usize = 5;

@@ -5,8 +5,8 @@
 use super::ctx::Ctx;
 use super::registry::{Command, CommandError, Registry, Reply, Spec, Usage, user};
 use super::room::{check_name, controls, find_near, here, parse_id, refusal};
-use crate::seed::split_names;
-use crate::store::{Level, Lock, Object, ObjectKind, Place};
+use meshmush_store::seed::split_names;
+use meshmush_store::{Level, Lock, Object, ObjectKind, Place};
 
 /// Flags `@set` knows: `dark` hides from room listings, `fixed` cannot be picked up.
 const FLAGS: &[&str] = &["dark", "fixed"];

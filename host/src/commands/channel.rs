@@ -9,7 +9,7 @@ use super::ctx::Ctx;
 use super::outcome::Outcome;
 use super::registry::{Command, Registry, Reply, Spec, Usage, user};
 use super::text::first_words;
-use crate::store::{Board, Level, Post};
+use meshmush_store::{Board, Level, Post};
 
 pub fn register(r: &mut Registry) {
     r.add::<Wall>();

@@ -16,7 +16,7 @@ use super::look::DIRECTIONS;
 use super::outcome::Outcome;
 use super::registry::{CommandError, Reply, user};
 use super::text::{first_words, unix_now};
-use crate::store::{Draft, DraftTarget};
+use meshmush_store::{Draft, DraftTarget};
 
 /// The longest subject, in bytes.
 pub const SUBJECT_MAX: usize = 60;
@@ -29,7 +29,7 @@ pub fn subject_of(text: &str) -> String {
 
 /// What a listing calls a post: its subject, or for posts from before subjects, the
 /// first words of its text.
-pub fn title(post: &crate::store::Post) -> String {
+pub fn title(post: &meshmush_store::Post) -> String {
     if post.subject.is_empty() {
         subject_of(&post.text)
     } else {

@@ -13,7 +13,7 @@ use crate::identity::Sender;
 use crate::meshview::MeshView;
 use crate::roster::{Newcomer, Roster};
 use crate::shared::Common;
-use crate::store::{Draft, Level, Player, Store};
+use meshmush_store::{Draft, Level, Player, Store};
 
 pub struct Ctx {
     /// The store, config, roster, content and mesh every session shares.

@@ -15,7 +15,7 @@ use super::look::exit_command;
 use super::outcome::Outcome;
 use super::registry::{CommandError, Lookup, Registry, Reply};
 use super::text::level_name;
-use crate::store::Level;
+use meshmush_store::Level;
 
 /// The family and name of the command `line` runs at `level`, for the operator's
 /// counts: an exit typed alone is `look`'s `exit`; a line no command takes is `unknown`.

@@ -5,7 +5,7 @@ use super::ctx::Ctx;
 use super::outcome::Outcome;
 use super::registry::{Command, Registry, Reply, Spec, Usage, user};
 use super::room::{arrive, find_near, here, passes, pick, room_view};
-use crate::store::{Level, Lock, Object, ObjectKind, Place};
+use meshmush_store::{Level, Lock, Object, ObjectKind, Place};
 
 /// Direction words: typed with no exit that way, they say so instead of running the
 /// command they happen to prefix (`n` is not `name`).

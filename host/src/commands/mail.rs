@@ -11,7 +11,7 @@ use crate::events::Event;
 use crate::roster::{Newcomer, Roster};
 use meshmush_protocol::packets::{node_id, parse_node_id};
 
-use crate::store::{DraftTarget, Level, Mail as Letter, Player, Store, StoreError};
+use meshmush_store::{DraftTarget, Level, Mail as Letter, Player, Store, StoreError};
 
 pub fn register(r: &mut Registry) {
     r.add::<Mail>();

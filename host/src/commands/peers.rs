@@ -7,7 +7,7 @@ use meshmush_protocol::packets::node_id;
 use super::ctx::Ctx;
 use super::registry::{Command, Registry, Reply, Spec, Usage};
 use super::text::{ago, unix_now};
-use crate::store::Level;
+use meshmush_store::Level;
 
 pub fn register(r: &mut Registry) {
     r.add::<Peers>();

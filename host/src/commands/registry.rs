@@ -11,7 +11,7 @@ use std::pin::Pin;
 use super::ctx::Ctx;
 use super::matching::{Match, find};
 use super::outcome::Outcome;
-use crate::store::{Level, StoreError};
+use meshmush_store::{Level, StoreError};
 
 /// What `apply` returns.
 pub type Reply = Result<Outcome, CommandError>;

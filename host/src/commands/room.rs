@@ -8,7 +8,9 @@ use super::matching::{Match, find};
 use super::outcome::Outcome;
 use super::registry::{CommandError, Reply, user};
 use crate::events::Event;
-use crate::store::{Level, Lock, Object, ObjectKind, Place, PlayerState, StoreError, WorldRefusal};
+use meshmush_store::{
+    Level, Lock, Object, ObjectKind, Place, PlayerState, StoreError, WorldRefusal,
+};
 
 /// Longest object name, in characters.
 pub(super) const MAX_OBJECT_NAME: usize = 32;

@@ -6,7 +6,7 @@ use std::time::Duration;
 use super::ctx::Ctx;
 use super::registry::{Command, Registry, Reply, Spec, Usage};
 use super::text::{age, unix_now};
-use crate::store::{Level, SEARCH_SCAN};
+use meshmush_store::{Level, SEARCH_SCAN};
 
 pub fn register(r: &mut Registry) {
     r.add::<Stats>();

@@ -9,7 +9,7 @@ use super::registry::{Command, Registry, Reply, Spec, Usage, user};
 use super::room::here;
 use super::text::split_command;
 use crate::events::Event;
-use crate::store::Level;
+use meshmush_store::Level;
 
 pub fn register(r: &mut Registry) {
     r.add::<Say>();

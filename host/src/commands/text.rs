@@ -3,7 +3,7 @@
 //! clock. A leaf: it imports nothing from the command files, so they can all use it
 //! without importing `commands/mod.rs` (which names every one of them).
 
-use crate::store::Level;
+use meshmush_store::Level;
 
 /// A level as players read it.
 pub fn level_name(level: Level) -> &'static str {

@@ -8,7 +8,7 @@ use super::registry::{Command, Guard, Registry, Reply, Spec, Usage, user};
 use super::room::{here, passes, pick, refusal};
 use super::text::split_command;
 use crate::events::Event;
-use crate::store::{Level, ObjectKind, Place};
+use meshmush_store::{Level, ObjectKind, Place};
 
 pub fn register(r: &mut Registry) {
     r.add::<Inventory>();

@@ -26,8 +26,8 @@ use schema::{
 };
 pub use validate::{ContentError, Problem};
 
-use crate::seed::{WorldSeed, split_names};
-use crate::store::{Object, ObjectKind, Store};
+use meshmush_store::seed::{WorldSeed, split_names};
+use meshmush_store::{Object, ObjectKind, Store};
 
 /// Bytes a single text (a line, a hint, a message) may take: one packet.
 pub const MAX_TEXT: usize = 200;

@@ -9,7 +9,7 @@ use std::fmt;
 
 use super::schema::{Conditions, Effects, Event, StepDef};
 use super::{Content, MAX_TEXT};
-use crate::seed::{WorldSeed, split_names};
+use meshmush_store::seed::{WorldSeed, split_names};
 
 /// One thing wrong with one entry of one file.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -11,8 +11,8 @@ use crate::commands::{Audience, Notice, NoticeKind, unix_now};
 use crate::config::Config;
 use crate::config::federation::Peer;
 use crate::delivery::Delivery;
-use crate::store::{Board, Level, Mail, Post, Removed, Store, StoreError};
-use crate::sync_item::SyncItem;
+use meshmush_store::sync_item::SyncItem;
+use meshmush_store::{Board, Level, Mail, Post, Removed, Store, StoreError};
 
 /// What an item did here.
 #[derive(Debug, Clone, PartialEq, Eq)]

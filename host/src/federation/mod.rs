@@ -4,7 +4,7 @@
 //!
 //! - `crate::config::federation`: `[federation]` in the config (peers, dialects,
 //!   board mapping);
-//! - [`SyncItem`] (in `crate::sync_item`, below the store): what BBSes tell each other;
+//! - [`SyncItem`] (in `meshmush_store::sync_item`, below the store): what BBSes tell each other;
 //! - [`tc2`]: TC2's `BULLETIN|...` lines, parsed and formatted; [`join`]: TC2's split
 //!   lines put back together; [`boards`]: board names between systems;
 //! - [`native`]: the meshmush dialect (acked, resumable, items over several packets);
@@ -37,11 +37,11 @@ use tokio_util::task::TaskTracker;
 use tracing::warn;
 
 pub use crate::config::federation::{Dialect, FederationSection, Peer, PeerConfig, PeerKey};
-pub use crate::sync_item::{SyncItem, new_uid};
+pub use meshmush_store::sync_item::{SyncItem, new_uid};
 
 use crate::config::Config;
 use crate::delivery::Delivery;
-use crate::store::{Store, StoreError};
+use meshmush_store::{Store, StoreError};
 
 /// The router's handle on the federation task; cheap to clone.
 #[derive(Clone, Debug)]

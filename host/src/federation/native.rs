@@ -15,7 +15,7 @@
 
 use meshmush_protocol::packets::parse_node_id;
 
-use crate::sync_item::SyncItem;
+use meshmush_store::sync_item::SyncItem;
 
 /// Starts every meshmush-dialect DM.
 pub const PREFIX: &str = "~mm|";

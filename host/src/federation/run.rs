@@ -25,8 +25,8 @@ use crate::commands::unix_now;
 use crate::config::Config;
 use crate::config::federation::{Dialect, Peer, PeerKey};
 use crate::delivery::Delivery;
-use crate::store::{PeerState, Pin, PinSource, Store, StoreError};
-use crate::sync_item::SyncItem;
+use meshmush_store::sync_item::SyncItem;
+use meshmush_store::{PeerState, Pin, PinSource, Store, StoreError};
 
 /// Items a meshmush peer may have sent and not yet acked.
 pub const WINDOW: u64 = 4;

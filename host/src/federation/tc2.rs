@@ -25,7 +25,7 @@
 
 use meshmush_protocol::packets::parse_node_id;
 
-use crate::sync_item::SyncItem;
+use meshmush_store::sync_item::SyncItem;
 
 /// Ends a content cut to fit one packet for a TC2 peer.
 pub const CUT_MARKER: &str = " [...]";

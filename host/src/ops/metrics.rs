@@ -26,7 +26,7 @@ use prometheus_client::metrics::histogram::{Histogram, exponential_buckets};
 use prometheus_client::registry::{Registry, Unit};
 
 use crate::lagprobe::LagStats;
-use crate::store::Totals;
+use meshmush_store::Totals;
 
 /// Labels of the per-family command counter.
 type FamilyLabel = [(&'static str, &'static str); 1];

@@ -19,7 +19,7 @@ use std::time::Duration;
 
 use crate::commands::text::unix_now;
 use crate::lagprobe::LagProbe;
-use crate::store::Store;
+use meshmush_store::Store;
 pub use metrics::{Metrics, Snapshot};
 
 /// Commands the status page lists.

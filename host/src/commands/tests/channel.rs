@@ -102,7 +102,7 @@ async fn a_post_on_an_urgent_board_is_announced_on_the_channel() {
 
 #[test]
 fn an_urgent_notice_fits_one_packet_whatever_the_subject() {
-    let post = crate::store::Post {
+    let post = meshmush_store::Post {
         board: "urgent".into(),
         num: 12345,
         author: 1,

@@ -2,7 +2,7 @@
 
 use super::*;
 use crate::commands::{NoticeKind, unix_now};
-use crate::store::DraftTarget;
+use meshmush_store::DraftTarget;
 
 /// Six lines of about 150 bytes: 900 bytes with the line breaks.
 fn lines() -> Vec<String> {

@@ -4,7 +4,7 @@
 
 use super::*;
 use crate::commands::Event;
-use crate::store::Place;
+use meshmush_store::Place;
 
 /// The id of the thing called `name` in `place`.
 async fn id_in(w: &TestWorld, place: Place, name: &str) -> u64 {

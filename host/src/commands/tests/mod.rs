@@ -26,9 +26,9 @@ use crate::config::Config;
 use crate::identity::Sender;
 use crate::meshview::FixedMesh;
 use crate::roster::{Admit, Roster};
-use crate::seed::WorldSeed;
 use crate::shared::Common;
-use crate::store::{Level, Store, StoreOptions};
+use meshmush_store::seed::WorldSeed;
+use meshmush_store::{Level, Store, StoreOptions};
 
 pub const ANN: u32 = 0x0a00_0001;
 pub const BOB: u32 = 0x0b00_0002;

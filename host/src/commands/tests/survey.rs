@@ -80,8 +80,8 @@ async fn search_finds_subject_or_text_newest_first() {
 async fn search_reads_at_most_its_cap_and_says_so() {
     let w = TestWorld::new().await;
     let mut ann = w.player(ANN, "Ann").await;
-    let posts: Vec<crate::store::Post> = (0..crate::store::SEARCH_SCAN + 10)
-        .map(|i| crate::store::Post {
+    let posts: Vec<meshmush_store::Post> = (0..meshmush_store::SEARCH_SCAN + 10)
+        .map(|i| meshmush_store::Post {
             board: "general".into(),
             num: 0,
             author: ANN,
@@ -97,7 +97,7 @@ async fn search_reads_at_most_its_cap_and_says_so() {
         })
         .collect();
     w.store
-        .bulk_load(crate::store::BulkLoad {
+        .bulk_load(meshmush_store::BulkLoad {
             posts,
             ..Default::default()
         })
@@ -108,7 +108,7 @@ async fn search_reads_at_most_its_cap_and_says_so() {
         "search needle",
         &format!(
             "No posts with needle in the newest {}.",
-            crate::store::SEARCH_SCAN
+            meshmush_store::SEARCH_SCAN
         ),
     )
     .await;

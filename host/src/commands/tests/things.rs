@@ -4,7 +4,7 @@ use super::*;
 use crate::commands::registry::{Command, Usage};
 use crate::commands::things::{Gift, Give};
 use crate::commands::{Audience, NoticeKind};
-use crate::store::NEW_PLAYER_COINS;
+use meshmush_store::NEW_PLAYER_COINS;
 
 #[tokio::test(start_paused = true)]
 async fn take_carry_and_drop_a_thing() {

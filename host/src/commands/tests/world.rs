@@ -3,7 +3,7 @@
 //! content without changing anything.
 
 use super::*;
-use crate::store::Place;
+use meshmush_store::Place;
 
 #[tokio::test]
 async fn dialogue_starts_a_quest_and_the_quest_pays_out() {

@@ -7,7 +7,7 @@
 
 use crate::content::Content;
 use crate::content::schema::{Conditions, Effects, QuestDef};
-use crate::store::{Deal, Object, Progress, QuestProgress};
+use meshmush_store::{Deal, Object, Progress, QuestProgress};
 
 /// A player's state as content sees it, and what is about to change.
 #[derive(Debug, Clone)]

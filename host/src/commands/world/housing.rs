@@ -11,8 +11,8 @@ use super::super::registry::{Command, Guard, Registry, Reply, Spec, Usage, user}
 use super::super::room::{here, refusal};
 use super::super::text::{first_words, unix_now};
 use crate::content::schema::HouseDef;
-use crate::seed::split_names;
-use crate::store::{Claim, House, Level, Lock, Object, ObjectKind, StoreError};
+use meshmush_store::seed::split_names;
+use meshmush_store::{Claim, House, Level, Lock, Object, ObjectKind, StoreError};
 
 pub fn register(r: &mut Registry) {
     r.add::<HouseCmd>();

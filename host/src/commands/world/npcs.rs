@@ -15,7 +15,7 @@ use super::triggers::hour_now;
 use crate::content::Content;
 use crate::content::schema::{OptionDef, ScreenDef};
 use crate::events::Event;
-use crate::store::Level;
+use meshmush_store::Level;
 
 pub fn register(r: &mut Registry) {
     r.add::<Talk>();

@@ -9,7 +9,7 @@ use super::super::outcome::Outcome;
 use super::super::registry::CommandError;
 use super::engine::Plan;
 use crate::content::Content;
-use crate::store::Place;
+use meshmush_store::Place;
 
 /// How deep one trigger's effects may set off others (a move fires `enter`).
 pub const MAX_DEPTH: u8 = 3;
@@ -50,7 +50,7 @@ pub(super) async fn finish(
         || !deal.take.is_empty()
     {
         ctx.store().deal(deal).await.map_err(|e| match e {
-            crate::store::StoreError::Deal(r) => {
+            meshmush_store::StoreError::Deal(r) => {
                 let mut s = r.to_string();
                 if let Some(first) = s.get_mut(0..1) {
                     first.make_ascii_uppercase();

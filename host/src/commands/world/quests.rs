@@ -5,7 +5,7 @@ use super::super::ctx::Ctx;
 use super::super::registry::{Command, Registry, Reply, Spec, Usage};
 use super::engine::QuestAt;
 use super::plan::{plan, push_line};
-use crate::store::Level;
+use meshmush_store::Level;
 
 pub fn register(r: &mut Registry) {
     r.add::<Quests>();

@@ -4,7 +4,7 @@
 
 use super::super::ctx::Ctx;
 use super::super::registry::{Command, Registry, Reply, Spec, Usage, user};
-use crate::store::Level;
+use meshmush_store::Level;
 
 pub fn register(r: &mut Registry) {
     r.add::<Reload>();

@@ -12,8 +12,8 @@ use super::plan::{finish, plan};
 use crate::content::Content;
 use crate::content::schema::{ShopDef, StockDef};
 use crate::events::Event;
-use crate::seed::split_names;
-use crate::store::{Level, ShopSide, ShopTerms};
+use meshmush_store::seed::split_names;
+use meshmush_store::{Level, ShopSide, ShopTerms};
 
 pub fn register(r: &mut Registry) {
     r.add::<List>();

@@ -10,7 +10,7 @@ use super::super::text::unix_now;
 use super::engine::Plan;
 use crate::content::Content;
 use crate::content::schema::{Event as On, TriggerDef};
-use crate::store::Object;
+use meshmush_store::Object;
 
 /// The hour of the day now (UTC), for `hours` conditions.
 pub fn hour_now() -> u8 {

@@ -11,7 +11,7 @@ use super::plan::{finish, plan};
 use super::triggers::fire_thing;
 use crate::content::schema::Event as On;
 use crate::events::Event;
-use crate::store::{Level, Place};
+use meshmush_store::{Level, Place};
 
 pub fn register(r: &mut Registry) {
     r.add::<Use>();

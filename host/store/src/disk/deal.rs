@@ -1,23 +1,23 @@
 //! A [`Deal`] in the synchronous store: the player's purse, progress and things and a
 //! shop's till and stock, changed in one sled transaction (see
-//! [`store::progress`](crate::store::progress)). Runs only on a blocking thread.
+//! [`store::progress`](crate::progress)). Runs only on a blocking thread.
 
 use sled::Transactional;
 
 use super::world::{CONTENTS, take_id, tx_put};
-use super::{META, SyncStore, abort, from_tx, tx_get};
-use crate::store::error::StoreError;
-use crate::store::progress_records::{Deal, Progress, ShopState};
-use crate::store::records::{encode, node_key};
-use crate::store::refusals::DealRefusal;
-use crate::store::world_records::{Object, Place, PlayerState, state_key};
+use super::{DiskStore, META, abort, from_tx, tx_get};
+use crate::error::StoreError;
+use crate::progress_records::{Deal, Progress, ShopState};
+use crate::records::{encode, node_key};
+use crate::refusals::DealRefusal;
+use crate::world_records::{Object, Place, PlayerState, state_key};
 
 fn refuse(r: DealRefusal) -> StoreError {
     StoreError::Deal(r)
 }
 
-impl SyncStore {
-    pub(in crate::store) fn deal(&self, deal: &Deal) -> Result<Vec<Object>, StoreError> {
+impl DiskStore {
+    pub(crate) fn deal(&self, deal: &Deal) -> Result<Vec<Object>, StoreError> {
         // The purse exists before the transaction (creating one is its own write).
         self.player_state(deal.node)?;
         let trees = (

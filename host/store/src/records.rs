@@ -77,7 +77,7 @@ pub(super) trait Versioned: Sized {
 /// (`V1`) so far; `key_label` optionally names a function that prints keys.
 macro_rules! versioned {
     ($ty:ty, $env:ident, $tree:literal $(, key_label = $label:path)?) => {
-        impl $crate::store::records::Versioned for $ty {
+        impl $crate::records::Versioned for $ty {
             const TREE: &'static str = $tree;
             type Envelope = $env;
             fn to_envelope(&self) -> $env {

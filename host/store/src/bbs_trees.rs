@@ -4,9 +4,9 @@
 //! loads and the totals, so none of them imports another for a key.
 
 use super::bbs_records::Post;
+use super::disk::{DiskStore, from_tx};
 use super::error::StoreError;
 use super::records::node_key;
-use super::sync::{SyncStore, from_tx};
 
 /// Live posts per board (key: board), kept in step with the posts tree inside the
 /// same transactions, so `boards` need not count a whole board.
@@ -18,7 +18,7 @@ pub(super) fn read_count(v: Option<sled::IVec>) -> u64 {
 
 /// Removes posts (by key) of one board and lowers its count, in one transaction.
 pub(super) fn remove_post_keys(
-    db: &SyncStore,
+    db: &DiskStore,
     board: &str,
     keys: &[sled::IVec],
 ) -> Result<usize, StoreError> {

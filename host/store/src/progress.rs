@@ -28,7 +28,7 @@ impl Store {
         let p = self
             .blocking(move |db| {
                 let tree = db.tree_of::<Progress>()?;
-                super::sync::get::<Progress>(&tree, &node_key(node))
+                super::disk::get::<Progress>(&tree, &node_key(node))
             })
             .await?
             .unwrap_or(Progress {
@@ -59,7 +59,7 @@ impl Store {
     pub async fn shop_state(&self, terms: ShopTerms, now: u64) -> Result<ShopState, StoreError> {
         self.blocking(move |db| {
             let tree = db.tree_of::<ShopState>()?;
-            let mut s = super::sync::get::<ShopState>(&tree, terms.key.as_bytes())?
+            let mut s = super::disk::get::<ShopState>(&tree, terms.key.as_bytes())?
                 .unwrap_or_else(|| terms.fresh(now));
             terms.restock(&mut s, now);
             Ok(s)

@@ -182,7 +182,7 @@ impl ProgressCache {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::store::ObjectKind;
+    use crate::ObjectKind;
 
     #[test]
     fn a_read_that_overlaps_a_write_does_not_fill() {

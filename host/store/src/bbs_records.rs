@@ -220,7 +220,7 @@ versioned!(ReadMarker, ReadMarkerRecord, "read_markers");
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::store::records::{decode, encode};
+    use crate::records::{decode, encode};
 
     #[test]
     fn posts_and_mail_written_before_subjects_still_read() {

@@ -1,25 +1,23 @@
 //! The world in the synchronous store: objects, the contents index, each player's
-//! place and purse (the layout is described in [`store::world`](crate::store::world)).
+//! place and purse (the layout is described in [`store::world`](crate::world)).
 //! Runs only on a blocking thread, handed over by `Store::blocking`.
 
 use sled::Transactional;
 use sled::transaction::{ConflictableTransactionResult, TransactionalTree};
 
-use super::{META, SyncStore, abort, from_tx, get, tx_get};
+use super::{DiskStore, META, abort, from_tx, get, tx_get};
+use crate::error::StoreError;
+use crate::records::{self, decode, encode};
+use crate::refusals::WorldRefusal;
 use crate::seed::{WorldSeed, split_names};
-use crate::store::error::StoreError;
-use crate::store::records::{self, decode, encode};
-use crate::store::refusals::WorldRefusal;
-use crate::store::world_records::{
-    NEW_PLAYER_COINS, Object, ObjectKind, Place, PlayerState, state_key,
-};
+use crate::world_records::{NEW_PLAYER_COINS, Object, ObjectKind, Place, PlayerState, state_key};
 
 /// The `meta` key of the next object id (`u64` BE).
 const NEXT_OBJECT: &[u8] = b"next_object";
 /// The `meta` key of the start room's id (`u64` BE).
 const WORLD_START: &[u8] = b"world_start";
 /// The contents index tree.
-pub(in crate::store) const CONTENTS: &str = "contents";
+pub(crate) const CONTENTS: &str = "contents";
 
 fn refuse(r: WorldRefusal) -> StoreError {
     StoreError::World(r)
@@ -36,9 +34,7 @@ fn read_u64(bytes: &[u8], key: &[u8]) -> Result<u64, StoreError> {
 }
 
 /// Takes the next object id inside a transaction.
-pub(in crate::store) fn take_id(
-    meta: &TransactionalTree,
-) -> ConflictableTransactionResult<u64, StoreError> {
+pub(crate) fn take_id(meta: &TransactionalTree) -> ConflictableTransactionResult<u64, StoreError> {
     let next = match meta.get(NEXT_OBJECT)? {
         Some(b) => read_u64(&b, NEXT_OBJECT).map_err(abort)?,
         None => 1,
@@ -47,7 +43,7 @@ pub(in crate::store) fn take_id(
     Ok(next)
 }
 
-pub(in crate::store) fn tx_put(
+pub(crate) fn tx_put(
     objects: &TransactionalTree,
     contents: &TransactionalTree,
     old: Option<&Object>,
@@ -66,16 +62,16 @@ pub(in crate::store) fn tx_put(
     Ok(())
 }
 
-impl SyncStore {
-    pub(in crate::store) fn object(&self, id: u64) -> Result<Option<Object>, StoreError> {
+impl DiskStore {
+    pub(crate) fn object(&self, id: u64) -> Result<Option<Object>, StoreError> {
         get(&self.tree_of::<Object>()?, &id.to_be_bytes())
     }
 
-    pub(in crate::store) fn objects_count(&self) -> Result<usize, StoreError> {
+    pub(crate) fn objects_count(&self) -> Result<usize, StoreError> {
         Ok(self.tree_of::<Object>()?.len())
     }
 
-    pub(in crate::store) fn contents(&self, place: Place) -> Result<Vec<Object>, StoreError> {
+    pub(crate) fn contents(&self, place: Place) -> Result<Vec<Object>, StoreError> {
         let objects = self.tree_of::<Object>()?;
         let mut out = Vec::new();
         for entry in self.tree(CONTENTS)?.scan_prefix(place.key_prefix()) {
@@ -94,14 +90,14 @@ impl SyncStore {
         Ok(out)
     }
 
-    pub(in crate::store) fn start_room(&self) -> Result<Option<u64>, StoreError> {
+    pub(crate) fn start_room(&self) -> Result<Option<u64>, StoreError> {
         self.tree(META)?
             .get(WORLD_START)?
             .map(|b| read_u64(&b, WORLD_START))
             .transpose()
     }
 
-    pub(in crate::store) fn player_state(&self, node: u32) -> Result<PlayerState, StoreError> {
+    pub(crate) fn player_state(&self, node: u32) -> Result<PlayerState, StoreError> {
         let tree = self.tree_of::<PlayerState>()?;
         let key = state_key(node);
         if let Some(state) = get(&tree, &key)? {
@@ -121,18 +117,14 @@ impl SyncStore {
         get(&tree, &key)?.ok_or(StoreError::NoSuchPlayer(node))
     }
 
-    pub(in crate::store) fn set_player_state(&self, state: &PlayerState) -> Result<(), StoreError> {
+    pub(crate) fn set_player_state(&self, state: &PlayerState) -> Result<(), StoreError> {
         let key = state_key(state.node);
         self.tree_of::<PlayerState>()?
             .insert(key, encode(&key, state)?)?;
         self.flush_if_configured()
     }
 
-    pub(in crate::store) fn move_player(
-        &self,
-        node: u32,
-        to: u64,
-    ) -> Result<PlayerState, StoreError> {
+    pub(crate) fn move_player(&self, node: u32, to: u64) -> Result<PlayerState, StoreError> {
         match self.object(to)? {
             Some(o) if o.kind == ObjectKind::Room => {}
             Some(_) => return Err(refuse(WorldRefusal::NotARoom(to))),
@@ -144,7 +136,7 @@ impl SyncStore {
         Ok(state)
     }
 
-    pub(in crate::store) fn move_object(
+    pub(crate) fn move_object(
         &self,
         id: u64,
         from: Option<Place>,
@@ -170,7 +162,7 @@ impl SyncStore {
         Ok(moved)
     }
 
-    pub(in crate::store) fn create_object(&self, object: Object) -> Result<Object, StoreError> {
+    pub(crate) fn create_object(&self, object: Object) -> Result<Object, StoreError> {
         let trees = (
             self.tree_of::<Object>()?,
             self.tree(CONTENTS)?,
@@ -188,7 +180,7 @@ impl SyncStore {
         Ok(created)
     }
 
-    pub(in crate::store) fn update_object(&self, object: &Object) -> Result<(), StoreError> {
+    pub(crate) fn update_object(&self, object: &Object) -> Result<(), StoreError> {
         let (objects, contents) = (self.tree_of::<Object>()?, self.tree(CONTENTS)?);
         let key = object.id.to_be_bytes();
         (&objects, &contents)
@@ -202,7 +194,7 @@ impl SyncStore {
         self.flush_if_configured()
     }
 
-    pub(in crate::store) fn destroy_object(&self, id: u64) -> Result<Object, StoreError> {
+    pub(crate) fn destroy_object(&self, id: u64) -> Result<Object, StoreError> {
         if self.start_room()? == Some(id) {
             return Err(refuse(WorldRefusal::StartRoom));
         }
@@ -227,12 +219,7 @@ impl SyncStore {
         Ok(gone)
     }
 
-    pub(in crate::store) fn give_coins(
-        &self,
-        from: u32,
-        to: u32,
-        n: u64,
-    ) -> Result<(), StoreError> {
+    pub(crate) fn give_coins(&self, from: u32, to: u32, n: u64) -> Result<(), StoreError> {
         // Both purses exist before the transaction (creating one is its own write).
         self.player_state(from)?;
         self.player_state(to)?;
@@ -259,10 +246,7 @@ impl SyncStore {
         self.flush_if_configured()
     }
 
-    pub(in crate::store) fn seed_world_if_empty(
-        &self,
-        seed: &WorldSeed,
-    ) -> Result<bool, StoreError> {
+    pub(crate) fn seed_world_if_empty(&self, seed: &WorldSeed) -> Result<bool, StoreError> {
         let trees = (
             self.tree_of::<Object>()?,
             self.tree(CONTENTS)?,
@@ -318,7 +302,7 @@ impl SyncStore {
     }
 
     /// Export lines for every object and player state.
-    pub(in crate::store) fn world_export_lines(&self) -> Result<Vec<String>, StoreError> {
+    pub(crate) fn world_export_lines(&self) -> Result<Vec<String>, StoreError> {
         let mut lines = Vec::new();
         for entry in &self.tree_of::<Object>()? {
             let (key, bytes) = entry?;

@@ -10,11 +10,11 @@ use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant};
 
 use super::cache;
+use super::disk::DiskStore;
 use super::error::StoreError;
 use super::options::StoreOptions;
 #[cfg(feature = "seams")]
 use super::seams;
-use super::sync::SyncStore;
 
 /// A handle to the open store. Cheap to clone; all clones share one database.
 #[derive(Clone)]
@@ -24,7 +24,7 @@ pub struct Store {
 
 pub(super) struct Inner {
     /// `None` only once closing has begun, when no handle can reach it any more.
-    pub(super) trees: Option<SyncStore>,
+    pub(super) trees: Option<DiskStore>,
     #[cfg(feature = "seams")]
     pub(super) seams: seams::Seams,
     /// Hot world records, so reads need not leave the async side.
@@ -58,7 +58,7 @@ impl Store {
         let trees = tokio::task::spawn_blocking(move || {
             #[cfg(feature = "seams")]
             seams.pause();
-            SyncStore::open(&dir, flush_every_write, cache_bytes)
+            DiskStore::open(&dir, flush_every_write, cache_bytes)
         })
         .await??;
         Ok(Self {
@@ -112,7 +112,7 @@ impl Store {
     pub(super) async fn blocking<T, F>(&self, work: F) -> Result<T, StoreError>
     where
         T: Send + 'static,
-        F: FnOnce(&SyncStore) -> Result<T, StoreError> + Send + 'static,
+        F: FnOnce(&DiskStore) -> Result<T, StoreError> + Send + 'static,
     {
         let Some(observe) = self.inner.on_call.get().cloned() else {
             return self.blocking_untimed(work).await;
@@ -128,7 +128,7 @@ impl Store {
     async fn blocking_untimed<T, F>(&self, work: F) -> Result<T, StoreError>
     where
         T: Send + 'static,
-        F: FnOnce(&SyncStore) -> Result<T, StoreError> + Send + 'static,
+        F: FnOnce(&DiskStore) -> Result<T, StoreError> + Send + 'static,
     {
         let inner = Arc::clone(&self.inner);
         #[cfg(feature = "seams")]

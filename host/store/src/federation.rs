@@ -18,10 +18,10 @@ use sled::transaction::{ConflictableTransactionResult, TransactionalTree};
 
 use super::bbs_records::{Mail, Post};
 use super::bbs_trees::{mail_key, post_key, remove_post_keys};
+use super::disk::{DiskStore, abort, get, tx_get};
 use super::error::StoreError;
 use super::handle::Store;
 use super::records::{encode, node_key, versioned};
-use super::sync::{SyncStore, abort, get, tx_get};
 use crate::sync_item::SyncItem;
 
 /// Where this BBS holds the item a unique id names.
@@ -119,7 +119,7 @@ pub(super) struct SyncTrees {
     pub peers: sled::Tree,
 }
 
-impl SyncStore {
+impl DiskStore {
     pub(super) fn sync_trees(&self) -> Result<SyncTrees, StoreError> {
         Ok(SyncTrees {
             ids: self.tree_of::<SyncId>()?,
@@ -379,7 +379,7 @@ impl Store {
                     }
                     .queue(&w, &item)
                 })
-                .map_err(super::sync::from_tx)?;
+                .map_err(super::disk::from_tx)?;
             db.flush_if_configured()
         })
         .await?;
@@ -436,7 +436,7 @@ impl Store {
 /// Marks the unique id of the local record `local` gone and queues its deletion for
 /// `peers`, in one transaction; nothing if the record never took part in sync.
 pub(super) fn queue_deletion(
-    db: &SyncStore,
+    db: &DiskStore,
     local: &[u8],
     peers: Vec<u32>,
     post: bool,
@@ -466,13 +466,13 @@ pub(super) fn queue_deletion(
         }
         Ok(())
     });
-    result.map_err(super::sync::from_tx)
+    result.map_err(super::disk::from_tx)
 }
 
 /// Writes a mail under a fresh id, with its sync records when `sync` is given; `None`
 /// (nothing written) if the sync id has been seen here.
 pub(super) fn insert_mail(
-    db: &SyncStore,
+    db: &DiskStore,
     mut mail: Mail,
     sync: Option<&SyncWrite>,
 ) -> Result<Option<Mail>, StoreError> {
@@ -513,5 +513,5 @@ pub(super) fn insert_mail(
             Ok(Some(mail.clone()))
         },
     );
-    result.map_err(super::sync::from_tx)
+    result.map_err(super::disk::from_tx)
 }

@@ -1,8 +1,8 @@
 //! The world's part of the store: seeding, the contents index, moves, coins, and all of
 //! it surviving a reopen.
 
-use meshmush::seed::WorldSeed;
-use meshmush::store::{
+use meshmush_store::seed::WorldSeed;
+use meshmush_store::{
     NEW_PLAYER_COINS, Object, ObjectKind, Place, Store, StoreError, StoreOptions, WorldRefusal,
 };
 

@@ -13,9 +13,9 @@
 //! object and the index (or two players' purses) is one sled transaction.
 
 use super::cache::{Scope, WorldCache, WriteGuard};
+use super::disk::DiskStore;
 use super::error::StoreError;
 use super::handle::Store;
-use super::sync::SyncStore;
 use super::world_records::{Object, ObjectKind, Place, PlayerState};
 use crate::seed::WorldSeed;
 
@@ -28,7 +28,7 @@ impl Store {
     async fn write<T, F>(&self, scope: Scope, work: F) -> Result<T, StoreError>
     where
         T: Send + 'static,
-        F: FnOnce(&SyncStore) -> Result<T, StoreError> + Send + 'static,
+        F: FnOnce(&DiskStore) -> Result<T, StoreError> + Send + 'static,
     {
         let _guard = WriteGuard::new(self.cache(), scope);
         self.blocking(work).await

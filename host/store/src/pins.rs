@@ -55,7 +55,7 @@ versioned!(Pin, PinRecord, "pins", key_label = node_label);
 impl Store {
     /// The key pinned for `node`, if any.
     pub async fn pin(&self, node: u32) -> Result<Option<Pin>, StoreError> {
-        self.blocking(move |db| super::sync::get::<Pin>(&db.tree_of::<Pin>()?, &node_key(node)))
+        self.blocking(move |db| super::disk::get::<Pin>(&db.tree_of::<Pin>()?, &node_key(node)))
             .await
     }
 
@@ -66,7 +66,7 @@ impl Store {
         self.blocking(move |db| {
             let tree = db.tree_of::<Pin>()?;
             let key = node_key(pin.node);
-            let now = match super::sync::get::<Pin>(&tree, &key)? {
+            let now = match super::disk::get::<Pin>(&tree, &key)? {
                 Some(mut old) if old.key == pin.key && pin.seen_pki && !old.seen_pki => {
                     old.seen_pki = true;
                     old

@@ -47,7 +47,7 @@ versioned!(Draft, DraftRecord, "drafts", key_label = node_label);
 impl Store {
     /// `node`'s draft, if they are writing one.
     pub async fn draft(&self, node: u32) -> Result<Option<Draft>, StoreError> {
-        self.blocking(move |db| super::sync::get::<Draft>(&db.tree_of::<Draft>()?, &node_key(node)))
+        self.blocking(move |db| super::disk::get::<Draft>(&db.tree_of::<Draft>()?, &node_key(node)))
             .await
     }
 

@@ -6,17 +6,17 @@
 use sled::Transactional;
 use sled::transaction::{ConflictableTransactionResult, TransactionalTree};
 
-use super::{PLAYER_NAMES, SyncStore, abort, from_tx, get, tx_get};
-use crate::store::error::StoreError;
-use crate::store::names;
-use crate::store::records::{self, Level, Player, node_key};
+use super::{DiskStore, PLAYER_NAMES, abort, from_tx, get, tx_get};
+use crate::error::StoreError;
+use crate::names;
+use crate::records::{self, Level, Player, node_key};
 
-impl SyncStore {
-    pub(in crate::store) fn player(&self, node: u32) -> Result<Option<Player>, StoreError> {
+impl DiskStore {
+    pub(crate) fn player(&self, node: u32) -> Result<Option<Player>, StoreError> {
         get(&self.players, &node_key(node))
     }
 
-    pub(in crate::store) fn create_player(
+    pub(crate) fn create_player(
         &self,
         node: u32,
         wanted: &str,
@@ -50,10 +50,7 @@ impl SyncStore {
         Ok(player)
     }
 
-    pub(in crate::store) fn player_by_name(
-        &self,
-        name: &str,
-    ) -> Result<Option<Player>, StoreError> {
+    pub(crate) fn player_by_name(&self, name: &str) -> Result<Option<Player>, StoreError> {
         let name_key = names::index_key(name);
         // A transaction, so a concurrent rename is seen entirely or not at all.
         (&self.players, &self.names)
@@ -83,7 +80,7 @@ impl SyncStore {
             .map_err(from_tx)
     }
 
-    pub(in crate::store) fn update_player(&self, player: &Player) -> Result<(), StoreError> {
+    pub(crate) fn update_player(&self, player: &Player) -> Result<(), StoreError> {
         let key = node_key(player.node);
         let value = records::encode(&key, player)?;
         let new_name_key = names::index_key(&player.name);
@@ -120,11 +117,7 @@ impl SyncStore {
     /// Records that `node`'s player was heard at `now`; the time they were last heard
     /// before, or `None` when there is no such player. Only `last_seen` changes, in a
     /// transaction, so a wizard's change made meanwhile is kept.
-    pub(in crate::store) fn player_seen(
-        &self,
-        node: u32,
-        now: u64,
-    ) -> Result<Option<u64>, StoreError> {
+    pub(crate) fn player_seen(&self, node: u32, now: u64) -> Result<Option<u64>, StoreError> {
         let key = node_key(node);
         self.players
             .transaction(|players| {
@@ -147,11 +140,7 @@ impl SyncStore {
     /// all its names compared; a bigger one the [`LIKE_SCAN`] names around `word` in
     /// alphabetical order: decoding and comparing 100,000 players took ~220 ms of a
     /// store thread per mistyped name.
-    pub(in crate::store) fn players_like(
-        &self,
-        word: &str,
-        n: usize,
-    ) -> Result<Vec<String>, StoreError> {
+    pub(crate) fn players_like(&self, word: &str, n: usize) -> Result<Vec<String>, StoreError> {
         let word = word.to_lowercase();
         let score = |scored: &mut Vec<(f64, sled::IVec)>,
                      item: sled::Result<(sled::IVec, sled::IVec)>| {
@@ -192,13 +181,13 @@ impl SyncStore {
         Ok(out)
     }
 
-    pub(in crate::store) fn players_count(&self) -> usize {
+    pub(crate) fn players_count(&self) -> usize {
         self.players.len()
     }
 }
 
-/// Names compared, at most, for one "did you mean" (see [`SyncStore::players_like`]).
-pub(in crate::store) const LIKE_SCAN: usize = 2_000;
+/// Names compared, at most, for one "did you mean" (see [`DiskStore::players_like`]).
+pub(crate) const LIKE_SCAN: usize = 2_000;
 
 /// The first of `base`, `base-2`, `base-3`, ... that nobody holds.
 fn free_name(

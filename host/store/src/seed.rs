@@ -4,7 +4,7 @@
 use serde::Deserialize;
 
 /// The embedded starter world.
-pub const STARTER_TOML: &str = include_str!("../data/world.toml");
+pub const STARTER_TOML: &str = include_str!("../../data/world.toml");
 
 /// A world to build into an empty store. The first room is the start and default home.
 #[derive(Debug, Clone, Deserialize)]

@@ -11,11 +11,11 @@ use super::bbs_trees::{
     BOARD_COUNTS, board_key, mail_key, marker_key, post_key, post_prefix, read_count,
     remove_post_keys,
 };
+use super::disk::{DiskStore, get};
 use super::error::StoreError;
 use super::federation::{Held, SyncTx, SyncWrite, insert_mail, queue_deletion};
 use super::handle::Store;
 use super::records::{Versioned, decode, encode, node_key};
-use super::sync::{SyncStore, get};
 use crate::sync_item::SyncItem;
 
 /// Unread posts are counted up to this many; the listing shows "99+" beyond.
@@ -70,7 +70,7 @@ fn post_prefix_end(board: &str) -> Vec<u8> {
     k
 }
 
-impl SyncStore {
+impl DiskStore {
     /// Boards, posts, mail and read markers as export lines.
     pub(super) fn bbs_export_lines(&self) -> Result<Vec<String>, StoreError> {
         let mut lines = Vec::new();
@@ -317,7 +317,7 @@ impl Store {
 
     /// Up to `n` player names most like `word` (for "did you mean"): only for a name
     /// that matched nobody, and bounded however many players there are (see
-    /// `SyncStore::players_like`).
+    /// `DiskStore::players_like`).
     pub async fn players_like(&self, word: String, n: usize) -> Result<Vec<String>, StoreError> {
         self.blocking(move |db| db.players_like(&word, n)).await
     }
@@ -409,7 +409,7 @@ impl Store {
 /// counter and the sync records, or none of them. `None` (nothing written) if the
 /// sync id has been seen here.
 fn insert_post(
-    db: &SyncStore,
+    db: &DiskStore,
     bkey: &[u8],
     post: &Post,
     sync: Option<&SyncWrite>,
@@ -473,13 +473,13 @@ fn insert_post(
         }
         Ok(Some(stored))
     });
-    result.map_err(super::sync::from_tx)
+    result.map_err(super::disk::from_tx)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::store::bbs_records::MAX_ABOVE;
+    use crate::bbs_records::MAX_ABOVE;
 
     #[test]
     fn read_markers_are_exact_out_of_order() {

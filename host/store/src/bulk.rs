@@ -15,12 +15,12 @@ use sled::Batch;
 use super::bbs_records::{Board, Mail, Post};
 use super::bbs_trees::{BOARD_COUNTS, board_key, mail_key, post_key, read_count};
 use super::cache::Scope;
+use super::disk::{DiskStore, PLAYER_NAMES};
 use super::error::StoreError;
 use super::handle::Store;
 use super::names;
 use super::records::Player;
 use super::records::{decode, encode, node_key};
-use super::sync::{PLAYER_NAMES, SyncStore};
 use super::world_records::{PlayerState, state_key};
 
 /// Records for [`Store::bulk_load`].
@@ -56,7 +56,7 @@ impl Store {
     }
 }
 
-impl SyncStore {
+impl DiskStore {
     fn bulk_load(&self, load: BulkLoad) -> Result<(), StoreError> {
         let refuse = |why: String| Err(StoreError::BulkLoad(why));
         let players = self.tree_of::<Player>()?;

@@ -81,7 +81,7 @@ fn to_line(line: &Line<'_>) -> Result<String, StoreError> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::store::Level;
+    use crate::Level;
 
     #[test]
     fn lines_are_tagged() {

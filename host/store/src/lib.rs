@@ -18,9 +18,9 @@
 //!
 //! | tree           | key                          | value                       | described in     |
 //! |----------------|------------------------------|-----------------------------|------------------|
-//! | `players`      | node (`u32` BE)              | postcard `PlayerRecord::V1` | `sync/players.rs`|
-//! | `player_names` | lowercased name (UTF-8)      | node (`u32` BE)             | `sync/players.rs`|
-//! | `meta`         | `schema_version`             | [`SCHEMA_VERSION`] (`u32` BE)| `sync/mod.rs`   |
+//! | `players`      | node (`u32` BE)              | postcard `PlayerRecord::V1` | `disk/players.rs`  |
+//! | `player_names` | lowercased name (UTF-8)      | node (`u32` BE)             | `disk/players.rs`  |
+//! | `meta`         | `schema_version`             | [`SCHEMA_VERSION`] (`u32` BE)| `disk/mod.rs`   |
 //! | `meta`         | `next_object`, `world_start` | `u64` BE                    | `world.rs`       |
 //! | `objects`      | object id (`u64` BE)         | postcard `ObjectRecord::V1` | `world.rs`       |
 //! | `contents`     | place ++ object id           | empty                       | `world.rs`       |
@@ -45,8 +45,8 @@
 //! in leaves of their own (`records.rs`, `world_records.rs`, `bbs_records.rs`,
 //! `progress_records.rs`, with the refusals in `refusals.rs`), so the caches, the
 //! export and the synchronous half can name them without importing the calls. The
-//! synchronous sled half the calls hand their work to is [`sync`](self::sync)
-//! (`SyncStore`), which runs only on the blocking pool. This file only declares the
+//! synchronous sled half the calls hand their work to is [`disk`](self::disk)
+//! (`DiskStore`), which runs only on the blocking pool. This file only declares the
 //! modules and re-exports what the rest of the daemon uses.
 //!
 //! Records are versioned (see [`records`](self::Player) and its envelope enums), so a
@@ -73,6 +73,7 @@ mod bbs_records;
 mod bbs_trees;
 mod bulk;
 mod cache;
+mod disk;
 mod drafts;
 mod error;
 mod export;
@@ -90,15 +91,18 @@ mod refusals;
 #[cfg(feature = "seams")]
 mod seams;
 mod survey;
-mod sync;
 mod totals;
 mod waiting;
 mod world;
 mod world_records;
 
+pub mod seed;
+pub mod sync_item;
+
 pub use bbs::{BoardSummary, UNREAD_CAP};
 pub use bbs_records::{Board, Mail, Post};
 pub use bulk::BulkLoad;
+pub use disk::SCHEMA_VERSION;
 pub use drafts::{Draft, DraftTarget};
 pub use error::StoreError;
 pub use federation::{Held, PeerState, Removed, SyncId};
@@ -111,6 +115,5 @@ pub use progress_records::{Deal, Progress, QuestProgress, ShopSide, ShopState, S
 pub use records::{Level, Player};
 pub use refusals::{ClaimRefusal, DealRefusal, WorldRefusal};
 pub use survey::{Found, SEARCH_SCAN};
-pub use sync::SCHEMA_VERSION;
 pub use totals::{PlayerLine, Totals};
 pub use world_records::{Lock, NEW_PLAYER_COINS, Object, ObjectKind, Place, PlayerState};

@@ -1,7 +1,7 @@
 //! The synchronous half of the store: the open sled database, its schema check and
 //! migrations, the flush policy, and the small helpers every sled call shares. The
 //! async [`Store`](super::handle::Store) hands each call to a blocking thread and runs it
-//! against a [`SyncStore`] there (see `Store::blocking`); nothing in this module may
+//! against a [`DiskStore`] there (see `Store::blocking`); nothing in this module may
 //! run on a Tokio worker, and nothing here is `pub` outside `store`.
 //!
 //! By record kind:
@@ -34,16 +34,16 @@ use super::records::{self, Player, Versioned};
 pub const SCHEMA_VERSION: u32 = 1;
 
 /// The name index tree: lowercased name -> big-endian node number.
-pub(in crate::store) const PLAYER_NAMES: &str = "player_names";
+pub(crate) const PLAYER_NAMES: &str = "player_names";
 /// Data-set facts: the schema version.
-pub(in crate::store) const META: &str = "meta";
+pub(crate) const META: &str = "meta";
 /// The `meta` key holding the schema version (big-endian `u32`).
 pub(super) const SCHEMA_KEY: &[u8] = b"schema_version";
 /// How often sled's own background thread flushes, whatever `flush_every_write` says.
 pub(super) const BACKGROUND_FLUSH_MS: u64 = 500;
 
 /// The open database and one handle per tree.
-pub(super) struct SyncStore {
+pub(super) struct DiskStore {
     db: sled::Db,
     players: Tree,
     names: Tree,
@@ -52,9 +52,9 @@ pub(super) struct SyncStore {
 }
 
 /// One migration step: rewrites every record from schema version `n` to `n + 1`.
-type Step = fn(&SyncStore) -> Result<(), StoreError>;
+type Step = fn(&DiskStore) -> Result<(), StoreError>;
 
-impl SyncStore {
+impl DiskStore {
     /// Opens (or creates) the database in `dir` and brings its schema up to date.
     pub(super) fn open(
         dir: &Path,
@@ -150,7 +150,7 @@ impl SyncStore {
 
     /// Makes the last write durable, per the flush policy. Every write path calls this
     /// before returning, so a reply that says "saved" is sent after the data is on disk.
-    pub(in crate::store) fn flush_if_configured(&self) -> Result<(), StoreError> {
+    pub(crate) fn flush_if_configured(&self) -> Result<(), StoreError> {
         if self.flush_every_write {
             self.flush()?;
         }
@@ -192,7 +192,7 @@ fn private_dir(dir: &Path) -> Result<(), StoreError> {
     Ok(())
 }
 
-/// How long [`SyncStore::open`] waits for the directory's lock.
+/// How long [`DiskStore::open`] waits for the directory's lock.
 const LOCK_WAIT: std::time::Duration = std::time::Duration::from_secs(3);
 
 /// Opens sled, waiting a little while the directory is still locked: after the last
@@ -236,17 +236,14 @@ fn migration_step(from: u32) -> Option<Step> {
 }
 
 /// Reads and decodes one record; `None` if the key is absent.
-pub(in crate::store) fn get<R: Versioned>(
-    tree: &Tree,
-    key: &[u8],
-) -> Result<Option<R>, StoreError> {
+pub(crate) fn get<R: Versioned>(tree: &Tree, key: &[u8]) -> Result<Option<R>, StoreError> {
     tree.get(key)?
         .map(|bytes| records::decode(key, &bytes))
         .transpose()
 }
 
 /// [`get`] inside a transaction.
-pub(in crate::store) fn tx_get<R: Versioned>(
+pub(crate) fn tx_get<R: Versioned>(
     tree: &TransactionalTree,
     key: &[u8],
 ) -> ConflictableTransactionResult<Option<R>, StoreError> {
@@ -255,11 +252,11 @@ pub(in crate::store) fn tx_get<R: Versioned>(
         .transpose()
 }
 
-pub(in crate::store) fn abort(error: StoreError) -> ConflictableTransactionError<StoreError> {
+pub(crate) fn abort(error: StoreError) -> ConflictableTransactionError<StoreError> {
     ConflictableTransactionError::Abort(error)
 }
 
-pub(in crate::store) fn from_tx(error: TransactionError<StoreError>) -> StoreError {
+pub(crate) fn from_tx(error: TransactionError<StoreError>) -> StoreError {
     match error {
         TransactionError::Abort(error) => error,
         TransactionError::Storage(error) => error.into(),

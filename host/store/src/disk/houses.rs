@@ -1,18 +1,18 @@
-//! Houses in the synchronous store (layout in [`store::houses`](crate::store::houses)).
+//! Houses in the synchronous store (layout in [`store::houses`](crate::houses)).
 //! Runs only on a blocking thread.
 
 use sled::Transactional;
 
 use super::world::{CONTENTS, take_id, tx_put};
-use super::{META, SyncStore, abort, from_tx, get, tx_get};
-use crate::store::error::StoreError;
-use crate::store::houses::{Claim, House};
-use crate::store::records::{decode, encode};
-use crate::store::refusals::{ClaimRefusal, WorldRefusal};
-use crate::store::world_records::{Object, Place, PlayerState, state_key};
+use super::{DiskStore, META, abort, from_tx, get, tx_get};
+use crate::error::StoreError;
+use crate::houses::{Claim, House};
+use crate::records::{decode, encode};
+use crate::refusals::{ClaimRefusal, WorldRefusal};
+use crate::world_records::{Object, Place, PlayerState, state_key};
 
-impl SyncStore {
-    pub(in crate::store) fn houses(&self) -> Result<Vec<House>, StoreError> {
+impl DiskStore {
+    pub(crate) fn houses(&self) -> Result<Vec<House>, StoreError> {
         let mut out = Vec::new();
         for entry in &self.tree_of::<House>()? {
             let (k, v) = entry?;
@@ -21,7 +21,7 @@ impl SyncStore {
         Ok(out)
     }
 
-    pub(in crate::store) fn claim_house(&self, c: &Claim) -> Result<House, StoreError> {
+    pub(crate) fn claim_house(&self, c: &Claim) -> Result<House, StoreError> {
         self.player_state(c.node)?;
         let owned = self.houses()?.iter().filter(|h| h.owner == c.node).count();
         if owned >= c.cap as usize {
@@ -78,7 +78,7 @@ impl SyncStore {
         Ok(house)
     }
 
-    pub(in crate::store) fn release_house(&self, key: &str) -> Result<Option<House>, StoreError> {
+    pub(crate) fn release_house(&self, key: &str) -> Result<Option<House>, StoreError> {
         let Some(house) = get::<House>(&self.tree_of::<House>()?, key.as_bytes())? else {
             return Ok(None);
         };
