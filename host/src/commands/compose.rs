@@ -14,7 +14,7 @@ use tracing::warn;
 use super::ctx::Ctx;
 use super::look::DIRECTIONS;
 use super::outcome::Outcome;
-use super::registry::{CommandError, Reply, user};
+use super::registry::{CommandError, Fed, Registry, Reply, user};
 use super::text::{first_words, unix_now};
 use meshmush_store::{Draft, DraftTarget};
 
@@ -54,14 +54,9 @@ pub async fn start(ctx: &mut Ctx, target: DraftTarget) -> Reply {
     Ok(format!("Writing {to}. Subject? (cancel stops)").into())
 }
 
-/// What became of a line sent while a draft was open.
-#[derive(Debug)]
-pub enum Fed {
-    /// The draft took it (or it finished or dropped the draft): this is the reply.
-    Taken(Outcome),
-    /// The draft had been idle too long and is gone; the line is an ordinary command,
-    /// and the player should hear this first.
-    Expired(String),
+/// Makes drafts the dispatcher's: an open draft takes the player's lines.
+pub fn register(r: &mut Registry) {
+    r.set_draft_feed(|ctx, draft, line| Box::pin(feed(ctx, draft, line)));
 }
 
 /// Takes one line for `draft`, the player's open draft. Leaves [`Ctx::draft`] set

@@ -9,23 +9,27 @@
 
 use tracing::warn;
 
-use super::compose::{self, Fed};
 use super::ctx::Ctx;
-use super::look::exit_command;
 use super::outcome::Outcome;
-use super::registry::{CommandError, Lookup, Registry, Reply};
+use super::registry::{CommandError, Fed, Lookup, Registry, Reply};
 use super::text::level_name;
 use meshmush_store::Level;
 
 /// The family and name of the command `line` runs at `level`, for the operator's
-/// counts: an exit typed alone is `look`'s `exit`; a line no command takes is `unknown`.
+/// counts: a word typed alone that names no command counts as the last word source's
+/// (an exit: `look`'s `exit`); a line no command takes is `unknown`.
 pub fn command_name(registry: &Registry, line: &str, level: Level) -> (&'static str, &'static str) {
     let (word, args) = split_command(line);
     match registry.exact(word, level) {
         Some(e) => (e.family, e.spec.name),
         None => match registry.exact_or_prefix_at(word, level) {
             Some(e) => (e.family, e.spec.name),
-            None if args.is_empty() && !word.is_empty() => ("look", "exit"),
+            None if args.is_empty()
+                && !word.is_empty()
+                && let Some(source) = registry.word_sources().last() =>
+            {
+                (source.family, source.name)
+            }
             None => ("unknown", "?"),
         },
     }
@@ -44,12 +48,13 @@ pub enum Handled {
 /// `compose`), the pager's `more`, or a command.
 pub async fn handle(ctx: &mut Ctx, line: &str) -> Handled {
     let mut expired = None;
-    if let Some(draft) = ctx.draft.take() {
-        match compose::feed(ctx, draft, line).await {
+    let feed = ctx.registry.draft_feed();
+    if let Some((draft, feed)) = ctx.draft.take().zip(feed) {
+        match feed(ctx, draft, line).await {
             Fed::Taken(mut outcome) => {
                 // A finished draft is a post or a mail sent: the content follows it.
                 if !outcome.events.is_empty() {
-                    super::world::after(ctx, &mut outcome).await;
+                    follow(ctx, &mut outcome).await;
                 }
                 return Handled::Done(outcome);
             }
@@ -71,8 +76,16 @@ pub async fn handle(ctx: &mut Ctx, line: &str) -> Handled {
 /// Parses and runs one command line, then lets the world's content follow what it did.
 pub async fn execute(ctx: &mut Ctx, line: &str) -> Outcome {
     let mut out = run_line(ctx, line).await;
-    super::world::after(ctx, &mut out).await;
+    follow(ctx, &mut out).await;
     out
+}
+
+/// Runs the registry's after-hooks on `out` (the world's content follows the events).
+async fn follow(ctx: &Ctx, out: &mut Outcome) {
+    let registry = ctx.registry.clone();
+    for after in registry.after_hooks() {
+        after(ctx, out).await;
+    }
 }
 
 /// Parses and runs one command line, without the content's turn: for a command that
@@ -93,17 +106,13 @@ async fn resolve_and_run(ctx: &mut Ctx, word: &str, args: &str) -> Reply {
         tracing::debug!(command = entry.spec.name, "run");
         return entry.run(ctx, args).await;
     }
-    if args.is_empty()
-        && let Some(answered) = super::world::answer(ctx, word).await
-    {
-        tracing::debug!(command = "talk", "run");
-        return answered;
-    }
-    if args.is_empty()
-        && let Some(walked) = exit_command(ctx, word).await
-    {
-        tracing::debug!(command = "go", "run");
-        return walked;
+    if args.is_empty() {
+        for source in registry.word_sources() {
+            if let Some(ran) = (source.run)(ctx, word).await {
+                tracing::debug!(command = source.name, "run");
+                return ran;
+            }
+        }
     }
     let entry = match registry.lookup(word, level) {
         Lookup::Found(e) => e,

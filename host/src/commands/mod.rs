@@ -40,7 +40,8 @@ pub use ctx::{Ctx, newcomer_allowed};
 pub use dispatch::{Handled, execute, handle, split_command};
 pub use outcome::{Audience, End, Notice, NoticeKind, Outcome};
 pub use registry::{
-    Command, CommandError, Entry, Guard, Lookup, Registry, Reply, Spec, Usage, needs_proof, user,
+    After, Command, CommandError, DraftFeed, Entry, Fed, Guard, HookFuture, Lookup, Registry,
+    Reply, Spec, Usage, WordRun, WordSource, needs_proof, user,
 };
 pub use text::{age, ago, fill_packet, first_words, level_name, unix_now};
 

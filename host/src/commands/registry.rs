@@ -11,7 +11,7 @@ use std::pin::Pin;
 use super::ctx::Ctx;
 use super::matching::{Match, find};
 use super::outcome::Outcome;
-use meshmush_store::{Level, StoreError};
+use meshmush_store::{Draft, Level, StoreError};
 
 /// What `apply` returns.
 pub type Reply = Result<Outcome, CommandError>;
@@ -150,10 +150,48 @@ pub enum Lookup<'a> {
     Unknown(Vec<&'static str>),
 }
 
-/// Every command, in registration order (which is `help`'s order).
+/// The future a hook returns.
+pub type HookFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
+
+/// A source of commands besides the registered names: a word typed alone that no
+/// command is called exactly (a room's exits, an open conversation's numbered
+/// answers). `None` when the word is not one of its own.
+pub type WordRun = for<'a> fn(&'a mut Ctx, &'a str) -> HookFuture<'a, Option<Reply>>;
+
+/// One [`WordRun`], with the family and name the operator's counts give it.
+#[derive(Clone, Copy)]
+pub struct WordSource {
+    pub family: &'static str,
+    pub name: &'static str,
+    pub run: WordRun,
+}
+
+/// What became of a line sent while a draft was open.
+#[derive(Debug)]
+pub enum Fed {
+    /// The draft took it (or it finished or dropped the draft): this is the reply.
+    Taken(Outcome),
+    /// The draft had been idle too long and is gone; the line is an ordinary command,
+    /// and the player should hear this first.
+    Expired(String),
+}
+
+/// Takes a line for the player's open draft (a post or mail written line by line).
+pub type DraftFeed = for<'a> fn(&'a mut Ctx, Draft, &'a str) -> HookFuture<'a, Fed>;
+
+/// Has its say after every command, from the outcome's events (the world's content:
+/// triggers, quest steps, achievements).
+pub type After = for<'a> fn(&'a Ctx, &'a mut Outcome) -> HookFuture<'a, ()>;
+
+/// Every command, in registration order (which is `help`'s order), and the hooks the
+/// families add to the dispatcher: the registry names no command file, and the
+/// dispatcher knows no family, so each lives in the crate of its domain.
 #[derive(Default)]
 pub struct Registry {
     entries: Vec<Entry>,
+    words: Vec<WordSource>,
+    draft_feed: Option<DraftFeed>,
+    after: Vec<After>,
 }
 
 impl Registry {
@@ -163,6 +201,37 @@ impl Registry {
             family: family_of(std::any::type_name::<C>()),
             run: run::<C>,
         });
+    }
+
+    /// Adds a source of commands for a word typed alone, tried after the exact names
+    /// and before prefixes, in the order added.
+    pub fn add_word_source(&mut self, source: WordSource) {
+        self.words.push(source);
+    }
+
+    /// The sources of commands for a word typed alone, in order.
+    pub fn word_sources(&self) -> &[WordSource] {
+        &self.words
+    }
+
+    /// Sets what takes the lines of an open draft.
+    pub fn set_draft_feed(&mut self, feed: DraftFeed) {
+        self.draft_feed = Some(feed);
+    }
+
+    /// What takes the lines of an open draft, if any family writes drafts.
+    pub fn draft_feed(&self) -> Option<DraftFeed> {
+        self.draft_feed
+    }
+
+    /// Adds a hook that follows every command's outcome.
+    pub fn add_after(&mut self, after: After) {
+        self.after.push(after);
+    }
+
+    /// The hooks that follow every command's outcome, in the order added.
+    pub fn after_hooks(&self) -> &[After] {
+        &self.after
     }
 
     /// Commands a player at `level` may use, in registration order.

@@ -11,6 +11,7 @@ impl Registry {
         super::basic::register(&mut r);
         super::account::register(&mut r);
         super::boards::register(&mut r);
+        super::compose::register(&mut r);
         super::board_admin::register(&mut r);
         super::mail::register(&mut r);
         super::survey::register(&mut r);

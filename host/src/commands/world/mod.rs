@@ -22,7 +22,7 @@ use tracing::warn;
 
 use super::ctx::Ctx;
 use super::outcome::Outcome;
-use super::registry::{CommandError, Registry, Reply};
+use super::registry::{CommandError, Registry, Reply, WordSource};
 use crate::content::Content;
 use crate::content::schema::Event as On;
 use crate::events::Event;
@@ -32,6 +32,19 @@ pub(super) use plan::MAX_DEPTH;
 use plan::{finish, note_visit, plan_at, push_line};
 
 pub fn register(r: &mut Registry) {
+    r.add_after(|ctx, out| Box::pin(after(ctx, out)));
+    // A word typed alone: a number answers the open conversation; else an exit of
+    // the room (the last source, which a bare word is counted as).
+    r.add_word_source(WordSource {
+        family: "talk",
+        name: "answer",
+        run: |ctx, word| Box::pin(answer(ctx, word)),
+    });
+    r.add_word_source(WordSource {
+        family: "look",
+        name: "exit",
+        run: |ctx, word| Box::pin(super::look::exit_command(ctx, word)),
+    });
     npcs::register(r);
     quests::register(r);
     shops::register(r);
