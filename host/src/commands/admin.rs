@@ -1,5 +1,6 @@
-//! Running the place (Level::Wizard): `@teleport`, `@boot`, `@ban`/`@unban`,
-//! `@builder`, `@shutdown`. Changes to another player's record mark it stale in the
+//! Running the place (Level::Wizard): `@ban`/`@unban`, `@builder`, `@repin`,
+//! `@shutdown` (moving players, `@teleport` and `@boot`, is the world's:
+//! `wizard_moves.rs`). Changes to another player's record mark it stale in the
 //! roster, so their session reloads it before their next command.
 
 use meshmush_protocol::packets::{node_id, parse_node_id};
@@ -8,13 +9,10 @@ use tracing::warn;
 use super::ctx::Ctx;
 use super::outcome::{End, NoticeKind, Outcome};
 use super::registry::{Command, CommandError, Registry, Reply, Spec, Usage, user};
-use super::room::{arrive, parse_id, refusal};
 use super::text::unix_now;
-use meshmush_store::{Level, ObjectKind, Player};
+use meshmush_store::{Level, Player};
 
 pub fn register(r: &mut Registry) {
-    r.add::<Teleport>();
-    r.add::<Boot>();
     r.add::<Ban>();
     r.add::<Unban>();
     r.add::<Builder>();
@@ -22,7 +20,8 @@ pub fn register(r: &mut Registry) {
     r.add::<Shutdown>();
 }
 
-const fn wizard(name: &'static str, usage: &'static str, help: &'static str) -> Spec {
+/// A wizard command's spec.
+pub const fn wizard(name: &'static str, usage: &'static str, help: &'static str) -> Spec {
     Spec {
         name,
         aliases: &[],
@@ -33,7 +32,7 @@ const fn wizard(name: &'static str, usage: &'static str, help: &'static str) -> 
 }
 
 /// A player named by name or `!node`.
-fn player_word(args: &str) -> Result<String, Usage> {
+pub fn player_word(args: &str) -> Result<String, Usage> {
     let word = args.trim();
     if word.is_empty() {
         return Err(Usage::show());
@@ -43,7 +42,7 @@ fn player_word(args: &str) -> Result<String, Usage> {
 
 /// A player by name or `!node`; a node never heard from gets a player record so it can
 /// be banned ahead of time.
-async fn player_arg(ctx: &Ctx, word: &str) -> Result<Player, CommandError> {
+pub async fn player_arg(ctx: &Ctx, word: &str) -> Result<Player, CommandError> {
     if let Some(node) = parse_node_id(word) {
         if let Some(p) = ctx.store().player(node).await? {
             return Ok(p);
@@ -54,95 +53,6 @@ async fn player_arg(ctx: &Ctx, word: &str) -> Result<Player, CommandError> {
         .player_by_name(word)
         .await?
         .ok_or_else(|| user(format!("No player called {word:?}.")))
-}
-
-/// `@teleport [PLAYER=]#ROOM`.
-#[derive(Debug, PartialEq)]
-pub struct Teleport {
-    /// `None`: the wizard themself.
-    pub who: Option<String>,
-    pub to: u64,
-}
-
-impl Command for Teleport {
-    const SPEC: Spec = Spec {
-        aliases: &["@tel"],
-        ..wizard(
-            "@teleport",
-            "@teleport [PLAYER=]#ROOM",
-            "move yourself or a player",
-        )
-    };
-
-    fn parse(args: &str) -> Result<Self, Usage> {
-        let (who, target) = match args.split_once('=') {
-            Some((w, t)) => (Some(w.trim()), t.trim()),
-            None => (None, args.trim()),
-        };
-        Ok(Self {
-            who: who
-                .filter(|w| !w.eq_ignore_ascii_case("me"))
-                .map(String::from),
-            to: parse_id(target).ok_or_else(Usage::show)?,
-        })
-    }
-
-    async fn apply(self, ctx: &mut Ctx) -> Reply {
-        let to = self.to;
-        match ctx.store().object(to).await? {
-            Some(o) if o.kind == ObjectKind::Room => {}
-            _ => return Err(user(format!("#{to} is not a room."))),
-        }
-        let Some(who) = self.who else {
-            let from = ctx.store().player_state(ctx.node).await?.location;
-            return arrive(ctx, from, to, "vanishes").await;
-        };
-        let p = player_arg(ctx, &who).await?;
-        ctx.store().move_player(p.node, to).await.map_err(refusal)?;
-        ctx.roster().set_room(p.node, to);
-        Ok(
-            Outcome::reply(format!("Teleported {} to #{to}.", p.name)).to_player(
-                p.node,
-                NoticeKind::Direct,
-                format!("{} teleports you to #{to}. Try look.", ctx.player.name),
-            ),
-        )
-    }
-}
-
-/// `@boot PLAYER`.
-#[derive(Debug, PartialEq)]
-pub struct Boot {
-    pub who: String,
-}
-
-impl Command for Boot {
-    const SPEC: Spec = wizard(
-        "@boot",
-        "@boot PLAYER",
-        "send a player home and forget them until they speak",
-    );
-
-    fn parse(args: &str) -> Result<Self, Usage> {
-        Ok(Self {
-            who: player_word(args)?,
-        })
-    }
-
-    async fn apply(self, ctx: &mut Ctx) -> Reply {
-        let p = player_arg(ctx, &self.who).await?;
-        let state = ctx.store().player_state(p.node).await?;
-        ctx.store()
-            .move_player(p.node, state.home)
-            .await
-            .map_err(refusal)?;
-        ctx.roster().leave(p.node);
-        Ok(Outcome::reply(format!("Booted {}.", p.name)).to_player(
-            p.node,
-            NoticeKind::Direct,
-            "You have been booted home by a wizard.",
-        ))
-    }
 }
 
 async fn set_banned(ctx: &mut Ctx, who: &str, banned: bool) -> Reply {

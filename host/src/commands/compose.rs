@@ -12,9 +12,9 @@
 use tracing::warn;
 
 use super::ctx::Ctx;
-use super::look::DIRECTIONS;
 use super::outcome::Outcome;
 use super::registry::{CommandError, Fed, Registry, Reply, user};
+use super::text::DIRECTIONS;
 use super::text::{first_words, unix_now};
 use meshmush_store::{Draft, DraftTarget};
 

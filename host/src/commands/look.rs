@@ -5,33 +5,8 @@ use super::ctx::Ctx;
 use super::outcome::Outcome;
 use super::registry::{Command, Registry, Reply, Spec, Usage, user};
 use super::room::{arrive, find_near, here, passes, pick, room_view};
+use super::text::DIRECTIONS;
 use meshmush_store::{Level, Lock, Object, ObjectKind, Place};
-
-/// Direction words: typed with no exit that way, they say so instead of running the
-/// command they happen to prefix (`n` is not `name`).
-pub(super) const DIRECTIONS: &[&str] = &[
-    "n",
-    "s",
-    "e",
-    "w",
-    "ne",
-    "nw",
-    "se",
-    "sw",
-    "u",
-    "d",
-    "up",
-    "down",
-    "out",
-    "north",
-    "south",
-    "east",
-    "west",
-    "northeast",
-    "northwest",
-    "southeast",
-    "southwest",
-];
 
 pub fn register(r: &mut Registry) {
     r.add::<Look>();

@@ -32,6 +32,7 @@ mod survey;
 mod talk;
 pub(crate) mod text;
 mod things;
+mod wizard_moves;
 pub(crate) mod world;
 
 pub use crate::events::Event;

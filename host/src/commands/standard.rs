@@ -19,6 +19,7 @@ impl Registry {
         super::talk::register(&mut r);
         super::things::register(&mut r);
         super::build::register(&mut r);
+        super::wizard_moves::register(&mut r);
         super::admin::register(&mut r);
         super::channel::register(&mut r);
         super::peers::register(&mut r);

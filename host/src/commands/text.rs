@@ -87,6 +87,32 @@ pub fn split_command(line: &str) -> (&str, &str) {
     }
 }
 
+/// Direction words: typed with no exit that way, they say so instead of running the
+/// command they happen to prefix (`n` is not `name`).
+pub const DIRECTIONS: &[&str] = &[
+    "n",
+    "s",
+    "e",
+    "w",
+    "ne",
+    "nw",
+    "se",
+    "sw",
+    "u",
+    "d",
+    "up",
+    "down",
+    "out",
+    "north",
+    "south",
+    "east",
+    "west",
+    "northeast",
+    "northwest",
+    "southeast",
+    "southwest",
+];
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,0 +1,103 @@
+//! Wizards moving players (Level::Wizard): `@teleport` and `@boot`. The rest of
+//! running the place is `admin.rs`.
+
+use super::admin::{player_arg, player_word, wizard};
+use super::ctx::Ctx;
+use super::outcome::{NoticeKind, Outcome};
+use super::registry::{Command, Registry, Reply, Spec, Usage, user};
+use super::room::{arrive, parse_id, refusal};
+use meshmush_store::ObjectKind;
+
+pub fn register(r: &mut Registry) {
+    r.add::<Teleport>();
+    r.add::<Boot>();
+}
+
+/// `@teleport [PLAYER=]#ROOM`.
+#[derive(Debug, PartialEq)]
+pub struct Teleport {
+    /// `None`: the wizard themself.
+    pub who: Option<String>,
+    pub to: u64,
+}
+
+impl Command for Teleport {
+    const SPEC: Spec = Spec {
+        aliases: &["@tel"],
+        ..wizard(
+            "@teleport",
+            "@teleport [PLAYER=]#ROOM",
+            "move yourself or a player",
+        )
+    };
+
+    fn parse(args: &str) -> Result<Self, Usage> {
+        let (who, target) = match args.split_once('=') {
+            Some((w, t)) => (Some(w.trim()), t.trim()),
+            None => (None, args.trim()),
+        };
+        Ok(Self {
+            who: who
+                .filter(|w| !w.eq_ignore_ascii_case("me"))
+                .map(String::from),
+            to: parse_id(target).ok_or_else(Usage::show)?,
+        })
+    }
+
+    async fn apply(self, ctx: &mut Ctx) -> Reply {
+        let to = self.to;
+        match ctx.store().object(to).await? {
+            Some(o) if o.kind == ObjectKind::Room => {}
+            _ => return Err(user(format!("#{to} is not a room."))),
+        }
+        let Some(who) = self.who else {
+            let from = ctx.store().player_state(ctx.node).await?.location;
+            return arrive(ctx, from, to, "vanishes").await;
+        };
+        let p = player_arg(ctx, &who).await?;
+        ctx.store().move_player(p.node, to).await.map_err(refusal)?;
+        ctx.roster().set_room(p.node, to);
+        Ok(
+            Outcome::reply(format!("Teleported {} to #{to}.", p.name)).to_player(
+                p.node,
+                NoticeKind::Direct,
+                format!("{} teleports you to #{to}. Try look.", ctx.player.name),
+            ),
+        )
+    }
+}
+
+/// `@boot PLAYER`.
+#[derive(Debug, PartialEq)]
+pub struct Boot {
+    pub who: String,
+}
+
+impl Command for Boot {
+    const SPEC: Spec = wizard(
+        "@boot",
+        "@boot PLAYER",
+        "send a player home and forget them until they speak",
+    );
+
+    fn parse(args: &str) -> Result<Self, Usage> {
+        Ok(Self {
+            who: player_word(args)?,
+        })
+    }
+
+    async fn apply(self, ctx: &mut Ctx) -> Reply {
+        let p = player_arg(ctx, &self.who).await?;
+        let state = ctx.store().player_state(p.node).await?;
+        ctx.store()
+            .move_player(p.node, state.home)
+            .await
+            .map_err(refusal)?;
+        ctx.roster().leave(p.node);
+        Ok(Outcome::reply(format!("Booted {}.", p.name)).to_player(
+            p.node,
+            NoticeKind::Direct,
+            "You have been booted home by a wizard.",
+        ))
+    }
+}
