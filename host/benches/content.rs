@@ -8,7 +8,7 @@
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use meshmush::commands::{Ctx, Registry, execute};
+use meshmush::commands::{self, Ctx, execute};
 use meshmush::config::Config;
 use meshmush::content::{Content, Library, STARTER};
 use meshmush::identity::Sender;
@@ -48,7 +48,7 @@ fn big_content(seed: &WorldSeed) -> Content {
 }
 
 async fn measure(name: &str, store: &Store, content: &Library, line: impl Fn(u32) -> String) {
-    let registry = Arc::new(Registry::standard());
+    let registry = Arc::new(commands::standard());
     let cfg = Arc::new(Config::default());
     let common = Arc::new(Common {
         store: store.clone(),

@@ -175,7 +175,7 @@ impl App {
             stop: stop.clone(),
         });
         // One command registry for the radio's sessions and the sysop's console.
-        let registry = Arc::new(crate::commands::Registry::standard());
+        let registry = Arc::new(crate::commands::standard());
         let console = Console {
             shared: shared.clone(),
             registry: registry.clone(),

@@ -17,21 +17,12 @@ pub mod admin;
 pub mod app;
 pub mod chat;
 pub mod commands;
-pub mod config;
-pub mod content;
-pub mod delivery;
-pub mod events;
 pub mod federation;
 pub mod hilcheck;
-pub mod identity;
 pub mod lagprobe;
 pub mod links;
-pub mod meshview;
 pub mod ops;
-pub mod passwords;
 pub mod ports;
-pub mod ratelimit;
-pub mod roster;
 pub mod router;
 pub mod session;
 pub mod shared;
@@ -40,6 +31,10 @@ pub mod unasked;
 // The store is a crate of its own (the only one that reaches sled); its paths stay
 // where the daemon's users knew them.
 pub use meshmush_store::{self as store, seed, sync_item};
+// The core's modules, where the daemon's users knew them.
+pub use meshmush_core::{
+    config, content, delivery, events, identity, meshview, passwords, ratelimit, roster,
+};
 
 /// Threads for store calls (Tokio's blocking pool) in the daemon. A stuck disk parks at
 /// most this many; further store calls queue (awaited, never blocking a worker), and

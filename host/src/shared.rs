@@ -26,21 +26,11 @@ use crate::delivery::Delivery;
 use crate::meshview::MeshView;
 use crate::ops::Ops;
 use crate::roster::Roster;
+pub use meshmush_core::common::Common;
 use meshmush_store::Store;
 
 /// The daemon's shared parts; cloning it is one `Arc` count.
 pub type Shared = Arc<Parts>;
-
-/// What a command may read and change, shared by every session.
-pub struct Common {
-    pub store: Store,
-    pub cfg: Arc<Config>,
-    pub roster: Roster,
-    /// The world's content (NPCs, quests, shops, ...), swapped whole by `@reload`.
-    pub content: Library,
-    /// The mesh around the BBS, read-only (node names, airtime, uptime).
-    pub mesh: Arc<dyn MeshView>,
-}
 
 /// Everything the daemon's tasks share.
 pub struct Parts {

@@ -10,41 +10,30 @@
 //! turns errors into replies, and lets the world's content follow the events. The
 //! session hands the outcome to the delivery path; no command talks to the radio.
 
-mod account;
-mod admin;
-pub(crate) mod basic;
 mod board_admin;
 mod boards;
 mod build;
 pub mod channel;
 pub mod compose;
-mod ctx;
-pub mod dispatch;
 mod look;
 pub mod mail;
-pub mod matching;
-pub(crate) mod outcome;
 mod peers;
-mod registry;
 mod room;
 mod standard;
+pub use standard::standard;
 mod survey;
 mod talk;
-pub(crate) mod text;
 mod things;
 mod wizard_moves;
 pub(crate) mod world;
 
-pub use crate::events::Event;
-pub use boards::default_boards;
-pub use ctx::{Ctx, newcomer_allowed};
-pub use dispatch::{Handled, execute, handle, split_command};
-pub use outcome::{Audience, End, Notice, NoticeKind, Outcome};
-pub use registry::{
-    After, Command, CommandError, DraftFeed, Entry, Fed, Guard, HookFuture, Lookup, Registry,
-    Reply, Spec, Usage, WordRun, WordSource, needs_proof, user,
+// The command core, where the families in this crate (and the daemon) knew it.
+pub use meshmush_core::commands::*;
+pub use meshmush_core::commands::{
+    account, admin, basic, ctx, dispatch, matching, outcome, registry, text,
 };
-pub use text::{age, ago, fill_packet, first_words, level_name, unix_now};
+
+pub use boards::default_boards;
 
 #[cfg(test)]
 mod tests;

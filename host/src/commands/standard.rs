@@ -1,29 +1,27 @@
-//! The standard command set: every family's `register`, in the order players see
-//! them in `help`. Kept apart from `registry.rs`, which every command file imports,
-//! so that the registry itself names no command file.
+//! The standard command set: the core's families and every domain's `register`, in the
+//! order players see them in `help`. Kept apart from the registry, which every command
+//! file imports, so that the registry itself names no command file.
 
 use super::registry::Registry;
 
-impl Registry {
-    /// Every command meshmush knows.
-    pub fn standard() -> Self {
-        let mut r = Self::default();
-        super::basic::register(&mut r);
-        super::account::register(&mut r);
-        super::boards::register(&mut r);
-        super::compose::register(&mut r);
-        super::board_admin::register(&mut r);
-        super::mail::register(&mut r);
-        super::survey::register(&mut r);
-        super::look::register(&mut r);
-        super::talk::register(&mut r);
-        super::things::register(&mut r);
-        super::build::register(&mut r);
-        super::wizard_moves::register(&mut r);
-        super::admin::register(&mut r);
-        super::channel::register(&mut r);
-        super::peers::register(&mut r);
-        super::world::register(&mut r);
-        r
-    }
+/// Every command meshmush knows.
+pub fn standard() -> Registry {
+    let mut r = Registry::default();
+    super::basic::register(&mut r);
+    super::account::register(&mut r);
+    super::boards::register(&mut r);
+    super::compose::register(&mut r);
+    super::board_admin::register(&mut r);
+    super::mail::register(&mut r);
+    super::survey::register(&mut r);
+    super::look::register(&mut r);
+    super::talk::register(&mut r);
+    super::things::register(&mut r);
+    super::build::register(&mut r);
+    super::wizard_moves::register(&mut r);
+    super::admin::register(&mut r);
+    super::channel::register(&mut r);
+    super::peers::register(&mut r);
+    super::world::register(&mut r);
+    r
 }

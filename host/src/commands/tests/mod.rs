@@ -73,7 +73,7 @@ impl TestWorld {
             roster: Roster::from_config(&cfg),
             cfg: Arc::new(cfg),
             mesh: Arc::new(FixedMesh::default()),
-            registry: Arc::new(Registry::standard()),
+            registry: Arc::new(crate::commands::standard()),
             _dir: dir,
         }
     }
@@ -168,7 +168,7 @@ pub async fn later(secs: u64) {
 
 #[test]
 fn exact_names_and_aliases_only() {
-    let r = Registry::standard();
+    let r = crate::commands::standard();
     assert!(r.exact("L", Level::Player).is_some());
     assert!(r.exact("\"", Level::Player).is_some());
     assert!(

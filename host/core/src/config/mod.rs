@@ -480,7 +480,7 @@ mod tests {
 
     #[test]
     fn example_file_parses() {
-        let text = include_str!("../../../meshmush.example.toml");
+        let text = include_str!("../../../../meshmush.example.toml");
         let cfg = Config::from_toml(text, Path::new("meshmush.example.toml")).unwrap();
         assert_eq!(cfg.replies.byte_budget, 220);
         assert_eq!(cfg.admin_nodes(), vec![0x1234_abcd]);
@@ -534,7 +534,7 @@ mod tests {
     /// Every key the daemon takes is in the example file, which is its documentation.
     #[test]
     fn example_file_names_every_key() {
-        let text = include_str!("../../../meshmush.example.toml");
+        let text = include_str!("../../../../meshmush.example.toml");
         let defaults = toml::Value::try_from(Config::default()).unwrap();
         let mut missing = Vec::new();
         let Some(sections) = defaults.as_table() else {
@@ -562,7 +562,7 @@ mod tests {
 
     #[test]
     fn the_container_config_parses() {
-        let text = include_str!("../../../deploy/meshmush.docker.toml");
+        let text = include_str!("../../../../deploy/meshmush.docker.toml");
         let cfg = Config::from_toml(text, Path::new("meshmush.docker.toml")).unwrap();
         assert_eq!(cfg.data_dir, PathBuf::from("/data"));
         assert_eq!(

@@ -46,28 +46,34 @@ pub const FILES: [&str; 8] = [
 
 /// The starter content, built into the binary.
 pub const STARTER: [(&str, &str); 8] = [
-    ("items.toml", include_str!("../../data/content/items.toml")),
-    ("npcs.toml", include_str!("../../data/content/npcs.toml")),
+    (
+        "items.toml",
+        include_str!("../../../data/content/items.toml"),
+    ),
+    ("npcs.toml", include_str!("../../../data/content/npcs.toml")),
     (
         "dialogue.toml",
-        include_str!("../../data/content/dialogue.toml"),
+        include_str!("../../../data/content/dialogue.toml"),
     ),
     (
         "quests.toml",
-        include_str!("../../data/content/quests.toml"),
+        include_str!("../../../data/content/quests.toml"),
     ),
-    ("shops.toml", include_str!("../../data/content/shops.toml")),
+    (
+        "shops.toml",
+        include_str!("../../../data/content/shops.toml"),
+    ),
     (
         "achievements.toml",
-        include_str!("../../data/content/achievements.toml"),
+        include_str!("../../../data/content/achievements.toml"),
     ),
     (
         "houses.toml",
-        include_str!("../../data/content/houses.toml"),
+        include_str!("../../../data/content/houses.toml"),
     ),
     (
         "triggers.toml",
-        include_str!("../../data/content/triggers.toml"),
+        include_str!("../../../data/content/triggers.toml"),
     ),
 ];
 

@@ -7,12 +7,12 @@ use std::sync::Arc;
 
 use super::registry::Registry;
 use super::text::unix_now;
+use crate::common::Common;
 use crate::config::Config;
 use crate::content::Library;
 use crate::identity::Sender;
 use crate::meshview::MeshView;
 use crate::roster::{Newcomer, Roster};
-use crate::shared::Common;
 use meshmush_store::{Draft, Level, Player, Store};
 
 pub struct Ctx {

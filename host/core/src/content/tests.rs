@@ -66,7 +66,7 @@ greet = ["ghost_hi"]
 
 #[test]
 fn a_dialogue_option_that_leads_nowhere_is_refused() {
-    let bad = include_str!("../../data/content/dialogue.toml")
+    let bad = include_str!("../../../data/content/dialogue.toml")
         .replace("to = \"mara_thanks\"", "to = \"mara_nowhere\"");
     refused(
         "dialogue.toml",
@@ -78,8 +78,8 @@ fn a_dialogue_option_that_leads_nowhere_is_refused() {
 
 #[test]
 fn a_quest_step_with_a_missing_item_is_refused() {
-    let bad =
-        include_str!("../../data/content/quests.toml").replace("get = \"loaf\"", "get = \"cake\"");
+    let bad = include_str!("../../../data/content/quests.toml")
+        .replace("get = \"loaf\"", "get = \"cake\"");
     refused(
         "quests.toml",
         &bad,
@@ -90,7 +90,7 @@ fn a_quest_step_with_a_missing_item_is_refused() {
 
 #[test]
 fn a_shop_selling_a_missing_item_or_in_a_missing_room_is_refused() {
-    let bad = include_str!("../../data/content/shops.toml")
+    let bad = include_str!("../../../data/content/shops.toml")
         .replace("item = \"oil\"", "item = \"gold\"")
         .replace("room = \"market\"", "room = \"mall\"");
     refused(

@@ -158,7 +158,7 @@ impl Links {
     }
 }
 
-pub(crate) fn decode_private(text: &str) -> Option<[u8; 32]> {
+pub fn decode_private(text: &str) -> Option<[u8; 32]> {
     base64::engine::general_purpose::STANDARD
         .decode(text.trim())
         .ok()?
@@ -166,14 +166,14 @@ pub(crate) fn decode_private(text: &str) -> Option<[u8; 32]> {
         .ok()
 }
 
-pub(crate) fn parse_preset(name: Option<&str>) -> Option<ModemPreset> {
+pub fn parse_preset(name: Option<&str>) -> Option<ModemPreset> {
     match name {
         None => Some(ModemPreset::LongFast),
         Some(n) => ModemPreset::from_str_name(&n.to_ascii_uppercase().replace('-', "_")),
     }
 }
 
-pub(crate) fn parse_region(name: Option<&str>) -> Option<RegionCode> {
+pub fn parse_region(name: Option<&str>) -> Option<RegionCode> {
     match name {
         None => Some(RegionCode::Us),
         Some(n) => RegionCode::from_str_name(&n.to_ascii_uppercase().replace('-', "_")),

@@ -1,0 +1,26 @@
+//! What a command may read and change, shared by every session: the store, the config,
+//! the roster, the content and the mesh as a view. A command's [`Ctx`] holds it, and
+//! nothing in it sends, so a command's words still leave only in its `Outcome`. The
+//! daemon's own shared parts (the delivery path, the link, the operator's hooks) wrap
+//! it one layer up.
+//!
+//! [`Ctx`]: crate::commands::Ctx
+
+use std::sync::Arc;
+
+use crate::config::Config;
+use crate::content::Library;
+use crate::meshview::MeshView;
+use crate::roster::Roster;
+use meshmush_store::Store;
+
+/// What a command may read and change, shared by every session.
+pub struct Common {
+    pub store: Store,
+    pub cfg: Arc<Config>,
+    pub roster: Roster,
+    /// The world's content (NPCs, quests, shops, ...), swapped whole by `@reload`.
+    pub content: Library,
+    /// The mesh around the BBS, read-only (node names, airtime, uptime).
+    pub mesh: Arc<dyn MeshView>,
+}
