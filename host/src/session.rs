@@ -11,11 +11,11 @@ use meshmush_protocol::packets::node_id;
 use tokio::sync::mpsc;
 use tracing::{Instrument, debug, info, info_span, warn};
 
-use crate::commands::dispatch::command_name;
 use crate::commands::{Ctx, End, Handled, Registry, handle, unix_now};
 use crate::identity::{Evidence, Sender, judge};
 use crate::roster::Newcomer;
 use crate::shared::Shared;
+use meshmush_core::commands::dispatch::command_name;
 use meshmush_store::{Level, Pin, Player, StoreError};
 
 /// One command for a session.
@@ -195,7 +195,7 @@ async fn step(
         started.elapsed(),
     );
     // Judged on the reply itself, before the message of the day goes in front of it.
-    let is_help = outcome.reply == crate::commands::basic::SHORT_HELP;
+    let is_help = outcome.reply == meshmush_core::commands::basic::SHORT_HELP;
     let motd = deps.shared.cfg().bbs.motd.trim();
     if std::mem::take(&mut o.motd) && !motd.is_empty() {
         outcome.reply = format!("{motd}\n{}", outcome.reply);

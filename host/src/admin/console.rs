@@ -12,11 +12,11 @@ use meshmush_protocol::packets::node_id;
 use tracing::{info, warn};
 
 use super::{Answer, SYSOP_NODE, USAGE};
-use crate::commands::dispatch::command_name;
 use crate::commands::{Ctx, Registry, execute, split_command, unix_now};
 use crate::identity::Sender;
 use crate::roster::Admit;
 use crate::shared::Shared;
+use meshmush_core::commands::dispatch::command_name;
 use meshmush_store::{Level, Player, Store, StoreError};
 
 /// Players `players` lists at most.

@@ -1,9 +1,9 @@
 //! The wizards' `@board`: create, describe, lock, mark urgent and remove boards.
 
 use super::boards::{default_boards, find_board};
-use super::ctx::Ctx;
-use super::registry::{Command, Registry, Reply, Spec, Usage, user};
-use super::text::{level_name, split_command, unix_now};
+use meshmush_core::commands::ctx::Ctx;
+use meshmush_core::commands::registry::{Command, Registry, Reply, Spec, Usage, user};
+use meshmush_core::commands::text::{level_name, split_command, unix_now};
 use meshmush_store::Level;
 
 pub fn register(r: &mut Registry) {

@@ -3,13 +3,17 @@
 //! text goes through the pager. A post is confirmed only after it is on disk.
 
 use super::channel::announce_urgent;
-use super::ctx::Ctx;
-use super::matching::{Match, find};
-use super::outcome::Outcome;
-use super::registry::{Command, CommandError, Guard, Registry, Reply, Spec, Usage, user};
-use super::text::{age, fill_packet, first_words, level_name, split_command, unix_now};
 use crate::events::Event;
 use crate::roster::Newcomer;
+use meshmush_core::commands::ctx::Ctx;
+use meshmush_core::commands::matching::{Match, find};
+use meshmush_core::commands::outcome::Outcome;
+use meshmush_core::commands::registry::{
+    Command, CommandError, Guard, Registry, Reply, Spec, Usage, user,
+};
+use meshmush_core::commands::text::{
+    age, fill_packet, first_words, level_name, split_command, unix_now,
+};
 use meshmush_store::{Board, DraftTarget, Level, Post, UNREAD_CAP};
 
 /// Posts shown by `read BOARD`.
@@ -309,7 +313,7 @@ pub(super) async fn write_post(
             ctx.cfg().bbs.posts_per_hour
         )));
     }
-    if !super::ctx::newcomer_allowed(ctx, Newcomer::Post) {
+    if !meshmush_core::commands::ctx::newcomer_allowed(ctx, Newcomer::Post) {
         return Err(user("New players have posted a lot this hour; try later."));
     }
     let post = Post {

@@ -2,9 +2,11 @@
 //! `@create`, `@destroy`, `@lock`, `@unlock`, `@link`, `@set`, `@stats`. Builders may
 //! open exits out of any room, and change only what they own; wizards change anything.
 
-use super::ctx::Ctx;
-use super::registry::{Command, CommandError, Registry, Reply, Spec, Usage, user};
 use super::room::{check_name, controls, find_near, here, parse_id, refusal};
+use meshmush_core::commands::ctx::Ctx;
+use meshmush_core::commands::registry::{
+    Command, CommandError, Registry, Reply, Spec, Usage, user,
+};
 use meshmush_store::seed::split_names;
 use meshmush_store::{Level, Lock, Object, ObjectKind, Place};
 

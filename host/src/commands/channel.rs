@@ -5,10 +5,10 @@
 
 use std::time::Duration;
 
-use super::ctx::Ctx;
-use super::outcome::Outcome;
-use super::registry::{Command, Registry, Reply, Spec, Usage, user};
-use super::text::first_words;
+use meshmush_core::commands::ctx::Ctx;
+use meshmush_core::commands::outcome::Outcome;
+use meshmush_core::commands::registry::{Command, Registry, Reply, Spec, Usage, user};
+use meshmush_core::commands::text::first_words;
 use meshmush_store::{Board, Level, Post};
 
 pub fn register(r: &mut Registry) {

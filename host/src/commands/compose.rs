@@ -11,11 +11,11 @@
 
 use tracing::warn;
 
-use super::ctx::Ctx;
-use super::outcome::Outcome;
-use super::registry::{CommandError, Fed, Registry, Reply, user};
-use super::text::DIRECTIONS;
-use super::text::{first_words, unix_now};
+use meshmush_core::commands::ctx::Ctx;
+use meshmush_core::commands::outcome::Outcome;
+use meshmush_core::commands::registry::{CommandError, Fed, Registry, Reply, user};
+use meshmush_core::commands::text::DIRECTIONS;
+use meshmush_core::commands::text::{first_words, unix_now};
 use meshmush_store::{Draft, DraftTarget};
 
 /// The longest subject, in bytes.

@@ -1,11 +1,11 @@
 //! Seeing and moving: `look`, `examine`, `exits`, `go`, `home`, and walking by typing an
 //! exit's name (`n`, `out`) alone, which the dispatcher offers as a command source.
 
-use super::ctx::Ctx;
-use super::outcome::Outcome;
-use super::registry::{Command, Registry, Reply, Spec, Usage, user};
 use super::room::{arrive, find_near, here, passes, pick, room_view};
-use super::text::DIRECTIONS;
+use meshmush_core::commands::ctx::Ctx;
+use meshmush_core::commands::outcome::Outcome;
+use meshmush_core::commands::registry::{Command, Registry, Reply, Spec, Usage, user};
+use meshmush_core::commands::text::DIRECTIONS;
 use meshmush_store::{Level, Lock, Object, ObjectKind, Place};
 
 pub fn register(r: &mut Registry) {

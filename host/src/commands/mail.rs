@@ -3,12 +3,14 @@
 //! notice, which the delivery path puts in front of the recipient's next reply (and
 //! sends at once as well if they are active); only the delivery marks mail announced.
 
-use super::ctx::Ctx;
-use super::outcome::{NoticeKind, Outcome};
-use super::registry::{Command, CommandError, Guard, Registry, Reply, Spec, Usage, user};
-use super::text::{age, fill_packet, first_words, split_command, unix_now};
 use crate::events::Event;
 use crate::roster::{Newcomer, Roster};
+use meshmush_core::commands::ctx::Ctx;
+use meshmush_core::commands::outcome::{NoticeKind, Outcome};
+use meshmush_core::commands::registry::{
+    Command, CommandError, Guard, Registry, Reply, Spec, Usage, user,
+};
+use meshmush_core::commands::text::{age, fill_packet, first_words, split_command, unix_now};
 use meshmush_protocol::packets::{node_id, parse_node_id};
 
 use meshmush_store::{DraftTarget, Level, Mail as Letter, Player, Store, StoreError};
@@ -324,7 +326,7 @@ pub(super) async fn deliver(ctx: &Ctx, to: &Recipient, subject: &str, text: &str
         )));
     }
     mailbox_has_room(ctx, to).await?;
-    if !super::ctx::newcomer_allowed(ctx, Newcomer::Mail) {
+    if !meshmush_core::commands::ctx::newcomer_allowed(ctx, Newcomer::Mail) {
         return Err(user(
             "New players have sent a lot of mail this hour; try later.",
         ));

@@ -4,9 +4,9 @@
 
 use meshmush_protocol::packets::node_id;
 
-use super::ctx::Ctx;
-use super::registry::{Command, Registry, Reply, Spec, Usage};
-use super::text::{ago, unix_now};
+use meshmush_core::commands::ctx::Ctx;
+use meshmush_core::commands::registry::{Command, Registry, Reply, Spec, Usage};
+use meshmush_core::commands::text::{ago, unix_now};
 use meshmush_store::Level;
 
 pub fn register(r: &mut Registry) {

@@ -3,11 +3,11 @@
 //! typed, locks, the one-line room view, and arriving somewhere (with the notices the
 //! rooms hear).
 
-use super::ctx::Ctx;
-use super::matching::{Match, find};
-use super::outcome::Outcome;
-use super::registry::{CommandError, Reply, user};
 use crate::events::Event;
+use meshmush_core::commands::ctx::Ctx;
+use meshmush_core::commands::matching::{Match, find};
+use meshmush_core::commands::outcome::Outcome;
+use meshmush_core::commands::registry::{CommandError, Reply, user};
 use meshmush_store::{
     Level, Lock, Object, ObjectKind, Place, PlayerState, StoreError, WorldRefusal,
 };

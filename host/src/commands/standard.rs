@@ -2,13 +2,13 @@
 //! order players see them in `help`. Kept apart from the registry, which every command
 //! file imports, so that the registry itself names no command file.
 
-use super::registry::Registry;
+use meshmush_core::commands::registry::Registry;
 
 /// Every command meshmush knows.
 pub fn standard() -> Registry {
     let mut r = Registry::default();
-    super::basic::register(&mut r);
-    super::account::register(&mut r);
+    meshmush_core::commands::basic::register(&mut r);
+    meshmush_core::commands::account::register(&mut r);
     super::boards::register(&mut r);
     super::compose::register(&mut r);
     super::board_admin::register(&mut r);
@@ -19,7 +19,7 @@ pub fn standard() -> Registry {
     super::things::register(&mut r);
     super::build::register(&mut r);
     super::wizard_moves::register(&mut r);
-    super::admin::register(&mut r);
+    meshmush_core::commands::admin::register(&mut r);
     super::channel::register(&mut r);
     super::peers::register(&mut r);
     super::world::register(&mut r);

@@ -3,9 +3,9 @@
 
 use std::time::Duration;
 
-use super::ctx::Ctx;
-use super::registry::{Command, Registry, Reply, Spec, Usage};
-use super::text::{age, unix_now};
+use meshmush_core::commands::ctx::Ctx;
+use meshmush_core::commands::registry::{Command, Registry, Reply, Spec, Usage};
+use meshmush_core::commands::text::{age, unix_now};
 use meshmush_store::{Level, SEARCH_SCAN};
 
 pub fn register(r: &mut Registry) {

@@ -3,12 +3,12 @@
 
 use std::collections::HashMap;
 
-use super::ctx::Ctx;
-use super::outcome::{NoticeKind, Outcome};
-use super::registry::{Command, Registry, Reply, Spec, Usage, user};
 use super::room::here;
-use super::text::split_command;
 use crate::events::Event;
+use meshmush_core::commands::ctx::Ctx;
+use meshmush_core::commands::outcome::{NoticeKind, Outcome};
+use meshmush_core::commands::registry::{Command, Registry, Reply, Spec, Usage, user};
+use meshmush_core::commands::text::split_command;
 use meshmush_store::Level;
 
 pub fn register(r: &mut Registry) {

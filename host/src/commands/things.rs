@@ -2,12 +2,12 @@
 //! `money`. Every move is one store transaction, so a thing is never in two places
 //! and coins are never made or lost.
 
-use super::ctx::Ctx;
-use super::outcome::{NoticeKind, Outcome};
-use super::registry::{Command, Guard, Registry, Reply, Spec, Usage, user};
 use super::room::{here, passes, pick, refusal};
-use super::text::split_command;
 use crate::events::Event;
+use meshmush_core::commands::ctx::Ctx;
+use meshmush_core::commands::outcome::{NoticeKind, Outcome};
+use meshmush_core::commands::registry::{Command, Guard, Registry, Reply, Spec, Usage, user};
+use meshmush_core::commands::text::split_command;
 use meshmush_store::{Level, ObjectKind, Place};
 
 pub fn register(r: &mut Registry) {

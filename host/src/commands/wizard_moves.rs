@@ -1,11 +1,11 @@
 //! Wizards moving players (Level::Wizard): `@teleport` and `@boot`. The rest of
 //! running the place is `admin.rs`.
 
-use super::admin::{player_arg, player_word, wizard};
-use super::ctx::Ctx;
-use super::outcome::{NoticeKind, Outcome};
-use super::registry::{Command, Registry, Reply, Spec, Usage, user};
 use super::room::{arrive, parse_id, refusal};
+use meshmush_core::commands::admin::{player_arg, player_word, wizard};
+use meshmush_core::commands::ctx::Ctx;
+use meshmush_core::commands::outcome::{NoticeKind, Outcome};
+use meshmush_core::commands::registry::{Command, Registry, Reply, Spec, Usage, user};
 use meshmush_store::ObjectKind;
 
 pub fn register(r: &mut Registry) {

@@ -17,8 +17,8 @@ use std::collections::VecDeque;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use crate::commands::text::unix_now;
 use crate::lagprobe::LagProbe;
+use meshmush_core::commands::text::unix_now;
 use meshmush_store::Store;
 pub use metrics::{Metrics, Snapshot};
 
@@ -83,7 +83,7 @@ impl Ops {
     /// family and name, as [`command_name`] gives them); it is asked only when the
     /// hooks are on.
     ///
-    /// [`command_name`]: crate::commands::dispatch::command_name
+    /// [`command_name`]: meshmush_core::commands::dispatch::command_name
     pub fn command(
         &self,
         name: impl FnOnce() -> (&'static str, &'static str),

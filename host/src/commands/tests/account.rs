@@ -1,8 +1,8 @@
 //! `whoami`, `name`, `password`, `pw`.
 
 use super::*;
-use crate::commands::account::{Name, Password, Pw};
-use crate::commands::registry::{Command, Usage};
+use meshmush_core::commands::account::{Name, Password, Pw};
+use meshmush_core::commands::registry::{Command, Usage};
 
 #[tokio::test(start_paused = true)]
 async fn whoami_and_renaming() {

@@ -73,8 +73,8 @@ async fn shutdown_needs_a_proven_wizard_and_stops_the_daemon() {
 
 #[test]
 fn teleport_parses_who_and_where() {
-    use crate::commands::registry::{Command, Usage};
     use crate::commands::wizard_moves::Teleport;
+    use meshmush_core::commands::registry::{Command, Usage};
     assert_eq!(Teleport::parse("#5"), Ok(Teleport { who: None, to: 5 }));
     assert_eq!(Teleport::parse("me=#5"), Ok(Teleport { who: None, to: 5 }));
     assert_eq!(

@@ -2,8 +2,8 @@
 
 use super::*;
 use crate::commands::End;
-use crate::commands::basic::{Help, SHORT_HELP};
-use crate::commands::registry::Command;
+use meshmush_core::commands::basic::{Help, SHORT_HELP};
+use meshmush_core::commands::registry::Command;
 
 #[tokio::test(start_paused = true)]
 async fn ping_and_help() {

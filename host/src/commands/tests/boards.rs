@@ -2,7 +2,7 @@
 
 use super::*;
 use crate::commands::boards::Read;
-use crate::commands::registry::{Command, Usage};
+use meshmush_core::commands::registry::{Command, Usage};
 
 #[tokio::test(start_paused = true)]
 async fn post_list_and_read() {

@@ -2,7 +2,7 @@
 
 use super::*;
 use crate::commands::build::Dig;
-use crate::commands::registry::{Command, Usage};
+use meshmush_core::commands::registry::{Command, Usage};
 
 #[tokio::test(start_paused = true)]
 async fn dig_a_room_and_walk_into_it() {

@@ -2,8 +2,8 @@
 
 use super::*;
 use crate::commands::look::Go;
-use crate::commands::registry::{Command, Usage};
 use crate::commands::{Audience, Notice, NoticeKind};
+use meshmush_core::commands::registry::{Command, Usage};
 
 #[tokio::test(start_paused = true)]
 async fn look_shows_the_room_and_who_is_here() {

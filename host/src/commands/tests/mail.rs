@@ -2,9 +2,9 @@
 
 use super::*;
 use crate::commands::mail::{Mail, queue_unannounced};
-use crate::commands::registry::Command;
 use crate::commands::{Audience, NoticeKind};
 use crate::roster::Waiting;
+use meshmush_core::commands::registry::Command;
 
 #[tokio::test(start_paused = true)]
 async fn send_list_read_and_clear() {

@@ -1,9 +1,9 @@
 //! `say`, `pose`, `page`, `who`, `where`.
 
 use super::*;
-use crate::commands::registry::{Command, Usage};
 use crate::commands::talk::Page;
 use crate::commands::{Audience, Notice, NoticeKind};
+use meshmush_core::commands::registry::{Command, Usage};
 
 #[tokio::test(start_paused = true)]
 async fn say_and_pose_reach_the_room_not_the_speaker() {

@@ -1,9 +1,9 @@
 //! `inventory`, `get`, `drop`, `give`, `money`.
 
 use super::*;
-use crate::commands::registry::{Command, Usage};
 use crate::commands::things::{Gift, Give};
 use crate::commands::{Audience, NoticeKind};
+use meshmush_core::commands::registry::{Command, Usage};
 use meshmush_store::NEW_PLAYER_COINS;
 
 #[tokio::test(start_paused = true)]

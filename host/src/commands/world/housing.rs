@@ -6,11 +6,11 @@
 //! `[world] house_reclaim_days` is reclaimed the next time anyone asks about houses;
 //! the things in it go back to the owner.
 
-use super::super::ctx::Ctx;
-use super::super::registry::{Command, Guard, Registry, Reply, Spec, Usage, user};
 use super::super::room::{here, refusal};
-use super::super::text::{first_words, unix_now};
 use crate::content::schema::HouseDef;
+use meshmush_core::commands::ctx::Ctx;
+use meshmush_core::commands::registry::{Command, Guard, Registry, Reply, Spec, Usage, user};
+use meshmush_core::commands::text::{first_words, unix_now};
 use meshmush_store::seed::split_names;
 use meshmush_store::{Claim, House, Level, Lock, Object, ObjectKind, StoreError};
 
@@ -170,7 +170,7 @@ async fn claim(ctx: &Ctx, name: &str) -> Reply {
 /// The player's house they stand in, and its room.
 async fn own_house_here(
     ctx: &Ctx,
-) -> Result<(House, Object), super::super::registry::CommandError> {
+) -> Result<(House, Object), meshmush_core::commands::registry::CommandError> {
     let (_, room) = here(ctx).await?;
     let houses = ctx.store().houses().await?;
     match houses.into_iter().find(|h| h.room == room.id) {
@@ -180,7 +180,10 @@ async fn own_house_here(
     }
 }
 
-async fn door(ctx: &Ctx, house: &House) -> Result<Object, super::super::registry::CommandError> {
+async fn door(
+    ctx: &Ctx,
+    house: &House,
+) -> Result<Object, meshmush_core::commands::registry::CommandError> {
     ctx.store()
         .object(house.door)
         .await?
@@ -208,7 +211,7 @@ async fn guests(ctx: &Ctx, who: &str, add: bool) -> Reply {
 }
 
 /// Releases houses whose owners have been away longer than the config allows.
-async fn reclaim(ctx: &Ctx) -> Result<(), super::super::registry::CommandError> {
+async fn reclaim(ctx: &Ctx) -> Result<(), meshmush_core::commands::registry::CommandError> {
     let max_age = ctx.cfg().world.house_reclaim_days.saturating_mul(86_400);
     let now = unix_now();
     for h in ctx.store().houses().await? {

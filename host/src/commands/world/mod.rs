@@ -20,13 +20,13 @@ mod using;
 
 use tracing::warn;
 
-use super::ctx::Ctx;
-use super::outcome::Outcome;
-use super::registry::{CommandError, Registry, Reply, WordSource};
 use crate::content::Content;
 use crate::content::schema::Event as On;
 use crate::events::Event;
 use engine::Plan;
+use meshmush_core::commands::ctx::Ctx;
+use meshmush_core::commands::outcome::Outcome;
+use meshmush_core::commands::registry::{CommandError, Registry, Reply, WordSource};
 #[cfg(test)]
 pub(super) use plan::MAX_DEPTH;
 use plan::{finish, note_visit, plan_at, push_line};
@@ -89,7 +89,7 @@ async fn after_inner(ctx: &Ctx, out: &mut Outcome) -> Result<(), CommandError> {
     }
     note_visit(&c, &mut plan, room);
     plan.settle_quests(&c, c.room_key(room));
-    plan.earn(&c, super::text::unix_now());
+    plan.earn(&c, meshmush_core::commands::text::unix_now());
     finish(ctx, plan, room, out, 0).await
 }
 

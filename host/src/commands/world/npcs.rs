@@ -4,9 +4,6 @@
 //! that ask for it (talk to, deliver to, pay). The open screen is kept with the
 //! player's progress, so a conversation survives a restart.
 
-use super::super::ctx::Ctx;
-use super::super::outcome::Outcome;
-use super::super::registry::{Command, Registry, Reply, Spec, Usage, user};
 use super::super::room::here;
 use super::engine::Plan;
 use super::plan::{finish, plan};
@@ -15,6 +12,9 @@ use super::triggers::hour_now;
 use crate::content::Content;
 use crate::content::schema::{OptionDef, ScreenDef};
 use crate::events::Event;
+use meshmush_core::commands::ctx::Ctx;
+use meshmush_core::commands::outcome::Outcome;
+use meshmush_core::commands::registry::{Command, Registry, Reply, Spec, Usage, user};
 use meshmush_store::Level;
 
 pub fn register(r: &mut Registry) {

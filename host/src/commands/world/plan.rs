@@ -4,11 +4,11 @@
 //! (`talk`, `buy`, `use`, ...) and `world::after` share it without importing
 //! `world/mod.rs`, which registers them.
 
-use super::super::ctx::Ctx;
-use super::super::outcome::Outcome;
-use super::super::registry::CommandError;
 use super::engine::Plan;
 use crate::content::Content;
+use meshmush_core::commands::ctx::Ctx;
+use meshmush_core::commands::outcome::Outcome;
+use meshmush_core::commands::registry::CommandError;
 use meshmush_store::Place;
 
 /// How deep one trigger's effects may set off others (a move fires `enter`).
@@ -78,7 +78,7 @@ pub(super) async fn finish(
         super::triggers::fire_move(&c, &mut next, room, to);
         next.settle_quests(&c, c.room_key(to));
         note_visit(&c, &mut next, to);
-        next.earn(&c, super::super::text::unix_now());
+        next.earn(&c, meshmush_core::commands::text::unix_now());
         Box::pin(finish(ctx, next, to, out, depth + 1)).await?;
     }
     Ok(())

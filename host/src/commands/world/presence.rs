@@ -2,10 +2,10 @@
 //! own (content and the command context only) so `room.rs` and `look.rs` can name
 //! NPCs without importing the `talk` command, which itself needs `room.rs`.
 
-use super::super::ctx::Ctx;
-use super::super::matching::{Match, find};
 use crate::content::Content;
 use crate::content::schema::NpcDef;
+use meshmush_core::commands::ctx::Ctx;
+use meshmush_core::commands::matching::{Match, find};
 
 /// The NPC in room `room` that `word` names.
 pub fn npc_here<'c>(c: &'c Content, room: u64, word: &str) -> Option<&'c NpcDef> {

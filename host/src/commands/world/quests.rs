@@ -1,10 +1,10 @@
 //! `quests`: active quests with the next step, and finished ones; `achievements`:
 //! what the player has earned, of how many.
 
-use super::super::ctx::Ctx;
-use super::super::registry::{Command, Registry, Reply, Spec, Usage};
 use super::engine::QuestAt;
 use super::plan::{plan, push_line};
+use meshmush_core::commands::ctx::Ctx;
+use meshmush_core::commands::registry::{Command, Registry, Reply, Spec, Usage};
 use meshmush_store::Level;
 
 pub fn register(r: &mut Registry) {

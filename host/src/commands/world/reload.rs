@@ -2,8 +2,8 @@
 //! anything is wrong the running world is left exactly as it was and the reply names
 //! the file, the entry and the problem.
 
-use super::super::ctx::Ctx;
-use super::super::registry::{Command, Registry, Reply, Spec, Usage, user};
+use meshmush_core::commands::ctx::Ctx;
+use meshmush_core::commands::registry::{Command, Registry, Reply, Spec, Usage, user};
 use meshmush_store::Level;
 
 pub fn register(r: &mut Registry) {

@@ -3,15 +3,15 @@
 //! hands in one store transaction (see `Store::deal`): a crash never makes or loses a
 //! coin. Stock comes back over time, up to each item's `max`.
 
-use super::super::ctx::Ctx;
-use super::super::outcome::Outcome;
-use super::super::registry::{Command, Guard, Registry, Reply, Spec, Usage, user};
 use super::super::room::{here, pick};
-use super::super::text::unix_now;
 use super::plan::{finish, plan};
 use crate::content::Content;
 use crate::content::schema::{ShopDef, StockDef};
 use crate::events::Event;
+use meshmush_core::commands::ctx::Ctx;
+use meshmush_core::commands::outcome::Outcome;
+use meshmush_core::commands::registry::{Command, Guard, Registry, Reply, Spec, Usage, user};
+use meshmush_core::commands::text::unix_now;
 use meshmush_store::seed::split_names;
 use meshmush_store::{Level, ShopSide, ShopTerms};
 
@@ -64,7 +64,8 @@ fn stock_for<'s>(c: &Content, shop: &'s ShopDef, word: &str) -> Option<&'s Stock
 
 async fn shop_here(
     ctx: &Ctx,
-) -> Result<(u64, std::sync::Arc<Content>, ShopDef), super::super::registry::CommandError> {
+) -> Result<(u64, std::sync::Arc<Content>, ShopDef), meshmush_core::commands::registry::CommandError>
+{
     let (_, room) = here(ctx).await?;
     let c = ctx.content().current();
     let Some(shop) = c.shop_in(room.id).cloned() else {

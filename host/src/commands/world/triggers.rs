@@ -6,10 +6,10 @@
 //! limits like any `say`. The `use THING` command, whose only effect is its
 //! triggers, is in [`using`](super::using).
 
-use super::super::text::unix_now;
 use super::engine::Plan;
 use crate::content::Content;
 use crate::content::schema::{Event as On, TriggerDef};
+use meshmush_core::commands::text::unix_now;
 use meshmush_store::Object;
 
 /// The hour of the day now (UTC), for `hours` conditions.

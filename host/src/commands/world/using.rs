@@ -3,14 +3,14 @@
 //! `world::after` only counts its [`Event::Used`]. Apart from the trigger rules
 //! because it finishes a [`Plan`](super::engine::Plan) (`plan.rs`), which follows moves by firing them.
 
-use super::super::ctx::Ctx;
-use super::super::outcome::Outcome;
-use super::super::registry::{Command, Registry, Reply, Spec, Usage, user};
 use super::super::room::{here, pick};
 use super::plan::{finish, plan};
 use super::triggers::fire_thing;
 use crate::content::schema::Event as On;
 use crate::events::Event;
+use meshmush_core::commands::ctx::Ctx;
+use meshmush_core::commands::outcome::Outcome;
+use meshmush_core::commands::registry::{Command, Registry, Reply, Spec, Usage, user};
 use meshmush_store::{Level, Place};
 
 pub fn register(r: &mut Registry) {
