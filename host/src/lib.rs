@@ -17,7 +17,6 @@ pub mod admin;
 pub mod app;
 pub mod chat;
 pub mod commands;
-pub mod federation;
 pub mod hilcheck;
 pub mod lagprobe;
 pub mod links;
@@ -35,6 +34,7 @@ pub use meshmush_store::{self as store, seed, sync_item};
 pub use meshmush_core::{
     config, content, delivery, events, identity, meshview, passwords, ratelimit, roster,
 };
+pub use meshmush_federation as federation;
 
 /// Threads for store calls (Tokio's blocking pool) in the daemon. A stuck disk parks at
 /// most this many; further store calls queue (awaited, never blocking a worker), and

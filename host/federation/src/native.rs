@@ -212,7 +212,7 @@ mod tests {
             sender: "Alice".into(),
             subject: "a | b \\ c".into(),
             content: "ü|x\\p ".repeat(150),
-            uid: crate::federation::new_uid(),
+            uid: crate::new_uid(),
         }
     }
 

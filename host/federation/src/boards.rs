@@ -3,7 +3,7 @@
 //! whatever its wizards made. `[federation] boards` maps TC2 names to local boards;
 //! meshmush peers use the same names on both sides.
 
-use crate::config::federation::{Dialect, FederationSection};
+use meshmush_core::config::federation::{Dialect, FederationSection};
 
 /// The mapping, from the config.
 #[derive(Debug, Clone, Default)]

@@ -7,10 +7,10 @@ use std::sync::Arc;
 use tracing::{debug, info};
 
 use super::boards::{BoardMap, Target};
-use crate::commands::{Audience, Notice, NoticeKind, unix_now};
-use crate::config::Config;
-use crate::config::federation::Peer;
-use crate::delivery::Delivery;
+use meshmush_core::commands::{Audience, Notice, NoticeKind, unix_now};
+use meshmush_core::config::Config;
+use meshmush_core::config::federation::Peer;
+use meshmush_core::delivery::Delivery;
 use meshmush_store::sync_item::SyncItem;
 use meshmush_store::{Board, Level, Mail, Post, Removed, Store, StoreError};
 

@@ -2,7 +2,7 @@
 //! other's bulletins and mail over the radio, with other meshmush BBSes and with
 //! TC2-BBS-mesh nodes (the most used Meshtastic BBS).
 //!
-//! - `crate::config::federation`: `[federation]` in the config (peers, dialects,
+//! - `meshmush_core::config::federation`: `[federation]` in the config (peers, dialects,
 //!   board mapping);
 //! - [`SyncItem`] (in `meshmush_store::sync_item`, below the store): what BBSes tell each other;
 //! - [`tc2`]: TC2's `BULLETIN|...` lines, parsed and formatted; [`join`]: TC2's split
@@ -36,11 +36,13 @@ use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;
 use tracing::warn;
 
-pub use crate::config::federation::{Dialect, FederationSection, Peer, PeerConfig, PeerKey};
+pub use meshmush_core::config::federation::{
+    Dialect, FederationSection, Peer, PeerConfig, PeerKey,
+};
 pub use meshmush_store::sync_item::{SyncItem, new_uid};
 
-use crate::config::Config;
-use crate::delivery::Delivery;
+use meshmush_core::config::Config;
+use meshmush_core::delivery::Delivery;
 use meshmush_store::{Store, StoreError};
 
 /// The router's handle on the federation task; cheap to clone.

@@ -21,10 +21,10 @@ use super::inbound::{Inbound, Taken};
 use super::join::{Joined, Joiner};
 use super::native::{self, Frame, Gather};
 use super::tc2;
-use crate::commands::unix_now;
-use crate::config::Config;
-use crate::config::federation::{Dialect, Peer, PeerKey};
-use crate::delivery::Delivery;
+use meshmush_core::commands::unix_now;
+use meshmush_core::config::Config;
+use meshmush_core::config::federation::{Dialect, Peer, PeerKey};
+use meshmush_core::delivery::Delivery;
 use meshmush_store::sync_item::SyncItem;
 use meshmush_store::{PeerState, Pin, PinSource, Store, StoreError};
 
