@@ -252,7 +252,7 @@ do = { message = "Whoosh back!", move = "market" }
     let whooshes = out.reply.matches("Whoosh").count();
     assert_eq!(
         whooshes,
-        usize::from(crate::commands::world::MAX_DEPTH) + 1,
+        usize::from(crate::commands::content_play::MAX_DEPTH) + 1,
         "{}",
         out.reply
     );

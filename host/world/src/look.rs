@@ -159,7 +159,7 @@ async fn look(ctx: &Ctx, args: &str) -> Reply {
     }
     let thing = match find_near(ctx, &room, args).await {
         Ok(thing) => thing,
-        Err(_) if let Some(npc) = super::world::presence::npc_look(ctx, room.id, args) => {
+        Err(_) if let Some(npc) = crate::content_play::presence::npc_look(ctx, room.id, args) => {
             return Ok(npc.into());
         }
         Err(e) => {

@@ -1,7 +1,7 @@
 //! The world's content at play: NPCs and dialogue (`talk`, a number to answer),
 //! quests (`quests`), shops (`list`, `buy`, `sell`), achievements, `use`, houses
 //! (`@house`) and the wizard's `@reload`, all driven by the content files (see
-//! [`crate::content`]). After every command [`after`] gives the content its say:
+//! [`meshmush_core::content`]). After every command [`after`] gives the content its say:
 //! triggers on what the command's [`Event`]s say happened (entering, leaving,
 //! saying, getting, dropping), achievement counts by event kind, quest steps done by
 //! standing somewhere or carrying something, and achievements, all stored in one
@@ -20,15 +20,14 @@ mod using;
 
 use tracing::warn;
 
-use crate::content::Content;
-use crate::content::schema::Event as On;
-use crate::events::Event;
 use engine::Plan;
 use meshmush_core::commands::ctx::Ctx;
 use meshmush_core::commands::outcome::Outcome;
 use meshmush_core::commands::registry::{CommandError, Registry, Reply, WordSource};
-#[cfg(test)]
-pub(super) use plan::MAX_DEPTH;
+use meshmush_core::content::Content;
+use meshmush_core::content::schema::Event as On;
+use meshmush_core::events::Event;
+pub use plan::MAX_DEPTH;
 use plan::{finish, note_visit, plan_at, push_line};
 
 pub fn register(r: &mut Registry) {

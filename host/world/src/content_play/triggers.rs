@@ -7,9 +7,9 @@
 //! triggers, is in [`using`](super::using).
 
 use super::engine::Plan;
-use crate::content::Content;
-use crate::content::schema::{Event as On, TriggerDef};
 use meshmush_core::commands::text::unix_now;
+use meshmush_core::content::Content;
+use meshmush_core::content::schema::{Event as On, TriggerDef};
 use meshmush_store::Object;
 
 /// The hour of the day now (UTC), for `hours` conditions.

@@ -2,10 +2,10 @@
 //! own (content and the command context only) so `room.rs` and `look.rs` can name
 //! NPCs without importing the `talk` command, which itself needs `room.rs`.
 
-use crate::content::Content;
-use crate::content::schema::NpcDef;
 use meshmush_core::commands::ctx::Ctx;
 use meshmush_core::commands::matching::{Match, find};
+use meshmush_core::content::Content;
+use meshmush_core::content::schema::NpcDef;
 
 /// The NPC in room `room` that `word` names.
 pub fn npc_here<'c>(c: &'c Content, room: u64, word: &str) -> Option<&'c NpcDef> {
@@ -23,7 +23,7 @@ pub fn npc_here<'c>(c: &'c Content, room: u64, word: &str) -> Option<&'c NpcDef>
 const NPC_NAMES: usize = 6;
 
 /// `\nNPCs: Mara.` for a room's view, or nothing.
-pub(in crate::commands) fn npcs_line(ctx: &Ctx, room: u64) -> String {
+pub(crate) fn npcs_line(ctx: &Ctx, room: u64) -> String {
     let c = ctx.content().current();
     let mut here = c.npcs_in(room);
     let names: Vec<&str> = here
@@ -41,7 +41,7 @@ pub(in crate::commands) fn npcs_line(ctx: &Ctx, room: u64) -> String {
 }
 
 /// What `look NPC` says, if `word` names an NPC in `room`.
-pub(in crate::commands) fn npc_look(ctx: &Ctx, room: u64, word: &str) -> Option<String> {
+pub(crate) fn npc_look(ctx: &Ctx, room: u64, word: &str) -> Option<String> {
     let c = ctx.content().current();
     npc_here(&c, room, word).map(|n| n.desc.clone())
 }

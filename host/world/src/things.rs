@@ -3,11 +3,11 @@
 //! and coins are never made or lost.
 
 use super::room::{here, passes, pick, refusal};
-use crate::events::Event;
 use meshmush_core::commands::ctx::Ctx;
 use meshmush_core::commands::outcome::{NoticeKind, Outcome};
 use meshmush_core::commands::registry::{Command, Guard, Registry, Reply, Spec, Usage, user};
 use meshmush_core::commands::text::split_command;
+use meshmush_core::events::Event;
 use meshmush_store::{Level, ObjectKind, Place};
 
 pub fn register(r: &mut Registry) {

@@ -7,10 +7,10 @@
 //! the things in it go back to the owner.
 
 use super::super::room::{here, refusal};
-use crate::content::schema::HouseDef;
 use meshmush_core::commands::ctx::Ctx;
 use meshmush_core::commands::registry::{Command, Guard, Registry, Reply, Spec, Usage, user};
 use meshmush_core::commands::text::{first_words, unix_now};
+use meshmush_core::content::schema::HouseDef;
 use meshmush_store::seed::split_names;
 use meshmush_store::{Claim, House, Level, Lock, Object, ObjectKind, StoreError};
 

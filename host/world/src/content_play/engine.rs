@@ -5,8 +5,8 @@
 //! [`Deal`] that will change it, applied by the store in one transaction when the
 //! command is done. Nothing here touches the store.
 
-use crate::content::Content;
-use crate::content::schema::{Conditions, Effects, QuestDef};
+use meshmush_core::content::Content;
+use meshmush_core::content::schema::{Conditions, Effects, QuestDef};
 use meshmush_store::{Deal, Object, Progress, QuestProgress};
 
 /// A player's state as content sees it, and what is about to change.

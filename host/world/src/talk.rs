@@ -4,11 +4,11 @@
 use std::collections::HashMap;
 
 use super::room::here;
-use crate::events::Event;
 use meshmush_core::commands::ctx::Ctx;
 use meshmush_core::commands::outcome::{NoticeKind, Outcome};
 use meshmush_core::commands::registry::{Command, Registry, Reply, Spec, Usage, user};
 use meshmush_core::commands::text::split_command;
+use meshmush_core::events::Event;
 use meshmush_store::Level;
 
 pub fn register(r: &mut Registry) {

@@ -3,8 +3,6 @@
 //! text goes through the pager. A post is confirmed only after it is on disk.
 
 use super::channel::announce_urgent;
-use crate::events::Event;
-use crate::roster::Newcomer;
 use meshmush_core::commands::ctx::Ctx;
 use meshmush_core::commands::matching::{Match, find};
 use meshmush_core::commands::outcome::Outcome;
@@ -14,6 +12,8 @@ use meshmush_core::commands::registry::{
 use meshmush_core::commands::text::{
     age, fill_packet, first_words, level_name, split_command, unix_now,
 };
+use meshmush_core::events::Event;
+use meshmush_core::roster::Newcomer;
 use meshmush_store::{Board, DraftTarget, Level, Post, UNREAD_CAP};
 
 /// Posts shown by `read BOARD`.

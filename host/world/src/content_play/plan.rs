@@ -5,10 +5,10 @@
 //! `world/mod.rs`, which registers them.
 
 use super::engine::Plan;
-use crate::content::Content;
 use meshmush_core::commands::ctx::Ctx;
 use meshmush_core::commands::outcome::Outcome;
 use meshmush_core::commands::registry::CommandError;
+use meshmush_core::content::Content;
 use meshmush_store::Place;
 
 /// How deep one trigger's effects may set off others (a move fires `enter`).

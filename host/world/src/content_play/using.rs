@@ -6,11 +6,11 @@
 use super::super::room::{here, pick};
 use super::plan::{finish, plan};
 use super::triggers::fire_thing;
-use crate::content::schema::Event as On;
-use crate::events::Event;
 use meshmush_core::commands::ctx::Ctx;
 use meshmush_core::commands::outcome::Outcome;
 use meshmush_core::commands::registry::{Command, Registry, Reply, Spec, Usage, user};
+use meshmush_core::content::schema::Event as On;
+use meshmush_core::events::Event;
 use meshmush_store::{Level, Place};
 
 pub fn register(r: &mut Registry) {

@@ -3,14 +3,14 @@
 //! notice, which the delivery path puts in front of the recipient's next reply (and
 //! sends at once as well if they are active); only the delivery marks mail announced.
 
-use crate::events::Event;
-use crate::roster::{Newcomer, Roster};
 use meshmush_core::commands::ctx::Ctx;
 use meshmush_core::commands::outcome::{NoticeKind, Outcome};
 use meshmush_core::commands::registry::{
     Command, CommandError, Guard, Registry, Reply, Spec, Usage, user,
 };
 use meshmush_core::commands::text::{age, fill_packet, first_words, split_command, unix_now};
+use meshmush_core::events::Event;
+use meshmush_core::roster::{Newcomer, Roster};
 use meshmush_protocol::packets::{node_id, parse_node_id};
 
 use meshmush_store::{DraftTarget, Level, Mail as Letter, Player, Store, StoreError};

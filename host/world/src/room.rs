@@ -3,11 +3,11 @@
 //! typed, locks, the one-line room view, and arriving somewhere (with the notices the
 //! rooms hear).
 
-use crate::events::Event;
 use meshmush_core::commands::ctx::Ctx;
 use meshmush_core::commands::matching::{Match, find};
 use meshmush_core::commands::outcome::Outcome;
 use meshmush_core::commands::registry::{CommandError, Reply, user};
+use meshmush_core::events::Event;
 use meshmush_store::{
     Level, Lock, Object, ObjectKind, Place, PlayerState, StoreError, WorldRefusal,
 };
@@ -168,7 +168,7 @@ pub(super) async fn room_view(
     if !things.is_empty() {
         out.push_str(&format!("\nYou see: {}.", things.join(", ")));
     }
-    out.push_str(&super::world::presence::npcs_line(ctx, room.id));
+    out.push_str(&crate::content_play::presence::npcs_line(ctx, room.id));
     match present - people.len() {
         _ if people.is_empty() => {}
         0 => out.push_str(&format!("\nHere: {}.", people.join(", "))),

@@ -9,12 +9,12 @@ use super::engine::Plan;
 use super::plan::{finish, plan};
 use super::presence::npc_here;
 use super::triggers::hour_now;
-use crate::content::Content;
-use crate::content::schema::{OptionDef, ScreenDef};
-use crate::events::Event;
 use meshmush_core::commands::ctx::Ctx;
 use meshmush_core::commands::outcome::Outcome;
 use meshmush_core::commands::registry::{Command, Registry, Reply, Spec, Usage, user};
+use meshmush_core::content::Content;
+use meshmush_core::content::schema::{OptionDef, ScreenDef};
+use meshmush_core::events::Event;
 use meshmush_store::Level;
 
 pub fn register(r: &mut Registry) {

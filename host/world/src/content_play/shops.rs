@@ -5,13 +5,13 @@
 
 use super::super::room::{here, pick};
 use super::plan::{finish, plan};
-use crate::content::Content;
-use crate::content::schema::{ShopDef, StockDef};
-use crate::events::Event;
 use meshmush_core::commands::ctx::Ctx;
 use meshmush_core::commands::outcome::Outcome;
 use meshmush_core::commands::registry::{Command, Guard, Registry, Reply, Spec, Usage, user};
 use meshmush_core::commands::text::unix_now;
+use meshmush_core::content::Content;
+use meshmush_core::content::schema::{ShopDef, StockDef};
+use meshmush_core::events::Event;
 use meshmush_store::seed::split_names;
 use meshmush_store::{Level, ShopSide, ShopTerms};
 
