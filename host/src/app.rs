@@ -189,7 +189,9 @@ impl App {
             })?;
         if let Some(listener) = listener {
             let view = View {
-                shared: shared.clone(),
+                common: shared.common.clone(),
+                link: shared.link.clone(),
+                ops: shared.ops.clone(),
                 link_name,
                 probe: probe.clone(),
             };

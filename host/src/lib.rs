@@ -18,9 +18,7 @@ pub mod app;
 pub mod chat;
 pub mod commands;
 pub mod hilcheck;
-pub mod lagprobe;
 pub mod links;
-pub mod ops;
 pub mod ports;
 pub mod router;
 pub mod session;
@@ -35,6 +33,7 @@ pub use meshmush_core::{
     config, content, delivery, events, identity, meshview, passwords, ratelimit, roster,
 };
 pub use meshmush_federation as federation;
+pub use meshmush_ops::{self as ops, lagprobe};
 
 /// Threads for store calls (Tokio's blocking pool) in the daemon. A stuck disk parks at
 /// most this many; further store calls queue (awaited, never blocking a worker), and

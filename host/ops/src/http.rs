@@ -21,10 +21,11 @@ use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;
 use tracing::{info, warn};
 
-use super::{Snapshot, page};
-use crate::commands::unix_now;
+use super::{Ops, Snapshot, page};
 use crate::lagprobe::LagProbe;
-use crate::shared::Shared;
+use meshmush_core::commands::unix_now;
+use meshmush_core::common::Common;
+use meshmush_firmware_bridge::LinkHandle;
 
 /// How often the airtime chart takes a reading when nobody looks at the page.
 const AIRTIME_SAMPLE: Duration = Duration::from_secs(60);
@@ -32,7 +33,12 @@ const AIRTIME_SAMPLE: Duration = Duration::from_secs(60);
 /// Everything the page and `/metrics` read; cheap to clone.
 #[derive(Clone)]
 pub struct View {
-    pub shared: Shared,
+    /// The store, config and roster the figures are read from.
+    pub common: Arc<Common>,
+    /// The link: its state, figures and the nodes it heard.
+    pub link: LinkHandle,
+    /// The operator's hooks: recent commands, the airtime history, the metrics.
+    pub ops: Ops,
     /// The link's name on the page and in labels: its transport.
     pub link_name: &'static str,
     pub probe: LagProbe,
@@ -51,31 +57,31 @@ impl View {
     /// The figures now (the store's totals are read on a blocking thread).
     pub async fn snapshot(&self) -> Snapshot {
         let now = unix_now();
-        let link = self.shared.link.metrics();
-        self.shared.ops.sample_airtime(link.airtime_total_ms, now);
-        let active = self.shared.roster().active_window();
+        let link = self.link.metrics();
+        self.ops.sample_airtime(link.airtime_total_ms, now);
+        let active = self.common.roster.active_window();
         let sessions_active = self
-            .shared
-            .roster()
+            .common
+            .roster
             .everyone()
             .iter()
             .filter(|(_, s)| s.last_active.elapsed() < active)
             .count();
-        let totals = match self.shared.store().totals().await {
+        let totals = match self.common.store.totals().await {
             Ok(t) => Some(t),
             Err(e) => {
                 warn!(error = %e, "status: cannot read the store's totals");
                 None
             }
         };
-        let airtime_allowed = self.shared.link.node_config().map(|c| {
+        let airtime_allowed = self.link.node_config().map(|c| {
             c.duty_cycle
                 .budget()
-                .mul_f64(self.shared.cfg().replies.airtime_share)
+                .mul_f64(self.common.cfg.replies.airtime_share)
         });
         Snapshot {
             link_name: self.link_name,
-            link_state: self.shared.link.state(),
+            link_state: self.link.state(),
             link,
             airtime_allowed,
             nodes_heard_hour: self.heard_last_hour(now).len(),
@@ -83,7 +89,6 @@ impl View {
             totals,
             lag: self.probe.stats(),
             links: self
-                .shared
                 .link
                 .links()
                 .into_iter()
@@ -110,7 +115,6 @@ impl View {
     pub fn heard_last_hour(&self, now: u64) -> Vec<NodeEntry> {
         let since = now.saturating_sub(3600);
         let mut heard: Vec<NodeEntry> = self
-            .shared
             .link
             .nodes()
             .into_iter()
@@ -137,8 +141,8 @@ pub fn start(listener: TcpListener, view: View, tasks: &TaskTracker, stop: Cance
         loop {
             tokio::select! {
                 _ = tick.tick() => {
-                    let total = sampler.shared.link.metrics().airtime_total_ms;
-                    sampler.shared.ops.sample_airtime(total, unix_now());
+                    let total = sampler.link.metrics().airtime_total_ms;
+                    sampler.ops.sample_airtime(total, unix_now());
                 }
                 _ = stop_sampling.cancelled() => break,
             }
@@ -166,7 +170,7 @@ async fn status_page(State(view): State<Arc<View>>) -> Response {
 
 async fn airtime_svg(State(view): State<Arc<View>>) -> Response {
     let snapshot = view.snapshot().await;
-    let svg = page::airtime_chart(&view.shared.ops, &snapshot, unix_now());
+    let svg = page::airtime_chart(&view.ops, &snapshot, unix_now());
     (
         [(header::CONTENT_TYPE, "image/svg+xml; charset=utf-8")],
         svg.into_string(),
@@ -176,7 +180,7 @@ async fn airtime_svg(State(view): State<Arc<View>>) -> Response {
 
 async fn metrics(State(view): State<Arc<View>>) -> Response {
     let snapshot = view.snapshot().await;
-    let Some(m) = view.shared.ops.metrics() else {
+    let Some(m) = view.ops.metrics() else {
         return (StatusCode::NOT_FOUND, "metrics are off").into_response();
     };
     match m.encode(snapshot) {

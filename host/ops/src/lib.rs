@@ -9,6 +9,7 @@
 //! it ran, the store and the lag probe report their timings through observers.
 
 pub mod http;
+pub mod lagprobe;
 mod metrics;
 mod page;
 mod serve;

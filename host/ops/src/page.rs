@@ -52,9 +52,9 @@ fn ago(now: u64, then: u64) -> String {
 /// The whole page.
 pub fn status(view: &View, s: &Snapshot, heard: &[NodeEntry], now: u64) -> Markup {
     let (state, up) = state_text(&s.link_state);
-    let node = view.shared.link.node_config();
+    let node = view.link.node_config();
     let l = &s.link;
-    let recent = view.shared.ops.recent();
+    let recent = view.ops.recent();
     html! {
         (DOCTYPE)
         html lang="en" {
@@ -95,7 +95,7 @@ pub fn status(view: &View, s: &Snapshot, heard: &[NodeEntry], now: u64) -> Marku
                         @if let Some(a) = s.airtime_allowed { " of " (seconds(a)) " allowed" }
                         ". Last 24 hours, per 10 minutes:"
                     }
-                    (airtime_chart(&view.shared.ops, s, now))
+                    (airtime_chart(&view.ops, s, now))
                 }
                 section id="queue" {
                     h2 { "Queue" }
