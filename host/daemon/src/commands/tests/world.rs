@@ -192,8 +192,8 @@ async fn a_trigger_gives_a_coin_once_and_tells_the_room() {
 #[tokio::test]
 async fn a_bad_reload_changes_nothing_and_names_the_problem() {
     let w = TestWorld::new().await;
-    let bad =
-        include_str!("../../../data/content/npcs.toml").replace("room = \"inn\"", "room = \"pub\"");
+    let bad = include_str!("../../../../data/content/npcs.toml")
+        .replace("room = \"inn\"", "room = \"pub\"");
     let mut files: Vec<(&str, &str)> = crate::content::STARTER.to_vec();
     for f in &mut files {
         if f.0 == "npcs.toml" {

@@ -25,8 +25,8 @@ const ROUNDS: usize = 3_000;
 /// The starter content with `NPCS` more NPCs spread over the town's rooms, each with a
 /// screen of two options.
 fn big_content(seed: &WorldSeed) -> Content {
-    let mut npcs = String::from(include_str!("../data/content/npcs.toml"));
-    let mut dialogue = String::from(include_str!("../data/content/dialogue.toml"));
+    let mut npcs = String::from(include_str!("../../data/content/npcs.toml"));
+    let mut dialogue = String::from(include_str!("../../data/content/dialogue.toml"));
     for i in 0..NPCS {
         let room = &seed.rooms[i % seed.rooms.len()].key;
         npcs.push_str(&format!(
