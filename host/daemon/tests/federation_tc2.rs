@@ -8,14 +8,12 @@ mod common;
 
 use std::time::Duration;
 
-use common::{WAIT, roomy};
+use common::WAIT;
+use common::peer::{kit, peer_config, peer_sends as tc2_sends, posts, three_handsets, until};
 use meshmush::config::Config;
-use meshmush::federation::{Dialect, PeerConfig};
-use meshmush::store::Store;
-use meshmush_firmware_bridge::link::Class;
+use meshmush::federation::Dialect;
 use meshmush_firmware_bridge::sim::{HANDSET_BASE, SimConfig};
-use meshmush_protocol::packets::{PRIMARY_CHANNEL, node_id};
-use meshmush_testkit::Kit;
+use meshmush_protocol::packets::node_id;
 
 const TC2: u32 = HANDSET_BASE + 1;
 const BOB: u32 = HANDSET_BASE + 2;
@@ -24,81 +22,7 @@ const UID2: &str = "9d8c7b6a-5f4e-4d3c-8b2a-0f1e2d3c4b5a";
 const UID3: &str = "0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d";
 
 fn tc2_config(key: Option<String>) -> Config {
-    let mut cfg = roomy();
-    // Room for a 200-byte post typed in one DM.
-    cfg.limits.max_command_bytes = 220;
-    cfg.federation.peers = vec![PeerConfig {
-        node: node_id(TC2),
-        dialect: Dialect::Tc2,
-        insecure: key.is_none(),
-        key,
-    }];
-    cfg
-}
-
-async fn kit(cfg: Config, sim: SimConfig) -> Kit {
-    let _ = tracing_subscriber::fmt()
-        .with_env_filter(tracing_subscriber::EnvFilter::from_default_env())
-        .with_test_writer()
-        .try_init();
-    let mut kit = Kit::builder(cfg)
-        .sim(sim)
-        .start()
-        .await
-        .expect("mesh, daemon and handsets start");
-    // Bob (handset 1) is a player here.
-    let hello = kit.ask(1, "ping").await;
-    assert!(hello.starts_with("Welcome, "), "{hello}");
-    kit
-}
-
-/// The TC2 node, Bob, and one more handset.
-fn three_handsets() -> SimConfig {
-    SimConfig {
-        handsets: 3,
-        ..SimConfig::default()
-    }
-}
-
-/// Waits (up to WAIT) until `check` holds of the store.
-async fn until<F, Fut>(store: &Store, what: &str, check: F)
-where
-    F: Fn(Store) -> Fut,
-    Fut: std::future::Future<Output = bool>,
-{
-    let deadline = tokio::time::Instant::now() + WAIT;
-    while !check(store.clone()).await {
-        assert!(tokio::time::Instant::now() < deadline, "never: {what}");
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-}
-
-async fn posts(store: &Store) -> Vec<(String, String, String)> {
-    let mut all = Vec::new();
-    for b in ["general", "news", "help"] {
-        for p in store.newest_posts(b.into(), 50).await.unwrap() {
-            all.push((p.author_name, p.subject, p.text));
-        }
-    }
-    all.sort();
-    all
-}
-
-/// Sends lines from the TC2 handset, each its own DM exactly as given (not trimmed
-/// or cut as a handset's typed text is), in order.
-async fn tc2_sends(kit: &Kit, lines: &[&str]) {
-    for line in lines {
-        kit.handsets[0]
-            .link
-            .send_packets(
-                kit.bbs,
-                PRIMARY_CHANNEL,
-                Class::Known,
-                vec![line.to_string()],
-            )
-            .await
-            .unwrap();
-    }
+    peer_config(TC2, Dialect::Tc2, key)
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -21,6 +21,7 @@
 //! answering each other's lines would talk forever.
 
 pub mod boards;
+pub mod bounds;
 pub mod inbound;
 pub mod join;
 pub mod native;

@@ -13,9 +13,11 @@
 //! when no ack comes (go-back-N), so a lost packet, an outage or a restart on either
 //! side costs a resend, never an item; a repeat is dropped by its unique id.
 
-use meshmush_protocol::packets::parse_node_id;
+use meshmush_protocol::packets::{MAX_DATA_PAYLOAD, parse_node_id};
 
 use meshmush_store::sync_item::SyncItem;
+
+use crate::bounds::{self, Refused};
 
 /// Starts every meshmush-dialect DM.
 pub const PREFIX: &str = "~mm|";
@@ -43,6 +45,8 @@ pub enum BadFrame {
     Malformed(&'static str),
     #[error("malformed item: {0}")]
     Item(&'static str),
+    #[error("{0}")]
+    Bounds(#[from] Refused),
 }
 
 pub fn parse_frame(text: &str) -> Result<Frame, BadFrame> {
@@ -74,6 +78,10 @@ pub fn parse_frame(text: &str) -> Result<Frame, BadFrame> {
 
 /// The most packets one item may take (a 1,000-byte post takes 6 at 220 bytes).
 pub const MAX_PARTS: u32 = 16;
+
+/// The longest encoded item any sender can make ([`MAX_PARTS`] whole packets): a
+/// gathered item longer than this is forged.
+pub const MAX_ITEM_BYTES: usize = MAX_PARTS as usize * MAX_DATA_PAYLOAD;
 
 pub fn ack(upto: u64) -> String {
     format!("{PREFIX}A|{upto}")
@@ -128,20 +136,29 @@ fn unescape(s: &str) -> Result<String, BadFrame> {
     Ok(out)
 }
 
-/// An item as one text: a kind letter, then its fields (in TC2's order), escaped.
-pub fn encode_item(item: &SyncItem) -> String {
-    let kind = match item {
+/// The letter the dialect names `item`'s kind by.
+fn kind_letter(item: &SyncItem) -> &'static str {
+    match item {
         SyncItem::Bulletin { .. } => "B",
         SyncItem::Mail { .. } => "M",
         SyncItem::DeleteBulletin { .. } => "XB",
         SyncItem::DeleteMail { .. } => "XM",
         SyncItem::Channel { .. } => "C",
-    };
-    let fields: Vec<String> = item.fields().iter().map(|f| escape(f)).collect();
-    format!("{kind}|{}", fields.join("|"))
+    }
 }
 
-pub fn decode_item(text: &str) -> Result<SyncItem, BadFrame> {
+/// An item as one text: a kind letter, then its fields (in TC2's order), escaped.
+pub fn encode_item(item: &SyncItem) -> String {
+    let fields: Vec<String> = item.fields().iter().map(|f| escape(f)).collect();
+    format!("{}|{}", kind_letter(item), fields.join("|"))
+}
+
+/// The item `text` encodes, held to the same field bounds as a TC2 line
+/// ([`bounds::check`]); `content_max` bounds bulletin and mail content (bytes).
+pub fn decode_item(text: &str, content_max: usize) -> Result<SyncItem, BadFrame> {
+    if text.len() > MAX_ITEM_BYTES {
+        return Err(BadFrame::Item("longer than any item"));
+    }
     let f: Vec<String> = text.split('|').map(unescape).collect::<Result<_, _>>()?;
     let node = |s: &str| parse_node_id(s).ok_or(BadFrame::Item("bad node id"));
     let item = match f.iter().map(String::as_str).collect::<Vec<_>>().as_slice() {
@@ -172,7 +189,8 @@ pub fn decode_item(text: &str) -> Result<SyncItem, BadFrame> {
         },
         _ => return Err(BadFrame::Item("unknown kind or wrong field count")),
     };
-    Ok(item)
+    let kind = kind_letter(&item);
+    Ok(bounds::check(item, kind, content_max)?)
 }
 
 /// Parts of the item a peer is sending, gathered until it is whole.
@@ -259,7 +277,7 @@ mod tests {
                     whole = Some(w);
                 }
             }
-            assert_eq!(decode_item(&whole.unwrap()).unwrap(), item);
+            assert_eq!(decode_item(&whole.unwrap(), 2000).unwrap(), item);
         }
     }
 
@@ -277,8 +295,8 @@ mod tests {
             assert!(parse_frame(bad).is_err(), "{bad}");
         }
         assert_eq!(parse_frame("look"), Err(BadFrame::NotFrame));
-        assert!(decode_item("B|only|three").is_err());
-        assert!(decode_item("XB|bad\\escape").is_err());
+        assert!(decode_item("B|only|three", 1000).is_err());
+        assert!(decode_item("XB|bad\\escape", 1000).is_err());
         assert!(
             data_packets(1, &"x".repeat(5000), 220).is_none(),
             "too many parts"

@@ -53,8 +53,12 @@ pub(super) enum Event {
 /// One peer as the task tracks it.
 struct PeerRun {
     peer: Peer,
-    /// Outbox items up to here have been handed to the link.
+    /// Outbox items up to here have been handed to the link (back to `acked_upto`
+    /// when a window goes unanswered, to send again).
     sent_upto: u64,
+    /// The highest item ever handed to the link since start: a peer may ack up to
+    /// here (an ack for a window we already went back on), never beyond.
+    high_sent: u64,
     acked_upto: u64,
     /// TC2: the packet whose report we wait for before the next item, and until when.
     waiting: Option<(u32, Instant)>,
@@ -104,6 +108,7 @@ impl Task {
             runs.push(PeerRun {
                 peer,
                 sent_upto: st.acked_upto,
+                high_sent: st.acked_upto,
                 acked_upto: st.acked_upto,
                 waiting: None,
                 in_flight: HashMap::new(),
@@ -304,6 +309,17 @@ impl Task {
                 if run.resume_at.is_some() {
                     run.resume_at = Some(now);
                 }
+                if seq > run.recv_upto + WINDOW {
+                    // No honest sender runs further ahead than its window of unacked
+                    // items: a forged frame, which must not stall or skip the real ones.
+                    warn!(
+                        seq,
+                        have = run.recv_upto,
+                        "refused a data frame beyond the peer's window"
+                    );
+                    self.count(peer.node, |s| s.refused += 1).await;
+                    return;
+                }
                 if seq != run.recv_upto + 1 {
                     // A repeat, or a gap: say what we have (one ack for a run of them).
                     run.ack_due.get_or_insert(now + ACK_DELAY);
@@ -312,7 +328,7 @@ impl Task {
                 let Some(whole) = run.gather.take(seq, part, parts, chunk) else {
                     return;
                 };
-                let taken = match native::decode_item(&whole) {
+                let taken = match native::decode_item(&whole, self.cfg.bbs.post_max_bytes) {
                     Ok(item) => self.take(peer, item).await,
                     Err(why) => {
                         warn!(%why, "refused a meshmush sync item");
@@ -338,14 +354,23 @@ impl Task {
         let Some(run) = self.run_of(node) else {
             return;
         };
+        let sent = run.high_sent.max(run.acked_upto);
+        if upto > sent {
+            // An ack for items never sent is forged (or from a peer whose outbox we
+            // lost): it must not mark anything delivered.
+            warn!(upto, sent, "refused an ack beyond what was sent");
+            self.count(node, |s| s.refused += 1).await;
+            return;
+        }
         run.backoff = Duration::ZERO;
         run.resume_at = None;
-        let upto = upto.min(run.sent_upto.max(run.acked_upto));
         if upto <= run.acked_upto {
             return;
         }
         let newly = upto - run.acked_upto;
         run.acked_upto = upto;
+        // An ack for a window we went back on: no need to send those again.
+        run.sent_upto = run.sent_upto.max(upto);
         run.ack_deadline = (run.sent_upto > upto).then(|| Instant::now() + ack_timeout);
         debug!(upto, "acked");
         self.count(node, move |s| {
@@ -453,6 +478,7 @@ impl Task {
                 Err(why) => {
                     warn!(peer = %node_id(node), kind = item.kind(), %why, "not sent to this TC2 peer");
                     self.peers[i].sent_upto = seq;
+                    self.peers[i].high_sent = self.peers[i].high_sent.max(seq);
                     self.count(node, move |s| s.acked_upto = s.acked_upto.max(seq))
                         .await;
                     continue;
@@ -466,6 +492,7 @@ impl Task {
             };
             let run = &mut self.peers[i];
             run.sent_upto = seq;
+            run.high_sent = run.high_sent.max(seq);
             if let Some(&id) = ids.first() {
                 run.in_flight.insert(id, (seq, item));
                 run.waiting = Some((id, Instant::now() + REPORT_WAIT));
@@ -511,6 +538,7 @@ impl Task {
                     "sync item too long for the meshmush dialect; skipped"
                 );
                 self.peers[i].sent_upto = seq;
+                self.peers[i].high_sent = self.peers[i].high_sent.max(seq);
                 continue;
             };
             if self.sync_must_wait() {
@@ -522,6 +550,7 @@ impl Task {
             let timeout = self.ack_timeout;
             let run = &mut self.peers[i];
             run.sent_upto = seq;
+            run.high_sent = run.high_sent.max(seq);
             run.ack_deadline.get_or_insert(Instant::now() + timeout);
         }
         Ok(())

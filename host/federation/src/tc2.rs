@@ -27,6 +27,9 @@ use meshmush_protocol::packets::parse_node_id;
 
 use meshmush_store::sync_item::SyncItem;
 
+use crate::bounds;
+pub use crate::bounds::Refused;
+
 /// Ends a content cut to fit one packet for a TC2 peer.
 pub const CUT_MARKER: &str = " [...]";
 /// Stands in for `|` inside a field sent to a TC2 peer (TC2 cannot carry `|`).
@@ -34,13 +37,6 @@ pub const BAR_STANDIN: char = '¦';
 /// Characters per DM in TC2's `send_message` (`max_payload_size = 200`, Python
 /// characters, not bytes).
 pub const TC2_SPLIT_CHARS: usize = 200;
-
-/// Longest board name, sender name, subject, unique id, channel name and URL accepted.
-pub const BOARD_MAX: usize = 32;
-pub const SENDER_MAX: usize = 40;
-pub const SUBJECT_MAX: usize = 120;
-pub const UID_MAX: usize = 64;
-pub const URL_MAX: usize = 300;
 
 /// The line prefixes TC2 treats as sync traffic.
 pub const KINDS: [&str; 5] = [
@@ -54,44 +50,6 @@ pub const KINDS: [&str; 5] = [
 /// Whether `text` starts like a TC2 sync line.
 pub fn is_sync_line(text: &str) -> bool {
     KINDS.iter().any(|k| text.starts_with(k))
-}
-
-/// Why a line was not taken. Nothing of a refused line is stored.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum Refused {
-    #[error("not a sync line")]
-    NotSync,
-    #[error("{kind}: {got} fields, {want} expected")]
-    TooFewFields {
-        kind: &'static str,
-        got: usize,
-        want: usize,
-    },
-    #[error("{kind}: {got} fields, {want} expected (a field holds '|')")]
-    TooManyFields {
-        kind: &'static str,
-        got: usize,
-        want: usize,
-    },
-    #[error("{kind}: {field} is not a node id")]
-    BadNode {
-        kind: &'static str,
-        field: &'static str,
-    },
-    #[error("{kind}: {field} is {len} bytes, at most {max}")]
-    Oversize {
-        kind: &'static str,
-        field: &'static str,
-        len: usize,
-        max: usize,
-    },
-    #[error("{kind}: {field} is empty")]
-    Empty {
-        kind: &'static str,
-        field: &'static str,
-    },
-    #[error("{kind}: the unique id holds a space or control character")]
-    BadUid { kind: &'static str },
 }
 
 /// Parses one whole sync line; `content_max` bounds bulletin and mail content (bytes).
@@ -119,81 +77,34 @@ pub fn parse(line: &str, content_max: usize) -> Result<SyncItem, Refused> {
             want,
         });
     }
-    let check = Check { kind };
+    let node = |field, v: &str| {
+        // TC2 0.1.6 writes `!4d4d1001`; a bare decimal number is taken too.
+        parse_node_id(v).ok_or(Refused::BadNode { kind, field })
+    };
     let item = match kind {
         "BULLETIN" => SyncItem::Bulletin {
-            board: check.text("board", f[1], BOARD_MAX, false)?,
-            sender: check.text("sender", f[2], SENDER_MAX, true)?,
-            subject: check.text("subject", f[3], SUBJECT_MAX, true)?,
-            content: check.text("content", f[4], content_max, true)?,
-            uid: check.uid(f[5])?,
+            board: f[1].into(),
+            sender: f[2].into(),
+            subject: f[3].into(),
+            content: f[4].into(),
+            uid: f[5].into(),
         },
         "MAIL" => SyncItem::Mail {
-            from: check.node("sender_id", f[1])?,
-            sender: check.text("sender", f[2], SENDER_MAX, true)?,
-            to: check.node("recipient_id", f[3])?,
-            subject: check.text("subject", f[4], SUBJECT_MAX, true)?,
-            content: check.text("content", f[5], content_max, true)?,
-            uid: check.uid(f[6])?,
+            from: node("sender_id", f[1])?,
+            sender: f[2].into(),
+            to: node("recipient_id", f[3])?,
+            subject: f[4].into(),
+            content: f[5].into(),
+            uid: f[6].into(),
         },
-        "DELETE_BULLETIN" => SyncItem::DeleteBulletin {
-            uid: check.uid(f[1])?,
-        },
-        "DELETE_MAIL" => SyncItem::DeleteMail {
-            uid: check.uid(f[1])?,
-        },
+        "DELETE_BULLETIN" => SyncItem::DeleteBulletin { uid: f[1].into() },
+        "DELETE_MAIL" => SyncItem::DeleteMail { uid: f[1].into() },
         _ => SyncItem::Channel {
-            name: check.text("name", f[1], BOARD_MAX, false)?,
-            url: check.text("url", f[2], URL_MAX, false)?,
+            name: f[1].into(),
+            url: f[2].into(),
         },
     };
-    Ok(item)
-}
-
-struct Check {
-    kind: &'static str,
-}
-
-impl Check {
-    fn text(
-        &self,
-        field: &'static str,
-        v: &str,
-        max: usize,
-        empty_ok: bool,
-    ) -> Result<String, Refused> {
-        if v.len() > max {
-            return Err(Refused::Oversize {
-                kind: self.kind,
-                field,
-                len: v.len(),
-                max,
-            });
-        }
-        if !empty_ok && v.trim().is_empty() {
-            return Err(Refused::Empty {
-                kind: self.kind,
-                field,
-            });
-        }
-        Ok(v.to_string())
-    }
-
-    fn node(&self, field: &'static str, v: &str) -> Result<u32, Refused> {
-        // TC2 0.1.6 writes `!4d4d1001`; a bare decimal number is taken too.
-        parse_node_id(v).ok_or(Refused::BadNode {
-            kind: self.kind,
-            field,
-        })
-    }
-
-    fn uid(&self, v: &str) -> Result<String, Refused> {
-        let v = self.text("unique_id", v, UID_MAX, false)?;
-        if v.chars().any(|c| c.is_whitespace() || c.is_control()) {
-            return Err(Refused::BadUid { kind: self.kind });
-        }
-        Ok(v)
-    }
+    bounds::check(item, kind, content_max)
 }
 
 /// The line as TC2 writes it, fields as they are.

@@ -6,6 +6,7 @@
     reason = "each test file uses some of these"
 )]
 
+pub mod peer;
 pub mod replies;
 
 use std::path::Path;
