@@ -308,9 +308,30 @@ async fn send(ctx: &mut Ctx, args: &str) -> Reply {
     deliver(ctx, &to, "", text).await
 }
 
+/// Whether `to` may be sent one more mail: their mailbox has room and, for a node
+/// that never used the BBS (anyone can make up a node id), the sender's day and the
+/// BBS's whole allowance for such mail (`[retention]`) have room too.
 async fn mailbox_has_room(ctx: &Ctx, to: &Recipient) -> Result<(), CommandError> {
     if ctx.store().mailbox(to.node).await?.len() >= ctx.cfg().bbs.mailbox_max {
         return Err(user(format!("{}'s mailbox is full; try later.", to.name)));
+    }
+    if to.is_player {
+        return Ok(());
+    }
+    let limits = &ctx.cfg().retention;
+    let day_ago = unix_now().saturating_sub(24 * 3600);
+    let waiting = ctx.store().unheard_mail(ctx.node, day_ago).await?;
+    if waiting.by_sender >= limits.unheard_mail_per_sender_day {
+        return Err(user(format!(
+            "You have left {} mails today for nodes that never used the BBS, the day's \
+             limit. Try again tomorrow.",
+            waiting.by_sender
+        )));
+    }
+    if waiting.total >= limits.unheard_mail_total {
+        return Err(user(
+            "Too much mail already waits for nodes that never used the BBS; try later.",
+        ));
     }
     Ok(())
 }

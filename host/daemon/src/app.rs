@@ -197,6 +197,12 @@ impl App {
             };
             http::start(listener, view, &tasks, stop.clone());
         }
+        crate::retention::start(
+            store.clone(),
+            shared.cfg().retention.clone(),
+            &tasks,
+            stop.clone(),
+        );
         let federation = crate::federation::Federation::start(
             shared.common.cfg.clone(),
             store.clone(),

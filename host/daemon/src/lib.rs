@@ -20,6 +20,7 @@ pub mod commands;
 pub mod hilcheck;
 pub mod links;
 pub mod ports;
+pub mod retention;
 pub mod router;
 pub mod session;
 pub mod shared;

@@ -88,6 +88,7 @@ mod progress;
 mod progress_records;
 mod records;
 mod refusals;
+mod retention;
 #[cfg(feature = "seams")]
 mod seams;
 mod survey;
@@ -114,6 +115,7 @@ pub use pins::{Pin, PinSource};
 pub use progress_records::{Deal, Progress, QuestProgress, ShopSide, ShopState, ShopTerms};
 pub use records::{Level, Player};
 pub use refusals::{ClaimRefusal, DealRefusal, WorldRefusal};
+pub use retention::{Cutoffs, Swept, UnheardMail};
 pub use survey::{Found, SEARCH_SCAN};
 pub use totals::{PlayerLine, Totals};
 pub use world_records::{Lock, NEW_PLAYER_COINS, Object, ObjectKind, Place, PlayerState};

@@ -13,8 +13,8 @@ use super::error::StoreError;
 use super::handle::Store;
 use super::records::node_key;
 
-const MAIL_WAITING: &str = "mail_waiting";
-const GREETED: &str = "greeted";
+pub(super) const MAIL_WAITING: &str = "mail_waiting";
+pub(super) const GREETED: &str = "greeted";
 
 impl Store {
     /// Records that `node`, which has no player, has mail waiting.

@@ -13,9 +13,11 @@ use serde::{Deserialize, Serialize};
 pub mod federation;
 mod keys;
 pub mod links;
+pub mod retention;
 
 use keys::decode_key;
 pub use links::{ChannelEntry, LinkSection, Links};
+pub use retention::RetentionSection;
 
 /// Everything the daemon can be told.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -35,6 +37,8 @@ pub struct Config {
     pub world: WorldSection,
     /// BBS-to-BBS sync (see `federation`).
     pub federation: federation::FederationSection,
+    /// What expires, and how much mail may wait for nodes that never used the BBS.
+    pub retention: RetentionSection,
 }
 
 /// `[scheduler]`: how the BBS's airtime share is divided among what it sends. Every
@@ -236,6 +240,7 @@ impl Default for Config {
             http: HttpSection::default(),
             world: WorldSection::default(),
             federation: Default::default(),
+            retention: RetentionSection::default(),
         }
     }
 }
@@ -376,6 +381,9 @@ impl Config {
                 "bbs.beacon_mins",
                 "0 (off) or at least 60: a beacon more often costs everyone's airtime".into(),
             ));
+        }
+        if let Err((key, message)) = self.retention.validate() {
+            return Err(bad(key, message));
         }
         if let Err((key, message)) = self.link.validate() {
             return Err(bad(&key, message));

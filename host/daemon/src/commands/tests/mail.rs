@@ -33,6 +33,42 @@ async fn send_list_read_and_clear() {
     call_starts(&mut ann, "mail Bob", "Writing mail to Bob.").await;
 }
 
+/// Anyone can make up node ids: mail for nodes that never used the BBS is capped per
+/// sender per day and in all, and expires (see the store's retention sweep).
+#[tokio::test(start_paused = true)]
+async fn mail_to_nodes_that_never_used_the_bbs_is_capped() {
+    let mut cfg = Config::default();
+    cfg.retention.unheard_mail_per_sender_day = 2;
+    cfg.retention.unheard_mail_total = 3;
+    let w = TestWorld::with(cfg).await;
+    let mut ann = w.proven(ANN, "Ann").await;
+    let mut bob = w.proven(BOB, "Bob").await;
+    let waits = "Mail for !4d4d2001 waits until that node is next heard.";
+    call(&mut ann, "mail !4d4d2001 one", waits).await;
+    call(&mut ann, "mail !4d4d2001 two", waits).await;
+    call(
+        &mut ann,
+        "mail !4d4d2002 three",
+        "You have left 2 mails today for nodes that never used the BBS, the day's limit. \
+         Try again tomorrow.",
+    )
+    .await;
+    // Mail to a player is not counted.
+    call(&mut ann, "mail Bob hi", "Mail sent to Bob.").await;
+    call(
+        &mut bob,
+        "mail !4d4d2003 hello",
+        "Mail for !4d4d2003 waits until that node is next heard.",
+    )
+    .await;
+    call(
+        &mut bob,
+        "mail !4d4d2004 hello",
+        "Too much mail already waits for nodes that never used the BBS; try later.",
+    )
+    .await;
+}
+
 #[tokio::test(start_paused = true)]
 async fn unannounced_mail_is_queued_once_and_not_after_reading() {
     let w = TestWorld::new().await;
