@@ -61,3 +61,58 @@ async fn a_meshmush_peer_is_held_to_field_bounds_its_window_and_what_was_sent() 
     assert_eq!((state.refused, state.recv_upto), (3, 2), "{state:?}");
     kit.stop().await.unwrap();
 }
+
+/// A peer away for long does not make the outbox grow without bound: past
+/// `outbox_max` the oldest items are dropped and counted, and when the peer answers
+/// again it is told to skip them, then gets the rest in order.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_full_outbox_drops_its_oldest_items_and_the_peer_is_told_to_skip_them() {
+    let mut cfg = peer_config(PEER, Dialect::Meshmush, None);
+    cfg.federation.outbox_max = 2;
+    cfg.federation.ack_timeout_secs = 1;
+    cfg.federation.retry_max_secs = 2;
+    cfg.bbs.posts_per_hour = 100;
+    let mut kit = kit(cfg, three_handsets()).await;
+    let store = kit.app.store().clone();
+    for n in 1..=6 {
+        let posted = kit.ask(1, &format!("post general Item {n}")).await;
+        assert!(posted.starts_with("Posted to general"), "{posted}");
+    }
+    let state = store.peer_state(PEER).await.unwrap();
+    assert_eq!(
+        (state.queued(), state.dropped, state.floor),
+        (2, 4, 4),
+        "{state:?}"
+    );
+    // The peer heard nothing it acked: once the window times out the BBS goes back,
+    // says items up to 4 are gone, and sends 5 and 6.
+    let mut heard = Vec::new();
+    let deadline = tokio::time::Instant::now() + WAIT;
+    while !heard.iter().any(|f: &String| f.starts_with("~mm|D|6|")) {
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "never sent 6: {heard:?}"
+        );
+        if let Some(t) = kit.handsets[0].next_text(Duration::from_millis(200)).await {
+            heard.push(t.text);
+        }
+    }
+    let skip = heard
+        .iter()
+        .position(|f| f == "~mm|K|4")
+        .expect("a skip frame");
+    let five = heard
+        .iter()
+        .rposition(|f| f.starts_with("~mm|D|5|"))
+        .expect("item 5");
+    assert!(
+        skip < five,
+        "the skip comes before the items after it: {heard:?}"
+    );
+    peer_sends(&kit, &["~mm|A|6"]).await;
+    until(&store, "everything acked", |s| async move {
+        s.peer_state(PEER).await.unwrap().queued() == 0
+    })
+    .await;
+    kit.stop().await.unwrap();
+}

@@ -76,7 +76,10 @@ impl Federation {
                  and delete as it"
             );
         }
-        store.set_sync_peers(peers.iter().map(|p| p.node).collect());
+        store.set_sync_peers(
+            peers.iter().map(|p| p.node).collect(),
+            cfg.federation.outbox_max,
+        );
         let inbound = inbound::Inbound {
             store: store.clone(),
             map: boards::BoardMap::from_config(&cfg.federation),

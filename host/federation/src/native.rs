@@ -9,7 +9,9 @@
 //! ```
 //!
 //! The receiver takes item `seq` only when it has everything before it, and answers
-//! `~mm|A|<upto>`: every item up to `upto` is here. The sender resends from `upto + 1`
+//! `~mm|A|<upto>`: every item up to `upto` is here. A sender whose outbox overflowed
+//! (the peer was away long) dropped its oldest items and says `~mm|K|<upto>`: items up
+//! to `upto` will never come; the receiver counts them as had and acks. The sender resends from `upto + 1`
 //! when no ack comes (go-back-N), so a lost packet, an outage or a restart on either
 //! side costs a resend, never an item; a repeat is dropped by its unique id.
 
@@ -34,6 +36,10 @@ pub enum Frame {
     Ack {
         upto: u64,
     },
+    /// Items up to `upto` were dropped by the sender (its outbox was full).
+    Skip {
+        upto: u64,
+    },
 }
 
 /// Why a DM or an item was not understood.
@@ -54,6 +60,10 @@ pub fn parse_frame(text: &str) -> Result<Frame, BadFrame> {
     if let Some(upto) = rest.strip_prefix("A|") {
         let upto = upto.parse().map_err(|_| BadFrame::Malformed("ack"))?;
         return Ok(Frame::Ack { upto });
+    }
+    if let Some(upto) = rest.strip_prefix("K|") {
+        let upto = upto.parse().map_err(|_| BadFrame::Malformed("skip"))?;
+        return Ok(Frame::Skip { upto });
     }
     let rest = rest.strip_prefix("D|").ok_or(BadFrame::NotFrame)?;
     let bad = || BadFrame::Malformed("data");
@@ -85,6 +95,11 @@ pub const MAX_ITEM_BYTES: usize = MAX_PARTS as usize * MAX_DATA_PAYLOAD;
 
 pub fn ack(upto: u64) -> String {
     format!("{PREFIX}A|{upto}")
+}
+
+/// Tells the peer items up to `upto` were dropped here and will never come.
+pub fn skip(upto: u64) -> String {
+    format!("{PREFIX}K|{upto}")
 }
 
 /// The packets carrying item `seq`, each at most `max` bytes; `None` if it needs more

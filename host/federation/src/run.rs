@@ -296,6 +296,25 @@ impl Task {
         let now = Instant::now();
         match frame {
             Frame::Ack { upto } => self.on_ack(peer.node, upto).await,
+            Frame::Skip { upto } => {
+                let Some(run) = self.run_of(peer.node) else {
+                    return;
+                };
+                if upto > run.recv_upto {
+                    warn!(
+                        upto,
+                        had = run.recv_upto,
+                        "the peer dropped items its outbox could not hold"
+                    );
+                    run.recv_upto = upto;
+                    run.gather = Gather::default();
+                    self.count(peer.node, move |s| s.recv_upto = s.recv_upto.max(upto))
+                        .await;
+                }
+                if let Some(run) = self.run_of(peer.node) {
+                    run.ack_due = Some(now + ACK_DELAY);
+                }
+            }
             Frame::Data {
                 seq,
                 part,
@@ -525,6 +544,25 @@ impl Task {
         let node = run.peer.node;
         let room = (run.acked_upto + WINDOW - run.sent_upto) as usize;
         let items = self.store.queued_items(node, run.sent_upto, room).await?;
+        if let Some(&(first, _)) = items.first()
+            && first > self.peers[i].sent_upto + 1
+        {
+            // The items between were dropped from a full outbox: the peer must not
+            // wait for them.
+            if self.sync_must_wait() {
+                return Ok(());
+            }
+            let upto = first - 1;
+            warn!(peer = %node_id(node), upto, "telling the peer to skip dropped items");
+            if self.send(node, vec![native::skip(upto)]).await.is_none() {
+                return Ok(());
+            }
+            let timeout = self.ack_timeout;
+            let run = &mut self.peers[i];
+            run.sent_upto = upto;
+            run.high_sent = run.high_sent.max(upto);
+            run.ack_deadline.get_or_insert(Instant::now() + timeout);
+        }
         for (seq, item) in items {
             let packets = native::data_packets(
                 seq,

@@ -16,6 +16,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use meshmush_firmware_bridge::Transport;
 use meshmush_firmware_bridge::link::NodeEntry;
+use meshmush_protocol::packets::node_id;
 use tokio::net::TcpListener;
 use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;
@@ -79,7 +80,15 @@ impl View {
                 .budget()
                 .mul_f64(self.common.cfg.replies.airtime_share)
         });
+        let peers = match self.common.store.peer_states().await {
+            Ok(peers) => peers.into_iter().map(|(n, st)| (node_id(n), st)).collect(),
+            Err(e) => {
+                warn!(error = %e, "status: cannot read the sync peers");
+                Vec::new()
+            }
+        };
         Snapshot {
+            peers,
             link_name: self.link_name,
             link_state: self.link.state(),
             link,

@@ -26,6 +26,7 @@ use prometheus_client::metrics::histogram::{Histogram, exponential_buckets};
 use prometheus_client::registry::{Registry, Unit};
 
 use crate::lagprobe::LagStats;
+use meshmush_store::PeerState;
 use meshmush_store::Totals;
 
 /// Labels of the per-family command counter.
@@ -48,6 +49,8 @@ pub struct Snapshot {
     pub lag: LagStats,
     /// Each link of the daemon by name (one entry unless it has several radios).
     pub links: Vec<LinkFigures>,
+    /// Each sync peer's outbox, by node id (`!4d4d1001`).
+    pub peers: Vec<(String, PeerState)>,
 }
 
 /// One link's own figures, for the `meshmush_link_member_*` families.
@@ -80,6 +83,27 @@ fn per_link(
     for l in links {
         let labels = [("link", l.name.as_str())];
         ConstGauge::new(value(l)).encode(fam.encode_family(&labels)?)?;
+    }
+    Ok(())
+}
+
+/// Writes one gauge per sync peer, labelled with its node id.
+fn per_peer(
+    enc: &mut DescriptorEncoder,
+    name: &str,
+    help: &str,
+    peers: &[(String, PeerState)],
+    value: impl Fn(&PeerState) -> u64,
+) -> Result<(), std::fmt::Error> {
+    let mut fam = enc.encode_descriptor(
+        name,
+        help,
+        None,
+        prometheus_client::metrics::MetricType::Gauge,
+    )?;
+    for (node, st) in peers {
+        let labels = [("peer", node.as_str())];
+        ConstGauge::new(value(st) as f64).encode(fam.encode_family(&labels)?)?;
     }
     Ok(())
 }
@@ -512,6 +536,13 @@ impl Collector for Scraped {
         let air = |l: &LinkFigures| l.airtime_total.as_secs_f64();
         let help = "Seconds on air this link spent on replies";
         per_link(&mut enc, "link_member_airtime_seconds", help, links, air)?;
+        let peers = &s.peers;
+        let help = "Items waiting in this sync peer's outbox";
+        per_peer(&mut enc, "sync_queued", help, peers, PeerState::queued)?;
+        let help = "Items dropped unsent from this sync peer's full outbox";
+        per_peer(&mut enc, "sync_dropped", help, peers, |p| p.dropped)?;
+        let help = "Items and frames from this sync peer that were refused";
+        per_peer(&mut enc, "sync_refused", help, peers, |p| p.refused)?;
         Ok(())
     }
 }

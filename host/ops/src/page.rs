@@ -212,6 +212,7 @@ mod tests {
             totals: None,
             lag: LagStats::default(),
             links: Vec::new(),
+            peers: Vec::new(),
         }
     }
 

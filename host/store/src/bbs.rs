@@ -198,6 +198,7 @@ impl Store {
             origin: None,
             to: peers,
             time: post.time,
+            cap: self.outbox_cap(),
         });
         let stored = self.put_post(post, keep, sync).await?;
         self.queued_for_sync();
@@ -257,11 +258,11 @@ impl Store {
     /// Deletes a post; false if there was none. A post that took part in sync has
     /// its deletion queued for the sync peers first.
     pub async fn delete_post(&self, board: String, num: u64) -> Result<bool, StoreError> {
-        let peers = self.sync_peers();
+        let (peers, cap) = (self.sync_peers(), self.outbox_cap());
         let gone = self
             .blocking(move |db| {
                 let local = super::federation::post_ref(&board, num);
-                queue_deletion(db, &local, peers, true)?;
+                queue_deletion(db, &local, peers, cap, true)?;
                 let gone = remove_post_keys(db, &board, &[post_key(&board, num).into()])? > 0;
                 db.flush_if_configured()?;
                 Ok(gone)
@@ -331,7 +332,7 @@ impl Store {
     /// Delivers a mail (the id is assigned here). Durable before it returns. With
     /// sync peers set, mail to a node that has no player here is queued for them.
     pub async fn send_mail(&self, mail: Mail) -> Result<Mail, StoreError> {
-        let peers = self.sync_peers();
+        let (peers, cap) = (self.sync_peers(), self.outbox_cap());
         let sent = self
             .blocking(move |db| {
                 let away = !peers.is_empty() && db.player(mail.to)?.is_none();
@@ -340,6 +341,7 @@ impl Store {
                     origin: None,
                     to: peers,
                     time: mail.time,
+                    cap,
                 });
                 let stored = insert_mail(db, mail, sync.as_ref())?;
                 db.flush_if_configured()?;
@@ -381,7 +383,7 @@ impl Store {
     /// Deletes mail by id from `node`'s mailbox; returns how many went. Mail that took
     /// part in sync has its deletion queued for the sync peers first.
     pub async fn delete_mail(&self, node: u32, ids: Vec<u64>) -> Result<usize, StoreError> {
-        let peers = self.sync_peers();
+        let (peers, cap) = (self.sync_peers(), self.outbox_cap());
         let n = self
             .blocking(move |db| {
                 let tree = db.tree_of::<Mail>()?;
@@ -391,6 +393,7 @@ impl Store {
                         db,
                         &super::federation::mail_ref(node, id),
                         peers.clone(),
+                        cap,
                         false,
                     )?;
                     n += usize::from(tree.remove(mail_key(node, id))?.is_some());

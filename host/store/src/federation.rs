@@ -63,15 +63,32 @@ pub struct PeerState {
     pub refused: u64,
     /// Unix seconds; 0: never.
     pub last_heard: u64,
+    /// Items up to here were dropped unsent: the outbox was full (a peer away for
+    /// long). A meshmush peer is told to skip them.
+    pub floor: u64,
+    /// Items dropped from a full outbox, in all.
+    pub dropped: u64,
 }
 
 impl PeerState {
-    /// Items queued and not yet confirmed.
+    /// Items queued and not yet confirmed (nor dropped).
     pub fn queued(&self) -> u64 {
         self.next_seq
             .saturating_sub(1)
-            .saturating_sub(self.acked_upto)
+            .saturating_sub(self.acked_upto.max(self.floor))
     }
+}
+
+/// [`PeerState`] before outboxes were capped. Frozen: never change it.
+#[derive(Debug, Serialize, Deserialize)]
+pub(super) struct PeerStateV1 {
+    next_seq: u64,
+    acked_upto: u64,
+    recv_upto: u64,
+    sent: u64,
+    received: u64,
+    refused: u64,
+    last_heard: u64,
 }
 
 #[derive(Debug, Serialize, Deserialize)]
@@ -84,11 +101,35 @@ pub(super) enum QueuedRecord {
 }
 #[derive(Debug, Serialize, Deserialize)]
 pub(super) enum PeerStateRecord {
-    V1(PeerState),
+    V1(PeerStateV1),
+    V2(PeerState),
 }
 versioned!(SyncId, SyncIdRecord, "sync_ids");
 versioned!(SyncItem, QueuedRecord, "sync_out");
-versioned!(PeerState, PeerStateRecord, "sync_peers");
+
+impl super::records::Versioned for PeerState {
+    const TREE: &'static str = "sync_peers";
+    type Envelope = PeerStateRecord;
+    fn to_envelope(&self) -> PeerStateRecord {
+        PeerStateRecord::V2(self.clone())
+    }
+    fn from_envelope(envelope: PeerStateRecord) -> Self {
+        match envelope {
+            PeerStateRecord::V1(v) => PeerState {
+                next_seq: v.next_seq,
+                acked_upto: v.acked_upto,
+                recv_upto: v.recv_upto,
+                sent: v.sent,
+                received: v.received,
+                refused: v.refused,
+                last_heard: v.last_heard,
+                floor: 0,
+                dropped: 0,
+            },
+            PeerStateRecord::V2(st) => st,
+        }
+    }
+}
 
 pub(super) const SYNC_UIDS: &str = "sync_uids";
 
@@ -139,6 +180,8 @@ pub(super) struct SyncWrite {
     /// Peers to queue it for.
     pub to: Vec<u32>,
     pub time: u64,
+    /// The most items a peer's outbox holds; past it the oldest unsent one goes.
+    pub cap: u64,
 }
 
 /// The sync trees' views inside one transaction.
@@ -187,6 +230,14 @@ impl SyncTx<'_> {
             self.out
                 .insert(key.as_slice(), encode(&key, item).map_err(abort)?)?;
             st.next_seq += 1;
+            if st.queued() > w.cap {
+                // A peer away for long: its oldest unsent item goes, and it will be
+                // told to skip it.
+                let oldest = st.acked_upto.max(st.floor) + 1;
+                self.out.remove(out_key(peer, oldest))?;
+                st.floor = oldest;
+                st.dropped += 1;
+            }
             self.peers
                 .insert(&pkey[..], encode(&pkey, &st).map_err(abort)?)?;
         }
@@ -242,6 +293,7 @@ impl Store {
             origin: Some(origin),
             to: Vec::new(),
             time: post.time,
+            cap: u64::MAX,
         };
         self.put_post(post, keep, Some(sync)).await
     }
@@ -260,6 +312,7 @@ impl Store {
                 origin: Some(origin),
                 to: Vec::new(),
                 time: mail.time,
+                cap: u64::MAX,
             };
             let stored = insert_mail(db, mail, Some(&sync))?;
             db.flush_if_configured()?;
@@ -269,14 +322,25 @@ impl Store {
     }
 
     /// From now on, every post, reply, mail to a node with no player here, and
-    /// deletion of a synced item is queued for these peers (set once, at start).
-    pub fn set_sync_peers(&self, peers: Vec<u32>) {
-        let _ = self.inner.sync_peers.set(peers);
+    /// deletion of a synced item is queued for these peers (set once, at start), each
+    /// outbox holding at most `outbox_max` items: past it the oldest unsent one is
+    /// dropped (counted in [`PeerState::dropped`]).
+    pub fn set_sync_peers(&self, peers: Vec<u32>, outbox_max: u64) {
+        let _ = self.inner.sync_peers.set((peers, outbox_max.max(1)));
+    }
+
+    /// The most items a peer's outbox holds.
+    pub(super) fn outbox_cap(&self) -> u64 {
+        self.inner.sync_peers.get().map_or(u64::MAX, |p| p.1)
     }
 
     /// The peers local writes are queued for.
     pub(super) fn sync_peers(&self) -> Vec<u32> {
-        self.inner.sync_peers.get().cloned().unwrap_or_default()
+        self.inner
+            .sync_peers
+            .get()
+            .map(|p| p.0.clone())
+            .unwrap_or_default()
     }
 
     /// Notified whenever something is queued for the sync peers.
@@ -286,7 +350,7 @@ impl Store {
 
     /// Wakes the sync task (after a write that may have queued something).
     pub(super) fn queued_for_sync(&self) {
-        if self.inner.sync_peers.get().is_some_and(|p| !p.is_empty()) {
+        if self.inner.sync_peers.get().is_some_and(|p| !p.0.is_empty()) {
             self.inner.sync_wake.notify_one();
         }
     }
@@ -308,6 +372,19 @@ impl Store {
 
     /// Changes a peer's marks and counts; items up to its `acked_upto` leave its
     /// outbox. Returns the new state.
+    /// Every sync peer's marks and counts, by node, for the operator's figures.
+    pub async fn peer_states(&self) -> Result<Vec<(u32, PeerState)>, StoreError> {
+        let peers = self.sync_peers();
+        self.blocking(move |db| {
+            let tree = db.tree_of::<PeerState>()?;
+            peers
+                .into_iter()
+                .map(|p| Ok((p, get(&tree, &node_key(p))?.unwrap_or_default())))
+                .collect()
+        })
+        .await
+    }
+
     pub async fn update_peer<F>(&self, peer: u32, change: F) -> Result<PeerState, StoreError>
     where
         F: FnOnce(&mut PeerState) + Send + 'static,
@@ -360,6 +437,7 @@ impl Store {
     /// Queues `item` again for `peer` at the end of its outbox (a TC2 peer's DM the
     /// radio reported undelivered).
     pub async fn requeue(&self, peer: u32, item: SyncItem) -> Result<(), StoreError> {
+        let cap = self.outbox_cap();
         self.blocking(move |db| {
             use sled::Transactional;
             let t = db.sync_trees()?;
@@ -368,6 +446,7 @@ impl Store {
                 origin: None,
                 to: vec![peer],
                 time: 0,
+                cap,
             };
             (&t.ids, &t.uids, &t.out, &t.peers)
                 .transaction(|(ids, uids, out, peers)| {
@@ -439,6 +518,7 @@ pub(super) fn queue_deletion(
     db: &DiskStore,
     local: &[u8],
     peers: Vec<u32>,
+    cap: u64,
     post: bool,
 ) -> Result<(), StoreError> {
     use sled::Transactional;
@@ -456,6 +536,7 @@ pub(super) fn queue_deletion(
                 origin: None,
                 to: peers.clone(),
                 time: 0,
+                cap,
             };
             let item = if post {
                 SyncItem::DeleteBulletin { uid }
@@ -514,4 +595,27 @@ pub(super) fn insert_mail(
         },
     );
     result.map_err(super::disk::from_tx)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::records::decode;
+
+    #[test]
+    fn peer_states_written_before_outbox_caps_still_read() {
+        let v1 = postcard::to_stdvec(&PeerStateRecord::V1(PeerStateV1 {
+            next_seq: 8,
+            acked_upto: 4,
+            recv_upto: 2,
+            sent: 4,
+            received: 2,
+            refused: 1,
+            last_heard: 100,
+        }))
+        .unwrap();
+        let st: PeerState = decode(b"k", &v1).unwrap();
+        assert_eq!((st.queued(), st.floor, st.dropped), (3, 0, 0));
+        assert_eq!((st.recv_upto, st.refused, st.last_heard), (2, 1, 100));
+    }
 }

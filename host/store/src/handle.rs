@@ -33,8 +33,9 @@ pub(super) struct Inner {
     pub(super) on_call: OnceLock<CallObserver>,
     /// Players' content progress, read on every command.
     pub(super) progress: cache::ProgressCache,
-    /// The BBS-to-BBS sync peers local writes are queued for (see `federation.rs`).
-    pub(super) sync_peers: OnceLock<Vec<u32>>,
+    /// The BBS-to-BBS sync peers local writes are queued for, and the most items each
+    /// outbox holds (see `federation.rs`).
+    pub(super) sync_peers: OnceLock<(Vec<u32>, u64)>,
     /// Notified when something is queued for the sync peers.
     pub(super) sync_wake: Arc<tokio::sync::Notify>,
 }

@@ -84,6 +84,10 @@ pub struct FederationSection {
     /// Resends to a silent meshmush peer back off, doubling, up to this many seconds
     /// apart (an outage costs at most one window of packets per this long).
     pub retry_max_secs: u64,
+    /// The most items one peer's outbox holds (a peer away for long): past it the
+    /// oldest unsent item is dropped, logged and counted (`meshmush_sync_dropped`
+    /// on `/metrics`), and a meshmush peer is told to skip it.
+    pub outbox_max: u64,
 }
 
 impl Default for FederationSection {
@@ -105,6 +109,7 @@ impl Default for FederationSection {
             airtime_share: 0.1,
             ack_timeout_secs: 90,
             retry_max_secs: 900,
+            outbox_max: 2000,
         }
     }
 }
