@@ -11,7 +11,7 @@ use std::time::Duration;
 
 use meshmush_firmware_bridge::link::{self, LinkConfig, LinkEvent};
 use meshmush_firmware_bridge::mqtt::broker::{self, BrokerConfig, BrokerEvent};
-use meshmush_firmware_bridge::mqtt::{self, MqttNodeConfig};
+use meshmush_firmware_bridge::mqtt::{self, KeyBook, MqttNodeConfig};
 use meshmush_firmware_bridge::sim::handset::fast_timings;
 use meshmush_protocol::Message;
 use meshmush_protocol::crypto::{ChannelKey, KeyPair};
@@ -45,7 +45,13 @@ struct Field {
 
 impl Field {
     async fn join(addr: &str) -> Self {
-        let mut cfg = BrokerConfig::new(addr, "field-gateway");
+        Self::join_as(addr, "field-gateway").await
+    }
+
+    /// A gateway with its own MQTT client id (a broker drops a client whose id
+    /// another takes).
+    async fn join_as(addr: &str, client_id: &str) -> Self {
+        let mut cfg = BrokerConfig::new(addr, client_id);
         cfg.subscriptions = vec![
             subscription(ROOT, "LongFast"),
             subscription(ROOT, PKI_CHANNEL),
@@ -166,7 +172,13 @@ impl Field {
 }
 
 async fn bbs_link(addr: &str) -> (link::LinkHandle, mpsc::Receiver<LinkEvent>) {
+    bbs_link_with(addr, KeyBook::default()).await
+}
+
+/// The BBS's link through its MQTT node, which sees the host's pins in `book`.
+async fn bbs_link_with(addr: &str, book: KeyBook) -> (link::LinkHandle, mpsc::Receiver<LinkEvent>) {
     let mut cfg = MqttNodeConfig::new(addr, ROOT, BBS);
+    cfg.key_book = book;
     cfg.backoff_max = Duration::from_millis(500);
     let transport = mqtt::start(cfg);
     let (handle, events) = link::spawn(fast_timings(LinkConfig::new(transport)));
@@ -284,6 +296,71 @@ async fn a_handset_behind_a_gateway_talks_to_the_bbs_through_mosquitto() {
     })
     .await;
     assert!(more.is_err(), "nothing else reached the BBS: {more:?}");
+    bbs.shutdown().await;
+}
+
+/// After a restart the MQTT node has heard no NodeInfo yet, but the host's pins are
+/// there: a node that announces a player's id first, with its own key, neither reads
+/// the replies to the player nor stops the player's PKI DMs from being read.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_pinned_key_outranks_a_nodeinfo_announced_first() {
+    let broker = Mosquitto::start().await.expect("mosquitto");
+    let mut player = Field::join(&broker.addr()).await;
+    let mut forger = Field::join_as(&broker.addr(), "forger-gateway").await;
+    let book = KeyBook::default();
+    book.set(HANDSET, Some(&player.keys.public()[..]));
+    let (bbs, mut events) = bbs_link_with(&broker.addr(), book).await;
+    player.heard_from_bbs(Duration::from_millis(800)).await;
+    assert!(player.bbs_key.is_some(), "the BBS published its NodeInfo");
+    forger.bbs_key = player.bbs_key.clone();
+
+    // The forger announces the player's node with its own key, before the player.
+    forger.announce();
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    // The player's PKI DM is read, proven by the pinned key.
+    let id = player.say_pki("mail");
+    let t = next_text(&mut events).await;
+    assert_eq!((t.id, t.pki_encrypted), (id, true));
+    assert_eq!(t.public_key, Some(player.keys.public().to_vec()));
+    // The forger's PKI DM, sealed with its own key, is not.
+    forger.say_pki("mail");
+    // The reply is sealed for the player's key: the player opens it, the forger not.
+    let ids = bbs.send_text(HANDSET, 0, "No mail.").await.expect("queued");
+    let heard = player.heard_from_bbs(Duration::from_millis(800)).await;
+    assert_eq!(heard, vec![(ids[0], true, "No mail.".to_string())]);
+    let mut sealed = Vec::new();
+    while let Ok(Some(event)) =
+        tokio::time::timeout(Duration::from_millis(300), forger.events.recv()).await
+    {
+        if let BrokerEvent::Message { payload, .. } = event
+            && let Ok(env) = open_envelope(&payload)
+            && let Some(p) = env.packet
+            && p.from == BBS
+            && p.id == ids[0]
+        {
+            sealed.push(p);
+        }
+    }
+    let bbs_key = player.bbs_key.clone().expect("key");
+    assert!(!sealed.is_empty(), "the forger saw the reply go by");
+    assert!(
+        sealed
+            .iter()
+            .all(|p| open_pki(p, HANDSET, &forger.keys, &bbs_key).is_none()),
+        "the forger cannot open the player's reply"
+    );
+    let more = tokio::time::timeout(Duration::from_millis(500), async {
+        loop {
+            if let Some(LinkEvent::DirectText(t)) = events.recv().await {
+                return t;
+            }
+        }
+    })
+    .await;
+    assert!(
+        more.is_err(),
+        "the forger's DM never reached the BBS: {more:?}"
+    );
     bbs.shutdown().await;
 }
 

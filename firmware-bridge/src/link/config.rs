@@ -7,6 +7,7 @@ use meshmush_protocol::chunking::MIN_BUDGET;
 use meshmush_protocol::packets::MAX_DATA_PAYLOAD;
 
 use super::outbound::{ClassShares, OutboundConfig};
+use crate::mqtt::KeyBook;
 use crate::transport::Transport;
 
 /// How the link behaves. `Default` is what a real node wants.
@@ -63,6 +64,10 @@ pub struct LinkConfig {
     /// Each traffic class's ceiling, as a fraction of `airtime_share` (see
     /// [`Class`](super::Class)).
     pub shares: ClassShares,
+    /// For a virtual node that does its own PKI (MQTT): the host's pinned keys, which
+    /// the host fills and keeps current. `None` for a radio, whose firmware keeps its
+    /// own NodeDB.
+    pub key_book: Option<KeyBook>,
 }
 
 impl LinkConfig {
@@ -90,6 +95,7 @@ impl LinkConfig {
             max_age: OutboundConfig::DEFAULT_MAX_AGE,
             max_key_parked: OutboundConfig::DEFAULT_MAX_KEY_PARKED,
             shares: ClassShares::default(),
+            key_book: None,
         }
     }
 

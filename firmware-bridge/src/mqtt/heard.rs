@@ -6,7 +6,8 @@
 //!   proved its key (no PKI packet from it ever decrypted with that key) makes room;
 //!   a node whose key was proven is evicted only when every node is proven. So a
 //!   flood of forgeries evicts forgeries, not the keys of players who talk to us.
-//! - The first key a node announces stays (as the firmware's NodeDB keeps it): a
+//! - A key the host pinned ([`KeyBook`]) wins over any a NodeInfo announces; else the
+//!   first key a node announces stays (as the firmware's NodeDB keeps it). A
 //!   different one later is refused.
 //! - Our NodeInfo goes back to a node that asks at most once per
 //!   [`REPLY_EVERY_NODE`], and to all nodes together at most [`REPLIES_PER_HOUR`]
@@ -17,6 +18,8 @@ use std::time::Duration;
 
 use meshmush_protocol::proto::User;
 use tokio::time::Instant;
+
+use super::keybook::KeyBook;
 
 /// Nodes remembered at most.
 pub(super) const MAX_HEARD: usize = 2048;
@@ -45,6 +48,8 @@ pub(super) enum Learned {
 
 #[derive(Default)]
 pub(super) struct Heard {
+    /// The host's pins, which outrank announced keys.
+    book: KeyBook,
     nodes: HashMap<u32, Entry>,
     replies: VecDeque<Instant>,
     /// NodeInfos refused for announcing a key other than the node's first.
@@ -52,12 +57,24 @@ pub(super) struct Heard {
 }
 
 impl Heard {
+    /// Nodes heard, with the host's pins in `book` over any announced key.
+    pub fn new(book: KeyBook) -> Self {
+        Self {
+            book,
+            ..Self::default()
+        }
+    }
+
     pub fn get(&self, num: u32) -> Option<&User> {
         self.nodes.get(&num).map(|e| &e.user)
     }
 
-    /// The node's 32-byte public key, if it announced one.
+    /// The node's 32-byte public key: the one the host pinned, else the one it
+    /// announced, if any.
     pub fn key(&self, num: u32) -> Option<Vec<u8>> {
+        if let Some(pinned) = self.book.pinned(num) {
+            return Some(pinned.to_vec());
+        }
         self.get(num)
             .map(|u| u.public_key.clone())
             .filter(|k| k.len() == 32)
@@ -74,18 +91,16 @@ impl Heard {
 
     /// A NodeInfo from `num`: remembered (its first key kept), making room if full.
     pub fn learn(&mut self, num: u32, mut user: User, now: Instant) -> Learned {
+        let pinned = self.book.pinned(num).map(|k| k.to_vec());
+        if let Some(pinned) = pinned.filter(|k| user.public_key != *k) {
+            self.refuse_key(num);
+            user.public_key = pinned;
+        }
         if let Some(e) = self.nodes.get_mut(&num) {
             e.heard = now;
             if e.user.public_key.len() == 32 && user.public_key != e.user.public_key {
                 self.refused_keys += 1;
-                // One line per doubling: a forger's flood is a summary, not a flood.
-                if self.refused_keys.is_power_of_two() {
-                    tracing::warn!(
-                        node = %meshmush_protocol::packets::node_id(num),
-                        refused = self.refused_keys,
-                        "NodeInfo with a different public key refused"
-                    );
-                }
+                Self::tell_refused(num, self.refused_keys);
                 user.public_key = e.user.public_key.clone();
             }
             if e.user == user {
@@ -107,6 +122,23 @@ impl Heard {
             },
         );
         Learned::News(user)
+    }
+
+    /// Counts a NodeInfo refused for announcing a key other than the node's own.
+    fn refuse_key(&mut self, num: u32) {
+        self.refused_keys += 1;
+        Self::tell_refused(num, self.refused_keys);
+    }
+
+    /// One line per doubling: a forger's flood is a summary, not a flood.
+    fn tell_refused(num: u32, refused: u64) {
+        if refused.is_power_of_two() {
+            tracing::warn!(
+                node = %meshmush_protocol::packets::node_id(num),
+                refused,
+                "NodeInfo with a different public key refused"
+            );
+        }
     }
 
     /// A PKI packet from `num` decrypted with its key: keep it before unproven ones.
@@ -163,6 +195,23 @@ mod tests {
             public_key: vec![key; 32],
             ..Default::default()
         }
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn the_hosts_pin_outranks_a_key_announced_first() {
+        let book = KeyBook::default();
+        book.set(7, Some(&[7; 32]));
+        let mut h = Heard::new(book.clone());
+        // A forger announces node 7 first, with its own key: the pin stays.
+        match h.learn(7, user(9), Instant::now()) {
+            Learned::News(u) => assert_eq!(u.public_key, vec![7; 32]),
+            other => panic!("{other:?}"),
+        }
+        assert_eq!((h.key(7), h.refused_keys), (Some(vec![7; 32]), 1));
+        // The host unpins it (a wizard's repin): the next key announced is used.
+        book.set(7, None);
+        h.learn(8, user(8), Instant::now());
+        assert_eq!(h.key(8), Some(vec![8; 32]));
     }
 
     #[tokio::test(start_paused = true)]

@@ -19,7 +19,10 @@
 mod api;
 pub mod broker;
 mod heard;
+mod keybook;
 mod node;
+
+pub use keybook::KeyBook;
 
 use std::time::Duration;
 
@@ -55,6 +58,8 @@ pub struct MqttNodeConfig {
     pub echo_timeout: Duration,
     pub backoff_initial: Duration,
     pub backoff_max: Duration,
+    /// The host's pinned keys: used before any key a NodeInfo announces.
+    pub key_book: KeyBook,
 }
 
 impl MqttNodeConfig {
@@ -80,6 +85,7 @@ impl MqttNodeConfig {
             echo_timeout: Duration::from_secs(20),
             backoff_initial: Duration::from_millis(250),
             backoff_max: Duration::from_secs(30),
+            key_book: KeyBook::default(),
         }
     }
 }

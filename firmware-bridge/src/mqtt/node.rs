@@ -81,9 +81,9 @@ impl VirtualNode {
     pub fn new(cfg: MqttNodeConfig, broker: Broker) -> Self {
         Self {
             my_id: node_id(cfg.node_num),
+            users: Heard::new(cfg.key_book.clone()),
             cfg,
             broker,
-            users: Heard::default(),
             oversize_dropped: 0,
             in_flight: HashMap::new(),
             sent_order: VecDeque::new(),

@@ -29,6 +29,7 @@ use crate::ops::http::{self, View};
 use crate::roster::Roster;
 use crate::router::Router;
 use crate::shared::{Common, Parts, Shared};
+use meshmush_firmware_bridge::mqtt::KeyBook;
 use meshmush_store::seed::WorldSeed;
 use meshmush_store::{Pin, PinSource, Store, StoreError, StoreOptions};
 
@@ -99,6 +100,7 @@ impl App {
         store_opts: StoreOptions,
     ) -> Result<Self, AppError> {
         let store = Store::open(data_dir, store_opts).await?;
+        share_pins(&store, &links).await?;
         store
             .ensure_boards(crate::commands::default_boards(crate::commands::unix_now()))
             .await?;
@@ -326,4 +328,26 @@ fn set_reason(why: &Mutex<Option<Stopped>>, reason: Stopped) {
     if let Ok(mut w) = why.lock() {
         w.get_or_insert(reason);
     }
+}
+
+/// Gives every virtual node that does its own PKI (MQTT) the store's pins, and keeps
+/// them current: the pin store stays the one table of keys.
+async fn share_pins(store: &Store, links: &[LinkConfig]) -> Result<(), StoreError> {
+    let books: Vec<KeyBook> = links.iter().filter_map(|l| l.key_book.clone()).collect();
+    if books.is_empty() {
+        return Ok(());
+    }
+    let watched = books.clone();
+    store.watch_pins(Arc::new(move |node, key| {
+        for book in &watched {
+            book.set(node, key);
+        }
+    }));
+    for pin in store.pins().await? {
+        for book in &books {
+            book.set(pin.node, Some(&pin.key));
+        }
+    }
+    info!(pins = books[0].len(), "MQTT node keys from the pin store");
+    Ok(())
 }

@@ -41,17 +41,24 @@ pub async fn build(
     data_dir: &Path,
 ) -> Result<Vec<LinkConfig>, LinkSetupError> {
     let mut out = Vec::new();
+    // One view of the pin store for every MQTT node (the app fills it).
+    let book = mqtt::KeyBook::default();
     for (i, l) in cfg.link.entries().iter().enumerate() {
+        let mut key_book = None;
         let transport = if let Some(port) = &l.port {
             Transport::Serial(port.clone())
         } else if let Some(addr) = &l.tcp {
             Transport::tcp(addr)
         } else if l.mqtt.is_some() {
-            mqtt::start(mqtt_node(l, data_dir).await?)
+            let mut node = mqtt_node(l, data_dir).await?;
+            node.key_book = book.clone();
+            key_book = Some(book.clone());
+            mqtt::start(node)
         } else {
             return Err(LinkSetupError::Empty(i));
         };
         let mut link = cfg.link_config(transport);
+        link.key_book = key_book;
         if let Some(share) = l.airtime_share {
             link.airtime_share = share;
             link.shares = cfg.class_shares(share);

@@ -31,6 +31,8 @@ pub(super) struct Inner {
     pub(super) cache: cache::WorldCache,
     /// Told how long each call took, when the operator's metrics are on.
     pub(super) on_call: OnceLock<CallObserver>,
+    /// Told of every change to a pin (see `pins.rs`).
+    pub(super) pin_watch: OnceLock<super::pins::PinWatcher>,
     /// Players' content progress, read on every command.
     pub(super) progress: cache::ProgressCache,
     /// The BBS-to-BBS sync peers local writes are queued for, and the most items each
@@ -69,6 +71,7 @@ impl Store {
                 seams,
                 cache: cache::WorldCache::default(),
                 on_call: OnceLock::new(),
+                pin_watch: OnceLock::new(),
                 progress: cache::ProgressCache::default(),
                 sync_peers: OnceLock::new(),
                 sync_wake: Arc::default(),

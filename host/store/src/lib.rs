@@ -111,7 +111,7 @@ pub use handle::{CallObserver, Store};
 pub use houses::{Claim, House};
 pub use names::{MAX_NAME_CHARS, RESERVED_NAMES, fallback_name, is_reserved_name, sanitise_name};
 pub use options::StoreOptions;
-pub use pins::{Pin, PinSource};
+pub use pins::{Pin, PinSource, PinWatcher};
 pub use progress_records::{Deal, Progress, QuestProgress, ShopSide, ShopState, ShopTerms};
 pub use records::{Level, Player};
 pub use refusals::{ClaimRefusal, DealRefusal, WorldRefusal};

@@ -52,7 +52,36 @@ pub(super) enum PinRecord {
 
 versioned!(Pin, PinRecord, "pins", key_label = node_label);
 
+/// Told of every pin change: the node, and its key now (`None`: no pin).
+pub type PinWatcher = std::sync::Arc<dyn Fn(u32, Option<&[u8]>) + Send + Sync>;
+
 impl Store {
+    /// From now on, `watcher` is told of every change to a pin (a view of the pins
+    /// kept elsewhere, such as the MQTT node's, stays current). Set once.
+    pub fn watch_pins(&self, watcher: PinWatcher) {
+        let _ = self.inner.pin_watch.set(watcher);
+    }
+
+    pub(super) fn pin_changed(&self, node: u32, key: Option<&[u8]>) {
+        if let Some(watch) = self.inner.pin_watch.get() {
+            watch(node, key);
+        }
+    }
+
+    /// Every pin, in node order.
+    pub async fn pins(&self) -> Result<Vec<Pin>, StoreError> {
+        self.blocking(|db| {
+            db.tree_of::<Pin>()?
+                .iter()
+                .map(|kv| {
+                    let (k, v) = kv?;
+                    super::records::decode(&k, &v)
+                })
+                .collect()
+        })
+        .await
+    }
+
     /// The key pinned for `node`, if any.
     pub async fn pin(&self, node: u32) -> Result<Option<Pin>, StoreError> {
         self.blocking(move |db| super::disk::get::<Pin>(&db.tree_of::<Pin>()?, &node_key(node)))
@@ -63,42 +92,51 @@ impl Store {
     /// force afterwards (the old one if there was one). Marks an existing pin with the
     /// same key as seen over PKI when `pin.seen_pki` says so.
     pub async fn pin_if_new(&self, pin: Pin) -> Result<Pin, StoreError> {
-        self.blocking(move |db| {
-            let tree = db.tree_of::<Pin>()?;
-            let key = node_key(pin.node);
-            let now = match super::disk::get::<Pin>(&tree, &key)? {
-                Some(mut old) if old.key == pin.key && pin.seen_pki && !old.seen_pki => {
-                    old.seen_pki = true;
-                    old
-                }
-                Some(old) => return Ok(old),
-                None => pin,
-            };
-            tree.insert(key, super::records::encode(&key, &now)?)?;
-            Ok(now)
-        })
-        .await
+        let now = self
+            .blocking(move |db| {
+                let tree = db.tree_of::<Pin>()?;
+                let key = node_key(pin.node);
+                let now = match super::disk::get::<Pin>(&tree, &key)? {
+                    Some(mut old) if old.key == pin.key && pin.seen_pki && !old.seen_pki => {
+                        old.seen_pki = true;
+                        old
+                    }
+                    Some(old) => return Ok(old),
+                    None => pin,
+                };
+                tree.insert(key, super::records::encode(&key, &now)?)?;
+                Ok(now)
+            })
+            .await?;
+        self.pin_changed(now.node, Some(&now.key));
+        Ok(now)
     }
 
     /// Pins `pin` whatever was pinned before (the config's admin keys).
     pub async fn set_pin(&self, pin: Pin) -> Result<(), StoreError> {
+        let (node, key) = (pin.node, pin.key.clone());
         self.blocking(move |db| {
             let key = node_key(pin.node);
             let tree = db.tree_of::<Pin>()?;
             tree.insert(key, super::records::encode(&key, &pin)?)?;
             db.flush_if_configured()
         })
-        .await
+        .await?;
+        self.pin_changed(node, Some(&key));
+        Ok(())
     }
 
     /// Forgets `node`'s pin, so the next key it is seen with is pinned (a handset that
     /// really changed). True if there was one.
     pub async fn unpin(&self, node: u32) -> Result<bool, StoreError> {
-        self.blocking(move |db| {
-            let gone = db.tree_of::<Pin>()?.remove(node_key(node))?.is_some();
-            db.flush_if_configured()?;
-            Ok(gone)
-        })
-        .await
+        let gone = self
+            .blocking(move |db| {
+                let gone = db.tree_of::<Pin>()?.remove(node_key(node))?.is_some();
+                db.flush_if_configured()?;
+                Ok(gone)
+            })
+            .await?;
+        self.pin_changed(node, None);
+        Ok(gone)
     }
 }

@@ -58,17 +58,23 @@ pub struct UnheardMail {
 impl Store {
     /// Removes every record older than its cutoff; see [`Cutoffs`].
     pub async fn sweep(&self, before: Cutoffs) -> Result<Swept, StoreError> {
-        self.blocking(move |db| {
-            let swept = Swept {
-                tombstones: sweep_tombstones(db, before.tombstones)?,
-                pins: sweep_pins(db, before.stranger_pins)?,
-                greeted: sweep_greeted(db, before.greeted)?,
-                mail: sweep_unheard_mail(db, before.unheard_mail)?,
-            };
-            db.flush_if_configured()?;
-            Ok(swept)
-        })
-        .await
+        let (swept, unpinned) = self
+            .blocking(move |db| {
+                let unpinned = sweep_pins(db, before.stranger_pins)?;
+                let swept = Swept {
+                    tombstones: sweep_tombstones(db, before.tombstones)?,
+                    pins: unpinned.len(),
+                    greeted: sweep_greeted(db, before.greeted)?,
+                    mail: sweep_unheard_mail(db, before.unheard_mail)?,
+                };
+                db.flush_if_configured()?;
+                Ok((swept, unpinned))
+            })
+            .await?;
+        for node in unpinned {
+            self.pin_changed(node, None);
+        }
+        Ok(swept)
     }
 
     /// How much mail waits for nodes that never used the BBS: from `sender` since
@@ -123,20 +129,21 @@ fn sweep_tombstones(db: &DiskStore, before: u64) -> Result<usize, StoreError> {
     Ok(gone.len())
 }
 
-fn sweep_pins(db: &DiskStore, before: u64) -> Result<usize, StoreError> {
+/// Removes the pins of nodes without a player pinned before `before`; their nodes.
+fn sweep_pins(db: &DiskStore, before: u64) -> Result<Vec<u32>, StoreError> {
     let pins = db.tree_of::<Pin>()?;
     let mut gone = Vec::new();
     for entry in pins.iter() {
         let (k, v) = entry?;
         let pin: Pin = decode(&k, &v)?;
         if pin.pinned_at < before && db.player(pin.node)?.is_none() {
-            gone.push(k);
+            gone.push(pin.node);
         }
     }
-    for k in &gone {
-        pins.remove(k)?;
+    for &node in &gone {
+        pins.remove(node_key(node))?;
     }
-    Ok(gone.len())
+    Ok(gone)
 }
 
 fn sweep_greeted(db: &DiskStore, before: u64) -> Result<usize, StoreError> {

@@ -180,6 +180,11 @@ impl KitBuilder {
             }
             Net::Radios { gateway, .. } => (None, gateway.clone()),
         };
+        // An MQTT node sees the daemon's pins, as `meshmush run` wires it.
+        let key_book = match &self.daemon_links {
+            DaemonLinks::Mqtt(node) => Some(node.key_book.clone()),
+            _ => None,
+        };
         let transports = match (&self.daemon_links, &mesh) {
             (DaemonLinks::EveryGateway, Some(mesh)) => mesh
                 .gateways()
@@ -195,7 +200,8 @@ impl KitBuilder {
         let mut links: Vec<LinkConfig> = transports
             .into_iter()
             .map(|t| {
-                let link = self.cfg.link_config(t);
+                let mut link = self.cfg.link_config(t);
+                link.key_book = key_book.clone();
                 if mesh.is_some() {
                     fast_timings(link)
                 } else {
