@@ -1,7 +1,13 @@
-//! Who a player is: `whoami`, `name`, `password`, and `pw`. A password (argon2) is
-//! the proof a packet that is not a PKI DM can carry: `pw PASS COMMAND` runs one
-//! command with the player's stored powers and leave to change their account. It
-//! lasts for that packet only; a spoofed packet after it gains nothing.
+//! Who a player is: `whoami`, `name`, `password` and `pw`. A password
+//! (argon2) is the proof a packet that is not a PKI DM can carry: `pw PASS COMMAND`
+//! runs one command with the player's stored powers and leave to change their account.
+//! It lasts for that packet only; a spoofed packet after it gains nothing.
+//!
+//! Wrong passwords are braked (see `roster/pwlock.rs`): after a few, the node and the
+//! account are locked for a wait that doubles with each further failure, and a
+//! password is refused unchecked until it is over.
+
+use std::time::Duration;
 
 use super::ctx::Ctx;
 use super::registry::{Command, CommandError, Guard, Registry, Reply, Spec, Usage, user};
@@ -153,9 +159,7 @@ impl Command for Password {
                 "A password unlocks one command at a time: {PW_HINT}"
             ))),
             (Some(hash), Self::Two { old, new }) => {
-                if !crate::passwords::verify(&old, &hash).await {
-                    return Err(user("Wrong password."));
-                }
+                check_password(ctx, &old, &hash, Self::SPEC.name).await?;
                 set_password(ctx, &new).await?;
                 Ok("Password changed.".into())
             }
@@ -201,17 +205,54 @@ impl Command for Pw {
         let Some(hash) = ctx.player.password_hash.clone() else {
             return Err(user("You have no password yet: password NEW sets one."));
         };
-        if !crate::passwords::verify(&self.pass, &hash).await {
-            tracing::warn!(
-                command = "pw",
-                "proof refused: it did not match the stored hash"
-            );
-            return Err(user("Wrong password."));
-        }
+        check_password(ctx, &self.pass, &hash, Self::SPEC.name).await?;
         ctx.password_given = true;
         let outcome = Box::pin(super::dispatch::run_line(ctx, &self.line)).await;
         ctx.password_given = false;
         Ok(outcome)
+    }
+}
+
+/// What a player reads while their node or account is locked after wrong passwords.
+pub fn locked_out(wait: Duration) -> String {
+    let secs = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
+    format!("Too many wrong passwords: try again in {} s.", secs.max(1))
+}
+
+/// Checks `pass` against the player's stored `hash`, behind the backoff: refused
+/// without a check while the node or the account is locked; a wrong one is counted
+/// against both, a right one clears both.
+async fn check_password(
+    ctx: &Ctx,
+    pass: &str,
+    hash: &str,
+    command: &'static str,
+) -> Result<(), CommandError> {
+    let (node, account) = (ctx.node, ctx.player.node);
+    if let Some(wait) = ctx.roster().pw_wait(node, account) {
+        tracing::debug!(
+            command,
+            "password not checked: locked after wrong passwords"
+        );
+        return Err(user(locked_out(wait)));
+    }
+    if crate::passwords::verify(pass, hash).await {
+        ctx.roster().pw_succeeded(node, account);
+        return Ok(());
+    }
+    match ctx.roster().pw_failed(node, account) {
+        Some(wait) => {
+            tracing::warn!(
+                command,
+                wait_secs = wait.as_secs(),
+                "wrong password: node and account locked"
+            );
+            Err(user(format!("Wrong password. {}", locked_out(wait))))
+        }
+        None => {
+            tracing::warn!(command, "proof refused: it did not match the stored hash");
+            Err(user("Wrong password."))
+        }
     }
 }
 

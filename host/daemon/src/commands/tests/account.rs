@@ -1,4 +1,4 @@
-//! `whoami`, `name`, `password`, `pw`.
+//! `whoami`, `name`, `password`, `pw`, and the brake on wrong passwords.
 
 use super::*;
 use meshmush_core::commands::account::{Name, Password, Pw};
@@ -100,4 +100,105 @@ async fn an_impostor_changes_nothing() {
     )
     .await;
     call(&mut fake, "look me", "You are Ann.").await;
+}
+
+/// Ann, with the password `secret1`, sending plain text.
+async fn ann_with_password(w: &TestWorld) -> Ctx {
+    let mut ann = w.player(ANN, "Ann").await;
+    call_starts(&mut ann, "password secret1", "Password set.").await;
+    ann
+}
+
+const LOCKED_30: &str = "Too many wrong passwords: try again in 30 s.";
+
+#[tokio::test(start_paused = true)]
+async fn wrong_passwords_lock_the_node_for_a_doubling_wait() {
+    let w = TestWorld::new().await;
+    let mut ann = ann_with_password(&w).await;
+    call(&mut ann, "pw guess1 ping", "Wrong password.").await;
+    call(&mut ann, "pw guess2 ping", "Wrong password.").await;
+    call(
+        &mut ann,
+        "pw guess3 ping",
+        &format!("Wrong password. {LOCKED_30}"),
+    )
+    .await;
+    // Locked: even the right password is not looked at, by either command.
+    call(&mut ann, "pw secret1 ping", LOCKED_30).await;
+    call(&mut ann, "password secret1 secret2", LOCKED_30).await;
+    later(20).await;
+    call(
+        &mut ann,
+        "pw secret1 ping",
+        "Too many wrong passwords: try again in 10 s.",
+    )
+    .await;
+    later(10).await;
+    // The next wrong one doubles the wait, with no free tries in between.
+    call(
+        &mut ann,
+        "password guess4 secret2",
+        "Wrong password. Too many wrong passwords: try again in 60 s.",
+    )
+    .await;
+    later(60).await;
+    call(&mut ann, "pw secret1 ping", "pong").await;
+    // A right password starts the count over: three free failures again.
+    call(&mut ann, "pw guess5 ping", "Wrong password.").await;
+    call(&mut ann, "pw guess6 ping", "Wrong password.").await;
+    call(&mut ann, "password secret1 secret2", "Password changed.").await;
+    call(&mut ann, "pw guess7 ping", "Wrong password.").await;
+    assert!(w.roster.pw_locks().iter().all(|l| l.wait.is_none()));
+    // Another node is not locked by Ann's failures.
+    let mut bob = w.player(BOB, "Bob").await;
+    call_starts(&mut bob, "password hunter22", "Password set.").await;
+    for _ in 0..3 {
+        run(&mut ann, "pw guess ping").await;
+    }
+    call(&mut bob, "pw hunter22 ping", "pong").await;
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_wizard_sees_the_locks_and_can_lift_one() {
+    let w = TestWorld::new().await;
+    let mut wiz = w.with_level(CY, "Cy", Level::Wizard).await;
+    call(&mut wiz, "@pwlocks", "No wrong passwords counted.").await;
+    let mut ann = ann_with_password(&w).await;
+    for _ in 0..3 {
+        run(&mut ann, "pw guess ping").await;
+    }
+    later(5).await;
+    call(
+        &mut wiz,
+        "@pwlocks",
+        "Wrong passwords (2):\n\
+         node !0a000001 Ann: 3 wrong, locked 25 s\n\
+         account !0a000001 Ann: 3 wrong, not locked",
+    )
+    .await;
+    call(
+        &mut wiz,
+        "@pwlocks clear Ann",
+        "Cleared Ann's wrong passwords.",
+    )
+    .await;
+    call(
+        &mut wiz,
+        "@pwlocks clear Ann",
+        "Ann has no wrong passwords counted.",
+    )
+    .await;
+    call(&mut ann, "pw secret1 ping", "pong").await;
+    call(
+        &mut wiz,
+        "@pwlocks open",
+        "Usage: @pwlocks [clear PLAYER|!NODE]",
+    )
+    .await;
+    call(
+        &mut ann,
+        "@pwlocks",
+        "@pwlocks needs wizard rights: powers count only on a PKI-encrypted DM or with `pw PASS COMMAND`.",
+    )
+    .await;
 }
