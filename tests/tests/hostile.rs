@@ -11,11 +11,12 @@ use meshmush::app::Stopped;
 use meshmush::config::Config;
 use meshmush::store::{Pin, PinSource};
 use meshmush_firmware_bridge::sim::attacker::send_spoofed;
-use meshmush_firmware_bridge::sim::{NodeFault, SimConfig};
+use meshmush_firmware_bridge::sim::{NodeFault, SimConfig, public_key_of};
 use meshmush_protocol::packets::{BROADCAST, node_id};
 use meshmush_testkit::Kit;
 use meshmush_testkit::replies::{recv, silent};
 
+use meshmush::commands::account::NO_KEY_TO_PIN;
 use meshmush::session::IMPOSTOR_REFUSAL;
 
 fn roomy() -> Config {
@@ -142,6 +143,147 @@ async fn a_node_with_another_key_is_flagged_until_a_wizard_repins_it() {
     let pin = kit.app.store().pin(alice).await.unwrap().unwrap();
     assert_ne!(pin.key, vec![7; 32], "her real key is pinned now");
     assert_eq!(kit.ask(0, "name Alicia").await, "You are now Alicia.");
+    kit.stop().await.expect("clean stop");
+}
+
+/// Guessing a password by forging its node's `from`: three wrong ones lock the node
+/// (and so its account) for 30 s, doubling after; while locked, no password is even
+/// checked. The lock is on the node and the account, not the radio that sent the
+/// packet (a forged `from` cannot be told from the real one), so the real owner waits
+/// too: the accepted price, and a wizard sees the lock (`@pwlocks`) and can lift it.
+#[tokio::test]
+async fn a_node_guessing_passwords_is_locked_out_and_the_owner_waits_too() {
+    let mut cfg = roomy();
+    let kit = spoofing_mesh(cfg.clone(), 3).await;
+    let bob = kit.handsets[2].node.num;
+    kit.stop().await.expect("stop");
+    cfg.admin.nodes = vec![node_id(bob)];
+    let mut kit = spoofing_mesh(cfg, 3).await;
+    let alice = kit.handsets[0].node.num;
+    // Handsets on firmware without PKI: plain DMs, which anyone can forge.
+    kit.sim().expect("sim").faults().set_pki(false);
+    assert!(
+        kit.ask(0, "password secret1")
+            .await
+            .ends_with("Password set. Use it as: pw PASS COMMAND, e.g. pw PASS name NEWNAME")
+    );
+
+    assert_eq!(
+        forge(&mut kit, "pw guess1 name Mallory").await,
+        "Wrong password."
+    );
+    assert_eq!(
+        forge(&mut kit, "pw guess2 name Mallory").await,
+        "Wrong password."
+    );
+    assert_eq!(
+        forge(&mut kit, "pw guess3 name Mallory").await,
+        "Wrong password. Too many wrong passwords: try again in 30 s."
+    );
+    // Even the right password is not checked now, from whoever sends it.
+    let refused = forge(&mut kit, "pw secret1 name Mallory").await;
+    assert!(
+        refused.starts_with("Too many wrong passwords: try again in "),
+        "{refused}"
+    );
+    let refused = kit.ask(0, "pw secret1 ping").await;
+    assert!(
+        refused.starts_with("Too many wrong passwords: try again in "),
+        "{refused}"
+    );
+    let record = kit.app.store().player(alice).await.unwrap().unwrap();
+    assert_eq!(record.name, "Alice");
+
+    // The operator's wizard sees it (on a PKI DM, as admin nodes must).
+    kit.sim().expect("sim").faults().set_pki(true);
+    let locks = kit.ask(2, "@pwlocks").await;
+    assert!(
+        locks.contains(&format!("node {} Alice: 3 wrong, locked ", node_id(alice)))
+            && locks.contains(&format!(
+                "account {} Alice: 3 wrong, not locked",
+                node_id(alice)
+            )),
+        "{locks}"
+    );
+    assert!(
+        kit.ask(2, &format!("@pwlocks clear {}", node_id(alice)))
+            .await
+            .ends_with("Cleared Alice's wrong passwords.")
+    );
+    kit.sim().expect("sim").faults().set_pki(false);
+    assert_eq!(kit.ask(0, "pw secret1 ping").await, "pong");
+    kit.stop().await.expect("clean stop");
+}
+
+/// A handset that really changed its key (a reflash) looks like an impostor to the
+/// old pin; `pw PASS repin` from it, a PKI DM bringing the new key, proves the account
+/// by the password and pins the new key. Without the password, or forged in plain
+/// text, it is refused, and nothing else from the new key runs until then.
+#[tokio::test]
+async fn a_reflashed_handset_repins_itself_with_its_password() {
+    let mut kit = spoofing_mesh(roomy(), 2).await;
+    let alice = kit.handsets[0].node.num;
+    assert!(
+        kit.ask(0, "password secret1")
+            .await
+            .ends_with("Password set. Use it as: pw PASS COMMAND, e.g. pw PASS name NEWNAME")
+    );
+    // Her node was pinned with the key her handset had before the reflash.
+    let old = Pin {
+        node: alice,
+        key: vec![7; 32],
+        source: PinSource::Packet,
+        pinned_at: 0,
+        seen_pki: true,
+    };
+    kit.app.store().set_pin(old).await.unwrap();
+    kit.app.roster().mark_stale(alice);
+
+    assert_eq!(kit.ask(0, "whoami").await, IMPOSTOR_REFUSAL);
+    kit.handsets[0]
+        .link
+        .send_text(
+            kit.bbs,
+            meshmush_protocol::packets::PRIMARY_CHANNEL,
+            "pw secret1 name Alicia",
+        )
+        .await
+        .expect("sent");
+    silent(&mut kit, 0).await;
+    // What waits for the node's owner does not ride on a reply to an unproven key.
+    kit.app
+        .roster()
+        .queue_notice(alice, "New mail from Bob: hi".into(), true);
+    assert_eq!(
+        kit.ask(0, "repin").await,
+        "repin needs your password: send pw PASS repin from the new handset."
+    );
+    assert!(kit.app.roster().has_notices(alice));
+    assert_eq!(kit.ask(0, "pw wrong99 repin").await, "Wrong password.");
+    // A forger who knows the password still has no key to pin: plain text carries none.
+    assert_eq!(forge(&mut kit, "pw secret1 repin").await, NO_KEY_TO_PIN);
+    assert_eq!(
+        kit.app.store().pin(alice).await.unwrap().map(|p| p.key),
+        Some(vec![7; 32]),
+        "still the old key"
+    );
+
+    assert_eq!(
+        kit.ask(0, "pw secret1 repin").await,
+        "Repinned: this handset's key is now the one your node is known by."
+    );
+    let pin = kit.app.store().pin(alice).await.unwrap().expect("pinned");
+    assert_eq!(pin.key, public_key_of(alice), "her handset's real key");
+    assert!(kit.ask(0, "whoami").await.ends_with("player, PKI DM"));
+    assert_eq!(kit.ask(0, "name Alicia").await, "You are now Alicia.");
+    // And the pin holds again: forged plain text is an impostor (told once an hour,
+    // and it was told already).
+    send_forged(&kit, "pw secret1 name Mallory").await;
+    silent(&mut kit, 0).await;
+    assert_eq!(
+        kit.app.store().player(alice).await.unwrap().unwrap().name,
+        "Alicia"
+    );
     kit.stop().await.expect("clean stop");
 }
 

@@ -10,7 +10,10 @@
 //! | plain text, node seen using PKI          | [`Sender::Impostor`]    |
 //! | plain text, otherwise                    | [`Sender::Unproven`]    |
 //!
-//! What each may do is decided by the commands (see `commands::Guard`).
+//! What each may do is decided by the commands (see `commands::Guard`). An impostor
+//! runs nothing, but for `pw PASS repin` on a PKI DM: a handset that really changed its
+//! key proves the account by its password, and its new key is pinned
+//! (`commands::account::Repin`).
 
 use meshmush_store::{Pin, PinSource};
 

@@ -68,6 +68,7 @@ async fn measure(name: &str, store: &Store, content: &Library, line: impl Fn(u32
             node,
             sender: Sender::Proven,
             password_given: false,
+            packet_key: None,
             is_admin_node: false,
             draft: None,
         };

@@ -11,10 +11,11 @@ use meshmush_protocol::packets::node_id;
 use tokio::sync::mpsc;
 use tracing::{Instrument, debug, info, info_span, warn};
 
-use crate::commands::{Ctx, End, Handled, Registry, handle, unix_now};
+use crate::commands::{Ctx, End, Handled, Registry, execute, handle, unix_now};
 use crate::identity::{Evidence, Sender, judge};
 use crate::roster::Newcomer;
 use crate::shared::Shared;
+use meshmush_core::commands::account::asks_repin;
 use meshmush_core::commands::dispatch::command_name;
 use meshmush_store::{Level, Pin, Player, StoreError};
 
@@ -156,6 +157,9 @@ async fn step(
     }
     identify(o, deps, &msg.evidence).await;
     if o.ctx.sender == Sender::Impostor {
+        if asks_repin(&msg.text) && !o.ctx.player.banned {
+            return repin(o, deps, &msg.text).await;
+        }
         // Not the handset this node was first seen as: nothing runs, nothing is
         // read or changed for it, and it learns only this, once an hour.
         if deps.shared.roster().tell_impostor(node) {
@@ -208,6 +212,31 @@ async fn step(
     Ok(end)
 }
 
+/// The one line a packet judged an impostor may run: `pw PASS repin`, from a handset
+/// that really changed its key (or `repin` alone, told it needs the password). It runs
+/// as a bare command: no open draft takes it, and its reply goes alone, as a
+/// stranger's, without the notices and pages waiting for the node's owner.
+async fn repin(
+    o: &mut Open,
+    deps: &SessionDeps,
+    line: &str,
+) -> Result<Option<End>, meshmush_firmware_bridge::link::LinkClosed> {
+    let node = o.ctx.node;
+    let started = std::time::Instant::now();
+    let outcome = execute(&mut o.ctx, line).await;
+    deps.shared.ops.command(
+        || command_name(&o.ctx.registry, line, o.ctx.level()),
+        node,
+        &o.ctx.player.name,
+        started.elapsed(),
+    );
+    deps.shared
+        .delivery
+        .say(node, Class::Stranger, &outcome.reply)
+        .await?;
+    Ok(None)
+}
+
 /// Judges what the packet proves about its sender, pinning a first key.
 async fn identify(o: &mut Open, deps: &SessionDeps, ev: &Evidence) {
     let node = o.ctx.node;
@@ -230,6 +259,7 @@ async fn identify(o: &mut Open, deps: &SessionDeps, ev: &Evidence) {
         );
     }
     o.ctx.sender = sender;
+    o.ctx.packet_key = ev.public_key.clone().filter(|k| ev.pki && !k.is_empty());
 }
 
 /// Why a session could not start.
@@ -292,6 +322,7 @@ async fn open(node: u32, deps: &SessionDeps) -> Result<Open, OpenError> {
         node,
         sender: Sender::Unproven,
         password_given: false,
+        packet_key: None,
         is_admin_node: deps.shared.admin_nodes.contains(&node),
         draft,
     };

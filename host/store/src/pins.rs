@@ -1,7 +1,8 @@
 //! Pinned identities: the public key each node was first seen with (trust on first
 //! use, as SSH does). A packet claiming a pinned node with another key, or in plain
 //! text from a node seen using PKI, is an impostor until a wizard or the operator
-//! re-pins the node. Pins are records on disk, so a restart does not reopen the
+//! re-pins the node, or the player does with their password from the new handset
+//! (`pw PASS repin`). Pins are records on disk, so a restart does not reopen the
 //! window an attacker would wait for.
 //!
 //! Pin writes are not flushed one by one: a crash may lose pins of the last half

@@ -1,13 +1,23 @@
-//! Who a player is: `whoami`, `name`, `password`, and `pw`. A password (argon2) is
-//! the proof a packet that is not a PKI DM can carry: `pw PASS COMMAND` runs one
-//! command with the player's stored powers and leave to change their account. It
-//! lasts for that packet only; a spoofed packet after it gains nothing.
+//! Who a player is: `whoami`, `name`, `password`, `pw` and `repin`. A password
+//! (argon2) is the proof a packet that is not a PKI DM can carry: `pw PASS COMMAND`
+//! runs one command with the player's stored powers and leave to change their account.
+//! It lasts for that packet only; a spoofed packet after it gains nothing.
+//!
+//! Wrong passwords are braked (see `roster/pwlock.rs`): after a few, the node and the
+//! account are locked for a wait that doubles with each further failure, and a
+//! password is refused unchecked until it is over.
+//!
+//! `pw PASS repin` is how a handset that really changed its key (a reflash) moves its
+//! node's pin to the new key: its PKI DMs are impostors to the old pin, and this line is
+//! the only one the session lets such a packet run (see [`asks_repin`]).
+
+use std::time::Duration;
 
 use super::ctx::Ctx;
 use super::registry::{Command, CommandError, Guard, Registry, Reply, Spec, Usage, user};
-use super::text::{level_name, split_command};
+use super::text::{level_name, split_command, unix_now};
 use crate::identity::Sender;
-use meshmush_store::{Level, StoreError};
+use meshmush_store::{Level, Pin, PinSource, StoreError};
 
 /// Longest player name, in characters.
 pub const MAX_NAME: usize = 24;
@@ -20,6 +30,7 @@ pub fn register(r: &mut Registry) {
     r.add::<Name>();
     r.add::<Password>();
     r.add::<Pw>();
+    r.add::<Repin>();
 }
 
 /// `whoami`.
@@ -153,9 +164,7 @@ impl Command for Password {
                 "A password unlocks one command at a time: {PW_HINT}"
             ))),
             (Some(hash), Self::Two { old, new }) => {
-                if !crate::passwords::verify(&old, &hash).await {
-                    return Err(user("Wrong password."));
-                }
+                check_password(ctx, &old, &hash, Self::SPEC.name).await?;
                 set_password(ctx, &new).await?;
                 Ok("Password changed.".into())
             }
@@ -195,23 +204,139 @@ impl Command for Pw {
     }
 
     async fn apply(self, ctx: &mut Ctx) -> Reply {
-        if ctx.sender == Sender::Impostor {
+        let repin = is_repin(&self.line);
+        if repin && ctx.packet_key.is_none() {
+            // Nothing to pin: refused before the password is looked at.
+            return Err(user(NO_KEY_TO_PIN));
+        }
+        // An impostor's packet runs nothing, except a repin from a handset with a new
+        // key: the password proves the account, the packet brings the key.
+        if ctx.sender == Sender::Impostor && !repin {
             return Err(user(super::registry::needs_proof(ctx, Self::SPEC.name)));
         }
         let Some(hash) = ctx.player.password_hash.clone() else {
             return Err(user("You have no password yet: password NEW sets one."));
         };
-        if !crate::passwords::verify(&self.pass, &hash).await {
-            tracing::warn!(
-                command = "pw",
-                "proof refused: it did not match the stored hash"
-            );
-            return Err(user("Wrong password."));
-        }
+        check_password(ctx, &self.pass, &hash, Self::SPEC.name).await?;
         ctx.password_given = true;
         let outcome = Box::pin(super::dispatch::run_line(ctx, &self.line)).await;
         ctx.password_given = false;
         Ok(outcome)
+    }
+}
+
+/// What a player reads while their node or account is locked after wrong passwords.
+pub fn locked_out(wait: Duration) -> String {
+    let secs = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
+    format!("Too many wrong passwords: try again in {} s.", secs.max(1))
+}
+
+/// Checks `pass` against the player's stored `hash`, behind the backoff: refused
+/// without a check while the node or the account is locked; a wrong one is counted
+/// against both, a right one clears both.
+async fn check_password(
+    ctx: &Ctx,
+    pass: &str,
+    hash: &str,
+    command: &'static str,
+) -> Result<(), CommandError> {
+    let (node, account) = (ctx.node, ctx.player.node);
+    if let Some(wait) = ctx.roster().pw_wait(node, account) {
+        tracing::debug!(
+            command,
+            "password not checked: locked after wrong passwords"
+        );
+        return Err(user(locked_out(wait)));
+    }
+    if crate::passwords::verify(pass, hash).await {
+        ctx.roster().pw_succeeded(node, account);
+        return Ok(());
+    }
+    match ctx.roster().pw_failed(node, account) {
+        Some(wait) => {
+            tracing::warn!(
+                command,
+                wait_secs = wait.as_secs(),
+                "wrong password: node and account locked"
+            );
+            Err(user(format!("Wrong password. {}", locked_out(wait))))
+        }
+        None => {
+            tracing::warn!(command, "proof refused: it did not match the stored hash");
+            Err(user("Wrong password."))
+        }
+    }
+}
+
+/// Why `repin` cannot run on a packet without a key.
+pub const NO_KEY_TO_PIN: &str = "repin pins the key a PKI DM carries, and this message \
+carries none: send pw PASS repin as a DM from the new handset.";
+
+/// Whether `line` (what follows `pw PASS`) is the `repin` command.
+fn is_repin(line: &str) -> bool {
+    let (word, rest) = split_command(line);
+    word.eq_ignore_ascii_case(Repin::SPEC.name) && rest.is_empty()
+}
+
+/// Whether a whole line asks to repin: `repin`, or `pw PASS repin`. The session runs
+/// this, and nothing else, from a packet judged an impostor: a handset that really
+/// changed its key looks like one until it is repinned.
+pub fn asks_repin(line: &str) -> bool {
+    let (word, rest) = split_command(line);
+    if word.eq_ignore_ascii_case(Pw::SPEC.name) {
+        is_repin(split_command(rest).1)
+    } else {
+        is_repin(line)
+    }
+}
+
+/// `repin` (as `pw PASS repin`): pins the key this PKI DM carries for the player's
+/// node, for a handset that really changed its key. Proven by the password, never by
+/// the packet, whose key is the one in question.
+#[derive(Debug, PartialEq)]
+pub struct Repin;
+
+impl Command for Repin {
+    const SPEC: Spec = Spec {
+        name: "repin",
+        aliases: &[],
+        usage: "pw PASS repin",
+        help: "from a handset with a new key (a reflash): make it the one this node is known by",
+        level: Level::Player,
+    };
+
+    fn parse(args: &str) -> Result<Self, Usage> {
+        if args.trim().is_empty() {
+            Ok(Self)
+        } else {
+            Err(Usage::show())
+        }
+    }
+
+    async fn apply(self, ctx: &mut Ctx) -> Reply {
+        let Some(key) = ctx.packet_key.clone() else {
+            return Err(user(NO_KEY_TO_PIN));
+        };
+        if ctx.sender == Sender::Proven {
+            return Ok("This handset's key is the one pinned already: nothing to repin.".into());
+        }
+        if !ctx.password_given {
+            return Err(user(
+                "repin needs your password: send pw PASS repin from the new handset.",
+            ));
+        }
+        let pin = Pin {
+            node: ctx.node,
+            key,
+            source: PinSource::Packet,
+            pinned_at: unix_now(),
+            seen_pki: true,
+        };
+        ctx.store().set_pin(pin).await?;
+        // The session reloads the pin before the next packet is judged.
+        ctx.roster().mark_stale(ctx.node);
+        tracing::warn!("key repinned by the player's password");
+        Ok("Repinned: this handset's key is now the one your node is known by.".into())
     }
 }
 

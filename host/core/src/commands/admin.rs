@@ -1,5 +1,5 @@
 //! Running the place (Level::Wizard): `@ban`/`@unban`, `@builder`, `@repin`,
-//! `@shutdown` (moving players, `@teleport` and `@boot`, is the world's:
+//! `@pwlocks`, `@shutdown` (moving players, `@teleport` and `@boot`, is the world's:
 //! `wizard_moves.rs`). Changes to another player's record mark it stale in the
 //! roster, so their session reloads it before their next command.
 
@@ -10,6 +10,7 @@ use super::ctx::Ctx;
 use super::outcome::{End, NoticeKind, Outcome};
 use super::registry::{Command, CommandError, Registry, Reply, Spec, Usage, user};
 use super::text::unix_now;
+use crate::roster::{PwLock, PwSubject};
 use meshmush_store::{Level, Player};
 
 pub fn register(r: &mut Registry) {
@@ -17,6 +18,7 @@ pub fn register(r: &mut Registry) {
     r.add::<Unban>();
     r.add::<Builder>();
     r.add::<Repin>();
+    r.add::<PwLocks>();
     r.add::<Shutdown>();
 }
 
@@ -179,6 +181,83 @@ impl Command for Repin {
         warn!(node = %node_id(p.node), by = %node_id(ctx.node), "key unpinned");
         Ok(format!("Unpinned {}: the next key it uses is pinned.", p.name).into())
     }
+}
+
+/// Entries `@pwlocks` lists at most.
+const PWLOCKS_SHOWN: usize = 20;
+
+/// `@pwlocks [clear PLAYER|!NODE]`: the nodes and accounts with wrong passwords
+/// counted (locked ones first, with the time left), or lifts one's lock and count (a
+/// real owner locked out by someone guessing).
+#[derive(Debug, PartialEq)]
+pub enum PwLocks {
+    List,
+    Clear(String),
+}
+
+impl Command for PwLocks {
+    const SPEC: Spec = wizard(
+        "@pwlocks",
+        "@pwlocks [clear PLAYER|!NODE]",
+        "nodes and accounts locked after wrong passwords; clear lifts one",
+    );
+
+    fn parse(args: &str) -> Result<Self, Usage> {
+        let (word, rest) = super::text::split_command(args);
+        match word.to_lowercase().as_str() {
+            "" => Ok(Self::List),
+            "clear" => Ok(Self::Clear(player_word(rest)?)),
+            _ => Err(Usage::show()),
+        }
+    }
+
+    async fn apply(self, ctx: &mut Ctx) -> Reply {
+        match self {
+            Self::Clear(who) => {
+                let p = player_arg(ctx, &who).await?;
+                if !ctx.roster().pw_clear(p.node) {
+                    return Ok(format!("{} has no wrong passwords counted.", p.name).into());
+                }
+                warn!(node = %node_id(p.node), by = %node_id(ctx.node), "password lock lifted");
+                Ok(format!("Cleared {}'s wrong passwords.", p.name).into())
+            }
+            Self::List => {
+                let locks = ctx.roster().pw_locks();
+                if locks.is_empty() {
+                    return Ok("No wrong passwords counted.".into());
+                }
+                let mut lines = vec![format!("Wrong passwords ({}):", locks.len())];
+                for l in locks.iter().take(PWLOCKS_SHOWN) {
+                    lines.push(pw_lock_line(ctx, l).await?);
+                }
+                if locks.len() > PWLOCKS_SHOWN {
+                    lines.push(format!("and {} more", locks.len() - PWLOCKS_SHOWN));
+                }
+                Ok(lines.join("\n").into())
+            }
+        }
+    }
+}
+
+/// One `@pwlocks` line: `node !0a000001 Ann: 4 wrong, locked 58 s`.
+async fn pw_lock_line(ctx: &Ctx, l: &PwLock) -> Result<String, CommandError> {
+    let (kind, number) = match l.subject {
+        PwSubject::Node(n) => ("node", n),
+        PwSubject::Account(n) => ("account", n),
+    };
+    let name = match ctx.store().player(number).await? {
+        Some(p) if !p.name.is_empty() => format!(" {}", p.name),
+        _ => String::new(),
+    };
+    let state = match l.wait {
+        Some(w) => format!("locked {} s", w.as_secs() + u64::from(w.subsec_nanos() > 0)),
+        None => "not locked".to_string(),
+    };
+    Ok(format!(
+        "{kind} {}{name}: {} wrong, {state}",
+        node_id(number),
+        l.failures
+    ))
 }
 
 /// `@shutdown`: stops the daemon cleanly after the reply. The systemd unit in deploy/

@@ -23,6 +23,9 @@ pub struct Ctx {
     pub node: u32,
     /// What the packet being handled proves about who sent it.
     pub sender: Sender,
+    /// The public key the packet carried: only on a PKI DM, and then the key the node
+    /// decrypted it with (what `repin` pins). `None` on plain text.
+    pub packet_key: Option<Vec<u8>>,
     /// The player's password came on this packet (`pw PASS COMMAND`).
     pub password_given: bool,
     /// The config lists this node as an admin.

@@ -6,7 +6,7 @@
 //! post and room-notice limits (one [`TokenBucket`] type for all three), the notices
 //! waiting to ride on its next reply, the pages waiting behind `more`, and, while its
 //! session runs, its name and room. Bans and "record changed by a wizard" marks are kept
-//! beside them.
+//! beside them, and the wrong passwords per node and per account (`pwlock.rs`).
 //!
 //! "Active" means a command within one window, `sessions.notify_active_mins` of the
 //! config: room notices, mail notices and `look`'s list of people all use it.
@@ -17,6 +17,7 @@
 //! mutex held for a few map operations, never across an `.await`.
 
 mod channel;
+mod pwlock;
 mod rooms;
 
 use std::collections::{HashMap, HashSet, VecDeque};
@@ -27,6 +28,11 @@ use tokio::time::Instant;
 
 use crate::config::Config;
 use crate::ratelimit::{TokenBucket, Verdict};
+use pwlock::PwLocks;
+pub use pwlock::{
+    ACCOUNT_FREE_FAILURES, FIRST_WAIT, MAX_TRACKED, MAX_WAIT, NODE_FREE_FAILURES, PwLock,
+    PwSubject, lock_after,
+};
 use rooms::Rooms;
 
 /// How long a node without a session keeps its entry after its last command: longer
@@ -190,6 +196,8 @@ struct Inner {
     stale: HashSet<u32>,
     /// When the BBS last put a packet on the channel of its own accord.
     channel_last: Option<Instant>,
+    /// Wrong passwords per node and per account, bounded.
+    pw: PwLocks,
 }
 
 /// The shared roster; cheap to clone.
@@ -216,6 +224,7 @@ impl Roster {
             banned: HashSet::new(),
             stale: HashSet::new(),
             channel_last: None,
+            pw: PwLocks::default(),
         };
         Self {
             inner: Arc::new(Mutex::new(inner)),
@@ -574,10 +583,48 @@ impl Roster {
         }
     }
 
+    // --- wrong passwords ---
+
+    /// Whose failures a password tried by `node` for the account of player `account`
+    /// counts against.
+    fn pw_subjects(node: u32, account: u32) -> [PwSubject; 2] {
+        [PwSubject::Node(node), PwSubject::Account(account)]
+    }
+
+    /// How long a password from `node` for `account` must wait before it is checked
+    /// at all; `None` when it may be checked now.
+    pub fn pw_wait(&self, node: u32, account: u32) -> Option<Duration> {
+        let now = Instant::now();
+        self.lock().pw.wait(&Self::pw_subjects(node, account), now)
+    }
+
+    /// Counts a wrong password from `node` for `account`; the lock in force after it.
+    pub fn pw_failed(&self, node: u32, account: u32) -> Option<Duration> {
+        let now = Instant::now();
+        self.lock().pw.fail(&Self::pw_subjects(node, account), now)
+    }
+
+    /// A right password from `node` for `account`: both counts start over.
+    pub fn pw_succeeded(&self, node: u32, account: u32) {
+        self.lock().pw.succeed(&Self::pw_subjects(node, account));
+    }
+
+    /// Every node and account with wrong passwords counted: locked ones first.
+    pub fn pw_locks(&self) -> Vec<PwLock> {
+        let now = Instant::now();
+        self.lock().pw.list(now)
+    }
+
+    /// Lifts the locks and counts of node (and account) `number`; true if there were any.
+    pub fn pw_clear(&self, number: u32) -> bool {
+        self.lock().pw.clear(number)
+    }
+
     // --- forgetting ---
 
     /// Forgets every node that has no session (per `has_session`), whose command
-    /// allowance has refilled, and that sent nothing for [`KEPT_AFTER_LAST_SEEN`].
+    /// allowance has refilled, and that sent nothing for [`KEPT_AFTER_LAST_SEEN`];
+    /// and wrong passwords no one repeated for a day.
     pub fn forget_idle(&self, has_session: impl Fn(u32) -> bool) {
         let now = Instant::now();
         let mut guard = self.lock();
@@ -600,6 +647,7 @@ impl Roster {
                 inner.rooms.remove(node, room, at);
             }
         }
+        inner.pw.forget_idle(now);
     }
 
     /// Nodes with an entry.

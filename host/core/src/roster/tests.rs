@@ -255,3 +255,42 @@ async fn new_players_share_a_small_slice() {
     tokio::time::advance(Duration::from_secs(60)).await;
     assert!(r.allow_newcomer(Newcomer::Arrival));
 }
+
+#[tokio::test(start_paused = true)]
+async fn wrong_passwords_lock_a_node_on_the_roster_clock() {
+    let r = roster(600);
+    assert_eq!(r.pw_failed(7, 7), None);
+    assert_eq!(r.pw_failed(7, 7), None);
+    assert_eq!(r.pw_failed(7, 7), Some(FIRST_WAIT), "the third locks");
+    tokio::time::advance(Duration::from_secs(20)).await;
+    assert_eq!(r.pw_wait(7, 7), Some(Duration::from_secs(10)));
+    assert_eq!(r.pw_wait(8, 8), None, "another node is free");
+    let listed = r.pw_locks();
+    assert_eq!(
+        listed.first(),
+        Some(&PwLock {
+            subject: PwSubject::Node(7),
+            failures: 3,
+            wait: Some(Duration::from_secs(10)),
+        })
+    );
+    tokio::time::advance(Duration::from_secs(10)).await;
+    assert_eq!(r.pw_wait(7, 7), None);
+    assert_eq!(
+        r.pw_failed(7, 7),
+        Some(FIRST_WAIT * 2),
+        "then twice as long"
+    );
+    assert!(r.pw_clear(7), "a wizard lifts it");
+    assert_eq!(r.pw_wait(7, 7), None);
+    r.pw_failed(7, 7);
+    r.pw_succeeded(7, 7);
+    assert!(r.pw_locks().is_empty(), "a right password forgets both");
+    r.pw_failed(9, 9);
+    tokio::time::advance(Duration::from_secs(24 * 3600)).await;
+    r.forget_idle(|_| false);
+    assert!(
+        r.pw_locks().is_empty(),
+        "a day without a failure forgets it"
+    );
+}

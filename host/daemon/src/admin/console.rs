@@ -92,6 +92,7 @@ impl Console {
             // The socket proved it: only the daemon's own user can reach it.
             sender: Sender::Proven,
             password_given: false,
+            packet_key: None,
             is_admin_node: true,
             draft: None,
         };

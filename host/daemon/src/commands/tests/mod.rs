@@ -96,6 +96,7 @@ impl TestWorld {
             node,
             sender: Sender::Unproven,
             password_given: false,
+            packet_key: None,
             is_admin_node: false,
             draft: None,
         }
