@@ -353,7 +353,7 @@ async fn hil_check(
 async fn open_store(data: Option<PathBuf>, config: Option<PathBuf>) -> Result<Store> {
     let cfg = load_config(config.as_deref()).await?;
     let dir = data.unwrap_or(cfg.data_dir);
-    Store::open(&dir, StoreOptions::default())
+    Store::open_existing(&dir, StoreOptions::default())
         .await
         .with_context(|| format!("opening the store in {}", dir.display()))
 }
@@ -387,6 +387,10 @@ async fn admin(data: Option<PathBuf>, config: Option<PathBuf>, line: &str) -> Re
     println!("{}", answer.text);
     if !answer.ok {
         bail!("the console refused that");
+    }
+    if answer.offline {
+        // Read from the store, but a health check must see the daemon is down.
+        bail!("the daemon is not running");
     }
     Ok(())
 }

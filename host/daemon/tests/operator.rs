@@ -454,3 +454,54 @@ async fn half_sent_requests_neither_pile_up_nor_shut_out_a_normal_client() {
     assert_eq!(status, 200, "and the page still answers");
     w.stop().await.expect("clean shutdown");
 }
+
+/// Runs `meshmush TOOL --data DATA ARGS...`: (exit ok, stdout and stderr).
+fn meshmush(tool: &str, args: &[&str], data: &Path) -> (bool, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_meshmush"))
+        .arg(tool)
+        .arg("--data")
+        .arg(data)
+        .args(args)
+        .output()
+        .expect("meshmush runs");
+    let said = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    (out.status.success(), said)
+}
+
+/// The operator's tools on a host with no daemon: `admin status` still shows the
+/// store but fails, so it serves as a health check; `export` and `repin` in a
+/// directory with no store say so and leave no empty store behind.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn tools_without_a_daemon_fail_clearly_and_create_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let w = world(1, Config::default(), dir.path(), StoreOptions::default()).await;
+    let data = w.data_dir().to_path_buf();
+    w.stop().await.expect("clean shutdown");
+    let (ok, said) = meshmush("admin", &["status"], &data);
+    assert!(!ok, "a stopped daemon is not healthy: {said}");
+    assert!(
+        said.contains("not running") && said.contains("players"),
+        "{said}"
+    );
+    let empty = tempfile::tempdir().unwrap();
+    let nowhere = empty.path().join("typo");
+    for (tool, args) in [
+        ("export", &[][..]),
+        ("repin", &["!4d4d1001"][..]),
+        ("admin", &["status"][..]),
+    ] {
+        let (ok, said) = meshmush(tool, args, &nowhere);
+        assert!(!ok, "{tool}: {said}");
+        assert!(said.contains("no meshmush store"), "{tool}: {said}");
+        assert_eq!(
+            said.matches("no meshmush store").count(),
+            1,
+            "said once: {said}"
+        );
+        assert!(!nowhere.exists(), "{tool} made a directory");
+    }
+}

@@ -38,6 +38,11 @@ pub enum StoreError {
         supported: u32,
     },
 
+    /// A tool that reads or repairs a store found none where it looked (a daemon's
+    /// first run makes one; `export` or `repin` never should).
+    #[error("no meshmush store in {0} (`meshmush run` makes one there)")]
+    NoStore(std::path::PathBuf),
+
     /// The data directory is older than this build, and no migration step is known.
     #[error("no migration from schema version {from} to {to}")]
     NoMigration {

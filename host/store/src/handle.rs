@@ -49,6 +49,20 @@ impl Store {
     /// Opens (creating if needed) the store in `dir`, checking or migrating its schema.
     ///
     /// Only one process, and one open `Store`, may use a directory at a time.
+    /// Opens the store in `dir` only if one is there: for the operator's tools, which
+    /// must not leave an empty store behind in a mistyped directory.
+    pub async fn open_existing(
+        dir: impl AsRef<Path>,
+        opts: StoreOptions,
+    ) -> Result<Self, StoreError> {
+        let dir = dir.as_ref();
+        // sled keeps its pages in `db` inside the directory.
+        if !tokio::fs::try_exists(dir.join("db")).await.unwrap_or(false) {
+            return Err(StoreError::NoStore(dir.to_path_buf()));
+        }
+        Self::open(dir, opts).await
+    }
+
     pub async fn open(dir: impl AsRef<Path>, opts: StoreOptions) -> Result<Self, StoreError> {
         let dir = dir.as_ref().to_path_buf();
         #[cfg(feature = "seams")]

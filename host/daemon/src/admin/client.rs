@@ -18,7 +18,8 @@ use meshmush_store::{Store, StoreError, StoreOptions};
 pub enum ClientError {
     #[error("the daemon is not running (no console at {0})")]
     NotRunning(PathBuf),
-    #[error("the console at {path}: {source}")]
+    // The source is printed after this by whoever shows the chain (anyhow does).
+    #[error("the console at {path}")]
     Io {
         path: PathBuf,
         #[source]
@@ -26,7 +27,7 @@ pub enum ClientError {
     },
     #[error("the daemon's answer was not understood")]
     BadAnswer,
-    #[error("the daemon is not running, and the store: {0}")]
+    #[error("the daemon is not running, and its store could not be read")]
     Store(#[from] StoreError),
 }
 
@@ -63,17 +64,17 @@ pub async fn ask_or_read(dir: &Path, line: &str) -> Result<Answer, ClientError> 
             let (word, _) = split_command(line);
             match word.to_lowercase().as_str() {
                 "players" => {
-                    let store = Store::open(dir, StoreOptions::default()).await?;
+                    let store = Store::open_existing(dir, StoreOptions::default()).await?;
                     let text = players_text(&store).await;
                     store.close().await?;
-                    Ok(Answer::ok(text?))
+                    Ok(Answer::offline(text?))
                 }
                 "status" => {
-                    let store = Store::open(dir, StoreOptions::default()).await?;
+                    let store = Store::open_existing(dir, StoreOptions::default()).await?;
                     let t = store.totals().await;
                     store.close().await?;
                     let t = t?;
-                    Ok(Answer::ok(format!(
+                    Ok(Answer::offline(format!(
                         "the daemon is not running (no console at {}).\nstore: {} players, {} posts, {} unread mails",
                         path.display(),
                         t.players,

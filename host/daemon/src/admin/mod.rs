@@ -44,6 +44,9 @@ pub struct Answer {
     /// a command's own refusal ("No such board") is an answer like any reply.
     pub ok: bool,
     pub text: String,
+    /// Answered from the store because no daemon runs (`status`, `players`).
+    #[serde(default)]
+    pub offline: bool,
 }
 
 impl Answer {
@@ -51,6 +54,7 @@ impl Answer {
         Self {
             ok: true,
             text: text.into(),
+            offline: false,
         }
     }
 
@@ -58,6 +62,16 @@ impl Answer {
         Self {
             ok: false,
             text: text.into(),
+            offline: false,
+        }
+    }
+
+    /// Read from the store with no daemon running.
+    pub fn offline(text: impl Into<String>) -> Self {
+        Self {
+            ok: true,
+            text: text.into(),
+            offline: true,
         }
     }
 }
