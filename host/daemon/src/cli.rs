@@ -218,6 +218,15 @@ pub async fn dispatch(cli: Cli) -> Result<()> {
                 "{}",
                 toml::to_string_pretty(&cfg).context("printing the config")?
             );
+            if !cfg.link.names_a_node() {
+                // `run --config FILE` refuses such a file; say so here, not there.
+                bail!(
+                    "{} names no node: `meshmush run --config` would refuse it. Set `port`, \
+                     `tcp` or `mqtt` under [link], or `sim = true` (or give --port, --tcp or \
+                     --sim to run)",
+                    file.display()
+                );
+            }
             Ok(())
         }
         Command::Export {

@@ -505,3 +505,28 @@ async fn tools_without_a_daemon_fail_clearly_and_create_nothing() {
         assert!(!nowhere.exists(), "{tool} made a directory");
     }
 }
+
+/// `check-config` fails a file `run` would refuse (it names no node), and passes the
+/// shipped example, which runs as it is.
+#[test]
+fn check_config_agrees_with_run_about_a_file_that_names_no_node() {
+    let check = |file: &Path| {
+        let out = Command::new(env!("CARGO_BIN_EXE_meshmush"))
+            .arg("check-config")
+            .arg(file)
+            .output()
+            .expect("meshmush runs");
+        (
+            out.status.success(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    };
+    let example = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../meshmush.example.toml");
+    let (ok, said) = check(&example);
+    assert!(ok, "{said}");
+    let dir = tempfile::tempdir().unwrap();
+    let bare = dir.path().join("bare.toml");
+    std::fs::write(&bare, "[link]\n").unwrap();
+    let (ok, said) = check(&bare);
+    assert!(!ok && said.contains("names no node"), "{said}");
+}

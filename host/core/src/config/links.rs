@@ -81,6 +81,15 @@ impl Links {
         self.entries().first().cloned().unwrap_or_default()
     }
 
+    /// True when some entry names a node to talk to (a serial port, a TCP address or
+    /// an MQTT broker) or asks for the built-in software mesh (`sim = true`). A file
+    /// that does neither runs only with `--port`, `--tcp` or `--sim` given.
+    pub fn names_a_node(&self) -> bool {
+        self.entries()
+            .iter()
+            .any(|l| l.sim || l.port.is_some() || l.tcp.is_some() || l.mqtt.is_some())
+    }
+
     /// True when the config names more than one link, or an MQTT one: the daemon
     /// then builds its links with [`crate::links::build`].
     pub fn needs_build(&self) -> bool {

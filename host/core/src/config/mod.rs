@@ -493,6 +493,8 @@ mod tests {
         assert_eq!(cfg.replies.byte_budget, 220);
         assert_eq!(cfg.admin_nodes(), vec![0x1234_abcd]);
         assert_eq!(cfg.federation, federation::FederationSection::default());
+        // It runs as it is (on the software mesh): `check-config` and `run` agree.
+        assert!(cfg.link.names_a_node());
     }
 
     #[test]
