@@ -246,6 +246,15 @@ async fn the_admin_console_posts_a_bulletin_that_a_handset_reads() {
     assert!(players.text.contains("Sysop wizard"), "{players:?}");
     let unknown = ask(&data, "frobnicate").await.expect("an answer");
     assert!(!unknown.ok);
+    // A command the BBS refuses is a refused answer (the CLI exits non-zero), and the
+    // operator is not held to a radio player's command rate.
+    for _ in 0..20 {
+        let missing = ask(&data, "delete general 99").await.expect("an answer");
+        assert!(
+            !missing.ok && missing.text.contains("No post #99"),
+            "{missing:?}"
+        );
+    }
     // The sysop's mail goes through the mail command, with its notice to Alice.
     let mailed = ask(&data, "mail Alice Welcome aboard").await.expect("mail");
     assert!(mailed.ok, "{mailed:?}");

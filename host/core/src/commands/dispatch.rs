@@ -149,14 +149,16 @@ async fn resolve_and_run(ctx: &mut Ctx, word: &str, args: &str) -> Reply {
 
 /// A failed command's error as the player reads it.
 fn settle(reply: Reply) -> Outcome {
-    match reply {
-        Ok(outcome) => outcome,
+    let mut refused: Outcome = match reply {
+        Ok(outcome) => return outcome,
         Err(CommandError::User(msg)) => msg.into(),
         Err(e @ CommandError::Store(_)) => {
             warn!(error = %e, "command failed");
             e.to_string().into()
         }
-    }
+    };
+    refused.refused = true;
+    refused
 }
 
 pub use super::text::split_command;

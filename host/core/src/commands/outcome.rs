@@ -57,6 +57,9 @@ pub struct Outcome {
     /// What the command did, in order (see [`Event`]).
     pub events: Vec<Event>,
     pub end: Option<End>,
+    /// The command was refused (its reply says why): a player reads it as any reply;
+    /// the operator's console exits non-zero on it.
+    pub refused: bool,
 }
 
 impl Outcome {

@@ -14,7 +14,6 @@ use tracing::{info, warn};
 use super::{Answer, SYSOP_NODE, USAGE};
 use crate::commands::{Ctx, Registry, execute, split_command, unix_now};
 use crate::identity::Sender;
-use crate::roster::Admit;
 use crate::shared::Shared;
 use meshmush_core::commands::dispatch::command_name;
 use meshmush_store::{Level, Player, Store, StoreError};
@@ -67,18 +66,11 @@ impl Console {
         }
     }
 
-    /// Runs a radio command as the sysop: the same command, limits and notices.
+    /// Runs a radio command as the sysop: the same command and notices, and the same
+    /// airtime shares for what it sends. Not the radio players' command rate: the
+    /// console is the operator on the host, not a node in range. A refused command
+    /// (its reply says why) is a refused answer, so the CLI exits non-zero.
     async fn run(&self, line: &str) -> Answer {
-        match self.shared.roster().admit(SYSOP_NODE) {
-            Admit::Allow => {}
-            Admit::Limited { retry_after_secs } => {
-                return Answer::refused(format!(
-                    "Slow down: too many commands. Try again in {} s.",
-                    retry_after_secs.max(1)
-                ));
-            }
-            other => return Answer::refused(format!("not admitted: {other:?}")),
-        }
         let sysop = match ensure_sysop(self.shared.store(), &self.sysop_name).await {
             Ok(p) => p,
             Err(e) => return Answer::refused(format!("storage trouble: {e}")),
@@ -112,6 +104,9 @@ impl Console {
             .is_err()
         {
             warn!("link closed; the command's notices were not sent");
+        }
+        if outcome.refused {
+            return Answer::refused(outcome.reply);
         }
         Answer::ok(outcome.reply)
     }
