@@ -22,23 +22,37 @@ use std::time::Duration;
 
 use crate::figures::{BenchError, Row, ms, row};
 pub(crate) use child::serve as serve_daemon;
+use meshmush_testkit::mosquitto::{BrokerError, Mosquitto};
 
 const MIB: f64 = 1_048_576.0;
 
-/// Figure 14's rows.
-pub(crate) async fn hostile_rows(quick: bool, rows: &mut Vec<Row>) -> Result<(), BenchError> {
+/// Figure 14's rows; `nodeinfos` forged NodeInfos instead of the mode's number.
+pub(crate) async fn hostile_rows(
+    quick: bool,
+    nodeinfos: Option<u32>,
+    rows: &mut Vec<Row>,
+) -> Result<(), BenchError> {
     let t = std::time::Instant::now();
     let (forged, linger) = if quick {
         (500, Duration::from_secs(2))
     } else {
         (20_000, Duration::from_secs(5))
     };
-    match nodeinfo::flood(forged, linger).await {
-        Ok(Some(f)) => nodeinfo_rows(&f, rows),
-        Ok(None) => tracing::warn!("not run as the meshmush-bench binary: no NodeInfo flood"),
-        // Quick mode (CI) runs where the broker can be installed; by hand it may not.
-        Err(e) if quick => tracing::warn!(error = %e, "no NodeInfo flood in quick mode"),
-        Err(e) => return Err(e),
+    let forged = nodeinfos.unwrap_or(forged);
+    let broker = match Mosquitto::start().await {
+        Ok(broker) => Some(broker),
+        // CI installs the broker; a quick run by hand, without root, may not be able to.
+        Err(BrokerError::Missing(e)) if quick => {
+            tracing::warn!(error = %e, "no mosquitto: no NodeInfo flood in quick mode");
+            None
+        }
+        Err(e) => return Err(BenchError::Failed(e.to_string())),
+    };
+    if let Some(broker) = broker {
+        match nodeinfo::flood(&broker, forged, linger).await? {
+            Some(f) => nodeinfo_rows(&f, rows),
+            None => tracing::warn!("not run as the meshmush-bench binary: no NodeInfo flood"),
+        }
     }
     crate::progress("figure 14: NodeInfo flood", "designed", t);
     if !quick {

@@ -212,10 +212,11 @@ pub async fn run_sync() -> Result<BenchReport, BenchError> {
 }
 
 /// Figure 14 alone: forged NodeInfos over MQTT, half-open HTTP connections, mail to
-/// made-up node ids (with `quick`: a scaled-down run without the HTTP part).
-pub async fn run_hostile(quick: bool) -> Result<BenchReport, BenchError> {
+/// made-up node ids (with `quick`: a scaled-down run without the HTTP part);
+/// `nodeinfos` forged NodeInfos instead of the mode's number.
+pub async fn run_hostile(quick: bool, nodeinfos: Option<u32>) -> Result<BenchReport, BenchError> {
     let mut rows = Vec::new();
-    hostile::hostile_rows(quick, &mut rows).await?;
+    hostile::hostile_rows(quick, nodeinfos, &mut rows).await?;
     Ok(report(quick, rows).await)
 }
 
@@ -451,7 +452,7 @@ pub async fn run(quick: bool) -> Result<BenchReport, BenchError> {
         // Figure 14 is not part of the full run (`--hostile`: a few minutes, most of
         // it waiting out HTTP timeouts); its scaled-down run is, so it cannot rot.
         let t = std::time::Instant::now();
-        hostile::hostile_rows(true, &mut rows).await?;
+        hostile::hostile_rows(true, None, &mut rows).await?;
         progress("figure 14 (scaled down)", "designed", t);
     }
     let t = std::time::Instant::now();

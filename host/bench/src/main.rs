@@ -80,6 +80,9 @@ struct BenchArgs {
     /// no HTTP).
     #[arg(long, conflicts_with_all = ["pacing", "throughput", "scale", "flood", "ops", "session", "messages", "sync", "gateways"])]
     hostile: bool,
+    /// With --hostile: how many forged NodeInfos (default 20,000; 500 with --quick).
+    #[arg(long, requires = "hostile", value_name = "N")]
+    nodeinfos: Option<u32>,
     /// Internal: run the daemon on the config file CONFIG until stdin closes (figure
     /// 14's NodeInfo flood runs this in a process of its own).
     #[arg(long, hide = true)]
@@ -117,7 +120,7 @@ async fn bench(args: BenchArgs) -> Result<()> {
     } else if args.sync {
         meshmush_bench::run_sync().await?
     } else if args.hostile {
-        meshmush_bench::run_hostile(args.quick).await?
+        meshmush_bench::run_hostile(args.quick, args.nodeinfos).await?
     } else if args.gateways {
         meshmush_bench::run_gateways(args.quick).await?
     } else {

@@ -105,7 +105,7 @@ impl Daemon {
         let mut child = Command::new(exe)
             .arg("--hostile-daemon")
             .arg(config)
-            .env("RUST_LOG", "warn,meshmush::lagprobe=error")
+            .env("RUST_LOG", "warn,meshmush_ops::lagprobe=error")
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::from(log_file))

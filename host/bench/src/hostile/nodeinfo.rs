@@ -260,16 +260,17 @@ fn config(broker: &Mosquitto, data: &Path) -> String {
     )
 }
 
-/// Floods a fresh daemon with `forged` NodeInfos; `None` when no daemon process can be
-/// started (not the `meshmush-bench` binary).
-pub(super) async fn flood(forged_ids: u32, linger: Duration) -> Result<Option<Flood>, BenchError> {
-    let broker = Mosquitto::start()
-        .await
-        .map_err(|e| BenchError::Failed(e.to_string()))?;
+/// Floods a fresh daemon on `broker` with `forged_ids` NodeInfos; `None` when no
+/// daemon process can be started (not the `meshmush-bench` binary).
+pub(super) async fn flood(
+    broker: &Mosquitto,
+    forged_ids: u32,
+    linger: Duration,
+) -> Result<Option<Flood>, BenchError> {
     let work = tempfile::tempdir().map_err(BenchError::io("a temporary directory"))?;
     let data = work.path().join("data");
     let config_path = work.path().join("meshmush.toml");
-    tokio::fs::write(&config_path, config(&broker, &data))
+    tokio::fs::write(&config_path, config(broker, &data))
         .await
         .map_err(BenchError::io("writing the daemon's config"))?;
     let Some(mut daemon) = Daemon::start(&config_path, &work.path().join("daemon.log")).await?
