@@ -21,7 +21,7 @@ use meshmush_protocol::mqtt::{
 };
 use meshmush_protocol::packets::{BROADCAST, TextOut};
 use meshmush_protocol::proto::{MeshPacket, PortNum, User, mesh_packet};
-use meshmush_tests::mosquitto::Mosquitto;
+use meshmush_testkit::mosquitto::Mosquitto;
 use tokio::sync::mpsc;
 
 const ROOT: &str = "msh/US";

@@ -8,8 +8,8 @@ use std::time::Duration;
 use meshmush::config::Config;
 use meshmush_firmware_bridge::mqtt::MqttNodeConfig;
 use meshmush_firmware_bridge::sim::{SimConfig, SimMqtt};
+use meshmush_testkit::mosquitto::Mosquitto;
 use meshmush_testkit::{DaemonLinks, Kit};
-use meshmush_tests::mosquitto::Mosquitto;
 
 const ROOT: &str = "msh/US";
 const BBS: u32 = 0xbb5b_0001;

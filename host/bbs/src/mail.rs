@@ -13,7 +13,9 @@ use meshmush_core::events::Event;
 use meshmush_core::roster::{Newcomer, Roster};
 use meshmush_protocol::packets::{node_id, parse_node_id};
 
-use meshmush_store::{DraftTarget, Level, Mail as Letter, Player, Store, StoreError};
+use meshmush_store::{
+    DraftTarget, Level, Mail as Letter, Player, Store, StoreError, UnheardCaps, UnheardRefusal,
+};
 
 pub fn register(r: &mut Registry) {
     r.add::<Mail>();
@@ -318,22 +320,40 @@ async fn mailbox_has_room(ctx: &Ctx, to: &Recipient) -> Result<(), CommandError>
     if to.is_player {
         return Ok(());
     }
-    let limits = &ctx.cfg().retention;
-    let day_ago = unix_now().saturating_sub(24 * 3600);
-    let waiting = ctx.store().unheard_mail(ctx.node, day_ago).await?;
-    if waiting.by_sender >= limits.unheard_mail_per_sender_day {
-        return Err(user(format!(
-            "You have left {} mails today for nodes that never used the BBS, the day's \
-             limit. Try again tomorrow.",
-            waiting.by_sender
-        )));
+    let caps = unheard_caps(ctx);
+    let waiting = ctx.store().unheard_mail(ctx.node, caps.since).await?;
+    if waiting.by_sender >= caps.per_sender {
+        return Err(unheard_refusal(UnheardRefusal::Sender(waiting.by_sender)));
     }
-    if waiting.total >= limits.unheard_mail_total {
-        return Err(user(
-            "Too much mail already waits for nodes that never used the BBS; try later.",
-        ));
+    if waiting.total >= caps.total {
+        return Err(unheard_refusal(UnheardRefusal::Total(waiting.total)));
     }
     Ok(())
+}
+
+/// The `[retention]` caps on mail for nodes that never used the BBS, for a mail sent
+/// now (the sender's count is of the last day).
+fn unheard_caps(ctx: &Ctx) -> UnheardCaps {
+    let limits = &ctx.cfg().retention;
+    UnheardCaps {
+        per_sender: limits.unheard_mail_per_sender_day,
+        since: unix_now().saturating_sub(24 * 3600),
+        total: limits.unheard_mail_total,
+    }
+}
+
+/// What the sender is told when a cap on mail for nodes that never used the BBS is
+/// reached.
+fn unheard_refusal(refusal: UnheardRefusal) -> CommandError {
+    match refusal {
+        UnheardRefusal::Sender(n) => user(format!(
+            "You have left {n} mails today for nodes that never used the BBS, the day's \
+             limit. Try again tomorrow."
+        )),
+        UnheardRefusal::Total(_) => {
+            user("Too much mail already waits for nodes that never used the BBS; try later.")
+        }
+    }
 }
 
 /// Checks the limits and sends `text` to `to`; the reply comes after it is on disk,
@@ -369,13 +389,21 @@ pub(super) async fn deliver(ctx: &Ctx, to: &Recipient, subject: &str, text: &str
         // replies.
         announced: false,
     };
-    ctx.store().send_mail(mail).await?;
     let mailed = Event::Mailed { to: to.node };
     if !to.is_player {
-        ctx.store().mark_mail_waiting(to.node).await?;
+        // The caps again, counted with the write: `mailbox_has_room` above answers
+        // early (and before a draft), but others may take the last room after it.
+        if let Err(refusal) = ctx
+            .store()
+            .send_unheard_mail(mail, unheard_caps(ctx))
+            .await?
+        {
+            return Err(unheard_refusal(refusal));
+        }
         let waits = format!("Mail for {} waits until that node is next heard.", to.name);
         return Ok(Outcome::reply(waits).with_event(mailed));
     }
+    ctx.store().send_mail(mail).await?;
     Ok(Outcome::reply(format!("Mail sent to {}.", to.name))
         .to_player(
             to.node,

@@ -8,6 +8,7 @@
 mod airtime;
 mod flood;
 mod gateways;
+mod hostile;
 mod messages;
 mod ops;
 mod pacing;
@@ -208,6 +209,21 @@ pub async fn run_sync() -> Result<BenchReport, BenchError> {
     let mut rows = Vec::new();
     sync::sync_rows(&mut rows).await?;
     Ok(report(false, rows).await)
+}
+
+/// Figure 14 alone: forged NodeInfos over MQTT, half-open HTTP connections, mail to
+/// made-up node ids (with `quick`: a scaled-down run without the HTTP part);
+/// `nodeinfos` forged NodeInfos instead of the mode's number.
+pub async fn run_hostile(quick: bool, nodeinfos: Option<u32>) -> Result<BenchReport, BenchError> {
+    let mut rows = Vec::new();
+    hostile::hostile_rows(quick, nodeinfos, &mut rows).await?;
+    Ok(report(quick, rows).await)
+}
+
+/// The child side of figure 14's NodeInfo flood: the daemon on the config file
+/// `config`, in a process of its own, until stdin closes (see `hostile/child.rs`).
+pub async fn run_hostile_daemon(config: &std::path::Path) -> Result<(), BenchError> {
+    hostile::serve_daemon(config).await
 }
 
 /// Figure 8 alone: known players' latency under a flood of fresh ids.
@@ -432,6 +448,13 @@ pub async fn run(quick: bool) -> Result<BenchReport, BenchError> {
     let t = std::time::Instant::now();
     messages::messages_rows(quick, &mut rows).await?;
     progress("figure 11", "designed", t);
+    if quick {
+        // Figure 14 is not part of the full run (`--hostile`: a few minutes, most of
+        // it waiting out HTTP timeouts); its scaled-down run is, so it cannot rot.
+        let t = std::time::Instant::now();
+        hostile::hostile_rows(true, None, &mut rows).await?;
+        progress("figure 14 (scaled down)", "designed", t);
+    }
     let t = std::time::Instant::now();
     let session = session::session_rows(&mut rows).await?;
     progress("figure 9", "designed", t);

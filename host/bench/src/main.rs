@@ -74,6 +74,19 @@ struct BenchArgs {
     /// airtime), the daemon with one link per area's gateway.
     #[arg(long, conflicts_with_all = ["pacing", "throughput", "scale", "flood", "ops", "session", "messages", "sync"])]
     gateways: bool,
+    /// Only figure 14: a hostile mesh and network (issue 27): 20,000 forged NodeInfos
+    /// on a real broker (mosquitto), 200 half-open connections to the status page,
+    /// 10,000 mails to made-up node ids (with --quick: 500 NodeInfos and 1,000 mails,
+    /// no HTTP).
+    #[arg(long, conflicts_with_all = ["pacing", "throughput", "scale", "flood", "ops", "session", "messages", "sync", "gateways"])]
+    hostile: bool,
+    /// With --hostile: how many forged NodeInfos (default 20,000; 500 with --quick).
+    #[arg(long, requires = "hostile", value_name = "N")]
+    nodeinfos: Option<u32>,
+    /// Internal: run the daemon on the config file CONFIG until stdin closes (figure
+    /// 14's NodeInfo flood runs this in a process of its own).
+    #[arg(long, hide = true)]
+    hostile_daemon: Option<PathBuf>,
     /// Internal: serve one store, DESIGN:PLAYERS:DIR, and report peak RSS (the
     /// footprint figure runs this in a fresh process).
     #[arg(long, hide = true)]
@@ -85,6 +98,9 @@ struct BenchArgs {
 
 /// Runs the bench, prints its table and writes its figures as JSON.
 async fn bench(args: BenchArgs) -> Result<()> {
+    if let Some(config) = args.hostile_daemon {
+        return Ok(meshmush_bench::run_hostile_daemon(&config).await?);
+    }
     let report = if let Some(spec) = args.footprint {
         meshmush_bench::run_footprint(&spec).await?
     } else if args.pacing {
@@ -103,6 +119,8 @@ async fn bench(args: BenchArgs) -> Result<()> {
         meshmush_bench::run_messages(args.quick).await?
     } else if args.sync {
         meshmush_bench::run_sync().await?
+    } else if args.hostile {
+        meshmush_bench::run_hostile(args.quick, args.nodeinfos).await?
     } else if args.gateways {
         meshmush_bench::run_gateways(args.quick).await?
     } else {

@@ -31,6 +31,29 @@ fn decode_all<R: Versioned>(
     .collect()
 }
 
+/// Stores a mail (the id is assigned here), queued for the sync `peers` when its
+/// recipient has no player here; not flushed.
+pub(super) fn store_mail(
+    db: &DiskStore,
+    mail: Mail,
+    peers: Vec<u32>,
+    cap: u64,
+) -> Result<Mail, StoreError> {
+    let away = !peers.is_empty() && db.player(mail.to)?.is_none();
+    let sync = away.then(|| SyncWrite {
+        uid: crate::sync_item::new_uid(),
+        origin: None,
+        to: peers,
+        time: mail.time,
+        cap,
+    });
+    insert_mail(db, mail, sync.as_ref())?.ok_or_else(|| StoreError::Corrupt {
+        tree: "sync_ids",
+        key: String::new(),
+        reason: "a fresh unique id was already taken".into(),
+    })
+}
+
 fn marker(markers: &Tree, node: u32, board: &str) -> Result<ReadMarker, StoreError> {
     Ok(get(markers, &marker_key(node, board))?.unwrap_or_default())
 }
@@ -335,21 +358,9 @@ impl Store {
         let (peers, cap) = (self.sync_peers(), self.outbox_cap());
         let sent = self
             .blocking(move |db| {
-                let away = !peers.is_empty() && db.player(mail.to)?.is_none();
-                let sync = away.then(|| SyncWrite {
-                    uid: crate::sync_item::new_uid(),
-                    origin: None,
-                    to: peers,
-                    time: mail.time,
-                    cap,
-                });
-                let stored = insert_mail(db, mail, sync.as_ref())?;
+                let stored = store_mail(db, mail, peers, cap)?;
                 db.flush_if_configured()?;
-                stored.ok_or_else(|| StoreError::Corrupt {
-                    tree: "sync_ids",
-                    key: String::new(),
-                    reason: "a fresh unique id was already taken".into(),
-                })
+                Ok(stored)
             })
             .await;
         self.queued_for_sync();

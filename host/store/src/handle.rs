@@ -40,6 +40,10 @@ pub(super) struct Inner {
     pub(super) sync_peers: OnceLock<(Vec<u32>, u64)>,
     /// Notified when something is queued for the sync peers.
     pub(super) sync_wake: Arc<tokio::sync::Notify>,
+    /// Held while mail for a node that never used the BBS is counted against its caps
+    /// and stored (see `retention.rs`), so concurrent senders cannot each find room
+    /// for the last one.
+    pub(super) unheard_mail: Arc<std::sync::Mutex<()>>,
 }
 
 /// Told the duration of every store call (the `/metrics` store latency histogram).
@@ -89,6 +93,7 @@ impl Store {
                 progress: cache::ProgressCache::default(),
                 sync_peers: OnceLock::new(),
                 sync_wake: Arc::default(),
+                unheard_mail: Arc::default(),
             }),
         })
     }

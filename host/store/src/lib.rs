@@ -115,7 +115,7 @@ pub use pins::{Pin, PinSource, PinWatcher};
 pub use progress_records::{Deal, Progress, QuestProgress, ShopSide, ShopState, ShopTerms};
 pub use records::{Level, Player};
 pub use refusals::{ClaimRefusal, DealRefusal, WorldRefusal};
-pub use retention::{Cutoffs, Swept, UnheardMail};
+pub use retention::{Cutoffs, Swept, UnheardCaps, UnheardMail, UnheardRefusal};
 pub use survey::{Found, SEARCH_SCAN};
 pub use totals::{PlayerLine, Totals};
 pub use world_records::{Lock, NEW_PLAYER_COINS, Object, ObjectKind, Place, PlayerState};

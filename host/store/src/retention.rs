@@ -2,12 +2,16 @@
 //! (a deletion for an id never seen, a key pinned for a node that never used the BBS,
 //! a greeting, mail to a node id nobody owns) expire on the schedule the config sets,
 //! and mail to nodes that never used the BBS is counted so the mail command can cap
-//! it per sender and in all. Nothing here touches a player's own records.
+//! it per sender and in all ([`Store::send_unheard_mail`] counts and stores under one
+//! lock). Nothing here touches a player's own records.
 //!
 //! No tree of its own: it reads `sync_ids` (tombstones: [`Held::Gone`]), `pins`,
 //! `greeted`, `mail_waiting` (the nodes without a player that have mail) and those
 //! nodes' mailboxes.
 
+use std::sync::Arc;
+
+use super::bbs::store_mail;
 use super::bbs_records::Mail;
 use super::bbs_trees::mail_key;
 use super::disk::{DiskStore, get};
@@ -16,7 +20,7 @@ use super::federation::{Held, SYNC_UIDS, SyncId, mail_ref};
 use super::handle::Store;
 use super::pins::Pin;
 use super::records::{decode, encode, node_key};
-use super::waiting::{GREETED, MAIL_WAITING};
+use super::waiting::{GREETED, MAIL_WAITING, mark_waiting};
 
 /// Unix seconds before which each kind of record goes (0: keep all of that kind).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -55,6 +59,25 @@ pub struct UnheardMail {
     pub total: usize,
 }
 
+/// How much mail may wait for nodes that never used the BBS (`[retention]`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct UnheardCaps {
+    /// Mail one sender may have left since `since` (Unix seconds).
+    pub per_sender: usize,
+    pub since: u64,
+    /// Mail that may wait in all.
+    pub total: usize,
+}
+
+/// Why [`Store::send_unheard_mail`] did not store a mail: what already waits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum UnheardRefusal {
+    /// The sender's own, since the caps' `since`: at its cap.
+    Sender(usize),
+    /// All of it: at the total cap.
+    Total(usize),
+}
+
 impl Store {
     /// Removes every record older than its cutoff; see [`Cutoffs`].
     pub async fn sweep(&self, before: Cutoffs) -> Result<Swept, StoreError> {
@@ -80,18 +103,58 @@ impl Store {
     /// How much mail waits for nodes that never used the BBS: from `sender` since
     /// `since` (Unix seconds), and in all.
     pub async fn unheard_mail(&self, sender: u32, since: u64) -> Result<UnheardMail, StoreError> {
-        self.blocking(move |db| {
-            let mut count = UnheardMail::default();
-            for_unheard_mail(db, |m| {
-                count.total += 1;
-                if m.from == sender && m.time >= since {
-                    count.by_sender += 1;
-                }
-            })?;
-            Ok(count)
-        })
-        .await
+        self.blocking(move |db| count_unheard_mail(db, sender, since))
+            .await
     }
+}
+
+impl Store {
+    /// Stores `mail` for a node that never used the BBS and records that mail waits
+    /// for it, unless the sender or everyone together is at a cap of `caps`. The
+    /// count and the write happen under one lock: checked apart (count, then store),
+    /// 1,000 senders at once left 997 mails against a cap of 500 (BENCHMARKS.md,
+    /// figure 14), each having seen room for one more.
+    pub async fn send_unheard_mail(
+        &self,
+        mail: Mail,
+        caps: UnheardCaps,
+    ) -> Result<Result<Mail, UnheardRefusal>, StoreError> {
+        let (peers, cap) = (self.sync_peers(), self.outbox_cap());
+        let lock = Arc::clone(&self.inner.unheard_mail);
+        let sent = self
+            .blocking(move |db| {
+                // Nothing inside panics while holding it, and it guards no data: a
+                // poisoned lock is as good as a clean one.
+                let _one_at_a_time = lock.lock().unwrap_or_else(|e| e.into_inner());
+                let waiting = count_unheard_mail(db, mail.from, caps.since)?;
+                if waiting.by_sender >= caps.per_sender {
+                    return Ok(Err(UnheardRefusal::Sender(waiting.by_sender)));
+                }
+                if waiting.total >= caps.total {
+                    return Ok(Err(UnheardRefusal::Total(waiting.total)));
+                }
+                let to = mail.to;
+                let stored = store_mail(db, mail, peers, cap)?;
+                mark_waiting(db, to)?;
+                db.flush_if_configured()?;
+                Ok(Ok(stored))
+            })
+            .await;
+        self.queued_for_sync();
+        sent
+    }
+}
+
+/// Mail waiting for nodes that have no player: from `sender` since `since`, and in all.
+fn count_unheard_mail(db: &DiskStore, sender: u32, since: u64) -> Result<UnheardMail, StoreError> {
+    let mut count = UnheardMail::default();
+    for_unheard_mail(db, |m| {
+        count.total += 1;
+        if m.from == sender && m.time >= since {
+            count.by_sender += 1;
+        }
+    })?;
+    Ok(count)
 }
 
 /// Calls `each` with every mail waiting for a node that has no player.

@@ -9,6 +9,7 @@
 //! | `greeted`      | node (`u32` BE)  | when greeted, Unix seconds (`u64` BE) |
 
 use super::bbs_trees::read_count;
+use super::disk::DiskStore;
 use super::error::StoreError;
 use super::handle::Store;
 use super::records::node_key;
@@ -16,13 +17,19 @@ use super::records::node_key;
 pub(super) const MAIL_WAITING: &str = "mail_waiting";
 pub(super) const GREETED: &str = "greeted";
 
+/// Records that `node` has mail waiting, unless it already had (never told yet: 0).
+pub(super) fn mark_waiting(db: &DiskStore, node: u32) -> Result<(), StoreError> {
+    let tree = db.tree(MAIL_WAITING)?;
+    tree.compare_and_swap(node_key(node), None::<&[u8]>, Some(&0u64.to_be_bytes()[..]))?
+        .ok();
+    Ok(())
+}
+
 impl Store {
     /// Records that `node`, which has no player, has mail waiting.
     pub async fn mark_mail_waiting(&self, node: u32) -> Result<(), StoreError> {
         self.blocking(move |db| {
-            let tree = db.tree(MAIL_WAITING)?;
-            tree.compare_and_swap(node_key(node), None::<&[u8]>, Some(&0u64.to_be_bytes()[..]))?
-                .ok();
+            mark_waiting(db, node)?;
             db.flush_if_configured()
         })
         .await

@@ -2,7 +2,9 @@
 //! greeting, an old tombstone and old mail for a node that never used the BBS go; a
 //! player's pin and mail, and anything newer than its cutoff, stay.
 
-use meshmush_store::{Cutoffs, Mail, Pin, PinSource, Removed, Store, StoreOptions};
+use meshmush_store::{
+    Cutoffs, Mail, Pin, PinSource, Removed, Store, StoreOptions, UnheardCaps, UnheardRefusal,
+};
 
 const DAY: u64 = 24 * 3600;
 const NOW: u64 = 1_000 * DAY;
@@ -124,4 +126,75 @@ async fn a_sweep_forgets_what_strangers_left_and_keeps_what_players_own() {
     };
     assert_eq!(store.sweep(later).await.unwrap().mail, 1);
     assert!(store.mail_waiting(STRANGER).await.unwrap().is_none());
+}
+
+/// Mail for nodes that never used the BBS is counted against its caps and stored in
+/// one step: many senders at once cannot together pass the total (counted apart, 1,000
+/// senders at once left 997 mails against a cap of 500), nor one sender its own.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn senders_at_once_cannot_pass_the_caps_on_unheard_mail() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path(), StoreOptions::default())
+        .await
+        .unwrap();
+    let caps = UnheardCaps {
+        per_sender: 3,
+        since: NOW - DAY,
+        total: 40,
+    };
+    let mut senders = tokio::task::JoinSet::new();
+    for s in 0..50u32 {
+        let store = store.clone();
+        senders.spawn(async move {
+            let mut refusals = Vec::new();
+            for k in 0..5 {
+                let m = mail(0x0100_0000 + s * 10 + k, 0x5000_0000 + s, NOW);
+                if let Err(r) = store.send_unheard_mail(m, caps).await.unwrap() {
+                    refusals.push(r);
+                }
+            }
+            refusals
+        });
+    }
+    let (mut by_sender, mut by_total) = (0, 0);
+    while let Some(refusals) = senders.join_next().await {
+        for r in refusals.unwrap() {
+            match r {
+                UnheardRefusal::Sender(n) => {
+                    assert_eq!(n, 3);
+                    by_sender += 1;
+                }
+                UnheardRefusal::Total(n) => {
+                    assert_eq!(n, 40);
+                    by_total += 1;
+                }
+            }
+        }
+    }
+    let waiting = store.unheard_mail(0, 0).await.unwrap();
+    assert_eq!(waiting.total, 40, "exactly the cap, not past it");
+    assert_eq!(by_sender + by_total, 250 - 40);
+    assert!(by_total > 0, "the total cap refused none");
+    for s in 0..50u32 {
+        let own = store
+            .unheard_mail(0x5000_0000 + s, NOW - DAY)
+            .await
+            .unwrap();
+        assert!(own.by_sender <= 3, "sender {s} left {}", own.by_sender);
+    }
+    // Each stored one is marked waiting, so the count (and the sweep) sees it.
+    let mut marked = 0;
+    for s in 0..50u32 {
+        for k in 0..5 {
+            if store
+                .mail_waiting(0x0100_0000 + s * 10 + k)
+                .await
+                .unwrap()
+                .is_some()
+            {
+                marked += 1;
+            }
+        }
+    }
+    assert_eq!(marked, 40);
 }

@@ -9,11 +9,14 @@
 //! - [`replies`]: reading whole replies off a handset (reassembled with `protocol`'s
 //!   marker parser), with a byte-budget check on every packet;
 //! - [`virtual_handsets`]: thousands of players without sockets, for the bench;
-//! - [`stats`]: percentiles and this process's memory, for the bench and the soak.
+//! - [`stats`]: percentiles and this process's memory, for the bench and the soak;
+//! - [`mosquitto`]: a real MQTT broker (Debian's), started and stopped by whoever needs
+//!   one: the MQTT suites of `meshmush-tests` and the bench's hostile figures.
 //!
 //! A crate of its own, and the one that turns on meshmush's `seams` feature (the
 //! store's injected latency and inline calls), so the daemon's build has neither.
 
+pub mod mosquitto;
 pub mod replies;
 pub mod stats;
 pub mod virtual_handsets;

@@ -1,6 +1,6 @@
-//! A real MQTT broker for the suites: Debian's `mosquitto`, installed with apt-get when
-//! missing (as root, as `.ci/run` runs), started on a free loopback port with a
-//! configuration of its own, and stopped when dropped.
+//! A real MQTT broker for the suites and the bench: Debian's `mosquitto`, installed with
+//! apt-get when missing (as root, as `.ci/run` runs), started on a free loopback port
+//! with a configuration of its own, and stopped when dropped.
 //!
 //! Persistence is on, so a restart ([`Mosquitto::restart`]) keeps the sessions of
 //! clients that asked for a persistent one, and the messages queued for them, as a
