@@ -257,12 +257,14 @@ impl Router {
             pinned_at: crate::commands::unix_now(),
             seen_pki: false,
         };
+        let max = self.deps.shared.cfg().retention.announced_pins_max;
         self.tasks.spawn(async move {
-            match store.pin_if_new(pin.clone()).await {
-                Ok(now) if now.key != pin.key => {
+            match store.pin_announced(pin.clone(), max).await {
+                Ok(Some(now)) if now.key != pin.key => {
                     warn!(node = %node_id(pin.node), "NodeInfo announces a key other than the pinned one");
                 }
-                Ok(_) => {}
+                Ok(Some(_)) => {}
+                Ok(None) => debug!(node = %node_id(pin.node), "announced key not pinned: the pins are full"),
                 Err(e) => warn!(error = %e, "cannot pin an announced key"),
             }
         });

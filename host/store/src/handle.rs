@@ -44,6 +44,9 @@ pub(super) struct Inner {
     /// and stored (see `retention.rs`), so concurrent senders cannot each find room
     /// for the last one.
     pub(super) unheard_mail: Arc<std::sync::Mutex<()>>,
+    /// How many pins are held, counted once on first need and kept since (see
+    /// `Store::pin_announced`); recounted by every retention sweep.
+    pub(super) pin_count: OnceLock<std::sync::atomic::AtomicUsize>,
 }
 
 /// Told the duration of every store call (the `/metrics` store latency histogram).
@@ -94,6 +97,7 @@ impl Store {
                 sync_peers: OnceLock::new(),
                 sync_wake: Arc::default(),
                 unheard_mail: Arc::default(),
+                pin_count: OnceLock::new(),
             }),
         })
     }

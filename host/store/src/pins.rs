@@ -113,6 +113,50 @@ impl Store {
         Ok(now)
     }
 
+    /// Pins a key a NodeInfo announced unless a key is pinned already or `max` pins
+    /// are held: anyone can announce any number of made-up nodes, and each pin costs
+    /// memory and disk until it expires. Past the cap a node is pinned by its first
+    /// PKI DM instead (which needs its private key). `None`: not pinned, over the cap.
+    pub async fn pin_announced(&self, pin: Pin, max: usize) -> Result<Option<Pin>, StoreError> {
+        use std::sync::atomic::{AtomicUsize, Ordering};
+        let count = match self.inner.pin_count.get() {
+            Some(c) => c,
+            None => {
+                let n = self.blocking(|db| Ok(db.tree_of::<Pin>()?.len())).await?;
+                self.inner.pin_count.get_or_init(|| AtomicUsize::new(n))
+            }
+        };
+        if count.load(Ordering::Relaxed) >= max && self.pin(pin.node).await?.is_none() {
+            return Ok(None);
+        }
+        let node = pin.node;
+        let (now, added) = self
+            .blocking(move |db| {
+                let tree = db.tree_of::<Pin>()?;
+                let key = node_key(pin.node);
+                if let Some(old) = super::disk::get::<Pin>(&tree, &key)? {
+                    return Ok((old, false));
+                }
+                tree.insert(key, super::records::encode(&key, &pin)?)?;
+                Ok((pin, true))
+            })
+            .await?;
+        if added {
+            count.fetch_add(1, Ordering::Relaxed);
+            self.pin_changed(node, Some(&now.key));
+        }
+        Ok(Some(now))
+    }
+
+    /// Counts the pins again (after a sweep removed some, or other paths added some).
+    pub(super) async fn recount_pins(&self) -> Result<(), StoreError> {
+        if let Some(count) = self.inner.pin_count.get() {
+            let n = self.blocking(|db| Ok(db.tree_of::<Pin>()?.len())).await?;
+            count.store(n, std::sync::atomic::Ordering::Relaxed);
+        }
+        Ok(())
+    }
+
     /// Pins `pin` whatever was pinned before (the config's admin keys).
     pub async fn set_pin(&self, pin: Pin) -> Result<(), StoreError> {
         let (node, key) = (pin.node, pin.key.clone());

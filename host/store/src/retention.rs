@@ -97,6 +97,7 @@ impl Store {
         for node in unpinned {
             self.pin_changed(node, None);
         }
+        self.recount_pins().await?;
         Ok(swept)
     }
 

@@ -198,3 +198,51 @@ async fn senders_at_once_cannot_pass_the_caps_on_unheard_mail() {
     }
     assert_eq!(marked, 40);
 }
+
+/// Keys announced in NodeInfos are pinned only while fewer than the cap are held: a
+/// flood of made-up nodes cannot grow the pins without end. A key proven by a PKI DM
+/// is still pinned past the cap, and a sweep that frees room lets NodeInfos pin again.
+#[tokio::test]
+async fn announced_keys_stop_being_pinned_at_the_cap() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path(), StoreOptions::default())
+        .await
+        .unwrap();
+    for node in [STRANGER, FRESH] {
+        assert!(
+            store
+                .pin_announced(pin(node, NOW - 40 * DAY), 2)
+                .await
+                .unwrap()
+                .is_some()
+        );
+    }
+    let over = store.pin_announced(pin(0x4d4d_3001, NOW), 2).await.unwrap();
+    assert!(over.is_none(), "the third announced key is not pinned");
+    assert!(store.pin(0x4d4d_3001).await.unwrap().is_none());
+    // A node already pinned keeps its pin (and is told which it is).
+    let again = store.pin_announced(pin(STRANGER, NOW), 2).await.unwrap();
+    assert_eq!(again.map(|p| p.pinned_at), Some(NOW - 40 * DAY));
+    // A PKI DM's key is pinned whatever the cap.
+    let mut proven = pin(0x4d4d_3002, NOW);
+    proven.source = PinSource::Packet;
+    proven.seen_pki = true;
+    store.pin_if_new(proven).await.unwrap();
+    assert!(store.pin(0x4d4d_3002).await.unwrap().is_some());
+    // The sweep forgets the old strangers' pins and counts again: room for one more.
+    let swept = store
+        .sweep(Cutoffs {
+            stranger_pins: NOW - 30 * DAY,
+            ..Cutoffs::default()
+        })
+        .await
+        .unwrap();
+    assert_eq!(swept.pins, 2);
+    assert!(
+        store
+            .pin_announced(pin(0x4d4d_3001, NOW), 2)
+            .await
+            .unwrap()
+            .is_some()
+    );
+}

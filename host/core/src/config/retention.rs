@@ -17,6 +17,10 @@ pub struct RetentionSection {
     /// Days a key pinned for a node that has no player here is kept (pinned on first
     /// sight, e.g. from a NodeInfo). A player's pin never expires.
     pub stranger_pin_days: u64,
+    /// The most pins held before keys announced in NodeInfos are no longer pinned
+    /// (a node is then pinned by its first PKI DM): a flood of made-up nodes costs at
+    /// most this many pins of memory and disk.
+    pub announced_pins_max: usize,
     /// Days a greeting is remembered; a node heard again after it is greeted again.
     pub greeted_days: u64,
     /// Days mail waits for a node that never used the BBS.
@@ -34,6 +38,7 @@ impl Default for RetentionSection {
         Self {
             tombstone_days: 90,
             stranger_pin_days: 30,
+            announced_pins_max: 10_000,
             greeted_days: 365,
             unheard_mail_days: 30,
             unheard_mail_per_sender_day: 10,
@@ -66,6 +71,9 @@ impl RetentionSection {
             if days == 0 {
                 return Err((key, "must be at least 1 day".into()));
             }
+        }
+        if self.announced_pins_max == 0 {
+            return Err(("retention.announced_pins_max", "must be at least 1".into()));
         }
         if self.unheard_mail_per_sender_day == 0 || self.unheard_mail_total == 0 {
             return Err((
