@@ -134,11 +134,14 @@ impl Broker {
         }
         if shared.waiting.len() > self.queue_cap {
             shared.waiting.pop_front();
-            self.stats.dropped_out.fetch_add(1, Ordering::Relaxed);
-            warn!(
-                cap = self.queue_cap,
-                "mqtt broker away and its queue is full; oldest publication dropped"
-            );
+            let dropped = self.stats.dropped_out.fetch_add(1, Ordering::Relaxed) + 1;
+            // One line per doubling: a long outage is a summary, not a line a packet.
+            if dropped.is_power_of_two() {
+                warn!(
+                    cap = self.queue_cap,
+                    dropped, "mqtt broker away and its queue is full; oldest publications dropped"
+                );
+            }
         }
     }
 
