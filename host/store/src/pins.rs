@@ -53,6 +53,14 @@ pub(super) enum PinRecord {
 
 versioned!(Pin, PinRecord, "pins", key_label = node_label);
 
+/// What writing a first pin did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum PinChange {
+    New,
+    SeenPki,
+    Same,
+}
+
 /// Told of every pin change: the node, and its key now (`None`: no pin).
 pub type PinWatcher = std::sync::Arc<dyn Fn(u32, Option<&[u8]>) + Send + Sync>;
 
@@ -93,24 +101,7 @@ impl Store {
     /// force afterwards (the old one if there was one). Marks an existing pin with the
     /// same key as seen over PKI when `pin.seen_pki` says so.
     pub async fn pin_if_new(&self, pin: Pin) -> Result<Pin, StoreError> {
-        let now = self
-            .blocking(move |db| {
-                let tree = db.tree_of::<Pin>()?;
-                let key = node_key(pin.node);
-                let now = match super::disk::get::<Pin>(&tree, &key)? {
-                    Some(mut old) if old.key == pin.key && pin.seen_pki && !old.seen_pki => {
-                        old.seen_pki = true;
-                        old
-                    }
-                    Some(old) => return Ok(old),
-                    None => pin,
-                };
-                tree.insert(key, super::records::encode(&key, &now)?)?;
-                Ok(now)
-            })
-            .await?;
-        self.pin_changed(now.node, Some(&now.key));
-        Ok(now)
+        Ok(self.pin_first(pin).await?.0)
     }
 
     /// Pins a key a NodeInfo announced unless a key is pinned already or `max` pins
@@ -129,23 +120,36 @@ impl Store {
         if count.load(Ordering::Relaxed) >= max && self.pin(pin.node).await?.is_none() {
             return Ok(None);
         }
-        let node = pin.node;
-        let (now, added) = self
+        let (now, change) = self.pin_first(pin).await?;
+        if change == PinChange::New {
+            count.fetch_add(1, Ordering::Relaxed);
+        }
+        Ok(Some(now))
+    }
+
+    /// The one way a first pin is written (see [`Store::pin_if_new`]); tells the pin
+    /// watcher only when something changed.
+    async fn pin_first(&self, pin: Pin) -> Result<(Pin, PinChange), StoreError> {
+        let (now, change) = self
             .blocking(move |db| {
                 let tree = db.tree_of::<Pin>()?;
                 let key = node_key(pin.node);
-                if let Some(old) = super::disk::get::<Pin>(&tree, &key)? {
-                    return Ok((old, false));
-                }
-                tree.insert(key, super::records::encode(&key, &pin)?)?;
-                Ok((pin, true))
+                let (now, change) = match super::disk::get::<Pin>(&tree, &key)? {
+                    Some(mut old) if old.key == pin.key && pin.seen_pki && !old.seen_pki => {
+                        old.seen_pki = true;
+                        (old, PinChange::SeenPki)
+                    }
+                    Some(old) => return Ok((old, PinChange::Same)),
+                    None => (pin, PinChange::New),
+                };
+                tree.insert(key, super::records::encode(&key, &now)?)?;
+                Ok((now, change))
             })
             .await?;
-        if added {
-            count.fetch_add(1, Ordering::Relaxed);
-            self.pin_changed(node, Some(&now.key));
+        if change == PinChange::New {
+            self.pin_changed(now.node, Some(&now.key));
         }
-        Ok(Some(now))
+        Ok((now, change))
     }
 
     /// Counts the pins again (after a sweep removed some, or other paths added some).

@@ -335,7 +335,7 @@ impl Command for Repin {
         ctx.store().set_pin(pin).await?;
         // The session reloads the pin before the next packet is judged.
         ctx.roster().mark_stale(ctx.node);
-        tracing::warn!("key repinned by the player's password");
+        tracing::warn!(node = %meshmush_protocol::packets::node_id(ctx.node), "key repinned, proven by the account's password");
         Ok("Repinned: this handset's key is now the one your node is known by.".into())
     }
 }
