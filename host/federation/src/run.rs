@@ -74,6 +74,14 @@ struct PeerRun {
     ack_due: Option<Instant>,
 }
 
+impl PeerRun {
+    /// Items up to `seq` are handed to the link (or skipped, or told skipped).
+    fn handed_over(&mut self, seq: u64) {
+        self.sent_upto = seq;
+        self.high_sent = self.high_sent.max(seq);
+    }
+}
+
 /// The task's state.
 pub(super) struct Task {
     peers: Vec<PeerRun>,
@@ -496,8 +504,7 @@ impl Task {
                 Ok(line) => line,
                 Err(why) => {
                     warn!(peer = %node_id(node), kind = item.kind(), %why, "not sent to this TC2 peer");
-                    self.peers[i].sent_upto = seq;
-                    self.peers[i].high_sent = self.peers[i].high_sent.max(seq);
+                    self.peers[i].handed_over(seq);
                     self.count(node, move |s| s.acked_upto = s.acked_upto.max(seq))
                         .await;
                     continue;
@@ -510,8 +517,7 @@ impl Task {
                 return Ok(());
             };
             let run = &mut self.peers[i];
-            run.sent_upto = seq;
-            run.high_sent = run.high_sent.max(seq);
+            run.handed_over(seq);
             if let Some(&id) = ids.first() {
                 run.in_flight.insert(id, (seq, item));
                 run.waiting = Some((id, Instant::now() + REPORT_WAIT));
@@ -559,8 +565,7 @@ impl Task {
             }
             let timeout = self.ack_timeout;
             let run = &mut self.peers[i];
-            run.sent_upto = upto;
-            run.high_sent = run.high_sent.max(upto);
+            run.handed_over(upto);
             run.ack_deadline.get_or_insert(Instant::now() + timeout);
         }
         for (seq, item) in items {
@@ -575,8 +580,7 @@ impl Task {
                     kind = item.kind(),
                     "sync item too long for the meshmush dialect; skipped"
                 );
-                self.peers[i].sent_upto = seq;
-                self.peers[i].high_sent = self.peers[i].high_sent.max(seq);
+                self.peers[i].handed_over(seq);
                 continue;
             };
             if self.sync_must_wait() {
@@ -587,8 +591,7 @@ impl Task {
             }
             let timeout = self.ack_timeout;
             let run = &mut self.peers[i];
-            run.sent_upto = seq;
-            run.high_sent = run.high_sent.max(seq);
+            run.handed_over(seq);
             run.ack_deadline.get_or_insert(Instant::now() + timeout);
         }
         Ok(())
