@@ -66,6 +66,26 @@ pub struct LinkFigures {
     pub airtime_total: Duration,
 }
 
+/// Writes one gauge family, one value per `(label value, value)`, all labelled `label`.
+fn labelled_gauges<'a>(
+    enc: &mut DescriptorEncoder,
+    name: &str,
+    help: &str,
+    label: &str,
+    values: impl IntoIterator<Item = (&'a str, f64)>,
+) -> Result<(), std::fmt::Error> {
+    let mut fam = enc.encode_descriptor(
+        name,
+        help,
+        None,
+        prometheus_client::metrics::MetricType::Gauge,
+    )?;
+    for (at, v) in values {
+        ConstGauge::new(v).encode(fam.encode_family(&[(label, at)])?)?;
+    }
+    Ok(())
+}
+
 /// Writes one gauge per link, labelled with the link's name.
 fn per_link(
     enc: &mut DescriptorEncoder,
@@ -74,17 +94,8 @@ fn per_link(
     links: &[LinkFigures],
     value: impl Fn(&LinkFigures) -> f64,
 ) -> Result<(), std::fmt::Error> {
-    let mut fam = enc.encode_descriptor(
-        name,
-        help,
-        None,
-        prometheus_client::metrics::MetricType::Gauge,
-    )?;
-    for l in links {
-        let labels = [("link", l.name.as_str())];
-        ConstGauge::new(value(l)).encode(fam.encode_family(&labels)?)?;
-    }
-    Ok(())
+    let values = links.iter().map(|l| (l.name.as_str(), value(l)));
+    labelled_gauges(enc, name, help, "link", values)
 }
 
 /// Writes one gauge per sync peer, labelled with its node id.
@@ -95,17 +106,8 @@ fn per_peer(
     peers: &[(String, PeerState)],
     value: impl Fn(&PeerState) -> u64,
 ) -> Result<(), std::fmt::Error> {
-    let mut fam = enc.encode_descriptor(
-        name,
-        help,
-        None,
-        prometheus_client::metrics::MetricType::Gauge,
-    )?;
-    for (node, st) in peers {
-        let labels = [("peer", node.as_str())];
-        ConstGauge::new(value(st) as f64).encode(fam.encode_family(&labels)?)?;
-    }
-    Ok(())
+    let values = peers.iter().map(|(n, st)| (n.as_str(), value(st) as f64));
+    labelled_gauges(enc, name, help, "peer", values)
 }
 
 /// Writes one value per traffic class of the outbound queue, labelled `class`.
