@@ -24,3 +24,29 @@ pub struct Common {
     /// The mesh around the BBS, read-only (node names, airtime, uptime).
     pub mesh: Arc<dyn MeshView>,
 }
+
+/// The parts by what they are, for the command's `Ctx` and the daemon's shared
+/// handle alike (both deref to this).
+impl Common {
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+
+    pub fn cfg(&self) -> &Config {
+        &self.cfg
+    }
+
+    pub fn roster(&self) -> &Roster {
+        &self.roster
+    }
+
+    /// The world's content (NPCs, quests, shops, ...), swapped whole by `@reload`.
+    pub fn content(&self) -> &Library {
+        &self.content
+    }
+
+    /// The mesh around the BBS, read-only (node names, airtime, uptime).
+    pub fn mesh(&self) -> &dyn MeshView {
+        self.mesh.as_ref()
+    }
+}

@@ -20,14 +20,9 @@ use std::sync::Arc;
 use meshmush_firmware_bridge::LinkHandle;
 use tokio_util::sync::CancellationToken;
 
-use crate::config::Config;
-use crate::content::Library;
 use crate::delivery::Delivery;
-use crate::meshview::MeshView;
 use crate::ops::Ops;
-use crate::roster::Roster;
 pub use meshmush_core::common::Common;
-use meshmush_store::Store;
 
 /// The daemon's shared parts; cloning it is one `Arc` count.
 pub type Shared = Arc<Parts>;
@@ -47,24 +42,10 @@ pub struct Parts {
     pub stop: CancellationToken,
 }
 
-impl Parts {
-    pub fn store(&self) -> &Store {
-        &self.common.store
-    }
-
-    pub fn cfg(&self) -> &Config {
-        &self.common.cfg
-    }
-
-    pub fn roster(&self) -> &Roster {
-        &self.common.roster
-    }
-
-    pub fn content(&self) -> &Library {
-        &self.common.content
-    }
-
-    pub fn mesh(&self) -> &dyn MeshView {
-        self.common.mesh.as_ref()
+/// The shared parts by what they are (`shared.store()`), as a command's `Ctx` has them.
+impl std::ops::Deref for Parts {
+    type Target = Common;
+    fn deref(&self) -> &Common {
+        &self.common
     }
 }

@@ -8,12 +8,9 @@ use std::sync::Arc;
 use super::registry::Registry;
 use super::text::unix_now;
 use crate::common::Common;
-use crate::config::Config;
-use crate::content::Library;
 use crate::identity::Sender;
-use crate::meshview::MeshView;
-use crate::roster::{Newcomer, Roster};
-use meshmush_store::{Draft, Level, Player, Store};
+use crate::roster::Newcomer;
+use meshmush_store::{Draft, Level, Player};
 
 pub struct Ctx {
     /// The store, config, roster, content and mesh every session shares.
@@ -35,29 +32,15 @@ pub struct Ctx {
     pub draft: Option<Draft>,
 }
 
+/// A command reads the shared parts through its context: `ctx.store()`, `ctx.cfg()`.
+impl std::ops::Deref for Ctx {
+    type Target = Common;
+    fn deref(&self) -> &Common {
+        &self.common
+    }
+}
+
 impl Ctx {
-    pub fn store(&self) -> &Store {
-        &self.common.store
-    }
-
-    pub fn cfg(&self) -> &Config {
-        &self.common.cfg
-    }
-
-    pub fn roster(&self) -> &Roster {
-        &self.common.roster
-    }
-
-    /// The world's content (NPCs, quests, shops, ...), swapped whole by `@reload`.
-    pub fn content(&self) -> &Library {
-        &self.common.content
-    }
-
-    /// The mesh around the BBS, read-only (node names, airtime, uptime).
-    pub fn mesh(&self) -> &dyn MeshView {
-        self.common.mesh.as_ref()
-    }
-
     /// Whether this packet proves it comes from the player: a PKI DM with their key,
     /// or their password on it. Nothing lasts beyond the packet.
     pub fn proven(&self) -> bool {
