@@ -31,11 +31,7 @@ async fn spoofing_mesh(cfg: Config, handsets: usize) -> Kit {
         .with_test_writer()
         .try_init();
     Kit::builder(cfg)
-        .sim(SimConfig {
-            handsets,
-            allow_spoofing: true,
-            ..SimConfig::default()
-        })
+        .sim(SimConfig::spoofing(handsets))
         .start()
         .await
         .expect("kit starts")

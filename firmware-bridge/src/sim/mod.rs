@@ -101,6 +101,18 @@ impl Default for SimConfig {
     }
 }
 
+impl SimConfig {
+    /// `handsets` handsets on a mesh that lets them forge any `from` (the attacker's
+    /// radio: see `sim::attacker`).
+    pub fn spoofing(handsets: usize) -> Self {
+        Self {
+            handsets,
+            allow_spoofing: true,
+            ..Self::default()
+        }
+    }
+}
+
 /// Why the mesh could not start.
 #[derive(Debug, thiserror::Error)]
 pub enum SimError {

@@ -235,10 +235,7 @@ async fn a_pinned_peer_key_refuses_forged_sync_lines() {
     use base64::Engine;
     let key = base64::engine::general_purpose::STANDARD
         .encode(meshmush_firmware_bridge::sim::public_key_of(TC2));
-    let sim = SimConfig {
-        allow_spoofing: true,
-        ..three_handsets()
-    };
+    let sim = SimConfig::spoofing(3);
     let kit = kit(tc2_config(Some(key)), sim).await;
     let store = kit.app.store().clone();
     // Handset 2 forges the peer's number: plain text, no key. Refused.

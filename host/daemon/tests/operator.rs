@@ -273,14 +273,19 @@ async fn the_admin_console_posts_a_bulletin_that_a_handset_reads() {
 /// Runs `meshmush admin --data DIR status` as the user `nobody`: (exit ok, what it
 /// printed on stdout and stderr).
 fn admin_as_nobody(data: &Path) -> (bool, String) {
-    let out = Command::new("setpriv")
-        .args(["--reuid=65534", "--regid=65534", "--clear-groups"])
-        .arg(env!("CARGO_BIN_EXE_meshmush"))
-        .args(["admin", "--data"])
-        .arg(data)
-        .arg("status")
-        .output()
-        .expect("setpriv runs");
+    output(
+        Command::new("setpriv")
+            .args(["--reuid=65534", "--regid=65534", "--clear-groups"])
+            .arg(env!("CARGO_BIN_EXE_meshmush"))
+            .args(["admin", "--data"])
+            .arg(data)
+            .arg("status"),
+    )
+}
+
+/// Runs `cmd`: (exit ok, what it printed on stdout and stderr).
+fn output(cmd: &mut Command) -> (bool, String) {
+    let out = cmd.output().expect("the command runs");
     let said = format!(
         "{}{}",
         String::from_utf8_lossy(&out.stdout),
@@ -382,11 +387,7 @@ async fn a_radio_packet_claiming_the_sysops_node_number_is_dropped() {
     use meshmush_firmware_bridge::sim::attacker::send_spoofed;
     let dir = tempfile::tempdir().unwrap();
     let mut w = meshmush_testkit::Kit::builder(roomy())
-        .sim(SimConfig {
-            handsets: 1,
-            allow_spoofing: true,
-            ..SimConfig::default()
-        })
+        .sim(SimConfig::spoofing(1))
         .data(dir.path())
         .start()
         .await
@@ -466,19 +467,13 @@ async fn half_sent_requests_neither_pile_up_nor_shut_out_a_normal_client() {
 
 /// Runs `meshmush TOOL --data DATA ARGS...`: (exit ok, stdout and stderr).
 fn meshmush(tool: &str, args: &[&str], data: &Path) -> (bool, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_meshmush"))
-        .arg(tool)
-        .arg("--data")
-        .arg(data)
-        .args(args)
-        .output()
-        .expect("meshmush runs");
-    let said = format!(
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    (out.status.success(), said)
+    output(
+        Command::new(env!("CARGO_BIN_EXE_meshmush"))
+            .arg(tool)
+            .arg("--data")
+            .arg(data)
+            .args(args),
+    )
 }
 
 /// The operator's tools on a host with no daemon: `admin status` still shows the
@@ -520,14 +515,10 @@ async fn tools_without_a_daemon_fail_clearly_and_create_nothing() {
 #[test]
 fn check_config_agrees_with_run_about_a_file_that_names_no_node() {
     let check = |file: &Path| {
-        let out = Command::new(env!("CARGO_BIN_EXE_meshmush"))
-            .arg("check-config")
-            .arg(file)
-            .output()
-            .expect("meshmush runs");
-        (
-            out.status.success(),
-            String::from_utf8_lossy(&out.stderr).into_owned(),
+        output(
+            Command::new(env!("CARGO_BIN_EXE_meshmush"))
+                .arg("check-config")
+                .arg(file),
         )
     };
     let example = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../meshmush.example.toml");

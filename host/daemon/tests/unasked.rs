@@ -97,11 +97,7 @@ async fn bbs_question_on_the_channel_gets_one_dm_an_hour() {
 async fn spoofed_discovery_cannot_make_the_bbs_dm_every_invented_id() {
     let dir = tempfile::tempdir().unwrap();
     let mut w = meshmush_testkit::Kit::builder(roomy())
-        .sim(SimConfig {
-            handsets: 1,
-            allow_spoofing: true,
-            ..SimConfig::default()
-        })
+        .sim(SimConfig::spoofing(1))
         .data(dir.path())
         .start()
         .await
