@@ -530,3 +530,34 @@ fn check_config_agrees_with_run_about_a_file_that_names_no_node() {
     let (ok, said) = check(&bare);
     assert!(!ok && said.contains("names no node"), "{said}");
 }
+
+/// Idle connections to the admin socket (a stuck script, or many) hold at most its 64
+/// slots, each for the 5 s read timeout; the rest wait in the kernel's backlog, not
+/// in the daemon's file descriptors. The operator's next command is still answered.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn idle_connections_to_the_admin_socket_do_not_lock_out_the_operator() {
+    let dir = tempfile::tempdir().unwrap();
+    let w = world(1, Config::default(), dir.path(), StoreOptions::default()).await;
+    let data = w.data_dir().to_path_buf();
+    let socket = w.app.admin_socket().to_path_buf();
+    let mut idle = Vec::new();
+    for _ in 0..100 {
+        idle.push(
+            tokio::net::UnixStream::connect(&socket)
+                .await
+                .expect("connects"),
+        );
+    }
+    let started = std::time::Instant::now();
+    let status = tokio::time::timeout(std::time::Duration::from_secs(20), ask(&data, "status"))
+        .await
+        .expect("answered in time")
+        .expect("status");
+    assert!(status.ok && status.text.contains("link:"), "{status:?}");
+    eprintln!(
+        "status answered after {:?} behind 100 idle clients",
+        started.elapsed()
+    );
+    drop(idle);
+    w.stop().await.expect("clean shutdown");
+}

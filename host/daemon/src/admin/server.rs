@@ -1,13 +1,18 @@
 //! The admin socket in the daemon: `admin.sock` in the data directory, made owner-only
 //! (0600) as soon as it exists, and a peer whose uid is not the socket owner's is
 //! refused even if the file's mode was loosened. One line in, one JSON answer out.
+//! At most [`MAX_CLIENTS`] connections are served at once (more wait in the kernel's
+//! backlog), each gets [`READ_WAIT`] to send its line, and failed accepts (out of
+//! file descriptors) are logged once per doubling, not once each.
 
 use std::os::unix::fs::{MetadataExt, PermissionsExt};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::Duration;
 
 use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
 use tokio::net::{UnixListener, UnixStream};
+use tokio::sync::Semaphore;
 use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;
 use tracing::{debug, info, warn};
@@ -34,7 +39,9 @@ pub async fn start(
     let owner = tokio::fs::metadata(&path).await?.uid();
     info!(socket = %path.display(), "admin console listening");
     let (task_stop, task_path, inner_tasks) = (stop.clone(), path.clone(), tasks.clone());
+    let clients = Arc::new(Semaphore::new(MAX_CLIENTS));
     tasks.spawn(async move {
+        let mut failed: u64 = 0;
         loop {
             let stream = tokio::select! {
                 s = listener.accept() => s,
@@ -42,11 +49,20 @@ pub async fn start(
             };
             match stream {
                 Ok((stream, _)) => {
+                    let Ok(slot) = clients.clone().acquire_owned().await else {
+                        break;
+                    };
                     let console = console.clone();
-                    inner_tasks.spawn(serve(stream, console, owner));
+                    inner_tasks.spawn(async move {
+                        serve(stream, console, owner).await;
+                        drop(slot);
+                    });
                 }
                 Err(e) => {
-                    warn!(error = %e, "admin socket accept failed");
+                    failed += 1;
+                    if failed.is_power_of_two() {
+                        warn!(error = %e, failed, "admin socket accept failed");
+                    }
                     tokio::time::sleep(Duration::from_millis(100)).await;
                 }
             }
@@ -55,6 +71,9 @@ pub async fn start(
     });
     Ok(path)
 }
+
+/// Connections served at once.
+const MAX_CLIENTS: usize = 64;
 
 /// How long a client may take to send its line.
 const READ_WAIT: Duration = Duration::from_secs(5);
