@@ -9,7 +9,10 @@
 use std::marker::PhantomData;
 
 use bytes::{Buf, BufMut, BytesMut};
+use prost::Message;
 use tokio_util::codec::{Decoder, Encoder};
+
+use crate::crypto::signing::{self, PacketSignature};
 
 /// First byte of every frame.
 pub const START1: u8 = 0x94;
@@ -71,6 +74,9 @@ pub struct FrameCodec<D, E> {
 
 /// The host side: decodes `FromRadio`, encodes `ToRadio`.
 pub type HostCodec = FrameCodec<crate::proto::FromRadio, crate::proto::ToRadio>;
+/// The daemon's link to its node: like [`HostCodec`], but each `FromRadio` comes with the
+/// packet-signing fields the `meshtastic` crate's types lack ([`Received`]).
+pub type LinkCodec = FrameCodec<Received, crate::proto::ToRadio>;
 /// The node side: decodes `ToRadio`, encodes `FromRadio`.
 pub type NodeCodec = FrameCodec<crate::proto::ToRadio, crate::proto::FromRadio>;
 
@@ -122,7 +128,57 @@ impl<D, E> FrameCodec<D, E> {
     }
 }
 
-impl<D: prost::Message + Default, E> Decoder for FrameCodec<D, E> {
+/// What a frame's protobuf decodes to: any prost message, or a [`Received`].
+pub trait FramePayload: Sized {
+    fn decode_payload(bytes: &[u8]) -> Result<Self, prost::DecodeError>;
+}
+
+impl<T: prost::Message + Default> FramePayload for T {
+    fn decode_payload(bytes: &[u8]) -> Result<Self, prost::DecodeError> {
+        T::decode(bytes)
+    }
+}
+
+/// A `FromRadio` and the signature of the packet it carries, read from the same bytes
+/// (see [`crate::crypto::signing`] for why they are read apart).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Received {
+    pub msg: crate::proto::FromRadio,
+    pub signature: Option<PacketSignature>,
+}
+
+impl From<crate::proto::FromRadio> for Received {
+    fn from(msg: crate::proto::FromRadio) -> Self {
+        Self {
+            msg,
+            signature: None,
+        }
+    }
+}
+
+impl FramePayload for Received {
+    fn decode_payload(bytes: &[u8]) -> Result<Self, prost::DecodeError> {
+        Ok(Self {
+            msg: crate::proto::FromRadio::decode(bytes)?,
+            signature: signing::from_radio_signature(bytes),
+        })
+    }
+}
+
+impl<D> Encoder<Received> for FrameCodec<D, crate::proto::FromRadio> {
+    type Error = FramingError;
+
+    /// A node's frame: the message, then the signing fields when the packet has them.
+    fn encode(&mut self, received: Received, dst: &mut BytesMut) -> Result<(), FramingError> {
+        let mut body = received.msg.encode_to_vec();
+        if let Some(sig) = &received.signature {
+            signing::append_to_from_radio(&mut body, sig);
+        }
+        encode_body(&body, dst)
+    }
+}
+
+impl<D: FramePayload, E> Decoder for FrameCodec<D, E> {
     type Item = Frame<D>;
     type Error = FramingError;
 
@@ -171,7 +227,7 @@ impl<D: prost::Message + Default, E> Decoder for FrameCodec<D, E> {
             }
             src.advance(HEADER_LEN);
             let body = src.split_to(len);
-            match D::decode(body.as_ref()) {
+            match D::decode_payload(body.as_ref()) {
                 Ok(msg) => {
                     self.stats.frames += 1;
                     return Ok(Some(Frame::Message(msg)));
@@ -219,14 +275,29 @@ pub fn encode_frame<M: prost::Message>(msg: &M, dst: &mut BytesMut) -> Result<()
     if len > MAX_PAYLOAD {
         return Err(FramingError::TooLarge { len });
     }
-    dst.reserve(HEADER_LEN + len);
-    dst.put_u8(START1);
-    dst.put_u8(START2);
-    // `len <= MAX_PAYLOAD` so it fits a u16.
-    dst.put_u16(len as u16);
+    put_header(len, dst);
     msg.encode(dst)
         .map_err(|_| FramingError::TooLarge { len })?;
     Ok(())
+}
+
+/// Appends one frame carrying an already encoded protobuf.
+fn encode_body(body: &[u8], dst: &mut BytesMut) -> Result<(), FramingError> {
+    if body.len() > MAX_PAYLOAD {
+        return Err(FramingError::TooLarge { len: body.len() });
+    }
+    put_header(body.len(), dst);
+    dst.put_slice(body);
+    Ok(())
+}
+
+/// The start bytes and the length of a frame of `len <= MAX_PAYLOAD` bytes.
+fn put_header(len: usize, dst: &mut BytesMut) {
+    dst.reserve(HEADER_LEN + len);
+    dst.put_u8(START1);
+    dst.put_u8(START2);
+    // Callers check `len <= MAX_PAYLOAD`, so it fits a u16.
+    dst.put_u16(len as u16);
 }
 
 /// One frame carrying `msg`, as bytes.

@@ -7,6 +7,8 @@
 use prost::Message;
 use rand::Rng;
 
+use crate::crypto::signing::PacketSignature;
+use crate::framing::Received;
 use crate::proto::{
     self, Data, FromRadio, Heartbeat, MeshPacket, MyNodeInfo, NodeInfo, PortNum, QueueStatus,
     Routing, ToRadio, from_radio, mesh_packet, routing, to_radio,
@@ -54,6 +56,10 @@ pub struct TextMessage {
     /// the sender held the matching private key; a plaintext packet never carries one
     /// (whatever a forger put in the field is dropped).
     pub public_key: Option<Vec<u8>>,
+    /// The packet's XEdDSA signature, when it had one (firmware 2.8+ signs plain
+    /// broadcasts); see [`crate::crypto::signing`]. It proves the sender only once
+    /// checked against the sender's key.
+    pub signature: Option<PacketSignature>,
     pub want_ack: bool,
 }
 
@@ -107,6 +113,15 @@ pub fn classify(msg: &FromRadio, my_node_num: u32) -> Inbound {
         Some(V::Rebooted(_)) => Inbound::Rebooted,
         _ => Inbound::Other,
     }
+}
+
+/// Classifies a frame as the link reads it: a text keeps its packet's signature.
+pub fn classify_received(received: &Received, my_node_num: u32) -> Inbound {
+    let mut inbound = classify(&received.msg, my_node_num);
+    if let Inbound::DirectText(t) | Inbound::ChannelText(t) = &mut inbound {
+        t.signature.clone_from(&received.signature);
+    }
+    inbound
 }
 
 /// Classifies a mesh packet as seen by node `my_node_num`.
@@ -166,6 +181,7 @@ fn text_message(p: &MeshPacket, data: &Data) -> TextMessage {
         hops: (p.hop_start > 0 && p.hop_start >= p.hop_limit).then(|| p.hop_start - p.hop_limit),
         pki_encrypted: p.pki_encrypted,
         public_key: (p.pki_encrypted && !p.public_key.is_empty()).then(|| p.public_key.clone()),
+        signature: None,
         want_ack: p.want_ack,
     }
 }

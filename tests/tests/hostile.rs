@@ -56,7 +56,11 @@ async fn forge(kit: &mut Kit, line: &str) -> String {
 async fn forged_account_changes_are_refused_and_the_victim_is_unaffected() {
     let mut kit = spoofing_mesh(roomy(), 2).await;
     let alice = kit.handsets[0].node.num;
-    assert!(kit.ask(0, "whoami").await.ends_with("player, PKI DM"));
+    assert!(
+        kit.ask(0, "whoami")
+            .await
+            .ends_with("player, proven sender")
+    );
     assert_eq!(
         kit.ask(0, "post general mine").await,
         "Posted to general as #1."
@@ -135,7 +139,11 @@ async fn a_node_with_another_key_is_flagged_until_a_wizard_repins_it() {
         kit.ask(1, &format!("@repin {}", node_id(alice))).await,
         "Welcome, Bob! Send help for commands. Unpinned Alice: the next key it uses is pinned."
     );
-    assert!(kit.ask(0, "whoami").await.ends_with("player, PKI DM"));
+    assert!(
+        kit.ask(0, "whoami")
+            .await
+            .ends_with("player, proven sender")
+    );
     let pin = kit.app.store().pin(alice).await.unwrap().unwrap();
     assert_ne!(pin.key, vec![7; 32], "her real key is pinned now");
     assert_eq!(kit.ask(0, "name Alicia").await, "You are now Alicia.");
@@ -270,7 +278,11 @@ async fn a_reflashed_handset_repins_itself_with_its_password() {
     );
     let pin = kit.app.store().pin(alice).await.unwrap().expect("pinned");
     assert_eq!(pin.key, public_key_of(alice), "her handset's real key");
-    assert!(kit.ask(0, "whoami").await.ends_with("player, PKI DM"));
+    assert!(
+        kit.ask(0, "whoami")
+            .await
+            .ends_with("player, proven sender")
+    );
     assert_eq!(kit.ask(0, "name Alicia").await, "You are now Alicia.");
     // And the pin holds again: forged plain text is an impostor (told once an hour,
     // and it was told already).
@@ -416,5 +428,69 @@ async fn a_dead_link_stops_the_daemon_as_a_failure() {
         why.is_failure(),
         "so `meshmush run` exits non-zero and systemd restarts it"
     );
+    kit.stop().await.expect("clean stop");
+}
+
+/// Firmware 2.8 signs plain broadcasts (XEdDSA; the sim's `signing`). Once Alice has
+/// proved her key with a PKI DM, her signed channel command is hers: the signature is
+/// checked against her pin. Mallory's forged broadcast as Alice can only carry
+/// Mallory's own signature, so the node drops it and nothing of Alice's changes.
+#[tokio::test]
+async fn signed_channel_commands_prove_the_sender_and_forged_ones_are_dropped() {
+    let mut cfg = roomy();
+    cfg.replies.channel_prefix = "bbs".into();
+    let sim = SimConfig {
+        signing: true,
+        ..SimConfig::spoofing(2)
+    };
+    let mut kit = Kit::builder(cfg)
+        .sim(sim)
+        .start()
+        .await
+        .expect("kit starts");
+    let alice = kit.handsets[0].node.num;
+    assert!(
+        kit.ask(0, "whoami")
+            .await
+            .ends_with("player, proven sender")
+    );
+
+    kit.handsets[0]
+        .send_channel("bbs whoami")
+        .await
+        .expect("channel text sent");
+    let reply = recv(&mut kit, 0, "bbs whoami").await;
+    assert!(
+        reply.ends_with("player, proven sender"),
+        "a signed channel command is Alice's: {reply:?}"
+    );
+
+    let mallory = kit.handsets[1].node.addr;
+    send_spoofed(mallory, alice, BROADCAST, "bbs name Mallory")
+        .await
+        .expect("forged packet sent");
+    silent(&mut kit, 0).await;
+    let record = kit.app.store().player(alice).await.unwrap().unwrap();
+    assert_eq!(record.name, "Alice");
+    kit.stop().await.expect("clean stop");
+}
+
+/// Without signatures the same channel command from Alice's own handset proves
+/// nothing: plain text from a node that uses PKI is taken for an impostor.
+#[tokio::test]
+async fn unsigned_channel_commands_from_a_pki_node_are_not_trusted() {
+    let mut cfg = roomy();
+    cfg.replies.channel_prefix = "bbs".into();
+    let mut kit = spoofing_mesh(cfg, 2).await;
+    assert!(
+        kit.ask(0, "whoami")
+            .await
+            .ends_with("player, proven sender")
+    );
+    kit.handsets[0]
+        .send_channel("bbs whoami")
+        .await
+        .expect("channel text sent");
+    assert_eq!(recv(&mut kit, 0, "bbs whoami").await, IMPOSTOR_REFUSAL);
     kit.stop().await.expect("clean stop");
 }

@@ -340,6 +340,7 @@ mod tests {
             hops,
             pki_encrypted: false,
             public_key: None,
+            signature: None,
             want_ack: false,
         }
     }

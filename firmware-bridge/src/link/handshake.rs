@@ -9,10 +9,10 @@ use std::time::Duration;
 
 use futures::{SinkExt, StreamExt};
 use meshmush_protocol::airtime::{DutyCycle, duty_cycle};
-use meshmush_protocol::framing::{Frame, FramingError, HostCodec};
+use meshmush_protocol::framing::{Frame, FramingError, HostCodec, LinkCodec, Received};
 use meshmush_protocol::packets::want_config;
 use meshmush_protocol::proto::config::lo_ra_config::{ModemPreset, RegionCode};
-use meshmush_protocol::proto::{FromRadio, NodeInfo, config, from_radio};
+use meshmush_protocol::proto::{NodeInfo, config, from_radio};
 use tokio::io::{AsyncRead, AsyncWrite, AsyncWriteExt};
 use tokio_util::codec::{FramedRead, FramedWrite};
 
@@ -34,7 +34,7 @@ pub struct NodeConfig {
 pub struct Handshake {
     pub config: NodeConfig,
     pub nodes: Vec<NodeInfo>,
-    pub stashed: Vec<FromRadio>,
+    pub stashed: Vec<Received>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -54,7 +54,7 @@ pub enum HandshakeError {
 /// Runs the handshake on a fresh stream: the writes may take `write_timeout`, the
 /// node's answer `timeout`.
 pub async fn run<R, W>(
-    reader: &mut FramedRead<R, HostCodec>,
+    reader: &mut FramedRead<R, LinkCodec>,
     writer: &mut FramedWrite<W, HostCodec>,
     nonce: u32,
     timeout: Duration,
@@ -83,7 +83,7 @@ where
 }
 
 async fn gather<R: AsyncRead + Unpin>(
-    reader: &mut FramedRead<R, HostCodec>,
+    reader: &mut FramedRead<R, LinkCodec>,
     nonce: u32,
 ) -> Result<Handshake, HandshakeError> {
     let mut my_node_num = None;
@@ -95,7 +95,7 @@ async fn gather<R: AsyncRead + Unpin>(
     let mut nodes = Vec::new();
     let mut stashed = Vec::new();
     while let Some(frame) = reader.next().await {
-        let msg = match frame? {
+        let received = match frame? {
             Frame::Message(m) => m,
             Frame::DebugText(line) => {
                 tracing::debug!(target: "meshmush::node_console", "{line}");
@@ -103,7 +103,7 @@ async fn gather<R: AsyncRead + Unpin>(
             }
         };
         use from_radio::PayloadVariant as V;
-        match &msg.payload_variant {
+        match &received.msg.payload_variant {
             Some(V::MyInfo(info)) => {
                 my_node_num = Some(info.my_node_num);
                 reboot_count = info.reboot_count;
@@ -138,7 +138,7 @@ async fn gather<R: AsyncRead + Unpin>(
                     stashed,
                 });
             }
-            Some(V::Packet(_)) => stashed.push(msg),
+            Some(V::Packet(_)) => stashed.push(received),
             _ => {}
         }
     }

@@ -6,7 +6,7 @@ use std::sync::{Arc, RwLock};
 use std::time::Duration;
 
 use futures::{FutureExt, StreamExt};
-use meshmush_protocol::framing::{Frame, HostCodec};
+use meshmush_protocol::framing::{Frame, HostCodec, LinkCodec};
 use meshmush_protocol::packets::{PacketIds, config_nonce, node_id};
 use tokio::sync::{mpsc, watch};
 use tokio::time::{Instant, sleep_until};
@@ -120,7 +120,7 @@ impl LinkTask {
                     match transport::open(&self.cfg.transport, self.cfg.handshake_timeout).await {
                         Ok(stream) => {
                             let (r, w) = tokio::io::split(stream);
-                            let reader = FramedRead::new(r, HostCodec::new());
+                            let reader = FramedRead::new(r, LinkCodec::new());
                             let writer = FramedWrite::new(w, HostCodec::new());
                             self.serve(reader, writer, &mut backoff, &mut attempt).await
                         }
@@ -212,7 +212,7 @@ impl LinkTask {
 
     async fn serve<R, W>(
         &mut self,
-        mut reader: FramedRead<R, HostCodec>,
+        mut reader: FramedRead<R, LinkCodec>,
         mut writer: FramedWrite<W, HostCodec>,
         backoff: &mut Duration,
         attempt: &mut u32,

@@ -3,8 +3,8 @@
 //! API clients and the gateways carry packets without importing `sim/mod.rs`, which
 //! starts the mesh.
 
-use std::collections::BTreeMap;
-use std::sync::Arc;
+use std::collections::{BTreeMap, HashMap, VecDeque};
+use std::sync::{Arc, Mutex};
 
 use meshmush_protocol::packets::BROADCAST;
 use meshmush_protocol::proto::config::lo_ra_config::{ModemPreset, RegionCode};
@@ -38,6 +38,49 @@ pub(crate) struct Air {
     /// [`SimConfig::ok_to_mqtt`].
     pub ok_to_mqtt: bool,
     pub(super) sink: Option<tokio::sync::mpsc::UnboundedSender<VirtualReply>>,
+    /// [`SimConfig::signing`].
+    pub signing: bool,
+    /// The signatures of packets on the air (see [`Signatures`]).
+    pub(super) signatures: Mutex<Signatures>,
+}
+
+/// Signatures riding beside their packets. The software air carries the `meshtastic`
+/// crate's `MeshPacket`, which predates `Data.xeddsa_signature`, so what a sender
+/// attached is kept here by (from, id) for the receivers and the gateways to read, as
+/// if it were in the packet. Bounded: the oldest go first.
+#[derive(Default)]
+pub(crate) struct Signatures {
+    order: VecDeque<(u32, u32)>,
+    by_packet: HashMap<(u32, u32), Vec<u8>>,
+}
+
+/// Signatures kept at once: far more than can be on the air at a time.
+const SIGNATURES_KEPT: usize = 4096;
+
+impl Air {
+    /// Attaches a signature to packet (`from`, `id`).
+    pub fn sign(&self, from: u32, id: u32, signature: Vec<u8>) {
+        let Ok(mut s) = self.signatures.lock() else {
+            return;
+        };
+        if s.order.len() >= SIGNATURES_KEPT
+            && let Some(old) = s.order.pop_front()
+        {
+            s.by_packet.remove(&old);
+        }
+        s.order.push_back((from, id));
+        s.by_packet.insert((from, id), signature);
+    }
+
+    /// The signature the packet carries, if any.
+    pub fn signature_of(&self, packet: &MeshPacket) -> Option<Vec<u8>> {
+        self.signatures
+            .lock()
+            .ok()?
+            .by_packet
+            .get(&(packet.from, packet.id))
+            .cloned()
+    }
 }
 
 impl Air {

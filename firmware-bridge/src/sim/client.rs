@@ -6,6 +6,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use futures::{SinkExt, StreamExt};
+use meshmush_protocol::crypto::signing;
 use meshmush_protocol::framing::{Frame, NodeCodec};
 use meshmush_protocol::packets::{BROADCAST, CONFIG_ONLY_NONCE, decoded};
 use meshmush_protocol::proto::{
@@ -20,6 +21,7 @@ use tokio_util::codec::{FramedRead, FramedWrite};
 use tracing::debug;
 
 use super::air::Air;
+use super::keys::key_of;
 use super::node::{Client, ClientMsg, Node, QUEUE_REFUSED};
 
 /// `want_config_id` nonce asking for the node database only (firmware 2.6+).
@@ -104,7 +106,7 @@ async fn handle(
     tx: &mpsc::Sender<ClientMsg>,
     msg: ToRadio,
 ) -> bool {
-    let send = |f| tx.send(ClientMsg::Frame(Box::new(f)));
+    let send = |f: proto::FromRadio| tx.send(ClientMsg::Frame(Box::new(f.into())));
     match msg.payload_variant {
         Some(to_radio::PayloadVariant::WantConfigId(nonce)) => {
             for frame in config_dump(node, air, nonce) {
@@ -172,6 +174,24 @@ fn take_packet(node: &Arc<Node>, air: &Arc<Air>, mut p: MeshPacket) -> proto::Fr
             return node.queue_status(0, p.id);
         }
         p.pki_encrypted = air.faults.pki();
+    }
+    if air.signing
+        && p.to == BROADCAST
+        && let Some(d) = decoded(&p)
+        && d.portnum == proto::PortNum::TextMessageApp as i32
+    {
+        // Firmware 2.8 signs a plain broadcast (`Router::perhapsEncode`); a forger can
+        // only sign with its own key.
+        let signer = key_of(if spoofed { node.num } else { p.from });
+        let sig = signing::sign(
+            &signer.private(),
+            p.from,
+            p.id,
+            d.portnum as u32,
+            &d.payload,
+            rand::random(),
+        );
+        air.sign(p.from, p.id, sig.to_vec());
     }
     if p.to == node.num {
         // Addressed to ourselves: delivered locally, no airtime.

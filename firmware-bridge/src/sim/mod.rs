@@ -80,6 +80,10 @@ pub struct SimConfig {
     pub mqtt: Option<SimMqtt>,
     /// Handsets mark their packets `ok_to_mqtt` (default yes).
     pub ok_to_mqtt: bool,
+    /// Handsets sign their text broadcasts with XEdDSA, as firmware 2.8+ does
+    /// (default no). A forged broadcast is signed with the forger's own key, and the
+    /// receiving node drops it; see `node::Node::receive`.
+    pub signing: bool,
 }
 
 impl Default for SimConfig {
@@ -97,6 +101,7 @@ impl Default for SimConfig {
             areas: 1,
             mqtt: None,
             ok_to_mqtt: true,
+            signing: false,
         }
     }
 }
@@ -254,6 +259,8 @@ impl Mesh {
                 uplinks: std::sync::OnceLock::new(),
                 ok_to_mqtt: cfg.ok_to_mqtt,
                 sink,
+                signing: cfg.signing,
+                signatures: Default::default(),
             }
         });
         if let Some(mqtt) = &cfg.mqtt {

@@ -13,6 +13,8 @@ use std::time::Duration;
 
 use meshmush_protocol::Message;
 use meshmush_protocol::airtime::{MESH_HEADER, PKI_OVERHEAD, time_on_air};
+use meshmush_protocol::crypto::signing::{self, PacketSignature};
+use meshmush_protocol::framing::Received;
 use meshmush_protocol::packets::{BROADCAST, PRIMARY_CHANNEL, PacketIds, decoded, routing_packet};
 use meshmush_protocol::proto::{
     FromRadio, MeshPacket, NodeInfo, QueueStatus, User, from_radio, routing,
@@ -36,7 +38,7 @@ pub const QUEUE_REFUSED: i32 = 32;
 /// What a node writes to one API client.
 #[derive(Debug, Clone)]
 pub(crate) enum ClientMsg {
-    Frame(Box<FromRadio>),
+    Frame(Box<Received>),
     Raw(Vec<u8>),
     Close,
 }
@@ -62,7 +64,7 @@ pub(crate) struct Node {
     seen: Mutex<Dedupe>,
     duty: Mutex<AirtimeBudget>,
     pub clients: Mutex<Vec<Client>>,
-    to_phone: Mutex<VecDeque<FromRadio>>,
+    to_phone: Mutex<VecDeque<Received>>,
     pub reboot_count: AtomicU32,
     from_radio_ids: AtomicU32,
     ids: Mutex<PacketIds>,
@@ -182,13 +184,13 @@ impl Node {
 
     /// Hands a received packet to the connected clients, or keeps it until one
     /// finishes its handshake.
-    fn to_phone(&self, frame: FromRadio) {
+    fn to_phone(&self, frame: Received) {
         let Ok(clients) = self.clients.lock() else {
             return;
         };
         if clients.iter().any(|c| c.active && !c.silent) {
             drop(clients);
-            self.to_clients(&frame, false);
+            self.send_clients(ClientMsg::Frame(Box::new(frame)), false);
             return;
         }
         if let Ok(mut q) = self.to_phone.lock() {
@@ -208,7 +210,7 @@ impl Node {
             return;
         };
         c.active = true;
-        let kept: Vec<FromRadio> = self
+        let kept: Vec<Received> = self
             .to_phone
             .lock()
             .map(|mut q| q.drain(..).collect())
@@ -228,7 +230,7 @@ impl Node {
 
     /// Sends a frame to every client past its handshake (or to all, for `all`).
     pub fn to_clients(&self, msg: &FromRadio, all: bool) {
-        self.send_clients(ClientMsg::Frame(Box::new(msg.clone())), all);
+        self.send_clients(ClientMsg::Frame(Box::new(msg.clone().into())), all);
     }
 
     pub fn send_clients(&self, msg: ClientMsg, all: bool) {
@@ -356,18 +358,47 @@ impl Node {
         if packet.channel != PRIMARY_CHANNEL && packet.to != BROADCAST {
             packet.channel = PRIMARY_CHANNEL;
         }
-        let frame = self.frame(from_radio::PayloadVariant::Packet(packet));
+        let air = self.air.upgrade();
+        let signature = air.as_ref().and_then(|a| a.signature_of(&packet));
+        let signature = match signature {
+            None => None,
+            // As `Router.cpp` `checkXeddsaReceivePolicy`: checked against the key the
+            // node holds for `from` (every sim node knows every sim key); a signature
+            // that fails is dropped, one that verifies is marked `xeddsa_signed`.
+            Some(sig) if verify_text(&packet, &sig) => Some(PacketSignature {
+                signature: sig,
+                node_verified: true,
+            }),
+            Some(_) => {
+                tracing::debug!(node = self.num, from = packet.from, "bad signature dropped");
+                return;
+            }
+        };
+        let frame = Received {
+            msg: self.frame(from_radio::PayloadVariant::Packet(packet)),
+            signature,
+        };
         // A repeat that slips past the node (as after a client reconnect) must be caught
         // by the client's own dedupe.
-        if self
-            .air
-            .upgrade()
-            .is_some_and(|a| a.faults.roll_duplicate())
-        {
+        if air.is_some_and(|a| a.faults.roll_duplicate()) {
             self.to_phone(frame.clone());
         }
         self.to_phone(frame);
     }
+}
+
+/// True when `sig` is the signature of the sim key of the packet's sender over it.
+fn verify_text(packet: &MeshPacket, sig: &[u8]) -> bool {
+    decoded(packet).is_some_and(|d| {
+        signing::verify(
+            &super::keys::key_of(packet.from).public(),
+            packet.from,
+            packet.id,
+            d.portnum as u32,
+            &d.payload,
+            sig,
+        )
+    })
 }
 
 /// The priority a packet is queued at: its own, or for `UNSET` what the firmware gives

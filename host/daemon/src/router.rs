@@ -18,7 +18,7 @@ use tracing::{Instrument, debug, info, info_span, warn};
 use crate::admin::FIRST_REAL_NODE;
 use crate::commands::Registry;
 use crate::federation::Federation;
-use crate::identity::Evidence;
+use crate::identity::{Evidence, SignedText};
 use crate::roster::Admit;
 use crate::session::{self, Incoming, SessionDeps};
 use crate::shared::Shared;
@@ -115,7 +115,10 @@ impl Router {
             LinkEvent::DirectText(t) => match &self.federation {
                 // A peer BBS's DMs are sync traffic, never commands.
                 Some(fed) if fed.is_peer(t.from) => fed.offer(t),
-                _ => self.on_text(t, true).await,
+                _ => {
+                    let signed = signed_text(&t);
+                    self.on_text(t, true, signed).await
+                }
             },
             LinkEvent::ChannelText(t) => {
                 if self.deps.shared.roster().is_banned(t.from) {
@@ -129,9 +132,11 @@ impl Router {
                 if !prefix.is_empty()
                     && let Some(rest) = t.text.strip_prefix(prefix.as_str())
                 {
+                    // The signature covers the packet as sent, prefix and all.
+                    let signed = signed_text(&t);
                     let mut t = t.clone();
                     t.text = rest.trim().to_string();
-                    self.on_text(t, false).await;
+                    self.on_text(t, false, signed).await;
                 }
             }
             LinkEvent::State(LinkState::Connected { my_node_num, nodes }) => {
@@ -155,12 +160,12 @@ impl Router {
         }
     }
 
-    async fn on_text(&mut self, t: TextMessage, direct: bool) {
+    async fn on_text(&mut self, t: TextMessage, direct: bool, signed: Option<SignedText>) {
         let span = info_span!("packet", from = %node_id(t.from), id = t.id);
-        self.route(t, direct).instrument(span).await
+        self.route(t, direct, signed).instrument(span).await
     }
 
-    async fn route(&mut self, t: TextMessage, direct: bool) {
+    async fn route(&mut self, t: TextMessage, direct: bool, signed: Option<SignedText>) {
         if t.from < FIRST_REAL_NODE {
             // No node has a reserved number; the admin console's sysop acts from one.
             warn!("text from a reserved node number; dropped");
@@ -203,6 +208,7 @@ impl Router {
             evidence: Evidence {
                 pki,
                 public_key: t.public_key.filter(|_| pki),
+                signed,
             },
         };
         self.hand_over(t.from, incoming).await;
@@ -283,4 +289,14 @@ impl Router {
             warn!("link closed; reply lost");
         }
     }
+}
+
+/// The text's signature and the bytes it covers, as the packet arrived.
+fn signed_text(t: &TextMessage) -> Option<SignedText> {
+    let signature = t.signature.clone()?;
+    Some(SignedText {
+        packet_id: t.id,
+        payload: t.text.as_bytes().to_vec(),
+        signature,
+    })
 }

@@ -57,7 +57,7 @@ async fn two_handsets_get_their_own_players() {
     let alice = w.ask(0, "whoami").await;
     let bob = w.ask(1, "whoami").await;
     assert!(
-        alice.starts_with("Alice (!4d4d1001), player, PKI DM"),
+        alice.starts_with("Alice (!4d4d1001), player, proven sender"),
         "{alice}"
     );
     assert!(bob.starts_with("Bob (!4d4d1002)"), "{bob}");
@@ -126,7 +126,7 @@ async fn admin_powers_need_a_pki_dm() {
     assert!(
         w.ask(0, "whoami")
             .await
-            .starts_with("Alice (!4d4d1001), wizard, PKI DM")
+            .starts_with("Alice (!4d4d1001), wizard, proven sender")
     );
     assert!(
         w.ask(1, "whoami").await.contains(", player, "),

@@ -5,7 +5,9 @@
 //! - [`channel`]: channel keys (the one-byte shorthand `AQ==` and friends), the
 //!   one-byte channel hash a packet carries, and AES-CTR with the firmware's nonce;
 //! - [`pki`]: direct messages between two nodes' X25519 keys: the shared key, and
-//!   AES-CCM with the firmware's tag length and the extra nonce appended to the packet.
+//!   AES-CCM with the firmware's tag length and the extra nonce appended to the packet;
+//! - [`signing`]: XEdDSA packet signatures (firmware 2.8+), which prove the sender of a
+//!   plain broadcast.
 //!
 //! Every fact here was looked up in the Meshtastic firmware (the files are named where
 //! each fact is used) and is checked against the firmware's own test vectors
@@ -13,6 +15,7 @@
 
 pub mod channel;
 pub mod pki;
+pub mod signing;
 
 pub use channel::{ChannelKey, channel_hash};
 pub use pki::{KeyPair, PKI_OVERHEAD};

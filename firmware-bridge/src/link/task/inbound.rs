@@ -1,8 +1,9 @@
 //! The link task's reading side: what each frame from the node means, which of it the
 //! host hears, and which of it is not believed (see the trust module).
 
-use meshmush_protocol::packets::{Inbound, classify, node_id};
-use meshmush_protocol::proto::{FromRadio, from_radio};
+use meshmush_protocol::framing::Received;
+use meshmush_protocol::packets::{Inbound, classify_received, node_id};
+use meshmush_protocol::proto::from_radio;
 use tokio::time::Instant;
 use tracing::{debug, warn};
 
@@ -96,7 +97,8 @@ impl LinkTask {
     }
 
     /// Handles one frame from the node; `Some` ends the connection.
-    pub(super) fn handle(&mut self, msg: FromRadio, me: u32) -> Option<End> {
+    pub(super) fn handle(&mut self, received: Received, me: u32) -> Option<End> {
+        let msg = &received.msg;
         let now = Instant::now();
         // Firmware answers heartbeats even when it serves us nothing else (see the
         // watchdog module): only other frames show the node is serving us.
@@ -107,7 +109,7 @@ impl LinkTask {
         if !heartbeat_answer {
             self.watchdog.heard(now);
         }
-        match classify(&msg, me) {
+        match classify_received(&received, me) {
             Inbound::DirectText(t) | Inbound::ChannelText(t)
                 if trust::impossible_sender(t.from, me) =>
             {

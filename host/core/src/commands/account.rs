@@ -53,7 +53,7 @@ impl Command for Whoami {
     async fn apply(self, ctx: &mut Ctx) -> Reply {
         let rights = level_name(ctx.level());
         let how = match ctx.sender {
-            Sender::Proven => "PKI DM",
+            Sender::Proven => "proven sender",
             Sender::Unproven => "unverified sender",
             Sender::Impostor => "unverified sender (not the handset this node was first seen as)",
         };

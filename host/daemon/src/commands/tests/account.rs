@@ -10,7 +10,7 @@ async fn whoami_and_renaming() {
     let w = TestWorld::new().await;
     let mut ann = w.proven(ANN, "Ann").await;
     let _bob = w.player(BOB, "Bob").await;
-    call(&mut ann, "whoami", "Ann (!0a000001), player, PKI DM").await;
+    call(&mut ann, "whoami", "Ann (!0a000001), player, proven sender").await;
     call(&mut ann, "name Annie  Oakley", "You are now Annie Oakley.").await;
     call(&mut ann, "name Bob", "Bob is taken.").await;
     call(
