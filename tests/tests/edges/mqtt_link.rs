@@ -364,7 +364,7 @@ async fn a_pinned_key_outranks_a_nodeinfo_announced_first() {
     bbs.shutdown().await;
 }
 
-const INDEPENDENT_CHECK: &str = include_str!("../scripts/mqtt_check.py");
+const INDEPENDENT_CHECK: &str = include_str!("../../scripts/mqtt_check.py");
 
 /// Our crypto checked by code we did not write: a Python client built on the
 /// `meshtastic` protobufs, paho-mqtt and `cryptography` decrypts the BBS's NodeInfo and

@@ -1,10 +1,8 @@
 //! Boards, mail and the pager, as two people with handsets see them.
 
-mod common;
-
 use std::time::Duration;
 
-use common::{WAIT, roomy, world};
+use crate::common::{WAIT, roomy, world};
 use meshmush::store::StoreOptions;
 use meshmush_protocol::chunking::strip_marker;
 

@@ -6,11 +6,9 @@
 //! frames itself, so their order and senders are exact); spoofing and the watchdog run
 //! over the software mesh.
 
-mod common;
-
 use std::time::Duration;
 
-use common::{Client, WAIT, fast_link, init_tracing, mesh};
+use crate::common::{Client, WAIT, fast_link, init_tracing, mesh};
 use futures::{SinkExt, StreamExt};
 use meshmush_firmware_bridge::link::{Class, LinkConfig, LinkEvent, LinkHandle, LinkState};
 use meshmush_firmware_bridge::sim::attacker::send_spoofed;

@@ -13,7 +13,7 @@ use meshmush_firmware_bridge::{Transport, spawn};
 use meshmush_testkit::Kit;
 use meshmush_tests::python::Venv;
 
-const SESSION: &str = include_str!("../scripts/handset_session.py");
+const SESSION: &str = include_str!("../../scripts/handset_session.py");
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn official_client_accepts_the_software_mesh() {

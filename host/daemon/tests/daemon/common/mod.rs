@@ -8,6 +8,7 @@
 
 pub mod peer;
 pub mod replies;
+pub mod system;
 
 use std::path::Path;
 

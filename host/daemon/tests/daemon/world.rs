@@ -2,10 +2,8 @@
 //! Alice (!4d4d1001), Bob (!4d4d1002) and Carol (!4d4d1003). Every reply packet any
 //! handset receives is checked against the 200-byte radio budget (`common::replies`).
 
-mod common;
-
-use common::replies::{ask, expect, silent};
-use common::{roomy, world};
+use crate::common::replies::{ask, expect, silent};
+use crate::common::{roomy, world};
 use meshmush::store::StoreOptions;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

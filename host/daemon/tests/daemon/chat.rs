@@ -2,14 +2,10 @@
 //! input against the software mesh (a transcript), the interactive prompt in a real
 //! terminal (tmux), and a node that cannot be reached.
 
-mod common;
-#[path = "common/system.rs"]
-mod system;
-
 use std::process::Stdio;
 use std::time::Duration;
 
-use common::{roomy, world};
+use crate::common::{roomy, world};
 use meshmush::store::StoreOptions;
 use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader, Lines};
 use tokio::process::{ChildStdin, ChildStdout, Command};
@@ -207,7 +203,8 @@ impl Drop for Tmux {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_prompt_takes_a_line_and_shows_the_reply() {
-    system::ensure_program("tmux", &["-V"], "tmux").expect("tmux for a real terminal");
+    crate::common::system::ensure_program("tmux", &["-V"], "tmux")
+        .expect("tmux for a real terminal");
     let dir = tempfile::tempdir().unwrap();
     let w = world(1, roomy(), dir.path(), StoreOptions::default()).await;
     let alice = w.sim().unwrap().handsets()[0].addr;

@@ -3,7 +3,7 @@
 //! `allow_spoofing`, as a modified firmware does), a crowd of fresh ids, a node that
 //! goes silent, a link that dies. Each test asserts what the victim and the operator
 //! see. Link-level forgeries (acks from a third node, text from node 0) are played
-//! frame by frame in `firmware-bridge/tests/hostile_link.rs`.
+//! frame by frame in `firmware-bridge/tests/bridge/hostile_link.rs`.
 
 use std::time::Duration;
 

@@ -3,8 +3,6 @@
 //! reading frames, and a player whose command needs no store call is answered at once.
 //! (Exact figures are for the benchmark; this asserts generous bounds.)
 
-mod common;
-
 use std::time::{Duration, Instant};
 
 use meshmush::config::Config;
@@ -22,9 +20,9 @@ async fn slow_store_does_not_stall_the_radio() {
     // fifty ask at once. (First contact on the slow disk took four minutes of setup.)
     let mut cfg = Config::default();
     cfg.limits.newcomers_burst = 100;
-    let quick = common::world(50, cfg.clone(), dir.path(), StoreOptions::default()).await;
+    let quick = crate::common::world(50, cfg.clone(), dir.path(), StoreOptions::default()).await;
     quick.stop().await.expect("clean shutdown");
-    let mut w = common::world(50, cfg, dir.path(), store).await;
+    let mut w = crate::common::world(50, cfg, dir.path(), store).await;
     let bbs = w.bbs;
     // Player 0 has a session already: `ping` needs no store call from now on.
     assert_eq!(w.ask(0, "ping").await, "pong");

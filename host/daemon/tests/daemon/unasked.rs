@@ -2,11 +2,9 @@
 //! it has mail waiting, and the answer to `bbs?` on the channel; both at most once per
 //! node per period, and the discovery answers capped overall against spoofed senders.
 
-mod common;
-
 use std::time::Duration;
 
-use common::{roomy, world};
+use crate::common::{roomy, world};
 use meshmush::store::StoreOptions;
 use meshmush_firmware_bridge::sim::SimConfig;
 use meshmush_firmware_bridge::sim::attacker::send_spoofed;

@@ -4,14 +4,12 @@
 //! a bulletin a handset then reads, a non-owner cannot use its socket, and nothing
 //! secret shows.
 
-mod common;
-
 use std::net::SocketAddr;
 use std::os::unix::fs::PermissionsExt;
 use std::path::Path;
 use std::process::Command;
 
-use common::{roomy, world};
+use crate::common::{roomy, world};
 use meshmush::admin::client::{ClientError, ask, ask_or_read};
 use meshmush::config::Config;
 use meshmush::store::StoreOptions;
@@ -351,7 +349,7 @@ async fn admin_wall_is_one_channel_packet_every_handset_hears_once_per_gap() {
         .expect("the console answers");
     assert!(answer.ok, "{answer:?}");
     for k in 0..2 {
-        let heard = tokio::time::timeout(common::WAIT, async {
+        let heard = tokio::time::timeout(crate::common::WAIT, async {
             loop {
                 match w.handsets[k].events.recv().await {
                     Some(LinkEvent::ChannelText(t)) => return Some(t),

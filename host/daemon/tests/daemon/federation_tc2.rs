@@ -4,12 +4,12 @@
 //! over 200 characters split in two DMs as TC2's `send_message` splits it, an unknown
 //! board, a repeated unique_id, too few fields, a DM that is no sync line at all.
 
-mod common;
-
 use std::time::Duration;
 
-use common::WAIT;
-use common::peer::{kit, peer_config, peer_sends as tc2_sends, posts, three_handsets, until};
+use crate::common::WAIT;
+use crate::common::peer::{
+    kit, peer_config, peer_sends as tc2_sends, posts, three_handsets, until,
+};
 use meshmush::config::Config;
 use meshmush::federation::Dialect;
 use meshmush_firmware_bridge::sim::{HANDSET_BASE, SimConfig};

@@ -3,8 +3,6 @@
 //! unasked, when a slot frees (as the firmware's `MeshService::loop` does), so a
 //! client never has to poll to learn it may send again.
 
-mod common;
-
 use std::time::Duration;
 
 use futures::{SinkExt, StreamExt};
@@ -17,7 +15,7 @@ use tokio_util::codec::Framed;
 
 async fn next_queue_status(wire: &mut Framed<TcpStream, HostCodec>) -> QueueStatus {
     loop {
-        let frame = tokio::time::timeout(common::WAIT, wire.next())
+        let frame = tokio::time::timeout(crate::common::WAIT, wire.next())
             .await
             .expect("a frame in time")
             .expect("stream open")

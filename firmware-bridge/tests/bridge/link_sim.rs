@@ -2,11 +2,9 @@
 //! paced long replies under a full queue and a tight duty cycle, reconnects, and a
 //! damaged stream.
 
-mod common;
-
 use std::time::Duration;
 
-use common::{Client, fast_link, init_tracing, mesh};
+use crate::common::{Client, fast_link, init_tracing, mesh};
 use meshmush_firmware_bridge::link::{Class, LinkEvent};
 use meshmush_firmware_bridge::sim::{GATEWAY_NUM, Mesh, SimConfig, StreamFault, public_key_of};
 use meshmush_protocol::chunking::strip_marker;
@@ -90,7 +88,7 @@ async fn heartbeats_are_answered_and_their_delay_recorded() {
     let mut cfg = fast_link(mesh.gateway());
     cfg.heartbeat_interval = Duration::from_millis(20);
     let gw = Client::connect(cfg).await;
-    let deadline = tokio::time::Instant::now() + common::WAIT;
+    let deadline = tokio::time::Instant::now() + crate::common::WAIT;
     while gw.link.metrics().heartbeats_answered < 5 {
         assert!(
             tokio::time::Instant::now() < deadline,
@@ -218,7 +216,7 @@ async fn long_reply_arrives_whole_and_in_order_under_full_queue_and_tight_duty_c
         "a chunk arrived twice"
     );
     // Every chunk was acked, the duty cycle bit at least once, and nothing was given up.
-    tokio::time::timeout(common::WAIT, async {
+    tokio::time::timeout(crate::common::WAIT, async {
         while (gw.link.metrics().chunks_delivered as usize) < ids.len() {
             tokio::time::sleep(Duration::from_millis(20)).await;
         }

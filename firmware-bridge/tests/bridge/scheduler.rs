@@ -4,11 +4,9 @@
 //! already on air) arriving in between. Counted in packets on air, not timed, so a
 //! loaded machine cannot fail it or pass it by luck.
 
-mod common;
-
 use std::time::Duration;
 
-use common::{Client, fast_link, init_tracing};
+use crate::common::{Client, fast_link, init_tracing};
 use meshmush_firmware_bridge::link::Class;
 use meshmush_firmware_bridge::sim::{Mesh, SimConfig};
 use meshmush_protocol::packets::{BROADCAST, PRIMARY_CHANNEL};

@@ -4,12 +4,10 @@
 //! what we really sent: an ack for more is refused, so nothing is marked delivered
 //! that was not, and a frame far ahead cannot make the real items look like repeats.
 
-mod common;
-
 use std::time::Duration;
 
-use common::WAIT;
-use common::peer::{kit, peer_config, peer_sends, posts, three_handsets, until};
+use crate::common::WAIT;
+use crate::common::peer::{kit, peer_config, peer_sends, posts, three_handsets, until};
 use meshmush::federation::Dialect;
 use meshmush_firmware_bridge::sim::HANDSET_BASE;
 

@@ -2,10 +2,8 @@
 //! lock; wizards grant rights and ban; and no reply packet, for any command with the
 //! longest input allowed, exceeds the radio budget.
 
-mod common;
-
-use common::replies::{BUDGET, ask, expect, next, recv, silent};
-use common::{roomy, world};
+use crate::common::replies::{BUDGET, ask, expect, next, recv, silent};
+use crate::common::{roomy, world};
 use meshmush::config::Config;
 use meshmush::store::StoreOptions;
 use meshmush_protocol::chunking::parse_marker;
@@ -309,7 +307,7 @@ async fn wizards_teleport_and_boot() {
         ask(&mut w, 0, "@shutdown").await,
         "Shutting down; everything is saved."
     );
-    let why = tokio::time::timeout(common::WAIT, w.app.stopped()).await;
+    let why = tokio::time::timeout(crate::common::WAIT, w.app.stopped()).await;
     assert_eq!(why.ok(), Some(meshmush::app::Stopped::Asked));
     w.stop().await.expect("clean shutdown");
 }

@@ -1,10 +1,8 @@
 //! The daemon over the software mesh: what a person with a handset sees.
 
-mod common;
-
 use std::time::{Duration, Instant};
 
-use common::{WAIT, roomy, world};
+use crate::common::{WAIT, roomy, world};
 use meshmush::config::Config;
 use meshmush::store::StoreOptions;
 

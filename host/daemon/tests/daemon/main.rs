@@ -1,0 +1,21 @@
+//! The daemon's integration tests, as one test binary: one link of the whole daemon
+//! instead of one per file, which made most of `cargo test`'s time (issue 29). Each
+//! module is what a file of its own was; `cargo test -p meshmush --test daemon bbs::`
+//! runs one of them.
+
+mod common;
+
+mod bbs;
+mod bulk_load;
+mod chat;
+mod coins;
+mod crash;
+mod daemon_sim;
+mod federation_mesh;
+mod federation_native;
+mod federation_tc2;
+mod operator;
+mod stall;
+mod unasked;
+mod world;
+mod world_build;

@@ -1,0 +1,6 @@
+//! The store's integration tests, as one test binary:
+//! `cargo test -p meshmush-store --test store retention::`.
+
+mod retention;
+mod store;
+mod world;
