@@ -8,7 +8,7 @@ use meshmush_core::commands::outcome::{NoticeKind, Outcome};
 use meshmush_core::commands::registry::{
     Command, CommandError, Guard, Registry, Reply, Spec, Usage, user,
 };
-use meshmush_core::commands::text::{age, fill_packet, first_words, split_command, unix_now};
+use meshmush_core::commands::text::{age, ago, fill_packet, first_words, split_command, unix_now};
 use meshmush_core::events::Event;
 use meshmush_core::roster::{Newcomer, Roster};
 use meshmush_protocol::packets::{node_id, parse_node_id};
@@ -205,6 +205,51 @@ async fn clear(ctx: &Ctx) -> Reply {
     Ok(format!("Deleted {n} read mail.").into())
 }
 
+/// A node that never used the BBS but was heard this recently is told of its mail at
+/// once, not when next heard: it is probably there to read it.
+pub const HEARD_RECENTLY_SECS: u64 = 2 * 3600;
+
+/// Tells `to`, a node that never used the BBS, of its mail now if the node database
+/// heard it within [`HEARD_RECENTLY_SECS`] and it was not told today (the same once a
+/// day as when it is heard: see the daemon's `unasked::mail_waiting`). `None`: it
+/// waits.
+async fn tell_now(ctx: &Ctx, to: &Recipient) -> Result<Option<Outcome>, CommandError> {
+    let now = unix_now();
+    let heard = ctx
+        .mesh()
+        .nodes()
+        .into_iter()
+        .find(|n| n.num == to.node)
+        .map(|n| u64::from(n.last_heard))
+        .filter(|&at| at != 0 && now.saturating_sub(at) <= HEARD_RECENTLY_SECS);
+    let Some(heard) = heard else {
+        return Ok(None);
+    };
+    if !ctx.store().claim_mail_told(to.node, now).await? {
+        return Ok(None);
+    }
+    ctx.store().mark_mail_announced(to.node).await?;
+    let bbs = ctx
+        .mesh()
+        .me()
+        .map_or_else(|| "this BBS".to_string(), |n| n.long_name);
+    Ok(Some(
+        Outcome::reply(format!(
+            "Mail for {} left; that node was heard {} and is told now.",
+            to.name,
+            ago(now, heard)
+        ))
+        .to_player(
+            to.node,
+            NoticeKind::Direct,
+            format!(
+                "You have mail at {bbs} from {}. Send mail to read it.",
+                ctx.player.name
+            ),
+        ),
+    ))
+}
+
 /// Who mail goes to: a player, or a node that has never used the BBS (its mail waits
 /// until the node is next heard).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -399,6 +444,9 @@ pub(super) async fn deliver(ctx: &Ctx, to: &Recipient, subject: &str, text: &str
             .await?
         {
             return Err(unheard_refusal(refusal));
+        }
+        if let Some(outcome) = tell_now(ctx, &to).await? {
+            return Ok(outcome.with_event(mailed));
         }
         let waits = format!("Mail for {} waits until that node is next heard.", to.name);
         return Ok(Outcome::reply(waits).with_event(mailed));

@@ -118,4 +118,5 @@ pub use refusals::{ClaimRefusal, DealRefusal, WorldRefusal};
 pub use retention::{Cutoffs, Swept, UnheardCaps, UnheardMail, UnheardRefusal};
 pub use survey::{Found, SEARCH_SCAN};
 pub use totals::{PlayerLine, Totals};
+pub use waiting::MAIL_TOLD_EVERY_SECS;
 pub use world_records::{Lock, NEW_PLAYER_COINS, Object, ObjectKind, Place, PlayerState};

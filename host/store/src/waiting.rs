@@ -15,6 +15,8 @@ use super::handle::Store;
 use super::records::node_key;
 
 pub(super) const MAIL_WAITING: &str = "mail_waiting";
+/// A node that never used the BBS is told of its waiting mail at most this often.
+pub const MAIL_TOLD_EVERY_SECS: u64 = 86_400;
 pub(super) const GREETED: &str = "greeted";
 
 /// Records that `node` has mail waiting, unless it already had (never told yet: 0).
@@ -41,6 +43,28 @@ impl Store {
         self.blocking(move |db| {
             let v = db.tree(MAIL_WAITING)?.get(node_key(node))?;
             Ok(v.map(|v| read_count(Some(v))))
+        })
+        .await
+    }
+
+    /// Records that `node` is told of its mail at `at`, unless it was told within
+    /// [`MAIL_TOLD_EVERY_SECS`]; true when it was recorded (so the caller tells it).
+    /// One read and write under the tree's compare-and-swap: of two callers at once,
+    /// one tells.
+    pub async fn claim_mail_told(&self, node: u32, at: u64) -> Result<bool, StoreError> {
+        self.blocking(move |db| {
+            let tree = db.tree(MAIL_WAITING)?;
+            let key = node_key(node);
+            let old = tree.get(key)?;
+            let told = read_count(old.clone());
+            if old.is_none() || (told != 0 && at.saturating_sub(told) < MAIL_TOLD_EVERY_SECS) {
+                return Ok(false);
+            }
+            let claimed = tree
+                .compare_and_swap(key, old, Some(&at.to_be_bytes()[..]))?
+                .is_ok();
+            db.flush_if_configured()?;
+            Ok(claimed)
         })
         .await
     }

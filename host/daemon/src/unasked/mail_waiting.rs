@@ -8,9 +8,7 @@ use tracing::{info, warn};
 use super::parts::bbs_name;
 use crate::commands::unix_now;
 use crate::shared::Shared;
-
-/// A node is told of its waiting mail at most this often.
-const TOLD_EVERY: u64 = 86_400;
+use crate::store::MAIL_TOLD_EVERY_SECS;
 
 /// Tells `node` of its waiting mail, if any waits and it was not told today.
 pub(super) async fn tell(shared: Shared, node: u32) {
@@ -24,7 +22,7 @@ pub(super) async fn tell(shared: Shared, node: u32) {
             return;
         }
     };
-    if told != 0 && now.saturating_sub(told) < TOLD_EVERY {
+    if told != 0 && now.saturating_sub(told) < MAIL_TOLD_EVERY_SECS {
         return;
     }
     let waiting = match store.mailbox(node).await {
@@ -42,16 +40,20 @@ pub(super) async fn tell(shared: Shared, node: u32) {
         "You have {waiting} mail at {}. Send mail to read it.",
         bbs_name(&shared)
     );
-    // Recorded before it is sent: two packets heard close together must not both
-    // find it untold (each is handled on a task of its own). Told is announced: its
-    // first command is not preceded by the same news.
-    let recorded = match store.mail_told(node, now).await {
-        Ok(()) => store.mark_mail_announced(node).await,
-        Err(e) => Err(e),
+    // Claimed before it is sent: two packets heard close together (each handled on a
+    // task of its own), or a `mail` to the node just now, must not both tell it. Told
+    // is announced: its first command is not preceded by the same news.
+    let recorded = match store.claim_mail_told(node, now).await {
+        Ok(true) => store.mark_mail_announced(node).await.map(|()| true),
+        other => other,
     };
-    if let Err(e) = recorded {
-        warn!(error = %e, "cannot record that a node was told of its mail; not told");
-        return;
+    match recorded {
+        Ok(true) => {}
+        Ok(false) => return,
+        Err(e) => {
+            warn!(error = %e, "cannot record that a node was told of its mail; not told");
+            return;
+        }
     }
     if delivery.say(node, Class::Unasked, &text).await.is_err() {
         return;
