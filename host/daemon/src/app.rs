@@ -145,7 +145,7 @@ impl App {
         };
         let stop = CancellationToken::new();
         let tasks = TaskTracker::new();
-        let probe = LagProbe::start(&tasks, stop.clone());
+        let probe = LagProbe::start(&tasks, stop.clone(), cfg.ops.lag_warn());
         ops.watch(&store, &probe);
         let link_name = match links.as_slice() {
             [one] => http::link_name(&one.transport),

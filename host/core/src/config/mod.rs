@@ -34,6 +34,8 @@ pub struct Config {
     pub sessions: SessionsSection,
     pub bbs: BbsSection,
     pub http: HttpSection,
+    /// `[ops]`: how the daemon watches itself.
+    pub ops: OpsSection,
     pub world: WorldSection,
     /// BBS-to-BBS sync (see `federation`).
     pub federation: federation::FederationSection,
@@ -78,6 +80,29 @@ pub struct HttpSection {
     /// Address to serve on, e.g. `"127.0.0.1:9600"`. Read-only, but it shows who
     /// uses the BBS: keep it on loopback or behind a proxy.
     pub listen: Option<std::net::SocketAddr>,
+}
+
+/// `[ops]`: how the daemon watches itself.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct OpsSection {
+    /// The event-loop lag probe asks to wake every 10 ms; a wake later than this many
+    /// milliseconds counts as late. At most one warning a minute sums the late wakes
+    /// (how many, the worst); none in a minute without one. At least 10.
+    pub lag_warn_ms: u64,
+}
+
+impl Default for OpsSection {
+    fn default() -> Self {
+        Self { lag_warn_ms: 250 }
+    }
+}
+
+impl OpsSection {
+    /// How late a lag-probe tick must be to count as late.
+    pub fn lag_warn(&self) -> Duration {
+        Duration::from_millis(self.lag_warn_ms)
+    }
 }
 
 /// `[world]`: where content comes from and how houses are kept.
@@ -238,6 +263,7 @@ impl Default for Config {
             sessions: SessionsSection::default(),
             bbs: BbsSection::default(),
             http: HttpSection::default(),
+            ops: OpsSection::default(),
             world: WorldSection::default(),
             federation: Default::default(),
             retention: RetentionSection::default(),
@@ -380,6 +406,15 @@ impl Config {
             return Err(bad(
                 "bbs.beacon_mins",
                 "0 (off) or at least 60: a beacon more often costs everyone's airtime".into(),
+            ));
+        }
+        if self.ops.lag_warn_ms < 10 {
+            return Err(bad(
+                "ops.lag_warn_ms",
+                format!(
+                    "{} is below the lag probe's 10 ms tick: every wake would count as late",
+                    self.ops.lag_warn_ms
+                ),
             ));
         }
         if let Err((key, message)) = self.retention.validate() {
