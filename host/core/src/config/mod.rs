@@ -2,7 +2,7 @@
 //! everything, and validation that names the file, the key and what is wrong.
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::time::Duration;
 
 use meshmush_firmware_bridge::Transport;
@@ -14,10 +14,12 @@ pub mod federation;
 mod keys;
 pub mod links;
 pub mod retention;
+mod validate;
 
 use keys::decode_key;
 pub use links::{ChannelEntry, LinkSection, Links};
 pub use retention::RetentionSection;
+pub use validate::{ConfigError, ConfigErrors};
 
 /// Everything the daemon can be told.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -306,152 +308,7 @@ impl Default for SessionsSection {
     }
 }
 
-/// A config file that cannot be used.
-#[derive(Debug, thiserror::Error)]
-pub enum ConfigError {
-    #[error("cannot read {path}: {source}")]
-    Read {
-        path: PathBuf,
-        source: std::io::Error,
-    },
-    #[error("{path}: {message}")]
-    Parse { path: PathBuf, message: String },
-    #[error("{path}: key `{key}`: {message}")]
-    Invalid {
-        path: PathBuf,
-        key: String,
-        message: String,
-    },
-}
-
 impl Config {
-    /// Parses and validates TOML text read from `path` (named in errors).
-    pub fn from_toml(text: &str, path: &Path) -> Result<Self, ConfigError> {
-        let cfg: Config = toml::from_str(text).map_err(|e| ConfigError::Parse {
-            path: path.to_path_buf(),
-            message: e.to_string(),
-        })?;
-        cfg.validate(path)?;
-        Ok(cfg)
-    }
-
-    fn validate(&self, path: &Path) -> Result<(), ConfigError> {
-        let bad = |key: &str, message: String| ConfigError::Invalid {
-            path: path.to_path_buf(),
-            key: key.into(),
-            message,
-        };
-        let budget = self.replies.byte_budget;
-        // Above 232 even a channel text is TOO_LARGE for the firmware; above 220 a
-        // PKI DM is (see `protocol::airtime`).
-        let most = meshmush_protocol::airtime::max_text_bytes(false);
-        if !(meshmush_protocol::chunking::MIN_BUDGET..=most).contains(&budget) {
-            return Err(bad(
-                "replies.byte_budget",
-                format!("{budget} is outside 16..={most} bytes"),
-            ));
-        }
-        if !(0.0..=1.0).contains(&self.replies.airtime_share) {
-            return Err(bad(
-                "replies.airtime_share",
-                format!("{} is not between 0 and 1", self.replies.airtime_share),
-            ));
-        }
-        let s = &self.scheduler;
-        for (key, share) in [
-            ("scheduler.known_share", s.known_share),
-            ("scheduler.stranger_share", s.stranger_share),
-            ("scheduler.notice_share", s.notice_share),
-            ("scheduler.unasked_share", s.unasked_share),
-        ] {
-            if !(0.0..=1.0).contains(&share) {
-                return Err(bad(key, format!("{share} is not between 0 and 1")));
-            }
-        }
-        if self.replies.pager_packets == 0 {
-            return Err(bad("replies.pager_packets", "must be at least 1".into()));
-        }
-        if self.bbs.posts_kept == 0 || self.bbs.mailbox_max == 0 || self.bbs.posts_per_hour == 0 {
-            return Err(bad(
-                "bbs",
-                "posts_kept, mailbox_max and posts_per_hour must be at least 1".into(),
-            ));
-        }
-        let l = &self.limits;
-        if [
-            l.burst,
-            l.per_minute,
-            l.strangers_burst,
-            l.strangers_per_minute,
-        ]
-        .into_iter()
-        .chain([l.newcomers_burst, l.newcomers_per_minute])
-        .any(|n| n == 0)
-            || l.max_sessions == 0
-        {
-            return Err(bad(
-                "limits",
-                "every limit must be at least 1 (burst, per_minute, strangers_burst, \
-                 strangers_per_minute, max_sessions, newcomers_burst, newcomers_per_minute)"
-                    .into(),
-            ));
-        }
-        if self.bbs.newcomer_posts_per_hour == 0 || self.bbs.newcomer_mail_per_hour == 0 {
-            return Err(bad(
-                "bbs",
-                "newcomer_posts_per_hour and newcomer_mail_per_hour must be at least 1".into(),
-            ));
-        }
-        if self.bbs.beacon_mins != 0 && self.bbs.beacon_mins < 60 {
-            return Err(bad(
-                "bbs.beacon_mins",
-                "0 (off) or at least 60: a beacon more often costs everyone's airtime".into(),
-            ));
-        }
-        if self.ops.lag_warn_ms < 10 {
-            return Err(bad(
-                "ops.lag_warn_ms",
-                format!(
-                    "{} is below the lag probe's 10 ms tick: every wake would count as late",
-                    self.ops.lag_warn_ms
-                ),
-            ));
-        }
-        if let Err((key, message)) = self.retention.validate() {
-            return Err(bad(key, message));
-        }
-        if let Err((key, message)) = self.link.validate() {
-            return Err(bad(&key, message));
-        }
-        for (i, node) in self.admin.nodes.iter().enumerate() {
-            if parse_node_id(node).is_none() {
-                return Err(bad(
-                    &format!("admin.nodes[{i}]"),
-                    format!("{node:?} is not a node id like !1234abcd"),
-                ));
-            }
-        }
-        for (node, key) in &self.admin.keys {
-            let at = format!("admin.keys.{node:?}");
-            if parse_node_id(node).is_none() {
-                return Err(bad(
-                    &at,
-                    format!("{node:?} is not a node id like !1234abcd"),
-                ));
-            }
-            if decode_key(key).is_none() {
-                return Err(bad(
-                    &at,
-                    "not a base64 32-byte public key (as `meshtastic --info` prints it)".into(),
-                ));
-            }
-        }
-        if let Some((key, message)) = self.federation.problem() {
-            return Err(bad(&key, message));
-        }
-        Ok(())
-    }
-
     /// Admin node numbers (listed, or given with a key).
     pub fn admin_nodes(&self) -> Vec<u32> {
         let mut nodes: Vec<u32> = self
@@ -520,6 +377,7 @@ impl Config {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::path::Path;
 
     #[test]
     fn example_file_parses() {
