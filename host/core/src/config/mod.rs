@@ -10,16 +10,17 @@ use meshmush_firmware_bridge::link::{Class, ClassShares, LinkConfig};
 use meshmush_protocol::packets::parse_node_id;
 use serde::{Deserialize, Serialize};
 
+mod error;
 pub mod federation;
 mod keys;
 pub mod links;
 pub mod retention;
 mod validate;
 
+pub use error::{ConfigError, ConfigErrors};
 use keys::decode_key;
 pub use links::{ChannelEntry, LinkSection, Links};
 pub use retention::RetentionSection;
-pub use validate::{ConfigError, ConfigErrors};
 
 /// Everything the daemon can be told.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]

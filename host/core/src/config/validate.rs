@@ -9,58 +9,13 @@
 //! A file that does not parse (bad TOML, an unknown key, a value of the wrong type)
 //! has one problem reported, the parser's first: its values cannot be checked.
 
-use std::fmt;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use meshmush_protocol::packets::parse_node_id;
 
 use super::Config;
+use super::error::{ConfigError, ConfigErrors};
 use super::keys::decode_key;
-
-/// One thing wrong with a config file.
-#[derive(Debug, thiserror::Error)]
-pub enum ConfigError {
-    #[error("cannot read {path}: {source}")]
-    Read {
-        path: PathBuf,
-        source: std::io::Error,
-    },
-    #[error("{path}: {message}")]
-    Parse { path: PathBuf, message: String },
-    #[error("{path}: key `{key}`: {message}")]
-    Invalid {
-        path: PathBuf,
-        key: String,
-        message: String,
-    },
-    #[error(
-        "{path} names no node: `meshmush run --config` would refuse it. Set `port`, `tcp` \
-         or `mqtt` under [link], or `sim = true` (or give --port, --tcp or --sim to run)"
-    )]
-    NamesNoNode { path: PathBuf },
-}
-
-/// Everything wrong with a config file (never empty), one problem a line.
-#[derive(Debug, thiserror::Error)]
-pub struct ConfigErrors(pub Vec<ConfigError>);
-
-impl fmt::Display for ConfigErrors {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        for (i, e) in self.0.iter().enumerate() {
-            if i > 0 {
-                f.write_str("\n")?;
-            }
-            write!(f, "{e}")?;
-        }
-        Ok(())
-    }
-}
-
-impl From<ConfigError> for ConfigErrors {
-    fn from(e: ConfigError) -> Self {
-        Self(vec![e])
-    }
-}
 
 impl Config {
     /// Parses TOML text read from `path` (named in errors) and checks every value.
