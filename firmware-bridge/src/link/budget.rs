@@ -78,6 +78,18 @@ impl AirtimeBudget {
         self.spent.back().map_or(now, |&(at, _)| at + self.window)
     }
 
+    /// Counts a transmission of `cost` made at `at`, which may be before transmissions
+    /// already counted (a previous run's, restored from the ledger). Expired entries
+    /// leave at the next call that looks at the window.
+    pub fn restore(&mut self, at: Instant, cost: Duration) {
+        if cost.is_zero() {
+            return;
+        }
+        let i = self.spent.partition_point(|&(t, _)| t <= at);
+        self.spent.insert(i, (at, cost));
+        self.total += cost;
+    }
+
     /// Records a transmission of `cost`. (Who it went to is the metrics' business:
     /// the budget keeps only its window, so it is as small as the hour's traffic.)
     pub fn spend(&mut self, now: Instant, cost: Duration) {
@@ -108,6 +120,30 @@ mod tests {
             t0 + Duration::from_secs(60)
         );
         assert_eq!(b.used(t0 + Duration::from_secs(61)), Duration::from_secs(1));
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn restored_spending_counts_until_it_leaves_the_window() {
+        let mut b = AirtimeBudget::new(Duration::from_secs(10), Duration::from_secs(60));
+        tokio::time::advance(Duration::from_secs(120)).await;
+        let t0 = Instant::now();
+        b.spend(t0, Duration::from_secs(1));
+        // Restored after a spend of this run, and out of order: kept in time order.
+        b.restore(t0 - Duration::from_secs(10), Duration::from_secs(4));
+        b.restore(t0 - Duration::from_secs(50), Duration::from_secs(3));
+        b.restore(t0 - Duration::from_secs(90), Duration::from_secs(5));
+        assert_eq!(
+            b.used(t0),
+            Duration::from_secs(8),
+            "the 90 s old one is out"
+        );
+        assert_eq!(
+            b.ready_at(t0, Duration::from_secs(4)),
+            t0 + Duration::from_secs(10),
+            "waits for the 50 s old spend to leave"
+        );
+        tokio::time::advance(Duration::from_secs(11)).await;
+        assert_eq!(b.used(Instant::now()), Duration::from_secs(5));
     }
 
     #[tokio::test(start_paused = true)]

@@ -6,6 +6,7 @@ use std::time::Duration;
 use meshmush_protocol::chunking::MIN_BUDGET;
 use meshmush_protocol::packets::MAX_DATA_PAYLOAD;
 
+use super::ledger::AirtimeLedger;
 use super::outbound::{ClassShares, OutboundConfig};
 use crate::mqtt::KeyBook;
 use crate::transport::Transport;
@@ -68,6 +69,9 @@ pub struct LinkConfig {
     /// the host fills and keeps current. `None` for a radio, whose firmware keeps its
     /// own NodeDB.
     pub key_book: Option<KeyBook>,
+    /// What the node spent before this run, and where to report what it spends now
+    /// (see [`AirtimeLedger`]); the default keeps no ledger.
+    pub airtime_ledger: AirtimeLedger,
 }
 
 impl LinkConfig {
@@ -96,6 +100,7 @@ impl LinkConfig {
             max_key_parked: OutboundConfig::DEFAULT_MAX_KEY_PARKED,
             shares: ClassShares::default(),
             key_book: None,
+            airtime_ledger: AirtimeLedger::default(),
         }
     }
 

@@ -58,6 +58,9 @@ pub struct LinkMetrics {
     pub watchdog_resets: AtomicU64,
     /// Writes to the node that did not finish within [`LinkConfig::write_timeout`](super::LinkConfig::write_timeout).
     pub write_timeouts: AtomicU64,
+    /// Transmissions the airtime ledger did not get because its keeper was behind
+    /// (see [`AirtimeLedger`](super::AirtimeLedger)): a restart would not count them.
+    pub airtime_unrecorded: AtomicU64,
     /// Per traffic class, in [`Class::ALL`](super::Class::ALL) order: airtime spent
     /// since start (ms), packets held now, and about how long a full packet queued now
     /// would wait, kept as the moment it could go ([`clock_ms`] + the wait, so a
@@ -106,6 +109,7 @@ pub struct MetricsSnapshot {
     pub watchdog_probes: u64,
     pub watchdog_resets: u64,
     pub write_timeouts: u64,
+    pub airtime_unrecorded: u64,
     /// Airtime per destination since the link started, for at most
     /// [`AIRTIME_DESTS_KEPT`] destinations (the busiest).
     pub airtime_per_dest: Vec<(u32, Duration)>,
@@ -151,6 +155,7 @@ impl MetricsSnapshot {
         self.watchdog_probes += other.watchdog_probes;
         self.watchdog_resets += other.watchdog_resets;
         self.write_timeouts += other.write_timeouts;
+        self.airtime_unrecorded += other.airtime_unrecorded;
         for (dest, cost) in &other.airtime_per_dest {
             match self.airtime_per_dest.iter_mut().find(|(d, _)| d == dest) {
                 Some((_, c)) => *c += *cost,
@@ -253,6 +258,7 @@ impl LinkMetrics {
             watchdog_probes: get(&self.watchdog_probes),
             watchdog_resets: get(&self.watchdog_resets),
             write_timeouts: get(&self.write_timeouts),
+            airtime_unrecorded: get(&self.airtime_unrecorded),
             airtime_per_dest,
         }
     }

@@ -26,6 +26,7 @@ mod events;
 mod group;
 mod handle;
 mod handshake;
+mod ledger;
 mod metrics;
 mod nodedb;
 mod outbound;
@@ -41,6 +42,7 @@ pub use events::{LinkEvent, LinkState};
 pub use group::spawn_all;
 pub use handle::{LinkHandle, Member, spawn};
 pub use handshake::NodeConfig;
+pub use ledger::{AirtimeLedger, PastSpend, Spend};
 pub use metrics::{LinkMetrics, MetricsSnapshot};
 pub use nodedb::{NodeDb, NodeEntry};
 pub use outbound::{

@@ -24,6 +24,7 @@ use super::dedupe::Dedupe;
 use super::error::SendError;
 use super::events::{Command, LinkEvent, LinkState};
 use super::handshake::{self, NodeConfig};
+use super::ledger::LedgerPort;
 use super::metrics::LinkMetrics;
 use super::nodedb::{NodeDb, NodeEntry};
 use super::outbound::Wait;
@@ -59,6 +60,8 @@ pub(crate) struct LinkTask {
     watchdog: Watchdog,
     /// The node's reboot count as the handshake (or the last probe) reported it.
     reboot_count: u32,
+    /// What each node spent before this run, and where spends are reported.
+    ledger: LedgerPort,
 }
 
 impl LinkTask {
@@ -91,6 +94,7 @@ impl LinkTask {
             PacketIds::new(&mut rand::rng()),
         );
         Self {
+            ledger: LedgerPort::new(&cfg.airtime_ledger, Instant::now()),
             dedupe: Dedupe::new(cfg.dedupe_window),
             cfg,
             commands,
@@ -249,6 +253,7 @@ impl LinkTask {
             .budget()
             .mul_f64(self.cfg.airtime_share.clamp(0.0, 1.0));
         self.outbound.set_radio(hs.config.preset, limit);
+        self.count_past_airtime(me);
         for info in &hs.nodes {
             self.learn_node(NodeEntry::from_info(info), false);
         }
@@ -399,5 +404,24 @@ impl LinkTask {
             let stats = reader.decoder().stats();
             set(&self.metrics.bad_frames, stats.bad_frames + stats.oversize);
         }
+    }
+}
+
+impl LinkTask {
+    /// Counts what node `me` spent before this run (from the ledger) against the
+    /// budget, once per node: a restart mid-hour does not start the hour afresh.
+    fn count_past_airtime(&mut self, me: u32) {
+        let past = self.ledger.take_past(me);
+        if past.is_empty() {
+            return;
+        }
+        self.outbound.restore(&past);
+        let used = self.outbound.airtime_used(Instant::now());
+        set(&self.metrics.airtime_hour_ms, used.as_millis() as u64);
+        info!(
+            node = %node_id(me),
+            airtime_hour = ?used,
+            "airtime spent before the restart counts against this hour"
+        );
     }
 }

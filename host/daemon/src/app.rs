@@ -87,6 +87,8 @@ pub struct App {
     ops: Ops,
     http_addr: Option<SocketAddr>,
     admin_socket: PathBuf,
+    /// Keeps the airtime ledger; its last write follows the link's stop.
+    ledger: crate::ledger::Keeper,
 }
 
 impl App {
@@ -96,11 +98,13 @@ impl App {
     pub async fn start(
         cfg: Config,
         data_dir: &Path,
-        links: Vec<LinkConfig>,
+        mut links: Vec<LinkConfig>,
         store_opts: StoreOptions,
     ) -> Result<Self, AppError> {
         let store = Store::open(data_dir, store_opts).await?;
         share_pins(&store, &links).await?;
+        // The hour's airtime so far counts, whatever restarts happened in it.
+        let ledger = crate::ledger::attach(&store, &mut links).await?;
         store
             .ensure_boards(crate::commands::default_boards(crate::commands::unix_now()))
             .await?;
@@ -141,7 +145,7 @@ impl App {
         };
         let stop = CancellationToken::new();
         let tasks = TaskTracker::new();
-        let probe = LagProbe::start(&tasks, stop.clone());
+        let probe = LagProbe::start(&tasks, stop.clone(), cfg.ops.lag_warn());
         ops.watch(&store, &probe);
         let link_name = match links.as_slice() {
             [one] => http::link_name(&one.transport),
@@ -242,6 +246,7 @@ impl App {
             ops,
             http_addr,
             admin_socket,
+            ledger,
         })
     }
 
@@ -315,6 +320,8 @@ impl App {
             warn!(unsent, "stopping with replies not yet delivered");
         }
         self.link.shutdown().await;
+        // The links are stopping: the ledger's last write comes when they have.
+        self.ledger.finish(DRAIN).await;
         // Sessions and the router have let go of their handles: this flushes and closes.
         drop(self.roster);
         self.store.close().await?;

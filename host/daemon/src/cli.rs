@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result, anyhow, bail};
 use clap::{Args, Parser, Subcommand};
 use meshmush::app::App;
-use meshmush::config::Config;
+use meshmush::config::{Config, ConfigError, ConfigErrors};
 use meshmush::store::{Store, StoreOptions};
 use meshmush_firmware_bridge::Transport;
 use meshmush_firmware_bridge::link::LinkConfig;
@@ -213,20 +213,12 @@ pub async fn dispatch(cli: Cli) -> Result<()> {
         Command::Run(args) => run_daemon(args).await,
         Command::Ports => list_ports().await,
         Command::CheckConfig { file } => {
-            let cfg = load_config(Some(&file)).await?;
+            // Exactly what `run --config FILE` checks, with no node on its command line.
+            let (cfg, _) = config_for_run(Some(&file), false).await?;
             print!(
                 "{}",
                 toml::to_string_pretty(&cfg).context("printing the config")?
             );
-            if !cfg.link.names_a_node() {
-                // `run --config FILE` refuses such a file; say so here, not there.
-                bail!(
-                    "{} names no node: `meshmush run --config` would refuse it. Set `port`, \
-                     `tcp` or `mqtt` under [link], or `sim = true` (or give --port, --tcp or \
-                     --sim to run)",
-                    file.display()
-                );
-            }
             Ok(())
         }
         Command::Export {
@@ -261,23 +253,60 @@ fn bench(words: &[String]) -> Result<()> {
     bail!("the bench is its own binary now; run: {line}")
 }
 
-/// Reads `path`, or `./meshmush.toml` when it exists, or the defaults.
+/// Reads `path`, or `./meshmush.toml` when it exists, or the defaults, for the
+/// operator's tools (which need no node).
 async fn load_config(path: Option<&Path>) -> Result<Config> {
-    Ok(find_config(path).await?.0)
+    let Some((text, path)) = read_config(path).await? else {
+        return Ok(Config::default());
+    };
+    Config::from_toml(&text, &path).map_err(|e| report(&path, e))
 }
 
-/// The config, and the file it came from (`None`: the built-in defaults).
-async fn find_config(path: Option<&Path>) -> Result<(Config, Option<PathBuf>)> {
+/// The config `run` uses, and the file it came from (`None`: the built-in defaults),
+/// checked as `run` checks it ([`Config::for_run`]; `node_given`: its command line
+/// names a node). `check-config` calls this too. Every problem is printed, one a line.
+async fn config_for_run(
+    path: Option<&Path>,
+    node_given: bool,
+) -> Result<(Config, Option<PathBuf>)> {
+    let Some((text, path)) = read_config(path).await? else {
+        return Ok((Config::default(), None));
+    };
+    match Config::for_run(&text, &path, node_given) {
+        Ok(cfg) => Ok((cfg, Some(path))),
+        Err(e) => Err(report(&path, e)),
+    }
+}
+
+/// The text of `path`, or of `./meshmush.toml` when it exists; `None`: neither.
+async fn read_config(path: Option<&Path>) -> Result<Option<(String, PathBuf)>> {
     let default = Path::new("meshmush.toml");
     let path = match path {
         Some(p) => p,
         None if tokio::fs::try_exists(default).await.unwrap_or(false) => default,
-        None => return Ok((Config::default(), None)),
+        None => return Ok(None),
     };
     let text = tokio::fs::read_to_string(path)
         .await
-        .with_context(|| format!("reading config {}", path.display()))?;
-    Ok((Config::from_toml(&text, path)?, Some(path.to_path_buf())))
+        .map_err(|source| ConfigError::Read {
+            path: path.to_path_buf(),
+            source,
+        })?;
+    Ok(Some((text, path.to_path_buf())))
+}
+
+/// Prints each of a config file's problems on its own line (standard error), and
+/// sums them up as the command's error.
+fn report(path: &Path, errors: ConfigErrors) -> anyhow::Error {
+    for e in &errors.0 {
+        eprintln!("{e}");
+    }
+    let n = errors.0.len();
+    anyhow!(
+        "{} has {n} problem{}; nothing was started",
+        path.display(),
+        if n == 1 { "" } else { "s" }
+    )
 }
 
 async fn start_mesh(args: &SimArgs) -> Result<Mesh> {
@@ -418,7 +447,8 @@ async fn repin(node: &str, data: Option<PathBuf>, config: Option<PathBuf>) -> Re
 }
 
 async fn run_daemon(args: RunArgs) -> Result<()> {
-    let (cfg, file) = find_config(args.config.as_deref()).await?;
+    let node_given = args.port.is_some() || args.tcp.is_some() || args.sim;
+    let (cfg, file) = config_for_run(args.config.as_deref(), node_given).await?;
     let data_dir = args.data.clone().unwrap_or_else(|| cfg.data_dir.clone());
     let from_file = cfg.link.first();
     if args.port.is_none() && args.tcp.is_none() && !args.sim && cfg.link.needs_build() {
@@ -441,13 +471,9 @@ async fn run_daemon(args: RunArgs) -> Result<()> {
         (Some(port), _) => (Transport::Serial(port), None),
         (None, Some(addr)) => (Transport::tcp(&addr), None),
         (None, None) => {
-            if let Some(file) = file.filter(|_| !from_file.sim && !args.sim) {
-                bail!(
-                    "{} names no node: set `port` or `tcp` under [link], or `sim = true` \
-                     to serve the built-in software mesh",
-                    file.display()
-                );
-            }
+            // A file that names no node was refused above (`Config::for_run`); with
+            // no file, or `sim = true`, or `--sim`, the BBS serves the software mesh.
+            debug_assert!(file.is_none() || from_file.sim || args.sim);
             let mesh = start_mesh(&args.mesh).await?;
             let gw = mesh.gateway();
             if let Some(h) = mesh.handsets().first() {

@@ -18,6 +18,7 @@ pub mod app;
 pub mod chat;
 pub mod commands;
 pub mod hilcheck;
+pub mod ledger;
 pub mod links;
 pub mod ports;
 pub mod retention;

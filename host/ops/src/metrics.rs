@@ -458,6 +458,13 @@ impl Collector for Scraped {
             "Time on air used in the rolling hour",
             Duration::from_millis(l.airtime_hour_ms),
         )?;
+        counter(
+            &mut enc,
+            "airtime_unrecorded",
+            "Packets on air the airtime ledger missed (its keeper was behind): a restart \
+             would not count them",
+            l.airtime_unrecorded,
+        )?;
         if let Some(allowed) = s.airtime_allowed {
             seconds_gauge(
                 &mut enc,

@@ -37,6 +37,7 @@
 //! | `shops`        | shop key (UTF-8)             | postcard `ShopStateRecord`  | `progress.rs`    |
 //! | `houses`       | house key (UTF-8)            | postcard `HouseRecord::V1`  | `houses.rs`      |
 //! | `sync_ids`, `sync_uids`, `sync_out`, `sync_peers` | (BBS-to-BBS sync) | | `federation.rs` |
+//! | `airtime`      | node (`u32` BE)              | postcard `AirtimeLedgerRecord::V1` | `airtime.rs` |
 //!
 //! The async API is a handle ([`Store`], in `handle.rs`: the database, its caches and
 //! the one way a call reaches the blocking pool) extended by one module per record
@@ -68,6 +69,7 @@
 //!   that was followed by a [`Store::flush`]).
 //! - Reads never flush. [`Store::close`] flushes; so should a graceful shutdown.
 
+mod airtime;
 mod bbs;
 mod bbs_records;
 mod bbs_trees;
@@ -100,6 +102,7 @@ mod world_records;
 pub mod seed;
 pub mod sync_item;
 
+pub use airtime::{AirtimeLedger, AirtimeMinute};
 pub use bbs::{BoardSummary, UNREAD_CAP};
 pub use bbs_records::{Board, Mail, Post};
 pub use bulk::BulkLoad;

@@ -396,6 +396,16 @@ impl Outbound {
         self.credits
     }
 
+    /// Counts airtime spent before this run (restored from the ledger) against the
+    /// whole budget and each class's, as if it had been spent at those instants.
+    /// Not added to [`class_airtime`](Self::class_airtime), which counts this run.
+    pub fn restore(&mut self, past: &[(Instant, Duration, Class)]) {
+        for &(at, cost, class) in past {
+            self.budget.restore(at, cost);
+            self.class_budgets[class.index()].restore(at, cost);
+        }
+    }
+
     /// Airtime spent in the current window.
     pub fn airtime_used(&mut self, now: Instant) -> Duration {
         self.budget.used(now)

@@ -9,7 +9,9 @@ use tokio::time::Instant;
 use tokio_util::codec::FramedWrite;
 use tracing::{debug, info};
 
+use super::super::ledger::Spend;
 use super::super::metrics::{inc, set};
+use super::super::outbound::Class;
 use super::super::watchdog::Due;
 use super::{End, LinkTask};
 
@@ -109,6 +111,7 @@ impl LinkTask {
                 inc(&self.metrics.chunk_retries);
             }
             self.metrics.record_airtime(chunk.out.dest, cost);
+            self.record_spend(now, cost, chunk.class);
             debug!(
                 dest = %meshmush_protocol::packets::node_id(chunk.out.dest),
                 id = chunk.id,
@@ -129,13 +132,33 @@ impl LinkTask {
         Ok(())
     }
 
+    /// Reports a transmission to the airtime ledger, never waiting for it.
+    fn record_spend(&self, at: Instant, cost: std::time::Duration, class: Class) {
+        let Some(node) = self.me.borrow().as_ref().map(|c| c.my_node_num) else {
+            return;
+        };
+        if cost.is_zero() {
+            return;
+        }
+        let spend = Spend {
+            node,
+            at,
+            cost,
+            class,
+        };
+        if !self.ledger.report(spend) {
+            inc(&self.metrics.airtime_unrecorded);
+            debug!("airtime ledger behind; a spend went unrecorded");
+        }
+    }
+
     /// The queue's depth, in all and per class, and each class's wait for its share.
     pub(super) fn publish_queue(&mut self, now: Instant) {
         set(&self.metrics.queue_depth, self.outbound.depth() as u64);
         let airtime = self.outbound.class_airtime();
         let depths = self.outbound.class_depths();
         let bytes = self.cfg.max_packet_bytes();
-        for class in super::super::outbound::Class::ALL {
+        for class in Class::ALL {
             let i = class.index();
             set(
                 &self.metrics.class_airtime_ms[i],

@@ -123,22 +123,24 @@ pub struct Peer {
 }
 
 impl FederationSection {
-    /// What is wrong, as (key, message), if anything.
-    pub fn problem(&self) -> Option<(String, String)> {
+    /// Everything wrong, each as (key, message).
+    pub fn problems(&self) -> Vec<(String, String)> {
+        let mut out = Vec::new();
         let mut seen = Vec::new();
         for (i, p) in self.peers.iter().enumerate() {
             let at = format!("federation.peers[{i}]");
             let Some(node) = parse_node_id(&p.node) else {
-                return Some((at, format!("{:?} is not a node id like !a1b2c3d4", p.node)));
+                out.push((at, format!("{:?} is not a node id like !a1b2c3d4", p.node)));
+                continue;
             };
             if seen.contains(&node) {
-                return Some((at, format!("{} is listed twice", p.node)));
+                out.push((at.clone(), format!("{} is listed twice", p.node)));
             }
             seen.push(node);
             match &p.key {
                 Some(k) if k.trim() == TOFU => {}
                 Some(k) if super::keys::decode_key(k).is_none() => {
-                    return Some((
+                    out.push((
                         format!("{at}.key"),
                         "not a base64 32-byte public key (as `meshtastic --info` prints it) \
                          nor \"tofu\""
@@ -148,7 +150,7 @@ impl FederationSection {
                 Some(_) => {}
                 None if p.insecure => {}
                 None => {
-                    return Some((
+                    out.push((
                         format!("{at}.key"),
                         format!(
                             "{} has no key: anyone in range can send DMs as it. Give its \
@@ -162,15 +164,15 @@ impl FederationSection {
             }
         }
         if !(0.0..=1.0).contains(&self.airtime_share) || self.airtime_share == 0.0 {
-            return Some((
+            out.push((
                 "federation.airtime_share".into(),
                 format!("{} is not above 0 and at most 1", self.airtime_share),
             ));
         }
-        None
+        out
     }
 
-    /// The peers, checked (entries that fail [`problem`](Self::problem) are left out).
+    /// The peers, checked (entries that fail [`problems`](Self::problems) are left out).
     pub fn peers(&self) -> Vec<Peer> {
         self.peers
             .iter()

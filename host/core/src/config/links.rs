@@ -96,9 +96,10 @@ impl Links {
         self.entries().len() > 1 || self.entries().iter().any(|l| l.mqtt.is_some())
     }
 
-    /// Checks every entry; the error names the entry's key and what is wrong.
-    pub fn validate(&self) -> Result<(), (String, String)> {
+    /// Checks every entry: each problem as the key it is at and what is wrong.
+    pub fn problems(&self) -> Vec<(String, String)> {
         let many = matches!(self, Self::Many(_));
+        let mut out = Vec::new();
         for (i, l) in self.entries().iter().enumerate() {
             let at = |k: &str| {
                 if many {
@@ -107,63 +108,58 @@ impl Links {
                     format!("link{k}")
                 }
             };
+            let mut bad = |k: &str, message: &str| out.push((at(k), message.to_string()));
             let kinds = [l.port.is_some(), l.tcp.is_some(), l.mqtt.is_some(), l.sim]
                 .iter()
                 .filter(|k| **k)
                 .count();
             if kinds > 1 {
-                return Err((at(""), "give one of `port`, `tcp`, `mqtt` or `sim`".into()));
+                bad("", "give one of `port`, `tcp`, `mqtt` or `sim`");
             }
             if many && kinds == 0 {
-                return Err((at(""), "give one of `port`, `tcp` or `mqtt`".into()));
+                bad("", "give one of `port`, `tcp` or `mqtt`");
             }
             if many && l.sim {
-                return Err((at(".sim"), "`sim` is for the single [link] form".into()));
+                bad(".sim", "`sim` is for the single [link] form");
             }
             if let Some(share) = l.airtime_share
                 && !(0.0..=1.0).contains(&share)
             {
-                return Err((at(".airtime_share"), format!("{share} is outside 0..=1")));
+                bad(".airtime_share", &format!("{share} is outside 0..=1"));
             }
             if l.mqtt.is_none() {
                 continue;
             }
             if l.tls {
-                return Err((at(".tls"), "TLS to the broker is not supported yet".into()));
+                bad(".tls", "TLS to the broker is not supported yet");
             }
-            match l.node.as_deref().map(parse_node_id) {
-                Some(Some(_)) => {}
-                _ => {
-                    return Err((
-                        at(".node"),
-                        "an MQTT link needs `node = \"!1234abcd\"`".into(),
-                    ));
-                }
+            if !matches!(l.node.as_deref().map(parse_node_id), Some(Some(_))) {
+                bad(".node", "an MQTT link needs `node = \"!1234abcd\"`");
             }
             for (c, ch) in l.channels.iter().enumerate() {
                 if ch.name.is_empty() || ch.name.contains('/') {
-                    return Err((
-                        at(&format!(".channels[{c}]")),
-                        "a channel needs a name without `/`".into(),
-                    ));
+                    bad(
+                        &format!(".channels[{c}]"),
+                        "a channel needs a name without `/`",
+                    );
                 }
                 if let Err(e) = ChannelKey::from_base64(&ch.key) {
-                    return Err((at(&format!(".channels[{c}].key")), e.to_string()));
+                    bad(&format!(".channels[{c}].key"), &e.to_string());
                 }
             }
             if let Some(key) = &l.private_key
                 && decode_private(key).is_none()
             {
-                return Err((at(".private_key"), "not a base64 32-byte key".into()));
+                bad(".private_key", "not a base64 32-byte key");
             }
             if parse_preset(l.preset.as_deref()).is_none() {
-                return Err((at(".preset"), "not a modem preset such as LONG_FAST".into()));
+                bad(".preset", "not a modem preset such as LONG_FAST");
             }
             if parse_region(l.region.as_deref()).is_none() {
-                return Err((at(".region"), "not a region such as US or EU_868".into()));
+                bad(".region", "not a region such as US or EU_868");
             }
         }
-        Ok(())
+        out
     }
 }
 

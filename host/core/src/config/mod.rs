@@ -2,7 +2,7 @@
 //! everything, and validation that names the file, the key and what is wrong.
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::time::Duration;
 
 use meshmush_firmware_bridge::Transport;
@@ -10,11 +10,14 @@ use meshmush_firmware_bridge::link::{Class, ClassShares, LinkConfig};
 use meshmush_protocol::packets::parse_node_id;
 use serde::{Deserialize, Serialize};
 
+mod error;
 pub mod federation;
 mod keys;
 pub mod links;
 pub mod retention;
+mod validate;
 
+pub use error::{ConfigError, ConfigErrors};
 use keys::decode_key;
 pub use links::{ChannelEntry, LinkSection, Links};
 pub use retention::RetentionSection;
@@ -34,6 +37,8 @@ pub struct Config {
     pub sessions: SessionsSection,
     pub bbs: BbsSection,
     pub http: HttpSection,
+    /// `[ops]`: how the daemon watches itself.
+    pub ops: OpsSection,
     pub world: WorldSection,
     /// BBS-to-BBS sync (see `federation`).
     pub federation: federation::FederationSection,
@@ -78,6 +83,29 @@ pub struct HttpSection {
     /// Address to serve on, e.g. `"127.0.0.1:9600"`. Read-only, but it shows who
     /// uses the BBS: keep it on loopback or behind a proxy.
     pub listen: Option<std::net::SocketAddr>,
+}
+
+/// `[ops]`: how the daemon watches itself.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct OpsSection {
+    /// The event-loop lag probe asks to wake every 10 ms; a wake later than this many
+    /// milliseconds counts as late. At most one warning a minute sums the late wakes
+    /// (how many, the worst); none in a minute without one. At least 10.
+    pub lag_warn_ms: u64,
+}
+
+impl Default for OpsSection {
+    fn default() -> Self {
+        Self { lag_warn_ms: 250 }
+    }
+}
+
+impl OpsSection {
+    /// How late a lag-probe tick must be to count as late.
+    pub fn lag_warn(&self) -> Duration {
+        Duration::from_millis(self.lag_warn_ms)
+    }
 }
 
 /// `[world]`: where content comes from and how houses are kept.
@@ -238,6 +266,7 @@ impl Default for Config {
             sessions: SessionsSection::default(),
             bbs: BbsSection::default(),
             http: HttpSection::default(),
+            ops: OpsSection::default(),
             world: WorldSection::default(),
             federation: Default::default(),
             retention: RetentionSection::default(),
@@ -280,143 +309,7 @@ impl Default for SessionsSection {
     }
 }
 
-/// A config file that cannot be used.
-#[derive(Debug, thiserror::Error)]
-pub enum ConfigError {
-    #[error("cannot read {path}: {source}")]
-    Read {
-        path: PathBuf,
-        source: std::io::Error,
-    },
-    #[error("{path}: {message}")]
-    Parse { path: PathBuf, message: String },
-    #[error("{path}: key `{key}`: {message}")]
-    Invalid {
-        path: PathBuf,
-        key: String,
-        message: String,
-    },
-}
-
 impl Config {
-    /// Parses and validates TOML text read from `path` (named in errors).
-    pub fn from_toml(text: &str, path: &Path) -> Result<Self, ConfigError> {
-        let cfg: Config = toml::from_str(text).map_err(|e| ConfigError::Parse {
-            path: path.to_path_buf(),
-            message: e.to_string(),
-        })?;
-        cfg.validate(path)?;
-        Ok(cfg)
-    }
-
-    fn validate(&self, path: &Path) -> Result<(), ConfigError> {
-        let bad = |key: &str, message: String| ConfigError::Invalid {
-            path: path.to_path_buf(),
-            key: key.into(),
-            message,
-        };
-        let budget = self.replies.byte_budget;
-        // Above 232 even a channel text is TOO_LARGE for the firmware; above 220 a
-        // PKI DM is (see `protocol::airtime`).
-        let most = meshmush_protocol::airtime::max_text_bytes(false);
-        if !(meshmush_protocol::chunking::MIN_BUDGET..=most).contains(&budget) {
-            return Err(bad(
-                "replies.byte_budget",
-                format!("{budget} is outside 16..={most} bytes"),
-            ));
-        }
-        if !(0.0..=1.0).contains(&self.replies.airtime_share) {
-            return Err(bad(
-                "replies.airtime_share",
-                format!("{} is not between 0 and 1", self.replies.airtime_share),
-            ));
-        }
-        let s = &self.scheduler;
-        for (key, share) in [
-            ("scheduler.known_share", s.known_share),
-            ("scheduler.stranger_share", s.stranger_share),
-            ("scheduler.notice_share", s.notice_share),
-            ("scheduler.unasked_share", s.unasked_share),
-        ] {
-            if !(0.0..=1.0).contains(&share) {
-                return Err(bad(key, format!("{share} is not between 0 and 1")));
-            }
-        }
-        if self.replies.pager_packets == 0 {
-            return Err(bad("replies.pager_packets", "must be at least 1".into()));
-        }
-        if self.bbs.posts_kept == 0 || self.bbs.mailbox_max == 0 || self.bbs.posts_per_hour == 0 {
-            return Err(bad(
-                "bbs",
-                "posts_kept, mailbox_max and posts_per_hour must be at least 1".into(),
-            ));
-        }
-        let l = &self.limits;
-        if [
-            l.burst,
-            l.per_minute,
-            l.strangers_burst,
-            l.strangers_per_minute,
-        ]
-        .into_iter()
-        .chain([l.newcomers_burst, l.newcomers_per_minute])
-        .any(|n| n == 0)
-            || l.max_sessions == 0
-        {
-            return Err(bad(
-                "limits",
-                "every limit must be at least 1 (burst, per_minute, strangers_burst, \
-                 strangers_per_minute, max_sessions, newcomers_burst, newcomers_per_minute)"
-                    .into(),
-            ));
-        }
-        if self.bbs.newcomer_posts_per_hour == 0 || self.bbs.newcomer_mail_per_hour == 0 {
-            return Err(bad(
-                "bbs",
-                "newcomer_posts_per_hour and newcomer_mail_per_hour must be at least 1".into(),
-            ));
-        }
-        if self.bbs.beacon_mins != 0 && self.bbs.beacon_mins < 60 {
-            return Err(bad(
-                "bbs.beacon_mins",
-                "0 (off) or at least 60: a beacon more often costs everyone's airtime".into(),
-            ));
-        }
-        if let Err((key, message)) = self.retention.validate() {
-            return Err(bad(key, message));
-        }
-        if let Err((key, message)) = self.link.validate() {
-            return Err(bad(&key, message));
-        }
-        for (i, node) in self.admin.nodes.iter().enumerate() {
-            if parse_node_id(node).is_none() {
-                return Err(bad(
-                    &format!("admin.nodes[{i}]"),
-                    format!("{node:?} is not a node id like !1234abcd"),
-                ));
-            }
-        }
-        for (node, key) in &self.admin.keys {
-            let at = format!("admin.keys.{node:?}");
-            if parse_node_id(node).is_none() {
-                return Err(bad(
-                    &at,
-                    format!("{node:?} is not a node id like !1234abcd"),
-                ));
-            }
-            if decode_key(key).is_none() {
-                return Err(bad(
-                    &at,
-                    "not a base64 32-byte public key (as `meshtastic --info` prints it)".into(),
-                ));
-            }
-        }
-        if let Some((key, message)) = self.federation.problem() {
-            return Err(bad(&key, message));
-        }
-        Ok(())
-    }
-
     /// Admin node numbers (listed, or given with a key).
     pub fn admin_nodes(&self) -> Vec<u32> {
         let mut nodes: Vec<u32> = self
@@ -485,6 +378,7 @@ impl Config {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::path::Path;
 
     #[test]
     fn example_file_parses() {

@@ -60,8 +60,9 @@ impl RetentionSection {
         }
     }
 
-    /// The first key that is out of range, with why.
-    pub fn validate(&self) -> Result<(), (&'static str, String)> {
+    /// Every key that is out of range, with why.
+    pub fn problems(&self) -> Vec<(&'static str, String)> {
+        let mut out = Vec::new();
         for (key, days) in [
             ("retention.tombstone_days", self.tombstone_days),
             ("retention.stranger_pin_days", self.stranger_pin_days),
@@ -69,22 +70,22 @@ impl RetentionSection {
             ("retention.unheard_mail_days", self.unheard_mail_days),
         ] {
             if days == 0 {
-                return Err((key, "must be at least 1 day".into()));
+                out.push((key, "must be at least 1 day".into()));
             }
         }
         if self.announced_pins_max == 0 {
-            return Err(("retention.announced_pins_max", "must be at least 1".into()));
+            out.push(("retention.announced_pins_max", "must be at least 1".into()));
         }
         if self.unheard_mail_per_sender_day == 0 || self.unheard_mail_total == 0 {
-            return Err((
+            out.push((
                 "retention",
                 "unheard_mail_per_sender_day and unheard_mail_total must be at least 1".into(),
             ));
         }
         if self.sweep_mins == 0 {
-            return Err(("retention.sweep_mins", "must be at least 1".into()));
+            out.push(("retention.sweep_mins", "must be at least 1".into()));
         }
-        Ok(())
+        out
     }
 }
 

@@ -508,27 +508,6 @@ async fn tools_without_a_daemon_fail_clearly_and_create_nothing() {
     }
 }
 
-/// `check-config` fails a file `run` would refuse (it names no node), and passes the
-/// shipped example, which runs as it is.
-#[test]
-fn check_config_agrees_with_run_about_a_file_that_names_no_node() {
-    let check = |file: &Path| {
-        output(
-            Command::new(env!("CARGO_BIN_EXE_meshmush"))
-                .arg("check-config")
-                .arg(file),
-        )
-    };
-    let example = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../meshmush.example.toml");
-    let (ok, said) = check(&example);
-    assert!(ok, "{said}");
-    let dir = tempfile::tempdir().unwrap();
-    let bare = dir.path().join("bare.toml");
-    std::fs::write(&bare, "[link]\n").unwrap();
-    let (ok, said) = check(&bare);
-    assert!(!ok && said.contains("names no node"), "{said}");
-}
-
 /// Idle connections to the admin socket (a stuck script, or many) hold at most its 64
 /// slots, each for the 5 s read timeout; the rest wait in the kernel's backlog, not
 /// in the daemon's file descriptors. The operator's next command is still answered.
