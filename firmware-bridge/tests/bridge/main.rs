@@ -3,6 +3,7 @@
 
 mod common;
 
+mod airtime_ledger;
 mod hostile_link;
 mod link_sim;
 mod scheduler;

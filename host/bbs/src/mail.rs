@@ -445,7 +445,7 @@ pub(super) async fn deliver(ctx: &Ctx, to: &Recipient, subject: &str, text: &str
         {
             return Err(unheard_refusal(refusal));
         }
-        if let Some(outcome) = tell_now(ctx, &to).await? {
+        if let Some(outcome) = tell_now(ctx, to).await? {
             return Ok(outcome.with_event(mailed));
         }
         let waits = format!("Mail for {} waits until that node is next heard.", to.name);

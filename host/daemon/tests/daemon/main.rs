@@ -5,9 +5,11 @@
 
 mod common;
 
+mod airtime_ledger;
 mod bbs;
 mod bulk_load;
 mod chat;
+mod check_config;
 mod coins;
 mod crash;
 mod daemon_sim;

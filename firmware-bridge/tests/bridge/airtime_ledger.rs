@@ -2,13 +2,11 @@
 //! before counts it against the hour (and the budget holds replies back for it), leaves
 //! out what is older than the hour, and reports every packet it puts on air.
 
-mod common;
-
 use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
 
-use common::{Client, WAIT, fast_link, init_tracing, mesh};
+use crate::common::{Client, WAIT, fast_link, init_tracing, mesh};
 use meshmush_firmware_bridge::link::{AirtimeLedger, Class, LinkConfig, PastSpend};
 use meshmush_firmware_bridge::sim::{GATEWAY_NUM, SimNode};
 use meshmush_protocol::packets::PRIMARY_CHANNEL;

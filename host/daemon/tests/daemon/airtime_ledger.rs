@@ -2,13 +2,11 @@
 //! status`): after a graceful restart, after a new start on the same data (what is
 //! older than the hour no longer counts), and after the daemon is killed.
 
-mod common;
-
 use std::path::Path;
 use std::process::Stdio;
 use std::time::Duration;
 
-use common::roomy;
+use crate::common::roomy;
 use meshmush::admin::client::ask;
 use meshmush::ledger::WRITE_EVERY;
 use meshmush::store::{AirtimeMinute, Store, StoreOptions};
