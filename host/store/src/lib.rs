@@ -67,6 +67,12 @@
 //!   the writes of the last half second (never half a transaction, and never a write
 //!   that was followed by a [`Store::flush`]).
 //! - Reads never flush. [`Store::close`] flushes; so should a graceful shutdown.
+//!
+//! # A full disk
+//!
+//! Writes are refused with [`StoreError::Full`], reads go on, and writes work again
+//! once space is freed, without a restart: `full.rs` says how (sled itself needs the
+//! database opened again).
 
 mod bbs;
 mod bbs_records;
@@ -78,6 +84,7 @@ mod drafts;
 mod error;
 mod export;
 mod federation;
+mod full;
 mod handle;
 mod houses;
 mod names;
@@ -107,6 +114,7 @@ pub use disk::SCHEMA_VERSION;
 pub use drafts::{Draft, DraftTarget};
 pub use error::StoreError;
 pub use federation::{Held, PeerState, Removed, SyncId};
+pub use full::REOPEN_ROOM;
 pub use handle::{CallObserver, Store};
 pub use houses::{Claim, House};
 pub use names::{MAX_NAME_CHARS, RESERVED_NAMES, fallback_name, is_reserved_name, sanitise_name};
@@ -116,6 +124,8 @@ pub use progress_records::{Deal, Progress, QuestProgress, ShopSide, ShopState, S
 pub use records::{Level, Player};
 pub use refusals::{ClaimRefusal, DealRefusal, WorldRefusal};
 pub use retention::{Cutoffs, Swept, UnheardCaps, UnheardMail, UnheardRefusal};
+#[cfg(feature = "seams")]
+pub use seams::FullDisk;
 pub use survey::{Found, SEARCH_SCAN};
 pub use totals::{PlayerLine, Totals};
 pub use world_records::{Lock, NEW_PLAYER_COINS, Object, ObjectKind, Place, PlayerState};

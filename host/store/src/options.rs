@@ -22,6 +22,10 @@ pub struct StoreOptions {
     /// what that costs.
     #[cfg(feature = "seams")]
     pub naive_inline: bool,
+    /// Test seam (`seams` feature only): a disk the test fills and frees (see
+    /// [`FullDisk`](crate::FullDisk)). Never full unless the test says so.
+    #[cfg(feature = "seams")]
+    pub full_disk: crate::FullDisk,
 }
 
 impl Default for StoreOptions {
@@ -33,6 +37,8 @@ impl Default for StoreOptions {
             latency: None,
             #[cfg(feature = "seams")]
             naive_inline: false,
+            #[cfg(feature = "seams")]
+            full_disk: crate::FullDisk::default(),
         }
     }
 }
