@@ -13,6 +13,8 @@
 //!   sent its request is never closed for a newcomer.
 //! - A request's headers must arrive within [`HEADER_TIMEOUT`] and fit in
 //!   [`MAX_HEADER_BYTES`]; a connection lives at most [`CONNECTION_LIFETIME`].
+//! - Only GET and HEAD without a body are served: anything else is answered from
+//!   its head and the connection closed, its body never read (see `gate.rs`).
 //! - Accept errors (such as the open-file limit) back off, doubling to a second, and
 //!   refusals, evictions and errors are logged as one summary line a minute, not one
 //!   each.
@@ -203,10 +205,24 @@ pub async fn serve(listener: TcpListener, app: Router, stop: CancellationToken) 
         let inner = TowerToHyperService::new(app.clone());
         let headed = unheaded.clone();
         // hyper calls the service once a request's head is in: from then on this
-        // connection is never closed to make room.
-        let service = hyper::service::service_fn(move |req| {
+        // connection is never closed to make room. A request the read-only page
+        // does not take (a body, a method that writes) is answered from its head
+        // alone, and the connection closed after (see `gate.rs`).
+        let service = hyper::service::service_fn(move |req: hyper::Request<_>| {
             headed.done(seq);
-            hyper::service::Service::call(&inner, req)
+            let call = match super::gate::refusal(req.method(), req.headers()) {
+                Some(refused) => {
+                    debug!(method = %req.method(), "status page: request refused");
+                    Err(refused)
+                }
+                None => Ok(hyper::service::Service::call(&inner, req)),
+            };
+            async move {
+                match call {
+                    Ok(served) => served.await,
+                    Err(refused) => Ok(refused),
+                }
+            }
         });
         let (stop, per_peer, unheaded) = (stop.clone(), per_peer.clone(), unheaded.clone());
         conns.spawn(async move {
