@@ -118,14 +118,14 @@ pub use full::REOPEN_ROOM;
 pub use handle::{CallObserver, Store};
 pub use houses::{Claim, House};
 pub use names::{MAX_NAME_CHARS, RESERVED_NAMES, fallback_name, is_reserved_name, sanitise_name};
+#[cfg(feature = "seams")]
+pub use options::FullDisk;
 pub use options::StoreOptions;
 pub use pins::{Pin, PinSource, PinWatcher};
 pub use progress_records::{Deal, Progress, QuestProgress, ShopSide, ShopState, ShopTerms};
 pub use records::{Level, Player};
 pub use refusals::{ClaimRefusal, DealRefusal, WorldRefusal};
 pub use retention::{Cutoffs, Swept, UnheardCaps, UnheardMail, UnheardRefusal};
-#[cfg(feature = "seams")]
-pub use seams::FullDisk;
 pub use survey::{Found, SEARCH_SCAN};
 pub use totals::{PlayerLine, Totals};
 pub use world_records::{Lock, NEW_PLAYER_COINS, Object, ObjectKind, Place, PlayerState};

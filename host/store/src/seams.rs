@@ -2,40 +2,13 @@
 //! only the test kit, `meshmush-testkit`, turns on): an injected latency per store
 //! call (a slow disk, to show the daemon stays responsive), running store calls
 //! inline on the async worker (the naive design `meshmush-bench` compares against),
-//! and a disk a test can fill and free ([`FullDisk`]). The daemon's own build has
-//! none of them, so its hot path carries no check for them.
+//! and a disk a test can fill and free (`FullDisk`, kept in the leaf `options.rs`).
+//! The daemon's own build has none of them, so its hot path carries no check for
+//! them.
 
-use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
-use super::options::StoreOptions;
-
-/// A test's hand on the disk (`seams` feature only): while [`FullDisk::fill`] holds,
-/// the store behaves as on a full disk (every write is refused as ENOSPC would be, and
-/// the file system reports no room), until [`FullDisk::free`]. Clones share one disk.
-///
-/// Writes are refused before they reach sled, as sled refuses every write after its
-/// first ENOSPC; what sled does with that first one (keeps it in memory until the
-/// store reopens) only a real full file system shows (`tests/full_disk.rs`).
-#[derive(Clone, Debug, Default)]
-pub struct FullDisk(Arc<AtomicBool>);
-
-impl FullDisk {
-    /// The disk is full from now on.
-    pub fn fill(&self) {
-        self.0.store(true, Ordering::Release);
-    }
-
-    /// Space is back.
-    pub fn free(&self) {
-        self.0.store(false, Ordering::Release);
-    }
-
-    pub fn is_full(&self) -> bool {
-        self.0.load(Ordering::Acquire)
-    }
-}
+use super::options::{FullDisk, StoreOptions};
 
 /// The seams an open store was asked for.
 #[derive(Clone, Debug, Default)]
