@@ -38,6 +38,7 @@ pub const REOPEN_ROOM: u64 = 4 << 20;
 pub(super) struct DiskFull {
     full: AtomicBool,
     refusals: AtomicU64,
+    failed_reopens: AtomicU64,
 }
 
 impl DiskFull {
@@ -65,6 +66,19 @@ impl DiskFull {
             refused = self.refusals(),
             "disk space is back: the store was reopened and takes writes again"
         );
+    }
+
+    /// Opening the database again failed; the next call tries again. Logged once
+    /// per doubling too, as every call may try.
+    pub(super) fn reopen_failed(&self, e: &super::error::StoreError) {
+        let n = self.failed_reopens.fetch_add(1, Ordering::Relaxed) + 1;
+        if n.is_power_of_two() {
+            tracing::warn!(
+                error = %e,
+                failed = n,
+                "the store did not reopen after a full disk; the next call tries again"
+            );
+        }
     }
 
     /// Calls refused for a full disk since the store was opened.

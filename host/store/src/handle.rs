@@ -317,9 +317,7 @@ impl Inner {
                 self.progress.clear();
                 self.full.cleared();
             }
-            Err(e) => {
-                tracing::warn!(error = %e, "the store did not reopen after a full disk; trying again at the next call");
-            }
+            Err(e) => self.full.reopen_failed(&e),
         }
     }
 }
