@@ -7,7 +7,7 @@ use meshmush_core::commands::ctx::Ctx;
 use meshmush_core::commands::matching::{Match, find};
 use meshmush_core::commands::outcome::Outcome;
 use meshmush_core::commands::registry::{
-    Command, CommandError, Guard, Registry, Reply, Spec, Usage, user,
+    Command, CommandError, Guard, Registry, Reply, Spec, Usage, on_the_side, user,
 };
 use meshmush_core::commands::text::{
     age, fill_packet, first_words, level_name, split_command, unix_now,
@@ -196,9 +196,11 @@ impl Command for Read {
             let Some(post) = ctx.store().post(board.name.clone(), num).await? else {
                 return Err(user(format!("No post #{num} on {}.", board.name)));
             };
-            ctx.store()
-                .mark_read(ctx.node, board.name.clone(), num)
-                .await?;
+            on_the_side(
+                ctx.store()
+                    .mark_read(ctx.node, board.name.clone(), num)
+                    .await,
+            )?;
             return Ok(show(&post, now).into());
         }
         let posts = ctx.store().newest_posts(board.name.clone(), LISTED).await?;
@@ -211,9 +213,11 @@ impl Command for Read {
         // reading the latest news takes one command.
         let full = format!("{}\n{}", heading(newest, now), newest.text.trim());
         if let Some(reply) = fill_packet(full, &lines, ctx.cfg().replies.byte_budget) {
-            ctx.store()
-                .mark_read(ctx.node, board.name.clone(), newest.num)
-                .await?;
+            on_the_side(
+                ctx.store()
+                    .mark_read(ctx.node, board.name.clone(), newest.num)
+                    .await,
+            )?;
             return Ok(reply.into());
         }
         let all: Vec<String> = posts.iter().map(|p| list_line(p, now)).collect();
@@ -268,9 +272,11 @@ impl Command for Next {
         let readable = readable_boards(ctx).await?;
         match ctx.store().next_unread(ctx.node, readable).await? {
             Some(post) => {
-                ctx.store()
-                    .mark_read(ctx.node, post.board.clone(), post.num)
-                    .await?;
+                on_the_side(
+                    ctx.store()
+                        .mark_read(ctx.node, post.board.clone(), post.num)
+                        .await,
+                )?;
                 Ok(show(&post, unix_now()).into())
             }
             None => Ok("No unread posts.".into()),
@@ -331,9 +337,11 @@ pub(super) async fn write_post(
         reply_to,
     };
     let post = ctx.store().add_post(post, ctx.cfg().bbs.posts_kept).await?;
-    ctx.store()
-        .mark_read(ctx.node, post.board.clone(), post.num)
-        .await?;
+    on_the_side(
+        ctx.store()
+            .mark_read(ctx.node, post.board.clone(), post.num)
+            .await,
+    )?;
     Ok(post)
 }
 

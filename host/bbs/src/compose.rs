@@ -13,10 +13,10 @@ use tracing::warn;
 
 use meshmush_core::commands::ctx::Ctx;
 use meshmush_core::commands::outcome::Outcome;
-use meshmush_core::commands::registry::{CommandError, Fed, Registry, Reply, user};
+use meshmush_core::commands::registry::{CommandError, Fed, Registry, Reply, STORAGE_FULL, user};
 use meshmush_core::commands::text::DIRECTIONS;
 use meshmush_core::commands::text::{first_words, unix_now};
-use meshmush_store::{Draft, DraftTarget};
+use meshmush_store::{Draft, DraftTarget, StoreError};
 
 /// The longest subject, in bytes.
 pub const SUBJECT_MAX: usize = 60;
@@ -74,6 +74,7 @@ pub async fn feed(ctx: &mut Ctx, draft: Draft, line: &str) -> Fed {
     let reply = match take(ctx, draft, line.trim()).await {
         Ok(outcome) => outcome,
         Err(CommandError::User(msg)) => msg.into(),
+        Err(CommandError::Store(StoreError::Full)) => STORAGE_FULL.into(),
         Err(e) => {
             warn!(error = %e, "draft not saved");
             e.to_string().into()

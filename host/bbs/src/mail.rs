@@ -6,7 +6,7 @@
 use meshmush_core::commands::ctx::Ctx;
 use meshmush_core::commands::outcome::{NoticeKind, Outcome};
 use meshmush_core::commands::registry::{
-    Command, CommandError, Guard, Registry, Reply, Spec, Usage, user,
+    Command, CommandError, Guard, Registry, Reply, Spec, Usage, on_the_side, user,
 };
 use meshmush_core::commands::text::{age, ago, fill_packet, first_words, split_command, unix_now};
 use meshmush_core::events::Event;
@@ -160,7 +160,7 @@ async fn list(ctx: &Ctx) -> Reply {
         if let Some(reply) = fill_packet(letter(*n, m, now), &rest, ctx.cfg().replies.byte_budget) {
             let mut m = m.clone();
             m.read = true;
-            ctx.store().update_mail(m).await?;
+            on_the_side(ctx.store().update_mail(m).await)?;
             return Ok(reply.into());
         }
     }
@@ -181,7 +181,7 @@ async fn read(ctx: &Ctx, n: usize) -> Reply {
     let text = letter(n, &m, unix_now());
     if !m.read {
         m.read = true;
-        ctx.store().update_mail(m).await?;
+        on_the_side(ctx.store().update_mail(m).await)?;
     }
     Ok(text.into())
 }

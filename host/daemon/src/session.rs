@@ -17,6 +17,7 @@ use crate::roster::Newcomer;
 use crate::shared::Shared;
 use meshmush_core::commands::account::asks_repin;
 use meshmush_core::commands::dispatch::command_name;
+use meshmush_core::commands::registry::STORAGE_FULL;
 use meshmush_store::{Level, Pin, Player, StoreError};
 
 /// One command for a session.
@@ -105,6 +106,16 @@ pub async fn run(node: u32, mut inbox: mpsc::Receiver<Incoming>, deps: SessionDe
                     Err(OpenError::Newcomer) => {
                         debug!("new players' allowance spent; not answered");
                         break;
+                    }
+                    // A newcomer cannot be saved while the disk is full (the store
+                    // logs that itself, once per doubling).
+                    Err(OpenError::Store(StoreError::Full)) => {
+                        let _ = deps
+                            .shared
+                            .delivery
+                            .say(node, Class::Stranger, STORAGE_FULL)
+                            .await;
+                        continue;
                     }
                     Err(OpenError::Store(e)) => {
                         warn!(error = %e, "cannot load player");
@@ -276,7 +287,11 @@ async fn open(node: u32, deps: &SessionDeps) -> Result<Open, OpenError> {
     let now = unix_now();
     let (player, welcome, motd) = match deps.shared.store().player(node).await? {
         Some(mut player) => {
-            let before = deps.shared.store().player_seen(node, now).await?;
+            // On a full disk the player still reads: last seen is simply not kept.
+            let before = match deps.shared.store().player_seen(node, now).await {
+                Err(StoreError::Full) => Some(player.last_seen),
+                seen => seen?,
+            };
             let motd = before.is_none_or(|t| new_day(t, now));
             // As stored now: a command that saves the player must not undo it.
             player.last_seen = player.last_seen.max(now);

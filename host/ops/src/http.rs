@@ -89,6 +89,7 @@ impl View {
         };
         Snapshot {
             peers,
+            store_full: self.common.store.full_refusals(),
             link_name: self.link_name,
             link_state: self.link.state(),
             link,

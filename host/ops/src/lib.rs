@@ -8,6 +8,7 @@
 //! The hooks are few and outside the command code: the session reports each command
 //! it ran, the store and the lag probe report their timings through observers.
 
+mod gate;
 pub mod http;
 pub mod lagprobe;
 mod metrics;

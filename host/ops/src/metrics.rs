@@ -51,6 +51,8 @@ pub struct Snapshot {
     pub links: Vec<LinkFigures>,
     /// Each sync peer's outbox, by node id (`!4d4d1001`).
     pub peers: Vec<(String, PeerState)>,
+    /// Store calls a full disk refused since start (see the store's `full.rs`).
+    pub store_full: u64,
 }
 
 /// One link's own figures, for the `meshmush_link_member_*` families.
@@ -500,6 +502,12 @@ impl Collector for Scraped {
                 t.mail_unread as i64,
             )?;
         }
+        counter(
+            &mut enc,
+            "store_full",
+            "Store calls refused because the disk was full (writes; reads go on)",
+            s.store_full,
+        )?;
         seconds_gauge(
             &mut enc,
             "lag_probe_p99",

@@ -213,6 +213,7 @@ mod tests {
             lag: LagStats::default(),
             links: Vec::new(),
             peers: Vec::new(),
+            store_full: 0,
         }
     }
 

@@ -13,6 +13,8 @@
 //!   sent its request is never closed for a newcomer.
 //! - A request's headers must arrive within [`HEADER_TIMEOUT`] and fit in
 //!   [`MAX_HEADER_BYTES`]; a connection lives at most [`CONNECTION_LIFETIME`].
+//! - Only GET and HEAD without a body are served: anything else is answered from
+//!   its head and the connection closed, its body never read (see `gate.rs`).
 //! - Accept errors (such as the open-file limit) back off, doubling to a second, and
 //!   refusals, evictions and errors are logged as one summary line a minute, not one
 //!   each.
@@ -203,10 +205,24 @@ pub async fn serve(listener: TcpListener, app: Router, stop: CancellationToken) 
         let inner = TowerToHyperService::new(app.clone());
         let headed = unheaded.clone();
         // hyper calls the service once a request's head is in: from then on this
-        // connection is never closed to make room.
-        let service = hyper::service::service_fn(move |req| {
+        // connection is never closed to make room. A request the read-only page
+        // does not take (a body, a method that writes) is answered from its head
+        // alone, and the connection closed after (see `gate.rs`).
+        let service = hyper::service::service_fn(move |req: hyper::Request<_>| {
             headed.done(seq);
-            hyper::service::Service::call(&inner, req)
+            let call = match super::gate::refusal(req.method(), req.headers()) {
+                Some(refused) => {
+                    debug!(method = %req.method(), "status page: request refused");
+                    Err(refused)
+                }
+                None => Ok(hyper::service::Service::call(&inner, req)),
+            };
+            async move {
+                match call {
+                    Ok(served) => served.await,
+                    Err(refused) => Ok(refused),
+                }
+            }
         });
         let (stop, per_peer, unheaded) = (stop.clone(), per_peer.clone(), unheaded.clone());
         conns.spawn(async move {
@@ -325,5 +341,80 @@ mod tests {
         );
         stop.cancel();
         let _ = server.await;
+    }
+
+    /// The bounded server with one page, on a free port.
+    async fn page_server() -> (SocketAddr, CancellationToken) {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
+        let addr = listener.local_addr().expect("addr");
+        let app = Router::new().route("/", get(|| async { "the page" }));
+        let stop = CancellationToken::new();
+        tokio::spawn(serve(listener, app, stop.clone()));
+        (addr, stop)
+    }
+
+    /// Writes `request` as raw bytes and reads until the server closes (within 2 s:
+    /// a server waiting for the announced body would not).
+    async fn exchange(addr: SocketAddr, request: &[u8]) -> String {
+        let mut s = TcpStream::connect(addr).await.expect("connect");
+        s.write_all(request).await.expect("write");
+        let mut answer = Vec::new();
+        tokio::time::timeout(Duration::from_secs(2), s.read_to_end(&mut answer))
+            .await
+            .expect("answered and closed without waiting for the body")
+            .expect("read");
+        String::from_utf8_lossy(&answer).into_owned()
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_body_or_a_method_that_writes_is_refused_and_the_connection_closed() {
+        let (addr, stop) = page_server().await;
+        // A huge body announced (and the first bytes of it sent): refused from the
+        // head alone, on a connection that asked to be kept alive.
+        let mut huge = b"GET / HTTP/1.1\r\nHost: x\r\nContent-Length: 1000000000\r\n\r\n".to_vec();
+        huge.extend_from_slice(&[b'a'; 512]);
+        let answer = exchange(addr, &huge).await;
+        assert!(answer.starts_with("HTTP/1.1 413"), "{answer}");
+        assert!(
+            answer.to_lowercase().contains("connection: close"),
+            "{answer}"
+        );
+
+        let chunked =
+            b"GET / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n";
+        let answer = exchange(addr, chunked).await;
+        assert!(answer.starts_with("HTTP/1.1 413"), "{answer}");
+
+        for method in ["POST", "PUT", "DELETE", "PATCH", "OPTIONS"] {
+            let req = format!("{method} / HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\nhello");
+            let answer = exchange(addr, req.as_bytes()).await;
+            assert!(answer.starts_with("HTTP/1.1 405"), "{method}: {answer}");
+            assert!(
+                answer.to_lowercase().contains("allow: get, head"),
+                "{answer}"
+            );
+        }
+
+        // The page itself is still served, as GET and HEAD, a small body tolerated.
+        let answer = exchange(
+            addr,
+            b"GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+        )
+        .await;
+        assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
+        assert!(answer.ends_with("the page"), "{answer}");
+        let answer = exchange(
+            addr,
+            b"HEAD / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+        )
+        .await;
+        assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
+        let small =
+            b"GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\nContent-Length: 2\r\n\r\n{}";
+        let answer = exchange(addr, small).await;
+        assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
+        stop.cancel();
     }
 }

@@ -139,7 +139,7 @@ pub struct BoardSummary {
 impl Store {
     /// Creates the boards in `defaults` that do not exist yet.
     pub async fn ensure_boards(&self, defaults: Vec<Board>) -> Result<(), StoreError> {
-        self.blocking(move |db| {
+        self.blocking_write(move |db| {
             let boards = db.tree_of::<Board>()?;
             for b in &defaults {
                 let key = board_key(&b.name);
@@ -160,7 +160,7 @@ impl Store {
 
     /// Creates or replaces a board record.
     pub async fn put_board(&self, board: Board) -> Result<(), StoreError> {
-        self.blocking(move |db| {
+        self.blocking_write(move |db| {
             db.put(&board_key(&board.name), &board)?;
             db.flush_if_configured()
         })
@@ -169,7 +169,7 @@ impl Store {
 
     /// Removes a board and all its posts.
     pub async fn remove_board(&self, name: String) -> Result<usize, StoreError> {
-        self.blocking(move |db| {
+        self.blocking_write(move |db| {
             let keys: Vec<sled::IVec> = db
                 .tree_of::<Post>()?
                 .scan_prefix(post_prefix(&name))
@@ -238,7 +238,7 @@ impl Store {
         keep: usize,
         sync: Option<SyncWrite>,
     ) -> Result<Option<Post>, StoreError> {
-        self.blocking(move |db| {
+        self.blocking_write(move |db| {
             let posts = db.tree_of::<Post>()?;
             let bkey = board_key(&post.board);
             let Some(post) = insert_post(db, &bkey, &post, sync.as_ref())? else {
@@ -283,7 +283,7 @@ impl Store {
     pub async fn delete_post(&self, board: String, num: u64) -> Result<bool, StoreError> {
         let (peers, cap) = (self.sync_peers(), self.outbox_cap());
         let gone = self
-            .blocking(move |db| {
+            .blocking_write(move |db| {
                 let local = super::federation::post_ref(&board, num);
                 queue_deletion(db, &local, peers, cap, true)?;
                 let gone = remove_post_keys(db, &board, &[post_key(&board, num).into()])? > 0;
@@ -297,7 +297,7 @@ impl Store {
 
     /// Records that `node` has read post `num` of `board`.
     pub async fn mark_read(&self, node: u32, board: String, num: u64) -> Result<(), StoreError> {
-        self.blocking(move |db| {
+        self.blocking_write(move |db| {
             let markers = db.tree_of::<ReadMarker>()?;
             let mut m = marker(&markers, node, &board)?;
             if m.mark(num) {
@@ -357,7 +357,7 @@ impl Store {
     pub async fn send_mail(&self, mail: Mail) -> Result<Mail, StoreError> {
         let (peers, cap) = (self.sync_peers(), self.outbox_cap());
         let sent = self
-            .blocking(move |db| {
+            .blocking_write(move |db| {
                 let stored = store_mail(db, mail, peers, cap)?;
                 db.flush_if_configured()?;
                 Ok(stored)
@@ -369,7 +369,7 @@ impl Store {
 
     /// Replaces a mail record (read and announced flags).
     pub async fn update_mail(&self, mail: Mail) -> Result<(), StoreError> {
-        self.blocking(move |db| {
+        self.blocking_write(move |db| {
             db.put(&mail_key(mail.to, mail.id), &mail)?;
             db.flush_if_configured()
         })
@@ -378,7 +378,7 @@ impl Store {
 
     /// Marks all of `node`'s mail as announced (its notice reached the player).
     pub async fn mark_mail_announced(&self, node: u32) -> Result<(), StoreError> {
-        self.blocking(move |db| {
+        self.blocking_write(move |db| {
             let tree = db.tree_of::<Mail>()?;
             for mut m in decode_all::<Mail>(tree.scan_prefix(node_key(node)))? {
                 if !m.announced {
@@ -396,7 +396,7 @@ impl Store {
     pub async fn delete_mail(&self, node: u32, ids: Vec<u64>) -> Result<usize, StoreError> {
         let (peers, cap) = (self.sync_peers(), self.outbox_cap());
         let n = self
-            .blocking(move |db| {
+            .blocking_write(move |db| {
                 let tree = db.tree_of::<Mail>()?;
                 let mut n = 0;
                 for id in ids {

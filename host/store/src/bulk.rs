@@ -50,7 +50,7 @@ impl Store {
             }
         };
         forget(&nodes);
-        let loaded = self.blocking(move |db| db.bulk_load(load)).await;
+        let loaded = self.blocking_write(move |db| db.bulk_load(load)).await;
         forget(&nodes);
         loaded
     }

@@ -103,6 +103,15 @@ impl WorldCache {
         }
     }
 
+    /// Drops everything and starts a new generation (the database was opened again).
+    pub(super) fn clear(&self) {
+        let mut m = self.lock();
+        m.generation = m.generation.wrapping_add(1);
+        m.objects.clear();
+        m.contents.clear();
+        m.states.clear();
+    }
+
     /// Drops what `scope` covers and starts a new generation.
     pub(super) fn invalidate(&self, scope: Scope) {
         let mut m = self.lock();
@@ -170,6 +179,10 @@ impl ProgressCache {
             m.remove(&k);
         }
         m.insert(p.node, p.clone());
+    }
+    /// Drops everything (the database was opened again).
+    pub(super) fn clear(&self) {
+        self.map.lock().unwrap_or_else(|e| e.into_inner()).clear();
     }
     pub(super) fn drop_node(&self, node: u32) {
         self.map

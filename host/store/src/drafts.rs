@@ -54,7 +54,7 @@ impl Store {
     /// Saves `draft` (replacing the player's previous one), durably when the store
     /// flushes writes: a line the player was told was taken survives a crash.
     pub async fn put_draft(&self, draft: Draft) -> Result<(), StoreError> {
-        self.blocking(move |db| {
+        self.blocking_write(move |db| {
             let key = node_key(draft.node);
             db.tree_of::<Draft>()?
                 .insert(key, super::records::encode(&key, &draft)?)?;
@@ -65,7 +65,7 @@ impl Store {
 
     /// Forgets `node`'s draft (posted, sent, cancelled or expired).
     pub async fn delete_draft(&self, node: u32) -> Result<(), StoreError> {
-        self.blocking(move |db| {
+        self.blocking_write(move |db| {
             db.tree_of::<Draft>()?.remove(node_key(node))?;
             db.flush_if_configured()
         })

@@ -1,17 +1,26 @@
 //! What can go wrong in the store, in words an operator can act on.
 //!
 //! The storage engine's own error type is boxed behind [`StoreError::Storage`] so that
-//! no module outside `store` has to name (or import) sled.
+//! no module outside `store` has to name (or import) sled. A full disk is the one
+//! engine failure with a variant of its own, [`StoreError::Full`]: the daemon answers
+//! it differently (reads go on, the player is told why nothing was saved), and the
+//! store recovers from it by itself (see `full.rs`).
 
 use std::error::Error as StdError;
+use std::io;
 
 /// A failed store call.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum StoreError {
-    /// The storage engine failed (I/O error, full disk, lock held by another process).
+    /// The storage engine failed (I/O error, lock held by another process).
     #[error("storage failure: {0}")]
     Storage(#[source] Box<dyn StdError + Send + Sync>),
+
+    /// The disk is full (ENOSPC): nothing can be written until space is freed. Reads
+    /// still work, and writes work again once there is room, without a restart.
+    #[error("the disk is full: nothing can be saved until space is freed (reads still work)")]
+    Full,
 
     /// Bytes on disk could not be read back as a record. Never a panic: the caller
     /// decides whether to skip the record, report it, or stop.
@@ -98,14 +107,36 @@ pub enum StoreError {
     Closed,
 }
 
+/// ENOSPC on Linux, the BSDs and macOS.
+#[cfg(unix)]
+const ENOSPC: i32 = 28;
+
+/// Whether `e` says the disk is full. sled hands a write's error to later callers as
+/// a copy that keeps only its kind (sled 0.34's `impl Clone for Error` in `result.rs`
+/// rebuilds `Io` from `kind()` and a message), so the kind is what is checked; the raw
+/// ENOSPC is checked too for an error straight from the OS.
+pub(super) fn is_disk_full(e: &io::Error) -> bool {
+    #[cfg(unix)]
+    if e.raw_os_error() == Some(ENOSPC) {
+        return true;
+    }
+    e.kind() == io::ErrorKind::StorageFull
+}
+
 impl From<sled::Error> for StoreError {
     fn from(error: sled::Error) -> Self {
-        Self::Storage(Box::new(error))
+        match error {
+            sled::Error::Io(e) if is_disk_full(&e) => Self::Full,
+            error => Self::Storage(Box::new(error)),
+        }
     }
 }
 
-impl From<std::io::Error> for StoreError {
-    fn from(e: std::io::Error) -> Self {
+impl From<io::Error> for StoreError {
+    fn from(e: io::Error) -> Self {
+        if is_disk_full(&e) {
+            return Self::Full;
+        }
         StoreError::Storage(Box::new(e))
     }
 }
@@ -113,5 +144,35 @@ impl From<std::io::Error> for StoreError {
 impl From<tokio::task::JoinError> for StoreError {
     fn from(error: tokio::task::JoinError) -> Self {
         Self::Worker(error.to_string())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_full_disk_is_its_own_error_however_sled_reports_it() {
+        // Straight from the OS, and as sled passes it on to later callers (kind only).
+        #[cfg(unix)]
+        let raw = io::Error::from_raw_os_error(ENOSPC);
+        #[cfg(unix)]
+        assert!(matches!(StoreError::from(raw), StoreError::Full));
+        let copied = io::Error::new(io::ErrorKind::StorageFull, "Os { code: 28 }");
+        assert!(matches!(
+            StoreError::from(sled::Error::Io(copied)),
+            StoreError::Full
+        ));
+        let tx: sled::transaction::TransactionError<StoreError> =
+            sled::transaction::TransactionError::Storage(sled::Error::Io(io::Error::from(
+                io::ErrorKind::StorageFull,
+            )));
+        assert!(matches!(crate::disk::from_tx(tx), StoreError::Full));
+        // Other I/O trouble stays a storage failure.
+        let denied = io::Error::from(io::ErrorKind::PermissionDenied);
+        assert!(matches!(
+            StoreError::from(sled::Error::Io(denied)),
+            StoreError::Storage(_)
+        ));
     }
 }

@@ -306,7 +306,7 @@ impl Store {
         uid: String,
         origin: u32,
     ) -> Result<Option<Mail>, StoreError> {
-        self.blocking(move |db| {
+        self.blocking_write(move |db| {
             let sync = SyncWrite {
                 uid,
                 origin: Some(origin),
@@ -389,7 +389,7 @@ impl Store {
     where
         F: FnOnce(&mut PeerState) + Send + 'static,
     {
-        self.blocking(move |db| {
+        self.blocking_write(move |db| {
             let tree = db.tree_of::<PeerState>()?;
             let key = node_key(peer);
             let mut st: PeerState = get(&tree, &key)?.unwrap_or_default();
@@ -438,7 +438,7 @@ impl Store {
     /// radio reported undelivered).
     pub async fn requeue(&self, peer: u32, item: SyncItem) -> Result<(), StoreError> {
         let cap = self.outbox_cap();
-        self.blocking(move |db| {
+        self.blocking_write(move |db| {
             use sled::Transactional;
             let t = db.sync_trees()?;
             let w = SyncWrite {
@@ -476,7 +476,7 @@ impl Store {
         origin: u32,
         now: u64,
     ) -> Result<Removed, StoreError> {
-        self.blocking(move |db| {
+        self.blocking_write(move |db| {
             let ids = db.tree_of::<SyncId>()?;
             let key = uid.as_bytes();
             let found: Option<SyncId> = get(&ids, key)?;

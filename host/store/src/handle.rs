@@ -1,17 +1,22 @@
 //! The [`Store`] handle: the open database, the caches kept beside it, and the one
-//! way a call reaches sled ([`Store::blocking`], on the blocking pool). A module of its
-//! own so the per-kind modules (`players.rs`, `world.rs`, `bbs.rs`, ...) extend it with
-//! `impl Store` blocks without importing `store/mod.rs`, which declares and
-//! re-exports them.
+//! way a call reaches sled ([`Store::blocking`] to read, [`Store::blocking_write`] to
+//! change something, both on the blocking pool). A module of its own so the per-kind
+//! modules (`players.rs`, `world.rs`, `bbs.rs`, ...) extend it with `impl Store`
+//! blocks without importing `store/mod.rs`, which declares and re-exports them.
+//!
+//! Every call passes [`Inner::run`], which keeps the full-disk rules of `full.rs`:
+//! while the disk is full, writes are refused before they reach sled, and the
+//! database is opened again once there is room.
 
 use std::fmt;
-use std::path::Path;
-use std::sync::{Arc, OnceLock};
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, OnceLock, PoisonError, RwLock};
 use std::time::{Duration, Instant};
 
 use super::cache;
 use super::disk::DiskStore;
 use super::error::StoreError;
+use super::full::{self, DiskFull};
 use super::options::StoreOptions;
 #[cfg(feature = "seams")]
 use super::seams;
@@ -23,8 +28,14 @@ pub struct Store {
 }
 
 pub(super) struct Inner {
-    /// `None` only once closing has begun, when no handle can reach it any more.
-    pub(super) trees: Option<DiskStore>,
+    /// `None` once closing has begun (no handle can reach it then), or after a full
+    /// disk while opening it again failed (the next call tries again). Calls hold it
+    /// shared; only reopening after a full disk holds it alone.
+    trees: RwLock<Option<DiskStore>>,
+    /// How it was opened, to open it again after a full disk.
+    opened: Opened,
+    /// Whether a full disk refuses writes now, and how many it refused.
+    full: DiskFull,
     #[cfg(feature = "seams")]
     pub(super) seams: seams::Seams,
     /// Hot world records, so reads need not leave the async side.
@@ -51,6 +62,21 @@ pub(super) struct Inner {
 
 /// Told the duration of every store call (the `/metrics` store latency histogram).
 pub type CallObserver = Arc<dyn Fn(Duration) + Send + Sync>;
+
+/// Where and how the database was opened.
+struct Opened {
+    dir: PathBuf,
+    flush_every_write: bool,
+    cache_bytes: u64,
+}
+
+/// Whether a call only reads, or may change something (refused while the disk is
+/// full).
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Call {
+    Read,
+    Write,
+}
 
 impl Store {
     /// Opens (creating if needed) the store in `dir`, checking or migrating its schema.
@@ -79,15 +105,24 @@ impl Store {
             cache_bytes,
             ..
         } = opts;
-        let trees = tokio::task::spawn_blocking(move || {
+        let opened = Opened {
+            dir,
+            flush_every_write,
+            cache_bytes,
+        };
+        #[cfg(feature = "seams")]
+        let latency = seams.clone();
+        let (trees, opened) = tokio::task::spawn_blocking(move || {
             #[cfg(feature = "seams")]
-            seams.pause();
-            DiskStore::open(&dir, flush_every_write, cache_bytes)
+            latency.pause();
+            opened.open().map(|trees| (trees, opened))
         })
         .await??;
         Ok(Self {
             inner: Arc::new(Inner {
-                trees: Some(trees),
+                trees: RwLock::new(Some(trees)),
+                opened,
+                full: DiskFull::default(),
                 #[cfg(feature = "seams")]
                 seams,
                 cache: cache::WorldCache::default(),
@@ -123,7 +158,7 @@ impl Store {
     pub async fn close(self) -> Result<(), StoreError> {
         let flushed = self.flush().await;
         if let Ok(mut inner) = Arc::try_unwrap(self.inner) {
-            let trees = inner.trees.take();
+            let trees = inner.trees_mut().take();
             tokio::task::spawn_blocking(move || drop(trees)).await?;
         }
         flushed
@@ -135,24 +170,54 @@ impl Store {
         let _ = self.inner.on_call.set(observer);
     }
 
-    /// Runs `work` on the blocking pool, timed when an observer is set.
+    /// Whether a full disk refuses writes now (see `full.rs`).
+    pub fn is_full(&self) -> bool {
+        self.inner.full.is_full()
+    }
+
+    /// How many store calls a full disk refused since the store was opened (the
+    /// `/metrics` counter).
+    pub fn full_refusals(&self) -> u64 {
+        self.inner.full.refusals()
+    }
+
+    /// Runs `work`, which only reads, on the blocking pool.
     pub(super) async fn blocking<T, F>(&self, work: F) -> Result<T, StoreError>
     where
         T: Send + 'static,
         F: FnOnce(&DiskStore) -> Result<T, StoreError> + Send + 'static,
     {
+        self.timed(Call::Read, work).await
+    }
+
+    /// Runs `work`, which may change something, on the blocking pool; refused with
+    /// [`StoreError::Full`] without running while the disk is full.
+    pub(super) async fn blocking_write<T, F>(&self, work: F) -> Result<T, StoreError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&DiskStore) -> Result<T, StoreError> + Send + 'static,
+    {
+        self.timed(Call::Write, work).await
+    }
+
+    /// Runs `work` on the blocking pool, timed when an observer is set.
+    async fn timed<T, F>(&self, call: Call, work: F) -> Result<T, StoreError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&DiskStore) -> Result<T, StoreError> + Send + 'static,
+    {
         let Some(observe) = self.inner.on_call.get().cloned() else {
-            return self.blocking_untimed(work).await;
+            return self.untimed(call, work).await;
         };
         let started = Instant::now();
-        let result = self.blocking_untimed(work).await;
+        let result = self.untimed(call, work).await;
         observe(started.elapsed());
         result
     }
 
     /// Runs `work` on the blocking pool (with the `seams` feature: after the
     /// injected latency if any, or inline if the naive design was asked for).
-    async fn blocking_untimed<T, F>(&self, work: F) -> Result<T, StoreError>
+    async fn untimed<T, F>(&self, call: Call, work: F) -> Result<T, StoreError>
     where
         T: Send + 'static,
         F: FnOnce(&DiskStore) -> Result<T, StoreError> + Send + 'static,
@@ -162,14 +227,98 @@ impl Store {
         if inner.seams.inline() {
             // The design this project replaces: the disk blocks the runtime worker.
             inner.seams.pause();
-            return work(inner.trees.as_ref().ok_or(StoreError::Closed)?);
+            return inner.run(call, work);
         }
         tokio::task::spawn_blocking(move || {
             #[cfg(feature = "seams")]
             inner.seams.pause();
-            work(inner.trees.as_ref().ok_or(StoreError::Closed)?)
+            inner.run(call, work)
         })
         .await?
+    }
+}
+
+impl Opened {
+    /// Opens the database (on a blocking thread).
+    fn open(&self) -> Result<DiskStore, StoreError> {
+        DiskStore::open(&self.dir, self.flush_every_write, self.cache_bytes)
+    }
+}
+
+impl Inner {
+    fn trees_mut(&mut self) -> &mut Option<DiskStore> {
+        self.trees.get_mut().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Runs one call against the database, on a blocking thread (or inline, for the
+    /// naive design), keeping the full-disk rules (see `full.rs`).
+    fn run<T>(
+        &self,
+        call: Call,
+        work: impl FnOnce(&DiskStore) -> Result<T, StoreError>,
+    ) -> Result<T, StoreError> {
+        if self.full.is_full() && self.room() {
+            self.reopen();
+        }
+        if call == Call::Write && self.refuses_writes() {
+            self.full.refused();
+            return Err(StoreError::Full);
+        }
+        // A panic in another call leaves the database as sled left it: still usable.
+        let trees = self.trees.read().unwrap_or_else(PoisonError::into_inner);
+        let result = match trees.as_ref() {
+            Some(db) => work(db),
+            // Not reopened after a full disk: the next call tries again.
+            None if self.full.is_full() => Err(StoreError::Full),
+            None => Err(StoreError::Closed),
+        };
+        if matches!(result, Err(StoreError::Full)) {
+            self.full.refused();
+        }
+        result
+    }
+
+    /// Whether writes are refused now: the disk is full (or, with the `seams`
+    /// feature, the test has filled it).
+    fn refuses_writes(&self) -> bool {
+        #[cfg(feature = "seams")]
+        if self.seams.disk_full() {
+            return true;
+        }
+        self.full.is_full()
+    }
+
+    /// Whether the file system has room to reopen the database and write again.
+    fn room(&self) -> bool {
+        #[cfg(feature = "seams")]
+        if self.seams.disk_full() {
+            return false;
+        }
+        full::room_in(&self.opened.dir)
+    }
+
+    /// Closes the database and opens it again, which clears sled's error from the
+    /// full disk and drops what never reached the disk. Waits for the calls running
+    /// now; another thread may have done it meanwhile.
+    fn reopen(&self) {
+        let mut trees = self.trees.write().unwrap_or_else(PoisonError::into_inner);
+        if !self.full.is_full() {
+            return;
+        }
+        // sled writes nothing more once its error is set, and lets go of the
+        // directory's lock, which the open below waits for.
+        drop(trees.take());
+        match self.opened.open() {
+            Ok(db) => {
+                *trees = Some(db);
+                // Hot records read from the old database may include the write
+                // that never reached the disk.
+                self.cache.clear();
+                self.progress.clear();
+                self.full.cleared();
+            }
+            Err(e) => self.full.reopen_failed(&e),
+        }
     }
 }
 
@@ -184,7 +333,7 @@ impl fmt::Debug for Store {
 
 impl Drop for Inner {
     fn drop(&mut self) {
-        let Some(trees) = self.trees.take() else {
+        let Some(trees) = self.trees_mut().take() else {
             return;
         };
         // sled flushes and joins its flusher thread on drop: keep that off the workers.

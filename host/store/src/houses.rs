@@ -62,13 +62,13 @@ impl Store {
     pub async fn claim_house(&self, claim: Claim) -> Result<House, StoreError> {
         let _w = WriteGuard::new(&self.inner.cache, Scope::World);
         let _p = WriteGuard::new(&self.inner.cache, Scope::Player(claim.node));
-        self.blocking(move |db| db.claim_house(&claim)).await
+        self.blocking_write(move |db| db.claim_house(&claim)).await
     }
 
     /// Releases a house: its things go to the owner, its room and doors go away.
     pub async fn release_house(&self, key: &str) -> Result<Option<House>, StoreError> {
         let _w = WriteGuard::new(&self.inner.cache, Scope::World);
         let key = key.to_owned();
-        self.blocking(move |db| db.release_house(&key)).await
+        self.blocking_write(move |db| db.release_house(&key)).await
     }
 }

@@ -68,6 +68,12 @@
 //!   the writes of the last half second (never half a transaction, and never a write
 //!   that was followed by a [`Store::flush`]).
 //! - Reads never flush. [`Store::close`] flushes; so should a graceful shutdown.
+//!
+//! # A full disk
+//!
+//! Writes are refused with [`StoreError::Full`], reads go on, and writes work again
+//! once space is freed, without a restart: `full.rs` says how (sled itself needs the
+//! database opened again).
 
 mod airtime;
 mod bbs;
@@ -80,6 +86,7 @@ mod drafts;
 mod error;
 mod export;
 mod federation;
+mod full;
 mod handle;
 mod houses;
 mod names;
@@ -110,9 +117,12 @@ pub use disk::SCHEMA_VERSION;
 pub use drafts::{Draft, DraftTarget};
 pub use error::StoreError;
 pub use federation::{Held, PeerState, Removed, SyncId};
+pub use full::REOPEN_ROOM;
 pub use handle::{CallObserver, Store};
 pub use houses::{Claim, House};
 pub use names::{MAX_NAME_CHARS, RESERVED_NAMES, fallback_name, is_reserved_name, sanitise_name};
+#[cfg(feature = "seams")]
+pub use options::FullDisk;
 pub use options::StoreOptions;
 pub use pins::{Pin, PinSource, PinWatcher};
 pub use progress_records::{Deal, Progress, QuestProgress, ShopSide, ShopState, ShopTerms};

@@ -2,6 +2,10 @@
 //! read its seam settings both import it, and neither imports the other.
 
 #[cfg(feature = "seams")]
+use std::sync::Arc;
+#[cfg(feature = "seams")]
+use std::sync::atomic::{AtomicBool, Ordering};
+#[cfg(feature = "seams")]
 use std::time::Duration;
 
 /// How to open the store.
@@ -22,6 +26,10 @@ pub struct StoreOptions {
     /// what that costs.
     #[cfg(feature = "seams")]
     pub naive_inline: bool,
+    /// Test seam (`seams` feature only): a disk the test fills and frees (see
+    /// [`FullDisk`]). Never full unless the test says so.
+    #[cfg(feature = "seams")]
+    pub full_disk: FullDisk,
 }
 
 impl Default for StoreOptions {
@@ -33,6 +41,36 @@ impl Default for StoreOptions {
             latency: None,
             #[cfg(feature = "seams")]
             naive_inline: false,
+            #[cfg(feature = "seams")]
+            full_disk: FullDisk::default(),
         }
+    }
+}
+
+/// A test's hand on the disk (`seams` feature only): while [`FullDisk::fill`] holds,
+/// the store behaves as on a full disk (every write is refused as ENOSPC would be, and
+/// the file system reports no room), until [`FullDisk::free`]. Clones share one disk.
+///
+/// Writes are refused before they reach sled, as sled refuses every write after its
+/// first ENOSPC; what sled does with that first one (keeps it in memory until the
+/// store reopens) only a real full file system shows (`tests/full_disk.rs`).
+#[cfg(feature = "seams")]
+#[derive(Clone, Debug, Default)]
+pub struct FullDisk(Arc<AtomicBool>);
+
+#[cfg(feature = "seams")]
+impl FullDisk {
+    /// The disk is full from now on.
+    pub fn fill(&self) {
+        self.0.store(true, Ordering::Release);
+    }
+
+    /// Space is back.
+    pub fn free(&self) {
+        self.0.store(false, Ordering::Release);
+    }
+
+    pub fn is_full(&self) -> bool {
+        self.0.load(Ordering::Acquire)
     }
 }

@@ -131,7 +131,7 @@ impl Store {
     /// watcher only when something changed.
     async fn pin_first(&self, pin: Pin) -> Result<(Pin, PinChange), StoreError> {
         let (now, change) = self
-            .blocking(move |db| {
+            .blocking_write(move |db| {
                 let tree = db.tree_of::<Pin>()?;
                 let key = node_key(pin.node);
                 let (now, change) = match super::disk::get::<Pin>(&tree, &key)? {
@@ -164,7 +164,7 @@ impl Store {
     /// Pins `pin` whatever was pinned before (the config's admin keys).
     pub async fn set_pin(&self, pin: Pin) -> Result<(), StoreError> {
         let (node, key) = (pin.node, pin.key.clone());
-        self.blocking(move |db| {
+        self.blocking_write(move |db| {
             let key = node_key(pin.node);
             let tree = db.tree_of::<Pin>()?;
             tree.insert(key, super::records::encode(&key, &pin)?)?;
@@ -179,7 +179,7 @@ impl Store {
     /// really changed). True if there was one.
     pub async fn unpin(&self, node: u32) -> Result<bool, StoreError> {
         let gone = self
-            .blocking(move |db| {
+            .blocking_write(move |db| {
                 let gone = db.tree_of::<Pin>()?.remove(node_key(node))?.is_some();
                 db.flush_if_configured()?;
                 Ok(gone)

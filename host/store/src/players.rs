@@ -26,7 +26,7 @@ impl Store {
         now: u64,
     ) -> Result<Player, StoreError> {
         let wanted = wanted.to_owned();
-        self.blocking(move |db| db.create_player(node, &wanted, now))
+        self.blocking_write(move |db| db.create_player(node, &wanted, now))
             .await
     }
 
@@ -43,13 +43,15 @@ impl Store {
     /// index changes in the same transaction. [`StoreError::NoSuchPlayer`] if the node
     /// has no player: players are made by [`Store::create_player`].
     pub async fn update_player(&self, player: Player) -> Result<(), StoreError> {
-        self.blocking(move |db| db.update_player(&player)).await
+        self.blocking_write(move |db| db.update_player(&player))
+            .await
     }
 
     /// Records that `node`'s player was heard now (their `last_seen`); when they had
     /// been heard before that, or `None` if there is no such player.
     pub async fn player_seen(&self, node: u32, now: u64) -> Result<Option<u64>, StoreError> {
-        self.blocking(move |db| db.player_seen(node, now)).await
+        self.blocking_write(move |db| db.player_seen(node, now))
+            .await
     }
 
     /// How many players there are.

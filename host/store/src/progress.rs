@@ -44,7 +44,7 @@ impl Store {
         let node = p.node;
         self.inner.progress.drop_node(node);
         let r = self
-            .blocking(move |db| {
+            .blocking_write(move |db| {
                 let key = node_key(p.node);
                 let tree = db.tree_of::<Progress>()?;
                 tree.insert(key, super::records::encode(&key, &p)?)?;
@@ -74,7 +74,7 @@ impl Store {
         self.inner.progress.drop_node(node);
         let _player = WriteGuard::new(&self.inner.cache, Scope::Player(node));
         let _world = world.map(|s| WriteGuard::new(&self.inner.cache, s));
-        let r = self.blocking(move |db| db.deal(&deal)).await;
+        let r = self.blocking_write(move |db| db.deal(&deal)).await;
         self.inner.progress.drop_node(node);
         r
     }

@@ -82,7 +82,7 @@ impl Store {
     /// Removes every record older than its cutoff; see [`Cutoffs`].
     pub async fn sweep(&self, before: Cutoffs) -> Result<Swept, StoreError> {
         let (swept, unpinned) = self
-            .blocking(move |db| {
+            .blocking_write(move |db| {
                 let unpinned = sweep_pins(db, before.stranger_pins)?;
                 let swept = Swept {
                     tombstones: sweep_tombstones(db, before.tombstones)?,
@@ -123,7 +123,7 @@ impl Store {
         let (peers, cap) = (self.sync_peers(), self.outbox_cap());
         let lock = Arc::clone(&self.inner.unheard_mail);
         let sent = self
-            .blocking(move |db| {
+            .blocking_write(move |db| {
                 // Nothing inside panics while holding it, and it guards no data: a
                 // poisoned lock is as good as a clean one.
                 let _one_at_a_time = lock.lock().unwrap_or_else(|e| e.into_inner());

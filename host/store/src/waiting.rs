@@ -30,7 +30,7 @@ pub(super) fn mark_waiting(db: &DiskStore, node: u32) -> Result<(), StoreError> 
 impl Store {
     /// Records that `node`, which has no player, has mail waiting.
     pub async fn mark_mail_waiting(&self, node: u32) -> Result<(), StoreError> {
-        self.blocking(move |db| {
+        self.blocking_write(move |db| {
             mark_waiting(db, node)?;
             db.flush_if_configured()
         })
@@ -71,7 +71,7 @@ impl Store {
 
     /// Records that `node` was told of its mail at `at`.
     pub async fn mail_told(&self, node: u32, at: u64) -> Result<(), StoreError> {
-        self.blocking(move |db| {
+        self.blocking_write(move |db| {
             db.tree(MAIL_WAITING)?
                 .insert(node_key(node), &at.to_be_bytes()[..])?;
             db.flush_if_configured()
@@ -81,7 +81,7 @@ impl Store {
 
     /// Forgets that mail waits for `node` (its player exists now, or it has none).
     pub async fn clear_mail_waiting(&self, node: u32) -> Result<(), StoreError> {
-        self.blocking(move |db| {
+        self.blocking_write(move |db| {
             db.tree(MAIL_WAITING)?.remove(node_key(node))?;
             Ok(())
         })
@@ -92,7 +92,7 @@ impl Store {
     /// call recorded it (the one caller that may greet it). Durable before it
     /// returns, so a node is never greeted twice, even across a crash.
     pub async fn greet_once(&self, node: u32, at: u64) -> Result<bool, StoreError> {
-        self.blocking(move |db| {
+        self.blocking_write(move |db| {
             let first = db
                 .tree(GREETED)?
                 .compare_and_swap(node_key(node), None::<&[u8]>, Some(&at.to_be_bytes()[..]))?

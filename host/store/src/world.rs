@@ -31,7 +31,7 @@ impl Store {
         F: FnOnce(&DiskStore) -> Result<T, StoreError> + Send + 'static,
     {
         let _guard = WriteGuard::new(self.cache(), scope);
-        self.blocking(work).await
+        self.blocking_write(work).await
     }
 
     /// Object `#id`, if it exists.

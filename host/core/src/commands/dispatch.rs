@@ -11,9 +11,9 @@ use tracing::warn;
 
 use super::ctx::Ctx;
 use super::outcome::Outcome;
-use super::registry::{CommandError, Fed, Lookup, Registry, Reply};
+use super::registry::{CommandError, Fed, Lookup, Registry, Reply, STORAGE_FULL};
 use super::text::level_name;
-use meshmush_store::Level;
+use meshmush_store::{Level, StoreError};
 
 /// The family and name of the command `line` runs at `level`, for the operator's
 /// counts: a word typed alone that names no command counts as the last word source's
@@ -152,6 +152,8 @@ fn settle(reply: Reply) -> Outcome {
     let mut refused: Outcome = match reply {
         Ok(outcome) => return outcome,
         Err(CommandError::User(msg)) => msg.into(),
+        // Counted and logged by the store, once per doubling, not once per command.
+        Err(CommandError::Store(StoreError::Full)) => STORAGE_FULL.into(),
         Err(e @ CommandError::Store(_)) => {
             warn!(error = %e, "command failed");
             e.to_string().into()

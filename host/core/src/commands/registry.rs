@@ -30,6 +30,20 @@ pub fn user(msg: impl Into<String>) -> CommandError {
     CommandError::User(msg.into())
 }
 
+/// What a player reads when their command needed to save something and the disk is
+/// full (the store's [`StoreError::Full`]).
+pub const STORAGE_FULL: &str =
+    "Storage full: the BBS cannot save anything right now; reading still works.";
+
+/// A write a read makes on the side (a read marker, a letter marked read): on a full
+/// disk the reader still gets the text, only the mark is not kept.
+pub fn on_the_side(written: Result<(), StoreError>) -> Result<(), CommandError> {
+    match written {
+        Err(StoreError::Full) => Ok(()),
+        other => Ok(other?),
+    }
+}
+
 /// Why arguments did not parse: show the command's usage line, or say this instead.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Usage(pub Option<String>);

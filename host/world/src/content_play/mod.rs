@@ -18,7 +18,7 @@ mod shops;
 mod triggers;
 mod using;
 
-use tracing::warn;
+use tracing::{debug, warn};
 
 use engine::Plan;
 use meshmush_core::commands::ctx::Ctx;
@@ -27,6 +27,7 @@ use meshmush_core::commands::registry::{CommandError, Registry, Reply, WordSourc
 use meshmush_core::content::Content;
 use meshmush_core::content::schema::Event as On;
 use meshmush_core::events::Event;
+use meshmush_store::StoreError;
 pub use plan::MAX_DEPTH;
 use plan::{finish, note_visit, plan_at, push_line};
 
@@ -65,6 +66,10 @@ pub async fn after(ctx: &Ctx, out: &mut Outcome) {
     if let Err(e) = after_inner(ctx, out).await {
         match e {
             CommandError::User(msg) => push_line(&mut out.reply, &msg),
+            // The store counts and logs a full disk itself, once per doubling.
+            CommandError::Store(StoreError::Full) => {
+                debug!("content could not follow the command: the disk is full");
+            }
             CommandError::Store(e) => warn!(error = %e, "content could not follow the command"),
         }
     }

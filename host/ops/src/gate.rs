@@ -1,0 +1,63 @@
+//! What a request to the status page may be. The page is read-only (`/`, the chart,
+//! `/metrics`), so only GET and HEAD, with no body worth the name; anything else is
+//! answered from its head alone, before any of its body is read, and the connection is
+//! closed after the answer (`Connection: close`), so no client can make the daemon
+//! read, or wait for, an upload of any size.
+//!
+//! - A method other than GET or HEAD: 405, with `Allow: GET, HEAD`.
+//! - A body announced with `Transfer-Encoding` (chunked: no size stated up front) or
+//!   with a `Content-Length` over [`MAX_BODY_BYTES`]: 413.
+//!
+//! hyper has already refused what is not HTTP/1 at all (a bad or doubled
+//! `Content-Length` is a 400 there); this only sees well-formed heads. The test,
+//! raw bytes over TCP to the bounded server, is with that server's in `serve.rs`.
+
+use axum::body::Body;
+use axum::http::{HeaderMap, Method, Response, StatusCode, header};
+use axum::response::IntoResponse;
+
+/// The largest body a request may announce (GET requests carry none; this leaves
+/// room for a client that sends an empty form or similar by habit).
+pub const MAX_BODY_BYTES: u64 = 1024;
+
+/// The answer for a request the page does not take, or `None` to serve it.
+pub fn refusal(method: &Method, headers: &HeaderMap) -> Option<Response<Body>> {
+    if method != Method::GET && method != Method::HEAD {
+        return Some(
+            (
+                StatusCode::METHOD_NOT_ALLOWED,
+                [(header::ALLOW, "GET, HEAD"), (header::CONNECTION, "close")],
+                "The status page is read-only: GET or HEAD only.\n",
+            )
+                .into_response(),
+        );
+    }
+    let chunked = headers.contains_key(header::TRANSFER_ENCODING);
+    if chunked || announced_length(headers) > MAX_BODY_BYTES {
+        return Some(
+            (
+                StatusCode::PAYLOAD_TOO_LARGE,
+                [(header::CONNECTION, "close")],
+                "The status page takes no request body.\n",
+            )
+                .into_response(),
+        );
+    }
+    None
+}
+
+/// The body length the head announces (0 if none; the most, if it says several; past
+/// any limit, if it cannot be read as a number).
+fn announced_length(headers: &HeaderMap) -> u64 {
+    headers
+        .get_all(header::CONTENT_LENGTH)
+        .iter()
+        .map(|v| {
+            v.to_str()
+                .ok()
+                .and_then(|s| s.trim().parse::<u64>().ok())
+                .unwrap_or(u64::MAX)
+        })
+        .max()
+        .unwrap_or(0)
+}
