@@ -16,6 +16,7 @@ mod daemon_sim;
 mod federation_mesh;
 mod federation_native;
 mod federation_tc2;
+mod full_disk;
 mod operator;
 mod stall;
 mod unasked;

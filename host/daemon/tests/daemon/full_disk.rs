@@ -5,11 +5,9 @@
 //! restart everything saved before is there and nothing refused is.
 //! (`host/store/tests/full_disk.rs` does the same to the store on a real tmpfs.)
 
-mod common;
-
 use std::net::SocketAddr;
 
-use common::{WAIT, roomy, world};
+use crate::common::{WAIT, roomy, world};
 use meshmush::store::{FullDisk, StoreOptions};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
