@@ -212,8 +212,13 @@ pub const HEARD_RECENTLY_SECS: u64 = 2 * 3600;
 /// Tells `to`, a node that never used the BBS, of its mail now if the node database
 /// heard it within [`HEARD_RECENTLY_SECS`] and it was not told today (the same once a
 /// day as when it is heard: see the daemon's `unasked::mail_waiting`). `None`: it
-/// waits.
+/// waits (also whenever federation peers are configured).
 async fn tell_now(ctx: &Ctx, to: &Recipient) -> Result<Option<Outcome>, CommandError> {
+    if !ctx.cfg().federation.peers.is_empty() {
+        // The node may be a player at a peer BBS, which announces the synced mail
+        // itself: a DM from here too would tell it twice.
+        return Ok(None);
+    }
     let now = unix_now();
     let heard = ctx
         .mesh()
