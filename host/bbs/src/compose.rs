@@ -13,7 +13,9 @@ use tracing::warn;
 
 use meshmush_core::commands::ctx::Ctx;
 use meshmush_core::commands::outcome::Outcome;
-use meshmush_core::commands::registry::{CommandError, Fed, Registry, Reply, STORAGE_FULL, user};
+use meshmush_core::commands::registry::{
+    CommandError, DraftHook, Fed, Registry, Reply, STORAGE_FULL, user,
+};
 use meshmush_core::commands::text::DIRECTIONS;
 use meshmush_core::commands::text::{first_words, unix_now};
 use meshmush_store::{Draft, DraftTarget, StoreError};
@@ -56,7 +58,11 @@ pub async fn start(ctx: &mut Ctx, target: DraftTarget) -> Reply {
 
 /// Makes drafts the dispatcher's: an open draft takes the player's lines.
 pub fn register(r: &mut Registry) {
-    r.set_draft_feed(|ctx, draft, line| Box::pin(feed(ctx, draft, line)));
+    r.set_draft_feed(DraftHook {
+        family: "compose",
+        name: "draft line",
+        feed: |ctx, draft, line| Box::pin(feed(ctx, draft, line)),
+    });
 }
 
 /// Takes one line for `draft`, the player's open draft. Leaves [`Ctx::draft`] set

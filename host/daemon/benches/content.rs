@@ -71,6 +71,7 @@ async fn measure(name: &str, store: &Store, content: &Library, line: impl Fn(u32
             packet_key: None,
             is_admin_node: false,
             draft: None,
+            ran: None,
         };
         let typed = line(node);
         let t = Instant::now();

@@ -16,7 +16,6 @@ use crate::identity::{Evidence, Sender, judge};
 use crate::roster::Newcomer;
 use crate::shared::Shared;
 use meshmush_core::commands::account::asks_repin;
-use meshmush_core::commands::dispatch::command_name;
 use meshmush_core::commands::registry::STORAGE_FULL;
 use meshmush_store::{Level, Pin, Player, StoreError};
 
@@ -203,12 +202,9 @@ async fn step(
         }
         Handled::Done(outcome) => outcome,
     };
-    deps.shared.ops.command(
-        || command_name(&c.registry, &msg.text, c.level()),
-        node,
-        &c.player.name,
-        started.elapsed(),
-    );
+    deps.shared
+        .ops
+        .command(c.ran, node, &c.player.name, started.elapsed());
     // Judged on the reply itself, before the message of the day goes in front of it.
     let is_help = outcome.reply == meshmush_core::commands::basic::SHORT_HELP;
     let motd = deps.shared.cfg().bbs.motd.trim();
@@ -235,12 +231,9 @@ async fn repin(
     let node = o.ctx.node;
     let started = std::time::Instant::now();
     let outcome = execute(&mut o.ctx, line).await;
-    deps.shared.ops.command(
-        || command_name(&o.ctx.registry, line, o.ctx.level()),
-        node,
-        &o.ctx.player.name,
-        started.elapsed(),
-    );
+    deps.shared
+        .ops
+        .command(o.ctx.ran, node, &o.ctx.player.name, started.elapsed());
     deps.shared
         .delivery
         .say(node, Class::Stranger, &outcome.reply)
@@ -340,6 +333,7 @@ async fn open(node: u32, deps: &SessionDeps) -> Result<Open, OpenError> {
         packet_key: None,
         is_admin_node: deps.shared.admin_nodes.contains(&node),
         draft,
+        ran: None,
     };
     Ok(Open {
         ctx,

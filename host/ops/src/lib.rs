@@ -20,6 +20,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use crate::lagprobe::LagProbe;
+use meshmush_core::commands::registry::{Ran, UNKNOWN};
 use meshmush_core::commands::text::unix_now;
 use meshmush_store::Store;
 pub use metrics::{Metrics, Snapshot};
@@ -80,21 +81,13 @@ impl Ops {
         probe.observe(Arc::new(move |late| i.metrics.lag(late)));
     }
 
-    /// A session ran a command for `node` in `took`: counted by family and kept as the
-    /// newest of the recent commands (by name only). `name` says which command (its
-    /// family and name, as [`command_name`] gives them); it is asked only when the
-    /// hooks are on.
-    ///
-    /// [`command_name`]: meshmush_core::commands::dispatch::command_name
-    pub fn command(
-        &self,
-        name: impl FnOnce() -> (&'static str, &'static str),
-        node: u32,
-        player: &str,
-        took: Duration,
-    ) {
+    /// A session ran a line for `node` in `took`: counted by the family of the command
+    /// that took it and kept as the newest of the recent commands (by name only).
+    /// `ran` is what the dispatcher recorded (`Ctx::ran`); a line no command took is
+    /// counted as `unknown`.
+    pub fn command(&self, ran: Option<Ran>, node: u32, player: &str, took: Duration) {
         let Some(inner) = &self.inner else { return };
-        let (family, command) = name();
+        let (family, command) = ran.unwrap_or(UNKNOWN);
         inner.metrics.command(family, took);
         if let Ok(mut recent) = inner.recent.lock() {
             if recent.len() == RECENT_KEPT {

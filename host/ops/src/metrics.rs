@@ -19,6 +19,7 @@ use std::time::Duration;
 use meshmush_firmware_bridge::link::{LinkState, MetricsSnapshot};
 use prometheus_client::collector::Collector;
 use prometheus_client::encoding::{DescriptorEncoder, EncodeMetric};
+use prometheus_client::metrics::MetricType;
 use prometheus_client::metrics::counter::{ConstCounter, Counter};
 use prometheus_client::metrics::family::Family;
 use prometheus_client::metrics::gauge::ConstGauge;
@@ -68,48 +69,53 @@ pub struct LinkFigures {
     pub airtime_total: Duration,
 }
 
-/// Writes one gauge family, one value per `(label value, value)`, all labelled `label`.
-fn labelled_gauges<'a>(
+/// Writes one family of `kind` (a gauge or a counter), one value per
+/// `(label value, value)`, all labelled `label`.
+fn labelled<'a>(
     enc: &mut DescriptorEncoder,
     name: &str,
     help: &str,
+    kind: MetricType,
     label: &str,
     values: impl IntoIterator<Item = (&'a str, f64)>,
 ) -> Result<(), std::fmt::Error> {
-    let mut fam = enc.encode_descriptor(
-        name,
-        help,
-        None,
-        prometheus_client::metrics::MetricType::Gauge,
-    )?;
+    let mut fam = enc.encode_descriptor(name, help, None, kind)?;
     for (at, v) in values {
-        ConstGauge::new(v).encode(fam.encode_family(&[(label, at)])?)?;
+        let labels = [(label, at)];
+        if kind == MetricType::Counter {
+            ConstCounter::new(v).encode(fam.encode_family(&labels)?)?;
+        } else {
+            ConstGauge::new(v).encode(fam.encode_family(&labels)?)?;
+        }
     }
     Ok(())
 }
 
-/// Writes one gauge per link, labelled with the link's name.
+/// Writes one value per link, labelled with the link's name: a gauge of what the link
+/// is now, or a counter of what it did since the start.
 fn per_link(
     enc: &mut DescriptorEncoder,
     name: &str,
     help: &str,
+    kind: MetricType,
     links: &[LinkFigures],
     value: impl Fn(&LinkFigures) -> f64,
 ) -> Result<(), std::fmt::Error> {
     let values = links.iter().map(|l| (l.name.as_str(), value(l)));
-    labelled_gauges(enc, name, help, "link", values)
+    labelled(enc, name, help, kind, "link", values)
 }
 
-/// Writes one gauge per sync peer, labelled with its node id.
+/// Writes one value per sync peer, labelled with its node id.
 fn per_peer(
     enc: &mut DescriptorEncoder,
     name: &str,
     help: &str,
+    kind: MetricType,
     peers: &[(String, PeerState)],
     value: impl Fn(&PeerState) -> u64,
 ) -> Result<(), std::fmt::Error> {
     let values = peers.iter().map(|(n, st)| (n.as_str(), value(st) as f64));
-    labelled_gauges(enc, name, help, "peer", values)
+    labelled(enc, name, help, kind, "peer", values)
 }
 
 /// Writes one value per traffic class of the outbound queue, labelled `class`.
@@ -117,21 +123,12 @@ fn per_class(
     enc: &mut DescriptorEncoder,
     name: &str,
     help: &str,
-    kind: prometheus_client::metrics::MetricType,
+    kind: MetricType,
     value: impl Fn(usize) -> f64,
 ) -> Result<(), std::fmt::Error> {
     use meshmush_firmware_bridge::link::Class;
-    let mut fam = enc.encode_descriptor(name, help, None, kind)?;
-    for class in Class::ALL {
-        let labels = [("class", class.name())];
-        let v = value(class.index());
-        if kind == prometheus_client::metrics::MetricType::Counter {
-            ConstCounter::new(v).encode(fam.encode_family(&labels)?)?;
-        } else {
-            ConstGauge::new(v).encode(fam.encode_family(&labels)?)?;
-        }
-    }
-    Ok(())
+    let values = Class::ALL.iter().map(|c| (c.name(), value(c.index())));
+    labelled(enc, name, help, kind, "class", values)
 }
 
 /// The registry and the figures counted as they happen.
@@ -314,7 +311,7 @@ impl Collector for Scraped {
             "link_state",
             "The link's state: 1 for the state it is in",
             None,
-            prometheus_client::metrics::MetricType::Gauge,
+            MetricType::Gauge,
         )?;
         for state in STATES {
             let labels = [("link", s.link_name), ("state", state)];
@@ -397,14 +394,14 @@ impl Collector for Scraped {
             &mut enc,
             "outbound_class_depth",
             "Packets each traffic class holds, queued or in flight",
-            prometheus_client::metrics::MetricType::Gauge,
+            MetricType::Gauge,
             |i| l.class_depth[i] as f64,
         )?;
         per_class(
             &mut enc,
             "airtime_class_seconds",
             "Airtime each traffic class has used since start",
-            prometheus_client::metrics::MetricType::Counter,
+            MetricType::Counter,
             |i| l.class_airtime[i].as_secs_f64(),
         )?;
         gauge(
@@ -520,6 +517,7 @@ impl Collector for Scraped {
             &mut enc,
             "link_member_up",
             "1 while this link is connected",
+            MetricType::Gauge,
             links,
             up,
         )?;
@@ -528,17 +526,20 @@ impl Collector for Scraped {
             &mut enc,
             "link_member_texts_in",
             "Texts this link heard",
+            MetricType::Counter,
             links,
             texts,
         )?;
         let dups = |l: &LinkFigures| l.duplicates as f64;
         let help = "Repeats this link heard (of its own packets or another link's)";
-        per_link(&mut enc, "link_member_duplicates", help, links, dups)?;
+        let total = MetricType::Counter;
+        per_link(&mut enc, "link_member_duplicates", help, total, links, dups)?;
         let sent = |l: &LinkFigures| l.chunks_sent as f64;
         per_link(
             &mut enc,
             "link_member_chunks_sent",
             "Packets this link sent",
+            total,
             links,
             sent,
         )?;
@@ -547,19 +548,35 @@ impl Collector for Scraped {
             &mut enc,
             "link_member_queue_depth",
             "Packets waiting on this link",
+            MetricType::Gauge,
             links,
             depth,
         )?;
         let air = |l: &LinkFigures| l.airtime_total.as_secs_f64();
         let help = "Seconds on air this link spent on replies";
-        per_link(&mut enc, "link_member_airtime_seconds", help, links, air)?;
+        per_link(
+            &mut enc,
+            "link_member_airtime_seconds",
+            help,
+            total,
+            links,
+            air,
+        )?;
         let peers = &s.peers;
         let help = "Items waiting in this sync peer's outbox";
-        per_peer(&mut enc, "sync_queued", help, peers, PeerState::queued)?;
+        let level = MetricType::Gauge;
+        per_peer(
+            &mut enc,
+            "sync_queued",
+            help,
+            level,
+            peers,
+            PeerState::queued,
+        )?;
         let help = "Items dropped unsent from this sync peer's full outbox";
-        per_peer(&mut enc, "sync_dropped", help, peers, |p| p.dropped)?;
+        per_peer(&mut enc, "sync_dropped", help, total, peers, |p| p.dropped)?;
         let help = "Items and frames from this sync peer that were refused";
-        per_peer(&mut enc, "sync_refused", help, peers, |p| p.refused)?;
+        per_peer(&mut enc, "sync_refused", help, total, peers, |p| p.refused)?;
         Ok(())
     }
 }

@@ -49,10 +49,23 @@ fn ago(now: u64, then: u64) -> String {
     }
 }
 
+/// An uptime in words: `3 d 4 h`, `2 h 5 min`, `40 s`.
+fn uptime(d: Duration) -> String {
+    let s = d.as_secs();
+    match s {
+        0..60 => format!("{s} s"),
+        60..3600 => format!("{} min", s / 60),
+        3600..86_400 => format!("{} h {} min", s / 3600, s % 3600 / 60),
+        _ => format!("{} d {} h", s / 86_400, s % 86_400 / 3600),
+    }
+}
+
 /// The whole page.
 pub fn status(view: &View, s: &Snapshot, heard: &[NodeEntry], now: u64) -> Markup {
     let (state, up) = state_text(&s.link_state);
     let node = view.link.node_config();
+    let mesh = view.common.mesh();
+    let bbs = mesh.me().map(|n| n.display_name());
     let l = &s.link;
     let recent = view.ops.recent();
     html! {
@@ -66,10 +79,12 @@ pub fn status(view: &View, s: &Snapshot, heard: &[NodeEntry], now: u64) -> Marku
                 style { (PreEscaped(STYLE)) }
             }
             body {
-                h1 { "meshmush" }
+                h1 { (bbs.as_deref().unwrap_or("meshmush")) }
                 section id="node" {
                     h2 { "Node and links" }
                     table {
+                        tr { th { "BBS" } td { (bbs.as_deref().unwrap_or("not yet known")) } }
+                        tr { th { "meshmush" } td { "version " (env!("CARGO_PKG_VERSION")) ", up " (uptime(mesh.uptime())) } }
                         tr { th { "Node" } td { (node.as_ref().map(|c| node_id(c.my_node_num)).unwrap_or_else(|| "not yet known".into())) } }
                         @if let Some(c) = &node {
                             tr { th { "Firmware" } td { (c.firmware_version) } }
@@ -154,11 +169,19 @@ pub fn status(view: &View, s: &Snapshot, heard: &[NodeEntry], now: u64) -> Marku
     }
 }
 
+/// The chart's width in its own units. A phone 390 px wide draws the page's 100%
+/// width at about 358 px (1 rem of padding each side), so a unit is about a pixel there
+/// and the labels' [`CHART_FONT`] is their size in pixels; wider screens draw it larger.
+pub const CHART_WIDTH: f64 = 360.0;
+/// The labels' font size, in the chart's units.
+pub const CHART_FONT: f64 = 11.0;
+
 /// The last day's airtime as bars, one per ten minutes, with the allowed share per
 /// ten minutes as a dashed line when the node has said its region.
 pub fn airtime_chart(ops: &Ops, s: &Snapshot, now: u64) -> Markup {
-    const W: f64 = 720.0;
-    const H: f64 = 160.0;
+    const W: f64 = CHART_WIDTH;
+    const H: f64 = 120.0;
+    const F: f64 = CHART_FONT;
     let day = ops.airtime_day(now);
     let share = s
         .airtime_allowed
@@ -172,7 +195,7 @@ pub fn airtime_chart(ops: &Ops, s: &Snapshot, now: u64) -> Markup {
     let y = |secs: f64| H - secs / peak * (H - 10.0);
     let total: f64 = day.iter().map(|(_, d)| d.as_secs_f64()).sum();
     html! {
-        svg id="airtime-chart" xmlns="http://www.w3.org/2000/svg" viewBox=(format!("0 0 {W} {}", H + 20.0)) role="img" {
+        svg id="airtime-chart" xmlns="http://www.w3.org/2000/svg" viewBox=(format!("0 0 {W} {}", H + F + 6.0)) role="img" {
             title { (format!("Airtime per 10 minutes over 24 h: {total:.1} s in all")) }
             rect x="0" y="0" width=(W) height=(H) fill="#fff" stroke="#ccc" {}
             @for (i, (_, d)) in day.iter().enumerate() {
@@ -185,11 +208,19 @@ pub fn airtime_chart(ops: &Ops, s: &Snapshot, now: u64) -> Markup {
             @if let Some(share) = share {
                 line x1="0" x2=(W) y1=(format!("{:.2}", y(share))) y2=(format!("{:.2}", y(share)))
                     stroke="#a3170f" stroke-dasharray="6 4" {}
+                // Above the line, or under it when the line is at the top.
+                @let at = if y(share) > F + 4.0 { y(share) - 3.0 } else { y(share) + F + 1.0 };
+                text class="share" x=(W - 3.0) y=(format!("{at:.2}")) font-size=(F) text-anchor="end" fill="#a3170f" {
+                    (format!("share {share:.1} s"))
+                }
             }
-            text x="0" y=(H + 15.0) font-size="12" { "-24 h" }
-            text x=(W / 2.0) y=(H + 15.0) font-size="12" text-anchor="middle" { "-12 h" }
-            text x=(W) y=(H + 15.0) font-size="12" text-anchor="end" { "now" }
-            text x="4" y="14" font-size="12" { (format!("peak {peak:.1} s")) }
+            text x="0" y=(H + F + 2.0) font-size=(F) { "-24 h" }
+            text x=(W / 2.0) y=(H + F + 2.0) font-size=(F) text-anchor="middle" { "-12 h" }
+            text x=(W) y=(H + F + 2.0) font-size=(F) text-anchor="end" { "now" }
+            // The scale's top, unless the share line is there and says it.
+            @if share.is_none_or(|s| peak > s * 1.05) {
+                text x="3" y=(F + 1.0) font-size=(F) { (format!("top {peak:.1} s")) }
+            }
         }
     }
 }
@@ -217,6 +248,13 @@ mod tests {
         }
     }
 
+    /// At 390 px, the chart's labels are at least 10 px tall.
+    #[test]
+    fn the_labels_are_readable_on_a_phone() {
+        let drawn_px = 390.0 - 2.0 * 16.0;
+        assert!(CHART_FONT * drawn_px / CHART_WIDTH >= 10.0);
+    }
+
     #[test]
     fn the_chart_draws_a_bar_for_each_busy_ten_minutes_and_the_share_line() {
         let ops = Ops::on();
@@ -229,6 +267,9 @@ mod tests {
         assert_eq!(svg.matches("class=\"bar\"").count(), 2, "{svg}");
         assert!(svg.contains("stroke-dasharray"), "{svg}");
         assert!(svg.contains("60.0 s in all"), "{svg}");
+        // The dashed line is the share (30 s per ten minutes), and says so.
+        assert!(svg.contains("share 30.0 s"), "{svg}");
+        assert!(!svg.contains("peak"), "{svg}");
         let none = airtime_chart(&ops, &snapshot(None), now).into_string();
         assert!(!none.contains("stroke-dasharray"), "{none}");
     }

@@ -5,7 +5,7 @@
 
 use std::sync::Arc;
 
-use super::registry::Registry;
+use super::registry::{Ran, Registry};
 use super::text::unix_now;
 use crate::common::Common;
 use crate::identity::Sender;
@@ -30,6 +30,11 @@ pub struct Ctx {
     /// The post or mail the player is writing line by line, if any: while it is
     /// set, every line goes to it (see `compose`).
     pub draft: Option<Draft>,
+    /// The command the last line ran, set by the dispatcher for the operator's counts
+    /// (`None`: no command took it, counted as [`UNKNOWN`]).
+    ///
+    /// [`UNKNOWN`]: super::registry::UNKNOWN
+    pub ran: Option<Ran>,
 }
 
 /// A command reads the shared parts through its context: `ctx.store()`, `ctx.cfg()`.

@@ -11,29 +11,9 @@ use tracing::warn;
 
 use super::ctx::Ctx;
 use super::outcome::Outcome;
-use super::registry::{CommandError, Fed, Lookup, Registry, Reply, STORAGE_FULL};
+use super::registry::{CommandError, Fed, Lookup, Reply, STORAGE_FULL};
 use super::text::level_name;
 use meshmush_store::{Level, StoreError};
-
-/// The family and name of the command `line` runs at `level`, for the operator's
-/// counts: a word typed alone that names no command counts as the last word source's
-/// (an exit: `look`'s `exit`); a line no command takes is `unknown`.
-pub fn command_name(registry: &Registry, line: &str, level: Level) -> (&'static str, &'static str) {
-    let (word, args) = split_command(line);
-    match registry.exact(word, level) {
-        Some(e) => (e.family, e.spec.name),
-        None => match registry.exact_or_prefix_at(word, level) {
-            Some(e) => (e.family, e.spec.name),
-            None if args.is_empty()
-                && !word.is_empty()
-                && let Some(source) = registry.word_sources().last() =>
-            {
-                (source.family, source.name)
-            }
-            None => ("unknown", "?"),
-        },
-    }
-}
 
 /// What a line a player sent comes to.
 #[derive(Debug)]
@@ -48,10 +28,12 @@ pub enum Handled {
 /// `compose`), the pager's `more`, or a command.
 pub async fn handle(ctx: &mut Ctx, line: &str) -> Handled {
     let mut expired = None;
-    let feed = ctx.registry.draft_feed();
-    if let Some((draft, feed)) = ctx.draft.take().zip(feed) {
-        match feed(ctx, draft, line).await {
+    ctx.ran = None;
+    let hook = ctx.registry.draft_feed();
+    if let Some((draft, hook)) = ctx.draft.take().zip(hook) {
+        match (hook.feed)(ctx, draft, line).await {
             Fed::Taken(mut outcome) => {
+                ctx.ran = Some((hook.family, hook.name));
                 // A finished draft is a post or a mail sent: the content follows it.
                 if !outcome.events.is_empty() {
                     follow(ctx, &mut outcome).await;
@@ -64,6 +46,7 @@ pub async fn handle(ctx: &mut Ctx, line: &str) -> Handled {
     // `more` exists only while a page waits; any other command's reply replaces what
     // waited (the delivery drops it, or pages the new reply).
     if expired.is_none() && line.trim().eq_ignore_ascii_case("more") {
+        ctx.ran = Some(("pager", "more"));
         return Handled::More;
     }
     let mut outcome = execute(ctx, line).await;
@@ -91,6 +74,7 @@ async fn follow(ctx: &Ctx, out: &mut Outcome) {
 /// Parses and runs one command line, without the content's turn: for a command that
 /// runs another (`pw`), whose own dispatch follows the events once.
 pub async fn run_line(ctx: &mut Ctx, line: &str) -> Outcome {
+    ctx.ran = None;
     let (word, args) = split_command(line);
     if word.is_empty() {
         return "Say something: try help.".into();
@@ -104,12 +88,14 @@ async fn resolve_and_run(ctx: &mut Ctx, word: &str, args: &str) -> Reply {
     let level = ctx.level();
     if let Some(entry) = registry.exact(word, level) {
         tracing::debug!(command = entry.spec.name, "run");
+        ctx.ran = Some((entry.family, entry.spec.name));
         return entry.run(ctx, args).await;
     }
     if args.is_empty() {
         for source in registry.word_sources() {
             if let Some(ran) = (source.run)(ctx, word).await {
                 tracing::debug!(command = source.name, "run");
+                ctx.ran = Some((source.family, source.name));
                 return ran;
             }
         }
@@ -144,6 +130,7 @@ async fn resolve_and_run(ctx: &mut Ctx, word: &str, args: &str) -> Reply {
         }
     };
     tracing::debug!(command = entry.spec.name, "run");
+    ctx.ran = Some((entry.family, entry.spec.name));
     entry.run(ctx, args).await
 }
 

@@ -204,9 +204,24 @@ pub type After = for<'a> fn(&'a Ctx, &'a mut Outcome) -> HookFuture<'a, ()>;
 pub struct Registry {
     entries: Vec<Entry>,
     words: Vec<WordSource>,
-    draft_feed: Option<DraftFeed>,
+    draft_feed: Option<DraftHook>,
     after: Vec<After>,
 }
+
+/// The [`DraftFeed`], with the family and name the operator's counts give a line it
+/// takes.
+#[derive(Clone, Copy)]
+pub struct DraftHook {
+    pub family: &'static str,
+    pub name: &'static str,
+    pub feed: DraftFeed,
+}
+
+/// The family and name of a command that ran, for the operator's counts.
+pub type Ran = (&'static str, &'static str);
+
+/// What the operator's counts call a line no command took.
+pub const UNKNOWN: Ran = ("unknown", "?");
 
 impl Registry {
     pub fn add<C: Command>(&mut self) {
@@ -229,12 +244,12 @@ impl Registry {
     }
 
     /// Sets what takes the lines of an open draft.
-    pub fn set_draft_feed(&mut self, feed: DraftFeed) {
-        self.draft_feed = Some(feed);
+    pub fn set_draft_feed(&mut self, hook: DraftHook) {
+        self.draft_feed = Some(hook);
     }
 
     /// What takes the lines of an open draft, if any family writes drafts.
-    pub fn draft_feed(&self) -> Option<DraftFeed> {
+    pub fn draft_feed(&self) -> Option<DraftHook> {
         self.draft_feed
     }
 

@@ -15,7 +15,6 @@ use super::{Answer, SYSOP_NODE, USAGE};
 use crate::commands::{Ctx, Registry, execute, split_command, unix_now};
 use crate::identity::Sender;
 use crate::shared::Shared;
-use meshmush_core::commands::dispatch::command_name;
 use meshmush_store::{Level, Player, Store, StoreError};
 
 /// Players `players` lists at most.
@@ -87,15 +86,13 @@ impl Console {
             packet_key: None,
             is_admin_node: true,
             draft: None,
+            ran: None,
         };
         let started = Instant::now();
         let outcome = execute(&mut ctx, line).await;
-        self.shared.ops.command(
-            || command_name(&self.registry, line, ctx.level()),
-            SYSOP_NODE,
-            &name,
-            started.elapsed(),
-        );
+        self.shared
+            .ops
+            .command(ctx.ran, SYSOP_NODE, &name, started.elapsed());
         if self
             .shared
             .delivery

@@ -80,8 +80,27 @@ async fn metrics_parse_and_count_what_handsets_send() {
     }
     w.ask(0, &format!("post general {BODY}")).await;
     w.ask(0, &format!("password {SECRET_PW}")).await;
+    // A word no command takes is counted as unknown, not as an exit or a `look`.
+    assert!(w.ask(0, "frobnicate").await.starts_with("Unknown command"));
     let (text, after) = scrape(addr).await;
     assert_eq!(basic(&after), 5.0, "{text}");
+    assert_eq!(
+        sample(&after, "meshmush_commands_total", &[("family", "unknown")]),
+        Some(1.0),
+        "{text}"
+    );
+    assert_eq!(
+        sample(&after, "meshmush_commands_total", &[("family", "look")]),
+        None,
+        "{text}"
+    );
+    // What a link did since the start is a counter; what it is now, a gauge.
+    assert!(
+        text.contains("# TYPE meshmush_link_member_texts_in counter")
+            && text.contains("meshmush_link_member_texts_in_total{link=\"tcp:")
+            && text.contains("# TYPE meshmush_link_member_queue_depth gauge"),
+        "{text}"
+    );
     assert_eq!(
         sample(&after, "meshmush_commands_total", &[("family", "boards")]),
         Some(1.0),
@@ -138,6 +157,12 @@ async fn the_status_page_shows_node_links_commands_and_the_chart_but_no_secrets(
         assert!(page.contains(section), "{section} missing: {page}");
     }
     assert!(page.contains("connected to !"), "{page}");
+    // What the BBS is, which version, and for how long it has run.
+    assert!(page.contains("<th>BBS</th><td>meshmush BBS"), "{page}");
+    assert!(
+        page.contains(&format!("version {}, up ", env!("CARGO_PKG_VERSION"))),
+        "{page}"
+    );
     // The last commands by name, newest first, never their words.
     let commands =
         &page[page.find("id=\"commands\"").unwrap()..page.find("id=\"errors\"").unwrap()];
@@ -217,6 +242,46 @@ async fn a_headless_browser_loads_the_page_without_console_errors() {
         "no chart in the DOM: {dom}"
     );
     assert!(dom.contains("Last commands"), "{dom}");
+
+    // As a phone shows it, 390 px wide: the screenshot is a PNG of that width (the
+    // labels' size there is checked in `page.rs`). MESHMUSH_SCREENSHOT keeps it.
+    let shot = std::env::var_os("MESHMUSH_SCREENSHOT")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| profile.path().join("phone.png"));
+    let run = tokio::process::Command::new(browser)
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--hide-scrollbars",
+            "--window-size=390,1400",
+        ])
+        .arg(format!(
+            "--user-data-dir={}",
+            profile.path().join("phone").display()
+        ))
+        .arg(format!("--screenshot={}", shot.display()))
+        .arg(&url)
+        .kill_on_drop(true)
+        .output();
+    let out = tokio::time::timeout(std::time::Duration::from_secs(90), run)
+        .await
+        .expect("chromium finished within 90 s")
+        .expect("chromium runs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let png = std::fs::read(&shot).expect("a screenshot");
+    assert_eq!(&png[..8], b"\x89PNG\r\n\x1a\n", "a PNG");
+    let width = u32::from_be_bytes([png[16], png[17], png[18], png[19]]);
+    assert_eq!(width, 390, "drawn at a phone's width");
     w.stop().await.expect("clean shutdown");
 }
 

@@ -99,6 +99,7 @@ impl TestWorld {
             packet_key: None,
             is_admin_node: false,
             draft: None,
+            ran: None,
         }
     }
 
