@@ -17,6 +17,7 @@
 //! store's injected latency and inline calls), so the daemon's build has neither.
 
 pub mod mosquitto;
+pub mod packages;
 pub mod replies;
 pub mod stats;
 pub mod virtual_handsets;

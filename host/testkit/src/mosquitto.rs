@@ -13,7 +13,6 @@ use std::time::Duration;
 use tokio::process::{Child, Command};
 
 /// Where Debian puts the broker (not on a non-root PATH).
-const DEBIAN_PATH: &str = "/usr/sbin/mosquitto";
 
 #[derive(Debug, thiserror::Error)]
 pub enum BrokerError {
@@ -29,12 +28,14 @@ pub struct Mosquitto {
     pub port: u16,
     dir: PathBuf,
     child: Option<Child>,
+    /// The broker's program, as [`crate::packages::MOSQUITTO`] found it.
+    program: &'static str,
 }
 
 impl Mosquitto {
     /// Installs (if needed) and starts a broker on a free port.
     pub async fn start() -> Result<Self, BrokerError> {
-        ensure_installed().await?;
+        let program = ensure_installed().await?;
         let port = free_port().map_err(|e| BrokerError::Start(e.to_string()))?;
         let dir =
             std::env::temp_dir().join(format!("meshmush-mosquitto-{}-{port}", std::process::id()));
@@ -57,6 +58,7 @@ impl Mosquitto {
             port,
             dir,
             child: None,
+            program,
         };
         broker.launch().await?;
         Ok(broker)
@@ -68,7 +70,7 @@ impl Mosquitto {
     }
 
     async fn launch(&mut self) -> Result<(), BrokerError> {
-        let child = Command::new(program())
+        let child = Command::new(self.program)
             .arg("-c")
             .arg(self.dir.join("mosquitto.conf"))
             .stdout(Stdio::null())
@@ -127,43 +129,11 @@ impl Drop for Mosquitto {
     }
 }
 
-fn program() -> &'static str {
-    if std::path::Path::new(DEBIAN_PATH).exists() {
-        DEBIAN_PATH
-    } else {
-        "mosquitto"
-    }
-}
-
-async fn installed() -> bool {
-    Command::new(program())
-        .arg("-h")
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .status()
+async fn ensure_installed() -> Result<&'static str, BrokerError> {
+    crate::packages::MOSQUITTO
+        .ensure_async()
         .await
-        .is_ok()
-}
-
-async fn ensure_installed() -> Result<(), BrokerError> {
-    if installed().await {
-        return Ok(());
-    }
-    let status = Command::new("sh")
-        .args([
-            "-c",
-            "apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq mosquitto >/dev/null",
-        ])
-        .status()
-        .await
-        .map_err(|e| BrokerError::Missing(e.to_string()))?;
-    if status.success() && installed().await {
-        Ok(())
-    } else {
-        Err(BrokerError::Missing(format!(
-            "apt-get install mosquitto: {status}"
-        )))
-    }
+        .map_err(BrokerError::Missing)
 }
 
 async fn is_root() -> bool {

@@ -181,25 +181,18 @@ async fn the_status_page_shows_node_links_commands_and_the_chart_but_no_secrets(
     w.stop().await.expect("clean shutdown");
 }
 
-/// Debian's chromium, when present (`.ci/run` installs it).
-fn chromium() -> Option<&'static str> {
-    ["chromium", "chromium-browser"].into_iter().find(|c| {
-        Command::new(c)
-            .arg("--version")
-            .output()
-            .is_ok_and(|o| o.status.success())
-    })
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_headless_browser_loads_the_page_without_console_errors() {
-    let Some(browser) = chromium() else {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "chromium is missing; .ci/run installs it"
-        );
-        eprintln!("skipped: no chromium here (apt-get install chromium)");
-        return;
+    let browser = match meshmush_testkit::packages::CHROMIUM.ensure_async().await {
+        Ok(b) => b,
+        Err(why) => {
+            assert!(
+                std::env::var_os("CI").is_none(),
+                "{why}; .ci/run installs it"
+            );
+            eprintln!("skipped: {why}");
+            return;
+        }
     };
     let dir = tempfile::tempdir().unwrap();
     let mut w = world(1, with_page(), dir.path(), StoreOptions::default()).await;
