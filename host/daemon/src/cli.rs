@@ -310,21 +310,7 @@ async fn list_ports() -> Result<()> {
     let ports = meshmush::ports::list()
         .await
         .context("listing serial ports")?;
-    if ports.is_empty() {
-        println!("no serial ports found");
-    }
-    for p in &ports {
-        let usb = p
-            .usb
-            .map(|(v, pid)| format!("{v:04x}:{pid:04x}"))
-            .unwrap_or_else(|| "-".into());
-        let mark = if p.board.is_some() { "*" } else { " " };
-        println!(
-            "{mark} {:20} {usb:9} {}",
-            p.path,
-            p.board.or(p.product.as_deref()).unwrap_or("")
-        );
-    }
+    print!("{}", meshmush::ports::report(&ports));
     Ok(())
 }
 
