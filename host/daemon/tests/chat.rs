@@ -165,6 +165,62 @@ async fn an_unreachable_node_is_one_line_and_exit_status_one() {
     assert!(out.stdout.is_empty(), "{out:?}");
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_handset_the_mesh_lacks_is_named_with_the_ones_it_has() {
+    use meshmush_firmware_bridge::sim::{Mesh, SimConfig};
+    // A software mesh on a fixed port, as `meshmush run` starts one: handset k listens
+    // on the gateway's port + k. Another program may hold a port: try a few.
+    let mut mesh = None;
+    for _ in 0..20 {
+        let base = 20_000 + rand::random::<u16>() % 40_000;
+        let cfg = SimConfig {
+            listen: std::net::SocketAddr::from(([127, 0, 0, 1], base)),
+            ..SimConfig::default()
+        };
+        if let Ok(m) = Mesh::start(cfg).await {
+            mesh = Some(m);
+            break;
+        }
+    }
+    let mesh = mesh.expect("a software mesh on some free ports");
+    let gateway = mesh.gateway().addr;
+    let out = Command::new(BIN)
+        .args([
+            "chat",
+            "--mesh",
+            &gateway.to_string(),
+            "--handset",
+            "3",
+            "--connect-timeout",
+            "5",
+        ])
+        .stdin(Stdio::null())
+        .output()
+        .await
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "{out:?}");
+    let err = String::from_utf8_lossy(&out.stderr);
+    let lines: Vec<&str> = err.lines().collect();
+    assert_eq!(lines.len(), 1, "one line: {err}");
+    let third = gateway.port() + 3;
+    assert!(
+        lines[0].starts_with(&format!(
+            "meshmush: cannot reach handset 3 of the software mesh at {gateway} \
+             (tcp:127.0.0.1:{third}: "
+        )),
+        "{err}"
+    );
+    assert!(
+        lines[0].ends_with(
+            ": it has handsets 1 and 2 (--handset 1 or --handset 2). For more, start it \
+             with --handsets 3 (meshmush run --handsets 3, or meshmush sim --handsets 3)"
+        ),
+        "{err}"
+    );
+    assert!(out.stdout.is_empty(), "{out:?}");
+    mesh.shutdown().await;
+}
+
 /// tmux, driven as a person would drive a terminal.
 struct Tmux {
     session: String,
