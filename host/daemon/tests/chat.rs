@@ -321,3 +321,72 @@ async fn the_prompt_takes_a_line_and_shows_the_reply() {
     }
     w.stop().await.expect("clean shutdown");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn notices_that_came_before_the_prompt_stay_on_their_own_lines() {
+    system::ensure_program("tmux", &["-V"], "tmux").expect("tmux for a real terminal");
+    let dir = tempfile::tempdir().unwrap();
+    let mut w = world(2, roomy(), dir.path(), StoreOptions::default()).await;
+    let alice = w.sim().unwrap().handsets()[0].addr;
+    // Alice's phone goes away; her node keeps what comes for her until one connects.
+    let phone = w.handsets.remove(0);
+    phone.link.shutdown().await;
+    let delivered = w.app.link().metrics().chunks_delivered;
+    let bob = w.ask(0, "page alice first news").await;
+    assert!(bob.starts_with("You page Alice"), "{bob}");
+    let bob = w.ask(0, "page alice second news").await;
+    assert!(bob.starts_with("You page Alice"), "{bob}");
+    // Both pages and both replies have reached their nodes (each node acks a DM).
+    let deadline = tokio::time::Instant::now() + WAIT;
+    while w.app.link().metrics().chunks_delivered < delivered + 4 {
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "the pages never arrived"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let tmux = Tmux {
+        session: format!("meshmush-chat-early-{}", std::process::id()),
+    };
+    let cmd = format!("{BIN} chat --tcp {alice}");
+    let started = std::process::Command::new("tmux")
+        .args([
+            "new-session",
+            "-d",
+            "-x",
+            "100",
+            "-y",
+            "30",
+            "-s",
+            &tmux.session,
+            &cmd,
+        ])
+        .status()
+        .unwrap();
+    assert!(started.success());
+    tmux.wait_for("second news").await;
+    Tmux::run(&["send-keys", "-t", &tmux.session, "ping", "Enter"]);
+    tmux.wait_for("1 packet, 4 B").await;
+    let screen = tmux.screen();
+    let lines: Vec<&str> = screen.lines().map(str::trim_end).collect();
+    let at = |text: &str| {
+        lines
+            .iter()
+            .position(|l| *l == text)
+            .unwrap_or_else(|| panic!("no line {text:?} on the screen:\n{screen}"))
+    };
+    let banner = lines
+        .iter()
+        .position(|l| l.ends_with("; Ctrl-D to leave"))
+        .unwrap_or_else(|| panic!("no banner:\n{screen}"));
+    let first = at("* Bob pages: first news");
+    let second = at("* Bob pages: second news");
+    let typed = at("> ping");
+    assert!(
+        banner < first && first + 1 == second && second < typed,
+        "each notice on its own line, none erased by the prompt:\n{screen}"
+    );
+    assert_eq!(lines[typed + 1], "pong", "{screen}");
+    Tmux::run(&["send-keys", "-t", &tmux.session, "C-d"]);
+    w.stop().await.expect("clean shutdown");
+}

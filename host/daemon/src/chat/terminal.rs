@@ -176,7 +176,7 @@ pub async fn interactive(chat: &mut Chat) -> Result<(), InteractiveError> {
                     let text = render(&h, if is_reply { asked } else { None });
                     if is_reply { asked = None; }
                     printer
-                        .print(text)
+                        .print(printed(text))
                         .map_err(|e| InteractiveError::Terminal(e.to_string()))?;
                 }
                 None => return Ok(()),
@@ -186,6 +186,17 @@ pub async fn interactive(chat: &mut Chat) -> Result<(), InteractiveError> {
 }
 
 type Printer = Box<dyn ExternalPrinter + Send>;
+
+/// What goes to the prompt's printer: the text and its newline. Until the prompt is
+/// up (messages the node kept for us arrive right after the handshake), the printer
+/// writes the text to the terminal as it is, and the prompt then redraws its line:
+/// without the newline the message would be that line, and be erased.
+fn printed(mut text: String) -> String {
+    if !text.ends_with('\n') {
+        text.push('\n');
+    }
+    text
+}
 
 /// The prompt thread: reads lines with editing and history until end of input.
 fn prompt(
@@ -230,4 +241,22 @@ pub enum InteractiveError {
     Terminal(String),
     #[error(transparent)]
     Chat(#[from] ChatError),
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn everything_printed_above_the_prompt_ends_its_line() {
+        let notice = render(
+            &Heard::Other {
+                from: "!4d4d1002".into(),
+                text: "hi".into(),
+            },
+            None,
+        );
+        assert_eq!(printed(notice), "* !4d4d1002: hi\n");
+        assert_eq!(printed("two\nlines\n".into()), "two\nlines\n");
+    }
 }
