@@ -174,12 +174,8 @@ impl Router {
             }
             Admit::Limited { retry_after_secs } => {
                 warn!("rate limited");
-                let wait = retry_after_secs.max(1);
-                self.say(
-                    t.from,
-                    &format!("Slow down: too many commands. Try again in {wait} s."),
-                )
-                .await;
+                let refusal = crate::ratelimit::slow_down(retry_after_secs);
+                self.say(t.from, &refusal).await;
                 return;
             }
             Admit::Silent => return,
