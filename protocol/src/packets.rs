@@ -55,6 +55,9 @@ pub struct TextMessage {
     /// (whatever a forger put in the field is dropped).
     pub public_key: Option<Vec<u8>>,
     pub want_ack: bool,
+    /// The packet this one answers (`Data.reply_id`): a meshmush BBS names the command
+    /// a reply is for, so a client tells its replies from notices.
+    pub reply_id: Option<u32>,
 }
 
 /// The delivery outcome of a packet we sent, from a `ROUTING_APP` reply.
@@ -167,6 +170,7 @@ fn text_message(p: &MeshPacket, data: &Data) -> TextMessage {
         pki_encrypted: p.pki_encrypted,
         public_key: (p.pki_encrypted && !p.public_key.is_empty()).then(|| p.public_key.clone()),
         want_ack: p.want_ack,
+        reply_id: (data.reply_id != 0).then_some(data.reply_id),
     }
 }
 
@@ -183,6 +187,12 @@ pub struct TextOut {
     /// a higher priority first and keeps order within one; `UNSET` lets the firmware
     /// choose (src/mesh/Router.cpp: RELIABLE for want_ack, else DEFAULT).
     pub priority: mesh_packet::Priority,
+    /// The packet this text answers, sent as `Data.reply_id` ([`REPLY_ID_BYTES`] more
+    /// on the air). The apps show such a text as a reply to that message; `meshmush
+    /// chat` tells a command's reply from a notice by it.
+    ///
+    /// [`REPLY_ID_BYTES`]: crate::airtime::REPLY_ID_BYTES
+    pub reply_id: Option<u32>,
 }
 
 impl TextOut {
@@ -195,7 +205,13 @@ impl TextOut {
             want_ack: true,
             hop_limit: DEFAULT_HOP_LIMIT,
             priority: mesh_packet::Priority::Unset,
+            reply_id: None,
         }
+    }
+
+    /// Bytes this text takes on the air ([`crate::airtime::reply_phy_len`]).
+    pub fn phy_len(&self, pki: bool) -> usize {
+        crate::airtime::reply_phy_len(self.text.len(), self.reply_id.is_some(), pki)
     }
 
     /// The mesh packet for this text with packet id `id` (from `from`, 0 = "this node").
@@ -212,6 +228,7 @@ impl TextOut {
             payload_variant: Some(mesh_packet::PayloadVariant::Decoded(Data {
                 portnum: PortNum::TextMessageApp as i32,
                 payload: self.text.as_bytes().to_vec(),
+                reply_id: self.reply_id.unwrap_or(0),
                 ..Default::default()
             })),
             ..Default::default()
@@ -443,6 +460,29 @@ mod tests {
             decoded(&p).map(|d| d.payload.as_slice()),
             Some(&b"reply"[..])
         );
+    }
+
+    #[test]
+    fn a_reply_names_the_packet_it_answers() {
+        let mut out = TextOut::direct(ME, "pong");
+        assert_eq!(out.phy_len(true), crate::airtime::text_phy_len(4, true));
+        out.reply_id = Some(77);
+        let p = out.to_mesh_packet(THEM, 78);
+        let data = decoded(&p).cloned().expect("decoded");
+        // What the firmware adds (the bitfield, 2 bytes) is the rest of the model.
+        assert_eq!(
+            crate::airtime::MESH_HEADER + data.encoded_len() + 2,
+            out.phy_len(false)
+        );
+        match classify(&from_radio_packet(p), ME) {
+            Inbound::DirectText(t) => assert_eq!((t.id, t.reply_id), (78, Some(77))),
+            other => panic!("expected a DM, got {other:?}"),
+        }
+        let plain = TextOut::direct(ME, "hi").to_mesh_packet(THEM, 79);
+        match classify(&from_radio_packet(plain), ME) {
+            Inbound::DirectText(t) => assert_eq!(t.reply_id, None),
+            other => panic!("expected a DM, got {other:?}"),
+        }
     }
 
     #[test]

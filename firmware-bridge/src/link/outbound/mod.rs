@@ -265,6 +265,20 @@ impl Outbound {
         packets: Vec<String>,
         now: Instant,
     ) -> Result<Vec<u32>, SendError> {
+        self.push_reply(dest, channel, class, packets, None, now)
+    }
+
+    /// As [`push`](Self::push), each packet answering packet `reply_to`
+    /// (`Data.reply_id`), which its airtime counts.
+    pub fn push_reply(
+        &mut self,
+        dest: u32,
+        channel: u32,
+        class: Class,
+        packets: Vec<String>,
+        reply_to: Option<u32>,
+        now: Instant,
+    ) -> Result<Vec<u32>, SendError> {
         if packets.is_empty() {
             return Ok(Vec::new());
         }
@@ -283,6 +297,7 @@ impl Outbound {
                 want_ack: dest != BROADCAST,
                 hop_limit: self.cfg.hop_limit,
                 priority: class.priority(),
+                reply_id: reply_to,
             };
             lane.pending.push_back(Chunk {
                 id,
@@ -449,8 +464,7 @@ impl Outbound {
             return Duration::ZERO;
         }
         let pki = self.cfg.pki && chunk.out.dest != BROADCAST;
-        meshmush_protocol::airtime::text_airtime(self.preset, chunk.out.text.len(), pki)
-            .mul_f64(scale)
+        meshmush_protocol::airtime::time_on_air(self.preset, chunk.out.phy_len(pki)).mul_f64(scale)
     }
 
     fn front_cost(&self, key: Key) -> Duration {
