@@ -38,7 +38,7 @@ pub struct ChatArgs {
 }
 
 pub async fn chat(args: ChatArgs) -> Result<()> {
-    use meshmush::chat::{Chat, ChatConfig, ChatError, terminal};
+    use meshmush::chat::{Chat, ChatConfig, ChatError, script, terminal};
     use std::io::IsTerminal;
     use std::time::Duration;
 
@@ -89,7 +89,7 @@ pub async fn chat(args: ChatArgs) -> Result<()> {
     } else {
         eprintln!("{banner}");
         let input = tokio::io::BufReader::new(tokio::io::stdin());
-        let summary = terminal::script(
+        let summary = script::script(
             &mut chat,
             input,
             &mut std::io::stdout(),
