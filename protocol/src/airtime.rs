@@ -340,6 +340,17 @@ mod tests {
             MAX_LORA_PAYLOAD
         );
         assert_eq!(reply_phy_len(100, false, true), text_phy_len(100, true));
+        // The model is what a reply encodes to, with the bitfield the firmware adds
+        // (2 bytes).
+        let mut out = crate::packets::TextOut::direct(1, "pong");
+        out.reply_id = Some(77);
+        let p = out.to_mesh_packet(2, 78);
+        let data = crate::packets::decoded(&p).cloned().expect("decoded");
+        use prost::Message;
+        assert_eq!(
+            MESH_HEADER + data.encoded_len() + 2,
+            reply_phy_len(4, true, false)
+        );
     }
 
     #[test]

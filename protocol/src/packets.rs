@@ -187,11 +187,9 @@ pub struct TextOut {
     /// a higher priority first and keeps order within one; `UNSET` lets the firmware
     /// choose (src/mesh/Router.cpp: RELIABLE for want_ack, else DEFAULT).
     pub priority: mesh_packet::Priority,
-    /// The packet this text answers, sent as `Data.reply_id` ([`REPLY_ID_BYTES`] more
-    /// on the air). The apps show such a text as a reply to that message; `meshmush
-    /// chat` tells a command's reply from a notice by it.
-    ///
-    /// [`REPLY_ID_BYTES`]: crate::airtime::REPLY_ID_BYTES
+    /// The packet this text answers, sent as `Data.reply_id` (5 bytes more on the
+    /// air: `airtime::reply_phy_len`). The apps show such a text as a reply to that
+    /// message; `meshmush chat` tells a command's reply from a notice by it.
     pub reply_id: Option<u32>,
 }
 
@@ -207,11 +205,6 @@ impl TextOut {
             priority: mesh_packet::Priority::Unset,
             reply_id: None,
         }
-    }
-
-    /// Bytes this text takes on the air ([`crate::airtime::reply_phy_len`]).
-    pub fn phy_len(&self, pki: bool) -> usize {
-        crate::airtime::reply_phy_len(self.text.len(), self.reply_id.is_some(), pki)
     }
 
     /// The mesh packet for this text with packet id `id` (from `from`, 0 = "this node").
@@ -465,15 +458,8 @@ mod tests {
     #[test]
     fn a_reply_names_the_packet_it_answers() {
         let mut out = TextOut::direct(ME, "pong");
-        assert_eq!(out.phy_len(true), crate::airtime::text_phy_len(4, true));
         out.reply_id = Some(77);
         let p = out.to_mesh_packet(THEM, 78);
-        let data = decoded(&p).cloned().expect("decoded");
-        // What the firmware adds (the bitfield, 2 bytes) is the rest of the model.
-        assert_eq!(
-            crate::airtime::MESH_HEADER + data.encoded_len() + 2,
-            out.phy_len(false)
-        );
         match classify(&from_radio_packet(p), ME) {
             Inbound::DirectText(t) => assert_eq!((t.id, t.reply_id), (78, Some(77))),
             other => panic!("expected a DM, got {other:?}"),

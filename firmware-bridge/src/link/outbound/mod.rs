@@ -36,6 +36,7 @@ use std::cmp::Reverse;
 use std::collections::{BinaryHeap, HashMap, VecDeque};
 use std::time::Duration;
 
+use meshmush_protocol::airtime::reply_phy_len;
 use meshmush_protocol::packets::{BROADCAST, PRIMARY_CHANNEL, PacketIds, TextOut};
 use meshmush_protocol::proto::{QueueStatus, config::lo_ra_config::ModemPreset, routing};
 use tokio::time::Instant;
@@ -464,7 +465,9 @@ impl Outbound {
             return Duration::ZERO;
         }
         let pki = self.cfg.pki && chunk.out.dest != BROADCAST;
-        meshmush_protocol::airtime::time_on_air(self.preset, chunk.out.phy_len(pki)).mul_f64(scale)
+        let out = &chunk.out;
+        let len = reply_phy_len(out.text.len(), out.reply_id.is_some(), pki);
+        meshmush_protocol::airtime::time_on_air(self.preset, len).mul_f64(scale)
     }
 
     fn front_cost(&self, key: Key) -> Duration {

@@ -29,7 +29,6 @@ use tokio::time::Instant;
 use tracing::debug;
 
 pub use assemble::{Assembler, Message};
-pub use conversation::{Conversation, Seen};
 
 /// The short name the software mesh's gateway carries, and that BBS nodes commonly
 /// use: with no `--to`, the BBS is the node known by it.

@@ -14,8 +14,9 @@ use std::time::Duration;
 use tokio::io::{AsyncBufRead, AsyncBufReadExt};
 use tokio::time::Instant;
 
+use super::conversation::{Conversation, Seen};
 use super::terminal::{render_seen, until};
-use super::{ChatError, Conversation, Message, Seen, Talk};
+use super::{ChatError, Message, Talk};
 use crate::ratelimit::slow_down_wait;
 
 /// Times one command is sent again after a slow-down before the script gives up on

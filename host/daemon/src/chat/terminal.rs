@@ -11,7 +11,8 @@ use rustyline::error::ReadlineError;
 use tokio::sync::mpsc;
 use tokio::time::Instant;
 
-use super::{Chat, ChatError, Conversation, Heard, Message, Seen, Talk};
+use super::conversation::{Conversation, Seen};
+use super::{Chat, ChatError, Heard, Message, Talk};
 use crate::ratelimit::slow_down_wait;
 use meshmush_protocol::airtime::preset_label;
 
