@@ -30,9 +30,15 @@ pub const MESH_HEADER: usize = 16;
 pub const PKI_OVERHEAD: usize = 12;
 /// The `Data` fields around a text other than its payload: `portnum`
 /// (TEXT_MESSAGE_APP: tag + 1-byte varint) and the `bitfield` the firmware sets on
-/// every packet it originates (tag + 1-byte varint). `want_response`, `request_id`,
-/// `reply_id` and `emoji` are unset on a text, and proto3 leaves them out.
+/// every packet it originates (tag + 1-byte varint). `want_response`, `request_id`
+/// and `emoji` are unset on a text, and proto3 leaves them out; so is `reply_id`,
+/// except on a reply ([`REPLY_ID_BYTES`]).
 pub const DATA_TEXT_FIELDS: usize = 2 + 2;
+
+/// What `Data.reply_id` (field 7, `fixed32`: a tag byte and four) adds to a text that
+/// answers another packet: the BBS's replies name the command they answer there (see
+/// `TextOut::reply_id`).
+pub const REPLY_ID_BYTES: usize = 5;
 
 /// Bytes of the encoded `Data` carrying `text_len` bytes of text: the fields above,
 /// the payload's tag and its length varint, and the text.
@@ -44,12 +50,27 @@ pub const fn text_data_len(text_len: usize) -> usize {
 /// The most bytes of text one packet can carry before the firmware refuses it
 /// (`TOO_LARGE`): a PKI direct message pays [`PKI_OVERHEAD`] more than a channel text.
 pub const fn max_text_bytes(pki: bool) -> usize {
+    max_text_beside(pki, 0)
+}
+
+/// The most bytes of text one packet can carry beside `extra` bytes of other `Data`
+/// fields.
+const fn max_text_beside(pki: bool, extra: usize) -> usize {
     let room = MAX_LORA_PAYLOAD - MESH_HEADER - if pki { PKI_OVERHEAD } else { 0 };
     let mut n = crate::packets::MAX_DATA_PAYLOAD;
-    while n > 0 && text_data_len(n) > room {
+    while n > 0 && text_data_len(n) + extra > room {
         n -= 1;
     }
     n
+}
+
+/// The text budget of a reply (a packet carrying `reply_id`) on a link whose budget is
+/// `budget`: the same, but never so much that `reply_id` no longer fits beside it.
+/// A budget above [`PKI_TEXT_BUDGET`] means DMs are not PKI-encrypted (the config
+/// allows it only then).
+pub const fn reply_text_budget(budget: usize) -> usize {
+    let most = max_text_beside(budget <= PKI_TEXT_BUDGET, REPLY_ID_BYTES);
+    if budget < most { budget } else { most }
 }
 
 /// The text budget of a PKI direct message: 220 bytes (255 - 16 - 12 = 227 bytes of
@@ -124,6 +145,12 @@ pub fn time_on_air(preset: ModemPreset, phy_len: usize) -> Duration {
 /// the encoded `Data` ([`text_data_len`]) and, for PKI DMs, the overhead.
 pub fn text_phy_len(text_len: usize, pki: bool) -> usize {
     MESH_HEADER + text_data_len(text_len) + if pki { PKI_OVERHEAD } else { 0 }
+}
+
+/// Bytes on air for a text packet: as [`text_phy_len`], and [`REPLY_ID_BYTES`] more
+/// for a reply.
+pub fn reply_phy_len(text_len: usize, reply: bool, pki: bool) -> usize {
+    text_phy_len(text_len, pki) + if reply { REPLY_ID_BYTES } else { 0 }
 }
 
 /// Time on air of a text packet with `text_len` bytes of text.
@@ -296,6 +323,34 @@ mod tests {
         // field holds.
         assert_eq!(max_text_bytes(false), 232);
         assert!(max_text_bytes(false) <= crate::packets::MAX_DATA_PAYLOAD);
+    }
+
+    #[test]
+    fn a_reply_keeps_room_for_its_reply_id() {
+        // The fullest PKI reply is exactly the largest frame, as the fullest text is.
+        let most = reply_text_budget(PKI_TEXT_BUDGET);
+        assert_eq!(most, PKI_TEXT_BUDGET - REPLY_ID_BYTES);
+        assert_eq!(reply_phy_len(most, true, true), MAX_LORA_PAYLOAD);
+        assert!(reply_phy_len(most + 1, true, true) > MAX_LORA_PAYLOAD);
+        // A smaller budget has room already; one above the PKI budget is for plain DMs.
+        assert_eq!(reply_text_budget(200), 200);
+        assert_eq!(reply_text_budget(232), 232 - REPLY_ID_BYTES);
+        assert_eq!(
+            reply_phy_len(reply_text_budget(232), true, false),
+            MAX_LORA_PAYLOAD
+        );
+        assert_eq!(reply_phy_len(100, false, true), text_phy_len(100, true));
+        // The model is what a reply encodes to, with the bitfield the firmware adds
+        // (2 bytes).
+        let mut out = crate::packets::TextOut::direct(1, "pong");
+        out.reply_id = Some(77);
+        let p = out.to_mesh_packet(2, 78);
+        let data = crate::packets::decoded(&p).cloned().expect("decoded");
+        use prost::Message;
+        assert_eq!(
+            MESH_HEADER + data.encoded_len() + 2,
+            reply_phy_len(4, true, false)
+        );
     }
 
     #[test]

@@ -61,6 +61,9 @@ pub struct TextMessage {
     /// checked against the sender's key.
     pub signature: Option<PacketSignature>,
     pub want_ack: bool,
+    /// The packet this one answers (`Data.reply_id`): a meshmush BBS names the command
+    /// a reply is for, so a client tells its replies from notices.
+    pub reply_id: Option<u32>,
 }
 
 /// The delivery outcome of a packet we sent, from a `ROUTING_APP` reply.
@@ -183,6 +186,7 @@ fn text_message(p: &MeshPacket, data: &Data) -> TextMessage {
         public_key: (p.pki_encrypted && !p.public_key.is_empty()).then(|| p.public_key.clone()),
         signature: None,
         want_ack: p.want_ack,
+        reply_id: (data.reply_id != 0).then_some(data.reply_id),
     }
 }
 
@@ -199,6 +203,10 @@ pub struct TextOut {
     /// a higher priority first and keeps order within one; `UNSET` lets the firmware
     /// choose (src/mesh/Router.cpp: RELIABLE for want_ack, else DEFAULT).
     pub priority: mesh_packet::Priority,
+    /// The packet this text answers, sent as `Data.reply_id` (5 bytes more on the
+    /// air: `airtime::reply_phy_len`). The apps show such a text as a reply to that
+    /// message; `meshmush chat` tells a command's reply from a notice by it.
+    pub reply_id: Option<u32>,
 }
 
 impl TextOut {
@@ -211,6 +219,7 @@ impl TextOut {
             want_ack: true,
             hop_limit: DEFAULT_HOP_LIMIT,
             priority: mesh_packet::Priority::Unset,
+            reply_id: None,
         }
     }
 
@@ -228,6 +237,7 @@ impl TextOut {
             payload_variant: Some(mesh_packet::PayloadVariant::Decoded(Data {
                 portnum: PortNum::TextMessageApp as i32,
                 payload: self.text.as_bytes().to_vec(),
+                reply_id: self.reply_id.unwrap_or(0),
                 ..Default::default()
             })),
             ..Default::default()
@@ -459,6 +469,22 @@ mod tests {
             decoded(&p).map(|d| d.payload.as_slice()),
             Some(&b"reply"[..])
         );
+    }
+
+    #[test]
+    fn a_reply_names_the_packet_it_answers() {
+        let mut out = TextOut::direct(ME, "pong");
+        out.reply_id = Some(77);
+        let p = out.to_mesh_packet(THEM, 78);
+        match classify(&from_radio_packet(p), ME) {
+            Inbound::DirectText(t) => assert_eq!((t.id, t.reply_id), (78, Some(77))),
+            other => panic!("expected a DM, got {other:?}"),
+        }
+        let plain = TextOut::direct(ME, "hi").to_mesh_packet(THEM, 79);
+        match classify(&from_radio_packet(plain), ME) {
+            Inbound::DirectText(t) => assert_eq!(t.reply_id, None),
+            other => panic!("expected a DM, got {other:?}"),
+        }
     }
 
     #[test]

@@ -69,6 +69,7 @@ fn text_out() -> impl Strategy<Value = TextOut> {
             |(dest, channel, text, want_ack, hop_limit, priority)| TextOut {
                 dest,
                 channel,
+                reply_id: (dest % 3 == 0).then_some(dest),
                 text,
                 want_ack,
                 hop_limit,

@@ -62,6 +62,8 @@ pub(crate) enum Command {
         channel: u32,
         class: Class,
         packets: Vec<String>,
+        /// The packet they answer (`Data.reply_id` on each), if any.
+        reply_to: Option<u32>,
         ids: oneshot::Sender<Result<Vec<u32>, SendError>>,
     },
     Shutdown,

@@ -198,8 +198,8 @@ impl Group {
         loop {
             tokio::select! {
                 cmd = commands.recv() => match cmd {
-                    Some(Command::Send { dest, channel, class, packets, ids }) => {
-                        let result = self.send(dest, channel, class, packets).await;
+                    Some(Command::Send { dest, channel, class, packets, reply_to, ids }) => {
+                        let result = self.send(dest, channel, class, packets, reply_to).await;
                         let _ = ids.send(result);
                     }
                     None | Some(Command::Shutdown) => break,
@@ -230,6 +230,7 @@ impl Group {
         channel: u32,
         class: Class,
         packets: Vec<String>,
+        reply_to: Option<u32>,
     ) -> Result<Vec<u32>, SendError> {
         let up = self.up();
         if dest == BROADCAST {
@@ -237,7 +238,7 @@ impl Group {
             for (i, m) in self.members.iter().enumerate().filter(|(i, _)| up[*i]) {
                 let sent = m
                     .handle
-                    .send_packets(dest, channel, class, packets.clone())
+                    .send_reply(dest, channel, class, packets.clone(), reply_to)
                     .await;
                 debug!(link = %m.name, index = i, "broadcast sent");
                 first.get_or_insert(sent);
@@ -253,7 +254,9 @@ impl Group {
             return Err(SendError::Closed);
         };
         debug!(dest = %node_id(dest), link = %m.name, "reply routed");
-        m.handle.send_packets(dest, channel, class, packets).await
+        m.handle
+            .send_reply(dest, channel, class, packets, reply_to)
+            .await
     }
 
     fn on_event(&mut self, link: usize, event: LinkEvent) {
@@ -342,6 +345,7 @@ mod tests {
             public_key: None,
             signature: None,
             want_ack: false,
+            reply_id: None,
         }
     }
 

@@ -59,8 +59,23 @@ impl LinkHandle {
         class: Class,
         packets: Vec<String>,
     ) -> Result<Vec<u32>, SendError> {
+        self.send_reply(dest, channel, class, packets, None).await
+    }
+
+    /// As [`send_packets`](Self::send_packets), each packet marked as the answer to
+    /// packet `reply_to` (`Data.reply_id`, 5 bytes more on the air: the packets must
+    /// leave room for it, see `airtime::reply_text_budget`). A client tells a reply to
+    /// its command from anything else the BBS sends it by this mark.
+    pub async fn send_reply(
+        &self,
+        dest: u32,
+        channel: u32,
+        class: Class,
+        packets: Vec<String>,
+        reply_to: Option<u32>,
+    ) -> Result<Vec<u32>, SendError> {
         check_packets(&packets, self.max_packet)?;
-        self.queue(dest, channel, class, packets).await
+        self.queue(dest, channel, class, packets, reply_to).await
     }
 
     /// Cuts plain text into packets with [`chunk`] at the link's byte budget and
@@ -76,7 +91,7 @@ impl LinkHandle {
         text: impl Into<String>,
     ) -> Result<Vec<u32>, SendError> {
         let packets = chunk(&text.into(), self.max_packet);
-        self.queue(dest, channel, Class::Known, packets).await
+        self.queue(dest, channel, Class::Known, packets, None).await
     }
 
     /// Hands checked packets to the link task and waits for their ids (or its refusal).
@@ -86,6 +101,7 @@ impl LinkHandle {
         channel: u32,
         class: Class,
         packets: Vec<String>,
+        reply_to: Option<u32>,
     ) -> Result<Vec<u32>, SendError> {
         let (tx, rx) = oneshot::channel();
         let cmd = Command::Send {
@@ -93,6 +109,7 @@ impl LinkHandle {
             channel,
             class,
             packets,
+            reply_to,
             ids: tx,
         };
         self.commands

@@ -176,13 +176,14 @@ impl LinkTask {
             channel,
             class,
             packets,
+            reply_to,
             ids,
         } = cmd
         {
             let n = packets.len();
-            let assigned = self
-                .outbound
-                .push(dest, channel, class, packets, Instant::now());
+            let assigned =
+                self.outbound
+                    .push_reply(dest, channel, class, packets, reply_to, Instant::now());
             match &assigned {
                 Ok(ids) => debug!(dest = %node_id(dest), packets = ids.len(), "reply queued"),
                 Err(e) => {

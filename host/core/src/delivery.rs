@@ -7,6 +7,12 @@
 //!   packet marked ` [more]`, and keeps the rest for `more`;
 //! - chunking, done once here at the link's byte budget; the link sends the packets
 //!   as they are;
+//! - what a packet answers: every packet of a command's reply (and of the router's
+//!   refusal of a command) carries that command's packet id as `Data.reply_id`, so a
+//!   client tells the reply to what it sent from a notice that arrived meanwhile (the
+//!   apps show it as a reply to the message; `meshmush chat` counts on it). It costs
+//!   [`REPLY_ID_BYTES`] a packet, so a reply is cut at [`reply_text_budget`]; notices
+//!   and unasked messages answer nothing and carry none;
 //! - the traffic class of every packet ([`Class`]): a reply goes as the session
 //!   judged its player (known or stranger), notices as notices, channel notices,
 //!   welcomes and the beacon as unasked traffic, sync as sync. The link's one queue
@@ -18,6 +24,8 @@
 //! reply would wait past [`BUSY_AFTER`] (behind what is queued, or for the strangers'
 //! share) is told so once per such wait instead: never silence, never a queue that
 //! grows without end.
+//!
+//! [`REPLY_ID_BYTES`]: meshmush_protocol::airtime::REPLY_ID_BYTES
 
 use std::collections::VecDeque;
 
@@ -25,6 +33,7 @@ use std::time::Duration;
 
 use meshmush_firmware_bridge::LinkHandle;
 use meshmush_firmware_bridge::link::{Class, LinkClosed, SendError};
+use meshmush_protocol::airtime::reply_text_budget;
 use meshmush_protocol::chunking::chunk;
 use meshmush_protocol::packets::{BROADCAST, PRIMARY_CHANNEL, node_id};
 use tracing::{debug, warn};
@@ -72,9 +81,9 @@ impl Delivery {
         }
     }
 
-    /// Delivers what `node`'s command came to: notices to others first (as they
-    /// happened during the command), then the reply, with any notices waiting for
-    /// `node` in front of it.
+    /// Delivers what `node`'s command (packet `command`) came to: notices to others
+    /// first (as they happened during the command), then the reply, with any notices
+    /// waiting for `node` in front of it, marked as the answer to `command`.
     /// `class` is how the session judged the player: [`Class::Known`] or
     /// [`Class::Stranger`].
     pub async fn deliver(
@@ -82,11 +91,12 @@ impl Delivery {
         node: u32,
         class: Class,
         outcome: Outcome,
+        command: Option<u32>,
     ) -> Result<(), LinkClosed> {
         for notice in outcome.notices {
             self.notice(node, notice).await?;
         }
-        if class == Class::Stranger && self.busy(node).await? {
+        if class == Class::Stranger && self.busy(node, command).await? {
             return Ok(());
         }
         let waiting = self.roster.take_notices(node);
@@ -94,7 +104,7 @@ impl Delivery {
         if !waiting.notices.is_empty() {
             reply = format!("{} {reply}", waiting.notices.join(" "));
         }
-        self.reply(node, class, &reply).await?;
+        self.reply(node, class, &reply, command).await?;
         if waiting.mail
             && let Err(e) = self.store.mark_mail_announced(node).await
         {
@@ -116,7 +126,7 @@ impl Delivery {
     /// [`BUSY_AFTER`], they are told once per such wait (true),
     /// and a reply in that wait that is not the first is dropped (true, counted in
     /// the log at debug). False: send the reply.
-    async fn busy(&self, node: u32) -> Result<bool, LinkClosed> {
+    async fn busy(&self, node: u32, command: Option<u32>) -> Result<bool, LinkClosed> {
         let wait = self.link.class_wait(Class::Stranger);
         if wait <= BUSY_AFTER {
             return Ok(false);
@@ -127,8 +137,7 @@ impl Delivery {
         }
         let mins = wait.as_secs().div_ceil(60);
         let text = format!("Busy: many new players at once. Try again in {mins} min.");
-        self.send(node, Class::Stranger, self.chunked(&text, 0))
-            .await?;
+        self.answer(node, Class::Stranger, &text, command).await?;
         Ok(true)
     }
 
@@ -152,19 +161,40 @@ impl Delivery {
         }
     }
 
-    /// Sends the next page for `more`, in the player's `class`.
-    pub async fn more(&self, node: u32, class: Class) -> Result<(), LinkClosed> {
+    /// Sends the next page for `more` (packet `command`), in the player's `class`.
+    pub async fn more(
+        &self,
+        node: u32,
+        class: Class,
+        command: Option<u32>,
+    ) -> Result<(), LinkClosed> {
         match self.roster.next_page(node, self.per_page) {
-            Some((page, more)) => self.send_page(node, class, page, more).await,
-            None => self.say(node, class, "Nothing more to show.").await,
+            Some((page, more)) => self.send_page(node, class, page, more, command).await,
+            None => {
+                self.answer(node, class, "Nothing more to show.", command)
+                    .await
+            }
         }
     }
 
-    /// Sends a short message that is no command's reply (a refusal by the router, a
-    /// storage failure, a welcome) in `class`: chunked, not paged, and nothing
-    /// waiting is dropped.
+    /// Sends a short message that answers no command (a notice, a welcome) in
+    /// `class`: chunked, not paged, and nothing waiting is dropped.
     pub async fn say(&self, node: u32, class: Class, text: &str) -> Result<(), LinkClosed> {
-        self.send(node, class, self.chunked(text, 0)).await
+        self.answer(node, class, text, None).await
+    }
+
+    /// Sends a short answer to packet `command` that is not the run command's reply
+    /// (the router's refusal of it, a storage failure) in `class`: chunked, not
+    /// paged, nothing waiting is dropped, and marked as the answer to `command`.
+    pub async fn answer(
+        &self,
+        node: u32,
+        class: Class,
+        text: &str,
+        command: Option<u32>,
+    ) -> Result<(), LinkClosed> {
+        let packets = self.chunked(text, self.reserve(command));
+        self.send(node, class, packets, command).await
     }
 
     /// Federation's way out: ready-made sync packets for peer `node`, in the sync
@@ -176,26 +206,49 @@ impl Delivery {
             .await
     }
 
-    /// A reply, paged when it needs more than a page of packets.
-    async fn reply(&self, node: u32, class: Class, reply: &str) -> Result<(), LinkClosed> {
+    /// A reply to packet `command`, paged when it needs more than a page of packets.
+    async fn reply(
+        &self,
+        node: u32,
+        class: Class,
+        reply: &str,
+        command: Option<u32>,
+    ) -> Result<(), LinkClosed> {
         let (mut packets, paged) = self.packets(reply);
         if !paged {
             self.roster.drop_pages(node);
-            return self.send(node, class, packets).await;
+            return self.send(node, class, packets, command).await;
         }
         let rest: VecDeque<String> = packets.split_off(self.per_page).into();
         self.roster.set_pages(node, rest);
-        self.send_page(node, class, packets, true).await
+        self.send_page(node, class, packets, true, command).await
     }
 
-    /// Chunks `reply` once: at the full budget when it fits on one page, else leaving
+    /// Chunks `reply` once, with room for its `reply_id` (pages go out later, each
+    /// answering a `more`): at the full budget when it fits on one page, else leaving
     /// room for [`MORE`] in every packet. The flag says whether it is paged.
     fn packets(&self, reply: &str) -> (Vec<String>, bool) {
-        let whole = self.chunked(reply, 0);
+        let answer = self.answer_reserve();
+        let whole = self.chunked(reply, answer);
         if whole.len() <= self.per_page {
             return (whole, false);
         }
-        (self.chunked(reply, MORE.len()), true)
+        (self.chunked(reply, answer + MORE.len()), true)
+    }
+
+    /// Bytes of the link's budget a packet answering `command` leaves to its
+    /// `reply_id`; none for one that answers nothing.
+    fn reserve(&self, command: Option<u32>) -> usize {
+        match command {
+            Some(_) => self.answer_reserve(),
+            None => 0,
+        }
+    }
+
+    /// Bytes of the link's budget an answer leaves to its `reply_id`: at most
+    /// [`REPLY_ID_BYTES`], none where the budget has room for it already.
+    fn answer_reserve(&self) -> usize {
+        self.byte_budget - reply_text_budget(self.byte_budget)
     }
 
     /// The one place text becomes packets: at the link's budget less `reserve` bytes.
@@ -209,11 +262,12 @@ impl Delivery {
         class: Class,
         mut page: Vec<String>,
         more: bool,
+        command: Option<u32>,
     ) -> Result<(), LinkClosed> {
         if more && let Some(last) = page.last_mut() {
             last.push_str(MORE);
         }
-        self.send(node, class, page).await
+        self.send(node, class, page, command).await
     }
 
     /// One notice from `from`'s command.
@@ -269,15 +323,21 @@ impl Delivery {
     }
 
     /// Hands ready packets to the link, which sends them in order as they are, when
-    /// their class's turn and share allow.
-    async fn send(&self, node: u32, class: Class, packets: Vec<String>) -> Result<(), LinkClosed> {
+    /// their class's turn and share allow; each marked as the answer to `command`.
+    async fn send(
+        &self,
+        node: u32,
+        class: Class,
+        packets: Vec<String>,
+        command: Option<u32>,
+    ) -> Result<(), LinkClosed> {
         if packets.is_empty() {
             // A reply with nothing to say (a line taken into a draft) costs no airtime.
             return Ok(());
         }
         match self
             .link
-            .send_packets(node, PRIMARY_CHANNEL, class, packets)
+            .send_reply(node, PRIMARY_CHANNEL, class, packets, command)
             .await
         {
             Ok(_) => Ok(()),

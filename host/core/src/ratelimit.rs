@@ -8,6 +8,28 @@ use std::time::Duration;
 
 use tokio::time::Instant;
 
+/// How the one refusal a node over its command limit hears begins.
+pub const SLOW_DOWN: &str = "Slow down: too many commands.";
+
+/// The refusal a node over its command limit hears, once per window (see
+/// [`Verdict::RefuseWithNotice`]): "Slow down: too many commands. Try again in N s.",
+/// the wait in whole seconds (at least one) in that fixed form, so a client can wait
+/// it out and send the refused command again ([`slow_down_wait`] reads it back;
+/// `meshmush chat` does so).
+pub fn slow_down(wait_secs: u64) -> String {
+    format!("{SLOW_DOWN} Try again in {} s.", wait_secs.max(1))
+}
+
+/// The wait a [`slow_down`] refusal asks for; `None` for any other text.
+pub fn slow_down_wait(text: &str) -> Option<Duration> {
+    let secs = text
+        .trim()
+        .strip_prefix(SLOW_DOWN)?
+        .strip_prefix(" Try again in ")?
+        .strip_suffix(" s.")?;
+    secs.parse::<u64>().ok().map(Duration::from_secs)
+}
+
 /// What to do with one incoming command.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Verdict {
@@ -92,6 +114,27 @@ mod tests {
         assert_eq!(&verdicts[4..], &[Verdict::RefuseSilently; 2]);
         assert_eq!(b.retry_after(), Duration::from_secs(1));
         assert_eq!(b.check(now + Duration::from_secs(1)), Verdict::Allow);
+    }
+
+    #[test]
+    fn the_slow_down_refusal_carries_its_wait_in_a_form_clients_read() {
+        assert_eq!(
+            slow_down(3),
+            "Slow down: too many commands. Try again in 3 s."
+        );
+        assert_eq!(slow_down_wait(&slow_down(3)), Some(Duration::from_secs(3)));
+        assert_eq!(
+            slow_down(0),
+            slow_down(1),
+            "never 'try again in 0 s': that is a loop"
+        );
+        assert_eq!(slow_down_wait("Slow down: too many commands."), None);
+        assert_eq!(slow_down_wait("Try again in 3 s."), None);
+        assert_eq!(
+            slow_down_wait("Busy: many new players at once. Try again in 2 min."),
+            None,
+            "a busy note is no refusal of the command: it ran"
+        );
     }
 
     #[tokio::test(start_paused = true)]

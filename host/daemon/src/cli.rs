@@ -35,7 +35,9 @@ enum Command {
     Sim(SimArgs),
     /// Talk to a BBS as a handset does: each line is a direct message to it, and its
     /// replies and notices print as they arrive. With commands on standard input, runs
-    /// them in order, each waiting for its reply. Exit status 1: the node cannot be
+    /// them in order, each waiting for its reply (a line the BBS takes without a word,
+    /// as a line of a post, is answered by the node's delivery ack; a "slow down" is
+    /// waited out and the command sent again). Exit status 1: the node cannot be
     /// reached; 2: a command got no reply in time.
     Chat(crate::chat_cli::ChatArgs),
     /// List serial ports, marking the ones that look like Meshtastic boards.
@@ -339,21 +341,7 @@ async fn list_ports() -> Result<()> {
     let ports = meshmush::ports::list()
         .await
         .context("listing serial ports")?;
-    if ports.is_empty() {
-        println!("no serial ports found");
-    }
-    for p in &ports {
-        let usb = p
-            .usb
-            .map(|(v, pid)| format!("{v:04x}:{pid:04x}"))
-            .unwrap_or_else(|| "-".into());
-        let mark = if p.board.is_some() { "*" } else { " " };
-        println!(
-            "{mark} {:20} {usb:9} {}",
-            p.path,
-            p.board.or(p.product.as_deref()).unwrap_or("")
-        );
-    }
+    print!("{}", meshmush::ports::report(&ports));
     Ok(())
 }
 

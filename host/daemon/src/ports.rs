@@ -65,6 +65,38 @@ fn describe(info: SerialPortInfo) -> Port {
     }
 }
 
+/// What `meshmush ports` prints: a header, one line per port (a board marked `*`), and
+/// what to do next: name the board, or, with none found, reach a node over the network.
+pub fn report(ports: &[Port]) -> String {
+    let mut out = String::new();
+    if ports.is_empty() {
+        out.push_str("no serial ports found\n");
+    } else {
+        out.push_str(&format!("  {:20} {:9} {}\n", "PORT", "USB ID", "WHAT"));
+        for p in ports {
+            let usb = p
+                .usb
+                .map(|(v, pid)| format!("{v:04x}:{pid:04x}"))
+                .unwrap_or_else(|| "-".into());
+            let mark = if p.board.is_some() { "*" } else { " " };
+            let what = p.board.or(p.product.as_deref()).unwrap_or("");
+            out.push_str(format!("{mark} {:20} {usb:9} {what}", p.path).trim_end());
+            out.push('\n');
+        }
+    }
+    match ports.iter().filter(|p| p.board.is_some()).count() {
+        0 => out.push_str(NO_BOARD),
+        1 => out.push_str("* looks like a Meshtastic board: meshmush run --port auto picks it\n"),
+        _ => out
+            .push_str("* looks like a Meshtastic board: name one with meshmush run --port PATH\n"),
+    }
+    out
+}
+
+/// The hint when no port looks like a board: the node may be on the network instead.
+pub const NO_BOARD: &str = "no Meshtastic board found; for a node on the network try --tcp HOST \
+                            (meshmush run --tcp HOST[:PORT], meshmush chat --tcp HOST[:PORT])\n";
+
 /// The one port that looks like a Meshtastic board; an error lists what was seen.
 pub fn pick(ports: &[Port]) -> Result<&Port, String> {
     let boards: Vec<&Port> = ports.iter().filter(|p| p.board.is_some()).collect();
@@ -105,6 +137,33 @@ mod tests {
         assert!(
             recognise(0x046d, 0xc52b).is_none(),
             "a mouse receiver is not a node"
+        );
+    }
+
+    #[test]
+    fn the_report_has_a_header_and_says_what_to_do_next() {
+        let ports = [
+            port("/dev/ttyS0", None),
+            port("/dev/ttyUSB0", Some((0x10c4, 0xea60))),
+        ];
+        assert_eq!(
+            report(&ports),
+            "  PORT                 USB ID    WHAT\n\
+             \x20 /dev/ttyS0           -\n\
+             * /dev/ttyUSB0         10c4:ea60 CP210x USB-serial (Heltec, T-Beam, Station G2)\n\
+             * looks like a Meshtastic board: meshmush run --port auto picks it\n"
+        );
+        assert_eq!(
+            report(&ports[..1]),
+            format!(
+                "  PORT                 USB ID    WHAT\n\
+                 \x20 /dev/ttyS0           -\n{NO_BOARD}"
+            )
+        );
+        assert_eq!(report(&[]), format!("no serial ports found\n{NO_BOARD}"));
+        assert!(
+            NO_BOARD
+                .starts_with("no Meshtastic board found; for a node on the network try --tcp HOST")
         );
     }
 

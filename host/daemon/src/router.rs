@@ -179,12 +179,8 @@ impl Router {
             }
             Admit::Limited { retry_after_secs } => {
                 warn!("rate limited");
-                let wait = retry_after_secs.max(1);
-                self.say(
-                    t.from,
-                    &format!("Slow down: too many commands. Try again in {wait} s."),
-                )
-                .await;
+                let refusal = crate::ratelimit::slow_down(retry_after_secs);
+                self.answer(t.from, &refusal, t.id).await;
                 return;
             }
             Admit::Silent => return,
@@ -199,11 +195,12 @@ impl Router {
                 "That is too long ({} bytes); keep commands under {max}.",
                 t.text.len()
             );
-            self.say(t.from, &msg).await;
+            self.answer(t.from, &msg, t.id).await;
             return;
         }
         let pki = direct && t.pki_encrypted;
         let incoming = Incoming {
+            id: t.id,
             text: t.text,
             evidence: Evidence {
                 pki,
@@ -216,6 +213,7 @@ impl Router {
 
     /// Gives `incoming` to `node`'s session, starting one if it has none.
     async fn hand_over(&mut self, node: u32, incoming: Incoming) {
+        let incoming_id = incoming.id;
         let inbox = match self.sessions.get(&node) {
             Some(inbox) if !inbox.is_closed() => inbox,
             _ if self.sessions.len() >= self.deps.shared.cfg().limits.max_sessions => {
@@ -236,7 +234,7 @@ impl Router {
             Err(mpsc::error::TrySendError::Full(_)) => {
                 warn!("session inbox full; command shed");
                 let msg = "Still working on your last commands; send that again in a moment.";
-                self.say(node, msg).await;
+                self.answer(node, msg, incoming_id).await;
             }
             Err(mpsc::error::TrySendError::Closed(msg)) => {
                 // The session ended between the check and the send: start a new one.
@@ -276,13 +274,14 @@ impl Router {
         });
     }
 
-    async fn say(&self, node: u32, text: &str) {
+    /// Answers packet `command` of `node` with a refusal.
+    async fn answer(&self, node: u32, text: &str, command: u32) {
         // The router's refusals ("slow down") know no player yet: strangers' class.
         if self
             .deps
             .shared
             .delivery
-            .say(node, Class::Stranger, text)
+            .answer(node, Class::Stranger, text, Some(command))
             .await
             .is_err()
         {

@@ -22,6 +22,8 @@ use meshmush_store::{Level, Pin, Player, StoreError};
 /// One command for a session.
 #[derive(Debug, Clone)]
 pub struct Incoming {
+    /// Its packet id: what the reply names as the packet it answers.
+    pub id: u32,
     pub text: String,
     /// How it came: PKI or not, and with which key.
     pub evidence: Evidence,
@@ -119,7 +121,11 @@ pub async fn run(node: u32, mut inbox: mpsc::Receiver<Incoming>, deps: SessionDe
                     Err(OpenError::Store(e)) => {
                         warn!(error = %e, "cannot load player");
                         let sorry = "The BBS cannot reach its storage; try again soon.";
-                        let _ = deps.shared.delivery.say(node, Class::Stranger, sorry).await;
+                        let _ = deps
+                            .shared
+                            .delivery
+                            .answer(node, Class::Stranger, sorry, Some(msg.id))
+                            .await;
                         continue;
                     }
                 }
@@ -168,14 +174,14 @@ async fn step(
     identify(o, deps, &msg.evidence).await;
     if o.ctx.sender == Sender::Impostor {
         if asks_repin(&msg.text) && !o.ctx.player.banned {
-            return repin(o, deps, &msg.text).await;
+            return repin(o, deps, &msg).await;
         }
         // Not the handset this node was first seen as: nothing runs, nothing is
         // read or changed for it, and it learns only this, once an hour.
         if deps.shared.roster().tell_impostor(node) {
             deps.shared
                 .delivery
-                .say(node, Class::Stranger, IMPOSTOR_REFUSAL)
+                .answer(node, Class::Stranger, IMPOSTOR_REFUSAL, Some(msg.id))
                 .await?;
         }
         return Ok(None);
@@ -197,7 +203,7 @@ async fn step(
     let class = reply_class(&c.player, unix_now(), deps.shared.cfg().bbs.newcomer_hours);
     let mut outcome = match handle(c, &msg.text).await {
         Handled::More => {
-            deps.shared.delivery.more(node, class).await?;
+            deps.shared.delivery.more(node, class, Some(msg.id)).await?;
             return Ok(None);
         }
         Handled::Done(outcome) => outcome,
@@ -215,7 +221,10 @@ async fn step(
         outcome.reply = welcomed(&c.player.name, &outcome.reply, is_help);
     }
     let end = outcome.end;
-    deps.shared.delivery.deliver(node, class, outcome).await?;
+    deps.shared
+        .delivery
+        .deliver(node, class, outcome, Some(msg.id))
+        .await?;
     Ok(end)
 }
 
@@ -226,8 +235,9 @@ async fn step(
 async fn repin(
     o: &mut Open,
     deps: &SessionDeps,
-    line: &str,
+    msg: &Incoming,
 ) -> Result<Option<End>, meshmush_firmware_bridge::link::LinkClosed> {
+    let line = msg.text.as_str();
     let node = o.ctx.node;
     let started = std::time::Instant::now();
     let outcome = execute(&mut o.ctx, line).await;
@@ -236,7 +246,7 @@ async fn repin(
         .command(o.ctx.ran, node, &o.ctx.player.name, started.elapsed());
     deps.shared
         .delivery
-        .say(node, Class::Stranger, &outcome.reply)
+        .answer(node, Class::Stranger, &outcome.reply, Some(msg.id))
         .await?;
     Ok(None)
 }

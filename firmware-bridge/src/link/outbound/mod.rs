@@ -36,6 +36,7 @@ use std::cmp::Reverse;
 use std::collections::{BinaryHeap, HashMap, VecDeque};
 use std::time::Duration;
 
+use meshmush_protocol::airtime::reply_phy_len;
 use meshmush_protocol::packets::{BROADCAST, PRIMARY_CHANNEL, PacketIds, TextOut};
 use meshmush_protocol::proto::{QueueStatus, config::lo_ra_config::ModemPreset, routing};
 use tokio::time::Instant;
@@ -265,6 +266,20 @@ impl Outbound {
         packets: Vec<String>,
         now: Instant,
     ) -> Result<Vec<u32>, SendError> {
+        self.push_reply(dest, channel, class, packets, None, now)
+    }
+
+    /// As [`push`](Self::push), each packet answering packet `reply_to`
+    /// (`Data.reply_id`), which its airtime counts.
+    pub fn push_reply(
+        &mut self,
+        dest: u32,
+        channel: u32,
+        class: Class,
+        packets: Vec<String>,
+        reply_to: Option<u32>,
+        now: Instant,
+    ) -> Result<Vec<u32>, SendError> {
         if packets.is_empty() {
             return Ok(Vec::new());
         }
@@ -283,6 +298,7 @@ impl Outbound {
                 want_ack: dest != BROADCAST,
                 hop_limit: self.cfg.hop_limit,
                 priority: class.priority(),
+                reply_id: reply_to,
             };
             lane.pending.push_back(Chunk {
                 id,
@@ -459,8 +475,9 @@ impl Outbound {
             return Duration::ZERO;
         }
         let pki = self.cfg.pki && chunk.out.dest != BROADCAST;
-        meshmush_protocol::airtime::text_airtime(self.preset, chunk.out.text.len(), pki)
-            .mul_f64(scale)
+        let out = &chunk.out;
+        let len = reply_phy_len(out.text.len(), out.reply_id.is_some(), pki);
+        meshmush_protocol::airtime::time_on_air(self.preset, len).mul_f64(scale)
     }
 
     fn front_cost(&self, key: Key) -> Duration {

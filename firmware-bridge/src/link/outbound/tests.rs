@@ -556,3 +556,28 @@ async fn the_last_node_slots_are_kept_for_known_players() {
         .expect("room");
     assert!(small.next_ready(now).is_some());
 }
+
+#[tokio::test(start_paused = true)]
+async fn a_reply_names_the_packet_it_answers_and_pays_its_airtime() {
+    let mut q = queue();
+    let now = Instant::now();
+    q.on_queue_status(&status(16, 0), now);
+    q.push_reply(
+        1,
+        PRIMARY_CHANNEL,
+        Class::Known,
+        reply("pong"),
+        Some(77),
+        now,
+    )
+    .expect("room");
+    q.push(2, PRIMARY_CHANNEL, Class::Known, reply("pong"), now)
+        .expect("room");
+    let (answer, _) = q.next_ready(now).unwrap();
+    let (plain, _) = q.next_ready(now).unwrap();
+    assert_eq!((answer.out.reply_id, plain.out.reply_id), (Some(77), None));
+    assert!(
+        q.cost(&answer) > q.cost(&plain),
+        "its 5 bytes are on the air too"
+    );
+}

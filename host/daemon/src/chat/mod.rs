@@ -4,11 +4,17 @@
 //! the time they took and the airtime they used, and notices from other players as
 //! they arrive.
 //!
-//! [`Chat`] is the connection; [`terminal`] the two front ends (an interactive prompt,
-//! and commands read from standard input for scripts).
+//! [`Chat`] is the connection; [`conversation`] tells a command's reply from a notice
+//! (by the command a meshmush BBS names on its reply) and a line taken silently from
+//! one still waiting (by the node's ack); [`terminal`] is the interactive prompt and
+//! [`script`] the reader of commands from standard input.
 
 pub mod assemble;
+pub mod conversation;
+pub mod script;
 pub mod terminal;
+
+use std::future::Future;
 
 use std::time::Duration;
 
@@ -59,6 +65,13 @@ pub enum Heard {
     Bbs(Message),
     /// A direct message from another node.
     Other { from: String, text: String },
+    /// The node's word on a packet we sent the BBS: acked by the BBS's node (`Ok`),
+    /// or not delivered, with the node's reason (and whether the link tries again).
+    Delivered {
+        id: u32,
+        result: Result<(), String>,
+        will_retry: bool,
+    },
     /// The connection to the node dropped; the link reconnects by itself.
     Lost(String),
     /// Connected again.
@@ -139,12 +152,12 @@ impl Chat {
         })
     }
 
-    /// Sends one line to the BBS as a direct message.
-    pub async fn send(&self, line: &str) -> Result<(), ChatError> {
-        self.link
+    /// Sends one line to the BBS as a direct message; the ids of its packets.
+    pub async fn send(&self, line: &str) -> Result<Vec<u32>, ChatError> {
+        Ok(self
+            .link
             .send_text(self.bbs.num, PRIMARY_CHANNEL, line)
-            .await?;
-        Ok(())
+            .await?)
     }
 
     /// The next thing heard; `None` once the link has stopped.
@@ -155,6 +168,31 @@ impl Chat {
     /// Says goodbye to the node.
     pub async fn close(self) {
         self.link.shutdown().await;
+    }
+}
+
+/// What the front ends need of a connection: send a line, hear what comes. [`Chat`] is
+/// the real one; their tests talk to a scripted BBS instead.
+pub trait Talk {
+    /// Sends `line` to the BBS; the ids of its packets.
+    fn send(&mut self, line: &str) -> impl Future<Output = Result<Vec<u32>, ChatError>>;
+    /// The next thing heard; `None` once the link has stopped.
+    fn next(&mut self) -> impl Future<Output = Option<Heard>>;
+    /// The node's modem preset.
+    fn preset(&self) -> ModemPreset;
+}
+
+impl Talk for Chat {
+    fn send(&mut self, line: &str) -> impl Future<Output = Result<Vec<u32>, ChatError>> {
+        Chat::send(self, line)
+    }
+
+    fn next(&mut self) -> impl Future<Output = Option<Heard>> {
+        Chat::next(self)
+    }
+
+    fn preset(&self) -> ModemPreset {
+        self.preset
     }
 }
 
@@ -212,7 +250,7 @@ async fn listen(
             match tokio::time::timeout(PART_WAIT, events.recv()).await {
                 Ok(ev) => ev,
                 Err(_) => {
-                    if let Some(m) = assembler.flush() {
+                    for m in assembler.flush() {
                         if out.send(Heard::Bbs(m)).await.is_err() {
                             return;
                         }
@@ -227,10 +265,20 @@ async fn listen(
         debug!(event = %ev.kind(), "chat heard");
         let heard = match ev {
             LinkEvent::DirectText(t) if t.from == bbs => assembler
-                .push(&t.text, t.pki_encrypted, Instant::now())
+                .push(&t.text, t.pki_encrypted, t.reply_id, Instant::now())
                 .into_iter()
                 .map(Heard::Bbs)
                 .collect(),
+            LinkEvent::Delivery {
+                dest,
+                packet_id,
+                result,
+                will_retry,
+            } if dest == bbs => vec![Heard::Delivered {
+                id: packet_id,
+                result: result.map_err(|e| e.as_str_name().to_string()),
+                will_retry,
+            }],
             LinkEvent::DirectText(t) => vec![Heard::Other {
                 from: node_id(t.from),
                 text: t.text,
@@ -245,7 +293,7 @@ async fn listen(
             }
         }
     }
-    if let Some(m) = assembler.flush() {
+    for m in assembler.flush() {
         let _ = out.send(Heard::Bbs(m)).await;
     }
 }

@@ -1,18 +1,19 @@
-//! The two faces of `meshmush chat`: an interactive prompt (line editing and history
-//! by `rustyline`; replies and notices print above the prompt as they arrive), and a
-//! script reader that takes commands from standard input, one per line, each waiting
-//! for its reply or a timeout before the next.
+//! How `meshmush chat` reads on a terminal: the banner, replies with their cost, notices
+//! marked `*`; and the interactive prompt (line editing and history by `rustyline`;
+//! replies and notices print above the prompt as they arrive). The script reader,
+//! for commands on standard input, is [`super::script`].
 
-use std::io::Write;
+use std::collections::VecDeque;
 use std::time::Duration;
 
 use rustyline::ExternalPrinter;
 use rustyline::error::ReadlineError;
-use tokio::io::{AsyncBufRead, AsyncBufReadExt};
 use tokio::sync::mpsc;
 use tokio::time::Instant;
 
-use super::{Chat, ChatError, Heard, Message};
+use super::conversation::{Conversation, Seen};
+use super::{Chat, ChatError, Heard, Message, Talk};
+use crate::ratelimit::slow_down_wait;
 use meshmush_protocol::airtime::preset_label;
 
 /// A line that introduces the session: who talks to whom, on what preset.
@@ -27,17 +28,47 @@ pub fn banner(chat: &Chat) -> String {
     )
 }
 
-/// How a message reads on the terminal. A reply (`asked` is when its command left)
-/// ends with what it cost; a notice is marked `*`.
-pub fn render(heard: &Heard, asked: Option<Instant>) -> String {
-    match heard {
-        Heard::Bbs(m) => match asked {
-            Some(at) => format!("{}\n  [{}]", m.text, cost(m, at)),
-            None => format!("* {}", m.text),
-        },
+/// How a reply reads: its text, and what it cost against its command, sent at
+/// `asked`.
+pub fn render_reply(m: &Message, asked: Instant) -> String {
+    format!("{}\n  [{}]", m.text, cost(m, asked))
+}
+
+/// How something that answers no command reads: marked `*` (notices), or in
+/// parentheses (the connection); `None` for what is not shown (acks).
+pub fn render_notice(heard: &Heard) -> Option<String> {
+    Some(match heard {
+        Heard::Bbs(m) => format!("* {}", m.text),
         Heard::Other { from, text } => format!("* {from}: {text}"),
         Heard::Lost(reason) => format!("(connection to the node lost: {reason}; reconnecting)"),
         Heard::Back => "(connected again)".to_string(),
+        Heard::Delivered { .. } => return None,
+    })
+}
+
+/// How what was heard reads, when command `current` is the one awaited: its reply
+/// plainly, a late reply to an earlier command with that command named, a notice as
+/// [`render_notice`]; receipts show nothing.
+pub fn render_seen(seen: &Seen, current: Option<u64>) -> Option<String> {
+    match seen {
+        Seen::Reply {
+            seq,
+            line,
+            asked,
+            message,
+        } => {
+            let reply = render_reply(message, *asked);
+            Some(if Some(*seq) == current {
+                reply
+            } else {
+                format!("(late reply to > {line})\n{reply}")
+            })
+        }
+        Seen::Notice(heard) => render_notice(heard),
+        Seen::Receipt { .. } => None,
+        Seen::Undelivered { line, reason, .. } => {
+            Some(format!("(> {line} was not delivered: {reason})"))
+        }
     }
 }
 
@@ -59,81 +90,12 @@ fn cost(m: &Message, asked: Instant) -> String {
     )
 }
 
-/// What a script run did.
-#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
-pub struct ScriptSummary {
-    pub sent: usize,
-    /// Commands that got no reply within the timeout.
-    pub unanswered: usize,
-}
-
-/// Runs the commands read from `input` in order, each waiting up to `timeout` for its
-/// reply; writes the transcript to `out` (`> command`, the reply, its cost; notices
-/// marked `*`). After the input ends, keeps listening for `linger`.
-pub async fn script<R, W>(
-    chat: &mut Chat,
-    input: R,
-    out: &mut W,
-    timeout: Duration,
-    linger: Duration,
-) -> Result<ScriptSummary, ChatError>
-where
-    R: AsyncBufRead + Unpin,
-    W: Write,
-{
-    let mut lines = input.lines();
-    let mut summary = ScriptSummary::default();
-    loop {
-        let line = tokio::select! {
-            line = lines.next_line() => match line {
-                Ok(Some(line)) => line,
-                _ => break,
-            },
-            heard = chat.next() => match heard {
-                Some(h) => { show(out, &h, None); continue }
-                None => break,
-            },
-        };
-        let line = line.trim();
-        if line.is_empty() {
-            continue;
-        }
-        show_line(out, &format!("> {line}"));
-        let asked = Instant::now();
-        chat.send(line).await?;
-        summary.sent += 1;
-        let deadline = asked + timeout;
-        loop {
-            match tokio::time::timeout_at(deadline, chat.next()).await {
-                Ok(Some(h @ Heard::Bbs(_))) => {
-                    show(out, &h, Some(asked));
-                    break;
-                }
-                Ok(Some(h)) => show(out, &h, None),
-                Ok(None) => return Ok(summary),
-                Err(_) => {
-                    summary.unanswered += 1;
-                    show_line(out, &format!("(no reply within {} s)", timeout.as_secs()));
-                    break;
-                }
-            }
-        }
+/// Sleeps until `at`, or forever without one (a `select!` branch that is off).
+pub(super) async fn until(at: Option<Instant>) {
+    match at {
+        Some(at) => tokio::time::sleep_until(at).await,
+        None => std::future::pending().await,
     }
-    let end = Instant::now() + linger;
-    while let Ok(Some(h)) = tokio::time::timeout_at(end, chat.next()).await {
-        show(out, &h, None);
-    }
-    Ok(summary)
-}
-
-fn show<W: Write>(out: &mut W, heard: &Heard, asked: Option<Instant>) {
-    show_line(out, &render(heard, asked));
-}
-
-/// A transcript line; a closed standard output (`| head`) is not an error here.
-fn show_line<W: Write>(out: &mut W, text: &str) {
-    let _ = writeln!(out, "{text}");
-    let _ = out.flush();
 }
 
 /// What the prompt thread hands the session.
@@ -143,9 +105,31 @@ enum Typed {
     Failed(String),
 }
 
+/// How long the interactive prompt waits for the node to fall quiet after the
+/// handshake, and at most, before it starts (see [`interactive`]).
+const EARLY_QUIET: Duration = Duration::from_millis(300);
+const EARLY_MOST: Duration = Duration::from_secs(2);
+
 /// The interactive prompt, until Ctrl-D (or Ctrl-C). Replies and notices print above
-/// the prompt as they arrive; a reply shows its cost against the last command sent.
-pub async fn interactive(chat: &mut Chat) -> Result<(), InteractiveError> {
+/// the prompt as they arrive; a reply shows its cost against its command. When the
+/// BBS says to slow down, commands are held ([`Held`]) and sent when it takes
+/// commands again.
+pub async fn interactive<T: Talk>(chat: &mut T) -> Result<(), InteractiveError> {
+    let mut conv = Conversation::new(chat.preset());
+    // What the node kept for us comes right after the handshake: it is printed as
+    // plain lines before the prompt starts. (While the prompt starts, rustyline's
+    // printer writes straight to the terminal, racing the prompt's first redraw.)
+    let quiet_until = Instant::now() + EARLY_MOST;
+    while let Ok(Some(h)) = tokio::time::timeout(EARLY_QUIET, chat.next()).await {
+        for s in conv.hear(h, Instant::now()) {
+            if let Some(text) = render_seen(&s, None) {
+                println!("{text}");
+            }
+        }
+        if Instant::now() >= quiet_until {
+            break;
+        }
+    }
     let (typed_tx, mut typed) = mpsc::channel::<Typed>(16);
     let (printer_tx, printer_rx) = tokio::sync::oneshot::channel();
     // rustyline blocks on the terminal: it gets a thread of its own.
@@ -157,35 +141,134 @@ pub async fn interactive(chat: &mut Chat) -> Result<(), InteractiveError> {
         .await
         .map_err(|_| InteractiveError::Terminal("the prompt did not start".into()))?
         .map_err(InteractiveError::Terminal)?;
-    let mut asked: Option<Instant> = None;
+    let mut print = |text: String| {
+        printer
+            .print(printed(text))
+            .map_err(|e| InteractiveError::Terminal(e.to_string()))
+    };
+    let mut latest: Option<u64> = None;
+    let mut held = Held::default();
     loop {
+        let mut seen = Vec::new();
         tokio::select! {
             t = typed.recv() => match t {
                 Some(Typed::Line(line)) => {
                     let line = line.trim().to_string();
                     if line.is_empty() { continue }
-                    chat.send(&line).await?;
-                    asked = Some(Instant::now());
+                    if let Some(left) = held.hold(&line, Instant::now()) {
+                        let secs = left.as_secs_f64().ceil();
+                        print(format!("(held: the BBS takes commands again in {secs:.0} s)"))?;
+                        continue;
+                    }
+                    let ids = chat.send(&line).await?;
+                    latest = Some(conv.sent(&line, ids, Instant::now()));
                 }
                 Some(Typed::Failed(e)) => return Err(InteractiveError::Terminal(e)),
                 Some(Typed::End) | None => return Ok(()),
             },
             heard = chat.next() => match heard {
-                Some(h) => {
-                    let is_reply = matches!(h, Heard::Bbs(_));
-                    let text = render(&h, if is_reply { asked } else { None });
-                    if is_reply { asked = None; }
-                    printer
-                        .print(text)
-                        .map_err(|e| InteractiveError::Terminal(e.to_string()))?;
-                }
+                Some(h) => seen = conv.hear(h, Instant::now()),
                 None => return Ok(()),
             },
+            _ = until(conv.held_until()) => seen = conv.resolve(),
+            _ = until(held.resume_at) => {
+                if let Some(line) = held.next(Instant::now()) {
+                    let ids = chat.send(&line).await?;
+                    latest = Some(conv.sent(&line, ids, Instant::now()));
+                }
+            }
+        }
+        for s in seen {
+            let text = render_seen(&s, latest);
+            if let Seen::Reply { seq, message, .. } = &s {
+                held.answered(*seq);
+                if let Some(wait) = slow_down_wait(&message.text) {
+                    let again = held.refused(*seq, wait, &conv, Instant::now());
+                    let note = format!("(sending {again} again in {} s)", wait.as_secs());
+                    print(text.map_or(note.clone(), |t| format!("{t}\n{note}")))?;
+                    continue;
+                }
+            }
+            if let Some(text) = text {
+                print(text)?;
+            }
         }
     }
 }
 
+/// Commands held while the BBS asks us to wait: the one it refused, those sent after
+/// it that nothing answered (the BBS refuses the rest of a window without a word),
+/// and the lines typed meanwhile. They go when it takes commands again, one per wait
+/// it asked for, so none meets a closed window.
+#[derive(Debug, Default)]
+struct Held {
+    /// Lines to send, in order, with the command each was sent as, if it was.
+    lines: VecDeque<(String, Option<u64>)>,
+    resume_at: Option<Instant>,
+    wait: Duration,
+}
+
+impl Held {
+    /// Holds `line` if the BBS asked us to wait: how much longer.
+    fn hold(&mut self, line: &str, now: Instant) -> Option<Duration> {
+        let at = self.resume_at?;
+        self.lines.push_back((line.to_string(), None));
+        Some(at.saturating_duration_since(now))
+    }
+
+    /// Command `seq` was refused with `wait`: holds it and the unanswered commands
+    /// sent after it; what it says it will send again ("it", "3 commands").
+    fn refused(&mut self, seq: u64, wait: Duration, conv: &Conversation, now: Instant) -> String {
+        let mut again: Vec<(String, Option<u64>)> = conv
+            .get(seq)
+            .map(|s| (s.line.clone(), Some(seq)))
+            .into_iter()
+            .collect();
+        again.extend(
+            conv.unanswered_after(seq)
+                .into_iter()
+                .map(|(seq, line)| (line, Some(seq))),
+        );
+        self.lines
+            .retain(|(_, s)| s.is_none_or(|s| again.iter().all(|(_, a)| *a != Some(s))));
+        let n = again.len();
+        for line in again.into_iter().rev() {
+            self.lines.push_front(line);
+        }
+        self.wait = wait;
+        self.resume_at = Some(now + wait);
+        if n == 1 {
+            "it".into()
+        } else {
+            format!("{n} commands")
+        }
+    }
+
+    /// Command `seq` was answered after all: it is not sent again.
+    fn answered(&mut self, seq: u64) {
+        self.lines.retain(|(_, s)| *s != Some(seq));
+    }
+
+    /// The wait is over: the next line to send (the next one waits another wait).
+    fn next(&mut self, now: Instant) -> Option<String> {
+        let next = self.lines.pop_front().map(|(line, _)| line);
+        self.resume_at = (!self.lines.is_empty()).then(|| now + self.wait);
+        next
+    }
+}
+
 type Printer = Box<dyn ExternalPrinter + Send>;
+
+/// What goes to the prompt's printer: the text and its newline. Until the prompt is
+/// up (messages the node kept for us arrive right after the handshake), the printer
+/// writes the text to the terminal as it is, and the prompt then redraws its line:
+/// without the newline the message would be that line, and be erased.
+fn printed(mut text: String) -> String {
+    if !text.ends_with('\n') {
+        text.push('\n');
+    }
+    text
+}
 
 /// The prompt thread: reads lines with editing and history until end of input.
 fn prompt(
@@ -230,4 +313,44 @@ pub enum InteractiveError {
     Terminal(String),
     #[error(transparent)]
     Chat(#[from] ChatError),
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test(start_paused = true)]
+    async fn a_refusal_holds_its_command_and_those_sent_after_it_one_wait_apart() {
+        let t = Instant::now();
+        let mut conv = Conversation::with_first_settle(Duration::from_secs(1));
+        let mut held = Held::default();
+        assert_eq!(held.hold("look", t), None, "nothing asked us to wait");
+        let a = conv.sent("say a", vec![1], t);
+        let b = conv.sent("say b", vec![2], t);
+        let c = conv.sent("say c", vec![3], t);
+        let wait = Duration::from_secs(3);
+        // b is refused; c, sent before the refusal came, met the same closed window.
+        assert_eq!(held.refused(b, wait, &conv, t), "2 commands");
+        assert_eq!(held.hold("say d", t), Some(wait));
+        held.answered(a);
+        assert_eq!(held.resume_at, Some(t + wait));
+        let later = t + wait;
+        assert_eq!(held.next(later).as_deref(), Some("say b"));
+        assert_eq!(held.resume_at, Some(later + wait), "one per wait");
+        // c was answered after all (the window had reopened): not sent twice.
+        held.answered(c);
+        assert_eq!(held.next(later + wait).as_deref(), Some("say d"));
+        assert_eq!(held.resume_at, None);
+        assert_eq!(held.next(later + wait), None);
+    }
+
+    #[test]
+    fn everything_printed_above_the_prompt_ends_its_line() {
+        let notice = render_notice(&Heard::Other {
+            from: "!4d4d1002".into(),
+            text: "hi".into(),
+        });
+        assert_eq!(printed(notice.unwrap_or_default()), "* !4d4d1002: hi\n");
+        assert_eq!(printed("two\nlines\n".into()), "two\nlines\n");
+    }
 }

@@ -161,6 +161,62 @@ async fn an_unreachable_node_is_one_line_and_exit_status_one() {
     assert!(out.stdout.is_empty(), "{out:?}");
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_handset_the_mesh_lacks_is_named_with_the_ones_it_has() {
+    use meshmush_firmware_bridge::sim::{Mesh, SimConfig};
+    // A software mesh on a fixed port, as `meshmush run` starts one: handset k listens
+    // on the gateway's port + k. Another program may hold a port: try a few.
+    let mut mesh = None;
+    for _ in 0..20 {
+        let base = 20_000 + rand::random::<u16>() % 40_000;
+        let cfg = SimConfig {
+            listen: std::net::SocketAddr::from(([127, 0, 0, 1], base)),
+            ..SimConfig::default()
+        };
+        if let Ok(m) = Mesh::start(cfg).await {
+            mesh = Some(m);
+            break;
+        }
+    }
+    let mesh = mesh.expect("a software mesh on some free ports");
+    let gateway = mesh.gateway().addr;
+    let out = Command::new(BIN)
+        .args([
+            "chat",
+            "--mesh",
+            &gateway.to_string(),
+            "--handset",
+            "3",
+            "--connect-timeout",
+            "5",
+        ])
+        .stdin(Stdio::null())
+        .output()
+        .await
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "{out:?}");
+    let err = String::from_utf8_lossy(&out.stderr);
+    let lines: Vec<&str> = err.lines().collect();
+    assert_eq!(lines.len(), 1, "one line: {err}");
+    let third = gateway.port() + 3;
+    assert!(
+        lines[0].starts_with(&format!(
+            "meshmush: cannot reach handset 3 of the software mesh at {gateway} \
+             (tcp:127.0.0.1:{third}: "
+        )),
+        "{err}"
+    );
+    assert!(
+        lines[0].ends_with(
+            ": it has handsets 1 and 2 (--handset 1 or --handset 2). For more, start it \
+             with --handsets 3 (meshmush run --handsets 3, or meshmush sim --handsets 3)"
+        ),
+        "{err}"
+    );
+    assert!(out.stdout.is_empty(), "{out:?}");
+    mesh.shutdown().await;
+}
+
 /// tmux, driven as a person would drive a terminal.
 struct Tmux {
     session: String,
@@ -260,5 +316,259 @@ async fn the_prompt_takes_a_line_and_shows_the_reply() {
         );
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
+    w.stop().await.expect("clean shutdown");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn notices_that_came_before_the_prompt_stay_on_their_own_lines() {
+    system::ensure_program("tmux", &["-V"], "tmux").expect("tmux for a real terminal");
+    let dir = tempfile::tempdir().unwrap();
+    let mut w = world(2, roomy(), dir.path(), StoreOptions::default()).await;
+    let alice = w.sim().unwrap().handsets()[0].addr;
+    // Alice's phone goes away; her node keeps what comes for her until one connects.
+    let phone = w.handsets.remove(0);
+    phone.link.shutdown().await;
+    let delivered = w.app.link().metrics().chunks_delivered;
+    let bob = w.ask(0, "page alice first news").await;
+    assert!(bob.starts_with("You page Alice"), "{bob}");
+    let bob = w.ask(0, "page alice second news").await;
+    assert!(bob.starts_with("You page Alice"), "{bob}");
+    // Both pages and both replies have reached their nodes (each node acks a DM).
+    let deadline = tokio::time::Instant::now() + WAIT;
+    while w.app.link().metrics().chunks_delivered < delivered + 4 {
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "the pages never arrived"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let tmux = Tmux {
+        session: format!("meshmush-chat-early-{}", std::process::id()),
+    };
+    let cmd = format!("{BIN} chat --tcp {alice}");
+    let started = std::process::Command::new("tmux")
+        .args([
+            "new-session",
+            "-d",
+            "-x",
+            "100",
+            "-y",
+            "30",
+            "-s",
+            &tmux.session,
+            &cmd,
+        ])
+        .status()
+        .unwrap();
+    assert!(started.success());
+    tmux.wait_for("second news").await;
+    Tmux::run(&["send-keys", "-t", &tmux.session, "ping", "Enter"]);
+    tmux.wait_for("1 packet, 4 B").await;
+    let screen = tmux.screen();
+    let lines: Vec<&str> = screen.lines().map(str::trim_end).collect();
+    let at = |text: &str| {
+        lines
+            .iter()
+            .position(|l| *l == text)
+            .unwrap_or_else(|| panic!("no line {text:?} on the screen:\n{screen}"))
+    };
+    let banner = lines
+        .iter()
+        .position(|l| l.ends_with("; Ctrl-D to leave"))
+        .unwrap_or_else(|| panic!("no banner:\n{screen}"));
+    let first = at("* Bob pages: first news");
+    let second = at("* Bob pages: second news");
+    let typed = at("> ping");
+    assert!(
+        banner < first && first + 1 == second && second < typed,
+        "each notice on its own line, none erased by the prompt:\n{screen}"
+    );
+    assert_eq!(lines[typed + 1], "pong", "{screen}");
+    Tmux::run(&["send-keys", "-t", &tmux.session, "C-d"]);
+    w.stop().await.expect("clean shutdown");
+}
+
+/// Runs `meshmush chat --tcp addr` with `input` on its standard input (then closed)
+/// and `args` more; its output, and how long it took.
+async fn chat_script(
+    addr: std::net::SocketAddr,
+    input: &str,
+    args: &[&str],
+) -> (std::process::Output, Duration) {
+    let started = tokio::time::Instant::now();
+    let mut child = Command::new(BIN)
+        .args(["chat", "--tcp", &addr.to_string()])
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .kill_on_drop(true)
+        .spawn()
+        .expect("meshmush chat starts");
+    let mut stdin = child.stdin.take().expect("stdin");
+    stdin.write_all(input.as_bytes()).await.unwrap();
+    drop(stdin);
+    let out = tokio::time::timeout(Duration::from_secs(60), child.wait_with_output())
+        .await
+        .expect("chat ends with its input")
+        .unwrap();
+    (out, started.elapsed())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_page_that_comes_while_a_command_waits_is_a_notice_not_its_reply() {
+    let dir = tempfile::tempdir().unwrap();
+    let w = world(1, roomy(), dir.path(), StoreOptions::default()).await;
+    let alice = w.sim().unwrap().handsets()[0].addr;
+    // Paging herself: the daemon queues the page (a notice) and the reply to the
+    // command at once, the page first; the reply's class may overtake it on the air.
+    let (out, _) = chat_script(alice, "page alice hi\nping\n", &["--timeout", "20"]).await;
+    assert!(out.status.success(), "{out:?}");
+    let text = String::from_utf8_lossy(&out.stdout);
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines[0], "> page alice hi", "{text}");
+    let reply = lines
+        .iter()
+        .position(|l| *l == "You page Alice: hi")
+        .unwrap_or_else(|| panic!("the reply as a reply:\n{text}"));
+    assert!(is_cost(lines[reply + 1]), "{text}");
+    let notice = lines
+        .iter()
+        .position(|l| *l == "* Alice pages: hi")
+        .unwrap_or_else(|| panic!("the page as a notice:\n{text}"));
+    let ping = lines
+        .iter()
+        .position(|l| *l == "> ping")
+        .unwrap_or_else(|| panic!("{text}"));
+    assert!(reply < ping, "{text}");
+    // The page, wherever it came, is no command's reply: the next one is ping's.
+    let pong = lines
+        .iter()
+        .position(|l| *l == "pong")
+        .unwrap_or_else(|| panic!("{text}"));
+    assert!(ping < pong && is_cost(lines[pong + 1]), "{text}");
+    assert_ne!(notice, reply + 1, "{text}");
+    assert_eq!(lines.len(), 7, "nothing else: {text}");
+    w.stop().await.expect("clean shutdown");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_script_writes_a_long_post_and_its_silent_lines_are_receipted() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut w = world(2, roomy(), dir.path(), StoreOptions::default()).await;
+    let alice = w.sim().unwrap().handsets()[0].addr;
+    let (out, took) = chat_script(
+        alice,
+        "post general\nSubject\nA line\n.\n",
+        &["--timeout", "20"],
+    )
+    .await;
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    let text = String::from_utf8_lossy(&out.stdout);
+    let lines: Vec<&str> = text.lines().collect();
+    let at = |line: &str| {
+        lines
+            .iter()
+            .position(|l| *l == line)
+            .unwrap_or_else(|| panic!("no {line:?}:\n{text}"))
+    };
+    let silent = at("> A line");
+    assert_eq!(lines[silent + 1], "  [delivered, no reply]", "{text}");
+    let end = at("> .");
+    assert!(
+        lines[end + 1].starts_with("Posted to general as #1"),
+        "{text}"
+    );
+    assert!(!text.contains("(no reply"), "{text}");
+    assert!(
+        took < Duration::from_secs(20),
+        "no line waited out the timeout: {took:?}"
+    );
+    let read = w.ask(1, "read general 1").await;
+    assert!(read.contains("A line"), "the post is saved: {read}");
+    w.stop().await.expect("clean shutdown");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn ten_quick_commands_all_get_their_replies_through_the_rate_limit() {
+    let dir = tempfile::tempdir().unwrap();
+    // The default burst of five, refilling one a second: each refusal asks for 1 s.
+    let mut cfg = meshmush::config::Config::default();
+    cfg.limits.per_minute = 60;
+    let w = world(1, cfg, dir.path(), StoreOptions::default()).await;
+    let alice = w.sim().unwrap().handsets()[0].addr;
+    let input: String = (1..=10).map(|k| format!("say c{k}\n")).collect();
+    let (out, _) = chat_script(alice, &input, &["--timeout", "20"]).await;
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{text}\n{out:?}");
+    assert!(
+        text.contains("Slow down: too many commands. Try again in 1 s.")
+            && text.contains("(sending it again in 1 s)"),
+        "the limit was reached: {text}"
+    );
+    // Each command's own reply, before the next command.
+    let lines: Vec<&str> = text.lines().collect();
+    for k in 1..=10 {
+        let asked = lines
+            .iter()
+            .position(|l| *l == format!("> say c{k}"))
+            .unwrap_or_else(|| panic!("c{k} asked:\n{text}"));
+        let next = lines[asked + 1..]
+            .iter()
+            .position(|l| l.starts_with("> "))
+            .map_or(lines.len(), |n| asked + 1 + n);
+        let reply = format!("You say, \"c{k}\"");
+        assert!(
+            lines[asked..next].contains(&reply.as_str()),
+            "c{k} answered by its reply:\n{text}"
+        );
+    }
+    assert!(!text.contains("(no reply"), "{text}");
+    w.stop().await.expect("clean shutdown");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn at_the_prompt_commands_the_bbs_refused_are_sent_again_after_its_wait() {
+    system::ensure_program("tmux", &["-V"], "tmux").expect("tmux for a real terminal");
+    let dir = tempfile::tempdir().unwrap();
+    // A burst of two (the kit's first ping took one), then one a second.
+    let mut cfg = meshmush::config::Config::default();
+    cfg.limits.burst = 2;
+    cfg.limits.per_minute = 60;
+    let w = world(1, cfg, dir.path(), StoreOptions::default()).await;
+    let alice = w.sim().unwrap().handsets()[0].addr;
+    let tmux = Tmux {
+        session: format!("meshmush-chat-slow-{}", std::process::id()),
+    };
+    let cmd = format!("{BIN} chat --tcp {alice}");
+    let started = std::process::Command::new("tmux")
+        .args([
+            "new-session",
+            "-d",
+            "-x",
+            "100",
+            "-y",
+            "40",
+            "-s",
+            &tmux.session,
+            &cmd,
+        ])
+        .status()
+        .unwrap();
+    assert!(started.success());
+    tmux.wait_for("Ctrl-D to leave").await;
+    tmux.wait_for("\n>\n").await; // the prompt is up
+    // Typed faster than the BBS takes them. (One at a time: rustyline, built without
+    // its `buffer-redux` feature, drops lines that reach it in one read.)
+    for line in ["say one", "say two", "say three"] {
+        Tmux::run(&["send-keys", "-t", &tmux.session, line, "Enter"]);
+        tmux.wait_for(&format!("> {line}")).await;
+    }
+    tmux.wait_for("Slow down: too many commands. Try again in 1 s.")
+        .await;
+    for reply in ["You say, \"one\"", "You say, \"two\"", "You say, \"three\""] {
+        tmux.wait_for(reply).await;
+    }
+    Tmux::run(&["send-keys", "-t", &tmux.session, "C-d"]);
     w.stop().await.expect("clean shutdown");
 }

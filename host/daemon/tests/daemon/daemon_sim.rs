@@ -212,3 +212,45 @@ async fn hil_check_passes_against_the_software_gateway() {
     assert!(report.text().contains("FAIL"), "{}", report.text());
     mesh.shutdown().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_reply_names_the_command_it_answers_and_a_notice_names_none() {
+    use meshmush_protocol::packets::PRIMARY_CHANNEL;
+    let dir = tempfile::tempdir().unwrap();
+    let mut cfg = roomy();
+    cfg.limits.burst = 2;
+    let mut w = world(1, cfg, dir.path(), StoreOptions::default()).await;
+    // Paging herself: the notice goes out first, then the reply to the command.
+    let sent = w.handsets[0]
+        .link
+        .send_text(w.bbs, PRIMARY_CHANNEL, "page alice hi")
+        .await
+        .expect("sent");
+    let heard = w.handsets[0]
+        .texts_until_quiet(Duration::from_millis(500))
+        .await;
+    let seen: Vec<(&str, Option<u32>)> = heard
+        .iter()
+        .map(|t| (t.text.as_str(), t.reply_id))
+        .collect();
+    assert_eq!(seen.len(), 2, "{seen:?}");
+    assert!(seen.contains(&("Alice pages: hi", None)), "{seen:?}");
+    assert!(
+        seen.contains(&("You page Alice: hi", Some(sent[0]))),
+        "{seen:?}"
+    );
+    // The router's refusal answers the refused command too (the welcome's ping and
+    // the page spent the burst of two).
+    let refused = w.handsets[0]
+        .link
+        .send_text(w.bbs, PRIMARY_CHANNEL, "look")
+        .await
+        .expect("sent");
+    let heard = w.handsets[0].next_text(WAIT).await.expect("a refusal");
+    assert_eq!(heard.reply_id, Some(refused[0]), "{heard:?}");
+    assert!(
+        meshmush::ratelimit::slow_down_wait(&heard.text).is_some(),
+        "{heard:?}"
+    );
+    w.stop().await.expect("clean shutdown");
+}
