@@ -12,8 +12,6 @@ use std::time::Duration;
 
 use tokio::process::{Child, Command};
 
-/// Where Debian puts the broker (not on a non-root PATH).
-
 #[derive(Debug, thiserror::Error)]
 pub enum BrokerError {
     #[error("mosquitto is missing and could not be installed: {0}")]

@@ -259,7 +259,9 @@ impl Drop for Tmux {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_prompt_takes_a_line_and_shows_the_reply() {
-    crate::common::system::ensure_program("tmux", &["-V"], "tmux")
+    meshmush_testkit::packages::TMUX
+        .ensure_async()
+        .await
         .expect("tmux for a real terminal");
     let dir = tempfile::tempdir().unwrap();
     let w = world(1, roomy(), dir.path(), StoreOptions::default()).await;
@@ -321,7 +323,10 @@ async fn the_prompt_takes_a_line_and_shows_the_reply() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn notices_that_came_before_the_prompt_stay_on_their_own_lines() {
-    system::ensure_program("tmux", &["-V"], "tmux").expect("tmux for a real terminal");
+    meshmush_testkit::packages::TMUX
+        .ensure_async()
+        .await
+        .expect("tmux for a real terminal");
     let dir = tempfile::tempdir().unwrap();
     let mut w = world(2, roomy(), dir.path(), StoreOptions::default()).await;
     let alice = w.sim().unwrap().handsets()[0].addr;
@@ -529,7 +534,10 @@ async fn ten_quick_commands_all_get_their_replies_through_the_rate_limit() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn at_the_prompt_commands_the_bbs_refused_are_sent_again_after_its_wait() {
-    system::ensure_program("tmux", &["-V"], "tmux").expect("tmux for a real terminal");
+    meshmush_testkit::packages::TMUX
+        .ensure_async()
+        .await
+        .expect("tmux for a real terminal");
     let dir = tempfile::tempdir().unwrap();
     // A burst of two (the kit's first ping took one), then one a second.
     let mut cfg = meshmush::config::Config::default();

@@ -8,7 +8,6 @@
 
 pub mod peer;
 pub mod replies;
-pub mod system;
 
 use std::path::Path;
 
