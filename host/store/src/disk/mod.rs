@@ -220,7 +220,8 @@ const LOCK_WAIT: std::time::Duration = std::time::Duration::from_secs(3);
 /// handle of a previous open is dropped, sled's background threads may hold the lock
 /// file for some milliseconds more, so a quick restart (or a test reopening the
 /// directory) would otherwise fail. Another process holding it still fails, after
-/// [`LOCK_WAIT`]. Runs on a blocking thread, so the short sleeps block nobody.
+/// [`LOCK_WAIT`], as [`StoreError::Locked`]. Runs on a blocking thread, so the short
+/// sleeps block nobody.
 pub(crate) fn open_waiting_for_lock(dir: &Path, cache_bytes: u64) -> Result<sled::Db, StoreError> {
     let deadline = std::time::Instant::now() + LOCK_WAIT;
     loop {
@@ -230,10 +231,10 @@ pub(crate) fn open_waiting_for_lock(dir: &Path, cache_bytes: u64) -> Result<sled
             .cache_capacity(cache_bytes)
             .open()
         {
-            Err(sled::Error::Io(e))
-                if e.to_string().contains("could not acquire lock")
-                    && std::time::Instant::now() < deadline =>
-            {
+            Err(sled::Error::Io(e)) if e.to_string().contains("could not acquire lock") => {
+                if std::time::Instant::now() >= deadline {
+                    return Err(StoreError::Locked(dir.to_path_buf()));
+                }
                 std::thread::sleep(std::time::Duration::from_millis(20));
             }
             other => return Ok(other?),
