@@ -111,19 +111,20 @@ pub async fn restore(data: &Path, dir: &Path) -> Result<String, ToolError> {
     Ok(restored(&done, dir))
 }
 
-/// "backed up 24 trees, 3,402 records to DIR through the running daemon (writes
-/// paused 2 ms)"; `how` is how it was taken.
+/// "backed up 24 trees, 3,402 records to DIR through the running daemon; writes
+/// paused 2.1 ms"; `how` is how it was taken.
 fn backed_up(b: &BackedUp, how: &str) -> String {
     format!(
-        "backed up {} trees, {} records to {}{how}; writes paused {} ms",
+        "backed up {} trees, {} records to {}{how}; writes paused {:.1} ms",
         b.trees,
         thousands(b.records),
         b.dir.display(),
-        b.paused.as_millis()
+        b.paused.as_secs_f64() * 1000.0
     )
 }
 
-/// "restored 24 trees, 3,402 records from DIR into DATA (backup of 2026-01-01 12:00 UTC)".
+/// "restored 24 trees, 3,402 records from DIR into DATA (backup of 2026-01-01 12:00
+/// UTC, schema 1)".
 fn restored(r: &Restored, dir: &Path) -> String {
     format!(
         "restored {} trees, {} records from {} into {} (backup of {}, schema {})",
