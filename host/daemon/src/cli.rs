@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, anyhow, bail};
 use clap::{Args, Parser, Subcommand};
+use meshmush::admin::backup;
 use meshmush::app::App;
 use meshmush::config::{Config, ConfigError, ConfigErrors};
 use meshmush::store::{Store, StoreOptions};
@@ -65,7 +66,32 @@ enum Command {
         #[arg(long, default_value_t = 60)]
         wait: u64,
     },
-    /// Write the store as JSON lines to standard output (backup, inspection).
+    /// Back up the store into DIR (new or empty), as of one instant: through the
+    /// running daemon's admin console if one runs, else from the store itself.
+    Backup {
+        /// Where the backup goes (made 0700; refused if it holds anything).
+        dir: PathBuf,
+        /// The data directory (default: the config's data_dir).
+        #[arg(long)]
+        data: Option<PathBuf>,
+        /// Config file (default: ./meshmush.toml if present).
+        #[arg(long)]
+        config: Option<PathBuf>,
+    },
+    /// Restore the backup in DIR into the data directory, which must be new or empty
+    /// and have no daemon running.
+    Restore {
+        /// The backup (a directory `meshmush backup` wrote).
+        dir: PathBuf,
+        /// The data directory to fill (default: the config's data_dir).
+        #[arg(long)]
+        data: Option<PathBuf>,
+        /// Config file (default: ./meshmush.toml if present).
+        #[arg(long)]
+        config: Option<PathBuf>,
+    },
+    /// Write the store as JSON lines to standard output (inspection), through the
+    /// running daemon if one runs.
     Export {
         #[arg(long)]
         data: Option<PathBuf>,
@@ -223,11 +249,24 @@ pub async fn dispatch(cli: Cli) -> Result<()> {
             );
             Ok(())
         }
+        Command::Backup { dir, data, config } => {
+            let data = data_dir(data, config).await?;
+            println!("{}", backup::backup(&data, &dir).await?);
+            Ok(())
+        }
+        Command::Restore { dir, data, config } => {
+            let data = data_dir(data, config).await?;
+            println!("{}", backup::restore(&data, &dir).await?);
+            Ok(())
+        }
         Command::Export {
             data,
             config,
             with_secrets,
-        } => export(data, config, with_secrets).await,
+        } => {
+            let data = data_dir(data, config).await?;
+            print_lines(&backup::export(&data, with_secrets).await?)
+        }
         Command::Repin { node, data, config } => repin(&node, data, config).await,
         Command::Admin {
             data,
@@ -384,31 +423,34 @@ async fn open_store(data: Option<PathBuf>, config: Option<PathBuf>) -> Result<St
         .with_context(|| format!("opening the store in {}", dir.display()))
 }
 
-async fn export(data: Option<PathBuf>, config: Option<PathBuf>, secrets: bool) -> Result<()> {
-    let store = open_store(data, config).await?;
-    for line in store.export_jsonl().await? {
-        println!("{}", if secrets { line } else { redact(line) });
+/// Prints `lines` to standard output; a reader that stops early (`| head`) ends it
+/// quietly.
+fn print_lines(lines: &[String]) -> Result<()> {
+    use std::io::Write;
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    let written = lines
+        .iter()
+        .try_for_each(|line| writeln!(out, "{line}"))
+        .and_then(|()| out.flush());
+    match written {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+            Err(e).context("writing to standard output")
+        }
+        _ => Ok(()),
     }
-    Ok(())
 }
 
-/// A player line without its password hash.
-fn redact(line: String) -> String {
-    let Ok(mut v) = serde_json::from_str::<serde_json::Value>(&line) else {
-        return line;
-    };
-    match v.get_mut("password_hash") {
-        Some(hash) if !hash.is_null() => *hash = serde_json::Value::from("(left out)"),
-        _ => return line,
+/// `--data`, or the data directory of the config (`--config`, `./meshmush.toml`, or
+/// the defaults).
+async fn data_dir(data: Option<PathBuf>, config: Option<PathBuf>) -> Result<PathBuf> {
+    match data {
+        Some(dir) => Ok(dir),
+        None => Ok(load_config(config.as_deref()).await?.data_dir),
     }
-    v.to_string()
 }
 
 async fn admin(data: Option<PathBuf>, config: Option<PathBuf>, line: &str) -> Result<()> {
-    let dir = match data {
-        Some(dir) => dir,
-        None => load_config(config.as_deref()).await?.data_dir,
-    };
+    let dir = data_dir(data, config).await?;
     let answer = meshmush::admin::client::ask_or_read(&dir, line).await?;
     println!("{}", answer.text);
     if !answer.ok {

@@ -70,7 +70,7 @@ impl Store {
 
     /// Replaces `ledger.node`'s ledger (not flushed on its own: see the module).
     pub async fn set_airtime_ledger(&self, ledger: AirtimeLedger) -> Result<(), StoreError> {
-        self.blocking(move |db| {
+        self.blocking_write(move |db| {
             let key = node_key(ledger.node);
             let bytes = super::records::encode(&key, &ledger)?;
             db.tree_of::<AirtimeLedger>()?.insert(key, bytes)?;

@@ -13,9 +13,14 @@ use std::io;
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum StoreError {
-    /// The storage engine failed (I/O error, lock held by another process).
+    /// The storage engine failed (an I/O error). Its words are in this error's
+    /// message, not its `source`, so a report of the whole chain says them once.
     #[error("storage failure: {0}")]
-    Storage(#[source] Box<dyn StdError + Send + Sync>),
+    Storage(Box<dyn StdError + Send + Sync>),
+
+    /// Another process has the store open (sled locks its directory).
+    #[error("the store in {0} is in use by another process (is a daemon running on it?)")]
+    Locked(std::path::PathBuf),
 
     /// The disk is full (ENOSPC): nothing can be written until space is freed. Reads
     /// still work, and writes work again once there is room, without a restart.

@@ -1,6 +1,7 @@
 //! The [`Store`] handle: the open database, the caches kept beside it, and the one
 //! way a call reaches sled ([`Store::blocking`] to read, [`Store::blocking_write`] to
-//! change something, both on the blocking pool). A module of its own so the per-kind
+//! change something, [`Store::blocking_paused`] to read everything at one instant
+//! while writes wait, all on the blocking pool). A module of its own so the per-kind
 //! modules (`players.rs`, `world.rs`, `bbs.rs`, ...) extend it with `impl Store`
 //! blocks without importing `store/mod.rs`, which declares and re-exports them.
 //!
@@ -36,6 +37,10 @@ pub(super) struct Inner {
     opened: Opened,
     /// Whether a full disk refuses writes now, and how many it refused.
     full: DiskFull,
+    /// The write gate: every write call holds it shared while it runs; a backup or
+    /// an export holds it alone, so it reads the store at one instant (see
+    /// `backup/mod.rs`). Taken before `trees`, never while holding it.
+    writes: RwLock<()>,
     #[cfg(feature = "seams")]
     pub(super) seams: seams::Seams,
     /// Hot world records, so reads need not leave the async side.
@@ -71,11 +76,12 @@ struct Opened {
 }
 
 /// Whether a call only reads, or may change something (refused while the disk is
-/// full).
+/// full), or reads with every write held back.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Call {
     Read,
     Write,
+    Paused,
 }
 
 impl Store {
@@ -123,6 +129,7 @@ impl Store {
                 trees: RwLock::new(Some(trees)),
                 opened,
                 full: DiskFull::default(),
+                writes: RwLock::new(()),
                 #[cfg(feature = "seams")]
                 seams,
                 cache: cache::WorldCache::default(),
@@ -143,9 +150,10 @@ impl Store {
     }
 
     /// Every record as one JSON line, a `{"record":"meta",...}` line first, for
-    /// `meshmush export` to write wherever it is told.
+    /// `meshmush export` to write wherever it is told. As of one instant: writes
+    /// wait while the lines are made.
     pub async fn export_jsonl(&self) -> Result<Vec<String>, StoreError> {
-        self.blocking(|db| db.export_jsonl()).await
+        self.blocking_paused(|db| db.export_jsonl()).await
     }
 
     /// Flushes, and if this is the last handle, closes the database on a blocking
@@ -198,6 +206,18 @@ impl Store {
         F: FnOnce(&DiskStore) -> Result<T, StoreError> + Send + 'static,
     {
         self.timed(Call::Write, work).await
+    }
+
+    /// Runs `work`, which only reads, on the blocking pool while no write runs: it
+    /// waits for the writes running now, and writes that come meanwhile wait for it
+    /// (reads go on). For backups, which must see every tree at one instant; keep
+    /// `work` short.
+    pub(super) async fn blocking_paused<T, F>(&self, work: F) -> Result<T, StoreError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&DiskStore) -> Result<T, StoreError> + Send + 'static,
+    {
+        self.timed(Call::Paused, work).await
     }
 
     /// Runs `work` on the blocking pool, timed when an observer is set.
@@ -264,6 +284,12 @@ impl Inner {
             self.full.refused();
             return Err(StoreError::Full);
         }
+        // The write gate, before `trees` (a reopen above takes `trees` alone without
+        // it). Writes share it; a paused read waits for them and holds them back.
+        let gate = || self.writes.read().unwrap_or_else(PoisonError::into_inner);
+        let _shared = (call == Call::Write).then(gate);
+        let _alone = (call == Call::Paused)
+            .then(|| self.writes.write().unwrap_or_else(PoisonError::into_inner));
         // A panic in another call leaves the database as sled left it: still usable.
         let trees = self.trees.read().unwrap_or_else(PoisonError::into_inner);
         let result = match trees.as_ref() {

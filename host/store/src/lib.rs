@@ -22,6 +22,7 @@
 //! | `player_names` | lowercased name (UTF-8)      | node (`u32` BE)             | `disk/players.rs`  |
 //! | `meta`         | `schema_version`             | [`SCHEMA_VERSION`] (`u32` BE)| `disk/mod.rs`   |
 //! | `meta`         | `next_object`, `world_start` | `u64` BE                    | `world.rs`       |
+//! | `meta`         | `id_base`                    | `u64` BE (set by a restore) | `backup/mod.rs`  |
 //! | `objects`      | object id (`u64` BE)         | postcard `ObjectRecord::V1` | `world.rs`       |
 //! | `contents`     | place ++ object id           | empty                       | `world.rs`       |
 //! | `player_state` | node (`u32` BE)              | postcard `PlayerStateRecord`| `world.rs`       |
@@ -69,6 +70,12 @@
 //!   that was followed by a [`Store::flush`]).
 //! - Reads never flush. [`Store::close`] flushes; so should a graceful shutdown.
 //!
+//! # Backups
+//!
+//! [`Store::backup`] copies every tree at one instant (writes wait for the copy,
+//! reads do not) into a directory with a manifest; [`restore`] puts one into a new or
+//! empty data directory after checking it whole: `backup/mod.rs` says how.
+//!
 //! # A full disk
 //!
 //! Writes are refused with [`StoreError::Full`], reads go on, and writes work again
@@ -76,6 +83,7 @@
 //! database opened again).
 
 mod airtime;
+mod backup;
 mod bbs;
 mod bbs_records;
 mod bbs_trees;
@@ -110,6 +118,7 @@ pub mod seed;
 pub mod sync_item;
 
 pub use airtime::{AirtimeLedger, AirtimeMinute};
+pub use backup::{BackedUp, BackupError, Restored, restore};
 pub use bbs::{BoardSummary, UNREAD_CAP};
 pub use bbs_records::{Board, Mail, Post};
 pub use bulk::BulkLoad;

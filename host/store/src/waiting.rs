@@ -52,7 +52,7 @@ impl Store {
     /// One read and write under the tree's compare-and-swap: of two callers at once,
     /// one tells.
     pub async fn claim_mail_told(&self, node: u32, at: u64) -> Result<bool, StoreError> {
-        self.blocking(move |db| {
+        self.blocking_write(move |db| {
             let tree = db.tree(MAIL_WAITING)?;
             let key = node_key(node);
             let old = tree.get(key)?;

@@ -56,6 +56,11 @@ pub async fn ask(dir: &Path, line: &str) -> Result<Answer, ClientError> {
     serde_json::from_str(&answer).map_err(|_| ClientError::BadAnswer)
 }
 
+/// Whether a daemon answers on the console socket in `dir`.
+pub async fn daemon_runs(dir: &Path) -> bool {
+    UnixStream::connect(dir.join(SOCKET)).await.is_ok()
+}
+
 /// Asks the daemon; with none running, answers the read-only commands from the store
 /// in `dir`.
 pub async fn ask_or_read(dir: &Path, line: &str) -> Result<Answer, ClientError> {

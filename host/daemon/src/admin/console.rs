@@ -2,7 +2,8 @@
 //! could send (`post`, `delete`, `mail`, `@ban`, `@unban`, `@repin`, `@wall`) run through the
 //! registry's own `execute` for the sysop, a wizard; their notices leave through the
 //! delivery path. `wall` is the wizards' `@wall`: one packet on the primary channel,
-//! within the channel gap. `status` and `players` only read.
+//! within the channel gap. `status` and `players` only read; `backup` and `export`
+//! read the whole store at one instant (`backup.rs`).
 
 use std::sync::Arc;
 use std::time::Instant;
@@ -61,6 +62,8 @@ impl Console {
             "post" | "delete" | "mail" => self.run(line).await,
             "ban" | "unban" | "repin" | "wall" => self.run(&format!("@{word} {rest}")).await,
             "reload" => self.run("@reload").await,
+            "backup" => super::backup::console_backup(self.shared.store(), rest).await,
+            "export" => super::backup::console_export(self.shared.store(), rest).await,
             _ => Answer::refused(format!("unknown console command {word:?}\n{USAGE}")),
         }
     }

@@ -14,8 +14,11 @@
 //! - [`server`]: the socket in the daemon;
 //! - [`console`]: what each console command does;
 //! - [`client`]: the `meshmush admin` side, and the read-only answers it gives from
-//!   the store itself when no daemon runs.
+//!   the store itself when no daemon runs;
+//! - [`backup`]: `backup DIR` and `export` in the console, and `meshmush backup`,
+//!   `restore` and `export`, which use the console when a daemon runs.
 
+pub mod backup;
 pub mod client;
 pub mod console;
 pub mod server;
@@ -86,4 +89,6 @@ mail PLAYER TEXT       mail a player, as the sysop
 wall TEXT              one packet on the primary channel (as @wall)
 ban PLAYER|!NODE       @ban;  unban PLAYER|!NODE: @unban
 repin !NODE            forget a node's pinned key (@repin)
-reload                 read the world content files again (as @reload)";
+reload                 read the world content files again (as @reload)
+backup DIR             the store at one instant into DIR (absolute, new or empty)
+export [secrets]       every record as a JSON line (password hashes only with secrets)";

@@ -5,7 +5,7 @@
 //! run on a Tokio worker, and nothing here is `pub` outside `store`.
 //!
 //! By record kind:
-//! - here: the database, the `meta` tree (schema version), flushing, export;
+//! - here: the database, the `meta` tree (schema version, id base), flushing, export;
 //! - [`players`]: the `players` tree and the `player_names` index;
 //! - [`world`]: objects, the contents index and player state (layout in
 //!   [`store::world`](super::world));
@@ -39,6 +39,9 @@ pub(crate) const PLAYER_NAMES: &str = "player_names";
 pub(crate) const META: &str = "meta";
 /// The `meta` key holding the schema version (big-endian `u32`).
 pub(super) const SCHEMA_KEY: &[u8] = b"schema_version";
+/// The `meta` key holding what is added to sled's id counter (big-endian `u64`),
+/// written by a restore: the next id of the store the backup was taken from.
+pub(crate) const ID_BASE_KEY: &[u8] = b"id_base";
 /// How often sled's own background thread flushes, whatever `flush_every_write` says.
 pub(super) const BACKGROUND_FLUSH_MS: u64 = 500;
 
@@ -49,6 +52,8 @@ pub(super) struct DiskStore {
     names: Tree,
     meta: Tree,
     flush_every_write: bool,
+    /// Added to sled's id counter, which a restored database starts again at 0.
+    id_base: u64,
 }
 
 /// One migration step: rewrites every record from schema version `n` to `n + 1`.
@@ -63,14 +68,16 @@ impl DiskStore {
     ) -> Result<Self, StoreError> {
         private_dir(dir)?;
         let db = open_waiting_for_lock(dir, cache_bytes)?;
-        let trees = Self {
+        let mut trees = Self {
             players: db.open_tree(Player::TREE)?,
             names: db.open_tree(PLAYER_NAMES)?,
             meta: db.open_tree(META)?,
             db,
             flush_every_write,
+            id_base: 0,
         };
         trees.check_schema()?;
+        trees.id_base = trees.read_id_base()?;
         Ok(trees)
     }
 
@@ -102,6 +109,18 @@ impl DiskStore {
             reason: format!("expected 4 bytes, found {}", bytes.len()),
         })?;
         Ok(Some(u32::from_be_bytes(bytes)))
+    }
+
+    fn read_id_base(&self) -> Result<u64, StoreError> {
+        let Some(bytes) = self.meta.get(ID_BASE_KEY)? else {
+            return Ok(0);
+        };
+        let bytes = <[u8; 8]>::try_from(&bytes[..]).map_err(|_| StoreError::Corrupt {
+            tree: META,
+            key: String::from_utf8_lossy(ID_BASE_KEY).into_owned(),
+            reason: format!("expected 8 bytes, found {}", bytes.len()),
+        })?;
+        Ok(u64::from_be_bytes(bytes))
     }
 
     fn set_schema_version(&self, version: u32) -> Result<(), StoreError> {
@@ -139,13 +158,15 @@ impl DiskStore {
         self.tree(R::TREE)
     }
 
-    /// A fresh, never-reused, increasing id (sled's monotonic counter).
-    #[allow(
-        dead_code,
-        reason = "for record kinds that take sled's ids (mail, posts)"
-    )]
+    /// A fresh, never-reused, increasing id: sled's monotonic counter, above every
+    /// id a restored backup holds (see `id_base`).
     pub(super) fn next_id(&self) -> Result<u64, StoreError> {
-        Ok(self.db.generate_id()?)
+        Ok(self.db.generate_id()? + self.id_base)
+    }
+
+    /// The database itself, for a backup to walk every tree.
+    pub(crate) fn raw(&self) -> &sled::Db {
+        &self.db
     }
 
     /// Makes the last write durable, per the flush policy. Every write path calls this
@@ -174,7 +195,7 @@ impl DiskStore {
 /// (not changed afterwards) when it is new, tightened when it exists. It holds
 /// password hashes and mail; the daemon's umask (0077, set by the binary) keeps the
 /// files sled makes in it 0600 too.
-fn private_dir(dir: &Path) -> Result<(), StoreError> {
+pub(crate) fn private_dir(dir: &Path) -> std::io::Result<()> {
     #[cfg(unix)]
     {
         use std::os::unix::fs::{DirBuilderExt, PermissionsExt};
@@ -199,8 +220,9 @@ const LOCK_WAIT: std::time::Duration = std::time::Duration::from_secs(3);
 /// handle of a previous open is dropped, sled's background threads may hold the lock
 /// file for some milliseconds more, so a quick restart (or a test reopening the
 /// directory) would otherwise fail. Another process holding it still fails, after
-/// [`LOCK_WAIT`]. Runs on a blocking thread, so the short sleeps block nobody.
-fn open_waiting_for_lock(dir: &Path, cache_bytes: u64) -> Result<sled::Db, StoreError> {
+/// [`LOCK_WAIT`], as [`StoreError::Locked`]. Runs on a blocking thread, so the short
+/// sleeps block nobody.
+pub(crate) fn open_waiting_for_lock(dir: &Path, cache_bytes: u64) -> Result<sled::Db, StoreError> {
     let deadline = std::time::Instant::now() + LOCK_WAIT;
     loop {
         match sled::Config::new()
@@ -209,10 +231,10 @@ fn open_waiting_for_lock(dir: &Path, cache_bytes: u64) -> Result<sled::Db, Store
             .cache_capacity(cache_bytes)
             .open()
         {
-            Err(sled::Error::Io(e))
-                if e.to_string().contains("could not acquire lock")
-                    && std::time::Instant::now() < deadline =>
-            {
+            Err(sled::Error::Io(e)) if e.to_string().contains("could not acquire lock") => {
+                if std::time::Instant::now() >= deadline {
+                    return Err(StoreError::Locked(dir.to_path_buf()));
+                }
                 std::thread::sleep(std::time::Duration::from_millis(20));
             }
             other => return Ok(other?),
