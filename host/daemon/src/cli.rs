@@ -476,12 +476,16 @@ async fn run_daemon(args: RunArgs) -> Result<()> {
             debug_assert!(file.is_none() || from_file.sim || args.sim);
             let mesh = start_mesh(&args.mesh).await?;
             let gw = mesh.gateway();
-            if let Some(h) = mesh.handsets().first() {
+            if let (Some(h), Some(last)) = (mesh.handsets().first(), mesh.handsets().last()) {
+                // `meshtastic --sendtext` exits before the reply comes: the official
+                // client's library, through the tests' script, prints it.
                 println!(
                     "talk to the BBS as {}, in another terminal: cargo run --release -p meshmush -- chat\n\
-                     (or the official client: meshtastic --host {} --sendtext help --dest '{}')",
+                     (or the official Python client, in the repository: target/py-venv/bin/python \
+                     tests/scripts/handset_session.py {} {} '{}' 60 help)",
                     h.long_name,
-                    h.addr,
+                    last.addr.ip(),
+                    last.addr.port(),
                     gw.id()
                 );
             }
