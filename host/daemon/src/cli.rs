@@ -484,7 +484,7 @@ async fn run_daemon(args: RunArgs) -> Result<()> {
                      (or the official Python client, in the repository: target/py-venv/bin/python \
                      tests/scripts/handset_session.py {} {} '{}' 60 help)",
                     h.long_name,
-                    last.addr.ip(),
+                    connect_ip(last.addr.ip()),
                     last.addr.port(),
                     gw.id()
                 );
@@ -497,6 +497,16 @@ async fn run_daemon(args: RunArgs) -> Result<()> {
         link_cfg.airtime_scale = args.mesh.time_scale;
     }
     serve(cfg, &data_dir, vec![link_cfg], mesh).await
+}
+
+/// Where a client on this host connects to a node listening on `ip`: loopback for a
+/// node listening on every address (`--listen 0.0.0.0:4403`, as in a container).
+fn connect_ip(ip: std::net::IpAddr) -> std::net::IpAddr {
+    if ip.is_unspecified() {
+        std::net::Ipv4Addr::LOCALHOST.into()
+    } else {
+        ip
+    }
 }
 
 /// Runs the daemon on `links` until Ctrl-C or a fatal stop.
