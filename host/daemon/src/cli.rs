@@ -75,7 +75,8 @@ enum Command {
     },
     /// Talk to the running daemon's admin console (a socket in its data directory):
     /// status, players, post BOARD TEXT, delete BOARD N, mail PLAYER TEXT, wall TEXT,
-    /// ban, unban, repin. With no daemon, status and players read the store.
+    /// ban, unban, repin, reload. With no daemon, status and players read the store;
+    /// any command exits non-zero when no daemon answers.
     Admin {
         #[arg(long)]
         data: Option<PathBuf>,
