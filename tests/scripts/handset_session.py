@@ -2,11 +2,13 @@
 
 Connects to a (simulated) handset node's TCP API, sends each command given on the
 command line to the BBS node as a direct message with an ack requested, and prints
-every text that comes back as `REPLY <text>`, one per line. Exits non-zero when a
-command gets no reply within the timeout.
+every text that comes back as `REPLY <text>`, one per line (all the parts of a
+numbered reply, also on real airtime). Exits non-zero when a command gets no reply
+within the timeout.
 
 usage: handset_session.py HOST PORT DEST_ID TIMEOUT_S COMMAND...
 """
+import re
 import sys
 import threading
 import time
@@ -18,6 +20,12 @@ host, port, dest, timeout = sys.argv[1], int(sys.argv[2]), sys.argv[3], float(sy
 commands = sys.argv[5:]
 replies = []
 arrived = threading.Condition()
+
+
+def unfinished(text):
+    """True for a part of a numbered reply that is not its last, "(1/3) ..."."""
+    m = re.match(r"\((\d+)/(\d+)\) ", text)
+    return m is not None and int(m.group(1)) < int(m.group(2))
 
 
 def on_text(packet, interface):
@@ -38,9 +46,14 @@ try:
         with arrived:
             while len(replies) == seen and time.monotonic() < deadline:
                 arrived.wait(deadline - time.monotonic())
-            # Let the rest of a multi-packet reply arrive.
-            while arrived.wait(0.5):
-                pass
+            # Let the rest of a multi-packet reply arrive: after "(1/3) ..." wait for
+            # its last part (on real airtime parts come seconds apart), then for
+            # anything that follows at once.
+            while len(replies) > seen:
+                if unfinished(replies[-1]) and time.monotonic() < deadline:
+                    arrived.wait(deadline - time.monotonic())
+                elif not arrived.wait(0.5):
+                    break
             if len(replies) == seen:
                 print(f"NO REPLY to {command!r}", flush=True)
                 status = 1

@@ -103,7 +103,8 @@ enum Command {
     },
     /// Talk to the running daemon's admin console (a socket in its data directory):
     /// status, players, post BOARD TEXT, delete BOARD N, mail PLAYER TEXT, wall TEXT,
-    /// ban, unban, repin. With no daemon, status and players read the store.
+    /// ban, unban, repin, reload. With no daemon, status and players read the store;
+    /// any command exits non-zero when no daemon answers.
     Admin {
         #[arg(long)]
         data: Option<PathBuf>,
@@ -506,12 +507,16 @@ async fn run_daemon(args: RunArgs) -> Result<()> {
             debug_assert!(file.is_none() || from_file.sim || args.sim);
             let mesh = start_mesh(&args.mesh).await?;
             let gw = mesh.gateway();
-            if let Some(h) = mesh.handsets().first() {
+            if let (Some(h), Some(last)) = (mesh.handsets().first(), mesh.handsets().last()) {
+                // `meshtastic --sendtext` exits before the reply comes: the official
+                // client's library, through the tests' script, prints it.
                 println!(
                     "talk to the BBS as {}, in another terminal: cargo run --release -p meshmush -- chat\n\
-                     (or the official client: meshtastic --host {} --sendtext help --dest '{}')",
+                     (or the official Python client, in the repository: target/py-venv/bin/python \
+                     tests/scripts/handset_session.py {} {} '{}' 60 help)",
                     h.long_name,
-                    h.addr,
+                    connect_ip(last.addr.ip()),
+                    last.addr.port(),
                     gw.id()
                 );
             }
@@ -523,6 +528,16 @@ async fn run_daemon(args: RunArgs) -> Result<()> {
         link_cfg.airtime_scale = args.mesh.time_scale;
     }
     serve(cfg, &data_dir, vec![link_cfg], mesh).await
+}
+
+/// Where a client on this host connects to a node listening on `ip`: loopback for a
+/// node listening on every address (`--listen 0.0.0.0:4403`, as in a container).
+fn connect_ip(ip: std::net::IpAddr) -> std::net::IpAddr {
+    if ip.is_unspecified() {
+        std::net::Ipv4Addr::LOCALHOST.into()
+    } else {
+        ip
+    }
 }
 
 /// Runs the daemon on `links` until Ctrl-C or a fatal stop.

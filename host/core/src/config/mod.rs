@@ -112,8 +112,8 @@ impl OpsSection {
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields, default)]
 pub struct WorldSection {
-    /// A directory of content files (`npcs.toml`, `quests.toml`, ...; see README
-    /// "Writing content"), read at start and by `@reload`. Unset: the built-in set.
+    /// A directory of content files (`npcs.toml`, `quests.toml`, ...; see
+    /// docs/content.md), read at start and by `@reload`. Unset: the built-in set.
     pub content_dir: Option<PathBuf>,
     /// Houses most players may own at once.
     pub houses_per_player: u32,

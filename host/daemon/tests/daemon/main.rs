@@ -14,6 +14,7 @@ mod check_config;
 mod coins;
 mod crash;
 mod daemon_sim;
+mod doc_commands;
 mod federation_mesh;
 mod federation_native;
 mod federation_tc2;
