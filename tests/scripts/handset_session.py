@@ -3,8 +3,10 @@
 Connects to a (simulated) handset node's TCP API, sends each command given on the
 command line to the BBS node as a direct message with an ack requested, and prints
 every text that comes back as `REPLY <text>`, one per line (all the parts of a
-numbered reply, also on real airtime). Exits non-zero when a command gets no reply
-within the timeout.
+numbered reply, also on real airtime), then `THREADED k OF n`: how many of those n
+texts carry the sent packet's id as their `replyId` (the apps thread such a text under
+the message it answers). Exits non-zero when a command gets no reply within the
+timeout.
 
 usage: handset_session.py HOST PORT DEST_ID TIMEOUT_S COMMAND...
 """
@@ -30,7 +32,8 @@ def unfinished(text):
 
 def on_text(packet, interface):
     with arrived:
-        replies.append(packet.get("decoded", {}).get("text", ""))
+        decoded = packet.get("decoded", {})
+        replies.append((decoded.get("text", ""), decoded.get("replyId", 0)))
         arrived.notify_all()
 
 
@@ -41,7 +44,7 @@ try:
     for command in commands:
         with arrived:
             seen = len(replies)
-        iface.sendText(command, destinationId=dest, wantAck=True)
+        sent = iface.sendText(command, destinationId=dest, wantAck=True)
         deadline = time.monotonic() + timeout
         with arrived:
             while len(replies) == seen and time.monotonic() < deadline:
@@ -50,15 +53,18 @@ try:
             # its last part (on real airtime parts come seconds apart), then for
             # anything that follows at once.
             while len(replies) > seen:
-                if unfinished(replies[-1]) and time.monotonic() < deadline:
+                if unfinished(replies[-1][0]) and time.monotonic() < deadline:
                     arrived.wait(deadline - time.monotonic())
                 elif not arrived.wait(0.5):
                     break
             if len(replies) == seen:
                 print(f"NO REPLY to {command!r}", flush=True)
                 status = 1
-            for text in replies[seen:]:
+            answers = replies[seen:]
+            for text, _ in answers:
                 print(f"REPLY {text}", flush=True)
+            threaded = sum(1 for _, reply_id in answers if reply_id == sent.id)
+            print(f"THREADED {threaded} OF {len(answers)}", flush=True)
 finally:
     iface.close()
 sys.exit(status)

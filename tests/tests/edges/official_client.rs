@@ -169,5 +169,13 @@ async fn official_client_holds_a_session_with_the_bbs() {
     ] {
         assert!(out.contains(want), "missing {want:?} in:\n{out}");
     }
+    // Every packet of every reply names the DM that asked (`replyId`), as the client
+    // decodes it: the apps thread it under that message.
+    let threaded: Vec<&str> = out.lines().filter(|l| l.starts_with("THREADED")).collect();
+    assert_eq!(threaded.len(), 6, "{out}");
+    for line in threaded {
+        let n: Vec<&str> = line.split_whitespace().collect();
+        assert!(n[1] == n[3] && n[1] != "0", "not every reply threaded: {line}\n{out}");
+    }
     kit.stop().await.expect("shutdown");
 }
