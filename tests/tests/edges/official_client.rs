@@ -175,7 +175,10 @@ async fn official_client_holds_a_session_with_the_bbs() {
     assert_eq!(threaded.len(), 6, "{out}");
     for line in threaded {
         let n: Vec<&str> = line.split_whitespace().collect();
-        assert!(n[1] == n[3] && n[1] != "0", "not every reply threaded: {line}\n{out}");
+        assert!(
+            n[1] == n[3] && n[1] != "0",
+            "not every reply threaded: {line}\n{out}"
+        );
     }
     kit.stop().await.expect("shutdown");
 }

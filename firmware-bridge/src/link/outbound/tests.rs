@@ -1,6 +1,7 @@
 //! The outbound queue's unit tests: pacing, fairness, refusals, retries, missing keys.
 
 use meshmush_protocol::chunking::chunk;
+use meshmush_protocol::proto::QueueStatus;
 
 use super::*;
 use crate::link::SendError;

@@ -1,0 +1,229 @@
+//! What the node says back about the packets the queue wrote: its queue status (the
+//! credits), its routing replies (delivered, or why not), the ack deadlines that pass
+//! without either, a key it learned, and a lost connection. Each settles or re-queues
+//! the packets in flight.
+
+use meshmush_protocol::packets::{BROADCAST, PRIMARY_CHANNEL};
+use meshmush_protocol::proto::{QueueStatus, routing};
+use tokio::time::Instant;
+
+use super::{Chunk, Class, Key, Outbound, Outcome, lane_key};
+
+impl Outbound {
+    /// The node answered a frame with its queue status.
+    pub fn on_queue_status(&mut self, qs: &QueueStatus, now: Instant) -> Option<Outcome> {
+        let mut outcome = None;
+        if qs.mesh_packet_id != 0 {
+            // The node answers packets in the order it got them: an answer for this
+            // one means those sent before it were answered too, even if a damaged
+            // stream lost their answers. Otherwise each lost answer would cost a
+            // credit for as long as the connection lasts.
+            if let Some(at) = self
+                .unanswered
+                .iter()
+                .position(|&id| id == qs.mesh_packet_id)
+            {
+                self.unanswered.drain(..=at);
+            }
+            if let Some(&key) = self.flying.get(&qs.mesh_packet_id) {
+                if qs.res != 0 {
+                    // Refused: the same chunk goes again. Refused because the queue
+                    // is full, as soon as the node says a slot is free (it says so
+                    // unasked, or answers the full-queue poll); otherwise, after the
+                    // retry delay.
+                    let at = if qs.free == 0 {
+                        now
+                    } else {
+                        now + self.cfg.retry_delay
+                    };
+                    self.requeue(key, at, false);
+                    outcome = Some(Outcome::Failed {
+                        dest: key.0,
+                        id: qs.mesh_packet_id,
+                        reason: routing::Error::NoInterface,
+                        will_retry: true,
+                    });
+                } else if key.0 == BROADCAST {
+                    // No ack comes for a broadcast: queued is as good as it gets.
+                    self.finish(key);
+                    outcome = Some(Outcome::Delivered {
+                        dest: key.0,
+                        id: qs.mesh_packet_id,
+                    });
+                }
+            }
+        }
+        let waiting = self.unanswered.len() as u32;
+        self.credits = qs.free.saturating_sub(waiting);
+        if qs.maxlen > 0 {
+            self.node_queue = qs.maxlen;
+        }
+        outcome
+    }
+
+    /// The destination of packet `id`, while it is on its way (awaiting its ack).
+    pub fn in_flight_dest(&self, id: u32) -> Option<u32> {
+        self.flying.get(&id).map(|key| key.0)
+    }
+
+    /// A routing reply (ack or nak) for one of our packets.
+    pub fn on_routing(
+        &mut self,
+        request_id: u32,
+        error: Option<routing::Error>,
+        now: Instant,
+    ) -> Option<Outcome> {
+        let key = *self.flying.get(&request_id)?;
+        let dest = key.0;
+        let Some(reason) = error else {
+            self.finish(key);
+            return Some(Outcome::Delivered {
+                dest,
+                id: request_id,
+            });
+        };
+        let attempts = self.lanes.get(&key)?.in_flight.as_ref()?.0.attempts;
+        use routing::Error as E;
+        let will_retry = match reason {
+            E::PkiSendFailPublicKey | E::PkiUnknownPubkey => {
+                self.requeue(key, now, true);
+                self.note_awaiting_key(key);
+                true
+            }
+            E::TooLarge => {
+                self.split_in_flight(key);
+                true
+            }
+            E::DutyCycleLimit | E::RateLimitExceeded => {
+                self.requeue(key, now + self.cfg.retry_delay * attempts.min(8), false);
+                true
+            }
+            _ if attempts < self.cfg.max_attempts => {
+                self.requeue(key, now + self.cfg.retry_delay * attempts, false);
+                true
+            }
+            _ => {
+                self.finish(key);
+                false
+            }
+        };
+        Some(Outcome::Failed {
+            dest,
+            id: request_id,
+            reason,
+            will_retry,
+        })
+    }
+
+    /// Chunks whose ack never came: retried, or given up after the last attempt; and
+    /// chunks past their age, dropped.
+    pub fn check_timeouts(&mut self, now: Instant) -> Vec<Outcome> {
+        self.expire(now);
+        let mut out = self.take_dropped();
+        while let Some(&(deadline, id)) = self.deadlines.front() {
+            if deadline > now {
+                break;
+            }
+            self.deadlines.pop_front();
+            if self.live_deadline(deadline, id)
+                && let Some(o) = self.on_routing(id, Some(routing::Error::Timeout), now)
+            {
+                out.push(o);
+            }
+        }
+        out
+    }
+
+    /// The node learned `dest`'s key: its parked chunks may go again.
+    pub fn key_learned(&mut self, dest: u32) {
+        for class in Class::ALL {
+            let key = lane_key(dest, PRIMARY_CHANNEL, class);
+            if let Some(lane) = self.lanes.get_mut(&key) {
+                lane.awaiting_key = false;
+                lane.parked_until = None;
+            }
+            self.awaiting.remove(&key);
+            self.schedule(key);
+        }
+    }
+
+    /// The connection dropped: everything unacked goes back to the front of its lane,
+    /// with its id, and the node's queue is unknown again.
+    pub fn on_disconnect(&mut self) {
+        for ready in &mut self.ready {
+            ready.clear();
+        }
+        self.parked.clear();
+        self.deadlines.clear();
+        let keys: Vec<Key> = self.lanes.keys().copied().collect();
+        for key in &keys {
+            if let Some(lane) = self.lanes.get_mut(key) {
+                if let Some((chunk, _)) = lane.in_flight.take() {
+                    self.flying.remove(&chunk.id);
+                    lane.pending.push_front(chunk);
+                }
+                lane.parked_until = None;
+                lane.queued = false;
+            }
+        }
+        for key in keys {
+            self.schedule(key);
+        }
+        self.unanswered.clear();
+        self.credits = 1;
+    }
+
+    fn finish(&mut self, key: Key) {
+        let Some(lane) = self.lanes.get_mut(&key) else {
+            return;
+        };
+        if let Some((chunk, _)) = lane.in_flight.take() {
+            self.flying.remove(&chunk.id);
+            self.depth = self.depth.saturating_sub(1);
+        }
+        if lane.pending.is_empty() && !lane.awaiting_key {
+            self.lanes.remove(&key);
+        } else {
+            self.schedule(key);
+        }
+    }
+
+    fn requeue(&mut self, key: Key, at: Instant, awaiting_key: bool) {
+        if let Some(lane) = self.lanes.get_mut(&key)
+            && let Some((chunk, _)) = lane.in_flight.take()
+        {
+            self.flying.remove(&chunk.id);
+            lane.pending.push_front(chunk);
+            lane.parked_until = Some(at);
+            lane.awaiting_key |= awaiting_key;
+            self.schedule(key);
+        }
+    }
+
+    /// The node said the packet is too large: send its text as two smaller packets.
+    fn split_in_flight(&mut self, key: Key) {
+        let Some(lane) = self.lanes.get_mut(&key) else {
+            return;
+        };
+        let Some((chunk, _)) = lane.in_flight.take() else {
+            return;
+        };
+        self.flying.remove(&chunk.id);
+        let half = (chunk.out.text.len() / 2).max(meshmush_protocol::chunking::MIN_BUDGET);
+        let pieces = meshmush_protocol::chunking::chunk(&chunk.out.text, half);
+        self.depth = self.depth.saturating_sub(1) + pieces.len();
+        for piece in pieces.into_iter().rev() {
+            let id = self.ids.next_id();
+            let mut out = chunk.out.clone();
+            out.text = piece;
+            lane.pending.push_front(Chunk {
+                id,
+                out,
+                attempts: 0,
+                queued_at: chunk.queued_at,
+                class: chunk.class,
+            });
+        }
+        self.schedule(key);
+    }
+}
