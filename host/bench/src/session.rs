@@ -10,7 +10,8 @@ use std::time::Duration;
 
 use meshmush_firmware_bridge::sim::SimConfig;
 use meshmush_firmware_bridge::sim::handset::Handset;
-use meshmush_protocol::airtime::text_airtime;
+use meshmush_protocol::airtime::{reply_phy_len, text_airtime, time_on_air};
+use meshmush_protocol::packets::TextMessage;
 use meshmush_protocol::proto::config::lo_ra_config::ModemPreset;
 use serde::Serialize;
 
@@ -183,13 +184,21 @@ impl SessionFigures {
     }
 }
 
+/// A user's command: a PKI DM answering nothing.
 fn airtime(text: &str) -> f64 {
     text_airtime(ModemPreset::LongFast, text.len(), true).as_secs_f64()
 }
 
+/// A text the BBS sent, as it went on air: a reply names the command it answers
+/// (`Data.reply_id`, 5 bytes more), a notice does not.
+fn received_airtime(t: &TextMessage) -> f64 {
+    let len = reply_phy_len(t.text.len(), t.reply_id.is_some(), true);
+    time_on_air(ModemPreset::LongFast, len).as_secs_f64()
+}
+
 /// Sends `cmd` from `h` and returns the texts that came back until the mesh fell
 /// quiet (the reply and any notices).
-async fn step(h: &mut Handset, bbs: u32, cmd: &str) -> Result<Vec<String>, BenchError> {
+async fn step(h: &mut Handset, bbs: u32, cmd: &str) -> Result<Vec<TextMessage>, BenchError> {
     h.send(bbs, cmd)
         .await
         .map_err(|e| BenchError::Failed(format!("sending {cmd:?}: {e}")))?;
@@ -197,8 +206,8 @@ async fn step(h: &mut Handset, bbs: u32, cmd: &str) -> Result<Vec<String>, Bench
         .next_text(FIRST)
         .await
         .ok_or_else(|| BenchError::Failed(format!("no reply to {cmd:?}")))?;
-    let mut texts = vec![first.text];
-    texts.extend(h.texts_until_quiet(QUIET).await.into_iter().map(|t| t.text));
+    let mut texts = vec![first];
+    texts.extend(h.texts_until_quiet(QUIET).await);
     Ok(texts)
 }
 
@@ -268,13 +277,7 @@ async fn play(
         for cmd in errand.bob {
             step(bob, bbs, cmd).await?;
             // Whatever Bob's errand sent Alice (a notice) is part of hers.
-            received.extend(
-                alice
-                    .texts_until_quiet(QUIET)
-                    .await
-                    .into_iter()
-                    .map(|t| t.text),
-            );
+            received.extend(alice.texts_until_quiet(QUIET).await);
         }
         let mut sent_air = 0.0;
         for cmd in errand.alice {
@@ -286,8 +289,8 @@ async fn play(
             errand: errand.name.into(),
             user_dms: errand.alice.len(),
             reply_packets: received.len(),
-            reply_bytes: received.iter().map(String::len).sum(),
-            airtime_secs: sent_air + received.iter().map(|t| airtime(t)).sum::<f64>(),
+            reply_bytes: received.iter().map(|t| t.text.len()).sum(),
+            airtime_secs: sent_air + received.iter().map(received_airtime).sum::<f64>(),
         };
         if errand.standard {
             standard.push(cost.clone());
