@@ -117,11 +117,24 @@ fn parse_data(plain: &[u8]) -> Option<Data> {
 /// Encrypts a decoded packet for `channel`: the payload becomes the encrypted `Data`
 /// and `channel` the channel's hash. A packet that is already encrypted is returned as
 /// it is.
-pub fn seal_channel(mut packet: MeshPacket, channel: &Channel) -> MeshPacket {
+pub fn seal_channel(packet: MeshPacket, channel: &Channel) -> MeshPacket {
+    seal_channel_signed(packet, channel, None)
+}
+
+/// [`seal_channel`], with the sender's XEdDSA signature in the `Data` (as firmware 2.8
+/// signs a plain broadcast before encrypting it: `Router::perhapsEncode`).
+pub fn seal_channel_signed(
+    mut packet: MeshPacket,
+    channel: &Channel,
+    signature: Option<&[u8; crate::crypto::signing::SIGNATURE_LEN]>,
+) -> MeshPacket {
     let Some(data) = take_data(&packet) else {
         return packet;
     };
     let mut bytes = data.encode_to_vec();
+    if let Some(sig) = signature {
+        crate::crypto::signing::append_to_data(&mut bytes, sig);
+    }
     channel.key.apply(packet.from, packet.id, &mut bytes);
     packet.channel = u32::from(channel.hash);
     packet.pki_encrypted = false;
@@ -133,6 +146,17 @@ pub fn seal_channel(mut packet: MeshPacket, channel: &Channel) -> MeshPacket {
 /// whose key yields a `Data`; returns that channel's index and the decoded packet
 /// (`channel` set to the index, as a node hands it to its client).
 pub fn open_channel(packet: &MeshPacket, channels: &[Channel]) -> Option<(usize, MeshPacket)> {
+    open_channel_signed(packet, channels).map(|(index, open, _)| (index, open))
+}
+
+/// [`open_channel`], and the `Data.xeddsa_signature` the decrypted payload carried, if
+/// any (the `meshtastic` crate's `Data` has no such field: see
+/// [`crate::crypto::signing`]). Only an encrypted packet's signature can be read; a
+/// packet the envelope carried decoded has lost it to the crate's types.
+pub fn open_channel_signed(
+    packet: &MeshPacket,
+    channels: &[Channel],
+) -> Option<(usize, MeshPacket, Option<Vec<u8>>)> {
     if let Some(data) = take_data(packet) {
         // Sent in the clear (a gateway with MQTT encryption off): only an unencrypted
         // channel of ours would have carried it.
@@ -145,7 +169,7 @@ pub fn open_channel(packet: &MeshPacket, channels: &[Channel]) -> Option<(usize,
         open.pki_encrypted = false;
         open.public_key.clear();
         open.payload_variant = Some(mesh_packet::PayloadVariant::Decoded(data.clone()));
-        return Some((index, open));
+        return Some((index, open, None));
     }
     let wire = encrypted_bytes(packet)?;
     channels
@@ -156,12 +180,13 @@ pub fn open_channel(packet: &MeshPacket, channels: &[Channel]) -> Option<(usize,
             let mut plain = wire.to_vec();
             c.key.apply(packet.from, packet.id, &mut plain);
             let data = parse_data(&plain)?;
+            let signature = crate::crypto::signing::data_signature(&plain);
             let mut open = packet.clone();
             open.channel = index as u32;
             open.pki_encrypted = false;
             open.public_key.clear();
             open.payload_variant = Some(mesh_packet::PayloadVariant::Decoded(data));
-            Some((index, open))
+            Some((index, open, signature))
         })
 }
 
@@ -296,6 +321,21 @@ mod tests {
         same_hash.hash = lf.hash;
         let sealed = seal_channel(text(1, 2, 3, "secret"), &same_hash);
         assert_eq!(open_channel(&sealed, &[lf]), None);
+    }
+
+    #[test]
+    fn a_signature_sealed_into_a_channel_packet_is_read_back_when_opened() {
+        let lf = Channel::new("LongFast", ChannelKey::from_base64("AQ==").unwrap());
+        let p = text(7, crate::packets::BROADCAST, 9, "hello");
+        let sealed = seal_channel_signed(p.clone(), &lf, Some(&[4; 64]));
+        let (_, open, sig) = open_channel_signed(&sealed, std::slice::from_ref(&lf)).unwrap();
+        assert_eq!(sig, Some(vec![4; 64]));
+        assert_eq!(take_data(&open), take_data(&p));
+        let unsigned = seal_channel(p, &lf);
+        assert_eq!(
+            open_channel_signed(&unsigned, &[lf]).map(|o| o.2),
+            Some(None)
+        );
     }
 
     #[test]

@@ -4,7 +4,7 @@
 //! loop around it: broker events, NodeInfo timer, echo timeouts.
 
 use futures::{SinkExt, StreamExt};
-use meshmush_protocol::framing::{Frame, NodeCodec};
+use meshmush_protocol::framing::{Frame, NodeCodec, Received};
 use meshmush_protocol::packets::{CONFIG_ONLY_NONCE, node_id};
 use meshmush_protocol::proto::{
     self, Channel, ChannelSettings, Config, DeviceMetadata, FromRadio, MyNodeInfo, ToRadio,
@@ -104,7 +104,7 @@ pub(super) async fn run(cfg: MqttNodeConfig, mut connects: mpsc::Receiver<Duplex
 }
 
 /// Gives frames to the link if it is past its handshake; packets wait otherwise.
-async fn hand_over(node: &mut VirtualNode, client: &mut Option<Client>, out: Vec<FromRadio>) {
+async fn hand_over(node: &mut VirtualNode, client: &mut Option<Client>, out: Vec<Received>) {
     if client.as_ref().is_some_and(|c| c.active) {
         if !write(client, out).await {
             *client = None;
@@ -113,7 +113,7 @@ async fn hand_over(node: &mut VirtualNode, client: &mut Option<Client>, out: Vec
     }
     for frame in out {
         if matches!(
-            frame.payload_variant,
+            frame.msg.payload_variant,
             Some(from_radio::PayloadVariant::Packet(_))
         ) {
             node.keep(frame);
@@ -134,7 +134,7 @@ async fn next_frame(client: &mut Option<Client>) -> Option<ToRadio> {
     }
 }
 
-async fn write(client: &mut Option<Client>, out: Vec<FromRadio>) -> bool {
+async fn write(client: &mut Option<Client>, out: Vec<Received>) -> bool {
     let Some(c) = client else {
         return true;
     };
@@ -151,18 +151,23 @@ fn answer(
     node: &mut VirtualNode,
     client: &mut Option<Client>,
     msg: ToRadio,
-) -> (Vec<FromRadio>, bool) {
+) -> (Vec<Received>, bool) {
     match msg.payload_variant {
         Some(to_radio::PayloadVariant::WantConfigId(nonce)) => {
-            let mut out = config_dump(node, nonce);
+            let mut out: Vec<Received> = config_dump(node, nonce)
+                .into_iter()
+                .map(Received::from)
+                .collect();
             out.extend(node.take_kept());
             if let Some(c) = client {
                 c.active = true;
             }
             (out, true)
         }
-        Some(to_radio::PayloadVariant::Heartbeat(_)) => (vec![node.queue_status(0, 0)], true),
-        Some(to_radio::PayloadVariant::Packet(p)) => (vec![node.send(p)], true),
+        Some(to_radio::PayloadVariant::Heartbeat(_)) => {
+            (vec![node.queue_status(0, 0).into()], true)
+        }
+        Some(to_radio::PayloadVariant::Packet(p)) => (vec![node.send(p).into()], true),
         Some(to_radio::PayloadVariant::Disconnect(_)) => (Vec::new(), false),
         _ => (Vec::new(), true),
     }

@@ -24,9 +24,10 @@ use std::collections::{HashMap, VecDeque};
 use std::time::Duration;
 
 use meshmush_protocol::Message;
-use meshmush_protocol::framing::MAX_PAYLOAD;
+use meshmush_protocol::crypto::signing::PacketSignature;
+use meshmush_protocol::framing::{MAX_PAYLOAD, Received};
 use meshmush_protocol::mqtt::{
-    self as wire, Channel, OK_TO_MQTT, PKI_CHANNEL, open_channel, open_envelope, open_pki,
+    self as wire, Channel, OK_TO_MQTT, PKI_CHANNEL, open_channel_signed, open_envelope, open_pki,
     parse_topic, seal_channel, seal_pki,
 };
 use meshmush_protocol::packets::{BROADCAST, node_id, routing_packet};
@@ -71,7 +72,7 @@ pub(super) struct VirtualNode {
     /// The link was told the queue is full: tell it when a slot frees.
     reported_full: bool,
     /// Packets for the link that arrived while none was connected.
-    kept: VecDeque<FromRadio>,
+    kept: VecDeque<Received>,
     from_radio_ids: u32,
     next_own_id: u32,
     pub reboot_count: u32,
@@ -240,7 +241,7 @@ impl VirtualNode {
     }
 
     /// What a broker event means for the link: frames to hand it.
-    pub fn on_broker(&mut self, event: BrokerEvent) -> Vec<FromRadio> {
+    pub fn on_broker(&mut self, event: BrokerEvent) -> Vec<Received> {
         match event {
             BrokerEvent::Up => {
                 self.publish_node_info(true);
@@ -267,7 +268,7 @@ impl VirtualNode {
         }
     }
 
-    fn on_message(&mut self, topic: &str, payload: &[u8]) -> Vec<FromRadio> {
+    fn on_message(&mut self, topic: &str, payload: &[u8]) -> Vec<Received> {
         let Some((channel_id, _gateway)) = parse_topic(&self.cfg.root, topic) else {
             return Vec::new();
         };
@@ -285,18 +286,18 @@ impl VirtualNode {
             return Vec::new();
         }
         let opened = if channel_id == PKI_CHANNEL {
-            self.open_pki(&packet)
+            self.open_pki(&packet).map(|p| (p, None))
         } else {
-            open_channel(&packet, &self.cfg.channels).map(|(_, p)| p)
+            open_channel_signed(&packet, &self.cfg.channels).map(|(_, p, sig)| (p, sig))
         };
-        let Some(mut packet) = opened else {
+        let Some((mut packet, signature)) = opened else {
             return Vec::new();
         };
         packet.via_mqtt = true;
         if packet.rx_time == 0 {
             packet.rx_time = epoch_secs();
         }
-        self.deliver(packet)
+        self.deliver(packet, signature)
     }
 
     fn open_pki(&mut self, packet: &MeshPacket) -> Option<MeshPacket> {
@@ -342,7 +343,7 @@ impl VirtualNode {
     }
 
     /// A decoded packet from another node.
-    fn deliver(&mut self, packet: MeshPacket) -> Vec<FromRadio> {
+    fn deliver(&mut self, packet: MeshPacket, signature: Option<Vec<u8>>) -> Vec<Received> {
         let Some(mesh_packet::PayloadVariant::Decoded(data)) = &packet.payload_variant else {
             return Vec::new();
         };
@@ -377,13 +378,23 @@ impl VirtualNode {
                     }
                     return Vec::new();
                 }
-                vec![frame]
+                // A signature goes up as the packet carried it, unverified: we are no
+                // firmware vouching for it (`xeddsa_signed` stays false); the daemon's
+                // judge checks it against the key it pinned.
+                let signature = signature.map(|signature| PacketSignature {
+                    signature,
+                    node_verified: false,
+                });
+                vec![Received {
+                    msg: frame,
+                    signature,
+                }]
             }
             _ => Vec::new(),
         }
     }
 
-    fn learn(&mut self, num: u32, user: User, snr: f32) -> Vec<FromRadio> {
+    fn learn(&mut self, num: u32, user: User, snr: f32) -> Vec<Received> {
         if num == self.me() || num == BROADCAST || num == 0 {
             return Vec::new();
         }
@@ -398,12 +409,15 @@ impl VirtualNode {
             via_mqtt: true,
             ..Default::default()
         };
-        vec![self.frame(from_radio::PayloadVariant::NodeInfo(info))]
+        vec![
+            self.frame(from_radio::PayloadVariant::NodeInfo(info))
+                .into(),
+        ]
     }
 
     /// Our own packet came back from the broker: its slot frees, and a DM that wanted
     /// an ack gets the implicit one.
-    fn echoed(&mut self, id: u32) -> Vec<FromRadio> {
+    fn echoed(&mut self, id: u32) -> Vec<Received> {
         let Some(f) = self.in_flight.remove(&id) else {
             return Vec::new();
         };
@@ -417,17 +431,17 @@ impl VirtualNode {
                 id,
                 routing::Error::None,
             );
-            out.push(self.frame(from_radio::PayloadVariant::Packet(ack)));
+            out.push(self.frame(from_radio::PayloadVariant::Packet(ack)).into());
         }
         if self.reported_full {
-            out.push(self.queue_status(0, 0));
+            out.push(self.queue_status(0, 0).into());
         }
         out
     }
 
     /// Frees the slots of publications that never came back within the echo timeout;
     /// returns a `queueStatus` for the link when that freed a full queue.
-    pub fn expire(&mut self, now: Instant) -> Vec<FromRadio> {
+    pub fn expire(&mut self, now: Instant) -> Vec<Received> {
         let timeout = self.cfg.echo_timeout;
         let before = self.in_flight.len();
         self.in_flight
@@ -444,7 +458,7 @@ impl VirtualNode {
             "publications never came back from the broker; slots freed"
         );
         if self.reported_full {
-            vec![self.queue_status(0, 0)]
+            vec![self.queue_status(0, 0).into()]
         } else {
             Vec::new()
         }
@@ -459,14 +473,14 @@ impl VirtualNode {
     }
 
     /// Keeps a packet for a link that is not connected (the oldest goes first).
-    pub fn keep(&mut self, frame: FromRadio) {
+    pub fn keep(&mut self, frame: Received) {
         if self.kept.len() >= KEPT_FOR_LINK {
             self.kept.pop_front();
         }
         self.kept.push_back(frame);
     }
 
-    pub fn take_kept(&mut self) -> Vec<FromRadio> {
+    pub fn take_kept(&mut self) -> Vec<Received> {
         self.kept.drain(..).collect()
     }
 

@@ -26,7 +26,7 @@ use meshmush_protocol::Message;
 use meshmush_protocol::crypto::ChannelKey;
 use meshmush_protocol::mqtt::{
     Channel, OK_TO_MQTT, PKI_CHANNEL, envelope, ok_to_mqtt, open_channel, open_envelope, open_pki,
-    parse_topic, seal_channel, seal_pki, subscription, topic,
+    parse_topic, seal_channel, seal_channel_signed, seal_pki, subscription, topic,
 };
 use meshmush_protocol::packets::{BROADCAST, decoded, node_id};
 use meshmush_protocol::proto::{self, MeshPacket, PortNum, User, mesh_packet};
@@ -145,7 +145,12 @@ impl Bridge {
                 Err(e) => debug!(error = %e, "PKI sealing failed; sent on the channel"),
             }
         }
-        let sealed = seal_channel(packet, &self.channel);
+        // What the sender signed travels inside the encrypted Data, as on the radio.
+        let signature = self
+            .air
+            .signature_of(&packet)
+            .and_then(|s| <[u8; 64]>::try_from(s).ok());
+        let sealed = seal_channel_signed(packet, &self.channel, signature.as_ref());
         self.publish(sealed, &self.channel.name);
     }
 

@@ -14,10 +14,10 @@ use meshmush_firmware_bridge::mqtt::broker::{self, BrokerConfig, BrokerEvent};
 use meshmush_firmware_bridge::mqtt::{self, KeyBook, MqttNodeConfig};
 use meshmush_firmware_bridge::sim::handset::fast_timings;
 use meshmush_protocol::Message;
-use meshmush_protocol::crypto::{ChannelKey, KeyPair};
+use meshmush_protocol::crypto::{ChannelKey, KeyPair, signing};
 use meshmush_protocol::mqtt::{
     Channel, OK_TO_MQTT, PKI_CHANNEL, envelope, open_channel, open_envelope, open_pki, parse_topic,
-    seal_channel, seal_pki, subscription, topic,
+    seal_channel, seal_channel_signed, seal_pki, subscription, topic,
 };
 use meshmush_protocol::packets::{BROADCAST, TextOut};
 use meshmush_protocol::proto::{MeshPacket, PortNum, User, mesh_packet};
@@ -446,5 +446,50 @@ async fn a_plain_envelope_claiming_pki_reaches_the_bbs_with_no_key_claim() {
     field.uplink(plain, "Open");
     assert_eq!(next_text(&mut events).await.text, "look");
     bbs.shutdown().await;
+    broker.stop().await;
+}
+
+/// A firmware 2.8 handset signs its broadcasts (XEdDSA), the signature inside the
+/// channel-encrypted `Data`. The BBS's MQTT node hands it up as it came and never
+/// vouches for it (no `xeddsa_signed`: the node checked nothing), so the daemon's judge
+/// checks it against the key it pinned. The signature here is the handset's own, made
+/// with the protocol crate's signing and verifiable with the key the handset announced.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_signed_broadcast_reaches_the_bbs_with_its_signature_unvouched() {
+    let mut broker = Mosquitto::start().await.expect("mosquitto");
+    let mut field = Field::join(&broker.addr()).await;
+    let (_bbs, mut events) = bbs_link(&broker.addr()).await;
+    field.heard_from_bbs(Duration::from_millis(800)).await;
+
+    let text = "bbs whoami";
+    let p = field.packet(BROADCAST, PortNum::TextMessageApp, text.as_bytes().to_vec());
+    let (id, port) = (p.id, PortNum::TextMessageApp as u32);
+    let sig = signing::sign(
+        &field.keys.private(),
+        HANDSET,
+        id,
+        port,
+        text.as_bytes(),
+        [9; 32],
+    );
+    field.uplink(seal_channel_signed(p, &longfast(), Some(&sig)), "LongFast");
+    let t = loop {
+        match tokio::time::timeout(WAIT, events.recv()).await {
+            Ok(Some(LinkEvent::ChannelText(t))) => break t,
+            Ok(Some(_)) => continue,
+            other => panic!("no channel text reached the BBS: {other:?}"),
+        }
+    };
+    assert_eq!((t.id, t.text.as_str()), (id, text));
+    let got = t.signature.expect("the signature came with the text");
+    assert!(!got.node_verified, "our MQTT node vouches for nothing");
+    assert!(signing::verify(
+        &field.keys.public(),
+        HANDSET,
+        id,
+        port,
+        text.as_bytes(),
+        &got.signature
+    ));
     broker.stop().await;
 }
