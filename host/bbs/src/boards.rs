@@ -119,8 +119,16 @@ fn post_num(word: &str) -> Result<u64, Usage> {
         .map_err(|_| Usage::say(format!("{word:?} is not a post number.")))
 }
 
+/// A post in full: its heading, its subject when it has one of its own (a long post's,
+/// or a TC2 peer's, whose subject is apart from its text), then its text. A subject
+/// made of the text's first words is not said twice.
 fn show(post: &Post, now: u64) -> String {
-    format!("{}\n{}", heading(post, now), post.text)
+    let subject = post.subject.trim();
+    if subject.is_empty() || subject == super::compose::subject_of(&post.text) {
+        format!("{}\n{}", heading(post, now), post.text)
+    } else {
+        format!("{}\n{subject}\n{}", heading(post, now), post.text)
+    }
 }
 
 /// `boards`.

@@ -56,6 +56,21 @@ async fn a_long_post_over_six_messages_is_stored_whole() {
     assert_eq!(w.store.draft(ANN).await.unwrap(), None, "draft gone");
     assert!(ann.draft.is_none());
     call_starts(&mut ann, "look", "Town Square").await;
+    // Read in full, the post says its subject, which is not its text's first line.
+    call_starts(
+        &mut ann,
+        "read general 1",
+        &format!("general #1 Ann now:\nRidge report\n{}", lines[0]),
+    )
+    .await;
+    // A short post's subject is its first words: not said twice.
+    run(&mut ann, "post general Hello there").await;
+    call(
+        &mut ann,
+        "read general 2",
+        "general #2 Ann now:\nHello there",
+    )
+    .await;
 }
 
 #[tokio::test(start_paused = true)]
