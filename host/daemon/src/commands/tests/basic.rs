@@ -65,7 +65,12 @@ async fn unknown_ambiguous_and_forbidden_words() {
     let w = TestWorld::new().await;
     let mut ann = w.player(ANN, "Ann").await;
     call(&mut ann, "xyzzy", "Unknown command \"xyzzy\". Try help.").await;
-    call(&mut ann, "wh", "wh? Did you mean: whoami, whisper, who, where").await;
+    call(
+        &mut ann,
+        "wh",
+        "wh? Did you mean: whoami, whisper, who, where",
+    )
+    .await;
     call(
         &mut ann,
         "@dig Den",
