@@ -212,7 +212,7 @@ impl Command for Page {
         name: "page",
         aliases: &["p"],
         usage: "page PLAYER TEXT",
-        help: "send a private message to a player anywhere",
+        help: "send a private message to a player anywhere (see dnd)",
         level: Level::Player,
     };
 
@@ -231,11 +231,16 @@ impl Command for Page {
             },
         };
         let text = self.text;
+        let page = format!("{} pages: {text}", ctx.player.name);
+        let habits = ctx.store().habits(node).await?;
+        if let Some(away) = super::habits::away(&name, &habits) {
+            return Ok(Outcome::reply(away).to_player(node, NoticeKind::Held, page));
+        }
         Ok(
             Outcome::reply(format!("You page {name}: {text}")).to_player(
                 node,
                 NoticeKind::Direct,
-                format!("{} pages: {text}", ctx.player.name),
+                page,
             ),
         )
     }

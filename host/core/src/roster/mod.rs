@@ -40,6 +40,9 @@ use rooms::Rooms;
 /// notice loses nothing: a new session announces unannounced mail anew.
 pub const KEPT_AFTER_LAST_SEEN: Duration = Duration::from_secs(3600);
 
+/// Notices (pages held for a player in do-not-disturb) one node may have waiting.
+pub const HELD_MAX: usize = 8;
+
 /// Room notices one player may be sent in a minute; a busy room beyond that is not
 /// worth the airtime, and the player can `look`.
 pub const NOTICES_PER_MINUTE: u32 = 8;
@@ -544,6 +547,19 @@ impl Roster {
         });
     }
 
+    /// Keeps `text` (a page to a player in do-not-disturb) for `node`'s next reply,
+    /// unless [`HELD_MAX`] notices wait already; whether it was kept. A node with
+    /// notices waiting is not forgotten while idle (see [`Roster::forget_idle`]).
+    pub fn hold_notice(&self, node: u32, text: String) -> bool {
+        self.with_node(node, |s, _| {
+            if s.notices.len() >= HELD_MAX {
+                return false;
+            }
+            s.notices.push(text);
+            true
+        })
+    }
+
     pub fn has_notices(&self, node: u32) -> bool {
         self.lock()
             .nodes
@@ -622,8 +638,9 @@ impl Roster {
 
     // --- forgetting ---
 
-    /// Forgets every node that has no session (per `has_session`), whose command
-    /// allowance has refilled, and that sent nothing for [`KEPT_AFTER_LAST_SEEN`];
+    /// Forgets every node that has no session (per `has_session`), no notices
+    /// waiting, whose command allowance has refilled, and that sent nothing for
+    /// [`KEPT_AFTER_LAST_SEEN`];
     /// and wrong passwords no one repeated for a day.
     pub fn forget_idle(&self, has_session: impl Fn(u32) -> bool) {
         let now = Instant::now();
@@ -634,6 +651,7 @@ impl Roster {
             .iter()
             .filter(|(node, s)| {
                 !has_session(**node)
+                    && s.notices.is_empty()
                     && s.commands.is_full(now)
                     && s.last_active
                         .is_none_or(|t| now.saturating_duration_since(t) >= KEPT_AFTER_LAST_SEEN)

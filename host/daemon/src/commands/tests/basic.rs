@@ -16,7 +16,7 @@ async fn ping_and_help() {
     let all = call_starts(&mut ann, "help all", "help ping quit whoami").await;
     assert!(
         all.reply
-            .contains("say pose semipose whisper page who where inventory get drop give money")
+            .contains("say pose semipose whisper page who where dnd nospoof @doing finger inventory get drop give money")
             && all.reply.contains("stats search")
             && all.reply.contains("talk quests")
             && all.reply.ends_with(". help CMD explains one."),
