@@ -154,6 +154,8 @@ struct NodeState {
     /// Notices to ride on the next reply; `mail` when one of them announces mail.
     notices: Vec<String>,
     mail_notice: bool,
+    /// How many of `notices` are held pages (see [`Roster::hold_notice`]).
+    held: usize,
     /// Packets waiting behind `more`.
     pages: VecDeque<String>,
     /// Its player was loaded by a session since start: no longer a stranger.
@@ -174,6 +176,7 @@ impl NodeState {
             place: None,
             notices: Vec::new(),
             mail_notice: false,
+            held: 0,
             pages: VecDeque::new(),
             known: false,
             busy_until: None,
@@ -548,14 +551,16 @@ impl Roster {
     }
 
     /// Keeps `text` (a page to a player in do-not-disturb) for `node`'s next reply,
-    /// unless [`HELD_MAX`] notices wait already; whether it was kept. A node with
-    /// notices waiting is not forgotten while idle (see [`Roster::forget_idle`]).
+    /// unless [`HELD_MAX`] wait already; whether it was kept. A node with held pages
+    /// waiting is not forgotten while idle (see [`Roster::forget_idle`]); a mail
+    /// notice may be, as the mail is announced again from the store.
     pub fn hold_notice(&self, node: u32, text: String) -> bool {
         self.with_node(node, |s, _| {
-            if s.notices.len() >= HELD_MAX {
+            if s.held >= HELD_MAX {
                 return false;
             }
             s.notices.push(text);
+            s.held += 1;
             true
         })
     }
@@ -573,6 +578,7 @@ impl Roster {
         let Some(s) = inner.nodes.get_mut(&node) else {
             return Waiting::default();
         };
+        s.held = 0;
         Waiting {
             notices: std::mem::take(&mut s.notices),
             mail: std::mem::take(&mut s.mail_notice),
@@ -638,7 +644,7 @@ impl Roster {
 
     // --- forgetting ---
 
-    /// Forgets every node that has no session (per `has_session`), no notices
+    /// Forgets every node that has no session (per `has_session`), no held pages
     /// waiting, whose command allowance has refilled, and that sent nothing for
     /// [`KEPT_AFTER_LAST_SEEN`];
     /// and wrong passwords no one repeated for a day.
@@ -651,7 +657,7 @@ impl Roster {
             .iter()
             .filter(|(node, s)| {
                 !has_session(**node)
-                    && s.notices.is_empty()
+                    && s.held == 0
                     && s.commands.is_full(now)
                     && s.last_active
                         .is_none_or(|t| now.saturating_duration_since(t) >= KEPT_AFTER_LAST_SEEN)
