@@ -2,7 +2,9 @@
 //! - notices to others: resolving a room to the players active there, the per-minute
 //!   cap and the busy-link skip for room chatter, and mail notices that ride on the
 //!   recipient's next reply, or in one packet at once to an active recipient (either
-//!   way once: the mail is marked announced when it has gone);
+//!   way once: the mail is marked announced when it has gone); pages held for a
+//!   player in do-not-disturb, which ride on their next reply; and `[Name] ` in
+//!   front of room chatter for a recipient with `nospoof` on;
 //! - the pager: a reply longer than `pager_packets` packets sends one page, the last
 //!   packet marked ` [more]`, and keeps the rest for `more`;
 //! - chunking, done once here at the link's byte budget; the link sends the packets
@@ -293,6 +295,7 @@ impl Delivery {
                 NoticeKind::Direct => self.say(node, Class::Notice, &text).await?,
                 NoticeKind::Ambient => {
                     if self.roster.allow_room_notice(node) {
+                        let text = self.unspoofed(from, node, &text).await;
                         self.say(node, Class::Notice, &text).await?;
                     } else {
                         debug!(to = %node_id(node), "notice skipped: enough this minute");
@@ -311,9 +314,33 @@ impl Delivery {
                         self.roster.queue_notice(node, text.clone(), true);
                     }
                 }
+                NoticeKind::Held => {
+                    if !self.roster.hold_notice(node, text.clone()) {
+                        debug!(to = %node_id(node), "held notice dropped: enough waiting");
+                    }
+                }
             }
         }
         Ok(())
+    }
+
+    /// Room chatter `from` caused, as `to` reads it: with `[Name] ` in front when
+    /// `to` has `nospoof` on and someone else caused it (PennMUSH's NOSPOOF).
+    async fn unspoofed(&self, from: u32, to: u32, text: &str) -> String {
+        if from == to {
+            return text.to_string();
+        }
+        let nospoof = match self.store.habits(to).await {
+            Ok(h) => h.nospoof,
+            Err(e) => {
+                debug!(error = %e, "cannot read nospoof; sent as it is");
+                false
+            }
+        };
+        match self.roster.get(from) {
+            Some(seen) if nospoof => format!("[{}] {text}", seen.name),
+            _ => text.to_string(),
+        }
     }
 
     /// About how long a full packet of `class` would wait now (see

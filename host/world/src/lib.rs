@@ -1,11 +1,12 @@
 //! The TinyMUSH world's commands: looking and walking (`look`, exits), rooms and
 //! what players see of them (`room`), things (`get`, `drop`, `give`), talk (`say`,
-//! `pose`, `page`), building (`@dig`, `@describe`, ...), wizards moving players
+//! `pose`, `page`, `whisper`), habits (`dnd`, `nospoof`, `@doing`, `finger`), building (`@dig`, `@describe`, ...), wizards moving players
 //! (`@teleport`, `@boot`), and the content at play (`content_play`: NPCs, quests,
 //! shops, houses, achievements, triggers), which follows every command's events.
 
 pub mod build;
 pub mod content_play;
+pub mod habits;
 pub mod look;
 pub mod room;
 pub mod talk;
@@ -18,6 +19,7 @@ use meshmush_core::commands::Registry;
 pub fn register(r: &mut Registry) {
     look::register(r);
     talk::register(r);
+    habits::register(r);
     things::register(r);
     build::register(r);
 }

@@ -1,5 +1,5 @@
-//! Talking to people: `say`/`"`, `pose`/`:`/`emote` to the room, `page` to anyone,
-//! and `who`/`where` to find them.
+//! Talking to people: `say`/`"`, `pose`/`:`/`emote` and `semipose`/`;` to the room,
+//! `whisper` to someone beside you, `page` to anyone, and `who`/`where` to find them.
 
 use std::collections::HashMap;
 
@@ -14,6 +14,8 @@ use meshmush_store::Level;
 pub fn register(r: &mut Registry) {
     r.add::<Say>();
     r.add::<Pose>();
+    r.add::<Semipose>();
+    r.add::<Whisper>();
     r.add::<Page>();
     r.add::<Who>();
     r.add::<Where>();
@@ -85,14 +87,116 @@ impl Command for Pose {
         } else {
             " "
         };
-        let text = format!("{}{sep}{}", ctx.player.name, self.action);
+        posed(ctx, state.location, sep, self.action)
+    }
+}
+
+/// The room sees `NAME` + `sep` + `action`; so does the actor.
+fn posed(ctx: &Ctx, room: u64, sep: &str, action: String) -> Reply {
+    let text = format!("{}{sep}{action}", ctx.player.name);
+    Ok(Outcome::reply(text.clone())
+        .to_room(room, ctx.node, text)
+        .with_event(Event::Posed { room, text: action }))
+}
+
+/// `semipose ACTION` (or `;ACTION`): a pose with no space after the name.
+#[derive(Debug, PartialEq)]
+pub struct Semipose {
+    pub action: String,
+}
+
+impl Command for Semipose {
+    const SPEC: Spec = Spec {
+        name: "semipose",
+        aliases: &[";"],
+        usage: "semipose ACTION (or ;ACTION)",
+        help: "pose with no space: `;'s eyes light up` shows `Alice's eyes light up`",
+        level: Level::Player,
+    };
+
+    fn parse(args: &str) -> Result<Self, Usage> {
+        if args.is_empty() {
+            return Err(Usage::say("Pose what? ;'s eyes light up"));
+        }
+        Ok(Self {
+            action: args.to_string(),
+        })
+    }
+
+    async fn apply(self, ctx: &mut Ctx) -> Reply {
+        let (state, _) = here(ctx).await?;
+        posed(ctx, state.location, "", self.action)
+    }
+}
+
+/// `PLAYER TEXT` or `PLAYER=TEXT`, as `page` and `whisper` take them.
+fn to_and_text(args: &str) -> Result<(String, String), Usage> {
+    let (to, text) = match args.split_once('=') {
+        Some((w, t)) => (w.trim(), t.trim()),
+        None => split_command(args),
+    };
+    if to.is_empty() || text.is_empty() {
+        return Err(Usage::show());
+    }
+    Ok((to.to_string(), text.to_string()))
+}
+
+/// `whisper PLAYER=TEXT` (or `whisper PLAYER TEXT`).
+#[derive(Debug, PartialEq)]
+pub struct Whisper {
+    pub to: String,
+    pub text: String,
+}
+
+impl Command for Whisper {
+    const SPEC: Spec = Spec {
+        name: "whisper",
+        aliases: &[],
+        usage: "whisper PLAYER=TEXT",
+        help: "only a player in your room hears it; the room sees that you whispered",
+        level: Level::Player,
+    };
+
+    fn parse(args: &str) -> Result<Self, Usage> {
+        let (to, text) = to_and_text(args)?;
+        Ok(Self { to, text })
+    }
+
+    async fn apply(self, ctx: &mut Ctx) -> Reply {
+        let (state, _) = here(ctx).await?;
         let room = state.location;
-        Ok(Outcome::reply(text.clone())
-            .to_room(room, ctx.node, text)
-            .with_event(Event::Posed {
-                room,
-                text: self.action,
-            }))
+        let who = self.to.as_str();
+        let found = ctx.roster().find(who);
+        let (node, name) = match found {
+            Some((node, name)) if ctx.roster().get(node).is_some_and(|s| s.room == room) => {
+                (node, name)
+            }
+            Some((_, name)) => return Err(user(format!("{name} is not here."))),
+            None => match ctx.store().player_by_name(who).await? {
+                Some(p) if !p.banned => return Err(user(format!("{} is not here.", p.name))),
+                _ => return Err(user(format!("No player called {who:?}."))),
+            },
+        };
+        if node == ctx.node {
+            return Err(user("You whisper to yourself."));
+        }
+        let me = &ctx.player.name;
+        let text = self.text;
+        let mut out = Outcome::reply(format!("You whisper to {name}: {text}")).to_player(
+            node,
+            NoticeKind::Direct,
+            format!("{me} whispers: {text}"),
+        );
+        for (other, _) in ctx.roster().in_room(room) {
+            if other != node && other != ctx.node {
+                out = out.to_player(
+                    other,
+                    NoticeKind::Ambient,
+                    format!("{me} whispers to {name}."),
+                );
+            }
+        }
+        Ok(out)
     }
 }
 
@@ -108,22 +212,13 @@ impl Command for Page {
         name: "page",
         aliases: &["p"],
         usage: "page PLAYER TEXT",
-        help: "send a private message to a player anywhere",
+        help: "send a private message to a player anywhere (see dnd)",
         level: Level::Player,
     };
 
     fn parse(args: &str) -> Result<Self, Usage> {
-        let (to, text) = match args.split_once('=') {
-            Some((w, t)) => (w.trim(), t.trim()),
-            None => split_command(args),
-        };
-        if to.is_empty() || text.is_empty() {
-            return Err(Usage::show());
-        }
-        Ok(Self {
-            to: to.to_string(),
-            text: text.to_string(),
-        })
+        let (to, text) = to_and_text(args)?;
+        Ok(Self { to, text })
     }
 
     async fn apply(self, ctx: &mut Ctx) -> Reply {
@@ -136,11 +231,16 @@ impl Command for Page {
             },
         };
         let text = self.text;
+        let page = format!("{} pages: {text}", ctx.player.name);
+        let habits = ctx.store().habits(node).await?;
+        if let Some(away) = super::habits::away(&name, &habits) {
+            return Ok(Outcome::reply(away).to_player(node, NoticeKind::Held, page));
+        }
         Ok(
             Outcome::reply(format!("You page {name}: {text}")).to_player(
                 node,
                 NoticeKind::Direct,
-                format!("{} pages: {text}", ctx.player.name),
+                page,
             ),
         )
     }

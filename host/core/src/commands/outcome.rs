@@ -30,6 +30,9 @@ pub enum NoticeKind {
     /// New mail: rides in front of the recipient's next reply (once sent, the mail
     /// counts as announced), and goes at once as well when they are active.
     Mail,
+    /// Kept for the recipient (a page while they are in do-not-disturb): rides in
+    /// front of their next reply, never sent on its own.
+    Held,
 }
 
 /// A message to a player other than the sender.

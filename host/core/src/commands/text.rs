@@ -74,11 +74,12 @@ pub fn unix_now() -> u64 {
         .unwrap_or(0)
 }
 
-/// Splits a command line into its first word and the rest. A leading `"` or `:` is a
-/// word of its own (`"hello` is `say hello`, `:waves` is `pose waves`).
+/// Splits a command line into its first word and the rest. A leading `"`, `:` or `;`
+/// is a word of its own (`"hello` is `say hello`, `:waves` is `pose waves`, `;'s here`
+/// is `semipose 's here`).
 pub fn split_command(line: &str) -> (&str, &str) {
     let line = line.trim();
-    if let Some(rest) = line.strip_prefix(['"', ':']) {
+    if let Some(rest) = line.strip_prefix(['"', ':', ';']) {
         return (&line[..1], rest.trim());
     }
     match line.split_once(char::is_whitespace) {
@@ -118,11 +119,12 @@ mod tests {
     use super::*;
 
     #[test]
-    fn quote_and_colon_are_words_of_their_own() {
+    fn quote_colon_and_semicolon_are_words_of_their_own() {
         assert_eq!(split_command("  look  here "), ("look", "here"));
         assert_eq!(split_command("\"hello there"), ("\"", "hello there"));
         assert_eq!(split_command("\" hello"), ("\"", "hello"));
         assert_eq!(split_command(":waves"), (":", "waves"));
         assert_eq!(split_command(":"), (":", ""));
+        assert_eq!(split_command(";'s eyes"), (";", "'s eyes"));
     }
 }

@@ -40,6 +40,9 @@ use rooms::Rooms;
 /// notice loses nothing: a new session announces unannounced mail anew.
 pub const KEPT_AFTER_LAST_SEEN: Duration = Duration::from_secs(3600);
 
+/// Notices (pages held for a player in do-not-disturb) one node may have waiting.
+pub const HELD_MAX: usize = 8;
+
 /// Room notices one player may be sent in a minute; a busy room beyond that is not
 /// worth the airtime, and the player can `look`.
 pub const NOTICES_PER_MINUTE: u32 = 8;
@@ -151,6 +154,8 @@ struct NodeState {
     /// Notices to ride on the next reply; `mail` when one of them announces mail.
     notices: Vec<String>,
     mail_notice: bool,
+    /// How many of `notices` are held pages (see [`Roster::hold_notice`]).
+    held: usize,
     /// Packets waiting behind `more`.
     pages: VecDeque<String>,
     /// Its player was loaded by a session since start: no longer a stranger.
@@ -171,6 +176,7 @@ impl NodeState {
             place: None,
             notices: Vec::new(),
             mail_notice: false,
+            held: 0,
             pages: VecDeque::new(),
             known: false,
             busy_until: None,
@@ -544,6 +550,21 @@ impl Roster {
         });
     }
 
+    /// Keeps `text` (a page to a player in do-not-disturb) for `node`'s next reply,
+    /// unless [`HELD_MAX`] wait already; whether it was kept. A node with held pages
+    /// waiting is not forgotten while idle (see [`Roster::forget_idle`]); a mail
+    /// notice may be, as the mail is announced again from the store.
+    pub fn hold_notice(&self, node: u32, text: String) -> bool {
+        self.with_node(node, |s, _| {
+            if s.held >= HELD_MAX {
+                return false;
+            }
+            s.notices.push(text);
+            s.held += 1;
+            true
+        })
+    }
+
     pub fn has_notices(&self, node: u32) -> bool {
         self.lock()
             .nodes
@@ -557,6 +578,7 @@ impl Roster {
         let Some(s) = inner.nodes.get_mut(&node) else {
             return Waiting::default();
         };
+        s.held = 0;
         Waiting {
             notices: std::mem::take(&mut s.notices),
             mail: std::mem::take(&mut s.mail_notice),
@@ -622,8 +644,9 @@ impl Roster {
 
     // --- forgetting ---
 
-    /// Forgets every node that has no session (per `has_session`), whose command
-    /// allowance has refilled, and that sent nothing for [`KEPT_AFTER_LAST_SEEN`];
+    /// Forgets every node that has no session (per `has_session`), no held pages
+    /// waiting, whose command allowance has refilled, and that sent nothing for
+    /// [`KEPT_AFTER_LAST_SEEN`];
     /// and wrong passwords no one repeated for a day.
     pub fn forget_idle(&self, has_session: impl Fn(u32) -> bool) {
         let now = Instant::now();
@@ -634,6 +657,7 @@ impl Roster {
             .iter()
             .filter(|(node, s)| {
                 !has_session(**node)
+                    && s.held == 0
                     && s.commands.is_full(now)
                     && s.last_active
                         .is_none_or(|t| now.saturating_duration_since(t) >= KEPT_AFTER_LAST_SEEN)

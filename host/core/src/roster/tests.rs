@@ -294,3 +294,22 @@ async fn wrong_passwords_lock_a_node_on_the_roster_clock() {
         "a day without a failure forgets it"
     );
 }
+
+#[tokio::test(start_paused = true)]
+async fn held_pages_outlive_an_idle_hour_and_are_capped() {
+    let r = roster(600);
+    arrive(&r, 1, "P1", 5);
+    for i in 0..super::HELD_MAX {
+        assert!(r.hold_notice(1, format!("page {i}")));
+    }
+    assert!(!r.hold_notice(1, "one too many".into()));
+    tokio::time::advance(KEPT_AFTER_LAST_SEEN * 2).await;
+    r.forget_idle(|_| false);
+    let waiting = r.take_notices(1);
+    assert_eq!(waiting.notices.len(), super::HELD_MAX);
+    assert!(!waiting.mail);
+    assert!(
+        r.hold_notice(1, "room again".into()),
+        "taking them makes room"
+    );
+}

@@ -22,7 +22,7 @@ pub use meshmush_core::commands::*;
 pub use meshmush_core::commands::{
     account, admin, basic, ctx, dispatch, matching, outcome, registry, text,
 };
-pub use meshmush_world::{build, content_play, look, room, talk, things, wizard_moves};
+pub use meshmush_world::{build, content_play, habits, look, room, talk, things, wizard_moves};
 
 #[cfg(test)]
 mod tests;

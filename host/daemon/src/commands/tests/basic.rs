@@ -16,7 +16,7 @@ async fn ping_and_help() {
     let all = call_starts(&mut ann, "help all", "help ping quit whoami").await;
     assert!(
         all.reply
-            .contains("say pose page who where inventory get drop give money")
+            .contains("say pose semipose whisper page who where dnd nospoof @doing finger inventory get drop give money")
             && all.reply.contains("stats search")
             && all.reply.contains("talk quests")
             && all.reply.ends_with(". help CMD explains one."),
@@ -65,7 +65,12 @@ async fn unknown_ambiguous_and_forbidden_words() {
     let w = TestWorld::new().await;
     let mut ann = w.player(ANN, "Ann").await;
     call(&mut ann, "xyzzy", "Unknown command \"xyzzy\". Try help.").await;
-    call(&mut ann, "wh", "wh? Did you mean: whoami, who, where").await;
+    call(
+        &mut ann,
+        "wh",
+        "wh? Did you mean: whoami, whisper, who, where",
+    )
+    .await;
     call(
         &mut ann,
         "@dig Den",

@@ -11,6 +11,7 @@ mod build;
 mod channel;
 mod compose;
 mod events;
+mod habits;
 mod look;
 mod mail;
 mod survey;

@@ -1,7 +1,7 @@
 //! `say`, `pose`, `page`, `who`, `where`.
 
 use super::*;
-use crate::commands::talk::Page;
+use crate::commands::talk::{Page, Whisper};
 use crate::commands::{Audience, Notice, NoticeKind};
 use meshmush_core::commands::registry::{Command, Usage};
 
@@ -80,4 +80,70 @@ fn say_and_pose_need_words() {
         })
     );
     assert_eq!(Pose::parse(""), Err(Usage::say("Pose what? :waves")));
+}
+
+#[tokio::test(start_paused = true)]
+async fn semipose_puts_no_space_after_the_name() {
+    let w = TestWorld::new().await;
+    let mut ann = w.player(ANN, "Ann").await;
+    let room = w.store.player_state(ANN).await.unwrap().location;
+    let out = call(&mut ann, ";'s eyes light up", "Ann's eyes light up").await;
+    assert_eq!(
+        out.notices,
+        [Notice {
+            to: Audience::Room { room, except: ANN },
+            text: "Ann's eyes light up".into(),
+            kind: NoticeKind::Ambient,
+        }]
+    );
+    call(&mut ann, "semipose -ish", "Ann-ish").await;
+    call(&mut ann, ";", "Pose what? ;'s eyes light up").await;
+}
+
+#[tokio::test(start_paused = true)]
+async fn whisper_reaches_only_the_target_and_the_room_sees_it_happen() {
+    let w = TestWorld::new().await;
+    let mut ann = w.player(ANN, "Ann").await;
+    let mut bob = w.player(BOB, "Bob").await;
+    let mut cy = w.player(CY, "Cy").await;
+    run(&mut bob, "look").await;
+    run(&mut cy, "look").await;
+    let out = call(
+        &mut ann,
+        "whisper bob=the key is under the mat",
+        "You whisper to Bob: the key is under the mat",
+    )
+    .await;
+    assert_eq!(
+        out.notices,
+        [
+            Notice {
+                to: Audience::Player(BOB),
+                text: "Ann whispers: the key is under the mat".into(),
+                kind: NoticeKind::Direct,
+            },
+            Notice {
+                to: Audience::Player(CY),
+                text: "Ann whispers to Bob.".into(),
+                kind: NoticeKind::Ambient,
+            },
+        ]
+    );
+    call(&mut ann, "whisper Bob psst", "You whisper to Bob: psst").await;
+    run(&mut bob, "n").await;
+    call(&mut ann, "whisper bob psst", "Bob is not here.").await;
+    call(
+        &mut ann,
+        "whisper nobody psst",
+        "No player called \"nobody\".",
+    )
+    .await;
+    call(&mut ann, "whisper bob", "Usage: whisper PLAYER=TEXT").await;
+    assert_eq!(
+        Whisper::parse("Bob = hi there"),
+        Ok(Whisper {
+            to: "Bob".into(),
+            text: "hi there".into()
+        })
+    );
 }
