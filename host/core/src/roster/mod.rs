@@ -17,8 +17,10 @@
 //! mutex held for a few map operations, never across an `.await`.
 
 mod channel;
+mod presence;
 mod pwlock;
 mod rooms;
+mod waiting;
 
 use std::collections::{HashMap, HashSet, VecDeque};
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -34,6 +36,7 @@ pub use pwlock::{
     PwSubject, lock_after,
 };
 use rooms::Rooms;
+pub use waiting::Waiting;
 
 /// How long a node without a session keeps its entry after its last command: longer
 /// than any window asked of it (the hourly post limit, the active window). Forgetting a
@@ -213,14 +216,6 @@ pub struct Roster {
     limits: RosterLimits,
 }
 
-/// Notices waiting for a node's next reply.
-#[derive(Debug, Default, Clone, PartialEq)]
-pub struct Waiting {
-    pub notices: Vec<String>,
-    /// One of them announces mail: once it is sent, the mail counts as announced.
-    pub mail: bool,
-}
-
 impl Roster {
     pub fn new(limits: RosterLimits) -> Self {
         let inner = Inner {
@@ -376,144 +371,6 @@ impl Roster {
         })
     }
 
-    // --- where players are (while their session runs) ---
-
-    /// Places `node`'s player, called `name`, in `room`.
-    pub fn place(&self, node: u32, name: &str, room: u64) {
-        let now = Instant::now();
-        let limits = self.limits;
-        let mut guard = self.lock();
-        let inner = &mut *guard;
-        let state = inner
-            .nodes
-            .entry(node)
-            .or_insert_with(|| NodeState::new(&limits, now));
-        let at = *state.last_active.get_or_insert(now);
-        match state.place.replace((name.to_string(), room)) {
-            Some((_, old)) => inner.rooms.reindex(node, old, Some(at), room, at),
-            None => inner.rooms.insert(node, room, at),
-        }
-    }
-
-    /// True when `node` is placed; brings its name up to date.
-    pub fn is_placed(&self, node: u32, name: &str) -> bool {
-        let mut inner = self.lock();
-        let Some((placed, _)) = inner.nodes.get_mut(&node).and_then(|s| s.place.as_mut()) else {
-            return false;
-        };
-        if placed != name {
-            *placed = name.to_string();
-        }
-        true
-    }
-
-    /// Moves a placed `node` to `room` (a teleport), keeping its activity.
-    pub fn set_room(&self, node: u32, room: u64) {
-        let mut guard = self.lock();
-        let inner = &mut *guard;
-        let Some(state) = inner.nodes.get_mut(&node) else {
-            return;
-        };
-        let at = state.last_active;
-        if let Some((_, old)) = state.place.as_mut() {
-            let was = std::mem::replace(old, room);
-            if let Some(at) = at {
-                inner.rooms.reindex(node, was, Some(at), room, at);
-            }
-        }
-    }
-
-    /// Takes `node` out of the rooms (its session ended, or it was booted).
-    pub fn leave(&self, node: u32) {
-        let mut guard = self.lock();
-        let inner = &mut *guard;
-        if let Some(state) = inner.nodes.get_mut(&node) {
-            state.room_notices = None;
-            if let (Some((_, room)), Some(at)) = (state.place.take(), state.last_active) {
-                inner.rooms.remove(node, room, at);
-            }
-        }
-    }
-
-    /// The placed player of `node`.
-    pub fn get(&self, node: u32) -> Option<Seen> {
-        let inner = self.lock();
-        let s = inner.nodes.get(&node)?;
-        let (name, room) = s.place.clone()?;
-        Some(Seen {
-            name,
-            room,
-            last_active: s.last_active?,
-        })
-    }
-
-    /// Players in `room` active within the window, by node.
-    pub fn in_room(&self, room: u64) -> Vec<(u32, String)> {
-        let now = Instant::now();
-        let inner = self.lock();
-        let from = now.checked_sub(self.limits.active_window);
-        let mut out: Vec<(u32, String)> = inner
-            .rooms
-            .active_in(room, from)
-            .filter_map(|n| Some((n, inner.placed_name(n)?)))
-            .collect();
-        out.sort();
-        out
-    }
-
-    /// The names of at most `limit` players active in `room` other than `except`, the
-    /// most recently active first, and how many there are in all. Costs `limit` plus
-    /// the players who went quiet in the room, not everyone in it.
-    pub fn sample_room(&self, room: u64, except: u32, limit: usize) -> (Vec<String>, usize) {
-        let now = Instant::now();
-        let inner = self.lock();
-        let from = now.checked_sub(self.limits.active_window);
-        let asker_here = inner.nodes.get(&except).is_some_and(|s| {
-            s.place.as_ref().is_some_and(|(_, r)| *r == room)
-                && s.last_active.is_some_and(|t| from.is_none_or(|f| t >= f))
-        });
-        let (nodes, total) = inner.rooms.sample(room, from, except, limit);
-        let names = nodes
-            .into_iter()
-            .filter_map(|n| inner.placed_name(n))
-            .collect();
-        (names, total - usize::from(asker_here))
-    }
-
-    /// Everyone placed, by node.
-    pub fn everyone(&self) -> Vec<(u32, Seen)> {
-        let inner = self.lock();
-        let mut out: Vec<(u32, Seen)> = inner
-            .nodes
-            .iter()
-            .filter_map(|(n, s)| {
-                let (name, room) = s.place.clone()?;
-                Some((
-                    *n,
-                    Seen {
-                        name,
-                        room,
-                        last_active: s.last_active?,
-                    },
-                ))
-            })
-            .collect();
-        out.sort_by_key(|(n, _)| *n);
-        out
-    }
-
-    /// The node of the placed player called `name` (case-insensitive), or the only one
-    /// whose name starts with it.
-    pub fn find(&self, name: &str) -> Option<(u32, String)> {
-        let people: Vec<(u32, String)> = self
-            .everyone()
-            .into_iter()
-            .map(|(n, s)| (n, s.name))
-            .collect();
-        crate::commands::matching::exact_or_unique_prefix(&people, name, |(_, s)| s.as_str())
-            .cloned()
-    }
-
     // --- bans and stale records ---
 
     /// Records whether `node` is banned; a banned node leaves the rooms.
@@ -538,71 +395,6 @@ impl Roster {
     /// Whether `node`'s record changed since it was loaded; clears the mark.
     pub fn take_stale(&self, node: u32) -> bool {
         self.lock().stale.remove(&node)
-    }
-
-    // --- notices riding on the next reply, and pages behind `more` ---
-
-    /// Queues a notice for `node`'s next reply; `mail` when it announces mail.
-    pub fn queue_notice(&self, node: u32, text: String, mail: bool) {
-        self.with_node(node, |s, _| {
-            s.notices.push(text);
-            s.mail_notice |= mail;
-        });
-    }
-
-    /// Keeps `text` (a page to a player in do-not-disturb) for `node`'s next reply,
-    /// unless [`HELD_MAX`] wait already; whether it was kept. A node with held pages
-    /// waiting is not forgotten while idle (see [`Roster::forget_idle`]); a mail
-    /// notice may be, as the mail is announced again from the store.
-    pub fn hold_notice(&self, node: u32, text: String) -> bool {
-        self.with_node(node, |s, _| {
-            if s.held >= HELD_MAX {
-                return false;
-            }
-            s.notices.push(text);
-            s.held += 1;
-            true
-        })
-    }
-
-    pub fn has_notices(&self, node: u32) -> bool {
-        self.lock()
-            .nodes
-            .get(&node)
-            .is_some_and(|s| !s.notices.is_empty())
-    }
-
-    /// Takes `node`'s waiting notices.
-    pub fn take_notices(&self, node: u32) -> Waiting {
-        let mut inner = self.lock();
-        let Some(s) = inner.nodes.get_mut(&node) else {
-            return Waiting::default();
-        };
-        s.held = 0;
-        Waiting {
-            notices: std::mem::take(&mut s.notices),
-            mail: std::mem::take(&mut s.mail_notice),
-        }
-    }
-
-    /// Replaces `node`'s waiting pages.
-    pub fn set_pages(&self, node: u32, pages: VecDeque<String>) {
-        self.with_node(node, |s, _| s.pages = pages);
-    }
-
-    /// Takes up to `n` waiting packets; the flag says whether more remain after them.
-    pub fn next_page(&self, node: u32, n: usize) -> Option<(Vec<String>, bool)> {
-        let mut inner = self.lock();
-        let q = &mut inner.nodes.get_mut(&node)?.pages;
-        let take: Vec<String> = q.drain(..n.min(q.len())).collect();
-        (!take.is_empty()).then_some((take, !q.is_empty()))
-    }
-
-    /// Drops `node`'s waiting pages (any command other than `more` does).
-    pub fn drop_pages(&self, node: u32) {
-        if let Some(s) = self.lock().nodes.get_mut(&node) {
-            s.pages.clear();
-        }
     }
 
     // --- wrong passwords ---
@@ -677,16 +469,6 @@ impl Roster {
     /// Nodes with an entry.
     pub fn nodes(&self) -> usize {
         self.lock().nodes.len()
-    }
-}
-
-impl Inner {
-    fn placed_name(&self, node: u32) -> Option<String> {
-        self.nodes
-            .get(&node)?
-            .place
-            .as_ref()
-            .map(|(n, _)| n.clone())
     }
 }
 
