@@ -31,7 +31,7 @@ pub struct Console {
 }
 
 /// The sysop's name when the config gives none.
-pub const DEFAULT_SYSOP: &str = "Sysop";
+pub use crate::config::DEFAULT_SYSOP;
 
 /// Makes sure the sysop player exists and is a wizard; returns them. Called when the
 /// console first acts, so a daemon whose console is never used has no such record.
