@@ -21,10 +21,9 @@ pub struct Wall {
     pub text: String,
 }
 
-/// What a channel packet from `@wall` looks like.
-pub fn wall_text(name: &str, text: &str) -> String {
-    format!("[wall] {name}: {text}")
-}
+/// What a channel packet from `@wall` looks like (in the core: scheduled walls and
+/// the config's check of them use it too).
+pub use meshmush_core::commands::text::wall_text;
 
 /// "9 min" for a wait (rounded up: "wait 0 min" would be a lie).
 fn minutes(wait: Duration) -> String {

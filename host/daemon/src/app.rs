@@ -28,6 +28,7 @@ use crate::ops::Ops;
 use crate::ops::http::{self, View};
 use crate::roster::Roster;
 use crate::router::Router;
+use crate::schedule::{SystemClock, WallClock};
 use crate::shared::{Common, Parts, Shared};
 use meshmush_firmware_bridge::mqtt::KeyBook;
 use meshmush_store::seed::WorldSeed;
@@ -98,8 +99,20 @@ impl App {
     pub async fn start(
         cfg: Config,
         data_dir: &Path,
+        links: Vec<LinkConfig>,
+        store_opts: StoreOptions,
+    ) -> Result<Self, AppError> {
+        Self::start_with_clock(cfg, data_dir, links, store_opts, Arc::new(SystemClock)).await
+    }
+
+    /// [`start`](Self::start), with the scheduled notices reading the time of day
+    /// from `clock` (tests start a daemon just before a schedule is due).
+    pub async fn start_with_clock(
+        cfg: Config,
+        data_dir: &Path,
         mut links: Vec<LinkConfig>,
         store_opts: StoreOptions,
+        clock: Arc<dyn WallClock>,
     ) -> Result<Self, AppError> {
         let store = Store::open(data_dir, store_opts).await?;
         share_pins(&store, &links).await?;
@@ -187,6 +200,7 @@ impl App {
             registry: registry.clone(),
             sysop_name,
         };
+        crate::schedule::start(console.clone(), clock, &tasks, stop.clone()).await;
         let admin_socket = admin::server::start(data_dir, console, &tasks, stop.clone())
             .await
             .map_err(|source| AppError::Admin {

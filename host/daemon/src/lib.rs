@@ -23,6 +23,7 @@ pub mod links;
 pub mod ports;
 pub mod retention;
 pub mod router;
+pub mod schedule;
 pub mod session;
 pub mod shared;
 pub mod unasked;

@@ -39,6 +39,7 @@
 //! | `houses`       | house key (UTF-8)            | postcard `HouseRecord::V1`  | `houses.rs`      |
 //! | `sync_ids`, `sync_uids`, `sync_out`, `sync_peers` | (BBS-to-BBS sync) | | `federation.rs` |
 //! | `airtime`      | node (`u32` BE)              | postcard `AirtimeLedgerRecord::V1` | `airtime.rs` |
+//! | `schedules`    | a schedule's key (UTF-8)     | postcard `ScheduleFiredRecord::V1` | `schedules.rs` |
 //!
 //! The async API is a handle ([`Store`], in `handle.rs`: the database, its caches and
 //! the one way a call reaches the blocking pool) extended by one module per record
@@ -107,6 +108,7 @@ mod progress_records;
 mod records;
 mod refusals;
 mod retention;
+mod schedules;
 #[cfg(feature = "seams")]
 mod seams;
 mod survey;
@@ -140,6 +142,7 @@ pub use progress_records::{Deal, Progress, QuestProgress, ShopSide, ShopState, S
 pub use records::{Level, Player};
 pub use refusals::{ClaimRefusal, DealRefusal, WorldRefusal};
 pub use retention::{Cutoffs, Swept, UnheardCaps, UnheardMail, UnheardRefusal};
+pub use schedules::ScheduleFired;
 pub use survey::{Found, SEARCH_SCAN};
 pub use totals::{PlayerLine, Totals};
 pub use waiting::MAIL_TOLD_EVERY_SECS;

@@ -67,6 +67,11 @@ pub fn fill_packet(first: String, lines: &[String], budget: usize) -> Option<Str
 }
 
 /// Unix seconds now.
+/// What a channel packet from `@wall` (or a scheduled wall) looks like.
+pub fn wall_text(name: &str, text: &str) -> String {
+    format!("[wall] {name}: {text}")
+}
+
 pub fn unix_now() -> u64 {
     std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)

@@ -15,12 +15,17 @@ pub mod federation;
 mod keys;
 pub mod links;
 pub mod retention;
+pub mod schedule;
 mod validate;
 
 pub use error::{ConfigError, ConfigErrors};
 use keys::decode_key;
 pub use links::{ChannelEntry, LinkSection, Links};
 pub use retention::RetentionSection;
+pub use schedule::{ScheduleEntry, SchedulesSection};
+
+/// The sysop's name when `admin.sysop` gives none.
+pub const DEFAULT_SYSOP: &str = "Sysop";
 
 /// Everything the daemon can be told.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -44,6 +49,10 @@ pub struct Config {
     pub federation: federation::FederationSection,
     /// What expires, and how much mail may wait for nodes that never used the BBS.
     pub retention: RetentionSection,
+    /// `[schedules]`: the time zone and lateness every `[[schedule]]` shares.
+    pub schedules: SchedulesSection,
+    /// `[[schedule]]`: notices sent at set times (see the schedule module).
+    pub schedule: Vec<ScheduleEntry>,
 }
 
 /// `[scheduler]`: how the BBS's airtime share is divided among what it sends. Every
@@ -270,6 +279,8 @@ impl Default for Config {
             world: WorldSection::default(),
             federation: Default::default(),
             retention: RetentionSection::default(),
+            schedules: SchedulesSection::default(),
+            schedule: Vec::new(),
         }
     }
 }
@@ -363,6 +374,21 @@ impl Config {
         };
         shares.set(Class::Sync, sync);
         shares
+    }
+
+    /// The name the sysop (the admin console, scheduled notices) acts under.
+    pub fn sysop_name(&self) -> &str {
+        self.admin.sysop.as_deref().unwrap_or(DEFAULT_SYSOP)
+    }
+
+    /// The `[[schedule]]`s that pass their checks (all of them, in a config that
+    /// passed validation), in file order.
+    pub fn schedules(&self) -> Vec<schedule::Schedule> {
+        self.schedule
+            .iter()
+            .enumerate()
+            .filter_map(|(i, e)| e.checked(i).ok())
+            .collect()
     }
 
     /// How recently a player must have been active to hear room notices.

@@ -163,6 +163,26 @@ impl Config {
         for (key, message) in self.federation.problems() {
             bad(&key, message);
         }
+        let sysop = self.sysop_name();
+        let fits = |action: &super::schedule::Action| {
+            // A wall goes in the sysop's name, a beacon line as it is: one packet each.
+            let packet = match action {
+                super::schedule::Action::Wall(t) => crate::commands::text::wall_text(sysop, t),
+                super::schedule::Action::Beacon(t) => t.clone(),
+                super::schedule::Action::Post { .. } => return Ok(()),
+            };
+            if packet.len() > budget {
+                Err(format!(
+                    "the text is too long for one packet: {} bytes as sent, at most {budget}",
+                    packet.len()
+                ))
+            } else {
+                Ok(())
+            }
+        };
+        for (key, message) in super::schedule::problems(&self.schedules, &self.schedule, fits) {
+            bad(&key, message);
+        }
         out
     }
 }

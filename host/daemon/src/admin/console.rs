@@ -31,7 +31,7 @@ pub struct Console {
 }
 
 /// The sysop's name when the config gives none.
-pub const DEFAULT_SYSOP: &str = "Sysop";
+pub use crate::config::DEFAULT_SYSOP;
 
 /// Makes sure the sysop player exists and is a wizard; returns them. Called when the
 /// console first acts, so a daemon whose console is never used has no such record.
@@ -72,7 +72,7 @@ impl Console {
     /// airtime shares for what it sends. Not the radio players' command rate: the
     /// console is the operator on the host, not a node in range. A refused command
     /// (its reply says why) is a refused answer, so the CLI exits non-zero.
-    async fn run(&self, line: &str) -> Answer {
+    pub(crate) async fn run(&self, line: &str) -> Answer {
         let sysop = match ensure_sysop(self.shared.store(), &self.sysop_name).await {
             Ok(p) => p,
             Err(e) => return Answer::refused(format!("storage trouble: {e}")),
