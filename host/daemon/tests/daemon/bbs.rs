@@ -225,7 +225,11 @@ async fn a_long_post_pages_behind_more_and_reads_back_byte_identical() {
     let (header, body) = whole.split_once('\n').expect("header line");
     assert_eq!(header, "general #1 Alice now:");
     // The post says its subject, then its text.
-    assert_eq!(body, format!("Long\n{text}"), "byte-identical after reassembly");
+    assert_eq!(
+        body,
+        format!("Long\n{text}"),
+        "byte-identical after reassembly"
+    );
     assert_eq!(w.ask(0, "more").await, "Nothing more to show.");
     w.stop().await.expect("clean shutdown");
 }
