@@ -56,16 +56,7 @@ versioned!(
 impl Store {
     /// Every node's airtime ledger, in node order.
     pub async fn airtime_ledgers(&self) -> Result<Vec<AirtimeLedger>, StoreError> {
-        self.blocking(|db| {
-            db.tree_of::<AirtimeLedger>()?
-                .iter()
-                .map(|kv| {
-                    let (k, v) = kv?;
-                    super::records::decode(&k, &v)
-                })
-                .collect()
-        })
-        .await
+        self.blocking(|db| db.all::<AirtimeLedger>()).await
     }
 
     /// Replaces `ledger.node`'s ledger (not flushed on its own: see the module).

@@ -79,16 +79,7 @@ impl Store {
 
     /// Every pin, in node order.
     pub async fn pins(&self) -> Result<Vec<Pin>, StoreError> {
-        self.blocking(|db| {
-            db.tree_of::<Pin>()?
-                .iter()
-                .map(|kv| {
-                    let (k, v) = kv?;
-                    super::records::decode(&k, &v)
-                })
-                .collect()
-        })
-        .await
+        self.blocking(|db| db.all::<Pin>()).await
     }
 
     /// The key pinned for `node`, if any.

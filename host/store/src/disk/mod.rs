@@ -158,6 +158,17 @@ impl DiskStore {
         self.tree(R::TREE)
     }
 
+    /// Every record of `R`'s tree, in key order.
+    pub(super) fn all<R: Versioned>(&self) -> Result<Vec<R>, StoreError> {
+        self.tree_of::<R>()?
+            .iter()
+            .map(|kv| {
+                let (k, v) = kv?;
+                super::records::decode(&k, &v)
+            })
+            .collect()
+    }
+
     /// A fresh, never-reused, increasing id: sled's monotonic counter, above every
     /// id a restored backup holds (see `id_base`).
     pub(super) fn next_id(&self) -> Result<u64, StoreError> {
