@@ -234,10 +234,7 @@ async fn tell_now(ctx: &Ctx, to: &Recipient) -> Result<Option<Outcome>, CommandE
         return Ok(None);
     }
     ctx.store().mark_mail_announced(to.node).await?;
-    let bbs = ctx
-        .mesh()
-        .me()
-        .map_or_else(|| "this BBS".to_string(), |n| n.long_name);
+    let bbs = ctx.bbs_name();
     Ok(Some(
         Outcome::reply(format!(
             "Mail for {} left; that node was heard {} and is told now.",

@@ -49,4 +49,11 @@ impl Common {
     pub fn mesh(&self) -> &dyn MeshView {
         self.mesh.as_ref()
     }
+
+    /// The BBS's name as its node calls itself ("this BBS" before the node said).
+    pub fn bbs_name(&self) -> String {
+        self.mesh()
+            .me()
+            .map_or_else(|| "this BBS".to_string(), |n| n.long_name)
+    }
 }

@@ -11,7 +11,6 @@ use tracing::{debug, info};
 
 use meshmush_firmware_bridge::link::Class;
 
-use super::parts::bbs_name;
 use crate::delivery::BUSY_AFTER;
 use crate::shared::Shared;
 
@@ -58,7 +57,7 @@ pub(super) async fn run(shared: Shared, stop: CancellationToken) {
             debug!(?wait, "beacon skipped: the channel gap");
             continue;
         }
-        let line = text(&bbs_name(&shared), &shared.cfg().bbs.discovery_keyword);
+        let line = text(&shared.bbs_name(), &shared.cfg().bbs.discovery_keyword);
         match shared.delivery.broadcast(&line).await {
             Ok(n) if n > 0 => info!("beacon sent"),
             Ok(_) => {}

@@ -9,7 +9,7 @@ use meshmush_protocol::packets::{TextMessage, node_id};
 use tokio::time::Instant;
 use tracing::{debug, info};
 
-use super::parts::{Unasked, bbs_name};
+use super::parts::Unasked;
 use crate::ratelimit::Verdict;
 
 /// A node gets at most one discovery answer this often.
@@ -50,7 +50,7 @@ impl Unasked {
             return true;
         }
         self.answered.insert(t.from, now);
-        let text = answer(&bbs_name(&self.shared));
+        let text = answer(&self.shared.bbs_name());
         let (delivery, node) = (self.shared.delivery.clone(), t.from);
         self.tasks.spawn(async move {
             if delivery.say(node, Class::Unasked, &text).await.is_ok() {

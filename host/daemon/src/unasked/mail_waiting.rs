@@ -5,7 +5,6 @@ use meshmush_firmware_bridge::link::Class;
 use meshmush_protocol::packets::node_id;
 use tracing::{info, warn};
 
-use super::parts::bbs_name;
 use crate::commands::unix_now;
 use crate::shared::Shared;
 use crate::store::MAIL_TOLD_EVERY_SECS;
@@ -38,7 +37,7 @@ pub(super) async fn tell(shared: Shared, node: u32) {
     }
     let text = format!(
         "You have {waiting} mail at {}. Send mail to read it.",
-        bbs_name(&shared)
+        shared.bbs_name()
     );
     // Claimed before it is sent: two packets heard close together (each handled on a
     // task of its own), or a `mail` to the node just now, must not both tell it. Told

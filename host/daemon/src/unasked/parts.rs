@@ -1,4 +1,4 @@
-//! What the unasked messages share: the BBS's name, the state the [`Unasked`] handle
+//! What the unasked messages share: the state the [`Unasked`] handle
 //! keeps (beside the daemon's [`Shared`] parts), and the shared hourly allowance check. A leaf of its
 //! own so each kind of message (`mail_waiting`, `welcome`, `beacon`, and `discovery`'s
 //! `impl Unasked`) can use them without importing `unasked/mod.rs`, which starts them.
@@ -11,14 +11,6 @@ use tokio_util::task::TaskTracker;
 
 use crate::ratelimit::{TokenBucket, Verdict};
 use crate::shared::Shared;
-
-/// The BBS's name as its node calls itself.
-pub(super) fn bbs_name(shared: &Shared) -> String {
-    shared
-        .mesh()
-        .me()
-        .map_or_else(|| "this BBS".to_string(), |n| n.long_name)
-}
 
 pub struct Unasked {
     pub(super) shared: Shared,

@@ -9,7 +9,7 @@ use std::sync::{Arc, Mutex};
 use meshmush_protocol::packets::node_id;
 use tracing::{debug, info, warn};
 
-use super::parts::{allow, bbs_name};
+use super::parts::allow;
 use crate::commands::unix_now;
 use crate::ratelimit::TokenBucket;
 use crate::shared::Shared;
@@ -49,7 +49,7 @@ pub(super) async fn greet(shared: Shared, allowance: Arc<Mutex<TokenBucket>>, no
     }
     if shared
         .delivery
-        .say(node, Class::Unasked, &text(&bbs_name(&shared)))
+        .say(node, Class::Unasked, &text(&shared.bbs_name()))
         .await
         .is_ok()
     {
