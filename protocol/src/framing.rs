@@ -158,10 +158,18 @@ impl From<crate::proto::FromRadio> for Received {
 
 impl FramePayload for Received {
     fn decode_payload(bytes: &[u8]) -> Result<Self, prost::DecodeError> {
-        Ok(Self {
-            msg: crate::proto::FromRadio::decode(bytes)?,
-            signature: signing::from_radio_signature(bytes),
-        })
+        let msg = crate::proto::FromRadio::decode(bytes)?;
+        // Only a decoded packet can carry a signature: queue statuses, node infos and
+        // the rest of the stream are not read twice.
+        let packet = matches!(
+            &msg.payload_variant,
+            Some(crate::proto::from_radio::PayloadVariant::Packet(p))
+                if crate::packets::decoded(p).is_some()
+        );
+        let signature = packet
+            .then(|| signing::from_radio_signature(bytes))
+            .flatten();
+        Ok(Self { msg, signature })
     }
 }
 
