@@ -99,8 +99,10 @@ impl Port for DaemonPort {
             Action::Post { board, text } => {
                 let answer = self.console.run(&format!("post {board} {text}")).await;
                 if !answer.ok {
-                    // The BBS's answer ("No board ..."), not the post's text.
-                    warn!(board = %board, answer = %answer.text, "scheduled post refused");
+                    // The refusal may quote what was sent: its size at warn, its words
+                    // only at debug.
+                    warn!(board = %board, answer_bytes = answer.text.len(), "scheduled post refused");
+                    debug!(answer = %answer.text, "scheduled post's refusal");
                 }
                 return Ok(());
             }
