@@ -3,17 +3,15 @@
 //! older than the hour no longer counts), and after the daemon is killed.
 
 use std::path::Path;
-use std::process::Stdio;
 use std::time::Duration;
 
-use crate::common::roomy;
+use crate::common::{roomy, run_daemon};
 use meshmush::admin::client::ask;
 use meshmush::ledger::WRITE_EVERY;
 use meshmush::store::{AirtimeMinute, Store, StoreOptions};
 use meshmush_firmware_bridge::sim::handset::Handset;
 use meshmush_firmware_bridge::sim::{GATEWAY_NUM, Mesh, SimConfig};
 use meshmush_testkit::Kit;
-use tokio::process::{Child, Command};
 
 /// The airtime the console's `status` reports for this hour, in seconds.
 fn hour_airtime(status: &str) -> f64 {
@@ -98,23 +96,6 @@ async fn a_restart_keeps_the_hours_airtime_and_forgets_what_is_older() {
     w.stop().await.expect("clean shutdown");
 }
 
-/// `meshmush run` on the mesh's gateway, as a process the test can kill.
-fn daemon(gateway: &str, data: &Path) -> Child {
-    let config = data.with_extension("toml");
-    std::fs::write(&config, "[limits]\nburst = 100\n").expect("config written");
-    Command::new(env!("CARGO_BIN_EXE_meshmush"))
-        .args(["run", "--tcp", gateway, "--config"])
-        .arg(&config)
-        .arg("--data")
-        .arg(data)
-        .env("RUST_LOG", "warn")
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .kill_on_drop(true)
-        .spawn()
-        .expect("daemon starts")
-}
-
 /// The console's status once the daemon's link is up.
 async fn connected_status(data: &Path) -> String {
     for _ in 0..100 {
@@ -142,7 +123,7 @@ async fn airtime_written_before_a_kill_still_counts_after_it() {
     let bbs = mesh.gateway().num;
     let mut alice = Handset::connect(&mesh.handsets()[0]).await.unwrap();
 
-    let mut child = daemon(&gw, &data);
+    let mut child = run_daemon(&gw, &data, "[limits]\nburst = 100\n");
     connected_status(&data).await;
     for _ in 0..3 {
         let reply = alice.ask(bbs, "ping", Duration::from_secs(10)).await;
@@ -157,7 +138,7 @@ async fn airtime_written_before_a_kill_still_counts_after_it() {
     let killed = child.wait().await.unwrap();
     assert!(!killed.success(), "killed, not exited: {killed:?}");
 
-    let mut child = daemon(&gw, &data);
+    let mut child = run_daemon(&gw, &data, "[limits]\nburst = 100\n");
     let after = hour_airtime(&connected_status(&data).await);
     assert!(
         (after - before).abs() <= 0.1,

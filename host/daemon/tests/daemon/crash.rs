@@ -2,33 +2,17 @@
 //! hundreds of writes that each got a confirming reply, is killed with SIGKILL at a
 //! random moment, and after a restart every acknowledged write is there.
 
-use std::process::Stdio;
 use std::time::Duration;
 
+use crate::common::run_daemon;
 use meshmush_firmware_bridge::sim::handset::Handset;
 use meshmush_firmware_bridge::sim::{Mesh, SimConfig};
 use meshmush_protocol::proto::config::lo_ra_config::RegionCode;
-use tokio::process::{Child, Command};
 
 const WAIT: Duration = Duration::from_secs(15);
 
-fn daemon(gateway: &str, data: &std::path::Path) -> Child {
-    // A writer this busy would be rate limited by the defaults.
-    let config = data.with_extension("toml");
-    std::fs::write(&config, "[limits]\nburst = 1000\nper_minute = 100000\n")
-        .expect("config written");
-    Command::new(env!("CARGO_BIN_EXE_meshmush"))
-        .args(["run", "--tcp", gateway, "--config"])
-        .arg(&config)
-        .arg("--data")
-        .arg(data)
-        .env("RUST_LOG", "warn")
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .kill_on_drop(true)
-        .spawn()
-        .expect("daemon starts")
-}
+/// A writer this busy would be rate limited by the defaults.
+const BUSY: &str = "[limits]\nburst = 1000\nper_minute = 100000\n";
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn acknowledged_writes_survive_sigkill() {
@@ -46,7 +30,7 @@ async fn acknowledged_writes_survive_sigkill() {
     let bbs = mesh.gateway().num;
     let mut alice = Handset::connect(&mesh.handsets()[0]).await.unwrap();
 
-    let mut child = daemon(&gw, &dir);
+    let mut child = run_daemon(&gw, &dir, BUSY);
     // The daemon is up when it answers.
     let mut up = false;
     for _ in 0..50 {
@@ -83,7 +67,7 @@ async fn acknowledged_writes_survive_sigkill() {
     let acked = acked.expect("some writes were acknowledged");
     alice.texts_until_quiet(Duration::from_millis(300)).await;
 
-    let mut child = daemon(&gw, &dir);
+    let mut child = run_daemon(&gw, &dir, BUSY);
     let mut who = None;
     for _ in 0..50 {
         if let Some(r) = alice.ask(bbs, "whoami", Duration::from_millis(300)).await {

@@ -56,3 +56,21 @@ pub async fn world(handsets: usize, cfg: Config, data: &Path, store: StoreOption
     }
     kit
 }
+
+/// `meshmush run` (the real binary) on the software mesh's `gateway`, with `config`
+/// as its config file and `data` as its data directory: a process the test can kill.
+pub fn run_daemon(gateway: &str, data: &Path, config: &str) -> tokio::process::Child {
+    let file = data.with_extension("toml");
+    std::fs::write(&file, config).expect("config written");
+    tokio::process::Command::new(env!("CARGO_BIN_EXE_meshmush"))
+        .args(["run", "--tcp", gateway, "--config"])
+        .arg(&file)
+        .arg("--data")
+        .arg(data)
+        .env("RUST_LOG", "warn")
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .kill_on_drop(true)
+        .spawn()
+        .expect("daemon starts")
+}
