@@ -181,6 +181,36 @@ async fn the_status_page_shows_node_links_commands_and_the_chart_but_no_secrets(
     w.stop().await.expect("clean shutdown");
 }
 
+/// Headless chromium on `url` with `extra` arguments, started as the probe of this
+/// machine starts it (no background networking, a fresh profile in `profile`).
+async fn headless(
+    browser: &str,
+    profile: &std::path::Path,
+    extra: &[&str],
+    url: &str,
+) -> std::process::Output {
+    let run = tokio::process::Command::new(browser)
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+        ])
+        .arg(format!("--user-data-dir={}", profile.display()))
+        .args(extra)
+        .arg(url)
+        .kill_on_drop(true)
+        .output();
+    tokio::time::timeout(std::time::Duration::from_secs(90), run)
+        .await
+        .expect("chromium finished within 90 s")
+        .expect("chromium runs")
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_headless_browser_loads_the_page_without_console_errors() {
     let browser = match meshmush_testkit::packages::CHROMIUM.ensure_async().await {
@@ -200,28 +230,13 @@ async fn a_headless_browser_loads_the_page_without_console_errors() {
     w.ask(0, "look").await;
     let profile = tempfile::tempdir().unwrap();
     let url = format!("http://{addr}/");
-    let run = tokio::process::Command::new(browser)
-        .args([
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-quic",
-            "--no-first-run",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--enable-logging=stderr",
-            "--v=0",
-        ])
-        .arg(format!("--user-data-dir={}", profile.path().display()))
-        .arg("--dump-dom")
-        .arg(&url)
-        .kill_on_drop(true)
-        .output();
-    let out = tokio::time::timeout(std::time::Duration::from_secs(90), run)
-        .await
-        .expect("chromium finished within 90 s")
-        .expect("chromium runs");
+    let out = headless(
+        browser,
+        &profile.path().join("dom"),
+        &["--enable-logging=stderr", "--v=0", "--dump-dom"],
+        &url,
+    )
+    .await;
     let dom = String::from_utf8_lossy(&out.stdout);
     let log = String::from_utf8_lossy(&out.stderr);
     assert!(out.status.success(), "chromium failed: {log}");
@@ -241,31 +256,13 @@ async fn a_headless_browser_loads_the_page_without_console_errors() {
     let shot = std::env::var_os("MESHMUSH_SCREENSHOT")
         .map(std::path::PathBuf::from)
         .unwrap_or_else(|| profile.path().join("phone.png"));
-    let run = tokio::process::Command::new(browser)
-        .args([
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-quic",
-            "--no-first-run",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--hide-scrollbars",
-            "--window-size=390,1400",
-        ])
-        .arg(format!(
-            "--user-data-dir={}",
-            profile.path().join("phone").display()
-        ))
-        .arg(format!("--screenshot={}", shot.display()))
-        .arg(&url)
-        .kill_on_drop(true)
-        .output();
-    let out = tokio::time::timeout(std::time::Duration::from_secs(90), run)
-        .await
-        .expect("chromium finished within 90 s")
-        .expect("chromium runs");
+    let screenshot = format!("--screenshot={}", shot.display());
+    let phone = [
+        "--hide-scrollbars",
+        "--window-size=390,1400",
+        screenshot.as_str(),
+    ];
+    let out = headless(browser, &profile.path().join("phone"), &phone, &url).await;
     assert!(
         out.status.success(),
         "{}",
