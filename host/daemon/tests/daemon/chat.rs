@@ -223,6 +223,23 @@ struct Tmux {
 }
 
 impl Tmux {
+    /// `meshmush chat` on handset `alice`, in a detached tmux session (`name` and the
+    /// test's process id) of 100 columns and `rows` rows.
+    fn chat(name: &str, alice: std::net::SocketAddr, rows: u16) -> Self {
+        let tmux = Tmux {
+            session: format!("{name}{}", std::process::id()),
+        };
+        let cmd = format!("{BIN} chat --tcp {alice}");
+        let rows = rows.to_string();
+        let started = std::process::Command::new("tmux")
+            .args(["new-session", "-d", "-x", "100", "-y", &rows, "-s"])
+            .args([&tmux.session, &cmd])
+            .status()
+            .unwrap();
+        assert!(started.success());
+        tmux
+    }
+
     fn run(args: &[&str]) -> String {
         let out = std::process::Command::new("tmux")
             .args(args)
@@ -266,25 +283,7 @@ async fn the_prompt_takes_a_line_and_shows_the_reply() {
     let dir = tempfile::tempdir().unwrap();
     let w = world(1, roomy(), dir.path(), StoreOptions::default()).await;
     let alice = w.sim().unwrap().handsets()[0].addr;
-    let tmux = Tmux {
-        session: format!("meshmush-chat-{}", std::process::id()),
-    };
-    let cmd = format!("{BIN} chat --tcp {alice}");
-    let started = std::process::Command::new("tmux")
-        .args([
-            "new-session",
-            "-d",
-            "-x",
-            "100",
-            "-y",
-            "30",
-            "-s",
-            &tmux.session,
-            &cmd,
-        ])
-        .status()
-        .unwrap();
-    assert!(started.success());
+    let tmux = Tmux::chat("meshmush-chat-", alice, 30);
     let screen = tmux.wait_for("Ctrl-D to leave").await;
     assert!(
         screen.contains("Alice (!4d4d1001) -> meshmush BBS (!4d4d0001), LongFast"),
@@ -347,25 +346,7 @@ async fn notices_that_came_before_the_prompt_stay_on_their_own_lines() {
         );
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
-    let tmux = Tmux {
-        session: format!("meshmush-chat-early-{}", std::process::id()),
-    };
-    let cmd = format!("{BIN} chat --tcp {alice}");
-    let started = std::process::Command::new("tmux")
-        .args([
-            "new-session",
-            "-d",
-            "-x",
-            "100",
-            "-y",
-            "30",
-            "-s",
-            &tmux.session,
-            &cmd,
-        ])
-        .status()
-        .unwrap();
-    assert!(started.success());
+    let tmux = Tmux::chat("meshmush-chat-early-", alice, 30);
     tmux.wait_for("second news").await;
     Tmux::run(&["send-keys", "-t", &tmux.session, "ping", "Enter"]);
     tmux.wait_for("1 packet, 4 B").await;
@@ -545,25 +526,7 @@ async fn at_the_prompt_commands_the_bbs_refused_are_sent_again_after_its_wait() 
     cfg.limits.per_minute = 60;
     let w = world(1, cfg, dir.path(), StoreOptions::default()).await;
     let alice = w.sim().unwrap().handsets()[0].addr;
-    let tmux = Tmux {
-        session: format!("meshmush-chat-slow-{}", std::process::id()),
-    };
-    let cmd = format!("{BIN} chat --tcp {alice}");
-    let started = std::process::Command::new("tmux")
-        .args([
-            "new-session",
-            "-d",
-            "-x",
-            "100",
-            "-y",
-            "40",
-            "-s",
-            &tmux.session,
-            &cmd,
-        ])
-        .status()
-        .unwrap();
-    assert!(started.success());
+    let tmux = Tmux::chat("meshmush-chat-slow-", alice, 40);
     tmux.wait_for("Ctrl-D to leave").await;
     tmux.wait_for("\n>\n").await; // the prompt is up
     // Typed faster than the BBS takes them. (One at a time: rustyline, built without
