@@ -64,6 +64,11 @@ pub struct TextMessage {
     /// The packet this one answers (`Data.reply_id`): a meshmush BBS names the command
     /// a reply is for, so a client tells its replies from notices.
     pub reply_id: Option<u32>,
+    /// A reaction (`Data.emoji` set): the text is an emoji the person tapped on the
+    /// message `reply_id` names, not something they typed. mesh.proto: "If true,
+    /// then what is in the payload should be treated as an emoji like giving a
+    /// message a heart or poop emoji" (`fixed32 emoji = 8`; the apps set it to 1).
+    pub emoji: bool,
 }
 
 /// The delivery outcome of a packet we sent, from a `ROUTING_APP` reply.
@@ -187,6 +192,7 @@ fn text_message(p: &MeshPacket, data: &Data) -> TextMessage {
         signature: None,
         want_ack: p.want_ack,
         reply_id: (data.reply_id != 0).then_some(data.reply_id),
+        emoji: data.emoji != 0,
     }
 }
 
@@ -483,6 +489,24 @@ mod tests {
         let plain = TextOut::direct(ME, "hi").to_mesh_packet(THEM, 79);
         match classify(&from_radio_packet(plain), ME) {
             Inbound::DirectText(t) => assert_eq!(t.reply_id, None),
+            other => panic!("expected a DM, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_reaction_is_told_from_a_typed_text() {
+        let mut p = TextOut::direct(ME, "\u{1f44d}").to_mesh_packet(THEM, 80);
+        if let Some(mesh_packet::PayloadVariant::Decoded(d)) = p.payload_variant.as_mut() {
+            d.reply_id = 77;
+            d.emoji = 1;
+        }
+        match classify(&from_radio_packet(p), ME) {
+            Inbound::DirectText(t) => assert_eq!((t.emoji, t.reply_id), (true, Some(77))),
+            other => panic!("expected a DM, got {other:?}"),
+        }
+        let typed = TextOut::direct(ME, "\u{1f44d}").to_mesh_packet(THEM, 81);
+        match classify(&from_radio_packet(typed), ME) {
+            Inbound::DirectText(t) => assert!(!t.emoji),
             other => panic!("expected a DM, got {other:?}"),
         }
     }

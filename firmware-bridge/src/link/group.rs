@@ -346,6 +346,7 @@ mod tests {
             signature: None,
             want_ack: false,
             reply_id: None,
+            emoji: false,
         }
     }
 

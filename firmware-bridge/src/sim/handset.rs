@@ -86,6 +86,34 @@ impl Handset {
             .map(|_| ())
     }
 
+    /// Taps `emoji` on packet `packet` from `dest`, as the apps send a reaction: a text
+    /// whose payload is the emoji, with `Data.emoji = 1` and `reply_id` naming the
+    /// packet (mesh.proto, `Data.emoji`/`reply_id`). It goes through a second API
+    /// connection to this handset's node, as a phone app's would, since the link's
+    /// queue sends typed text only.
+    pub async fn react(&self, dest: u32, packet: u32, emoji: &str) -> std::io::Result<()> {
+        use futures::SinkExt;
+        use meshmush_protocol::framing::HostCodec;
+        use meshmush_protocol::packets::TextOut;
+        use meshmush_protocol::proto::{mesh_packet, to_radio};
+
+        let mut out = TextOut::direct(dest, emoji);
+        out.reply_id = Some(packet);
+        let mut p = out.to_mesh_packet(0, 0);
+        if let Some(mesh_packet::PayloadVariant::Decoded(d)) = p.payload_variant.as_mut() {
+            d.emoji = 1;
+        }
+        let frame = meshmush_protocol::proto::ToRadio {
+            payload_variant: Some(to_radio::PayloadVariant::Packet(p)),
+        };
+        let stream = tokio::net::TcpStream::connect(self.node.addr).await?;
+        let mut w = tokio_util::codec::FramedWrite::new(stream, HostCodec::new());
+        w.send(frame).await.map_err(std::io::Error::other)?;
+        // Give the node a moment to take the frame before the connection closes.
+        tokio::time::sleep(Duration::from_millis(50)).await;
+        Ok(())
+    }
+
     /// The next direct text, or `None` after `wait`.
     pub async fn next_text(&mut self, wait: Duration) -> Option<TextMessage> {
         self.next_of(Kind::Direct, wait).await

@@ -6,7 +6,7 @@
 use std::time::Duration;
 
 use meshmush_core::commands::ctx::Ctx;
-use meshmush_core::commands::outcome::Outcome;
+use meshmush_core::commands::outcome::{Outcome, Shown};
 use meshmush_core::commands::registry::{Command, Registry, Reply, Spec, Usage, user};
 use meshmush_core::commands::text::first_words;
 use meshmush_store::{Board, Level, Post};
@@ -93,7 +93,11 @@ pub fn announce_urgent(ctx: &Ctx, board: &Board, post: &Post, outcome: Outcome) 
     match ctx.roster().take_channel() {
         Ok(()) => {
             let notice = urgent_text(post, ctx.cfg().replies.byte_budget);
-            let mut outcome = outcome.to_channel(notice);
+            let shown = Shown::Post {
+                board: post.board.clone(),
+                num: post.num,
+            };
+            let mut outcome = outcome.to_channel(notice).showing(shown);
             outcome.reply.push_str(" Announced on the channel.");
             outcome
         }

@@ -3,6 +3,8 @@
 //! `@wall` (`channel`), board administration, `@peers`, and `stats`/`search`
 //! (`survey`). Each file is a family that adds its commands to the core's
 //! [`Registry`](meshmush_core::commands::Registry); [`register`] adds them all.
+//! `reactions` is no command: an emoji tapped on a notice marks its letter or post
+//! read.
 
 pub mod board_admin;
 pub mod boards;
@@ -10,6 +12,7 @@ pub mod channel;
 pub mod compose;
 pub mod mail;
 pub mod peers;
+pub mod reactions;
 pub mod survey;
 
 use meshmush_core::commands::Registry;

@@ -4,7 +4,7 @@
 //! sends at once as well if they are active); only the delivery marks mail announced.
 
 use meshmush_core::commands::ctx::Ctx;
-use meshmush_core::commands::outcome::{NoticeKind, Outcome};
+use meshmush_core::commands::outcome::{NoticeKind, Outcome, Shown};
 use meshmush_core::commands::registry::{
     Command, CommandError, Guard, Registry, Reply, Spec, Usage, on_the_side, user,
 };
@@ -453,12 +453,13 @@ pub(super) async fn deliver(ctx: &Ctx, to: &Recipient, subject: &str, text: &str
         let waits = format!("Mail for {} waits until that node is next heard.", to.name);
         return Ok(Outcome::reply(waits).with_event(mailed));
     }
-    ctx.store().send_mail(mail).await?;
+    let sent = ctx.store().send_mail(mail).await?;
     Ok(Outcome::reply(format!("Mail sent to {}.", to.name))
         .to_player(
             to.node,
             NoticeKind::Mail,
             format!("New mail from {}.", ctx.player.name),
         )
+        .showing(Shown::Letter(sent.id))
         .with_event(mailed))
 }

@@ -15,6 +15,8 @@
 //!   apps show it as a reply to the message; `meshmush chat` counts on it). It costs
 //!   [`REPLY_ID_BYTES`] a packet, so a reply is cut at [`reply_text_budget`]; notices
 //!   and unasked messages answer nothing and carry none;
+//! - what a notice showed (a letter, a post): remembered with its packet ids in the
+//!   roster, so that an emoji reaction to that packet marks it read;
 //! - the traffic class of every packet ([`Class`]): a reply goes as the session
 //!   judged its player (known or stranger), notices as notices, channel notices,
 //!   welcomes and the beacon as unasked traffic, sync as sync. The link's one queue
@@ -40,7 +42,7 @@ use meshmush_protocol::chunking::chunk;
 use meshmush_protocol::packets::{BROADCAST, PRIMARY_CHANNEL, node_id};
 use tracing::{debug, warn};
 
-use crate::commands::outcome::{Audience, Notice, NoticeKind, Outcome};
+use crate::commands::outcome::{Audience, Notice, NoticeKind, Outcome, Shown};
 use crate::roster::Roster;
 use meshmush_store::Store;
 
@@ -147,18 +149,22 @@ impl Delivery {
     /// unasked traffic, chunked like any reply; the number of packets queued (0: the
     /// link refused).
     pub async fn broadcast(&self, text: &str) -> Result<usize, LinkClosed> {
+        Ok(self.broadcast_ids(text).await?.len())
+    }
+
+    /// As [`broadcast`](Self::broadcast), with the packets' ids (none: refused).
+    async fn broadcast_ids(&self, text: &str) -> Result<Vec<u32>, LinkClosed> {
         let packets = self.chunked(text, 0);
-        let n = packets.len();
         match self
             .link
             .send_packets(BROADCAST, PRIMARY_CHANNEL, Class::Unasked, packets)
             .await
         {
-            Ok(_) => Ok(n),
+            Ok(ids) => Ok(ids),
             Err(SendError::Closed) => Err(LinkClosed),
             Err(e) => {
                 warn!(error = %e, "the link refused a broadcast");
-                Ok(0)
+                Ok(Vec::new())
             }
         }
     }
@@ -185,6 +191,11 @@ impl Delivery {
         self.answer(node, class, text, None).await
     }
 
+    /// As [`say`](Self::say), with the packets' ids (none: the link refused them).
+    async fn say_ids(&self, node: u32, class: Class, text: &str) -> Result<Vec<u32>, LinkClosed> {
+        self.send(node, class, self.chunked(text, 0), None).await
+    }
+
     /// Sends a short answer to packet `command` that is not the run command's reply
     /// (the router's refusal of it, a storage failure) in `class`: chunked, not
     /// paged, nothing waiting is dropped, and marked as the answer to `command`.
@@ -196,7 +207,7 @@ impl Delivery {
         command: Option<u32>,
     ) -> Result<(), LinkClosed> {
         let packets = self.chunked(text, self.reserve(command));
-        self.send(node, class, packets, command).await
+        self.send(node, class, packets, command).await.map(drop)
     }
 
     /// Federation's way out: ready-made sync packets for peer `node`, in the sync
@@ -219,7 +230,7 @@ impl Delivery {
         let (mut packets, paged) = self.packets(reply);
         if !paged {
             self.roster.drop_pages(node);
-            return self.send(node, class, packets, command).await;
+            return self.send(node, class, packets, command).await.map(drop);
         }
         let rest: VecDeque<String> = packets.split_off(self.per_page).into();
         self.roster.set_pages(node, rest);
@@ -269,16 +280,24 @@ impl Delivery {
         if more && let Some(last) = page.last_mut() {
             last.push_str(MORE);
         }
-        self.send(node, class, page, command).await
+        self.send(node, class, page, command).await.map(drop)
     }
 
     /// One notice from `from`'s command.
     async fn notice(&self, from: u32, notice: Notice) -> Result<(), LinkClosed> {
-        let Notice { to, text, kind } = notice;
+        let Notice {
+            to,
+            text,
+            kind,
+            shows,
+        } = notice;
         let nodes = match to {
             Audience::Channel => {
-                let sent = self.broadcast(&text).await?;
-                debug!(packets = sent, "channel notice");
+                let ids = self.broadcast_ids(&text).await?;
+                debug!(packets = ids.len(), "channel notice");
+                if let Some(shown) = &shows {
+                    self.roster.record_channel_shown(&ids, shown);
+                }
                 return Ok(());
             }
             Audience::Player(node) => vec![node],
@@ -292,7 +311,10 @@ impl Delivery {
         };
         for node in nodes {
             match kind {
-                NoticeKind::Direct => self.say(node, Class::Notice, &text).await?,
+                NoticeKind::Direct => {
+                    let ids = self.say_ids(node, Class::Notice, &text).await?;
+                    self.shown(node, &ids, shows.as_ref());
+                }
                 NoticeKind::Ambient => {
                     if self.roster.allow_room_notice(node) {
                         let text = self.unspoofed(from, node, &text).await;
@@ -306,7 +328,8 @@ impl Delivery {
                         // Told at once: that is the announcement, not repeated on
                         // their next reply.
                         let told = format!("{text} {READ_MAIL_HINT}");
-                        self.say(node, Class::Notice, &told).await?;
+                        let ids = self.say_ids(node, Class::Notice, &told).await?;
+                        self.shown(node, &ids, shows.as_ref());
                         if let Err(e) = self.store.mark_mail_announced(node).await {
                             warn!(error = %e, "cannot record that mail was announced");
                         }
@@ -357,23 +380,31 @@ impl Delivery {
         class: Class,
         packets: Vec<String>,
         command: Option<u32>,
-    ) -> Result<(), LinkClosed> {
+    ) -> Result<Vec<u32>, LinkClosed> {
         if packets.is_empty() {
             // A reply with nothing to say (a line taken into a draft) costs no airtime.
-            return Ok(());
+            return Ok(Vec::new());
         }
         match self
             .link
             .send_reply(node, PRIMARY_CHANNEL, class, packets, command)
             .await
         {
-            Ok(_) => Ok(()),
+            Ok(ids) => Ok(ids),
             Err(SendError::Closed) => Err(LinkClosed),
             // Chunked here at the link's own budget: this is a bug, not the radio.
             Err(e) => {
                 warn!(error = %e, to = %node_id(node), "the link refused a reply");
-                Ok(())
+                Ok(Vec::new())
             }
+        }
+    }
+
+    /// Remembers that packets `ids` to `node` showed `shows`, if they showed anything:
+    /// a reaction to one of them marks it read.
+    fn shown(&self, node: u32, ids: &[u32], shows: Option<&Shown>) {
+        if let Some(shown) = shows {
+            self.roster.record_shown(node, ids, shown);
         }
     }
 }

@@ -125,6 +125,13 @@ impl Router {
                     return;
                 }
                 self.unasked.heard(t.from);
+                if t.emoji {
+                    // A reaction on the channel (to an urgent post's announcement,
+                    // say) is never a command nor a question for the unasked traffic.
+                    let signed = signed_text(&t);
+                    self.on_text(t, false, signed).await;
+                    return;
+                }
                 if self.unasked.channel(&t) {
                     return;
                 }
@@ -171,8 +178,27 @@ impl Router {
             warn!("text from a reserved node number; dropped");
             return;
         }
+        // An emoji tapped on a packet: it marks what that packet showed read, and is
+        // never run as a command nor answered. One on a packet that showed nothing
+        // (any reply, anything older than the roster remembers) is dropped here.
+        let reaction = if t.emoji {
+            match t
+                .reply_id
+                .filter(|&p| self.deps.shared.roster().shown(t.from, p).is_some())
+            {
+                Some(packet) => Some(packet),
+                None => {
+                    debug!("reaction to nothing the BBS showed; ignored");
+                    return;
+                }
+            }
+        } else {
+            None
+        };
         match self.deps.shared.roster().admit(t.from) {
             Admit::Allow => {}
+            // Reactions are never answered, not even to say "slow down".
+            _ if reaction.is_some() => return,
             Admit::Banned => {
                 debug!("banned node; ignored");
                 return;
@@ -190,7 +216,7 @@ impl Router {
             }
         }
         let max = self.deps.shared.cfg().limits.max_command_bytes;
-        if t.text.len() > max {
+        if reaction.is_none() && t.text.len() > max {
             let msg = format!(
                 "That is too long ({} bytes); keep commands under {max}.",
                 t.text.len()
@@ -202,6 +228,7 @@ impl Router {
         let incoming = Incoming {
             id: t.id,
             text: t.text,
+            reaction,
             evidence: Evidence {
                 pki,
                 public_key: t.public_key.filter(|_| pki),

@@ -25,6 +25,9 @@ pub struct Incoming {
     /// Its packet id: what the reply names as the packet it answers.
     pub id: u32,
     pub text: String,
+    /// An emoji reaction to the BBS's packet with this id, which showed something
+    /// (`Roster::shown`): not a command; it marks that read, with no reply.
+    pub reaction: Option<u32>,
     /// How it came: PKI or not, and with which key.
     pub evidence: Evidence,
 }
@@ -102,8 +105,10 @@ pub async fn run(node: u32, mut inbox: mpsc::Receiver<Incoming>, deps: SessionDe
                 }
             };
             if open_.is_none() {
-                match open(node, &deps).await {
+                match open(node, &deps, msg.reaction.is_none()).await {
                     Ok(o) => open_ = Some(o),
+                    // A reaction from a node with no player here: nothing to mark.
+                    Err(OpenError::NoPlayer) => continue,
                     Err(OpenError::Newcomer) => {
                         debug!("new players' allowance spent; not answered");
                         break;
@@ -172,6 +177,10 @@ async fn step(
         }
     }
     identify(o, deps, &msg.evidence).await;
+    if o.ctx.sender == Sender::Impostor && msg.reaction.is_some() {
+        // Someone else's tap marks nothing read, and is not worth a packet.
+        return Ok(None);
+    }
     if o.ctx.sender == Sender::Impostor {
         if asks_repin(&msg.text) && !o.ctx.player.banned {
             return repin(o, deps, &msg).await;
@@ -198,6 +207,10 @@ async fn step(
         deps.shared
             .roster()
             .place(node, &c.player.name, state.location);
+    }
+    if let Some(packet) = msg.reaction {
+        react(node, deps, packet).await;
+        return Ok(None);
     }
     let started = std::time::Instant::now();
     let class = reply_class(&c.player, unix_now(), deps.shared.cfg().bbs.newcomer_hours);
@@ -226,6 +239,18 @@ async fn step(
         .deliver(node, class, outcome, Some(msg.id))
         .await?;
     Ok(end)
+}
+
+/// Marks what the BBS's packet `packet` showed `node` read: their emoji reaction to
+/// it. Nothing is sent either way.
+async fn react(node: u32, deps: &SessionDeps, packet: u32) {
+    let Some(shown) = deps.shared.roster().shown(node, packet) else {
+        return;
+    };
+    match meshmush_bbs::reactions::mark_read(deps.shared.store(), node, shown).await {
+        Ok(marked) => debug!(marked, packet, "reaction"),
+        Err(e) => warn!(error = %e, "cannot mark what a reaction read"),
+    }
 }
 
 /// The one line a packet judged an impostor may run: `pw PASS repin`, from a handset
@@ -284,9 +309,13 @@ enum OpenError {
     /// A node with no player record, while new players' shared allowance is spent.
     #[error("new players' allowance spent")]
     Newcomer,
+    /// A node with no player record, for a line that makes none (a reaction).
+    #[error("no player")]
+    NoPlayer,
 }
 
-async fn open(node: u32, deps: &SessionDeps) -> Result<Open, OpenError> {
+/// Loads `node`'s player, or makes one when `create` (a first command).
+async fn open(node: u32, deps: &SessionDeps, create: bool) -> Result<Open, OpenError> {
     let now = unix_now();
     let (player, welcome, motd) = match deps.shared.store().player(node).await? {
         Some(mut player) => {
@@ -300,6 +329,7 @@ async fn open(node: u32, deps: &SessionDeps) -> Result<Open, OpenError> {
             player.last_seen = player.last_seen.max(now);
             (player, false, motd)
         }
+        None if !create => return Err(OpenError::NoPlayer),
         None if !deps.shared.roster().allow_newcomer(Newcomer::Arrival) => {
             return Err(OpenError::Newcomer);
         }

@@ -7,7 +7,7 @@ use std::sync::Arc;
 use tracing::{debug, info};
 
 use super::boards::{BoardMap, Target};
-use meshmush_core::commands::{Audience, Notice, NoticeKind, unix_now};
+use meshmush_core::commands::{Audience, Notice, NoticeKind, Shown, unix_now};
 use meshmush_core::config::Config;
 use meshmush_core::config::federation::Peer;
 use meshmush_core::delivery::Delivery;
@@ -152,20 +152,16 @@ impl Inbound {
             read: false,
             announced: false,
         };
-        if self
-            .store
-            .receive_mail(mail, uid, peer.node)
-            .await?
-            .is_none()
-        {
+        let Some(stored) = self.store.receive_mail(mail, uid, peer.node).await? else {
             return Ok(Taken::Repeat);
-        }
+        };
         if self.store.player(to).await?.is_some() {
             if let Some(delivery) = &self.delivery {
                 let notice = Notice {
                     to: Audience::Player(to),
                     text: format!("New mail from {sender}."),
                     kind: NoticeKind::Mail,
+                    shows: Some(Shown::Letter(stored.id)),
                 };
                 // The link closing ends the daemon; the mail is stored either way.
                 let _ = delivery.notices(peer.node, vec![notice]).await;

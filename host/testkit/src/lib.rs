@@ -118,7 +118,8 @@ impl KitBuilder {
         self
     }
 
-    /// A software mesh of `n` handsets, otherwise the defaults.
+    /// A software mesh of `n` handsets, otherwise the defaults (it replaces a
+    /// [`sim`](Self::sim) given before: give the count in that `SimConfig` instead).
     pub fn handsets(self, n: usize) -> Self {
         self.sim(SimConfig {
             handsets: n,

@@ -14,6 +14,7 @@ use meshmush_testkit::Kit;
 use meshmush_tests::python::Venv;
 
 const SESSION: &str = include_str!("../../scripts/handset_session.py");
+const REACTION: &str = include_str!("../../scripts/handset_reaction.py");
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn official_client_accepts_the_software_mesh() {
@@ -180,5 +181,55 @@ async fn official_client_holds_a_session_with_the_bbs() {
             "not every reply threaded: {line}\n{out}"
         );
     }
+    kit.stop().await.expect("shutdown");
+}
+
+/// An emoji reaction as the official client encodes it (`decoded.emoji = 1`,
+/// `decoded.reply_id` = the tapped packet): Bob taps the new-mail notice, the BBS
+/// sends nothing back, and his `mail` then lists the letter as read.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn official_client_reaction_marks_the_letter_read() {
+    let venv = Venv::ensure().await.expect("python venv with meshtastic");
+    let mut cfg = meshmush::config::Config::default();
+    cfg.limits.burst = 100;
+    let kit = Kit::builder(cfg)
+        .handsets(2)
+        .connect_handsets(false)
+        .start()
+        .await
+        .expect("mesh and daemon");
+    let mesh = kit.mesh().expect("software mesh");
+    let (alice, bob) = (mesh.handsets()[0].clone(), mesh.handsets()[1].clone());
+    let out = venv
+        .script(
+            REACTION,
+            &[
+                "127.0.0.1",
+                &alice.addr.port().to_string(),
+                &bob.addr.port().to_string(),
+                &mesh.gateway().id(),
+                "30",
+            ],
+            180,
+        )
+        .await
+        .expect("python reaction session");
+    assert!(
+        out.contains("NOTICE New mail from Alice. Send mail to read it."),
+        "{out}"
+    );
+    assert!(
+        out.contains("AFTER_TAP 0"),
+        "a reaction is never answered:\n{out}"
+    );
+    assert!(
+        out.contains("MAIL Mail (* unread):\n")
+            || out.contains("MAIL #1 Lunch at the square? - Alice"),
+        "the letter is listed, not shown as new:\n{out}"
+    );
+    assert!(
+        !out.contains("#1* Lunch"),
+        "no star: the tap read it:\n{out}"
+    );
     kit.stop().await.expect("shutdown");
 }

@@ -20,7 +20,7 @@ pub mod text;
 pub use crate::events::Event;
 pub use ctx::{Ctx, newcomer_allowed};
 pub use dispatch::{Handled, execute, handle, split_command};
-pub use outcome::{Audience, End, Notice, NoticeKind, Outcome};
+pub use outcome::{Audience, End, Notice, NoticeKind, Outcome, Shown};
 pub use registry::{
     After, Command, CommandError, DraftFeed, Entry, Fed, Guard, HookFuture, Lookup, Registry,
     Reply, Spec, Usage, WordRun, WordSource, needs_proof, user,

@@ -41,6 +41,20 @@ pub struct Notice {
     pub to: Audience,
     pub text: String,
     pub kind: NoticeKind,
+    /// The letter or post this notice shows, when it shows one: a reaction the
+    /// recipient taps on its packet marks that read (see [`Shown`]).
+    pub shows: Option<Shown>,
+}
+
+/// What a packet the BBS sent showed a player, so that an emoji reaction to that
+/// packet (`Data.emoji` with `reply_id` naming it) can mark it read: a tap instead of
+/// a command and its reply, on the air.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Shown {
+    /// The recipient's letter with this store id (a new-mail notice).
+    Letter(u64),
+    /// Post `num` of `board` (an urgent post's announcement).
+    Post { board: String, num: u64 },
 }
 
 /// How a command ends the conversation, if it does.
@@ -79,6 +93,7 @@ impl Outcome {
             to: Audience::Room { room, except },
             text: text.into(),
             kind: NoticeKind::Ambient,
+            shows: None,
         });
         self
     }
@@ -89,6 +104,7 @@ impl Outcome {
             to: Audience::Player(node),
             text: text.into(),
             kind,
+            shows: None,
         });
         self
     }
@@ -99,7 +115,16 @@ impl Outcome {
             to: Audience::Channel,
             text: text.into(),
             kind: NoticeKind::Direct,
+            shows: None,
         });
+        self
+    }
+
+    /// Marks the notice added last as showing `shown`.
+    pub fn showing(mut self, shown: Shown) -> Self {
+        if let Some(n) = self.notices.last_mut() {
+            n.shows = Some(shown);
+        }
         self
     }
 

@@ -20,6 +20,7 @@ mod channel;
 mod presence;
 mod pwlock;
 mod rooms;
+mod shown;
 mod waiting;
 
 use std::collections::{HashMap, HashSet, VecDeque};
@@ -28,6 +29,7 @@ use std::time::Duration;
 
 use tokio::time::Instant;
 
+use crate::commands::Shown;
 use crate::config::Config;
 use crate::ratelimit::{TokenBucket, Verdict};
 use pwlock::PwLocks;
@@ -36,6 +38,7 @@ pub use pwlock::{
     PwSubject, lock_after,
 };
 use rooms::Rooms;
+pub use shown::{SHOWN_ON_CHANNEL, SHOWN_PER_NODE};
 pub use waiting::Waiting;
 
 /// How long a node without a session keeps its entry after its last command: longer
@@ -167,6 +170,8 @@ struct NodeState {
     busy_until: Option<Instant>,
     /// When a packet judged an impostor last got its one refusal.
     impostor_told: Option<Instant>,
+    /// What the last packets sent to it showed (see `shown.rs`).
+    shown: VecDeque<(u32, Shown)>,
 }
 
 impl NodeState {
@@ -184,6 +189,7 @@ impl NodeState {
             known: false,
             busy_until: None,
             impostor_told: None,
+            shown: VecDeque::new(),
         }
     }
 
@@ -207,6 +213,8 @@ struct Inner {
     channel_last: Option<Instant>,
     /// Wrong passwords per node and per account, bounded.
     pw: PwLocks,
+    /// What the last channel packets showed everyone (see `shown.rs`).
+    channel_shown: VecDeque<(u32, Shown)>,
 }
 
 /// The shared roster; cheap to clone.
@@ -226,6 +234,7 @@ impl Roster {
             stale: HashSet::new(),
             channel_last: None,
             pw: PwLocks::default(),
+            channel_shown: VecDeque::new(),
         };
         Self {
             inner: Arc::new(Mutex::new(inner)),

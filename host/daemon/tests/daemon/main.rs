@@ -20,6 +20,7 @@ mod federation_native;
 mod federation_tc2;
 mod full_disk;
 mod operator;
+mod reactions;
 mod stall;
 mod unasked;
 mod world;

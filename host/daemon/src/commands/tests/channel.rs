@@ -9,6 +9,7 @@ fn channel(text: &str) -> Vec<Notice> {
         to: Audience::Channel,
         text: text.into(),
         kind: NoticeKind::Direct,
+        shows: None,
     }]
 }
 

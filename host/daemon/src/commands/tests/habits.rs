@@ -30,6 +30,7 @@ async fn a_page_to_a_player_in_dnd_is_held_and_answered_with_their_message() {
             to: Audience::Player(BOB),
             text: "Ann pages: are you there?".into(),
             kind: NoticeKind::Held,
+            shows: None,
         }]
     );
     call(&mut bob, "dnd off", "Do not disturb off.").await;

@@ -47,6 +47,7 @@ async fn an_exit_typed_alone_walks_and_tells_both_rooms() {
                 },
                 text: "Ann leaves north.".into(),
                 kind: NoticeKind::Ambient,
+                shows: None,
             },
             Notice {
                 to: Audience::Room {
@@ -55,6 +56,7 @@ async fn an_exit_typed_alone_walks_and_tells_both_rooms() {
                 },
                 text: "Ann arrives.".into(),
                 kind: NoticeKind::Ambient,
+                shows: None,
             },
         ]
     );

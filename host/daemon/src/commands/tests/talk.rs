@@ -17,6 +17,7 @@ async fn say_and_pose_reach_the_room_not_the_speaker() {
             to: Audience::Room { room, except: ANN },
             text: "Ann says, \"hello there\"".into(),
             kind: NoticeKind::Ambient,
+            shows: None,
         }]
     );
     let out = call(&mut ann, ":waves", "Ann waves").await;
@@ -39,6 +40,7 @@ async fn page_reaches_one_player_anywhere() {
             to: Audience::Player(BOB),
             text: "Ann pages: hi Bob".into(),
             kind: NoticeKind::Direct,
+            shows: None,
         }]
     );
     call(&mut ann, "page nobody hi", "No player called \"nobody\".").await;
@@ -94,6 +96,7 @@ async fn semipose_puts_no_space_after_the_name() {
             to: Audience::Room { room, except: ANN },
             text: "Ann's eyes light up".into(),
             kind: NoticeKind::Ambient,
+            shows: None,
         }]
     );
     call(&mut ann, "semipose -ish", "Ann-ish").await;
@@ -121,11 +124,13 @@ async fn whisper_reaches_only_the_target_and_the_room_sees_it_happen() {
                 to: Audience::Player(BOB),
                 text: "Ann whispers: the key is under the mat".into(),
                 kind: NoticeKind::Direct,
+                shows: None,
             },
             Notice {
                 to: Audience::Player(CY),
                 text: "Ann whispers to Bob.".into(),
                 kind: NoticeKind::Ambient,
+                shows: None,
             },
         ]
     );
