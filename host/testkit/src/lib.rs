@@ -23,6 +23,7 @@ pub mod stats;
 pub mod virtual_handsets;
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use meshmush_firmware_bridge::Transport;
@@ -32,6 +33,7 @@ use meshmush_firmware_bridge::sim::{Mesh, SimConfig, SimError, SimNode};
 
 use meshmush::app::App;
 use meshmush::config::Config;
+use meshmush::schedule::{SystemClock, WallClock};
 use meshmush::store::{StoreError, StoreOptions};
 pub use virtual_handsets::VirtualHandsets;
 
@@ -103,7 +105,11 @@ pub struct KitBuilder {
     connect_handsets: bool,
     wait: Duration,
     daemon_links: DaemonLinks,
+    clock: Clock,
 }
+
+/// Where the daemon's scheduled notices read the time of day.
+type Clock = Arc<dyn WallClock>;
 
 impl KitBuilder {
     /// How the daemon reaches the mesh (default: one TCP link to its gateway).
@@ -169,6 +175,13 @@ impl KitBuilder {
         self
     }
 
+    /// The time of day the daemon's scheduled notices read (default the system's):
+    /// a test starts the daemon just before a schedule is due.
+    pub fn clock(mut self, clock: Arc<dyn WallClock>) -> Self {
+        self.clock = clock;
+        self
+    }
+
     /// How long each link may take to connect (default [`CONNECT_WAIT`]).
     pub fn wait(mut self, wait: Duration) -> Self {
         self.wait = wait;
@@ -226,7 +239,15 @@ impl KitBuilder {
                 (Some(tmp), dir)
             }
         };
-        let daemon = start_daemon(&self.cfg, &data, &links, &self.store, self.wait).await;
+        let daemon = start_daemon(
+            &self.cfg,
+            &data,
+            &links,
+            &self.store,
+            self.wait,
+            self.clock.clone(),
+        )
+        .await;
         let (app, bbs, startup) = match daemon {
             Ok(d) => d,
             Err(e) => {
@@ -249,6 +270,7 @@ impl KitBuilder {
             _tmp: tmp,
             startup,
             wait: self.wait,
+            clock: self.clock,
         };
         if self.connect_handsets
             && let Err(e) = kit.connect_handsets(&self.net, self.handset_link).await
@@ -268,9 +290,11 @@ async fn start_daemon(
     links: &[LinkConfig],
     store: &StoreOptions,
     wait: Duration,
+    clock: Clock,
 ) -> Result<(App, u32, Duration), KitError> {
     let started = Instant::now();
-    let app = App::start(cfg.clone(), data, links.to_vec(), store.clone()).await?;
+    let app =
+        App::start_with_clock(cfg.clone(), data, links.to_vec(), store.clone(), clock).await?;
     match tokio::time::timeout(wait, app.link().connected()).await {
         Ok(Ok(bbs)) => Ok((app, bbs, started.elapsed())),
         Ok(Err(source)) => {
@@ -308,6 +332,7 @@ pub struct Kit {
     _tmp: Option<tempfile::TempDir>,
     startup: Duration,
     wait: Duration,
+    clock: Clock,
 }
 
 impl Kit {
@@ -324,6 +349,7 @@ impl Kit {
             daemon_links: DaemonLinks::Gateway,
             connect_handsets: true,
             wait: CONNECT_WAIT,
+            clock: Arc::new(SystemClock),
         }
     }
 
@@ -376,6 +402,13 @@ impl Kit {
     /// Stops the daemon and starts it again on the same data directory, mesh and
     /// handsets, as an operator's restart would. On failure the mesh is stopped too.
     pub async fn restart(self) -> Result<Self, KitError> {
+        let clock = self.clock.clone();
+        self.restart_with_clock(clock).await
+    }
+
+    /// [`restart`](Self::restart), the daemon now reading the time of day from
+    /// `clock` (a week later, say).
+    pub async fn restart_with_clock(self, clock: Clock) -> Result<Self, KitError> {
         let Kit {
             app,
             handsets,
@@ -390,7 +423,7 @@ impl Kit {
             ..
         } = self;
         let restarted = match app.shutdown().await {
-            Ok(()) => start_daemon(&cfg, &data, &links, &store, wait).await,
+            Ok(()) => start_daemon(&cfg, &data, &links, &store, wait, clock.clone()).await,
             Err(e) => Err(e.into()),
         };
         match restarted {
@@ -407,6 +440,7 @@ impl Kit {
                 _tmp,
                 startup,
                 wait,
+                clock,
             }),
             Err(e) => {
                 if let Some(mesh) = mesh {

@@ -21,6 +21,7 @@ mod federation_tc2;
 mod full_disk;
 mod operator;
 mod reactions;
+mod schedule;
 mod stall;
 mod unasked;
 mod world;
