@@ -52,8 +52,9 @@ pub(super) async fn flood_rows(quick: bool, rows: &mut Vec<Row>) -> Result<(), B
     } else {
         Duration::from_secs(40)
     };
-    let classes = run(span, true).await?;
-    let one_class = run(span, false).await?;
+    let classes = run(span, Mode::Classes).await?;
+    let one_class = run(span, Mode::OneClass).await?;
+    let floor = run(span, Mode::StrangersSilent).await?;
     let f = "8. flood at the radio (ShortFast/US, real airtime): known player's ping";
     let q = |v: &[Duration], p: f64| percentile(v, p).as_secs_f64();
     for (label, r) in [("designed", &classes), ("naive", &one_class)] {
@@ -88,6 +89,20 @@ pub(super) async fn flood_rows(quick: bool, rows: &mut Vec<Row>) -> Result<(), B
             "pings",
         ));
     }
+    rows.push(row(
+        &format!(
+            "{f} p50 if strangers got no airtime at all (the floor the flood's own packets and the node's acks set)"
+        ),
+        "designed",
+        q(&floor.flooded, 0.5),
+        "s",
+    ));
+    rows.push(row(
+        &format!("{f} p99 if strangers got no airtime at all"),
+        "designed",
+        q(&floor.flooded, 0.99),
+        "s",
+    ));
     let r = &classes;
     let total: Duration = r.class_air.iter().sum();
     for class in Class::ALL {
@@ -129,17 +144,31 @@ pub(super) async fn flood_rows(quick: bool, rows: &mut Vec<Row>) -> Result<(), B
     Ok(())
 }
 
-/// One run: quiet, then flooded. With `classes` false every player is known (no
-/// newcomer hours), so the whole flood shares the known player's class.
-async fn run(span: Duration, classes: bool) -> Result<Run, BenchError> {
+/// How a run's daemon serves the flood.
+#[derive(Clone, Copy, PartialEq)]
+enum Mode {
+    /// As designed: the flood is strangers, below the known player's class.
+    Classes,
+    /// Every player is known (no newcomer hours), so the whole flood shares the known
+    /// player's class: the queue as it was before classes.
+    OneClass,
+    /// Strangers' share is 0: the BBS answers none of the flood. What the known
+    /// player still waits for is the floor no scheduler of ours can go below.
+    StrangersSilent,
+}
+
+/// One run: quiet, then flooded.
+async fn run(span: Duration, mode: Mode) -> Result<Run, BenchError> {
     let mut cfg = Config::default();
     // The known player pings once a second, more than a person types: their own
     // limit is raised; the flood stays inside the default per-node limit (20 a
     // minute: one `look` every 4 s is 15).
     cfg.limits.burst = 10;
     cfg.limits.per_minute = 60;
-    if !classes {
-        cfg.bbs.newcomer_hours = 0;
+    match mode {
+        Mode::Classes => {}
+        Mode::OneClass => cfg.bbs.newcomer_hours = 0,
+        Mode::StrangersSilent => cfg.scheduler.stranger_share = 0.0,
     }
     let kit = Kit::builder(cfg)
         .sim(SimConfig {
