@@ -77,6 +77,18 @@ impl Config {
         if self.replies.pager_packets == 0 {
             bad("replies.pager_packets", "must be at least 1".into());
         }
+        if self.http.api && self.http.listen.is_none() {
+            bad(
+                "http.api",
+                "the API is served on `http.listen`: set that too".into(),
+            );
+        }
+        if self.http.api_burst == 0 || self.http.api_per_minute == 0 {
+            bad(
+                "http",
+                "api_burst and api_per_minute must be at least 1".into(),
+            );
+        }
         let s = &self.scheduler;
         for (key, share) in [
             ("scheduler.known_share", s.known_share),

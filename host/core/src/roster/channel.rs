@@ -10,6 +10,17 @@ use tokio::time::Instant;
 use super::Roster;
 
 impl Roster {
+    /// How long until the channel gap ends, without taking it (`None`: free now).
+    pub fn channel_wait(&self) -> Option<Duration> {
+        let now = Instant::now();
+        let inner = self.lock();
+        let since = now.saturating_duration_since(inner.channel_last?);
+        self.limits
+            .channel_gap
+            .checked_sub(since)
+            .filter(|w| !w.is_zero())
+    }
+
     /// Takes the channel for one packet now, if the gap since the last has passed;
     /// otherwise the wait left, and nothing is taken.
     pub fn take_channel(&self) -> Result<(), Duration> {
