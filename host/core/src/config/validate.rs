@@ -260,6 +260,20 @@ mod tests {
     }
 
     #[test]
+    fn the_api_needs_the_http_server_and_a_rate() {
+        let p = Path::new("x.toml");
+        let said = lines(Config::from_toml("[http]\napi = true\napi_burst = 0\n", p).unwrap_err());
+        assert_eq!(said.len(), 2, "{said:#?}");
+        assert!(
+            said[0].contains("http.api") && said[0].contains("http.listen"),
+            "{said:#?}"
+        );
+        assert!(said[1].contains("api_burst"), "{said:#?}");
+        let on = "[http]\nlisten = \"127.0.0.1:9600\"\napi = true\n";
+        assert!(Config::from_toml(on, p).is_ok_and(|c| c.http.api));
+    }
+
+    #[test]
     fn several_bad_links_and_peers_are_each_named() {
         let p = Path::new("x.toml");
         let text = "[[link]]\nmqtt = \"h\"\ntls = true\n\n[[link]]\ntcp = \"a\"\nport = \"b\"\n\n\

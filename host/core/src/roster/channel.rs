@@ -61,4 +61,16 @@ mod tests {
         tokio::time::advance(Duration::from_secs(540)).await;
         assert_eq!(r.take_channel(), Ok(()));
     }
+
+    #[tokio::test(start_paused = true)]
+    async fn the_wait_is_told_without_taking_the_channel() {
+        let r = Roster::new(limits(60));
+        assert_eq!(r.channel_wait(), None);
+        assert_eq!(r.channel_wait(), None, "asking takes nothing");
+        assert_eq!(r.take_channel(), Ok(()));
+        tokio::time::advance(Duration::from_secs(60)).await;
+        assert_eq!(r.channel_wait(), Some(Duration::from_secs(540)));
+        tokio::time::advance(Duration::from_secs(540)).await;
+        assert_eq!(r.channel_wait(), None);
+    }
 }

@@ -63,7 +63,7 @@ impl ApiError {
     /// The answer: the status, the JSON body, and the headers the status calls for.
     pub fn response(&self) -> Response<Body> {
         let text = self.to_string();
-        let mut response = super::json(self.status(), &Body_ { error: &text });
+        let mut response = super::json::json(self.status(), &Body_ { error: &text });
         let headers = response.headers_mut();
         match self {
             ApiError::Unauthorized(_) => {

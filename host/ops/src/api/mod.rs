@@ -12,7 +12,7 @@
 //! - [`routes`]: the handlers, and the table the router and the OpenAPI document are
 //!   both checked against;
 //! - [`openapi`]: the document served at `/api/v1/openapi.json`;
-//! - [`error`]: JSON errors with their status codes.
+//! - [`error`]: JSON errors with their status codes; [`json`]: any JSON answer.
 //!
 //! What a token holder can make the daemon keep or send is bounded: a body of at most
 //! [`MAX_BODY_BYTES`] (announced up front: see the server's gate), a post or mail of at
@@ -23,6 +23,7 @@
 pub mod acting;
 pub mod auth;
 pub mod error;
+pub mod json;
 pub mod openapi;
 pub mod routes;
 pub mod token;
@@ -30,15 +31,13 @@ pub mod token;
 use std::sync::Arc;
 use std::time::Duration;
 
-use axum::body::Body;
-use axum::http::{HeaderValue, Response, StatusCode, header};
 use meshmush_core::commands::Registry;
 use meshmush_core::common::Common;
 use meshmush_core::delivery::Delivery;
 use meshmush_firmware_bridge::LinkHandle;
-use serde::Serialize;
 
 use crate::Ops;
+pub use json::json;
 
 /// Where every route lives.
 pub const PREFIX: &str = "/api/v1";
@@ -87,22 +86,4 @@ impl Api {
             limits,
         }
     }
-}
-
-/// A JSON answer with `status`.
-pub fn json<T: Serialize>(status: StatusCode, value: &T) -> Response<Body> {
-    let (status, body) = match serde_json::to_vec(value) {
-        Ok(body) => (status, body),
-        Err(_) => (
-            StatusCode::INTERNAL_SERVER_ERROR,
-            br#"{"error":"cannot encode the answer"}"#.to_vec(),
-        ),
-    };
-    let mut response = Response::new(Body::from(body));
-    *response.status_mut() = status;
-    response.headers_mut().insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("application/json"),
-    );
-    response
 }
