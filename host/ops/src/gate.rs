@@ -34,7 +34,10 @@ pub fn refusal(
     path: &str,
     api: bool,
 ) -> Option<Response<Body>> {
-    if api && (path == crate::api::PREFIX || path.starts_with("/api/v1/")) {
+    let under_api = path
+        .strip_prefix(crate::api::PREFIX)
+        .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'));
+    if api && under_api {
         return api_refusal(method, headers);
     }
     if method != Method::GET && method != Method::HEAD {
@@ -70,12 +73,7 @@ fn api_refusal(method: &Method, headers: &HeaderMap) -> Option<Response<Body>> {
         ));
     }
     if headers.contains_key(header::TRANSFER_ENCODING) {
-        let mut refused = ApiError::BadRequest(
-            "announce the body's length with Content-Length (chunked bodies are not taken)".into(),
-        )
-        .response();
-        *refused.status_mut() = StatusCode::LENGTH_REQUIRED;
-        return Some(close(refused));
+        return Some(close(ApiError::LengthRequired.response()));
     }
     let announced = announced_length(headers);
     if announced > crate::api::MAX_BODY_BYTES {

@@ -26,6 +26,9 @@ pub enum ApiError {
     /// The body did not arrive in time.
     #[error("the request body did not arrive in time")]
     Timeout,
+    /// A body without `Content-Length` (chunked: its size unknown up front).
+    #[error("announce the body's length with Content-Length (chunked bodies are not taken)")]
+    LengthRequired,
     #[error("{0}")]
     TooLarge(String),
     /// The BBS refused what was asked (its words, as a radio player reads them).
@@ -53,6 +56,7 @@ impl ApiError {
             ApiError::NotFound(_) => StatusCode::NOT_FOUND,
             ApiError::MethodNotAllowed(_) => StatusCode::METHOD_NOT_ALLOWED,
             ApiError::Timeout => StatusCode::REQUEST_TIMEOUT,
+            ApiError::LengthRequired => StatusCode::LENGTH_REQUIRED,
             ApiError::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::Refused(_) => StatusCode::UNPROCESSABLE_ENTITY,
             ApiError::TooMany(_) => StatusCode::TOO_MANY_REQUESTS,
@@ -79,7 +83,7 @@ impl ApiError {
                 headers.insert(header::ALLOW, HeaderValue::from_static(allow));
             }
             // The connection may hold the rest of a body we will not read.
-            ApiError::Timeout | ApiError::TooLarge(_) => {
+            ApiError::Timeout | ApiError::LengthRequired | ApiError::TooLarge(_) => {
                 headers.insert(header::CONNECTION, HeaderValue::from_static("close"));
             }
             _ => {}
