@@ -215,7 +215,17 @@ impl App {
                 link_name,
                 probe: probe.clone(),
             };
-            http::start(listener, view, &tasks, stop.clone());
+            // The API (off unless `[http] api`) runs the same registry's commands.
+            let api = shared.cfg().http.api.then(|| {
+                crate::ops::api::Api::new(
+                    shared.common.clone(),
+                    registry.clone(),
+                    shared.delivery.clone(),
+                    shared.link.clone(),
+                    shared.ops.clone(),
+                )
+            });
+            http::start(listener, view, api, &tasks, stop.clone());
         }
         crate::retention::start(
             store.clone(),

@@ -103,8 +103,9 @@ enum Command {
     },
     /// Talk to the running daemon's admin console (a socket in its data directory):
     /// status, players, post BOARD TEXT, delete BOARD N, mail PLAYER TEXT, wall TEXT,
-    /// ban, unban, repin, reload. With no daemon, status and players read the store;
-    /// any command exits non-zero when no daemon answers.
+    /// ban, unban, repin, reload, token (create NAME --scopes read,post,mail,wall, list,
+    /// revoke NAME: the HTTP API's tokens). With no daemon, status and players read the
+    /// store; any command exits non-zero when no daemon answers.
     Admin {
         #[arg(long)]
         data: Option<PathBuf>,

@@ -8,6 +8,12 @@
 //! - A body announced with `Transfer-Encoding` (chunked: no size stated up front) or
 //!   with a `Content-Length` over [`MAX_BODY_BYTES`]: 413.
 //!
+//! The one exception is the API under `/api/v1/`, when it is on: POST too, with a
+//! JSON body whose length is announced up front (411 without, 413 past
+//! [`api::MAX_BODY_BYTES`](crate::api::MAX_BODY_BYTES)); its refusals are JSON. The
+//! API's handler reads the body only after the token is checked, within
+//! [`api::BODY_WAIT`](crate::api::BODY_WAIT).
+//!
 //! hyper has already refused what is not HTTP/1 at all (a bad or doubled
 //! `Content-Length` is a 400 there); this only sees well-formed heads. The test,
 //! raw bytes over TCP to the bounded server, is with that server's in `serve.rs`.
@@ -20,8 +26,20 @@ use axum::response::IntoResponse;
 /// room for a client that sends an empty form or similar by habit).
 pub const MAX_BODY_BYTES: u64 = 1024;
 
-/// The answer for a request the page does not take, or `None` to serve it.
-pub fn refusal(method: &Method, headers: &HeaderMap) -> Option<Response<Body>> {
+/// The answer for a request the server does not take, or `None` to serve it; `api`:
+/// the API is on.
+pub fn refusal(
+    method: &Method,
+    headers: &HeaderMap,
+    path: &str,
+    api: bool,
+) -> Option<Response<Body>> {
+    let under_api = path
+        .strip_prefix(crate::api::PREFIX)
+        .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'));
+    if api && under_api {
+        return api_refusal(method, headers);
+    }
     if method != Method::GET && method != Method::HEAD {
         return Some(
             (
@@ -44,6 +62,39 @@ pub fn refusal(method: &Method, headers: &HeaderMap) -> Option<Response<Body>> {
         );
     }
     None
+}
+
+/// The API's bounds: GET, HEAD and POST; a body only of an announced length, small.
+fn api_refusal(method: &Method, headers: &HeaderMap) -> Option<Response<Body>> {
+    use crate::api::error::ApiError;
+    if method != Method::GET && method != Method::HEAD && method != Method::POST {
+        return Some(close(
+            ApiError::MethodNotAllowed("GET, HEAD, POST").response(),
+        ));
+    }
+    if headers.contains_key(header::TRANSFER_ENCODING) {
+        return Some(close(ApiError::LengthRequired.response()));
+    }
+    let announced = announced_length(headers);
+    if announced > crate::api::MAX_BODY_BYTES {
+        return Some(close(
+            ApiError::TooLarge(format!(
+                "a body of {} bytes at most",
+                crate::api::MAX_BODY_BYTES
+            ))
+            .response(),
+        ));
+    }
+    None
+}
+
+/// `response`, with the connection closed after it (its body is never read).
+fn close(mut response: Response<Body>) -> Response<Body> {
+    response.headers_mut().insert(
+        header::CONNECTION,
+        axum::http::HeaderValue::from_static("close"),
+    );
+    response
 }
 
 /// The body length the head announces (0 if none; the most, if it says several; past

@@ -1,6 +1,8 @@
 //! The operator's HTTP server (axum): the status page at `/`, the airtime chart alone
 //! at `/airtime.svg`, Prometheus figures at `/metrics`. Read-only: no route changes
 //! anything, and nothing served names a secret (no message text, password or key).
+//! The token-guarded API (`/api/v1/`, see [`api`](crate::api)) is nested here when
+//! `[http] api` is set; it is the only part that writes.
 //! Started by the app only when `[http] listen` is set; bind it to loopback and put a
 //! reverse proxy in front if others should see it. Connections are bounded (see
 //! [`serve`](super::serve)).
@@ -23,6 +25,7 @@ use tokio_util::task::TaskTracker;
 use tracing::{info, warn};
 
 use super::{Ops, Snapshot, page};
+use crate::api::Api;
 use crate::lagprobe::LagProbe;
 use meshmush_core::commands::unix_now;
 use meshmush_core::common::Common;
@@ -142,8 +145,14 @@ pub async fn bind(addr: SocketAddr) -> std::io::Result<TcpListener> {
 }
 
 /// Serves the page on `listener` until `stop`, and samples airtime for the chart,
-/// both as tasks on `tasks`.
-pub fn start(listener: TcpListener, view: View, tasks: &TaskTracker, stop: CancellationToken) {
+/// both as tasks on `tasks`; with `api`, the API under `/api/v1/` too.
+pub fn start(
+    listener: TcpListener,
+    view: View,
+    api: Option<Api>,
+    tasks: &TaskTracker,
+    stop: CancellationToken,
+) {
     let sampler = view.clone();
     let stop_sampling = stop.clone();
     tasks.spawn(async move {
@@ -158,16 +167,23 @@ pub fn start(listener: TcpListener, view: View, tasks: &TaskTracker, stop: Cance
             }
         }
     });
-    let app = Router::new()
+    let mut app = Router::new()
         .route("/", get(status_page))
         .route("/airtime.svg", get(airtime_svg))
         .route("/metrics", get(metrics))
         .with_state(Arc::new(view));
+    let api_on = api.is_some();
+    if let Some(api) = api {
+        app = app.nest(
+            crate::api::PREFIX,
+            crate::api::routes::router(Arc::new(api)),
+        );
+    }
     tasks.spawn(async move {
         if let Ok(addr) = listener.local_addr() {
-            info!(%addr, "status page and /metrics served");
+            info!(%addr, api = api_on, "status page and /metrics served");
         }
-        super::serve::serve(listener, app, stop).await;
+        super::serve::serve(listener, app, api_on, stop).await;
     });
 }
 

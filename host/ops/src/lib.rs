@@ -1,13 +1,16 @@
 //! The operator's view of a running daemon: Prometheus figures at `/metrics`, a status
 //! page at `/` (served by [`http`], only when `[http] listen` is set), and what they
 //! need kept as the daemon runs: the last commands (their names, never their text) and
-//! the airtime spent in each ten minutes of the last day.
+//! the airtime spent in each ten minutes of the last day. With `[http] api` the same
+//! server also carries the token-guarded API under `/api/v1/` ([`api`]), whose writes
+//! run the radio's commands.
 //!
 //! [`Ops`] is off unless the status page is configured: then every hook is one branch
 //! on a `None`, so the daemon's figures do not move (`meshmush-bench` measures both).
 //! The hooks are few and outside the command code: the session reports each command
 //! it ran, the store and the lag probe report their timings through observers.
 
+pub mod api;
 mod gate;
 pub mod http;
 pub mod lagprobe;

@@ -13,8 +13,9 @@
 //!   sent its request is never closed for a newcomer.
 //! - A request's headers must arrive within [`HEADER_TIMEOUT`] and fit in
 //!   [`MAX_HEADER_BYTES`]; a connection lives at most [`CONNECTION_LIFETIME`].
-//! - Only GET and HEAD without a body are served: anything else is answered from
-//!   its head and the connection closed, its body never read (see `gate.rs`).
+//! - Only GET and HEAD without a body are served (and, when the API is on, POST with a
+//!   small announced body under `/api/v1/`): anything else is answered from its head
+//!   and the connection closed, its body never read (see `gate.rs`).
 //! - Accept errors (such as the open-file limit) back off, doubling to a second, and
 //!   refusals, evictions and errors are logged as one summary line a minute, not one
 //!   each.
@@ -138,8 +139,9 @@ impl Unheaded {
     }
 }
 
-/// Serves `app` on `listener` until `stop`, within the bounds above.
-pub async fn serve(listener: TcpListener, app: Router, stop: CancellationToken) {
+/// Serves `app` on `listener` until `stop`, within the bounds above; `api`: the API's
+/// routes take POST bodies (see `gate.rs`).
+pub async fn serve(listener: TcpListener, app: Router, api: bool, stop: CancellationToken) {
     let permits = Arc::new(Semaphore::new(MAX_CONNECTIONS));
     let per_peer = PerPeer::default();
     let unheaded = Unheaded::default();
@@ -210,13 +212,14 @@ pub async fn serve(listener: TcpListener, app: Router, stop: CancellationToken) 
         // alone, and the connection closed after (see `gate.rs`).
         let service = hyper::service::service_fn(move |req: hyper::Request<_>| {
             headed.done(seq);
-            let call = match super::gate::refusal(req.method(), req.headers()) {
-                Some(refused) => {
-                    debug!(method = %req.method(), "status page: request refused");
-                    Err(refused)
-                }
-                None => Ok(hyper::service::Service::call(&inner, req)),
-            };
+            let call =
+                match super::gate::refusal(req.method(), req.headers(), req.uri().path(), api) {
+                    Some(refused) => {
+                        debug!(method = %req.method(), "status page: request refused");
+                        Err(refused)
+                    }
+                    None => Ok(hyper::service::Service::call(&inner, req)),
+                };
             async move {
                 match call {
                     Ok(served) => served.await,
@@ -292,7 +295,7 @@ mod tests {
             }),
         );
         let stop = CancellationToken::new();
-        let server = tokio::spawn(serve(listener, app, stop.clone()));
+        let server = tokio::spawn(serve(listener, app, false, stop.clone()));
 
         // A whole request whose answer takes a while: it holds a slot meanwhile.
         let mut slow = connect_from(Ipv4Addr::new(127, 3, 0, 1), addr).await;
@@ -351,7 +354,7 @@ mod tests {
         let addr = listener.local_addr().expect("addr");
         let app = Router::new().route("/", get(|| async { "the page" }));
         let stop = CancellationToken::new();
-        tokio::spawn(serve(listener, app, stop.clone()));
+        tokio::spawn(serve(listener, app, false, stop.clone()));
         (addr, stop)
     }
 

@@ -273,6 +273,23 @@ impl Store {
         .await
     }
 
+    /// At most `n` posts of a board numbered above `after`, oldest first (what a
+    /// reader who has seen up to `after` has not).
+    pub async fn posts_after(
+        &self,
+        board: String,
+        after: u64,
+        n: usize,
+    ) -> Result<Vec<Post>, StoreError> {
+        self.blocking(move |db| {
+            if after == u64::MAX {
+                return Ok(Vec::new());
+            }
+            decode_all(posts_after(&db.tree_of::<Post>()?, &board, after).take(n))
+        })
+        .await
+    }
+
     pub async fn post(&self, board: String, num: u64) -> Result<Option<Post>, StoreError> {
         self.blocking(move |db| get(&db.tree_of::<Post>()?, &post_key(&board, num)))
             .await

@@ -40,6 +40,7 @@
 //! | `sync_ids`, `sync_uids`, `sync_out`, `sync_peers` | (BBS-to-BBS sync) | | `federation.rs` |
 //! | `airtime`      | node (`u32` BE)              | postcard `AirtimeLedgerRecord::V1` | `airtime.rs` |
 //! | `schedules`    | a schedule's key (UTF-8)     | postcard `ScheduleFiredRecord::V1` | `schedules.rs` |
+//! | `api_tokens`   | a token's SHA-256 (32 bytes) | postcard `ApiTokenRecord::V1` | `api_tokens.rs` |
 //!
 //! The async API is a handle ([`Store`], in `handle.rs`: the database, its caches and
 //! the one way a call reaches the blocking pool) extended by one module per record
@@ -84,6 +85,7 @@
 //! database opened again).
 
 mod airtime;
+mod api_tokens;
 mod backup;
 mod bbs;
 mod bbs_records;
@@ -121,6 +123,7 @@ pub mod seed;
 pub mod sync_item;
 
 pub use airtime::{AirtimeLedger, AirtimeMinute};
+pub use api_tokens::{ApiToken, TokenRefusal};
 pub use backup::{BackedUp, BackupError, Restored, restore};
 pub use bbs::{BoardSummary, UNREAD_CAP};
 pub use bbs_records::{Board, Mail, Post};

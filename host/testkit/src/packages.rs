@@ -1,4 +1,4 @@
-//! The system programs some tests need (mosquitto, chromium, tmux), from Debian's
+//! The system programs some tests need (mosquitto, chromium, tmux, curl), from Debian's
 //! archive. This is the one place a test installs anything: it says so on stderr before
 //! it does, installs only as root (as `.ci/run` runs, which installs them before the
 //! tests start), and otherwise says how to install them. One install at a time in a
@@ -41,6 +41,14 @@ pub const TMUX: Package = Package {
     probe: &["-V"],
     package: "tmux",
     needed_by: "the chat prompt's terminal test",
+};
+
+/// A real HTTP client, for the API's tests (code we did not write on the other end).
+pub const CURL: Package = Package {
+    programs: &["curl"],
+    probe: &["--version"],
+    package: "curl",
+    needed_by: "the HTTP API's tests",
 };
 
 static INSTALLING: Mutex<()> = Mutex::new(());

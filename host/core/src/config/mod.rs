@@ -85,13 +85,32 @@ impl Default for SchedulerSection {
     }
 }
 
-/// The operator's status page and `/metrics` (off unless `listen` is set).
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Default)]
+/// The operator's status page and `/metrics` (off unless `listen` is set), and the
+/// HTTP API under `/api/v1/` on the same server (off unless `api` is set too).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields, default)]
 pub struct HttpSection {
     /// Address to serve on, e.g. `"127.0.0.1:9600"`. Read-only, but it shows who
     /// uses the BBS: keep it on loopback or behind a proxy.
     pub listen: Option<std::net::SocketAddr>,
+    /// Serve the token-guarded API (`/api/v1/`): posts, mail and `@wall` from
+    /// scripts. Tokens are made with `meshmush admin token create`.
+    pub api: bool,
+    /// Requests one API token may make in a burst...
+    pub api_burst: u32,
+    /// ...and per minute after it; past that, 429 with `Retry-After`.
+    pub api_per_minute: u32,
+}
+
+impl Default for HttpSection {
+    fn default() -> Self {
+        Self {
+            listen: None,
+            api: false,
+            api_burst: 10,
+            api_per_minute: 20,
+        }
+    }
 }
 
 /// `[ops]`: how the daemon watches itself.

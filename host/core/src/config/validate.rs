@@ -77,6 +77,18 @@ impl Config {
         if self.replies.pager_packets == 0 {
             bad("replies.pager_packets", "must be at least 1".into());
         }
+        if self.http.api && self.http.listen.is_none() {
+            bad(
+                "http.api",
+                "the API is served on `http.listen`: set that too".into(),
+            );
+        }
+        if self.http.api_burst == 0 || self.http.api_per_minute == 0 {
+            bad(
+                "http",
+                "api_burst and api_per_minute must be at least 1".into(),
+            );
+        }
         let s = &self.scheduler;
         for (key, share) in [
             ("scheduler.known_share", s.known_share),
@@ -245,6 +257,20 @@ mod tests {
         assert_eq!(e.0.len(), 1, "{e}");
         assert!(matches!(e.0[0], ConfigError::Parse { .. }), "{e}");
         assert!(e.to_string().contains("byte_budgt"), "{e}");
+    }
+
+    #[test]
+    fn the_api_needs_the_http_server_and_a_rate() {
+        let p = Path::new("x.toml");
+        let said = lines(Config::from_toml("[http]\napi = true\napi_burst = 0\n", p).unwrap_err());
+        assert_eq!(said.len(), 2, "{said:#?}");
+        assert!(
+            said[0].contains("http.api") && said[0].contains("http.listen"),
+            "{said:#?}"
+        );
+        assert!(said[1].contains("api_burst"), "{said:#?}");
+        let on = "[http]\nlisten = \"127.0.0.1:9600\"\napi = true\n";
+        assert!(Config::from_toml(on, p).is_ok_and(|c| c.http.api));
     }
 
     #[test]

@@ -10,6 +10,17 @@ use tokio::time::Instant;
 use super::Roster;
 
 impl Roster {
+    /// How long until the channel gap ends, without taking it (`None`: free now).
+    pub fn channel_wait(&self) -> Option<Duration> {
+        let now = Instant::now();
+        let inner = self.lock();
+        let since = now.saturating_duration_since(inner.channel_last?);
+        self.limits
+            .channel_gap
+            .checked_sub(since)
+            .filter(|w| !w.is_zero())
+    }
+
     /// Takes the channel for one packet now, if the gap since the last has passed;
     /// otherwise the wait left, and nothing is taken.
     pub fn take_channel(&self) -> Result<(), Duration> {
@@ -49,5 +60,17 @@ mod tests {
         );
         tokio::time::advance(Duration::from_secs(540)).await;
         assert_eq!(r.take_channel(), Ok(()));
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn the_wait_is_told_without_taking_the_channel() {
+        let r = Roster::new(limits(60));
+        assert_eq!(r.channel_wait(), None);
+        assert_eq!(r.channel_wait(), None, "asking takes nothing");
+        assert_eq!(r.take_channel(), Ok(()));
+        tokio::time::advance(Duration::from_secs(60)).await;
+        assert_eq!(r.channel_wait(), Some(Duration::from_secs(540)));
+        tokio::time::advance(Duration::from_secs(540)).await;
+        assert_eq!(r.channel_wait(), None);
     }
 }

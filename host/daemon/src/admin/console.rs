@@ -64,6 +64,10 @@ impl Console {
             "reload" => self.run("@reload").await,
             "backup" => super::backup::console_backup(self.shared.store(), rest).await,
             "export" => super::backup::console_export(self.shared.store(), rest).await,
+            "token" => {
+                let api_on = self.shared.cfg().http.api;
+                super::tokens::answer(self.shared.store(), rest, api_on).await
+            }
             _ => Answer::refused(format!("unknown console command {word:?}\n{USAGE}")),
         }
     }

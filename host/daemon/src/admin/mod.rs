@@ -16,12 +16,14 @@
 //! - [`client`]: the `meshmush admin` side, and the read-only answers it gives from
 //!   the store itself when no daemon runs;
 //! - [`backup`]: `backup DIR` and `export` in the console, and `meshmush backup`,
-//!   `restore` and `export`, which use the console when a daemon runs.
+//!   `restore` and `export`, which use the console when a daemon runs;
+//! - [`tokens`]: `token create|list|revoke`, the HTTP API's tokens.
 
 pub mod backup;
 pub mod client;
 pub mod console;
 pub mod server;
+pub mod tokens;
 
 use serde::{Deserialize, Serialize};
 
@@ -91,4 +93,7 @@ ban PLAYER|!NODE       @ban;  unban PLAYER|!NODE: @unban
 repin !NODE            forget a node's pinned key (@repin)
 reload                 read the world content files again (as @reload)
 backup DIR             the store at one instant into DIR (absolute, new or empty)
-export [secrets]       every record as a JSON line (password hashes only with secrets)";
+export [secrets]       every record as a JSON line (password hashes only with secrets)
+token create NAME --scopes read,post,mail,wall
+                       an HTTP API token, printed once (only its hash is kept)
+token list             the API tokens;  token revoke NAME: refuse it from now on";

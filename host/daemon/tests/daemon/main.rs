@@ -6,6 +6,7 @@
 mod common;
 
 mod airtime_ledger;
+mod api;
 mod backup;
 mod bbs;
 mod bulk_load;
