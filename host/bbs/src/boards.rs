@@ -10,9 +10,10 @@ use meshmush_core::commands::registry::{
     Command, CommandError, Guard, Registry, Reply, Spec, Usage, on_the_side, user,
 };
 use meshmush_core::commands::text::{
-    age, fill_packet, first_words, level_name, split_command, unix_now,
+    age, echo, fill_packet, first_words, level_name, split_command, unix_now,
 };
 use meshmush_core::events::Event;
+use meshmush_lang::{Arg, t};
 use meshmush_core::roster::Newcomer;
 use meshmush_store::{Board, DraftTarget, Level, Post, UNREAD_CAP};
 
@@ -84,6 +85,7 @@ pub(super) async fn find_board(ctx: &Ctx, word: &str) -> Result<Board, CommandEr
             .collect::<Vec<_>>()
             .join(", ")
     };
+    let lang = ctx.lang;
     match find(
         &boards,
         &word,
@@ -91,11 +93,16 @@ pub(super) async fn find_board(ctx: &Ctx, word: &str) -> Result<Board, CommandEr
         |b| &b.name,
     ) {
         Match::One(b) => Ok(b.clone()),
-        Match::None => Err(user(format!(
-            "No board {word:?}. Boards: {}.",
-            names(&boards.iter().collect::<Vec<_>>())
+        Match::None => {
+            let all = names(&boards.iter().collect::<Vec<_>>());
+            Err(user(t!(lang, "board-none", word = echo(&word), boards = all)))
+        }
+        Match::Many(many) => Err(user(t!(
+            lang,
+            "ambiguous",
+            word = echo(&word),
+            names = names(&many)
         ))),
-        Match::Many(many) => Err(user(format!("{word}? Did you mean: {}", names(&many)))),
     }
 }
 
@@ -116,7 +123,7 @@ pub(super) async fn readable_boards(ctx: &Ctx) -> Result<Vec<String>, CommandErr
 fn post_num(word: &str) -> Result<u64, Usage> {
     word.trim_start_matches('#')
         .parse()
-        .map_err(|_| Usage::say(format!("{word:?} is not a post number.")))
+        .map_err(|_| Usage::key("not-post-number", vec![("word", Arg::from(echo(word)))]))
 }
 
 /// A post in full: its heading, its subject when it has one of its own (a long post's,
@@ -179,6 +186,7 @@ pub struct Read {
 }
 
 impl Command for Read {
+    // English as `en.ftl` has it (`usage-read`, `help-read`).
     const SPEC: Spec = player(
         "read",
         &[],
@@ -189,7 +197,7 @@ impl Command for Read {
     fn parse(args: &str) -> Result<Self, Usage> {
         let mut words = args.split_whitespace();
         let Some(board) = words.next() else {
-            return Err(Usage::say("Usage: read BOARD [N]. boards lists them."));
+            return Err(Usage::key("read-usage", Vec::new()));
         };
         Ok(Self {
             board: board.to_string(),
@@ -200,9 +208,10 @@ impl Command for Read {
     async fn apply(self, ctx: &mut Ctx) -> Reply {
         let board = find_board(ctx, &self.board).await?;
         let now = unix_now();
+        let lang = ctx.lang;
         if let Some(num) = self.num {
             let Some(post) = ctx.store().post(board.name.clone(), num).await? else {
-                return Err(user(format!("No post #{num} on {}.", board.name)));
+                return Err(user(t!(lang, "post-none", num = num, board = &board.name)));
             };
             on_the_side(
                 ctx.store()
@@ -214,7 +223,7 @@ impl Command for Read {
         let posts = ctx.store().newest_posts(board.name.clone(), LISTED).await?;
         let name = &board.name;
         let Some((newest, older)) = posts.split_first() else {
-            return Ok(format!("{name}: no posts yet. post {name} TEXT").into());
+            return Ok(t!(lang, "board-empty", board = name).into());
         };
         let lines: Vec<String> = older.iter().map(|p| list_line(p, now)).collect();
         // The newest post in full, then as many older ones as fit in the same packet:
@@ -229,7 +238,8 @@ impl Command for Read {
             return Ok(reply.into());
         }
         let all: Vec<String> = posts.iter().map(|p| list_line(p, now)).collect();
-        Ok(format!("{name}:\n{}\nread {name} N", all.join("\n")).into())
+        let foot = t!(lang, "board-list-foot", board = name);
+        Ok(format!("{name}:\n{}\n{foot}", all.join("\n")).into())
     }
 }
 
@@ -316,10 +326,7 @@ pub(super) async fn write_post(
     may_post(ctx, board)?;
     let max = ctx.cfg().bbs.post_max_bytes;
     if text.len() > max {
-        return Err(user(format!(
-            "Too long: {} bytes, the limit is {max}.",
-            text.len()
-        )));
+        return Err(user(t!(ctx.lang, "too-long", len = text.len(), max = max)));
     }
     if !ctx.roster().allow_post(ctx.node) {
         return Err(user(format!(
@@ -431,7 +438,7 @@ impl Command for ReplyCmd {
         let board = find_board(ctx, &self.board).await?;
         let num = self.num;
         if ctx.store().post(board.name.clone(), num).await?.is_none() {
-            return Err(user(format!("No post #{num} on {}.", board.name)));
+            return Err(user(t!(ctx.lang, "post-none", num = num, board = &board.name)));
         }
         let post = write_post(ctx, &board, "", &self.text, Some(num)).await?;
         let done = format!("Replied on {} as #{}.", post.board, post.num);
@@ -473,7 +480,7 @@ impl Command for Delete {
         let board = find_board(ctx, &self.board).await?;
         let num = self.num;
         let Some(post) = ctx.store().post(board.name.clone(), num).await? else {
-            return Err(user(format!("No post #{num} on {}.", board.name)));
+            return Err(user(t!(ctx.lang, "post-none", num = num, board = &board.name)));
         };
         if post.author != ctx.node && ctx.level() < Level::Wizard {
             return Err(user("Only its author or a wizard may delete that."));

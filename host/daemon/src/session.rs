@@ -225,7 +225,7 @@ async fn step(
         .ops
         .command(c.ran, node, &c.player.name, started.elapsed());
     // Judged on the reply itself, before the message of the day goes in front of it.
-    let is_help = outcome.reply == meshmush_core::commands::basic::SHORT_HELP;
+    let is_help = outcome.reply == meshmush_core::commands::basic::short_help(c.lang);
     let motd = deps.shared.cfg().bbs.motd.trim();
     if std::mem::take(&mut o.motd) && !motd.is_empty() {
         outcome.reply = format!("{motd}\n{}", outcome.reply);
@@ -358,12 +358,15 @@ async fn open(node: u32, deps: &SessionDeps, create: bool) -> Result<Open, OpenE
             .roster()
             .place(node, &player.name, state.location);
     }
-    crate::commands::mail::queue_unannounced(deps.shared.store(), deps.shared.roster(), node)
+    let default = deps.shared.cfg().bbs.language();
+    crate::commands::mail::queue_unannounced(deps.shared.store(), deps.shared.roster(), node, default)
         .await?;
     let pin = deps.shared.store().pin(node).await?;
     // A draft from before a restart is still being written.
     let draft = deps.shared.store().draft(node).await?;
+    let habits = deps.shared.store().habits(node).await?;
     let ctx = Ctx {
+        lang: Ctx::language_of(&deps.shared.common, &habits),
         common: deps.shared.common.clone(),
         registry: deps.registry.clone(),
         player,

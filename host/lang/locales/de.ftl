@@ -94,6 +94,7 @@ mail-waits = Die Mail für { $name } wartet, bis der Knoten wieder zu hören ist
 mail-told-now = Mail für { $name } liegt bereit; der Knoten war { $ago } zu hören und bekommt jetzt Bescheid.
 mail-you-have = Bei { $bbs } liegt Mail von { $name } für dich. Schick mail, um sie zu lesen.
 mail-notice = Neue Mail von { $name }.
+mail-read-hint = Schick mail, um sie zu lesen.
 mail-new-count = { $n ->
     [one] 1 neue Mail von { $from }.
    *[other] { $n } neue Mails von { $from }.

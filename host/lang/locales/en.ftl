@@ -91,6 +91,7 @@ mail-waits = Mail for { $name } waits until that node is next heard.
 mail-told-now = Mail for { $name } left; that node was heard { $ago } and is told now.
 mail-you-have = You have mail at { $bbs } from { $name }. Send mail to read it.
 mail-notice = New mail from { $name }.
+mail-read-hint = Send mail to read it.
 mail-new-count = { $n } new mail from { $from }.
 mail-names-many = { $name } names { $count } nodes: { $ids }. Mail one by its id.
 mail-no-recipient = No player or node { $name }.

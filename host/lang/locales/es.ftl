@@ -95,6 +95,7 @@ mail-waits = La carta para { $name } espera hasta que ese nodo se vuelva a oír.
 mail-told-now = Carta para { $name } dejada; ese nodo se oyó { $ago } y se le avisa ya.
 mail-you-have = Tienes correo en { $bbs } de { $name }. Envía correo para leerlo.
 mail-notice = Carta nueva de { $name }.
+mail-read-hint = Envía correo para leerla.
 mail-new-count = { $n ->
     [one] 1 carta nueva de { $from }.
    *[other] { $n } cartas nuevas de { $from }.
