@@ -13,8 +13,8 @@ use meshmush_core::commands::text::{
     age, echo, fill_packet, first_words, level_name, split_command, unix_now,
 };
 use meshmush_core::events::Event;
-use meshmush_lang::{Arg, t};
 use meshmush_core::roster::Newcomer;
+use meshmush_lang::{Arg, t};
 use meshmush_store::{Board, DraftTarget, Level, Post, UNREAD_CAP};
 
 /// Posts shown by `read BOARD`.
@@ -95,7 +95,12 @@ pub(super) async fn find_board(ctx: &Ctx, word: &str) -> Result<Board, CommandEr
         Match::One(b) => Ok(b.clone()),
         Match::None => {
             let all = names(&boards.iter().collect::<Vec<_>>());
-            Err(user(t!(lang, "board-none", word = echo(&word), boards = all)))
+            Err(user(t!(
+                lang,
+                "board-none",
+                word = echo(&word),
+                boards = all
+            )))
         }
         Match::Many(many) => Err(user(t!(
             lang,
@@ -438,7 +443,12 @@ impl Command for ReplyCmd {
         let board = find_board(ctx, &self.board).await?;
         let num = self.num;
         if ctx.store().post(board.name.clone(), num).await?.is_none() {
-            return Err(user(t!(ctx.lang, "post-none", num = num, board = &board.name)));
+            return Err(user(t!(
+                ctx.lang,
+                "post-none",
+                num = num,
+                board = &board.name
+            )));
         }
         let post = write_post(ctx, &board, "", &self.text, Some(num)).await?;
         let done = format!("Replied on {} as #{}.", post.board, post.num);
@@ -480,7 +490,12 @@ impl Command for Delete {
         let board = find_board(ctx, &self.board).await?;
         let num = self.num;
         let Some(post) = ctx.store().post(board.name.clone(), num).await? else {
-            return Err(user(t!(ctx.lang, "post-none", num = num, board = &board.name)));
+            return Err(user(t!(
+                ctx.lang,
+                "post-none",
+                num = num,
+                board = &board.name
+            )));
         };
         if post.author != ctx.node && ctx.level() < Level::Wizard {
             return Err(user("Only its author or a wizard may delete that."));

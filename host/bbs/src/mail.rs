@@ -12,8 +12,8 @@ use meshmush_core::commands::text::{
     age, ago_in, echo, fill_packet, first_words, split_command, unix_now,
 };
 use meshmush_core::events::Event;
-use meshmush_lang::{Arg, Lang, t};
 use meshmush_core::roster::{Newcomer, Roster};
+use meshmush_lang::{Arg, Lang, t};
 use meshmush_protocol::packets::{node_id, parse_node_id};
 
 use meshmush_store::{
@@ -47,7 +47,12 @@ pub async fn queue_unannounced(
     }
     let mut from: Vec<&str> = waiting.iter().map(|m| m.from_name.as_str()).collect();
     from.dedup();
-    let lang = store.habits(node).await?.lang.as_deref().and_then(Lang::parse);
+    let lang = store
+        .habits(node)
+        .await?
+        .lang
+        .as_deref()
+        .and_then(Lang::parse);
     let text = t!(
         lang.unwrap_or(default),
         "mail-new-count",
@@ -328,7 +333,12 @@ async fn recipient<'t>(ctx: &Ctx, args: &'t str) -> Result<(Recipient, &'t str),
         return Err(user(t!(ctx.lang, "mail-no-recipient", name = name)));
     }
     let close = close.join(", ");
-    Err(user(t!(ctx.lang, "mail-no-player-close", name = name, close = close)))
+    Err(user(t!(
+        ctx.lang,
+        "mail-no-player-close",
+        name = name,
+        close = close
+    )))
 }
 
 /// The player on `node`, or the node itself as its node database names it.
@@ -382,7 +392,10 @@ async fn mailbox_has_room(ctx: &Ctx, to: &Recipient) -> Result<(), CommandError>
         return Err(unheard_refusal(ctx.lang, refusal));
     }
     if waiting.total >= caps.total {
-        return Err(unheard_refusal(ctx.lang, UnheardRefusal::Total(waiting.total)));
+        return Err(unheard_refusal(
+            ctx.lang,
+            UnheardRefusal::Total(waiting.total),
+        ));
     }
     Ok(())
 }

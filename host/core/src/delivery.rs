@@ -55,7 +55,6 @@ pub const MORE: &str = " [more]";
 /// wait).
 pub const BUSY_AFTER: Duration = Duration::from_secs(60);
 
-
 /// The delivery path of one daemon; cheap to clone.
 #[derive(Clone, Debug)]
 pub struct Delivery {

@@ -359,8 +359,13 @@ async fn open(node: u32, deps: &SessionDeps, create: bool) -> Result<Open, OpenE
             .place(node, &player.name, state.location);
     }
     let default = deps.shared.cfg().bbs.language();
-    crate::commands::mail::queue_unannounced(deps.shared.store(), deps.shared.roster(), node, default)
-        .await?;
+    crate::commands::mail::queue_unannounced(
+        deps.shared.store(),
+        deps.shared.roster(),
+        node,
+        default,
+    )
+    .await?;
     let pin = deps.shared.store().pin(node).await?;
     // A draft from before a restart is still being written.
     let draft = deps.shared.store().draft(node).await?;

@@ -120,12 +120,20 @@ fn a_message_too_long_or_longer_than_english_is_caught() {
     let long = "x".repeat(120);
     let leak = |s: String| -> &'static str { Box::leak(s.into_boxed_str()) };
     let en = leak(format!("a = {{ $name }} {long}\nb = short\n"));
-    let de = leak(format!("a = {{ $name }} {long} {long}\nb = {long} {long}\n"));
+    let de = leak(format!(
+        "a = {{ $name }} {long} {long}\nb = {long} {long}\n"
+    ));
     let c = Catalogue::from_sources(&[("en", en), ("de", de)]);
     let problems = over_budget(&c);
     assert_eq!(problems.len(), 4, "{problems:?}");
-    assert!(problems[0].starts_with("de a: 290 bytes, 2 packets of 1"), "{problems:?}");
-    assert!(problems[1].contains("2 packets where English needs 1"), "{problems:?}");
+    assert!(
+        problems[0].starts_with("de a: 290 bytes, 2 packets of 1"),
+        "{problems:?}"
+    );
+    assert!(
+        problems[1].contains("2 packets where English needs 1"),
+        "{problems:?}"
+    );
     assert!(problems[2].starts_with("de b: 241 bytes"), "{problems:?}");
     // A message English sends in two packets may take two elsewhere, if marked.
     let en = "a = x\nb = y\n    .packets = 2\n";

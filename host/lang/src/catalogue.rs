@@ -81,8 +81,7 @@ pub fn catalogue() -> &'static Catalogue {
 impl Catalogue {
     /// Parses every offered language's embedded catalogue.
     fn load() -> Self {
-        let sources: Vec<(&str, &'static str)> =
-            OFFERED.iter().map(|o| (o.code, o.ftl)).collect();
+        let sources: Vec<(&str, &'static str)> = OFFERED.iter().map(|o| (o.code, o.ftl)).collect();
         Self::from_sources(&sources)
     }
 

@@ -140,8 +140,7 @@ pub fn alias_clashes(catalogue: &Catalogue, commands: &[(&str, Vec<&str>)]) -> V
     for lang in Lang::all() {
         for (command, alias) in catalogue.aliases(lang) {
             let code = lang.code();
-            if alias.is_empty() || alias.chars().any(|c| c.is_whitespace() || c.is_uppercase())
-            {
+            if alias.is_empty() || alias.chars().any(|c| c.is_whitespace() || c.is_uppercase()) {
                 clashes.push(Clash::NotAWord {
                     lang: code,
                     alias,
@@ -206,10 +205,17 @@ mod tests {
         for lang in Lang::all() {
             let missing = missing_keys(c, lang);
             if !missing.is_empty() {
-                println!("{lang}: {} keys fall back to English: {missing:?}", missing.len());
+                println!(
+                    "{lang}: {} keys fall back to English: {missing:?}",
+                    missing.len()
+                );
             }
             assert_eq!(missing, Vec::<String>::new(), "{lang} lacks keys");
-            assert_eq!(unknown_keys(c, lang), Vec::<String>::new(), "{lang}: keys English lacks");
+            assert_eq!(
+                unknown_keys(c, lang),
+                Vec::<String>::new(),
+                "{lang}: keys English lacks"
+            );
         }
     }
 
@@ -228,13 +234,23 @@ mod tests {
     fn aliases_that_take_a_command_or_another_languages_alias_are_refused() {
         let c = Catalogue::from_sources(&[
             ("en", "x = X\n"),
-            ("de", "alias-mail = post\nalias-help = hilfe\nalias-look = schau\n"),
-            ("es", "alias-post = schau\nalias-help = hilfe\nalias-rede = habla\nalias-look = Mira\n"),
+            (
+                "de",
+                "alias-mail = post\nalias-help = hilfe\nalias-look = schau\n",
+            ),
+            (
+                "es",
+                "alias-post = schau\nalias-help = hilfe\nalias-rede = habla\nalias-look = Mira\n",
+            ),
         ]);
         let clashes = alias_clashes(&c, &commands());
         assert_eq!(clashes.len(), 4, "{clashes:?}");
-        assert!(matches!(&clashes[0], Clash::Taken { alias, taken, .. } if alias == "post" && taken == "post"));
-        assert!(matches!(&clashes[1], Clash::Twice { alias, other, .. } if alias == "schau" && other == "look"));
+        assert!(
+            matches!(&clashes[0], Clash::Taken { alias, taken, .. } if alias == "post" && taken == "post")
+        );
+        assert!(
+            matches!(&clashes[1], Clash::Twice { alias, other, .. } if alias == "schau" && other == "look")
+        );
         assert!(matches!(&clashes[2], Clash::NoCommand { command, .. } if command == "rede"));
         assert!(matches!(&clashes[3], Clash::NotAWord { alias, .. } if alias == "Mira"));
     }

@@ -180,7 +180,13 @@ pub(super) async fn room_view(
         0 => out.push_str(&format!("\n{}", t!(lang, "room-here", list = list))),
         more => out.push_str(&format!(
             "\n{}",
-            t!(lang, "room-here-more", list = list, more = more, total = present)
+            t!(
+                lang,
+                "room-here-more",
+                list = list,
+                more = more,
+                total = present
+            )
         )),
     }
     Ok(out)

@@ -58,7 +58,11 @@ impl Command for Help {
                 let (usage, help) = (e.spec.usage_in(lang), e.spec.help_in(lang));
                 Ok(t!(lang, "help-one", usage = usage, help = help).into())
             }
-            _ => Err(user(t!(lang, "help-none", topic = super::text::echo(&topic)))),
+            _ => Err(user(t!(
+                lang,
+                "help-none",
+                topic = super::text::echo(&topic)
+            ))),
         }
     }
 }

@@ -106,7 +106,13 @@ async fn resolve_and_run(ctx: &mut Ctx, word: &str, args: &str) -> Reply {
     let entry = match registry.lookup(word, level) {
         Lookup::Found(e) => e,
         Lookup::Ambiguous(names) => {
-            return Ok(t!(lang, "ambiguous", word = echo(word), names = names.join(", ")).into());
+            return Ok(t!(
+                lang,
+                "ambiguous",
+                word = echo(word),
+                names = names.join(", ")
+            )
+            .into());
         }
         Lookup::Unknown(_) if let Some(e) = registry.exact_or_prefix_at(word, Level::Wizard) => {
             let key = if ctx.proven() {
@@ -122,7 +128,13 @@ async fn resolve_and_run(ctx: &mut Ctx, word: &str, args: &str) -> Reply {
         }
         Lookup::Unknown(close) => {
             let close = close.join(", ");
-            return Ok(t!(lang, "unknown-command-close", word = echo(word), close = close).into());
+            return Ok(t!(
+                lang,
+                "unknown-command-close",
+                word = echo(word),
+                close = close
+            )
+            .into());
         }
     };
     tracing::debug!(command = entry.spec.name, "run");

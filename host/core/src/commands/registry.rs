@@ -49,7 +49,6 @@ pub fn user(msg: impl Into<String>) -> CommandError {
     CommandError::User(msg.into())
 }
 
-
 /// A write a read makes on the side (a read marker, a letter marked read): on a full
 /// disk the reader still gets the text, only the mark is not kept.
 pub fn on_the_side(written: Result<(), StoreError>) -> Result<(), CommandError> {

@@ -10,8 +10,14 @@ use meshmush::store::StoreOptions;
 async fn a_handset_reads_help_look_read_and_mail_in_german_and_spanish() {
     let dir = tempfile::tempdir().unwrap();
     let mut w = world(2, roomy(), dir.path(), StoreOptions::default()).await;
-    assert_eq!(w.ask(1, "post general Hallo zusammen").await, "Posted to general as #1.");
-    assert_eq!(w.ask(0, "lang de").await, "Ab jetzt antworte ich dir auf Deutsch.");
+    assert_eq!(
+        w.ask(1, "post general Hallo zusammen").await,
+        "Posted to general as #1."
+    );
+    assert_eq!(
+        w.ask(0, "lang de").await,
+        "Ab jetzt antworte ich dir auf Deutsch."
+    );
     let help = w.ask(0, "hilfe").await;
     assert!(
         help.starts_with("BBS: boards lies post next mail. Welt: schau") && help.len() <= 215,
@@ -22,19 +28,40 @@ async fn a_handset_reads_help_look_read_and_mail_in_german_and_spanish() {
         look.contains("Ausgänge: north, east, west, south.\nDu siehst: pebble."),
         "{look}"
     );
-    assert_eq!(w.ask(0, "lies general").await, "general #1 Bob now:\nHallo zusammen");
-    assert_eq!(w.ask(0, "mail").await, "Keine Mails. mail NAME TEXT schickt eine.");
+    assert_eq!(
+        w.ask(0, "lies general").await,
+        "general #1 Bob now:\nHallo zusammen"
+    );
+    assert_eq!(
+        w.ask(0, "mail").await,
+        "Keine Mails. mail NAME TEXT schickt eine."
+    );
     assert_eq!(w.ask(1, "mail Alice Um acht?").await, "Mail sent to Alice.");
     let notice = w.handsets[0].next_text(WAIT).await.expect("notice");
-    assert_eq!(notice.text, "Neue Mail von Bob. Schick mail, um sie zu lesen.");
+    assert_eq!(
+        notice.text,
+        "Neue Mail von Bob. Schick mail, um sie zu lesen."
+    );
     assert_eq!(w.ask(0, "mail").await, "Mail #1 Bob now:\nUm acht?");
 
-    assert_eq!(w.ask(0, "idioma es").await, "Desde ahora te respondo en español.");
+    assert_eq!(
+        w.ask(0, "idioma es").await,
+        "Desde ahora te respondo en español."
+    );
     let help = w.ask(0, "ayuda").await;
-    assert!(help.starts_with("BBS: boards lee post next correo. Mundo: mira"), "{help}");
+    assert!(
+        help.starts_with("BBS: boards lee post next correo. Mundo: mira"),
+        "{help}"
+    );
     let look = w.ask(0, "mira").await;
-    assert!(look.contains("Salidas: north, east, west, south.\nVes: pebble."), "{look}");
-    assert_eq!(w.ask(0, "lee general").await, "general #1 Bob now:\nHallo zusammen");
+    assert!(
+        look.contains("Salidas: north, east, west, south.\nVes: pebble."),
+        "{look}"
+    );
+    assert_eq!(
+        w.ask(0, "lee general").await,
+        "general #1 Bob now:\nHallo zusammen"
+    );
     assert_eq!(
         w.ask(0, "correo").await,
         "Correo (* sin leer):\n#1 Um acht? - Bob now\ncorreo N lee una"

@@ -18,7 +18,12 @@ async fn a_player_reads_help_look_read_and_mail_in_german_then_spanish() {
         "Languages: en English, de Deutsch, es Español. Yours: en. lang CODE picks one.",
     )
     .await;
-    call(&mut ann, "lang de", "Ab jetzt antworte ich dir auf Deutsch.").await;
+    call(
+        &mut ann,
+        "lang de",
+        "Ab jetzt antworte ich dir auf Deutsch.",
+    )
+    .await;
 
     // German.
     call(
@@ -38,7 +43,12 @@ async fn a_player_reads_help_look_read_and_mail_in_german_then_spanish() {
     call_starts(&mut ann, "hilfe all", "help lang ping quit").await;
     // A command whose texts are not in the catalogue yet answers in English.
     call(&mut ann, "hilfe ping", "ping: check the BBS is listening").await;
-    call(&mut ann, "hilfe xyzzy", "Einen Befehl \"xyzzy\" gibt es nicht. Versuch hilfe.").await;
+    call(
+        &mut ann,
+        "hilfe xyzzy",
+        "Einen Befehl \"xyzzy\" gibt es nicht. Versuch hilfe.",
+    )
+    .await;
     let here = call_starts(&mut ann, "schau", "Town Square: The heart of Meshton.").await;
     assert!(
         here.reply
@@ -49,19 +59,44 @@ async fn a_player_reads_help_look_read_and_mail_in_german_then_spanish() {
     call(&mut ann, "schau mich", "Hier ist kein \"mich\".").await;
     call(&mut ann, "look me", "Du bist Ann.").await;
     call(&mut ann, "look bob", "Bob ist hier.").await;
-    call(&mut ann, "lies", "So geht's: lies BRETT [N]. boards zeigt die Bretter.").await;
+    call(
+        &mut ann,
+        "lies",
+        "So geht's: lies BRETT [N]. boards zeigt die Bretter.",
+    )
+    .await;
     call(
         &mut ann,
         "lies general",
         "general: noch keine Beiträge. post general TEXT",
     )
     .await;
-    call(&mut ann, "lies brett", "Kein Brett \"brett\". Bretter: general, help, news.").await;
-    call(&mut bob, "post general Hello mesh", "Posted to general as #1.").await;
+    call(
+        &mut ann,
+        "lies brett",
+        "Kein Brett \"brett\". Bretter: general, help, news.",
+    )
+    .await;
+    call(
+        &mut bob,
+        "post general Hello mesh",
+        "Posted to general as #1.",
+    )
+    .await;
     call(&mut ann, "lies general", "general #1 Bob now:\nHello mesh").await;
     call(&mut ann, "read general 7", "Kein Beitrag #7 auf general.").await;
-    call(&mut ann, "read general x", "\"x\" ist keine Beitragsnummer.").await;
-    call(&mut ann, "mail", "Keine Mails. mail NAME TEXT schickt eine.").await;
+    call(
+        &mut ann,
+        "read general x",
+        "\"x\" ist keine Beitragsnummer.",
+    )
+    .await;
+    call(
+        &mut ann,
+        "mail",
+        "Keine Mails. mail NAME TEXT schickt eine.",
+    )
+    .await;
     // Bob reads English; the notice is Ann's to read, in German.
     let sent = call(&mut bob, "mail ann hallo Ann", "Mail sent to Ann.").await;
     assert_eq!(sent.notices[0].text, "Neue Mail von Bob.");
@@ -73,10 +108,20 @@ async fn a_player_reads_help_look_read_and_mail_in_german_then_spanish() {
     )
     .await;
     call(&mut ann, "mail 5", "Keine Mail 5. mail zeigt deine.").await;
-    call(&mut ann, "mail Zed hi", "Keinen Spieler oder Knoten Zed gefunden.").await;
+    call(
+        &mut ann,
+        "mail Zed hi",
+        "Keinen Spieler oder Knoten Zed gefunden.",
+    )
+    .await;
     let sent = call(&mut ann, "mail Bob danke", "Mail an Bob ist raus.").await;
     assert_eq!(sent.notices[0].text, "New mail from Ann.");
-    call(&mut ann, "xyzzy", "Befehl \"xyzzy\" gibt es nicht. Versuch hilfe.").await;
+    call(
+        &mut ann,
+        "xyzzy",
+        "Befehl \"xyzzy\" gibt es nicht. Versuch hilfe.",
+    )
+    .await;
 
     // Spanish, through its own alias for `lang`.
     call(&mut ann, "idioma es", "Desde ahora te respondo en español.").await;
@@ -102,7 +147,12 @@ async fn a_player_reads_help_look_read_and_mail_in_german_then_spanish() {
         "{:?}",
         here.reply
     );
-    call(&mut ann, "mira unicornio", "Aquí no ves ningún \"unicornio\".").await;
+    call(
+        &mut ann,
+        "mira unicornio",
+        "Aquí no ves ningún \"unicornio\".",
+    )
+    .await;
     call(&mut ann, "lee", "Uso: lee TABLÓN [N]. boards los muestra.").await;
     call(&mut ann, "lee general", "general #1 Bob now:\nHello mesh").await;
     call(&mut ann, "lee general 9", "No hay mensaje #9 en general.").await;
@@ -113,7 +163,12 @@ async fn a_player_reads_help_look_read_and_mail_in_german_then_spanish() {
     )
     .await;
     call(&mut ann, "correo 1", "Carta #1 Bob now:\nhallo Ann").await;
-    call(&mut ann, "correo 3", "No hay carta 3. correo muestra las tuyas.").await;
+    call(
+        &mut ann,
+        "correo 3",
+        "No hay carta 3. correo muestra las tuyas.",
+    )
+    .await;
     call(
         &mut ann,
         "correo clear",
@@ -121,7 +176,12 @@ async fn a_player_reads_help_look_read_and_mail_in_german_then_spanish() {
     )
     .await;
     call(&mut ann, "correo Bob gracias", "Carta enviada a Bob.").await;
-    call(&mut ann, "lang fr", "Aquí no hay idioma \"fr\". Hay: en de es.").await;
+    call(
+        &mut ann,
+        "lang fr",
+        "Aquí no hay idioma \"fr\". Hay: en de es.",
+    )
+    .await;
     call(&mut ann, "xyzzy", "No conozco \"xyzzy\". Prueba ayuda.").await;
 
     // The choice is kept: a new session reads it back.
@@ -138,7 +198,12 @@ async fn the_bbs_language_is_the_default_until_a_player_picks_one() {
     cfg.bbs.language = "de".into();
     let w = TestWorld::with(cfg).await;
     let mut ann = w.player(ANN, "Ann").await;
-    call(&mut ann, "mail", "Keine Mails. mail NAME TEXT schickt eine.").await;
+    call(
+        &mut ann,
+        "mail",
+        "Keine Mails. mail NAME TEXT schickt eine.",
+    )
+    .await;
     call(
         &mut ann,
         "lang",
@@ -149,7 +214,10 @@ async fn the_bbs_language_is_the_default_until_a_player_picks_one() {
     call(&mut bob, "lang en", "I answer you in English now.").await;
     let habits = w.store.habits(BOB).await.expect("habits");
     assert_eq!(Ctx::language_of(&w.common(), &habits), Lang::EN);
-    assert_eq!(LangCmd::parse("DE"), Ok(LangCmd::Set(Lang::parse("de").unwrap())));
+    assert_eq!(
+        LangCmd::parse("DE"),
+        Ok(LangCmd::Set(Lang::parse("de").unwrap()))
+    );
 }
 
 /// The catalogue check CI runs: the shipped languages' aliases collide with no
@@ -165,7 +233,10 @@ fn the_shipped_aliases_collide_with_nothing_and_all_work() {
             assert_eq!(found, Some(command.as_str()), "{lang} {alias}");
         }
     }
-    assert_eq!(standard.exact("HILFE", Level::Player).map(|e| e.spec.name), Some("help"));
+    assert_eq!(
+        standard.exact("HILFE", Level::Player).map(|e| e.spec.name),
+        Some("help")
+    );
 }
 
 /// A catalogue whose alias takes a command's name, a direction or another language's
@@ -200,8 +271,7 @@ fn english_help_in_the_catalogue_is_the_specs() {
     let r = crate::commands::standard();
     for e in r.available(Level::Wizard) {
         let spec = e.spec;
-        if let Some(usage) = catalogue().try_text(Lang::EN, &format!("usage-{}", spec.name), &[])
-        {
+        if let Some(usage) = catalogue().try_text(Lang::EN, &format!("usage-{}", spec.name), &[]) {
             assert_eq!(usage, spec.usage, "{}", spec.name);
         }
         if let Some(help) = catalogue().try_text(Lang::EN, &format!("help-{}", spec.name), &[]) {
