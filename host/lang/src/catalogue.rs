@@ -195,7 +195,7 @@ impl Catalogue {
     /// The message ids of `lang`'s catalogue, in file order.
     fn entries(&self, lang: Lang) -> impl Iterator<Item = &str> {
         let source = self.book(lang).map(|b| b.source).unwrap_or_default();
-        crate::checks::message_ids(source).into_iter()
+        crate::syntax::message_ids(source).into_iter()
     }
 
     /// The variables (`$name`) message `key` uses in `lang`, its attributes' aside.
@@ -203,7 +203,7 @@ impl Catalogue {
         self.book(lang)
             .and_then(|b| b.bundle.get_message(key))
             .and_then(|m| m.value())
-            .map(crate::checks::variables)
+            .map(crate::syntax::variables)
             .unwrap_or_default()
     }
 }

@@ -12,6 +12,7 @@
 mod catalogue;
 pub mod checks;
 mod lang;
+mod syntax;
 
 #[cfg(test)]
 mod budget;
