@@ -10,11 +10,11 @@ use meshmush_core::commands::registry::{
     Command, CommandError, Guard, Registry, Reply, Spec, Usage, on_the_side, user,
 };
 use meshmush_core::commands::text::{
-    age, echo, fill_packet, first_words, level_name, split_command, unix_now,
+    age_in, echo, fill_packet, first_words, level_name, split_command, unix_now,
 };
 use meshmush_core::events::Event;
 use meshmush_core::roster::Newcomer;
-use meshmush_lang::{Arg, t};
+use meshmush_lang::{Arg, Lang, t};
 use meshmush_store::{Board, DraftTarget, Level, Post, UNREAD_CAP};
 
 /// Posts shown by `read BOARD`.
@@ -134,12 +134,12 @@ fn post_num(word: &str) -> Result<u64, Usage> {
 /// A post in full: its heading, its subject when it has one of its own (a long post's,
 /// or a TC2 peer's, whose subject is apart from its text), then its text. A subject
 /// made of the text's first words is not said twice.
-fn show(post: &Post, now: u64) -> String {
+fn show(lang: Lang, post: &Post, now: u64) -> String {
     let subject = post.subject.trim();
     if subject.is_empty() || subject == super::compose::subject_of(&post.text) {
-        format!("{}\n{}", heading(post, now), post.text)
+        format!("{}\n{}", heading(lang, post, now), post.text)
     } else {
-        format!("{}\n{subject}\n{}", heading(post, now), post.text)
+        format!("{}\n{subject}\n{}", heading(lang, post, now), post.text)
     }
 }
 
@@ -223,17 +223,17 @@ impl Command for Read {
                     .mark_read(ctx.node, board.name.clone(), num)
                     .await,
             )?;
-            return Ok(show(&post, now).into());
+            return Ok(show(lang, &post, now).into());
         }
         let posts = ctx.store().newest_posts(board.name.clone(), LISTED).await?;
         let name = &board.name;
         let Some((newest, older)) = posts.split_first() else {
             return Ok(t!(lang, "board-empty", board = name).into());
         };
-        let lines: Vec<String> = older.iter().map(|p| list_line(p, now)).collect();
+        let lines: Vec<String> = older.iter().map(|p| list_line(lang, p, now)).collect();
         // The newest post in full, then as many older ones as fit in the same packet:
         // reading the latest news takes one command.
-        let full = format!("{}\n{}", heading(newest, now), newest.text.trim());
+        let full = format!("{}\n{}", heading(lang, newest, now), newest.text.trim());
         if let Some(reply) = fill_packet(full, &lines, ctx.cfg().replies.byte_budget) {
             on_the_side(
                 ctx.store()
@@ -242,14 +242,14 @@ impl Command for Read {
             )?;
             return Ok(reply.into());
         }
-        let all: Vec<String> = posts.iter().map(|p| list_line(p, now)).collect();
+        let all: Vec<String> = posts.iter().map(|p| list_line(lang, p, now)).collect();
         let foot = t!(lang, "board-list-foot", board = name);
         Ok(format!("{name}:\n{}\n{foot}", all.join("\n")).into())
     }
 }
 
 /// A post's heading: `general #3 Bob 2h:` (a reply: `general #4 re #3 Bob 2h:`).
-fn heading(post: &Post, now: u64) -> String {
+fn heading(lang: Lang, post: &Post, now: u64) -> String {
     let re = post
         .reply_to
         .map(|n| format!(" re #{n}"))
@@ -259,19 +259,19 @@ fn heading(post: &Post, now: u64) -> String {
         post.board,
         post.num,
         post.author_name,
-        age(now, post.time)
+        age_in(lang, now, post.time)
     )
 }
 
 /// One line of a board's list: `#3 Ridge report - Bob 2h`, the subject being the
 /// post's first words.
-fn list_line(post: &Post, now: u64) -> String {
+fn list_line(lang: Lang, post: &Post, now: u64) -> String {
     format!(
         "#{} {} - {} {}",
         post.num,
         first_words(&super::compose::title(post), SUBJECT),
         post.author_name,
-        age(now, post.time)
+        age_in(lang, now, post.time)
     )
 }
 
@@ -300,7 +300,7 @@ impl Command for Next {
                         .mark_read(ctx.node, post.board.clone(), post.num)
                         .await,
                 )?;
-                Ok(show(&post, unix_now()).into())
+                Ok(show(ctx.lang, &post, unix_now()).into())
             }
             None => Ok("No unread posts.".into()),
         }

@@ -9,7 +9,7 @@ use meshmush_core::commands::registry::{
     Command, CommandError, Guard, Registry, Reply, Spec, Usage, on_the_side, user,
 };
 use meshmush_core::commands::text::{
-    age, ago_in, echo, fill_packet, first_words, split_command, unix_now,
+    age_in, ago_in, echo, fill_packet, first_words, split_command, unix_now,
 };
 use meshmush_core::events::Event;
 use meshmush_core::roster::{Newcomer, Roster};
@@ -134,7 +134,7 @@ impl Command for Mail {
 const SUBJECT: usize = 24;
 
 /// One line of the mailbox: `#2* Lunch? - Bob 1h` (`*`: unread).
-fn list_line(n: usize, m: &Letter, now: u64) -> String {
+fn list_line(lang: Lang, n: usize, m: &Letter, now: u64) -> String {
     let star = if m.read { "" } else { "*" };
     let subject = if m.subject.is_empty() {
         &m.text
@@ -145,13 +145,13 @@ fn list_line(n: usize, m: &Letter, now: u64) -> String {
         "#{n}{star} {} - {} {}",
         first_words(subject, SUBJECT),
         m.from_name,
-        age(now, m.time)
+        age_in(lang, now, m.time)
     )
 }
 
 /// A letter in full: `Mail #2 Bob 1h:` and its text.
 fn letter(lang: Lang, n: usize, m: &Letter, now: u64) -> String {
-    let age = age(now, m.time);
+    let age = age_in(lang, now, m.time);
     let heading = t!(lang, "mail-heading", n = n, from = &m.from_name, age = age);
     format!("{heading}\n{}", m.text.trim())
 }
@@ -169,7 +169,7 @@ async fn list(ctx: &Ctx) -> Reply {
     if let Some((n, m)) = items.first().filter(|(_, m)| !m.read) {
         let rest: Vec<String> = items[1..]
             .iter()
-            .map(|(n, m)| list_line(*n, m, now))
+            .map(|(n, m)| list_line(lang, *n, m, now))
             .collect();
         let full = letter(lang, *n, m, now);
         if let Some(reply) = fill_packet(full, &rest, ctx.cfg().replies.byte_budget) {
@@ -179,7 +179,10 @@ async fn list(ctx: &Ctx) -> Reply {
             return Ok(reply.into());
         }
     }
-    let lines: Vec<String> = items.iter().map(|(n, m)| list_line(*n, m, now)).collect();
+    let lines: Vec<String> = items
+        .iter()
+        .map(|(n, m)| list_line(lang, *n, m, now))
+        .collect();
     let (head, foot) = (t!(lang, "mail-list"), t!(lang, "mail-list-foot"));
     Ok(format!("{head}\n{}\n{foot}", lines.join("\n")).into())
 }

@@ -27,6 +27,7 @@ needs-proof = { $command } ändert dein Konto: Schick es als PKI-DM oder als pw 
 too-long = Zu lang: { $len } Bytes, erlaubt sind { $max }.
 ago = vor { $age }
 ago-now = gerade eben
+age-now = jetzt
 
 ## hilfe
 
@@ -54,7 +55,7 @@ look-person = { $name } ist hier.
 look-nothing-special = An { $thing } fällt dir nichts Besonderes auf.
 exit-leads-to = { $exit } führt nach { $room }.
 exit-leads-nowhere = { $exit } führt nirgendwohin.
-see-no = Hier ist kein "{ $word }".
+see-no = Hier gibt es nichts namens "{ $word }".
 world-empty = Die Welt ist leer.
 room-exits = Ausgänge: { $list }.
 room-things = Du siehst: { $list }.

@@ -27,6 +27,7 @@ needs-proof = { $command } changes your account: send it as a PKI DM, or pw PASS
 too-long = Too long: { $len } bytes, the limit is { $max }.
 ago = { $age } ago
 ago-now = just now
+age-now = now
 
 ## help
 

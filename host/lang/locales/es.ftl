@@ -4,8 +4,8 @@
 ## Alias: valen para todos y no pueden chocar con nada
 
 alias-help = ayuda
-alias-look = mira
-alias-read = lee
+alias-look = mirar
+alias-read = leer
 alias-mail = correo
 alias-lang = idioma
 
@@ -28,10 +28,11 @@ needs-proof = { $command } cambia tu cuenta: envíalo como DM con PKI, o pw CLAV
 too-long = Demasiado largo: { $len } bytes, el límite es { $max }.
 ago = hace { $age }
 ago-now = ahora mismo
+age-now = ahora
 
 ## ayuda
 
-help-short = BBS: boards lee post next correo. Mundo: mira n s e w say who i. ayuda COMANDO explica uno; ayuda all, todos. Idioma: lang { $codes }
+help-short = BBS: boards leer post next correo. Mundo: mirar n s e w say who i. ayuda COMANDO explica uno; ayuda all, todos. Idioma: lang { $codes }
 help-all = { $commands }. ayuda COMANDO explica uno.
 help-one = { $usage }: { $help }
 help-none = No hay ningún comando "{ $topic }". Prueba ayuda.
@@ -46,16 +47,16 @@ lang-list = Idiomas: { $list }. El tuyo: { $code }. idioma CÓDIGO elige uno.
 lang-set = Desde ahora te respondo en español.
 lang-unknown = Aquí no hay idioma "{ $code }". Hay: { $codes }.
 
-## mira, y la sala tal como la muestra cada paso
+## mirar, y la sala tal como la muestra cada paso
 
-usage-look = mira [COSA]
+usage-look = mirar [COSA]
 help-look = describe la sala, una cosa o una salida
 look-me = Eres { $name }.
 look-person = { $name } está aquí.
 look-nothing-special = No ves nada especial en { $thing }.
 exit-leads-to = { $exit } lleva a { $room }.
 exit-leads-nowhere = { $exit } no lleva a ninguna parte.
-see-no = Aquí no ves ningún "{ $word }".
+see-no = Aquí no hay nada llamado "{ $word }".
 world-empty = El mundo está vacío.
 room-exits = Salidas: { $list }.
 room-things = Ves: { $list }.
@@ -64,16 +65,16 @@ room-npcs-more = PNJ: { $list } y { $more } más. (talk NOMBRE)
 room-here = Aquí: { $list }.
 room-here-more = Aquí: { $list } y { $more } más ({ $total } en total).
 
-## lee (tablones)
+## leer (tablones)
 
-usage-read = lee TABLÓN [N]
+usage-read = leer TABLÓN [N]
 help-read = el mensaje más nuevo de un tablón y la lista de los demás, o el mensaje N
-read-usage = Uso: lee TABLÓN [N]. boards los muestra.
+read-usage = Uso: leer TABLÓN [N]. boards los muestra.
 board-none = No hay tablón "{ $word }". Tablones: { $boards }.
 not-post-number = "{ $word }" no es un número de mensaje.
 post-none = No hay mensaje #{ $num } en { $board }.
 board-empty = { $board }: aún no hay mensajes. post { $board } TEXTO
-board-list-foot = lee { $board } N
+board-list-foot = leer { $board } N
 
 ## correo
 

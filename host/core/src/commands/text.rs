@@ -29,6 +29,14 @@ pub fn echo(typed: &str) -> String {
     format!("{}…", &typed[..cut])
 }
 
+/// [`age`] in `lang`: `now` in its words, the units (`5m`, `3h`, `2d`) as they are.
+pub fn age_in(lang: Lang, now: u64, then: u64) -> String {
+    match age(now, then).as_str() {
+        "now" => t!(lang, "age-now"),
+        a => a.to_string(),
+    }
+}
+
 /// `just now` or `5m ago`, for a sentence, in `lang`.
 pub fn ago_in(lang: Lang, now: u64, then: u64) -> String {
     match age(now, then).as_str() {

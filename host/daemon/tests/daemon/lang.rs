@@ -30,7 +30,7 @@ async fn a_handset_reads_help_look_read_and_mail_in_german_and_spanish() {
     );
     assert_eq!(
         w.ask(0, "lies general").await,
-        "general #1 Bob now:\nHallo zusammen"
+        "general #1 Bob jetzt:\nHallo zusammen"
     );
     assert_eq!(
         w.ask(0, "mail").await,
@@ -42,7 +42,7 @@ async fn a_handset_reads_help_look_read_and_mail_in_german_and_spanish() {
         notice.text,
         "Neue Mail von Bob. Schick mail, um sie zu lesen."
     );
-    assert_eq!(w.ask(0, "mail").await, "Mail #1 Bob now:\nUm acht?");
+    assert_eq!(w.ask(0, "mail").await, "Mail #1 Bob jetzt:\nUm acht?");
 
     assert_eq!(
         w.ask(0, "idioma es").await,
@@ -50,27 +50,27 @@ async fn a_handset_reads_help_look_read_and_mail_in_german_and_spanish() {
     );
     let help = w.ask(0, "ayuda").await;
     assert!(
-        help.starts_with("BBS: boards lee post next correo. Mundo: mira"),
+        help.starts_with("BBS: boards leer post next correo. Mundo: mirar"),
         "{help}"
     );
-    let look = w.ask(0, "mira").await;
+    let look = w.ask(0, "mirar").await;
     assert!(
         look.contains("Salidas: north, east, west, south.\nVes: pebble."),
         "{look}"
     );
     assert_eq!(
-        w.ask(0, "lee general").await,
-        "general #1 Bob now:\nHallo zusammen"
+        w.ask(0, "leer general").await,
+        "general #1 Bob ahora:\nHallo zusammen"
     );
     assert_eq!(
         w.ask(0, "correo").await,
-        "Correo (* sin leer):\n#1 Um acht? - Bob now\ncorreo N lee una"
+        "Correo (* sin leer):\n#1 Um acht? - Bob ahora\ncorreo N lee una"
     );
     w.stop().await.expect("clean shutdown");
 
     // Kept across a restart.
     let mut w = world(2, roomy(), dir.path(), StoreOptions::default()).await;
-    assert_eq!(w.ask(0, "correo 1").await, "Carta #1 Bob now:\nUm acht?");
+    assert_eq!(w.ask(0, "correo 1").await, "Carta #1 Bob ahora:\nUm acht?");
     assert_eq!(w.ask(1, "mail 1").await, "No mail 1. mail lists yours.");
     w.stop().await.expect("clean shutdown");
 }

@@ -56,7 +56,12 @@ async fn a_player_reads_help_look_read_and_mail_in_german_then_spanish() {
         "{:?}",
         here.reply
     );
-    call(&mut ann, "schau mich", "Hier ist kein \"mich\".").await;
+    call(
+        &mut ann,
+        "schau mich",
+        "Hier gibt es nichts namens \"mich\".",
+    )
+    .await;
     call(&mut ann, "look me", "Du bist Ann.").await;
     call(&mut ann, "look bob", "Bob ist hier.").await;
     call(
@@ -83,7 +88,12 @@ async fn a_player_reads_help_look_read_and_mail_in_german_then_spanish() {
         "Posted to general as #1.",
     )
     .await;
-    call(&mut ann, "lies general", "general #1 Bob now:\nHello mesh").await;
+    call(
+        &mut ann,
+        "lies general",
+        "general #1 Bob jetzt:\nHello mesh",
+    )
+    .await;
     call(&mut ann, "read general 7", "Kein Beitrag #7 auf general.").await;
     call(
         &mut ann,
@@ -100,11 +110,11 @@ async fn a_player_reads_help_look_read_and_mail_in_german_then_spanish() {
     // Bob reads English; the notice is Ann's to read, in German.
     let sent = call(&mut bob, "mail ann hallo Ann", "Mail sent to Ann.").await;
     assert_eq!(sent.notices[0].text, "Neue Mail von Bob.");
-    call(&mut ann, "mail", "Mail #1 Bob now:\nhallo Ann").await;
+    call(&mut ann, "mail", "Mail #1 Bob jetzt:\nhallo Ann").await;
     call(
         &mut ann,
         "mail",
-        "Mails (* ungelesen):\n#1 hallo Ann - Bob now\nmail N liest eine",
+        "Mails (* ungelesen):\n#1 hallo Ann - Bob jetzt\nmail N liest eine",
     )
     .await;
     call(&mut ann, "mail 5", "Keine Mail 5. mail zeigt deine.").await;
@@ -128,7 +138,7 @@ async fn a_player_reads_help_look_read_and_mail_in_german_then_spanish() {
     call(
         &mut ann,
         "ayuda",
-        "BBS: boards lee post next correo. Mundo: mira n s e w say who i. ayuda COMANDO \
+        "BBS: boards leer post next correo. Mundo: mirar n s e w say who i. ayuda COMANDO \
          explica uno; ayuda all, todos. Idioma: lang en de es",
     )
     .await;
@@ -140,7 +150,7 @@ async fn a_player_reads_help_look_read_and_mail_in_german_then_spanish() {
          escribir una larga); delete N; clear borra las leídas",
     )
     .await;
-    let here = call_starts(&mut ann, "mira", "Town Square: The heart of Meshton.").await;
+    let here = call_starts(&mut ann, "mirar", "Town Square: The heart of Meshton.").await;
     assert!(
         here.reply
             .ends_with("\nSalidas: north, east, west, south.\nVes: pebble.\nAquí: Bob."),
@@ -149,20 +159,30 @@ async fn a_player_reads_help_look_read_and_mail_in_german_then_spanish() {
     );
     call(
         &mut ann,
-        "mira unicornio",
-        "Aquí no ves ningún \"unicornio\".",
+        "mirar unicornio",
+        "Aquí no hay nada llamado \"unicornio\".",
     )
     .await;
-    call(&mut ann, "lee", "Uso: lee TABLÓN [N]. boards los muestra.").await;
-    call(&mut ann, "lee general", "general #1 Bob now:\nHello mesh").await;
-    call(&mut ann, "lee general 9", "No hay mensaje #9 en general.").await;
+    call(
+        &mut ann,
+        "leer",
+        "Uso: leer TABLÓN [N]. boards los muestra.",
+    )
+    .await;
+    call(
+        &mut ann,
+        "leer general",
+        "general #1 Bob ahora:\nHello mesh",
+    )
+    .await;
+    call(&mut ann, "leer general 9", "No hay mensaje #9 en general.").await;
     call(
         &mut ann,
         "correo",
-        "Correo (* sin leer):\n#1 hallo Ann - Bob now\ncorreo N lee una",
+        "Correo (* sin leer):\n#1 hallo Ann - Bob ahora\ncorreo N lee una",
     )
     .await;
-    call(&mut ann, "correo 1", "Carta #1 Bob now:\nhallo Ann").await;
+    call(&mut ann, "correo 1", "Carta #1 Bob ahora:\nhallo Ann").await;
     call(
         &mut ann,
         "correo 3",
