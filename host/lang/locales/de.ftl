@@ -106,4 +106,4 @@ mail-no-player-close = Keinen Spieler { $name } gefunden. Meintest du { $close }
 mailbox-full = Das Postfach von { $name } ist voll; versuch es später.
 mail-unheard-sender = Du hast heute schon { $n } Mails an Knoten geschickt, die das BBS nie benutzt haben. Das ist das Tageslimit, morgen wieder.
 mail-unheard-total = Für Knoten, die das BBS nie benutzt haben, wartet schon zu viel Mail; versuch es später.
-mail-newcomers = Neue Spieler haben diese Stunde schon viele Mails geschickt; versuch es später.
+mail-newcomers = Neue Spieler haben in dieser Stunde schon viele Mails geschickt; versuch es später.

@@ -42,7 +42,7 @@ help-help = los comandos principales, todos, o cómo se usa uno
 ## idioma
 
 usage-lang = idioma [CÓDIGO]
-help-lang = el idioma en que te respondo; solo, los que hay
+help-lang = el idioma en que te respondo; sin CÓDIGO, los que hay
 lang-list = Idiomas: { $list }. El tuyo: { $code }. idioma CÓDIGO elige uno.
 lang-set = Desde ahora te respondo en español.
 lang-unknown = Aquí no hay idioma "{ $code }". Hay: { $codes }.
@@ -93,7 +93,7 @@ mail-cleared = { $n ->
 }
 mail-sent = Carta enviada a { $name }.
 mail-waits = La carta para { $name } espera hasta que ese nodo se vuelva a oír.
-mail-told-now = Carta para { $name } dejada; ese nodo se oyó { $ago } y se le avisa ya.
+mail-told-now = Carta para { $name } guardada; ese nodo se oyó { $ago } y ya se le avisa.
 mail-you-have = Tienes correo en { $bbs } de { $name }. Envía correo para leerlo.
 mail-notice = Carta nueva de { $name }.
 mail-read-hint = Envía correo para leerla.
@@ -107,4 +107,4 @@ mail-no-player-close = No hay jugador { $name }. ¿Querías decir { $close }?
 mailbox-full = El buzón de { $name } está lleno; inténtalo más tarde.
 mail-unheard-sender = Hoy ya dejaste { $n } cartas para nodos que nunca usaron el BBS, el límite del día. Vuelve a intentarlo mañana.
 mail-unheard-total = Ya esperan demasiadas cartas para nodos que nunca usaron el BBS; inténtalo más tarde.
-mail-newcomers = Los jugadores nuevos han enviado mucho correo esta hora; inténtalo más tarde.
+mail-newcomers = Los jugadores nuevos han enviado mucho correo en la última hora; inténtalo más tarde.
