@@ -28,6 +28,8 @@ too-long = Zu lang: { $len } Bytes, erlaubt sind { $max }.
 ago = vor { $age }
 ago-now = gerade eben
 age-now = jetzt
+welcome = Willkommen, { $name }!
+welcome-help = Willkommen, { $name }! Schick hilfe für die Befehle.
 
 ## hilfe
 

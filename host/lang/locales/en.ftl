@@ -28,6 +28,8 @@ too-long = Too long: { $len } bytes, the limit is { $max }.
 ago = { $age } ago
 ago-now = just now
 age-now = now
+welcome = Welcome, { $name }!
+welcome-help = Welcome, { $name }! Send help for commands.
 
 ## help
 

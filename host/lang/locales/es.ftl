@@ -29,6 +29,8 @@ too-long = Demasiado largo: { $len } bytes, el límite es { $max }.
 ago = hace { $age }
 ago-now = ahora mismo
 age-now = ahora
+welcome = ¡Hola, { $name }!
+welcome-help = ¡Hola, { $name }! Envía ayuda para ver los comandos.
 
 ## ayuda
 
