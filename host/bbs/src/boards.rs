@@ -10,10 +10,11 @@ use meshmush_core::commands::registry::{
     Command, CommandError, Guard, Registry, Reply, Spec, Usage, on_the_side, user,
 };
 use meshmush_core::commands::text::{
-    age, fill_packet, first_words, level_name, split_command, unix_now,
+    age_in, echo, fill_packet, first_words, level_name, split_command, unix_now,
 };
 use meshmush_core::events::Event;
 use meshmush_core::roster::Newcomer;
+use meshmush_lang::{Arg, Lang, t};
 use meshmush_store::{Board, DraftTarget, Level, Post, UNREAD_CAP};
 
 /// Posts shown by `read BOARD`.
@@ -84,6 +85,7 @@ pub(super) async fn find_board(ctx: &Ctx, word: &str) -> Result<Board, CommandEr
             .collect::<Vec<_>>()
             .join(", ")
     };
+    let lang = ctx.lang;
     match find(
         &boards,
         &word,
@@ -91,11 +93,21 @@ pub(super) async fn find_board(ctx: &Ctx, word: &str) -> Result<Board, CommandEr
         |b| &b.name,
     ) {
         Match::One(b) => Ok(b.clone()),
-        Match::None => Err(user(format!(
-            "No board {word:?}. Boards: {}.",
-            names(&boards.iter().collect::<Vec<_>>())
+        Match::None => {
+            let all = names(&boards.iter().collect::<Vec<_>>());
+            Err(user(t!(
+                lang,
+                "board-none",
+                word = echo(&word),
+                boards = all
+            )))
+        }
+        Match::Many(many) => Err(user(t!(
+            lang,
+            "ambiguous",
+            word = echo(&word),
+            names = names(&many)
         ))),
-        Match::Many(many) => Err(user(format!("{word}? Did you mean: {}", names(&many)))),
     }
 }
 
@@ -116,18 +128,18 @@ pub(super) async fn readable_boards(ctx: &Ctx) -> Result<Vec<String>, CommandErr
 fn post_num(word: &str) -> Result<u64, Usage> {
     word.trim_start_matches('#')
         .parse()
-        .map_err(|_| Usage::say(format!("{word:?} is not a post number.")))
+        .map_err(|_| Usage::key("not-post-number", vec![("word", Arg::from(echo(word)))]))
 }
 
 /// A post in full: its heading, its subject when it has one of its own (a long post's,
 /// or a TC2 peer's, whose subject is apart from its text), then its text. A subject
 /// made of the text's first words is not said twice.
-fn show(post: &Post, now: u64) -> String {
+fn show(lang: Lang, post: &Post, now: u64) -> String {
     let subject = post.subject.trim();
     if subject.is_empty() || subject == super::compose::subject_of(&post.text) {
-        format!("{}\n{}", heading(post, now), post.text)
+        format!("{}\n{}", heading(lang, post, now), post.text)
     } else {
-        format!("{}\n{subject}\n{}", heading(post, now), post.text)
+        format!("{}\n{subject}\n{}", heading(lang, post, now), post.text)
     }
 }
 
@@ -179,6 +191,7 @@ pub struct Read {
 }
 
 impl Command for Read {
+    // English as `en.ftl` has it (`usage-read`, `help-read`).
     const SPEC: Spec = player(
         "read",
         &[],
@@ -189,7 +202,7 @@ impl Command for Read {
     fn parse(args: &str) -> Result<Self, Usage> {
         let mut words = args.split_whitespace();
         let Some(board) = words.next() else {
-            return Err(Usage::say("Usage: read BOARD [N]. boards lists them."));
+            return Err(Usage::key("read-usage", Vec::new()));
         };
         Ok(Self {
             board: board.to_string(),
@@ -200,26 +213,27 @@ impl Command for Read {
     async fn apply(self, ctx: &mut Ctx) -> Reply {
         let board = find_board(ctx, &self.board).await?;
         let now = unix_now();
+        let lang = ctx.lang;
         if let Some(num) = self.num {
             let Some(post) = ctx.store().post(board.name.clone(), num).await? else {
-                return Err(user(format!("No post #{num} on {}.", board.name)));
+                return Err(user(t!(lang, "post-none", num = num, board = &board.name)));
             };
             on_the_side(
                 ctx.store()
                     .mark_read(ctx.node, board.name.clone(), num)
                     .await,
             )?;
-            return Ok(show(&post, now).into());
+            return Ok(show(lang, &post, now).into());
         }
         let posts = ctx.store().newest_posts(board.name.clone(), LISTED).await?;
         let name = &board.name;
         let Some((newest, older)) = posts.split_first() else {
-            return Ok(format!("{name}: no posts yet. post {name} TEXT").into());
+            return Ok(t!(lang, "board-empty", board = name).into());
         };
-        let lines: Vec<String> = older.iter().map(|p| list_line(p, now)).collect();
+        let lines: Vec<String> = older.iter().map(|p| list_line(lang, p, now)).collect();
         // The newest post in full, then as many older ones as fit in the same packet:
         // reading the latest news takes one command.
-        let full = format!("{}\n{}", heading(newest, now), newest.text.trim());
+        let full = format!("{}\n{}", heading(lang, newest, now), newest.text.trim());
         if let Some(reply) = fill_packet(full, &lines, ctx.cfg().replies.byte_budget) {
             on_the_side(
                 ctx.store()
@@ -228,13 +242,14 @@ impl Command for Read {
             )?;
             return Ok(reply.into());
         }
-        let all: Vec<String> = posts.iter().map(|p| list_line(p, now)).collect();
-        Ok(format!("{name}:\n{}\nread {name} N", all.join("\n")).into())
+        let all: Vec<String> = posts.iter().map(|p| list_line(lang, p, now)).collect();
+        let foot = t!(lang, "board-list-foot", board = name);
+        Ok(format!("{name}:\n{}\n{foot}", all.join("\n")).into())
     }
 }
 
 /// A post's heading: `general #3 Bob 2h:` (a reply: `general #4 re #3 Bob 2h:`).
-fn heading(post: &Post, now: u64) -> String {
+fn heading(lang: Lang, post: &Post, now: u64) -> String {
     let re = post
         .reply_to
         .map(|n| format!(" re #{n}"))
@@ -244,19 +259,19 @@ fn heading(post: &Post, now: u64) -> String {
         post.board,
         post.num,
         post.author_name,
-        age(now, post.time)
+        age_in(lang, now, post.time)
     )
 }
 
 /// One line of a board's list: `#3 Ridge report - Bob 2h`, the subject being the
 /// post's first words.
-fn list_line(post: &Post, now: u64) -> String {
+fn list_line(lang: Lang, post: &Post, now: u64) -> String {
     format!(
         "#{} {} - {} {}",
         post.num,
         first_words(&super::compose::title(post), SUBJECT),
         post.author_name,
-        age(now, post.time)
+        age_in(lang, now, post.time)
     )
 }
 
@@ -285,7 +300,7 @@ impl Command for Next {
                         .mark_read(ctx.node, post.board.clone(), post.num)
                         .await,
                 )?;
-                Ok(show(&post, unix_now()).into())
+                Ok(show(ctx.lang, &post, unix_now()).into())
             }
             None => Ok("No unread posts.".into()),
         }
@@ -316,10 +331,7 @@ pub(super) async fn write_post(
     may_post(ctx, board)?;
     let max = ctx.cfg().bbs.post_max_bytes;
     if text.len() > max {
-        return Err(user(format!(
-            "Too long: {} bytes, the limit is {max}.",
-            text.len()
-        )));
+        return Err(user(t!(ctx.lang, "too-long", len = text.len(), max = max)));
     }
     if !ctx.roster().allow_post(ctx.node) {
         return Err(user(format!(
@@ -431,7 +443,12 @@ impl Command for ReplyCmd {
         let board = find_board(ctx, &self.board).await?;
         let num = self.num;
         if ctx.store().post(board.name.clone(), num).await?.is_none() {
-            return Err(user(format!("No post #{num} on {}.", board.name)));
+            return Err(user(t!(
+                ctx.lang,
+                "post-none",
+                num = num,
+                board = &board.name
+            )));
         }
         let post = write_post(ctx, &board, "", &self.text, Some(num)).await?;
         let done = format!("Replied on {} as #{}.", post.board, post.num);
@@ -473,7 +490,12 @@ impl Command for Delete {
         let board = find_board(ctx, &self.board).await?;
         let num = self.num;
         let Some(post) = ctx.store().post(board.name.clone(), num).await? else {
-            return Err(user(format!("No post #{num} on {}.", board.name)));
+            return Err(user(t!(
+                ctx.lang,
+                "post-none",
+                num = num,
+                board = &board.name
+            )));
         };
         if post.author != ctx.node && ctx.level() < Level::Wizard {
             return Err(user("Only its author or a wizard may delete that."));

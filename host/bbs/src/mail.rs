@@ -8,9 +8,12 @@ use meshmush_core::commands::outcome::{NoticeKind, Outcome, Shown};
 use meshmush_core::commands::registry::{
     Command, CommandError, Guard, Registry, Reply, Spec, Usage, on_the_side, user,
 };
-use meshmush_core::commands::text::{age, ago, fill_packet, first_words, split_command, unix_now};
+use meshmush_core::commands::text::{
+    age_in, ago_in, echo, fill_packet, first_words, split_command, unix_now,
+};
 use meshmush_core::events::Event;
 use meshmush_core::roster::{Newcomer, Roster};
+use meshmush_lang::{Arg, Lang, t};
 use meshmush_protocol::packets::{node_id, parse_node_id};
 
 use meshmush_store::{
@@ -22,12 +25,13 @@ pub fn register(r: &mut Registry) {
 }
 
 /// Queues one notice for mail that arrived while nobody announced it (before a
-/// restart, say), unless notices already wait. The delivery marks it announced once
-/// the notice has ridden on a reply.
+/// restart, say), unless notices already wait; in the player's language, else
+/// `default`'s. The delivery marks it announced once the notice has ridden on a reply.
 pub async fn queue_unannounced(
     store: &Store,
     roster: &Roster,
     node: u32,
+    default: Lang,
 ) -> Result<(), StoreError> {
     if roster.has_notices(node) {
         return Ok(());
@@ -43,7 +47,18 @@ pub async fn queue_unannounced(
     }
     let mut from: Vec<&str> = waiting.iter().map(|m| m.from_name.as_str()).collect();
     from.dedup();
-    let text = format!("{} new mail from {}.", waiting.len(), from.join(", "));
+    let lang = store
+        .habits(node)
+        .await?
+        .lang
+        .as_deref()
+        .and_then(Lang::parse);
+    let text = t!(
+        lang.unwrap_or(default),
+        "mail-new-count",
+        n = waiting.len(),
+        from = from.join(", ")
+    );
     roster.queue_notice(node, text, true);
     Ok(())
 }
@@ -73,10 +88,11 @@ pub enum Mail {
 fn mail_num(word: &str) -> Result<usize, Usage> {
     word.trim_start_matches('#')
         .parse()
-        .map_err(|_| Usage::say(format!("{word:?} is not a mail number.")))
+        .map_err(|_| Usage::key("not-mail-number", vec![("word", Arg::from(echo(word)))]))
 }
 
 impl Command for Mail {
+    // English as `en.ftl` has it (`usage-mail`, `help-mail`).
     const SPEC: Spec = Spec {
         name: "mail",
         aliases: &["@mail"],
@@ -118,7 +134,7 @@ impl Command for Mail {
 const SUBJECT: usize = 24;
 
 /// One line of the mailbox: `#2* Lunch? - Bob 1h` (`*`: unread).
-fn list_line(n: usize, m: &Letter, now: u64) -> String {
+fn list_line(lang: Lang, n: usize, m: &Letter, now: u64) -> String {
     let star = if m.read { "" } else { "*" };
     let subject = if m.subject.is_empty() {
         &m.text
@@ -129,43 +145,46 @@ fn list_line(n: usize, m: &Letter, now: u64) -> String {
         "#{n}{star} {} - {} {}",
         first_words(subject, SUBJECT),
         m.from_name,
-        age(now, m.time)
+        age_in(lang, now, m.time)
     )
 }
 
 /// A letter in full: `Mail #2 Bob 1h:` and its text.
-fn letter(n: usize, m: &Letter, now: u64) -> String {
-    format!(
-        "Mail #{n} {} {}:\n{}",
-        m.from_name,
-        age(now, m.time),
-        m.text.trim()
-    )
+fn letter(lang: Lang, n: usize, m: &Letter, now: u64) -> String {
+    let age = age_in(lang, now, m.time);
+    let heading = t!(lang, "mail-heading", n = n, from = &m.from_name, age = age);
+    format!("{heading}\n{}", m.text.trim())
 }
 
 /// `mail`: the oldest unread letter in full with the rest listed after it, when that
 /// fits one packet (reading new mail takes one command); else the list.
 async fn list(ctx: &Ctx) -> Reply {
+    let lang = ctx.lang;
     let mut items = numbered(ctx.store().mailbox(ctx.node).await?);
     if items.is_empty() {
-        return Ok("No mail. mail PLAYER TEXT sends one.".into());
+        return Ok(t!(lang, "mail-none").into());
     }
     items.sort_by_key(|(n, m)| (m.read, *n));
     let now = unix_now();
     if let Some((n, m)) = items.first().filter(|(_, m)| !m.read) {
         let rest: Vec<String> = items[1..]
             .iter()
-            .map(|(n, m)| list_line(*n, m, now))
+            .map(|(n, m)| list_line(lang, *n, m, now))
             .collect();
-        if let Some(reply) = fill_packet(letter(*n, m, now), &rest, ctx.cfg().replies.byte_budget) {
+        let full = letter(lang, *n, m, now);
+        if let Some(reply) = fill_packet(full, &rest, ctx.cfg().replies.byte_budget) {
             let mut m = m.clone();
             m.read = true;
             on_the_side(ctx.store().update_mail(m).await)?;
             return Ok(reply.into());
         }
     }
-    let lines: Vec<String> = items.iter().map(|(n, m)| list_line(*n, m, now)).collect();
-    Ok(format!("Mail (* unread):\n{}\nmail N reads one", lines.join("\n")).into())
+    let lines: Vec<String> = items
+        .iter()
+        .map(|(n, m)| list_line(lang, *n, m, now))
+        .collect();
+    let (head, foot) = (t!(lang, "mail-list"), t!(lang, "mail-list-foot"));
+    Ok(format!("{head}\n{}\n{foot}", lines.join("\n")).into())
 }
 
 async fn pick(ctx: &Ctx, want: usize) -> Result<Letter, CommandError> {
@@ -173,12 +192,12 @@ async fn pick(ctx: &Ctx, want: usize) -> Result<Letter, CommandError> {
         .into_iter()
         .find(|(i, _)| *i == want)
         .map(|(_, m)| m)
-        .ok_or_else(|| user(format!("No mail {want}. mail lists yours.")))
+        .ok_or_else(|| user(t!(ctx.lang, "mail-no-such", n = want)))
 }
 
 async fn read(ctx: &Ctx, n: usize) -> Reply {
     let mut m = pick(ctx, n).await?;
-    let text = letter(n, &m, unix_now());
+    let text = letter(ctx.lang, n, &m, unix_now());
     if !m.read {
         m.read = true;
         on_the_side(ctx.store().update_mail(m).await)?;
@@ -189,7 +208,7 @@ async fn read(ctx: &Ctx, n: usize) -> Reply {
 async fn delete(ctx: &Ctx, n: usize) -> Reply {
     let m = pick(ctx, n).await?;
     ctx.store().delete_mail(ctx.node, vec![m.id]).await?;
-    Ok(format!("Deleted mail {n} from {}.", m.from_name).into())
+    Ok(t!(ctx.lang, "mail-deleted", n = n, from = &m.from_name).into())
 }
 
 async fn clear(ctx: &Ctx) -> Reply {
@@ -202,7 +221,7 @@ async fn clear(ctx: &Ctx) -> Reply {
         .map(|m| m.id)
         .collect();
     let n = ctx.store().delete_mail(ctx.node, read).await?;
-    Ok(format!("Deleted {n} read mail.").into())
+    Ok(t!(ctx.lang, "mail-cleared", n = n).into())
 }
 
 /// A node that never used the BBS but was heard this recently is told of its mail at
@@ -235,19 +254,15 @@ async fn tell_now(ctx: &Ctx, to: &Recipient) -> Result<Option<Outcome>, CommandE
     }
     ctx.store().mark_mail_announced(to.node).await?;
     let bbs = ctx.bbs_name();
+    let ago = ago_in(ctx.lang, now, heard);
+    // The node never used the BBS, so it has no language of its own: the BBS's.
+    let theirs = ctx.cfg().bbs.language();
+    let you_have = t!(theirs, "mail-you-have", bbs = bbs, name = &ctx.player.name);
     Ok(Some(
-        Outcome::reply(format!(
-            "Mail for {} left; that node was heard {} and is told now.",
-            to.name,
-            ago(now, heard)
-        ))
-        .to_player(
+        Outcome::reply(t!(ctx.lang, "mail-told-now", name = &to.name, ago = ago)).to_player(
             to.node,
             NoticeKind::Direct,
-            format!(
-                "You have mail at {bbs} from {}. Send mail to read it.",
-                ctx.player.name
-            ),
+            you_have,
         ),
     ))
 }
@@ -305,21 +320,27 @@ async fn recipient<'t>(ctx: &Ctx, args: &'t str) -> Result<(Recipient, &'t str),
             [] => {}
             many => {
                 let ids: Vec<String> = many.iter().map(|n| node_id(n.num)).collect();
-                return Err(user(format!(
-                    "{name} names {} nodes: {}. Mail one by its id.",
-                    many.len(),
-                    ids.join(", ")
+                return Err(user(t!(
+                    ctx.lang,
+                    "mail-names-many",
+                    name = echo(name),
+                    count = many.len(),
+                    ids = ids.join(", ")
                 )));
             }
         }
     }
     let close = ctx.store().players_like(first.to_string(), 3).await?;
+    let name = echo(first);
     if close.is_empty() {
-        return Err(user(format!("No player or node {first}.")));
+        return Err(user(t!(ctx.lang, "mail-no-recipient", name = name)));
     }
-    Err(user(format!(
-        "No player {first}. Did you mean {}?",
-        close.join(", ")
+    let close = close.join(", ");
+    Err(user(t!(
+        ctx.lang,
+        "mail-no-player-close",
+        name = name,
+        close = close
     )))
 }
 
@@ -362,7 +383,7 @@ async fn send(ctx: &mut Ctx, args: &str) -> Reply {
 /// BBS's whole allowance for such mail (`[retention]`) have room too.
 async fn mailbox_has_room(ctx: &Ctx, to: &Recipient) -> Result<(), CommandError> {
     if ctx.store().mailbox(to.node).await?.len() >= ctx.cfg().bbs.mailbox_max {
-        return Err(user(format!("{}'s mailbox is full; try later.", to.name)));
+        return Err(user(t!(ctx.lang, "mailbox-full", name = &to.name)));
     }
     if to.is_player {
         return Ok(());
@@ -370,10 +391,14 @@ async fn mailbox_has_room(ctx: &Ctx, to: &Recipient) -> Result<(), CommandError>
     let caps = unheard_caps(ctx);
     let waiting = ctx.store().unheard_mail(ctx.node, caps.since).await?;
     if waiting.by_sender >= caps.per_sender {
-        return Err(unheard_refusal(UnheardRefusal::Sender(waiting.by_sender)));
+        let refusal = UnheardRefusal::Sender(waiting.by_sender);
+        return Err(unheard_refusal(ctx.lang, refusal));
     }
     if waiting.total >= caps.total {
-        return Err(unheard_refusal(UnheardRefusal::Total(waiting.total)));
+        return Err(unheard_refusal(
+            ctx.lang,
+            UnheardRefusal::Total(waiting.total),
+        ));
     }
     Ok(())
 }
@@ -391,33 +416,24 @@ fn unheard_caps(ctx: &Ctx) -> UnheardCaps {
 
 /// What the sender is told when a cap on mail for nodes that never used the BBS is
 /// reached.
-fn unheard_refusal(refusal: UnheardRefusal) -> CommandError {
+fn unheard_refusal(lang: Lang, refusal: UnheardRefusal) -> CommandError {
     match refusal {
-        UnheardRefusal::Sender(n) => user(format!(
-            "You have left {n} mails today for nodes that never used the BBS, the day's \
-             limit. Try again tomorrow."
-        )),
-        UnheardRefusal::Total(_) => {
-            user("Too much mail already waits for nodes that never used the BBS; try later.")
-        }
+        UnheardRefusal::Sender(n) => user(t!(lang, "mail-unheard-sender", n = n)),
+        UnheardRefusal::Total(_) => user(t!(lang, "mail-unheard-total")),
     }
 }
 
 /// Checks the limits and sends `text` to `to`; the reply comes after it is on disk,
 /// with a mail notice for the recipient. An empty `subject` is taken from the text.
 pub(super) async fn deliver(ctx: &Ctx, to: &Recipient, subject: &str, text: &str) -> Reply {
+    let lang = ctx.lang;
     let max = ctx.cfg().bbs.post_max_bytes;
     if text.len() > max {
-        return Err(user(format!(
-            "Too long: {} bytes, the limit is {max}.",
-            text.len()
-        )));
+        return Err(user(t!(lang, "too-long", len = text.len(), max = max)));
     }
     mailbox_has_room(ctx, to).await?;
     if !meshmush_core::commands::ctx::newcomer_allowed(ctx, Newcomer::Mail) {
-        return Err(user(
-            "New players have sent a lot of mail this hour; try later.",
-        ));
+        return Err(user(t!(lang, "mail-newcomers")));
     }
     let mail = Letter {
         id: 0,
@@ -445,21 +461,20 @@ pub(super) async fn deliver(ctx: &Ctx, to: &Recipient, subject: &str, text: &str
             .send_unheard_mail(mail, unheard_caps(ctx))
             .await?
         {
-            return Err(unheard_refusal(refusal));
+            return Err(unheard_refusal(lang, refusal));
         }
         if let Some(outcome) = tell_now(ctx, to).await? {
             return Ok(outcome.with_event(mailed));
         }
-        let waits = format!("Mail for {} waits until that node is next heard.", to.name);
+        let waits = t!(lang, "mail-waits", name = &to.name);
         return Ok(Outcome::reply(waits).with_event(mailed));
     }
     let sent = ctx.store().send_mail(mail).await?;
-    Ok(Outcome::reply(format!("Mail sent to {}.", to.name))
-        .to_player(
-            to.node,
-            NoticeKind::Mail,
-            format!("New mail from {}.", ctx.player.name),
-        )
+    // The notice is the recipient's to read, in their language.
+    let theirs = Ctx::language_of(&ctx.common, &ctx.store().habits(to.node).await?);
+    let notice = t!(theirs, "mail-notice", name = &ctx.player.name);
+    Ok(Outcome::reply(t!(lang, "mail-sent", name = &to.name))
+        .to_player(to.node, NoticeKind::Mail, notice)
         .showing(Shown::Letter(sent.id))
         .with_event(mailed))
 }

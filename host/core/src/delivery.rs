@@ -44,6 +44,7 @@ use tracing::{debug, warn};
 
 use crate::commands::outcome::{Audience, Notice, NoticeKind, Outcome, Shown};
 use crate::roster::Roster;
+use meshmush_lang::{Lang, t};
 use meshmush_store::Store;
 
 /// A stranger's reply packet while strangers' replies queue up: on ShortFast about
@@ -59,9 +60,6 @@ pub const MORE: &str = " [more]";
 /// wait).
 pub const BUSY_AFTER: Duration = Duration::from_secs(60);
 
-/// Added to a mail notice sent at once to an active recipient.
-const READ_MAIL_HINT: &str = "Send mail to read it.";
-
 /// The delivery path of one daemon; cheap to clone.
 #[derive(Clone, Debug)]
 pub struct Delivery {
@@ -70,6 +68,9 @@ pub struct Delivery {
     store: Store,
     byte_budget: usize,
     per_page: usize,
+    /// The BBS's language, for what the delivery itself adds to a notice (a player
+    /// who picked one reads theirs).
+    lang: Lang,
 }
 
 impl Delivery {
@@ -87,6 +88,21 @@ impl Delivery {
             store,
             byte_budget,
             per_page: per_page.max(1),
+            lang: Lang::EN,
+        }
+    }
+
+    /// The BBS's language (`[bbs] language`), for players who picked none.
+    pub fn with_language(mut self, lang: Lang) -> Self {
+        self.lang = lang;
+        self
+    }
+
+    /// The language `node` reads.
+    async fn language_of(&self, node: u32) -> Lang {
+        match self.store.habits(node).await {
+            Ok(h) => h.lang.as_deref().and_then(Lang::parse).unwrap_or(self.lang),
+            Err(_) => self.lang,
         }
     }
 
@@ -353,7 +369,8 @@ impl Delivery {
                     if node != from && self.roster.is_active(node) {
                         // Told at once: that is the announcement, not repeated on
                         // their next reply.
-                        let told = format!("{text} {READ_MAIL_HINT}");
+                        let hint = t!(self.language_of(node).await, "mail-read-hint");
+                        let told = format!("{text} {hint}");
                         let ids = self.say_ids(node, Class::Notice, &told).await?;
                         self.shown(node, &ids, shows.as_ref());
                         if let Err(e) = self.store.mark_mail_announced(node).await {

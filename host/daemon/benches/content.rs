@@ -66,6 +66,7 @@ async fn measure(name: &str, store: &Store, content: &Library, line: impl Fn(u32
             registry: registry.clone(),
             player,
             node,
+            lang: meshmush_lang::Lang::EN,
             sender: Sender::Proven,
             password_given: false,
             packet_key: None,

@@ -176,7 +176,8 @@ impl App {
             store.clone(),
             byte_budget,
             cfg.replies.pager_packets,
-        );
+        )
+        .with_language(cfg.bbs.language());
         let cfg = Arc::new(cfg);
         let mesh = crate::meshview::LinkView::shared(link.clone(), cfg.replies.airtime_share);
         let shared: Shared = Arc::new(Parts {

@@ -7,6 +7,7 @@
 use std::sync::Arc;
 
 use meshmush_firmware_bridge::link::Class;
+use meshmush_lang::{Lang, t};
 use meshmush_protocol::packets::node_id;
 use tokio::sync::mpsc;
 use tracing::{Instrument, debug, info, info_span, warn};
@@ -52,14 +53,11 @@ fn new_day(before: u64, now: u64) -> bool {
     now / 86_400 > before / 86_400
 }
 
-/// A brand-new player's first reply, with the welcome in front: one packet that
-/// says how to get help (unless the reply is the help).
-fn welcomed(name: &str, reply: &str, is_help: bool) -> String {
-    if is_help {
-        format!("Welcome, {name}! {reply}")
-    } else {
-        format!("Welcome, {name}! Send help for commands. {reply}")
-    }
+/// A brand-new player's first reply, with the welcome in front in the language the
+/// reply is in: one packet that says how to get help (unless the reply is the help).
+fn welcomed(lang: Lang, name: &str, reply: &str, is_help: bool) -> String {
+    let key = if is_help { "welcome" } else { "welcome-help" };
+    format!("{} {reply}", t!(lang, key, name = name))
 }
 
 /// The class a player's replies travel in: [`Class::Known`] once their record is older
@@ -225,13 +223,13 @@ async fn step(
         .ops
         .command(c.ran, node, &c.player.name, started.elapsed());
     // Judged on the reply itself, before the message of the day goes in front of it.
-    let is_help = outcome.reply == meshmush_core::commands::basic::SHORT_HELP;
+    let is_help = outcome.reply == meshmush_core::commands::basic::short_help(c.lang);
     let motd = deps.shared.cfg().bbs.motd.trim();
     if std::mem::take(&mut o.motd) && !motd.is_empty() {
         outcome.reply = format!("{motd}\n{}", outcome.reply);
     }
     if std::mem::take(&mut o.welcome) {
-        outcome.reply = welcomed(&c.player.name, &outcome.reply, is_help);
+        outcome.reply = welcomed(c.lang, &c.player.name, &outcome.reply, is_help);
     }
     let end = outcome.end;
     deps.shared
@@ -358,12 +356,20 @@ async fn open(node: u32, deps: &SessionDeps, create: bool) -> Result<Open, OpenE
             .roster()
             .place(node, &player.name, state.location);
     }
-    crate::commands::mail::queue_unannounced(deps.shared.store(), deps.shared.roster(), node)
-        .await?;
+    let default = deps.shared.cfg().bbs.language();
+    crate::commands::mail::queue_unannounced(
+        deps.shared.store(),
+        deps.shared.roster(),
+        node,
+        default,
+    )
+    .await?;
     let pin = deps.shared.store().pin(node).await?;
     // A draft from before a restart is still being written.
     let draft = deps.shared.store().draft(node).await?;
+    let habits = deps.shared.store().habits(node).await?;
     let ctx = Ctx {
+        lang: Ctx::language_of(&deps.shared.common, &habits),
         common: deps.shared.common.clone(),
         registry: deps.registry.clone(),
         player,

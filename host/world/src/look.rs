@@ -6,6 +6,7 @@ use meshmush_core::commands::ctx::Ctx;
 use meshmush_core::commands::outcome::Outcome;
 use meshmush_core::commands::registry::{Command, Registry, Reply, Spec, Usage, user};
 use meshmush_core::commands::text::DIRECTIONS;
+use meshmush_lang::t;
 use meshmush_store::{Level, Lock, Object, ObjectKind, Place};
 
 pub fn register(r: &mut Registry) {
@@ -28,6 +29,7 @@ pub struct Look {
 }
 
 impl Command for Look {
+    // English as `en.ftl` has it (`usage-look`, `help-look`).
     const SPEC: Spec = Spec {
         name: "look",
         aliases: &["l"],
@@ -155,7 +157,7 @@ async fn look(ctx: &Ctx, args: &str) -> Reply {
         return Ok(room_view(ctx, &room, true).await?.into());
     }
     if args.eq_ignore_ascii_case("me") {
-        return Ok(format!("You are {}.", ctx.player.name).into());
+        return Ok(t!(ctx.lang, "look-me", name = &ctx.player.name).into());
     }
     let thing = match find_near(ctx, &room, args).await {
         Ok(thing) => thing,
@@ -165,7 +167,7 @@ async fn look(ctx: &Ctx, args: &str) -> Reply {
         Err(e) => {
             let people = ctx.roster().in_room(room.id);
             return match people.iter().find(|(_, n)| n.eq_ignore_ascii_case(args)) {
-                Some((_, name)) => Ok(format!("{name} is here.").into()),
+                Some((_, name)) => Ok(t!(ctx.lang, "look-person", name = name).into()),
                 None => Err(e),
             };
         }
@@ -181,13 +183,13 @@ async fn describe(ctx: &Ctx, o: &Object) -> String {
                 None => None,
             };
             match to {
-                Some(to) => format!("{} leads to {to}.", o.name),
-                None => format!("{} leads nowhere.", o.name),
+                Some(to) => t!(ctx.lang, "exit-leads-to", exit = &o.name, room = to),
+                None => t!(ctx.lang, "exit-leads-nowhere", exit = &o.name),
             }
         }
         _ if !o.long_desc.is_empty() => o.long_desc.clone(),
         _ if !o.short_desc.is_empty() => o.short_desc.clone(),
-        _ => format!("You see nothing special about {}.", o.name),
+        _ => t!(ctx.lang, "look-nothing-special", thing = &o.name),
     }
 }
 

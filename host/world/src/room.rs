@@ -7,7 +7,9 @@ use meshmush_core::commands::ctx::Ctx;
 use meshmush_core::commands::matching::{Match, find};
 use meshmush_core::commands::outcome::Outcome;
 use meshmush_core::commands::registry::{CommandError, Reply, user};
+use meshmush_core::commands::text::echo;
 use meshmush_core::events::Event;
+use meshmush_lang::t;
 use meshmush_store::{
     Level, Lock, Object, ObjectKind, Place, PlayerState, StoreError, WorldRefusal,
 };
@@ -40,7 +42,7 @@ pub(super) async fn here(ctx: &Ctx) -> Result<(PlayerState, Object), CommandErro
         .store()
         .start_room()
         .await?
-        .ok_or_else(|| user("The world is empty."))?;
+        .ok_or_else(|| user(t!(ctx.lang, "world-empty")))?;
     let state = ctx
         .store()
         .move_player(ctx.node, start)
@@ -50,7 +52,7 @@ pub(super) async fn here(ctx: &Ctx) -> Result<(PlayerState, Object), CommandErro
         .store()
         .object(start)
         .await?
-        .ok_or_else(|| user("The world is empty."))?;
+        .ok_or_else(|| user(t!(ctx.lang, "world-empty")))?;
     Ok((state, room))
 }
 
@@ -93,7 +95,7 @@ pub(super) async fn find_near(
     {
         return Ok(o);
     }
-    Err(user(format!("You see no {word:?} here.")))
+    Err(user(t!(ctx.lang, "see-no", word = echo(word))))
 }
 
 /// Whether the player may pass `lock` (an exit) or take the thing it is on.
@@ -162,19 +164,29 @@ pub(super) async fn room_view(
         out.push_str(": ");
         out.push_str(desc);
     }
+    let lang = ctx.lang;
     if !exits.is_empty() {
-        out.push_str(&format!("\nExits: {}.", exits.join(", ")));
+        out.push('\n');
+        out.push_str(&t!(lang, "room-exits", list = exits.join(", ")));
     }
     if !things.is_empty() {
-        out.push_str(&format!("\nYou see: {}.", things.join(", ")));
+        out.push('\n');
+        out.push_str(&t!(lang, "room-things", list = things.join(", ")));
     }
     out.push_str(&crate::content_play::presence::npcs_line(ctx, room.id));
+    let list = people.join(", ");
     match present - people.len() {
         _ if people.is_empty() => {}
-        0 => out.push_str(&format!("\nHere: {}.", people.join(", "))),
+        0 => out.push_str(&format!("\n{}", t!(lang, "room-here", list = list))),
         more => out.push_str(&format!(
-            "\nHere: {} and {more} more ({present} in all).",
-            people.join(", ")
+            "\n{}",
+            t!(
+                lang,
+                "room-here-more",
+                list = list,
+                more = more,
+                total = present
+            )
         )),
     }
     Ok(out)

@@ -168,7 +168,7 @@ impl Command for Password {
                 set_password(ctx, &new).await?;
                 Ok("Password changed.".into())
             }
-            (None, Self::Two { .. }) => Err(user(Usage::show().text(&Self::SPEC))),
+            (None, Self::Two { .. }) => Err(user(Usage::show().text(&Self::SPEC, ctx.lang))),
         }
     }
 }

@@ -10,6 +10,7 @@ use super::text::unix_now;
 use crate::common::Common;
 use crate::identity::Sender;
 use crate::roster::Newcomer;
+use meshmush_lang::Lang;
 use meshmush_store::{Draft, Level, Player};
 
 pub struct Ctx {
@@ -18,6 +19,8 @@ pub struct Ctx {
     pub registry: Arc<Registry>,
     pub player: Player,
     pub node: u32,
+    /// The language the player reads: theirs (`lang CODE`), else the BBS's.
+    pub lang: Lang,
     /// What the packet being handled proves about who sent it.
     pub sender: Sender,
     /// The public key the packet carried: only on a PKI DM, and then the key the node
@@ -46,6 +49,16 @@ impl std::ops::Deref for Ctx {
 }
 
 impl Ctx {
+    /// The language `habits` picked, else the BBS's (`[bbs] language`): what a
+    /// session sets [`Ctx::lang`] to when it opens.
+    pub fn language_of(common: &Common, habits: &meshmush_store::Habits) -> Lang {
+        habits
+            .lang
+            .as_deref()
+            .and_then(Lang::parse)
+            .unwrap_or_else(|| common.cfg().bbs.language())
+    }
+
     /// Whether this packet proves it comes from the player: a PKI DM with their key,
     /// or their password on it. Nothing lasts beyond the packet.
     pub fn proven(&self) -> bool {

@@ -11,8 +11,9 @@ use tracing::warn;
 
 use super::ctx::Ctx;
 use super::outcome::Outcome;
-use super::registry::{CommandError, Fed, Lookup, Reply, STORAGE_FULL};
-use super::text::level_name;
+use super::registry::{CommandError, Fed, Lookup, Reply};
+use super::text::{echo, level_word};
+use meshmush_lang::{Lang, t};
 use meshmush_store::{Level, StoreError};
 
 /// What a line a player sent comes to.
@@ -77,15 +78,17 @@ pub async fn run_line(ctx: &mut Ctx, line: &str) -> Outcome {
     ctx.ran = None;
     let (word, args) = split_command(line);
     if word.is_empty() {
-        return "Say something: try help.".into();
+        return t!(ctx.lang, "say-something").into();
     }
-    settle(resolve_and_run(ctx, word, args).await)
+    let reply = resolve_and_run(ctx, word, args).await;
+    settle(reply, ctx.lang)
 }
 
 /// Runs the command `word` finds.
 async fn resolve_and_run(ctx: &mut Ctx, word: &str, args: &str) -> Reply {
     let registry = ctx.registry.clone();
     let level = ctx.level();
+    let lang = ctx.lang;
     if let Some(entry) = registry.exact(word, level) {
         tracing::debug!(command = entry.spec.name, "run");
         ctx.ran = Some((entry.family, entry.spec.name));
@@ -103,28 +106,33 @@ async fn resolve_and_run(ctx: &mut Ctx, word: &str, args: &str) -> Reply {
     let entry = match registry.lookup(word, level) {
         Lookup::Found(e) => e,
         Lookup::Ambiguous(names) => {
-            return Ok(format!("{word}? Did you mean: {}", names.join(", ")).into());
-        }
-        Lookup::Unknown(_) if let Some(e) = registry.exact_or_prefix_at(word, Level::Wizard) => {
-            let why = if ctx.proven() {
-                "you do not have those rights"
-            } else {
-                "powers count only on a PKI-encrypted DM or with `pw PASS COMMAND`"
-            };
-            return Ok(format!(
-                "{} needs {} rights: {why}.",
-                e.spec.name,
-                level_name(e.spec.level)
+            return Ok(t!(
+                lang,
+                "ambiguous",
+                word = echo(word),
+                names = names.join(", ")
             )
             .into());
         }
+        Lookup::Unknown(_) if let Some(e) = registry.exact_or_prefix_at(word, Level::Wizard) => {
+            let key = if ctx.proven() {
+                "needs-rights"
+            } else {
+                "needs-rights-proof"
+            };
+            let level = level_word(lang, e.spec.level);
+            return Ok(t!(lang, key, command = e.spec.name, level = level).into());
+        }
         Lookup::Unknown(close) if close.is_empty() => {
-            return Ok(format!("Unknown command {word:?}. Try help.").into());
+            return Ok(t!(lang, "unknown-command", word = echo(word)).into());
         }
         Lookup::Unknown(close) => {
-            return Ok(format!(
-                "Unknown command {word:?}. Did you mean {}? Or help.",
-                close.join(", ")
+            let close = close.join(", ");
+            return Ok(t!(
+                lang,
+                "unknown-command-close",
+                word = echo(word),
+                close = close
             )
             .into());
         }
@@ -134,17 +142,17 @@ async fn resolve_and_run(ctx: &mut Ctx, word: &str, args: &str) -> Reply {
     entry.run(ctx, args).await
 }
 
-/// A failed command's error as the player reads it.
-fn settle(reply: Reply) -> Outcome {
+/// A failed command's error as the player reads it, in `lang`.
+fn settle(reply: Reply, lang: Lang) -> Outcome {
     let mut refused: Outcome = match reply {
         Ok(outcome) => return outcome,
-        Err(CommandError::User(msg)) => msg.into(),
         // Counted and logged by the store, once per doubling, not once per command.
-        Err(CommandError::Store(StoreError::Full)) => STORAGE_FULL.into(),
+        Err(e @ CommandError::Store(StoreError::Full)) => e.text(lang).into(),
         Err(e @ CommandError::Store(_)) => {
             warn!(error = %e, "command failed");
-            e.to_string().into()
+            e.text(lang).into()
         }
+        Err(e) => e.text(lang).into(),
     };
     refused.refused = true;
     refused

@@ -11,6 +11,8 @@ use std::pin::Pin;
 use super::ctx::Ctx;
 use super::matching::{Match, find};
 use super::outcome::Outcome;
+use meshmush_lang::checks::{Clash, alias_clashes};
+use meshmush_lang::{Arg, Catalogue, Lang, t};
 use meshmush_store::{Draft, Level, StoreError};
 
 /// What `apply` returns.
@@ -25,15 +27,27 @@ pub enum CommandError {
     Store(#[from] StoreError),
 }
 
+impl CommandError {
+    /// The refusal as the player reads it, in `lang`.
+    pub fn text(&self, lang: Lang) -> String {
+        match self {
+            Self::User(msg) => msg.clone(),
+            Self::Store(StoreError::Full) => t!(lang, "storage-full"),
+            Self::Store(e) => t!(lang, "storage-trouble", error = e.to_string()),
+        }
+    }
+}
+
+/// What a player reads when their command needed to save something and the disk is
+/// full (the store's [`StoreError::Full`]), where their language is not known yet
+/// (the catalogue's `storage-full` in English).
+pub const STORAGE_FULL: &str =
+    "Storage full: the BBS cannot save anything right now; reading still works.";
+
 /// A refusal in words for the player.
 pub fn user(msg: impl Into<String>) -> CommandError {
     CommandError::User(msg.into())
 }
-
-/// What a player reads when their command needed to save something and the disk is
-/// full (the store's [`StoreError::Full`]).
-pub const STORAGE_FULL: &str =
-    "Storage full: the BBS cannot save anything right now; reading still works.";
 
 /// A write a read makes on the side (a read marker, a letter marked read): on a full
 /// disk the reader still gets the text, only the mark is not kept.
@@ -45,25 +59,40 @@ pub fn on_the_side(written: Result<(), StoreError>) -> Result<(), CommandError> 
 }
 
 /// Why arguments did not parse: show the command's usage line, or say this instead.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Usage(pub Option<String>);
+/// `parse` knows nothing of the player, so a message from the catalogue is named
+/// here by its key and rendered in the player's language by the dispatcher.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Usage(Why);
+
+#[derive(Debug, Clone, PartialEq)]
+enum Why {
+    Show,
+    Say(String),
+    Key(&'static str, Vec<(&'static str, Arg)>),
+}
 
 impl Usage {
-    /// "Usage: " and the spec's usage line.
+    /// "Usage: " and the command's usage line.
     pub fn show() -> Self {
-        Self(None)
+        Self(Why::Show)
     }
 
-    /// A message of the command's own ("Say what?").
+    /// A message of the command's own ("Say what?"), not yet in the catalogue.
     pub fn say(msg: impl Into<String>) -> Self {
-        Self(Some(msg.into()))
+        Self(Why::Say(msg.into()))
     }
 
-    /// The text the player reads.
-    pub fn text(&self, spec: &Spec) -> String {
+    /// The catalogue's message `key`, with its arguments.
+    pub fn key(key: &'static str, args: Vec<(&'static str, Arg)>) -> Self {
+        Self(Why::Key(key, args))
+    }
+
+    /// The text the player reads, in `lang`.
+    pub fn text(&self, spec: &Spec, lang: Lang) -> String {
         match &self.0 {
-            Some(msg) => msg.clone(),
-            None => format!("Usage: {}", spec.usage),
+            Why::Say(msg) => msg.clone(),
+            Why::Show => t!(lang, "usage", usage = spec.usage_in(lang)),
+            Why::Key(key, args) => meshmush_lang::catalogue().text(lang, key, args),
         }
     }
 }
@@ -83,6 +112,23 @@ impl Spec {
     pub fn answers_to(&self, word: &str) -> bool {
         self.name == word || self.aliases.contains(&word)
     }
+
+    /// The usage line in `lang`: the catalogue's `usage-NAME`, else the spec's own
+    /// (a command whose texts are not in the catalogue yet).
+    pub fn usage_in(&self, lang: Lang) -> String {
+        catalogue_or(lang, "usage-", self.name, self.usage)
+    }
+
+    /// The one-line help in `lang`: the catalogue's `help-NAME`, else the spec's own.
+    pub fn help_in(&self, lang: Lang) -> String {
+        catalogue_or(lang, "help-", self.name, self.help)
+    }
+}
+
+fn catalogue_or(lang: Lang, prefix: &str, name: &str, own: &str) -> String {
+    meshmush_lang::catalogue()
+        .try_text(lang, &format!("{prefix}{name}"), &[])
+        .unwrap_or_else(|| own.to_string())
 }
 
 /// What a command needs to know about its sender before it runs.
@@ -117,7 +163,7 @@ type Run = for<'a> fn(&'a mut Ctx, &'a str) -> RunFuture<'a>;
 
 fn run<'a, C: Command>(ctx: &'a mut Ctx, args: &'a str) -> RunFuture<'a> {
     Box::pin(async move {
-        let cmd = C::parse(args).map_err(|usage| user(usage.text(&C::SPEC)))?;
+        let cmd = C::parse(args).map_err(|usage| user(usage.text(&C::SPEC, ctx.lang)))?;
         if cmd.guard() == Guard::Account && !ctx.proven() {
             return Err(user(needs_proof(ctx, C::SPEC.name)));
         }
@@ -130,9 +176,9 @@ pub fn needs_proof(ctx: &Ctx, name: &str) -> String {
     use crate::identity::Sender;
     if ctx.sender == Sender::Impostor {
         tracing::warn!(command = name, "refused: sender is not the node it claims");
-        return format!("{name} refused: this does not look like your handset.");
+        return t!(ctx.lang, "needs-proof-impostor", command = name);
     }
-    format!("{name} changes your account: send it as a PKI DM, or pw PASS {name} ...")
+    t!(ctx.lang, "needs-proof", command = name)
 }
 
 /// One registered command.
@@ -141,6 +187,8 @@ pub struct Entry {
     /// The family it belongs to: the file under `commands/` that registers it
     /// (`boards`, `look`, ...), for the operator's per-family counts.
     pub family: &'static str,
+    /// Words the languages' catalogues add for it (`hilfe`, `ayuda`), for everyone.
+    pub language_aliases: Vec<String>,
     run: Run,
 }
 
@@ -151,6 +199,12 @@ fn family_of(type_name: &'static str) -> &'static str {
 }
 
 impl Entry {
+    /// Whether `word` (lowercased) is this command's name, one of its aliases, or an
+    /// alias a language adds.
+    pub fn answers_to(&self, word: &str) -> bool {
+        self.spec.answers_to(word) || self.language_aliases.iter().any(|a| a == word)
+    }
+
     /// Parses `args` and applies the command.
     pub async fn run(&self, ctx: &mut Ctx, args: &str) -> Reply {
         (self.run)(ctx, args).await
@@ -228,8 +282,41 @@ impl Registry {
         self.entries.push(Entry {
             spec: C::SPEC,
             family: family_of(std::any::type_name::<C>()),
+            language_aliases: Vec::new(),
             run: run::<C>,
         });
+    }
+
+    /// Adds the command aliases every language of `catalogue` has (`hilfe` for
+    /// `help`), for every player whatever their language, once all commands are
+    /// registered; `reserved` are further words no alias may take (the direction
+    /// words). A catalogue with any alias that collides with a command, an alias, a
+    /// reserved word or another language's alias is refused whole: nothing is added.
+    pub fn add_language_aliases(
+        &mut self,
+        catalogue: &Catalogue,
+        reserved: &[&str],
+    ) -> Result<(), Vec<Clash>> {
+        let mut commands: Vec<(&str, Vec<&str>)> = self
+            .entries
+            .iter()
+            .map(|e| (e.spec.name, e.spec.aliases.to_vec()))
+            .collect();
+        commands.extend(reserved.iter().map(|w| (*w, Vec::new())));
+        let clashes = alias_clashes(catalogue, &commands);
+        if !clashes.is_empty() {
+            return Err(clashes);
+        }
+        for lang in Lang::all() {
+            for (command, alias) in catalogue.aliases(lang) {
+                if let Some(e) = self.entries.iter_mut().find(|e| e.spec.name == command)
+                    && !e.language_aliases.contains(&alias)
+                {
+                    e.language_aliases.push(alias);
+                }
+            }
+        }
+        Ok(())
     }
 
     /// Adds a source of commands for a word typed alone, tried after the exact names
@@ -271,13 +358,13 @@ impl Registry {
     /// True when `word` is a command's name or alias (players may not take it).
     pub fn is_command_name(&self, word: &str) -> bool {
         let word = word.to_lowercase();
-        self.entries.iter().any(|e| e.spec.answers_to(&word))
+        self.entries.iter().any(|e| e.answers_to(&word))
     }
 
     /// The command `level` may use whose name or alias is exactly `word`.
     pub fn exact(&self, word: &str, level: Level) -> Option<&Entry> {
         let word = word.to_lowercase();
-        self.available(level).find(|e| e.spec.answers_to(&word))
+        self.available(level).find(|e| e.answers_to(&word))
     }
 
     /// The command `word` finds at `level`, if exactly one.
@@ -295,7 +382,7 @@ impl Registry {
         match find(
             usable.iter().copied(),
             word,
-            |e, w| e.spec.answers_to(w),
+            |e, w| e.answers_to(w),
             |e| e.spec.name,
         ) {
             Match::One(e) => Lookup::Found(e),

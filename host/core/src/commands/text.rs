@@ -3,9 +3,49 @@
 //! clock. A leaf: it imports nothing from the command files, so they can all use it
 //! without importing `commands/mod.rs` (which names every one of them).
 
+use meshmush_lang::{Lang, t};
 use meshmush_store::Level;
 
-/// A level as players read it.
+/// A level as players read it, in `lang`.
+pub fn level_word(lang: Lang, level: Level) -> String {
+    match level {
+        Level::Player => t!(lang, "level-player"),
+        Level::Builder => t!(lang, "level-builder"),
+        Level::Wizard => t!(lang, "level-wizard"),
+    }
+}
+
+/// What a player typed, as a reply quotes it back: at most 32 bytes (cut at a
+/// character with "…"), so an echo never costs a packet of its own.
+pub fn echo(typed: &str) -> String {
+    const MOST: usize = 32;
+    if typed.len() <= MOST {
+        return typed.to_string();
+    }
+    let mut cut = MOST - '…'.len_utf8();
+    while !typed.is_char_boundary(cut) {
+        cut -= 1;
+    }
+    format!("{}…", &typed[..cut])
+}
+
+/// [`age`] in `lang`: `now` in its words, the units (`5m`, `3h`, `2d`) as they are.
+pub fn age_in(lang: Lang, now: u64, then: u64) -> String {
+    match age(now, then).as_str() {
+        "now" => t!(lang, "age-now"),
+        a => a.to_string(),
+    }
+}
+
+/// `just now` or `5m ago`, for a sentence, in `lang`.
+pub fn ago_in(lang: Lang, now: u64, then: u64) -> String {
+    match age(now, then).as_str() {
+        "now" => t!(lang, "ago-now"),
+        a => t!(lang, "ago", age = a),
+    }
+}
+
+/// A level as players read it (English; [`level_word`] in a player's language).
 pub fn level_name(level: Level) -> &'static str {
     match level {
         Level::Player => "player",

@@ -212,6 +212,17 @@ pub struct BbsSection {
     /// minutes: 0 = off, else at least 60. Skipped while the BBS has used more than
     /// half its airtime share in the last hour.
     pub beacon_mins: u64,
+    /// The language players read until they pick one with `lang CODE` (one of
+    /// `meshmush_lang::OFFERED`: "en", "de", "es").
+    pub language: String,
+}
+
+impl BbsSection {
+    /// The BBS's language ([`language`](Self::language)); English if the code is
+    /// not offered (the config's checks refuse such a file before it runs).
+    pub fn language(&self) -> meshmush_lang::Lang {
+        meshmush_lang::Lang::parse(&self.language).unwrap_or_default()
+    }
 }
 
 impl Default for BbsSection {
@@ -231,6 +242,7 @@ impl Default for BbsSection {
             motd: String::new(),
             welcome_new_nodes: false,
             beacon_mins: 0,
+            language: "en".into(),
         }
     }
 }

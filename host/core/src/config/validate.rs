@@ -125,6 +125,16 @@ impl Config {
                 "posts_kept, mailbox_max and posts_per_hour must be at least 1".into(),
             );
         }
+        if meshmush_lang::Lang::parse(&self.bbs.language).is_none() {
+            bad(
+                "bbs.language",
+                format!(
+                    "{:?} is not offered; pick one of: {}",
+                    self.bbs.language,
+                    meshmush_lang::codes()
+                ),
+            );
+        }
         if self.bbs.newcomer_posts_per_hour == 0 || self.bbs.newcomer_mail_per_hour == 0 {
             bad(
                 "bbs",
@@ -234,6 +244,21 @@ mod tests {
                 "{key} not reported: {said:#?}"
             );
         }
+    }
+
+    #[test]
+    fn the_bbs_language_must_be_one_offered() {
+        let p = Path::new("x.toml");
+        let said = lines(Config::from_toml("[bbs]\nlanguage = \"fr\"\n", p).unwrap_err());
+        assert_eq!(
+            said,
+            vec![
+                "x.toml: key `bbs.language`: \"fr\" is not offered; pick one of: en de es"
+                    .to_string()
+            ]
+        );
+        let cfg = Config::from_toml("[bbs]\nlanguage = \"de\"\n", p).expect("offered");
+        assert_eq!(cfg.bbs.language().code(), "de");
     }
 
     #[test]

@@ -29,7 +29,7 @@ use std::time::Duration;
 
 use tokio::time::Instant;
 
-use crate::commands::Shown;
+use crate::commands::outcome::Shown;
 use crate::config::Config;
 use crate::ratelimit::{TokenBucket, Verdict};
 use pwlock::PwLocks;

@@ -7,7 +7,7 @@
 use std::collections::VecDeque;
 
 use super::Roster;
-use crate::commands::Shown;
+use crate::commands::outcome::Shown;
 
 /// Packets remembered per node.
 pub const SHOWN_PER_NODE: usize = 8;

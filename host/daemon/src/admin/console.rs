@@ -87,6 +87,8 @@ impl Console {
             registry: self.registry.clone(),
             player: sysop,
             node: SYSOP_NODE,
+            // The operator reads the BBS's own language.
+            lang: self.shared.cfg().bbs.language(),
             // The socket proved it: only the daemon's own user can reach it.
             sender: Sender::Proven,
             password_given: false,

@@ -12,7 +12,7 @@
 
 mod standard;
 
-pub use standard::standard;
+pub use standard::{commands, standard};
 
 // The command core and the domains' families, where the daemon's users knew them.
 pub use meshmush_bbs::{

@@ -13,12 +13,14 @@ async fn ping_help_and_unknown_commands() {
     assert_eq!(w.ask(0, "ping").await, "pong");
     let help = w.ask(0, "help").await;
     assert!(
-        help.starts_with("BBS: boards read post next mail.") && help.len() <= 120,
+        help.starts_with("BBS: boards read post next mail.")
+            && help.ends_with("; lang en de es")
+            && help.len() <= 140,
         "one short packet: {help}"
     );
     let all = w.ask(0, "help all").await;
     assert!(
-        all.starts_with("help ping quit whoami name password"),
+        all.starts_with("help lang ping quit whoami name password"),
         "{all}"
     );
     assert_eq!(

@@ -6,6 +6,7 @@ use meshmush_core::commands::ctx::Ctx;
 use meshmush_core::commands::matching::{Match, find};
 use meshmush_core::content::Content;
 use meshmush_core::content::schema::NpcDef;
+use meshmush_lang::t;
 
 /// The NPC in room `room` that `word` names.
 pub fn npc_here<'c>(c: &'c Content, room: u64, word: &str) -> Option<&'c NpcDef> {
@@ -34,9 +35,13 @@ pub(crate) fn npcs_line(ctx: &Ctx, room: u64) -> String {
     if names.is_empty() {
         return String::new();
     }
+    let list = names.join(", ");
     match here.count() {
-        0 => format!("\nNPCs: {}. (talk NAME)", names.join(", ")),
-        more => format!("\nNPCs: {} and {more} more. (talk NAME)", names.join(", ")),
+        0 => format!("\n{}", t!(ctx.lang, "room-npcs", list = list)),
+        more => format!(
+            "\n{}",
+            t!(ctx.lang, "room-npcs-more", list = list, more = more)
+        ),
     }
 }
 

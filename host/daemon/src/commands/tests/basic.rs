@@ -2,7 +2,7 @@
 
 use super::*;
 use crate::commands::End;
-use meshmush_core::commands::basic::{Help, SHORT_HELP};
+use meshmush_core::commands::basic::{Help, short_help};
 use meshmush_core::commands::registry::Command;
 
 #[tokio::test(start_paused = true)]
@@ -10,10 +10,12 @@ async fn ping_and_help() {
     let w = TestWorld::new().await;
     let mut ann = w.player(ANN, "Ann").await;
     call(&mut ann, "ping", "pong").await;
-    // One short packet, pointing to the rest.
-    call(&mut ann, "help", SHORT_HELP).await;
-    assert!(SHORT_HELP.len() <= 120, "{}", SHORT_HELP.len());
-    let all = call_starts(&mut ann, "help all", "help ping quit whoami").await;
+    // One short packet, pointing to the rest, and the languages offered.
+    let short = short_help(meshmush_lang::Lang::EN);
+    call(&mut ann, "help", &short).await;
+    assert!(short.len() <= 140, "{}", short.len());
+    assert!(short.ends_with("; lang en de es"), "{short}");
+    let all = call_starts(&mut ann, "help all", "help lang ping quit whoami").await;
     assert!(
         all.reply
             .contains("say pose semipose whisper page who where dnd nospoof @doing finger inventory get drop give money")
@@ -29,9 +31,9 @@ async fn ping_and_help() {
     );
     // Every command the short help names is one (n s e w are the square's exits).
     for word in [
-        "boards", "read", "post", "next", "mail", "look", "say", "who", "i",
+        "boards", "read", "post", "next", "mail", "look", "say", "who", "i", "lang",
     ] {
-        let named = SHORT_HELP
+        let named = short
             .split(|c: char| !c.is_ascii_alphanumeric())
             .any(|w| w == word);
         assert!(named, "{word}");

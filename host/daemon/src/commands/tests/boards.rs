@@ -62,9 +62,10 @@ async fn post_list_and_read() {
         "Usage: read BOARD [N]. boards lists them.",
     )
     .await;
+    let refused = Read::parse("general x").expect_err("not a number");
     assert_eq!(
-        Read::parse("general x"),
-        Err(Usage::say("\"x\" is not a post number."))
+        refused.text(&Read::SPEC, meshmush_lang::Lang::EN),
+        "\"x\" is not a post number."
     );
 }
 

@@ -76,8 +76,12 @@ async fn unannounced_mail_is_queued_once_and_not_after_reading() {
     let mut bob = w.player(BOB, "Bob").await;
     run(&mut ann, "mail Bob one").await;
     run(&mut ann, "mail Bob two").await;
-    queue_unannounced(&w.store, &w.roster, BOB).await.unwrap();
-    queue_unannounced(&w.store, &w.roster, BOB).await.unwrap();
+    queue_unannounced(&w.store, &w.roster, BOB, w.cfg.bbs.language())
+        .await
+        .unwrap();
+    queue_unannounced(&w.store, &w.roster, BOB, w.cfg.bbs.language())
+        .await
+        .unwrap();
     assert_eq!(
         w.roster.take_notices(BOB),
         Waiting {
@@ -87,7 +91,9 @@ async fn unannounced_mail_is_queued_once_and_not_after_reading() {
     );
     run(&mut bob, "mail 1").await;
     run(&mut bob, "mail 2").await;
-    queue_unannounced(&w.store, &w.roster, BOB).await.unwrap();
+    queue_unannounced(&w.store, &w.roster, BOB, w.cfg.bbs.language())
+        .await
+        .unwrap();
     assert!(!w.roster.has_notices(BOB), "read mail needs no announcing");
 }
 

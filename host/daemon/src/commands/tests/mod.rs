@@ -12,6 +12,7 @@ mod channel;
 mod compose;
 mod events;
 mod habits;
+mod lang;
 mod look;
 mod mail;
 mod survey;
@@ -95,6 +96,7 @@ impl TestWorld {
             registry: self.registry.clone(),
             player,
             node,
+            lang: self.cfg.bbs.language(),
             sender: Sender::Unproven,
             password_given: false,
             packet_key: None,
