@@ -8,6 +8,7 @@
 //! The hooks are few and outside the command code: the session reports each command
 //! it ran, the store and the lag probe report their timings through observers.
 
+mod feeds;
 mod gate;
 pub mod http;
 pub mod lagprobe;
@@ -23,6 +24,7 @@ use crate::lagprobe::LagProbe;
 use meshmush_core::commands::registry::{Ran, UNKNOWN};
 use meshmush_core::commands::text::unix_now;
 use meshmush_store::Store;
+pub use feeds::FeedStatus;
 pub use metrics::{Metrics, Snapshot};
 
 /// Commands the status page lists.
@@ -54,6 +56,8 @@ struct Inner {
     metrics: Metrics,
     recent: Mutex<VecDeque<Recent>>,
     airtime: Mutex<AirtimeHistory>,
+    /// Each feed's latest state, by its index in the config.
+    feeds: Mutex<Vec<FeedStatus>>,
 }
 
 impl Ops {
@@ -64,6 +68,7 @@ impl Ops {
                 metrics: Metrics::new(),
                 recent: Mutex::new(VecDeque::with_capacity(RECENT_KEPT)),
                 airtime: Mutex::new(AirtimeHistory::default()),
+                feeds: Mutex::new(Vec::new()),
             })),
         }
     }
@@ -131,6 +136,28 @@ impl Ops {
             return Vec::new();
         };
         inner.airtime.lock().map(|h| h.day(now)).unwrap_or_default()
+    }
+
+    /// A feed's state after a poll (or before its first).
+    pub fn feed(&self, status: FeedStatus) {
+        let Some(inner) = &self.inner else { return };
+        if let Ok(mut feeds) = inner.feeds.lock() {
+            match feeds.iter_mut().find(|f| f.index == status.index) {
+                Some(f) => *f = status,
+                None => {
+                    feeds.push(status);
+                    feeds.sort_by_key(|f| f.index);
+                }
+            }
+        }
+    }
+
+    /// Every feed's latest state, in config order.
+    pub fn feeds(&self) -> Vec<FeedStatus> {
+        let Some(inner) = &self.inner else {
+            return Vec::new();
+        };
+        inner.feeds.lock().map(|f| f.clone()).unwrap_or_default()
     }
 
     fn metrics(&self) -> Option<&Metrics> {

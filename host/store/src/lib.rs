@@ -40,6 +40,7 @@
 //! | `sync_ids`, `sync_uids`, `sync_out`, `sync_peers` | (BBS-to-BBS sync) | | `federation.rs` |
 //! | `airtime`      | node (`u32` BE)              | postcard `AirtimeLedgerRecord::V1` | `airtime.rs` |
 //! | `schedules`    | a schedule's key (UTF-8)     | postcard `ScheduleFiredRecord::V1` | `schedules.rs` |
+//! | `feed_seen`    | feed tag ++ entry uid        | last shown (`u64` BE)       | `feeds.rs`       |
 //!
 //! The async API is a handle ([`Store`], in `handle.rs`: the database, its caches and
 //! the one way a call reaches the blocking pool) extended by one module per record
@@ -95,6 +96,7 @@ mod drafts;
 mod error;
 mod export;
 mod federation;
+mod feeds;
 mod full;
 mod habits;
 mod handle;
@@ -129,6 +131,7 @@ pub use disk::SCHEMA_VERSION;
 pub use drafts::{Draft, DraftTarget};
 pub use error::StoreError;
 pub use federation::{Held, PeerState, Removed, SyncId};
+pub use feeds::SEEN_PER_FEED;
 pub use full::REOPEN_ROOM;
 pub use habits::Habits;
 pub use handle::{CallObserver, Store};

@@ -15,6 +15,7 @@ mod coins;
 mod crash;
 mod daemon_sim;
 mod doc_commands;
+mod feeds;
 mod federation_mesh;
 mod federation_native;
 mod federation_tc2;
