@@ -21,10 +21,10 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use crate::lagprobe::LagProbe;
+pub use feeds::FeedStatus;
 use meshmush_core::commands::registry::{Ran, UNKNOWN};
 use meshmush_core::commands::text::unix_now;
 use meshmush_store::Store;
-pub use feeds::FeedStatus;
 pub use metrics::{Metrics, Snapshot};
 
 /// Commands the status page lists.

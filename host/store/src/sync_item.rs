@@ -144,8 +144,14 @@ mod tests {
     #[test]
     fn derived_uids_are_stable_and_apart() {
         let a = super::derived_uid("cap\0KSTO@NWS.NOAA.GOV\0KSTO1055887203");
-        assert_eq!(a, super::derived_uid("cap\0KSTO@NWS.NOAA.GOV\0KSTO1055887203"));
-        assert_ne!(a, super::derived_uid("cap\0KSTO@NWS.NOAA.GOV\0KSTO1055887204"));
+        assert_eq!(
+            a,
+            super::derived_uid("cap\0KSTO@NWS.NOAA.GOV\0KSTO1055887203")
+        );
+        assert_ne!(
+            a,
+            super::derived_uid("cap\0KSTO@NWS.NOAA.GOV\0KSTO1055887204")
+        );
         assert_eq!(a.len(), 36);
         assert_eq!(&a[14..15], "8");
         assert!(matches!(&a[19..20], "8" | "9" | "a" | "b"), "{a}");

@@ -262,7 +262,8 @@ impl FeedEntry {
                 ));
             }
         } else if self.urgent_board.is_some() && self.urgent.is_none() {
-            problems.push("urgent_board is set but no urgent rule says which alerts go there".into());
+            problems
+                .push("urgent_board is set but no urgent rule says which alerts go there".into());
         }
         if !problems.is_empty() {
             return Err(problems);
@@ -353,11 +354,20 @@ mod tests {
         let lines: Vec<&str> = e.lines().collect();
         assert_eq!(lines.len(), 6, "{e}");
         assert!(lines[0].contains("feeds.timeout_secs"), "{e}");
-        assert!(lines[1].contains("feed[0]") && lines[1].contains("http"), "{e}");
+        assert!(
+            lines[1].contains("feed[0]") && lines[1].contains("http"),
+            "{e}"
+        );
         assert!(lines[2].contains("board is empty"), "{e}");
         assert!(lines[3].contains("every_mins"), "{e}");
-        assert!(lines[4].contains("feed[1]") && lines[4].contains("cap"), "{e}");
-        assert!(lines[5].contains("feed[2]") && lines[5].contains("not a board"), "{e}");
+        assert!(
+            lines[4].contains("feed[1]") && lines[4].contains("cap"),
+            "{e}"
+        );
+        assert!(
+            lines[5].contains("feed[2]") && lines[5].contains("not a board"),
+            "{e}"
+        );
     }
 
     #[test]

@@ -11,8 +11,8 @@ use meshmush_protocol::packets::parse_node_id;
 use serde::{Deserialize, Serialize};
 
 mod error;
-pub mod feed;
 pub mod federation;
+pub mod feed;
 mod keys;
 pub mod links;
 pub mod retention;

@@ -317,7 +317,9 @@ mod tests {
     #[test]
     fn retries_back_off_from_a_minute_to_the_cap() {
         let every = Duration::from_secs(5 * 60);
-        let waits: Vec<u64> = (1..=9).map(|n| retry_after(n, every).as_secs() / 60).collect();
+        let waits: Vec<u64> = (1..=9)
+            .map(|n| retry_after(n, every).as_secs() / 60)
+            .collect();
         assert_eq!(waits, [1, 2, 4, 8, 16, 32, 60, 60, 60]);
         let daily = Duration::from_secs(24 * 3600);
         assert_eq!(retry_after(11, daily).as_secs() / 60, 1024);

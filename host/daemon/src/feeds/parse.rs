@@ -6,7 +6,7 @@
 use thiserror::Error;
 
 use super::shape::{Item, plain};
-use crate::config::feed::{FeedKind, Severity, UrgentRule, Urgency};
+use crate::config::feed::{FeedKind, Severity, Urgency, UrgentRule};
 
 /// The CAP 1.2 namespace (OASIS CAP 1.2, section 3.3.1, the `alert` element).
 pub const CAP_NS: &str = "urn:oasis:names:tc:emergency:cap:1.2";

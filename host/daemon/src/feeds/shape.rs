@@ -129,11 +129,18 @@ mod tests {
     #[test]
     fn a_short_entry_is_title_summary_and_link() {
         let (subject, text) = post_text(
-            &item("Star City", "How do Americans get ready?", Some("http://x.example/a")),
+            &item(
+                "Star City",
+                "How do Americans get ready?",
+                Some("http://x.example/a"),
+            ),
             1000,
         );
         assert_eq!(subject, "Star City");
-        assert_eq!(text, "Star City\nHow do Americans get ready?\nhttp://x.example/a");
+        assert_eq!(
+            text,
+            "Star City\nHow do Americans get ready?\nhttp://x.example/a"
+        );
     }
 
     #[test]
@@ -146,13 +153,17 @@ mod tests {
             assert!(text.ends_with("…\nhttp://x.example/a"), "{text}");
         }
         // Too small for title and link: the title alone, cut.
-        let (_, text) = post_text(&item(&"T".repeat(50), &long, Some("http://x.example/a")), 30);
+        let (_, text) = post_text(
+            &item(&"T".repeat(50), &long, Some("http://x.example/a")),
+            30,
+        );
         assert!(text.len() <= 30 && !text.contains("http"), "{text}");
     }
 
     #[test]
     fn an_entry_without_a_title_takes_its_summary_first_words() {
-        let (subject, text) = post_text(&item("", "Sky watchers in Europe will see it", None), 1000);
+        let (subject, text) =
+            post_text(&item("", "Sky watchers in Europe will see it", None), 1000);
         assert_eq!(subject, "Sky watchers in Europe will see it");
         assert_eq!(text, "Sky watchers in Europe will see it");
     }

@@ -14,7 +14,7 @@ use crate::common::feed_server::{Answer, FeedServer, fixture};
 use crate::common::roomy;
 use meshmush::app::App;
 use meshmush::config::Config;
-use meshmush::config::feed::{FeedEntry, FeedKind, Severity, UrgentRule, Urgency};
+use meshmush::config::feed::{FeedEntry, FeedKind, Severity, Urgency, UrgentRule};
 use meshmush::federation::{Dialect, PeerConfig};
 use meshmush::feeds::{FetchError, Fetcher, MAX_REDIRECTS};
 use meshmush::store::{Board, Level, Store, StoreOptions};
@@ -122,29 +122,45 @@ async fn a_severe_alert_is_announced_once_and_a_restart_posts_nothing_new() {
         heard.text,
         "URGENT on urgent: SEVERE THUNDERSTORM WARNING - NWS (feed). DM me: read urgent 1"
     );
-    assert!(posts(&store, "alerts").await.is_empty(), "urgent alerts go to the urgent board");
+    assert!(
+        posts(&store, "alerts").await.is_empty(),
+        "urgent alerts go to the urgent board"
+    );
     // The post as a player reads it: title, summary, link-less (the alert has no web).
     assert!(w.ask(0, "ping").await.starts_with("Welcome, "));
     let read = w.ask(0, "read urgent 1").await;
     assert!(
-        read.starts_with("urgent #1 NWS (feed) ") && read.contains(":\nSEVERE THUNDERSTORM WARNING\nArea: EXTREME NORTH CENTRAL TUOLUMNE"),
+        read.starts_with("urgent #1 NWS (feed) ")
+            && read
+                .contains(":\nSEVERE THUNDERSTORM WARNING\nArea: EXTREME NORTH CENTRAL TUOLUMNE"),
         "{read}"
     );
     let body = page(w.app.http_addr().expect("the page")).await;
     assert!(body.contains("id=\"feeds\""), "{body}");
-    assert!(body.contains("NWS") && body.contains("class=\"ok\">ok, "), "{body}");
+    assert!(
+        body.contains("NWS") && body.contains("class=\"ok\">ok, "),
+        "{body}"
+    );
 
-    // Restart: the first poll of the new run finds the alert already seen.
+    // Restart: the first poll of the new run finds the alert already seen. (Our
+    // handle on the store goes first: it would keep the database open.)
+    drop(store);
     let mut w = w.restart().await.expect("restarts");
     until("a second poll", || async { server.hits("/cap.xml") >= 2 }).await;
     until("the second poll is done", || async {
-        w.app.ops().feeds().first().is_some_and(|f| f.last_ok.is_some())
+        w.app
+            .ops()
+            .feeds()
+            .first()
+            .is_some_and(|f| f.last_ok.is_some())
     })
     .await;
     let store = w.app.store().clone();
     assert_eq!(posts(&store, "urgent").await.len(), 1, "nothing new posted");
     assert_eq!(w.app.ops().feeds()[0].posted, 0);
-    let again = w.handsets[0].next_channel_text(Duration::from_secs(2)).await;
+    let again = w.handsets[0]
+        .next_channel_text(Duration::from_secs(2))
+        .await;
     assert!(again.is_none(), "announced again: {again:?}");
     w.stop().await.unwrap();
 }
@@ -199,7 +215,10 @@ async fn two_bbses_carrying_the_same_feed_hold_one_copy_each_after_sync() {
     let app_b = bbs_on(&mesh.handsets()[0], &[a], rss, db.path()).await;
     for app in [&app_a, &app_b] {
         let store = app.store().clone();
-        until("four posts", || async { posts(&store, "general").await.len() >= 4 }).await;
+        until("four posts", || async {
+            posts(&store, "general").await.len() >= 4
+        })
+        .await;
     }
     // Sync settles: each side's outbox acknowledged.
     for (app, peer) in [(&app_a, b), (&app_b, a)] {
@@ -237,12 +256,18 @@ async fn two_bbses_carrying_the_same_feed_hold_one_copy_each_after_sync() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn failing_feeds_show_on_the_status_page_and_a_flood_is_capped() {
     let server = FeedServer::start().await;
-    server.set("/garbage", Answer::Doc(b"<html><body>502 Bad Gateway</body>".to_vec()));
+    server.set(
+        "/garbage",
+        Answer::Doc(b"<html><body>502 Bad Gateway</body>".to_vec()),
+    );
     server.set("/loop", Answer::Redirect("/loop".into()));
     server.set("/silent", Answer::Silent);
-    let mut flood = String::from("<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>t</title>");
+    let mut flood =
+        String::from("<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>t</title>");
     for n in 0..5000 {
-        flood.push_str(&format!("<item><title>n{n}</title><guid>g{n}</guid></item>"));
+        flood.push_str(&format!(
+            "<item><title>n{n}</title><guid>g{n}</guid></item>"
+        ));
     }
     flood.push_str("</channel></rss>");
     server.set("/flood", Answer::Doc(flood.into_bytes()));
@@ -277,7 +302,10 @@ async fn failing_feeds_show_on_the_status_page_and_a_flood_is_capped() {
     assert_eq!(texts, ["n2", "n1", "n0"]);
     let f = w.app.ops().feeds();
     assert_eq!(f[2].posted, 3);
-    assert!(f[3].last_ok.is_none() && f[3].failures == 0, "the silent one is still waiting");
+    assert!(
+        f[3].last_ok.is_none() && f[3].failures == 0,
+        "the silent one is still waiting"
+    );
     // The BBS answers while a feed hangs.
     assert_eq!(w.ask(0, "ping").await, "pong");
     let body = page(w.app.http_addr().expect("the page")).await;
@@ -286,11 +314,16 @@ async fn failing_feeds_show_on_the_status_page_and_a_flood_is_capped() {
         "{body}"
     );
     assert!(
-        body.contains(&format!("failing (1 in a row): more than {MAX_REDIRECTS} redirects")),
+        body.contains(&format!(
+            "failing (1 in a row): more than {MAX_REDIRECTS} redirects"
+        )),
         "{body}"
     );
     assert!(body.contains("not polled yet"), "{body}");
-    assert!(!body.contains("/garbage") && !body.contains("127.0.0.1:"), "no URL on the page");
+    assert!(
+        !body.contains("/garbage") && !body.contains("127.0.0.1:"),
+        "no URL on the page"
+    );
     w.stop().await.unwrap();
 }
 
@@ -305,7 +338,10 @@ async fn a_hostile_server_cannot_make_the_fetcher_read_wait_or_follow_without_bo
     server.set("/ok", Answer::Doc(fixture("atom-sample.xml")));
     let fetcher = Fetcher::new(Duration::from_secs(2), 64 * 1024).unwrap();
 
-    assert_eq!(fetcher.get(&server.url("/ok")).await.unwrap(), fixture("atom-sample.xml"));
+    assert_eq!(
+        fetcher.get(&server.url("/ok")).await.unwrap(),
+        fixture("atom-sample.xml")
+    );
     // A body that never ends: refused at the cap, and the server soon cannot write.
     assert_eq!(
         fetcher.get(&server.url("/endless")).await,
@@ -328,12 +364,21 @@ async fn a_hostile_server_cannot_make_the_fetcher_read_wait_or_follow_without_bo
         Err(FetchError::Timeout(2))
     );
     // A redirect loop: followed MAX_REDIRECTS times, then refused.
-    assert_eq!(fetcher.get(&server.url("/loop")).await, Err(FetchError::Redirects));
+    assert_eq!(
+        fetcher.get(&server.url("/loop")).await,
+        Err(FetchError::Redirects)
+    );
     assert_eq!(server.hits("/loop"), MAX_REDIRECTS + 1);
-    assert_eq!(fetcher.get(&server.url("/down")).await, Err(FetchError::Status(503)));
+    assert_eq!(
+        fetcher.get(&server.url("/down")).await,
+        Err(FetchError::Status(503))
+    );
     // Nobody listening.
     let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let gone = format!("http://{}/x", closed.local_addr().unwrap());
     drop(closed);
-    assert!(matches!(fetcher.get(&gone).await, Err(FetchError::Network(_))));
+    assert!(matches!(
+        fetcher.get(&gone).await,
+        Err(FetchError::Network(_))
+    ));
 }

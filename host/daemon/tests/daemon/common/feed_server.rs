@@ -79,7 +79,13 @@ impl FeedServer {
 
     /// Requests for `path` so far.
     pub fn hits(&self, path: &str) -> usize {
-        self.inner.hits.lock().unwrap().get(path).copied().unwrap_or(0)
+        self.inner
+            .hits
+            .lock()
+            .unwrap()
+            .get(path)
+            .copied()
+            .unwrap_or(0)
     }
 
     /// Body bytes the endless answers got out before the client hung up.
@@ -102,10 +108,16 @@ async fn serve(mut stream: TcpStream, inner: Arc<Inner>) {
     *inner.hits.lock().unwrap().entry(path.clone()).or_default() += 1;
     let answer = inner.answers.lock().unwrap().get(&path).cloned();
     let head = |status: &str, extra: &str| {
-        format!("HTTP/1.1 {status}\r\nContent-Type: application/xml\r\n{extra}Connection: close\r\n\r\n")
+        format!(
+            "HTTP/1.1 {status}\r\nContent-Type: application/xml\r\n{extra}Connection: close\r\n\r\n"
+        )
     };
     let _ = match answer {
-        None => stream.write_all(head("404 Not Found", "Content-Length: 0\r\n").as_bytes()).await,
+        None => {
+            stream
+                .write_all(head("404 Not Found", "Content-Length: 0\r\n").as_bytes())
+                .await
+        }
         Some(Answer::Doc(body)) => {
             let h = head("200 OK", &format!("Content-Length: {}\r\n", body.len()));
             let _ = stream.write_all(h.as_bytes()).await;
@@ -116,7 +128,10 @@ async fn serve(mut stream: TcpStream, inner: Arc<Inner>) {
             stream.write_all(h.as_bytes()).await
         }
         Some(Answer::Redirect(to)) => {
-            let h = head("302 Found", &format!("Location: {to}\r\nContent-Length: 0\r\n"));
+            let h = head(
+                "302 Found",
+                &format!("Location: {to}\r\nContent-Length: 0\r\n"),
+            );
             stream.write_all(h.as_bytes()).await
         }
         Some(Answer::Silent) => {
@@ -131,7 +146,9 @@ async fn serve(mut stream: TcpStream, inner: Arc<Inner>) {
             let _ = stream.write_all(head("200 OK", &extra).as_bytes()).await;
             let chunk = vec![b'<'; 64 * 1024];
             while stream.write_all(&chunk).await.is_ok() {
-                inner.streamed.fetch_add(chunk.len() as u64, Ordering::Relaxed);
+                inner
+                    .streamed
+                    .fetch_add(chunk.len() as u64, Ordering::Relaxed);
                 // Hostile but finite: a test that goes wrong still ends.
                 if inner.streamed.load(Ordering::Relaxed) > 1 << 30 {
                     break;
