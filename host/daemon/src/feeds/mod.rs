@@ -154,14 +154,27 @@ async fn run(shared: Shared, feed: Feed, fetcher: Fetcher, stop: CancellationTok
         if Instant::now() < next_poll {
             continue;
         }
-        let wait = match poll(&shared, &feed, &fetcher).await {
+        // A fetch may take `feeds.timeout_secs`: a stop does not wait for it.
+        let polled = tokio::select! {
+            polled = poll(&shared, &feed, &fetcher) => polled,
+            _ = stop.cancelled() => return,
+        };
+        let wait = match polled {
             Ok(done) => {
-                info!(
-                    entries = done.entries,
-                    posted = done.posted.len(),
-                    skipped = done.skipped,
-                    "feed polled"
-                );
+                if done.posted.is_empty() {
+                    debug!(
+                        entries = done.entries,
+                        skipped = done.skipped,
+                        "feed polled"
+                    );
+                } else {
+                    info!(
+                        entries = done.entries,
+                        posted = done.posted.len(),
+                        skipped = done.skipped,
+                        "feed polled"
+                    );
+                }
                 status.failures = 0;
                 status.last_error = None;
                 status.last_ok = Some(unix_now());
