@@ -243,6 +243,8 @@ impl App {
             stop.clone(),
         )
         .await?;
+        // After federation, which sets the sync peers the feeds' posts are queued for.
+        crate::feeds::start(shared.clone(), &tasks, stop.clone());
         let router = Router::new(shared, registry, tasks.clone()).with_federation(federation);
         let why: Arc<Mutex<Option<Stopped>>> = Arc::default();
         let (token, reason) = (stop.clone(), why.clone());

@@ -17,6 +17,7 @@ pub mod admin;
 pub mod app;
 pub mod chat;
 pub mod commands;
+pub mod feeds;
 pub mod hilcheck;
 pub mod ledger;
 pub mod links;

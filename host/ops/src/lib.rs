@@ -11,6 +11,7 @@
 //! it ran, the store and the lag probe report their timings through observers.
 
 pub mod api;
+mod feeds;
 mod gate;
 pub mod http;
 pub mod lagprobe;
@@ -23,6 +24,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use crate::lagprobe::LagProbe;
+pub use feeds::FeedStatus;
 use meshmush_core::commands::registry::{Ran, UNKNOWN};
 use meshmush_core::commands::text::unix_now;
 use meshmush_store::Store;
@@ -57,6 +59,8 @@ struct Inner {
     metrics: Metrics,
     recent: Mutex<VecDeque<Recent>>,
     airtime: Mutex<AirtimeHistory>,
+    /// Each feed's latest state, by its index in the config.
+    feeds: Mutex<Vec<FeedStatus>>,
 }
 
 impl Ops {
@@ -67,6 +71,7 @@ impl Ops {
                 metrics: Metrics::new(),
                 recent: Mutex::new(VecDeque::with_capacity(RECENT_KEPT)),
                 airtime: Mutex::new(AirtimeHistory::default()),
+                feeds: Mutex::new(Vec::new()),
             })),
         }
     }
@@ -134,6 +139,28 @@ impl Ops {
             return Vec::new();
         };
         inner.airtime.lock().map(|h| h.day(now)).unwrap_or_default()
+    }
+
+    /// A feed's state after a poll (or before its first).
+    pub fn feed(&self, status: FeedStatus) {
+        let Some(inner) = &self.inner else { return };
+        if let Ok(mut feeds) = inner.feeds.lock() {
+            match feeds.iter_mut().find(|f| f.index == status.index) {
+                Some(f) => *f = status,
+                None => {
+                    feeds.push(status);
+                    feeds.sort_by_key(|f| f.index);
+                }
+            }
+        }
+    }
+
+    /// Every feed's latest state, in config order.
+    pub fn feeds(&self) -> Vec<FeedStatus> {
+        let Some(inner) = &self.inner else {
+            return Vec::new();
+        };
+        inner.feeds.lock().map(|f| f.clone()).unwrap_or_default()
     }
 
     fn metrics(&self) -> Option<&Metrics> {

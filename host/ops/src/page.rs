@@ -149,6 +149,7 @@ pub fn status(view: &View, s: &Snapshot, heard: &[NodeEntry], now: u64) -> Marku
                         }
                     }
                 }
+                (super::feeds::section(&view.ops.feeds(), now, ago))
                 section id="errors" {
                     h2 { "Errors" }
                     table {

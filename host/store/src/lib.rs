@@ -41,6 +41,7 @@
 //! | `airtime`      | node (`u32` BE)              | postcard `AirtimeLedgerRecord::V1` | `airtime.rs` |
 //! | `schedules`    | a schedule's key (UTF-8)     | postcard `ScheduleFiredRecord::V1` | `schedules.rs` |
 //! | `api_tokens`   | a token's SHA-256 (32 bytes) | postcard `ApiTokenRecord::V1` | `api_tokens.rs` |
+//! | `feed_seen`    | feed tag ++ entry uid        | last shown (`u64` BE)       | `feeds.rs`       |
 //!
 //! The async API is a handle ([`Store`], in `handle.rs`: the database, its caches and
 //! the one way a call reaches the blocking pool) extended by one module per record
@@ -97,6 +98,7 @@ mod drafts;
 mod error;
 mod export;
 mod federation;
+mod feeds;
 mod full;
 mod habits;
 mod handle;
@@ -132,6 +134,7 @@ pub use disk::SCHEMA_VERSION;
 pub use drafts::{Draft, DraftTarget};
 pub use error::StoreError;
 pub use federation::{Held, PeerState, Removed, SyncId};
+pub use feeds::SEEN_PER_FEED;
 pub use full::REOPEN_ROOM;
 pub use habits::Habits;
 pub use handle::{CallObserver, Store};

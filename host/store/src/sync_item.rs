@@ -106,6 +106,28 @@ pub fn new_uid() -> String {
     let mut b: [u8; 16] = rand::random();
     b[6] = (b[6] & 0x0f) | 0x40;
     b[8] = (b[8] & 0x3f) | 0x80;
+    uuid_text(&b)
+}
+
+/// A UUID-shaped id made from `name` (`xxxxxxxx-xxxx-8xxx-Yxxx-xxxxxxxxxxxx`, RFC
+/// 9562's version 8, "custom"): the first 16 bytes of SHA-256 over a fixed prefix
+/// and `name`. Every BBS makes the same id from the same name, so an item that two
+/// BBSes write on their own (a feed entry both poll) syncs as one: each takes the
+/// other's copy as one it holds. The shape is TC2's, so both dialects carry it.
+pub fn derived_uid(name: &str) -> String {
+    use sha2::{Digest, Sha256};
+    let digest = Sha256::new()
+        .chain_update(b"meshmush sync uid\0")
+        .chain_update(name.as_bytes())
+        .finalize();
+    let mut b = [0u8; 16];
+    b.copy_from_slice(&digest[..16]);
+    b[6] = (b[6] & 0x0f) | 0x80;
+    b[8] = (b[8] & 0x3f) | 0x80;
+    uuid_text(&b)
+}
+
+fn uuid_text(b: &[u8; 16]) -> String {
     let h: String = b.iter().map(|x| format!("{x:02x}")).collect();
     format!(
         "{}-{}-{}-{}-{}",
@@ -119,6 +141,22 @@ pub fn new_uid() -> String {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn derived_uids_are_stable_and_apart() {
+        let a = super::derived_uid("cap\0KSTO@NWS.NOAA.GOV\0KSTO1055887203");
+        assert_eq!(
+            a,
+            super::derived_uid("cap\0KSTO@NWS.NOAA.GOV\0KSTO1055887203")
+        );
+        assert_ne!(
+            a,
+            super::derived_uid("cap\0KSTO@NWS.NOAA.GOV\0KSTO1055887204")
+        );
+        assert_eq!(a.len(), 36);
+        assert_eq!(&a[14..15], "8");
+        assert!(matches!(&a[19..20], "8" | "9" | "a" | "b"), "{a}");
+    }
+
     #[test]
     fn uids_look_like_uuid4() {
         let u = super::new_uid();

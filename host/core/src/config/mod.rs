@@ -12,6 +12,7 @@ use serde::{Deserialize, Serialize};
 
 mod error;
 pub mod federation;
+pub mod feed;
 mod keys;
 pub mod links;
 pub mod retention;
@@ -19,6 +20,7 @@ pub mod schedule;
 mod validate;
 
 pub use error::{ConfigError, ConfigErrors};
+pub use feed::{FeedEntry, FeedsSection};
 use keys::decode_key;
 pub use links::{ChannelEntry, LinkSection, Links};
 pub use retention::RetentionSection;
@@ -53,6 +55,10 @@ pub struct Config {
     pub schedules: SchedulesSection,
     /// `[[schedule]]`: notices sent at set times (see the schedule module).
     pub schedule: Vec<ScheduleEntry>,
+    /// `[feeds]`: the bounds every `[[feed]]` shares.
+    pub feeds: FeedsSection,
+    /// `[[feed]]`: news feeds and alerts polled and posted (see the feed module).
+    pub feed: Vec<FeedEntry>,
 }
 
 /// `[scheduler]`: how the BBS's airtime share is divided among what it sends. Every
@@ -312,6 +318,8 @@ impl Default for Config {
             retention: RetentionSection::default(),
             schedules: SchedulesSection::default(),
             schedule: Vec::new(),
+            feeds: FeedsSection::default(),
+            feed: Vec::new(),
         }
     }
 }
@@ -416,6 +424,16 @@ impl Config {
     /// passed validation), in file order.
     pub fn schedules(&self) -> Vec<schedule::Schedule> {
         self.schedule
+            .iter()
+            .enumerate()
+            .filter_map(|(i, e)| e.checked(i).ok())
+            .collect()
+    }
+
+    /// The `[[feed]]`s that pass their checks (all of them, in a config that passed
+    /// validation), in file order.
+    pub fn feeds(&self) -> Vec<feed::Feed> {
+        self.feed
             .iter()
             .enumerate()
             .filter_map(|(i, e)| e.checked(i).ok())

@@ -205,6 +205,9 @@ impl Config {
         for (key, message) in super::schedule::problems(&self.schedules, &self.schedule, fits) {
             bad(&key, message);
         }
+        for (key, message) in super::feed::problems(&self.feeds, &self.feed) {
+            bad(&key, message);
+        }
         out
     }
 }

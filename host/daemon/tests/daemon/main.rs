@@ -19,6 +19,7 @@ mod doc_commands;
 mod federation_mesh;
 mod federation_native;
 mod federation_tc2;
+mod feeds;
 mod full_disk;
 mod lang;
 mod operator;

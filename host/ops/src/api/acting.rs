@@ -17,6 +17,7 @@ use std::time::Instant;
 use meshmush_core::commands::text::unix_now;
 use meshmush_core::commands::{Ctx, Event, execute};
 use meshmush_core::identity::Sender;
+use meshmush_lang::Lang;
 use meshmush_store::{Level, Player};
 use tracing::{info, warn};
 
@@ -54,6 +55,9 @@ pub async fn run(api: &Api, caller: &Caller, level: Level, line: &str) -> Result
         registry: api.registry.clone(),
         player,
         node: API_NODE,
+        // A script matches on what it reads: the API speaks English, whatever the
+        // BBS's players read.
+        lang: Lang::EN,
         // The token proved it (and its scope was checked before this).
         sender: Sender::Proven,
         password_given: false,

@@ -6,6 +6,7 @@
     reason = "each test file uses some of these"
 )]
 
+pub mod feed_server;
 pub mod peer;
 pub mod replies;
 
