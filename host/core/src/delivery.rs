@@ -254,7 +254,7 @@ impl Delivery {
             self.roster.drop_pages(node);
             return self.send(node, class, packets, command).await.map(drop);
         }
-        let rest: VecDeque<String> = packets.split_off(self.page_packets(budget)).into();
+        let rest: VecDeque<String> = packets.split_off(self.per_page).into();
         self.roster.set_pages(node, rest);
         self.send_page(node, class, packets, true, command).await
     }
@@ -265,7 +265,7 @@ impl Delivery {
     fn packets(&self, reply: &str, budget: usize) -> (Vec<String>, bool) {
         let answer = self.answer_reserve();
         let whole = chunk(reply, budget.saturating_sub(answer));
-        if whole.len() <= self.page_packets(budget) {
+        if whole.len() <= self.per_page {
             return (whole, false);
         }
         (
@@ -277,18 +277,14 @@ impl Delivery {
     /// The bytes a packet of a `class` reply may take now: the link's budget, but for
     /// a stranger's reply while strangers' replies queue (a flood), at most
     /// [`BUSY_PACKET_BYTES`], so none holds the air long while a known player waits.
+    /// A page is still `pager_packets` packets: under a flood a stranger's page is
+    /// shorter, and `more` brings the rest.
     fn packet_budget(&self, class: Class) -> usize {
         if class == Class::Stranger && !self.link.class_wait(Class::Stranger).is_zero() {
             self.byte_budget.min(BUSY_PACKET_BYTES)
         } else {
             self.byte_budget
         }
-    }
-
-    /// Packets in a page of packets of `budget` bytes: as many bytes as a page of
-    /// full packets holds.
-    fn page_packets(&self, budget: usize) -> usize {
-        (self.per_page * self.byte_budget).div_ceil(budget.max(1))
     }
 
     /// Bytes of the link's budget a packet answering `command` leaves to its

@@ -20,6 +20,7 @@ mod federation_mesh;
 mod federation_native;
 mod federation_tc2;
 mod feeds;
+mod flood_packets;
 mod full_disk;
 mod lang;
 mod operator;
