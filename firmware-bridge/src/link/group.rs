@@ -341,6 +341,7 @@ mod tests {
             rx_snr: snr,
             rx_rssi: None,
             hops,
+            hop_start: 3,
             pki_encrypted: false,
             public_key: None,
             signature: None,
