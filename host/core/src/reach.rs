@@ -17,7 +17,8 @@
 //! next-hop routing already keeps relays down.
 //!
 //! What the BBS learns is kept per node in the store (so a restart keeps it), written
-//! by one writer task in the order learned; the live copy is here, bounded by
+//! by one writer task in the order learned (the daemon runs it among its tasks, so
+//! the store closes only after its last write); the live copy is here, bounded by
 //! [`NODES_KEPT`]. Nothing here awaits storage, so the router may call it.
 
 use std::collections::HashMap;
@@ -64,8 +65,14 @@ impl std::fmt::Debug for Write {
 
 impl Reach {
     /// Reach by `rule` at configured hop limit `cfg`, kept in `store` (what it holds
-    /// already is read first).
-    pub async fn load(store: Store, rule: HopRule, cfg: u32) -> Self {
+    /// already is read first), and the writer that keeps it there: the caller runs it
+    /// among its tasks. It ends (letting go of the store) once every clone of the
+    /// reach is dropped.
+    pub async fn load(
+        store: Store,
+        rule: HopRule,
+        cfg: u32,
+    ) -> (Self, impl std::future::Future<Output = ()> + Send + 'static) {
         let known = match store.reach_all().await {
             Ok(all) => all,
             Err(e) => {
@@ -78,11 +85,11 @@ impl Reach {
             nodes.extend(known.into_iter().take(NODES_KEPT).map(|r| (r.node, r)));
         }
         let (tx, rx) = mpsc::channel(WRITES_WAITING);
-        tokio::spawn(write_loop(store, rx));
-        Self {
+        let reach = Self {
             writes: Some(tx),
             ..reach
-        }
+        };
+        (reach, write_loop(store, rx))
     }
 
     /// Reach that keeps nothing on disk (tests of commands, the bench's seams).

@@ -170,12 +170,13 @@ impl App {
         let roster = Roster::from_config(&cfg);
         // The sysop is a known player (not a stranger sharing the strangers' allowance).
         roster.mark_known(SYSOP_NODE);
-        let reach = meshmush_core::reach::Reach::load(
+        let (reach, reach_writer) = meshmush_core::reach::Reach::load(
             store.clone(),
             cfg.replies.hop_rule,
             cfg.replies.hop_limit,
         )
         .await;
+        tasks.spawn(reach_writer);
         let delivery = Delivery::new(
             link.clone(),
             roster.clone(),

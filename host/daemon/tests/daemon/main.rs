@@ -21,6 +21,7 @@ mod federation_native;
 mod federation_tc2;
 mod feeds;
 mod full_disk;
+mod hops;
 mod lang;
 mod operator;
 mod reactions;
