@@ -15,7 +15,8 @@
 //!   (src/mesh/Router.cpp:271-276), so a zero-hop reply must go without `want_ack`.
 //!   Above 7 becomes 3 (src/mesh/RadioInterface.cpp:984-987).
 
-use crate::packets::MAX_HOP_LIMIT;
+/// The most hops the firmware allows (`HOP_MAX`, src/mesh/MeshTypes.h:38).
+pub const MAX_HOP_LIMIT: u32 = 7;
 
 /// Hops away of a packet with these header fields (`has_bitfield`: its decoded `Data`
 /// carried a bitfield), as the firmware's `getHopsAway` reckons them; `None` unknown.
@@ -73,12 +74,16 @@ mod tests {
             ((3, 3, true), Some(0)),
             ((3, 1, true), Some(2)),
             ((7, 0, false), Some(7)),
-            ((0, 0, true), Some(0)),  // a modern zero-hop packet
-            ((0, 0, false), None),    // pre-2.3 firmware: no hop_start
-            ((2, 3, true), None),     // hop_start < hop_limit: invalid
+            ((0, 0, true), Some(0)), // a modern zero-hop packet
+            ((0, 0, false), None),   // pre-2.3 firmware: no hop_start
+            ((2, 3, true), None),    // hop_start < hop_limit: invalid
         ];
         for ((start, limit, bits), want) in table {
-            assert_eq!(hops_away(start, limit, bits), want, "{start}/{limit}/{bits}");
+            assert_eq!(
+                hops_away(start, limit, bits),
+                want,
+                "{start}/{limit}/{bits}"
+            );
         }
     }
 

@@ -25,7 +25,7 @@ pub const CONFIG_ONLY_NONCE: u32 = 69420;
 /// Default hop limit for packets we originate.
 pub const DEFAULT_HOP_LIMIT: u32 = 3;
 /// The most hops the firmware allows.
-pub const MAX_HOP_LIMIT: u32 = 7;
+pub use crate::hops::MAX_HOP_LIMIT;
 /// The largest `Data.payload` the firmware accepts.
 pub const MAX_DATA_PAYLOAD: usize = 233;
 
@@ -209,11 +209,13 @@ fn channel_load(payload: &[u8]) -> Option<ChannelLoad> {
 /// (BACKGROUND priority).
 pub fn telemetry_packet(from: u32, id: u32, load: ChannelLoad) -> MeshPacket {
     let t = proto::Telemetry {
-        variant: Some(proto::telemetry::Variant::DeviceMetrics(proto::DeviceMetrics {
-            channel_utilization: Some(load.channel_util),
-            air_util_tx: Some(load.air_util_tx),
-            ..Default::default()
-        })),
+        variant: Some(proto::telemetry::Variant::DeviceMetrics(
+            proto::DeviceMetrics {
+                channel_utilization: Some(load.channel_util),
+                air_util_tx: Some(load.air_util_tx),
+                ..Default::default()
+            },
+        )),
         ..Default::default()
     };
     MeshPacket {

@@ -146,9 +146,14 @@ async fn a_busy_channel_holds_everything_but_known_players_replies() {
     link.send_packets(PEER, PRIMARY_CHANNEL, Class::Sync, vec!["sync".into()])
         .await
         .expect("sync queued");
-    link.send_packets(STRANGERS, PRIMARY_CHANNEL, Class::Stranger, vec!["hi".into()])
-        .await
-        .expect("stranger's reply queued");
+    link.send_packets(
+        STRANGERS,
+        PRIMARY_CHANNEL,
+        Class::Stranger,
+        vec!["hi".into()],
+    )
+    .await
+    .expect("stranger's reply queued");
     link.send_packets(KNOWN, PRIMARY_CHANNEL, Class::Known, vec!["pong".into()])
         .await
         .expect("known reply queued");

@@ -278,16 +278,20 @@ mod tests {
             signature: None,
             want_ack: true,
             reply_id: None,
+            emoji: false,
         }
     }
 
     const N: u32 = 0x1234_0001;
 
     #[test]
-    fn the_learned_rule_starts_at_hops_plus_one_rises_on_a_miss_and_comes_down_after_deliveries()
-    {
+    fn the_learned_rule_starts_at_hops_plus_one_rises_on_a_miss_and_comes_down_after_deliveries() {
         let r = Reach::unsaved(HopRule::Learned, 3);
-        assert_eq!(r.hops_for(N).hop_limit, 3, "never heard: the configured limit");
+        assert_eq!(
+            r.hops_for(N).hop_limit,
+            3,
+            "never heard: the configured limit"
+        );
         r.heard(&text(N, Some(0)));
         assert_eq!(r.hops_for(N).hop_limit, 1);
         // Not delivered at 1: the link sends again at 3; the next goes at 2.
@@ -326,7 +330,11 @@ mod tests {
         fw.heard(&text(N, Some(1)));
         assert_eq!(fw.hops_for(N).hop_limit, 3, "h + 2 below cfg 7");
         fw.outcome(N, 3, Err(routing::Error::MaxRetransmit));
-        assert_eq!(fw.hops_for(N).hop_limit, 3, "the firmware's rule learns nothing");
+        assert_eq!(
+            fw.hops_for(N).hop_limit,
+            3,
+            "the firmware's rule learns nothing"
+        );
     }
 
     #[test]

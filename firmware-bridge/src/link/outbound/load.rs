@@ -21,7 +21,7 @@ use std::time::Duration;
 use meshmush_protocol::packets::ChannelLoad;
 use tokio::time::Instant;
 
-use super::Class;
+use super::class::Class;
 
 /// `polite_channel_util_percent` (src/mesh/airtime.h:71).
 pub const POLITE_CHANNEL_UTIL: f32 = 25.0;

@@ -110,8 +110,9 @@ async fn find(ctx: &Ctx, who: &str) -> Result<Option<(u32, Option<String>)>, Com
     if let Some(p) = ctx.store().player_by_name(who).await? {
         return Ok(Some((p.node, Some(p.name))));
     }
-    let node = ctx.mesh().nodes().into_iter().find(|n| {
-        n.long_name.eq_ignore_ascii_case(who) || n.short_name.eq_ignore_ascii_case(who)
-    });
+    let node =
+        ctx.mesh().nodes().into_iter().find(|n| {
+            n.long_name.eq_ignore_ascii_case(who) || n.short_name.eq_ignore_ascii_case(who)
+        });
     Ok(node.map(|n| (n.num, Some(n.display_name()))))
 }

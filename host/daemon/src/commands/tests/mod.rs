@@ -77,10 +77,7 @@ impl TestWorld {
             roster: Roster::from_config(&cfg),
             cfg: Arc::new(cfg),
             mesh: Arc::new(FixedMesh::default()),
-            reach: meshmush_core::reach::Reach::unsaved(
-                meshmush_core::config::HopRule::Learned,
-                3,
-            ),
+            reach: meshmush_core::reach::Reach::unsaved(meshmush_core::config::HopRule::Learned, 3),
             registry: Arc::new(crate::commands::standard()),
             _dir: dir,
         }
