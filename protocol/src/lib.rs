@@ -7,6 +7,7 @@
 //! - [`framing`]: the `0x94 0xC3 <len> <protobuf>` stream codec used over serial and TCP;
 //! - [`packets`]: what an incoming `FromRadio` means to the host, and how to build the
 //!   `ToRadio` frames the host sends;
+//! - [`hops`]: hops away of a sender, and the firmware's hop limit for a reply;
 //! - [`chunking`]: cutting a reply into radio-sized, UTF-8-safe packets;
 //! - [`crypto`]: channel (AES-CTR) and direct-message (X25519 + AES-CCM) encryption as
 //!   the firmware does it, for packets that cross an MQTT broker;
@@ -18,6 +19,7 @@ pub mod airtime;
 pub mod chunking;
 pub mod crypto;
 pub mod framing;
+pub mod hops;
 pub mod mqtt;
 pub mod packets;
 

@@ -25,7 +25,7 @@ pub const CONFIG_ONLY_NONCE: u32 = 69420;
 /// Default hop limit for packets we originate.
 pub const DEFAULT_HOP_LIMIT: u32 = 3;
 /// The most hops the firmware allows.
-pub const MAX_HOP_LIMIT: u32 = 7;
+pub use crate::hops::MAX_HOP_LIMIT;
 /// The largest `Data.payload` the firmware accepts.
 pub const MAX_DATA_PAYLOAD: usize = 233;
 
@@ -42,8 +42,11 @@ pub struct TextMessage {
     pub rx_time: u32,
     pub rx_snr: Option<f32>,
     pub rx_rssi: Option<i32>,
-    /// Hops the packet took, when the sender stamped `hop_start`.
+    /// Hops the packet took, when known (see [`crate::hops::hops_away`]).
     pub hops: Option<u32>,
+    /// The hop limit the sender started it with (`hop_start`; 0 from firmware before
+    /// 2.3, or for a zero-hop packet).
+    pub hop_start: u32,
     /// True for a PKI-encrypted direct message: the sender id cannot be forged.
     pub pki_encrypted: bool,
     /// The sender's public key (32 bytes), present only on a PKI-encrypted packet.
@@ -105,8 +108,23 @@ pub enum Inbound {
     ConfigComplete(u32),
     /// The node says it rebooted.
     Rebooted,
+    /// The node's own device metrics (its `DeviceTelemetryModule` sends them to the
+    /// phone every minute): how busy the channel is.
+    Load(ChannelLoad),
     /// Anything else (config, channels, telemetry, texts between other nodes, ...).
     Other,
+}
+
+/// How busy the node finds the channel, from its `DeviceMetrics` telemetry: percent
+/// of the last minute the channel was busy (`channel_utilization`, every packet heard
+/// or sent, noise included) and percent of the last hour the node itself transmitted
+/// (`air_util_tx`). The firmware fills both from its AirTime module
+/// (src/modules/Telemetry/DeviceTelemetry.cpp, `getDeviceTelemetry`) and sends them to
+/// the phone every minute (DeviceTelemetry.h: `sendToPhoneIntervalMs`).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct ChannelLoad {
+    pub channel_util: f32,
+    pub air_util_tx: f32,
 }
 
 /// Classifies an incoming frame for a host whose node number is `my_node_num`.
@@ -148,6 +166,10 @@ pub fn classify_packet(p: &MeshPacket, my_node_num: u32) -> Inbound {
                 Inbound::Other
             }
         }
+        // Our node's own metrics: `from` is the node (or 0, "this node"), to everyone.
+        Ok(PortNum::TelemetryApp) if p.from == my_node_num || p.from == 0 => {
+            channel_load(&data.payload).map_or(Inbound::Other, Inbound::Load)
+        }
         Ok(PortNum::RoutingApp) if data.request_id != 0 && p.to == my_node_num => {
             match Routing::decode(data.payload.as_slice()) {
                 Ok(Routing {
@@ -165,6 +187,48 @@ pub fn classify_packet(p: &MeshPacket, my_node_num: u32) -> Inbound {
             }
         }
         _ => Inbound::Other,
+    }
+}
+
+/// The channel load in a `Telemetry` payload, when it holds device metrics with
+/// `channel_utilization`.
+fn channel_load(payload: &[u8]) -> Option<ChannelLoad> {
+    use proto::telemetry::Variant;
+    let t = proto::Telemetry::decode(payload).ok()?;
+    let Some(Variant::DeviceMetrics(m)) = t.variant else {
+        return None;
+    };
+    Some(ChannelLoad {
+        channel_util: m.channel_utilization?,
+        air_util_tx: m.air_util_tx.unwrap_or(0.0),
+    })
+}
+
+/// A `TELEMETRY_APP` packet from `from` to everyone with device metrics showing this
+/// channel load, as the firmware's `DeviceTelemetryModule::sendTelemetry` builds it
+/// (BACKGROUND priority).
+pub fn telemetry_packet(from: u32, id: u32, load: ChannelLoad) -> MeshPacket {
+    let t = proto::Telemetry {
+        variant: Some(proto::telemetry::Variant::DeviceMetrics(
+            proto::DeviceMetrics {
+                channel_utilization: Some(load.channel_util),
+                air_util_tx: Some(load.air_util_tx),
+                ..Default::default()
+            },
+        )),
+        ..Default::default()
+    };
+    MeshPacket {
+        from,
+        to: BROADCAST,
+        id,
+        priority: mesh_packet::Priority::Background as i32,
+        payload_variant: Some(mesh_packet::PayloadVariant::Decoded(Data {
+            portnum: PortNum::TelemetryApp as i32,
+            payload: t.encode_to_vec(),
+            ..Default::default()
+        })),
+        ..Default::default()
     }
 }
 
@@ -186,7 +250,8 @@ fn text_message(p: &MeshPacket, data: &Data) -> TextMessage {
         rx_time: p.rx_time,
         rx_snr: (p.rx_snr != 0.0).then_some(p.rx_snr),
         rx_rssi: (p.rx_rssi != 0).then_some(p.rx_rssi),
-        hops: (p.hop_start > 0 && p.hop_start >= p.hop_limit).then(|| p.hop_start - p.hop_limit),
+        hops: crate::hops::hops_away(p.hop_start, p.hop_limit, data.bitfield.is_some()),
+        hop_start: p.hop_start,
         pki_encrypted: p.pki_encrypted,
         public_key: (p.pki_encrypted && !p.public_key.is_empty()).then(|| p.public_key.clone()),
         signature: None,
@@ -509,6 +574,19 @@ mod tests {
             Inbound::DirectText(t) => assert!(!t.emoji),
             other => panic!("expected a DM, got {other:?}"),
         }
+    }
+
+    #[test]
+    fn our_nodes_device_metrics_are_its_channel_load_and_no_one_elses_are() {
+        let load = ChannelLoad {
+            channel_util: 31.5,
+            air_util_tx: 2.0,
+        };
+        let ours = telemetry_packet(ME, 4, load);
+        assert_eq!(classify(&from_radio_packet(ours), ME), Inbound::Load(load));
+        // Another node's metrics say how busy its channel is, not ours.
+        let theirs = telemetry_packet(THEM, 5, load);
+        assert_eq!(classify(&from_radio_packet(theirs), ME), Inbound::Other);
     }
 
     #[test]

@@ -8,7 +8,7 @@ use tokio::sync::oneshot;
 
 use super::error::SendError;
 use super::nodedb::NodeEntry;
-use super::outbound::Class;
+use super::outbound::{Class, SendOpts};
 
 /// The link's connection state.
 #[derive(Debug, Clone, PartialEq)]
@@ -33,6 +33,8 @@ pub enum LinkEvent {
         packet_id: u32,
         result: Result<(), routing::Error>,
         will_retry: bool,
+        /// The hop limit the packet went with (on this attempt).
+        hop_limit: u32,
     },
     /// A node appeared or changed.
     NodeInfo(NodeEntry),
@@ -62,8 +64,8 @@ pub(crate) enum Command {
         channel: u32,
         class: Class,
         packets: Vec<String>,
-        /// The packet they answer (`Data.reply_id` on each), if any.
-        reply_to: Option<u32>,
+        /// What they answer, and their hop limit.
+        opts: SendOpts,
         ids: oneshot::Sender<Result<Vec<u32>, SendError>>,
     },
     Shutdown,

@@ -31,7 +31,7 @@ use super::handshake::NodeConfig;
 use super::metrics::LinkMetrics;
 use super::metrics::inc;
 use super::nodedb::NodeDb;
-use super::outbound::Class;
+use super::outbound::{Class, SendOpts};
 
 /// Nodes whose links are remembered; past this the least recently heard is forgotten.
 const ROUTES_KEPT: usize = 65_536;
@@ -198,8 +198,8 @@ impl Group {
         loop {
             tokio::select! {
                 cmd = commands.recv() => match cmd {
-                    Some(Command::Send { dest, channel, class, packets, reply_to, ids }) => {
-                        let result = self.send(dest, channel, class, packets, reply_to).await;
+                    Some(Command::Send { dest, channel, class, packets, opts, ids }) => {
+                        let result = self.send(dest, channel, class, packets, opts).await;
                         let _ = ids.send(result);
                     }
                     None | Some(Command::Shutdown) => break,
@@ -230,7 +230,7 @@ impl Group {
         channel: u32,
         class: Class,
         packets: Vec<String>,
-        reply_to: Option<u32>,
+        opts: SendOpts,
     ) -> Result<Vec<u32>, SendError> {
         let up = self.up();
         if dest == BROADCAST {
@@ -238,7 +238,7 @@ impl Group {
             for (i, m) in self.members.iter().enumerate().filter(|(i, _)| up[*i]) {
                 let sent = m
                     .handle
-                    .send_reply(dest, channel, class, packets.clone(), reply_to)
+                    .send_with(dest, channel, class, packets.clone(), opts)
                     .await;
                 debug!(link = %m.name, index = i, "broadcast sent");
                 first.get_or_insert(sent);
@@ -255,7 +255,7 @@ impl Group {
         };
         debug!(dest = %node_id(dest), link = %m.name, "reply routed");
         m.handle
-            .send_reply(dest, channel, class, packets, reply_to)
+            .send_with(dest, channel, class, packets, opts)
             .await
     }
 
@@ -341,6 +341,7 @@ mod tests {
             rx_snr: snr,
             rx_rssi: None,
             hops,
+            hop_start: 3,
             pki_encrypted: false,
             public_key: None,
             signature: None,

@@ -14,7 +14,7 @@ use super::events::{Command, LinkEvent, LinkState};
 use super::handshake::NodeConfig;
 use super::metrics::{LinkMetrics, MetricsSnapshot};
 use super::nodedb::{NodeDb, NodeEntry};
-use super::outbound::Class;
+use super::outbound::{Class, SendOpts};
 use super::task;
 
 /// A cheap, cloneable handle to a running link.
@@ -74,8 +74,25 @@ impl LinkHandle {
         packets: Vec<String>,
         reply_to: Option<u32>,
     ) -> Result<Vec<u32>, SendError> {
+        let opts = SendOpts {
+            reply_to,
+            hops: None,
+        };
+        self.send_with(dest, channel, class, packets, opts).await
+    }
+
+    /// As [`send_reply`](Self::send_reply), with the hop limit (and want_ack) of
+    /// `opts.hops` when given: the host sizes a reply to its destination's distance.
+    pub async fn send_with(
+        &self,
+        dest: u32,
+        channel: u32,
+        class: Class,
+        packets: Vec<String>,
+        opts: SendOpts,
+    ) -> Result<Vec<u32>, SendError> {
         check_packets(&packets, self.max_packet)?;
-        self.queue(dest, channel, class, packets, reply_to).await
+        self.queue(dest, channel, class, packets, opts).await
     }
 
     /// Cuts plain text into packets with [`chunk`] at the link's byte budget and
@@ -91,7 +108,8 @@ impl LinkHandle {
         text: impl Into<String>,
     ) -> Result<Vec<u32>, SendError> {
         let packets = chunk(&text.into(), self.max_packet);
-        self.queue(dest, channel, Class::Known, packets, None).await
+        self.queue(dest, channel, Class::Known, packets, SendOpts::default())
+            .await
     }
 
     /// Hands checked packets to the link task and waits for their ids (or its refusal).
@@ -101,7 +119,7 @@ impl LinkHandle {
         channel: u32,
         class: Class,
         packets: Vec<String>,
-        reply_to: Option<u32>,
+        opts: SendOpts,
     ) -> Result<Vec<u32>, SendError> {
         let (tx, rx) = oneshot::channel();
         let cmd = Command::Send {
@@ -109,7 +127,7 @@ impl LinkHandle {
             channel,
             class,
             packets,
-            reply_to,
+            opts,
             ids: tx,
         };
         self.commands

@@ -46,5 +46,6 @@ pub use ledger::{AirtimeLedger, PastSpend, Spend};
 pub use metrics::{LinkMetrics, MetricsSnapshot};
 pub use nodedb::{NodeDb, NodeEntry};
 pub use outbound::{
-    Chunk, Class, ClassShares, DropReason, Outbound, OutboundConfig, Outcome, Wait,
+    Chunk, Class, ClassShares, DropReason, FRESH_FOR, MAX_CHANNEL_UTIL, Outbound, OutboundConfig,
+    Outcome, POLITE_CHANNEL_UTIL, SendOpts, Wait,
 };

@@ -176,14 +176,14 @@ impl LinkTask {
             channel,
             class,
             packets,
-            reply_to,
+            opts,
             ids,
         } = cmd
         {
             let n = packets.len();
             let assigned =
                 self.outbound
-                    .push_reply(dest, channel, class, packets, reply_to, Instant::now());
+                    .push_reply(dest, channel, class, packets, opts, Instant::now());
             match &assigned {
                 Ok(ids) => debug!(dest = %node_id(dest), packets = ids.len(), "reply queued"),
                 Err(e) => {

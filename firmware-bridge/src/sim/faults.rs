@@ -2,7 +2,7 @@
 //! real mesh and a real USB cable do: lost, late and repeated packets on the air, a
 //! full transmit queue, and damaged or dropped client streams.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
 use std::time::Duration;
@@ -44,6 +44,18 @@ pub struct Faults {
     no_pki: AtomicBool,
     full_queues: Mutex<HashSet<u32>>,
     unknown_keys: Mutex<HashSet<u32>>,
+    placed: Mutex<HashMap<u32, Placed>>,
+}
+
+/// A handset placed some hops from everyone else without a multi-hop mesh: what it
+/// sends arrives `heard_at` hops away (its `hop_limit` less that, `hop_start` kept, as
+/// relays leave it), and a text to it arrives only with a `hop_limit` of at least
+/// `reached_at` (fewer, and the last relay's copy never reaches it: no ack comes).
+/// The two differ when the way back is longer than the way there.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Placed {
+    pub heard_at: u32,
+    pub reached_at: u32,
 }
 
 impl Faults {
@@ -68,6 +80,21 @@ impl Faults {
     /// Sends direct messages without PKI (as firmware before 2.5, or a channel-key DM).
     pub fn set_pki(&self, on: bool) {
         self.no_pki.store(!on, Ordering::Relaxed);
+    }
+
+    /// Places `node` as [`Placed`] says; `None` puts it back beside everyone.
+    pub fn place(&self, node: u32, placed: Option<Placed>) {
+        if let Ok(mut map) = self.placed.lock() {
+            match placed {
+                Some(p) => map.insert(node, p),
+                None => map.remove(&node),
+            };
+        }
+    }
+
+    /// Where `node` was placed, if anywhere.
+    pub fn placed(&self, node: u32) -> Option<Placed> {
+        self.placed.lock().ok()?.get(&node).copied()
     }
 
     /// Makes `node` refuse every packet from its clients, as with a full queue.

@@ -31,7 +31,7 @@ use tracing::{info, warn};
 
 use air::Air;
 pub use air::VirtualReply;
-pub use faults::{Faults, NodeFault, StreamFault};
+pub use faults::{Faults, NodeFault, Placed, StreamFault};
 pub use gateway::SimMqtt;
 pub use keys::public_key_of;
 use node::{ClientMsg, Node};
@@ -331,6 +331,16 @@ impl Mesh {
             let packet =
                 meshmush_protocol::packets::TextOut::direct(gw, text).to_mesh_packet(from, id);
             node.receive(packet, true);
+        }
+    }
+
+    /// `node` tells its clients its channel load, as the firmware's
+    /// `DeviceTelemetryModule` does every minute (its own device metrics, to the phone
+    /// only).
+    pub fn report_load(&self, node: u32, load: meshmush_protocol::packets::ChannelLoad) {
+        if let Some(n) = self.node(node) {
+            let p = meshmush_protocol::packets::telemetry_packet(n.num, n.next_packet_id(), load);
+            n.to_clients(&n.frame(from_radio::PayloadVariant::Packet(p)), false);
         }
     }
 

@@ -324,6 +324,9 @@ impl Node {
     /// A packet heard on the air. Repeats are dropped, but a repeat of a DM that wants
     /// an ack is acked again (the first ack may have been lost).
     pub fn receive(&self, mut packet: MeshPacket, pki: bool) {
+        if !self.across_placed_hops(&mut packet) {
+            return;
+        }
         let first = self
             .seen
             .lock()
@@ -384,6 +387,25 @@ impl Node {
             self.to_phone(frame.clone());
         }
         self.to_phone(frame);
+    }
+}
+
+impl Node {
+    /// Applies [`Placed`](super::faults::Placed): a packet from a placed sender arrives
+    /// with its hops spent; a text to this node, when placed, is lost (false) unless its
+    /// hop limit reaches this far.
+    fn across_placed_hops(&self, packet: &mut MeshPacket) -> bool {
+        let Some(air) = self.air.upgrade() else {
+            return true;
+        };
+        if let Some(p) = air.faults.placed(packet.from) {
+            packet.hop_limit = packet.hop_limit.saturating_sub(p.heard_at);
+        }
+        let text = decoded(packet).is_some_and(|d| d.portnum == 1);
+        match air.faults.placed(self.num) {
+            Some(p) if text && packet.to == self.num => packet.hop_limit >= p.reached_at,
+            _ => true,
+        }
     }
 }
 

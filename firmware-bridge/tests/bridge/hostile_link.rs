@@ -188,7 +188,8 @@ async fn a_forged_ack_does_not_mark_a_packet_delivered_but_the_destinations_does
             dest: DEST,
             packet_id: sent.id,
             result: Ok(()),
-            will_retry: false
+            will_retry: false,
+            hop_limit: 3
         }]
     );
     assert_eq!(link.metrics().chunks_delivered, 1);

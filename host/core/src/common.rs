@@ -11,6 +11,7 @@ use std::sync::Arc;
 use crate::config::Config;
 use crate::content::Library;
 use crate::meshview::MeshView;
+use crate::reach::Reach;
 use crate::roster::Roster;
 use meshmush_store::Store;
 
@@ -23,6 +24,8 @@ pub struct Common {
     pub content: Library,
     /// The mesh around the BBS, read-only (node names, airtime, uptime).
     pub mesh: Arc<dyn MeshView>,
+    /// How far each node is and how our DMs to it fared (`seen`, the hop limits).
+    pub reach: Reach,
 }
 
 /// The parts by what they are, for the command's `Ctx` and the daemon's shared
@@ -48,6 +51,11 @@ impl Common {
     /// The mesh around the BBS, read-only (node names, airtime, uptime).
     pub fn mesh(&self) -> &dyn MeshView {
         self.mesh.as_ref()
+    }
+
+    /// How far each node is and how our DMs to it fared.
+    pub fn reach(&self) -> &Reach {
+        &self.reach
     }
 
     /// The BBS's name as its node calls itself ("this BBS" before the node said).

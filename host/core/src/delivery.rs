@@ -17,6 +17,9 @@
 //!   and unasked messages answer nothing and carry none;
 //! - what a notice showed (a letter, a post): remembered with its packet ids in the
 //!   roster, so that an emoji reaction to that packet marks it read;
+//! - the hop limit of every DM: as [`Reach`] gives it for the destination's distance
+//!   and the config's `replies.hop_rule` (broadcasts and sync go at the configured
+//!   limit);
 //! - the traffic class of every packet ([`Class`]): a reply goes as the session
 //!   judged its player (known or stranger), notices as notices, channel notices,
 //!   welcomes and the beacon as unasked traffic, sync as sync. The link's one queue
@@ -36,13 +39,14 @@ use std::collections::VecDeque;
 use std::time::Duration;
 
 use meshmush_firmware_bridge::LinkHandle;
-use meshmush_firmware_bridge::link::{Class, LinkClosed, SendError};
+use meshmush_firmware_bridge::link::{Class, LinkClosed, SendError, SendOpts};
 use meshmush_protocol::airtime::reply_text_budget;
 use meshmush_protocol::chunking::chunk;
 use meshmush_protocol::packets::{BROADCAST, PRIMARY_CHANNEL, node_id};
 use tracing::{debug, warn};
 
 use crate::commands::outcome::{Audience, Notice, NoticeKind, Outcome, Shown};
+use crate::reach::Reach;
 use crate::roster::Roster;
 use meshmush_lang::{Lang, t};
 use meshmush_store::Store;
@@ -68,6 +72,7 @@ pub struct Delivery {
     store: Store,
     byte_budget: usize,
     per_page: usize,
+    reach: Reach,
     /// The BBS's language, for what the delivery itself adds to a notice (a player
     /// who picked one reads theirs).
     lang: Lang,
@@ -75,12 +80,14 @@ pub struct Delivery {
 
 impl Delivery {
     /// `byte_budget` is the link's, from the one `LinkConfig` the config derives.
+    /// Every DM goes at the hop limit `reach` gives its destination.
     pub fn new(
         link: LinkHandle,
         roster: Roster,
         store: Store,
         byte_budget: usize,
         per_page: usize,
+        reach: Reach,
     ) -> Self {
         Self {
             link,
@@ -88,6 +95,7 @@ impl Delivery {
             store,
             byte_budget,
             per_page: per_page.max(1),
+            reach,
             lang: Lang::EN,
         }
     }
@@ -424,9 +432,13 @@ impl Delivery {
             // A reply with nothing to say (a line taken into a draft) costs no airtime.
             return Ok(Vec::new());
         }
+        let opts = SendOpts {
+            reply_to: command,
+            hops: Some(self.reach.hops_for(node)),
+        };
         match self
             .link
-            .send_reply(node, PRIMARY_CHANNEL, class, packets, command)
+            .send_with(node, PRIMARY_CHANNEL, class, packets, opts)
             .await
         {
             Ok(ids) => Ok(ids),

@@ -16,4 +16,5 @@ pub mod identity;
 pub mod meshview;
 pub mod passwords;
 pub mod ratelimit;
+pub mod reach;
 pub mod roster;

@@ -56,6 +56,7 @@ async fn measure(name: &str, store: &Store, content: &Library, line: impl Fn(u32
         roster: Roster::from_config(&cfg),
         content: content.clone(),
         mesh: Arc::new(meshmush::meshview::FixedMesh::default()),
+        reach: meshmush::reach::Reach::unsaved(cfg.replies.hop_rule, cfg.replies.hop_limit),
     });
     let mut times: Vec<Duration> = Vec::with_capacity(ROUNDS);
     for i in 0..ROUNDS {

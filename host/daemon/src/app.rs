@@ -170,12 +170,20 @@ impl App {
         let roster = Roster::from_config(&cfg);
         // The sysop is a known player (not a stranger sharing the strangers' allowance).
         roster.mark_known(SYSOP_NODE);
+        let (reach, reach_writer) = meshmush_core::reach::Reach::load(
+            store.clone(),
+            cfg.replies.hop_rule,
+            cfg.replies.hop_limit,
+        )
+        .await;
+        tasks.spawn(reach_writer);
         let delivery = Delivery::new(
             link.clone(),
             roster.clone(),
             store.clone(),
             byte_budget,
             cfg.replies.pager_packets,
+            reach.clone(),
         )
         .with_language(cfg.bbs.language());
         let cfg = Arc::new(cfg);
@@ -188,6 +196,7 @@ impl App {
                 roster: roster.clone(),
                 content,
                 mesh,
+                reach,
             }),
             delivery,
             link: link.clone(),

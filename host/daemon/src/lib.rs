@@ -34,7 +34,7 @@ pub mod unasked;
 pub use meshmush_store::{self as store, seed, sync_item};
 // The core's modules, where the daemon's users knew them.
 pub use meshmush_core::{
-    config, content, delivery, events, identity, meshview, passwords, ratelimit, roster,
+    config, content, delivery, events, identity, meshview, passwords, ratelimit, reach, roster,
 };
 pub use meshmush_federation as federation;
 pub use meshmush_ops::{self as ops, lagprobe};

@@ -159,7 +159,9 @@ impl Router {
                 packet_id,
                 result,
                 will_retry,
+                hop_limit,
             } => {
+                self.deps.shared.reach().outcome(dest, hop_limit, result);
                 if let Some(fed) = &self.federation {
                     fed.delivery(dest, packet_id, result.is_ok(), will_retry);
                 }
@@ -196,7 +198,8 @@ impl Router {
             None
         };
         match self.deps.shared.roster().admit(t.from) {
-            Admit::Allow => {}
+            // Its hops and SNR size our replies to it (and answer `seen`).
+            Admit::Allow => self.deps.shared.reach().heard(&t),
             // Reactions are never answered, not even to say "slow down".
             _ if reaction.is_some() => return,
             Admit::Banned => {

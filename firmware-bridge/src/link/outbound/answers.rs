@@ -26,6 +26,9 @@ impl Outbound {
                 self.unanswered.drain(..=at);
             }
             if let Some(&key) = self.flying.get(&qs.mesh_packet_id) {
+                let (hop_limit, want_ack) = self
+                    .in_flight_hops(key)
+                    .unwrap_or((self.cfg.hop_limit, true));
                 if qs.res != 0 {
                     // Refused: the same chunk goes again. Refused because the queue
                     // is full, as soon as the node says a slot is free (it says so
@@ -42,13 +45,16 @@ impl Outbound {
                         id: qs.mesh_packet_id,
                         reason: routing::Error::NoInterface,
                         will_retry: true,
+                        hop_limit,
                     });
-                } else if key.0 == BROADCAST {
-                    // No ack comes for a broadcast: queued is as good as it gets.
+                } else if key.0 == BROADCAST || !want_ack {
+                    // No ack comes for a broadcast, nor for a zero-hop DM (sent
+                    // without want_ack): queued is as good as it gets.
                     self.finish(key);
                     outcome = Some(Outcome::Delivered {
                         dest: key.0,
                         id: qs.mesh_packet_id,
+                        hop_limit,
                     });
                 }
             }
@@ -75,15 +81,18 @@ impl Outbound {
     ) -> Option<Outcome> {
         let key = *self.flying.get(&request_id)?;
         let dest = key.0;
+        let (hop_limit, want_ack) = self.in_flight_hops(key)?;
         let Some(reason) = error else {
             self.finish(key);
             return Some(Outcome::Delivered {
                 dest,
                 id: request_id,
+                hop_limit,
             });
         };
         let attempts = self.lanes.get(&key)?.in_flight.as_ref()?.0.attempts;
         use routing::Error as E;
+        let below_cfg = want_ack && hop_limit < self.cfg.hop_limit;
         let will_retry = match reason {
             E::PkiSendFailPublicKey | E::PkiUnknownPubkey => {
                 self.requeue(key, now, true);
@@ -96,6 +105,14 @@ impl Outbound {
             }
             E::DutyCycleLimit | E::RateLimitExceeded => {
                 self.requeue(key, now + self.cfg.retry_delay * attempts.min(8), false);
+                true
+            }
+            // Not delivered at a hop limit the host chose for the distance: the
+            // node's own retries are spent (MAX_RETRANSMIT) or the ack is overdue, so
+            // the limit was too low. Go again at once at the configured limit.
+            E::MaxRetransmit | E::Timeout | E::NoResponse if below_cfg => {
+                self.raise_in_flight(key);
+                self.requeue(key, now, false);
                 true
             }
             _ if attempts < self.cfg.max_attempts => {
@@ -112,7 +129,22 @@ impl Outbound {
             id: request_id,
             reason,
             will_retry,
+            hop_limit,
         })
+    }
+
+    /// The hop limit and want_ack of `key`'s packet in flight.
+    fn in_flight_hops(&self, key: Key) -> Option<(u32, bool)> {
+        let (chunk, _) = self.lanes.get(&key)?.in_flight.as_ref()?;
+        Some((chunk.out.hop_limit, chunk.out.want_ack))
+    }
+
+    /// Puts `key`'s packet in flight at the configured hop limit.
+    fn raise_in_flight(&mut self, key: Key) {
+        let cfg = self.cfg.hop_limit;
+        if let Some((chunk, _)) = self.lanes.get_mut(&key).and_then(|l| l.in_flight.as_mut()) {
+            chunk.out.hop_limit = cfg;
+        }
     }
 
     /// Chunks whose ack never came: retried, or given up after the last attempt; and

@@ -37,7 +37,8 @@ use std::collections::{BinaryHeap, HashMap, VecDeque};
 use std::time::Duration;
 
 use meshmush_protocol::airtime::reply_phy_len;
-use meshmush_protocol::packets::{BROADCAST, PRIMARY_CHANNEL, PacketIds, TextOut};
+use meshmush_protocol::hops::ReplyHops;
+use meshmush_protocol::packets::{BROADCAST, ChannelLoad, PRIMARY_CHANNEL, PacketIds, TextOut};
 use meshmush_protocol::proto::{config::lo_ra_config::ModemPreset, routing};
 use tokio::time::Instant;
 
@@ -47,8 +48,22 @@ use super::error::SendError;
 mod answers;
 mod caps;
 mod class;
+mod load;
 pub use caps::DropReason;
 pub use class::{Class, ClassShares};
+pub use load::{FRESH_FOR, MAX_CHANNEL_UTIL, POLITE_CHANNEL_UTIL};
+
+/// How one reply's packets go, beyond their class.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct SendOpts {
+    /// The packet they answer (`Data.reply_id` on each), if any.
+    pub reply_to: Option<u32>,
+    /// Their hop limit (and whether they want an ack), when the host chose one for
+    /// the destination's distance; `None` sends at the configured hop limit. A DM
+    /// below the configured limit that is not delivered goes once more at the
+    /// configured limit, at once.
+    pub hops: Option<ReplyHops>,
+}
 
 /// Transmit slots of the node kept free for [`Class::Known`] (when the node's queue
 /// holds more than twice this): lower classes stop short of filling it, so a known
@@ -102,6 +117,8 @@ pub enum Outcome {
     Delivered {
         dest: u32,
         id: u32,
+        /// The hop limit it went with.
+        hop_limit: u32,
     },
     /// Given up (or parked, for a missing key); `final_` false means it will retry.
     Failed {
@@ -109,6 +126,8 @@ pub enum Outcome {
         id: u32,
         reason: routing::Error,
         will_retry: bool,
+        /// The hop limit of the attempt that failed.
+        hop_limit: u32,
     },
     /// Dropped undelivered by the queue's own bounds; never retried.
     Dropped {
@@ -188,6 +207,8 @@ pub struct Outbound {
     awaiting: std::collections::HashSet<Key>,
     /// Packets dropped by the bounds, for the link to report.
     dropped: Vec<Outcome>,
+    /// The node's latest channel load, which holds back the classes that can wait.
+    load: Option<load::Reading>,
 }
 
 /// When the queue next wants attention.
@@ -230,7 +251,18 @@ impl Outbound {
             key_parked: VecDeque::new(),
             awaiting: std::collections::HashSet::new(),
             dropped: Vec::new(),
+            load: None,
         }
+    }
+
+    /// The node reported its channel load (its device metrics).
+    pub fn set_load(&mut self, load: ChannelLoad, now: Instant) {
+        self.load = Some(load::Reading { load, at: now });
+    }
+
+    /// Whether `class` waits for a busy channel now (see the `load` module).
+    pub fn held_by_load(&self, class: Class, now: Instant) -> bool {
+        self.load.is_some_and(|r| r.holds(class, now))
     }
 
     /// The node's preset, and the BBS's airtime `limit` per hour of radio time. At an
@@ -267,18 +299,18 @@ impl Outbound {
         packets: Vec<String>,
         now: Instant,
     ) -> Result<Vec<u32>, SendError> {
-        self.push_reply(dest, channel, class, packets, None, now)
+        self.push_reply(dest, channel, class, packets, SendOpts::default(), now)
     }
 
-    /// As [`push`](Self::push), each packet answering packet `reply_to`
-    /// (`Data.reply_id`), which its airtime counts.
+    /// As [`push`](Self::push), each packet answering packet `opts.reply_to`
+    /// (`Data.reply_id`, which its airtime counts), at `opts.hops` when given.
     pub fn push_reply(
         &mut self,
         dest: u32,
         channel: u32,
         class: Class,
         packets: Vec<String>,
-        reply_to: Option<u32>,
+        opts: SendOpts,
         now: Instant,
     ) -> Result<Vec<u32>, SendError> {
         if packets.is_empty() {
@@ -288,6 +320,13 @@ impl Outbound {
         self.check_room(key, packets.len())?;
         self.expiries.push_back((now + self.cfg.max_age, key));
         let mut ids = Vec::with_capacity(packets.len());
+        let hops = match opts.hops {
+            Some(h) if dest != BROADCAST => h,
+            _ => ReplyHops {
+                hop_limit: self.cfg.hop_limit,
+                want_ack: dest != BROADCAST,
+            },
+        };
         let lane = self.lanes.entry(key).or_default();
         for text in packets {
             let id = self.ids.next_id();
@@ -296,10 +335,10 @@ impl Outbound {
                 dest,
                 channel,
                 text,
-                want_ack: dest != BROADCAST,
-                hop_limit: self.cfg.hop_limit,
+                want_ack: hops.want_ack,
+                hop_limit: hops.hop_limit,
                 priority: class.priority(),
-                reply_id: reply_to,
+                reply_id: opts.reply_to,
             };
             lane.pending.push_back(Chunk {
                 id,
@@ -496,7 +535,7 @@ impl Outbound {
         }
         self.promote_parked(now);
         let (key, cost) = Class::ALL.into_iter().find_map(|class| {
-            if !self.may_take_slot(class) {
+            if !self.may_take_slot(class) || self.held_by_load(class, now) {
                 return None;
             }
             let (key, cost, at) = self.class_ready_at(class, now)?;
@@ -551,6 +590,12 @@ impl Outbound {
             let Some((_, _, at)) = self.class_ready_at(class, now) else {
                 continue;
             };
+            if let Some(reading) = self.load.filter(|r| r.holds(class, now)) {
+                // Waits for the channel: until the reading goes stale, or a new one.
+                let stale = reading.stale_at();
+                earliest = Some(earliest.map_or(stale, |e| e.min(stale)));
+                continue;
+            }
             if self.credits == 0 {
                 return Wait::NodeFull;
             }
@@ -569,3 +614,5 @@ impl Outbound {
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_hops;

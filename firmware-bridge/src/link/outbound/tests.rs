@@ -7,11 +7,11 @@ use super::*;
 use crate::link::SendError;
 
 /// Text cut as the host cuts a reply, at a 50-byte budget.
-fn reply(text: &str) -> Vec<String> {
+pub(super) fn reply(text: &str) -> Vec<String> {
     chunk(text, 50)
 }
 
-fn queue() -> Outbound {
+pub(super) fn queue() -> Outbound {
     queue_with(|_| {})
 }
 
@@ -34,7 +34,7 @@ fn queue_with(tweak: impl FnOnce(&mut OutboundConfig)) -> Outbound {
     Outbound::new(cfg, budget, PacketIds::starting_at(100))
 }
 
-fn status(free: u32, id: u32) -> QueueStatus {
+pub(super) fn status(free: u32, id: u32) -> QueueStatus {
     QueueStatus {
         res: 0,
         free,
@@ -568,7 +568,10 @@ async fn a_reply_names_the_packet_it_answers_and_pays_its_airtime() {
         PRIMARY_CHANNEL,
         Class::Known,
         reply("pong"),
-        Some(77),
+        SendOpts {
+            reply_to: Some(77),
+            hops: None,
+        },
         now,
     )
     .expect("room");

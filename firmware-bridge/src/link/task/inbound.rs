@@ -52,15 +52,21 @@ impl LinkTask {
                     packet_id: id,
                     result: Err(reason),
                     will_retry: false,
+                    hop_limit: self.cfg.hop_limit,
                 }
             }
-            Outcome::Delivered { dest, id } => {
+            Outcome::Delivered {
+                dest,
+                id,
+                hop_limit,
+            } => {
                 inc(&self.metrics.chunks_delivered);
                 LinkEvent::Delivery {
                     dest,
                     packet_id: id,
                     result: Ok(()),
                     will_retry: false,
+                    hop_limit,
                 }
             }
             Outcome::Failed {
@@ -68,6 +74,7 @@ impl LinkTask {
                 id,
                 reason,
                 will_retry,
+                hop_limit,
             } => {
                 use meshmush_protocol::proto::routing::Error as E;
                 if matches!(reason, E::PkiSendFailPublicKey | E::PkiUnknownPubkey) {
@@ -83,6 +90,7 @@ impl LinkTask {
                     id,
                     reason = reason.as_str_name(),
                     will_retry,
+                    hop_limit,
                     "chunk not delivered"
                 );
                 LinkEvent::Delivery {
@@ -90,6 +98,7 @@ impl LinkTask {
                     packet_id: id,
                     result: Err(reason),
                     will_retry,
+                    hop_limit,
                 }
             }
         };
@@ -166,6 +175,14 @@ impl LinkTask {
                 }
             }
             Inbound::NodeInfo(info) => self.learn_node(NodeEntry::from_info(&info), true),
+            Inbound::Load(load) => {
+                debug!(
+                    channel_util = load.channel_util,
+                    air_util_tx = load.air_util_tx,
+                    "the node's channel load"
+                );
+                self.outbound.set_load(load, now);
+            }
             Inbound::MyInfo(info) if self.watchdog.probing() => {
                 if info.my_node_num != me {
                     inc(&self.metrics.watchdog_resets);

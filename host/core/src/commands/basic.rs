@@ -1,5 +1,5 @@
 //! The commands every player has from the first message: `help`, `lang`, `ping`,
-//! `quit`.
+//! `quit`, and `seen` (its own file).
 
 use super::ctx::Ctx;
 use super::outcome::{End, Outcome};
@@ -12,6 +12,7 @@ pub fn register(r: &mut Registry) {
     r.add::<LangCmd>();
     r.add::<Ping>();
     r.add::<Quit>();
+    r.add::<super::seen::Seen>();
 }
 
 /// What `help` alone says in `lang`: the commands a newcomer needs, grouped, in one

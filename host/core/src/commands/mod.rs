@@ -2,7 +2,7 @@
 //! then `apply` against a [`Ctx`], returning an [`Outcome`] with the reply, notices to
 //! others and the typed [`Event`]s of what it did), the [`Registry`] of commands and
 //! the hooks families add to it, and the dispatcher ([`dispatch::execute`]) that runs
-//! a typed line. The families every BBS has live here too (`basic`: help, ping, quit;
+//! a typed line. The families every BBS has live here too (`basic`: help, ping, seen, quit;
 //! `account`: whoami, name, password, pw; `admin`: bans, builders, repin, shutdown);
 //! the BBS's and the world's families are crates of their own, above this one. No
 //! command talks to the radio: the session hands the outcome to the delivery path.
@@ -15,6 +15,7 @@ pub mod dispatch;
 pub mod matching;
 pub mod outcome;
 pub mod registry;
+pub mod seen;
 pub mod text;
 
 pub use crate::events::Event;

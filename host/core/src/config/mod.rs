@@ -13,6 +13,7 @@ use serde::{Deserialize, Serialize};
 mod error;
 pub mod federation;
 pub mod feed;
+mod hops;
 mod keys;
 pub mod links;
 pub mod retention;
@@ -21,6 +22,7 @@ mod validate;
 
 pub use error::{ConfigError, ConfigErrors};
 pub use feed::{FeedEntry, FeedsSection};
+pub use hops::HopRule;
 use keys::decode_key;
 pub use links::{ChannelEntry, LinkSection, Links};
 pub use retention::RetentionSection;
@@ -176,6 +178,14 @@ pub struct RepliesSection {
     pub channel_prefix: String,
     /// Packets sent at once for long output; the rest waits behind `more`.
     pub pager_packets: usize,
+    /// The hop limit of what the BBS sends when no rule says less (the node's
+    /// default, 3; at most 7), and the one a DM goes again at when it was not
+    /// delivered at a lower one.
+    pub hop_limit: u32,
+    /// How far a DM to a node may travel: `learned` (from its distance and how our
+    /// replies fared), `firmware` (the firmware's rule for its own replies) or
+    /// `fixed:N`.
+    pub hop_rule: HopRule,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -331,6 +341,8 @@ impl Default for RepliesSection {
             airtime_share: 0.5,
             channel_prefix: String::new(),
             pager_packets: 3,
+            hop_limit: meshmush_protocol::packets::DEFAULT_HOP_LIMIT,
+            hop_rule: HopRule::Learned,
         }
     }
 }
@@ -392,6 +404,7 @@ impl Config {
         let mut link = LinkConfig::new(transport);
         link.byte_budget = self.replies.byte_budget;
         link.airtime_share = self.replies.airtime_share;
+        link.hop_limit = self.replies.hop_limit;
         link.shares = self.class_shares(link.airtime_share);
         link
     }

@@ -89,6 +89,12 @@ impl Config {
                 "api_burst and api_per_minute must be at least 1".into(),
             );
         }
+        if !(1..=meshmush_protocol::packets::MAX_HOP_LIMIT).contains(&self.replies.hop_limit) {
+            bad(
+                "replies.hop_limit",
+                format!("{} is outside 1..=7", self.replies.hop_limit),
+            );
+        }
         let s = &self.scheduler;
         for (key, share) in [
             ("scheduler.known_share", s.known_share),

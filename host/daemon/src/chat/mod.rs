@@ -274,6 +274,7 @@ async fn listen(
                 packet_id,
                 result,
                 will_retry,
+                ..
             } if dest == bbs => vec![Heard::Delivered {
                 id: packet_id,
                 result: result.map_err(|e| e.as_str_name().to_string()),

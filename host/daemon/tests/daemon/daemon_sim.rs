@@ -20,7 +20,7 @@ async fn ping_help_and_unknown_commands() {
     );
     let all = w.ask(0, "help all").await;
     assert!(
-        all.starts_with("help lang ping quit whoami name password"),
+        all.starts_with("help lang ping quit seen whoami name password"),
         "{all}"
     );
     assert_eq!(

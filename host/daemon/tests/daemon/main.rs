@@ -22,6 +22,7 @@ mod federation_tc2;
 mod feeds;
 mod flood_packets;
 mod full_disk;
+mod hops;
 mod lang;
 mod operator;
 mod reactions;

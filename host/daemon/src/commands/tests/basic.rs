@@ -15,7 +15,7 @@ async fn ping_and_help() {
     call(&mut ann, "help", &short).await;
     assert!(short.len() <= 140, "{}", short.len());
     assert!(short.ends_with("; lang en de es"), "{short}");
-    let all = call_starts(&mut ann, "help all", "help lang ping quit whoami").await;
+    let all = call_starts(&mut ann, "help all", "help lang ping quit seen whoami").await;
     assert!(
         all.reply
             .contains("say pose semipose whisper page who where dnd nospoof @doing finger inventory get drop give money")

@@ -44,6 +44,8 @@ pub struct TestWorld {
     /// The mesh commands see: no nodes unless a test adds them.
     pub mesh: Arc<FixedMesh>,
     pub content: crate::content::Library,
+    /// What the BBS knows of nodes' distances (nothing kept on disk).
+    pub reach: meshmush_core::reach::Reach,
     registry: Arc<Registry>,
     _dir: tempfile::TempDir,
 }
@@ -75,6 +77,7 @@ impl TestWorld {
             roster: Roster::from_config(&cfg),
             cfg: Arc::new(cfg),
             mesh: Arc::new(FixedMesh::default()),
+            reach: meshmush_core::reach::Reach::unsaved(meshmush_core::config::HopRule::Learned, 3),
             registry: Arc::new(crate::commands::standard()),
             _dir: dir,
         }
@@ -115,6 +118,7 @@ impl TestWorld {
             roster: self.roster.clone(),
             content: self.content.clone(),
             mesh: self.mesh.clone(),
+            reach: self.reach.clone(),
         })
     }
 

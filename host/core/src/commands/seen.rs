@@ -1,0 +1,118 @@
+//! `seen NAME|!id`: what the BBS itself heard of a node: when, how many hops away,
+//! the SNR of its last packet at our node, and what we can honestly say of a route
+//! for direct messages.
+//!
+//! The route is the node's, not ours: the firmware learns a next hop for a
+//! destination from the `relay_node` of an ack or reply it hears
+//! (src/mesh/NextHopRouter.cpp:92-112, v2.7.26) and tells the client nothing of it
+//! (no `next_hop` in `NodeInfo`). What the host knows is whether its own DMs to the
+//! node were acked: an ack is what teaches the node the next hop, so "acked lately"
+//! means a route is likely known; DMs that were not delivered mean it will flood. A
+//! direct neighbour needs none.
+
+use meshmush_protocol::packets::{node_id, parse_node_id};
+use meshmush_store::{Level, NodeReach};
+
+use super::ctx::Ctx;
+use super::registry::{Command, CommandError, Reply, Spec, Usage, user};
+use super::text::{ago, unix_now};
+
+/// `seen NAME|!id`.
+#[derive(Debug, PartialEq)]
+pub struct Seen {
+    pub who: String,
+}
+
+impl Command for Seen {
+    const SPEC: Spec = Spec {
+        name: "seen",
+        aliases: &[],
+        usage: "seen NAME|!id",
+        help: "when the BBS last heard a node, its hops, SNR and DM route",
+        level: Level::Player,
+    };
+
+    fn parse(args: &str) -> Result<Self, Usage> {
+        if args.is_empty() {
+            return Err(Usage::show());
+        }
+        Ok(Self {
+            who: args.to_string(),
+        })
+    }
+
+    async fn apply(self, ctx: &mut Ctx) -> Reply {
+        let who = self.who.as_str();
+        let Some((node, name)) = find(ctx, who).await? else {
+            return Err(user(format!("No node or player called {who:?}.")));
+        };
+        let label = match name {
+            Some(n) => format!("{n} {}", node_id(node)),
+            None => node_id(node),
+        };
+        let now = unix_now();
+        let Some(r) = ctx.reach().get(node).filter(|r| r.last_heard > 0) else {
+            // Only the node's own NodeDB heard it (a NodeInfo): no hops, no SNR here.
+            let heard = ctx
+                .mesh()
+                .nodes()
+                .into_iter()
+                .find(|n| n.num == node && n.last_heard > 0)
+                .map(|n| u64::from(n.last_heard));
+            return Ok(match heard {
+                Some(t) => format!(
+                    "{label}: never sent the BBS a message; its node heard it {}.",
+                    ago(now, t)
+                ),
+                None => format!("{label}: never heard."),
+            }
+            .into());
+        };
+        let hops = match r.hops {
+            Some(0) => "direct".to_string(),
+            Some(1) => "1 hop".to_string(),
+            Some(h) => format!("{h} hops"),
+            None => "hops unknown".to_string(),
+        };
+        let snr = r.snr.map_or(String::new(), |s| format!(", SNR {s:.1}dB"));
+        Ok(format!(
+            "{label}: heard {}, {hops}{snr}. {}",
+            ago(now, r.last_heard),
+            route(&r, now)
+        )
+        .into())
+    }
+}
+
+/// What the BBS can say of a DM route to the node.
+fn route(r: &NodeReach, now: u64) -> String {
+    if r.hops == Some(0) {
+        return "DM: direct, no route needed.".into();
+    }
+    if r.last_acked > 0 {
+        return format!("DM route: likely, acked {}.", ago(now, r.last_acked));
+    }
+    if r.missed > 0 {
+        return "DM route: none, DMs failed; they flood.".into();
+    }
+    "DM route: unknown; DMs flood.".into()
+}
+
+/// The node `who` names (`!id`, a player's name, or a node's long or short name), and
+/// the name to show.
+async fn find(ctx: &Ctx, who: &str) -> Result<Option<(u32, Option<String>)>, CommandError> {
+    if who.starts_with('!') {
+        return Ok(parse_node_id(who).map(|n| (n, None)));
+    }
+    if let Some((node, name)) = ctx.roster().find(who) {
+        return Ok(Some((node, Some(name))));
+    }
+    if let Some(p) = ctx.store().player_by_name(who).await? {
+        return Ok(Some((p.node, Some(p.name))));
+    }
+    let node =
+        ctx.mesh().nodes().into_iter().find(|n| {
+            n.long_name.eq_ignore_ascii_case(who) || n.short_name.eq_ignore_ascii_case(who)
+        });
+    Ok(node.map(|n| (n.num, Some(n.display_name()))))
+}
