@@ -14,6 +14,7 @@ mod faults;
 mod gateway;
 pub mod handset;
 mod keys;
+pub mod multihop;
 mod node;
 
 use std::collections::BTreeMap;

@@ -6,5 +6,6 @@ mod common;
 mod airtime_ledger;
 mod hostile_link;
 mod link_sim;
+mod multihop_rules;
 mod scheduler;
 mod sim_queue;
