@@ -11,6 +11,7 @@ use meshmush_protocol::proto::config::lo_ra_config::{ModemPreset, RegionCode};
 use meshmush_protocol::proto::{self, MeshPacket, NodeInfo};
 
 use super::faults::Faults;
+use super::multihop_air::MultiHopAir;
 use super::node::Node;
 
 /// A text that reached a virtual handset.
@@ -42,6 +43,9 @@ pub(crate) struct Air {
     pub signing: bool,
     /// The signatures of packets on the air (see [`Signatures`]).
     pub(super) signatures: Mutex<Signatures>,
+    /// The multi-hop model, when the mesh has a topology: it carries every packet
+    /// instead of [`Air::carry`].
+    pub(super) multihop: Option<Arc<MultiHopAir>>,
 }
 
 /// Signatures riding beside their packets. The software air carries the `meshtastic`
