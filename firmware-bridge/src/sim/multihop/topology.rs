@@ -214,7 +214,7 @@ impl Topology {
         Ok(Self { nodes, radio })
     }
 
-    /// Reads a topology file:
+    /// Reads a topology file; what it leaves out is taken from `radio`:
     ///
     /// ```toml
     /// preset = "LongFast"   # optional
@@ -226,7 +226,7 @@ impl Topology {
     /// height = 10.0         # metres, optional (1)
     /// role = "ROUTER"       # optional (CLIENT)
     /// ```
-    pub fn from_toml(text: &str) -> Result<Self, TopologyError> {
+    pub fn from_toml(text: &str, radio: RadioParams) -> Result<Self, TopologyError> {
         #[derive(Deserialize)]
         #[serde(deny_unknown_fields)]
         struct File {
@@ -245,12 +245,16 @@ impl Topology {
             role: Option<Role>,
         }
         let f: File = toml::from_str(text).map_err(|e| TopologyError::File(e.to_string()))?;
-        let preset = match &f.preset {
-            Some(p) => parse_preset(p)
-                .ok_or_else(|| TopologyError::File(format!("unknown preset {p:?}")))?,
-            None => ModemPreset::LongFast,
+        let mut radio = match &f.preset {
+            Some(p) => RadioParams {
+                hop_limit: radio.hop_limit,
+                ..RadioParams::of(
+                    parse_preset(p)
+                        .ok_or_else(|| TopologyError::File(format!("unknown preset {p:?}")))?,
+                )
+            },
+            None => radio,
         };
-        let mut radio = RadioParams::of(preset);
         if let Some(h) = f.hop_limit {
             radio.hop_limit = h.min(7);
         }
@@ -437,13 +441,17 @@ mod tests {
     fn a_file_gives_positions_roles_and_heights() {
         let t = Topology::from_toml(
             "preset = \"ShortFast\"\n[[node]]\nname = \"BBS\"\nx = 0.0\ny = 0.0\nheight = 12.0\nrole = \"ROUTER\"\n[[node]]\nx = 300.0\ny = 0.0\n",
+            RadioParams::default(),
         )
         .unwrap();
         assert_eq!(t.nodes[0].role, Role::Router);
         assert_eq!(t.nodes[0].height_m, 12.0);
         assert_eq!(t.nodes[1].role, Role::Client);
         assert_eq!(t.radio.preset, ModemPreset::ShortFast);
-        assert!(Topology::from_toml("[[node]]\nx = 1.0\ny = 2.0\nfoo = 1\n").is_err());
+        assert!(
+            Topology::from_toml("[[node]]\nx = 1.0\ny = 2.0\nfoo = 1\n", RadioParams::default())
+                .is_err()
+        );
         assert!(Topology::parse("ring:4", RadioParams::default()).is_err());
     }
 }
