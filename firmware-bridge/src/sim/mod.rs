@@ -46,6 +46,13 @@ use crate::link::AirtimeBudget;
 const NAMES: [&str; 10] = [
     "Alice", "Bob", "Carol", "Dave", "Erin", "Frank", "Grace", "Heidi", "Ivan", "Judy",
 ];
+/// The name handset k (from 0) gets on a mesh without a topology: Alice, Bob, ...
+pub fn handset_name(k: usize) -> String {
+    NAMES
+        .get(k)
+        .map_or_else(|| format!("Handset {}", k + 1), |n| n.to_string())
+}
+
 /// Node number of the gateway; handset k is `HANDSET_BASE + k`.
 pub const GATEWAY_NUM: u32 = 0x4d4d_0001;
 pub const HANDSET_BASE: u32 = 0x4d4d_1000;
