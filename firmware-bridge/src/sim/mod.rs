@@ -320,7 +320,14 @@ impl Mesh {
         }
         let mut tasks = JoinSet::new();
         if let Some(radio) = &multihop {
-            tasks.spawn(radio.clone().drive(Arc::downgrade(&air)));
+            let weak = Arc::downgrade(&air);
+            tasks.spawn(radio.clone().drive(move |outputs| {
+                let Some(air) = weak.upgrade() else {
+                    return false;
+                };
+                outputs.into_iter().for_each(|o| air.deliver_heard(o));
+                true
+            }));
             if let Some(every) = cfg.telemetry_every {
                 tasks.spawn(telemetry_loop(air.clone(), every));
             }
@@ -539,7 +546,10 @@ fn report_telemetry(air: &Air, num: u32) {
     };
     let packet =
         multihop_air::telemetry_packet(num, node.next_packet_id(), radio.device_metrics(num));
-    node.to_clients(&node.frame(from_radio::PayloadVariant::Packet(packet)), false);
+    node.to_clients(
+        &node.frame(from_radio::PayloadVariant::Packet(packet)),
+        false,
+    );
 }
 
 async fn telemetry_loop(air: Arc<Air>, every: Duration) {

@@ -7,7 +7,7 @@
 //! SNR it arrived with. ACKs, retries, implicit ACKs and `MAX_RETRANSMIT` come from
 //! the model, as they come from the firmware's routers.
 
-use std::sync::{Arc, Mutex, Weak};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use meshmush_protocol::Message;
@@ -19,7 +19,6 @@ use meshmush_protocol::proto::{
 use tokio::sync::Notify;
 use tokio::time::Instant;
 
-use super::air::Air;
 use super::multihop::{NodeCounters, Output, Payload, RadioMesh, Send, Topology};
 
 impl Payload for MeshPacket {
@@ -58,7 +57,11 @@ impl MultiHopAir {
         let data = decoded(&packet);
         let phy_len = MESH_HEADER
             + data.map_or(packet.encoded_len(), |d| d.encoded_len())
-            + if packet.pki_encrypted { PKI_OVERHEAD } else { 0 };
+            + if packet.pki_encrypted {
+                PKI_OVERHEAD
+            } else {
+                0
+            };
         let send = Send {
             to: packet.to,
             id: packet.id,
@@ -103,7 +106,11 @@ impl MultiHopAir {
             nums.iter().position(|&n| n == a)?,
             nums.iter().position(|&n| n == b)?,
         );
-        mesh.topology().radio_hops_from(ia).get(ib).copied().flatten()
+        mesh.topology()
+            .radio_hops_from(ia)
+            .get(ib)
+            .copied()
+            .flatten()
     }
 
     /// Takes a node off the air (or puts it back).
@@ -113,8 +120,9 @@ impl MultiHopAir {
         }
     }
 
-    /// Runs the model for as long as the mesh lives.
-    pub async fn drive(self: Arc<Self>, air: Weak<Air>) {
+    /// Runs the model, handing its outputs to `deliver` until that says the mesh is
+    /// gone (false).
+    pub async fn drive(self: Arc<Self>, deliver: impl Fn(Vec<Output<MeshPacket>>) -> bool) {
         loop {
             let next = self.mesh.lock().ok().and_then(|m| m.next_event_at());
             let Some(at) = next else {
@@ -136,9 +144,8 @@ impl MultiHopAir {
                 }
                 Err(_) => return,
             };
-            let Some(air) = air.upgrade() else { return };
-            for out in outputs {
-                deliver(&air, out);
+            if !deliver(outputs) {
+                return;
             }
             if self.scale == 0.0 {
                 // Let the nodes' clients read while the model runs ahead.
@@ -148,40 +155,13 @@ impl MultiHopAir {
     }
 }
 
-/// Hands one of the model's outputs to the node's clients.
-fn deliver(air: &Air, out: Output<MeshPacket>) {
-    match out {
-        Output::Delivered {
-            node, frame, snr, rssi, ..
-        } => {
-            let Some(n) = air.nodes.get(&node) else { return };
-            let mut packet = frame.payload;
-            packet.hop_limit = u32::from(frame.hop_limit);
-            packet.hop_start = u32::from(frame.hop_start);
-            packet.relay_node = u32::from(frame.relay_node);
-            packet.next_hop = u32::from(frame.next_hop);
-            packet.want_ack = frame.want_ack;
-            let pki = packet.pki_encrypted;
-            n.receive_heard(packet, pki, snr as f32, rssi.round() as i32);
-        }
-        Output::ImplicitAck { node, id } => {
-            if let Some(n) = air.nodes.get(&node) {
-                n.nak_to_clients(id, routing::Error::None);
-            }
-        }
-        Output::Failed { node, id } => {
-            if let Some(n) = air.nodes.get(&node) {
-                n.nak_to_clients(id, routing::Error::MaxRetransmit);
-            }
-        }
-    }
-}
-
 /// A `DeviceMetrics` telemetry packet from `num` to its own clients, as the
 /// firmware's DeviceTelemetryModule hands the phone.
 pub(crate) fn telemetry_packet(num: u32, id: u32, metrics: DeviceMetrics) -> MeshPacket {
     let t = Telemetry {
-        time: super::node::epoch_secs(),
+        time: std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_secs() as u32),
         variant: Some(telemetry::Variant::DeviceMetrics(metrics)),
     };
     MeshPacket {

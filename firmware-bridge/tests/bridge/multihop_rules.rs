@@ -27,7 +27,11 @@ fn text(to: u32, id: u32, want_ack: bool, hop_limit: u8) -> Send<()> {
 }
 
 fn sent_by(mesh: &RadioMesh<()>, node: u32) -> Vec<TxRecord> {
-    mesh.trace().iter().filter(|t| t.node == node).cloned().collect()
+    mesh.trace()
+        .iter()
+        .filter(|t| t.node == node)
+        .cloned()
+        .collect()
 }
 
 fn delivered_to(outputs: &[Output<()>], node: u32) -> usize {
@@ -46,7 +50,10 @@ fn a_relay_decrements_the_hop_limit() {
     mesh.send(ids[0], text(BROADCAST, 7, false, 3));
     mesh.run_until(60 * SECOND);
     let limits: Vec<(u32, u8)> = mesh.trace().iter().map(|t| (t.node, t.hop_limit)).collect();
-    assert_eq!(limits, vec![(ids[0], 3), (ids[1], 2), (ids[2], 1), (ids[3], 0)]);
+    assert_eq!(
+        limits,
+        vec![(ids[0], 3), (ids[1], 2), (ids[2], 1), (ids[3], 0)]
+    );
     // With hop limit 1 the packet goes two radio hops and no further.
     let mut mesh = RadioMesh::new(Topology::line(4, RadioParams::default()), &nums(4), 1);
     mesh.send(ids[0], text(BROADCAST, 8, false, 1));
@@ -141,7 +148,10 @@ fn next_hop_is_learned_from_an_ack_and_falls_back_to_flooding_on_the_last_retry(
     // The next DM goes to that next hop.
     mesh.send(origin, text(dest, 101, true, 3));
     mesh.run_until(240 * SECOND);
-    let second: Vec<_> = sent_by(&mesh, origin).into_iter().filter(|t| t.id == 101).collect();
+    let second: Vec<_> = sent_by(&mesh, origin)
+        .into_iter()
+        .filter(|t| t.id == 101)
+        .collect();
     assert_eq!(second.len(), 1);
     assert_eq!(second[0].next_hop, (relay & 0xff) as u8);
     // With the next hop gone, nobody relays: the origin retries once to the next hop,
@@ -169,7 +179,11 @@ fn a_heard_relay_is_an_implicit_ack() {
     let mut mesh = RadioMesh::new(Topology::line(3, RadioParams::default()), &ids, 2);
     mesh.send(ids[0], text(BROADCAST, 55, true, 3));
     mesh.run_until(120 * SECOND);
-    assert_eq!(sent_by(&mesh, ids[0]).len(), 1, "no retry after hearing the relay");
+    assert_eq!(
+        sent_by(&mesh, ids[0]).len(),
+        1,
+        "no retry after hearing the relay"
+    );
     let acked = mesh
         .take_outputs()
         .into_iter()

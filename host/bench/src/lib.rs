@@ -27,9 +27,9 @@ use serde::Serialize;
 use airtime::airtime;
 use meshmush::store::StoreOptions;
 use meshmush_testkit::stats::percentile;
+pub use meshtasticator::MeshtasticatorFigures;
 use pacing::pacing;
 use rig::{Rig, open_loop, throughput};
-pub use meshtasticator::MeshtasticatorFigures;
 pub use session::SessionFigures;
 use stall::stall;
 

@@ -15,8 +15,8 @@ use meshmush_firmware_bridge::link::LinkConfig;
 use meshmush_firmware_bridge::sim::multihop::{RadioParams, Topology};
 use meshmush_firmware_bridge::sim::{Mesh, SimConfig};
 use meshmush_protocol::airtime::{parse_preset, parse_region};
-use meshmush_protocol::proto::config::lo_ra_config::ModemPreset;
 use meshmush_protocol::packets::parse_node_id;
+use meshmush_protocol::proto::config::lo_ra_config::ModemPreset;
 use tracing::info;
 
 #[derive(Debug, Parser)]

@@ -140,10 +140,12 @@ impl KitBuilder {
     /// ([`HopLadder`]), LongFast, hop limit 3. The relays come after the handsets in
     /// `mesh.nodes()`; `mesh.radio_counters` tells what each node sent.
     pub fn handsets_at_hops(self, hops: &[usize]) -> Self {
-        let ladder = hops.iter().enumerate().fold(
-            HopLadder::new(RadioParams::default()),
-            |ladder, (k, &h)| ladder.handset(&handset_name(k), h),
-        );
+        let ladder = hops
+            .iter()
+            .enumerate()
+            .fold(HopLadder::new(RadioParams::default()), |ladder, (k, &h)| {
+                ladder.handset(&handset_name(k), h)
+            });
         self.sim(SimConfig::multihop(ladder.build()))
     }
 

@@ -251,7 +251,11 @@ async fn official_client_holds_a_session_three_hops_from_the_bbs() {
     let mesh = kit.mesh().expect("software mesh");
     let alice = mesh.handsets()[0].clone();
     let gw = mesh.gateway().clone();
-    assert_eq!(mesh.radio_hops(gw.num, alice.num), Some(4), "3 relays between");
+    assert_eq!(
+        mesh.radio_hops(gw.num, alice.num),
+        Some(4),
+        "3 relays between"
+    );
     let out = venv
         .script(
             SESSION,

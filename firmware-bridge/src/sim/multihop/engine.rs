@@ -11,13 +11,10 @@ use rand::{Rng, SeedableRng, rngs::StdRng};
 
 use super::collision::{Reception, arrive};
 use super::flooding::{
-    Micros, Timing, cancels_on_duplicate, hops_away, outgoing_hop_limit, relays,
-    response_hop_limit,
+    Micros, Timing, cancels_on_duplicate, hops_away, outgoing_hop_limit, relays, response_hop_limit,
 };
 use super::frame::{BROADCAST, Frame, NodeCounters, Output, Payload, Send, TxRecord};
-use super::nexthop::{
-    INTERMEDIATE_RETRIES, PacketHistory, PacketKey, Pending, RELIABLE_RETRIES,
-};
+use super::nexthop::{INTERMEDIATE_RETRIES, PacketHistory, PacketKey, Pending, RELIABLE_RETRIES};
 use super::pathloss::snr_db;
 use super::topology::{Role, Topology};
 
@@ -329,7 +326,10 @@ impl<P: Payload> RadioMesh<P> {
         relay_snr: Option<f64>,
     ) {
         let util = f64::from(self.channel_utilization(self.nodes[i].num));
-        let due = self.now + self.timing.retransmission_us(self.airtime(frame.phy_len), util);
+        let due = self.now
+            + self
+                .timing
+                .retransmission_us(self.airtime(frame.phy_len), util);
         let key = frame.key();
         self.nodes[i].pending.insert(
             key,
@@ -398,7 +398,11 @@ impl<P: Payload> RadioMesh<P> {
                 r.lost = true;
             }
             n.busy.push_back((start, airtime, true));
-            while n.busy.front().is_some_and(|(s, _, _)| *s + TX_UTIL_WINDOW_US < start) {
+            while n
+                .busy
+                .front()
+                .is_some_and(|(s, _, _)| *s + TX_UTIL_WINDOW_US < start)
+            {
                 n.busy.pop_front();
             }
             let c = &mut n.counters;
@@ -414,7 +418,9 @@ impl<P: Payload> RadioMesh<P> {
             }
         }
         for j in 0..self.nodes.len() {
-            let Some(rssi) = self.links[i][j] else { continue };
+            let Some(rssi) = self.links[i][j] else {
+                continue;
+            };
             let rx = &mut self.nodes[j];
             if rx.down || rx.transmitting.is_some() {
                 continue;
@@ -429,7 +435,11 @@ impl<P: Payload> RadioMesh<P> {
             arrive(&mut r, &mut rx.receptions, symbol_us);
             rx.receptions.push(r);
             rx.busy.push_back((start, airtime, false));
-            while rx.busy.front().is_some_and(|(s, _, _)| *s + TX_UTIL_WINDOW_US < start) {
+            while rx
+                .busy
+                .front()
+                .is_some_and(|(s, _, _)| *s + TX_UTIL_WINDOW_US < start)
+            {
                 rx.busy.pop_front();
             }
         }
@@ -454,7 +464,10 @@ impl<P: Payload> RadioMesh<P> {
         let Some(OnAir { sender, frame }) = self.on_air.remove(&tx) else {
             return;
         };
-        if self.nodes[sender].transmitting.is_some_and(|(t, _)| t == tx) {
+        if self.nodes[sender]
+            .transmitting
+            .is_some_and(|(t, _)| t == tx)
+        {
             self.nodes[sender].transmitting = None;
         }
         for j in 0..self.nodes.len() {
@@ -497,11 +510,9 @@ impl<P: Payload> RadioMesh<P> {
             }
             return;
         }
-        let first = self.nodes[j].history.record(
-            key,
-            frame.relay_node,
-            frame.next_hop == my_byte,
-        );
+        let first = self.nodes[j]
+            .history
+            .record(key, frame.relay_node, frame.next_hop == my_byte);
         if !first {
             self.duplicate(j, &frame, snr, hops);
             return;
@@ -678,7 +689,10 @@ impl<P: Payload> RadioMesh<P> {
         };
         self.enqueue(i, frame.clone(), self.now + delay, p.relay_snr);
         let util = f64::from(self.channel_utilization(self.nodes[i].num));
-        let due = self.now + self.timing.retransmission_us(self.airtime(frame.phy_len), util);
+        let due = self.now
+            + self
+                .timing
+                .retransmission_us(self.airtime(frame.phy_len), util);
         if let Some(q) = self.nodes[i].pending.get_mut(&key) {
             q.retries_left -= 1;
             q.due = due;

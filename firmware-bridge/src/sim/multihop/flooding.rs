@@ -49,7 +49,9 @@ impl Timing {
     /// The wait before relaying a packet heard at `snr` dB
     /// (`RadioInterface::getTxDelayMsecWeighted`): a ROUTER waits random(0, 2·CW)
     /// slots, every other role 2·CWmax slots plus random(0, 2^CW) slots. CW grows
-    /// with SNR, so the farthest hearers relay first.
+    /// with SNR, so the farthest hearers relay first. (ROUTER_LATE waits as a client
+    /// here; the firmware also moves its relay to the late window on a duplicate,
+    /// `clampToLateRebroadcastWindow`, which the model leaves out.)
     pub fn relay_delay_us(&self, role: Role, snr: f64, rng: &mut impl Rng) -> Micros {
         let cw = cw_for_snr(snr);
         let slots = if role == Role::Router {

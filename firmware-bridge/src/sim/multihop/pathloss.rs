@@ -51,7 +51,13 @@ pub fn snr_db(rssi_dbm: f64) -> f64 {
 /// The distance (metres) at which a signal arrives `margin_db` above `sensitivity_dbm`
 /// between two antennas at `height_m`: used to space nodes so that neighbours hear each
 /// other and the node after next does not.
-pub fn range_m(tx_power_dbm: f64, sensitivity_dbm: f64, margin_db: f64, freq_hz: f64, height_m: f64) -> f64 {
+pub fn range_m(
+    tx_power_dbm: f64,
+    sensitivity_dbm: f64,
+    margin_db: f64,
+    freq_hz: f64,
+    height_m: f64,
+) -> f64 {
     let budget = tx_power_dbm - sensitivity_dbm - margin_db;
     // Path loss is linear in log10(d): solve it from the loss at 1 km and its slope.
     let at_1km = path_loss_db(1000.0, freq_hz, height_m, height_m);

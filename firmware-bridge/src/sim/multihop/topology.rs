@@ -158,7 +158,9 @@ impl Topology {
     /// N nodes in a row, one hop apart: node k is k hops from node 0.
     pub fn line(n: usize, radio: RadioParams) -> Self {
         let s = radio.hop_spacing_m(HANDHELD_HEIGHT_M);
-        let nodes = (0..n).map(|k| node(format!("n{k}"), k as f64 * s, 0.0)).collect();
+        let nodes = (0..n)
+            .map(|k| node(format!("n{k}"), k as f64 * s, 0.0))
+            .collect();
         Self { nodes, radio }
     }
 
@@ -167,7 +169,13 @@ impl Topology {
         let s = radio.hop_spacing_m(HANDHELD_HEIGHT_M);
         let side = (n as f64).sqrt().ceil().max(1.0) as usize;
         let nodes = (0..n)
-            .map(|k| node(format!("n{k}"), (k % side) as f64 * s, (k / side) as f64 * s))
+            .map(|k| {
+                node(
+                    format!("n{k}"),
+                    (k % side) as f64 * s,
+                    (k / side) as f64 * s,
+                )
+            })
             .collect();
         Self { nodes, radio }
     }
@@ -423,7 +431,10 @@ mod tests {
         let b = Topology::parse("random:30:7", RadioParams::default()).unwrap();
         assert_eq!(a, b);
         assert!(a.radio_hops_from(0).iter().all(Option::is_some));
-        assert_ne!(a, Topology::parse("random:30:8", RadioParams::default()).unwrap());
+        assert_ne!(
+            a,
+            Topology::parse("random:30:8", RadioParams::default()).unwrap()
+        );
     }
 
     #[test]
@@ -449,8 +460,11 @@ mod tests {
         assert_eq!(t.nodes[1].role, Role::Client);
         assert_eq!(t.radio.preset, ModemPreset::ShortFast);
         assert!(
-            Topology::from_toml("[[node]]\nx = 1.0\ny = 2.0\nfoo = 1\n", RadioParams::default())
-                .is_err()
+            Topology::from_toml(
+                "[[node]]\nx = 1.0\ny = 2.0\nfoo = 1\n",
+                RadioParams::default()
+            )
+            .is_err()
         );
         assert!(Topology::parse("ring:4", RadioParams::default()).is_err());
     }
