@@ -11,6 +11,8 @@ use meshmush_protocol::proto::config::lo_ra_config::{ModemPreset, RegionCode};
 use meshmush_protocol::proto::{self, MeshPacket, NodeInfo};
 
 use super::faults::Faults;
+use super::multihop::Output;
+use super::multihop_air::MultiHopAir;
 use super::node::Node;
 
 /// A text that reached a virtual handset.
@@ -42,6 +44,9 @@ pub(crate) struct Air {
     pub signing: bool,
     /// The signatures of packets on the air (see [`Signatures`]).
     pub(super) signatures: Mutex<Signatures>,
+    /// The multi-hop model, when the mesh has a topology: it carries every packet
+    /// instead of [`Air::carry`].
+    pub(super) multihop: Option<Arc<MultiHopAir>>,
 }
 
 /// Signatures riding beside their packets. The software air carries the `meshtastic`
@@ -155,6 +160,43 @@ impl Air {
             }
         }
         true
+    }
+
+    /// Hands one of the multi-hop model's outputs to the node's clients: a packet it
+    /// decoded (with the hop fields and SNR it arrived with), or the firmware's
+    /// implicit ACK or `MAX_RETRANSMIT` for a packet of its own.
+    pub fn deliver_heard(&self, out: Output<MeshPacket>) {
+        match out {
+            Output::Delivered {
+                node,
+                frame,
+                snr,
+                rssi,
+                ..
+            } => {
+                let Some(n) = self.nodes.get(&node) else {
+                    return;
+                };
+                let mut packet = frame.payload;
+                packet.hop_limit = u32::from(frame.hop_limit);
+                packet.hop_start = u32::from(frame.hop_start);
+                packet.relay_node = u32::from(frame.relay_node);
+                packet.next_hop = u32::from(frame.next_hop);
+                packet.want_ack = frame.want_ack;
+                let pki = packet.pki_encrypted;
+                n.receive_heard(packet, pki, snr as f32, rssi.round() as i32);
+            }
+            Output::ImplicitAck { node, id } => {
+                if let Some(n) = self.nodes.get(&node) {
+                    n.nak_to_clients(id, proto::routing::Error::None);
+                }
+            }
+            Output::Failed { node, id } => {
+                if let Some(n) = self.nodes.get(&node) {
+                    n.nak_to_clients(id, proto::routing::Error::MaxRetransmit);
+                }
+            }
+        }
     }
 
     /// The area of sim node `num`.

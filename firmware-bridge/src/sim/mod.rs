@@ -14,6 +14,8 @@ mod faults;
 mod gateway;
 pub mod handset;
 mod keys;
+pub mod multihop;
+mod multihop_air;
 mod node;
 
 use std::collections::BTreeMap;
@@ -34,6 +36,8 @@ pub use air::VirtualReply;
 pub use faults::{Faults, NodeFault, Placed, StreamFault};
 pub use gateway::SimMqtt;
 pub use keys::public_key_of;
+use multihop::{NodeCounters, Topology};
+use multihop_air::MultiHopAir;
 use node::{ClientMsg, Node};
 
 use crate::link::AirtimeBudget;
@@ -42,6 +46,13 @@ use crate::link::AirtimeBudget;
 const NAMES: [&str; 10] = [
     "Alice", "Bob", "Carol", "Dave", "Erin", "Frank", "Grace", "Heidi", "Ivan", "Judy",
 ];
+/// The name handset k (from 0) gets on a mesh without a topology: Alice, Bob, ...
+pub fn handset_name(k: usize) -> String {
+    NAMES
+        .get(k)
+        .map_or_else(|| format!("Handset {}", k + 1), |n| n.to_string())
+}
+
 /// Node number of the gateway; handset k is `HANDSET_BASE + k`.
 pub const GATEWAY_NUM: u32 = 0x4d4d_0001;
 pub const HANDSET_BASE: u32 = 0x4d4d_1000;
@@ -84,6 +95,19 @@ pub struct SimConfig {
     /// (default no). A forged broadcast is signed with the forger's own key, and the
     /// receiving node drops it; see `node::Node::receive`.
     pub signing: bool,
+    /// A multi-hop mesh (issue 28): node 0 of the topology is the gateway, the others
+    /// are handsets (`handsets` and `areas` are then taken from it), and packets are
+    /// carried by the multi-hop model (`sim::multihop`): relays, next hops, retries,
+    /// collisions, paced by `time_scale`. Faults, MQTT, virtual handsets and the duty
+    /// cycle do not apply. None (the default): every node hears every other in its
+    /// area, as before.
+    pub topology: Option<Topology>,
+    /// Seed of the multi-hop model's random draws (relay waits, ACK ids).
+    pub seed: u64,
+    /// With a topology: every node hands its clients its `DeviceMetrics` telemetry
+    /// (channel utilization and `air_util_tx` from what the model carried) this often,
+    /// as the firmware's device telemetry does.
+    pub telemetry_every: Option<Duration>,
 }
 
 impl Default for SimConfig {
@@ -102,6 +126,9 @@ impl Default for SimConfig {
             mqtt: None,
             ok_to_mqtt: true,
             signing: false,
+            topology: None,
+            seed: 1,
+            telemetry_every: None,
         }
     }
 }
@@ -113,6 +140,15 @@ impl SimConfig {
         Self {
             handsets,
             allow_spoofing: true,
+            ..Self::default()
+        }
+    }
+
+    /// A multi-hop mesh on `topology` (node 0 the gateway).
+    pub fn multihop(topology: Topology) -> Self {
+        Self {
+            handsets: topology.nodes.len().saturating_sub(1),
+            topology: Some(topology),
             ..Self::default()
         }
     }
@@ -159,7 +195,10 @@ pub struct Mesh {
 impl Mesh {
     /// Binds every node's API port and starts the nodes.
     pub async fn start(cfg: SimConfig) -> Result<Self, SimError> {
-        let areas = cfg.areas.max(1);
+        let (areas, handsets) = match &cfg.topology {
+            Some(t) => (1, t.nodes.len().saturating_sub(1)),
+            None => (cfg.areas.max(1), cfg.handsets),
+        };
         let mut specs = vec![(
             GATEWAY_NUM,
             cfg.gateway_name.clone(),
@@ -167,12 +206,14 @@ impl Mesh {
             true,
             0,
         )];
-        for k in 0..cfg.handsets {
-            let (long, short) = match NAMES.get(k) {
-                Some(name) => (name.to_string(), name.chars().take(4).collect::<String>()),
-                None => (format!("Handset {}", k + 1), format!("H{}", k + 1)),
+        for k in 0..handsets {
+            let named = cfg.topology.as_ref().and_then(|t| t.nodes.get(k + 1));
+            let (long, short) = match (named, NAMES.get(k)) {
+                (Some(n), _) => (n.name.clone(), n.name.chars().take(4).collect::<String>()),
+                (None, Some(name)) => (name.to_string(), name.chars().take(4).collect()),
+                (None, None) => (format!("Handset {}", k + 1), format!("H{}", k + 1)),
             };
-            let area = k * areas / cfg.handsets.max(1);
+            let area = k * areas / handsets.max(1);
             specs.push((HANDSET_BASE + k as u32 + 1, long, short, false, area));
         }
         // The other areas' gateways come last, so handset k keeps port + k.
@@ -218,6 +259,10 @@ impl Mesh {
         } else {
             (None, None)
         };
+        let multihop = cfg.topology.clone().map(|t| {
+            let nums: Vec<u32> = specs.iter().map(|s| s.0).collect();
+            MultiHopAir::new(t, &nums, cfg.seed, scale)
+        });
         let air = Arc::new_cyclic(|weak: &Weak<Air>| {
             let mut nodes = BTreeMap::new();
             for ((num, long, short, gw, area), (_, addr)) in specs.iter().zip(&listeners) {
@@ -261,6 +306,7 @@ impl Mesh {
                 sink,
                 signing: cfg.signing,
                 signatures: Default::default(),
+                multihop: multihop.clone(),
             }
         });
         if let Some(mqtt) = &cfg.mqtt {
@@ -273,6 +319,19 @@ impl Mesh {
             let _ = air.uplinks.set(uplinks);
         }
         let mut tasks = JoinSet::new();
+        if let Some(radio) = &multihop {
+            let weak = Arc::downgrade(&air);
+            tasks.spawn(radio.clone().drive(move |outputs| {
+                let Some(air) = weak.upgrade() else {
+                    return false;
+                };
+                outputs.into_iter().for_each(|o| air.deliver_heard(o));
+                true
+            }));
+            if let Some(every) = cfg.telemetry_every {
+                tasks.spawn(telemetry_loop(air.clone(), every));
+            }
+        }
         for ((listener, _), sim) in listeners.into_iter().zip(&nodes_out) {
             let Some(node) = air.nodes.get(&sim.num).cloned() else {
                 continue;
@@ -287,7 +346,7 @@ impl Mesh {
             air,
             virtual_replies: std::sync::Mutex::new(virtual_rx),
             nodes: nodes_out,
-            handset_count: cfg.handsets,
+            handset_count: handsets,
             tasks,
         })
     }
@@ -451,11 +510,65 @@ impl Mesh {
         }
     }
 
+    /// What node `num` did on the air (multi-hop mesh only): transmissions split into
+    /// flooded and next-hop, their airtime, relays, cancellations, retries.
+    pub fn radio_counters(&self, num: u32) -> Option<NodeCounters> {
+        self.air.multihop.as_ref()?.counters(num)
+    }
+
+    /// Node `num`'s `DeviceMetrics` from what the simulated channel carried
+    /// (multi-hop mesh only).
+    pub fn device_metrics(&self, num: u32) -> Option<proto::DeviceMetrics> {
+        Some(self.air.multihop.as_ref()?.device_metrics(num))
+    }
+
+    /// Hands node `num`'s clients its `DeviceMetrics` telemetry now.
+    pub fn report_telemetry(&self, num: u32) {
+        report_telemetry(&self.air, num);
+    }
+
+    /// Radio hops between nodes `a` and `b` (multi-hop mesh only; a direct neighbour
+    /// is 1, the firmware's hops away 0).
+    pub fn radio_hops(&self, a: u32, b: u32) -> Option<usize> {
+        self.air.multihop.as_ref()?.radio_hops(a, b)
+    }
+
+    /// Takes node `num` off the air, or puts it back (multi-hop mesh only): it hears
+    /// nothing, sends nothing, and loses its queue.
+    pub fn set_off_air(&self, num: u32, off: bool) {
+        if let Some(m) = &self.air.multihop {
+            m.set_down(num, off);
+        }
+    }
+
     /// Stops every node and closes their ports.
     pub async fn shutdown(mut self) {
         self.tasks.shutdown().await;
         for n in self.air.nodes.values() {
             n.send_clients(ClientMsg::Close, true);
+        }
+    }
+}
+
+fn report_telemetry(air: &Air, num: u32) {
+    let (Some(radio), Some(node)) = (&air.multihop, air.nodes.get(&num)) else {
+        return;
+    };
+    let packet =
+        multihop_air::telemetry_packet(num, node.next_packet_id(), radio.device_metrics(num));
+    node.to_clients(
+        &node.frame(from_radio::PayloadVariant::Packet(packet)),
+        false,
+    );
+}
+
+async fn telemetry_loop(air: Arc<Air>, every: Duration) {
+    let mut tick = tokio::time::interval(every.max(Duration::from_millis(10)));
+    tick.tick().await;
+    loop {
+        tick.tick().await;
+        for &num in air.nodes.keys() {
+            report_telemetry(&air, num);
         }
     }
 }

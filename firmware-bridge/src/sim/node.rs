@@ -279,6 +279,11 @@ impl Node {
             let Some(air) = self.air.upgrade() else {
                 return;
             };
+            if let Some(radio) = &air.multihop {
+                // The multi-hop model pays the airtime, waits, retries and acks.
+                radio.send(self.num, packet);
+                continue;
+            }
             let unicast_ack = packet.to != BROADCAST && packet.want_ack;
             let pki = packet.pki_encrypted;
             let len = MESH_HEADER
@@ -324,16 +329,27 @@ impl Node {
     /// A packet heard on the air. Repeats are dropped, but a repeat of a DM that wants
     /// an ack is acked again (the first ack may have been lost).
     pub fn receive(&self, mut packet: MeshPacket, pki: bool) {
+        // A handset placed some hops away (single-hop sim's faults): its hop fields.
         if !self.across_placed_hops(&mut packet) {
             return;
         }
+        self.receive_with(packet, pki, None);
+    }
+
+    /// A packet the multi-hop model delivered, heard at `snr` dB and `rssi` dBm: the
+    /// model has acked it already and set its hop fields.
+    pub fn receive_heard(&self, packet: MeshPacket, pki: bool, snr: f32, rssi: i32) {
+        self.receive_with(packet, pki, Some((snr, rssi)));
+    }
+
+    fn receive_with(&self, mut packet: MeshPacket, pki: bool, heard: Option<(f32, i32)>) {
         let first = self
             .seen
             .lock()
             .map(|mut s| s.first_time(packet.from, packet.id))
             .unwrap_or(true);
         let for_me = packet.to == self.num;
-        if for_me && packet.want_ack {
+        if for_me && packet.want_ack && heard.is_none() {
             let ack = routing_packet(
                 self.num,
                 packet.from,
@@ -347,8 +363,7 @@ impl Node {
             return;
         }
         packet.rx_time = epoch_secs();
-        packet.rx_snr = 6.25;
-        packet.rx_rssi = -71;
+        (packet.rx_snr, packet.rx_rssi) = heard.unwrap_or((6.25, -71));
         packet.pki_encrypted = for_me && pki && decoded(&packet).is_some_and(|d| d.portnum == 1);
         // As the firmware's `Router::perhapsDecode` (src/mesh/Router.cpp) does: the key
         // field is cleared on every packet and set to the sender's key only when the

@@ -6,5 +6,7 @@ mod common;
 mod airtime_ledger;
 mod hostile_link;
 mod link_sim;
+mod multihop_rules;
+mod multihop_sim;
 mod scheduler;
 mod sim_queue;

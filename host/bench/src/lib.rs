@@ -9,6 +9,7 @@ mod airtime;
 mod flood;
 mod gateways;
 mod hostile;
+mod meshtasticator;
 mod messages;
 mod ops;
 mod pacing;
@@ -26,6 +27,7 @@ use serde::Serialize;
 use airtime::airtime;
 use meshmush::store::StoreOptions;
 use meshmush_testkit::stats::percentile;
+pub use meshtasticator::MeshtasticatorFigures;
 use pacing::pacing;
 use rig::{Rig, open_loop, throughput};
 pub use session::SessionFigures;
@@ -45,6 +47,9 @@ pub struct BenchReport {
     /// Figure 9 errand by errand, when it was measured.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub session: Option<SessionFigures>,
+    /// Figure 15 beside Meshtasticator's published numbers, when it was measured.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub meshtasticator: Option<MeshtasticatorFigures>,
 }
 
 impl BenchReport {
@@ -60,6 +65,9 @@ impl BenchReport {
         );
         if let Some(s) = &self.session {
             out = format!("{}\n{out}", s.table());
+        }
+        if let Some(m) = &self.meshtasticator {
+            out = format!("{}\n{out}", m.table());
         }
         let mut seen = Vec::new();
         for r in &self.rows {
@@ -169,6 +177,7 @@ pub async fn run_pacing() -> Result<BenchReport, BenchError> {
         quick: false,
         rows,
         session: None,
+        meshtasticator: None,
     })
 }
 
@@ -200,6 +209,18 @@ pub async fn run_session() -> Result<BenchReport, BenchError> {
     let figures = session::session_rows(&mut rows).await?;
     let mut report = report(false, rows).await;
     report.session = Some(figures);
+    Ok(report)
+}
+
+/// Figure 15 alone: the multi-hop model in Meshtasticator's published scenario, 100
+/// runs (10 with `quick`) at each hop limit 1-7, in virtual time.
+pub async fn run_meshtasticator(quick: bool) -> Result<BenchReport, BenchError> {
+    let runs = if quick { 10 } else { 100 };
+    let figures = tokio::task::spawn_blocking(move || meshtasticator::meshtasticator(runs))
+        .await?
+        .map_err(BenchError::Failed)?;
+    let mut report = report(quick, Vec::new()).await;
+    report.meshtasticator = Some(figures);
     Ok(report)
 }
 
@@ -240,6 +261,7 @@ async fn report(quick: bool, rows: Vec<Row>) -> BenchReport {
         quick,
         rows,
         session: None,
+        meshtasticator: None,
     }
 }
 
@@ -346,6 +368,7 @@ pub async fn run_throughput(quick: bool) -> Result<BenchReport, BenchError> {
         quick,
         rows,
         session: None,
+        meshtasticator: None,
     })
 }
 
@@ -360,6 +383,7 @@ pub async fn run_scale(quick: bool) -> Result<BenchReport, BenchError> {
         quick,
         rows,
         session: None,
+        meshtasticator: None,
     })
 }
 
@@ -372,6 +396,7 @@ pub async fn run_footprint(spec: &str) -> Result<BenchReport, BenchError> {
         quick: false,
         rows: scale::footprint_child(spec).await?,
         session: None,
+        meshtasticator: None,
     })
 }
 
@@ -474,5 +499,6 @@ pub async fn run(quick: bool) -> Result<BenchReport, BenchError> {
         quick,
         rows,
         session: Some(session),
+        meshtasticator: None,
     })
 }

@@ -80,6 +80,11 @@ struct BenchArgs {
     /// no HTTP).
     #[arg(long, conflicts_with_all = ["pacing", "throughput", "scale", "flood", "ops", "session", "messages", "sync", "gateways"])]
     hostile: bool,
+    /// Only figure 15: the multi-hop software mesh in Meshtasticator's published
+    /// scenario (30 nodes, ShortFast, hop limits 1-7, 100 runs of 200 s in virtual
+    /// time; with --quick 10 runs), beside the published reachability.
+    #[arg(long, conflicts_with_all = ["pacing", "throughput", "scale", "flood", "ops", "session", "messages", "sync", "gateways", "hostile"])]
+    meshtasticator: bool,
     /// With --hostile: how many forged NodeInfos (default 20,000; 500 with --quick).
     #[arg(long, requires = "hostile", value_name = "N")]
     nodeinfos: Option<u32>,
@@ -121,6 +126,8 @@ async fn bench(args: BenchArgs) -> Result<()> {
         meshmush_bench::run_sync().await?
     } else if args.hostile {
         meshmush_bench::run_hostile(args.quick, args.nodeinfos).await?
+    } else if args.meshtasticator {
+        meshmush_bench::run_meshtasticator(args.quick).await?
     } else if args.gateways {
         meshmush_bench::run_gateways(args.quick).await?
     } else {

@@ -12,9 +12,11 @@ use meshmush::config::{Config, ConfigError, ConfigErrors};
 use meshmush::store::{Store, StoreOptions};
 use meshmush_firmware_bridge::Transport;
 use meshmush_firmware_bridge::link::LinkConfig;
+use meshmush_firmware_bridge::sim::multihop::{RadioParams, Topology};
 use meshmush_firmware_bridge::sim::{Mesh, SimConfig};
 use meshmush_protocol::airtime::{parse_preset, parse_region};
 use meshmush_protocol::packets::parse_node_id;
+use meshmush_protocol::proto::config::lo_ra_config::ModemPreset;
 use tracing::info;
 
 #[derive(Debug, Parser)]
@@ -180,6 +182,19 @@ pub struct SimArgs {
     /// Topic root on the broker.
     #[arg(long, default_value = "msh/US")]
     mqtt_root: String,
+    /// A multi-hop mesh instead of one where every node hears every other:
+    /// `line:N`, `grid:N`, `random:N:SEED` or a TOML file of nodes with positions,
+    /// roles and antenna heights (see docs/sim.md). Node 0 is the gateway; the others
+    /// are handsets, and packets are relayed, retried and lost as the firmware's
+    /// routers and Meshtasticator's radio model say.
+    #[arg(long, value_name = "SPEC", conflicts_with_all = ["areas", "mqtt", "handsets"])]
+    topology: Option<String>,
+    /// With --topology: every node's configured hop limit (1-7).
+    #[arg(long, default_value_t = 3, value_parser = clap::value_parser!(u8).range(1..=7))]
+    hop_limit: u8,
+    /// With --topology: seed of the model's random draws.
+    #[arg(long, default_value_t = 1)]
+    seed: u64,
 }
 
 impl Default for SimArgs {
@@ -194,6 +209,9 @@ impl Default for SimArgs {
             areas: 1,
             mqtt: None,
             mqtt_root: "msh/US".into(),
+            topology: None,
+            hop_limit: 3,
+            seed: 1,
         }
     }
 }
@@ -223,8 +241,27 @@ impl SimArgs {
                     broker,
                     root: self.mqtt_root.clone(),
                 }),
+            seed: self.seed,
             ..SimConfig::default()
         })
+    }
+
+    /// The `--topology` given, read from its file when it names one.
+    async fn topology(&self, preset: ModemPreset) -> Result<Option<Topology>> {
+        let Some(spec) = &self.topology else {
+            return Ok(None);
+        };
+        let mut radio = RadioParams::of(preset);
+        radio.hop_limit = self.hop_limit;
+        let topology = if spec.ends_with(".toml") {
+            let text = tokio::fs::read_to_string(spec)
+                .await
+                .with_context(|| format!("reading the topology file {spec}"))?;
+            Topology::from_toml(&text, radio).with_context(|| format!("in {spec}"))?
+        } else {
+            Topology::parse(spec, radio)?
+        };
+        Ok(Some(topology))
     }
 }
 
@@ -353,17 +390,27 @@ fn report(path: &Path, errors: ConfigErrors) -> anyhow::Error {
 }
 
 async fn start_mesh(args: &SimArgs) -> Result<Mesh> {
-    let cfg = args.config()?;
+    let mut cfg = args.config()?;
+    if let Some(t) = args.topology(cfg.preset).await? {
+        cfg.handsets = t.nodes.len().saturating_sub(1);
+        cfg.preset = t.radio.preset;
+        cfg.topology = Some(t);
+    }
     let mesh = Mesh::start(cfg)
         .await
         .context("starting the software mesh")?;
+    let gateway = mesh.gateway().num;
     for n in mesh.nodes() {
         let role = if n.is_gateway { "gateway" } else { "handset" };
+        // On a multi-hop mesh, how far each node is from the gateway instead.
+        let place = match mesh.radio_hops(gateway, n.num) {
+            Some(h) => format!("radio hops {h}"),
+            None => format!("area {}", n.area + 1),
+        };
         println!(
-            "{role:8} {}  port {}  area {}  {}",
+            "{role:8} {}  port {}  {place}  {}",
             n.id(),
             n.addr.port(),
-            n.area + 1,
             n.long_name
         );
     }

@@ -29,7 +29,8 @@ use std::time::{Duration, Instant};
 use meshmush_firmware_bridge::Transport;
 use meshmush_firmware_bridge::link::{LinkClosed, LinkConfig};
 use meshmush_firmware_bridge::sim::handset::{Handset, fast_timings};
-use meshmush_firmware_bridge::sim::{Mesh, SimConfig, SimError, SimNode};
+use meshmush_firmware_bridge::sim::multihop::{HopLadder, RadioParams};
+use meshmush_firmware_bridge::sim::{Mesh, SimConfig, SimError, SimNode, handset_name};
 
 use meshmush::app::App;
 use meshmush::config::Config;
@@ -131,6 +132,21 @@ impl KitBuilder {
             handsets: n,
             ..SimConfig::default()
         })
+    }
+
+    /// A multi-hop software mesh (issue 28): one handset at each of `hops` hops from
+    /// the BBS's node (the firmware's hops away: 0 is a direct neighbour), named
+    /// Alice, Bob, ... in order, with a line of relay nodes between
+    /// ([`HopLadder`]), LongFast, hop limit 3. The relays come after the handsets in
+    /// `mesh.nodes()`; `mesh.radio_counters` tells what each node sent.
+    pub fn handsets_at_hops(self, hops: &[usize]) -> Self {
+        let ladder = hops
+            .iter()
+            .enumerate()
+            .fold(HopLadder::new(RadioParams::default()), |ladder, (k, &h)| {
+                ladder.handset(&handset_name(k), h)
+            });
+        self.sim(SimConfig::multihop(ladder.build()))
     }
 
     /// Real radios instead of the software mesh.

@@ -233,3 +233,60 @@ async fn official_client_reaction_marks_the_letter_read() {
     );
     kit.stop().await.expect("shutdown");
 }
+
+/// The same session from a handset three hops from the BBS's node (issue 28): every
+/// DM and every reply crosses three relays of the multi-hop mesh, and the official
+/// client sees nothing different.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn official_client_holds_a_session_three_hops_from_the_bbs() {
+    let venv = Venv::ensure().await.expect("python venv with meshtastic");
+    let mut cfg = meshmush::config::Config::default();
+    cfg.limits.burst = 100;
+    let kit = Kit::builder(cfg)
+        .handsets_at_hops(&[3])
+        .connect_handsets(false)
+        .start()
+        .await
+        .expect("mesh and daemon");
+    let mesh = kit.mesh().expect("software mesh");
+    let alice = mesh.handsets()[0].clone();
+    let gw = mesh.gateway().clone();
+    assert_eq!(
+        mesh.radio_hops(gw.num, alice.num),
+        Some(4),
+        "3 relays between"
+    );
+    let out = venv
+        .script(
+            SESSION,
+            &[
+                "127.0.0.1",
+                &alice.addr.port().to_string(),
+                &gw.id(),
+                "30",
+                "look",
+                "n",
+                "post general hello from three hops",
+                "read general 1",
+            ],
+            180,
+        )
+        .await
+        .expect("python handset session");
+    for want in [
+        "Town Square: The heart of Meshton.",
+        "REPLY Post Office: ",
+        "REPLY Posted to general as #1.",
+        "hello from three hops",
+    ] {
+        assert!(out.contains(want), "missing {want:?} in:\n{out}");
+    }
+    // The relays carried it: each of the three relayed every DM and every reply.
+    let relays: Vec<u32> = mesh.nodes()[2..].iter().map(|n| n.num).collect();
+    assert_eq!(relays.len(), 3);
+    for r in relays {
+        let c = mesh.radio_counters(r).expect("counters");
+        assert!(c.relayed >= 8, "relay {r:x}: {c:?}");
+    }
+    kit.stop().await.expect("shutdown");
+}
