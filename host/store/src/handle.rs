@@ -51,9 +51,9 @@ pub(super) struct Inner {
     pub(super) pin_watch: OnceLock<super::pins::PinWatcher>,
     /// Players' content progress, read on every command.
     pub(super) progress: cache::ProgressCache,
-    /// The BBS-to-BBS sync peers local writes are queued for, and the most items each
-    /// outbox holds (see `federation.rs`).
-    pub(super) sync_peers: OnceLock<(Vec<u32>, u64)>,
+    /// The BBS-to-BBS sync peers local writes are queued for, which of them mail
+    /// may be routed to, and the most items each outbox holds (see `federation.rs`).
+    pub(super) sync_peers: OnceLock<super::federation::SyncPeers>,
     /// Notified when something is queued for the sync peers.
     pub(super) sync_wake: Arc<tokio::sync::Notify>,
     /// Held while mail for a node that never used the BBS is counted against its caps
