@@ -392,6 +392,15 @@ impl Store {
             .await
     }
 
+    /// The unique id of mail `id` in `to`'s mailbox, if it took part in sync.
+    pub async fn mail_sync_id(&self, to: u32, id: u64) -> Result<Option<String>, StoreError> {
+        self.blocking(move |db| {
+            let uid = db.tree(SYNC_UIDS)?.get(mail_ref(to, id))?;
+            Ok(uid.map(|u| String::from_utf8_lossy(&u).into_owned()))
+        })
+        .await
+    }
+
     /// A peer's marks and counts (all zero for a peer never seen).
     pub async fn peer_state(&self, peer: u32) -> Result<PeerState, StoreError> {
         self.blocking(move |db| {
