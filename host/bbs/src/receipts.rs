@@ -71,8 +71,7 @@ pub(crate) async fn mark_read(ctx: &Ctx, mail: Mail) -> Result<Option<Notice>, C
     let ReadEvent::Local { from, subject } = event else {
         return Ok(None);
     };
-    if from == ctx.node || !store.receipts_on(from).await? || store.player(from).await?.is_none()
-    {
+    if from == ctx.node || !store.receipts_on(from).await? || store.player(from).await?.is_none() {
         return Ok(None);
     }
     let text = read_receipt(&ctx.player.name, &subject, &ctx.bbs_name());

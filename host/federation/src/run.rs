@@ -20,8 +20,10 @@ use super::boards::BoardMap;
 use super::inbound::{Inbound, Taken};
 use super::join::{Joined, Joiner};
 use super::native::{self, Frame, Gather};
-use super::route::{self, Pending};
+use super::route::Pending;
 use super::tc2;
+
+mod routing;
 use meshmush_core::commands::unix_now;
 use meshmush_core::config::Config;
 use meshmush_core::config::federation::{Dialect, Peer, PeerKey};
@@ -38,12 +40,6 @@ pub const ACK_DELAY: Duration = Duration::from_secs(1);
 const REPORT_WAIT: Duration = Duration::from_secs(120);
 /// How long sends wait when the link has no room for them.
 const LINK_FULL_PAUSE: Duration = Duration::from_secs(5);
-/// The first heard summary goes this long after start (or after `heard_every_mins`
-/// if that is sooner).
-const FIRST_SUMMARY: Duration = Duration::from_secs(10);
-/// A summary whose nodes did not change is sent again after this many periods, so
-/// its ages stay true.
-const SUMMARY_REPEAT: u32 = 6;
 /// DMs from peers waiting for the task before new ones are shed (with a log line).
 pub(super) const INBOX: usize = 64;
 
@@ -151,7 +147,7 @@ impl Task {
             routes: Pending::new(Duration::from_secs(fed.route_timeout_secs.max(1))),
             routes_stale: true,
             // The first soon after start, once the radio has told us its node database.
-            heard_due: heard_every.map(|e| Instant::now() + e.min(FIRST_SUMMARY)),
+            heard_due: heard_every.map(|e| Instant::now() + e.min(routing::FIRST_SUMMARY)),
             heard_every,
             heard_last: None,
             peers: runs,
@@ -434,15 +430,7 @@ impl Task {
             s.sent += newly;
         })
         .await;
-        if self.routes.confirms(node, upto) {
-            match self.store.confirm_routes(node, upto).await {
-                Ok(uids) => {
-                    debug!(mails = uids.len(), "routed mail confirmed");
-                    self.routes.confirmed(&uids);
-                }
-                Err(e) => warn!(error = %e, "cannot record routed mail as confirmed"),
-            }
-        }
+        self.confirm_routes(node, upto).await;
     }
 
     async fn on_delivery(&mut self, dest: u32, packet_id: u32, ok: bool, will_retry: bool) {
@@ -506,61 +494,6 @@ impl Task {
         if self.heard_due.is_some_and(|t| t <= now) {
             self.heard_due = self.heard_every.map(|e| now + e);
             self.send_summary(now).await;
-        }
-    }
-
-    /// Mails routed to one peer that it did not ack in time go to every peer.
-    async fn reroute(&mut self, now: Instant) {
-        if self.routes_stale {
-            self.routes_stale = false;
-            match self.store.routes().await {
-                Ok(routes) => self.routes.track(&routes, now),
-                Err(e) => warn!(error = %e, "cannot read routed mail"),
-            }
-        }
-        for uid in self.routes.due(now) {
-            match self.store.route_to_all(uid).await {
-                Ok(true) => info!("routed mail not confirmed in time; sent to every peer"),
-                Ok(false) => {}
-                Err(e) => {
-                    warn!(error = %e, "cannot send routed mail to every peer");
-                    self.routes_stale = true;
-                }
-            }
-        }
-    }
-
-    /// Queues a summary of the nodes heard lately for every meshmush peer, if it
-    /// changed since the last one (or that one is getting old).
-    async fn send_summary(&mut self, now: Instant) {
-        let peers: Vec<u32> = self
-            .peers
-            .iter()
-            .filter(|p| p.peer.dialect == Dialect::Meshmush)
-            .map(|p| p.peer.node)
-            .collect();
-        let Some(every) = self.heard_every.filter(|_| !peers.is_empty()) else {
-            return;
-        };
-        let mut skip = peers.clone();
-        skip.extend(self.link.node_config().map(|c| c.my_node_num));
-        let nodes = route::summary(&self.link.nodes(), unix_now(), &skip);
-        let ids: Vec<u32> = nodes.iter().map(|n| n.node).collect();
-        let fresh = self
-            .heard_last
-            .as_ref()
-            .is_some_and(|(last, at)| *last == ids && now < *at + every * SUMMARY_REPEAT);
-        if nodes.is_empty() || fresh {
-            return;
-        }
-        debug!(nodes = nodes.len(), "heard summary queued");
-        match self
-            .store
-            .queue_item(peers, SyncItem::Heard { nodes })
-            .await
-        {
-            Ok(()) => self.heard_last = Some((ids, now)),
-            Err(e) => warn!(error = %e, "cannot queue a heard summary"),
         }
     }
 

@@ -13,8 +13,9 @@ use super::bbs_trees::{
 };
 use super::disk::{DiskStore, get};
 use super::error::StoreError;
-use super::federation::{Held, SyncPeers, SyncTx, SyncWrite, insert_mail, queue_deletion};
+use super::federation::{Held, SyncTx, SyncWrite, insert_mail, queue_deletion};
 use super::handle::Store;
+use super::handle::SyncPeers;
 use super::records::{Versioned, decode, encode, node_key};
 use crate::sync_item::SyncItem;
 

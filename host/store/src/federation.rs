@@ -20,7 +20,7 @@ use super::bbs_records::{Mail, Post};
 use super::bbs_trees::{mail_key, post_key, remove_post_keys};
 use super::disk::{DiskStore, abort, get, tx_get};
 use super::error::StoreError;
-use super::handle::Store;
+use super::handle::{Store, SyncPeers};
 use super::records::{encode, node_key, versioned};
 use crate::sync_item::SyncItem;
 
@@ -169,15 +169,6 @@ impl DiskStore {
             peers: self.tree_of::<PeerState>()?,
         })
     }
-}
-
-/// The sync peers as the store knows them (set once, at start).
-#[derive(Debug, Clone)]
-pub(super) struct SyncPeers {
-    pub all: Vec<u32>,
-    /// The meshmush peers: mail may go to one of them alone.
-    pub routable: Vec<u32>,
-    pub cap: u64,
 }
 
 /// What a write does for sync, inside its transaction.
@@ -381,7 +372,12 @@ impl Store {
 
     /// Wakes the sync task (after a write that may have queued something).
     pub(super) fn queued_for_sync(&self) {
-        if self.inner.sync_peers.get().is_some_and(|p| !p.all.is_empty()) {
+        if self
+            .inner
+            .sync_peers
+            .get()
+            .is_some_and(|p| !p.all.is_empty())
+        {
             self.inner.sync_wake.notify_one();
         }
     }

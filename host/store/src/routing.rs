@@ -16,8 +16,9 @@ use sled::transaction::{ConflictableTransactionResult, TransactionalTree};
 
 use super::disk::{DiskStore, abort, get};
 use super::error::StoreError;
-use super::federation::{SyncPeers, SyncTrees, SyncTx, SyncWrite};
+use super::federation::{SyncTrees, SyncTx, SyncWrite};
 use super::handle::Store;
+use super::handle::SyncPeers;
 use super::records::{encode, node_key, versioned};
 use crate::sync_item::{HeardNode, SyncItem};
 

@@ -40,7 +40,9 @@ pub enum SyncItem {
         url: String,
     },
     /// The nodes the sending BBS heard lately, most recent first (meshmush only).
-    Heard { nodes: Vec<HeardNode> },
+    Heard {
+        nodes: Vec<HeardNode>,
+    },
     /// Mail `uid` was read by `reader` at BBS `bbs` (meshmush only): sent to the BBS
     /// the mail came from, which tells its sender once.
     Read {

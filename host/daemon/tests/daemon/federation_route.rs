@@ -135,9 +135,12 @@ async fn mail_goes_to_the_bbs_that_heard_its_reader_and_the_sender_hears_once_it
     let letter = ask(&mut bob, b, "mail 1").await;
     assert!(letter.contains("Lunch on Friday?"), "{letter}");
     // A hears of the read and marks its own copy read.
-    until(app_a.store(), "the receipt claimed at A", WAIT, |s| async move {
-        s.mailbox(bob_num).await.unwrap().iter().all(|m| m.read)
-    })
+    until(
+        app_a.store(),
+        "the receipt claimed at A",
+        WAIT,
+        |s| async move { s.mailbox(bob_num).await.unwrap().iter().all(|m| m.read) },
+    )
     .await;
     let subject = app_a.store().mailbox(bob_num).await.unwrap()[0]
         .subject
