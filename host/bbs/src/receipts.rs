@@ -80,5 +80,6 @@ pub(crate) async fn mark_read(ctx: &Ctx, mail: Mail) -> Result<Option<Notice>, C
         to: Audience::Player(from),
         text,
         kind: NoticeKind::Held,
+        shows: None,
     }))
 }

@@ -194,6 +194,7 @@ impl Inbound {
                 text: read_receipt(&reader, &mail.subject, &bbs),
                 // Rides in front of the sender's next reply: no airtime of its own.
                 kind: NoticeKind::Held,
+                shows: None,
             };
             let _ = delivery.notices(mail.from, vec![notice]).await;
         }
