@@ -1,7 +1,7 @@
 //! The bulletin board's commands: boards and posts (`boards`, `read`, `post`,
 //! `reply`), mail, drafts written line by line (`compose`), the urgent board and
-//! `@wall` (`channel`), board administration, `@peers`, and `stats`/`search`
-//! (`survey`). Each file is a family that adds its commands to the core's
+//! `@wall` (`channel`), read receipts (`receipts`), board administration, `@peers`,
+//! and `stats`/`search` (`survey`). Each file is a family that adds its commands to the core's
 //! [`Registry`](meshmush_core::commands::Registry); [`register`] adds them all.
 //! `reactions` is no command: an emoji tapped on a notice marks its letter or post
 //! read.
@@ -13,6 +13,7 @@ pub mod compose;
 pub mod mail;
 pub mod peers;
 pub mod reactions;
+pub mod receipts;
 pub mod survey;
 
 use meshmush_core::commands::Registry;
@@ -26,6 +27,7 @@ pub fn register(r: &mut Registry) {
     compose::register(r);
     board_admin::register(r);
     mail::register(r);
+    receipts::register(r);
     survey::register(r);
 }
 

@@ -4,9 +4,9 @@
 //! sends at once as well if they are active); only the delivery marks mail announced.
 
 use meshmush_core::commands::ctx::Ctx;
-use meshmush_core::commands::outcome::{NoticeKind, Outcome, Shown};
+use meshmush_core::commands::outcome::{Notice, NoticeKind, Outcome, Shown};
 use meshmush_core::commands::registry::{
-    Command, CommandError, Guard, Registry, Reply, Spec, Usage, on_the_side, user,
+    Command, CommandError, Guard, Registry, Reply, Spec, Usage, user,
 };
 use meshmush_core::commands::text::{
     age_in, ago_in, echo, fill_packet, first_words, split_command, unix_now,
@@ -173,10 +173,8 @@ async fn list(ctx: &Ctx) -> Reply {
             .collect();
         let full = letter(lang, *n, m, now);
         if let Some(reply) = fill_packet(full, &rest, ctx.cfg().replies.byte_budget) {
-            let mut m = m.clone();
-            m.read = true;
-            on_the_side(ctx.store().update_mail(m).await)?;
-            return Ok(reply.into());
+            let receipt = super::receipts::mark_read(ctx, m.clone()).await?;
+            return Ok(with_receipt(reply, receipt));
         }
     }
     let lines: Vec<String> = items
@@ -196,13 +194,20 @@ async fn pick(ctx: &Ctx, want: usize) -> Result<Letter, CommandError> {
 }
 
 async fn read(ctx: &Ctx, n: usize) -> Reply {
-    let mut m = pick(ctx, n).await?;
+    let m = pick(ctx, n).await?;
     let text = letter(ctx.lang, n, &m, unix_now());
-    if !m.read {
-        m.read = true;
-        on_the_side(ctx.store().update_mail(m).await)?;
+    if m.read {
+        return Ok(text.into());
     }
-    Ok(text.into())
+    let receipt = super::receipts::mark_read(ctx, m).await?;
+    Ok(with_receipt(text, receipt))
+}
+
+/// The reply, with the sender's read receipt if there is one to give here.
+fn with_receipt(reply: String, receipt: Option<Notice>) -> Outcome {
+    let mut out = Outcome::reply(reply);
+    out.notices.extend(receipt);
+    out
 }
 
 async fn delete(ctx: &Ctx, n: usize) -> Reply {

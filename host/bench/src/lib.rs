@@ -14,6 +14,7 @@ mod messages;
 mod ops;
 mod pacing;
 mod rig;
+mod routing;
 mod scale;
 mod session;
 mod stall;
@@ -225,10 +226,11 @@ pub async fn run_meshtasticator(quick: bool) -> Result<BenchReport, BenchError> 
 }
 
 /// Figure 13 alone: BBS-to-BBS sync's airtime per item and a 100-item backlog's
-/// drain on LongFast/EU_868.
+/// drain on LongFast/EU_868; 13b: mail routed against sent to all peers.
 pub async fn run_sync() -> Result<BenchReport, BenchError> {
     let mut rows = Vec::new();
     sync::sync_rows(&mut rows).await?;
+    routing::routing_rows(&mut rows).await?;
     Ok(report(false, rows).await)
 }
 

@@ -67,7 +67,8 @@ struct BenchArgs {
     #[arg(long, conflicts_with_all = ["pacing", "throughput", "scale", "flood", "ops", "session"])]
     messages: bool,
     /// Only figure 13: BBS-to-BBS sync on LongFast/EU_868 (airtime per item, a
-    /// 100-item backlog's drain against sync's airtime share).
+    /// 100-item backlog's drain against sync's airtime share), and 13b: 100 mails
+    /// routed to the peer that heard their node against sent to all of 4 peers.
     #[arg(long, conflicts_with_all = ["pacing", "throughput", "scale", "flood", "session", "ops", "messages"])]
     sync: bool,
     /// Only figure 12: 1, 2 and 4 radio areas of ten handsets (ShortFast/US, real

@@ -11,6 +11,8 @@ pub const SENDER_MAX: usize = 40;
 pub const SUBJECT_MAX: usize = 120;
 pub const UID_MAX: usize = 64;
 pub const URL_MAX: usize = 300;
+/// The most nodes a heard summary may name (the store keeps no more per peer).
+pub const HEARD_MAX: usize = meshmush_store::HEARD_MAX;
 
 /// Why a line was not taken. Nothing of a refused line is stored.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -84,6 +86,21 @@ pub fn check(item: SyncItem, kind: &'static str, content_max: usize) -> Result<S
         SyncItem::Channel { name, url } => {
             c.text("name", name, BOARD_MAX, false)?;
             c.text("url", url, URL_MAX, false)?;
+        }
+        SyncItem::Heard { nodes } => {
+            if nodes.len() > HEARD_MAX {
+                return Err(Refused::Oversize {
+                    kind,
+                    field: "nodes",
+                    len: nodes.len(),
+                    max: HEARD_MAX,
+                });
+            }
+        }
+        SyncItem::Read { uid, reader, bbs } => {
+            c.uid(uid)?;
+            c.text("reader", reader, SENDER_MAX, false)?;
+            c.text("bbs", bbs, SENDER_MAX, false)?;
         }
     }
     Ok(item)

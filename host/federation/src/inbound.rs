@@ -7,6 +7,7 @@ use std::sync::Arc;
 use tracing::{debug, info};
 
 use super::boards::{BoardMap, Target};
+use meshmush_core::commands::text::read_receipt;
 use meshmush_core::commands::{Audience, Notice, NoticeKind, Shown, unix_now};
 use meshmush_core::config::Config;
 use meshmush_core::config::federation::Peer;
@@ -81,6 +82,12 @@ impl Inbound {
             SyncItem::Channel { .. } => {
                 Taken::Refused("this BBS keeps no channel directory".into())
             }
+            SyncItem::Heard { nodes } => {
+                let n = self.store.put_heard(peer.node, nodes, unix_now()).await?;
+                debug!(nodes = n, "heard summary taken");
+                Taken::Stored
+            }
+            SyncItem::Read { uid, reader, bbs } => self.read(uid, reader, bbs).await?,
         };
         debug!(kind, ?taken, "sync item");
         Ok(taken)
@@ -168,6 +175,28 @@ impl Inbound {
             }
         } else {
             self.store.mark_mail_waiting(to).await?;
+        }
+        Ok(Taken::Stored)
+    }
+
+    /// A mail written here was read at a peer: its sender is told once (if they
+    /// have receipts on), however many times the event arrives.
+    async fn read(&self, uid: String, reader: String, bbs: String) -> Result<Taken, StoreError> {
+        let Some(mail) = self.store.claim_receipt(uid, unix_now()).await? else {
+            return Ok(Taken::Repeat);
+        };
+        if self.store.player(mail.from).await?.is_some()
+            && self.store.receipts_on(mail.from).await?
+            && let Some(delivery) = &self.delivery
+        {
+            let notice = Notice {
+                to: Audience::Player(mail.from),
+                text: read_receipt(&reader, &mail.subject, &bbs),
+                // Rides in front of the sender's next reply: no airtime of its own.
+                kind: NoticeKind::Held,
+                shows: None,
+            };
+            let _ = delivery.notices(mail.from, vec![notice]).await;
         }
         Ok(Taken::Stored)
     }

@@ -9,11 +9,15 @@
 //!   lines put back together; [`boards`]: board names between systems;
 //! - [`native`]: the meshmush dialect (acked, resumable, items over several packets);
 //! - [`inbound`]: a peer's item taken into the store, exactly once by its unique id;
+//! - [`route`]: mail for a node with no player here sent to the meshmush peer that
+//!   heard it most recently (from the heard summaries peers swap), and to every peer
+//!   if that one does not ack it in time; read events back to the mail's BBS;
 //! - `run`: the one task that receives, acks, and sends each peer's outbox.
 //!
 //! What is queued: the store queues every local post, reply, mail to a node with no
 //! player here, and deletion of a synced item, per peer, in the same transaction as
-//! the write (see `store/federation.rs`). Items received from a peer are not passed
+//! the write (see `store/federation.rs`); mail that a meshmush peer's summary says it
+//! heard goes to that peer (and the TC2 peers) only (see `store/routing.rs`). Items received from a peer are not passed
 //! on to other peers: each BBS sends what was written on it, as TC2 does, so a ring
 //! of BBSes cannot loop (and a repeat that arrives anyway is dropped by its id).
 //!
@@ -25,6 +29,7 @@ pub mod bounds;
 pub mod inbound;
 pub mod join;
 pub mod native;
+pub mod route;
 mod run;
 pub mod tc2;
 
@@ -76,8 +81,14 @@ impl Federation {
                  and delete as it"
             );
         }
+        let meshmush: Vec<u32> = peers
+            .iter()
+            .filter(|p| p.dialect == Dialect::Meshmush)
+            .map(|p| p.node)
+            .collect();
         store.set_sync_peers(
             peers.iter().map(|p| p.node).collect(),
+            meshmush,
             cfg.federation.outbox_max,
         );
         let inbound = inbound::Inbound {

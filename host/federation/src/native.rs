@@ -17,7 +17,7 @@
 
 use meshmush_protocol::packets::{MAX_DATA_PAYLOAD, parse_node_id};
 
-use meshmush_store::sync_item::SyncItem;
+use meshmush_store::sync_item::{HeardNode, SyncItem};
 
 use crate::bounds::{self, Refused};
 
@@ -159,6 +159,8 @@ fn kind_letter(item: &SyncItem) -> &'static str {
         SyncItem::DeleteBulletin { .. } => "XB",
         SyncItem::DeleteMail { .. } => "XM",
         SyncItem::Channel { .. } => "C",
+        SyncItem::Heard { .. } => "H",
+        SyncItem::Read { .. } => "R",
     }
 }
 
@@ -201,6 +203,18 @@ pub fn decode_item(text: &str, content_max: usize) -> Result<SyncItem, BadFrame>
         ["C", name, url] => SyncItem::Channel {
             name: name.to_string(),
             url: url.to_string(),
+        },
+        ["H", entries @ ..] if entries.len() <= bounds::HEARD_MAX => SyncItem::Heard {
+            nodes: entries
+                .iter()
+                .map(|e| HeardNode::parse(e).ok_or(BadFrame::Item("bad heard entry")))
+                .collect::<Result<_, _>>()?,
+        },
+        ["H", ..] => return Err(BadFrame::Item("heard summary names too many nodes")),
+        ["R", uid, reader, bbs] => SyncItem::Read {
+            uid: uid.to_string(),
+            reader: reader.to_string(),
+            bbs: bbs.to_string(),
         },
         _ => return Err(BadFrame::Item("unknown kind or wrong field count")),
     };
@@ -267,6 +281,19 @@ mod tests {
                 name: "n".into(),
                 url: "https://x/#a|b".into(),
             },
+            SyncItem::Heard {
+                nodes: (0..bounds::HEARD_MAX as u32)
+                    .map(|i| HeardNode {
+                        node: 0x4d4d_1000 + i,
+                        mins_ago: i * 30,
+                    })
+                    .collect(),
+            },
+            SyncItem::Read {
+                uid: "u4".into(),
+                reader: "B|ob".into(),
+                bbs: "Valley BBS".into(),
+            },
         ];
         for item in items {
             let enc = encode_item(&item);
@@ -316,5 +343,16 @@ mod tests {
             data_packets(1, &"x".repeat(5000), 220).is_none(),
             "too many parts"
         );
+        // A heard summary past its bound, or with an entry that is not one, is refused
+        // whole: a peer cannot make us keep more than HEARD_MAX nodes for it.
+        let many: Vec<String> = (0..=bounds::HEARD_MAX)
+            .map(|i| format!("{:08x}:1", i))
+            .collect();
+        assert!(decode_item(&format!("H|{}", many.join("|")), 1000).is_err());
+        for bad in ["H|zz:1", "H|4d4d1004", "H|4d4d1004:x", "H|4d4d10041:1"] {
+            assert!(decode_item(bad, 1000).is_err(), "{bad}");
+        }
+        assert!(decode_item(&format!("R|u|{}|b", "x".repeat(100)), 1000).is_err());
+        assert!(decode_item("R|u v|Bob|b", 1000).is_err());
     }
 }

@@ -20,7 +20,10 @@ use super::boards::BoardMap;
 use super::inbound::{Inbound, Taken};
 use super::join::{Joined, Joiner};
 use super::native::{self, Frame, Gather};
+use super::route::Pending;
 use super::tc2;
+
+mod routing;
 use meshmush_core::commands::unix_now;
 use meshmush_core::config::Config;
 use meshmush_core::config::federation::{Dialect, Peer, PeerKey};
@@ -98,6 +101,15 @@ pub(super) struct Task {
     pause_until: Option<Instant>,
     ack_timeout: Duration,
     retry_max: Duration,
+    /// Mails routed to one peer, waiting for its ack.
+    routes: Pending,
+    /// The store may hold new routes (something was queued).
+    routes_stale: bool,
+    /// How often meshmush peers get a heard summary (`None`: never), and when next.
+    heard_every: Option<Duration>,
+    heard_due: Option<Instant>,
+    /// The nodes of the last summary sent, and when.
+    heard_last: Option<(Vec<u32>, Instant)>,
 }
 
 impl Task {
@@ -129,7 +141,15 @@ impl Task {
             });
         }
         let fed = &cfg.federation;
+        let heard_every = (fed.heard_every_mins > 0)
+            .then(|| Duration::from_secs(fed.heard_every_mins.saturating_mul(60)));
         Ok(Self {
+            routes: Pending::new(Duration::from_secs(fed.route_timeout_secs.max(1))),
+            routes_stale: true,
+            // The first soon after start, once the radio has told us its node database.
+            heard_due: heard_every.map(|e| Instant::now() + e.min(routing::FIRST_SUMMARY)),
+            heard_every,
+            heard_last: None,
             peers: runs,
             joiner: Joiner::new(Duration::from_secs(fed.join_window_secs)),
             map: inbound.map.clone(),
@@ -162,7 +182,7 @@ impl Task {
                     }
                     None => break,
                 },
-                () = self.wake.notified() => {}
+                () = self.wake.notified() => self.routes_stale = true,
                 () = sleep_until(next) => {}
                 () = stop.cancelled() => break,
             }
@@ -181,7 +201,12 @@ impl Task {
             ]
         });
         per_peer
-            .chain([self.joiner.next_due(), self.pause_until])
+            .chain([
+                self.joiner.next_due(),
+                self.pause_until,
+                self.routes.next(),
+                self.heard_due,
+            ])
             .flatten()
             .min()
     }
@@ -405,6 +430,7 @@ impl Task {
             s.sent += newly;
         })
         .await;
+        self.confirm_routes(node, upto).await;
     }
 
     async fn on_delivery(&mut self, dest: u32, packet_id: u32, ok: bool, will_retry: bool) {
@@ -463,6 +489,11 @@ impl Task {
         }
         for (node, upto) in acks {
             self.send(node, vec![native::ack(upto)]).await;
+        }
+        self.reroute(now).await;
+        if self.heard_due.is_some_and(|t| t <= now) {
+            self.heard_due = self.heard_every.map(|e| now + e);
+            self.send_summary(now).await;
         }
     }
 
@@ -532,6 +563,9 @@ impl Task {
 
     /// The item with its board named as TC2 names it.
     fn tc2_item(&self, item: &SyncItem) -> Result<SyncItem, String> {
+        if matches!(item, SyncItem::Heard { .. } | SyncItem::Read { .. }) {
+            return Err("TC2 has no such line".into());
+        }
         let mut item = item.clone();
         if let SyncItem::Bulletin { board, .. } = &mut item {
             *board = self

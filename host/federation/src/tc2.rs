@@ -115,6 +115,9 @@ pub fn format(item: &SyncItem) -> String {
         SyncItem::DeleteBulletin { .. } => "DELETE_BULLETIN",
         SyncItem::DeleteMail { .. } => "DELETE_MAIL",
         SyncItem::Channel { .. } => "CHANNEL",
+        // Never queued for a TC2 peer (TC2 has no such lines): named for logs only.
+        SyncItem::Heard { .. } => "HEARD",
+        SyncItem::Read { .. } => "READ",
     };
     format!("{kind}|{}", item.fields().join("|"))
 }

@@ -15,6 +15,7 @@ use super::disk::{DiskStore, get};
 use super::error::StoreError;
 use super::federation::{Held, SyncTx, SyncWrite, insert_mail, queue_deletion};
 use super::handle::Store;
+use super::handle::SyncPeers;
 use super::records::{Versioned, decode, encode, node_key};
 use crate::sync_item::SyncItem;
 
@@ -32,21 +33,27 @@ fn decode_all<R: Versioned>(
 }
 
 /// Stores a mail (the id is assigned here), queued for the sync `peers` when its
-/// recipient has no player here; not flushed.
+/// recipient has no player here: for the meshmush peer that heard the recipient most
+/// recently alone if one did (see `routing.rs`), else for all; not flushed.
 pub(super) fn store_mail(
     db: &DiskStore,
     mail: Mail,
-    peers: Vec<u32>,
-    cap: u64,
+    peers: &SyncPeers,
 ) -> Result<Mail, StoreError> {
-    let away = !peers.is_empty() && db.player(mail.to)?.is_none();
-    let sync = away.then(|| SyncWrite {
-        uid: crate::sync_item::new_uid(),
-        origin: None,
-        to: peers,
-        time: mail.time,
-        cap,
-    });
+    let away = !peers.all.is_empty() && db.player(mail.to)?.is_none();
+    let sync = if away {
+        let (to, via) = super::routing::route(db, peers, mail.to, mail.time)?;
+        Some(SyncWrite {
+            uid: crate::sync_item::new_uid(),
+            origin: None,
+            to,
+            time: mail.time,
+            cap: peers.cap,
+            via,
+        })
+    } else {
+        None
+    };
     insert_mail(db, mail, sync.as_ref())?.ok_or_else(|| StoreError::Corrupt {
         tree: "sync_ids",
         key: String::new(),
@@ -121,7 +128,7 @@ impl DiskStore {
         Ok(lines)
     }
 
-    fn put<R: Versioned>(&self, key: &[u8], record: &R) -> Result<(), StoreError> {
+    pub(super) fn put<R: Versioned>(&self, key: &[u8], record: &R) -> Result<(), StoreError> {
         self.tree_of::<R>()?.insert(key, encode(key, record)?)?;
         Ok(())
     }
@@ -222,6 +229,7 @@ impl Store {
             to: peers,
             time: post.time,
             cap: self.outbox_cap(),
+            via: None,
         });
         let stored = self.put_post(post, keep, sync).await?;
         self.queued_for_sync();
@@ -372,10 +380,10 @@ impl Store {
     /// Delivers a mail (the id is assigned here). Durable before it returns. With
     /// sync peers set, mail to a node that has no player here is queued for them.
     pub async fn send_mail(&self, mail: Mail) -> Result<Mail, StoreError> {
-        let (peers, cap) = (self.sync_peers(), self.outbox_cap());
+        let peers = self.sync_setup();
         let sent = self
             .blocking_write(move |db| {
-                let stored = store_mail(db, mail, peers, cap)?;
+                let stored = store_mail(db, mail, &peers)?;
                 db.flush_if_configured()?;
                 Ok(stored)
             })

@@ -20,7 +20,7 @@ use super::bbs_records::{Mail, Post};
 use super::bbs_trees::{mail_key, post_key, remove_post_keys};
 use super::disk::{DiskStore, abort, get, tx_get};
 use super::error::StoreError;
-use super::handle::Store;
+use super::handle::{Store, SyncPeers};
 use super::records::{encode, node_key, versioned};
 use crate::sync_item::SyncItem;
 
@@ -182,6 +182,9 @@ pub(super) struct SyncWrite {
     pub time: u64,
     /// The most items a peer's outbox holds; past it the oldest unsent one goes.
     pub cap: u64,
+    /// Mail routed to this one peer alone: a route is recorded, so the mail goes to
+    /// every peer if that one does not confirm it (see `routing.rs`).
+    pub via: Option<u32>,
 }
 
 /// The sync trees' views inside one transaction.
@@ -216,12 +219,14 @@ impl SyncTx<'_> {
         Ok(())
     }
 
-    /// Puts `item` in the outbox of every peer `w` names but the one it came from.
+    /// Puts `item` in the outbox of every peer `w` names but the one it came from;
+    /// each peer with the sequence number the item got there.
     pub fn queue(
         &self,
         w: &SyncWrite,
         item: &SyncItem,
-    ) -> ConflictableTransactionResult<(), StoreError> {
+    ) -> ConflictableTransactionResult<Vec<(u32, u64)>, StoreError> {
+        let mut queued = Vec::new();
         for &peer in w.to.iter().filter(|p| Some(**p) != w.origin) {
             let pkey = node_key(peer);
             let mut st: PeerState = tx_get(self.peers, &pkey)?.unwrap_or_default();
@@ -229,6 +234,7 @@ impl SyncTx<'_> {
             let key = out_key(peer, st.next_seq);
             self.out
                 .insert(key.as_slice(), encode(&key, item).map_err(abort)?)?;
+            queued.push((peer, st.next_seq));
             st.next_seq += 1;
             if st.queued() > w.cap {
                 // A peer away for long: its oldest unsent item goes, and it will be
@@ -241,7 +247,7 @@ impl SyncTx<'_> {
             self.peers
                 .insert(&pkey[..], encode(&pkey, &st).map_err(abort)?)?;
         }
-        Ok(())
+        Ok(queued)
     }
 
     /// The unique id of the local record under `local`, marked gone; `None` if the
@@ -294,6 +300,7 @@ impl Store {
             to: Vec::new(),
             time: post.time,
             cap: u64::MAX,
+            via: None,
         };
         self.put_post(post, keep, Some(sync)).await
     }
@@ -313,6 +320,7 @@ impl Store {
                 to: Vec::new(),
                 time: mail.time,
                 cap: u64::MAX,
+                via: None,
             };
             let stored = insert_mail(db, mail, Some(&sync))?;
             db.flush_if_configured()?;
@@ -324,14 +332,28 @@ impl Store {
     /// From now on, every post, reply, mail to a node with no player here, and
     /// deletion of a synced item is queued for these peers (set once, at start), each
     /// outbox holding at most `outbox_max` items: past it the oldest unsent one is
-    /// dropped (counted in [`PeerState::dropped`]).
-    pub fn set_sync_peers(&self, peers: Vec<u32>, outbox_max: u64) {
-        let _ = self.inner.sync_peers.set((peers, outbox_max.max(1)));
+    /// dropped (counted in [`PeerState::dropped`]). Mail may be routed to one of
+    /// `routable` (the meshmush peers) instead of all (see `routing.rs`).
+    pub fn set_sync_peers(&self, peers: Vec<u32>, routable: Vec<u32>, outbox_max: u64) {
+        let _ = self.inner.sync_peers.set(SyncPeers {
+            all: peers,
+            routable,
+            cap: outbox_max.max(1),
+        });
+    }
+
+    /// The sync peers, as set at start (none if never set).
+    pub(super) fn sync_setup(&self) -> SyncPeers {
+        self.inner.sync_peers.get().cloned().unwrap_or(SyncPeers {
+            all: Vec::new(),
+            routable: Vec::new(),
+            cap: u64::MAX,
+        })
     }
 
     /// The most items a peer's outbox holds.
     pub(super) fn outbox_cap(&self) -> u64 {
-        self.inner.sync_peers.get().map_or(u64::MAX, |p| p.1)
+        self.inner.sync_peers.get().map_or(u64::MAX, |p| p.cap)
     }
 
     /// The peers local writes are queued for.
@@ -339,7 +361,7 @@ impl Store {
         self.inner
             .sync_peers
             .get()
-            .map(|p| p.0.clone())
+            .map(|p| p.all.clone())
             .unwrap_or_default()
     }
 
@@ -350,7 +372,12 @@ impl Store {
 
     /// Wakes the sync task (after a write that may have queued something).
     pub(super) fn queued_for_sync(&self) {
-        if self.inner.sync_peers.get().is_some_and(|p| !p.0.is_empty()) {
+        if self
+            .inner
+            .sync_peers
+            .get()
+            .is_some_and(|p| !p.all.is_empty())
+        {
             self.inner.sync_wake.notify_one();
         }
     }
@@ -359,6 +386,15 @@ impl Store {
     pub async fn sync_id(&self, uid: String) -> Result<Option<SyncId>, StoreError> {
         self.blocking(move |db| get(&db.tree_of::<SyncId>()?, uid.as_bytes()))
             .await
+    }
+
+    /// The unique id of mail `id` in `to`'s mailbox, if it took part in sync.
+    pub async fn mail_sync_id(&self, to: u32, id: u64) -> Result<Option<String>, StoreError> {
+        self.blocking(move |db| {
+            let uid = db.tree(SYNC_UIDS)?.get(mail_ref(to, id))?;
+            Ok(uid.map(|u| String::from_utf8_lossy(&u).into_owned()))
+        })
+        .await
     }
 
     /// A peer's marks and counts (all zero for a peer never seen).
@@ -370,8 +406,6 @@ impl Store {
         .await
     }
 
-    /// Changes a peer's marks and counts; items up to its `acked_upto` leave its
-    /// outbox. Returns the new state.
     /// Every sync peer's marks and counts, by node, for the operator's figures.
     pub async fn peer_states(&self) -> Result<Vec<(u32, PeerState)>, StoreError> {
         let peers = self.sync_peers();
@@ -385,6 +419,8 @@ impl Store {
         .await
     }
 
+    /// Changes a peer's marks and counts; items up to its `acked_upto` leave its
+    /// outbox. Returns the new state.
     pub async fn update_peer<F>(&self, peer: u32, change: F) -> Result<PeerState, StoreError>
     where
         F: FnOnce(&mut PeerState) + Send + 'static,
@@ -437,6 +473,12 @@ impl Store {
     /// Queues `item` again for `peer` at the end of its outbox (a TC2 peer's DM the
     /// radio reported undelivered).
     pub async fn requeue(&self, peer: u32, item: SyncItem) -> Result<(), StoreError> {
+        self.queue_item(vec![peer], item).await
+    }
+
+    /// Queues `item` at the end of each of `peers`' outboxes (a heard summary, a
+    /// mail routed to all after its first peer did not confirm it).
+    pub async fn queue_item(&self, peers: Vec<u32>, item: SyncItem) -> Result<(), StoreError> {
         let cap = self.outbox_cap();
         self.blocking_write(move |db| {
             use sled::Transactional;
@@ -444,9 +486,10 @@ impl Store {
             let w = SyncWrite {
                 uid: String::new(),
                 origin: None,
-                to: vec![peer],
+                to: peers,
                 time: 0,
                 cap,
+                via: None,
             };
             (&t.ids, &t.uids, &t.out, &t.peers)
                 .transaction(|(ids, uids, out, peers)| {
@@ -457,6 +500,7 @@ impl Store {
                         peers,
                     }
                     .queue(&w, &item)
+                    .map(drop)
                 })
                 .map_err(super::disk::from_tx)?;
             db.flush_if_configured()
@@ -537,6 +581,7 @@ pub(super) fn queue_deletion(
                 to: peers.clone(),
                 time: 0,
                 cap,
+                via: None,
             };
             let item = if post {
                 SyncItem::DeleteBulletin { uid }
@@ -561,9 +606,10 @@ pub(super) fn insert_mail(
     use sled::transaction::ConflictableTransactionError as Tx;
     mail.id = db.next_id()?;
     let mails = db.tree_of::<Mail>()?;
+    let routes = db.tree_of::<super::routing::Route>()?;
     let t = db.sync_trees()?;
-    let result = (&mails, &t.ids, &t.uids, &t.out, &t.peers).transaction(
-        |(mails, ids, uids, out, peers)| {
+    let result = (&mails, &t.ids, &t.uids, &t.out, &t.peers, &routes).transaction(
+        |(mails, ids, uids, out, peers, routes)| {
             let key = mail_key(mail.to, mail.id);
             if let Some(w) = sync {
                 let tx = SyncTx {
@@ -588,7 +634,10 @@ pub(super) fn insert_mail(
                     content: mail.text.clone(),
                     uid: w.uid.clone(),
                 };
-                tx.queue(w, &item)?;
+                let queued = tx.queue(w, &item)?;
+                if let Some(via) = w.via {
+                    super::routing::record_route(routes, w, via, &queued, item)?;
+                }
             }
             mails.insert(key.as_slice(), encode(&key, &mail).map_err(Tx::Abort)?)?;
             Ok(Some(mail.clone()))

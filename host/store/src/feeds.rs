@@ -78,6 +78,7 @@ impl Store {
             to: self.sync_peers(),
             time: post.time,
             cap: self.outbox_cap(),
+            via: None,
         };
         let stored = self.put_post(post, keep, Some(sync)).await?;
         if stored.is_some() {

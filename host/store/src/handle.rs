@@ -51,9 +51,9 @@ pub(super) struct Inner {
     pub(super) pin_watch: OnceLock<super::pins::PinWatcher>,
     /// Players' content progress, read on every command.
     pub(super) progress: cache::ProgressCache,
-    /// The BBS-to-BBS sync peers local writes are queued for, and the most items each
-    /// outbox holds (see `federation.rs`).
-    pub(super) sync_peers: OnceLock<(Vec<u32>, u64)>,
+    /// The BBS-to-BBS sync peers local writes are queued for, which of them mail
+    /// may be routed to, and the most items each outbox holds (see `federation.rs`).
+    pub(super) sync_peers: OnceLock<SyncPeers>,
     /// Notified when something is queued for the sync peers.
     pub(super) sync_wake: Arc<tokio::sync::Notify>,
     /// Held while mail for a node that never used the BBS is counted against its caps
@@ -63,6 +63,16 @@ pub(super) struct Inner {
     /// How many pins are held, counted once on first need and kept since (see
     /// `Store::pin_announced`); recounted by every retention sweep.
     pub(super) pin_count: OnceLock<std::sync::atomic::AtomicUsize>,
+}
+
+/// The sync peers as the store knows them (set once, at start).
+/// (Kept here, beside the handle that holds it, not in `federation.rs`.)
+#[derive(Debug, Clone)]
+pub(super) struct SyncPeers {
+    pub all: Vec<u32>,
+    /// The meshmush peers: mail may go to one of them alone.
+    pub routable: Vec<u32>,
+    pub cap: u64,
 }
 
 /// Told the duration of every store call (the `/metrics` store latency histogram).

@@ -120,7 +120,7 @@ impl Store {
         mail: Mail,
         caps: UnheardCaps,
     ) -> Result<Result<Mail, UnheardRefusal>, StoreError> {
-        let (peers, cap) = (self.sync_peers(), self.outbox_cap());
+        let peers = self.sync_setup();
         let lock = Arc::clone(&self.inner.unheard_mail);
         let sent = self
             .blocking_write(move |db| {
@@ -135,7 +135,7 @@ impl Store {
                     return Ok(Err(UnheardRefusal::Total(waiting.total)));
                 }
                 let to = mail.to;
-                let stored = store_mail(db, mail, peers, cap)?;
+                let stored = store_mail(db, mail, &peers)?;
                 mark_waiting(db, to)?;
                 db.flush_if_configured()?;
                 Ok(Ok(stored))

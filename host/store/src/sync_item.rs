@@ -1,5 +1,7 @@
 //! One thing BBSes tell each other: a bulletin, a mail, a deletion, or a channel
-//! directory entry, as both dialects carry it.
+//! directory entry, as both dialects carry it; and, between meshmush BBSes only, a
+//! summary of the nodes a BBS heard lately (so mail goes where its reader is) and a
+//! mail's read event (so its sender gets a receipt).
 //!
 //! A leaf below both of its users: the store queues these per peer in the same
 //! transaction as the write, and `federation` speaks them on the air. Living in
@@ -37,6 +39,44 @@ pub enum SyncItem {
         name: String,
         url: String,
     },
+    /// The nodes the sending BBS heard lately, most recent first (meshmush only).
+    Heard {
+        nodes: Vec<HeardNode>,
+    },
+    /// Mail `uid` was read by `reader` at BBS `bbs` (meshmush only): sent to the BBS
+    /// the mail came from, which tells its sender once.
+    Read {
+        uid: String,
+        reader: String,
+        bbs: String,
+    },
+}
+
+/// One entry of a [`SyncItem::Heard`] summary: a node and how long ago it was heard
+/// (minutes, relative, so the two BBSes' clocks need not agree).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HeardNode {
+    pub node: u32,
+    pub mins_ago: u32,
+}
+
+impl HeardNode {
+    /// `4d4d1004:37`: the node in hex and the minutes since it was heard.
+    pub fn field(&self) -> String {
+        format!("{:08x}:{}", self.node, self.mins_ago)
+    }
+
+    /// The entry [`Self::field`] wrote; `None` if it is not one.
+    pub fn parse(field: &str) -> Option<Self> {
+        let (node, mins) = field.split_once(':')?;
+        if node.len() != 8 || mins.is_empty() || mins.len() > 9 {
+            return None;
+        }
+        Some(Self {
+            node: u32::from_str_radix(node, 16).ok()?,
+            mins_ago: mins.parse().ok()?,
+        })
+    }
 }
 
 impl SyncItem {
@@ -48,11 +88,16 @@ impl SyncItem {
             Self::DeleteBulletin { .. } => "bulletin deletion",
             Self::DeleteMail { .. } => "mail deletion",
             Self::Channel { .. } => "channel",
+            Self::Heard { .. } => "heard summary",
+            Self::Read { .. } => "read receipt",
         }
     }
 
     /// The fields in wire order (both dialects keep TC2's), node ids as `!4d4d1001`.
     pub fn fields(&self) -> Vec<String> {
+        if let Self::Heard { nodes } = self {
+            return nodes.iter().map(HeardNode::field).collect();
+        }
         let mut item = self.clone();
         let ids = match &item {
             Self::Mail { from, to, .. } => Some((node_id(*from), node_id(*to))),
@@ -86,6 +131,8 @@ impl SyncItem {
             } => vec![sender, subject, content, uid],
             Self::DeleteBulletin { uid } | Self::DeleteMail { uid } => vec![uid],
             Self::Channel { name, url } => vec![name, url],
+            Self::Heard { .. } => Vec::new(),
+            Self::Read { uid, reader, bbs } => vec![uid, reader, bbs],
         }
     }
 
@@ -95,7 +142,7 @@ impl SyncItem {
             | Self::Mail { uid, .. }
             | Self::DeleteBulletin { uid }
             | Self::DeleteMail { uid } => Some(uid),
-            Self::Channel { .. } => None,
+            Self::Channel { .. } | Self::Heard { .. } | Self::Read { .. } => None,
         }
     }
 }

@@ -159,6 +159,12 @@ pub const DIRECTIONS: &[&str] = &[
     "southwest",
 ];
 
+/// What a mail's sender is told when the mail is read, wherever: `Bob read your mail
+/// 'Lunch?' (at Valley BBS)`.
+pub fn read_receipt(reader: &str, subject: &str, bbs: &str) -> String {
+    format!("{reader} read your mail '{subject}' (at {bbs})")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

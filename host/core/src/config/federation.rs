@@ -88,6 +88,13 @@ pub struct FederationSection {
     /// oldest unsent item is dropped, logged and counted (`meshmush_sync_dropped`
     /// on `/metrics`), and a meshmush peer is told to skip it.
     pub outbox_max: u64,
+    /// Every this many minutes each meshmush peer is sent a summary of the nodes heard
+    /// here in the last 24 h (when it changed, or six periods passed), so mail for
+    /// them comes here alone; 0 sends none.
+    pub heard_every_mins: u64,
+    /// Mail for a node another meshmush peer heard goes to that peer alone; if the peer
+    /// has not confirmed it (acked) after this many seconds it goes to every peer.
+    pub route_timeout_secs: u64,
 }
 
 impl Default for FederationSection {
@@ -110,6 +117,8 @@ impl Default for FederationSection {
             ack_timeout_secs: 90,
             retry_max_secs: 900,
             outbox_max: 2000,
+            heard_every_mins: 60,
+            route_timeout_secs: 1800,
         }
     }
 }

@@ -1,7 +1,7 @@
 //! meshmush BBSes syncing with each other over one software mesh: any sim node can host
 //! a BBS, so one runs on the gateway and the others on handset nodes' ports, with
-//! players on further handsets. What a player writes at one BBS is read at the other;
-//! deletions follow; an outage between them delays items but loses or doubles none;
+//! players on further handsets. What a player writes at one BBS is read at the other
+//! (and a mail's sender is told it was read); deletions follow; an outage between them delays items but loses or doubles none;
 //! three BBSes that all list each other do not pass items round in circles.
 
 use std::path::Path;
@@ -33,6 +33,9 @@ async fn bbs_on(node: &SimNode, peers: &[u32], dir: &Path) -> App {
     // Seconds, not minutes, so the outage below is short.
     cfg.federation.ack_timeout_secs = 3;
     cfg.federation.retry_max_secs = 4;
+    // No heard summaries: the counts below are of posts, mail and deletions (routing
+    // is federation_route's).
+    cfg.federation.heard_every_mins = 0;
     let link = fast_timings(cfg.link_config(Transport::Tcp(node.addr.to_string())));
     let app = App::start(cfg, dir, vec![link], StoreOptions::default())
         .await
@@ -173,11 +176,38 @@ async fn two_bbses_share_posts_mail_and_deletions_and_survive_an_outage() {
     );
     let letter = ask(&mut bob, b, "mail 1").await;
     assert!(letter.contains("Lunch on Friday?"), "{letter}");
+    // Bob read it at B: the read event comes back to A, which tells Alice once, in
+    // front of a reply of hers.
+    let bob_name = app_b
+        .store()
+        .player(bob.node.num)
+        .await
+        .unwrap()
+        .unwrap()
+        .name;
+    let receipt = format!(
+        "{bob_name} read your mail 'Lunch on Friday?' (at {})",
+        mesh.handsets()[0].long_name
+    );
+    let deadline = tokio::time::Instant::now() + WAIT;
+    loop {
+        let pong = ask(&mut alice, a, "ping").await;
+        if pong != "pong" {
+            assert_eq!(pong, format!("{receipt} pong"));
+            break;
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "never told: {receipt}"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
 
     // A deletion at A follows to B.
     assert_eq!(
         ask(&mut alice, a, "delete general 1").await,
-        "Deleted general #1."
+        "Deleted general #1.",
+        "told once"
     );
     board_becomes(
         app_b.store(),

@@ -18,6 +18,7 @@ mod daemon_sim;
 mod doc_commands;
 mod federation_mesh;
 mod federation_native;
+mod federation_route;
 mod federation_tc2;
 mod feeds;
 mod flood_packets;

@@ -105,3 +105,78 @@ fn mail_words_parse_to_what_they_ask() {
     assert_eq!(Mail::parse("clear"), Ok(Mail::Clear));
     assert_eq!(Mail::parse("Bob hi"), Ok(Mail::Send("Bob hi".into())));
 }
+
+/// Mail that took part in sync sets a receipt going when it is read: for mail from a
+/// peer, a read event queued for that peer; for mail written here for a node away at
+/// the time, a notice for its sender here, once. `receipts off` stops both.
+#[tokio::test(start_paused = true)]
+async fn reading_synced_mail_sets_its_receipt_going_unless_receipts_are_off() {
+    use meshmush_store::sync_item::SyncItem;
+    const PEER: u32 = 0x4d4d_0777;
+    const CY: u32 = 0x7a00_0001;
+    let w = TestWorld::new().await;
+    w.store.set_sync_peers(vec![PEER], vec![PEER], 100);
+    let mut ann = w.player(ANN, "Ann").await;
+    let mut bob = w.player(BOB, "Bob").await;
+
+    // Mail from a peer's player to Bob: reading it queues the read event for the peer.
+    let from_peer = meshmush_store::Mail {
+        id: 0,
+        to: BOB,
+        from: 0x4d4d_1234,
+        from_name: "Dee".into(),
+        time: 0,
+        subject: "Ridge".into(),
+        text: "Ridge is clear".into(),
+        read: false,
+        announced: false,
+    };
+    w.store
+        .receive_mail(from_peer.clone(), "uid-1".into(), PEER)
+        .await
+        .unwrap();
+    let out = call_starts(&mut bob, "mail 1", "Mail #1 Dee").await;
+    assert!(out.notices.is_empty(), "nobody here to tell");
+    let queued = w.store.queued_items(PEER, 0, 10).await.unwrap();
+    assert_eq!(
+        queued.last().map(|q| &q.1),
+        Some(&SyncItem::Read {
+            uid: "uid-1".into(),
+            reader: "Bob".into(),
+            bbs: "this BBS".into(),
+        })
+    );
+    // With receipts off, reading sends nothing.
+    call(
+        &mut bob,
+        "receipts off",
+        "Receipts off: nobody is told when you read their mail, nor you when yours is read.",
+    )
+    .await;
+    call(&mut bob, "receipts", "Receipts are off.").await;
+    w.store
+        .receive_mail(from_peer, "uid-2".into(), PEER)
+        .await
+        .unwrap();
+    call_starts(&mut bob, "mail 2", "Mail #2 Dee").await;
+    assert_eq!(w.store.queued_items(PEER, 0, 10).await.unwrap(), queued);
+
+    // Mail Ann wrote here for a node away then (so it went to the peer too), read
+    // here once that node became a player: Ann is told here, once.
+    call_starts(&mut ann, "mail !7a000001 Lunch at noon?", "Mail for").await;
+    let mut cy = w.player(CY, "Cy").await;
+    let out = call_starts(&mut cy, "mail 1", "Mail #1 Ann").await;
+    assert_eq!(out.notices.len(), 1, "{:?}", out.notices);
+    assert_eq!(out.notices[0].to, Audience::Player(ANN));
+    assert_eq!(out.notices[0].kind, NoticeKind::Held);
+    assert_eq!(
+        out.notices[0].text,
+        "Cy read your mail 'Lunch at noon?' (at this BBS)"
+    );
+    let again = call_starts(&mut cy, "mail 1", "Mail #1 Ann").await;
+    assert!(again.notices.is_empty(), "once");
+    // The same read event arriving from the peer now tells nobody either.
+    let copy = &w.store.mailbox(CY).await.unwrap()[0];
+    let uid = w.store.mail_sync_id(CY, copy.id).await.unwrap().unwrap();
+    assert!(w.store.claim_receipt(uid, 0).await.unwrap().is_none());
+}
