@@ -207,7 +207,7 @@ async fn step(
             .place(node, &c.player.name, state.location);
     }
     if let Some(packet) = msg.reaction {
-        react(node, deps, packet).await;
+        react(c, deps, packet).await?;
         return Ok(None);
     }
     let started = std::time::Instant::now();
@@ -239,16 +239,30 @@ async fn step(
     Ok(end)
 }
 
-/// Marks what the BBS's packet `packet` showed `node` read: their emoji reaction to
-/// it. Nothing is sent either way.
-async fn react(node: u32, deps: &SessionDeps, packet: u32) {
-    let Some(shown) = deps.shared.roster().shown(node, packet) else {
-        return;
+/// Marks what the BBS's packet `packet` showed the player read: their emoji reaction
+/// to it. Nothing is sent to them either way; a letter's sender here may get its read
+/// receipt.
+async fn react(
+    ctx: &Ctx,
+    deps: &SessionDeps,
+    packet: u32,
+) -> Result<(), meshmush_firmware_bridge::link::LinkClosed> {
+    let Some(shown) = deps.shared.roster().shown(ctx.node, packet) else {
+        return Ok(());
     };
-    match meshmush_bbs::reactions::mark_read(deps.shared.store(), node, shown).await {
-        Ok(marked) => debug!(marked, packet, "reaction"),
+    match meshmush_bbs::reactions::mark_read(ctx, shown).await {
+        Ok(done) => {
+            debug!(marked = done.marked, packet, "reaction");
+            if let Some(receipt) = done.receipt {
+                deps.shared
+                    .delivery
+                    .notices(ctx.node, vec![receipt])
+                    .await?;
+            }
+        }
         Err(e) => warn!(error = %e, "cannot mark what a reaction read"),
     }
+    Ok(())
 }
 
 /// The one line a packet judged an impostor may run: `pw PASS repin`, from a handset
