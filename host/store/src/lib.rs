@@ -98,6 +98,7 @@ mod drafts;
 mod error;
 mod export;
 mod federation;
+mod federation_records;
 mod feeds;
 mod full;
 mod habits;
