@@ -11,13 +11,11 @@ use std::net::SocketAddr;
 use std::path::Path;
 use std::time::Duration;
 
+use crate::common::peer::{bbs_on_node, syncing_with};
 use meshmush::app::App;
-use meshmush::config::Config;
-use meshmush::federation::{Dialect, PeerConfig};
 use meshmush::ops::api::routes::ROUTES;
 use meshmush::store::{Store, StoreOptions};
-use meshmush_firmware_bridge::Transport;
-use meshmush_firmware_bridge::sim::handset::{Handset, fast_timings};
+use meshmush_firmware_bridge::sim::handset::Handset;
 use meshmush_firmware_bridge::sim::{Mesh, SimConfig, SimNode};
 use meshmush_protocol::packets::node_id;
 use meshmush_testkit::packages::CURL;
@@ -30,29 +28,14 @@ const BURST: u32 = 20;
 
 /// A BBS on sim node `node` syncing with `peer`; with the API on when `api`.
 async fn bbs_on(node: &SimNode, peer: u32, dir: &Path, api: bool) -> App {
-    let mut cfg = Config::default();
-    meshmush_testkit::lift_limits(&mut cfg);
-    cfg.federation.peers = vec![PeerConfig {
-        node: node_id(peer),
-        dialect: Dialect::Meshmush,
-        key: None,
-        insecure: true,
-    }];
+    let mut cfg = syncing_with(&[peer]);
     if api {
         cfg.http.listen = Some(SocketAddr::from(([127, 0, 0, 1], 0)));
         cfg.http.api = true;
         cfg.http.api_burst = BURST;
         cfg.http.api_per_minute = 1;
     }
-    let link = fast_timings(cfg.link_config(Transport::Tcp(node.addr.to_string())));
-    let app = App::start(cfg, dir, vec![link], StoreOptions::default())
-        .await
-        .expect("a BBS starts");
-    tokio::time::timeout(WAIT, app.link().connected())
-        .await
-        .expect("in time")
-        .expect("connected");
-    app
+    bbs_on_node(node, cfg, dir).await
 }
 
 /// `meshmush admin --data DIR ARGS...`, the real binary: its stdout, and whether it

@@ -7,44 +7,21 @@
 use std::path::Path;
 use std::time::Duration;
 
+use crate::common::peer::{bbs_on_node, syncing_with};
 use meshmush::app::App;
-use meshmush::config::Config;
-use meshmush::federation::{Dialect, PeerConfig};
-use meshmush::store::{Store, StoreOptions};
-use meshmush_firmware_bridge::Transport;
-use meshmush_firmware_bridge::sim::handset::{Handset, fast_timings};
+use meshmush::store::Store;
+use meshmush_firmware_bridge::sim::handset::Handset;
 use meshmush_firmware_bridge::sim::{Mesh, SimConfig, SimNode};
 use meshmush_protocol::packets::node_id;
 use meshmush_testkit::replies::WAIT;
 
 /// A BBS on sim node `node`, syncing with `peers` (meshmush dialect).
 async fn bbs_on(node: &SimNode, peers: &[u32], dir: &Path) -> App {
-    let mut cfg = Config::default();
-    meshmush_testkit::lift_limits(&mut cfg);
-    cfg.federation.peers = peers
-        .iter()
-        .map(|p| PeerConfig {
-            node: node_id(*p),
-            dialect: Dialect::Meshmush,
-            key: None,
-            insecure: true,
-        })
-        .collect();
-    // Seconds, not minutes, so the outage below is short.
-    cfg.federation.ack_timeout_secs = 3;
-    cfg.federation.retry_max_secs = 4;
+    let mut cfg = syncing_with(peers);
     // No heard summaries: the counts below are of posts, mail and deletions (routing
     // is federation_route's).
     cfg.federation.heard_every_mins = 0;
-    let link = fast_timings(cfg.link_config(Transport::Tcp(node.addr.to_string())));
-    let app = App::start(cfg, dir, vec![link], StoreOptions::default())
-        .await
-        .expect("a BBS starts");
-    tokio::time::timeout(WAIT, app.link().connected())
-        .await
-        .expect("in time")
-        .expect("connected");
-    app
+    bbs_on_node(node, cfg, dir).await
 }
 
 async fn player(mesh: &Mesh, k: usize, bbs: u32) -> Handset {

@@ -7,12 +7,11 @@
 use std::path::Path;
 use std::time::Duration;
 
+use crate::common::peer::{bbs_on_node, syncing_with};
 use meshmush::app::App;
-use meshmush::config::Config;
-use meshmush::federation::{Dialect, PeerConfig, SyncItem};
-use meshmush::store::{Store, StoreOptions};
-use meshmush_firmware_bridge::Transport;
-use meshmush_firmware_bridge::sim::handset::{Handset, fast_timings};
+use meshmush::federation::SyncItem;
+use meshmush::store::Store;
+use meshmush_firmware_bridge::sim::handset::Handset;
 use meshmush_firmware_bridge::sim::{Mesh, SimConfig, SimNode};
 use meshmush_protocol::packets::node_id;
 use meshmush_testkit::replies::WAIT;
@@ -20,29 +19,9 @@ use meshmush_testkit::replies::WAIT;
 /// A BBS on sim node `node`, syncing with `peers`, sending heard summaries every
 /// `heard_every_mins` (0: none; the first goes 10 s after start).
 async fn bbs_on(node: &SimNode, peers: &[u32], heard_every_mins: u64, dir: &Path) -> App {
-    let mut cfg = Config::default();
-    meshmush_testkit::lift_limits(&mut cfg);
-    cfg.federation.peers = peers
-        .iter()
-        .map(|p| PeerConfig {
-            node: node_id(*p),
-            dialect: Dialect::Meshmush,
-            key: None,
-            insecure: true,
-        })
-        .collect();
-    cfg.federation.ack_timeout_secs = 3;
-    cfg.federation.retry_max_secs = 4;
+    let mut cfg = syncing_with(peers);
     cfg.federation.heard_every_mins = heard_every_mins;
-    let link = fast_timings(cfg.link_config(Transport::Tcp(node.addr.to_string())));
-    let app = App::start(cfg, dir, vec![link], StoreOptions::default())
-        .await
-        .expect("a BBS starts");
-    tokio::time::timeout(WAIT, app.link().connected())
-        .await
-        .expect("in time")
-        .expect("connected");
-    app
+    bbs_on_node(node, cfg, dir).await
 }
 
 async fn ask(h: &mut Handset, bbs: u32, text: &str) -> String {

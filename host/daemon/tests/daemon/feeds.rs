@@ -11,17 +11,13 @@ use std::path::Path;
 use std::time::Duration;
 
 use crate::common::feed_server::{Answer, FeedServer, fixture};
+use crate::common::peer::{bbs_on_node, syncing_with};
 use crate::common::roomy;
 use meshmush::app::App;
-use meshmush::config::Config;
 use meshmush::config::feed::{FeedEntry, FeedKind, Severity, Urgency, UrgentRule};
-use meshmush::federation::{Dialect, PeerConfig};
 use meshmush::feeds::{FetchError, Fetcher, MAX_REDIRECTS};
 use meshmush::store::{Board, Level, Store, StoreOptions};
-use meshmush_firmware_bridge::Transport;
-use meshmush_firmware_bridge::sim::handset::fast_timings;
 use meshmush_firmware_bridge::sim::{Mesh, SimConfig, SimNode};
-use meshmush_protocol::packets::node_id;
 use meshmush_testkit::Kit;
 use meshmush_testkit::replies::WAIT;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -167,29 +163,9 @@ async fn a_severe_alert_is_announced_once_and_a_restart_posts_nothing_new() {
 
 /// A BBS on sim node `node`, syncing with `peers`, polling `feed`.
 async fn bbs_on(node: &SimNode, peers: &[u32], feed: FeedEntry, dir: &Path) -> App {
-    let mut cfg = Config::default();
-    meshmush_testkit::lift_limits(&mut cfg);
-    cfg.federation.peers = peers
-        .iter()
-        .map(|p| PeerConfig {
-            node: node_id(*p),
-            dialect: Dialect::Meshmush,
-            key: None,
-            insecure: true,
-        })
-        .collect();
-    cfg.federation.ack_timeout_secs = 3;
-    cfg.federation.retry_max_secs = 4;
+    let mut cfg = syncing_with(peers);
     cfg.feed = vec![feed];
-    let link = fast_timings(cfg.link_config(Transport::Tcp(node.addr.to_string())));
-    let app = App::start(cfg, dir, vec![link], StoreOptions::default())
-        .await
-        .expect("a BBS starts");
-    tokio::time::timeout(WAIT, app.link().connected())
-        .await
-        .expect("in time")
-        .expect("connected");
-    app
+    bbs_on_node(node, cfg, dir).await
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

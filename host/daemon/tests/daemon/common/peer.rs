@@ -94,3 +94,48 @@ pub async fn peer_sends(kit: &Kit, lines: &[&str]) {
             .unwrap();
     }
 }
+
+/// The config of a meshmush BBS syncing with the meshmush BBSes on `peers` (no keys:
+/// listed as insecure), limits lifted, and acks and retries in seconds rather than
+/// minutes so an outage in a test is short.
+pub fn syncing_with(peers: &[u32]) -> Config {
+    let mut cfg = Config::default();
+    meshmush_testkit::lift_limits(&mut cfg);
+    cfg.federation.peers = peers
+        .iter()
+        .map(|p| PeerConfig {
+            node: node_id(*p),
+            dialect: Dialect::Meshmush,
+            key: None,
+            insecure: true,
+        })
+        .collect();
+    cfg.federation.ack_timeout_secs = 3;
+    cfg.federation.retry_max_secs = 4;
+    cfg
+}
+
+/// A BBS configured by `cfg` on sim node `node` (any node can host one: its link at the
+/// sim's fast timings), started with its data in `dir` and connected.
+pub async fn bbs_on_node(
+    node: &meshmush_firmware_bridge::sim::SimNode,
+    cfg: Config,
+    dir: &std::path::Path,
+) -> meshmush::app::App {
+    let link = meshmush_firmware_bridge::sim::handset::fast_timings(cfg.link_config(
+        meshmush_firmware_bridge::Transport::Tcp(node.addr.to_string()),
+    ));
+    let app = meshmush::app::App::start(
+        cfg,
+        dir,
+        vec![link],
+        meshmush::store::StoreOptions::default(),
+    )
+    .await
+    .expect("a BBS starts");
+    tokio::time::timeout(WAIT, app.link().connected())
+        .await
+        .expect("in time")
+        .expect("connected");
+    app
+}
