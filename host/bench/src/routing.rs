@@ -10,18 +10,15 @@
 
 use std::time::{Duration, Instant};
 
-use meshmush_firmware_bridge::Transport;
-use meshmush_firmware_bridge::sim::handset::fast_timings;
 use meshmush_firmware_bridge::sim::{Mesh, SimConfig, SimNode};
-use meshmush_protocol::packets::node_id;
 use meshmush_protocol::proto::config::lo_ra_config::{ModemPreset, RegionCode};
 
 use super::figures::{BenchError, Row, row};
 use meshmush::app::App;
-use meshmush::config::Config;
-use meshmush::federation::{Dialect, PeerConfig, SyncItem};
-use meshmush::store::{Mail, StoreOptions};
+use meshmush::federation::SyncItem;
+use meshmush::store::Mail;
 use meshmush::sync_item::HeardNode;
+use meshmush_testkit::peers::{bbs_on_node, syncing_with};
 
 const SCALE: f64 = 0.01;
 const MAILS: u32 = 100;
@@ -31,35 +28,23 @@ const FIRST: u32 = 0x7a00_0000;
 const SENDER: u32 = 0x4d4d_1009;
 
 async fn bbs(node: &SimNode, peers: &[u32], dir: &std::path::Path) -> Result<App, BenchError> {
-    let mut cfg = Config::default();
-    meshmush_testkit::lift_limits(&mut cfg);
-    cfg.federation.peers = peers
-        .iter()
-        .map(|p| PeerConfig {
-            node: node_id(*p),
-            dialect: Dialect::Meshmush,
-            key: None,
-            insecure: true,
-        })
-        .collect();
+    let mut cfg = syncing_with(peers);
     cfg.federation.ack_timeout_secs = 2;
-    cfg.federation.retry_max_secs = 4;
     // The bench writes the summaries itself (made-up nodes), and no mail falls back.
     cfg.federation.heard_every_mins = 0;
     cfg.federation.route_timeout_secs = 30 * 86_400;
     // Airtime is the figure, not the drain time: sync may take the BBS's whole share.
     cfg.federation.airtime_share = 1.0;
     cfg.replies.airtime_share = 1.0;
-    let mut link = fast_timings(cfg.link_config(Transport::Tcp(node.addr.to_string())));
+    Ok(bbs_on_node(node, cfg, dir, scaled).await?)
+}
+
+/// The bench's link: airtime counted at [`SCALE`].
+fn scaled(
+    mut link: meshmush_firmware_bridge::link::LinkConfig,
+) -> meshmush_firmware_bridge::link::LinkConfig {
     link.airtime_scale = SCALE;
-    let app = App::start(cfg, dir, vec![link], StoreOptions::default())
-        .await
-        .map_err(|e| BenchError::Failed(format!("a BBS did not start: {e}")))?;
-    tokio::time::timeout(Duration::from_secs(30), app.link().connected())
-        .await
-        .map_err(|_| BenchError::Failed("a BBS's link did not connect".into()))?
-        .map_err(|_| BenchError::Failed("a BBS's link closed".into()))?;
-    Ok(app)
+    link
 }
 
 /// The recipient of mail `i`, and the peer (0..PEERS) that heard it.

@@ -8,45 +8,30 @@
 
 use std::time::{Duration, Instant};
 
-use meshmush_firmware_bridge::Transport;
-use meshmush_firmware_bridge::sim::handset::fast_timings;
 use meshmush_firmware_bridge::sim::{Mesh, SimConfig, SimNode};
 use meshmush_protocol::airtime::{duty_cycle, text_airtime};
-use meshmush_protocol::packets::node_id;
 use meshmush_protocol::proto::config::lo_ra_config::{ModemPreset, RegionCode};
 
 use super::figures::{BenchError, Row, row};
 use meshmush::app::App;
 use meshmush::config::Config;
+use meshmush::federation::SyncItem;
 use meshmush::federation::native::{self, data_packets, encode_item};
-use meshmush::federation::{Dialect, PeerConfig, SyncItem};
-use meshmush::store::{Post, StoreOptions};
+use meshmush::store::Post;
+use meshmush_testkit::peers::{bbs_on_node, syncing_with};
 
 /// Radio time passes this much faster than wall time.
 const SCALE: f64 = 0.01;
 const ITEMS: usize = 100;
 
 async fn bbs(node: &SimNode, peer: u32, dir: &std::path::Path) -> Result<App, BenchError> {
-    let mut cfg = Config::default();
-    meshmush_testkit::lift_limits(&mut cfg);
-    cfg.federation.peers = vec![PeerConfig {
-        node: node_id(peer),
-        dialect: Dialect::Meshmush,
-        key: None,
-        insecure: true,
-    }];
+    let mut cfg = syncing_with(&[peer]);
     cfg.federation.ack_timeout_secs = 2;
-    cfg.federation.retry_max_secs = 4;
-    let mut link = fast_timings(cfg.link_config(Transport::Tcp(node.addr.to_string())));
-    link.airtime_scale = SCALE;
-    let app = App::start(cfg, dir, vec![link], StoreOptions::default())
-        .await
-        .map_err(|e| BenchError::Failed(format!("a BBS did not start: {e}")))?;
-    tokio::time::timeout(Duration::from_secs(30), app.link().connected())
-        .await
-        .map_err(|_| BenchError::Failed("a BBS's link did not connect".into()))?
-        .map_err(|_| BenchError::Failed("a BBS's link closed".into()))?;
-    Ok(app)
+    Ok(bbs_on_node(node, cfg, dir, |mut link| {
+        link.airtime_scale = SCALE;
+        link
+    })
+    .await?)
 }
 
 /// A typical one-packet post: a subject and 150 bytes of text.

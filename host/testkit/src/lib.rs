@@ -18,6 +18,7 @@
 
 pub mod mosquitto;
 pub mod packages;
+pub mod peers;
 pub mod replies;
 pub mod stats;
 pub mod virtual_handsets;

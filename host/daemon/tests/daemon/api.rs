@@ -11,7 +11,7 @@ use std::net::SocketAddr;
 use std::path::Path;
 use std::time::Duration;
 
-use crate::common::peer::{bbs_on_node, syncing_with};
+use crate::common::peer::{ask, bbs_on_node, syncing_with};
 use meshmush::app::App;
 use meshmush::ops::api::routes::ROUTES;
 use meshmush::store::{Store, StoreOptions};
@@ -123,12 +123,6 @@ fn error(a: &Answer) -> &str {
     a.body["error"]
         .as_str()
         .unwrap_or_else(|| panic!("not a JSON error: {a:?}"))
-}
-
-async fn ask(h: &mut Handset, bbs: u32, text: &str) -> String {
-    h.ask(bbs, text, WAIT)
-        .await
-        .unwrap_or_else(|| panic!("no reply to {text:?}"))
 }
 
 /// Waits until `store`'s board `general` has a post by `author` with `text`.

@@ -7,10 +7,9 @@
 use std::path::Path;
 use std::time::Duration;
 
-use crate::common::peer::{bbs_on_node, syncing_with};
+use crate::common::peer::{ask, bbs_on_node, player, syncing_with};
 use meshmush::app::App;
 use meshmush::store::Store;
-use meshmush_firmware_bridge::sim::handset::Handset;
 use meshmush_firmware_bridge::sim::{Mesh, SimConfig, SimNode};
 use meshmush_protocol::packets::node_id;
 use meshmush_testkit::replies::WAIT;
@@ -22,21 +21,6 @@ async fn bbs_on(node: &SimNode, peers: &[u32], dir: &Path) -> App {
     // is federation_route's).
     cfg.federation.heard_every_mins = 0;
     bbs_on_node(node, cfg, dir).await
-}
-
-async fn player(mesh: &Mesh, k: usize, bbs: u32) -> Handset {
-    let mut h = Handset::connect(&mesh.handsets()[k])
-        .await
-        .expect("handset");
-    let hello = h.ask(bbs, "ping", WAIT).await.expect("a welcome");
-    assert!(hello.starts_with("Welcome, "), "{hello}");
-    h
-}
-
-async fn ask(h: &mut Handset, bbs: u32, text: &str) -> String {
-    h.ask(bbs, text, WAIT)
-        .await
-        .unwrap_or_else(|| panic!("no reply to {text:?}"))
 }
 
 /// Subjects and texts on `board`, oldest first.

@@ -7,10 +7,9 @@
 use std::path::Path;
 use std::time::Duration;
 
-use crate::common::peer::{bbs_on_node, syncing_with};
+use crate::common::peer::{ask, bbs_on_node, syncing_with, until_within};
 use meshmush::app::App;
 use meshmush::federation::SyncItem;
-use meshmush::store::Store;
 use meshmush_firmware_bridge::sim::handset::Handset;
 use meshmush_firmware_bridge::sim::{Mesh, SimConfig, SimNode};
 use meshmush_protocol::packets::node_id;
@@ -22,25 +21,6 @@ async fn bbs_on(node: &SimNode, peers: &[u32], heard_every_mins: u64, dir: &Path
     let mut cfg = syncing_with(peers);
     cfg.federation.heard_every_mins = heard_every_mins;
     bbs_on_node(node, cfg, dir).await
-}
-
-async fn ask(h: &mut Handset, bbs: u32, text: &str) -> String {
-    h.ask(bbs, text, WAIT)
-        .await
-        .unwrap_or_else(|| panic!("no reply to {text:?}"))
-}
-
-/// Waits (up to `within`) until `check` holds of `store`.
-async fn until<F, Fut>(store: &Store, what: &str, within: Duration, check: F)
-where
-    F: Fn(Store) -> Fut,
-    Fut: std::future::Future<Output = bool>,
-{
-    let deadline = tokio::time::Instant::now() + within;
-    while !check(store.clone()).await {
-        assert!(tokio::time::Instant::now() < deadline, "never: {what}");
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -76,7 +56,7 @@ async fn mail_goes_to_the_bbs_that_heard_its_reader_and_the_sender_hears_once_it
         .name;
 
     // B's summary reaches A; C sent none.
-    until(
+    until_within(
         app_a.store(),
         "B's heard summary names Bob",
         Duration::from_secs(40),
@@ -114,7 +94,7 @@ async fn mail_goes_to_the_bbs_that_heard_its_reader_and_the_sender_hears_once_it
     let letter = ask(&mut bob, b, "mail 1").await;
     assert!(letter.contains("Lunch on Friday?"), "{letter}");
     // A hears of the read and marks its own copy read.
-    until(
+    until_within(
         app_a.store(),
         "the receipt claimed at A",
         WAIT,
@@ -164,7 +144,7 @@ async fn mail_goes_to_the_bbs_that_heard_its_reader_and_the_sender_hears_once_it
         )
         .await
         .unwrap();
-    until(app_c.store(), "A acks C's repeat", WAIT, |s| async move {
+    until_within(app_c.store(), "A acks C's repeat", WAIT, |s| async move {
         s.peer_state(a).await.unwrap().queued() == 0
     })
     .await;

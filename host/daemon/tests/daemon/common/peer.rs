@@ -9,6 +9,7 @@ use meshmush::federation::{Dialect, PeerConfig};
 use meshmush::store::Store;
 use meshmush_firmware_bridge::link::Class;
 use meshmush_firmware_bridge::sim::SimConfig;
+use meshmush_firmware_bridge::sim::handset::Handset;
 use meshmush_protocol::packets::{PRIMARY_CHANNEL, node_id};
 use meshmush_testkit::Kit;
 
@@ -59,11 +60,37 @@ where
     F: Fn(Store) -> Fut,
     Fut: std::future::Future<Output = bool>,
 {
-    let deadline = tokio::time::Instant::now() + WAIT;
+    until_within(store, what, WAIT, check).await
+}
+
+/// Waits (up to `within`) until `check` holds of the store.
+pub async fn until_within<F, Fut>(store: &Store, what: &str, within: Duration, check: F)
+where
+    F: Fn(Store) -> Fut,
+    Fut: std::future::Future<Output = bool>,
+{
+    let deadline = tokio::time::Instant::now() + within;
     while !check(store.clone()).await {
         assert!(tokio::time::Instant::now() < deadline, "never: {what}");
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
+}
+
+/// A player on handset `k` of `mesh`, welcomed by the BBS `bbs` (its first `ping`).
+pub async fn player(mesh: &meshmush_firmware_bridge::sim::Mesh, k: usize, bbs: u32) -> Handset {
+    let mut h = Handset::connect(&mesh.handsets()[k])
+        .await
+        .expect("handset");
+    let hello = h.ask(bbs, "ping", WAIT).await.expect("a welcome");
+    assert!(hello.starts_with("Welcome, "), "{hello}");
+    h
+}
+
+/// `h`'s reply from `bbs` to `text` (the test fails without one).
+pub async fn ask(h: &mut Handset, bbs: u32, text: &str) -> String {
+    h.ask(bbs, text, WAIT)
+        .await
+        .unwrap_or_else(|| panic!("no reply to {text:?}"))
 }
 
 /// Every post on the default boards: (author, subject, text), sorted.
@@ -95,47 +122,15 @@ pub async fn peer_sends(kit: &Kit, lines: &[&str]) {
     }
 }
 
-/// The config of a meshmush BBS syncing with the meshmush BBSes on `peers` (no keys:
-/// listed as insecure), limits lifted, and acks and retries in seconds rather than
-/// minutes so an outage in a test is short.
-pub fn syncing_with(peers: &[u32]) -> Config {
-    let mut cfg = Config::default();
-    meshmush_testkit::lift_limits(&mut cfg);
-    cfg.federation.peers = peers
-        .iter()
-        .map(|p| PeerConfig {
-            node: node_id(*p),
-            dialect: Dialect::Meshmush,
-            key: None,
-            insecure: true,
-        })
-        .collect();
-    cfg.federation.ack_timeout_secs = 3;
-    cfg.federation.retry_max_secs = 4;
-    cfg
-}
+pub use meshmush_testkit::peers::syncing_with;
 
-/// A BBS configured by `cfg` on sim node `node` (any node can host one: its link at the
-/// sim's fast timings), started with its data in `dir` and connected.
+/// A BBS configured by `cfg` on sim node `node`, its data in `dir`, connected.
 pub async fn bbs_on_node(
     node: &meshmush_firmware_bridge::sim::SimNode,
     cfg: Config,
     dir: &std::path::Path,
 ) -> meshmush::app::App {
-    let link = meshmush_firmware_bridge::sim::handset::fast_timings(cfg.link_config(
-        meshmush_firmware_bridge::Transport::Tcp(node.addr.to_string()),
-    ));
-    let app = meshmush::app::App::start(
-        cfg,
-        dir,
-        vec![link],
-        meshmush::store::StoreOptions::default(),
-    )
-    .await
-    .expect("a BBS starts");
-    tokio::time::timeout(WAIT, app.link().connected())
+    meshmush_testkit::peers::bbs_on_node(node, cfg, dir, |link| link)
         .await
-        .expect("in time")
-        .expect("connected");
-    app
+        .expect("a BBS starts and connects")
 }
