@@ -147,26 +147,25 @@ impl Node {
         }))
     }
 
-    /// Queues a packet for transmission; false when the queue is full.
-    pub fn enqueue(&self, packet: MeshPacket, front: bool) -> bool {
+    /// Queues a packet for transmission; false when the queue is full. A routing ack
+    /// (`ack`) is always queued, as the firmware's ack replaces a lower packet when the
+    /// queue is full (src/mesh/MeshPacketQueue.cpp `replaceLowerPriorityPacket`).
+    pub fn enqueue(&self, packet: MeshPacket, ack: bool) -> bool {
         let Ok(mut q) = self.queue.lock() else {
             return false;
         };
-        if q.len() >= TX_QUEUE_LEN && !front {
+        if q.len() >= TX_QUEUE_LEN && !ack {
             return false;
         }
-        if front {
-            q.push_front(packet);
-        } else {
-            // In priority order, in arrival order within one, as the firmware's
-            // MeshPacketQueue does (src/mesh/MeshPacketQueue.cpp).
-            let p = tx_priority(&packet);
-            let at = q
-                .iter()
-                .rposition(|queued| tx_priority(queued) >= p)
-                .map_or(0, |i| i + 1);
-            q.insert(at, packet);
-        }
+        // In priority order, in arrival order within one, as the firmware's
+        // MeshPacketQueue does (`enqueue`: upper_bound by priority). An ack (ACK
+        // priority) goes ahead of every reply but one a client marked MAX.
+        let p = tx_priority(&packet);
+        let at = q
+            .iter()
+            .rposition(|queued| tx_priority(queued) >= p)
+            .map_or(0, |i| i + 1);
+        q.insert(at, packet);
         drop(q);
         self.wake.notify_one();
         true

@@ -65,6 +65,23 @@ impl Class {
             Class::Unasked => Priority::Background,
         }
     }
+
+    /// The priority of a reply's first packet, the one its player waits for. A known
+    /// player's goes at MAX, above the node's routing acks: under a flood the node
+    /// owes an ack for every stranger's DM, and a known player's reply queued behind
+    /// them waited one ack's airtime each (figure 8). The firmware keeps a client's
+    /// priority (src/mesh/MeshPacketQueue.cpp: `fixPriority` fills in only an UNSET
+    /// one; the queue is ordered by priority). Only the first packet: an ack is then
+    /// held back by one packet per known command queued ahead of it, at the rate
+    /// people type a fraction of the sender's retransmission timeout (over 4.5 s,
+    /// RadioInterface.cpp `getRetransmissionMsec`); the rest of the reply goes at
+    /// [`priority`](Self::priority), behind the acks.
+    pub const fn first_priority(self) -> Priority {
+        match self {
+            Class::Known => Priority::Max,
+            class => class.priority(),
+        }
+    }
 }
 
 /// Each class's most airtime, as a fraction (0..=1) of the BBS's whole share. They
@@ -99,7 +116,23 @@ mod tests {
     fn classes_are_served_in_the_order_their_priorities_say() {
         let p: Vec<i32> = Class::ALL.iter().map(|c| c.priority() as i32).collect();
         assert!(p.windows(2).all(|w| w[0] > w[1]), "{p:?}");
-        assert!(p[0] < Priority::Ack as i32, "acks go before any reply");
+        assert!(
+            p[0] < Priority::Ack as i32,
+            "acks go before any reply's rest"
+        );
+        let first: Vec<i32> = Class::ALL
+            .iter()
+            .map(|c| c.first_priority() as i32)
+            .collect();
+        assert!(
+            first[0] > Priority::Ack as i32,
+            "a known reply's first packet goes before acks"
+        );
+        assert_eq!(
+            first[1..],
+            p[1..],
+            "other classes' first packets wait for the acks"
+        );
         for (i, c) in Class::ALL.iter().enumerate() {
             assert_eq!(c.index(), i);
         }

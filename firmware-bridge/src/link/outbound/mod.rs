@@ -328,7 +328,7 @@ impl Outbound {
             },
         };
         let lane = self.lanes.entry(key).or_default();
-        for text in packets {
+        for (i, text) in packets.into_iter().enumerate() {
             let id = self.ids.next_id();
             ids.push(id);
             let out = TextOut {
@@ -337,7 +337,11 @@ impl Outbound {
                 text,
                 want_ack: hops.want_ack,
                 hop_limit: hops.hop_limit,
-                priority: class.priority(),
+                priority: if i == 0 {
+                    class.first_priority()
+                } else {
+                    class.priority()
+                },
                 reply_id: opts.reply_to,
             };
             lane.pending.push_back(Chunk {

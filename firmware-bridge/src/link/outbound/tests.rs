@@ -442,6 +442,31 @@ fn strings(n: usize) -> Vec<String> {
     (0..n).map(|i| format!("packet {i}")).collect()
 }
 
+/// Only the first packet of a known player's reply goes ahead of the node's acks
+/// (MAX); the rest, and every other class's packets, wait behind them.
+#[tokio::test(start_paused = true)]
+async fn only_a_known_replys_first_packet_outranks_the_nodes_acks() {
+    use meshmush_protocol::proto::mesh_packet::Priority;
+    let mut q = queue();
+    let now = Instant::now();
+    q.on_queue_status(&status(16, 0), now);
+    q.push(1, PRIMARY_CHANNEL, Class::Known, strings(3), now)
+        .expect("room");
+    q.push(2, PRIMARY_CHANNEL, Class::Stranger, strings(2), now)
+        .expect("room");
+    // Each lane has one packet in flight: the next goes once the last is acked.
+    let sent: Vec<(Class, i32)> = std::iter::from_fn(|| {
+        let (c, _) = q.next_ready(now)?;
+        q.on_routing(c.id, None, now);
+        Some((c.class, c.out.priority as i32))
+    })
+    .collect();
+    let ack = Priority::Ack as i32;
+    assert_eq!(sent.len(), 5, "{sent:?}");
+    assert!(sent[0].0 == Class::Known && sent[0].1 > ack, "{sent:?}");
+    assert!(sent[1..].iter().all(|&(_, p)| p < ack), "{sent:?}");
+}
+
 /// The scheduler's classes: a known player's reply goes before anything queued ahead
 /// of it in a lower class, and carries the priority that makes the node agree.
 #[tokio::test(start_paused = true)]
@@ -468,7 +493,7 @@ async fn a_known_reply_overtakes_strangers_sync_and_the_beacon() {
         .expect("room");
     let (first, _) = q.next_ready(now).expect("something to send");
     assert_eq!(first.id, known[0], "the known reply goes first");
-    assert_eq!(first.out.priority, Class::Known.priority());
+    assert_eq!(first.out.priority, Class::Known.first_priority());
     let order: Vec<Class> =
         std::iter::from_fn(|| q.next_ready(now).map(|(c, _)| c.class)).collect();
     // Sixteen slots: the known reply took one, eleven lower packets the rest but the
