@@ -188,7 +188,7 @@ fn board_admin_words_parse_to_what_they_ask() {
     );
     assert_eq!(
         BoardAdmin::parse("lock quiz write wizard"),
-        Err(Usage::say("Lock read or post."))
+        Err(Usage::key("board-lock-what", Vec::new()))
     );
     assert_eq!(BoardAdmin::parse("frobnicate"), Err(Usage::show()));
 }
