@@ -307,3 +307,28 @@ mail-waiting = { $n ->
     [one] Bei { $bbs } liegt 1 Mail für dich. Schick mail, um sie zu lesen.
    *[other] Bei { $bbs } liegen { $n } Mails für dich. Schick mail, um sie zu lesen.
 }
+
+## Magier: @ban, @unban, @builder, @repin, @pwlocks, @shutdown (builder-notice geht an
+## den neuen Baumeister, in seiner Sprache)
+
+admin-no-player = Kein Spieler namens "{ $word }".
+admin-not-yourself = Nicht dich selbst.
+banned = { $name } ({ $id }) gesperrt.
+unbanned = { $name } entsperrt.
+builder-already = { $name } darf schon bauen.
+builder-made = { $name } ist jetzt Baumeister.
+builder-notice = Du darfst jetzt bauen: hilfe @dig.
+unpin-none = { $name } hat keinen hinterlegten Schlüssel.
+unpinned = Schlüssel von { $name } vergessen: Der nächste, den der Knoten benutzt, wird hinterlegt.
+pwlocks-none-for = Für { $name } sind keine falschen Passwörter gezählt.
+pwlocks-cleared = Falsche Passwörter von { $name } gelöscht.
+pwlocks-none = Keine falschen Passwörter gezählt.
+pwlocks-head = Falsche Passwörter ({ $n }):
+pwlocks-more = und { $n } weitere
+pwlocks-line = { $kind ->
+    [account] Konto
+   *[node] Knoten
+} { $id }{ $name }: { $n } falsch, { $state }
+pwlocks-locked = noch { $n } s gesperrt
+pwlocks-unlocked = nicht gesperrt
+shutdown = Fahre herunter; alles ist gespeichert.

@@ -266,3 +266,25 @@ beacon-keyword = { $bbs }: BBS and text world. DM me help to start, or send { $w
 discovery-answer = { $bbs } is a BBS and text world. DM me help to start, or look to look around.
 welcome-node = Hello from { $bbs }, a BBS and text world on this mesh. DM me help to start.
 mail-waiting = You have { $n } mail at { $bbs }. Send mail to read it.
+
+## Wizards: @ban, @unban, @builder, @repin, @pwlocks, @shutdown (builder-notice goes
+## to the new builder, in their language)
+
+admin-no-player = No player called "{ $word }".
+admin-not-yourself = Not yourself.
+banned = Banned { $name } ({ $id }).
+unbanned = Unbanned { $name }.
+builder-already = { $name } can build already.
+builder-made = { $name } is a builder.
+builder-notice = You may build now: help @dig.
+unpin-none = { $name } has no pinned key.
+unpinned = Unpinned { $name }: the next key it uses is pinned.
+pwlocks-none-for = { $name } has no wrong passwords counted.
+pwlocks-cleared = Cleared { $name }'s wrong passwords.
+pwlocks-none = No wrong passwords counted.
+pwlocks-head = Wrong passwords ({ $n }):
+pwlocks-more = and { $n } more
+pwlocks-line = { $kind } { $id }{ $name }: { $n } wrong, { $state }
+pwlocks-locked = locked { $n } s
+pwlocks-unlocked = not locked
+shutdown = Shutting down; everything is saved.

@@ -311,3 +311,28 @@ mail-waiting = { $n ->
     [one] Tienes 1 carta en { $bbs }. Envía correo para leerla.
    *[other] Tienes { $n } cartas en { $bbs }. Envía correo para leerlas.
 }
+
+## Magos: @ban, @unban, @builder, @repin, @pwlocks, @shutdown (builder-notice va al
+## nuevo constructor, en su idioma)
+
+admin-no-player = No hay ningún jugador llamado "{ $word }".
+admin-not-yourself = A ti mismo no.
+banned = { $name } ({ $id }) vetado.
+unbanned = Veto a { $name } levantado.
+builder-already = { $name } ya puede construir.
+builder-made = { $name } es constructor.
+builder-notice = Ya puedes construir: ayuda @dig.
+unpin-none = { $name } no tiene clave fijada.
+unpinned = Clave de { $name } olvidada: se fijará la próxima que use.
+pwlocks-none-for = { $name } no tiene contraseñas incorrectas contadas.
+pwlocks-cleared = Borradas las contraseñas incorrectas de { $name }.
+pwlocks-none = No hay contraseñas incorrectas contadas.
+pwlocks-head = Contraseñas incorrectas ({ $n }):
+pwlocks-more = y { $n } más
+pwlocks-line = { $kind ->
+    [account] cuenta
+   *[node] nodo
+} { $id }{ $name }: { $n } fallos, { $state }
+pwlocks-locked = bloqueado { $n } s
+pwlocks-unlocked = sin bloquear
+shutdown = Apagando; todo queda guardado.

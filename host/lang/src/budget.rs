@@ -60,7 +60,8 @@ fn longest(var: &str) -> Option<Option<Arg>> {
         "route" => text("DM-Route: keine, DMs kamen nicht an; sie werden geflutet.".into()),
         // `whoami`: the longest of its senders.
         "sender" => text("impostor".into()),
-        "state" => text("off".into()),
+        // `receipts` selects on on/off; `@pwlocks` gives a rendered state.
+        "state" => text("noch 9999999 s gesperrt".into()),
         "what" => text("post".into()),
         "players" | "posts" | "unread" | "heard" => Some(Some(Arg::Num(9_999_999))),
         // `stats`' airtime and uptime, as rendered.
