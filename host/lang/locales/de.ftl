@@ -300,7 +300,7 @@ board-removed = Brett { $board } mit { $n ->
 ## Suchwort, der Gruß an einen neu gehörten Knoten und wartende Mail
 
 beacon = { $bbs }: BBS und Textwelt. Schick mir hilfe als DM zum Start.
-beacon-keyword = { $bbs }: BBS und Textwelt. Schick mir hilfe als DM zum Start, oder { $word } hier.
+beacon-keyword = { $bbs }: BBS und Textwelt. Schick mir hilfe als DM zum Start oder { $word } hier im Kanal.
 discovery-answer = { $bbs } ist ein BBS mit Textwelt. Schick mir hilfe als DM zum Start, oder schau, um dich umzusehen.
 welcome-node = Hallo von { $bbs }, einem BBS mit Textwelt in diesem Mesh. Schick mir hilfe als DM zum Start.
 mail-waiting = { $n ->

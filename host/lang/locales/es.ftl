@@ -304,7 +304,7 @@ board-removed = Tablón { $board } quitado con { $n ->
 ## palabra de búsqueda, el saludo a un nodo recién oído y el correo que espera
 
 beacon = { $bbs }: BBS y mundo de texto. Envíame ayuda por DM para empezar.
-beacon-keyword = { $bbs }: BBS y mundo de texto. Envíame ayuda por DM para empezar, o { $word } aquí.
+beacon-keyword = { $bbs }: BBS y mundo de texto. Envíame ayuda por DM para empezar, o { $word } aquí en el canal.
 discovery-answer = { $bbs } es un BBS y un mundo de texto. Envíame ayuda por DM para empezar, o mirar para echar un vistazo.
 welcome-node = Hola desde { $bbs }, un BBS y mundo de texto en esta red mesh. Envíame ayuda por DM para empezar.
 mail-waiting = { $n ->

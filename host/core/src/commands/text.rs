@@ -184,6 +184,28 @@ mod tests {
     use super::*;
 
     #[test]
+    fn ages_read_in_each_languages_units() {
+        let now = 10 * 86_400;
+        let lang = |code| Lang::parse(code).expect("offered");
+        let cases = [
+            (lang("en"), ["now", "5m", "2h", "3d"], "5m ago"),
+            (
+                lang("de"),
+                ["jetzt", "5 Min.", "2 Std.", "3 Tg."],
+                "vor 5 Min.",
+            ),
+            (lang("es"), ["ahora", "5 min", "2 h", "3 d"], "hace 5 min"),
+        ];
+        for (l, ages, ago) in cases {
+            let then = [now - 59, now - 300, now - 7300, now - 3 * 86_400];
+            let read: Vec<String> = then.iter().map(|t| age_in(l, now, *t)).collect();
+            assert_eq!(read, ages, "{l}");
+            assert_eq!(ago_in(l, now, now - 300), ago, "{l}");
+        }
+        assert_eq!(ago_in(lang("de"), now, now), "gerade eben");
+    }
+
+    #[test]
     fn quote_colon_and_semicolon_are_words_of_their_own() {
         assert_eq!(split_command("  look  here "), ("look", "here"));
         assert_eq!(split_command("\"hello there"), ("\"", "hello there"));

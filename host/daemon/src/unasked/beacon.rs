@@ -98,5 +98,12 @@ mod tests {
             text(Lang::EN, "Hilltop BBS", ""),
             "Hilltop BBS: BBS and text world. DM me help to start."
         );
+        // A broadcast: in the BBS's language, whoever hears it.
+        let de = Lang::parse("de").expect("offered");
+        assert_eq!(
+            text(de, "Hilltop BBS", "bbs?"),
+            "Hilltop BBS: BBS und Textwelt. Schick mir hilfe als DM zum Start oder bbs? hier \
+             im Kanal."
+        );
     }
 }
