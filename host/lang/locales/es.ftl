@@ -128,12 +128,12 @@ posted = Publicado en { $board } como #{ $num }.
 posted-long = Publicado en { $board } como #{ $num } ({ $len } bytes).
 replied = Respuesta publicada en { $board } como #{ $num }.
 delete-not-yours = Solo su autor o un mago puede borrar eso.
-post-deleted = Borrado { $board } #{ $num }.
+post-deleted = Borrado el mensaje #{ $num } de { $board }.
 
 ## Escribir un mensaje o una carta larga (compose); $kind es post o mail
 
-compose-post = Nuevo mensaje para { $board }. ¿Asunto? (cancel para)
-compose-mail = Nueva carta para { $name }. ¿Asunto? (cancel para)
+compose-post = Nuevo mensaje para { $board }. ¿Asunto? (cancel para salir)
+compose-mail = Nueva carta para { $name }. ¿Asunto? (cancel para salir)
 compose-expired = { $kind ->
     [mail] (Tu carta a medias caducó tras { $mins } minutos sin actividad.)
    *[post] (Tu mensaje a medias caducó tras { $mins } minutos sin actividad.)
@@ -146,7 +146,7 @@ compose-not-added = Estás escribiendo { $kind ->
     [mail] una carta
    *[post] un mensaje
 }: "{ $word }" no se añadió. . lo envía, cancel lo descarta.
-compose-subject = ¿Asunto? (cancel para)
+compose-subject = ¿Asunto? (cancel para salir)
 compose-subject-set = Asunto: { $subject }. Ahora el texto, un mensaje por línea; un . suelto lo envía, hasta { $max } bytes.
 compose-line-too-long = Esa línea tiene { $len } bytes; quedan { $n } de { $max }. Envía menos, o . para enviarlo.
 compose-bytes-left = Quedan { $n } bytes.
@@ -189,7 +189,7 @@ quit-bye = Adiós, { $name }. Todo queda guardado.
 usage-seen = seen NOMBRE|!id
 help-seen = cuándo oyó el BBS un nodo por última vez, sus saltos, SNR y ruta de DM
 seen-nobody = No hay ningún nodo ni jugador llamado "{ $word }".
-seen-node-only = { $node }: nunca escribió al BBS; su nodo lo oyó { $ago }.
+seen-node-only = { $node }: nunca escribió al BBS; el nodo del BBS lo oyó { $ago }.
 seen-never = { $node }: nunca se ha oído.
 seen-heard = { $node }: oído { $ago }, { $hops }{ $snr }. { $route }
 seen-direct = directo
@@ -217,17 +217,17 @@ help-name = cambia tu nombre (si tienes contraseña, dala primero)
 name-rules = Los nombres tienen como mucho { $max } caracteres normales.
 name-reserved = "{ $name }" está reservado; elige otro nombre.
 name-set = Ahora eres { $name }.
-name-taken = { $name } ya está cogido.
+name-taken = { $name } ya está en uso.
 usage-password = password NUEVA | password VIEJA NUEVA | password CLAVE
-help-password = pone o cambia tu contraseña, o desbloquea tus permisos
-password-set = Contraseña puesta. Se usa así: pw CLAVE COMANDO, p. ej. pw CLAVE name NOMBRENUEVO
+help-password = crea o cambia tu contraseña, o desbloquea tus permisos
+password-set = Contraseña guardada. Se usa así: pw CLAVE COMANDO, p. ej. pw CLAVE name NOMBRENUEVO
 password-changed = Contraseña cambiada.
 password-one-command = Una contraseña desbloquea un comando cada vez: pw CLAVE COMANDO, p. ej. pw CLAVE name NOMBRENUEVO
 password-short = Usa al menos { $n } caracteres.
-password-failed = No se pudo poner la contraseña: { $error }
+password-failed = No se pudo guardar la contraseña: { $error }
 usage-pw = pw CLAVE COMANDO
 help-pw = ejecuta un comando con tu contraseña como prueba (para DM sin PKI)
-pw-none = Aún no tienes contraseña: password NUEVA pone una.
+pw-none = Aún no tienes contraseña: password NUEVA crea una.
 pw-wrong = Contraseña incorrecta.
 pw-locked = Demasiadas contraseñas incorrectas: vuelve a intentarlo en { $n } s.
 usage-repin = pw CLAVE repin
@@ -284,7 +284,7 @@ board-name-rules = Los nombres de tablón tienen de 1 a 16 letras, cifras o guio
 board-lock-what = Se bloquea read o post.
 board-exists = Ya hay un tablón { $board }.
 board-created = Tablón { $board } creado.
-board-described = Descripción de { $board } puesta.
+board-described = Descripción de { $board } actualizada.
 board-locked = { $board }: { $what ->
     [read] leer
    *[post] publicar

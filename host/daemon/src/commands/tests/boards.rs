@@ -231,5 +231,10 @@ async fn board_replies_in_the_players_language() {
         "Respuesta publicada en general como #2.",
     )
     .await;
-    call(&mut ann, "delete general 2", "Borrado general #2.").await;
+    call(
+        &mut ann,
+        "delete general 2",
+        "Borrado el mensaje #2 de general.",
+    )
+    .await;
 }
