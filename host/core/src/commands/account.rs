@@ -265,6 +265,11 @@ async fn check_password(
     }
 }
 
+/// Why `repin` cannot run on a packet without a key, in English: the catalogue's
+/// `repin-no-key`, which players read in their language (the tests hold them equal).
+pub const NO_KEY_TO_PIN: &str = "repin pins the key a PKI DM carries, and this message \
+carries none: send pw PASS repin as a DM from the new handset.";
+
 /// Whether `line` (what follows `pw PASS`) is the `repin` command.
 fn is_repin(line: &str) -> bool {
     let (word, rest) = split_command(line);

@@ -1,7 +1,7 @@
 //! `whoami`, `name`, `password`, `pw`, `repin`, and the brake on wrong passwords.
 
 use super::*;
-use meshmush_core::commands::account::{Name, Password, Pw, asks_repin};
+use meshmush_core::commands::account::{NO_KEY_TO_PIN, Name, Password, Pw, asks_repin};
 use meshmush_core::commands::registry::{Command, Usage};
 use meshmush_store::{Pin, PinSource};
 
@@ -262,10 +262,8 @@ async fn a_handset_with_a_new_key_repins_itself_with_the_password() {
     .await;
     ann.sender = crate::identity::Sender::Unproven;
     ann.packet_key = None;
-    let no_key = "repin pins the key a PKI DM carries, and this message carries none: \
-                  send pw PASS repin as a DM from the new handset.";
-    call(&mut ann, "pw secret1 repin", no_key).await;
-    call(&mut ann, "repin", no_key).await;
+    call(&mut ann, "pw secret1 repin", NO_KEY_TO_PIN).await;
+    call(&mut ann, "repin", NO_KEY_TO_PIN).await;
     call(&mut ann, "repin now", "Usage: pw PASS repin").await;
 }
 
