@@ -4,6 +4,7 @@ use super::boards::{default_boards, find_board};
 use meshmush_core::commands::ctx::Ctx;
 use meshmush_core::commands::registry::{Command, Registry, Reply, Spec, Usage, user};
 use meshmush_core::commands::text::{level_name, split_command, unix_now};
+use meshmush_lang::{Arg, t};
 use meshmush_store::Level;
 
 pub fn register(r: &mut Registry) {
@@ -36,12 +37,20 @@ pub enum BoardAdmin {
     },
 }
 
+/// `@board urgent`'s own usage line.
+const URGENT_USAGE: &str = "@board urgent NAME [off]";
+
+/// "Usage: " and one verb's usage line, in the player's language.
+fn usage(line: &'static str) -> Usage {
+    Usage::key("usage", vec![("usage", Arg::from(line))])
+}
+
 fn parse_level(word: &str) -> Result<Level, Usage> {
     match word.to_lowercase().as_str() {
         "player" | "players" | "all" => Ok(Level::Player),
         "builder" | "builders" => Ok(Level::Builder),
         "wizard" | "wizards" => Ok(Level::Wizard),
-        _ => Err(Usage::say("Levels are player, builder or wizard.")),
+        _ => Err(Usage::key("board-levels", Vec::new())),
     }
 }
 
@@ -66,9 +75,7 @@ impl Command for BoardAdmin {
                     || name.len() > 16
                     || !name.chars().all(|c| c.is_alphanumeric() || c == '-')
                 {
-                    return Err(Usage::say(
-                        "Board names are 1-16 letters, digits or dashes.",
-                    ));
+                    return Err(Usage::key("board-name-rules", Vec::new()));
                 }
                 Ok(Self::Create {
                     name,
@@ -84,12 +91,12 @@ impl Command for BoardAdmin {
                 let (Some(name), Some(what), Some(level)) =
                     (words.next(), words.next(), words.next())
                 else {
-                    return Err(Usage::say("Usage: @board lock NAME read|post LEVEL"));
+                    return Err(usage("@board lock NAME read|post LEVEL"));
                 };
                 let read = match what {
                     "read" => true,
                     "post" => false,
-                    _ => return Err(Usage::say("Lock read or post.")),
+                    _ => return Err(Usage::key("board-lock-what", Vec::new())),
                 };
                 Ok(Self::Lock {
                     name: name.to_string(),
@@ -101,12 +108,12 @@ impl Command for BoardAdmin {
             "urgent" => {
                 let mut words = rest.split_whitespace();
                 let (Some(name), switch, None) = (words.next(), words.next(), words.next()) else {
-                    return Err(Usage::say("Usage: @board urgent NAME [off]"));
+                    return Err(usage(URGENT_USAGE));
                 };
                 let on = match switch.map(str::to_lowercase).as_deref() {
                     None | Some("on") => true,
                     Some("off") => false,
-                    Some(_) => return Err(Usage::say("Usage: @board urgent NAME [off]")),
+                    Some(_) => return Err(usage(URGENT_USAGE)),
                 };
                 Ok(Self::Urgent {
                     name: name.to_string(),
@@ -127,19 +134,19 @@ impl Command for BoardAdmin {
                     .iter()
                     .any(|b| b.name.eq_ignore_ascii_case(&name));
                 if exists {
-                    return Err(user(format!("There is a board {name} already.")));
+                    return Err(user(t!(ctx.lang, "board-exists", board = &name)));
                 }
                 let mut board = default_boards(unix_now()).remove(0);
                 board.name = name.clone();
                 board.description = description;
                 ctx.store().put_board(board).await?;
-                Ok(format!("Board {name} created.").into())
+                Ok(t!(ctx.lang, "board-created", board = &name).into())
             }
             Self::Describe { name, description } => {
                 let mut board = find_board(ctx, &name).await?;
                 board.description = description;
                 ctx.store().put_board(board.clone()).await?;
-                Ok(format!("{} described.", board.name).into())
+                Ok(t!(ctx.lang, "board-described", board = &board.name).into())
             }
             Self::Lock { name, read, level } => {
                 let mut board = find_board(ctx, &name).await?;
@@ -151,28 +158,35 @@ impl Command for BoardAdmin {
                     "post"
                 };
                 ctx.store().put_board(board.clone()).await?;
-                Ok(format!("{} {what} is now for {}s.", board.name, level_name(level)).into())
+                Ok(t!(
+                    ctx.lang,
+                    "board-locked",
+                    board = &board.name,
+                    what = what,
+                    level = level_name(level)
+                )
+                .into())
             }
             Self::Urgent { name, on } => {
                 let mut board = find_board(ctx, &name).await?;
                 board.urgent = on;
                 ctx.store().put_board(board.clone()).await?;
                 Ok(if on {
-                    format!(
-                        "{} is urgent: each new post is announced on the channel \
-                         (one notice per {} min at most).",
-                        board.name,
-                        ctx.cfg().bbs.channel_gap_mins
+                    t!(
+                        ctx.lang,
+                        "board-urgent-on",
+                        board = &board.name,
+                        gap = ctx.cfg().bbs.channel_gap_mins
                     )
                 } else {
-                    format!("{} is no longer urgent.", board.name)
+                    t!(ctx.lang, "board-urgent-off", board = &board.name)
                 }
                 .into())
             }
             Self::Remove { name } => {
                 let board = find_board(ctx, &name).await?;
                 let n = ctx.store().remove_board(board.name.clone()).await?;
-                Ok(format!("Board {} removed with {n} posts.", board.name).into())
+                Ok(t!(ctx.lang, "board-removed", board = &board.name, n = n).into())
             }
         }
     }

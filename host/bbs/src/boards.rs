@@ -177,9 +177,9 @@ impl Command for Boards {
             })
             .collect();
         if list.is_empty() {
-            return Ok("No boards yet.".into());
+            return Ok(t!(ctx.lang, "boards-none").into());
         }
-        Ok(format!("Boards (unread/total): {}. read BOARD", list.join(", ")).into())
+        Ok(t!(ctx.lang, "boards-list", list = list.join(", ")).into())
     }
 }
 
@@ -302,7 +302,7 @@ impl Command for Next {
                 )?;
                 Ok(show(ctx.lang, &post, unix_now()).into())
             }
-            None => Ok("No unread posts.".into()),
+            None => Ok(t!(ctx.lang, "next-none").into()),
         }
     }
 }
@@ -310,10 +310,11 @@ impl Command for Next {
 /// Refuses a player who may not post to `board`.
 pub(super) fn may_post(ctx: &Ctx, board: &Board) -> Result<(), CommandError> {
     if ctx.level() < board.post_level {
-        return Err(user(format!(
-            "Only {}s may post to {}.",
-            level_name(board.post_level),
-            board.name
+        return Err(user(t!(
+            ctx.lang,
+            "post-only-level",
+            level = level_name(board.post_level),
+            board = &board.name
         )));
     }
     Ok(())
@@ -334,13 +335,14 @@ pub(super) async fn write_post(
         return Err(user(t!(ctx.lang, "too-long", len = text.len(), max = max)));
     }
     if !ctx.roster().allow_post(ctx.node) {
-        return Err(user(format!(
-            "You have posted {} times this hour; try later.",
-            ctx.cfg().bbs.posts_per_hour
+        return Err(user(t!(
+            ctx.lang,
+            "post-rate",
+            n = ctx.cfg().bbs.posts_per_hour
         )));
     }
     if !meshmush_core::commands::ctx::newcomer_allowed(ctx, Newcomer::Post) {
-        return Err(user("New players have posted a lot this hour; try later."));
+        return Err(user(t!(ctx.lang, "post-newcomers")));
     }
     let post = Post {
         board: board.name.clone(),
@@ -407,7 +409,7 @@ impl Command for PostCmd {
             return super::compose::start(ctx, DraftTarget::Post { board: board.name }).await;
         };
         let post = write_post(ctx, &board, "", &text, None).await?;
-        let done = format!("Posted to {} as #{}.", post.board, post.num);
+        let done = t!(ctx.lang, "posted", board = &post.board, num = post.num);
         Ok(announce_urgent(ctx, &board, &post, posted(&post, done)))
     }
 }
@@ -451,7 +453,7 @@ impl Command for ReplyCmd {
             )));
         }
         let post = write_post(ctx, &board, "", &self.text, Some(num)).await?;
-        let done = format!("Replied on {} as #{}.", post.board, post.num);
+        let done = t!(ctx.lang, "replied", board = &post.board, num = post.num);
         Ok(announce_urgent(ctx, &board, &post, posted(&post, done)))
     }
 }
@@ -498,9 +500,9 @@ impl Command for Delete {
             )));
         };
         if post.author != ctx.node && ctx.level() < Level::Wizard {
-            return Err(user("Only its author or a wizard may delete that."));
+            return Err(user(t!(ctx.lang, "delete-not-yours")));
         }
         ctx.store().delete_post(board.name.clone(), num).await?;
-        Ok(format!("Deleted {} #{num}.", board.name).into())
+        Ok(t!(ctx.lang, "post-deleted", board = &board.name, num = num).into())
     }
 }

@@ -9,6 +9,7 @@ use meshmush_core::commands::ctx::Ctx;
 use meshmush_core::commands::outcome::{Outcome, Shown};
 use meshmush_core::commands::registry::{Command, Registry, Reply, Spec, Usage, user};
 use meshmush_core::commands::text::first_words;
+use meshmush_lang::{Lang, t};
 use meshmush_store::{Board, Level, Post};
 
 pub fn register(r: &mut Registry) {
@@ -25,9 +26,9 @@ pub struct Wall {
 /// the config's check of them use it too).
 pub use meshmush_core::commands::text::wall_text;
 
-/// "9 min" for a wait (rounded up: "wait 0 min" would be a lie).
-fn minutes(wait: Duration) -> String {
-    format!("{} min", wait.as_secs().div_ceil(60).max(1))
+/// The minutes of a wait, rounded up ("wait 0 min" would be a lie).
+fn minutes(wait: Duration) -> u64 {
+    wait.as_secs().div_ceil(60).max(1)
 }
 
 impl Command for Wall {
@@ -53,29 +54,43 @@ impl Command for Wall {
         let packet = wall_text(&ctx.player.name, &self.text);
         let budget = ctx.cfg().replies.byte_budget;
         if packet.len() > budget {
-            return Err(user(format!(
-                "Too long for one packet: {} bytes with your name, at most {budget}.",
-                packet.len()
+            return Err(user(t!(
+                ctx.lang,
+                "wall-too-long",
+                len = packet.len(),
+                max = budget
             )));
         }
         if let Err(wait) = ctx.roster().take_channel() {
-            return Err(user(format!(
-                "The BBS spoke on the channel lately; wait {} (one packet per {} min).",
-                minutes(wait),
-                ctx.cfg().bbs.channel_gap_mins
+            return Err(user(t!(
+                ctx.lang,
+                "wall-wait",
+                mins = minutes(wait),
+                gap = ctx.cfg().bbs.channel_gap_mins
             )));
         }
-        Ok(Outcome::reply("Sent on the channel.").to_channel(packet))
+        Ok(Outcome::reply(t!(ctx.lang, "wall-sent")).to_channel(packet))
     }
 }
 
 /// The channel notice for a new post on an urgent board, in one packet of `budget`
-/// bytes: the subject is cut to fit.
+/// bytes, in English (the bench's figure): [`urgent_text_in`] the BBS's language.
 pub fn urgent_text(post: &Post, budget: usize) -> String {
+    urgent_text_in(Lang::EN, post, budget)
+}
+
+/// The channel notice for a new post on an urgent board, in `lang` (a broadcast:
+/// the BBS's `[bbs] language`), in one packet of `budget` bytes: the subject is cut
+/// to fit.
+pub fn urgent_text_in(lang: Lang, post: &Post, budget: usize) -> String {
     let text = |subject: &str| {
-        format!(
-            "URGENT on {}: {subject} - {}. DM me: read {} {}",
-            post.board, post.author_name, post.board, post.num
+        t!(
+            lang,
+            "urgent-notice",
+            board = &post.board,
+            subject = subject,
+            name = &post.author_name,
+            num = post.num
         )
     };
     // `first_words` may add "…" to what it keeps.
@@ -92,21 +107,23 @@ pub fn announce_urgent(ctx: &Ctx, board: &Board, post: &Post, outcome: Outcome) 
     }
     match ctx.roster().take_channel() {
         Ok(()) => {
-            let notice = urgent_text(post, ctx.cfg().replies.byte_budget);
+            let lang = ctx.cfg().bbs.language();
+            let notice = urgent_text_in(lang, post, ctx.cfg().replies.byte_budget);
             let shown = Shown::Post {
                 board: post.board.clone(),
                 num: post.num,
             };
             let mut outcome = outcome.to_channel(notice).showing(shown);
-            outcome.reply.push_str(" Announced on the channel.");
+            outcome.reply.push(' ');
+            outcome.reply.push_str(&t!(ctx.lang, "urgent-announced"));
             outcome
         }
         Err(wait) => {
             let mut outcome = outcome;
-            outcome.reply.push_str(&format!(
-                " Not announced: the BBS spoke on the channel lately (again in {}).",
-                minutes(wait)
-            ));
+            outcome.reply.push(' ');
+            outcome
+                .reply
+                .push_str(&t!(ctx.lang, "urgent-not-announced", mins = minutes(wait)));
             outcome
         }
     }

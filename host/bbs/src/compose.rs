@@ -13,11 +13,10 @@ use tracing::warn;
 
 use meshmush_core::commands::ctx::Ctx;
 use meshmush_core::commands::outcome::Outcome;
-use meshmush_core::commands::registry::{
-    CommandError, DraftHook, Fed, Registry, Reply, STORAGE_FULL, user,
-};
+use meshmush_core::commands::registry::{CommandError, DraftHook, Fed, Registry, Reply, user};
 use meshmush_core::commands::text::DIRECTIONS;
-use meshmush_core::commands::text::{first_words, unix_now};
+use meshmush_core::commands::text::{echo, first_words, unix_now};
+use meshmush_lang::t;
 use meshmush_store::{Draft, DraftTarget, StoreError};
 
 /// The longest subject, in bytes.
@@ -50,10 +49,13 @@ pub async fn start(ctx: &mut Ctx, target: DraftTarget) -> Reply {
         started: now,
         touched: now,
     };
-    let to = label(&draft.target);
+    let to = match &draft.target {
+        DraftTarget::Post { board } => t!(ctx.lang, "compose-post", board = board),
+        DraftTarget::Mail { to_name, .. } => t!(ctx.lang, "compose-mail", name = to_name),
+    };
     ctx.store().put_draft(draft.clone()).await?;
     ctx.draft = Some(draft);
-    Ok(format!("Writing {to}. Subject? (cancel stops)").into())
+    Ok(to.into())
 }
 
 /// Makes drafts the dispatcher's: an open draft takes the player's lines.
@@ -71,19 +73,20 @@ pub async fn feed(ctx: &mut Ctx, draft: Draft, line: &str) -> Fed {
     let idle = ctx.cfg().bbs.draft_idle_mins.saturating_mul(60);
     if unix_now().saturating_sub(draft.touched) > idle {
         drop_draft(ctx).await;
-        return Fed::Expired(format!(
-            "(Your unfinished {} expired after {} idle minutes.)",
-            kind(&draft.target),
-            ctx.cfg().bbs.draft_idle_mins
+        return Fed::Expired(t!(
+            ctx.lang,
+            "compose-expired",
+            kind = kind(&draft.target),
+            mins = ctx.cfg().bbs.draft_idle_mins
         ));
     }
     let reply = match take(ctx, draft, line.trim()).await {
         Ok(outcome) => outcome,
         Err(CommandError::User(msg)) => msg.into(),
-        Err(CommandError::Store(StoreError::Full)) => STORAGE_FULL.into(),
+        Err(e @ CommandError::Store(StoreError::Full)) => e.text(ctx.lang).into(),
         Err(e) => {
             warn!(error = %e, "draft not saved");
-            e.to_string().into()
+            e.text(ctx.lang).into()
         }
     };
     Fed::Taken(reply)
@@ -104,26 +107,31 @@ fn looks_like_command(ctx: &Ctx, line: &str) -> bool {
 async fn take(ctx: &mut Ctx, mut draft: Draft, line: &str) -> Reply {
     if line.eq_ignore_ascii_case("cancel") {
         drop_draft(ctx).await;
-        return Ok(format!("Your {} is dropped.", kind(&draft.target)).into());
+        return Ok(t!(ctx.lang, "compose-dropped", kind = kind(&draft.target)).into());
     }
     if looks_like_command(ctx, line) {
         let what = kind(&draft.target);
         ctx.draft = Some(draft);
-        return Err(user(format!(
-            "You are writing a {what}: {line:?} was not added. . sends it, cancel drops it."
+        return Err(user(t!(
+            ctx.lang,
+            "compose-not-added",
+            kind = what,
+            word = echo(line)
         )));
     }
     let Some(subject) = draft.subject.clone() else {
         if line.is_empty() || is_end(line) {
             ctx.draft = Some(draft);
-            return Err(user("Subject? (cancel stops)"));
+            return Err(user(t!(ctx.lang, "compose-subject")));
         }
         let subject = first_words(line, SUBJECT_MAX);
         draft.subject = Some(subject.clone());
         save(ctx, draft).await?;
-        return Ok(format!(
-            "Subject: {subject}. Now the text, one message per line; . alone sends it, up to {} bytes.",
-            ctx.cfg().bbs.post_max_bytes
+        return Ok(t!(
+            ctx.lang,
+            "compose-subject-set",
+            subject = subject,
+            max = ctx.cfg().bbs.post_max_bytes
         )
         .into());
     };
@@ -136,9 +144,12 @@ async fn take(ctx: &mut Ctx, mut draft: Draft, line: &str) -> Reply {
     if len > max {
         let left = max.saturating_sub(draft.body.len() + sep);
         ctx.draft = Some(draft);
-        return Err(user(format!(
-            "That line is {} bytes; {left} are left of {max}. Send less, or . to send it.",
-            line.len()
+        return Err(user(t!(
+            ctx.lang,
+            "compose-line-too-long",
+            len = line.len(),
+            n = left,
+            max = max
         )));
     }
     if sep == 1 {
@@ -148,7 +159,7 @@ async fn take(ctx: &mut Ctx, mut draft: Draft, line: &str) -> Reply {
     save(ctx, draft).await?;
     let left = max - len;
     if left * 5 < max {
-        return Ok(format!("{left} bytes left.").into());
+        return Ok(t!(ctx.lang, "compose-bytes-left", n = left).into());
     }
     // Taken without a reply: the handset's delivery tick says it arrived.
     Ok(Outcome::default())
@@ -159,7 +170,7 @@ async fn take(ctx: &mut Ctx, mut draft: Draft, line: &str) -> Reply {
 async fn finish(ctx: &mut Ctx, draft: Draft, subject: &str) -> Reply {
     if draft.body.is_empty() {
         ctx.draft = Some(draft);
-        return Err(user("Nothing written yet. Send the text, or cancel."));
+        return Err(user(t!(ctx.lang, "compose-nothing")));
     }
     let sent = match &draft.target {
         DraftTarget::Post { board } => {
@@ -178,9 +189,7 @@ async fn finish(ctx: &mut Ctx, draft: Draft, subject: &str) -> Reply {
         }
         Err(CommandError::User(why)) => {
             ctx.draft = Some(draft);
-            Err(user(format!(
-                "{why} Your draft is kept: . to retry, cancel to drop."
-            )))
+            Err(user(format!("{why} {}", t!(ctx.lang, "compose-kept"))))
         }
         Err(e) => {
             ctx.draft = Some(draft);
@@ -192,11 +201,12 @@ async fn finish(ctx: &mut Ctx, draft: Draft, subject: &str) -> Reply {
 async fn post(ctx: &mut Ctx, board: &str, subject: &str, body: &str) -> Reply {
     let board = super::boards::find_board(ctx, board).await?;
     let post = super::boards::write_post(ctx, &board, subject, body, None).await?;
-    let done = format!(
-        "Posted to {} as #{} ({} bytes).",
-        post.board,
-        post.num,
-        post.text.len()
+    let done = t!(
+        ctx.lang,
+        "posted-long",
+        board = &post.board,
+        num = post.num,
+        len = post.text.len()
     );
     let outcome = super::boards::posted(&post, done);
     Ok(super::channel::announce_urgent(ctx, &board, &post, outcome))
@@ -231,12 +241,5 @@ fn kind(target: &DraftTarget) -> &'static str {
     match target {
         DraftTarget::Post { .. } => "post",
         DraftTarget::Mail { .. } => "mail",
-    }
-}
-
-fn label(target: &DraftTarget) -> String {
-    match target {
-        DraftTarget::Post { board } => format!("a post to {board}"),
-        DraftTarget::Mail { to_name, .. } => format!("mail to {to_name}"),
     }
 }

@@ -6,7 +6,8 @@ use meshmush_protocol::packets::node_id;
 
 use meshmush_core::commands::ctx::Ctx;
 use meshmush_core::commands::registry::{Command, Registry, Reply, Spec, Usage};
-use meshmush_core::commands::text::{ago, unix_now};
+use meshmush_core::commands::text::{ago_in, unix_now};
+use meshmush_lang::t;
 use meshmush_store::Level;
 
 pub fn register(r: &mut Registry) {
@@ -36,18 +37,16 @@ impl Command for Peers {
     async fn apply(self, ctx: &mut Ctx) -> Reply {
         let peers = ctx.cfg().federation.peers();
         if peers.is_empty() {
-            return Ok("No BBS peers configured ([federation] peers)."
-                .to_string()
-                .into());
+            return Ok(t!(ctx.lang, "peers-none").into());
         }
-        let now = unix_now();
-        let mut lines = vec!["Peers (heard, queued/sent/received/refused):".to_string()];
+        let (now, lang) = (unix_now(), ctx.lang);
+        let mut lines = vec![t!(lang, "peers-head")];
         for p in peers {
             let st = ctx.store().peer_state(p.node).await?;
             let heard = if st.last_heard == 0 {
-                "never".to_string()
+                t!(lang, "peers-never")
             } else {
-                ago(now, st.last_heard)
+                ago_in(lang, now, st.last_heard)
             };
             lines.push(format!(
                 "{} {} {heard}, {}/{}/{}/{}",

@@ -7,7 +7,8 @@
 use meshmush_core::commands::ctx::Ctx;
 use meshmush_core::commands::outcome::{Audience, Notice, NoticeKind};
 use meshmush_core::commands::registry::{Command, CommandError, Registry, Reply, Spec, Usage};
-use meshmush_core::commands::text::read_receipt;
+use meshmush_core::commands::text::read_receipt_in;
+use meshmush_lang::t;
 use meshmush_store::{Level, Mail, ReadEvent, StoreError};
 
 pub fn register(r: &mut Registry) {
@@ -42,15 +43,11 @@ impl Command for Receipts {
     async fn apply(self, ctx: &mut Ctx) -> Reply {
         let Some(on) = self.on else {
             let now = ctx.store().receipts_on(ctx.node).await?;
-            return Ok(format!("Receipts are {}.", if now { "on" } else { "off" }).into());
+            let state = if now { "on" } else { "off" };
+            return Ok(t!(ctx.lang, "receipts-are", state = state).into());
         };
         ctx.store().set_receipts(ctx.node, on).await?;
-        Ok(if on {
-            "Receipts on: you are told when your mail is read, and senders when you read theirs."
-        } else {
-            "Receipts off: nobody is told when you read their mail, nor you when yours is read."
-        }
-        .into())
+        Ok(t!(ctx.lang, if on { "receipts-on" } else { "receipts-off" }).into())
     }
 }
 
@@ -74,7 +71,9 @@ pub(crate) async fn mark_read(ctx: &Ctx, mail: Mail) -> Result<Option<Notice>, C
     if from == ctx.node || !store.receipts_on(from).await? || store.player(from).await?.is_none() {
         return Ok(None);
     }
-    let text = read_receipt(&ctx.player.name, &subject, &ctx.bbs_name());
+    // In the sender's language, as every notice to one player is.
+    let theirs = Ctx::language_of(&ctx.common, &store.habits(from).await?);
+    let text = read_receipt_in(theirs, &ctx.player.name, &subject, &ctx.bbs_name());
     // Rides in front of the sender's next reply: no airtime of its own.
     Ok(Some(Notice {
         to: Audience::Player(from),

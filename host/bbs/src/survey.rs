@@ -5,7 +5,8 @@ use std::time::Duration;
 
 use meshmush_core::commands::ctx::Ctx;
 use meshmush_core::commands::registry::{Command, Registry, Reply, Spec, Usage};
-use meshmush_core::commands::text::{age, unix_now};
+use meshmush_core::commands::text::{age_in, echo, unix_now};
+use meshmush_lang::t;
 use meshmush_store::{Level, SEARCH_SCAN};
 
 pub fn register(r: &mut Registry) {
@@ -55,16 +56,25 @@ impl Command for Stats {
             .filter(|n| Some(n.num) != me && u64::from(n.last_heard) >= day_ago)
             .count();
         let air = ctx.mesh().airtime();
+        let used = air.used_hour.as_secs();
         let airtime = match air.allowed_hour {
-            Some(allowed) => format!("{}s of {}s", air.used_hour.as_secs(), allowed.as_secs()),
-            None => format!("{}s", air.used_hour.as_secs()),
+            Some(allowed) => t!(
+                ctx.lang,
+                "stats-airtime-of",
+                n = used,
+                max = allowed.as_secs()
+            ),
+            None => t!(ctx.lang, "stats-airtime", n = used),
         };
-        Ok(format!(
-            "{} players, {} posts, {} unread mail, {heard} nodes heard in 24h. Airtime {airtime} this hour. Up {}.",
-            counts.players,
-            counts.posts,
-            counts.mail_unread,
-            span(ctx.mesh().uptime())
+        Ok(t!(
+            ctx.lang,
+            "stats",
+            players = counts.players,
+            posts = counts.posts,
+            unread = counts.mail_unread,
+            heard = heard,
+            airtime = airtime,
+            up = span(ctx.mesh().uptime())
         )
         .into())
     }
@@ -92,7 +102,7 @@ impl Command for Search {
             .map(str::to_lowercase)
             .collect();
         if words.is_empty() || words.iter().all(|w| w.chars().count() < 2) {
-            return Err(Usage::say("Search for what? search WORDS"));
+            return Err(Usage::key("search-what", Vec::new()));
         }
         Ok(Self { words })
     }
@@ -103,15 +113,21 @@ impl Command for Search {
             .store()
             .search_posts(boards, self.words.clone(), HITS)
             .await?;
-        let what = self.words.join(" ");
-        let scope = if found.capped {
-            format!(" in the newest {SEARCH_SCAN}")
-        } else {
-            String::new()
-        };
+        let what = echo(&self.words.join(" "));
+        let lang = ctx.lang;
         if found.posts.is_empty() {
-            return Ok(format!("No posts with {what}{scope}.").into());
+            return Ok(if found.capped {
+                t!(lang, "search-none-capped", word = what, n = SEARCH_SCAN)
+            } else {
+                t!(lang, "search-none", word = what)
+            }
+            .into());
         }
+        let head = if found.capped {
+            t!(lang, "search-found-capped", word = what, n = SEARCH_SCAN)
+        } else {
+            t!(lang, "search-found", word = what)
+        };
         let now = unix_now();
         let lines: Vec<String> = found
             .posts
@@ -123,11 +139,12 @@ impl Command for Search {
                     p.num,
                     super::compose::title(p),
                     p.author_name,
-                    age(now, p.time)
+                    age_in(lang, now, p.time)
                 )
             })
             .collect();
-        Ok(format!("{what}{scope}:\n{}\nread BOARD N", lines.join("\n")).into())
+        let foot = t!(lang, "search-foot");
+        Ok(format!("{head}\n{}\n{foot}", lines.join("\n")).into())
     }
 }
 

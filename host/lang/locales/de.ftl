@@ -109,3 +109,226 @@ mailbox-full = Das Postfach von { $name } ist voll; versuch es später.
 mail-unheard-sender = Du hast heute schon { $n } Mails an Knoten geschickt, die das BBS nie benutzt haben. Das ist das Tageslimit, morgen wieder.
 mail-unheard-total = Für Knoten, die das BBS nie benutzt haben, wartet schon zu viel Mail; versuch es später.
 mail-newcomers = Neue Spieler haben in dieser Stunde schon viele Mails geschickt; versuch es später.
+
+## --- bbs ---
+## Bretter: boards, next, post, reply, delete
+
+boards-none = Noch keine Bretter.
+boards-list = Bretter (ungelesen/gesamt): { $list }. lies BRETT
+next-none = Keine ungelesenen Beiträge.
+post-only-level = Auf { $board } dürfen nur { $level ->
+    [builder] Baumeister
+    [wizard] Magier
+   *[player] Spieler
+} posten.
+post-rate = Du hast in dieser Stunde schon { $n }-mal gepostet; versuch es später.
+post-newcomers = Neue Spieler haben in dieser Stunde schon viel gepostet; versuch es später.
+posted = Auf { $board } als #{ $num } gepostet.
+posted-long = Auf { $board } als #{ $num } gepostet ({ $len } Bytes).
+replied = Antwort auf { $board } als #{ $num } gepostet.
+delete-not-yours = Das darf nur der Verfasser oder ein Magier löschen.
+post-deleted = { $board } #{ $num } gelöscht.
+
+## Lange Beiträge und Mails schreiben (compose); $kind ist post oder mail
+
+compose-post = Neuer Beitrag für { $board }. Betreff? (cancel bricht ab)
+compose-mail = Neue Mail an { $name }. Betreff? (cancel bricht ab)
+compose-expired = { $kind ->
+    [mail] (Deine angefangene Mail ist nach { $mins } Minuten ohne Eingabe verfallen.)
+   *[post] (Dein angefangener Beitrag ist nach { $mins } Minuten ohne Eingabe verfallen.)
+}
+compose-dropped = { $kind ->
+    [mail] Deine Mail ist verworfen.
+   *[post] Dein Beitrag ist verworfen.
+}
+compose-not-added = Du schreibst gerade { $kind ->
+    [mail] eine Mail
+   *[post] einen Beitrag
+}: "{ $word }" wurde nicht übernommen. . schickt ab, cancel verwirft.
+compose-subject = Betreff? (cancel bricht ab)
+compose-subject-set = Betreff: { $subject }. Jetzt der Text, eine Nachricht pro Zeile; . allein schickt ab, bis { $max } Bytes.
+compose-line-too-long = Die Zeile hat { $len } Bytes; von { $max } sind noch { $n } frei. Schick weniger oder . zum Abschicken.
+compose-bytes-left = Noch { $n } Bytes frei.
+compose-nothing = Noch nichts geschrieben. Schick den Text oder cancel.
+compose-kept = Dein Entwurf bleibt: . versucht es nochmal, cancel verwirft ihn.
+
+## Der Kanal: @wall und neue Beiträge auf dringenden Brettern (urgent-notice geht an
+## alle, in der Sprache des BBS)
+
+wall-too-long = Zu lang für ein Paket: { $len } Bytes mit deinem Namen, höchstens { $max }.
+wall-wait = Das BBS hat gerade erst auf dem Kanal gesendet; warte { $mins } Min. (ein Paket pro { $gap } Min.).
+wall-sent = Auf dem Kanal gesendet.
+urgent-notice = DRINGEND auf { $board }: { $subject } - { $name }. Schreib mir: lies { $board } { $num }
+urgent-announced = Auf dem Kanal angekündigt.
+urgent-not-announced = Nicht angekündigt: Das BBS hat gerade erst auf dem Kanal gesendet (wieder in { $mins } Min.).
+usage-boards = boards
+help-boards = die Bretter, mit deinen ungelesenen Beiträgen
+usage-next = next
+help-next = liest den ältesten Beitrag, den du noch nicht gelesen hast
+usage-post = post BRETT [TEXT]
+help-post = schreibt auf ein Brett; ohne Text einen langen Beitrag Zeile für Zeile
+usage-reply = reply BRETT N TEXT
+help-reply = antwortet auf Beitrag N
+usage-delete = delete BRETT N
+help-delete = löscht deinen Beitrag (Magier: jeden)
+
+## Alter in Listen und Sätzen (`jetzt` ist age-now, oben)
+
+age-minutes = { $n } Min.
+age-hours = { $n } Std.
+age-days = { $n } Tg.
+
+## ping, quit, seen
+
+usage-ping = ping
+help-ping = prüft, ob das BBS zuhört
+usage-quit = quit
+help-quit = beendet deine Sitzung (alles bleibt gespeichert)
+quit-bye = Tschüss, { $name }. Alles ist gespeichert.
+usage-seen = seen NAME|!id
+help-seen = wann das BBS einen Knoten zuletzt gehört hat, seine Hops, SNR und DM-Route
+seen-nobody = Kein Knoten oder Spieler namens "{ $word }".
+seen-node-only = { $node }: hat dem BBS nie geschrieben; der Knoten des BBS hörte ihn { $ago }.
+seen-never = { $node }: nie gehört.
+seen-heard = { $node }: gehört { $ago }, { $hops }{ $snr }. { $route }
+seen-direct = direkt
+seen-hops = { $n ->
+    [one] 1 Hop
+   *[other] { $n } Hops
+}
+seen-hops-unknown = Hops unbekannt
+seen-route-direct = DM: direkt, keine Route nötig.
+seen-route-acked = DM-Route: wahrscheinlich, bestätigt { $ago }.
+seen-route-failed = DM-Route: keine, DMs kamen nicht an; sie werden geflutet.
+seen-route-unknown = DM-Route: unbekannt; DMs werden geflutet.
+
+## Konto: whoami, name, password, pw, repin
+
+usage-whoami = whoami
+help-whoami = dein Name, dein Knoten und deine Rechte
+whoami = { $name } ({ $id }), { $level }, { $sender ->
+    [proven] Absender bestätigt
+    [impostor] Absender unbestätigt (nicht das Gerät, als das dieser Knoten zuerst auftrat)
+   *[unproven] Absender unbestätigt
+}
+usage-name = name NEUERNAME
+help-name = ändert deinen Namen (mit Passwort: das zuerst angeben)
+name-rules = Namen haben höchstens { $max } einfache Zeichen.
+name-reserved = "{ $name }" ist reserviert; such dir einen anderen Namen aus.
+name-set = Du heißt jetzt { $name }.
+name-taken = { $name } ist schon vergeben.
+usage-password = password NEU | password ALT NEU | password PASS
+help-password = setzt oder ändert dein Passwort, oder schaltet deine Rechte frei
+password-set = Passwort gesetzt. So benutzt du es: pw PASS BEFEHL, z. B. pw PASS name NEUERNAME
+password-changed = Passwort geändert.
+password-one-command = Ein Passwort gilt immer für genau einen Befehl: pw PASS BEFEHL, z. B. pw PASS name NEUERNAME
+password-short = Mindestens { $n } Zeichen, bitte.
+password-failed = Das Passwort ließ sich nicht setzen: { $error }
+usage-pw = pw PASS BEFEHL
+help-pw = führt einen Befehl mit deinem Passwort als Nachweis aus (für DMs ohne PKI)
+pw-none = Du hast noch kein Passwort: password NEU setzt eins.
+pw-wrong = Falsches Passwort.
+pw-locked = Zu viele falsche Passwörter: versuch es in { $n } s wieder.
+usage-repin = pw PASS repin
+help-repin = von einem Gerät mit neuem Schlüssel (neu geflasht): macht es zu dem, als das dein Knoten gilt
+repin-no-key = repin hinterlegt den Schlüssel, den eine PKI-DM mitbringt, und diese Nachricht hat keinen: Schick pw PASS repin als DM vom neuen Gerät.
+repin-already = Der Schlüssel dieses Geräts ist schon hinterlegt: nichts zu tun.
+repin-needs-password = repin braucht dein Passwort: Schick pw PASS repin vom neuen Gerät.
+repin-done = Erledigt: Dein Knoten gilt jetzt mit dem Schlüssel dieses Geräts.
+
+## Lesebestätigungen (receipt-notice geht an den Absender der Mail, in seiner Sprache)
+
+usage-receipts = receipts on|off
+help-receipts = Lesebestätigungen für Mail im BBS-Netz: Du erfährst, wann deine gelesen wird, und der Absender, wann du seine liest
+receipts-are = Lesebestätigungen sind { $state ->
+    [on] an
+   *[off] aus
+}.
+receipts-on = Lesebestätigungen an: Du erfährst, wann deine Mail gelesen wird, und Absender, wann du ihre liest.
+receipts-off = Lesebestätigungen aus: Niemand erfährt, wann du seine Mail liest, und du nicht, wann deine gelesen wird.
+receipt-notice = { $name } hat deine Mail '{ $subject }' gelesen (bei { $bbs })
+
+## stats, search
+
+usage-stats = stats
+help-stats = Spieler, Beiträge, ungelesene Mails, gehörte Knoten, Sendezeit, Laufzeit
+stats = { $players } Spieler, { $posts ->
+    [one] 1 Beitrag
+   *[other] { $posts } Beiträge
+}, { $unread ->
+    [one] 1 ungelesene Mail
+   *[other] { $unread } ungelesene Mails
+}, { $heard } Knoten in 24 h gehört. Sendezeit diese Stunde: { $airtime }. Läuft seit { $up }.
+stats-airtime = { $n } s
+stats-airtime-of = { $n } s von { $max } s
+usage-search = search WÖRTER
+help-search = Beiträge mit all diesen Wörtern in Betreff oder Text, neueste zuerst
+search-what = Wonach suchen? search WÖRTER
+search-none = Keine Beiträge mit { $word }.
+search-none-capped = Keine Beiträge mit { $word } unter den neuesten { $n }.
+search-found = { $word }:
+search-found-capped = { $word } unter den neuesten { $n }:
+search-foot = lies BRETT N
+
+## Magier: @peers, @board
+
+peers-none = Keine BBS-Partner eingerichtet ([federation] peers).
+peers-head = Partner (gehört, wartend/gesendet/empfangen/abgelehnt):
+peers-never = nie
+board-levels = Stufen sind player, builder oder wizard.
+board-name-rules = Brettnamen haben 1-16 Buchstaben, Ziffern oder Bindestriche.
+board-lock-what = Sperren lässt sich read oder post.
+board-exists = Ein Brett { $board } gibt es schon.
+board-created = Brett { $board } angelegt.
+board-described = Beschreibung von { $board } gesetzt.
+board-locked = { $board }: { $what ->
+    [read] Lesen
+   *[post] Posten
+} jetzt nur für { $level ->
+    [builder] Baumeister
+    [wizard] Magier
+   *[player] Spieler
+}.
+board-urgent-on = { $board } ist dringend: Jeder neue Beitrag wird auf dem Kanal angekündigt (höchstens einmal pro { $gap } Min.).
+board-urgent-off = { $board } ist nicht mehr dringend.
+board-removed = Brett { $board } mit { $n ->
+    [one] 1 Beitrag
+   *[other] { $n } Beiträgen
+} entfernt.
+
+## Unaufgefordert: die Bake (an alle, in der Sprache des BBS), die Antwort auf das
+## Suchwort, der Gruß an einen neu gehörten Knoten und wartende Mail
+
+beacon = { $bbs }: BBS und Textwelt. Schick mir hilfe als DM zum Start.
+beacon-keyword = { $bbs }: BBS und Textwelt. Schick mir hilfe als DM zum Start oder { $word } hier im Kanal.
+discovery-answer = { $bbs } ist ein BBS mit Textwelt. Schick mir hilfe als DM zum Start, oder schau, um dich umzusehen.
+welcome-node = Hallo von { $bbs }, einem BBS mit Textwelt in diesem Mesh. Schick mir hilfe als DM zum Start.
+mail-waiting = { $n ->
+    [one] Bei { $bbs } liegt 1 Mail für dich. Schick mail, um sie zu lesen.
+   *[other] Bei { $bbs } liegen { $n } Mails für dich. Schick mail, um sie zu lesen.
+}
+
+## Magier: @ban, @unban, @builder, @repin, @pwlocks, @shutdown (builder-notice geht an
+## den neuen Baumeister, in seiner Sprache)
+
+admin-no-player = Kein Spieler namens "{ $word }".
+admin-not-yourself = Nicht dich selbst.
+banned = { $name } ({ $id }) gesperrt.
+unbanned = { $name } entsperrt.
+builder-already = { $name } darf schon bauen.
+builder-made = { $name } ist jetzt Baumeister.
+builder-notice = Du darfst jetzt bauen: hilfe @dig.
+unpin-none = { $name } hat keinen hinterlegten Schlüssel.
+unpinned = Schlüssel von { $name } vergessen: Der nächste, den der Knoten benutzt, wird hinterlegt.
+pwlocks-none-for = Für { $name } sind keine falschen Passwörter gezählt.
+pwlocks-cleared = Falsche Passwörter von { $name } gelöscht.
+pwlocks-none = Keine falschen Passwörter gezählt.
+pwlocks-head = Falsche Passwörter ({ $n }):
+pwlocks-more = und { $n } weitere
+pwlocks-line = { $kind ->
+    [account] Konto
+   *[node] Knoten
+} { $id }{ $name }: { $n } falsch, { $state }
+pwlocks-locked = noch { $n } s gesperrt
+pwlocks-unlocked = nicht gesperrt
+shutdown = Fahre herunter; alles ist gespeichert.

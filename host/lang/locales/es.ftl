@@ -110,3 +110,229 @@ mailbox-full = El buzón de { $name } está lleno; inténtalo más tarde.
 mail-unheard-sender = Hoy ya dejaste { $n } cartas para nodos que nunca usaron el BBS, el límite del día. Vuelve a intentarlo mañana.
 mail-unheard-total = Ya esperan demasiadas cartas para nodos que nunca usaron el BBS; inténtalo más tarde.
 mail-newcomers = Los jugadores nuevos han enviado mucho correo en la última hora; inténtalo más tarde.
+
+## --- bbs ---
+## Tablones: boards, next, post, reply, delete
+
+boards-none = Aún no hay tablones.
+boards-list = Tablones (sin leer/total): { $list }. leer TABLÓN
+next-none = No hay mensajes sin leer.
+post-only-level = En { $board } solo pueden publicar los { $level ->
+    [builder] constructores
+    [wizard] magos
+   *[player] jugadores
+}.
+post-rate = Ya publicaste { $n } veces en esta hora; inténtalo más tarde.
+post-newcomers = Los jugadores nuevos han publicado mucho en la última hora; inténtalo más tarde.
+posted = Publicado en { $board } como #{ $num }.
+posted-long = Publicado en { $board } como #{ $num } ({ $len } bytes).
+replied = Respuesta publicada en { $board } como #{ $num }.
+delete-not-yours = Solo su autor o un mago puede borrar eso.
+post-deleted = Borrado el mensaje #{ $num } de { $board }.
+
+## Escribir un mensaje o una carta larga (compose); $kind es post o mail
+
+compose-post = Nuevo mensaje para { $board }. ¿Asunto? (cancel para salir)
+compose-mail = Nueva carta para { $name }. ¿Asunto? (cancel para salir)
+compose-expired = { $kind ->
+    [mail] (Tu carta a medias caducó tras { $mins } minutos sin actividad.)
+   *[post] (Tu mensaje a medias caducó tras { $mins } minutos sin actividad.)
+}
+compose-dropped = { $kind ->
+    [mail] Carta descartada.
+   *[post] Mensaje descartado.
+}
+compose-not-added = Estás escribiendo { $kind ->
+    [mail] una carta
+   *[post] un mensaje
+}: "{ $word }" no se añadió. . lo envía, cancel lo descarta.
+compose-subject = ¿Asunto? (cancel para salir)
+compose-subject-set = Asunto: { $subject }. Ahora el texto, un mensaje por línea; un . suelto lo envía, hasta { $max } bytes.
+compose-line-too-long = Esa línea tiene { $len } bytes; quedan { $n } de { $max }. Envía menos, o . para enviarlo.
+compose-bytes-left = Quedan { $n } bytes.
+compose-nothing = Aún no has escrito nada. Envía el texto, o cancel.
+compose-kept = Tu borrador se guarda: . para reintentar, cancel para descartarlo.
+
+## El canal: @wall y los mensajes nuevos en tablones urgentes (urgent-notice va a
+## todos, en el idioma del BBS)
+
+wall-too-long = Demasiado largo para un paquete: { $len } bytes con tu nombre, como mucho { $max }.
+wall-wait = El BBS acaba de hablar en el canal; espera { $mins } min (un paquete cada { $gap } min).
+wall-sent = Enviado al canal.
+urgent-notice = URGENTE en { $board }: { $subject } - { $name }. Escríbeme: leer { $board } { $num }
+urgent-announced = Anunciado en el canal.
+urgent-not-announced = No anunciado: el BBS acaba de hablar en el canal (otra vez en { $mins } min).
+usage-boards = boards
+help-boards = los tablones, con lo que te queda por leer
+usage-next = next
+help-next = lee el mensaje más antiguo que no has leído
+usage-post = post TABLÓN [TEXTO]
+help-post = publica en un tablón; sin texto, escribe un mensaje largo línea a línea
+usage-reply = reply TABLÓN N TEXTO
+help-reply = responde al mensaje N
+usage-delete = delete TABLÓN N
+help-delete = borra tu mensaje (los magos, cualquiera)
+
+## Edades en listas y frases (`ahora` es age-now, arriba)
+
+age-minutes = { $n } min
+age-hours = { $n } h
+age-days = { $n } d
+
+## ping, quit, seen
+
+usage-ping = ping
+help-ping = comprueba que el BBS escucha
+usage-quit = quit
+help-quit = termina tu sesión (todo queda guardado)
+quit-bye = Adiós, { $name }. Todo queda guardado.
+usage-seen = seen NOMBRE|!id
+help-seen = cuándo oyó el BBS un nodo por última vez, sus saltos, SNR y ruta de DM
+seen-nobody = No hay ningún nodo ni jugador llamado "{ $word }".
+seen-node-only = { $node }: nunca escribió al BBS; el nodo del BBS lo oyó { $ago }.
+seen-never = { $node }: nunca se ha oído.
+seen-heard = { $node }: oído { $ago }, { $hops }{ $snr }. { $route }
+seen-direct = directo
+seen-hops = { $n ->
+    [one] 1 salto
+   *[other] { $n } saltos
+}
+seen-hops-unknown = saltos desconocidos
+seen-route-direct = DM: directo, sin ruta.
+seen-route-acked = Ruta de DM: probable, confirmada { $ago }.
+seen-route-failed = Ruta de DM: ninguna, los DM fallaron; van por inundación.
+seen-route-unknown = Ruta de DM: desconocida; los DM van por inundación.
+
+## Cuenta: whoami, name, password, pw, repin
+
+usage-whoami = whoami
+help-whoami = tu nombre, tu nodo y tus permisos
+whoami = { $name } ({ $id }), { $level }, { $sender ->
+    [proven] remitente verificado
+    [impostor] remitente sin verificar (no es el equipo con que se vio este nodo la primera vez)
+   *[unproven] remitente sin verificar
+}
+usage-name = name NOMBRENUEVO
+help-name = cambia tu nombre (si tienes contraseña, dala primero)
+name-rules = Los nombres tienen como mucho { $max } caracteres normales.
+name-reserved = "{ $name }" está reservado; elige otro nombre.
+name-set = Ahora eres { $name }.
+name-taken = { $name } ya está en uso.
+usage-password = password NUEVA | password VIEJA NUEVA | password CLAVE
+help-password = crea o cambia tu contraseña, o desbloquea tus permisos
+password-set = Contraseña guardada. Se usa así: pw CLAVE COMANDO, p. ej. pw CLAVE name NOMBRENUEVO
+password-changed = Contraseña cambiada.
+password-one-command = Una contraseña desbloquea un comando cada vez: pw CLAVE COMANDO, p. ej. pw CLAVE name NOMBRENUEVO
+password-short = Usa al menos { $n } caracteres.
+password-failed = No se pudo guardar la contraseña: { $error }
+usage-pw = pw CLAVE COMANDO
+help-pw = ejecuta un comando con tu contraseña como prueba (para DM sin PKI)
+pw-none = Aún no tienes contraseña: password NUEVA crea una.
+pw-wrong = Contraseña incorrecta.
+pw-locked = Demasiadas contraseñas incorrectas: vuelve a intentarlo en { $n } s.
+usage-repin = pw CLAVE repin
+help-repin = desde un equipo con clave nueva (reflasheado): que tu nodo se conozca por ella
+repin-no-key = repin fija la clave que trae un DM con PKI, y este mensaje no trae ninguna: envía pw CLAVE repin como DM desde el equipo nuevo.
+repin-already = La clave de este equipo ya es la fijada: no hay nada que cambiar.
+repin-needs-password = repin necesita tu contraseña: envía pw CLAVE repin desde el equipo nuevo.
+repin-done = Hecho: tu nodo se conoce ahora por la clave de este equipo.
+
+## Acuses de lectura (receipt-notice va al remitente de la carta, en su idioma)
+
+usage-receipts = receipts on|off
+help-receipts = acuses de lectura del correo en la red de BBS: sabrás cuándo se lee el tuyo, y su remitente cuándo lees el suyo
+receipts-are = Los acuses de lectura están { $state ->
+    [on] activados
+   *[off] desactivados
+}.
+receipts-on = Acuses activados: sabrás cuándo se leen tus cartas, y los remitentes cuándo lees las suyas.
+receipts-off = Acuses desactivados: nadie sabrá cuándo lees sus cartas, ni tú cuándo leen las tuyas.
+receipt-notice = { $name } leyó tu carta '{ $subject }' (en { $bbs })
+
+## stats, search
+
+usage-stats = stats
+help-stats = jugadores, mensajes, correo sin leer, nodos oídos, tiempo de aire, tiempo en marcha
+stats = { $players ->
+    [one] 1 jugador
+   *[other] { $players } jugadores
+}, { $posts ->
+    [one] 1 mensaje
+   *[other] { $posts } mensajes
+}, { $unread ->
+    [one] 1 carta sin leer
+   *[other] { $unread } cartas sin leer
+}, { $heard } nodos oídos en 24 h. Tiempo de aire: { $airtime } esta hora. En marcha desde hace { $up }.
+stats-airtime = { $n } s
+stats-airtime-of = { $n } s de { $max } s
+usage-search = search PALABRAS
+help-search = mensajes con todas estas palabras en el asunto o el texto, los más nuevos primero
+search-what = ¿Buscar qué? search PALABRAS
+search-none = No hay mensajes con { $word }.
+search-none-capped = No hay mensajes con { $word } entre los { $n } más nuevos.
+search-found = { $word }:
+search-found-capped = { $word } entre los { $n } más nuevos:
+search-foot = leer TABLÓN N
+
+## Magos: @peers, @board
+
+peers-none = No hay BBS vecinos configurados ([federation] peers).
+peers-head = Vecinos (oído, en cola/enviados/recibidos/rechazados):
+peers-never = nunca
+board-levels = Los niveles son player, builder o wizard.
+board-name-rules = Los nombres de tablón tienen de 1 a 16 letras, cifras o guiones.
+board-lock-what = Se bloquea read o post.
+board-exists = Ya hay un tablón { $board }.
+board-created = Tablón { $board } creado.
+board-described = Descripción de { $board } actualizada.
+board-locked = { $board }: { $what ->
+    [read] leer
+   *[post] publicar
+} queda solo para { $level ->
+    [builder] constructores
+    [wizard] magos
+   *[player] jugadores
+}.
+board-urgent-on = { $board } es urgente: cada mensaje nuevo se anuncia en el canal (como mucho un aviso cada { $gap } min).
+board-urgent-off = { $board } ya no es urgente.
+board-removed = Tablón { $board } quitado con { $n ->
+    [one] 1 mensaje
+   *[other] { $n } mensajes
+}.
+
+## Sin preguntar: la baliza (a todos, en el idioma del BBS), la respuesta a la
+## palabra de búsqueda, el saludo a un nodo recién oído y el correo que espera
+
+beacon = { $bbs }: BBS y mundo de texto. Envíame ayuda por DM para empezar.
+beacon-keyword = { $bbs }: BBS y mundo de texto. Envíame ayuda por DM para empezar, o { $word } aquí en el canal.
+discovery-answer = { $bbs } es un BBS y un mundo de texto. Envíame ayuda por DM para empezar, o mirar para echar un vistazo.
+welcome-node = Hola desde { $bbs }, un BBS y mundo de texto en esta red mesh. Envíame ayuda por DM para empezar.
+mail-waiting = { $n ->
+    [one] Tienes 1 carta en { $bbs }. Envía correo para leerla.
+   *[other] Tienes { $n } cartas en { $bbs }. Envía correo para leerlas.
+}
+
+## Magos: @ban, @unban, @builder, @repin, @pwlocks, @shutdown (builder-notice va al
+## nuevo constructor, en su idioma)
+
+admin-no-player = No hay ningún jugador llamado "{ $word }".
+admin-not-yourself = A ti mismo no.
+banned = { $name } ({ $id }) vetado.
+unbanned = Veto a { $name } levantado.
+builder-already = { $name } ya puede construir.
+builder-made = { $name } es constructor.
+builder-notice = Ya puedes construir: ayuda @dig.
+unpin-none = { $name } no tiene clave fijada.
+unpinned = Clave de { $name } olvidada: se fijará la próxima que use.
+pwlocks-none-for = { $name } no tiene contraseñas incorrectas contadas.
+pwlocks-cleared = Borradas las contraseñas incorrectas de { $name }.
+pwlocks-none = No hay contraseñas incorrectas contadas.
+pwlocks-head = Contraseñas incorrectas ({ $n }):
+pwlocks-more = y { $n } más
+pwlocks-line = { $kind ->
+    [account] cuenta
+   *[node] nodo
+} { $id }{ $name }: { $n } fallos, { $state }
+pwlocks-locked = bloqueado { $n } s
+pwlocks-unlocked = sin bloquear
+shutdown = Apagando; todo queda guardado.

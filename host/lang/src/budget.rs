@@ -39,12 +39,34 @@ fn longest(var: &str) -> Option<Option<Arg>> {
         "code" => text("xx-XX".into()),
         "codes" => text("en de es".into()),
         "usage" => text("mail | mail N | mail PLAYER [TEXT] | mail delete N | mail clear".into()),
-        "age" => text("59m".into()),
+        "age" => text("9999 Tg.".into()),
         "ago" => text("gerade eben".into()),
         "ids" => text("!4d4d1001, !4d4d1002, !4d4d1003".into()),
         "error" => text("the disk is full or broken: 64 bytes of what the store said".into()),
         "n" | "num" | "count" | "more" | "total" | "len" | "max" => Some(Some(Arg::Num(9_999_999))),
         "list" | "names" | "close" | "boards" | "commands" | "help" => Some(None),
+        // bbs
+        // A draft's kind selects the sentence (post or mail); the rest fall back.
+        "kind" => text("post".into()),
+        "mins" | "gap" => Some(Some(Arg::Num(9_999_999))),
+        // A subject (`compose::SUBJECT_MAX`).
+        "subject" => text("s".repeat(60)),
+        // A node as `seen` names it: a name and its id.
+        "node" => text(format!("{} !4d4d1001", long_name())),
+        "id" => text("!4d4d1001".into()),
+        // `seen`'s parts: hops and SNR, and what it says of a DM route.
+        "hops" => text("Hops unbekannt".into()),
+        "snr" => text(", SNR -20.5dB".into()),
+        "route" => text("DM-Route: keine, DMs kamen nicht an; sie werden geflutet.".into()),
+        // `whoami`: the longest of its senders.
+        "sender" => text("impostor".into()),
+        // `receipts` selects on on/off; `@pwlocks` gives a rendered state.
+        "state" => text("noch 9999999 s gesperrt".into()),
+        "what" => text("post".into()),
+        "players" | "posts" | "unread" | "heard" => Some(Some(Arg::Num(9_999_999))),
+        // `stats`' airtime and uptime, as rendered.
+        "airtime" => text("9999999 s von 9999999 s".into()),
+        "up" => text("9999d23h".into()),
         _ => None,
     }
 }

@@ -15,8 +15,9 @@ use std::time::Duration;
 
 use super::ctx::Ctx;
 use super::registry::{Command, CommandError, Guard, Registry, Reply, Spec, Usage, user};
-use super::text::{level_name, split_command, unix_now};
+use super::text::{level_word, split_command, unix_now};
 use crate::identity::Sender;
+use meshmush_lang::{Arg, Lang, t};
 use meshmush_store::{Level, Pin, PinSource, StoreError};
 
 /// Longest player name, in characters.
@@ -51,16 +52,18 @@ impl Command for Whoami {
     }
 
     async fn apply(self, ctx: &mut Ctx) -> Reply {
-        let rights = level_name(ctx.level());
-        let how = match ctx.sender {
-            Sender::Proven => "proven sender",
-            Sender::Unproven => "unverified sender",
-            Sender::Impostor => "unverified sender (not the handset this node was first seen as)",
+        let sender = match ctx.sender {
+            Sender::Proven => "proven",
+            Sender::Unproven => "unproven",
+            Sender::Impostor => "impostor",
         };
-        Ok(format!(
-            "{} ({}), {rights}, {how}",
-            ctx.player.name,
-            meshmush_protocol::packets::node_id(ctx.node)
+        Ok(t!(
+            ctx.lang,
+            "whoami",
+            name = &ctx.player.name,
+            id = meshmush_protocol::packets::node_id(ctx.node),
+            level = level_word(ctx.lang, ctx.level()),
+            sender = sender
         )
         .into())
     }
@@ -87,9 +90,7 @@ impl Command for Name {
             return Err(Usage::show());
         }
         if wanted.chars().count() > MAX_NAME || wanted.chars().any(|c| c.is_control()) {
-            return Err(Usage::say(format!(
-                "Names are up to {MAX_NAME} plain characters."
-            )));
+            return Err(Usage::key("name-rules", vec![("max", Arg::from(MAX_NAME))]));
         }
         Ok(Self { wanted })
     }
@@ -101,16 +102,16 @@ impl Command for Name {
     async fn apply(self, ctx: &mut Ctx) -> Reply {
         let wanted = self.wanted;
         if meshmush_store::is_reserved_name(&wanted) || ctx.registry.is_command_name(&wanted) {
-            return Err(user(format!("{wanted:?} is reserved; pick another name.")));
+            return Err(user(t!(ctx.lang, "name-reserved", name = &wanted)));
         }
         let mut player = ctx.player.clone();
         player.name = wanted.clone();
         match ctx.store().update_player(player.clone()).await {
             Ok(()) => {
                 ctx.player = player;
-                Ok(format!("You are now {wanted}.").into())
+                Ok(t!(ctx.lang, "name-set", name = &wanted).into())
             }
-            Err(StoreError::NameTaken(_)) => Err(user(format!("{wanted} is taken."))),
+            Err(StoreError::NameTaken(_)) => Err(user(t!(ctx.lang, "name-taken", name = &wanted))),
             Err(e) => Err(e.into()),
         }
     }
@@ -154,27 +155,22 @@ impl Command for Password {
             // its key on a PKI DM may set a new one without the old.
             (None, Self::One(new)) => {
                 set_password(ctx, &new).await?;
-                Ok(format!("Password set. Use it as: {PW_HINT}").into())
+                Ok(t!(ctx.lang, "password-set").into())
             }
             (Some(_), Self::One(new)) if ctx.sender == Sender::Proven => {
                 set_password(ctx, &new).await?;
-                Ok("Password changed.".into())
+                Ok(t!(ctx.lang, "password-changed").into())
             }
-            (Some(_), Self::One(_)) => Err(user(format!(
-                "A password unlocks one command at a time: {PW_HINT}"
-            ))),
+            (Some(_), Self::One(_)) => Err(user(t!(ctx.lang, "password-one-command"))),
             (Some(hash), Self::Two { old, new }) => {
                 check_password(ctx, &old, &hash, Self::SPEC.name).await?;
                 set_password(ctx, &new).await?;
-                Ok("Password changed.".into())
+                Ok(t!(ctx.lang, "password-changed").into())
             }
             (None, Self::Two { .. }) => Err(user(Usage::show().text(&Self::SPEC, ctx.lang))),
         }
     }
 }
-
-/// How a password is used.
-const PW_HINT: &str = "pw PASS COMMAND, e.g. pw PASS name NEWNAME";
 
 /// `pw PASS COMMAND`: one command, proven by the password on the same packet.
 #[derive(Debug, PartialEq)]
@@ -207,7 +203,7 @@ impl Command for Pw {
         let repin = is_repin(&self.line);
         if repin && ctx.packet_key.is_none() {
             // Nothing to pin: refused before the password is looked at.
-            return Err(user(NO_KEY_TO_PIN));
+            return Err(user(t!(ctx.lang, "repin-no-key")));
         }
         // An impostor's packet runs nothing, except a repin from a handset with a new
         // key: the password proves the account, the packet brings the key.
@@ -215,7 +211,7 @@ impl Command for Pw {
             return Err(user(super::registry::needs_proof(ctx, Self::SPEC.name)));
         }
         let Some(hash) = ctx.player.password_hash.clone() else {
-            return Err(user("You have no password yet: password NEW sets one."));
+            return Err(user(t!(ctx.lang, "pw-none")));
         };
         check_password(ctx, &self.pass, &hash, Self::SPEC.name).await?;
         ctx.password_given = true;
@@ -226,9 +222,9 @@ impl Command for Pw {
 }
 
 /// What a player reads while their node or account is locked after wrong passwords.
-pub fn locked_out(wait: Duration) -> String {
+pub fn locked_out(lang: Lang, wait: Duration) -> String {
     let secs = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
-    format!("Too many wrong passwords: try again in {} s.", secs.max(1))
+    t!(lang, "pw-locked", n = secs.max(1))
 }
 
 /// Checks `pass` against the player's stored `hash`, behind the backoff: refused
@@ -246,7 +242,7 @@ async fn check_password(
             command,
             "password not checked: locked after wrong passwords"
         );
-        return Err(user(locked_out(wait)));
+        return Err(user(locked_out(ctx.lang, wait)));
     }
     if crate::passwords::verify(pass, hash).await {
         ctx.roster().pw_succeeded(node, account);
@@ -259,16 +255,18 @@ async fn check_password(
                 wait_secs = wait.as_secs(),
                 "wrong password: node and account locked"
             );
-            Err(user(format!("Wrong password. {}", locked_out(wait))))
+            let wrong = t!(ctx.lang, "pw-wrong");
+            Err(user(format!("{wrong} {}", locked_out(ctx.lang, wait))))
         }
         None => {
             tracing::warn!(command, "proof refused: it did not match the stored hash");
-            Err(user("Wrong password."))
+            Err(user(t!(ctx.lang, "pw-wrong")))
         }
     }
 }
 
-/// Why `repin` cannot run on a packet without a key.
+/// Why `repin` cannot run on a packet without a key, in English: the catalogue's
+/// `repin-no-key`, which players read in their language (the tests hold them equal).
 pub const NO_KEY_TO_PIN: &str = "repin pins the key a PKI DM carries, and this message \
 carries none: send pw PASS repin as a DM from the new handset.";
 
@@ -315,15 +313,13 @@ impl Command for Repin {
 
     async fn apply(self, ctx: &mut Ctx) -> Reply {
         let Some(key) = ctx.packet_key.clone() else {
-            return Err(user(NO_KEY_TO_PIN));
+            return Err(user(t!(ctx.lang, "repin-no-key")));
         };
         if ctx.sender == Sender::Proven {
-            return Ok("This handset's key is the one pinned already: nothing to repin.".into());
+            return Ok(t!(ctx.lang, "repin-already").into());
         }
         if !ctx.password_given {
-            return Err(user(
-                "repin needs your password: send pw PASS repin from the new handset.",
-            ));
+            return Err(user(t!(ctx.lang, "repin-needs-password")));
         }
         let pin = Pin {
             node: ctx.node,
@@ -336,17 +332,17 @@ impl Command for Repin {
         // The session reloads the pin before the next packet is judged.
         ctx.roster().mark_stale(ctx.node);
         tracing::warn!(node = %meshmush_protocol::packets::node_id(ctx.node), "key repinned, proven by the account's password");
-        Ok("Repinned: this handset's key is now the one your node is known by.".into())
+        Ok(t!(ctx.lang, "repin-done").into())
     }
 }
 
 async fn set_password(ctx: &mut Ctx, new: &str) -> Result<(), CommandError> {
     if new.len() < MIN_PASSWORD {
-        return Err(user(format!("Use at least {MIN_PASSWORD} characters.")));
+        return Err(user(t!(ctx.lang, "password-short", n = MIN_PASSWORD)));
     }
     let hash = crate::passwords::hash(new)
         .await
-        .map_err(|e| user(format!("Could not set the password: {e}")))?;
+        .map_err(|e| user(t!(ctx.lang, "password-failed", error = e.to_string())))?;
     let mut player = ctx.player.clone();
     player.password_hash = Some(hash);
     ctx.store().update_player(player.clone()).await?;

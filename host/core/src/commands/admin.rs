@@ -9,8 +9,9 @@ use tracing::warn;
 use super::ctx::Ctx;
 use super::outcome::{End, NoticeKind, Outcome};
 use super::registry::{Command, CommandError, Registry, Reply, Spec, Usage, user};
-use super::text::unix_now;
+use super::text::{echo, unix_now};
 use crate::roster::{PwLock, PwSubject};
+use meshmush_lang::t;
 use meshmush_store::{Level, Player};
 
 pub fn register(r: &mut Registry) {
@@ -54,13 +55,13 @@ pub async fn player_arg(ctx: &Ctx, word: &str) -> Result<Player, CommandError> {
     ctx.store()
         .player_by_name(word)
         .await?
-        .ok_or_else(|| user(format!("No player called {word:?}.")))
+        .ok_or_else(|| user(t!(ctx.lang, "admin-no-player", word = echo(word))))
 }
 
 async fn set_banned(ctx: &mut Ctx, who: &str, banned: bool) -> Reply {
     let mut p = player_arg(ctx, who).await?;
     if p.node == ctx.node {
-        return Err(user("Not yourself."));
+        return Err(user(t!(ctx.lang, "admin-not-yourself")));
     }
     p.banned = banned;
     let name = p.name.clone();
@@ -69,9 +70,9 @@ async fn set_banned(ctx: &mut Ctx, who: &str, banned: bool) -> Reply {
     ctx.roster().set_banned(p.node, banned);
     if banned {
         warn!(node = %node_id(p.node), by = %node_id(ctx.node), "banned");
-        Ok(format!("Banned {name} ({}).", node_id(p.node)).into())
+        Ok(t!(ctx.lang, "banned", name = name, id = node_id(p.node)).into())
     } else {
-        Ok(format!("Unbanned {name}.").into())
+        Ok(t!(ctx.lang, "unbanned", name = name).into())
     }
 }
 
@@ -137,16 +138,18 @@ impl Command for Builder {
     async fn apply(self, ctx: &mut Ctx) -> Reply {
         let mut p = player_arg(ctx, &self.who).await?;
         if p.level >= Level::Builder {
-            return Ok(format!("{} can build already.", p.name).into());
+            return Ok(t!(ctx.lang, "builder-already", name = &p.name).into());
         }
         p.level = Level::Builder;
         ctx.store().update_player(p.clone()).await?;
         ctx.roster().mark_stale(p.node);
+        // The new builder is told in their own language.
+        let theirs = Ctx::language_of(&ctx.common, &ctx.store().habits(p.node).await?);
         Ok(
-            Outcome::reply(format!("{} is a builder.", p.name)).to_player(
+            Outcome::reply(t!(ctx.lang, "builder-made", name = &p.name)).to_player(
                 p.node,
                 NoticeKind::Direct,
-                "You may build now: help @dig.",
+                t!(theirs, "builder-notice"),
             ),
         )
     }
@@ -175,11 +178,11 @@ impl Command for Repin {
     async fn apply(self, ctx: &mut Ctx) -> Reply {
         let p = player_arg(ctx, &self.who).await?;
         if !ctx.store().unpin(p.node).await? {
-            return Ok(format!("{} has no pinned key.", p.name).into());
+            return Ok(t!(ctx.lang, "unpin-none", name = &p.name).into());
         }
         ctx.roster().mark_stale(p.node);
         warn!(node = %node_id(p.node), by = %node_id(ctx.node), "key unpinned");
-        Ok(format!("Unpinned {}: the next key it uses is pinned.", p.name).into())
+        Ok(t!(ctx.lang, "unpinned", name = &p.name).into())
     }
 }
 
@@ -216,22 +219,23 @@ impl Command for PwLocks {
             Self::Clear(who) => {
                 let p = player_arg(ctx, &who).await?;
                 if !ctx.roster().pw_clear(p.node) {
-                    return Ok(format!("{} has no wrong passwords counted.", p.name).into());
+                    return Ok(t!(ctx.lang, "pwlocks-none-for", name = &p.name).into());
                 }
                 warn!(node = %node_id(p.node), by = %node_id(ctx.node), "password lock lifted");
-                Ok(format!("Cleared {}'s wrong passwords.", p.name).into())
+                Ok(t!(ctx.lang, "pwlocks-cleared", name = &p.name).into())
             }
             Self::List => {
                 let locks = ctx.roster().pw_locks();
                 if locks.is_empty() {
-                    return Ok("No wrong passwords counted.".into());
+                    return Ok(t!(ctx.lang, "pwlocks-none").into());
                 }
-                let mut lines = vec![format!("Wrong passwords ({}):", locks.len())];
+                let mut lines = vec![t!(ctx.lang, "pwlocks-head", n = locks.len())];
                 for l in locks.iter().take(PWLOCKS_SHOWN) {
                     lines.push(pw_lock_line(ctx, l).await?);
                 }
                 if locks.len() > PWLOCKS_SHOWN {
-                    lines.push(format!("and {} more", locks.len() - PWLOCKS_SHOWN));
+                    let more = locks.len() - PWLOCKS_SHOWN;
+                    lines.push(t!(ctx.lang, "pwlocks-more", n = more));
                 }
                 Ok(lines.join("\n").into())
             }
@@ -250,13 +254,20 @@ async fn pw_lock_line(ctx: &Ctx, l: &PwLock) -> Result<String, CommandError> {
         _ => String::new(),
     };
     let state = match l.wait {
-        Some(w) => format!("locked {} s", w.as_secs() + u64::from(w.subsec_nanos() > 0)),
-        None => "not locked".to_string(),
+        Some(w) => {
+            let secs = w.as_secs() + u64::from(w.subsec_nanos() > 0);
+            t!(ctx.lang, "pwlocks-locked", n = secs)
+        }
+        None => t!(ctx.lang, "pwlocks-unlocked"),
     };
-    Ok(format!(
-        "{kind} {}{name}: {} wrong, {state}",
-        node_id(number),
-        l.failures
+    Ok(t!(
+        ctx.lang,
+        "pwlocks-line",
+        kind = kind,
+        id = node_id(number),
+        name = name,
+        n = l.failures,
+        state = state
     ))
 }
 
@@ -278,6 +289,6 @@ impl Command for Shutdown {
 
     async fn apply(self, ctx: &mut Ctx) -> Reply {
         warn!(by = %node_id(ctx.node), "shutdown asked for over the air");
-        Ok(Outcome::reply("Shutting down; everything is saved.").ending(End::Shutdown))
+        Ok(Outcome::reply(t!(ctx.lang, "shutdown")).ending(End::Shutdown))
     }
 }

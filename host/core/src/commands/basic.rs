@@ -161,9 +161,6 @@ impl Command for Quit {
     }
 
     async fn apply(self, ctx: &mut Ctx) -> Reply {
-        Ok(
-            Outcome::reply(format!("Bye, {}. Everything is saved.", ctx.player.name))
-                .ending(End::Quit),
-        )
+        Ok(Outcome::reply(t!(ctx.lang, "quit-bye", name = &ctx.player.name)).ending(End::Quit))
     }
 }

@@ -15,7 +15,8 @@ use meshmush_store::{Level, NodeReach};
 
 use super::ctx::Ctx;
 use super::registry::{Command, CommandError, Reply, Spec, Usage, user};
-use super::text::{ago, unix_now};
+use super::text::{ago_in, echo, unix_now};
+use meshmush_lang::{Lang, t};
 
 /// `seen NAME|!id`.
 #[derive(Debug, PartialEq)]
@@ -44,13 +45,13 @@ impl Command for Seen {
     async fn apply(self, ctx: &mut Ctx) -> Reply {
         let who = self.who.as_str();
         let Some((node, name)) = find(ctx, who).await? else {
-            return Err(user(format!("No node or player called {who:?}.")));
+            return Err(user(t!(ctx.lang, "seen-nobody", word = echo(who))));
         };
         let label = match name {
             Some(n) => format!("{n} {}", node_id(node)),
             None => node_id(node),
         };
-        let now = unix_now();
+        let (now, lang) = (unix_now(), ctx.lang);
         let Some(r) = ctx.reach().get(node).filter(|r| r.last_heard > 0) else {
             // Only the node's own NodeDB heard it (a NodeInfo): no hops, no SNR here.
             let heard = ctx
@@ -60,42 +61,51 @@ impl Command for Seen {
                 .find(|n| n.num == node && n.last_heard > 0)
                 .map(|n| u64::from(n.last_heard));
             return Ok(match heard {
-                Some(t) => format!(
-                    "{label}: never sent the BBS a message; its node heard it {}.",
-                    ago(now, t)
+                Some(t) => t!(
+                    lang,
+                    "seen-node-only",
+                    node = label,
+                    ago = ago_in(lang, now, t)
                 ),
-                None => format!("{label}: never heard."),
+                None => t!(lang, "seen-never", node = label),
             }
             .into());
         };
         let hops = match r.hops {
-            Some(0) => "direct".to_string(),
-            Some(1) => "1 hop".to_string(),
-            Some(h) => format!("{h} hops"),
-            None => "hops unknown".to_string(),
+            Some(0) => t!(lang, "seen-direct"),
+            Some(h) => t!(lang, "seen-hops", n = h),
+            None => t!(lang, "seen-hops-unknown"),
         };
         let snr = r.snr.map_or(String::new(), |s| format!(", SNR {s:.1}dB"));
-        Ok(format!(
-            "{label}: heard {}, {hops}{snr}. {}",
-            ago(now, r.last_heard),
-            route(&r, now)
+        Ok(t!(
+            lang,
+            "seen-heard",
+            node = label,
+            ago = ago_in(lang, now, r.last_heard),
+            hops = hops,
+            snr = snr,
+            route = route(lang, &r, now)
         )
         .into())
     }
 }
 
-/// What the BBS can say of a DM route to the node.
-fn route(r: &NodeReach, now: u64) -> String {
+/// What the BBS can say of a DM route to the node, in `lang`.
+fn route(lang: Lang, r: &NodeReach, now: u64) -> String {
     if r.hops == Some(0) {
-        return "DM: direct, no route needed.".into();
+        return t!(lang, "seen-route-direct");
     }
     if r.last_acked > 0 {
-        return format!("DM route: likely, acked {}.", ago(now, r.last_acked));
+        return t!(
+            lang,
+            "seen-route-acked",
+            ago = ago_in(lang, now, r.last_acked)
+        );
     }
     if r.missed > 0 {
-        return "DM route: none, DMs failed; they flood.".into();
+        return t!(lang, "seen-route-failed");
     }
-    "DM route: unknown; DMs flood.".into()
+    t!(lang, "seen-route-unknown")
 }
 
 /// The node `who` names (`!id`, a player's name, or a node's long or short name), and

@@ -29,20 +29,23 @@ pub fn echo(typed: &str) -> String {
     format!("{}…", &typed[..cut])
 }
 
-/// [`age`] in `lang`: `now` in its words, the units (`5m`, `3h`, `2d`) as they are.
+/// [`age`] in `lang`: `now`, `5m`, `3h`, `2d` in its words (`5 Min.`, `3 h`).
 pub fn age_in(lang: Lang, now: u64, then: u64) -> String {
-    match age(now, then).as_str() {
-        "now" => t!(lang, "age-now"),
-        a => a.to_string(),
+    let s = now.saturating_sub(then);
+    match s {
+        0..60 => t!(lang, "age-now"),
+        60..3600 => t!(lang, "age-minutes", n = s / 60),
+        3600..86_400 => t!(lang, "age-hours", n = s / 3600),
+        _ => t!(lang, "age-days", n = s / 86_400),
     }
 }
 
 /// `just now` or `5m ago`, for a sentence, in `lang`.
 pub fn ago_in(lang: Lang, now: u64, then: u64) -> String {
-    match age(now, then).as_str() {
-        "now" => t!(lang, "ago-now"),
-        a => t!(lang, "ago", age = a),
+    if now.saturating_sub(then) < 60 {
+        return t!(lang, "ago-now");
     }
+    t!(lang, "ago", age = age_in(lang, now, then))
 }
 
 /// A level as players read it (English; [`level_word`] in a player's language).
@@ -160,14 +163,47 @@ pub const DIRECTIONS: &[&str] = &[
 ];
 
 /// What a mail's sender is told when the mail is read, wherever: `Bob read your mail
-/// 'Lunch?' (at Valley BBS)`.
+/// 'Lunch?' (at Valley BBS)`, in English ([`read_receipt_in`] the sender's language).
 pub fn read_receipt(reader: &str, subject: &str, bbs: &str) -> String {
-    format!("{reader} read your mail '{subject}' (at {bbs})")
+    read_receipt_in(Lang::EN, reader, subject, bbs)
+}
+
+/// [`read_receipt`] in `lang`, the sender's.
+pub fn read_receipt_in(lang: Lang, reader: &str, subject: &str, bbs: &str) -> String {
+    t!(
+        lang,
+        "receipt-notice",
+        name = reader,
+        subject = subject,
+        bbs = bbs
+    )
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn ages_read_in_each_languages_units() {
+        let now = 10 * 86_400;
+        let lang = |code| Lang::parse(code).expect("offered");
+        let cases = [
+            (lang("en"), ["now", "5m", "2h", "3d"], "5m ago"),
+            (
+                lang("de"),
+                ["jetzt", "5 Min.", "2 Std.", "3 Tg."],
+                "vor 5 Min.",
+            ),
+            (lang("es"), ["ahora", "5 min", "2 h", "3 d"], "hace 5 min"),
+        ];
+        for (l, ages, ago) in cases {
+            let then = [now - 59, now - 300, now - 7300, now - 3 * 86_400];
+            let read: Vec<String> = then.iter().map(|t| age_in(l, now, *t)).collect();
+            assert_eq!(read, ages, "{l}");
+            assert_eq!(ago_in(l, now, now - 300), ago, "{l}");
+        }
+        assert_eq!(ago_in(lang("de"), now, now), "gerade eben");
+    }
 
     #[test]
     fn quote_colon_and_semicolon_are_words_of_their_own() {

@@ -40,7 +40,7 @@ use tokio_util::task::TaskTracker;
 use tracing::{Instrument, debug, info, info_span, warn};
 
 use crate::admin::SYSOP_NODE;
-use crate::commands::channel::urgent_text;
+use crate::commands::channel::urgent_text_in;
 use crate::commands::text::unix_now;
 use crate::config::feed::Feed;
 use crate::delivery::BUSY_AFTER;
@@ -313,7 +313,8 @@ async fn announce(shared: &Shared, pending: &mut VecDeque<Pending>) -> Option<Du
     if let Err(wait) = shared.roster().take_channel() {
         return Some(wait.max(Duration::from_secs(1)));
     }
-    let text = urgent_text(&first.post, shared.cfg().replies.byte_budget);
+    let cfg = shared.cfg();
+    let text = urgent_text_in(cfg.bbs.language(), &first.post, cfg.replies.byte_budget);
     match shared.delivery.broadcast(&text).await {
         Ok(0) => warn!("the link refused a feed announcement"),
         Ok(_) => info!(board = %first.post.board, num = first.post.num, "feed entry announced"),

@@ -10,6 +10,7 @@ use tokio_util::sync::CancellationToken;
 use tracing::{debug, info};
 
 use meshmush_firmware_bridge::link::Class;
+use meshmush_lang::{Lang, t};
 
 use crate::delivery::BUSY_AFTER;
 use crate::shared::Shared;
@@ -18,13 +19,15 @@ use crate::shared::Shared;
 const FIRST_AFTER: Duration = Duration::from_secs(60);
 
 /// The beacon's line.
-pub fn text(bbs_name: &str, keyword: &str) -> String {
+pub fn text(lang: Lang, bbs_name: &str, keyword: &str) -> String {
     if keyword.trim().is_empty() {
-        format!("{bbs_name}: BBS and text world. DM me help to start.")
+        t!(lang, "beacon", bbs = bbs_name)
     } else {
-        format!(
-            "{bbs_name}: BBS and text world. DM me help to start, or send {} here.",
-            keyword.trim()
+        t!(
+            lang,
+            "beacon-keyword",
+            bbs = bbs_name,
+            word = keyword.trim()
         )
     }
 }
@@ -57,7 +60,12 @@ pub(super) async fn run(shared: Shared, stop: CancellationToken) {
             debug!(?wait, "beacon skipped: the channel gap");
             continue;
         }
-        let line = text(&shared.bbs_name(), &shared.cfg().bbs.discovery_keyword);
+        let cfg = shared.cfg();
+        let line = text(
+            cfg.bbs.language(),
+            &shared.bbs_name(),
+            &cfg.bbs.discovery_keyword,
+        );
         match shared.delivery.broadcast(&line).await {
             Ok(n) if n > 0 => info!("beacon sent"),
             Ok(_) => {}
@@ -83,12 +91,19 @@ mod tests {
     #[test]
     fn the_beacon_names_the_keyword_when_there_is_one() {
         assert_eq!(
-            text("Hilltop BBS", "bbs?"),
+            text(Lang::EN, "Hilltop BBS", "bbs?"),
             "Hilltop BBS: BBS and text world. DM me help to start, or send bbs? here."
         );
         assert_eq!(
-            text("Hilltop BBS", ""),
+            text(Lang::EN, "Hilltop BBS", ""),
             "Hilltop BBS: BBS and text world. DM me help to start."
+        );
+        // A broadcast: in the BBS's language, whoever hears it.
+        let de = Lang::parse("de").expect("offered");
+        assert_eq!(
+            text(de, "Hilltop BBS", "bbs?"),
+            "Hilltop BBS: BBS und Textwelt. Schick mir hilfe als DM zum Start oder bbs? hier \
+             im Kanal."
         );
     }
 }

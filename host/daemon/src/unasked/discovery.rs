@@ -9,8 +9,9 @@ use meshmush_protocol::packets::{TextMessage, node_id};
 use tokio::time::Instant;
 use tracing::{debug, info};
 
-use super::parts::Unasked;
+use super::parts::{Unasked, lang_of};
 use crate::ratelimit::Verdict;
+use meshmush_lang::{Lang, t};
 
 /// A node gets at most one discovery answer this often.
 const EVERY: Duration = Duration::from_secs(3600);
@@ -20,8 +21,8 @@ const KEPT: usize = 1024;
 pub(super) const PER_HOUR: u32 = 20;
 
 /// What a node that asked is told.
-pub fn answer(bbs_name: &str) -> String {
-    format!("{bbs_name} is a BBS and text world. DM me help to start, or look to look around.")
+pub fn answer(lang: Lang, bbs_name: &str) -> String {
+    t!(lang, "discovery-answer", bbs = bbs_name)
 }
 
 impl Unasked {
@@ -50,10 +51,15 @@ impl Unasked {
             return true;
         }
         self.answered.insert(t.from, now);
-        let text = answer(&self.shared.bbs_name());
-        let (delivery, node) = (self.shared.delivery.clone(), t.from);
+        let (shared, node) = (self.shared.clone(), t.from);
         self.tasks.spawn(async move {
-            if delivery.say(node, Class::Unasked, &text).await.is_ok() {
+            let text = answer(lang_of(&shared, node).await, &shared.bbs_name());
+            if shared
+                .delivery
+                .say(node, Class::Unasked, &text)
+                .await
+                .is_ok()
+            {
                 info!(node = %node_id(node), "answered discovery");
             }
         });

@@ -8,6 +8,7 @@ use tracing::{info, warn};
 use crate::commands::unix_now;
 use crate::shared::Shared;
 use crate::store::MAIL_TOLD_EVERY_SECS;
+use meshmush_lang::t;
 
 /// Tells `node` of its waiting mail, if any waits and it was not told today.
 pub(super) async fn tell(shared: Shared, node: u32) {
@@ -35,10 +36,8 @@ pub(super) async fn tell(shared: Shared, node: u32) {
         let _ = store.clear_mail_waiting(node).await;
         return;
     }
-    let text = format!(
-        "You have {waiting} mail at {}. Send mail to read it.",
-        shared.bbs_name()
-    );
+    let lang = super::parts::lang_of(&shared, node).await;
+    let text = t!(lang, "mail-waiting", n = waiting, bbs = shared.bbs_name());
     // Claimed before it is sent: two packets heard close together (each handled on a
     // task of its own), or a `mail` to the node just now, must not both tell it. Told
     // is announced: its first command is not preceded by the same news.

@@ -19,10 +19,25 @@ mod mail_waiting;
 mod parts;
 mod welcome;
 
-pub use beacon::text as beacon_text;
-pub use discovery::answer as discovery_answer;
+pub use beacon::text as beacon_text_in;
+pub use discovery::answer as discovery_answer_in;
 pub use parts::Unasked;
-pub use welcome::text as welcome_text;
+pub use welcome::text as welcome_text_in;
+
+/// The beacon in English (the bench's figure; the daemon sends it in `[bbs] language`).
+pub fn beacon_text(bbs_name: &str, keyword: &str) -> String {
+    beacon_text_in(meshmush_lang::Lang::EN, bbs_name, keyword)
+}
+
+/// The discovery answer in English (the bench's figure).
+pub fn discovery_answer(bbs_name: &str) -> String {
+    discovery_answer_in(meshmush_lang::Lang::EN, bbs_name)
+}
+
+/// The greeting of a newly heard node in English (the bench's figure).
+pub fn welcome_text(bbs_name: &str) -> String {
+    welcome_text_in(meshmush_lang::Lang::EN, bbs_name)
+}
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};

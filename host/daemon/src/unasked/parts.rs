@@ -9,6 +9,9 @@ use std::sync::{Arc, Mutex};
 use tokio::time::Instant;
 use tokio_util::task::TaskTracker;
 
+use meshmush_core::commands::ctx::Ctx;
+use meshmush_lang::Lang;
+
 use crate::ratelimit::{TokenBucket, Verdict};
 use crate::shared::Shared;
 
@@ -20,6 +23,15 @@ pub struct Unasked {
     pub(super) discovery: TokenBucket,
     /// Welcomes to all nodes together (shared by the tasks that send them).
     pub(super) welcomes: Arc<Mutex<TokenBucket>>,
+}
+
+/// The language of an unasked message to `node`: the one its player picked, else the
+/// BBS's (`[bbs] language`), also when the store cannot say.
+pub(super) async fn lang_of(shared: &Shared, node: u32) -> Lang {
+    match shared.store().habits(node).await {
+        Ok(habits) => Ctx::language_of(&shared.common, &habits),
+        Err(_) => shared.cfg().bbs.language(),
+    }
 }
 
 /// Takes one from a shared allowance; false when it is spent.

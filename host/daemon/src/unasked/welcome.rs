@@ -13,13 +13,14 @@ use super::parts::allow;
 use crate::commands::unix_now;
 use crate::ratelimit::TokenBucket;
 use crate::shared::Shared;
+use meshmush_lang::{Lang, t};
 
 /// Welcomes per hour, to all nodes together.
 pub(super) const PER_HOUR: u32 = 20;
 
 /// What a newly heard node is told.
-pub fn text(bbs_name: &str) -> String {
-    format!("Hello from {bbs_name}, a BBS and text world on this mesh. DM me help to start.")
+pub fn text(lang: Lang, bbs_name: &str) -> String {
+    t!(lang, "welcome-node", bbs = bbs_name)
 }
 
 /// Greets `node` if it has no player and was never greeted.
@@ -49,7 +50,11 @@ pub(super) async fn greet(shared: Shared, allowance: Arc<Mutex<TokenBucket>>, no
     }
     if shared
         .delivery
-        .say(node, Class::Unasked, &text(&shared.bbs_name()))
+        .say(
+            node,
+            Class::Unasked,
+            &text(shared.cfg().bbs.language(), &shared.bbs_name()),
+        )
         .await
         .is_ok()
     {

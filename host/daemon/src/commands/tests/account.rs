@@ -302,3 +302,25 @@ fn only_repin_lines_pass_an_impostor() {
         assert!(!asks_repin(line), "{line:?}");
     }
 }
+
+#[tokio::test(start_paused = true)]
+async fn accounts_answer_in_the_players_language() {
+    let w = TestWorld::new().await;
+    let mut ann = w.proven(ANN, "Ann").await;
+    call(
+        &mut ann,
+        "lang de",
+        "Ab jetzt antworte ich dir auf Deutsch.",
+    )
+    .await;
+    call(
+        &mut ann,
+        "whoami",
+        "Ann (!0a000001), Spieler, Absender bestätigt",
+    )
+    .await;
+    call(&mut ann, "password abc", "Mindestens 6 Zeichen, bitte.").await;
+    call(&mut ann, "name Annika", "Du heißt jetzt Annika.").await;
+    call(&mut ann, "lang es", "Desde ahora te respondo en español.").await;
+    call(&mut ann, "quit", "Adiós, Annika. Todo queda guardado.").await;
+}

@@ -141,3 +141,23 @@ async fn wizards_see_the_bbs_network() {
     let out = run(&mut bob, "@peers").await;
     assert!(!out.reply.contains("!0badcafe"), "{}", out.reply);
 }
+
+/// The wizard reads their replies in their language, the new builder the notice in
+/// theirs.
+#[tokio::test(start_paused = true)]
+async fn a_new_builder_is_told_in_their_language() {
+    let w = TestWorld::new().await;
+    let mut wiz = w.with_level(CY, "Cy", Level::Wizard).await;
+    let mut bob = w.player(BOB, "Bob").await;
+    call(&mut bob, "lang es", "Desde ahora te respondo en español.").await;
+    let out = call(&mut wiz, "@builder Bob", "Bob is a builder.").await;
+    assert_eq!(out.notices[0].text, "Ya puedes construir: ayuda @dig.");
+    call(
+        &mut wiz,
+        "lang de",
+        "Ab jetzt antworte ich dir auf Deutsch.",
+    )
+    .await;
+    call(&mut wiz, "@builder Bob", "Bob darf schon bauen.").await;
+    call(&mut wiz, "@ban Nobody", "Kein Spieler namens \"Nobody\".").await;
+}

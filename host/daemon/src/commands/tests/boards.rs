@@ -188,7 +188,53 @@ fn board_admin_words_parse_to_what_they_ask() {
     );
     assert_eq!(
         BoardAdmin::parse("lock quiz write wizard"),
-        Err(Usage::say("Lock read or post."))
+        Err(Usage::key("board-lock-what", Vec::new()))
     );
     assert_eq!(BoardAdmin::parse("frobnicate"), Err(Usage::show()));
+}
+
+/// Board replies in the player's language (ages: `text::age_in`'s own test).
+#[tokio::test(start_paused = true)]
+async fn board_replies_in_the_players_language() {
+    let w = TestWorld::new().await;
+    let mut ann = w.proven(ANN, "Ann").await;
+    let mut bob = w.player(BOB, "Bob").await;
+    call(
+        &mut bob,
+        "post general Markt am Samstag",
+        "Posted to general as #1.",
+    )
+    .await;
+    call(
+        &mut ann,
+        "lang de",
+        "Ab jetzt antworte ich dir auf Deutsch.",
+    )
+    .await;
+    call(
+        &mut ann,
+        "lies general",
+        "general #1 Bob jetzt:\nMarkt am Samstag",
+    )
+    .await;
+    call(&mut ann, "next", "Keine ungelesenen Beiträge.").await;
+    call(
+        &mut ann,
+        "delete general 1",
+        "Das darf nur der Verfasser oder ein Magier löschen.",
+    )
+    .await;
+    call(&mut ann, "lang es", "Desde ahora te respondo en español.").await;
+    call(
+        &mut ann,
+        "reply general 1 Vale",
+        "Respuesta publicada en general como #2.",
+    )
+    .await;
+    call(
+        &mut ann,
+        "delete general 2",
+        "Borrado el mensaje #2 de general.",
+    )
+    .await;
 }

@@ -126,3 +126,51 @@ fn an_urgent_notice_fits_one_packet_whatever_the_subject() {
         "{text}"
     );
 }
+
+/// The author reads their replies in their language; the channel hears the BBS's
+/// (`[bbs] language`), which every node in range shares.
+#[tokio::test(start_paused = true)]
+async fn an_urgent_notice_is_in_the_bbs_language_and_the_reply_in_the_authors() {
+    let mut cfg = Config::default();
+    cfg.bbs.language = "es".into();
+    let w = TestWorld::with(cfg).await;
+    let mut wiz = w.with_level(ANN, "Ann", Level::Wizard).await;
+    let mut bob = w.player(BOB, "Bob").await;
+    call(
+        &mut wiz,
+        "@board urgent general",
+        "general es urgente: cada mensaje nuevo se anuncia en el canal (como mucho un aviso \
+         cada 10 min).",
+    )
+    .await;
+    call(
+        &mut bob,
+        "lang de",
+        "Ab jetzt antworte ich dir auf Deutsch.",
+    )
+    .await;
+    let out = call(
+        &mut bob,
+        "post general Brücke gesperrt",
+        "Auf general als #1 gepostet. Auf dem Kanal angekündigt.",
+    )
+    .await;
+    assert_eq!(
+        out.notices[0].text,
+        "URGENTE en general: Brücke gesperrt - Bob. Escríbeme: leer general 1"
+    );
+    later(120).await;
+    call(
+        &mut bob,
+        "reply general 1 Wieder offen",
+        "Antwort auf general als #2 gepostet. Nicht angekündigt: Das BBS hat gerade erst auf \
+         dem Kanal gesendet (wieder in 8 Min.).",
+    )
+    .await;
+    call(
+        &mut wiz,
+        "@wall Prueba",
+        "El BBS acaba de hablar en el canal; espera 8 min (un paquete cada 10 min).",
+    )
+    .await;
+}

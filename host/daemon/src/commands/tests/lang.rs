@@ -41,8 +41,7 @@ async fn a_player_reads_help_look_read_and_mail_in_german_then_spanish() {
     )
     .await;
     call_starts(&mut ann, "hilfe all", "help lang ping quit").await;
-    // A command whose texts are not in the catalogue yet answers in English.
-    call(&mut ann, "hilfe ping", "ping: check the BBS is listening").await;
+    call(&mut ann, "hilfe ping", "ping: prüft, ob das BBS zuhört").await;
     call(
         &mut ann,
         "hilfe xyzzy",
