@@ -109,3 +109,207 @@ mailbox-full = Das Postfach von { $name } ist voll; versuch es später.
 mail-unheard-sender = Du hast heute schon { $n } Mails an Knoten geschickt, die das BBS nie benutzt haben. Das ist das Tageslimit, morgen wieder.
 mail-unheard-total = Für Knoten, die das BBS nie benutzt haben, wartet schon zu viel Mail; versuch es später.
 mail-newcomers = Neue Spieler haben in dieser Stunde schon viele Mails geschickt; versuch es später.
+
+## --- world ---
+## Raumnachrichten (Ankünfte, say, Flüstern, Nachrichten, Geschenke) liest jeder in
+## seiner eigenen Sprache. `$text` ist, was ein Spieler geschrieben hat.
+
+## go, exits, home, und was ein Schritt im Raum hinterlässt
+
+usage-go = go AUSGANG (oder nur der Ausgang: n, out)
+help-go = durch einen Ausgang gehen
+usage-exits = exits
+help-exits = wohin du von hier aus gehen kannst
+usage-home = home
+help-home = zurück in deinen Heimatraum
+go-where = Wohin? Versuch exits.
+no-exit = Hier gibt es keinen Ausgang "{ $word }". Versuch exits.
+cant-go = Da geht es nicht weiter.
+exit-locked = Der Weg { $exit } ist verschlossen.
+leads-nowhere-now = Dieser Weg führt nirgendwo mehr hin.
+home-already = Du bist schon zu Hause.
+exits-none = Keine Ausgänge. Versuch home.
+exits-to = { $exit } nach { $room }
+exits-to-nowhere = { $exit } ins Nichts
+room-leaves = { $name } geht Richtung { $exit }.
+room-arrives = { $name } kommt herein.
+room-goes-home = { $name } geht nach Hause.
+room-vanishes = { $name } verschwindet.
+room-moved-away = { $name } wird fortgebracht.
+
+## say, pose, semipose, whisper, page, who, where
+
+usage-say = say TEXT (oder "TEXT)
+help-say = sprich zu allen im Raum
+say-what = Was willst du sagen?
+say-you = Du sagst: „{ $text }“
+say-room = { $name } sagt: „{ $text }“
+usage-pose = pose AKTION (oder :AKTION)
+help-pose = handeln: `:winkt` zeigt `Alice winkt`
+pose-what = Was tust du? :winkt
+usage-semipose = semipose AKTION (oder ;AKTION)
+help-semipose = pose ohne Leerzeichen: `;s Augen leuchten` zeigt `Alices Augen leuchten`
+semipose-what = Was tust du? ;s Augen leuchten
+usage-whisper = whisper NAME=TEXT
+help-whisper = nur jemand in deinem Raum hört es; der Raum sieht, dass du flüsterst
+not-here = { $name } ist nicht hier.
+no-player = Keinen Spieler namens "{ $word }" gefunden.
+whisper-self = Du flüsterst mit dir selbst.
+whisper-you = Du flüsterst { $name } zu: { $text }
+whisper-heard = { $name } flüstert dir zu: { $text }
+whisper-seen = { $name } flüstert { $to } etwas zu.
+usage-page = page NAME TEXT
+help-page = private Nachricht an einen Spieler, egal wo er ist (siehe dnd)
+page-you = Deine Nachricht an { $name }: { $text }
+page-heard = Nachricht von { $name }: { $text }
+usage-who = who
+help-who = wer gerade da ist und wie lange schon still
+who-list = Gerade da ({ $n }): { $list }.
+usage-where = where
+help-where = in welchem Raum die Anwesenden sind
+where-in = { $name }: { $room }
+where-somewhere = irgendwo
+
+## inventory, money, get, drop, give
+
+usage-inventory = inventory
+help-inventory = was du bei dir trägst, und deine Münzen
+inventory = Du trägst: { $list }. Münzen: { $n }.
+inventory-empty = Du trägst nichts bei dir. Münzen: { $n }.
+usage-money = money
+help-money = wie viele Münzen du hast
+money = { $n ->
+    [one] Du hast 1 Münze.
+   *[other] Du hast { $n } Münzen.
+}
+usage-get = get DING
+help-get = etwas aufheben
+get-what = Was willst du nehmen?
+get-cannot = { $thing } kannst du nicht aufheben.
+get-fixed = { $thing } rührt sich nicht.
+get-taken = Du nimmst { $thing }.
+usage-drop = drop DING
+help-drop = etwas hier ablegen
+drop-what = Was willst du ablegen?
+carry-no = Du hast nichts namens "{ $word }" dabei.
+drop-dropped = Du legst { $thing } ab.
+usage-give = give NAME DING | give NAME N coins
+help-give = gib jemandem im Raum ein Ding oder Münzen
+give-not-coins = "{ $word }" ist keine Anzahl Münzen.
+give-no-coins = Gib mindestens eine Münze.
+give-self = Das hast du schon.
+give-coins = { $n ->
+    [one] Du gibst { $name } 1 Münze.
+   *[other] Du gibst { $name } { $n } Münzen.
+}
+give-thing = Du gibst { $name } { $thing }.
+given-coins = { $n ->
+    [one] { $name } gibt dir 1 Münze.
+   *[other] { $name } gibt dir { $n } Münzen.
+}
+given-thing = { $name } gibt dir { $thing }.
+
+## dnd, nospoof, @doing, finger
+
+usage-dnd = dnd on [ABWESENHEITSNOTIZ] | dnd off
+help-dnd = bitte nicht stören: Nachrichten warten bis zu deinem nächsten Befehl, Absender bekommen deine Notiz
+dnd-is-on = Bitte nicht stören ist an.
+dnd-is-on-away = Bitte nicht stören ist an: { $text }
+dnd-is-off = Bitte nicht stören ist aus.
+dnd-on = Bitte nicht stören ist an: Nachrichten warten auf dich. dnd off beendet es.
+dnd-off = Bitte nicht stören ist aus.
+dnd-away = { $name } möchte nicht gestört werden; deine Nachricht wartet.
+dnd-away-message = { $name } möchte nicht gestört werden: { $text } (deine Nachricht wartet)
+usage-nospoof = nospoof on|off
+help-nospoof = Raumgeschehen zeigt, wer es ausgelöst hat: `[Alice] Alice winkt`
+nospoof-is-on = nospoof ist an.
+nospoof-is-off = nospoof ist aus.
+nospoof-on = nospoof an: Raumgeschehen zeigt, wer es ausgelöst hat.
+nospoof-off = nospoof aus.
+doing = Macht gerade: { $text }
+doing-cleared = @doing gelöscht.
+usage-finger = finger NAME
+help-finger = wann ein Spieler zuletzt da war, seine Titel, Erfolge und @doing
+finger-about = { $name }: gerade da.
+finger-seen = { $name }: zuletzt gesehen { $ago }.
+finger-titles = Titel: { $list }.
+finger-achievements = Erfolge { $n }/{ $total }.
+
+## talk (NPCs), quests, achievements, Läden, use, @house
+
+usage-talk = talk NPC, dann die Nummer einer Antwort (talk allein: das offene Gespräch)
+help-talk = mit jemandem aus der Stadt reden; antworte mit einer Nummer
+talk-none = Hier gibt es niemanden namens "{ $word }" zum Reden.
+talk-nothing = { $name } hat nichts zu sagen.
+talk-no-one = Du redest gerade mit niemandem. Versuch talk NAME.
+talk-over = Das Gespräch ist vorbei. Versuch talk NAME.
+talk-gone = { $name } ist nicht hier. Versuch talk NAME.
+talk-someone = Die Person
+talk-whom = Mit wem? Hier sind: { $list }.
+talk-answer = Antworte mit 1 bis { $n }.
+talk-goodbye = { $name } nickt zum Abschied.
+need-coins = { $n ->
+    [one] Du brauchst 1 Münze.
+   *[other] Du brauchst { $n } Münzen.
+}
+need-thing = Du brauchst { $thing }.
+quest-started = Neue Quest: { $quest }. Mehr mit quests.
+quest-done = Quest geschafft: { $quest }!
+quest-done-reward = Quest geschafft: { $quest }! Du bekommst { $list }.
+reward-coins = { $n ->
+    [one] 1 Münze
+   *[other] { $n } Münzen
+}
+reward-title = den Titel { $title }
+quest-pay = { $n ->
+    [one] ({ $quest }: Du brauchst 1 Münze.)
+   *[other] ({ $quest }: Du brauchst { $n } Münzen.)
+}
+achievement = * Erfolg: { $title }! { $text }
+usage-quests = quests
+help-quests = deine Quests und jeweils der nächste Schritt
+quests-none = Noch keine Quests. Sprich mit den Leuten in der Stadt: talk NAME.
+quests-done = Geschafft: { $list }.
+usage-achievements = achievements
+help-achievements = was du schon erreicht hast
+achievements-none = Noch keine Erfolge (0/{ $total }).
+achievements-list = Erfolge ({ $n }/{ $total }): { $list }.
+usage-list = list
+help-list = was der Laden hier verkauft und zu welchem Preis
+usage-buy = buy WARE
+help-buy = im Laden hier kaufen
+usage-sell = sell WARE
+help-sell = etwas, das du trägst, an den Laden hier verkaufen
+shop-none = Hier gibt es keinen Laden.
+shop-ware = { $thing } { $price }c (noch { $left })
+shop-ware-buys = { $thing } { $price }c (noch { $left }, kauft für { $n })
+shop-list = { $shop }: { $list }. buy WARE, sell WARE.
+buy-what = Was willst du kaufen? Versuch list.
+shop-has-no = { $shop } hat kein "{ $word }". Versuch list.
+shop-costs = { $thing } kostet { $price } Münzen; du hast { $n }.
+shop-bought = Du kaufst { $thing } für { $price } Münzen. Dir bleiben { $left }.
+sell-what = Was willst du verkaufen?
+shop-not-buying = { $shop } kauft kein { $thing }.
+shop-sold = { $n ->
+    [one] Du verkaufst { $thing } für 1 Münze. Du hast jetzt { $left }.
+   *[other] Du verkaufst { $thing } für { $n } Münzen. Du hast jetzt { $left }.
+}
+usage-use = use DING
+help-use = etwas benutzen, das du trägst oder siehst
+use-what = Was willst du benutzen?
+use-nothing = Du benutzt { $thing }, aber nichts passiert.
+house-described = Beschreibung gespeichert.
+house-locked = Abgeschlossen: Nur du und deine Gäste kommen herein.
+house-unlocked = Aufgeschlossen.
+house-who = Wen?
+house-none = In dieser Straße gibt es keine Häuser.
+house-yours = deins
+house-taken = vergeben
+house-list = Häuser: { $list }. @house claim NAME
+house-which = Welches Haus? Versuch @house.
+house-claimed = { $room } gehört dir für { $price } Münzen. Eingang: { $exit }; @house describe, lock, invite.
+house-not-yours = Das ist nicht dein Haus.
+house-stand-in = Dafür musst du in deinem Haus stehen.
+house-no-door = Deine Tür ist verschwunden.
+house-guest = { $name } darf herein.
+house-not-guest = { $name } darf nicht mehr herein.

@@ -45,6 +45,14 @@ fn longest(var: &str) -> Option<Option<Arg>> {
         "error" => text("the disk is full or broken: 64 bytes of what the store said".into()),
         "n" | "num" | "count" | "more" | "total" | "len" | "max" => Some(Some(Arg::Num(9_999_999))),
         "list" | "names" | "close" | "boards" | "commands" | "help" => Some(None),
+        // world
+        // What a player wrote (said, whispered, paged, an away line): the frame.
+        "text" => Some(None),
+        // Whom a whisper went to: a player's name.
+        "to" => text(long_name()),
+        // Names the world's content gives: a shop, a quest, a title or achievement.
+        "shop" | "quest" | "title" => text("w".repeat(32)),
+        "price" | "left" => Some(Some(Arg::Num(9_999_999))),
         _ => None,
     }
 }

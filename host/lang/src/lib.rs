@@ -13,12 +13,14 @@ mod catalogue;
 pub mod checks;
 mod lang;
 mod syntax;
+mod words;
 
 #[cfg(test)]
 mod budget;
 
 pub use catalogue::{Arg, Catalogue, catalogue};
 pub use lang::{Lang, OFFERED, Offered, codes};
+pub use words::Words;
 
 /// Renders the catalogue's message `key` in `lang`, with named arguments:
 /// `t!(ctx.lang, "mail-sent", name = &to.name)`. A key the language lacks falls back

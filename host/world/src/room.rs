@@ -9,7 +9,7 @@ use meshmush_core::commands::outcome::Outcome;
 use meshmush_core::commands::registry::{CommandError, Reply, user};
 use meshmush_core::commands::text::echo;
 use meshmush_core::events::Event;
-use meshmush_lang::t;
+use meshmush_lang::{t, words};
 use meshmush_store::{
     Level, Lock, Object, ObjectKind, Place, PlayerState, StoreError, WorldRefusal,
 };
@@ -192,14 +192,27 @@ pub(super) async fn room_view(
     Ok(out)
 }
 
+/// How a player left a room, as those still in it hear it.
+#[derive(Clone, Copy, Debug)]
+pub(super) enum Leaving<'a> {
+    /// By this exit.
+    By(&'a str),
+    Home,
+    /// A wizard moved them.
+    Vanishes,
+    /// The world's content moved them.
+    MovedAway,
+}
+
 /// Moves the player into `to`: the new room's view, notices for the rooms left and
-/// entered, and the [`Event::Moved`] that says so (if the player changed rooms).
-pub(super) async fn arrive(ctx: &Ctx, from: u64, to: u64, leaving: &str) -> Reply {
+/// entered (each listener reads them in their language), and the [`Event::Moved`]
+/// that says so (if the player changed rooms).
+pub(super) async fn arrive(ctx: &Ctx, from: u64, to: u64, leaving: Leaving<'_>) -> Reply {
     let name = ctx.player.name.clone();
     match ctx.store().move_player(ctx.node, to).await {
         Ok(_) => {}
         Err(StoreError::World(WorldRefusal::NoSuchObject(_) | WorldRefusal::NotARoom(_))) => {
-            return Err(user("That way leads nowhere now."));
+            return Err(user(t!(ctx.lang, "leads-nowhere-now")));
         }
         Err(e) => return Err(e.into()),
     }
@@ -213,9 +226,15 @@ pub(super) async fn arrive(ctx: &Ctx, from: u64, to: u64, leaving: &str) -> Repl
     if from == to {
         return Ok(out);
     }
+    let left = match leaving {
+        Leaving::By(exit) => words!("room-leaves", name = &name, exit = exit),
+        Leaving::Home => words!("room-goes-home", name = &name),
+        Leaving::Vanishes => words!("room-vanishes", name = &name),
+        Leaving::MovedAway => words!("room-moved-away", name = &name),
+    };
     Ok(out
-        .to_room(from, ctx.node, format!("{name} {leaving}."))
-        .to_room(to, ctx.node, format!("{name} arrives."))
+        .to_room(from, ctx.node, left)
+        .to_room(to, ctx.node, words!("room-arrives", name = &name))
         .with_event(Event::Moved { from, to }))
 }
 

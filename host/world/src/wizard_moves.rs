@@ -1,7 +1,7 @@
 //! Wizards moving players (Level::Wizard): `@teleport` and `@boot`. The rest of
 //! running the place is `admin.rs`.
 
-use super::room::{arrive, parse_id, refusal};
+use super::room::{Leaving, arrive, parse_id, refusal};
 use meshmush_core::commands::admin::{player_arg, player_word, wizard};
 use meshmush_core::commands::ctx::Ctx;
 use meshmush_core::commands::outcome::{NoticeKind, Outcome};
@@ -52,7 +52,7 @@ impl Command for Teleport {
         }
         let Some(who) = self.who else {
             let from = ctx.store().player_state(ctx.node).await?.location;
-            return arrive(ctx, from, to, "vanishes").await;
+            return arrive(ctx, from, to, Leaving::Vanishes).await;
         };
         let p = player_arg(ctx, &who).await?;
         ctx.store().move_player(p.node, to).await.map_err(refusal)?;
