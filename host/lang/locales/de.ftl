@@ -313,3 +313,54 @@ house-stand-in = Dafür musst du in deinem Haus stehen.
 house-no-door = Deine Tür ist verschwunden.
 house-guest = { $name } darf herein.
 house-not-guest = { $name } darf nicht mehr herein.
+
+## Was der Speicher in der Welt ablehnt (ein Schritt, ein Handel, ein Hauskauf)
+
+refused-no-object = Es gibt kein Objekt #{ $n }.
+refused-not-a-room = #{ $n } ist kein Raum.
+refused-coins = Nicht genug Münzen.
+refused-moved = Das ist nicht mehr da.
+refused-not-empty = In dem Raum sind noch Dinge oder Ausgänge.
+refused-start-room = Der Startraum lässt sich nicht zerstören.
+refused-no-world = Die Welt hat noch keine Räume.
+refused-not-held = Das gehört dir nicht mehr, du kannst es nicht hergeben.
+refused-sold-out = Ausverkauft.
+refused-till-empty = Die Kasse ist leer.
+refused-house-taken = Das Haus ist schon vergeben.
+refused-house-cap = Du hast schon so viele Häuser, wie du haben darfst.
+
+## Befehle für Baumeister und Magier (@dig, @open, @lock, @tel, ...: ihre Zeilen für
+## hilfe bleiben die der Specs, ein Fluent-Schlüssel kann kein `@` enthalten)
+
+name-plain = Namen haben 1 bis { $max } einfache Zeichen.
+name-reserved = "{ $word }" ist reserviert.
+build-room-id = Gib den Raum als #N an.
+build-room-id-here = Gib den Raum als #N oder here an.
+build-not-yours = { $thing } gehört dir nicht.
+build-dug = Raum { $room } #{ $n } gegraben.
+build-dug-to = Ausgang { $exit } #{ $n } geöffnet.
+build-dug-back = Zurück: { $exit } #{ $n }.
+build-opened = Ausgang { $exit } #{ $n } nach #{ $num } geöffnet.
+build-described = { $thing } beschrieben.
+build-short = Kurzbeschreibung von { $thing } gesetzt.
+build-renamed = { $word } heißt jetzt { $thing }.
+build-created = { $thing } #{ $n } erschaffen. Du trägst es bei dir.
+build-step-out = Verlass den Raum erst.
+build-destroyed = { $thing } #{ $n } zerstört.
+build-key-thing = Ein Schlüssel muss ein Ding sein.
+build-locked-owner = { $thing } ist jetzt verschlossen: nur für den Besitzer.
+build-locked-you = { $thing } ist jetzt verschlossen: nur für dich.
+build-locked-player = { $thing } ist jetzt verschlossen: nur für { $name }.
+build-locked-key = { $thing } ist jetzt verschlossen: nur, wer { $word } dabeihat.
+build-unlocked = { $thing } ist nicht mehr verschlossen.
+build-home = Dein Zuhause ist jetzt #{ $n }.
+build-exits-only = Nur Ausgänge führen zu Räumen.
+build-linked = { $thing } führt jetzt nach #{ $n }.
+build-flags = Flags: { $list }.
+build-flag-set = { $thing }: { $word } gesetzt.
+build-flag-cleared = { $thing }: { $word } entfernt.
+build-stats = { $n } Objekte, { $count } Spieler, { $total } gerade da.
+teleported = { $name } nach #{ $n } teleportiert.
+teleported-you = { $name } teleportiert dich nach #{ $n }. Versuch schau.
+booted = { $name } rausgeworfen.
+booted-you = Ein Magier hat dich nach Hause geschickt.

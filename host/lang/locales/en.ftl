@@ -289,3 +289,54 @@ house-stand-in = Stand in your house to do that.
 house-no-door = Your door is gone.
 house-guest = { $name } may come in.
 house-not-guest = { $name } may no longer come in.
+
+## What the store refuses in the world (a move, a deal, a house claim)
+
+refused-no-object = There is no object #{ $n }.
+refused-not-a-room = #{ $n } is not a room.
+refused-coins = Not enough coins.
+refused-moved = That is not there any more.
+refused-not-empty = That room still holds things or exits.
+refused-start-room = The starting room cannot be destroyed.
+refused-no-world = The world has no rooms yet.
+refused-not-held = That is not yours to give any more.
+refused-sold-out = Sold out.
+refused-till-empty = The till is empty.
+refused-house-taken = That house is taken.
+refused-house-cap = You own as many houses as you may.
+
+## Builders' and wizards' commands (@dig, @open, @lock, @tel, ...: their usage lines
+## stay the specs', as a Fluent key cannot hold `@`)
+
+name-plain = Names are 1 to { $max } plain characters.
+name-reserved = "{ $word }" is reserved.
+build-room-id = Name the room as #N.
+build-room-id-here = Name the room as #N or here.
+build-not-yours = You do not own { $thing }.
+build-dug = Dug { $room } #{ $n }.
+build-dug-to = Opened { $exit } #{ $n }.
+build-dug-back = Back: { $exit } #{ $n }.
+build-opened = Opened { $exit } #{ $n } to #{ $num }.
+build-described = Described { $thing }.
+build-short = Short description of { $thing } set.
+build-renamed = { $word } is now { $thing }.
+build-created = Created { $thing } #{ $n }. You carry it.
+build-step-out = Step out of the room first.
+build-destroyed = Destroyed { $thing } #{ $n }.
+build-key-thing = A key must be a thing.
+build-locked-owner = Locked { $thing } to its owner.
+build-locked-you = Locked { $thing } to you.
+build-locked-player = Locked { $thing } to { $name }.
+build-locked-key = Locked { $thing } to whoever carries { $word }.
+build-unlocked = Unlocked { $thing }.
+build-home = Your home is now #{ $n }.
+build-exits-only = Only exits link to rooms.
+build-linked = { $thing } now leads to #{ $n }.
+build-flags = Flags: { $list }.
+build-flag-set = { $thing } { $word } set.
+build-flag-cleared = { $thing } { $word } cleared.
+build-stats = { $n } objects, { $count } players, { $total } about.
+teleported = Teleported { $name } to #{ $n }.
+teleported-you = { $name } teleports you to #{ $n }. Try look.
+booted = Booted { $name }.
+booted-you = You have been booted home by a wizard.

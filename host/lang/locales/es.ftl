@@ -314,3 +314,54 @@ house-stand-in = Para eso tienes que estar en tu casa.
 house-no-door = Tu puerta ha desaparecido.
 house-guest = { $name } puede entrar.
 house-not-guest = { $name } ya no puede entrar.
+
+## Lo que el almacén rechaza en el mundo (un paso, un trato, una casa)
+
+refused-no-object = No existe el objeto #{ $n }.
+refused-not-a-room = #{ $n } no es una sala.
+refused-coins = No tienes monedas suficientes.
+refused-moved = Eso ya no está ahí.
+refused-not-empty = En esa sala todavía hay cosas o salidas.
+refused-start-room = La sala de inicio no se puede destruir.
+refused-no-world = El mundo aún no tiene salas.
+refused-not-held = Eso ya no es tuyo, no puedes darlo.
+refused-sold-out = Agotado.
+refused-till-empty = La caja está vacía.
+refused-house-taken = Esa casa ya tiene dueño.
+refused-house-cap = Ya tienes todas las casas que puedes tener.
+
+## Comandos de constructores y magos (@dig, @open, @lock, @tel...: su línea de ayuda
+## sigue siendo la de su spec, porque una clave de Fluent no admite `@`)
+
+name-plain = Los nombres tienen de 1 a { $max } caracteres simples.
+name-reserved = "{ $word }" está reservado.
+build-room-id = Indica la sala como #N.
+build-room-id-here = Indica la sala como #N o here.
+build-not-yours = { $thing } no te pertenece.
+build-dug = Has excavado la sala { $room } #{ $n }.
+build-dug-to = Has abierto la salida { $exit } #{ $n }.
+build-dug-back = Vuelta: { $exit } #{ $n }.
+build-opened = Has abierto la salida { $exit } #{ $n } hacia #{ $num }.
+build-described = Descripción de { $thing } guardada.
+build-short = Descripción corta de { $thing } puesta.
+build-renamed = { $word } ahora se llama { $thing }.
+build-created = Has creado { $thing } #{ $n }. Lo llevas contigo.
+build-step-out = Sal primero de la sala.
+build-destroyed = Has destruido { $thing } #{ $n }.
+build-key-thing = Una llave tiene que ser una cosa.
+build-locked-owner = Cierre puesto en { $thing }: solo para su dueño.
+build-locked-you = Cierre puesto en { $thing }: solo para ti.
+build-locked-player = Cierre puesto en { $thing }: solo para { $name }.
+build-locked-key = Cierre puesto en { $thing }: solo para quien lleve { $word }.
+build-unlocked = Has quitado el cierre de { $thing }.
+build-home = Tu casa es ahora #{ $n }.
+build-exits-only = Solo las salidas llevan a salas.
+build-linked = { $thing } lleva ahora a #{ $n }.
+build-flags = Marcas: { $list }.
+build-flag-set = { $thing }: { $word } puesta.
+build-flag-cleared = { $thing }: { $word } quitada.
+build-stats = { $n } objetos, { $count } jugadores, { $total } por aquí.
+teleported = Has teletransportado a { $name } a #{ $n }.
+teleported-you = { $name } te teletransporta a #{ $n }. Prueba mirar.
+booted = Has expulsado a { $name }.
+booted-you = Un mago te ha mandado a casa.

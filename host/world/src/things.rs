@@ -114,7 +114,7 @@ impl Command for Get {
         ctx.store()
             .move_object(thing.id, from, Place::Player(ctx.node))
             .await
-            .map_err(refusal)?;
+            .map_err(|e| refusal(ctx.lang, e))?;
         Ok(
             Outcome::reply(t!(ctx.lang, "get-taken", thing = &thing.name))
                 .with_event(Event::Got { thing: thing.id }),
@@ -157,7 +157,7 @@ impl Command for DropThing {
         ctx.store()
             .move_object(thing.id, from, Place::Object(room.id))
             .await
-            .map_err(refusal)?;
+            .map_err(|e| refusal(ctx.lang, e))?;
         Ok(
             Outcome::reply(t!(ctx.lang, "drop-dropped", thing = &thing.name))
                 .with_event(Event::Dropped { thing: thing.id }),
@@ -238,7 +238,7 @@ impl Command for Give {
                 ctx.store()
                     .give_coins(ctx.node, target.node, n)
                     .await
-                    .map_err(refusal)?;
+                    .map_err(|e| refusal(ctx.lang, e))?;
                 (
                     t!(ctx.lang, "give-coins", name = &target.name, n = n),
                     words!("given-coins", name = me, n = n),
@@ -256,7 +256,7 @@ impl Command for Give {
                         Place::Player(target.node),
                     )
                     .await
-                    .map_err(refusal)?;
+                    .map_err(|e| refusal(ctx.lang, e))?;
                 (
                     t!(
                         ctx.lang,

@@ -13,7 +13,7 @@ use meshmush_core::commands::text::{first_words, unix_now};
 use meshmush_core::content::schema::HouseDef;
 use meshmush_lang::t;
 use meshmush_store::seed::split_names;
-use meshmush_store::{Claim, House, Level, Lock, Object, ObjectKind, StoreError};
+use meshmush_store::{Claim, House, Level, Lock, Object, ObjectKind};
 
 pub fn register(r: &mut Registry) {
     r.add::<HouseCmd>();
@@ -70,14 +70,20 @@ impl Command for HouseCmd {
                 let (_, mut room) = own_house_here(ctx).await?;
                 room.short_desc = first_words(&text, 100);
                 room.long_desc = text;
-                ctx.store().update_object(room).await.map_err(refusal)?;
+                ctx.store()
+                    .update_object(room)
+                    .await
+                    .map_err(|e| refusal(ctx.lang, e))?;
                 Ok(t!(ctx.lang, "house-described").into())
             }
             Self::Lock(on) => {
                 let (house, _) = own_house_here(ctx).await?;
                 let mut door = door(ctx, &house).await?;
                 door.lock = on.then_some(Lock::Owner);
-                ctx.store().update_object(door).await.map_err(refusal)?;
+                ctx.store()
+                    .update_object(door)
+                    .await
+                    .map_err(|e| refusal(ctx.lang, e))?;
                 let said = if on { "house-locked" } else { "house-unlocked" };
                 Ok(t!(ctx.lang, said).into())
             }
@@ -158,14 +164,7 @@ async fn claim(ctx: &Ctx, name: &str) -> Reply {
             exit = door_name
         )
         .into()),
-        Err(StoreError::House(r)) => {
-            let mut s = r.to_string();
-            if let Some(f) = s.get_mut(0..1) {
-                f.make_ascii_uppercase();
-            }
-            Err(user(format!("{s}.")))
-        }
-        Err(e) => Err(e.into()),
+        Err(e) => Err(refusal(ctx.lang, e)),
     }
 }
 
@@ -203,7 +202,10 @@ async fn guests(ctx: &Ctx, who: &str, add: bool) -> Reply {
     if add {
         door.flags.push(flag);
     }
-    ctx.store().update_object(door).await.map_err(refusal)?;
+    ctx.store()
+        .update_object(door)
+        .await
+        .map_err(|e| refusal(ctx.lang, e))?;
     let said = if add {
         "house-guest"
     } else {

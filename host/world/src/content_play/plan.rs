@@ -50,16 +50,10 @@ pub(super) async fn finish(
         || !deal.give.is_empty()
         || !deal.take.is_empty()
     {
-        ctx.store().deal(deal).await.map_err(|e| match e {
-            meshmush_store::StoreError::Deal(r) => {
-                let mut s = r.to_string();
-                if let Some(first) = s.get_mut(0..1) {
-                    first.make_ascii_uppercase();
-                }
-                CommandError::User(format!("{s}."))
-            }
-            other => super::super::room::refusal(other),
-        })?;
+        ctx.store()
+            .deal(deal)
+            .await
+            .map_err(|e| super::super::room::refusal(ctx.lang, e))?;
     }
     for line in lines {
         push_line(&mut out.reply, &line);
