@@ -140,12 +140,12 @@ room-moved-away = { $name } wird fortgebracht.
 ## say, pose, semipose, whisper, page, who, where
 
 usage-say = say TEXT (oder "TEXT)
-help-say = sprich zu allen im Raum
+help-say = zu allen im Raum sprechen
 say-what = Was willst du sagen?
 say-you = Du sagst: „{ $text }“
 say-room = { $name } sagt: „{ $text }“
 usage-pose = pose AKTION (oder :AKTION)
-help-pose = handeln: `:winkt` zeigt `Alice winkt`
+help-pose = eine Handlung zeigen: `:winkt` zeigt `Alice winkt`
 pose-what = Was tust du? :winkt
 usage-semipose = semipose AKTION (oder ;AKTION)
 help-semipose = pose ohne Leerzeichen: `;s Augen leuchten` zeigt `Alices Augen leuchten`
@@ -163,7 +163,7 @@ help-page = private Nachricht an einen Spieler, egal wo er ist (siehe dnd)
 page-you = Deine Nachricht an { $name }: { $text }
 page-heard = Nachricht von { $name }: { $text }
 usage-who = who
-help-who = wer gerade da ist und wie lange schon still
+help-who = wer gerade da ist und wie lange schon inaktiv
 who-list = Gerade da ({ $n }): { $list }.
 usage-where = where
 help-where = in welchem Raum die Anwesenden sind
@@ -194,7 +194,7 @@ drop-what = Was willst du ablegen?
 carry-no = Du hast nichts namens "{ $word }" dabei.
 drop-dropped = Du legst { $thing } ab.
 usage-give = give NAME DING | give NAME N coins
-help-give = gib jemandem im Raum ein Ding oder Münzen
+help-give = jemandem im Raum ein Ding oder Münzen geben
 give-not-coins = "{ $word }" ist keine Anzahl Münzen.
 give-no-coins = Gib mindestens eine Münze.
 give-self = Das hast du schon.
@@ -238,7 +238,7 @@ finger-achievements = Erfolge { $n }/{ $total }.
 ## talk (NPCs), quests, achievements, Läden, use, @house
 
 usage-talk = talk NPC, dann die Nummer einer Antwort (talk allein: das offene Gespräch)
-help-talk = mit jemandem aus der Stadt reden; antworte mit einer Nummer
+help-talk = mit jemandem aus der Stadt reden; geantwortet wird mit einer Nummer
 talk-none = Hier gibt es niemanden namens "{ $word }" zum Reden.
 talk-nothing = { $name } hat nichts zu sagen.
 talk-no-one = Du redest gerade mit niemandem. Versuch talk NAME.
@@ -285,11 +285,11 @@ shop-ware = { $thing } { $price }c (noch { $left })
 shop-ware-buys = { $thing } { $price }c (noch { $left }, kauft für { $n })
 shop-list = { $shop }: { $list }. buy WARE, sell WARE.
 buy-what = Was willst du kaufen? Versuch list.
-shop-has-no = { $shop } hat kein "{ $word }". Versuch list.
+shop-has-no = { $shop } führt nichts namens "{ $word }". Versuch list.
 shop-costs = { $thing } kostet { $price } Münzen; du hast { $n }.
 shop-bought = Du kaufst { $thing } für { $price } Münzen. Dir bleiben { $left }.
 sell-what = Was willst du verkaufen?
-shop-not-buying = { $shop } kauft kein { $thing }.
+shop-not-buying = { $shop } kauft { $thing } nicht an.
 shop-sold = { $n ->
     [one] Du verkaufst { $thing } für 1 Münze. Du hast jetzt { $left }.
    *[other] Du verkaufst { $thing } für { $n } Münzen. Du hast jetzt { $left }.

@@ -118,7 +118,7 @@ mail-newcomers = Los jugadores nuevos han enviado mucho correo en la última hor
 ## go, exits, home, y lo que un paso deja en la sala
 
 usage-go = go SALIDA (o solo la salida: n, out)
-help-go = irte por una salida
+help-go = irse por una salida
 usage-exits = exits
 help-exits = adónde puedes ir desde aquí
 usage-home = home
@@ -141,12 +141,12 @@ room-moved-away = Se llevan a { $name } de aquí.
 ## say, pose, semipose, whisper, page, who, where
 
 usage-say = say TEXTO (o "TEXTO)
-help-say = habla a todos en la sala
+help-say = hablar a todos los de la sala
 say-what = ¿Qué quieres decir?
 say-you = Dices: «{ $text }»
 say-room = { $name } dice: «{ $text }»
 usage-pose = pose ACCIÓN (o :ACCIÓN)
-help-pose = actúa: `:saluda` muestra `Alicia saluda`
+help-pose = actuar: `:saluda` muestra `Alicia saluda`
 pose-what = ¿Qué haces? :saluda
 usage-semipose = semipose ACCIÓN (o ;ACCIÓN)
 help-semipose = pose sin espacio: `;, sonriente, saluda` muestra `Alicia, sonriente, saluda`
@@ -155,7 +155,7 @@ usage-whisper = whisper JUGADOR=TEXTO
 help-whisper = solo lo oye alguien de tu sala; la sala ve que susurraste
 not-here = { $name } no está aquí.
 no-player = No hay ningún jugador "{ $word }".
-whisper-self = Te susurras algo a ti.
+whisper-self = Hablas contigo en voz baja.
 whisper-you = Le susurras a { $name }: { $text }
 whisper-heard = { $name } te susurra: { $text }
 whisper-seen = { $name } le susurra algo a { $to }.
@@ -164,7 +164,7 @@ help-page = un mensaje privado a un jugador, esté donde esté (ver dnd)
 page-you = Mensaje para { $name }: { $text }
 page-heard = Mensaje de { $name }: { $text }
 usage-who = who
-help-who = quién anda por aquí, y cuánto lleva sin hablar
+help-who = quién anda por aquí, y cuánto lleva inactivo
 who-list = { $n } por aquí: { $list }.
 usage-where = where
 help-where = en qué sala está cada uno de los presentes
@@ -239,7 +239,7 @@ finger-achievements = Logros { $n }/{ $total }.
 ## talk (PNJ), quests, achievements, tiendas, use, @house
 
 usage-talk = talk PNJ, y luego el número de una respuesta (talk solo: la conversación abierta)
-help-talk = habla con alguien del pueblo; responde con un número
+help-talk = hablar con alguien del pueblo; se responde con un número
 talk-none = Aquí no hay nadie llamado "{ $word }" con quien hablar.
 talk-nothing = { $name } no tiene nada que decir.
 talk-no-one = No estás hablando con nadie. Prueba talk NOMBRE.
@@ -343,7 +343,7 @@ build-dug-to = Has abierto la salida { $exit } #{ $n }.
 build-dug-back = Vuelta: { $exit } #{ $n }.
 build-opened = Has abierto la salida { $exit } #{ $n } hacia #{ $num }.
 build-described = Descripción de { $thing } guardada.
-build-short = Descripción corta de { $thing } puesta.
+build-short = Descripción corta de { $thing } guardada.
 build-renamed = { $word } ahora se llama { $thing }.
 build-created = Has creado { $thing } #{ $n }. Lo llevas contigo.
 build-step-out = Sal primero de la sala.
