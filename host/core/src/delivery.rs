@@ -3,8 +3,10 @@
 //!   cap and the busy-link skip for room chatter, and mail notices that ride on the
 //!   recipient's next reply, or in one packet at once to an active recipient (either
 //!   way once: the mail is marked announced when it has gone); pages held for a
-//!   player in do-not-disturb, which ride on their next reply; and `[Name] ` in
-//!   front of room chatter for a recipient with `nospoof` on;
+//!   player in do-not-disturb, which ride on their next reply; `[Name] ` in
+//!   front of room chatter for a recipient with `nospoof` on; and each recipient's
+//!   language, for a notice a command rendered in every language
+//!   ([`Words`](meshmush_lang::Words): the command does not know who is in the room);
 //! - the pager: a reply longer than `pager_packets` packets sends one page, the last
 //!   packet marked ` [more]`, and keeps the rest for `more`;
 //! - chunking, done once here at the link's byte budget; the link sends the packets

@@ -35,3 +35,12 @@ macro_rules! t {
         )
     };
 }
+
+/// The catalogue's message `key` in every offered language, for a reader not known
+/// yet: `words!("say-room", name = me, text = &text)` (arguments as [`t!`](crate::t)).
+#[macro_export]
+macro_rules! words {
+    ($key:expr $(, $name:ident = $value:expr)* $(,)?) => {
+        $crate::Words::each(|lang| $crate::t!(lang, $key $(, $name = $value)*))
+    };
+}

@@ -194,7 +194,7 @@ impl Command for Finger {
             None => None,
         };
         let Some(p) = player.filter(|p| !p.banned) else {
-            return Err(super::talk::no_player(ctx, who));
+            return Err(super::room::no_player(ctx, who));
         };
         let lang = ctx.lang;
         let mut out = if ctx.roster().is_active(p.node) {

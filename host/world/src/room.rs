@@ -112,6 +112,11 @@ pub(super) async fn find_near(
     Err(user(t!(ctx.lang, "see-no", word = echo(word))))
 }
 
+/// "No player called ..." for the name `who` the player typed.
+pub(super) fn no_player(ctx: &Ctx, who: &str) -> CommandError {
+    user(t!(ctx.lang, "no-player", word = echo(who)))
+}
+
 /// Whether the player may pass `lock` (an exit) or take the thing it is on.
 pub(super) async fn passes(ctx: &Ctx, object: &Object) -> Result<bool, CommandError> {
     Ok(match object.lock {

@@ -3,11 +3,11 @@
 
 use std::collections::HashMap;
 
-use super::room::here;
+use super::room::{here, no_player};
 use meshmush_core::commands::ctx::Ctx;
 use meshmush_core::commands::outcome::{NoticeKind, Outcome};
 use meshmush_core::commands::registry::{Command, Registry, Reply, Spec, Usage, user};
-use meshmush_core::commands::text::{echo, split_command};
+use meshmush_core::commands::text::split_command;
 use meshmush_core::events::Event;
 use meshmush_lang::{t, words};
 use meshmush_store::Level;
@@ -132,11 +132,6 @@ impl Command for Semipose {
         let (state, _) = here(ctx).await?;
         posed(ctx, state.location, "", self.action)
     }
-}
-
-/// "No player called ..." for the name `who` the player typed.
-pub(super) fn no_player(ctx: &Ctx, who: &str) -> meshmush_core::commands::registry::CommandError {
-    user(t!(ctx.lang, "no-player", word = echo(who)))
 }
 
 /// `PLAYER TEXT` or `PLAYER=TEXT`, as `page` and `whisper` take them.

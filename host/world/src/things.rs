@@ -223,7 +223,7 @@ impl Command for Give {
         let who = self.to.as_str();
         let (state, _) = here(ctx).await?;
         let Some(target) = ctx.store().player_by_name(who).await? else {
-            return Err(super::talk::no_player(ctx, who));
+            return Err(super::room::no_player(ctx, who));
         };
         if target.node == ctx.node {
             return Err(user(t!(ctx.lang, "give-self")));

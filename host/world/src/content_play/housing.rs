@@ -194,7 +194,7 @@ async fn door(
 async fn guests(ctx: &Ctx, who: &str, add: bool) -> Reply {
     let (house, _) = own_house_here(ctx).await?;
     let Some(p) = ctx.store().player_by_name(who).await? else {
-        return Err(super::super::talk::no_player(ctx, who));
+        return Err(super::super::room::no_player(ctx, who));
     };
     let mut door = door(ctx, &house).await?;
     let flag = format!("guest:{}", p.node);
