@@ -20,7 +20,7 @@ impl Words {
         Self(vec![text.into()])
     }
 
-    /// `render` in each offered language (see [`words!`](crate::words)).
+    /// `render` in each offered language (what `words!` makes).
     pub fn each(render: impl Fn(Lang) -> String) -> Self {
         Self(Lang::all().map(render).collect())
     }
