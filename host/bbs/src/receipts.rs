@@ -77,7 +77,7 @@ pub(crate) async fn mark_read(ctx: &Ctx, mail: Mail) -> Result<Option<Notice>, C
     // Rides in front of the sender's next reply: no airtime of its own.
     Ok(Some(Notice {
         to: Audience::Player(from),
-        text,
+        text: text.into(),
         kind: NoticeKind::Held,
         shows: None,
     }))

@@ -3,8 +3,10 @@
 //!   cap and the busy-link skip for room chatter, and mail notices that ride on the
 //!   recipient's next reply, or in one packet at once to an active recipient (either
 //!   way once: the mail is marked announced when it has gone); pages held for a
-//!   player in do-not-disturb, which ride on their next reply; and `[Name] ` in
-//!   front of room chatter for a recipient with `nospoof` on;
+//!   player in do-not-disturb, which ride on their next reply; `[Name] ` in
+//!   front of room chatter for a recipient with `nospoof` on; and each recipient's
+//!   language, for a notice a command rendered in every language
+//!   ([`Words`](meshmush_lang::Words): the command does not know who is in the room);
 //! - the pager: a reply longer than `pager_packets` packets sends one page, the last
 //!   packet marked ` [more]`, and keeps the rest for `more`;
 //! - chunking, done once here at the link's byte budget; the link sends the packets
@@ -48,7 +50,7 @@ use tracing::{debug, warn};
 use crate::commands::outcome::{Audience, Notice, NoticeKind, Outcome, Shown};
 use crate::reach::Reach;
 use crate::roster::Roster;
-use meshmush_lang::{Lang, t};
+use meshmush_lang::{Lang, Words, t};
 use meshmush_store::Store;
 
 /// A stranger's reply packet while strangers' replies queue up: on ShortFast about
@@ -339,7 +341,8 @@ impl Delivery {
         } = notice;
         let nodes = match to {
             Audience::Channel => {
-                let ids = self.broadcast_ids(&text).await?;
+                // One packet every listener reads: in the BBS's language.
+                let ids = self.broadcast_ids(text.in_lang(self.lang)).await?;
                 debug!(packets = ids.len(), "channel notice");
                 if let Some(shown) = &shows {
                     self.roster.record_channel_shown(&ids, shown);
@@ -358,7 +361,8 @@ impl Delivery {
         for node in nodes {
             match kind {
                 NoticeKind::Direct => {
-                    let ids = self.say_ids(node, Class::Notice, &text).await?;
+                    let text = self.text_for(node, &text).await;
+                    let ids = self.say_ids(node, Class::Notice, text).await?;
                     self.shown(node, &ids, shows.as_ref());
                 }
                 NoticeKind::Ambient => {
@@ -373,19 +377,22 @@ impl Delivery {
                     if node != from && self.roster.is_active(node) {
                         // Told at once: that is the announcement, not repeated on
                         // their next reply.
-                        let hint = t!(self.language_of(node).await, "mail-read-hint");
-                        let told = format!("{text} {hint}");
+                        let lang = self.language_of(node).await;
+                        let hint = t!(lang, "mail-read-hint");
+                        let told = format!("{} {hint}", text.in_lang(lang));
                         let ids = self.say_ids(node, Class::Notice, &told).await?;
                         self.shown(node, &ids, shows.as_ref());
                         if let Err(e) = self.store.mark_mail_announced(node).await {
                             warn!(error = %e, "cannot record that mail was announced");
                         }
                     } else {
-                        self.roster.queue_notice(node, text.clone(), true);
+                        let text = self.text_for(node, &text).await;
+                        self.roster.queue_notice(node, text.to_string(), true);
                     }
                 }
                 NoticeKind::Held => {
-                    if !self.roster.hold_notice(node, text.clone()) {
+                    let text = self.text_for(node, &text).await;
+                    if !self.roster.hold_notice(node, text.to_string()) {
                         debug!(to = %node_id(node), "held notice dropped: enough waiting");
                     }
                 }
@@ -394,21 +401,35 @@ impl Delivery {
         Ok(())
     }
 
-    /// Room chatter `from` caused, as `to` reads it: with `[Name] ` in front when
-    /// `to` has `nospoof` on and someone else caused it (PennMUSH's NOSPOOF).
-    async fn unspoofed(&self, from: u32, to: u32, text: &str) -> String {
-        if from == to {
-            return text.to_string();
+    /// `words` as `node` reads them: their habits are read only when the words come
+    /// in more than one language.
+    async fn text_for<'w>(&self, node: u32, words: &'w Words) -> &'w str {
+        if words.varies() {
+            words.in_lang(self.language_of(node).await)
+        } else {
+            words.as_str()
         }
-        let nospoof = match self.store.habits(to).await {
-            Ok(h) => h.nospoof,
+    }
+
+    /// Room chatter `from` caused, as `to` reads it: in `to`'s language, with
+    /// `[Name] ` in front when `to` has `nospoof` on and someone else caused it
+    /// (PennMUSH's NOSPOOF). One read of `to`'s habits gives both.
+    async fn unspoofed(&self, from: u32, to: u32, words: &Words) -> String {
+        let habits = match self.store.habits(to).await {
+            Ok(h) => h,
             Err(e) => {
-                debug!(error = %e, "cannot read nospoof; sent as it is");
-                false
+                debug!(error = %e, "cannot read habits; sent as it is");
+                Default::default()
             }
         };
+        let lang = habits
+            .lang
+            .as_deref()
+            .and_then(Lang::parse)
+            .unwrap_or(self.lang);
+        let text = words.in_lang(lang);
         match self.roster.get(from) {
-            Some(seen) if nospoof => format!("[{}] {text}", seen.name),
+            Some(seen) if habits.nospoof && from != to => format!("[{}] {text}", seen.name),
             _ => text.to_string(),
         }
     }

@@ -166,7 +166,7 @@ impl Inbound {
             if let Some(delivery) = &self.delivery {
                 let notice = Notice {
                     to: Audience::Player(to),
-                    text: format!("New mail from {sender}."),
+                    text: format!("New mail from {sender}.").into(),
                     kind: NoticeKind::Mail,
                     shows: Some(Shown::Letter(stored.id)),
                 };
@@ -191,7 +191,7 @@ impl Inbound {
         {
             let notice = Notice {
                 to: Audience::Player(mail.from),
-                text: read_receipt(&reader, &mail.subject, &bbs),
+                text: read_receipt(&reader, &mail.subject, &bbs).into(),
                 // Rides in front of the sender's next reply: no airtime of its own.
                 kind: NoticeKind::Held,
                 shows: None,

@@ -288,3 +288,244 @@ pwlocks-line = { $kind } { $id }{ $name }: { $n } wrong, { $state }
 pwlocks-locked = locked { $n } s
 pwlocks-unlocked = not locked
 shutdown = Shutting down; everything is saved.
+## --- world ---
+## Room notices (arrivals, say, whispers, pages, gifts) are rendered in every language
+## and each listener reads theirs. `$text` is what a player wrote, as they wrote it.
+
+## go, exits, home, and the notices a move leaves behind
+
+usage-go = go EXIT (or just the exit: n, out)
+help-go = leave by an exit
+usage-exits = exits
+help-exits = where you can go from here
+usage-home = home
+help-home = go back to your home room
+go-where = Go where? Try exits.
+no-exit = No exit "{ $word }" here. Try exits.
+cant-go = You can't go that way.
+exit-locked = The way { $exit } is locked.
+leads-nowhere-now = That way leads nowhere now.
+home-already = You are home already.
+exits-none = No exits. Try home.
+exits-to = { $exit } to { $room }
+exits-to-nowhere = { $exit } to nowhere
+room-leaves = { $name } leaves { $exit }.
+room-arrives = { $name } arrives.
+room-goes-home = { $name } goes home.
+room-vanishes = { $name } vanishes.
+room-moved-away = { $name } is moved away.
+
+## say, pose, semipose, whisper, page, who, where
+
+usage-say = say TEXT (or "TEXT)
+help-say = speak to everyone in the room
+say-what = Say what?
+say-you = You say, "{ $text }"
+say-room = { $name } says, "{ $text }"
+usage-pose = pose ACTION (or :ACTION)
+help-pose = act: `:waves` shows `Alice waves`
+pose-what = Pose what? :waves
+usage-semipose = semipose ACTION (or ;ACTION)
+help-semipose = pose with no space: `;'s eyes light up` shows `Alice's eyes light up`
+semipose-what = Pose what? ;'s eyes light up
+usage-whisper = whisper PLAYER=TEXT
+help-whisper = only a player in your room hears it; the room sees that you whispered
+not-here = { $name } is not here.
+no-player = No player called "{ $word }".
+whisper-self = You whisper to yourself.
+whisper-you = You whisper to { $name }: { $text }
+whisper-heard = { $name } whispers: { $text }
+whisper-seen = { $name } whispers to { $to }.
+usage-page = page PLAYER TEXT
+help-page = send a private message to a player anywhere (see dnd)
+page-you = You page { $name }: { $text }
+page-heard = { $name } pages: { $text }
+usage-who = who
+help-who = who is about, and how long idle
+who-list = { $n } about: { $list }.
+usage-where = where
+help-where = which room everyone about is in
+where-in = { $name } in { $room }
+where-somewhere = somewhere
+
+## inventory, money, get, drop, give
+
+usage-inventory = inventory
+help-inventory = what you carry, and your coins
+inventory = You carry { $list }. Coins: { $n }.
+inventory-empty = You carry nothing. Coins: { $n }.
+usage-money = money
+help-money = how many coins you have
+money = You have { $n } coins.
+usage-get = get THING
+help-get = pick something up
+get-what = Get what?
+get-cannot = You cannot pick up { $thing }.
+get-fixed = { $thing } will not budge.
+get-taken = You take { $thing }.
+usage-drop = drop THING
+help-drop = put something down here
+drop-what = Drop what?
+carry-no = You carry no "{ $word }".
+drop-dropped = You drop { $thing }.
+usage-give = give PLAYER THING | give PLAYER N coins
+help-give = hand a thing or coins to someone in the room
+give-not-coins = "{ $word }" is not a number of coins.
+give-no-coins = Give at least one coin.
+give-self = You already have it.
+give-coins = You give { $name } { $n } coins.
+give-thing = You give { $name } { $thing }.
+given-coins = { $name } gives you { $n } coins.
+given-thing = { $name } gives you { $thing }.
+
+## dnd, nospoof, @doing, finger
+
+usage-dnd = dnd on [AWAY MESSAGE] | dnd off
+help-dnd = do not disturb: pages wait for your next command; pagers get your message
+dnd-is-on = Do not disturb is on.
+dnd-is-on-away = Do not disturb is on: { $text }
+dnd-is-off = Do not disturb is off.
+dnd-on = Do not disturb on: pages wait for you. dnd off ends it.
+dnd-off = Do not disturb off.
+dnd-away = { $name } is not to be disturbed; your page waits for them.
+dnd-away-message = { $name } is not to be disturbed: { $text } (your page waits for them)
+usage-nospoof = nospoof on|off
+help-nospoof = room chatter shows who caused it: `[Alice] Alice waves`
+nospoof-is-on = nospoof is on.
+nospoof-is-off = nospoof is off.
+nospoof-on = nospoof on: room chatter shows who caused it.
+nospoof-off = nospoof off.
+doing = Doing: { $text }
+doing-cleared = Doing cleared.
+usage-finger = finger PLAYER
+help-finger = when a player was last seen, their titles, achievements and @doing
+finger-about = { $name }: about now.
+finger-seen = { $name }: last seen { $ago }.
+finger-titles = Titles: { $list }.
+finger-achievements = Achievements { $n }/{ $total }.
+
+## talk (NPCs), quests, achievements, shops, use, @house
+
+usage-talk = talk NPC, then the number of an answer (talk alone: the open one)
+help-talk = talk to someone of the town; answer with a number
+talk-none = There is no "{ $word }" here to talk to.
+talk-nothing = { $name } has nothing to say.
+talk-no-one = You are not talking to anyone. Try talk NAME.
+talk-over = That conversation is over. Try talk NAME.
+talk-gone = { $name } is not here. Try talk NAME.
+talk-someone = They
+talk-whom = Talk to whom? Here: { $list }.
+talk-answer = Answer 1 to { $n }.
+talk-goodbye = { $name } nods goodbye.
+need-coins = You need { $n } coins.
+need-thing = You need { $thing }.
+quest-started = Quest started: { $quest }. Type quests.
+quest-done = Quest done: { $quest }!
+quest-done-reward = Quest done: { $quest }! You get { $list }.
+reward-coins = { $n } coins
+reward-title = the title { $title }
+quest-pay = ({ $quest }: you need { $n } coins.)
+achievement = * Achievement: { $title }! { $text }
+usage-quests = quests
+help-quests = your quests and the next step of each
+quests-none = No quests yet. Talk to the townsfolk: talk NAME.
+quests-done = Done: { $list }.
+usage-achievements = achievements
+help-achievements = what you have achieved
+achievements-none = No achievements yet (0/{ $total }).
+achievements-list = Achievements ({ $n }/{ $total }): { $list }.
+usage-list = list
+help-list = what the shop here sells, and for how much
+usage-buy = buy ITEM
+help-buy = buy from the shop here
+usage-sell = sell ITEM
+help-sell = sell something you carry to the shop here
+shop-none = There is no shop here.
+shop-ware = { $thing } { $price }c ({ $left } left)
+shop-ware-buys = { $thing } { $price }c ({ $left } left, buys { $n })
+shop-list = { $shop }: { $list }. buy ITEM, sell ITEM.
+buy-what = Buy what? Try list.
+shop-has-no = { $shop } has no "{ $word }". Try list.
+shop-costs = { $thing } costs { $price } coins; you have { $n }.
+shop-bought = You buy { $thing } for { $price } coins. You have { $left }.
+sell-what = Sell what?
+shop-not-buying = { $shop } does not buy { $thing }.
+shop-sold = { $n ->
+    [one] You sell { $thing } for 1 coin. You have { $left }.
+   *[other] You sell { $thing } for { $n } coins. You have { $left }.
+}
+usage-use = use THING
+help-use = use something you carry or see
+use-what = Use what?
+use-nothing = Nothing happens when you use { $thing }.
+house-described = Described.
+house-locked = Locked: only you and your guests may enter.
+house-unlocked = Unlocked.
+house-who = Who?
+house-none = No houses on this street.
+house-yours = yours
+house-taken = taken
+house-list = Houses: { $list }. @house claim NAME
+house-which = Which house? Try @house.
+house-claimed = { $room } is yours for { $price } coins. Enter by { $exit }; @house describe, lock, invite.
+house-not-yours = This is not your house.
+house-stand-in = Stand in your house to do that.
+house-no-door = Your door is gone.
+house-guest = { $name } may come in.
+house-not-guest = { $name } may no longer come in.
+
+## What the store refuses in the world (a move, a deal, a house claim)
+
+refused-no-object = There is no object #{ $n }.
+refused-not-a-room = #{ $n } is not a room.
+refused-coins = Not enough coins.
+refused-moved = That is not there any more.
+refused-not-empty = That room still holds things or exits.
+refused-start-room = The starting room cannot be destroyed.
+refused-no-world = The world has no rooms yet.
+refused-not-held = That is not yours to give any more.
+refused-sold-out = Sold out.
+refused-till-empty = The till is empty.
+refused-house-taken = That house is taken.
+refused-house-cap = You own as many houses as you may.
+
+## Builders' and wizards' commands (@dig, @open, @lock, @tel, ...: their usage lines
+## stay the specs', as a Fluent key cannot hold `@`)
+
+name-plain = Names are 1 to { $max } plain characters.
+build-name-reserved = "{ $word }" is reserved.
+build-room-id = Name the room as #N.
+build-room-id-here = Name the room as #N or here.
+build-not-yours = You do not own { $thing }.
+build-dug = Dug { $room } #{ $n }.
+build-dug-to = Opened { $exit } #{ $n }.
+build-dug-back = Back: { $exit } #{ $n }.
+build-opened = Opened { $exit } #{ $n } to #{ $num }.
+build-described = Described { $thing }.
+build-short = Short description of { $thing } set.
+build-renamed = { $word } is now { $thing }.
+build-created = Created { $thing } #{ $n }. You carry it.
+build-step-out = Step out of the room first.
+build-destroyed = Destroyed { $thing } #{ $n }.
+build-key-thing = A key must be a thing.
+build-locked-owner = Locked { $thing } to its owner.
+build-locked-you = Locked { $thing } to you.
+build-locked-player = Locked { $thing } to { $name }.
+build-locked-key = Locked { $thing } to whoever carries { $word }.
+build-unlocked = Unlocked { $thing }.
+build-home = Your home is now #{ $n }.
+build-exits-only = Only exits link to rooms.
+build-linked = { $thing } now leads to #{ $n }.
+build-flags = Flags: { $list }.
+build-flag-set = { $thing } { $word } set.
+build-flag-cleared = { $thing } { $word } cleared.
+build-stats = { $n } objects, { $count } players, { $total } about.
+teleported = Teleported { $name } to #{ $n }.
+teleported-you = { $name } teleports you to #{ $n }. Try look.
+booted = Booted { $name }.
+booted-you = You have been booted home by a wizard.
+reloaded = Reloaded: { $n } NPCs, { $count } quests, { $num } shops, { $total } triggers.
+reload-refused = Reload refused, nothing changed: { $error }
+reload-refused-more = Reload refused, nothing changed: { $error } (+{ $more } more)
+usage-examine = examine [thing]
+help-examine = look closely; owners see ids, flags and locks

@@ -336,3 +336,262 @@ pwlocks-line = { $kind ->
 pwlocks-locked = bloqueado { $n } s
 pwlocks-unlocked = sin bloquear
 shutdown = Apagando; todo queda guardado.
+## --- world ---
+## Los avisos de la sala (llegadas, say, susurros, mensajes, regalos) los lee cada uno
+## en su idioma. `$text` es lo que escribió un jugador, tal cual.
+
+## go, exits, home, y lo que un paso deja en la sala
+
+usage-go = go SALIDA (o solo la salida: n, out)
+help-go = irse por una salida
+usage-exits = exits
+help-exits = adónde puedes ir desde aquí
+usage-home = home
+help-home = volver a tu sala de origen
+go-where = ¿Adónde? Prueba exits.
+no-exit = Aquí no hay ninguna salida "{ $word }". Prueba exits.
+cant-go = Por ahí no se puede ir.
+exit-locked = El paso por { $exit } está cerrado.
+leads-nowhere-now = Ese camino ya no lleva a ninguna parte.
+home-already = Ya estás en casa.
+exits-none = No hay salidas. Prueba home.
+exits-to = { $exit } a { $room }
+exits-to-nowhere = { $exit } a ninguna parte
+room-leaves = { $name } se va por { $exit }.
+room-arrives = { $name } llega.
+room-goes-home = { $name } se va a casa.
+room-vanishes = { $name } desaparece.
+room-moved-away = Se llevan a { $name } de aquí.
+
+## say, pose, semipose, whisper, page, who, where
+
+usage-say = say TEXTO (o "TEXTO)
+help-say = hablar a todos los de la sala
+say-what = ¿Qué quieres decir?
+say-you = Dices: «{ $text }»
+say-room = { $name } dice: «{ $text }»
+usage-pose = pose ACCIÓN (o :ACCIÓN)
+help-pose = actuar: `:saluda` muestra `Alicia saluda`
+pose-what = ¿Qué haces? :saluda
+usage-semipose = semipose ACCIÓN (o ;ACCIÓN)
+help-semipose = pose sin espacio: `;, sonriente, saluda` muestra `Alicia, sonriente, saluda`
+semipose-what = ¿Qué haces? ;, sonriente, saluda
+usage-whisper = whisper JUGADOR=TEXTO
+help-whisper = solo lo oye alguien de tu sala; la sala ve que susurraste
+not-here = { $name } no está aquí.
+no-player = No hay ningún jugador "{ $word }".
+whisper-self = Hablas contigo en voz baja.
+whisper-you = Le susurras a { $name }: { $text }
+whisper-heard = { $name } te susurra: { $text }
+whisper-seen = { $name } le susurra algo a { $to }.
+usage-page = page JUGADOR TEXTO
+help-page = un mensaje privado a un jugador, esté donde esté (ver dnd)
+page-you = Mensaje para { $name }: { $text }
+page-heard = Mensaje de { $name }: { $text }
+usage-who = who
+help-who = quién anda por aquí, y cuánto lleva inactivo
+who-list = { $n } por aquí: { $list }.
+usage-where = where
+help-where = en qué sala está cada uno de los presentes
+where-in = { $name } en { $room }
+where-somewhere = algún sitio
+
+## inventory, money, get, drop, give
+
+usage-inventory = inventory
+help-inventory = lo que llevas, y tus monedas
+inventory = Llevas: { $list }. Monedas: { $n }.
+inventory-empty = No llevas nada. Monedas: { $n }.
+usage-money = money
+help-money = cuántas monedas tienes
+money = { $n ->
+    [one] Tienes 1 moneda.
+   *[other] Tienes { $n } monedas.
+}
+usage-get = get COSA
+help-get = recoger algo
+get-what = ¿Qué quieres recoger?
+get-cannot = No puedes recoger { $thing }.
+get-fixed = { $thing } no se mueve.
+get-taken = Recoges { $thing }.
+usage-drop = drop COSA
+help-drop = dejar algo aquí
+drop-what = ¿Qué quieres dejar?
+carry-no = No llevas nada llamado "{ $word }".
+drop-dropped = Dejas { $thing }.
+usage-give = give JUGADOR COSA | give JUGADOR N coins
+help-give = dar una cosa o monedas a alguien de la sala
+give-not-coins = "{ $word }" no es un número de monedas.
+give-no-coins = Da al menos una moneda.
+give-self = Ya lo tienes.
+give-coins = { $n ->
+    [one] Le das 1 moneda a { $name }.
+   *[other] Le das { $n } monedas a { $name }.
+}
+give-thing = Le das { $thing } a { $name }.
+given-coins = { $n ->
+    [one] { $name } te da 1 moneda.
+   *[other] { $name } te da { $n } monedas.
+}
+given-thing = { $name } te da { $thing }.
+
+## dnd, nospoof, @doing, finger
+
+usage-dnd = dnd on [MENSAJE DE AUSENCIA] | dnd off
+help-dnd = no molestar: los mensajes esperan a tu próximo comando y quien te escribe recibe tu aviso
+dnd-is-on = No molestar está activado.
+dnd-is-on-away = No molestar está activado: { $text }
+dnd-is-off = No molestar está desactivado.
+dnd-on = No molestar activado: los mensajes te esperan. dnd off lo quita.
+dnd-off = No molestar desactivado.
+dnd-away = { $name } no quiere que le molesten; tu mensaje le espera.
+dnd-away-message = { $name } no quiere que le molesten: { $text } (tu mensaje le espera)
+usage-nospoof = nospoof on|off
+help-nospoof = lo que pasa en la sala muestra quién lo causó: `[Alicia] Alicia saluda`
+nospoof-is-on = nospoof está activado.
+nospoof-is-off = nospoof está desactivado.
+nospoof-on = nospoof activado: verás quién causa lo que pasa en la sala.
+nospoof-off = nospoof desactivado.
+doing = Haciendo: { $text }
+doing-cleared = @doing borrado.
+usage-finger = finger JUGADOR
+help-finger = cuándo se vio por última vez a un jugador, sus títulos, logros y @doing
+finger-about = { $name }: por aquí ahora.
+finger-seen = { $name }: visto por última vez { $ago }.
+finger-titles = Títulos: { $list }.
+finger-achievements = Logros { $n }/{ $total }.
+
+## talk (PNJ), quests, achievements, tiendas, use, @house
+
+usage-talk = talk PNJ, y luego el número de una respuesta (talk solo: la conversación abierta)
+help-talk = hablar con alguien del pueblo; se responde con un número
+talk-none = Aquí no hay nadie llamado "{ $word }" con quien hablar.
+talk-nothing = { $name } no tiene nada que decir.
+talk-no-one = No estás hablando con nadie. Prueba talk NOMBRE.
+talk-over = Esa conversación ya terminó. Prueba talk NOMBRE.
+talk-gone = { $name } no está aquí. Prueba talk NOMBRE.
+talk-someone = Esa persona
+talk-whom = ¿Con quién? Aquí están: { $list }.
+talk-answer = Responde con un número del 1 al { $n }.
+talk-goodbye = { $name } se despide con un gesto.
+need-coins = { $n ->
+    [one] Necesitas 1 moneda.
+   *[other] Necesitas { $n } monedas.
+}
+need-thing = Necesitas { $thing }.
+quest-started = Misión nueva: { $quest }. Escribe quests.
+quest-done = ¡Misión cumplida: { $quest }!
+quest-done-reward = ¡Misión cumplida: { $quest }! Recibes { $list }.
+reward-coins = { $n ->
+    [one] 1 moneda
+   *[other] { $n } monedas
+}
+reward-title = el título { $title }
+quest-pay = { $n ->
+    [one] ({ $quest }: necesitas 1 moneda.)
+   *[other] ({ $quest }: necesitas { $n } monedas.)
+}
+achievement = * Logro: ¡{ $title }! { $text }
+usage-quests = quests
+help-quests = tus misiones y el siguiente paso de cada una
+quests-none = Aún no tienes misiones. Habla con la gente del pueblo: talk NOMBRE.
+quests-done = Cumplidas: { $list }.
+usage-achievements = achievements
+help-achievements = lo que has logrado
+achievements-none = Aún no tienes logros (0/{ $total }).
+achievements-list = Logros ({ $n }/{ $total }): { $list }.
+usage-list = list
+help-list = lo que vende la tienda de aquí, y a qué precio
+usage-buy = buy ARTÍCULO
+help-buy = comprar en la tienda de aquí
+usage-sell = sell ARTÍCULO
+help-sell = vender a la tienda de aquí algo que llevas
+shop-none = Aquí no hay ninguna tienda.
+shop-ware = { $thing } { $price }c (quedan { $left })
+shop-ware-buys = { $thing } { $price }c (quedan { $left }, compra por { $n })
+shop-list = { $shop }: { $list }. buy ARTÍCULO, sell ARTÍCULO.
+buy-what = ¿Qué quieres comprar? Prueba list.
+shop-has-no = { $shop } no tiene "{ $word }". Prueba list.
+shop-costs = { $thing } cuesta { $price } monedas; tienes { $n }.
+shop-bought = Compras { $thing } por { $price } monedas. Te quedan { $left }.
+sell-what = ¿Qué quieres vender?
+shop-not-buying = { $shop } no compra { $thing }.
+shop-sold = { $n ->
+    [one] Vendes { $thing } por 1 moneda. Ahora tienes { $left }.
+   *[other] Vendes { $thing } por { $n } monedas. Ahora tienes { $left }.
+}
+usage-use = use COSA
+help-use = usar algo que llevas o que ves
+use-what = ¿Qué quieres usar?
+use-nothing = Usas { $thing }, pero no pasa nada.
+house-described = Descripción guardada.
+house-locked = Cerrada con llave: solo pueden entrar tú y tus invitados.
+house-unlocked = Abierta.
+house-who = ¿A quién?
+house-none = En esta calle no hay casas.
+house-yours = tuya
+house-taken = ocupada
+house-list = Casas: { $list }. @house claim NOMBRE
+house-which = ¿Qué casa? Prueba @house.
+house-claimed = { $room } es tuya por { $price } monedas. Se entra por { $exit }; @house describe, lock, invite.
+house-not-yours = Esta no es tu casa.
+house-stand-in = Para eso tienes que estar en tu casa.
+house-no-door = Tu puerta ha desaparecido.
+house-guest = { $name } puede entrar.
+house-not-guest = { $name } ya no puede entrar.
+
+## Lo que el almacén rechaza en el mundo (un paso, un trato, una casa)
+
+refused-no-object = No existe el objeto #{ $n }.
+refused-not-a-room = #{ $n } no es una sala.
+refused-coins = No tienes monedas suficientes.
+refused-moved = Eso ya no está ahí.
+refused-not-empty = En esa sala todavía hay cosas o salidas.
+refused-start-room = La sala de inicio no se puede destruir.
+refused-no-world = El mundo aún no tiene salas.
+refused-not-held = Eso ya no es tuyo, no puedes darlo.
+refused-sold-out = Agotado.
+refused-till-empty = La caja está vacía.
+refused-house-taken = Esa casa ya tiene dueño.
+refused-house-cap = Ya tienes todas las casas que puedes tener.
+
+## Comandos de constructores y magos (@dig, @open, @lock, @tel...: su línea de ayuda
+## sigue siendo la de su spec, porque una clave de Fluent no admite `@`)
+
+name-plain = Los nombres tienen de 1 a { $max } caracteres simples.
+build-name-reserved = "{ $word }" está reservado.
+build-room-id = Indica la sala como #N.
+build-room-id-here = Indica la sala como #N o here.
+build-not-yours = { $thing } no te pertenece.
+build-dug = Has excavado la sala { $room } #{ $n }.
+build-dug-to = Has abierto la salida { $exit } #{ $n }.
+build-dug-back = Vuelta: { $exit } #{ $n }.
+build-opened = Has abierto la salida { $exit } #{ $n } hacia #{ $num }.
+build-described = Descripción de { $thing } guardada.
+build-short = Descripción corta de { $thing } guardada.
+build-renamed = { $word } ahora se llama { $thing }.
+build-created = Has creado { $thing } #{ $n }. Lo llevas contigo.
+build-step-out = Sal primero de la sala.
+build-destroyed = Has destruido { $thing } #{ $n }.
+build-key-thing = Una llave tiene que ser una cosa.
+build-locked-owner = Cierre puesto en { $thing }: solo para su dueño.
+build-locked-you = Cierre puesto en { $thing }: solo para ti.
+build-locked-player = Cierre puesto en { $thing }: solo para { $name }.
+build-locked-key = Cierre puesto en { $thing }: solo para quien lleve { $word }.
+build-unlocked = Has quitado el cierre de { $thing }.
+build-home = Tu casa es ahora #{ $n }.
+build-exits-only = Solo las salidas llevan a salas.
+build-linked = { $thing } lleva ahora a #{ $n }.
+build-flags = Marcas: { $list }.
+build-flag-set = { $thing }: { $word } puesta.
+build-flag-cleared = { $thing }: { $word } quitada.
+build-stats = { $n } objetos, { $count } jugadores, { $total } por aquí.
+teleported = Has teletransportado a { $name } a #{ $n }.
+teleported-you = { $name } te teletransporta a #{ $n }. Prueba mirar.
+booted = Has expulsado a { $name }.
+booted-you = Un mago te ha mandado a casa.
+reloaded = Recargado: { $n } PNJ, { $count } misiones, { $num } tiendas, { $total } disparadores.
+reload-refused = Recarga rechazada, no ha cambiado nada: { $error }
+reload-refused-more = Recarga rechazada, no ha cambiado nada: { $error } (+{ $more } más)
+usage-examine = examine [COSA]
+help-examine = mirar de cerca; los dueños ven ids, marcas y cierres

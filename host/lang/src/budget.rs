@@ -67,6 +67,14 @@ fn longest(var: &str) -> Option<Option<Arg>> {
         // `stats`' airtime and uptime, as rendered.
         "airtime" => text("9999999 s von 9999999 s".into()),
         "up" => text("9999d23h".into()),
+        // world
+        // What a player wrote (said, whispered, paged, an away line): the frame.
+        "text" => Some(None),
+        // Whom a whisper went to: a player's name.
+        "to" => text(long_name()),
+        // Names the world's content gives: a shop, a quest, a title or achievement.
+        "shop" | "quest" | "title" => text("w".repeat(32)),
+        "price" | "left" => Some(Some(Arg::Num(9_999_999))),
         _ => None,
     }
 }

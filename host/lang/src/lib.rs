@@ -13,12 +13,14 @@ mod catalogue;
 pub mod checks;
 mod lang;
 mod syntax;
+mod words;
 
 #[cfg(test)]
 mod budget;
 
 pub use catalogue::{Arg, Catalogue, catalogue};
 pub use lang::{Lang, OFFERED, Offered, codes};
+pub use words::Words;
 
 /// Renders the catalogue's message `key` in `lang`, with named arguments:
 /// `t!(ctx.lang, "mail-sent", name = &to.name)`. A key the language lacks falls back
@@ -31,5 +33,14 @@ macro_rules! t {
             $key,
             &[$((stringify!($name), $crate::Arg::from($value))),*],
         )
+    };
+}
+
+/// The catalogue's message `key` in every offered language, for a reader not known
+/// yet: `words!("say-room", name = me, text = &text)` (arguments as [`t!`](crate::t)).
+#[macro_export]
+macro_rules! words {
+    ($key:expr $(, $name:ident = $value:expr)* $(,)?) => {
+        $crate::Words::each(|lang| $crate::t!(lang, $key $(, $name = $value)*))
     };
 }

@@ -7,6 +7,7 @@ use meshmush_core::commands::ctx::Ctx;
 use meshmush_core::commands::registry::{
     Command, CommandError, Registry, Reply, Spec, Usage, user,
 };
+use meshmush_lang::{Arg, t};
 use meshmush_store::seed::split_names;
 use meshmush_store::{Level, Lock, Object, ObjectKind, Place};
 
@@ -56,7 +57,7 @@ fn required(args: &str) -> Result<String, Usage> {
 
 /// A room id, `#N`.
 fn room_id(word: &str) -> Result<u64, Usage> {
-    parse_id(word).ok_or_else(|| Usage::say("Name the room as #N."))
+    parse_id(word).ok_or_else(|| Usage::key("build-room-id", vec![]))
 }
 
 /// The object `word` names near the player, which they must control.
@@ -64,7 +65,7 @@ async fn mine(ctx: &Ctx, word: &str) -> Result<Object, CommandError> {
     let (_, room) = here(ctx).await?;
     let o = find_near(ctx, &room, word).await?;
     if !controls(ctx, &o) {
-        return Err(user(format!("You do not own {}.", o.name)));
+        return Err(user(t!(ctx.lang, "build-not-yours", thing = &o.name)));
     }
     Ok(o)
 }
@@ -73,7 +74,7 @@ async fn mine(ctx: &Ctx, word: &str) -> Result<Object, CommandError> {
 async fn is_room(ctx: &Ctx, id: u64) -> Result<(), CommandError> {
     match ctx.store().object(id).await? {
         Some(o) if o.kind == ObjectKind::Room => Ok(()),
-        _ => Err(user(format!("#{id} is not a room."))),
+        _ => Err(user(t!(ctx.lang, "refused-not-a-room", n = id))),
     }
 }
 
@@ -82,13 +83,13 @@ async fn save(ctx: &Ctx, o: &Object, said: String) -> Reply {
     ctx.store()
         .update_object(o.clone())
         .await
-        .map_err(refusal)?;
+        .map_err(|e| refusal(ctx.lang, e))?;
     Ok(said.into())
 }
 
 async fn new_exit(ctx: &Ctx, spec: &str, from: u64, to: u64) -> Result<Object, CommandError> {
     let (name, aliases) = split_names(spec);
-    check_name(&name)?;
+    check_name(ctx.lang, &name)?;
     let mut exit = Object::new(ObjectKind::Exit, &name, ctx.node);
     exit.aliases = aliases;
     exit.location = Some(Place::Object(from));
@@ -122,18 +123,21 @@ impl Command for Dig {
     }
 
     async fn apply(self, ctx: &mut Ctx) -> Reply {
-        check_name(&self.room)?;
+        check_name(ctx.lang, &self.room)?;
         let (_, here_room) = here(ctx).await?;
         let room = Object::new(ObjectKind::Room, &self.room, ctx.node);
         let room = ctx.store().create_object(room).await?;
-        let mut out = format!("Dug {} #{}.", room.name, room.id);
+        let lang = ctx.lang;
+        let mut out = t!(lang, "build-dug", room = &room.name, n = room.id);
         if !self.to.is_empty() {
             let e = new_exit(ctx, &self.to, here_room.id, room.id).await?;
-            out.push_str(&format!(" Opened {} #{}.", e.name, e.id));
+            let opened = t!(lang, "build-dug-to", exit = &e.name, n = e.id);
+            out.push_str(&format!(" {opened}"));
         }
         if !self.back.is_empty() {
             let e = new_exit(ctx, &self.back, room.id, here_room.id).await?;
-            out.push_str(&format!(" Back: {} #{}.", e.name, e.id));
+            let back = t!(lang, "build-dug-back", exit = &e.name, n = e.id);
+            out.push_str(&format!(" {back}"));
         }
         Ok(out.into())
     }
@@ -161,7 +165,14 @@ impl Command for Open {
         is_room(ctx, self.to).await?;
         let (_, room) = here(ctx).await?;
         let e = new_exit(ctx, &self.exit, room.id, self.to).await?;
-        Ok(format!("Opened {} #{} to #{}.", e.name, e.id, self.to).into())
+        let opened = t!(
+            ctx.lang,
+            "build-opened",
+            exit = &e.name,
+            n = e.id,
+            num = self.to
+        );
+        Ok(opened.into())
     }
 }
 
@@ -190,7 +201,8 @@ impl Command for Describe {
     async fn apply(self, ctx: &mut Ctx) -> Reply {
         let mut o = mine(ctx, &self.what).await?;
         o.long_desc = self.text;
-        save(ctx, &o, format!("Described {}.", o.name)).await
+        let said = t!(ctx.lang, "build-described", thing = &o.name);
+        save(ctx, &o, said).await
     }
 }
 
@@ -212,7 +224,8 @@ impl Command for Sdesc {
     async fn apply(self, ctx: &mut Ctx) -> Reply {
         let mut o = mine(ctx, &self.what).await?;
         o.short_desc = self.text;
-        save(ctx, &o, format!("Short description of {} set.", o.name)).await
+        let said = t!(ctx.lang, "build-short", thing = &o.name);
+        save(ctx, &o, said).await
     }
 }
 
@@ -234,12 +247,13 @@ impl Command for Rename {
     async fn apply(self, ctx: &mut Ctx) -> Reply {
         let mut o = mine(ctx, &self.what).await?;
         let (name, aliases) = split_names(&self.names);
-        check_name(&name)?;
+        check_name(ctx.lang, &name)?;
         let old = std::mem::replace(&mut o.name, name);
         if !aliases.is_empty() || o.kind != ObjectKind::Room {
             o.aliases = aliases;
         }
-        save(ctx, &o, format!("{old} is now {}.", o.name)).await
+        let said = t!(ctx.lang, "build-renamed", word = old, thing = &o.name);
+        save(ctx, &o, said).await
     }
 }
 
@@ -264,12 +278,12 @@ impl Command for Create {
 
     async fn apply(self, ctx: &mut Ctx) -> Reply {
         let (name, aliases) = split_names(&self.names);
-        check_name(&name)?;
+        check_name(ctx.lang, &name)?;
         let mut o = Object::new(ObjectKind::Thing, &name, ctx.node);
         o.aliases = aliases;
         o.location = Some(Place::Player(ctx.node));
         let o = ctx.store().create_object(o).await?;
-        Ok(format!("Created {} #{}. You carry it.", o.name, o.id).into())
+        Ok(t!(ctx.lang, "build-created", thing = &o.name, n = o.id).into())
     }
 }
 
@@ -292,10 +306,13 @@ impl Command for Destroy {
         let o = mine(ctx, &self.what).await?;
         let (state, _) = here(ctx).await?;
         if o.id == state.location {
-            return Err(user("Step out of the room first."));
+            return Err(user(t!(ctx.lang, "build-step-out")));
         }
-        ctx.store().destroy_object(o.id).await.map_err(refusal)?;
-        Ok(format!("Destroyed {} #{}.", o.name, o.id).into())
+        ctx.store()
+            .destroy_object(o.id)
+            .await
+            .map_err(|e| refusal(ctx.lang, e))?;
+        Ok(t!(ctx.lang, "build-destroyed", thing = &o.name, n = o.id).into())
     }
 }
 
@@ -321,22 +338,28 @@ impl Command for LockCmd {
     async fn apply(self, ctx: &mut Ctx) -> Reply {
         let mut o = mine(ctx, &self.what).await?;
         let key = self.key.as_str();
+        let (lang, thing) = (ctx.lang, o.name.clone());
         let (lock, said) = if key.is_empty() || key.eq_ignore_ascii_case("owner") {
-            (Lock::Owner, "its owner".to_string())
+            (Lock::Owner, t!(lang, "build-locked-owner", thing = thing))
         } else if key.eq_ignore_ascii_case("me") {
-            (Lock::Player(ctx.node), "you".to_string())
+            (
+                Lock::Player(ctx.node),
+                t!(lang, "build-locked-you", thing = thing),
+            )
         } else if let Some(p) = ctx.store().player_by_name(key).await? {
-            (Lock::Player(p.node), p.name)
+            let said = t!(lang, "build-locked-player", thing = thing, name = &p.name);
+            (Lock::Player(p.node), said)
         } else {
             let (_, room) = here(ctx).await?;
             let k = find_near(ctx, &room, key).await?;
             if k.kind != ObjectKind::Thing {
-                return Err(user("A key must be a thing."));
+                return Err(user(t!(lang, "build-key-thing")));
             }
-            (Lock::Key(k.id), format!("whoever carries {}", k.name))
+            let said = t!(lang, "build-locked-key", thing = thing, word = &k.name);
+            (Lock::Key(k.id), said)
         };
         o.lock = Some(lock);
-        save(ctx, &o, format!("Locked {} to {said}.", o.name)).await
+        save(ctx, &o, said).await
     }
 }
 
@@ -358,7 +381,8 @@ impl Command for Unlock {
     async fn apply(self, ctx: &mut Ctx) -> Reply {
         let mut o = mine(ctx, &self.what).await?;
         o.lock = None;
-        save(ctx, &o, format!("Unlocked {}.", o.name)).await
+        let said = t!(ctx.lang, "build-unlocked", thing = &o.name);
+        save(ctx, &o, said).await
     }
 }
 
@@ -388,9 +412,7 @@ impl Command for Link {
         let to = if target.eq_ignore_ascii_case("here") {
             Target::Here
         } else {
-            Target::Room(
-                parse_id(&target).ok_or_else(|| Usage::say("Name the room as #N or here."))?,
-            )
+            Target::Room(parse_id(&target).ok_or_else(|| Usage::key("build-room-id-here", vec![]))?)
         };
         Ok(Self { what, to })
     }
@@ -405,14 +427,15 @@ impl Command for Link {
         if self.what.eq_ignore_ascii_case("me") {
             state.home = to;
             ctx.store().set_player_state(state).await?;
-            return Ok(format!("Your home is now #{to}.").into());
+            return Ok(t!(ctx.lang, "build-home", n = to).into());
         }
         let mut o = mine(ctx, &self.what).await?;
         if o.kind != ObjectKind::Exit {
-            return Err(user("Only exits link to rooms."));
+            return Err(user(t!(ctx.lang, "build-exits-only")));
         }
         o.destination = Some(to);
-        save(ctx, &o, format!("{} now leads to #{to}.", o.name)).await
+        let said = t!(ctx.lang, "build-linked", thing = &o.name, n = to);
+        save(ctx, &o, said).await
     }
 }
 
@@ -438,7 +461,8 @@ impl Command for Set {
             None => (false, flag.to_lowercase()),
         };
         if !FLAGS.contains(&flag.as_str()) {
-            return Err(Usage::say(format!("Flags: {}.", FLAGS.join(", "))));
+            let flags = Arg::from(FLAGS.join(", "));
+            return Err(Usage::key("build-flags", vec![("list", flags)]));
         }
         Ok(Self { what, flag, clear })
     }
@@ -450,8 +474,13 @@ impl Command for Set {
         if !self.clear {
             o.flags.push(flag.clone());
         }
-        let how = if self.clear { "cleared" } else { "set" };
-        save(ctx, &o, format!("{} {flag} {how}.", o.name)).await
+        let how = if self.clear {
+            "build-flag-cleared"
+        } else {
+            "build-flag-set"
+        };
+        let said = t!(ctx.lang, how, thing = &o.name, word = flag);
+        save(ctx, &o, said).await
     }
 }
 
@@ -470,6 +499,14 @@ impl Command for Stats {
         let objects = ctx.store().objects_count().await?;
         let players = ctx.store().players_count().await?;
         let about = ctx.roster().everyone().len();
-        Ok(format!("{objects} objects, {players} players, {about} about.").into())
+        let lang = ctx.lang;
+        Ok(t!(
+            lang,
+            "build-stats",
+            n = objects,
+            count = players,
+            total = about
+        )
+        .into())
     }
 }

@@ -5,8 +5,9 @@
 //! reads `nospoof`.
 
 use meshmush_core::commands::ctx::Ctx;
-use meshmush_core::commands::registry::{Command, Registry, Reply, Spec, Usage, user};
-use meshmush_core::commands::text::{ago, first_words, unix_now};
+use meshmush_core::commands::registry::{Command, Registry, Reply, Spec, Usage};
+use meshmush_core::commands::text::{ago_in, first_words, unix_now};
+use meshmush_lang::{Lang, t};
 use meshmush_store::{Habits, Level};
 
 /// Bytes of an away message or `@doing` line kept: `finger` and a page's answer
@@ -59,19 +60,20 @@ impl Command for Dnd {
 
     async fn apply(self, ctx: &mut Ctx) -> Reply {
         let mut h = ctx.store().habits(ctx.node).await?;
+        let lang = ctx.lang;
         let reply = match self {
             Self::Show => match &h.dnd {
-                Some(m) if m.is_empty() => return Ok("Do not disturb is on.".into()),
-                Some(m) => return Ok(format!("Do not disturb is on: {m}").into()),
-                None => return Ok("Do not disturb is off.".into()),
+                Some(m) if m.is_empty() => return Ok(t!(lang, "dnd-is-on").into()),
+                Some(m) => return Ok(t!(lang, "dnd-is-on-away", text = m).into()),
+                None => return Ok(t!(lang, "dnd-is-off").into()),
             },
             Self::On(m) => {
                 h.dnd = Some(m);
-                "Do not disturb on: pages wait for you. dnd off ends it."
+                t!(lang, "dnd-on")
             }
             Self::Off => {
                 h.dnd = None;
-                "Do not disturb off."
+                t!(lang, "dnd-off")
             }
         };
         ctx.store().set_habits(h).await?;
@@ -79,15 +81,12 @@ impl Command for Dnd {
     }
 }
 
-/// What a pager hears back from a player in do-not-disturb, if they are.
-pub fn away(name: &str, h: &Habits) -> Option<String> {
+/// What a pager hears back (in `lang`, theirs) from a player in do-not-disturb, if
+/// they are.
+pub fn away(lang: Lang, name: &str, h: &Habits) -> Option<String> {
     match h.dnd.as_deref()? {
-        "" => Some(format!(
-            "{name} is not to be disturbed; your page waits for them."
-        )),
-        m => Some(format!(
-            "{name} is not to be disturbed: {m} (your page waits for them)"
-        )),
+        "" => Some(t!(lang, "dnd-away", name = name)),
+        m => Some(t!(lang, "dnd-away-message", name = name, text = m)),
     }
 }
 
@@ -113,17 +112,16 @@ impl Command for Nospoof {
     async fn apply(self, ctx: &mut Ctx) -> Reply {
         let mut h = ctx.store().habits(ctx.node).await?;
         let Some(on) = self.on else {
-            let now = if h.nospoof { "on" } else { "off" };
-            return Ok(format!("nospoof is {now}.").into());
+            let now = if h.nospoof {
+                "nospoof-is-on"
+            } else {
+                "nospoof-is-off"
+            };
+            return Ok(t!(ctx.lang, now).into());
         };
         h.nospoof = on;
         ctx.store().set_habits(h).await?;
-        Ok(if on {
-            "nospoof on: room chatter shows who caused it."
-        } else {
-            "nospoof off."
-        }
-        .into())
+        Ok(t!(ctx.lang, if on { "nospoof-on" } else { "nospoof-off" }).into())
     }
 }
 
@@ -152,8 +150,8 @@ impl Command for Doing {
     async fn apply(self, ctx: &mut Ctx) -> Reply {
         let mut h = ctx.store().habits(ctx.node).await?;
         let reply = match &self.text {
-            Some(t) => format!("Doing: {t}"),
-            None => "Doing cleared.".to_string(),
+            Some(text) => t!(ctx.lang, "doing", text = text),
+            None => t!(ctx.lang, "doing-cleared"),
         };
         h.doing = self.text;
         ctx.store().set_habits(h).await?;
@@ -196,23 +194,26 @@ impl Command for Finger {
             None => None,
         };
         let Some(p) = player.filter(|p| !p.banned) else {
-            return Err(user(format!("No player called {who:?}.")));
+            return Err(super::room::no_player(ctx, who));
         };
-        let seen = if ctx.roster().is_active(p.node) {
-            "about now".to_string()
+        let lang = ctx.lang;
+        let mut out = if ctx.roster().is_active(p.node) {
+            t!(lang, "finger-about", name = &p.name)
         } else {
-            format!("last seen {}", ago(unix_now(), p.last_seen))
+            let ago = ago_in(lang, unix_now(), p.last_seen);
+            t!(lang, "finger-seen", name = &p.name, ago = ago)
         };
-        let mut out = format!("{}: {seen}.", p.name);
         let progress = ctx.store().progress(p.node).await?;
         if !progress.titles.is_empty() {
-            out.push_str(&format!(" Titles: {}.", progress.titles.join(", ")));
+            let titles = t!(lang, "finger-titles", list = progress.titles.join(", "));
+            out.push_str(&format!(" {titles}"));
         }
         let total = ctx.content().current().achievements.len();
         let earned = progress.achievements.len();
-        out.push_str(&format!(" Achievements {earned}/{total}."));
+        let achieved = t!(lang, "finger-achievements", n = earned, total = total);
+        out.push_str(&format!(" {achieved}"));
         if let Some(doing) = ctx.store().habits(p.node).await?.doing {
-            out.push_str(&format!(" Doing: {doing}"));
+            out.push_str(&format!(" {}", t!(lang, "doing", text = doing)));
         }
         Ok(out.into())
     }

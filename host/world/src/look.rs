@@ -1,11 +1,11 @@
 //! Seeing and moving: `look`, `examine`, `exits`, `go`, `home`, and walking by typing an
 //! exit's name (`n`, `out`) alone, which the dispatcher offers as a command source.
 
-use super::room::{arrive, find_near, here, passes, pick, room_view};
+use super::room::{Leaving, arrive, find_near, here, passes, pick, room_view};
 use meshmush_core::commands::ctx::Ctx;
 use meshmush_core::commands::outcome::Outcome;
 use meshmush_core::commands::registry::{Command, Registry, Reply, Spec, Usage, user};
-use meshmush_core::commands::text::DIRECTIONS;
+use meshmush_core::commands::text::{DIRECTIONS, echo};
 use meshmush_lang::t;
 use meshmush_store::{Level, Lock, Object, ObjectKind, Place};
 
@@ -114,7 +114,7 @@ impl Command for Go {
 
     fn parse(args: &str) -> Result<Self, Usage> {
         if args.is_empty() {
-            return Err(Usage::say("Go where? Try exits."));
+            return Err(Usage::key("go-where", vec![]));
         }
         Ok(Self {
             exit: args.to_string(),
@@ -124,7 +124,7 @@ impl Command for Go {
     async fn apply(self, ctx: &mut Ctx) -> Reply {
         match exit_command(ctx, &self.exit).await {
             Some(walked) => walked,
-            None => Err(user(format!("No exit {:?} here. Try exits.", self.exit))),
+            None => Err(user(t!(ctx.lang, "no-exit", word = echo(&self.exit)))),
         }
     }
 }
@@ -243,7 +243,7 @@ async fn exits(ctx: &Ctx) -> Reply {
     let (_, room) = here(ctx).await?;
     let exits = ctx.store().exits(room.id).await?;
     if exits.is_empty() {
-        return Ok("No exits. Try home.".into());
+        return Ok(t!(ctx.lang, "exits-none").into());
     }
     let mut parts = Vec::new();
     for e in exits.iter().filter(|e| !e.has_flag("dark")) {
@@ -251,14 +251,16 @@ async fn exits(ctx: &Ctx) -> Reply {
             Some(d) => ctx.store().object(d).await?.map(|r| r.name),
             None => None,
         };
-        let mut s = e.name.clone();
+        let mut exit = e.name.clone();
         if let Some(a) = e.aliases.first() {
-            s.push_str(&format!(" ({a})"));
+            exit.push_str(&format!(" ({a})"));
         }
-        s.push_str(&format!(" to {}", to.as_deref().unwrap_or("nowhere")));
-        parts.push(s);
+        parts.push(match to {
+            Some(room) => t!(ctx.lang, "exits-to", exit = exit, room = room),
+            None => t!(ctx.lang, "exits-to-nowhere", exit = exit),
+        });
     }
-    Ok(format!("Exits: {}.", parts.join("; ")).into())
+    Ok(t!(ctx.lang, "room-exits", list = parts.join("; ")).into())
 }
 
 /// Leaves by the exit called `word` if the room has one. A direction word with no exit
@@ -269,18 +271,18 @@ pub(super) async fn exit_command(ctx: &Ctx, word: &str) -> Option<Reply> {
         let exits = ctx.store().exits(room.id).await?;
         let Some(exit) = pick(&exits, word).cloned() else {
             if DIRECTIONS.contains(&word.to_lowercase().as_str()) {
-                return Err(user("You can't go that way."));
+                return Err(user(t!(ctx.lang, "cant-go")));
             }
             return Ok(None);
         };
         if !passes(ctx, &exit).await? {
-            return Err(user(format!("The way {} is locked.", exit.name)));
+            return Err(user(t!(ctx.lang, "exit-locked", exit = &exit.name)));
         }
         let Some(to) = exit.destination else {
-            return Err(user(format!("{} leads nowhere.", exit.name)));
+            return Err(user(t!(ctx.lang, "exit-leads-nowhere", exit = &exit.name)));
         };
-        let leaving = format!("leaves {}", exit.name);
-        arrive(ctx, state.location, to, &leaving).await.map(Some)
+        let leaving = Leaving::By(&exit.name);
+        arrive(ctx, state.location, to, leaving).await.map(Some)
     }
     .await;
     walked.transpose()
@@ -293,10 +295,10 @@ async fn home(ctx: &Ctx) -> Reply {
         let mut fixed = state.clone();
         fixed.home = start;
         ctx.store().set_player_state(fixed).await?;
-        return arrive(ctx, state.location, start, "goes home").await;
+        return arrive(ctx, state.location, start, Leaving::Home).await;
     }
     if state.home == state.location {
-        return Ok(Outcome::reply("You are home already."));
+        return Ok(Outcome::reply(t!(ctx.lang, "home-already")));
     }
-    arrive(ctx, state.location, state.home, "goes home").await
+    arrive(ctx, state.location, state.home, Leaving::Home).await
 }

@@ -9,26 +9,40 @@ use meshmush_core::commands::outcome::Outcome;
 use meshmush_core::commands::registry::{CommandError, Reply, user};
 use meshmush_core::commands::text::echo;
 use meshmush_core::events::Event;
-use meshmush_lang::t;
+use meshmush_lang::{Lang, t, words};
 use meshmush_store::{
-    Level, Lock, Object, ObjectKind, Place, PlayerState, StoreError, WorldRefusal,
+    ClaimRefusal, DealRefusal, Level, Lock, Object, ObjectKind, Place, PlayerState, StoreError,
+    WorldRefusal,
 };
 
 /// Longest object name, in characters.
 pub(super) const MAX_OBJECT_NAME: usize = 32;
 
-/// A store error in words for the player when it is a world refusal.
-pub(super) fn refusal(e: StoreError) -> CommandError {
-    match e {
-        StoreError::World(r) => {
-            let mut s = r.to_string();
-            if let Some(first) = s.get_mut(0..1) {
-                first.make_ascii_uppercase();
-            }
-            CommandError::User(format!("{s}."))
+/// A store error in words for the player, in `lang`, when it is a refusal of the
+/// world's (a move, a deal, a house claim).
+pub(super) fn refusal(lang: Lang, e: StoreError) -> CommandError {
+    let key = match e {
+        StoreError::World(WorldRefusal::NoSuchObject(n)) => {
+            return user(t!(lang, "refused-no-object", n = n));
         }
-        other => other.into(),
-    }
+        StoreError::World(WorldRefusal::NotARoom(n)) => {
+            return user(t!(lang, "refused-not-a-room", n = n));
+        }
+        StoreError::World(WorldRefusal::NotEnoughCoins)
+        | StoreError::Deal(DealRefusal::NotEnoughCoins)
+        | StoreError::House(ClaimRefusal::NotEnoughCoins) => "refused-coins",
+        StoreError::World(WorldRefusal::Moved) => "refused-moved",
+        StoreError::World(WorldRefusal::NotEmpty) => "refused-not-empty",
+        StoreError::World(WorldRefusal::StartRoom) => "refused-start-room",
+        StoreError::World(WorldRefusal::NoWorld) => "refused-no-world",
+        StoreError::Deal(DealRefusal::NotHeld) => "refused-not-held",
+        StoreError::Deal(DealRefusal::SoldOut) => "refused-sold-out",
+        StoreError::Deal(DealRefusal::TillEmpty) => "refused-till-empty",
+        StoreError::House(ClaimRefusal::Taken) => "refused-house-taken",
+        StoreError::House(ClaimRefusal::Cap) => "refused-house-cap",
+        other => return other.into(),
+    };
+    user(t!(lang, key))
 }
 
 /// The player's state and the room they are in. A player whose room has gone (it was
@@ -47,7 +61,7 @@ pub(super) async fn here(ctx: &Ctx) -> Result<(PlayerState, Object), CommandErro
         .store()
         .move_player(ctx.node, start)
         .await
-        .map_err(refusal)?;
+        .map_err(|e| refusal(ctx.lang, e))?;
     let room = ctx
         .store()
         .object(start)
@@ -96,6 +110,11 @@ pub(super) async fn find_near(
         return Ok(o);
     }
     Err(user(t!(ctx.lang, "see-no", word = echo(word))))
+}
+
+/// "No player called ..." for the name `who` the player typed.
+pub(super) fn no_player(ctx: &Ctx, who: &str) -> CommandError {
+    user(t!(ctx.lang, "no-player", word = echo(who)))
 }
 
 /// Whether the player may pass `lock` (an exit) or take the thing it is on.
@@ -192,14 +211,27 @@ pub(super) async fn room_view(
     Ok(out)
 }
 
+/// How a player left a room, as those still in it hear it.
+#[derive(Clone, Copy, Debug)]
+pub(super) enum Leaving<'a> {
+    /// By this exit.
+    By(&'a str),
+    Home,
+    /// A wizard moved them.
+    Vanishes,
+    /// The world's content moved them.
+    MovedAway,
+}
+
 /// Moves the player into `to`: the new room's view, notices for the rooms left and
-/// entered, and the [`Event::Moved`] that says so (if the player changed rooms).
-pub(super) async fn arrive(ctx: &Ctx, from: u64, to: u64, leaving: &str) -> Reply {
+/// entered (each listener reads them in their language), and the [`Event::Moved`]
+/// that says so (if the player changed rooms).
+pub(super) async fn arrive(ctx: &Ctx, from: u64, to: u64, leaving: Leaving<'_>) -> Reply {
     let name = ctx.player.name.clone();
     match ctx.store().move_player(ctx.node, to).await {
         Ok(_) => {}
         Err(StoreError::World(WorldRefusal::NoSuchObject(_) | WorldRefusal::NotARoom(_))) => {
-            return Err(user("That way leads nowhere now."));
+            return Err(user(t!(ctx.lang, "leads-nowhere-now")));
         }
         Err(e) => return Err(e.into()),
     }
@@ -208,30 +240,34 @@ pub(super) async fn arrive(ctx: &Ctx, from: u64, to: u64, leaving: &str) -> Repl
         .store()
         .object(to)
         .await?
-        .ok_or(refusal(StoreError::World(WorldRefusal::NoSuchObject(to))))?;
+        .ok_or_else(|| refusal(ctx.lang, StoreError::World(WorldRefusal::NoSuchObject(to))))?;
     let out = Outcome::reply(room_view(ctx, &room, false).await?);
     if from == to {
         return Ok(out);
     }
+    let left = match leaving {
+        Leaving::By(exit) => words!("room-leaves", name = &name, exit = exit),
+        Leaving::Home => words!("room-goes-home", name = &name),
+        Leaving::Vanishes => words!("room-vanishes", name = &name),
+        Leaving::MovedAway => words!("room-moved-away", name = &name),
+    };
     Ok(out
-        .to_room(from, ctx.node, format!("{name} {leaving}."))
-        .to_room(to, ctx.node, format!("{name} arrives."))
+        .to_room(from, ctx.node, left)
+        .to_room(to, ctx.node, words!("room-arrives", name = &name))
         .with_event(Event::Moved { from, to }))
 }
 
 /// Checks a new object name.
-pub(super) fn check_name(name: &str) -> Result<(), CommandError> {
+pub(super) fn check_name(lang: Lang, name: &str) -> Result<(), CommandError> {
     if name.is_empty()
         || name.chars().count() > MAX_OBJECT_NAME
         || name.chars().any(char::is_control)
     {
-        return Err(user(format!(
-            "Names are 1 to {MAX_OBJECT_NAME} plain characters."
-        )));
+        return Err(user(t!(lang, "name-plain", max = MAX_OBJECT_NAME)));
     }
     if name.starts_with('#') || name.eq_ignore_ascii_case("here") || name.eq_ignore_ascii_case("me")
     {
-        return Err(user(format!("{name:?} is reserved.")));
+        return Err(user(t!(lang, "build-name-reserved", word = echo(name))));
     }
     Ok(())
 }
@@ -267,10 +303,11 @@ mod tests {
 
     #[test]
     fn names_are_checked() {
-        assert!(check_name("Workshop").is_ok());
-        assert!(check_name(&"x".repeat(MAX_OBJECT_NAME + 1)).is_err());
-        assert!(check_name("#3").is_err());
-        assert!(check_name("here").is_err());
-        assert!(check_name("").is_err());
+        let check = |name: &str| check_name(Lang::EN, name);
+        assert!(check("Workshop").is_ok());
+        assert!(check(&"x".repeat(MAX_OBJECT_NAME + 1)).is_err());
+        assert!(check("#3").is_err());
+        assert!(check("here").is_err());
+        assert!(check("").is_err());
     }
 }

@@ -3,12 +3,13 @@
 
 use std::collections::HashMap;
 
-use super::room::here;
+use super::room::{here, no_player};
 use meshmush_core::commands::ctx::Ctx;
 use meshmush_core::commands::outcome::{NoticeKind, Outcome};
 use meshmush_core::commands::registry::{Command, Registry, Reply, Spec, Usage, user};
 use meshmush_core::commands::text::split_command;
 use meshmush_core::events::Event;
+use meshmush_lang::{t, words};
 use meshmush_store::Level;
 
 pub fn register(r: &mut Registry) {
@@ -38,7 +39,7 @@ impl Command for Say {
 
     fn parse(args: &str) -> Result<Self, Usage> {
         if args.is_empty() {
-            return Err(Usage::say("Say what?"));
+            return Err(Usage::key("say-what", vec![]));
         }
         Ok(Self {
             text: args.to_string(),
@@ -50,8 +51,12 @@ impl Command for Say {
         let room = state.location;
         let text = self.text;
         let name = &ctx.player.name;
-        Ok(Outcome::reply(format!("You say, \"{text}\""))
-            .to_room(room, ctx.node, format!("{name} says, \"{text}\""))
+        Ok(Outcome::reply(t!(ctx.lang, "say-you", text = &text))
+            .to_room(
+                room,
+                ctx.node,
+                words!("say-room", name = name, text = &text),
+            )
             .with_event(Event::Said { room, text }))
     }
 }
@@ -73,7 +78,7 @@ impl Command for Pose {
 
     fn parse(args: &str) -> Result<Self, Usage> {
         if args.is_empty() {
-            return Err(Usage::say("Pose what? :waves"));
+            return Err(Usage::key("pose-what", vec![]));
         }
         Ok(Self {
             action: args.to_string(),
@@ -116,7 +121,7 @@ impl Command for Semipose {
 
     fn parse(args: &str) -> Result<Self, Usage> {
         if args.is_empty() {
-            return Err(Usage::say("Pose what? ;'s eyes light up"));
+            return Err(Usage::key("semipose-what", vec![]));
         }
         Ok(Self {
             action: args.to_string(),
@@ -171,28 +176,31 @@ impl Command for Whisper {
             Some((node, name)) if ctx.roster().get(node).is_some_and(|s| s.room == room) => {
                 (node, name)
             }
-            Some((_, name)) => return Err(user(format!("{name} is not here."))),
+            Some((_, name)) => return Err(user(t!(ctx.lang, "not-here", name = name))),
             None => match ctx.store().player_by_name(who).await? {
-                Some(p) if !p.banned => return Err(user(format!("{} is not here.", p.name))),
-                _ => return Err(user(format!("No player called {who:?}."))),
+                Some(p) if !p.banned => {
+                    return Err(user(t!(ctx.lang, "not-here", name = p.name)));
+                }
+                _ => return Err(no_player(ctx, who)),
             },
         };
         if node == ctx.node {
-            return Err(user("You whisper to yourself."));
+            return Err(user(t!(ctx.lang, "whisper-self")));
         }
         let me = &ctx.player.name;
         let text = self.text;
-        let mut out = Outcome::reply(format!("You whisper to {name}: {text}")).to_player(
-            node,
-            NoticeKind::Direct,
-            format!("{me} whispers: {text}"),
-        );
+        let mut out = Outcome::reply(t!(ctx.lang, "whisper-you", name = &name, text = &text))
+            .to_player(
+                node,
+                NoticeKind::Direct,
+                words!("whisper-heard", name = me, text = &text),
+            );
         for (other, _) in ctx.roster().in_room(room) {
             if other != node && other != ctx.node {
                 out = out.to_player(
                     other,
                     NoticeKind::Ambient,
-                    format!("{me} whispers to {name}."),
+                    words!("whisper-seen", name = me, to = &name),
                 );
             }
         }
@@ -227,17 +235,17 @@ impl Command for Page {
             Some(found) => found,
             None => match ctx.store().player_by_name(who).await? {
                 Some(p) if !p.banned => (p.node, p.name),
-                _ => return Err(user(format!("No player called {who:?}."))),
+                _ => return Err(no_player(ctx, who)),
             },
         };
         let text = self.text;
-        let page = format!("{} pages: {text}", ctx.player.name);
+        let page = words!("page-heard", name = &ctx.player.name, text = &text);
         let habits = ctx.store().habits(node).await?;
-        if let Some(away) = super::habits::away(&name, &habits) {
+        if let Some(away) = super::habits::away(ctx.lang, &name, &habits) {
             return Ok(Outcome::reply(away).to_player(node, NoticeKind::Held, page));
         }
         Ok(
-            Outcome::reply(format!("You page {name}: {text}")).to_player(
+            Outcome::reply(t!(ctx.lang, "page-you", name = &name, text = &text)).to_player(
                 node,
                 NoticeKind::Direct,
                 page,
@@ -282,7 +290,7 @@ impl Command for Who {
                 format!("{} {}", s.name, idle(quiet))
             })
             .collect();
-        Ok(format!("{} about: {}.", list.len(), list.join(", ")).into())
+        Ok(t!(ctx.lang, "who-list", n = list.len(), list = list.join(", ")).into())
     }
 }
 
@@ -312,13 +320,13 @@ impl Command for Where {
                 None => {
                     let name = match ctx.store().object(s.room).await? {
                         Some(r) if !r.has_flag("dark") => r.name,
-                        _ => "somewhere".to_string(),
+                        _ => t!(ctx.lang, "where-somewhere"),
                     };
                     rooms.insert(s.room, name.clone());
                     name
                 }
             };
-            list.push(format!("{} in {room}", s.name));
+            list.push(t!(ctx.lang, "where-in", name = &s.name, room = room));
         }
         Ok(format!("{}.", list.join("; ")).into())
     }

@@ -6,8 +6,9 @@ use super::room::{here, passes, pick, refusal};
 use meshmush_core::commands::ctx::Ctx;
 use meshmush_core::commands::outcome::{NoticeKind, Outcome};
 use meshmush_core::commands::registry::{Command, Guard, Registry, Reply, Spec, Usage, user};
-use meshmush_core::commands::text::split_command;
+use meshmush_core::commands::text::{echo, split_command};
 use meshmush_core::events::Event;
+use meshmush_lang::{Arg, t, words};
 use meshmush_store::{Level, ObjectKind, Place};
 
 pub fn register(r: &mut Registry) {
@@ -39,12 +40,13 @@ impl Command for Inventory {
         let held = ctx.store().contents(Place::Player(ctx.node)).await?;
         let state = ctx.store().player_state(ctx.node).await?;
         let names: Vec<&str> = held.iter().map(|o| o.name.as_str()).collect();
-        let what = if names.is_empty() {
-            "nothing".to_string()
+        let coins = state.coins;
+        Ok(if names.is_empty() {
+            t!(ctx.lang, "inventory-empty", n = coins)
         } else {
-            names.join(", ")
-        };
-        Ok(format!("You carry {what}. Coins: {}.", state.coins).into())
+            t!(ctx.lang, "inventory", list = names.join(", "), n = coins)
+        }
+        .into())
     }
 }
 
@@ -67,7 +69,7 @@ impl Command for Money {
 
     async fn apply(self, ctx: &mut Ctx) -> Reply {
         let state = ctx.store().player_state(ctx.node).await?;
-        Ok(format!("You have {} coins.", state.coins).into())
+        Ok(t!(ctx.lang, "money", n = state.coins).into())
     }
 }
 
@@ -88,7 +90,7 @@ impl Command for Get {
 
     fn parse(args: &str) -> Result<Self, Usage> {
         if args.is_empty() {
-            return Err(Usage::say("Get what?"));
+            return Err(Usage::key("get-what", vec![]));
         }
         Ok(Self {
             thing: args.to_string(),
@@ -100,21 +102,23 @@ impl Command for Get {
         let (_, room) = here(ctx).await?;
         let contents = ctx.store().contents(Place::Object(room.id)).await?;
         let Some(thing) = pick(&contents, word) else {
-            return Err(user(format!("You see no {word:?} here.")));
+            return Err(user(t!(ctx.lang, "see-no", word = echo(word))));
         };
         if thing.kind != ObjectKind::Thing {
-            return Err(user(format!("You cannot pick up {}.", thing.name)));
+            return Err(user(t!(ctx.lang, "get-cannot", thing = &thing.name)));
         }
         if !passes(ctx, thing).await? || thing.has_flag("fixed") {
-            return Err(user(format!("{} will not budge.", thing.name)));
+            return Err(user(t!(ctx.lang, "get-fixed", thing = &thing.name)));
         }
         let from = Some(Place::Object(room.id));
         ctx.store()
             .move_object(thing.id, from, Place::Player(ctx.node))
             .await
-            .map_err(refusal)?;
-        Ok(Outcome::reply(format!("You take {}.", thing.name))
-            .with_event(Event::Got { thing: thing.id }))
+            .map_err(|e| refusal(ctx.lang, e))?;
+        Ok(
+            Outcome::reply(t!(ctx.lang, "get-taken", thing = &thing.name))
+                .with_event(Event::Got { thing: thing.id }),
+        )
     }
 }
 
@@ -135,7 +139,7 @@ impl Command for DropThing {
 
     fn parse(args: &str) -> Result<Self, Usage> {
         if args.is_empty() {
-            return Err(Usage::say("Drop what?"));
+            return Err(Usage::key("drop-what", vec![]));
         }
         Ok(Self {
             thing: args.to_string(),
@@ -147,15 +151,17 @@ impl Command for DropThing {
         let (_, room) = here(ctx).await?;
         let held = ctx.store().contents(Place::Player(ctx.node)).await?;
         let Some(thing) = pick(&held, word) else {
-            return Err(user(format!("You carry no {word:?}.")));
+            return Err(user(t!(ctx.lang, "carry-no", word = echo(word))));
         };
         let from = Some(Place::Player(ctx.node));
         ctx.store()
             .move_object(thing.id, from, Place::Object(room.id))
             .await
-            .map_err(refusal)?;
-        Ok(Outcome::reply(format!("You drop {}.", thing.name))
-            .with_event(Event::Dropped { thing: thing.id }))
+            .map_err(|e| refusal(ctx.lang, e))?;
+        Ok(
+            Outcome::reply(t!(ctx.lang, "drop-dropped", thing = &thing.name))
+                .with_event(Event::Dropped { thing: thing.id }),
+        )
     }
 }
 
@@ -193,11 +199,11 @@ impl Command for Give {
         let words: Vec<&str> = what.split_whitespace().collect();
         let gift = match words.as_slice() {
             [n, coin] if coin.to_lowercase().starts_with("coin") => {
-                let n: u64 = n
-                    .parse()
-                    .map_err(|_| Usage::say(format!("{n:?} is not a number of coins.")))?;
+                let n: u64 = n.parse().map_err(|_| {
+                    Usage::key("give-not-coins", vec![("word", Arg::from(echo(n)))])
+                })?;
                 if n == 0 {
-                    return Err(Usage::say("Give at least one coin."));
+                    return Err(Usage::key("give-no-coins", vec![]));
                 }
                 Gift::Coins(n)
             }
@@ -217,14 +223,14 @@ impl Command for Give {
         let who = self.to.as_str();
         let (state, _) = here(ctx).await?;
         let Some(target) = ctx.store().player_by_name(who).await? else {
-            return Err(user(format!("No player called {who:?}.")));
+            return Err(super::room::no_player(ctx, who));
         };
         if target.node == ctx.node {
-            return Err(user("You already have it."));
+            return Err(user(t!(ctx.lang, "give-self")));
         }
         let theirs = ctx.store().player_state(target.node).await?;
         if theirs.location != state.location {
-            return Err(user(format!("{} is not here.", target.name)));
+            return Err(user(t!(ctx.lang, "not-here", name = &target.name)));
         }
         let me = &ctx.player.name;
         let (given, notice) = match self.gift {
@@ -232,13 +238,16 @@ impl Command for Give {
                 ctx.store()
                     .give_coins(ctx.node, target.node, n)
                     .await
-                    .map_err(refusal)?;
-                (format!("{n} coins"), format!("{me} gives you {n} coins."))
+                    .map_err(|e| refusal(ctx.lang, e))?;
+                (
+                    t!(ctx.lang, "give-coins", name = &target.name, n = n),
+                    words!("given-coins", name = me, n = n),
+                )
             }
             Gift::Thing(what) => {
                 let held = ctx.store().contents(Place::Player(ctx.node)).await?;
                 let Some(thing) = pick(&held, &what) else {
-                    return Err(user(format!("You carry no {what:?}.")));
+                    return Err(user(t!(ctx.lang, "carry-no", word = echo(&what))));
                 };
                 ctx.store()
                     .move_object(
@@ -247,19 +256,18 @@ impl Command for Give {
                         Place::Player(target.node),
                     )
                     .await
-                    .map_err(refusal)?;
+                    .map_err(|e| refusal(ctx.lang, e))?;
                 (
-                    thing.name.clone(),
-                    format!("{me} gives you {}.", thing.name),
+                    t!(
+                        ctx.lang,
+                        "give-thing",
+                        name = &target.name,
+                        thing = &thing.name
+                    ),
+                    words!("given-thing", name = me, thing = &thing.name),
                 )
             }
         };
-        Ok(
-            Outcome::reply(format!("You give {} {given}.", target.name)).to_player(
-                target.node,
-                NoticeKind::Direct,
-                notice,
-            ),
-        )
+        Ok(Outcome::reply(given).to_player(target.node, NoticeKind::Direct, notice))
     }
 }

@@ -1,11 +1,12 @@
 //! Wizards moving players (Level::Wizard): `@teleport` and `@boot`. The rest of
 //! running the place is `admin.rs`.
 
-use super::room::{arrive, parse_id, refusal};
+use super::room::{Leaving, arrive, parse_id, refusal};
 use meshmush_core::commands::admin::{player_arg, player_word, wizard};
 use meshmush_core::commands::ctx::Ctx;
 use meshmush_core::commands::outcome::{NoticeKind, Outcome};
 use meshmush_core::commands::registry::{Command, Registry, Reply, Spec, Usage, user};
+use meshmush_lang::{t, words};
 use meshmush_store::ObjectKind;
 
 pub fn register(r: &mut Registry) {
@@ -48,20 +49,23 @@ impl Command for Teleport {
         let to = self.to;
         match ctx.store().object(to).await? {
             Some(o) if o.kind == ObjectKind::Room => {}
-            _ => return Err(user(format!("#{to} is not a room."))),
+            _ => return Err(user(t!(ctx.lang, "refused-not-a-room", n = to))),
         }
         let Some(who) = self.who else {
             let from = ctx.store().player_state(ctx.node).await?.location;
-            return arrive(ctx, from, to, "vanishes").await;
+            return arrive(ctx, from, to, Leaving::Vanishes).await;
         };
         let p = player_arg(ctx, &who).await?;
-        ctx.store().move_player(p.node, to).await.map_err(refusal)?;
+        ctx.store()
+            .move_player(p.node, to)
+            .await
+            .map_err(|e| refusal(ctx.lang, e))?;
         ctx.roster().set_room(p.node, to);
         Ok(
-            Outcome::reply(format!("Teleported {} to #{to}.", p.name)).to_player(
+            Outcome::reply(t!(ctx.lang, "teleported", name = &p.name, n = to)).to_player(
                 p.node,
                 NoticeKind::Direct,
-                format!("{} teleports you to #{to}. Try look.", ctx.player.name),
+                words!("teleported-you", name = &ctx.player.name, n = to),
             ),
         )
     }
@@ -92,12 +96,14 @@ impl Command for Boot {
         ctx.store()
             .move_player(p.node, state.home)
             .await
-            .map_err(refusal)?;
+            .map_err(|e| refusal(ctx.lang, e))?;
         ctx.roster().leave(p.node);
-        Ok(Outcome::reply(format!("Booted {}.", p.name)).to_player(
-            p.node,
-            NoticeKind::Direct,
-            "You have been booted home by a wizard.",
-        ))
+        Ok(
+            Outcome::reply(t!(ctx.lang, "booted", name = &p.name)).to_player(
+                p.node,
+                NoticeKind::Direct,
+                words!("booted-you"),
+            ),
+        )
     }
 }

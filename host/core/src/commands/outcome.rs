@@ -6,6 +6,7 @@
 use std::fmt;
 
 use crate::events::Event;
+use meshmush_lang::Words;
 
 /// Who a notice is for.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -39,7 +40,9 @@ pub enum NoticeKind {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Notice {
     pub to: Audience,
-    pub text: String,
+    /// One text, or a catalogue message in every language: each recipient reads
+    /// theirs (see [`Words`]).
+    pub text: Words,
     pub kind: NoticeKind,
     /// The letter or post this notice shows, when it shows one: a reaction the
     /// recipient taps on its packet marks that read (see [`Shown`]).
@@ -87,8 +90,9 @@ impl Outcome {
         }
     }
 
-    /// Adds a notice to everyone active in `room` but `except`.
-    pub fn to_room(mut self, room: u64, except: u32, text: impl Into<String>) -> Self {
+    /// Adds a notice to everyone active in `room` but `except`: the world's own words,
+    /// or `words!("key", ...)`, which each listener reads in their language.
+    pub fn to_room(mut self, room: u64, except: u32, text: impl Into<Words>) -> Self {
         self.notices.push(Notice {
             to: Audience::Room { room, except },
             text: text.into(),
@@ -99,7 +103,7 @@ impl Outcome {
     }
 
     /// Adds a notice of `kind` to one player.
-    pub fn to_player(mut self, node: u32, kind: NoticeKind, text: impl Into<String>) -> Self {
+    pub fn to_player(mut self, node: u32, kind: NoticeKind, text: impl Into<Words>) -> Self {
         self.notices.push(Notice {
             to: Audience::Player(node),
             text: text.into(),
@@ -110,7 +114,7 @@ impl Outcome {
     }
 
     /// Adds one packet on the primary channel.
-    pub fn to_channel(mut self, text: impl Into<String>) -> Self {
+    pub fn to_channel(mut self, text: impl Into<Words>) -> Self {
         self.notices.push(Notice {
             to: Audience::Channel,
             text: text.into(),

@@ -74,3 +74,38 @@ async fn a_handset_reads_help_look_read_and_mail_in_german_and_spanish() {
     assert_eq!(w.ask(1, "mail 1").await, "No mail 1. mail lists yours.");
     w.stop().await.expect("clean shutdown");
 }
+
+/// Room notices are one text for many listeners: each reads them in their own
+/// language (the delivery renders per listener), and a page waits for a player in
+/// do-not-disturb in theirs.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn each_listener_hears_the_room_in_their_own_language() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut w = world(3, roomy(), dir.path(), StoreOptions::default()).await;
+    w.ask(0, "lang de").await;
+    w.ask(1, "lang es").await;
+    w.ask(2, "look").await;
+    assert_eq!(w.ask(2, "say Hallo!").await, "You say, \"Hallo!\"");
+    let heard = w.handsets[0].next_text(WAIT).await.expect("a say notice");
+    assert_eq!(heard.text, "Carol sagt: „Hallo!“");
+    let heard = w.handsets[1].next_text(WAIT).await.expect("a say notice");
+    assert_eq!(heard.text, "Carol dice: «Hallo!»");
+    assert_eq!(w.ask(0, "say Servus").await, "Du sagst: „Servus“");
+    let heard = w.handsets[2].next_text(WAIT).await.expect("a say notice");
+    assert_eq!(heard.text, "Alice says, \"Servus\"");
+    let heard = w.handsets[1].next_text(WAIT).await.expect("a say notice");
+    assert_eq!(heard.text, "Alice dice: «Servus»");
+    assert_eq!(
+        w.ask(1, "dnd on").await,
+        "No molestar activado: los mensajes te esperan. dnd off lo quita."
+    );
+    assert_eq!(
+        w.ask(0, "page Bob bis gleich").await,
+        "Bob möchte nicht gestört werden; deine Nachricht wartet."
+    );
+    assert_eq!(
+        w.ask(1, "dnd off").await,
+        "Mensaje de Alice: bis gleich No molestar desactivado."
+    );
+    w.stop().await.expect("clean shutdown");
+}

@@ -7,12 +7,15 @@
 
 use meshmush_core::content::Content;
 use meshmush_core::content::schema::{Conditions, Effects, QuestDef};
+use meshmush_lang::{Lang, t};
 use meshmush_store::{Deal, Object, Progress, QuestProgress};
 
 /// A player's state as content sees it, and what is about to change.
 #[derive(Debug, Clone)]
 pub struct Plan {
     pub name: String,
+    /// The language the player reads the plan's lines in.
+    pub lang: Lang,
     pub progress: Progress,
     /// What the player carries now (things to be taken are removed, gifts added).
     pub held: Vec<Object>,
@@ -38,9 +41,17 @@ pub enum QuestAt {
 }
 
 impl Plan {
-    pub fn new(node: u32, name: &str, progress: Progress, held: Vec<Object>, coins: u64) -> Self {
+    pub fn new(
+        node: u32,
+        name: &str,
+        lang: Lang,
+        progress: Progress,
+        held: Vec<Object>,
+        coins: u64,
+    ) -> Self {
         Self {
             name: name.to_string(),
+            lang,
             progress,
             held,
             coins,
@@ -135,14 +146,14 @@ impl Plan {
         if let Some(n) = fx.take_coins
             && self.purse() < n
         {
-            return Err(format!("You need {n} coins."));
+            return Err(t!(self.lang, "need-coins", n = n));
         }
         let taken = match &fx.take_item {
             Some(i) => match self.holds(c, i) {
                 Some(id) => Some(id),
                 None => {
                     let name = c.item(i).map_or(i.as_str(), |d| d.short.as_str());
-                    return Err(format!("You need {name}."));
+                    return Err(t!(self.lang, "need-thing", thing = name));
                 }
             },
             None => None,
@@ -215,8 +226,8 @@ impl Plan {
             self.progress
                 .quests
                 .insert(q.key.clone(), QuestProgress::default());
-            self.lines
-                .push(format!("Quest started: {}. Type quests.", q.name));
+            let line = t!(self.lang, "quest-started", quest = &q.name);
+            self.lines.push(line);
             self.dirty = true;
         }
     }
@@ -238,7 +249,7 @@ impl Plan {
         let mut got = Vec::new();
         if q.reward_coins > 0 {
             self.deal.coins_in += q.reward_coins;
-            got.push(format!("{} coins", q.reward_coins));
+            got.push(t!(self.lang, "reward-coins", n = q.reward_coins));
         }
         for item in &q.reward_items {
             self.give(c, item);
@@ -246,14 +257,15 @@ impl Plan {
         }
         if let Some(t) = &q.reward_title {
             self.progress.titles.push(t.clone());
-            got.push(format!("the title {t}"));
+            got.push(t!(self.lang, "reward-title", title = t));
         }
-        let reward = if got.is_empty() {
-            String::new()
+        let line = if got.is_empty() {
+            t!(self.lang, "quest-done", quest = &q.name)
         } else {
-            format!(" You get {}.", got.join(", "))
+            let list = got.join(", ");
+            t!(self.lang, "quest-done-reward", quest = &q.name, list = list)
         };
-        self.lines.push(format!("Quest done: {}!{reward}", q.name));
+        self.lines.push(line);
     }
 
     /// Moves on every active quest whose next step is to stand in `room` or carry an
@@ -293,8 +305,8 @@ impl Plan {
                     self.take(id);
                 } else if let Some(n) = step.pay {
                     if self.purse() < n {
-                        self.lines
-                            .push(format!("({}: you need {n} coins.)", q.name));
+                        let line = t!(self.lang, "quest-pay", quest = &q.name, n = n);
+                        self.lines.push(line);
                         break;
                     }
                     self.deal.coins_out += n;
@@ -338,8 +350,8 @@ impl Plan {
             };
             if earned {
                 self.progress.achievements.insert(a.key.clone(), now);
-                self.lines
-                    .push(format!("* Achievement: {}! {}", a.name, a.desc));
+                let line = t!(self.lang, "achievement", title = &a.name, text = &a.desc);
+                self.lines.push(line);
                 self.dirty = true;
             }
         }

@@ -11,8 +11,9 @@ use meshmush_core::commands::ctx::Ctx;
 use meshmush_core::commands::registry::{Command, Guard, Registry, Reply, Spec, Usage, user};
 use meshmush_core::commands::text::{first_words, unix_now};
 use meshmush_core::content::schema::HouseDef;
+use meshmush_lang::t;
 use meshmush_store::seed::split_names;
-use meshmush_store::{Claim, House, Level, Lock, Object, ObjectKind, StoreError};
+use meshmush_store::{Claim, House, Level, Lock, Object, ObjectKind};
 
 pub fn register(r: &mut Registry) {
     r.add::<HouseCmd>();
@@ -69,22 +70,26 @@ impl Command for HouseCmd {
                 let (_, mut room) = own_house_here(ctx).await?;
                 room.short_desc = first_words(&text, 100);
                 room.long_desc = text;
-                ctx.store().update_object(room).await.map_err(refusal)?;
-                Ok("Described.".into())
+                ctx.store()
+                    .update_object(room)
+                    .await
+                    .map_err(|e| refusal(ctx.lang, e))?;
+                Ok(t!(ctx.lang, "house-described").into())
             }
             Self::Lock(on) => {
                 let (house, _) = own_house_here(ctx).await?;
                 let mut door = door(ctx, &house).await?;
                 door.lock = on.then_some(Lock::Owner);
-                ctx.store().update_object(door).await.map_err(refusal)?;
-                Ok(if on {
-                    "Locked: only you and your guests may enter."
-                } else {
-                    "Unlocked."
-                }
-                .into())
+                ctx.store()
+                    .update_object(door)
+                    .await
+                    .map_err(|e| refusal(ctx.lang, e))?;
+                let said = if on { "house-locked" } else { "house-unlocked" };
+                Ok(t!(ctx.lang, said).into())
             }
-            Self::Invite(who) | Self::Revoke(who) if who.is_empty() => Err(user("Who?")),
+            Self::Invite(who) | Self::Revoke(who) if who.is_empty() => {
+                Err(user(t!(ctx.lang, "house-who")))
+            }
             Self::Invite(who) => guests(ctx, &who, true).await,
             Self::Revoke(who) => guests(ctx, &who, false).await,
         }
@@ -104,19 +109,19 @@ async fn list(ctx: &Ctx) -> Reply {
     let (_, room) = here(ctx).await?;
     let here = templates_on(ctx, room.id);
     if here.is_empty() {
-        return Err(user("No houses on this street."));
+        return Err(user(t!(ctx.lang, "house-none")));
     }
     let claimed = ctx.store().houses().await?;
     let mut parts = Vec::new();
     for h in &here {
         let state = match claimed.iter().find(|c| c.key == h.key) {
-            Some(c) if c.owner == ctx.node => "yours".to_string(),
-            Some(_) => "taken".to_string(),
+            Some(c) if c.owner == ctx.node => t!(ctx.lang, "house-yours"),
+            Some(_) => t!(ctx.lang, "house-taken"),
             None => format!("{}c", h.price),
         };
         parts.push(format!("{} ({state})", h.name));
     }
-    Ok(format!("Houses: {}. @house claim NAME", parts.join(", ")).into())
+    Ok(t!(ctx.lang, "house-list", list = parts.join(", ")).into())
 }
 
 async fn claim(ctx: &Ctx, name: &str) -> Reply {
@@ -130,7 +135,7 @@ async fn claim(ctx: &Ctx, name: &str) -> Reply {
             .find(|h| !name.is_empty() && h.name.to_lowercase().starts_with(&name))
     };
     let Some(t) = pick else {
-        return Err(user("Which house? Try @house."));
+        return Err(user(t!(ctx.lang, "house-which")));
     };
     let mut room = Object::new(ObjectKind::Room, &t.name, ctx.node);
     room.short_desc = t.desc.clone();
@@ -151,19 +156,15 @@ async fn claim(ctx: &Ctx, name: &str) -> Reply {
         now: unix_now(),
     };
     match ctx.store().claim_house(claim).await {
-        Ok(_) => Ok(format!(
-            "{} is yours for {} coins. Enter by {door_name}; @house describe, lock, invite.",
-            t.name, t.price
+        Ok(_) => Ok(t!(
+            ctx.lang,
+            "house-claimed",
+            room = &t.name,
+            price = t.price,
+            exit = door_name
         )
         .into()),
-        Err(StoreError::House(r)) => {
-            let mut s = r.to_string();
-            if let Some(f) = s.get_mut(0..1) {
-                f.make_ascii_uppercase();
-            }
-            Err(user(format!("{s}.")))
-        }
-        Err(e) => Err(e.into()),
+        Err(e) => Err(refusal(ctx.lang, e)),
     }
 }
 
@@ -175,8 +176,8 @@ async fn own_house_here(
     let houses = ctx.store().houses().await?;
     match houses.into_iter().find(|h| h.room == room.id) {
         Some(h) if h.owner == ctx.node => Ok((h, room)),
-        Some(_) => Err(user("This is not your house.")),
-        None => Err(user("Stand in your house to do that.")),
+        Some(_) => Err(user(t!(ctx.lang, "house-not-yours"))),
+        None => Err(user(t!(ctx.lang, "house-stand-in"))),
     }
 }
 
@@ -187,13 +188,13 @@ async fn door(
     ctx.store()
         .object(house.door)
         .await?
-        .ok_or_else(|| user("Your door is gone."))
+        .ok_or_else(|| user(t!(ctx.lang, "house-no-door")))
 }
 
 async fn guests(ctx: &Ctx, who: &str, add: bool) -> Reply {
     let (house, _) = own_house_here(ctx).await?;
     let Some(p) = ctx.store().player_by_name(who).await? else {
-        return Err(user(format!("No player {who:?}.")));
+        return Err(super::super::room::no_player(ctx, who));
     };
     let mut door = door(ctx, &house).await?;
     let flag = format!("guest:{}", p.node);
@@ -201,13 +202,16 @@ async fn guests(ctx: &Ctx, who: &str, add: bool) -> Reply {
     if add {
         door.flags.push(flag);
     }
-    ctx.store().update_object(door).await.map_err(refusal)?;
-    Ok(if add {
-        format!("{} may come in.", p.name)
+    ctx.store()
+        .update_object(door)
+        .await
+        .map_err(|e| refusal(ctx.lang, e))?;
+    let said = if add {
+        "house-guest"
     } else {
-        format!("{} may no longer come in.", p.name)
-    }
-    .into())
+        "house-not-guest"
+    };
+    Ok(t!(ctx.lang, said, name = &p.name).into())
 }
 
 /// Releases houses whose owners have been away longer than the config allows.

@@ -12,9 +12,11 @@ use super::triggers::hour_now;
 use meshmush_core::commands::ctx::Ctx;
 use meshmush_core::commands::outcome::Outcome;
 use meshmush_core::commands::registry::{Command, Registry, Reply, Spec, Usage, user};
+use meshmush_core::commands::text::echo;
 use meshmush_core::content::Content;
 use meshmush_core::content::schema::{OptionDef, ScreenDef};
 use meshmush_core::events::Event;
+use meshmush_lang::{Lang, t};
 use meshmush_store::Level;
 
 pub fn register(r: &mut Registry) {
@@ -89,7 +91,7 @@ async fn talk_to(ctx: &Ctx, who: &str) -> Reply {
     let (_, room) = here(ctx).await?;
     let c = ctx.content().current();
     let Some(npc) = npc_here(&c, room.id, who) else {
-        return Err(user(format!("There is no {who:?} here to talk to.")));
+        return Err(user(t!(ctx.lang, "talk-none", word = echo(who))));
     };
     let mut plan = plan(ctx).await?;
     if plan.progress.met.insert(npc.key.clone()) {
@@ -103,7 +105,10 @@ async fn talk_to(ctx: &Ctx, who: &str) -> Reply {
         .find(|s| plan.check(&c, &s.cond, hour_now()));
     match greet {
         Some(s) => open(&c, &mut plan, s),
-        None => plan.lines.push(format!("{} has nothing to say.", npc.name)),
+        None => {
+            let line = t!(plan.lang, "talk-nothing", name = &npc.name);
+            plan.lines.push(line);
+        }
     }
     let mut out = Outcome::default().with_event(Event::TalkedTo {
         npc: npc.key.clone(),
@@ -112,17 +117,23 @@ async fn talk_to(ctx: &Ctx, who: &str) -> Reply {
     Ok(out)
 }
 
+/// An NPC's name, or a word for someone the content no longer has.
+fn npc_name(c: &Content, lang: Lang, key: &str) -> String {
+    c.npc(key)
+        .map_or_else(|| t!(lang, "talk-someone"), |n| n.name.clone())
+}
+
 /// The open screen and its NPC, if the player still stands with them.
 fn open_screen<'c>(c: &'c Content, plan: &Plan, room: u64) -> Result<&'c ScreenDef, String> {
+    let lang = plan.lang;
     let Some(key) = &plan.progress.talking else {
-        return Err("You are not talking to anyone. Try talk NAME.".into());
+        return Err(t!(lang, "talk-no-one"));
     };
     let Some(s) = c.screen(key) else {
-        return Err("That conversation is over. Try talk NAME.".into());
+        return Err(t!(lang, "talk-over"));
     };
     if !c.npcs_in(room).any(|n| n.key == s.npc) {
-        let name = c.npc(&s.npc).map_or("They", |n| n.name.as_str());
-        return Err(format!("{name} is not here. Try talk NAME."));
+        return Err(t!(lang, "talk-gone", name = npc_name(c, lang, &s.npc)));
     }
     Ok(s)
 }
@@ -136,7 +147,7 @@ async fn again(ctx: &Ctx) -> Reply {
         Err(why) => {
             let names: Vec<&str> = c.npcs_in(room.id).map(|n| n.name.as_str()).collect();
             if plan.progress.talking.is_none() && !names.is_empty() {
-                return Ok(format!("Talk to whom? Here: {}.", names.join(", ")).into());
+                return Ok(t!(ctx.lang, "talk-whom", list = names.join(", ")).into());
             }
             Err(user(why))
         }
@@ -151,7 +162,7 @@ pub async fn choose(ctx: &Ctx, n: usize) -> Reply {
     let s = open_screen(&c, &plan, room.id).map_err(user)?;
     let options = visible(&c, &plan, s);
     let Some(option) = n.checked_sub(1).and_then(|i| options.get(i)).copied() else {
-        return Err(user(format!("Answer 1 to {}.", options.len())));
+        return Err(user(t!(ctx.lang, "talk-answer", n = options.len())));
     };
     if let Err(why) = plan.apply(&c, &option.effects) {
         return Err(user(why));
@@ -161,8 +172,9 @@ pub async fn choose(ctx: &Ctx, n: usize) -> Reply {
         None => {
             plan.progress.talking = None;
             plan.dirty = true;
-            let name = c.npc(&s.npc).map_or("They", |n| n.name.as_str());
-            plan.lines.push(format!("{name} nods goodbye."));
+            let name = npc_name(&c, plan.lang, &s.npc);
+            let line = t!(plan.lang, "talk-goodbye", name = name);
+            plan.lines.push(line);
         }
     }
     let mut out = Outcome::default().with_event(Event::TalkedTo { npc: s.npc.clone() });

@@ -24,7 +24,8 @@ pub(super) async fn plan_at(ctx: &Ctx) -> Result<(Plan, u64), CommandError> {
     let progress = ctx.store().progress(ctx.node).await?;
     let held = ctx.store().contents(Place::Player(ctx.node)).await?;
     let state = ctx.store().player_state(ctx.node).await?;
-    let plan = Plan::new(ctx.node, &ctx.player.name, progress, held, state.coins);
+    let name = &ctx.player.name;
+    let plan = Plan::new(ctx.node, name, ctx.lang, progress, held, state.coins);
     Ok((plan, state.location))
 }
 
@@ -49,16 +50,10 @@ pub(super) async fn finish(
         || !deal.give.is_empty()
         || !deal.take.is_empty()
     {
-        ctx.store().deal(deal).await.map_err(|e| match e {
-            meshmush_store::StoreError::Deal(r) => {
-                let mut s = r.to_string();
-                if let Some(first) = s.get_mut(0..1) {
-                    first.make_ascii_uppercase();
-                }
-                CommandError::User(format!("{s}."))
-            }
-            other => super::super::room::refusal(other),
-        })?;
+        ctx.store()
+            .deal(deal)
+            .await
+            .map_err(|e| super::super::room::refusal(ctx.lang, e))?;
     }
     for line in lines {
         push_line(&mut out.reply, &line);
@@ -70,7 +65,9 @@ pub(super) async fn finish(
         && to != room
         && depth < MAX_DEPTH
     {
-        let moved = super::super::room::arrive(ctx, room, to, "is moved away").await?;
+        let moved =
+            super::super::room::arrive(ctx, room, to, super::super::room::Leaving::MovedAway)
+                .await?;
         push_line(&mut out.reply, &moved.reply);
         out.notices.extend(moved.notices);
         let c = ctx.content().current();

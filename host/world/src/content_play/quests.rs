@@ -5,6 +5,7 @@ use super::engine::QuestAt;
 use super::plan::{plan, push_line};
 use meshmush_core::commands::ctx::Ctx;
 use meshmush_core::commands::registry::{Command, Registry, Reply, Spec, Usage};
+use meshmush_lang::t;
 use meshmush_store::Level;
 
 pub fn register(r: &mut Registry) {
@@ -45,17 +46,18 @@ impl Command for Quests {
             }
         }
         if active.is_empty() && done.is_empty() {
-            return Ok("No quests yet. Talk to the townsfolk: talk NAME.".into());
+            return Ok(t!(ctx.lang, "quests-none").into());
         }
         let mut out = active.join("\n");
         if !done.is_empty() {
-            push_line(&mut out, &format!("Done: {}.", done.join(", ")));
-        }
-        if !plan.progress.titles.is_empty() {
             push_line(
                 &mut out,
-                &format!("Titles: {}.", plan.progress.titles.join(", ")),
+                &t!(ctx.lang, "quests-done", list = done.join(", ")),
             );
+        }
+        if !plan.progress.titles.is_empty() {
+            let titles = plan.progress.titles.join(", ");
+            push_line(&mut out, &t!(ctx.lang, "finger-titles", list = titles));
         }
         Ok(out.into())
     }
@@ -89,12 +91,15 @@ impl Command for Achievements {
             .collect();
         let total = c.achievements.len();
         if earned.is_empty() {
-            return Ok(format!("No achievements yet (0/{total}).").into());
+            return Ok(t!(ctx.lang, "achievements-none", total = total).into());
         }
-        Ok(format!(
-            "Achievements ({}/{total}): {}.",
-            earned.len(),
-            earned.join(", ")
+        let (n, list) = (earned.len(), earned.join(", "));
+        Ok(t!(
+            ctx.lang,
+            "achievements-list",
+            n = n,
+            total = total,
+            list = list
         )
         .into())
     }

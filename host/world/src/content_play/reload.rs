@@ -4,6 +4,7 @@
 
 use meshmush_core::commands::ctx::Ctx;
 use meshmush_core::commands::registry::{Command, Registry, Reply, Spec, Usage, user};
+use meshmush_lang::t;
 use meshmush_store::Level;
 
 pub fn register(r: &mut Registry) {
@@ -35,12 +36,13 @@ impl Command for Reload {
                     quests = c.quests.len(),
                     "content reloaded"
                 );
-                Ok(format!(
-                    "Reloaded: {} NPCs, {} quests, {} shops, {} triggers.",
-                    c.npcs.len(),
-                    c.quests.len(),
-                    c.shops.len(),
-                    c.triggers.len()
+                Ok(t!(
+                    ctx.lang,
+                    "reloaded",
+                    n = c.npcs.len(),
+                    count = c.quests.len(),
+                    num = c.shops.len(),
+                    total = c.triggers.len()
                 )
                 .into())
             }
@@ -51,13 +53,11 @@ impl Command for Reload {
                     .first()
                     .map(ToString::to_string)
                     .unwrap_or_default();
-                let more = match e.problems.len() {
-                    0 | 1 => String::new(),
-                    n => format!(" (+{} more)", n - 1),
-                };
-                Err(user(format!(
-                    "Reload refused, nothing changed: {first}{more}"
-                )))
+                let lang = ctx.lang;
+                Err(user(match e.problems.len() {
+                    0 | 1 => t!(lang, "reload-refused", error = first),
+                    n => t!(lang, "reload-refused-more", error = first, more = n - 1),
+                }))
             }
         }
     }

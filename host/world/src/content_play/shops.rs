@@ -8,10 +8,11 @@ use super::plan::{finish, plan};
 use meshmush_core::commands::ctx::Ctx;
 use meshmush_core::commands::outcome::Outcome;
 use meshmush_core::commands::registry::{Command, Guard, Registry, Reply, Spec, Usage, user};
-use meshmush_core::commands::text::unix_now;
+use meshmush_core::commands::text::{echo, unix_now};
 use meshmush_core::content::Content;
 use meshmush_core::content::schema::{ShopDef, StockDef};
 use meshmush_core::events::Event;
+use meshmush_lang::t;
 use meshmush_store::seed::split_names;
 use meshmush_store::{Level, ShopSide, ShopTerms};
 
@@ -69,7 +70,7 @@ async fn shop_here(
     let (_, room) = here(ctx).await?;
     let c = ctx.content().current();
     let Some(shop) = c.shop_in(room.id).cloned() else {
-        return Err(user("There is no shop here."));
+        return Err(user(t!(ctx.lang, "shop-none")));
     };
     Ok((room.id, c, shop))
 }
@@ -94,24 +95,35 @@ impl Command for List {
     async fn apply(self, ctx: &mut Ctx) -> Reply {
         let (_, c, shop) = shop_here(ctx).await?;
         let state = ctx.store().shop_state(terms(&shop), unix_now()).await?;
+        let lang = ctx.lang;
         let wares: Vec<String> = shop
             .stock
             .iter()
             .map(|st| {
                 let left = state.stock.get(&st.item).copied().unwrap_or(0);
-                let back = if st.buys_for > 0 {
-                    format!(", buys {}", st.buys_for)
+                let (thing, price) = (item_name(&c, &st.item), st.price);
+                if st.buys_for > 0 {
+                    let n = st.buys_for;
+                    t!(
+                        lang,
+                        "shop-ware-buys",
+                        thing = thing,
+                        price = price,
+                        left = left,
+                        n = n
+                    )
                 } else {
-                    String::new()
-                };
-                format!(
-                    "{} {}c ({left} left{back})",
-                    item_name(&c, &st.item),
-                    st.price
-                )
+                    t!(lang, "shop-ware", thing = thing, price = price, left = left)
+                }
             })
             .collect();
-        Ok(format!("{}: {}. buy ITEM, sell ITEM.", shop.name, wares.join("; ")).into())
+        Ok(t!(
+            lang,
+            "shop-list",
+            shop = &shop.name,
+            list = wares.join("; ")
+        )
+        .into())
     }
 }
 
@@ -132,7 +144,7 @@ impl Command for Buy {
 
     fn parse(args: &str) -> Result<Self, Usage> {
         if args.is_empty() {
-            return Err(Usage::say("Buy what? Try list."));
+            return Err(Usage::key("buy-what", vec![]));
         }
         Ok(Self {
             item: args.to_string(),
@@ -146,18 +158,22 @@ impl Command for Buy {
     async fn apply(self, ctx: &mut Ctx) -> Reply {
         let (room, c, shop) = shop_here(ctx).await?;
         let Some(st) = stock_for(&c, &shop, &self.item) else {
-            return Err(user(format!(
-                "{} has no {:?}. Try list.",
-                shop.name, self.item
+            let word = echo(&self.item);
+            return Err(user(t!(
+                ctx.lang,
+                "shop-has-no",
+                shop = &shop.name,
+                word = word
             )));
         };
         let mut plan = plan(ctx).await?;
         if plan.purse() < st.price {
-            return Err(user(format!(
-                "{} costs {} coins; you have {}.",
-                item_name(&c, &st.item),
-                st.price,
-                plan.purse()
+            return Err(user(t!(
+                ctx.lang,
+                "shop-costs",
+                thing = item_name(&c, &st.item),
+                price = st.price,
+                n = plan.purse()
             )));
         }
         plan.deal.coins_out += st.price;
@@ -169,11 +185,14 @@ impl Command for Buy {
             now: unix_now(),
         });
         let left = plan.purse();
-        plan.lines.push(format!(
-            "You buy {} for {} coins. You have {left}.",
-            item_name(&c, &st.item),
-            st.price
-        ));
+        let line = t!(
+            ctx.lang,
+            "shop-bought",
+            thing = item_name(&c, &st.item),
+            price = st.price,
+            left = left
+        );
+        plan.lines.push(line);
         let mut out = Outcome::default().with_event(Event::Bought {
             item: st.item.clone(),
             price: st.price,
@@ -200,7 +219,7 @@ impl Command for Sell {
 
     fn parse(args: &str) -> Result<Self, Usage> {
         if args.is_empty() {
-            return Err(Usage::say("Sell what?"));
+            return Err(Usage::key("sell-what", vec![]));
         }
         Ok(Self {
             item: args.to_string(),
@@ -215,14 +234,20 @@ impl Command for Sell {
         let (room, c, shop) = shop_here(ctx).await?;
         let mut plan = plan(ctx).await?;
         let Some(thing) = pick(&plan.held, &self.item).cloned() else {
-            return Err(user(format!("You carry no {:?}.", self.item)));
+            return Err(user(t!(ctx.lang, "carry-no", word = echo(&self.item))));
         };
         let st = c
             .item_of(&thing)
             .and_then(|d| shop.stock.iter().find(|st| st.item == d.key))
             .filter(|st| st.buys_for > 0);
         let Some(st) = st else {
-            return Err(user(format!("{} does not buy {}.", shop.name, thing.name)));
+            let (shop, thing) = (&shop.name, &thing.name);
+            return Err(user(t!(
+                ctx.lang,
+                "shop-not-buying",
+                shop = shop,
+                thing = thing
+            )));
         };
         plan.take(thing.id);
         plan.deal.coins_in += st.buys_for;
@@ -233,11 +258,14 @@ impl Command for Sell {
             now: unix_now(),
         });
         let left = plan.purse();
-        let coins = if st.buys_for == 1 { "coin" } else { "coins" };
-        plan.lines.push(format!(
-            "You sell {} for {} {coins}. You have {left}.",
-            thing.name, st.buys_for
-        ));
+        let line = t!(
+            ctx.lang,
+            "shop-sold",
+            thing = &thing.name,
+            n = st.buys_for,
+            left = left
+        );
+        plan.lines.push(line);
         let mut out = Outcome::default().with_event(Event::Sold {
             thing: thing.id,
             item: st.item.clone(),

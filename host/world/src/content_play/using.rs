@@ -9,8 +9,10 @@ use super::triggers::fire_thing;
 use meshmush_core::commands::ctx::Ctx;
 use meshmush_core::commands::outcome::Outcome;
 use meshmush_core::commands::registry::{Command, Registry, Reply, Spec, Usage, user};
+use meshmush_core::commands::text::echo;
 use meshmush_core::content::schema::Event as On;
 use meshmush_core::events::Event;
+use meshmush_lang::t;
 use meshmush_store::{Level, Place};
 
 pub fn register(r: &mut Registry) {
@@ -34,7 +36,7 @@ impl Command for Use {
 
     fn parse(args: &str) -> Result<Self, Usage> {
         if args.is_empty() {
-            return Err(Usage::say("Use what?"));
+            return Err(Usage::key("use-what", vec![]));
         }
         Ok(Self {
             thing: args.to_string(),
@@ -46,14 +48,14 @@ impl Command for Use {
         let mut near = ctx.store().contents(Place::Player(ctx.node)).await?;
         near.extend(ctx.store().contents(Place::Object(room.id)).await?);
         let Some(thing) = pick(&near, &self.thing).cloned() else {
-            return Err(user(format!("You see no {:?} here.", self.thing)));
+            return Err(user(t!(ctx.lang, "see-no", word = echo(&self.thing))));
         };
         let c = ctx.content().current();
         let mut plan = plan(ctx).await?;
         fire_thing(&c, &mut plan, On::Use, room.id, &thing);
         let used = Event::Used { thing: thing.id };
         if plan.lines.is_empty() && plan.room_lines.is_empty() && !plan.changes() {
-            let nothing = format!("Nothing happens when you use {}.", thing.name);
+            let nothing = t!(ctx.lang, "use-nothing", thing = &thing.name);
             return Ok(Outcome::reply(nothing).with_event(used));
         }
         let mut out = Outcome::default().with_event(used);

@@ -46,9 +46,11 @@ async fn make_describe_flag_and_lock_a_thing() {
         "{}",
         out.reply
     );
+    use crate::commands::build::Set;
+    let said = |u: Usage| u.text(&Set::SPEC, meshmush_lang::Lang::EN);
     assert_eq!(
-        crate::commands::build::Set::parse("x=nope"),
-        Err(Usage::say("Flags: dark, fixed."))
+        Set::parse("x=nope").map_err(said),
+        Err("Flags: dark, fixed.".to_string())
     );
 }
 
@@ -69,9 +71,10 @@ fn link_and_open_name_rooms_by_id() {
             to: Target::Room(12)
         })
     );
+    let said = |u: Usage| u.text(&Link::SPEC, meshmush_lang::Lang::EN);
     assert_eq!(
-        Link::parse("door=12"),
-        Err(Usage::say("Name the room as #N or here."))
+        Link::parse("door=12").map_err(said),
+        Err("Name the room as #N or here.".to_string())
     );
     assert_eq!(
         Open::parse("gate;g=#3"),

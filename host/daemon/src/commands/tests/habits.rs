@@ -1,8 +1,9 @@
 //! `dnd`, `nospoof`, `@doing`, `finger`/`last`, and `page` to a player in dnd.
 
+use super::talk::told;
 use super::*;
 use crate::commands::habits::{Dnd, Doing, Nospoof};
-use crate::commands::{Audience, Notice, NoticeKind};
+use crate::commands::{Audience, NoticeKind};
 use meshmush_core::commands::registry::{Command, Usage};
 
 #[tokio::test(start_paused = true)]
@@ -25,13 +26,12 @@ async fn a_page_to_a_player_in_dnd_is_held_and_answered_with_their_message() {
     )
     .await;
     assert_eq!(
-        out.notices,
-        [Notice {
-            to: Audience::Player(BOB),
-            text: "Ann pages: are you there?".into(),
-            kind: NoticeKind::Held,
-            shows: None,
-        }]
+        told(&out.notices),
+        [(
+            Audience::Player(BOB),
+            "Ann pages: are you there?",
+            NoticeKind::Held
+        )]
     );
     call(&mut bob, "dnd off", "Do not disturb off.").await;
     call(&mut ann, "page bob hi", "You page Bob: hi").await;

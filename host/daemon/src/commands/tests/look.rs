@@ -1,8 +1,9 @@
 //! `look`, `examine`, `exits`, `go`, `home`, and exits typed as commands.
 
+use super::talk::told;
 use super::*;
 use crate::commands::look::Go;
-use crate::commands::{Audience, Notice, NoticeKind};
+use crate::commands::{Audience, NoticeKind};
 use meshmush_core::commands::registry::{Command, Usage};
 
 #[tokio::test(start_paused = true)]
@@ -38,26 +39,24 @@ async fn an_exit_typed_alone_walks_and_tells_both_rooms() {
     let post = w.store.player_state(ANN).await.unwrap().location;
     assert_ne!(post, square);
     assert_eq!(
-        out.notices,
+        told(&out.notices),
         [
-            Notice {
-                to: Audience::Room {
+            (
+                Audience::Room {
                     room: square,
                     except: ANN
                 },
-                text: "Ann leaves north.".into(),
-                kind: NoticeKind::Ambient,
-                shows: None,
-            },
-            Notice {
-                to: Audience::Room {
+                "Ann leaves north.",
+                NoticeKind::Ambient
+            ),
+            (
+                Audience::Room {
                     room: post,
                     except: ANN
                 },
-                text: "Ann arrives.".into(),
-                kind: NoticeKind::Ambient,
-                shows: None,
-            },
+                "Ann arrives.",
+                NoticeKind::Ambient
+            ),
         ]
     );
     assert_eq!(w.roster.get(ANN).map(|s| s.room), Some(post));
@@ -83,7 +82,7 @@ async fn go_and_exits_explain_themselves() {
         "Exits: north (n) to Post Office; east (e) to Market Street;",
     )
     .await;
-    assert_eq!(Go::parse(""), Err(Usage::say("Go where? Try exits.")));
+    assert_eq!(Go::parse(""), Err(Usage::key("go-where", vec![])));
     assert_eq!(
         Go::parse("north"),
         Ok(Go {

@@ -4,6 +4,19 @@ use super::*;
 use crate::commands::talk::{Page, Whisper};
 use crate::commands::{Audience, Notice, NoticeKind};
 use meshmush_core::commands::registry::{Command, Usage};
+use meshmush_lang::Lang;
+
+/// Each notice as (to whom, what a reader of English reads, how it travels).
+pub(super) fn told(notices: &[Notice]) -> Vec<(Audience, &str, NoticeKind)> {
+    notices
+        .iter()
+        .map(|n| (n.to.clone(), n.text.as_str(), n.kind))
+        .collect()
+}
+
+fn lang(code: &str) -> Lang {
+    Lang::parse(code).expect("offered")
+}
 
 #[tokio::test(start_paused = true)]
 async fn say_and_pose_reach_the_room_not_the_speaker() {
@@ -12,13 +25,21 @@ async fn say_and_pose_reach_the_room_not_the_speaker() {
     let room = w.store.player_state(ANN).await.unwrap().location;
     let out = call(&mut ann, "say hello there", "You say, \"hello there\"").await;
     assert_eq!(
-        out.notices,
-        [Notice {
-            to: Audience::Room { room, except: ANN },
-            text: "Ann says, \"hello there\"".into(),
-            kind: NoticeKind::Ambient,
-            shows: None,
-        }]
+        told(&out.notices),
+        [(
+            Audience::Room { room, except: ANN },
+            "Ann says, \"hello there\"",
+            NoticeKind::Ambient
+        )]
+    );
+    // Each listener reads the room's notice in their own language.
+    assert_eq!(
+        out.notices[0].text.in_lang(lang("de")),
+        "Ann sagt: „hello there“"
+    );
+    assert_eq!(
+        out.notices[0].text.in_lang(lang("es")),
+        "Ann dice: «hello there»"
     );
     let out = call(&mut ann, ":waves", "Ann waves").await;
     assert_eq!(out.notices[0].text, "Ann waves");
@@ -35,13 +56,12 @@ async fn page_reaches_one_player_anywhere() {
     run(&mut bob, "n").await;
     let out = call(&mut ann, "page bob hi Bob", "You page Bob: hi Bob").await;
     assert_eq!(
-        out.notices,
-        [Notice {
-            to: Audience::Player(BOB),
-            text: "Ann pages: hi Bob".into(),
-            kind: NoticeKind::Direct,
-            shows: None,
-        }]
+        told(&out.notices),
+        [(
+            Audience::Player(BOB),
+            "Ann pages: hi Bob",
+            NoticeKind::Direct
+        )]
     );
     call(&mut ann, "page nobody hi", "No player called \"nobody\".").await;
     call(&mut ann, "page", "Usage: page PLAYER TEXT").await;
@@ -74,14 +94,14 @@ async fn who_and_where_list_the_players_about() {
 #[test]
 fn say_and_pose_need_words() {
     use crate::commands::talk::{Pose, Say};
-    assert_eq!(Say::parse(""), Err(Usage::say("Say what?")));
+    assert_eq!(Say::parse(""), Err(Usage::key("say-what", vec![])));
     assert_eq!(
         Say::parse("hi all"),
         Ok(Say {
             text: "hi all".into()
         })
     );
-    assert_eq!(Pose::parse(""), Err(Usage::say("Pose what? :waves")));
+    assert_eq!(Pose::parse(""), Err(Usage::key("pose-what", vec![])));
 }
 
 #[tokio::test(start_paused = true)]
@@ -91,13 +111,12 @@ async fn semipose_puts_no_space_after_the_name() {
     let room = w.store.player_state(ANN).await.unwrap().location;
     let out = call(&mut ann, ";'s eyes light up", "Ann's eyes light up").await;
     assert_eq!(
-        out.notices,
-        [Notice {
-            to: Audience::Room { room, except: ANN },
-            text: "Ann's eyes light up".into(),
-            kind: NoticeKind::Ambient,
-            shows: None,
-        }]
+        told(&out.notices),
+        [(
+            Audience::Room { room, except: ANN },
+            "Ann's eyes light up",
+            NoticeKind::Ambient
+        )]
     );
     call(&mut ann, "semipose -ish", "Ann-ish").await;
     call(&mut ann, ";", "Pose what? ;'s eyes light up").await;
@@ -118,20 +137,18 @@ async fn whisper_reaches_only_the_target_and_the_room_sees_it_happen() {
     )
     .await;
     assert_eq!(
-        out.notices,
+        told(&out.notices),
         [
-            Notice {
-                to: Audience::Player(BOB),
-                text: "Ann whispers: the key is under the mat".into(),
-                kind: NoticeKind::Direct,
-                shows: None,
-            },
-            Notice {
-                to: Audience::Player(CY),
-                text: "Ann whispers to Bob.".into(),
-                kind: NoticeKind::Ambient,
-                shows: None,
-            },
+            (
+                Audience::Player(BOB),
+                "Ann whispers: the key is under the mat",
+                NoticeKind::Direct
+            ),
+            (
+                Audience::Player(CY),
+                "Ann whispers to Bob.",
+                NoticeKind::Ambient
+            ),
         ]
     );
     call(&mut ann, "whisper Bob psst", "You whisper to Bob: psst").await;

@@ -58,7 +58,10 @@ async fn give_moves_coins_and_things_and_tells_the_receiver() {
     );
     assert_eq!(
         Give::parse("Bob x coins"),
-        Err(Usage::say("\"x\" is not a number of coins."))
+        Err(Usage::key(
+            "give-not-coins",
+            vec![("word", meshmush_lang::Arg::from("x"))]
+        ))
     );
     assert_eq!(Give::parse("Bob"), Err(Usage::show()));
 }
