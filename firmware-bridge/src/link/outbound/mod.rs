@@ -424,15 +424,19 @@ impl Outbound {
     }
 
     /// How often to ask the node for its queue while a class waits only for the kept
-    /// slots: about one full packet's airtime (at least 20 ms).
+    /// slots: about one full packet's airtime, as a slot frees when a packet leaves
+    /// the air (at least 20 ms, not to flood a real node's serial link). With the
+    /// airtime model off (`airtime_scale` 0: an instant software mesh) a packet
+    /// leaves at once, so ask at once (1 ms): polling at a real packet's airtime there
+    /// held strangers' replies up to a second each and cut figure 1 from ~56,000 to
+    /// a few thousand `look`/s.
     pub fn slot_poll(&self) -> Duration {
+        if self.cfg.airtime_scale <= 0.0 {
+            return Duration::from_millis(1);
+        }
         let full = meshmush_protocol::airtime::text_airtime(self.preset, 200, self.cfg.pki);
-        let scale = if self.cfg.airtime_scale > 0.0 {
-            self.cfg.airtime_scale
-        } else {
-            1.0
-        };
-        full.mul_f64(scale).max(Duration::from_millis(20))
+        full.mul_f64(self.cfg.airtime_scale)
+            .max(Duration::from_millis(20))
     }
 
     /// When the front packet of `class` may go by the airtime budgets (its class's
