@@ -111,8 +111,8 @@ impl Outbound {
             // node's own retries are spent (MAX_RETRANSMIT) or the ack is overdue, so
             // the limit was too low. Go again at once at the configured limit.
             E::MaxRetransmit | E::Timeout | E::NoResponse if below_cfg => {
-                self.raise_in_flight(key);
                 self.requeue(key, now, false);
+                self.raise_requeued(key);
                 true
             }
             _ if attempts < self.cfg.max_attempts => {
@@ -139,11 +139,17 @@ impl Outbound {
         Some((chunk.out.hop_limit, chunk.out.want_ack))
     }
 
-    /// Puts `key`'s packet in flight at the configured hop limit.
-    fn raise_in_flight(&mut self, key: Key) {
-        let cfg = self.cfg.hop_limit;
-        if let Some((chunk, _)) = self.lanes.get_mut(&key).and_then(|l| l.in_flight.as_mut()) {
+    /// Sends `key`'s requeued packet (the front of its lane) at the configured hop
+    /// limit, under a new packet id: the nodes that heard the short copy keep its
+    /// (from, id) in their packet history and drop a repeat of it as a duplicate
+    /// (FloodingRouter.cpp `shouldFilterReceived`: a copy with more hops left is
+    /// taken only while the short one still waits in their transmit queue), so the
+    /// same id would die where the first copy did.
+    fn raise_requeued(&mut self, key: Key) {
+        let (cfg, id) = (self.cfg.hop_limit, self.ids.next_id());
+        if let Some(chunk) = self.lanes.get_mut(&key).and_then(|l| l.pending.front_mut()) {
             chunk.out.hop_limit = cfg;
+            chunk.id = id;
         }
     }
 

@@ -38,14 +38,17 @@ async fn a_reply_too_short_for_its_way_goes_again_at_once_at_the_configured_limi
                 hop_limit: 1
             })
         );
-        // At once (no retry delay), same packet id, at the configured 3.
+        // At once (no retry delay), at the configured 3, under a new packet id (relays
+        // that heard the short copy would drop the same id as a duplicate).
         let (again, _) = q.next_ready(now).expect("goes again at once");
-        assert_eq!((again.id, again.out.hop_limit), (ids[0], 3));
+        assert_eq!(again.out.hop_limit, 3);
+        assert_ne!(again.id, ids[0], "a new packet id");
+        assert_eq!(q.in_flight_dest(ids[0]), None, "the short copy is done with");
         assert_eq!(
             q.on_routing(again.id, None, now),
             Some(Outcome::Delivered {
                 dest: 7,
-                id: ids[0],
+                id: again.id,
                 hop_limit: 3
             })
         );
