@@ -99,7 +99,9 @@ impl MultiHopAir {
 
     /// Every transmission so far (empty unless tracing).
     pub fn trace(&self) -> Vec<TxRecord> {
-        self.mesh.lock().map_or_else(|_| Vec::new(), |m| m.trace().to_vec())
+        self.mesh
+            .lock()
+            .map_or_else(|_| Vec::new(), |m| m.trace().to_vec())
     }
 
     /// Every packet nodes decoded for their clients so far (empty unless tracing).
@@ -232,13 +234,19 @@ impl MultiHopAir {
 impl super::Mesh {
     /// Every transmission so far, with [`SimConfig::trace`](super::SimConfig::trace).
     pub fn radio_trace(&self) -> Vec<TxRecord> {
-        self.air.multihop.as_ref().map_or_else(Vec::new, |m| m.trace())
+        self.air
+            .multihop
+            .as_ref()
+            .map_or_else(Vec::new, |m| m.trace())
     }
 
     /// Every packet a node decoded for its clients so far, with
     /// [`SimConfig::trace`](super::SimConfig::trace).
     pub fn radio_heard(&self) -> Vec<Heard> {
-        self.air.multihop.as_ref().map_or_else(Vec::new, |m| m.heard())
+        self.air
+            .multihop
+            .as_ref()
+            .map_or_else(Vec::new, |m| m.heard())
     }
 
     /// The model's clock, in virtual microseconds since the mesh started.

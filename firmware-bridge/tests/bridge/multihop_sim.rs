@@ -128,10 +128,7 @@ async fn a_dm_beyond_the_hop_limit_is_acked_only_implicitly_and_the_link_does_no
             .is_none()
     );
     let c = mesh.radio_counters(gw_node.num).expect("counters");
-    assert_eq!(
-        c.retransmissions, 0,
-        "the node itself never retries: {c:?}"
-    );
+    assert_eq!(c.retransmissions, 0, "the node itself never retries: {c:?}");
     assert!(c.implicit_acks >= 1, "{c:?}");
     mesh.shutdown().await;
 }

@@ -9,8 +9,9 @@
 //!
 //! What the BBS sent each player is priced from the model's trace: every
 //! transmission of the packet anywhere in the mesh (the BBS node's sends and
-//! retries, every relay) and of its ACKs on their way back, divided by the packets
-//! the player's node decoded. A packet is *flooded* when the BBS node sent it with no
+//! retries, every relay), divided by the packets the player's node decoded; beside
+//! it, the same with its ACKs' transmissions on their way back (whose hop limit the
+//! player's node sets from the hops the packet came, not the BBS). A packet is *flooded* when the BBS node sent it with no
 //! next hop (first contact, a fallback, a node with no route), *next-hop* otherwise.
 //! Latency is virtual time from the command's first transmission to the first packet
 //! of its reply decoded at the player's node. The mesh runs at time scale
@@ -105,10 +106,14 @@ pub struct HopRow {
     pub latencies_s: Vec<f64>,
     pub flooded_sent: usize,
     pub flooded_delivered: usize,
+    /// The packets' own transmissions (the BBS node's sends, every relay), s.
     pub flooded_airtime_s: f64,
+    /// Their ACKs' transmissions on the way back, s.
+    pub flooded_ack_airtime_s: f64,
     pub next_hop_sent: usize,
     pub next_hop_delivered: usize,
     pub next_hop_airtime_s: f64,
+    pub next_hop_ack_airtime_s: f64,
 }
 
 impl HopRow {
@@ -141,6 +146,24 @@ impl HopRow {
         (d > 0).then(|| (self.flooded_airtime_s + self.next_hop_airtime_s) / d as f64)
     }
 
+    /// The same, the ACKs' transmissions included.
+    pub fn flooded_with_acks(&self) -> Option<f64> {
+        (self.flooded_delivered > 0).then(|| {
+            (self.flooded_airtime_s + self.flooded_ack_airtime_s) / self.flooded_delivered as f64
+        })
+    }
+
+    pub fn overall_with_acks(&self) -> Option<f64> {
+        let d = self.flooded_delivered + self.next_hop_delivered;
+        (d > 0).then(|| {
+            (self.flooded_airtime_s
+                + self.next_hop_airtime_s
+                + self.flooded_ack_airtime_s
+                + self.next_hop_ack_airtime_s)
+                / d as f64
+        })
+    }
+
     fn add(&mut self, o: &HopRow) {
         self.commands += o.commands;
         self.answered += o.answered;
@@ -148,9 +171,11 @@ impl HopRow {
         self.flooded_sent += o.flooded_sent;
         self.flooded_delivered += o.flooded_delivered;
         self.flooded_airtime_s += o.flooded_airtime_s;
+        self.flooded_ack_airtime_s += o.flooded_ack_airtime_s;
         self.next_hop_sent += o.next_hop_sent;
         self.next_hop_delivered += o.next_hop_delivered;
         self.next_hop_airtime_s += o.next_hop_airtime_s;
+        self.next_hop_ack_airtime_s += o.next_hop_ack_airtime_s;
     }
 }
 
@@ -164,18 +189,14 @@ pub struct HopsFigures {
     pub rows: Vec<HopRow>,
     /// Mesh-wide airtime of everything in each rule's run (requests too), s.
     pub mesh_airtime_s: Vec<(String, f64)>,
-    /// The learned rule's saving against fixed:3 per delivered packet, %.
-    pub saving_flooded_percent: Option<f64>,
-    pub saving_overall_percent: Option<f64>,
+    /// The learned rule's saving against fixed:3, every player.
+    pub saving: Savings,
     /// The same over the players 0-3 hops out, whom fixed:3 can reach.
-    pub saving_flooded_within_3_percent: Option<f64>,
-    pub saving_overall_within_3_percent: Option<f64>,
+    pub saving_within_3: Savings,
 }
 
 fn opt(v: Option<f64>, width: usize, prec: usize) -> String {
-    v.map_or(format!("{:>width$}", "-"), |v| {
-        format!("{v:>width$.prec$}")
-    })
+    v.map_or(format!("{:>width$}", "-"), |v| format!("{v:>width$.prec$}"))
 }
 
 fn saving(base: Option<f64>, new: Option<f64>) -> Option<f64> {
@@ -183,17 +204,52 @@ fn saving(base: Option<f64>, new: Option<f64>) -> Option<f64> {
     (b > 0.0).then(|| 100.0 * (b - n) / b)
 }
 
+/// How much less mesh-wide airtime per delivered packet one rule spends than another,
+/// in percent.
+#[derive(Debug, Clone, Serialize, Default)]
+pub struct Savings {
+    /// Flooded packets, their own transmissions.
+    pub flooded: Option<f64>,
+    /// Every packet.
+    pub overall: Option<f64>,
+    /// Flooded packets, with their ACKs' transmissions.
+    pub flooded_with_acks: Option<f64>,
+    pub overall_with_acks: Option<f64>,
+}
+
+impl Savings {
+    fn of(base: &HopRow, new: &HopRow) -> Self {
+        Self {
+            flooded: saving(base.flooded_per_delivered(), new.flooded_per_delivered()),
+            overall: saving(base.overall_per_delivered(), new.overall_per_delivered()),
+            flooded_with_acks: saving(base.flooded_with_acks(), new.flooded_with_acks()),
+            overall_with_acks: saving(base.overall_with_acks(), new.overall_with_acks()),
+        }
+    }
+
+    fn line(&self) -> String {
+        let pct = |v: Option<f64>| v.map_or("-".to_string(), |v| format!("{v:.1}%"));
+        format!(
+            "flooded replies {} less, overall {} less (with their ACKs: {}, {})",
+            pct(self.flooded),
+            pct(self.overall),
+            pct(self.flooded_with_acks),
+            pct(self.overall_with_acks)
+        )
+    }
+}
+
 impl HopsFigures {
     pub fn table(&self) -> String {
         let mut out = format!(
-            "16. replies sized to the distance: {}, LongFast, {} session(s) per player\nplayers:",
+            "16. replies sized to the distance: {}, LongFast, {} session(s) per player\nplayers (name@hops away):",
             self.topology, self.sessions
         );
         for p in &self.players {
             out.push_str(&format!(" {}@{}", p.name, p.hops));
         }
         out.push_str(&format!(
-            "\n{:<9} {:>4} {:>5} {:>7} {:>7} {:>7} {:>13} {:>8} {:>13} {:>8} {:>8}\n",
+            "\n{:<9} {:>4} {:>5} {:>7} {:>7} {:>7} | {:>13} {:>8} {:>8} | {:>13} {:>8} {:>8}\n",
             "rule",
             "hops",
             "cmds",
@@ -202,13 +258,17 @@ impl HopsFigures {
             "p99 s",
             "flooded d/s",
             "s/deliv",
+            "+acks",
             "next-hop d/s",
             "s/deliv",
-            "all s/d"
+            "+acks",
         ));
         for r in &self.rows {
+            let next_hop_acks = (r.next_hop_delivered > 0).then(|| {
+                (r.next_hop_airtime_s + r.next_hop_ack_airtime_s) / r.next_hop_delivered as f64
+            });
             out.push_str(&format!(
-                "{:<9} {:>4} {:>5} {:>7.1} {} {} {:>13} {} {:>13} {} {}\n",
+                "{:<9} {:>4} {:>5} {:>7.1} {} {} | {:>13} {} {} | {:>13} {} {}\n",
                 r.rule,
                 r.hops.map_or("all".to_string(), |h| h.to_string()),
                 r.commands,
@@ -217,23 +277,19 @@ impl HopsFigures {
                 opt(r.latency(0.99), 7, 1),
                 format!("{}/{}", r.flooded_delivered, r.flooded_sent),
                 opt(r.flooded_per_delivered(), 8, 2),
+                opt(r.flooded_with_acks(), 8, 2),
                 format!("{}/{}", r.next_hop_delivered, r.next_hop_sent),
                 opt(r.next_hop_per_delivered(), 8, 2),
-                opt(r.overall_per_delivered(), 8, 2),
+                opt(next_hop_acks, 8, 2),
             ));
         }
         for (rule, s) in &self.mesh_airtime_s {
-            out.push_str(&format!(
-                "mesh airtime, everything ({rule}): {s:.0} s\n"
-            ));
+            out.push_str(&format!("mesh airtime, everything ({rule}): {s:.0} s\n"));
         }
-        let pct = |v: Option<f64>| v.map_or("-".to_string(), |v| format!("{v:.1}%"));
         out.push_str(&format!(
-            "learned vs fixed:3, mesh-wide airtime per delivered packet: flooded replies {} less, overall {} less (players 0-3 hops out: flooded {}, overall {}) (target: flooded >= 25% less at equal or better delivery)\n",
-            pct(self.saving_flooded_percent),
-            pct(self.saving_overall_percent),
-            pct(self.saving_flooded_within_3_percent),
-            pct(self.saving_overall_within_3_percent),
+            "learned vs fixed:3, mesh-wide airtime per delivered packet: {}; players 0-3 hops out: {} (target: flooded >= 25% less at equal or better delivery)\n",
+            self.saving.line(),
+            self.saving_within_3.line(),
         ));
         out
     }
@@ -274,7 +330,7 @@ impl HopsFigures {
                 }
             }
         }
-        if let Some(v) = self.saving_flooded_percent {
+        if let Some(v) = self.saving.flooded {
             rows.push(row(
                 &format!("{f}: learned saving, flooded (target >= 25)"),
                 "designed",
@@ -282,8 +338,13 @@ impl HopsFigures {
                 "%",
             ));
         }
-        if let Some(v) = self.saving_overall_percent {
-            rows.push(row(&format!("{f}: learned saving, overall"), "designed", v, "%"));
+        if let Some(v) = self.saving.overall {
+            rows.push(row(
+                &format!("{f}: learned saving, overall"),
+                "designed",
+                v,
+                "%",
+            ));
         }
         rows
     }
@@ -324,7 +385,9 @@ async fn step(
     played: &mut Played,
 ) -> Result<(), BenchError> {
     // What came meanwhile (another player's mail notice) is this player's too.
-    played.texts.extend(h.texts_until_quiet(Duration::from_millis(1)).await);
+    played
+        .texts
+        .extend(h.texts_until_quiet(Duration::from_millis(1)).await);
     let ids = h
         .link
         .send_text(kit.bbs, PRIMARY_CHANNEL, cmd)
@@ -335,17 +398,26 @@ async fn step(
         played.texts.push(first);
     }
     settle(kit, mesh, wall(FIRST_WAIT)).await;
-    played.texts.extend(h.texts_until_quiet(Duration::from_millis(20)).await);
+    played
+        .texts
+        .extend(h.texts_until_quiet(Duration::from_millis(20)).await);
     Ok(())
 }
 
 /// The BBS's DMs to the players, priced, and the players' commands timed.
-fn account(rule: HopRule, bbs: u32, trace: &[TxRecord], heard: &[Heard], played: &[Played]) -> Vec<HopRow> {
+fn account(
+    rule: HopRule,
+    bbs: u32,
+    trace: &[TxRecord],
+    heard: &[Heard],
+    played: &[Played],
+) -> Vec<HopRow> {
     let decoded: HashSet<(u32, u32, u32)> = heard.iter().map(|h| (h.node, h.from, h.id)).collect();
-    let heard_at: HashMap<(u32, u32, u32), Micros> = heard.iter().fold(HashMap::new(), |mut m, h| {
-        m.entry((h.node, h.from, h.id)).or_insert(h.at);
-        m
-    });
+    let heard_at: HashMap<(u32, u32, u32), Micros> =
+        heard.iter().fold(HashMap::new(), |mut m, h| {
+            m.entry((h.node, h.from, h.id)).or_insert(h.at);
+            m
+        });
     let mut rows: Vec<HopRow> = (0..=MAX_HOPS)
         .map(|h| HopRow {
             rule: rule.to_string(),
@@ -369,10 +441,12 @@ fn account(rule: HopRule, bbs: u32, trace: &[TxRecord], heard: &[Heard], played:
                 .is_none_or(|t| t.next_hop == 0);
             let air: Micros = trace
                 .iter()
-                .filter(|t| {
-                    (t.from == bbs && t.id == id)
-                        || (t.from == p.num && t.to == bbs && t.request_id == id)
-                })
+                .filter(|t| t.from == bbs && t.id == id)
+                .map(|t| t.airtime)
+                .sum();
+            let acks: Micros = trace
+                .iter()
+                .filter(|t| t.from == p.num && t.to == bbs && t.request_id == id)
                 .map(|t| t.airtime)
                 .sum();
             let delivered = decoded.contains(&(p.num, bbs, id));
@@ -380,10 +454,12 @@ fn account(rule: HopRule, bbs: u32, trace: &[TxRecord], heard: &[Heard], played:
                 r.flooded_sent += 1;
                 r.flooded_delivered += usize::from(delivered);
                 r.flooded_airtime_s += secs(air);
+                r.flooded_ack_airtime_s += secs(acks);
             } else {
                 r.next_hop_sent += 1;
                 r.next_hop_delivered += usize::from(delivered);
                 r.next_hop_airtime_s += secs(air);
+                r.next_hop_ack_airtime_s += secs(acks);
             }
         }
         for &cmd in &p.commands {
@@ -495,7 +571,8 @@ async fn play(kit: &Kit, players: &[Player], sessions: usize) -> Result<Vec<Play
         }
     }
     for (h, p) in handsets.iter_mut().zip(played.iter_mut()) {
-        p.texts.extend(h.texts_until_quiet(Duration::from_millis(20)).await);
+        p.texts
+            .extend(h.texts_until_quiet(Duration::from_millis(20)).await);
         h.link.shutdown().await;
     }
     Ok(played)
@@ -518,12 +595,20 @@ pub async fn hops(quick: bool) -> Result<HopsFigures, BenchError> {
     let spec = format!("random:{NODES}:{TOPOLOGY_SEED}");
     let topology = Topology::parse(&spec, RadioParams::default())
         .map_err(|e| BenchError::Failed(format!("{spec}: {e}")))?;
-    let (max_hops, per_hop, sessions) = if quick { (2, 1, 1) } else { (MAX_HOPS, PER_HOP, 2) };
+    let (max_hops, per_hop, sessions) = if quick {
+        (2, 1, 1)
+    } else {
+        (MAX_HOPS, PER_HOP, 2)
+    };
     let players = players(&topology, max_hops, per_hop);
     for h in 0..=max_hops {
         let n = players.iter().filter(|p| p.hops == h).count();
         if n < per_hop {
-            tracing::warn!(hops = h, found = n, "the topology has fewer players at this distance");
+            tracing::warn!(
+                hops = h,
+                found = n,
+                "the topology has fewer players at this distance"
+            );
         }
     }
     let mut rows = Vec::new();
@@ -536,7 +621,10 @@ pub async fn hops(quick: bool) -> Result<HopsFigures, BenchError> {
     let pick = |rule: HopRule, within: usize| {
         let name = rule.to_string();
         let mut sum = HopRow::default();
-        for r in rows.iter().filter(|r| r.rule == name && r.hops.is_some_and(|h| h <= within)) {
+        for r in rows
+            .iter()
+            .filter(|r| r.rule == name && r.hops.is_some_and(|h| h <= within))
+        {
             sum.add(r);
         }
         sum
@@ -549,16 +637,8 @@ pub async fn hops(quick: bool) -> Result<HopsFigures, BenchError> {
         players,
         rows,
         mesh_airtime_s,
-        saving_flooded_percent: saving(base.flooded_per_delivered(), learned.flooded_per_delivered()),
-        saving_overall_percent: saving(base.overall_per_delivered(), learned.overall_per_delivered()),
-        saving_flooded_within_3_percent: saving(
-            base3.flooded_per_delivered(),
-            learned3.flooded_per_delivered(),
-        ),
-        saving_overall_within_3_percent: saving(
-            base3.overall_per_delivered(),
-            learned3.overall_per_delivered(),
-        ),
+        saving: Savings::of(&base, &learned),
+        saving_within_3: Savings::of(&base3, &learned3),
     })
 }
 
@@ -568,11 +648,18 @@ mod tests {
 
     #[test]
     fn the_fixed_topology_has_two_players_at_each_of_0_to_4_hops() {
-        let t = Topology::parse(&format!("random:{NODES}:{TOPOLOGY_SEED}"), RadioParams::default())
-            .expect("topology");
+        let t = Topology::parse(
+            &format!("random:{NODES}:{TOPOLOGY_SEED}"),
+            RadioParams::default(),
+        )
+        .expect("topology");
         let p = players(&t, MAX_HOPS, PER_HOP);
         for h in 0..=MAX_HOPS {
-            assert_eq!(p.iter().filter(|p| p.hops == h).count(), PER_HOP, "at {h} hops: {p:?}");
+            assert_eq!(
+                p.iter().filter(|p| p.hops == h).count(),
+                PER_HOP,
+                "at {h} hops: {p:?}"
+            );
         }
     }
 

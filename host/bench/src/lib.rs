@@ -27,9 +27,9 @@ use std::time::Duration;
 use serde::Serialize;
 
 use airtime::airtime;
+pub use hops::HopsFigures;
 use meshmush::store::StoreOptions;
 use meshmush_testkit::stats::percentile;
-pub use hops::HopsFigures;
 pub use meshtasticator::MeshtasticatorFigures;
 use pacing::pacing;
 use rig::{Rig, open_loop, throughput};

@@ -72,6 +72,18 @@ impl Outbound {
         self.flying.get(&id).map(|key| key.0)
     }
 
+    /// Our node heard a neighbour relay DM `id` and acked it to us implicitly: it
+    /// sends it no more, but only the destination's ACK says it arrived.
+    pub fn on_relayed(&mut self, id: u32) {
+        if self.flying.contains_key(&id) {
+            if self.relayed.len() >= 64 {
+                let flying = &self.flying;
+                self.relayed.retain(|id| flying.contains_key(id));
+            }
+            self.relayed.insert(id);
+        }
+    }
+
     /// A routing reply (ack or nak) for one of our packets.
     pub fn on_routing(
         &mut self,
@@ -80,6 +92,7 @@ impl Outbound {
         now: Instant,
     ) -> Option<Outcome> {
         let key = *self.flying.get(&request_id)?;
+        let relayed = self.relayed.remove(&request_id);
         let dest = key.0;
         let (hop_limit, want_ack) = self.in_flight_hops(key)?;
         let Some(reason) = error else {
@@ -114,6 +127,14 @@ impl Outbound {
                 self.requeue(key, now, false);
                 self.raise_requeued(key);
                 true
+            }
+            // Relayed, yet no ACK from the destination by the deadline, at the
+            // configured limit: the node has made its tries, and the same packet id
+            // again would be dropped as a duplicate by every node that heard it (it
+            // can only get as far as the first did). Not delivered; not repeated.
+            E::Timeout if relayed => {
+                self.finish(key);
+                false
             }
             _ if attempts < self.cfg.max_attempts => {
                 self.requeue(key, now + self.cfg.retry_delay * attempts, false);

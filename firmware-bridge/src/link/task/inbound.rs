@@ -156,6 +156,7 @@ impl LinkTask {
                     // further on, at a hop limit too low for the way). Wait for that
                     // ACK until the ack deadline.
                     inc(&self.metrics.implicit_acks);
+                    self.outbound.on_relayed(r.request_id);
                     debug!(
                         dest = %node_id(dest),
                         id = r.request_id,
