@@ -150,7 +150,16 @@ impl LinkTask {
                         "routing reply from a node that could not have sent it ignored"
                     );
                 }
-                Some(dest) if trust::implicit_ack(dest, r.from, me, r.error) => {
+                // Not on the MQTT virtual node, whose "implicit ack" is the broker's
+                // echo: no relay exists there, and the destination's ACK may never be
+                // carried back.
+                Some(dest)
+                    if trust::implicit_ack(dest, r.from, me, r.error)
+                        && !matches!(
+                            self.cfg.transport,
+                            crate::transport::Transport::Virtual(_)
+                        ) =>
+                {
                     // A neighbour relayed our DM: the node stops its retries, but only
                     // the destination's own ACK says it arrived (the packet may die
                     // further on, at a hop limit too low for the way). Wait for that
