@@ -42,6 +42,9 @@ pub struct LinkMetrics {
     pub heartbeat_delay_max_us: AtomicU64,
     /// Routing replies (acks, failures) ignored because they came from neither the packet's destination nor our own node: forged, or at best misrouted.
     pub untrusted_routing: AtomicU64,
+    /// Our node's implicit ACKs for DMs (a neighbour relayed one): not counted as
+    /// delivered; the destination's own ACK is awaited.
+    pub implicit_acks: AtomicU64,
     /// Texts ignored because they claimed to come from node 0, the broadcast address, or our own node.
     pub bogus_senders: AtomicU64,
     /// Replies refused because their destination's lane was full ([`SendError::DestinationFull`](super::SendError::DestinationFull)).
@@ -101,6 +104,7 @@ pub struct MetricsSnapshot {
     pub heartbeat_delay_total: Duration,
     pub heartbeat_delay_max: Duration,
     pub untrusted_routing: u64,
+    pub implicit_acks: u64,
     pub bogus_senders: u64,
     pub refused_dest_full: u64,
     pub refused_queue_full: u64,
@@ -147,6 +151,7 @@ impl MetricsSnapshot {
         self.heartbeat_delay_total += other.heartbeat_delay_total;
         self.heartbeat_delay_max = self.heartbeat_delay_max.max(other.heartbeat_delay_max);
         self.untrusted_routing += other.untrusted_routing;
+        self.implicit_acks += other.implicit_acks;
         self.bogus_senders += other.bogus_senders;
         self.refused_dest_full += other.refused_dest_full;
         self.refused_queue_full += other.refused_queue_full;
@@ -250,6 +255,7 @@ impl LinkMetrics {
             heartbeat_delay_total: Duration::from_micros(get(&self.heartbeat_delay_total_us)),
             heartbeat_delay_max: Duration::from_micros(get(&self.heartbeat_delay_max_us)),
             untrusted_routing: get(&self.untrusted_routing),
+            implicit_acks: get(&self.implicit_acks),
             bogus_senders: get(&self.bogus_senders),
             refused_dest_full: get(&self.refused_dest_full),
             refused_queue_full: get(&self.refused_queue_full),

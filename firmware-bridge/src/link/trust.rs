@@ -45,6 +45,14 @@ pub(crate) fn raised_by_sender_only(reason: routing::Error) -> bool {
     )
 }
 
+/// Whether a routing reply is our own node's implicit ACK for a DM: it heard a
+/// neighbour relay the packet (ReliableRouter.cpp `shouldFilterReceived`, which says
+/// "For DMs, you also get a real ACK back from the intended recipient"). For a DM that
+/// proves only the first hop; for a broadcast it is the only ack there is.
+pub(crate) fn implicit_ack(dest: u32, from: u32, me: u32, error: Option<routing::Error>) -> bool {
+    error.is_none() && from == me && dest != me && dest != BROADCAST
+}
+
 /// Whether a routing reply from `from` about our packet to `dest` may count, for a
 /// link whose node is `me`. `error` is `None` for an ack.
 pub(crate) fn routing_reply_trusted(

@@ -37,6 +37,7 @@ pub use faults::{Faults, NodeFault, Placed, StreamFault};
 pub use gateway::SimMqtt;
 pub use keys::public_key_of;
 use multihop::{NodeCounters, Topology};
+pub use multihop_air::Heard;
 use multihop_air::MultiHopAir;
 use node::{ClientMsg, Node};
 
@@ -108,6 +109,9 @@ pub struct SimConfig {
     /// (channel utilization and `air_util_tx` from what the model carried) this often,
     /// as the firmware's device telemetry does.
     pub telemetry_every: Option<Duration>,
+    /// With a topology: keep every transmission and every packet decoded, for a
+    /// figure's accounting ([`Mesh::radio_trace`], [`Mesh::radio_heard`]).
+    pub trace: bool,
 }
 
 impl Default for SimConfig {
@@ -129,6 +133,7 @@ impl Default for SimConfig {
             topology: None,
             seed: 1,
             telemetry_every: None,
+            trace: false,
         }
     }
 }
@@ -261,7 +266,7 @@ impl Mesh {
         };
         let multihop = cfg.topology.clone().map(|t| {
             let nums: Vec<u32> = specs.iter().map(|s| s.0).collect();
-            MultiHopAir::new(t, &nums, cfg.seed, scale)
+            MultiHopAir::new(t, &nums, cfg.seed, scale, cfg.trace)
         });
         let air = Arc::new_cyclic(|weak: &Weak<Air>| {
             let mut nodes = BTreeMap::new();

@@ -19,7 +19,17 @@ use meshmush_protocol::proto::{
 use tokio::sync::Notify;
 use tokio::time::Instant;
 
-use super::multihop::{NodeCounters, Output, Payload, RadioMesh, Send, Topology};
+use super::multihop::{Micros, NodeCounters, Output, Payload, RadioMesh, Send, Topology, TxRecord};
+
+/// A packet a node decoded for its clients (to it or broadcast), first time heard, at
+/// a virtual time: kept with [`SimConfig::trace`](super::SimConfig::trace) on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Heard {
+    pub at: Micros,
+    pub node: u32,
+    pub from: u32,
+    pub id: u32,
+}
 
 impl Payload for MeshPacket {
     fn ack(from: u32, to: u32, id: u32, request_id: u32) -> Self {
@@ -34,21 +44,72 @@ pub(crate) struct MultiHopAir {
     /// Real time per virtual time; 0 runs events as fast as they come.
     scale: f64,
     start: Instant,
+    /// Virtual time skipped ([`MultiHopAir::skip`]), in microseconds.
+    skipped: std::sync::atomic::AtomicU64,
+    /// What nodes decoded, when tracing.
+    heard: Option<Mutex<Vec<Heard>>>,
 }
 
 impl MultiHopAir {
-    pub fn new(topology: Topology, nums: &[u32], seed: u64, scale: f64) -> Arc<Self> {
+    pub fn new(topology: Topology, nums: &[u32], seed: u64, scale: f64, trace: bool) -> Arc<Self> {
+        let mesh = RadioMesh::new(topology, nums, seed);
         Arc::new(Self {
-            mesh: Mutex::new(RadioMesh::new(topology, nums, seed).without_trace()),
+            mesh: Mutex::new(if trace { mesh } else { mesh.without_trace() }),
             wake: Notify::new(),
             scale: scale.max(0.0),
             start: Instant::now(),
+            skipped: Default::default(),
+            heard: trace.then(Mutex::default),
         })
+    }
+
+    fn skipped_us(&self) -> u64 {
+        self.skipped.load(std::sync::atomic::Ordering::Relaxed)
     }
 
     /// Virtual microseconds since the start, at a time scale above 0.
     fn virtual_now(&self) -> Option<u64> {
-        (self.scale > 0.0).then(|| (self.start.elapsed().as_secs_f64() / self.scale * 1e6) as u64)
+        (self.scale > 0.0).then(|| {
+            (self.start.elapsed().as_secs_f64() / self.scale * 1e6) as u64 + self.skipped_us()
+        })
+    }
+
+    /// The model's clock (virtual microseconds since the start).
+    pub fn now(&self) -> Micros {
+        self.mesh.lock().map_or(0, |m| m.now())
+    }
+
+    /// Moves the model's clock `d` ahead at once, running what falls due meanwhile:
+    /// an hour of a quiet mesh in no wall time.
+    pub fn skip(&self, d: Duration) {
+        let d_us = d.as_micros() as u64;
+        if let Ok(mut mesh) = self.mesh.lock() {
+            let to = self.virtual_now().unwrap_or_else(|| mesh.now()) + d_us;
+            mesh.run_until(to);
+            self.skipped
+                .fetch_add(d_us, std::sync::atomic::Ordering::Relaxed);
+        }
+        self.wake.notify_one();
+    }
+
+    /// No event is due: nothing queued, on air or awaiting a retry.
+    pub fn idle(&self) -> bool {
+        self.mesh.lock().is_ok_and(|m| m.next_event_at().is_none())
+    }
+
+    /// Every transmission so far (empty unless tracing).
+    pub fn trace(&self) -> Vec<TxRecord> {
+        self.mesh
+            .lock()
+            .map_or_else(|_| Vec::new(), |m| m.trace().to_vec())
+    }
+
+    /// Every packet nodes decoded for their clients so far (empty unless tracing).
+    pub fn heard(&self) -> Vec<Heard> {
+        self.heard
+            .as_ref()
+            .and_then(|h| h.lock().ok().map(|h| h.clone()))
+            .unwrap_or_default()
     }
 
     /// Node `from`'s transmitter gives the model a packet of its own (or of its
@@ -130,7 +191,8 @@ impl MultiHopAir {
                 continue;
             };
             if self.scale > 0.0 {
-                let due = self.start + Duration::from_micros(at).mul_f64(self.scale);
+                let real_us = at.saturating_sub(self.skipped_us());
+                let due = self.start + Duration::from_micros(real_us).mul_f64(self.scale);
                 tokio::select! {
                     _ = tokio::time::sleep_until(due) => {}
                     // A new packet may come before the next event: look again.
@@ -144,6 +206,19 @@ impl MultiHopAir {
                 }
                 Err(_) => return,
             };
+            if let Some(heard) = &self.heard
+                && let Ok(mut heard) = heard.lock()
+            {
+                heard.extend(outputs.iter().filter_map(|o| match o {
+                    Output::Delivered { node, frame, .. } => Some(Heard {
+                        at,
+                        node: *node,
+                        from: frame.from,
+                        id: frame.id,
+                    }),
+                    _ => None,
+                }));
+            }
             if !deliver(outputs) {
                 return;
             }
@@ -152,6 +227,43 @@ impl MultiHopAir {
                 tokio::task::yield_now().await;
             }
         }
+    }
+}
+
+/// The multi-hop model's clock and records, for figures (multi-hop mesh only).
+impl super::Mesh {
+    /// Every transmission so far, with [`SimConfig::trace`](super::SimConfig::trace).
+    pub fn radio_trace(&self) -> Vec<TxRecord> {
+        self.air
+            .multihop
+            .as_ref()
+            .map_or_else(Vec::new, |m| m.trace())
+    }
+
+    /// Every packet a node decoded for its clients so far, with
+    /// [`SimConfig::trace`](super::SimConfig::trace).
+    pub fn radio_heard(&self) -> Vec<Heard> {
+        self.air
+            .multihop
+            .as_ref()
+            .map_or_else(Vec::new, |m| m.heard())
+    }
+
+    /// The model's clock, in virtual microseconds since the mesh started.
+    pub fn radio_now(&self) -> Option<Micros> {
+        Some(self.air.multihop.as_ref()?.now())
+    }
+
+    /// Moves the model's clock `d` ahead at once (an hour later, in no wall time).
+    pub fn radio_skip(&self, d: Duration) {
+        if let Some(m) = &self.air.multihop {
+            m.skip(d);
+        }
+    }
+
+    /// The model has nothing due: no packet queued, on air or awaiting a retry.
+    pub fn radio_idle(&self) -> bool {
+        self.air.multihop.as_ref().is_none_or(|m| m.idle())
     }
 }
 

@@ -86,11 +86,13 @@ async fn a_handset_three_hops_out_talks_to_the_gateway_through_relays() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_dm_beyond_the_hop_limit_is_acked_only_implicitly_and_never_arrives() {
+async fn a_dm_beyond_the_hop_limit_is_acked_only_implicitly_and_the_link_does_not_call_it_delivered()
+ {
     // Five relays out, hop limit 3: the DM dies on the way. The gateway hears the
     // first relay pass it on, which the firmware counts as an implicit ACK
-    // (ReliableRouter::shouldFilterReceived): it reports success to its client and
-    // does not retry. Only the destination's own ACK proves delivery.
+    // (ReliableRouter::shouldFilterReceived): it tells its client and does not retry.
+    // Only the destination's own ACK proves delivery, so the link waits for that
+    // and, when its ack deadline passes, reports the DM undelivered.
     let topology = HopLadder::new(RadioParams::default())
         .handset("Far", 5)
         .build();
@@ -113,7 +115,12 @@ async fn a_dm_beyond_the_hop_limit_is_acked_only_implicitly_and_never_arrives() 
     .await
     .ok()
     .flatten();
-    assert_eq!(delivery, Some(Ok(())), "the implicit ACK");
+    assert_eq!(
+        delivery,
+        Some(Err(meshmush_protocol::proto::routing::Error::Timeout)),
+        "the implicit ACK is not a delivery"
+    );
+    assert!(gw.link.metrics().implicit_acks >= 1);
     assert!(
         far_link
             .next_text(Duration::from_millis(500))
@@ -121,17 +128,8 @@ async fn a_dm_beyond_the_hop_limit_is_acked_only_implicitly_and_never_arrives() 
             .is_none()
     );
     let c = mesh.radio_counters(gw_node.num).expect("counters");
-    assert_eq!(
-        (c.transmissions(), c.implicit_acks, c.retransmissions),
-        (1, 1, 0)
-    );
-    // The relays carried it as far as the hop limit allows: three relays, and the
-    // fourth heard it with hop limit 0 and kept it.
-    let relayed: u64 = mesh.nodes()[2..]
-        .iter()
-        .map(|n| mesh.radio_counters(n.num).map_or(0, |c| c.relayed))
-        .sum();
-    assert_eq!(relayed, 3);
+    assert_eq!(c.retransmissions, 0, "the node itself never retries: {c:?}");
+    assert!(c.implicit_acks >= 1, "{c:?}");
     mesh.shutdown().await;
 }
 

@@ -8,6 +8,7 @@
 mod airtime;
 mod flood;
 mod gateways;
+mod hops;
 mod hostile;
 mod meshtasticator;
 mod messages;
@@ -26,6 +27,7 @@ use std::time::Duration;
 use serde::Serialize;
 
 use airtime::airtime;
+pub use hops::HopsFigures;
 use meshmush::store::StoreOptions;
 use meshmush_testkit::stats::percentile;
 pub use meshtasticator::MeshtasticatorFigures;
@@ -51,6 +53,9 @@ pub struct BenchReport {
     /// Figure 15 beside Meshtasticator's published numbers, when it was measured.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub meshtasticator: Option<MeshtasticatorFigures>,
+    /// Figure 16, the hop rules side by side, when it was measured.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub hops: Option<HopsFigures>,
 }
 
 impl BenchReport {
@@ -69,6 +74,9 @@ impl BenchReport {
         }
         if let Some(m) = &self.meshtasticator {
             out = format!("{}\n{out}", m.table());
+        }
+        if let Some(h) = &self.hops {
+            out = format!("{}\n{out}", h.table());
         }
         let mut seen = Vec::new();
         for r in &self.rows {
@@ -179,6 +187,7 @@ pub async fn run_pacing() -> Result<BenchReport, BenchError> {
         rows,
         session: None,
         meshtasticator: None,
+        hops: None,
     })
 }
 
@@ -225,6 +234,16 @@ pub async fn run_meshtasticator(quick: bool) -> Result<BenchReport, BenchError> 
     Ok(report)
 }
 
+/// Figure 16 alone: the BBS on a 30-node random mesh answering ten players 0-4 hops
+/// out, with the hop rules fixed:3, firmware and learned side by side (with `quick`:
+/// three players, one session).
+pub async fn run_hops(quick: bool) -> Result<BenchReport, BenchError> {
+    let figures = hops::hops(quick).await?;
+    let mut report = report(quick, figures.rows()).await;
+    report.hops = Some(figures);
+    Ok(report)
+}
+
 /// Figure 13 alone: BBS-to-BBS sync's airtime per item and a 100-item backlog's
 /// drain on LongFast/EU_868; 13b: mail routed against sent to all peers.
 pub async fn run_sync() -> Result<BenchReport, BenchError> {
@@ -264,6 +283,7 @@ async fn report(quick: bool, rows: Vec<Row>) -> BenchReport {
         rows,
         session: None,
         meshtasticator: None,
+        hops: None,
     }
 }
 
@@ -371,6 +391,7 @@ pub async fn run_throughput(quick: bool) -> Result<BenchReport, BenchError> {
         rows,
         session: None,
         meshtasticator: None,
+        hops: None,
     })
 }
 
@@ -386,6 +407,7 @@ pub async fn run_scale(quick: bool) -> Result<BenchReport, BenchError> {
         rows,
         session: None,
         meshtasticator: None,
+        hops: None,
     })
 }
 
@@ -399,6 +421,7 @@ pub async fn run_footprint(spec: &str) -> Result<BenchReport, BenchError> {
         rows: scale::footprint_child(spec).await?,
         session: None,
         meshtasticator: None,
+        hops: None,
     })
 }
 
@@ -502,5 +525,6 @@ pub async fn run(quick: bool) -> Result<BenchReport, BenchError> {
         rows,
         session: Some(session),
         meshtasticator: None,
+        hops: None,
     })
 }

@@ -86,6 +86,12 @@ struct BenchArgs {
     /// time; with --quick 10 runs), beside the published reachability.
     #[arg(long, conflicts_with_all = ["pacing", "throughput", "scale", "flood", "ops", "session", "messages", "sync", "gateways", "hostile"])]
     meshtasticator: bool,
+    /// Only figure 16: the BBS on a fixed 30-node random mesh (LongFast, virtual
+    /// time), ten players 0-4 hops out each playing the standard session twice, an
+    /// hour apart, under the hop rules fixed:3, firmware and learned side by side
+    /// (with --quick: three players 0-2 hops out, one session).
+    #[arg(long, conflicts_with_all = ["pacing", "throughput", "scale", "flood", "ops", "session", "messages", "sync", "gateways", "hostile", "meshtasticator"])]
+    hops: bool,
     /// With --hostile: how many forged NodeInfos (default 20,000; 500 with --quick).
     #[arg(long, requires = "hostile", value_name = "N")]
     nodeinfos: Option<u32>,
@@ -129,6 +135,8 @@ async fn bench(args: BenchArgs) -> Result<()> {
         meshmush_bench::run_hostile(args.quick, args.nodeinfos).await?
     } else if args.meshtasticator {
         meshmush_bench::run_meshtasticator(args.quick).await?
+    } else if args.hops {
+        meshmush_bench::run_hops(args.quick).await?
     } else if args.gateways {
         meshmush_bench::run_gateways(args.quick).await?
     } else {

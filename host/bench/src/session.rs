@@ -82,6 +82,17 @@ const SCRIPT: &[Errand] = &[
     },
 ];
 
+/// What a player types in the standard session (issue 20), errand by errand, mailing
+/// `peer` where Alice mails Bob (figure 16 plays it on the multi-hop mesh).
+pub(crate) fn standard_commands(peer: &str) -> Vec<String> {
+    SCRIPT
+        .iter()
+        .filter(|e| e.standard)
+        .flat_map(|e| e.alice.iter())
+        .map(|c| c.replace("Bob", peer))
+        .collect()
+}
+
 /// What one errand cost.
 #[derive(Debug, Clone, Serialize)]
 pub struct ErrandCost {

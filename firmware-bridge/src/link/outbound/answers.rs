@@ -72,6 +72,18 @@ impl Outbound {
         self.flying.get(&id).map(|key| key.0)
     }
 
+    /// Our node heard a neighbour relay DM `id` and acked it to us implicitly: it
+    /// sends it no more, but only the destination's ACK says it arrived.
+    pub fn on_relayed(&mut self, id: u32) {
+        if self.flying.contains_key(&id) {
+            if self.relayed.len() >= 64 {
+                let flying = &self.flying;
+                self.relayed.retain(|id| flying.contains_key(id));
+            }
+            self.relayed.insert(id);
+        }
+    }
+
     /// A routing reply (ack or nak) for one of our packets.
     pub fn on_routing(
         &mut self,
@@ -80,6 +92,7 @@ impl Outbound {
         now: Instant,
     ) -> Option<Outcome> {
         let key = *self.flying.get(&request_id)?;
+        let relayed = self.relayed.remove(&request_id);
         let dest = key.0;
         let (hop_limit, want_ack) = self.in_flight_hops(key)?;
         let Some(reason) = error else {
@@ -111,9 +124,17 @@ impl Outbound {
             // node's own retries are spent (MAX_RETRANSMIT) or the ack is overdue, so
             // the limit was too low. Go again at once at the configured limit.
             E::MaxRetransmit | E::Timeout | E::NoResponse if below_cfg => {
-                self.raise_in_flight(key);
                 self.requeue(key, now, false);
+                self.raise_requeued(key);
                 true
+            }
+            // Relayed, yet no ACK from the destination by the deadline, at the
+            // configured limit: the node has made its tries, and the same packet id
+            // again would be dropped as a duplicate by every node that heard it (it
+            // can only get as far as the first did). Not delivered; not repeated.
+            E::Timeout if relayed => {
+                self.finish(key);
+                false
             }
             _ if attempts < self.cfg.max_attempts => {
                 self.requeue(key, now + self.cfg.retry_delay * attempts, false);
@@ -139,11 +160,17 @@ impl Outbound {
         Some((chunk.out.hop_limit, chunk.out.want_ack))
     }
 
-    /// Puts `key`'s packet in flight at the configured hop limit.
-    fn raise_in_flight(&mut self, key: Key) {
-        let cfg = self.cfg.hop_limit;
-        if let Some((chunk, _)) = self.lanes.get_mut(&key).and_then(|l| l.in_flight.as_mut()) {
+    /// Sends `key`'s requeued packet (the front of its lane) at the configured hop
+    /// limit, under a new packet id: the nodes that heard the short copy keep its
+    /// (from, id) in their packet history and drop a repeat of it as a duplicate
+    /// (FloodingRouter.cpp `shouldFilterReceived`: a copy with more hops left is
+    /// taken only while the short one still waits in their transmit queue), so the
+    /// same id would die where the first copy did.
+    fn raise_requeued(&mut self, key: Key) {
+        let (cfg, id) = (self.cfg.hop_limit, self.ids.next_id());
+        if let Some(chunk) = self.lanes.get_mut(&key).and_then(|l| l.pending.front_mut()) {
             chunk.out.hop_limit = cfg;
+            chunk.id = id;
         }
     }
 

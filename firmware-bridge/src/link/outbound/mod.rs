@@ -209,6 +209,9 @@ pub struct Outbound {
     dropped: Vec<Outcome>,
     /// The node's latest channel load, which holds back the classes that can wait.
     load: Option<load::Reading>,
+    /// DMs in flight a neighbour was heard relaying (our node's implicit ACK): the
+    /// node has stopped its retries; the destination's ACK is still awaited.
+    relayed: std::collections::HashSet<u32>,
 }
 
 /// When the queue next wants attention.
@@ -252,6 +255,7 @@ impl Outbound {
             awaiting: std::collections::HashSet::new(),
             dropped: Vec::new(),
             load: None,
+            relayed: std::collections::HashSet::new(),
         }
     }
 

@@ -38,18 +38,82 @@ async fn a_reply_too_short_for_its_way_goes_again_at_once_at_the_configured_limi
                 hop_limit: 1
             })
         );
-        // At once (no retry delay), same packet id, at the configured 3.
+        // At once (no retry delay), at the configured 3, under a new packet id (relays
+        // that heard the short copy would drop the same id as a duplicate).
         let (again, _) = q.next_ready(now).expect("goes again at once");
-        assert_eq!((again.id, again.out.hop_limit), (ids[0], 3));
+        assert_eq!(again.out.hop_limit, 3);
+        assert_ne!(again.id, ids[0], "a new packet id");
+        assert_eq!(
+            q.in_flight_dest(ids[0]),
+            None,
+            "the short copy is done with"
+        );
         assert_eq!(
             q.on_routing(again.id, None, now),
             Some(Outcome::Delivered {
                 dest: 7,
-                id: ids[0],
+                id: again.id,
                 hop_limit: 3
             })
         );
     }
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_relayed_dm_with_no_ack_from_its_destination_is_undelivered_and_raised_only_below_cfg() {
+    // At the configured limit: the node's implicit ACK (a neighbour relayed it) is no
+    // delivery; with no ACK from the destination by the deadline it is given up, not
+    // sent again under the same id that the relays already dropped.
+    let mut q = queue();
+    let now = Instant::now();
+    q.on_queue_status(&status(16, 0), now);
+    let ids = q
+        .push_reply(7, PRIMARY_CHANNEL, Class::Known, reply("pong"), at(3), now)
+        .expect("room");
+    let (c, _) = q.next_ready(now).expect("goes");
+    q.on_queue_status(&status(15, c.id), now);
+    q.on_relayed(c.id);
+    assert_eq!(
+        q.in_flight_dest(c.id),
+        Some(7),
+        "still awaiting the real ACK"
+    );
+    let late = now + q.cfg.ack_timeout;
+    assert_eq!(
+        q.check_timeouts(late),
+        vec![Outcome::Failed {
+            dest: 7,
+            id: ids[0],
+            reason: routing::Error::Timeout,
+            will_retry: false,
+            hop_limit: 3
+        }]
+    );
+    assert_eq!(q.depth(), 0);
+
+    // Below it: the limit was too low; it goes again at once at 3, under a new id.
+    let mut q = queue();
+    q.on_queue_status(&status(16, 0), now);
+    q.push_reply(7, PRIMARY_CHANNEL, Class::Known, reply("pong"), at(1), now)
+        .expect("room");
+    let (c, _) = q.next_ready(now).expect("goes");
+    q.on_queue_status(&status(15, c.id), now);
+    q.on_relayed(c.id);
+    let outcomes = q.check_timeouts(late);
+    assert!(
+        matches!(
+            outcomes.as_slice(),
+            [Outcome::Failed {
+                will_retry: true,
+                hop_limit: 1,
+                ..
+            }]
+        ),
+        "{outcomes:?}"
+    );
+    let (again, _) = q.next_ready(late).expect("goes again at once");
+    assert_eq!(again.out.hop_limit, 3);
+    assert_ne!(again.id, c.id);
 }
 
 #[tokio::test(start_paused = true)]

@@ -150,6 +150,28 @@ impl LinkTask {
                         "routing reply from a node that could not have sent it ignored"
                     );
                 }
+                // Not on the MQTT virtual node, whose "implicit ack" is the broker's
+                // echo: no relay exists there, and the destination's ACK may never be
+                // carried back.
+                Some(dest)
+                    if trust::implicit_ack(dest, r.from, me, r.error)
+                        && !matches!(
+                            self.cfg.transport,
+                            crate::transport::Transport::Virtual(_)
+                        ) =>
+                {
+                    // A neighbour relayed our DM: the node stops its retries, but only
+                    // the destination's own ACK says it arrived (the packet may die
+                    // further on, at a hop limit too low for the way). Wait for that
+                    // ACK until the ack deadline.
+                    inc(&self.metrics.implicit_acks);
+                    self.outbound.on_relayed(r.request_id);
+                    debug!(
+                        dest = %node_id(dest),
+                        id = r.request_id,
+                        "relayed (implicit ack); waiting for the destination's ack"
+                    );
+                }
                 Some(_) => {
                     if let Some(outcome) = self.outbound.on_routing(r.request_id, r.error, now) {
                         self.report(outcome);
