@@ -14,6 +14,7 @@ mod faults;
 mod gateway;
 pub mod handset;
 mod keys;
+mod mesh_trace;
 pub mod multihop;
 mod multihop_air;
 mod node;

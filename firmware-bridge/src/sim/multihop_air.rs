@@ -231,42 +231,6 @@ impl MultiHopAir {
 }
 
 /// The multi-hop model's clock and records, for figures (multi-hop mesh only).
-impl super::Mesh {
-    /// Every transmission so far, with [`SimConfig::trace`](super::SimConfig::trace).
-    pub fn radio_trace(&self) -> Vec<TxRecord> {
-        self.air
-            .multihop
-            .as_ref()
-            .map_or_else(Vec::new, |m| m.trace())
-    }
-
-    /// Every packet a node decoded for its clients so far, with
-    /// [`SimConfig::trace`](super::SimConfig::trace).
-    pub fn radio_heard(&self) -> Vec<Heard> {
-        self.air
-            .multihop
-            .as_ref()
-            .map_or_else(Vec::new, |m| m.heard())
-    }
-
-    /// The model's clock, in virtual microseconds since the mesh started.
-    pub fn radio_now(&self) -> Option<Micros> {
-        Some(self.air.multihop.as_ref()?.now())
-    }
-
-    /// Moves the model's clock `d` ahead at once (an hour later, in no wall time).
-    pub fn radio_skip(&self, d: Duration) {
-        if let Some(m) = &self.air.multihop {
-            m.skip(d);
-        }
-    }
-
-    /// The model has nothing due: no packet queued, on air or awaiting a retry.
-    pub fn radio_idle(&self) -> bool {
-        self.air.multihop.as_ref().is_none_or(|m| m.idle())
-    }
-}
-
 /// A `DeviceMetrics` telemetry packet from `num` to its own clients, as the
 /// firmware's DeviceTelemetryModule hands the phone.
 pub(crate) fn telemetry_packet(num: u32, id: u32, metrics: DeviceMetrics) -> MeshPacket {
