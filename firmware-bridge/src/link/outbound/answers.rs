@@ -125,7 +125,7 @@ impl Outbound {
             // the limit was too low. Go again at once at the configured limit.
             E::MaxRetransmit | E::Timeout | E::NoResponse if below_cfg => {
                 self.requeue(key, now, false);
-                self.raise_requeued(key);
+                self.raise_requeued(key, relayed);
                 true
             }
             // Relayed, yet no ACK from the destination by the deadline, at the
@@ -161,16 +161,22 @@ impl Outbound {
     }
 
     /// Sends `key`'s requeued packet (the front of its lane) at the configured hop
-    /// limit, under a new packet id: the nodes that heard the short copy keep its
-    /// (from, id) in their packet history and drop a repeat of it as a duplicate
-    /// (FloodingRouter.cpp `shouldFilterReceived`: a copy with more hops left is
-    /// taken only while the short one still waits in their transmit queue), so the
-    /// same id would die where the first copy did.
-    fn raise_requeued(&mut self, key: Key) {
-        let (cfg, id) = (self.cfg.hop_limit, self.ids.next_id());
+    /// limit. If a neighbour was heard relaying the short copy, under a new packet
+    /// id: the nodes that heard it keep its (from, id) in their packet history and
+    /// drop a repeat as a duplicate (FloodingRouter.cpp `shouldFilterReceived`: a
+    /// copy with more hops left is taken only while the short one still waits in
+    /// their transmit queue), so the same id would die where the first copy did.
+    /// Never relayed (a direct neighbour, or nobody heard it), under the same id, so
+    /// a destination that got the first copy and only lost its ACK drops the repeat
+    /// and the player never reads the reply twice.
+    fn raise_requeued(&mut self, key: Key, relayed: bool) {
+        let cfg = self.cfg.hop_limit;
+        let id = relayed.then(|| self.ids.next_id());
         if let Some(chunk) = self.lanes.get_mut(&key).and_then(|l| l.pending.front_mut()) {
             chunk.out.hop_limit = cfg;
-            chunk.id = id;
+            if let Some(id) = id {
+                chunk.id = id;
+            }
         }
     }
 
