@@ -18,6 +18,7 @@ mod mesh_trace;
 pub mod multihop;
 mod multihop_air;
 mod node;
+mod virtual_nodes;
 
 use std::collections::BTreeMap;
 use std::net::SocketAddr;
@@ -379,24 +380,6 @@ impl Mesh {
 
     pub fn faults(&self) -> &Faults {
         &self.air.faults
-    }
-
-    /// What virtual handsets received (once; `None` if not enabled or taken).
-    pub fn take_virtual_replies(
-        &self,
-    ) -> Option<tokio::sync::mpsc::UnboundedReceiver<VirtualReply>> {
-        self.virtual_replies.lock().ok()?.take()
-    }
-
-    /// A direct text from virtual handset `from` arrives at the gateway, as if heard
-    /// on the air (PKI-encrypted, like a 2.5+ handset's).
-    pub fn inject_text(&self, from: u32, id: u32, text: &str) {
-        let gw = self.gateway().num;
-        if let Some(node) = self.node(gw) {
-            let packet =
-                meshmush_protocol::packets::TextOut::direct(gw, text).to_mesh_packet(from, id);
-            node.receive(packet, true);
-        }
     }
 
     /// `node` tells its clients its channel load, as the firmware's

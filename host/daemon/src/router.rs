@@ -152,6 +152,7 @@ impl Router {
             LinkEvent::State(s) => debug!(state = ?s, "link state"),
             LinkEvent::NodeInfo(entry) => {
                 self.unasked.heard(entry.num);
+                self.adopt_announced_name(&entry);
                 self.pin_announced(entry);
             }
             LinkEvent::Delivery {
@@ -275,6 +276,25 @@ impl Router {
                 self.sessions.insert(node, tx);
             }
         }
+    }
+
+    /// Names a player after their node's NodeInfo if they first spoke before it was
+    /// heard (until then they carry their node id). Only a stand-in is replaced, so a
+    /// forged NodeInfo renames no one who has a name. On a task of its own; a live
+    /// session reloads the player before its next command.
+    fn adopt_announced_name(&self, entry: &NodeEntry) {
+        if entry.long_name.trim().is_empty() {
+            return;
+        }
+        let (node, heard) = (entry.num, entry.long_name.clone());
+        let shared = self.deps.shared.clone();
+        self.tasks.spawn(async move {
+            match shared.store().adopt_heard_name(node, &heard).await {
+                Ok(Some(_)) => shared.roster().mark_stale(node),
+                Ok(None) => {}
+                Err(e) => warn!(node = %node_id(node), error = %e, "cannot name a player as their node announces"),
+            }
+        });
     }
 
     /// Pins a key a node announced in its NodeInfo, if none is pinned yet. On a task

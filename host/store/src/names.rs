@@ -39,6 +39,21 @@ pub fn fallback_name(node: u32) -> String {
     format!("Node{:04x}", node & 0xffff)
 }
 
+/// Whether `name` only stands in for a name `node` has not announced yet: its node id
+/// (`!4d4d1002`, what a player is called who spoke before the BBS heard their
+/// NodeInfo) or its [`fallback_name`].
+pub(super) fn is_stand_in(name: &str, node: u32) -> bool {
+    let fallback = fallback_name(node);
+    let suffixed = name
+        .get(..fallback.len())
+        .filter(|head| head.eq_ignore_ascii_case(&fallback))
+        .and_then(|_| name[fallback.len()..].strip_prefix('-'))
+        .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()));
+    name.eq_ignore_ascii_case(&format!("!{node:08x}"))
+        || name.eq_ignore_ascii_case(&fallback)
+        || suffixed
+}
+
 /// The sanitised wanted name, or the node's fallback name if that is empty or reserved.
 pub(super) fn base_name(wanted: &str, node: u32) -> String {
     let name = sanitise_name(wanted);

@@ -30,6 +30,20 @@ impl Store {
             .await
     }
 
+    /// Gives `node`'s player the name their node announces (`heard`, cleaned up as
+    /// [`Store::create_player`] does) if they still carry the stand-in a player gets
+    /// who spoke before the BBS heard their NodeInfo. The renamed player, or `None`
+    /// when nothing changed.
+    pub async fn adopt_heard_name(
+        &self,
+        node: u32,
+        heard: &str,
+    ) -> Result<Option<Player>, StoreError> {
+        let heard = heard.to_owned();
+        self.blocking_write(move |db| db.adopt_heard_name(node, &heard))
+            .await
+    }
+
     /// The player called `name`, compared case-insensitively.
     pub async fn player_by_name(&self, name: &str) -> Result<Option<Player>, StoreError> {
         let name = name.to_owned();

@@ -317,3 +317,49 @@ async fn wizards_manage_boards() {
     );
     w.stop().await.expect("clean shutdown");
 }
+
+/// A handset that speaks before the BBS has heard its NodeInfo is a player named by
+/// node id; once its NodeInfo is heard, others find and mail it by the name it
+/// announced. A second NodeInfo (a forged one, say) renames no one.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_player_who_spoke_before_their_nodeinfo_takes_its_name_when_heard() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut w = world(1, roomy(), dir.path(), StoreOptions::default()).await;
+    let mesh = w.mesh().expect("software mesh");
+    let early = 0x7300_0001;
+    mesh.inject_text(early, 0x4000_0001, "ping");
+    let mut named = String::new();
+    for _ in 0..50 {
+        named = w.ask(0, "finger !73000001").await;
+        if named.contains("!73000001") && !named.starts_with("No ") {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(
+        named.starts_with("!73000001"),
+        "a player by node id: {named}"
+    );
+    assert!(
+        w.ask(0, "mail Vera hi").await.starts_with("No "),
+        "no Vera yet"
+    );
+
+    w.mesh().expect("mesh").announce_virtual(early, "Vera");
+    let mut sent = String::new();
+    for _ in 0..50 {
+        sent = w.ask(0, "finger Vera").await;
+        if sent.starts_with("Vera") {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(sent.starts_with("Vera"), "{sent}");
+    assert_eq!(w.ask(0, "mail Vera hi").await, "Mail sent to Vera.");
+
+    w.mesh().expect("mesh").announce_virtual(early, "Mallory");
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert!(w.ask(0, "finger Vera").await.starts_with("Vera"));
+    assert!(w.ask(0, "finger Mallory").await.starts_with("No "));
+    w.stop().await.expect("clean shutdown");
+}

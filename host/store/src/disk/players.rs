@@ -50,6 +50,48 @@ impl DiskStore {
         Ok(player)
     }
 
+    /// Gives `node`'s player the name its node now announces, if they still carry a
+    /// stand-in (`!4d4d1002` or `Node1002`: they first spoke before the BBS heard
+    /// their NodeInfo). The new player if renamed; `None` if there is no player, the
+    /// name is their own already, or `heard` cleans up to a stand-in too.
+    pub(crate) fn adopt_heard_name(
+        &self,
+        node: u32,
+        heard: &str,
+    ) -> Result<Option<Player>, StoreError> {
+        let key = node_key(node);
+        let base = names::base_name(heard, node);
+        if names::is_stand_in(&base, node) {
+            return Ok(None);
+        }
+        let renamed = (&self.players, &self.names)
+            .transaction(|(players, index)| {
+                let Some(mut player) = tx_get::<Player>(players, &key)? else {
+                    return Ok(None);
+                };
+                if !names::is_stand_in(&player.name, node) {
+                    return Ok(None);
+                }
+                let old_name_key = names::index_key(&player.name);
+                player.name = free_name(index, &base)?;
+                if index
+                    .get(&old_name_key)?
+                    .is_some_and(|holder| holder == key[..])
+                {
+                    index.remove(old_name_key)?;
+                }
+                index.insert(names::index_key(&player.name), &key[..])?;
+                players.insert(&key[..], records::encode(&key, &player).map_err(abort)?)?;
+                Ok(Some(player))
+            })
+            .map_err(from_tx)?;
+        if let Some(player) = &renamed {
+            self.flush_if_configured()?;
+            tracing::info!(node = format_args!("!{node:08x}"), name = %player.name, "player named as their node announces");
+        }
+        Ok(renamed)
+    }
+
     pub(crate) fn player_by_name(&self, name: &str) -> Result<Option<Player>, StoreError> {
         let name_key = names::index_key(name);
         // A transaction, so a concurrent rename is seen entirely or not at all.

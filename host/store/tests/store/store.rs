@@ -142,6 +142,60 @@ async fn reserved_and_empty_names_fall_back_to_the_node_id() {
 }
 
 #[tokio::test]
+async fn a_player_who_spoke_before_their_node_announced_a_name_takes_it_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = open(dir.path()).await;
+    // Spoke before the BBS heard a NodeInfo: named by node id, or the fallback.
+    let early = store
+        .create_player(0x4d4d_1002, "!4d4d1002", 0)
+        .await
+        .unwrap();
+    assert_eq!(early.name, "!4d4d1002");
+    store.create_player(0x1a2b, "", 0).await.unwrap();
+    store.create_player(0xbeef_1a2b, "", 0).await.unwrap();
+    store.create_player(7, "Bob", 0).await.unwrap();
+
+    let bob = store.adopt_heard_name(0x4d4d_1002, "Bob").await.unwrap();
+    assert_eq!(
+        bob.map(|p| p.name).as_deref(),
+        Some("Bob-2"),
+        "Bob was taken"
+    );
+    assert_eq!(
+        store.player_by_name("bob-2").await.unwrap().map(|p| p.node),
+        Some(0x4d4d_1002)
+    );
+    assert_eq!(store.player_by_name("!4d4d1002").await.unwrap(), None);
+    // Their own name now: a later NodeInfo (or a forged one) renames nothing.
+    assert_eq!(
+        store
+            .adopt_heard_name(0x4d4d_1002, "Mallory")
+            .await
+            .unwrap(),
+        None
+    );
+    assert_eq!(store.adopt_heard_name(7, "Mallory").await.unwrap(), None);
+    // A suffixed fallback is a stand-in too; a reserved or empty name is not a name.
+    assert_eq!(
+        store.adopt_heard_name(0xbeef_1a2b, "wizard").await.unwrap(),
+        None
+    );
+    assert_eq!(
+        store.adopt_heard_name(0xbeef_1a2b, " ").await.unwrap(),
+        None
+    );
+    let carol = store.adopt_heard_name(0xbeef_1a2b, "Carol").await.unwrap();
+    assert_eq!(carol.map(|p| p.name).as_deref(), Some("Carol"));
+    assert_eq!(
+        store.player(0x1a2b).await.unwrap().unwrap().name,
+        "Node1a2b"
+    );
+    // No player, nothing made.
+    assert_eq!(store.adopt_heard_name(0x99, "Dave").await.unwrap(), None);
+    assert_eq!(store.player(0x99).await.unwrap(), None);
+}
+
+#[tokio::test]
 async fn renaming_onto_a_taken_name_is_refused() {
     let dir = tempfile::tempdir().unwrap();
     let store = open(dir.path()).await;
