@@ -17,9 +17,12 @@
 //! next-hop routing already keeps relays down.
 //!
 //! What the BBS learns is kept per node in the store (so a restart keeps it), written
-//! by one writer task in the order learned (the daemon runs it among its tasks, so
-//! the store closes only after its last write); the live copy is here, bounded by
-//! [`NODES_KEPT`]. Nothing here awaits storage, so the router may call it.
+//! by one writer task in batches, each node's latest only, and not synced per write:
+//! a hint relearned from the next packet is not worth a disk sync per packet (that
+//! cost the 1,000-player `look` figure most of its throughput). The daemon runs the
+//! writer among its tasks, so the store closes (and flushes) only after its last
+//! write; the live copy is here, bounded by [`NODES_KEPT`]. Nothing here awaits
+//! storage, so the router may call it.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -239,14 +242,20 @@ fn missed_at(r: &mut NodeReach, hop_limit: u32, cfg: u32) {
     r.streak = 0;
 }
 
+/// Writes what was learned, one batch per wake-up: while the store is busy the
+/// writes pile up, and only each node's latest reaches the disk.
 async fn write_loop(store: Store, mut rx: mpsc::Receiver<Write>) {
-    while let Some(w) = rx.recv().await {
-        let result = match w {
-            Write::Set(r) => store.set_reach(r).await,
-            Write::Forget(n) => store.forget_reach(n).await,
-        };
-        if let Err(e) = result {
-            warn!(error = %e, "cannot keep a node's reach");
+    let mut waiting = Vec::with_capacity(WRITES_WAITING);
+    while rx.recv_many(&mut waiting, WRITES_WAITING).await > 0 {
+        let mut latest: HashMap<u32, Option<NodeReach>> = HashMap::new();
+        for w in waiting.drain(..) {
+            match w {
+                Write::Set(r) => latest.insert(r.node, Some(r)),
+                Write::Forget(n) => latest.insert(n, None),
+            };
+        }
+        if let Err(e) = store.keep_reach(latest.into_iter().collect()).await {
+            warn!(error = %e, "cannot keep nodes' reach");
         }
     }
 }

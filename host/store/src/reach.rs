@@ -47,22 +47,26 @@ impl Store {
         self.blocking(|db| db.all::<NodeReach>()).await
     }
 
-    /// Replaces `reach.node`'s record.
-    pub async fn set_reach(&self, reach: NodeReach) -> Result<(), StoreError> {
+    /// Applies what the BBS learned of nodes' reach since the last call, in one
+    /// batch: `Some` replaces a node's record, `None` forgets it. Not flushed on its
+    /// own: a record is a hint the host relearns from the next packet, so a crash
+    /// may lose the last half second of them (sled's background flush) but the
+    /// BBS pays no disk sync per packet heard or acked.
+    pub async fn keep_reach(
+        &self,
+        changes: Vec<(u32, Option<NodeReach>)>,
+    ) -> Result<(), StoreError> {
         self.blocking_write(move |db| {
-            let key = node_key(reach.node);
-            db.tree_of::<NodeReach>()?
-                .insert(key, encode(&key, &reach)?)?;
-            db.flush_if_configured()
-        })
-        .await
-    }
-
-    /// Forgets `node`'s record.
-    pub async fn forget_reach(&self, node: u32) -> Result<(), StoreError> {
-        self.blocking_write(move |db| {
-            db.tree_of::<NodeReach>()?.remove(node_key(node))?;
-            db.flush_if_configured()
+            let mut batch = sled::Batch::default();
+            for (node, reach) in &changes {
+                let key = node_key(*node);
+                match reach {
+                    Some(r) => batch.insert(&key[..], encode(&key, r)?),
+                    None => batch.remove(&key[..]),
+                }
+            }
+            db.tree_of::<NodeReach>()?.apply_batch(batch)?;
+            Ok(())
         })
         .await
     }
