@@ -7,7 +7,7 @@ use meshmush_protocol::packets::{BROADCAST, PRIMARY_CHANNEL};
 use meshmush_protocol::proto::{QueueStatus, routing};
 use tokio::time::Instant;
 
-use super::{Chunk, Class, Key, Outbound, Outcome, lane_key};
+use super::{Chunk, Class, Key, Outbound, Outcome, count, lane_key};
 
 impl Outbound {
     /// The node answered a frame with its queue status.
@@ -244,7 +244,7 @@ impl Outbound {
         };
         if let Some((chunk, _)) = lane.in_flight.take() {
             self.flying.remove(&chunk.id);
-            self.depth = self.depth.saturating_sub(1);
+            count(&mut self.depths, key, -1);
         }
         if lane.pending.is_empty() && !lane.awaiting_key {
             self.lanes.remove(&key);
@@ -276,7 +276,7 @@ impl Outbound {
         self.flying.remove(&chunk.id);
         let half = (chunk.out.text.len() / 2).max(meshmush_protocol::chunking::MIN_BUDGET);
         let pieces = meshmush_protocol::chunking::chunk(&chunk.out.text, half);
-        self.depth = self.depth.saturating_sub(1) + pieces.len();
+        count(&mut self.depths, key, pieces.len() as isize - 1);
         for piece in pieces.into_iter().rev() {
             let id = self.ids.next_id();
             let mut out = chunk.out.clone();

@@ -48,9 +48,9 @@ impl Outbound {
             });
         }
         let cap = self.cfg.max_total;
-        if self.depth + n > cap {
+        if self.depth() + n > cap {
             return Err(SendError::QueueFull {
-                queued: self.depth,
+                queued: self.depth(),
                 cap,
             });
         }
@@ -99,7 +99,7 @@ impl Outbound {
             self.flying.remove(&chunk.id);
             lane.pending.push_front(chunk);
         }
-        self.depth = self.depth.saturating_sub(lane.pending.len());
+        count(&mut self.depths, key, -(lane.pending.len() as isize));
         for chunk in lane.pending {
             self.dropped.push(Outcome::Dropped {
                 dest: key.0,
@@ -148,7 +148,8 @@ impl Outbound {
                 }
             });
             let empty = lane.len() == 0;
-            self.depth = self.depth.saturating_sub(gone.len());
+            let gone_n = gone.len() as isize;
+            count(&mut self.depths, key, -gone_n);
             self.dropped
                 .extend(gone.into_iter().map(|id| Outcome::Dropped {
                     dest: key.0,

@@ -184,8 +184,9 @@ pub struct Outbound {
     parked: BinaryHeap<Reverse<(Instant, Key)>>,
     /// Ack deadlines of chunks in flight, in send order (lazy).
     deadlines: VecDeque<(Instant, u32)>,
-    /// Chunks queued or in flight.
-    depth: usize,
+    /// Chunks queued or in flight, per class in [`Class::ALL`] order (kept as lanes
+    /// change, so reading them costs nothing per destination).
+    depths: [usize; 5],
     ids: PacketIds,
     /// The whole share, and each class's part of it.
     budget: AirtimeBudget,
@@ -241,7 +242,7 @@ impl Outbound {
             ready: Default::default(),
             parked: BinaryHeap::new(),
             deadlines: VecDeque::new(),
-            depth: 0,
+            depths: [0; 5],
             ids,
             budget,
             class_budgets,
@@ -356,7 +357,7 @@ impl Outbound {
                 class,
             });
         }
-        self.depth += ids.len();
+        count(&mut self.depths, key, ids.len() as isize);
         self.schedule(key);
         Ok(ids)
     }
@@ -457,7 +458,7 @@ impl Outbound {
 
     /// Chunks queued or in flight.
     pub fn depth(&self) -> usize {
-        self.depth
+        self.depths.iter().sum()
     }
 
     pub fn credits(&self) -> u32 {
@@ -486,11 +487,7 @@ impl Outbound {
 
     /// Packets each class holds, queued and in flight, in [`Class::ALL`] order.
     pub fn class_depths(&self) -> [usize; 5] {
-        let mut depths = [0; 5];
-        for (key, lane) in &self.lanes {
-            depths[key.2.index()] += lane.len();
-        }
-        depths
+        self.depths
     }
 
     /// About how long a packet of `class` (of `bytes`) queued now would wait: for the
@@ -624,7 +621,16 @@ impl Outbound {
     }
 }
 
+/// `n` more (or fewer) packets queued or in flight in lane `key`, counted in its
+/// class's depth.
+fn count(depths: &mut [usize; 5], key: Key, n: isize) {
+    let d = &mut depths[key.2.index()];
+    *d = d.saturating_add_signed(n);
+}
+
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_depths;
 #[cfg(test)]
 mod tests_hops;
