@@ -1,7 +1,7 @@
 //! Counters and gauges the link exposes, readable at any time without locking the
 //! link's task (atomics), so an operator's status command or a benchmark can watch it.
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
@@ -72,7 +72,7 @@ pub struct LinkMetrics {
     pub class_airtime_ms: [AtomicU64; 5],
     pub class_depth: [AtomicU64; 5],
     pub class_ready_ms: [AtomicU64; 5],
-    per_dest_airtime: Mutex<HashMap<u32, Duration>>,
+    per_dest_airtime: Mutex<Busiest>,
 }
 
 /// A copy of the figures at one moment.
@@ -204,14 +204,8 @@ impl LinkMetrics {
     pub(crate) fn record_airtime(&self, dest: u32, cost: Duration) {
         self.airtime_total_ms
             .fetch_add(cost.as_millis() as u64, Ordering::Relaxed);
-        if let Ok(mut map) = self.per_dest_airtime.lock() {
-            if map.len() >= AIRTIME_DESTS_KEPT
-                && !map.contains_key(&dest)
-                && let Some(least) = map.iter().min_by_key(|(_, d)| **d).map(|(k, _)| *k)
-            {
-                map.remove(&least);
-            }
-            *map.entry(dest).or_default() += cost;
+        if let Ok(mut busiest) = self.per_dest_airtime.lock() {
+            busiest.add(dest, cost);
         }
     }
 
@@ -220,7 +214,7 @@ impl LinkMetrics {
         let mut airtime_per_dest: Vec<_> = self
             .per_dest_airtime
             .lock()
-            .map(|m| m.iter().map(|(k, v)| (*k, *v)).collect())
+            .map(|m| m.by_dest.iter().map(|(k, v)| (*k, *v)).collect())
             .unwrap_or_default();
         airtime_per_dest.sort_unstable();
         let ms = |c: &AtomicU64| Duration::from_millis(get(c));
@@ -270,6 +264,37 @@ impl LinkMetrics {
     }
 }
 
+/// Airtime per destination for the [`AIRTIME_DESTS_KEPT`] busiest, also ordered by
+/// airtime so the quietest is found without a scan: a packet costs the same with a
+/// thousand destinations as with ten.
+#[derive(Debug, Default)]
+struct Busiest {
+    by_dest: HashMap<u32, Duration>,
+    by_cost: BTreeSet<(Duration, u32)>,
+}
+
+impl Busiest {
+    fn add(&mut self, dest: u32, cost: Duration) {
+        let before = match self.by_dest.get(&dest) {
+            Some(&had) => {
+                self.by_cost.remove(&(had, dest));
+                had
+            }
+            None => {
+                if self.by_dest.len() >= AIRTIME_DESTS_KEPT
+                    && let Some((_, least)) = self.by_cost.pop_first()
+                {
+                    self.by_dest.remove(&least);
+                }
+                Duration::ZERO
+            }
+        };
+        let now = before + cost;
+        self.by_dest.insert(dest, now);
+        self.by_cost.insert((now, dest));
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -289,5 +314,17 @@ mod tests {
         assert!(s.airtime_per_dest.contains(&(9999, ms(500))));
         let sum: u64 = (0..AIRTIME_DESTS_KEPT as u64).map(|d| 100 + d).sum::<u64>() + 500;
         assert_eq!(s.airtime_total_ms, sum);
+        // A kept destination adds up; the next newcomer pushes out the quietest now (1).
+        m.record_airtime(1, ms(1000));
+        m.record_airtime(3, ms(5));
+        m.record_airtime(7777, ms(50));
+        let s = m.snapshot();
+        assert_eq!(s.airtime_per_dest.len(), AIRTIME_DESTS_KEPT);
+        assert!(s.airtime_per_dest.contains(&(1, ms(1101))));
+        assert!(s.airtime_per_dest.contains(&(7777, ms(50))));
+        assert!(
+            s.airtime_per_dest.iter().all(|(d, _)| *d != 2),
+            "102 ms, the quietest"
+        );
     }
 }

@@ -16,19 +16,21 @@
 //! failures, and notices. Once the node has a next hop for a destination, its
 //! next-hop routing already keeps relays down.
 //!
-//! What the BBS learns is kept per node in the store (so a restart keeps it), written
-//! by one writer task in batches, each node's latest only, and not synced per write:
-//! a hint relearned from the next packet is not worth a disk sync per packet (that
-//! cost the 1,000-player `look` figure most of its throughput). The daemon runs the
-//! writer among its tasks, so the store closes (and flushes) only after its last
-//! write; the live copy is here, bounded by [`NODES_KEPT`]. Nothing here awaits
+//! What the BBS learns is kept per node in the store (so a restart keeps it). The live
+//! copy is here, bounded by [`NODES_KEPT`]; one writer task writes the nodes that
+//! changed every [`WRITE_EVERY`] while they change, each once, in one batch, not
+//! synced on its own. A hint relearned from the next packet is not worth a write
+//! (let alone a disk sync) per packet heard and acked: that cost the 1,000-player
+//! `look` figure much of its throughput. The daemon runs the writer among its tasks,
+//! so the store closes (and flushes) only after its last write. Nothing here awaits
 //! storage, so the router may call it.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
 use meshmush_protocol::hops::{ReplyHops, firmware_reply_hops};
-use meshmush_protocol::packets::{BROADCAST, MAX_HOP_LIMIT, TextMessage, node_id};
+use meshmush_protocol::packets::{BROADCAST, MAX_HOP_LIMIT, TextMessage};
 use meshmush_protocol::proto::routing;
 use meshmush_store::{NodeReach, Store};
 use tokio::sync::mpsc;
@@ -40,30 +42,26 @@ use crate::config::HopRule;
 pub const LOWER_AFTER: u8 = 4;
 /// Nodes whose reach is kept; past it the one heard longest ago is forgotten.
 pub const NODES_KEPT: usize = 4096;
-/// Writes waiting for the store; past it a write is skipped (logged), never awaited.
-const WRITES_WAITING: usize = 1024;
+/// How long the writer gathers changes before it writes them: a node heard and
+/// answered many times in that while is written once.
+pub const WRITE_EVERY: Duration = Duration::from_secs(2);
 
-enum Write {
-    Set(NodeReach),
-    Forget(u32),
+/// The live copy, and which nodes changed since the writer last wrote.
+#[derive(Debug, Default)]
+struct Known {
+    nodes: HashMap<u32, NodeReach>,
+    /// Nodes changed or forgotten since the last write (kept only when saved).
+    dirty: HashSet<u32>,
 }
 
 /// The reach of every node heard; cheap to clone.
 #[derive(Clone, Debug)]
 pub struct Reach {
-    nodes: Arc<Mutex<HashMap<u32, NodeReach>>>,
-    writes: Option<mpsc::Sender<Write>>,
+    known: Arc<Mutex<Known>>,
+    /// Wakes the writer (`None`: nothing is kept on disk). Full means it is awake.
+    wake: Option<mpsc::Sender<()>>,
     rule: HopRule,
     cfg: u32,
-}
-
-impl std::fmt::Debug for Write {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            Write::Set(r) => write!(f, "set {}", node_id(r.node)),
-            Write::Forget(n) => write!(f, "forget {}", node_id(*n)),
-        }
-    }
 }
 
 impl Reach {
@@ -84,22 +82,24 @@ impl Reach {
             }
         };
         let reach = Self::unsaved(rule, cfg);
-        if let Ok(mut nodes) = reach.nodes.lock() {
-            nodes.extend(known.into_iter().take(NODES_KEPT).map(|r| (r.node, r)));
+        if let Ok(mut k) = reach.known.lock() {
+            k.nodes
+                .extend(known.into_iter().take(NODES_KEPT).map(|r| (r.node, r)));
         }
-        let (tx, rx) = mpsc::channel(WRITES_WAITING);
+        let (tx, rx) = mpsc::channel(1);
+        let writer = write_loop(store, reach.known.clone(), rx);
         let reach = Self {
-            writes: Some(tx),
+            wake: Some(tx),
             ..reach
         };
-        (reach, write_loop(store, rx))
+        (reach, writer)
     }
 
     /// Reach that keeps nothing on disk (tests of commands, the bench's seams).
     pub fn unsaved(rule: HopRule, cfg: u32) -> Self {
         Self {
-            nodes: Arc::default(),
-            writes: None,
+            known: Arc::default(),
+            wake: None,
             rule,
             cfg: cfg.min(MAX_HOP_LIMIT),
         }
@@ -112,7 +112,7 @@ impl Reach {
 
     /// What the BBS knows of `node`.
     pub fn get(&self, node: u32) -> Option<NodeReach> {
-        self.nodes.lock().ok()?.get(&node).cloned()
+        self.known.lock().ok()?.nodes.get(&node).cloned()
     }
 
     /// The hop limit (and want_ack) of a DM to `node` now.
@@ -173,39 +173,37 @@ impl Reach {
 
     /// Applies `f` to `node`'s record (made if `create`) and has it written.
     fn change(&self, node: u32, create: bool, f: impl FnOnce(&mut NodeReach)) {
-        let Ok(mut nodes) = self.nodes.lock() else {
+        let Ok(mut guard) = self.known.lock() else {
             return;
         };
-        let mut forgotten = None;
-        if !nodes.contains_key(&node) {
+        let k = &mut *guard;
+        if !k.nodes.contains_key(&node) {
             if !create {
                 return;
             }
-            if nodes.len() >= NODES_KEPT
-                && let Some(oldest) = nodes.values().min_by_key(|r| r.last_heard).map(|r| r.node)
+            if k.nodes.len() >= NODES_KEPT
+                && let Some(oldest) = k
+                    .nodes
+                    .values()
+                    .min_by_key(|r| r.last_heard)
+                    .map(|r| r.node)
             {
-                nodes.remove(&oldest);
-                forgotten = Some(oldest);
+                k.nodes.remove(&oldest);
+                if self.wake.is_some() {
+                    k.dirty.insert(oldest);
+                }
             }
         }
-        let r = nodes.entry(node).or_insert_with(|| NodeReach {
+        let r = k.nodes.entry(node).or_insert_with(|| NodeReach {
             node,
             ..NodeReach::default()
         });
         f(r);
-        let record = r.clone();
-        drop(nodes);
-        if let Some(old) = forgotten {
-            self.write(Write::Forget(old));
-        }
-        self.write(Write::Set(record));
-    }
-
-    fn write(&self, w: Write) {
-        if let Some(tx) = &self.writes
-            && tx.try_send(w).is_err()
-        {
-            debug!("reach write skipped: the store is behind");
+        if let Some(wake) = &self.wake {
+            k.dirty.insert(node);
+            drop(guard);
+            // Full: the writer is already awake and will take this change too.
+            let _ = wake.try_send(());
         }
     }
 }
@@ -242,20 +240,45 @@ fn missed_at(r: &mut NodeReach, hop_limit: u32, cfg: u32) {
     r.streak = 0;
 }
 
-/// Writes what was learned, one batch per wake-up: while the store is busy the
-/// writes pile up, and only each node's latest reaches the disk.
-async fn write_loop(store: Store, mut rx: mpsc::Receiver<Write>) {
-    let mut waiting = Vec::with_capacity(WRITES_WAITING);
-    while rx.recv_many(&mut waiting, WRITES_WAITING).await > 0 {
-        let mut latest: HashMap<u32, Option<NodeReach>> = HashMap::new();
-        for w in waiting.drain(..) {
-            match w {
-                Write::Set(r) => latest.insert(r.node, Some(r)),
-                Write::Forget(n) => latest.insert(n, None),
-            };
+/// Writes what changed, [`WRITE_EVERY`] after the first change since the last
+/// write: each changed node's record as it is then (or its removal), in one batch.
+/// Ends, after writing what is left, once every clone of the reach is gone.
+async fn write_loop(store: Store, known: Arc<Mutex<Known>>, mut wake: mpsc::Receiver<()>) {
+    loop {
+        let mut more = wake.recv().await.is_some();
+        if more {
+            // Gathers changes for a while, but a daemon that stops meanwhile gets its
+            // last changes written at once.
+            let gathered = tokio::time::sleep(WRITE_EVERY);
+            tokio::pin!(gathered);
+            loop {
+                tokio::select! {
+                    () = &mut gathered => break,
+                    woken = wake.recv() => if woken.is_none() {
+                        more = false;
+                        break;
+                    },
+                }
+            }
         }
-        if let Err(e) = store.keep_reach(latest.into_iter().collect()).await {
-            warn!(error = %e, "cannot keep nodes' reach");
+        let changes: Vec<(u32, Option<NodeReach>)> = match known.lock() {
+            Ok(mut k) => {
+                let dirty = std::mem::take(&mut k.dirty);
+                dirty
+                    .into_iter()
+                    .map(|n| (n, k.nodes.get(&n).cloned()))
+                    .collect()
+            }
+            Err(_) => Vec::new(),
+        };
+        if !changes.is_empty() {
+            debug!(nodes = changes.len(), "keeping nodes' reach");
+            if let Err(e) = store.keep_reach(changes).await {
+                warn!(error = %e, "cannot keep nodes' reach");
+            }
+        }
+        if !more {
+            return;
         }
     }
 }
@@ -292,6 +315,40 @@ mod tests {
     }
 
     const N: u32 = 0x1234_0001;
+
+    #[tokio::test]
+    async fn what_is_learned_reaches_the_store_while_running_and_the_rest_at_the_end() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let store = Store::open(dir.path(), meshmush_store::StoreOptions::default())
+            .await
+            .expect("store opens");
+        let (r, writer) = Reach::load(store.clone(), HopRule::Learned, 3).await;
+        let writer = tokio::spawn(writer);
+        for _ in 0..100 {
+            r.heard(&text(N, Some(1)));
+            r.outcome(N, 2, Ok(()));
+        }
+        // Written while the daemon runs, as it was after the last of those changes.
+        let mut kept = Vec::new();
+        for _ in 0..100 {
+            kept = store.reach_all().await.expect("reads");
+            if !kept.is_empty() {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        assert_eq!(kept.len(), 1, "{kept:?}");
+        assert_eq!(
+            (kept[0].delivered, kept[0].limit, kept[0].hops),
+            (100, 2, Some(1))
+        );
+        // A change just before the daemon stops is written as the last clone goes.
+        r.heard(&text(N + 1, Some(0)));
+        drop(r);
+        writer.await.expect("the writer ends");
+        let kept = store.reach_all().await.expect("reads");
+        assert_eq!(kept.iter().map(|k| k.node).collect::<Vec<_>>(), [N, N + 1]);
+    }
 
     #[test]
     fn the_learned_rule_starts_at_hops_plus_one_rises_on_a_miss_and_comes_down_after_deliveries() {
