@@ -27,6 +27,7 @@ impostor-refused = Nicht ausgeführt: Diese Nachricht kommt nicht von dem Gerät
 needs-proof-impostor = { $command } abgelehnt: Das sieht nicht nach deinem Gerät aus.
 needs-proof = { $command } ändert dein Konto: Schick es als PKI-DM oder als pw PASS { $command } ...
 too-long = Zu lang: { $len } Bytes, erlaubt sind { $max }.
+# { $ago } endet oft auf "Min.", "Std." oder "Tg.": nicht ans Satzende vor einen Punkt stellen.
 ago = vor { $age }
 ago-now = gerade eben
 age-now = jetzt
@@ -201,7 +202,7 @@ quit-bye = Tschüss, { $name }. Alles ist gespeichert.
 usage-seen = seen NAME|!id
 help-seen = wann das BBS einen Knoten zuletzt gehört hat, seine Hops, SNR und DM-Route
 seen-nobody = Kein Knoten oder Spieler namens "{ $word }".
-seen-node-only = { $node }: hat dem BBS nie geschrieben; der Knoten des BBS hörte ihn { $ago }.
+seen-node-only = { $node }: hat dem BBS nie geschrieben; der Knoten des BBS hat ihn { $ago } gehört.
 seen-never = { $node }: nie gehört.
 seen-heard = { $node }: gehört { $ago }, { $hops }{ $snr }. { $route }
 seen-direct = direkt
@@ -211,7 +212,7 @@ seen-hops = { $n ->
 }
 seen-hops-unknown = Hops unbekannt
 seen-route-direct = DM: direkt, keine Route nötig.
-seen-route-acked = DM-Route: wahrscheinlich, bestätigt { $ago }.
+seen-route-acked = DM-Route: wahrscheinlich, { $ago } bestätigt.
 seen-route-failed = DM-Route: keine, DMs kamen nicht an; sie werden geflutet.
 seen-route-unknown = DM-Route: unbekannt; DMs werden geflutet.
 
@@ -468,7 +469,7 @@ doing-cleared = @doing gelöscht.
 usage-finger = finger NAME
 help-finger = wann ein Spieler zuletzt da war, seine Titel, Erfolge und @doing
 finger-about = { $name }: gerade da.
-finger-seen = { $name }: zuletzt gesehen { $ago }.
+finger-seen = { $name }: { $ago } zuletzt gesehen.
 finger-titles = Titel: { $list }.
 finger-achievements = Erfolge { $n }/{ $total }.
 
@@ -624,13 +625,13 @@ examine-key = Schlüssel #{ $n }
 ## `@` enthalten, darum heißen die von `@dig` usage-at-dig und help-at-dig
 
 usage-at-ban = @ban NAME|!KNOTEN
-help-at-ban = einen Knoten ganz und gar ignorieren
+help-at-ban = einen Knoten sperren: Er wird ganz und gar ignoriert
 usage-at-unban = @unban NAME|!KNOTEN
 help-at-unban = eine Sperre aufheben
 usage-at-builder = @builder NAME
 help-at-builder = einem Spieler Baurechte geben
 usage-at-repin = @repin NAME|!KNOTEN
-help-at-repin = den Schlüssel eines Knotens vergessen; der nächste, den er benutzt, wird festgehalten
+help-at-repin = den hinterlegten Schlüssel eines Knotens vergessen; der nächste, den er benutzt, wird hinterlegt
 usage-at-pwlocks = @pwlocks [clear NAME|!KNOTEN]
 help-at-pwlocks = nach falschen Passwörtern gesperrte Knoten und Konten; clear hebt eine Sperre auf
 usage-at-shutdown = @shutdown

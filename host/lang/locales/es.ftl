@@ -626,7 +626,7 @@ examine-key = llave #{ $n }
 ## `@`, así que las de `@dig` son usage-at-dig y help-at-dig
 
 usage-at-ban = @ban JUGADOR|!NODO
-help-at-ban = ignorar un nodo por completo
+help-at-ban = vetar un nodo: se le ignora por completo
 usage-at-unban = @unban JUGADOR|!NODO
 help-at-unban = levantar un veto
 usage-at-builder = @builder JUGADOR
