@@ -7,8 +7,9 @@
 //! waiting to ride on its next reply, the pages waiting behind `more`, and, while its
 //! session runs, its name and room; and the language its player reads, as a session
 //! last loaded it, for what is said to the node without its player at hand (the
-//! router's refusals, which never wait for the store). Bans and "record changed by a wizard" marks are kept
-//! beside them, and the wrong passwords per node and per account (`pwlock.rs`).
+//! router's refusals, which never wait for the store). Bans and "record changed by a
+//! wizard" marks are kept beside them, and the wrong passwords per node and per
+//! account (`pwlock.rs`).
 //!
 //! "Active" means a command within one window, `sessions.notify_active_mins` of the
 //! config: room notices, mail notices and `look`'s list of people all use it.
