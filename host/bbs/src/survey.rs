@@ -6,7 +6,7 @@ use std::time::Duration;
 use meshmush_core::commands::ctx::Ctx;
 use meshmush_core::commands::registry::{Command, Registry, Reply, Spec, Usage};
 use meshmush_core::commands::text::{age_in, echo, unix_now};
-use meshmush_lang::t;
+use meshmush_lang::{Lang, t};
 use meshmush_store::{Level, SEARCH_SCAN};
 
 pub fn register(r: &mut Registry) {
@@ -17,14 +17,22 @@ pub fn register(r: &mut Registry) {
 /// Hits `search` shows.
 const HITS: usize = 5;
 
-/// `3d4h`, `5h12m`, `7m`: a duration, tersely.
-fn span(d: Duration) -> String {
+/// `3d 4h`, `5h 12m`, `7m`: a duration, tersely, in `lang`'s age units (`5 Std. 12 Min.`).
+fn span(lang: Lang, d: Duration) -> String {
     let s = d.as_secs();
     let (days, hours, mins) = (s / 86_400, s / 3600 % 24, s / 60 % 60);
     match (days, hours) {
-        (0, 0) => format!("{mins}m"),
-        (0, h) => format!("{h}h{mins}m"),
-        (d, h) => format!("{d}d{h}h"),
+        (0, 0) => t!(lang, "age-minutes", n = mins),
+        (0, h) => format!(
+            "{} {}",
+            t!(lang, "age-hours", n = h),
+            t!(lang, "age-minutes", n = mins)
+        ),
+        (d, h) => format!(
+            "{} {}",
+            t!(lang, "age-days", n = d),
+            t!(lang, "age-hours", n = h)
+        ),
     }
 }
 
@@ -74,7 +82,7 @@ impl Command for Stats {
             unread = counts.mail_unread,
             heard = heard,
             airtime = airtime,
-            up = span(ctx.mesh().uptime())
+            up = span(ctx.lang, ctx.mesh().uptime())
         )
         .into())
     }
@@ -153,10 +161,24 @@ mod tests {
     use super::*;
 
     #[test]
-    fn spans_read_tersely() {
-        assert_eq!(span(Duration::from_secs(420)), "7m");
-        assert_eq!(span(Duration::from_secs(5 * 3600 + 12 * 60)), "5h12m");
-        assert_eq!(span(Duration::from_secs(3 * 86_400 + 4 * 3600 + 5)), "3d4h");
+    fn spans_read_tersely_in_each_languages_units() {
+        let en = Lang::EN;
+        assert_eq!(span(en, Duration::from_secs(420)), "7m");
+        assert_eq!(span(en, Duration::from_secs(5 * 3600 + 12 * 60)), "5h 12m");
+        assert_eq!(
+            span(en, Duration::from_secs(3 * 86_400 + 4 * 3600 + 5)),
+            "3d 4h"
+        );
+        let de = Lang::parse("de").expect("offered");
+        assert_eq!(
+            span(de, Duration::from_secs(5 * 3600 + 12 * 60)),
+            "5 Std. 12 Min."
+        );
+        let es = Lang::parse("es").expect("offered");
+        assert_eq!(
+            span(es, Duration::from_secs(3 * 86_400 + 4 * 3600 + 5)),
+            "3 d 4 h"
+        );
     }
 
     #[test]

@@ -116,6 +116,12 @@ impl Delivery {
         }
     }
 
+    /// The language `node` reads as far as the roster knows it (a session said so),
+    /// else the BBS's: no store read, for what is said on the way.
+    fn known_language(&self, node: u32) -> Lang {
+        self.roster.lang(node).unwrap_or(self.lang)
+    }
+
     /// Delivers what `node`'s command (packet `command`) came to: notices to others
     /// first (as they happened during the command), then the reply, with any notices
     /// waiting for `node` in front of it, marked as the answer to `command`.
@@ -171,7 +177,7 @@ impl Delivery {
             return Ok(true);
         }
         let mins = wait.as_secs().div_ceil(60);
-        let text = format!("Busy: many new players at once. Try again in {mins} min.");
+        let text = t!(self.known_language(node), "busy-strangers", n = mins);
         self.answer(node, Class::Stranger, &text, command).await?;
         Ok(true)
     }
@@ -210,8 +216,8 @@ impl Delivery {
         match self.roster.next_page(node, self.per_page) {
             Some((page, more)) => self.send_page(node, class, page, more, command).await,
             None => {
-                self.answer(node, class, "Nothing more to show.", command)
-                    .await
+                let text = t!(self.known_language(node), "more-none");
+                self.answer(node, class, &text, command).await
             }
         }
     }

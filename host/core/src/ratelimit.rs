@@ -6,28 +6,34 @@
 
 use std::time::Duration;
 
+use meshmush_lang::{Lang, t};
 use tokio::time::Instant;
 
-/// How the one refusal a node over its command limit hears begins.
-pub const SLOW_DOWN: &str = "Slow down: too many commands.";
-
 /// The refusal a node over its command limit hears, once per window (see
-/// [`Verdict::RefuseWithNotice`]): "Slow down: too many commands. Try again in N s.",
-/// the wait in whole seconds (at least one) in that fixed form, so a client can wait
-/// it out and send the refused command again ([`slow_down_wait`] reads it back;
-/// `meshmush chat` does so).
-pub fn slow_down(wait_secs: u64) -> String {
-    format!("{SLOW_DOWN} Try again in {} s.", wait_secs.max(1))
+/// [`Verdict::RefuseWithNotice`]), in `lang`: "Slow down: too many commands. Try
+/// again in N s.", the wait in whole seconds (at least one), so a client can wait it
+/// out and send the refused command again ([`slow_down_wait`] reads it back, in any
+/// language; `meshmush chat` does so).
+pub fn slow_down(lang: Lang, wait_secs: u64) -> String {
+    t!(lang, "slow-down", n = wait_secs.max(1))
 }
 
-/// The wait a [`slow_down`] refusal asks for; `None` for any other text.
+/// The wait a [`slow_down`] refusal asks for, in whichever offered language it came;
+/// `None` for any other text. Each language's `slow-down` message is rendered with a
+/// marker number, and the text must be that message with digits where the marker is:
+/// the number of seconds is the part no language changes.
 pub fn slow_down_wait(text: &str) -> Option<Duration> {
-    let secs = text
-        .trim()
-        .strip_prefix(SLOW_DOWN)?
-        .strip_prefix(" Try again in ")?
-        .strip_suffix(" s.")?;
-    secs.parse::<u64>().ok().map(Duration::from_secs)
+    const MARK: u64 = 7_654_321;
+    let text = text.trim();
+    Lang::all().find_map(|lang| {
+        let template = t!(lang, "slow-down", n = MARK);
+        let (head, tail) = template.split_once(&MARK.to_string())?;
+        let secs = text.strip_prefix(head)?.strip_suffix(tail)?;
+        if secs.is_empty() || !secs.bytes().all(|b| b.is_ascii_digit()) {
+            return None;
+        }
+        secs.parse::<u64>().ok().map(Duration::from_secs)
+    })
 }
 
 /// What to do with one incoming command.
@@ -119,22 +125,52 @@ mod tests {
     #[test]
     fn the_slow_down_refusal_carries_its_wait_in_a_form_clients_read() {
         assert_eq!(
-            slow_down(3),
+            slow_down(Lang::EN, 3),
             "Slow down: too many commands. Try again in 3 s."
         );
-        assert_eq!(slow_down_wait(&slow_down(3)), Some(Duration::from_secs(3)));
         assert_eq!(
-            slow_down(0),
-            slow_down(1),
+            slow_down_wait(&slow_down(Lang::EN, 3)),
+            Some(Duration::from_secs(3))
+        );
+        assert_eq!(
+            slow_down(Lang::EN, 0),
+            slow_down(Lang::EN, 1),
             "never 'try again in 0 s': that is a loop"
         );
         assert_eq!(slow_down_wait("Slow down: too many commands."), None);
         assert_eq!(slow_down_wait("Try again in 3 s."), None);
         assert_eq!(
+            slow_down_wait("Slow down: too many commands. Try again in x s."),
+            None
+        );
+        assert_eq!(
             slow_down_wait("Busy: many new players at once. Try again in 2 min."),
             None,
             "a busy note is no refusal of the command: it ran"
         );
+    }
+
+    #[test]
+    fn a_client_reads_the_wait_in_every_language() {
+        let de = Lang::parse("de").expect("offered");
+        let es = Lang::parse("es").expect("offered");
+        assert_eq!(
+            slow_down(de, 12),
+            "Langsam: zu viele Befehle. Versuch es in 12 s wieder."
+        );
+        assert_eq!(
+            slow_down(es, 12),
+            "Más despacio: demasiados comandos. Vuelve a intentarlo en 12 s."
+        );
+        for lang in Lang::all() {
+            assert_eq!(
+                slow_down_wait(&slow_down(lang, 12)),
+                Some(Duration::from_secs(12)),
+                "{lang}"
+            );
+        }
+        let busy = t!(de, "busy-strangers", n = 2);
+        assert_eq!(slow_down_wait(&busy), None, "{busy}");
     }
 
     #[tokio::test(start_paused = true)]

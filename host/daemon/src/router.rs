@@ -2,12 +2,14 @@
 //! BBS (already deduped by the link), asks the roster whether the node may send one
 //! more (bans, the command limit), checks the size, and hands it to that node's
 //! session, starting one if needed. It never awaits storage, so a slow disk slows only
-//! the sessions that use it.
+//! the sessions that use it; its refusals are in the language the roster remembers
+//! for the node, else the BBS's.
 
 use std::collections::HashMap;
 use std::sync::Arc;
 
 use meshmush_firmware_bridge::link::{Class, LinkEvent, LinkState, NodeEntry};
+use meshmush_lang::{Lang, t};
 use meshmush_protocol::packets::{TextMessage, node_id};
 use tokio::sync::mpsc;
 use tokio::time::Instant;
@@ -209,7 +211,7 @@ impl Router {
             }
             Admit::Limited { retry_after_secs } => {
                 warn!("rate limited");
-                let refusal = crate::ratelimit::slow_down(retry_after_secs);
+                let refusal = crate::ratelimit::slow_down(self.lang(t.from), retry_after_secs);
                 self.answer(t.from, &refusal, t.id).await;
                 return;
             }
@@ -221,9 +223,11 @@ impl Router {
         }
         let max = self.deps.shared.cfg().limits.max_command_bytes;
         if reaction.is_none() && t.text.len() > max {
-            let msg = format!(
-                "That is too long ({} bytes); keep commands under {max}.",
-                t.text.len()
+            let msg = t!(
+                self.lang(t.from),
+                "command-too-long",
+                len = t.text.len(),
+                max = max
             );
             self.answer(t.from, &msg, t.id).await;
             return;
@@ -264,8 +268,8 @@ impl Router {
             Ok(()) => {}
             Err(mpsc::error::TrySendError::Full(_)) => {
                 warn!("session inbox full; command shed");
-                let msg = "Still working on your last commands; send that again in a moment.";
-                self.answer(node, msg, incoming_id).await;
+                let msg = t!(self.lang(node), "still-working");
+                self.answer(node, &msg, incoming_id).await;
             }
             Err(mpsc::error::TrySendError::Closed(msg)) => {
                 // The session ended between the check and the send: start a new one.
@@ -322,6 +326,17 @@ impl Router {
                 Err(e) => warn!(error = %e, "cannot pin an announced key"),
             }
         });
+    }
+
+    /// The language `node`'s refusals are in: its player's, if a session has loaded
+    /// them lately (the roster keeps it), else the BBS's. The router never waits for
+    /// the store, so a node not seen lately reads the BBS's language.
+    fn lang(&self, node: u32) -> Lang {
+        self.deps
+            .shared
+            .roster()
+            .lang(node)
+            .unwrap_or_else(|| self.deps.shared.cfg().bbs.language())
     }
 
     /// Answers packet `command` of `node` with a refusal.

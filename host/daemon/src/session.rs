@@ -17,7 +17,6 @@ use crate::identity::{Evidence, Sender, judge};
 use crate::roster::Newcomer;
 use crate::shared::Shared;
 use meshmush_core::commands::account::asks_repin;
-use meshmush_core::commands::registry::STORAGE_FULL;
 use meshmush_store::{Level, Pin, Player, StoreError};
 
 /// One command for a session.
@@ -44,9 +43,20 @@ struct Open {
     motd: bool,
 }
 
-/// The one answer a packet judged an impostor gets (at most once an hour per node).
-pub const IMPOSTOR_REFUSAL: &str =
-    "Not run: this message did not come from the handset this node was first seen as.";
+/// The one answer a packet judged an impostor gets (at most once an hour per node),
+/// in the language of the node's player: the one who reads it, if it reaches them.
+pub fn impostor_refusal(lang: Lang) -> String {
+    t!(lang, "impostor-refused")
+}
+
+/// The language of `node`'s player as far as the roster knows (a session loaded
+/// them lately), else the BBS's: for what is said before their habits are read.
+fn known_language(node: u32, deps: &SessionDeps) -> Lang {
+    deps.shared
+        .roster()
+        .lang(node)
+        .unwrap_or_else(|| deps.shared.cfg().bbs.language())
+}
 
 /// Whether `now` falls on a later UTC day than `before`.
 fn new_day(before: u64, now: u64) -> bool {
@@ -114,20 +124,17 @@ pub async fn run(node: u32, mut inbox: mpsc::Receiver<Incoming>, deps: SessionDe
                     // A newcomer cannot be saved while the disk is full (the store
                     // logs that itself, once per doubling).
                     Err(OpenError::Store(StoreError::Full)) => {
-                        let _ = deps
-                            .shared
-                            .delivery
-                            .say(node, Class::Stranger, STORAGE_FULL)
-                            .await;
+                        let full = t!(known_language(node, &deps), "storage-full");
+                        let _ = deps.shared.delivery.say(node, Class::Stranger, &full).await;
                         continue;
                     }
                     Err(OpenError::Store(e)) => {
                         warn!(error = %e, "cannot load player");
-                        let sorry = "The BBS cannot reach its storage; try again soon.";
+                        let sorry = t!(known_language(node, &deps), "storage-unreachable");
                         let _ = deps
                             .shared
                             .delivery
-                            .answer(node, Class::Stranger, sorry, Some(msg.id))
+                            .answer(node, Class::Stranger, &sorry, Some(msg.id))
                             .await;
                         continue;
                     }
@@ -186,9 +193,10 @@ async fn step(
         // Not the handset this node was first seen as: nothing runs, nothing is
         // read or changed for it, and it learns only this, once an hour.
         if deps.shared.roster().tell_impostor(node) {
+            let refusal = impostor_refusal(o.ctx.lang);
             deps.shared
                 .delivery
-                .answer(node, Class::Stranger, IMPOSTOR_REFUSAL, Some(msg.id))
+                .answer(node, Class::Stranger, &refusal, Some(msg.id))
                 .await?;
         }
         return Ok(None);
@@ -382,8 +390,11 @@ async fn open(node: u32, deps: &SessionDeps, create: bool) -> Result<Open, OpenE
     // A draft from before a restart is still being written.
     let draft = deps.shared.store().draft(node).await?;
     let habits = deps.shared.store().habits(node).await?;
+    let lang = Ctx::language_of(&deps.shared.common, &habits);
+    // For what is said to this node before its next session reads its habits.
+    deps.shared.roster().set_lang(node, lang);
     let ctx = Ctx {
-        lang: Ctx::language_of(&deps.shared.common, &habits),
+        lang,
         common: deps.shared.common.clone(),
         registry: deps.registry.clone(),
         player,

@@ -7,11 +7,12 @@ use std::sync::Arc;
 use tracing::{debug, info};
 
 use super::boards::{BoardMap, Target};
-use meshmush_core::commands::text::read_receipt;
+use meshmush_core::commands::text::read_receipt_in;
 use meshmush_core::commands::{Audience, Notice, NoticeKind, Shown, unix_now};
 use meshmush_core::config::Config;
 use meshmush_core::config::federation::Peer;
 use meshmush_core::delivery::Delivery;
+use meshmush_lang::{Words, words};
 use meshmush_store::sync_item::SyncItem;
 use meshmush_store::{Board, Level, Mail, Post, Removed, Store, StoreError};
 
@@ -166,7 +167,8 @@ impl Inbound {
             if let Some(delivery) = &self.delivery {
                 let notice = Notice {
                     to: Audience::Player(to),
-                    text: format!("New mail from {sender}.").into(),
+                    // In the recipient's language: the delivery reads their habits.
+                    text: words!("mail-notice", name = &sender),
                     kind: NoticeKind::Mail,
                     shows: Some(Shown::Letter(stored.id)),
                 };
@@ -191,7 +193,8 @@ impl Inbound {
         {
             let notice = Notice {
                 to: Audience::Player(mail.from),
-                text: read_receipt(&reader, &mail.subject, &bbs).into(),
+                // In the sender's language, which the delivery reads.
+                text: Words::each(|lang| read_receipt_in(lang, &reader, &mail.subject, &bbs)),
                 // Rides in front of the sender's next reply: no airtime of its own.
                 kind: NoticeKind::Held,
                 shows: None,

@@ -22,14 +22,27 @@ level-wizard = Magier
 usage = So geht's: { $usage }
 storage-full = Speicher voll: Das BBS kann gerade nichts speichern, Lesen geht aber.
 storage-trouble = Speicherproblem, bitte nochmal: { $error }
+storage-unreachable = Das BBS kommt gerade nicht an seinen Speicher; versuch es bald wieder.
+impostor-refused = Nicht ausgeführt: Diese Nachricht kommt nicht von dem Gerät, das sich zuerst als dieser Knoten gemeldet hat.
 needs-proof-impostor = { $command } abgelehnt: Das sieht nicht nach deinem Gerät aus.
 needs-proof = { $command } ändert dein Konto: Schick es als PKI-DM oder als pw PASS { $command } ...
 too-long = Zu lang: { $len } Bytes, erlaubt sind { $max }.
+# { $ago } endet oft auf "Min.", "Std." oder "Tg.": nicht ans Satzende vor einen Punkt stellen.
 ago = vor { $age }
 ago-now = gerade eben
 age-now = jetzt
 welcome = Willkommen, { $name }!
 welcome-help = Willkommen, { $name }! Schick hilfe für die Befehle.
+
+## Bevor ein Befehl läuft: die Ablehnungen des Routers (in der Sprache, die der
+## Roster für den Knoten kennt, sonst der des BBS) und was die Zustellung selbst
+## sagt. `meshmush chat` liest die Wartezeit aus slow-down: { $n } bleibt eine Zahl.
+
+command-too-long = Zu lang ({ $len } Bytes): Ein Befehl darf höchstens { $max } Bytes haben.
+still-working = Ich bin noch mit deinen letzten Befehlen beschäftigt; schick das gleich noch mal.
+slow-down = Langsam: zu viele Befehle. Versuch es in { $n } s wieder.
+busy-strangers = Gerade kommen sehr viele neue Spieler. Versuch es in { $n } Min. wieder.
+more-none = Mehr gibt es nicht.
 
 ## hilfe
 
@@ -177,6 +190,7 @@ help-delete = löscht deinen Beitrag (Magier: jeden)
 age-minutes = { $n } Min.
 age-hours = { $n } Std.
 age-days = { $n } Tg.
+age-seconds = { $n } s
 
 ## ping, quit, seen
 
@@ -188,7 +202,7 @@ quit-bye = Tschüss, { $name }. Alles ist gespeichert.
 usage-seen = seen NAME|!id
 help-seen = wann das BBS einen Knoten zuletzt gehört hat, seine Hops, SNR und DM-Route
 seen-nobody = Kein Knoten oder Spieler namens "{ $word }".
-seen-node-only = { $node }: hat dem BBS nie geschrieben; der Knoten des BBS hörte ihn { $ago }.
+seen-node-only = { $node }: hat dem BBS nie geschrieben; der Knoten des BBS hat ihn { $ago } gehört.
 seen-never = { $node }: nie gehört.
 seen-heard = { $node }: gehört { $ago }, { $hops }{ $snr }. { $route }
 seen-direct = direkt
@@ -198,7 +212,7 @@ seen-hops = { $n ->
 }
 seen-hops-unknown = Hops unbekannt
 seen-route-direct = DM: direkt, keine Route nötig.
-seen-route-acked = DM-Route: wahrscheinlich, bestätigt { $ago }.
+seen-route-acked = DM-Route: wahrscheinlich, { $ago } bestätigt.
 seen-route-failed = DM-Route: keine, DMs kamen nicht an; sie werden geflutet.
 seen-route-unknown = DM-Route: unbekannt; DMs werden geflutet.
 
@@ -252,13 +266,14 @@ receipt-notice = { $name } hat deine Mail '{ $subject }' gelesen (bei { $bbs })
 
 usage-stats = stats
 help-stats = Spieler, Beiträge, ungelesene Mails, gehörte Knoten, Sendezeit, Laufzeit
+# Kein Punkt am Ende: Die Laufzeit endet auf "Min.", "Std." oder "Tg.".
 stats = { $players } Spieler, { $posts ->
     [one] 1 Beitrag
    *[other] { $posts } Beiträge
 }, { $unread ->
     [one] 1 ungelesene Mail
    *[other] { $unread } ungelesene Mails
-}, { $heard } Knoten in 24 h gehört. Sendezeit diese Stunde: { $airtime }. Läuft seit { $up }.
+}, { $heard } Knoten in 24 h gehört. Sendezeit diese Stunde: { $airtime }. Läuft seit { $up }
 stats-airtime = { $n } s
 stats-airtime-of = { $n } s von { $max } s
 usage-search = search WÖRTER
@@ -386,7 +401,8 @@ page-you = Deine Nachricht an { $name }: { $text }
 page-heard = Nachricht von { $name }: { $text }
 usage-who = who
 help-who = wer gerade da ist und wie lange schon inaktiv
-who-list = Gerade da ({ $n }): { $list }.
+# Kein Punkt am Ende: Die Liste endet mit einer Zeit wie "3 Min.", und die hat ihren.
+who-list = Gerade da ({ $n }): { $list }
 usage-where = where
 help-where = in welchem Raum die Anwesenden sind
 where-in = { $name }: { $room }
@@ -453,7 +469,7 @@ doing-cleared = @doing gelöscht.
 usage-finger = finger NAME
 help-finger = wann ein Spieler zuletzt da war, seine Titel, Erfolge und @doing
 finger-about = { $name }: gerade da.
-finger-seen = { $name }: zuletzt gesehen { $ago }.
+finger-seen = { $name }: { $ago } zuletzt gesehen.
 finger-titles = Titel: { $list }.
 finger-achievements = Erfolge { $n }/{ $total }.
 
@@ -551,8 +567,8 @@ refused-till-empty = Die Kasse ist leer.
 refused-house-taken = Das Haus ist schon vergeben.
 refused-house-cap = Du hast schon so viele Häuser, wie du haben darfst.
 
-## Befehle für Baumeister und Magier (@dig, @open, @lock, @tel, ...: ihre Zeilen für
-## hilfe bleiben die der Specs, ein Fluent-Schlüssel kann kein `@` enthalten)
+## Befehle für Baumeister und Magier (@dig, @open, @lock, @tel, ...; ihre Zeilen für
+## hilfe stehen am Ende der Datei) und was examine Besitzern zusätzlich zeigt
 
 name-plain = Namen haben 1 bis { $max } einfache Zeichen.
 build-name-reserved = "{ $word }" ist reserviert.
@@ -591,3 +607,72 @@ reload-refused = Neuladen abgelehnt, nichts geändert: { $error }
 reload-refused-more = Neuladen abgelehnt, nichts geändert: { $error } (+{ $more } weitere)
 usage-examine = examine [DING]
 help-examine = genau hinsehen; Besitzer sehen IDs, Flags und Schlösser
+examine-head = { $thing } #{ $n } { $sort }, Besitzer: { $name }
+examine-system = System
+examine-room = Raum
+examine-exit = Ausgang
+examine-thing = Ding
+examine-aka = auch { $list }
+examine-to = nach #{ $n }
+examine-in = in #{ $n }
+examine-held = getragen von { $id }
+examine-flags = Flags { $list }
+examine-locked-owner = Schloss: Besitzer
+examine-locked-to = Schloss: { $id }
+examine-key = Schlüssel #{ $n }
+
+## hilfe für die Befehle der Baumeister und Magier: Ein Fluent-Schlüssel kann kein
+## `@` enthalten, darum heißen die von `@dig` usage-at-dig und help-at-dig
+
+usage-at-ban = @ban NAME|!KNOTEN
+help-at-ban = einen Knoten sperren: Er wird ganz und gar ignoriert
+usage-at-unban = @unban NAME|!KNOTEN
+help-at-unban = eine Sperre aufheben
+usage-at-builder = @builder NAME
+help-at-builder = einem Spieler Baurechte geben
+usage-at-repin = @repin NAME|!KNOTEN
+help-at-repin = den hinterlegten Schlüssel eines Knotens vergessen; der nächste, den er benutzt, wird hinterlegt
+usage-at-pwlocks = @pwlocks [clear NAME|!KNOTEN]
+help-at-pwlocks = nach falschen Passwörtern gesperrte Knoten und Konten; clear hebt eine Sperre auf
+usage-at-shutdown = @shutdown
+help-at-shutdown = den Daemon sauber beenden (alles ist gespeichert)
+usage-at-wall = @wall TEXT
+help-at-wall = TEXT in einem Paket auf dem Hauptkanal senden, an jeden Knoten in Reichweite
+usage-at-board = @board create|desc|lock|urgent|remove NAME ...
+help-at-board = Bretter verwalten: create NAME=TEXT, desc NAME=TEXT, lock NAME read|post STUFE, urgent NAME [off], remove NAME
+usage-at-peers = @peers
+help-at-peers = das BBS-Netz: jeder Partner, zuletzt gehört, wartend, gesendet, empfangen, abgelehnt
+usage-at-doing = @doing TEXT (ohne TEXT: löschen)
+help-at-doing = eine Zeile, die finger zeigt: was du gerade so machst
+usage-at-teleport = @teleport [NAME=]#RAUM
+help-at-teleport = dich selbst oder einen Spieler versetzen
+usage-at-boot = @boot NAME
+help-at-boot = einen Spieler nach Hause schicken und vergessen, bis er sich wieder meldet
+usage-at-dig = @dig RAUM[=AUSGANG;ALIAS[,ZURÜCK;ALIAS]]
+help-at-dig = einen Raum anlegen, samt Ausgängen hin und zurück
+usage-at-open = @open AUSGANG;ALIAS=#RAUM
+help-at-open = von hier aus einen Ausgang öffnen
+usage-at-describe = @describe DING=TEXT
+help-at-describe = die lange Beschreibung setzen
+usage-at-sdesc = @sdesc DING=TEXT
+help-at-sdesc = die Kurzbeschreibung setzen
+usage-at-name = @name DING=NAME;ALIAS
+help-at-name = etwas umbenennen
+usage-at-create = @create DING;ALIAS
+help-at-create = ein Ding erschaffen (du trägst es dann bei dir)
+usage-at-destroy = @destroy DING
+help-at-destroy = etwas zerstören, das dir gehört
+usage-at-lock = @lock DING=me|owner|NAME|SCHLÜSSEL
+help-at-lock = einen Ausgang oder ein Ding verschließen
+usage-at-unlock = @unlock DING
+help-at-unlock = ein Schloss entfernen
+usage-at-link = @link AUSGANG=#RAUM | @link me=here
+help-at-link = einen Ausgang umlenken oder dein Zuhause festlegen
+usage-at-set = @set DING=[!]FLAG (dark fixed)
+help-at-set = ein Flag setzen oder entfernen
+usage-at-stats = @stats
+help-at-stats = wie groß die Welt ist
+usage-at-house = @house [claim [NAME]|describe TEXT|lock|unlock|invite N|revoke N]
+help-at-house = ein Haus in dieser Straße beziehen und behalten
+usage-at-reload = @reload
+help-at-reload = die Inhaltsdateien neu einlesen (sind sie fehlerhaft, bleibt alles beim Alten)

@@ -22,6 +22,8 @@ level-wizard = wizard
 usage = Usage: { $usage }
 storage-full = Storage full: the BBS cannot save anything right now; reading still works.
 storage-trouble = storage trouble, try again: { $error }
+storage-unreachable = The BBS cannot reach its storage; try again soon.
+impostor-refused = Not run: this message did not come from the handset this node was first seen as.
 needs-proof-impostor = { $command } refused: this does not look like your handset.
 needs-proof = { $command } changes your account: send it as a PKI DM, or pw PASS { $command } ...
 too-long = Too long: { $len } bytes, the limit is { $max }.
@@ -30,6 +32,17 @@ ago-now = just now
 age-now = now
 welcome = Welcome, { $name }!
 welcome-help = Welcome, { $name }! Send help for commands.
+
+## Before a command runs: the router's refusals (in the language the roster
+## remembers for the node, else the BBS's) and the delivery's own words.
+## `meshmush chat` reads the wait back from slow-down in any language: keep
+## { $n } a plain number there.
+
+command-too-long = That is too long ({ $len } bytes); keep commands under { $max }.
+still-working = Still working on your last commands; send that again in a moment.
+slow-down = Slow down: too many commands. Try again in { $n } s.
+busy-strangers = Busy: many new players at once. Try again in { $n } min.
+more-none = Nothing more to show.
 
 ## help
 
@@ -158,6 +171,7 @@ help-delete = delete your post (wizards: any)
 age-minutes = { $n }m
 age-hours = { $n }h
 age-days = { $n }d
+age-seconds = { $n }s
 
 ## ping, quit, seen
 
@@ -489,8 +503,8 @@ refused-till-empty = The till is empty.
 refused-house-taken = That house is taken.
 refused-house-cap = You own as many houses as you may.
 
-## Builders' and wizards' commands (@dig, @open, @lock, @tel, ...: their usage lines
-## stay the specs', as a Fluent key cannot hold `@`)
+## Builders' and wizards' commands (@dig, @open, @lock, @tel, ...; their help lines
+## are at the end of the file), and examine's detail for owners
 
 name-plain = Names are 1 to { $max } plain characters.
 build-name-reserved = "{ $word }" is reserved.
@@ -529,3 +543,72 @@ reload-refused = Reload refused, nothing changed: { $error }
 reload-refused-more = Reload refused, nothing changed: { $error } (+{ $more } more)
 usage-examine = examine [thing]
 help-examine = look closely; owners see ids, flags and locks
+examine-head = { $thing } #{ $n } { $sort }, owner { $name }
+examine-system = system
+examine-room = Room
+examine-exit = Exit
+examine-thing = Thing
+examine-aka = aka { $list }
+examine-to = to #{ $n }
+examine-in = in #{ $n }
+examine-held = held by { $id }
+examine-flags = flags { $list }
+examine-locked-owner = locked to owner
+examine-locked-to = locked to { $id }
+examine-key = key #{ $n }
+
+## The builders' and wizards' help lines: a Fluent key cannot hold `@`, so `@dig`'s
+## are usage-at-dig and help-at-dig (English equal to their specs)
+
+usage-at-ban = @ban PLAYER|!NODE
+help-at-ban = ignore a node entirely
+usage-at-unban = @unban PLAYER|!NODE
+help-at-unban = lift a ban
+usage-at-builder = @builder PLAYER
+help-at-builder = give a player building rights
+usage-at-repin = @repin PLAYER|!NODE
+help-at-repin = forget a node's key; the next one it uses is pinned
+usage-at-pwlocks = @pwlocks [clear PLAYER|!NODE]
+help-at-pwlocks = nodes and accounts locked after wrong passwords; clear lifts one
+usage-at-shutdown = @shutdown
+help-at-shutdown = stop the daemon cleanly (everything is saved)
+usage-at-wall = @wall TEXT
+help-at-wall = say TEXT in one packet on the primary channel, to every node in range
+usage-at-board = @board create|desc|lock|urgent|remove NAME ...
+help-at-board = manage boards: create NAME=DESC, desc NAME=DESC, lock NAME read|post LEVEL, urgent NAME [off], remove NAME
+usage-at-peers = @peers
+help-at-peers = the BBS network: each peer, last heard, queued, sent, received, refused
+usage-at-doing = @doing TEXT (alone: clear it)
+help-at-doing = a line finger shows: what you are up to
+usage-at-teleport = @teleport [PLAYER=]#ROOM
+help-at-teleport = move yourself or a player
+usage-at-boot = @boot PLAYER
+help-at-boot = send a player home and forget them until they speak
+usage-at-dig = @dig ROOM[=EXIT;ALIAS[,BACK;ALIAS]]
+help-at-dig = make a room, and exits to and from it
+usage-at-open = @open EXIT;ALIAS=#ROOM
+help-at-open = open an exit from here
+usage-at-describe = @describe THING=TEXT
+help-at-describe = set the long description
+usage-at-sdesc = @sdesc THING=TEXT
+help-at-sdesc = set the short description
+usage-at-name = @name THING=NAME;ALIAS
+help-at-name = rename something
+usage-at-create = @create THING;ALIAS
+help-at-create = make a thing (you carry it)
+usage-at-destroy = @destroy THING
+help-at-destroy = destroy something you own
+usage-at-lock = @lock THING=me|owner|PLAYER|KEYTHING
+help-at-lock = lock an exit or thing
+usage-at-unlock = @unlock THING
+help-at-unlock = remove a lock
+usage-at-link = @link EXIT=#ROOM | @link me=here
+help-at-link = point an exit, or set your home
+usage-at-set = @set THING=[!]FLAG (dark fixed)
+help-at-set = set or clear a flag
+usage-at-stats = @stats
+help-at-stats = how big the world is
+usage-at-house = @house [claim [NAME]|describe TEXT|lock|unlock|invite P|revoke P]
+help-at-house = claim a house on this street and keep it
+usage-at-reload = @reload
+help-at-reload = read the content files again (nothing changes if they are wrong)

@@ -23,6 +23,8 @@ level-wizard = mago
 usage = Uso: { $usage }
 storage-full = Almacenamiento lleno: el BBS no puede guardar nada ahora, pero leer sí funciona.
 storage-trouble = Problema de almacenamiento, inténtalo de nuevo: { $error }
+storage-unreachable = El BBS no puede acceder a su almacenamiento; inténtalo de nuevo en un rato.
+impostor-refused = No ejecutado: este mensaje no viene del equipo con el que este nodo se presentó por primera vez.
 needs-proof-impostor = { $command } rechazado: esto no parece tu equipo.
 needs-proof = { $command } cambia tu cuenta: envíalo como DM con PKI, o pw CLAVE { $command } ...
 too-long = Demasiado largo: { $len } bytes, el límite es { $max }.
@@ -31,6 +33,16 @@ ago-now = ahora mismo
 age-now = ahora
 welcome = ¡Hola, { $name }!
 welcome-help = ¡Hola, { $name }! Envía ayuda para ver los comandos.
+
+## Antes de que corra un comando: los rechazos del router (en el idioma que el
+## roster recuerda para el nodo, si no el del BBS) y lo que dice la entrega.
+## `meshmush chat` lee la espera de slow-down: { $n } sigue siendo un número.
+
+command-too-long = Demasiado largo ({ $len } bytes): un comando no puede pasar de { $max } bytes.
+still-working = Todavía estoy con tus últimos comandos; vuelve a enviarlo en un momento.
+slow-down = Más despacio: demasiados comandos. Vuelve a intentarlo en { $n } s.
+busy-strangers = Hay muchos jugadores nuevos a la vez. Vuelve a intentarlo en { $n } min.
+more-none = No hay nada más.
 
 ## ayuda
 
@@ -178,6 +190,7 @@ help-delete = borra tu mensaje (los magos, cualquiera)
 age-minutes = { $n } min
 age-hours = { $n } h
 age-days = { $n } d
+age-seconds = { $n } s
 
 ## ping, quit, seen
 
@@ -555,8 +568,8 @@ refused-till-empty = La caja está vacía.
 refused-house-taken = Esa casa ya tiene dueño.
 refused-house-cap = Ya tienes todas las casas que puedes tener.
 
-## Comandos de constructores y magos (@dig, @open, @lock, @tel...: su línea de ayuda
-## sigue siendo la de su spec, porque una clave de Fluent no admite `@`)
+## Comandos de constructores y magos (@dig, @open, @lock, @tel...; su ayuda está al
+## final del archivo) y lo que examine muestra de más a los dueños
 
 name-plain = Los nombres tienen de 1 a { $max } caracteres simples.
 build-name-reserved = "{ $word }" está reservado.
@@ -595,3 +608,72 @@ reload-refused = Recarga rechazada, no ha cambiado nada: { $error }
 reload-refused-more = Recarga rechazada, no ha cambiado nada: { $error } (+{ $more } más)
 usage-examine = examine [COSA]
 help-examine = mirar de cerca; los dueños ven ids, marcas y cierres
+examine-head = { $thing } #{ $n } { $sort }, dueño: { $name }
+examine-system = sistema
+examine-room = sala
+examine-exit = salida
+examine-thing = cosa
+examine-aka = alias { $list }
+examine-to = lleva a #{ $n }
+examine-in = en #{ $n }
+examine-held = en manos de { $id }
+examine-flags = marcas { $list }
+examine-locked-owner = cierre: su dueño
+examine-locked-to = cierre: { $id }
+examine-key = llave #{ $n }
+
+## La ayuda de los comandos de constructores y magos: una clave de Fluent no admite
+## `@`, así que las de `@dig` son usage-at-dig y help-at-dig
+
+usage-at-ban = @ban JUGADOR|!NODO
+help-at-ban = vetar un nodo: se le ignora por completo
+usage-at-unban = @unban JUGADOR|!NODO
+help-at-unban = levantar un veto
+usage-at-builder = @builder JUGADOR
+help-at-builder = dar a un jugador permiso para construir
+usage-at-repin = @repin JUGADOR|!NODO
+help-at-repin = olvidar la clave de un nodo; se fija la próxima que use
+usage-at-pwlocks = @pwlocks [clear JUGADOR|!NODO]
+help-at-pwlocks = nodos y cuentas bloqueados por contraseñas erróneas; clear desbloquea uno
+usage-at-shutdown = @shutdown
+help-at-shutdown = parar el daemon de forma limpia (todo queda guardado)
+usage-at-wall = @wall TEXTO
+help-at-wall = decir TEXTO en un solo paquete por el canal principal, a todos los nodos al alcance
+usage-at-board = @board create|desc|lock|urgent|remove NOMBRE ...
+help-at-board = gestionar tablones: create NOMBRE=DESC, desc NOMBRE=DESC, lock NOMBRE read|post NIVEL, urgent NOMBRE [off], remove NOMBRE
+usage-at-peers = @peers
+help-at-peers = la red de BBS: cada vecino, cuándo se oyó, en cola, enviados, recibidos, rechazados
+usage-at-doing = @doing TEXTO (sin TEXTO: lo borra)
+help-at-doing = una línea que muestra finger: en qué andas
+usage-at-teleport = @teleport [JUGADOR=]#SALA
+help-at-teleport = llevarte a ti o a un jugador a otra sala
+usage-at-boot = @boot JUGADOR
+help-at-boot = mandar a un jugador a casa y olvidarlo hasta que vuelva a hablar
+usage-at-dig = @dig SALA[=SALIDA;ALIAS[,VUELTA;ALIAS]]
+help-at-dig = crear una sala, con salidas de ida y vuelta
+usage-at-open = @open SALIDA;ALIAS=#SALA
+help-at-open = abrir una salida desde aquí
+usage-at-describe = @describe COSA=TEXTO
+help-at-describe = poner la descripción larga
+usage-at-sdesc = @sdesc COSA=TEXTO
+help-at-sdesc = poner la descripción corta
+usage-at-name = @name COSA=NOMBRE;ALIAS
+help-at-name = cambiarle el nombre a algo
+usage-at-create = @create COSA;ALIAS
+help-at-create = crear una cosa (la llevas contigo)
+usage-at-destroy = @destroy COSA
+help-at-destroy = destruir algo que es tuyo
+usage-at-lock = @lock COSA=me|owner|JUGADOR|LLAVE
+help-at-lock = cerrar una salida o una cosa
+usage-at-unlock = @unlock COSA
+help-at-unlock = quitar un cierre
+usage-at-link = @link SALIDA=#SALA | @link me=here
+help-at-link = dirigir una salida a otra sala, o fijar tu casa
+usage-at-set = @set COSA=[!]MARCA (dark fixed)
+help-at-set = poner o quitar una marca
+usage-at-stats = @stats
+help-at-stats = cuánto mide el mundo
+usage-at-house = @house [claim [NOMBRE]|describe TEXTO|lock|unlock|invite J|revoke J]
+help-at-house = quedarte con una casa de esta calle
+usage-at-reload = @reload
+help-at-reload = volver a leer los archivos de contenido (si tienen errores, no cambia nada)

@@ -66,7 +66,7 @@ fn longest(var: &str) -> Option<Option<Arg>> {
         "players" | "posts" | "unread" | "heard" => Some(Some(Arg::Num(9_999_999))),
         // `stats`' airtime and uptime, as rendered.
         "airtime" => text("9999999 s von 9999999 s".into()),
-        "up" => text("9999d23h".into()),
+        "up" => text("9999 Tg. 23 Std.".into()),
         // world
         // What a player wrote (said, whispered, paged, an away line): the frame.
         "text" => Some(None),
@@ -75,6 +75,8 @@ fn longest(var: &str) -> Option<Option<Arg>> {
         // Names the world's content gives: a shop, a quest, a title or achievement.
         "shop" | "quest" | "title" => text("w".repeat(32)),
         "price" | "left" => Some(Some(Arg::Num(9_999_999))),
+        // What kind of object `examine` shows a builder (a room, an exit, a thing).
+        "sort" => text("Ausgang".into()),
         _ => None,
     }
 }

@@ -7,6 +7,7 @@ use meshmush_core::commands::outcome::Outcome;
 use meshmush_core::commands::registry::{Command, Registry, Reply, Spec, Usage, user};
 use meshmush_core::commands::text::{DIRECTIONS, echo};
 use meshmush_lang::t;
+use meshmush_protocol::packets::node_id;
 use meshmush_store::{Level, Lock, Object, ObjectKind, Place};
 
 pub fn register(r: &mut Registry) {
@@ -200,40 +201,48 @@ async fn examine(ctx: &Ctx, target: &str) -> Reply {
     if !detail {
         return Ok(format!("{}: {}", o.name, describe(ctx, &o).await).into());
     }
+    let lang = ctx.lang;
     let owner = match o.owner {
-        0 => "system".to_string(),
+        0 => t!(lang, "examine-system"),
         n => match ctx.store().player(n).await? {
             Some(p) => p.name,
-            None => meshmush_protocol::packets::node_id(n),
+            None => node_id(n),
         },
     };
-    let mut out = format!("{} #{} {:?}, owner {owner}", o.name, o.id, o.kind).to_string();
+    let sort = match o.kind {
+        ObjectKind::Room => t!(lang, "examine-room"),
+        ObjectKind::Exit => t!(lang, "examine-exit"),
+        ObjectKind::Thing => t!(lang, "examine-thing"),
+    };
+    let mut parts = vec![t!(
+        lang,
+        "examine-head",
+        thing = &o.name,
+        n = o.id,
+        sort = sort,
+        name = owner
+    )];
     if !o.aliases.is_empty() {
-        out.push_str(&format!(", aka {}", o.aliases.join(";")));
+        parts.push(t!(lang, "examine-aka", list = o.aliases.join(";")));
     }
     if let Some(d) = o.destination {
-        out.push_str(&format!(", to #{d}"));
+        parts.push(t!(lang, "examine-to", n = d));
     }
     match o.location {
-        Some(Place::Object(id)) => out.push_str(&format!(", in #{id}")),
-        Some(Place::Player(n)) => out.push_str(&format!(
-            ", held by {}",
-            meshmush_protocol::packets::node_id(n)
-        )),
+        Some(Place::Object(id)) => parts.push(t!(lang, "examine-in", n = id)),
+        Some(Place::Player(n)) => parts.push(t!(lang, "examine-held", id = node_id(n))),
         None => {}
     }
     if !o.flags.is_empty() {
-        out.push_str(&format!(", flags {}", o.flags.join(" ")));
+        parts.push(t!(lang, "examine-flags", list = o.flags.join(" ")));
     }
     match o.lock {
-        Some(Lock::Owner) => out.push_str(", locked to owner"),
-        Some(Lock::Player(n)) => out.push_str(&format!(
-            ", locked to {}",
-            meshmush_protocol::packets::node_id(n)
-        )),
-        Some(Lock::Key(k)) => out.push_str(&format!(", key #{k}")),
+        Some(Lock::Owner) => parts.push(t!(lang, "examine-locked-owner")),
+        Some(Lock::Player(n)) => parts.push(t!(lang, "examine-locked-to", id = node_id(n))),
+        Some(Lock::Key(k)) => parts.push(t!(lang, "examine-key", n = k)),
         None => {}
     }
+    let mut out = parts.join(", ");
     out.push_str(". ");
     out.push_str(&describe(ctx, &o).await);
     Ok(out.into())

@@ -9,7 +9,7 @@ use meshmush_core::commands::outcome::{NoticeKind, Outcome};
 use meshmush_core::commands::registry::{Command, Registry, Reply, Spec, Usage, user};
 use meshmush_core::commands::text::split_command;
 use meshmush_core::events::Event;
-use meshmush_lang::{t, words};
+use meshmush_lang::{Lang, t, words};
 use meshmush_store::Level;
 
 pub fn register(r: &mut Registry) {
@@ -254,11 +254,12 @@ impl Command for Page {
     }
 }
 
-fn idle(secs: u64) -> String {
+/// How long a player has been idle, in `lang`'s age units: `5s`, `3m`, `2h`.
+fn idle(lang: Lang, secs: u64) -> String {
     match secs {
-        0..60 => format!("{secs}s"),
-        60..3600 => format!("{}m", secs / 60),
-        _ => format!("{}h", secs / 3600),
+        0..60 => t!(lang, "age-seconds", n = secs),
+        60..3600 => t!(lang, "age-minutes", n = secs / 60),
+        _ => t!(lang, "age-hours", n = secs / 3600),
     }
 }
 
@@ -287,7 +288,7 @@ impl Command for Who {
             .into_iter()
             .map(|(_, s)| {
                 let quiet = now.saturating_duration_since(s.last_active).as_secs();
-                format!("{} {}", s.name, idle(quiet))
+                format!("{} {}", s.name, idle(ctx.lang, quiet))
             })
             .collect();
         Ok(t!(ctx.lang, "who-list", n = list.len(), list = list.join(", ")).into())

@@ -17,7 +17,7 @@ use meshmush_testkit::Kit;
 use meshmush_testkit::replies::{recv, silent};
 
 use meshmush::commands::account::NO_KEY_TO_PIN;
-use meshmush::session::IMPOSTOR_REFUSAL;
+use meshmush::session::impostor_refusal;
 
 fn roomy() -> Config {
     let mut cfg = Config::default();
@@ -72,7 +72,10 @@ async fn forged_account_changes_are_refused_and_the_victim_is_unaffected() {
     );
 
     // The first forgery is told, once; nothing after it runs or answers.
-    assert_eq!(forge(&mut kit, "password hijack1").await, IMPOSTOR_REFUSAL);
+    assert_eq!(
+        forge(&mut kit, "password hijack1").await,
+        impostor_refusal(Default::default())
+    );
     for line in [
         "pw hijack1 name Mallory",
         "name Mallory",
@@ -119,7 +122,10 @@ async fn a_node_with_another_key_is_flagged_until_a_wizard_repins_it() {
         seen_pki: true,
     };
     kit.app.store().set_pin(other).await.unwrap();
-    assert_eq!(kit.ask(0, "whoami").await, IMPOSTOR_REFUSAL);
+    assert_eq!(
+        kit.ask(0, "whoami").await,
+        impostor_refusal(Default::default())
+    );
     kit.handsets[0]
         .link
         .send_text(
@@ -243,7 +249,10 @@ async fn a_reflashed_handset_repins_itself_with_its_password() {
     kit.app.store().set_pin(old).await.unwrap();
     kit.app.roster().mark_stale(alice);
 
-    assert_eq!(kit.ask(0, "whoami").await, IMPOSTOR_REFUSAL);
+    assert_eq!(
+        kit.ask(0, "whoami").await,
+        impostor_refusal(Default::default())
+    );
     kit.handsets[0]
         .link
         .send_text(
@@ -491,6 +500,9 @@ async fn unsigned_channel_commands_from_a_pki_node_are_not_trusted() {
         .send_channel("bbs whoami")
         .await
         .expect("channel text sent");
-    assert_eq!(recv(&mut kit, 0, "bbs whoami").await, IMPOSTOR_REFUSAL);
+    assert_eq!(
+        recv(&mut kit, 0, "bbs whoami").await,
+        impostor_refusal(Default::default())
+    );
     kit.stop().await.expect("clean stop");
 }

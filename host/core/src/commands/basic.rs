@@ -117,6 +117,7 @@ impl Command for LangCmd {
         habits.lang = Some(lang.code().to_string());
         ctx.store().set_habits(habits).await?;
         ctx.lang = lang;
+        ctx.roster().set_lang(ctx.node, lang);
         Ok(t!(lang, "lang-set").into())
     }
 }

@@ -38,12 +38,6 @@ impl CommandError {
     }
 }
 
-/// What a player reads when their command needed to save something and the disk is
-/// full (the store's [`StoreError::Full`]), where their language is not known yet
-/// (the catalogue's `storage-full` in English).
-pub const STORAGE_FULL: &str =
-    "Storage full: the BBS cannot save anything right now; reading still works.";
-
 /// A refusal in words for the player.
 pub fn user(msg: impl Into<String>) -> CommandError {
     CommandError::User(msg.into())
@@ -113,8 +107,8 @@ impl Spec {
         self.name == word || self.aliases.contains(&word)
     }
 
-    /// The usage line in `lang`: the catalogue's `usage-NAME`, else the spec's own
-    /// (a command whose texts are not in the catalogue yet).
+    /// The usage line in `lang`: the catalogue's `usage-NAME` (see [`spec_key`]),
+    /// else the spec's own (a command whose texts are not in the catalogue yet).
     pub fn usage_in(&self, lang: Lang) -> String {
         catalogue_or(lang, "usage-", self.name, self.usage)
     }
@@ -127,8 +121,18 @@ impl Spec {
 
 fn catalogue_or(lang: Lang, prefix: &str, name: &str, own: &str) -> String {
     meshmush_lang::catalogue()
-        .try_text(lang, &format!("{prefix}{name}"), &[])
+        .try_text(lang, &spec_key(prefix, name), &[])
         .unwrap_or_else(|| own.to_string())
+}
+
+/// The catalogue's key for command `name`'s line `prefix` (`usage-`, `help-`):
+/// `help-look`; a Fluent key cannot hold `@`, so a builder's or wizard's `@dig` is
+/// `help-at-dig` (no command's name begins `at-`).
+pub fn spec_key(prefix: &str, name: &str) -> String {
+    match name.strip_prefix('@') {
+        Some(bare) => format!("{prefix}at-{bare}"),
+        None => format!("{prefix}{name}"),
+    }
 }
 
 /// What a command needs to know about its sender before it runs.

@@ -162,13 +162,8 @@ pub const DIRECTIONS: &[&str] = &[
     "southwest",
 ];
 
-/// What a mail's sender is told when the mail is read, wherever: `Bob read your mail
-/// 'Lunch?' (at Valley BBS)`, in English ([`read_receipt_in`] the sender's language).
-pub fn read_receipt(reader: &str, subject: &str, bbs: &str) -> String {
-    read_receipt_in(Lang::EN, reader, subject, bbs)
-}
-
-/// [`read_receipt`] in `lang`, the sender's.
+/// What a mail's sender is told when the mail is read, wherever, in `lang` (the
+/// sender's): `Bob read your mail 'Lunch?' (at Valley BBS)`.
 pub fn read_receipt_in(lang: Lang, reader: &str, subject: &str, bbs: &str) -> String {
     t!(
         lang,

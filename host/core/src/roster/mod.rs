@@ -5,8 +5,11 @@
 //! Per node: when it last had a command accepted (the one activity clock), its command,
 //! post and room-notice limits (one [`TokenBucket`] type for all three), the notices
 //! waiting to ride on its next reply, the pages waiting behind `more`, and, while its
-//! session runs, its name and room. Bans and "record changed by a wizard" marks are kept
-//! beside them, and the wrong passwords per node and per account (`pwlock.rs`).
+//! session runs, its name and room; and the language its player reads, as a session
+//! last loaded it, for what is said to the node without its player at hand (the
+//! router's refusals, which never wait for the store). Bans and "record changed by a
+//! wizard" marks are kept beside them, and the wrong passwords per node and per
+//! account (`pwlock.rs`).
 //!
 //! "Active" means a command within one window, `sessions.notify_active_mins` of the
 //! config: room notices, mail notices and `look`'s list of people all use it.
@@ -32,6 +35,7 @@ use tokio::time::Instant;
 use crate::commands::outcome::Shown;
 use crate::config::Config;
 use crate::ratelimit::{TokenBucket, Verdict};
+use meshmush_lang::Lang;
 use pwlock::PwLocks;
 pub use pwlock::{
     ACCOUNT_FREE_FAILURES, FIRST_WAIT, MAX_TRACKED, MAX_WAIT, NODE_FREE_FAILURES, PwLock,
@@ -157,6 +161,8 @@ struct NodeState {
     room_notices: Option<TokenBucket>,
     /// Name and room, while a session runs.
     place: Option<(String, u64)>,
+    /// The language its player reads, as their session last knew it (`presence.rs`).
+    lang: Option<Lang>,
     /// Notices to ride on the next reply; `mail` when one of them announces mail.
     notices: Vec<String>,
     mail_notice: bool,
@@ -182,6 +188,7 @@ impl NodeState {
             posts: None,
             room_notices: None,
             place: None,
+            lang: None,
             notices: Vec::new(),
             mail_notice: false,
             held: 0,

@@ -1,6 +1,8 @@
 //! Where players are while their session runs: placing, moving and leaving, who is in
-//! a room (most recently active first), and finding a player by name.
+//! a room (most recently active first), finding a player by name, and the language
+//! each reads.
 
+use meshmush_lang::Lang;
 use tokio::time::Instant;
 
 use super::{Inner, NodeState, Roster, Seen};
@@ -21,6 +23,18 @@ impl Roster {
             Some((_, old)) => inner.rooms.reindex(node, old, Some(at), room, at),
             None => inner.rooms.insert(node, room, at),
         }
+    }
+
+    /// Records that `node`'s player reads `lang` (their session loaded their habits,
+    /// or they picked one with `lang CODE`).
+    pub fn set_lang(&self, node: u32, lang: Lang) {
+        self.with_node(node, |s, _| s.lang = Some(lang));
+    }
+
+    /// The language `node`'s player reads, if a session has said so since `node` was
+    /// last forgotten; no store is read (the router asks, and never waits for it).
+    pub fn lang(&self, node: u32) -> Option<Lang> {
+        self.lock().nodes.get(&node).and_then(|s| s.lang)
     }
 
     /// True when `node` is placed; brings its name up to date.

@@ -18,8 +18,9 @@
 //!   (at least [`MIN_SETTLE`]). A reply that comes later still is shown as that
 //!   line's, late, never as the next command's.
 //! - **Slow down.** The BBS answers a command over its rate limit with one refusal
-//!   that says how long to wait (`ratelimit::slow_down`); the front ends wait that
-//!   long and send the command again.
+//!   that says how long to wait (`ratelimit::slow_down`), in the player's language;
+//!   the front ends read the wait back in any offered language
+//!   (`ratelimit::slow_down_wait`), wait that long and send the command again.
 
 use std::collections::VecDeque;
 use std::time::Duration;

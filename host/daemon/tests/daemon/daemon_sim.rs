@@ -136,7 +136,10 @@ async fn admin_powers_need_a_pki_dm() {
     // not even `whoami`, and it is told so (once an hour).
     w.mesh().expect("software mesh").faults().set_pki(false);
     let forged = w.ask(0, "whoami").await;
-    assert_eq!(forged, meshmush::session::IMPOSTOR_REFUSAL);
+    assert_eq!(
+        forged,
+        meshmush::session::impostor_refusal(Default::default())
+    );
     w.stop().await.expect("clean shutdown");
 }
 

@@ -80,6 +80,11 @@ async fn mail_goes_to_the_bbs_that_heard_its_reader_and_the_sender_hears_once_it
     )
     .await;
     assert!(r.starts_with("Mail for"), "{r}");
+    // Alice reads Spanish: the receipt from B's BBS reaches her in it.
+    assert_eq!(
+        ask(&mut alice, a, "lang es").await,
+        "Desde ahora te respondo en español."
+    );
     let to_c = app_a.store().queued_items(c, 0, 100).await.unwrap();
     assert!(
         to_c.iter()
@@ -105,12 +110,12 @@ async fn mail_goes_to_the_bbs_that_heard_its_reader_and_the_sender_hears_once_it
         .subject
         .clone();
     let bbs_b = mesh.handsets()[0].long_name.clone();
-    let receipt = format!("{bob_name} read your mail '{subject}' (at {bbs_b})");
+    let receipt = format!("{bob_name} leyó tu carta '{subject}' (en {bbs_b})");
     // The notice is held just after the claim: Alice's replies until it rides on one.
     let deadline = tokio::time::Instant::now() + WAIT;
     loop {
         let pong = ask(&mut alice, a, "ping").await;
-        if pong.contains("read your mail") {
+        if pong.contains("leyó tu carta") {
             assert_eq!(pong, format!("{receipt} pong"));
             break;
         }
@@ -149,7 +154,7 @@ async fn mail_goes_to_the_bbs_that_heard_its_reader_and_the_sender_hears_once_it
     })
     .await;
     let pong = ask(&mut alice, a, "ping").await;
-    assert!(!pong.contains("read your mail"), "told twice: {pong}");
+    assert!(!pong.contains("leyó tu carta"), "told twice: {pong}");
     // C never held the mail.
     assert!(app_c.store().mailbox(bob_num).await.unwrap().is_empty());
 

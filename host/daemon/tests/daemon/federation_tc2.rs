@@ -81,7 +81,12 @@ async fn tc2_lines_in_are_stored_once_and_whole_or_not_at_all() {
             .is_none()
     );
 
-    // Mail for a player here arrives as local mail does: Bob is told at once.
+    // Mail for a player here arrives as local mail does: Bob is told at once, in
+    // the language he reads.
+    assert_eq!(
+        kit.ask(1, "lang de").await,
+        "Ab jetzt antworte ich dir auf Deutsch."
+    );
     tc2_sends(
         &kit,
         &[&format!(
@@ -94,7 +99,10 @@ async fn tc2_lines_in_are_stored_once_and_whole_or_not_at_all() {
         .next_text(WAIT)
         .await
         .expect("a mail notice");
-    assert_eq!(notice.text, "New mail from ALCE. Send mail to read it.");
+    assert_eq!(
+        notice.text,
+        "Neue Mail von ALCE. Schick mail, um sie zu lesen."
+    );
     let read = kit.ask(1, "mail 1").await;
     assert!(read.contains("Coffee at 9?"), "{read}");
 

@@ -109,3 +109,35 @@ async fn a_full_disk_refuses_writes_keeps_reads_and_recovers_without_a_restart()
     );
     w.stop().await.expect("clean shutdown");
 }
+
+/// A node never seen, on a full disk: it cannot be made a player, and is told so in
+/// the BBS's language (`[bbs] language`), its own being unknown yet.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_newcomer_on_a_full_disk_is_told_in_the_bbs_language() {
+    let dir = tempfile::tempdir().unwrap();
+    let disk = FullDisk::default();
+    let store = StoreOptions {
+        full_disk: disk.clone(),
+        ..StoreOptions::default()
+    };
+    let mut cfg = roomy();
+    cfg.bbs.language = "es".into();
+    let mut w = meshmush_testkit::Kit::builder(cfg)
+        .handsets(1)
+        .data(dir.path())
+        .store(store)
+        .start()
+        .await
+        .expect("kit");
+    disk.fill();
+    assert_eq!(
+        w.ask(0, "ping").await,
+        "Almacenamiento lleno: el BBS no puede guardar nada ahora, pero leer sí funciona."
+    );
+    disk.free();
+    assert_eq!(
+        w.ask(0, "ping").await,
+        "¡Hola, Alice! Envía ayuda para ver los comandos. pong"
+    );
+    w.stop().await.expect("clean shutdown");
+}

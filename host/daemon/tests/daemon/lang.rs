@@ -4,7 +4,18 @@
 //! choice survives a restart.
 
 use crate::common::{WAIT, roomy, world};
+use meshmush::config::Config;
 use meshmush::store::StoreOptions;
+
+/// Switches handset `k` to language `code` (`lang CODE`), checking it is told so in it.
+async fn speak(w: &mut crate::common::World, k: usize, code: &str) {
+    let told = match code {
+        "de" => "Ab jetzt antworte ich dir auf Deutsch.",
+        "es" => "Desde ahora te respondo en español.",
+        other => panic!("no language {other:?} here"),
+    };
+    assert_eq!(w.ask(k, &format!("lang {code}")).await, told);
+}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_handset_reads_help_look_read_and_mail_in_german_and_spanish() {
@@ -14,10 +25,7 @@ async fn a_handset_reads_help_look_read_and_mail_in_german_and_spanish() {
         w.ask(1, "post general Hallo zusammen").await,
         "Posted to general as #1."
     );
-    assert_eq!(
-        w.ask(0, "lang de").await,
-        "Ab jetzt antworte ich dir auf Deutsch."
-    );
+    speak(&mut w, 0, "de").await;
     let help = w.ask(0, "hilfe").await;
     assert!(
         help.starts_with("BBS: boards lies post next mail. Welt: schau") && help.len() <= 215,
@@ -82,8 +90,8 @@ async fn a_handset_reads_help_look_read_and_mail_in_german_and_spanish() {
 async fn each_listener_hears_the_room_in_their_own_language() {
     let dir = tempfile::tempdir().unwrap();
     let mut w = world(3, roomy(), dir.path(), StoreOptions::default()).await;
-    w.ask(0, "lang de").await;
-    w.ask(1, "lang es").await;
+    speak(&mut w, 0, "de").await;
+    speak(&mut w, 1, "es").await;
     w.ask(2, "look").await;
     assert_eq!(w.ask(2, "say Hallo!").await, "You say, \"Hallo!\"");
     let heard = w.handsets[0].next_text(WAIT).await.expect("a say notice");
@@ -106,6 +114,64 @@ async fn each_listener_hears_the_room_in_their_own_language() {
     assert_eq!(
         w.ask(1, "dnd off").await,
         "Mensaje de Alice: bis gleich No molestar desactivado."
+    );
+    w.stop().await.expect("clean shutdown");
+}
+
+/// What is said before a command runs (the router's refusals, `more` with nothing
+/// waiting) and the one refusal an impostor gets reach a German or a Spanish player
+/// in their language: the roster keeps it from their session, and the router never
+/// waits for the store.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn refusals_before_any_command_runs_are_in_the_players_language() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut cfg = roomy();
+    cfg.limits.max_command_bytes = 20;
+    let mut w = world(2, cfg, dir.path(), StoreOptions::default()).await;
+    speak(&mut w, 0, "de").await;
+    speak(&mut w, 1, "es").await;
+    let long = "x".repeat(30);
+    assert_eq!(
+        w.ask(0, &long).await,
+        "Zu lang (30 Bytes): Ein Befehl darf höchstens 20 Bytes haben."
+    );
+    assert_eq!(
+        w.ask(1, &long).await,
+        "Demasiado largo (30 bytes): un comando no puede pasar de 20 bytes."
+    );
+    assert_eq!(w.ask(0, "more").await, "Mehr gibt es nicht.");
+    assert_eq!(w.ask(1, "more").await, "No hay nada más.");
+    // Plain text from nodes seen using PKI: not their handsets.
+    w.mesh().expect("software mesh").faults().set_pki(false);
+    assert_eq!(
+        w.ask(0, "whoami").await,
+        "Nicht ausgeführt: Diese Nachricht kommt nicht von dem Gerät, das sich zuerst als \
+         dieser Knoten gemeldet hat."
+    );
+    assert_eq!(
+        w.ask(1, "whoami").await,
+        "No ejecutado: este mensaje no viene del equipo con el que este nodo se presentó por \
+         primera vez."
+    );
+    w.stop().await.expect("clean shutdown");
+}
+
+/// Over the command limit, a German player is told to slow down in German, and the
+/// wait reads back as `meshmush chat` reads it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_german_player_is_told_to_slow_down_in_german() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut cfg = Config::default();
+    // The kit's greeting and `lang de`, then one more.
+    cfg.limits.burst = 3;
+    let mut w = world(1, cfg, dir.path(), StoreOptions::default()).await;
+    speak(&mut w, 0, "de").await;
+    assert_eq!(w.ask(0, "ping").await, "pong");
+    let told = w.ask(0, "ping").await;
+    assert!(told.starts_with("Langsam: zu viele Befehle."), "{told}");
+    assert!(
+        meshmush::ratelimit::slow_down_wait(&told).is_some(),
+        "{told}"
     );
     w.stop().await.expect("clean shutdown");
 }

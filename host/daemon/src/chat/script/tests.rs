@@ -10,6 +10,7 @@ use tokio::sync::mpsc;
 use super::*;
 use crate::chat::Heard;
 use crate::ratelimit::{TokenBucket, Verdict, slow_down};
+use meshmush_lang::Lang;
 
 /// What the scripted BBS does after a line arrives, each a few milliseconds apart.
 #[derive(Debug, Clone)]
@@ -200,7 +201,7 @@ async fn quick_commands_wait_out_each_slow_down_and_all_get_their_replies() {
     let mut bucket = TokenBucket::new(5, 20, Instant::now());
     let mut bbs = Bbs::new(move |line| match bucket.check(Instant::now()) {
         Verdict::Allow => reply(&format!("ok {line}")),
-        Verdict::RefuseWithNotice => reply(&slow_down(bucket.retry_after().as_secs())),
+        Verdict::RefuseWithNotice => reply(&slow_down(Lang::EN, bucket.retry_after().as_secs())),
         Verdict::RefuseSilently => vec![Ev::Ack],
     });
     let started = Instant::now();
@@ -247,6 +248,39 @@ async fn quick_commands_wait_out_each_slow_down_and_all_get_their_replies() {
         waited >= Duration::from_secs(15) && waited < Duration::from_secs(16),
         "five waits of 3 s: {waited:?}"
     );
+}
+
+/// A player who reads German or Spanish gets the refusal in their language: chat
+/// reads the wait from it all the same and sends the command again.
+#[tokio::test(start_paused = true)]
+async fn a_slow_down_in_german_or_spanish_is_waited_out_too() {
+    for code in ["de", "es"] {
+        let lang = Lang::parse(code).expect("offered");
+        let mut refused = false;
+        let mut bbs = Bbs::new(move |line| {
+            if std::mem::replace(&mut refused, true) {
+                reply(&format!("ok {line}"))
+            } else {
+                reply(&slow_down(lang, 4))
+            }
+        });
+        let started = Instant::now();
+        let (transcript, summary) = run_script(&mut bbs, "look\n", Duration::ZERO).await;
+        assert_eq!(
+            summary,
+            ScriptSummary {
+                sent: 1,
+                unanswered: 0
+            },
+            "{transcript}"
+        );
+        assert!(
+            transcript.contains("\n(sending it again in 4 s)\nok look\n"),
+            "{transcript}"
+        );
+        assert_eq!(bbs.got, ["look", "look"]);
+        assert!(started.elapsed() >= Duration::from_secs(4));
+    }
 }
 
 #[tokio::test(start_paused = true)]

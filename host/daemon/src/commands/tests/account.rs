@@ -307,12 +307,7 @@ fn only_repin_lines_pass_an_impostor() {
 async fn accounts_answer_in_the_players_language() {
     let w = TestWorld::new().await;
     let mut ann = w.proven(ANN, "Ann").await;
-    call(
-        &mut ann,
-        "lang de",
-        "Ab jetzt antworte ich dir auf Deutsch.",
-    )
-    .await;
+    speak(&mut ann, "de").await;
     call(
         &mut ann,
         "whoami",
@@ -321,6 +316,6 @@ async fn accounts_answer_in_the_players_language() {
     .await;
     call(&mut ann, "password abc", "Mindestens 6 Zeichen, bitte.").await;
     call(&mut ann, "name Annika", "Du heißt jetzt Annika.").await;
-    call(&mut ann, "lang es", "Desde ahora te respondo en español.").await;
+    speak(&mut ann, "es").await;
     call(&mut ann, "quit", "Adiós, Annika. Todo queda guardado.").await;
 }

@@ -149,15 +149,10 @@ async fn a_new_builder_is_told_in_their_language() {
     let w = TestWorld::new().await;
     let mut wiz = w.with_level(CY, "Cy", Level::Wizard).await;
     let mut bob = w.player(BOB, "Bob").await;
-    call(&mut bob, "lang es", "Desde ahora te respondo en español.").await;
+    speak(&mut bob, "es").await;
     let out = call(&mut wiz, "@builder Bob", "Bob is a builder.").await;
     assert_eq!(out.notices[0].text, "Ya puedes construir: ayuda @dig.");
-    call(
-        &mut wiz,
-        "lang de",
-        "Ab jetzt antworte ich dir auf Deutsch.",
-    )
-    .await;
+    speak(&mut wiz, "de").await;
     call(&mut wiz, "@builder Bob", "Bob darf schon bauen.").await;
     call(&mut wiz, "@ban Nobody", "Kein Spieler namens \"Nobody\".").await;
 }

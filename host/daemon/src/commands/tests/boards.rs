@@ -205,12 +205,7 @@ async fn board_replies_in_the_players_language() {
         "Posted to general as #1.",
     )
     .await;
-    call(
-        &mut ann,
-        "lang de",
-        "Ab jetzt antworte ich dir auf Deutsch.",
-    )
-    .await;
+    speak(&mut ann, "de").await;
     call(
         &mut ann,
         "lies general",
@@ -224,7 +219,7 @@ async fn board_replies_in_the_players_language() {
         "Das darf nur der Verfasser oder ein Magier löschen.",
     )
     .await;
-    call(&mut ann, "lang es", "Desde ahora te respondo en español.").await;
+    speak(&mut ann, "es").await;
     call(
         &mut ann,
         "reply general 1 Vale",

@@ -143,12 +143,7 @@ async fn an_urgent_notice_is_in_the_bbs_language_and_the_reply_in_the_authors() 
          cada 10 min).",
     )
     .await;
-    call(
-        &mut bob,
-        "lang de",
-        "Ab jetzt antworte ich dir auf Deutsch.",
-    )
-    .await;
+    speak(&mut bob, "de").await;
     let out = call(
         &mut bob,
         "post general Brücke gesperrt",

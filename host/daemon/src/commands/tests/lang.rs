@@ -4,8 +4,9 @@
 use super::*;
 use meshmush_core::commands::DIRECTIONS;
 use meshmush_core::commands::basic::LangCmd;
-use meshmush_core::commands::registry::Command;
+use meshmush_core::commands::registry::{Command, spec_key};
 use meshmush_lang::{Catalogue, Lang, catalogue};
+use meshmush_store::Place;
 
 #[tokio::test(start_paused = true)]
 async fn a_player_reads_help_look_read_and_mail_in_german_then_spanish() {
@@ -18,12 +19,7 @@ async fn a_player_reads_help_look_read_and_mail_in_german_then_spanish() {
         "Languages: en English, de Deutsch, es Español. Yours: en. lang CODE picks one.",
     )
     .await;
-    call(
-        &mut ann,
-        "lang de",
-        "Ab jetzt antworte ich dir auf Deutsch.",
-    )
-    .await;
+    speak(&mut ann, "de").await;
 
     // German.
     call(
@@ -207,7 +203,7 @@ async fn a_player_reads_help_look_read_and_mail_in_german_then_spanish() {
     let habits = w.store.habits(ANN).await.expect("habits");
     assert_eq!(habits.lang.as_deref(), Some("es"));
     assert_eq!(Ctx::language_of(&w.common(), &habits).code(), "es");
-    call(&mut ann, "lang en", "I answer you in English now.").await;
+    speak(&mut ann, "en").await;
     call_starts(&mut ann, "help", "BBS: boards read post next mail. World:").await;
 }
 
@@ -230,7 +226,7 @@ async fn the_bbs_language_is_the_default_until_a_player_picks_one() {
     )
     .await;
     let mut bob = w.player(BOB, "Bob").await;
-    call(&mut bob, "lang en", "I answer you in English now.").await;
+    speak(&mut bob, "en").await;
     let habits = w.store.habits(BOB).await.expect("habits");
     assert_eq!(Ctx::language_of(&w.common(), &habits), Lang::EN);
     assert_eq!(
@@ -284,17 +280,113 @@ fn a_catalogue_with_a_colliding_alias_is_refused() {
 }
 
 /// A command whose texts are in the catalogue says the same in English in `help` as
-/// its spec (which the README's tables and `help all` are written from).
+/// its spec (which the README's tables and `help all` are written from), and every
+/// command of the standard set, builders' and wizards' `@` commands too, has its
+/// `help` line in every language.
 #[test]
-fn english_help_in_the_catalogue_is_the_specs() {
+fn every_commands_help_is_in_every_language_and_english_is_the_specs() {
     let r = crate::commands::standard();
+    let mut missing = Vec::new();
     for e in r.available(Level::Wizard) {
         let spec = e.spec;
-        if let Some(usage) = catalogue().try_text(Lang::EN, &format!("usage-{}", spec.name), &[]) {
+        for prefix in ["usage-", "help-"] {
+            let key = spec_key(prefix, spec.name);
+            for lang in Lang::all() {
+                if !catalogue().has(lang, &key) {
+                    missing.push(format!("{lang} {key}"));
+                }
+            }
+        }
+        if let Some(usage) = catalogue().try_text(Lang::EN, &spec_key("usage-", spec.name), &[]) {
             assert_eq!(usage, spec.usage, "{}", spec.name);
         }
-        if let Some(help) = catalogue().try_text(Lang::EN, &format!("help-{}", spec.name), &[]) {
+        if let Some(help) = catalogue().try_text(Lang::EN, &spec_key("help-", spec.name), &[]) {
             assert_eq!(help, spec.help, "{}", spec.name);
         }
     }
+    assert_eq!(missing, Vec::<String>::new());
+}
+
+/// What was English for every player until now: the `@` commands' help lines,
+/// `who`'s idle times, the detail `examine` shows a builder and `stats`' uptime, as
+/// a German and a Spanish builder read them.
+#[tokio::test(start_paused = true)]
+async fn at_help_who_examine_and_stats_read_in_german_and_spanish() {
+    let w = TestWorld::new().await;
+    let mut ann = w.with_level(ANN, "Ann", Level::Builder).await;
+    let mut bob = w.with_level(BOB, "Bob", Level::Builder).await;
+    call(
+        &mut ann,
+        "help @dig",
+        "@dig ROOM[=EXIT;ALIAS[,BACK;ALIAS]]: make a room, and exits to and from it",
+    )
+    .await;
+    speak(&mut ann, "de").await;
+    speak(&mut bob, "es").await;
+    call(
+        &mut ann,
+        "hilfe @dig",
+        "@dig RAUM[=AUSGANG;ALIAS[,ZURÜCK;ALIAS]]: einen Raum anlegen, samt Ausgängen hin \
+         und zurück",
+    )
+    .await;
+    call(
+        &mut bob,
+        "ayuda @create",
+        "@create COSA;ALIAS: crear una cosa (la llevas contigo)",
+    )
+    .await;
+    call(&mut ann, "@open", "So geht's: @open AUSGANG;ALIAS=#RAUM").await;
+    call(&mut bob, "@sdesc", "Uso: @sdesc COSA=TEXTO").await;
+
+    // who: idle times in each language's units (German's end in their own dot).
+    run(&mut bob, "e").await;
+    later(90).await;
+    call(&mut ann, "who", "Gerade da (2): Ann 0 s, Bob 1 Min.").await;
+    later(3 * 3600).await;
+    call(&mut bob, "who", "2 por aquí: Ann 3 h, Bob 0 s.").await;
+
+    // examine: a builder sees the object's kind, owner, place and lock in theirs.
+    run(&mut bob, "w").await;
+    let room = w.store.player_state(ANN).await.unwrap().location;
+    let here = w.store.contents(Place::Object(room)).await.unwrap();
+    let pebble = here.iter().find(|o| o.name == "pebble").expect("a pebble");
+    let desc = "Smooth, grey, pleasant to hold.";
+    call(
+        &mut ann,
+        "ex pebble",
+        &format!(
+            "pebble #{} Ding, Besitzer: System, auch stone, in #{room}. {desc}",
+            pebble.id
+        ),
+    )
+    .await;
+    call(
+        &mut bob,
+        "ex pebble",
+        &format!(
+            "pebble #{} cosa, dueño: sistema, alias stone, en #{room}. {desc}",
+            pebble.id
+        ),
+    )
+    .await;
+}
+
+/// `stats`' uptime in each language's age units.
+#[tokio::test(start_paused = true)]
+async fn stats_uptime_reads_in_german_and_spanish() {
+    use crate::meshview::FixedMesh;
+    let mut w = TestWorld::new().await;
+    w.mesh = std::sync::Arc::new(FixedMesh {
+        uptime: std::time::Duration::from_secs(3 * 86_400 + 4 * 3600),
+        ..FixedMesh::default()
+    });
+    let mut ann = w.player(ANN, "Ann").await;
+    let mut bob = w.player(BOB, "Bob").await;
+    speak(&mut ann, "de").await;
+    speak(&mut bob, "es").await;
+    let de = run(&mut ann, "stats").await.reply;
+    assert!(de.ends_with(". Läuft seit 3 Tg. 4 Std."), "{de}");
+    let es = run(&mut bob, "stats").await.reply;
+    assert!(es.ends_with(". En marcha desde hace 3 d 4 h."), "{es}");
 }

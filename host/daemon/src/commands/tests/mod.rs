@@ -170,6 +170,18 @@ pub async fn call_starts(ctx: &mut Ctx, line: &str, start: &str) -> Outcome {
     out
 }
 
+/// Switches `ctx`'s player to language `code` as a player does (`lang CODE`) and
+/// checks they are told so in it.
+pub async fn speak(ctx: &mut Ctx, code: &str) -> Outcome {
+    let told = match code {
+        "en" => "I answer you in English now.",
+        "de" => "Ab jetzt antworte ich dir auf Deutsch.",
+        "es" => "Desde ahora te respondo en español.",
+        other => panic!("no language {other:?} is offered"),
+    };
+    call(ctx, &format!("lang {code}"), told).await
+}
+
 /// Lets a paused clock move on.
 pub async fn later(secs: u64) {
     tokio::time::advance(Duration::from_secs(secs)).await;

@@ -45,7 +45,7 @@ async fn stats_counts_what_is_here_and_the_air() {
     call(
         &mut ann,
         "stats",
-        "2 players, 2 posts, 1 unread mail, 2 nodes heard in 24h. Airtime 41s of 180s this hour. Up 3d4h.",
+        "2 players, 2 posts, 1 unread mail, 2 nodes heard in 24h. Airtime 41s of 180s this hour. Up 3d 4h.",
     )
     .await;
 }
