@@ -2,7 +2,7 @@
 //! reply reaches a player when the BBS's node sends it some time after the player's
 //! request reached it (from 200 ms to a minute), and how long the request's own flood
 //! (its relays, and the BBS node's ACK with its relays) goes on after the request
-//! reached the BBS. 40 seeds per player; request and reply at hop limit 3.
+//! reached the BBS. 100 seeds per player; request and reply at hop limit 3.
 //! `cargo run --release -p meshmush-firmware-bridge --example reply_after_request`
 
 use meshmush_firmware_bridge::sim::multihop::{Output, RadioMesh, RadioParams, Send, Topology};

@@ -57,7 +57,7 @@ pub fn retransmission_interval(preset: ModemPreset, airtime: Duration, cw: u32) 
 /// How long the originator of a DM of `airtime` would have waited for its ACK through
 /// all its tries, on the busiest channel (CW at `CWmax`): [`RELIABLE_TRIES`] retry
 /// intervals. After a neighbour was heard relaying the DM the node stops trying, but
-/// the destination's ACK, if it comes, comes within this: 50 s for a full packet on
+/// the destination's ACK, if it comes, comes within this: about 52 s for a full packet on
 /// LongFast, against the 180 s a host would wait for an ACK by default.
 pub fn ack_patience(preset: ModemPreset, airtime: Duration) -> Duration {
     retransmission_interval(preset, airtime, CW_MAX) * RELIABLE_TRIES

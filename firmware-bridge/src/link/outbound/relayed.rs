@@ -5,7 +5,7 @@
 //! lane (their next packets) that long when the ACK was lost. The node itself would
 //! have given the destination [`ack_patience`]: its three tries' retry intervals
 //! (RadioInterface.cpp:560-573 `getRetransmissionMsec`, NextHopRouter.h:91-93
-//! `NUM_RELIABLE_RETX`) on the busiest channel, 50 s for a full LongFast packet. An
+//! `NUM_RELIABLE_RETX`) on the busiest channel, 52 s for a full LongFast packet. An
 //! ACK that has not come by then, counted from the relay heard, will not come; the
 //! packet is judged then as at the ack deadline (raised to the configured limit, or
 //! given up: see `on_routing`).
