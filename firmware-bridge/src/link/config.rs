@@ -72,7 +72,8 @@ pub struct LinkConfig {
     pub airtime_budget: bool,
     /// Whether a reply to a request heard with hops left waits, from the moment the
     /// request arrived, for the tail of its flood before its first packet goes
-    /// (default true; only with an airtime model, `airtime_scale` above 0).
+    /// (default false: the host's `replies.wait_out_floods`; only with an airtime
+    /// model, `airtime_scale` above 0).
     pub wait_out_floods: bool,
     /// For a virtual node that does its own PKI (MQTT): the host's pinned keys, which
     /// the host fills and keeps current. `None` for a radio, whose firmware keeps its
@@ -109,7 +110,7 @@ impl LinkConfig {
             max_key_parked: OutboundConfig::DEFAULT_MAX_KEY_PARKED,
             shares: ClassShares::default(),
             airtime_budget: true,
-            wait_out_floods: true,
+            wait_out_floods: false,
             key_book: None,
             airtime_ledger: AirtimeLedger::default(),
         }

@@ -97,7 +97,8 @@ struct BenchArgs {
     #[arg(long, requires = "hops", value_name = "N")]
     sim_seed: Option<u64>,
     /// With --hops: replies go as soon as they are ready, not after their request's
-    /// flood (the link's `wait_out_floods` off), to measure what the wait does.
+    /// flood (`replies.wait_out_floods` off, the daemon's default), to measure what
+    /// the wait does.
     #[arg(long, requires = "hops")]
     no_flood_wait: bool,
     /// With --hostile: how many forged NodeInfos (default 20,000; 500 with --quick).
