@@ -13,7 +13,9 @@
 //!   the firmware does it, for packets that cross an MQTT broker;
 //! - [`mqtt`]: Meshtastic's MQTT topics and `ServiceEnvelope`s, and sealing and opening
 //!   the packets inside;
-//! - [`airtime`]: LoRa time on air per modem preset, and region duty cycles.
+//! - [`airtime`]: LoRa time on air per modem preset, and region duty cycles;
+//! - [`relay_timing`]: the firmware's waits before a relay and between an
+//!   originator's tries.
 
 pub mod airtime;
 pub mod chunking;
@@ -22,6 +24,7 @@ pub mod framing;
 pub mod hops;
 pub mod mqtt;
 pub mod packets;
+pub mod relay_timing;
 
 /// The Meshtastic protobuf types (`FromRadio`, `ToRadio`, `MeshPacket`, ...).
 pub use meshtastic::protobufs as proto;

@@ -65,6 +65,16 @@ pub struct LinkConfig {
     /// Each traffic class's ceiling, as a fraction of `airtime_share` (see
     /// [`Class`](super::Class)).
     pub shares: ClassShares,
+    /// Whether the airtime budget (`airtime_share` of the duty cycle) paces the
+    /// queue (default true). Off, the airtime model still times the link's waits: a
+    /// benchmark of routing on a time-scaled mesh, whose players ask faster than a
+    /// duty cycle allows, turns it off so that pacing is not what it measures.
+    pub airtime_budget: bool,
+    /// Whether a reply to a request heard with hops left waits, from the moment the
+    /// request arrived, for the tail of its flood before its first packet goes
+    /// (default false: the host's `replies.wait_out_floods`; only with an airtime
+    /// model, `airtime_scale` above 0).
+    pub wait_out_floods: bool,
     /// For a virtual node that does its own PKI (MQTT): the host's pinned keys, which
     /// the host fills and keeps current. `None` for a radio, whose firmware keeps its
     /// own NodeDB.
@@ -99,6 +109,8 @@ impl LinkConfig {
             max_age: OutboundConfig::DEFAULT_MAX_AGE,
             max_key_parked: OutboundConfig::DEFAULT_MAX_KEY_PARKED,
             shares: ClassShares::default(),
+            airtime_budget: true,
+            wait_out_floods: false,
             key_book: None,
             airtime_ledger: AirtimeLedger::default(),
         }

@@ -86,6 +86,7 @@ impl LinkTask {
             max_age: cfg.max_age,
             max_key_parked: cfg.max_key_parked,
             shares: cfg.shares,
+            wait_out_floods: cfg.wait_out_floods,
         };
         let hour = Duration::from_secs(3600);
         let outbound = Outbound::new(
@@ -248,11 +249,15 @@ impl LinkTask {
             self.cfg.handshake_timeout,
             Instant::now(),
         );
-        let limit = hs
-            .config
-            .duty_cycle
-            .budget()
-            .mul_f64(self.cfg.airtime_share.clamp(0.0, 1.0));
+        let limit = if self.cfg.airtime_budget {
+            hs.config
+                .duty_cycle
+                .budget()
+                .mul_f64(self.cfg.airtime_share.clamp(0.0, 1.0))
+        } else {
+            // No pacing: more airtime than an hour can hold, a hundred thousand times.
+            Duration::from_secs(1 << 32)
+        };
         self.outbound.set_radio(hs.config.preset, limit);
         self.count_past_airtime(me);
         for info in &hs.nodes {

@@ -10,7 +10,33 @@ use meshmush_firmware_bridge::sim::handset::Handset;
 use meshmush_firmware_bridge::sim::multihop::{HopLadder, RadioParams};
 use meshmush_firmware_bridge::sim::{Mesh, SimConfig};
 
-const WAIT: Duration = Duration::from_secs(10);
+/// Wall time allowed for what the model (at time scale 0: events run as fast as
+/// they come) does in milliseconds on an idle machine; generous for a loaded one.
+const WAIT: Duration = Duration::from_secs(30);
+
+/// Waits until the model has nothing due (the last exchange's ACKs and relays are
+/// over), so the next packet meets a quiet mesh whatever the machine's load. At
+/// time scale 0 a packet sent while the model still runs the last exchange lands in
+/// its virtual time wherever the driver has got to, and may collide with a relay
+/// that, on a less loaded machine, was long over.
+async fn quiet(mesh: &Mesh) {
+    let settled = tokio::time::timeout(WAIT, async {
+        while !mesh.radio_idle() {
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
+    })
+    .await;
+    assert!(settled.is_ok(), "the model never went quiet");
+}
+
+/// A handset whose link waits [`WAIT`] for an ACK: the model acks in virtual time at
+/// once, but the 2-s deadline of a fast link is wall time, which a loaded machine
+/// can pass, and a timed-out packet is reported as a failed delivery.
+async fn patient(node: &meshmush_firmware_bridge::sim::SimNode) -> Handset {
+    let mut cfg = meshmush_firmware_bridge::sim::handset::fast_link_config(node);
+    cfg.ack_timeout = WAIT;
+    Handset::connect_with(node, cfg).await.expect("link")
+}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_handset_three_hops_out_talks_to_the_gateway_through_relays() {
@@ -25,9 +51,9 @@ async fn a_handset_three_hops_out_talks_to_the_gateway_through_relays() {
     let (alice_node, bob_node) = (mesh.handsets()[0].clone(), mesh.handsets()[1].clone());
     assert_eq!(mesh.radio_hops(gw_node.num, alice_node.num), Some(4));
     assert_eq!(mesh.radio_hops(gw_node.num, bob_node.num), Some(1));
-    let mut gw = Handset::connect(&gw_node).await.expect("gateway link");
-    let mut alice = Handset::connect(&alice_node).await.expect("alice link");
-    let bob = Handset::connect(&bob_node).await.expect("bob link");
+    let mut gw = patient(&gw_node).await;
+    let mut alice = patient(&alice_node).await;
+    let bob = patient(&bob_node).await;
 
     alice
         .send(gw_node.num, "hello from afar")
@@ -40,11 +66,13 @@ async fn a_handset_three_hops_out_talks_to_the_gateway_through_relays() {
     assert_eq!(heard.text, "hello from afar");
     assert_eq!(heard.from, alice_node.num);
     assert_eq!(heard.hops, Some(3), "hop_start - hop_limit");
+    quiet(&mesh).await;
     bob.send(gw_node.num, "hello from next door")
         .await
         .expect("send");
     let heard = gw.next_text(WAIT).await.expect("a neighbour's DM");
     assert_eq!(heard.hops, Some(0));
+    quiet(&mesh).await;
 
     gw.send(alice_node.num, "welcome").await.expect("reply");
     let back = alice.next_text(WAIT).await.expect("the reply came back");

@@ -27,7 +27,7 @@ use std::time::Duration;
 use serde::Serialize;
 
 use airtime::airtime;
-pub use hops::HopsFigures;
+pub use hops::{HopsFigures, HopsOptions};
 use meshmush::store::StoreOptions;
 use meshmush_testkit::stats::percentile;
 pub use meshtasticator::MeshtasticatorFigures;
@@ -237,8 +237,8 @@ pub async fn run_meshtasticator(quick: bool) -> Result<BenchReport, BenchError> 
 /// Figure 16 alone: the BBS on a 30-node random mesh answering ten players 0-4 hops
 /// out, with the hop rules fixed:3, firmware and learned side by side (with `quick`:
 /// three players, one session).
-pub async fn run_hops(quick: bool) -> Result<BenchReport, BenchError> {
-    let figures = hops::hops(quick).await?;
+pub async fn run_hops(quick: bool, opts: HopsOptions) -> Result<BenchReport, BenchError> {
+    let figures = hops::hops(quick, opts).await?;
     let mut report = report(quick, figures.rows()).await;
     report.hops = Some(figures);
     Ok(report)

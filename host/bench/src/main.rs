@@ -92,6 +92,15 @@ struct BenchArgs {
     /// (with --quick: three players 0-2 hops out, one session).
     #[arg(long, conflicts_with_all = ["pacing", "throughput", "scale", "flood", "ops", "session", "messages", "sync", "gateways", "hostile", "meshtasticator"])]
     hops: bool,
+    /// With --hops: the seed of the model's own draws (relay waits, ACK ids;
+    /// default 1), to repeat the figure on other draws of the same mesh.
+    #[arg(long, requires = "hops", value_name = "N")]
+    sim_seed: Option<u64>,
+    /// With --hops: replies go as soon as they are ready, not after their request's
+    /// flood (`replies.wait_out_floods` off, the daemon's default), to measure what
+    /// the wait does.
+    #[arg(long, requires = "hops")]
+    no_flood_wait: bool,
     /// With --hostile: how many forged NodeInfos (default 20,000; 500 with --quick).
     #[arg(long, requires = "hostile", value_name = "N")]
     nodeinfos: Option<u32>,
@@ -136,7 +145,13 @@ async fn bench(args: BenchArgs) -> Result<()> {
     } else if args.meshtasticator {
         meshmush_bench::run_meshtasticator(args.quick).await?
     } else if args.hops {
-        meshmush_bench::run_hops(args.quick).await?
+        let opts = meshmush_bench::HopsOptions {
+            sim_seed: args
+                .sim_seed
+                .unwrap_or(meshmush_bench::HopsOptions::default().sim_seed),
+            flood_wait: !args.no_flood_wait,
+        };
+        meshmush_bench::run_hops(args.quick, opts).await?
     } else if args.gateways {
         meshmush_bench::run_gateways(args.quick).await?
     } else {

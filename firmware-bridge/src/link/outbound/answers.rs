@@ -72,18 +72,6 @@ impl Outbound {
         self.flying.get(&id).map(|key| key.0)
     }
 
-    /// Our node heard a neighbour relay DM `id` and acked it to us implicitly: it
-    /// sends it no more, but only the destination's ACK says it arrived.
-    pub fn on_relayed(&mut self, id: u32) {
-        if self.flying.contains_key(&id) {
-            if self.relayed.len() >= 64 {
-                let flying = &self.flying;
-                self.relayed.retain(|id| flying.contains_key(id));
-            }
-            self.relayed.insert(id);
-        }
-    }
-
     /// A routing reply (ack or nak) for one of our packets.
     pub fn on_routing(
         &mut self,
@@ -92,7 +80,7 @@ impl Outbound {
         now: Instant,
     ) -> Option<Outcome> {
         let key = *self.flying.get(&request_id)?;
-        let relayed = self.relayed.remove(&request_id);
+        let relayed = self.relayed.remove(&request_id).is_some();
         let dest = key.0;
         let (hop_limit, want_ack) = self.in_flight_hops(key)?;
         let Some(reason) = error else {
@@ -196,6 +184,11 @@ impl Outbound {
                 out.push(o);
             }
         }
+        for id in self.relay_deadlines_due(now) {
+            if let Some(o) = self.on_routing(id, Some(routing::Error::Timeout), now) {
+                out.push(o);
+            }
+        }
         out
     }
 
@@ -220,6 +213,8 @@ impl Outbound {
         }
         self.parked.clear();
         self.deadlines.clear();
+        self.relayed.clear();
+        self.relay_deadlines.clear();
         let keys: Vec<Key> = self.lanes.keys().copied().collect();
         for key in &keys {
             if let Some(lane) = self.lanes.get_mut(key) {
@@ -244,6 +239,7 @@ impl Outbound {
         };
         if let Some((chunk, _)) = lane.in_flight.take() {
             self.flying.remove(&chunk.id);
+            self.relayed.remove(&chunk.id);
             count(&mut self.depths, key, -1);
         }
         if lane.pending.is_empty() && !lane.awaiting_key {
@@ -258,6 +254,7 @@ impl Outbound {
             && let Some((chunk, _)) = lane.in_flight.take()
         {
             self.flying.remove(&chunk.id);
+            self.relayed.remove(&chunk.id);
             lane.pending.push_front(chunk);
             lane.parked_until = Some(at);
             lane.awaiting_key |= awaiting_key;

@@ -48,7 +48,9 @@ use super::error::SendError;
 mod answers;
 mod caps;
 mod class;
+mod flood_wait;
 mod load;
+mod relayed;
 pub use caps::DropReason;
 pub use class::{Class, ClassShares};
 pub use load::{FRESH_FOR, MAX_CHANNEL_UTIL, POLITE_CHANNEL_UTIL};
@@ -109,6 +111,9 @@ pub struct OutboundConfig {
     pub max_key_parked: usize,
     /// Each class's ceiling, as a fraction of the whole airtime budget.
     pub shares: ClassShares,
+    /// A reply to a request heard with hops left waits out the request's flood
+    /// (see the `flood_wait` module).
+    pub wait_out_floods: bool,
 }
 
 /// What became of a chunk, for the link's events.
@@ -211,8 +216,13 @@ pub struct Outbound {
     /// The node's latest channel load, which holds back the classes that can wait.
     load: Option<load::Reading>,
     /// DMs in flight a neighbour was heard relaying (our node's implicit ACK): the
-    /// node has stopped its retries; the destination's ACK is still awaited.
-    relayed: std::collections::HashSet<u32>,
+    /// node has stopped its retries; the destination's ACK is awaited until the
+    /// instant given (see the `relayed` module).
+    relayed: HashMap<u32, Instant>,
+    /// Those instants, earliest first (lazy: checked against `relayed`).
+    relay_deadlines: BinaryHeap<Reverse<(Instant, u32)>>,
+    /// Requests heard with hops left, whose replies wait out their flood.
+    floods: flood_wait::Floods,
 }
 
 /// When the queue next wants attention.
@@ -256,7 +266,9 @@ impl Outbound {
             awaiting: std::collections::HashSet::new(),
             dropped: Vec::new(),
             load: None,
-            relayed: std::collections::HashSet::new(),
+            relayed: HashMap::new(),
+            relay_deadlines: BinaryHeap::new(),
+            floods: Default::default(),
         }
     }
 
@@ -358,6 +370,13 @@ impl Outbound {
             });
         }
         count(&mut self.depths, key, ids.len() as isize);
+        if let Some(until) = self.flood_hold(dest, opts.reply_to, now)
+            && let Some(lane) = self.lanes.get_mut(&key)
+        {
+            let at = lane.parked_until.map_or(until, |p| p.max(until));
+            lane.parked_until = Some(at);
+            self.parked.push(Reverse((at, key)));
+        }
         self.schedule(key);
         Ok(ids)
     }
@@ -587,8 +606,12 @@ impl Outbound {
             self.deadlines.pop_front();
         }
         let mut earliest = self.deadlines.front().map(|&(t, _)| t);
+        let relay_deadline = self.next_relay_deadline();
         let mut consider = |t: Instant| earliest = Some(earliest.map_or(t, |e| e.min(t)));
         if let Some(&Reverse((t, _))) = self.parked.peek() {
+            consider(t);
+        }
+        if let Some(t) = relay_deadline {
             consider(t);
         }
         if let Some(t) = self.next_expiry() {

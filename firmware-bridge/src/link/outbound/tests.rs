@@ -15,7 +15,7 @@ pub(super) fn queue() -> Outbound {
     queue_with(|_| {})
 }
 
-fn queue_with(tweak: impl FnOnce(&mut OutboundConfig)) -> Outbound {
+pub(super) fn queue_with(tweak: impl FnOnce(&mut OutboundConfig)) -> Outbound {
     let mut cfg = OutboundConfig {
         hop_limit: 3,
         max_attempts: 3,
@@ -28,6 +28,7 @@ fn queue_with(tweak: impl FnOnce(&mut OutboundConfig)) -> Outbound {
         max_age: OutboundConfig::DEFAULT_MAX_AGE,
         max_key_parked: OutboundConfig::DEFAULT_MAX_KEY_PARKED,
         shares: ClassShares::default(),
+        wait_out_floods: true,
     };
     tweak(&mut cfg);
     let budget = AirtimeBudget::new(Duration::from_secs(3600), Duration::from_secs(3600));

@@ -133,10 +133,12 @@ impl LinkTask {
             }
             Inbound::DirectText(t) => {
                 inc(&self.metrics.texts_in);
+                self.outbound.on_request(&t, now);
                 self.emit(LinkEvent::DirectText(t));
             }
             Inbound::ChannelText(t) => {
                 inc(&self.metrics.texts_in);
+                self.outbound.on_request(&t, now);
                 self.emit(LinkEvent::ChannelText(t));
             }
             Inbound::Routing(r) => match self.outbound.in_flight_dest(r.request_id) {
@@ -165,7 +167,7 @@ impl LinkTask {
                     // further on, at a hop limit too low for the way). Wait for that
                     // ACK until the ack deadline.
                     inc(&self.metrics.implicit_acks);
-                    self.outbound.on_relayed(r.request_id);
+                    self.outbound.on_relayed(r.request_id, now);
                     debug!(
                         dest = %node_id(dest),
                         id = r.request_id,

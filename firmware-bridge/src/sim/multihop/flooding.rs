@@ -13,9 +13,8 @@ pub const HOP_MAX: u8 = 7;
 /// `HOP_RELIABLE` (src/mesh/MeshTypes.h): the default hop limit, and what a hop limit
 /// above [`HOP_MAX`] becomes on the way out (RadioInterface.cpp `beginSending`).
 pub const HOP_RELIABLE: u8 = 3;
-/// `CWmin` and `CWmax` (src/mesh/RadioInterface.h).
-pub const CW_MIN: u32 = 3;
-pub const CW_MAX: u32 = 8;
+/// `CWmin` and `CWmax` (src/mesh/RadioInterface.h), as the link reckons with them.
+pub use meshmush_protocol::relay_timing::{CW_MAX, CW_MIN};
 /// `PROCESSING_TIME_MSEC` (src/mesh/RadioInterface.h).
 pub const PROCESSING_TIME_MS: f64 = 4500.0;
 /// `NUM_SYM_CAD` (src/mesh/RadioInterface.h).

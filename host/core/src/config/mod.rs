@@ -186,6 +186,12 @@ pub struct RepliesSection {
     /// replies fared), `firmware` (the firmware's rule for its own replies) or
     /// `fixed:N`.
     pub hop_rule: HopRule,
+    /// Whether a reply waits, from the moment its request arrived, for the floods the
+    /// request set off around our node (its relays, our node's ACK's) to move out of
+    /// its way: two relay generations, about 5.5 s on LongFast. Off by default: it
+    /// costs every reply that long, and the evidence is the multi-hop model's
+    /// (BENCHMARKS.md, figure 16), not a real mesh's yet.
+    pub wait_out_floods: bool,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -343,6 +349,7 @@ impl Default for RepliesSection {
             pager_packets: 3,
             hop_limit: meshmush_protocol::packets::DEFAULT_HOP_LIMIT,
             hop_rule: HopRule::Learned,
+            wait_out_floods: false,
         }
     }
 }
@@ -405,6 +412,7 @@ impl Config {
         link.byte_budget = self.replies.byte_budget;
         link.airtime_share = self.replies.airtime_share;
         link.hop_limit = self.replies.hop_limit;
+        link.wait_out_floods = self.replies.wait_out_floods;
         link.shares = self.class_shares(link.airtime_share);
         link
     }
