@@ -20,72 +20,21 @@
 //!
 //! The modules: [`players`] places the players on the topology, [`run`] plays each
 //! rule's sessions through the daemon, [`account`] prices what the BBS sent from the
-//! model's trace, and [`report`] is the table and the savings.
+//! model's trace, and [`report`] is the table and the savings; [`setup`] holds what they share.
 
 mod account;
 mod players;
 mod report;
 mod run;
-
-use std::time::Duration;
+mod setup;
 
 use meshmush::config::HopRule;
-use meshmush_firmware_bridge::sim::multihop::{Micros, RadioParams, Topology};
-
-use serde::Serialize;
+use meshmush_firmware_bridge::sim::multihop::{RadioParams, Topology};
 
 use super::figures::BenchError;
-pub use players::Player;
 pub use report::{HopRow, HopsFigures, Savings};
-
-/// The mesh: `random:30:TOPOLOGY_SEED` (a seed that puts at least two nodes at each
-/// of 0-4 hops from node 0, the BBS's).
-pub const TOPOLOGY_SEED: u64 = 218;
-const NODES: usize = 30;
-/// The model's own draws (relay waits, ACK ids).
-const SIM_SEED: u64 = 1;
-/// Real time per virtual time.
-const SCALE: f64 = 0.02;
-/// Hops away the players are spread over, and how many at each.
-const MAX_HOPS: usize = 4;
-const PER_HOP: usize = 2;
-/// The rule the saving is measured against, and the one measured.
-const BASELINE: HopRule = HopRule::Fixed(3);
-const RULES: [HopRule; 3] = [BASELINE, HopRule::Firmware, HopRule::Learned];
-/// How long (virtual) a link waits for the destination's ACK before it calls a packet
-/// undelivered: past the firmware's three tries (about 45 s on LongFast) and the
-/// ACK's way back.
-const ACK_WAIT: Duration = Duration::from_secs(90);
-/// How long (virtual) a player waits for the first packet of a reply.
-const FIRST_WAIT: Duration = Duration::from_secs(600);
-/// Between the two sessions.
-const LATER: Duration = Duration::from_secs(3600);
-
-fn wall(virtual_time: Duration) -> Duration {
-    virtual_time.mul_f64(SCALE)
-}
-
-fn secs(us: Micros) -> f64 {
-    us as f64 / 1e6
-}
-
-/// What may change between runs of figure 16.
-#[derive(Debug, Clone, Copy, Serialize)]
-pub struct HopsOptions {
-    /// The model's own draws (relay waits, ACK ids).
-    pub sim_seed: u64,
-    /// Whether the daemon's link waits out a request's flood before its reply.
-    pub flood_wait: bool,
-}
-
-impl Default for HopsOptions {
-    fn default() -> Self {
-        Self {
-            sim_seed: SIM_SEED,
-            flood_wait: true,
-        }
-    }
-}
+use setup::{BASELINE, MAX_HOPS, NODES, PER_HOP, RULES};
+pub use setup::{HopsOptions, TOPOLOGY_SEED};
 
 /// Figure 16: the three rules side by side (with `quick`: a player at each of 0-2
 /// hops, one session).

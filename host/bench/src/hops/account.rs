@@ -7,10 +7,19 @@ use std::collections::{HashMap, HashSet};
 use meshmush::config::HopRule;
 use meshmush_firmware_bridge::sim::Heard;
 use meshmush_firmware_bridge::sim::multihop::{Micros, TxRecord};
+use meshmush_protocol::packets::TextMessage;
 
 use super::report::HopRow;
-use super::run::Played;
-use super::{MAX_HOPS, secs};
+use super::setup::{MAX_HOPS, secs};
+
+/// What one player's commands were and what came back.
+pub(super) struct Played {
+    pub hops: usize,
+    pub num: u32,
+    /// The packet id of each command.
+    pub commands: Vec<u32>,
+    pub texts: Vec<TextMessage>,
+}
 
 /// The BBS's DMs to the players, priced, and the players' commands timed.
 pub(super) fn account(

@@ -38,7 +38,7 @@ pub fn players(topology: &Topology, max_hops: usize, per_hop: usize) -> Vec<Play
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::hops::{MAX_HOPS, NODES, PER_HOP, TOPOLOGY_SEED};
+    use crate::hops::setup::{MAX_HOPS, NODES, PER_HOP, TOPOLOGY_SEED};
     use meshmush_firmware_bridge::sim::multihop::RadioParams;
 
     #[test]

@@ -7,7 +7,8 @@ use meshmush::config::HopRule;
 use meshmush_testkit::stats::percentile;
 use serde::Serialize;
 
-use super::{HopsOptions, Player, RULES};
+use super::players::Player;
+use super::setup::{HopsOptions, RULES};
 use crate::figures::{Row, row};
 
 /// One rule at one hop distance (or all of them: `hops` None).

@@ -7,23 +7,15 @@ use meshmush::config::{Config, HopRule};
 use meshmush_firmware_bridge::sim::handset::{Handset, fast_link_config};
 use meshmush_firmware_bridge::sim::multihop::Topology;
 use meshmush_firmware_bridge::sim::{Mesh, SimConfig, SimNode};
-use meshmush_protocol::packets::{PRIMARY_CHANNEL, TextMessage};
+use meshmush_protocol::packets::PRIMARY_CHANNEL;
 use meshmush_testkit::Kit;
 
-use super::account::account;
+use super::account::{Played, account};
+use super::players::Player;
 use super::report::HopRow;
-use super::{ACK_WAIT, FIRST_WAIT, HopsOptions, LATER, Player, SCALE, secs, wall};
+use super::setup::{ACK_WAIT, FIRST_WAIT, HopsOptions, LATER, SCALE, secs, wall};
 use crate::figures::BenchError;
 use crate::session::standard_commands;
-
-/// What one player's commands were and what came back.
-pub(super) struct Played {
-    pub hops: usize,
-    pub num: u32,
-    /// The packet id of each command.
-    pub commands: Vec<u32>,
-    pub texts: Vec<TextMessage>,
-}
 
 /// Waits until the daemon has nothing queued or in flight and the mesh is quiet, up
 /// to `limit` (wall).
