@@ -39,6 +39,18 @@ impl Store {
         node: u32,
         heard: &str,
     ) -> Result<Option<Player>, StoreError> {
+        // Most NodeInfos are of nodes with no player or a name of their own: a read
+        // answers those, with no write (nor a refusal on a full disk) per NodeInfo.
+        let stand_in = self
+            .blocking(move |db| {
+                Ok(db
+                    .player(node)?
+                    .is_some_and(|p| super::names::is_stand_in(&p.name, node)))
+            })
+            .await?;
+        if !stand_in {
+            return Ok(None);
+        }
         let heard = heard.to_owned();
         self.blocking_write(move |db| db.adopt_heard_name(node, &heard))
             .await
