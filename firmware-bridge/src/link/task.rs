@@ -317,16 +317,24 @@ impl LinkTask {
                 Wait::Idle => next_heartbeat.min(self.watchdog.wake_at()),
                 Wait::Until(t) => t.min(next_heartbeat).min(self.watchdog.wake_at()),
                 Wait::SlotsKept(until) => {
-                    if next_poll <= now {
+                    // One ask at a time: the next once the last is answered (its
+                    // answer wakes this loop) and a slot's time has passed, or once
+                    // the answer is a queue poll late (lost).
+                    let mut poll_at =
+                        kept_slot_ask_at(next_poll, self.heartbeat_sent, self.cfg.queue_poll);
+                    if poll_at <= now {
+                        // A lost answer's delay can't be measured: time the new ask.
+                        self.heartbeat_sent = None;
                         next_poll = now + self.outbound.slot_poll().min(self.cfg.queue_poll);
-                        if let Err(e) = self.send_heartbeat(&mut writer, Instant::now()).await {
+                        poll_at = now + self.cfg.queue_poll;
+                        if let Err(e) = self.send_heartbeat(&mut writer, now).await {
                             return e;
                         }
                         if let Err(end) = self.flush(&mut writer).await {
                             return end;
                         }
                     }
-                    let wake = next_poll.min(next_heartbeat).min(self.watchdog.wake_at());
+                    let wake = poll_at.min(next_heartbeat).min(self.watchdog.wake_at());
                     until.map_or(wake, |t| t.min(wake))
                 }
                 Wait::NodeFull => {
@@ -429,5 +437,38 @@ impl LinkTask {
             airtime_hour = ?used,
             "airtime spent before the restart counts against this hour"
         );
+    }
+}
+
+/// When the link may next ask the node for its queue while replies wait only for the
+/// slots kept for known players: once `next_poll` has come (a slot's time after the
+/// last ask) and the last ask, sent at `asked` and still unanswered, is answered; or
+/// once that answer is `queue_poll` late (lost).
+fn kept_slot_ask_at(next_poll: Instant, asked: Option<Instant>, queue_poll: Duration) -> Instant {
+    asked.map_or(next_poll, |sent| next_poll.max(sent + queue_poll))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_answered_ask_is_followed_by_the_next_once_a_slot_has_had_time_to_free() {
+        let t = Instant::now();
+        let poll = Duration::from_secs(2);
+        // Instant mesh: a slot's time is nothing, so the next ask goes at once.
+        assert_eq!(kept_slot_ask_at(t, None, poll), t);
+        // Real airtime: not before a packet could have left the air.
+        let slot = t + Duration::from_millis(300);
+        assert_eq!(kept_slot_ask_at(slot, None, poll), slot);
+    }
+
+    #[test]
+    fn an_unanswered_ask_is_not_repeated_until_its_answer_is_late() {
+        let t = Instant::now();
+        let poll = Duration::from_secs(2);
+        assert_eq!(kept_slot_ask_at(t, Some(t), poll), t + poll);
+        let later = t + Duration::from_secs(5);
+        assert_eq!(kept_slot_ask_at(later, Some(t), poll), later);
     }
 }

@@ -447,16 +447,19 @@ impl Outbound {
         self.credits > keep
     }
 
-    /// How often to ask the node for its queue while a class waits only for the kept
-    /// slots: about one full packet's airtime, as a slot frees when a packet leaves
-    /// the air (at least 20 ms, not to flood a real node's serial link). With the
-    /// airtime model off (`airtime_scale` 0: an instant software mesh) a packet
-    /// leaves at once, so ask at once (1 ms): polling at a real packet's airtime there
-    /// held strangers' replies up to a second each and cut figure 1 from ~56,000 to
-    /// a few thousand `look`/s.
+    /// How long after one ask to ask the node for its queue again while a class waits
+    /// only for the kept slots (the link asks no sooner than the last ask's answer):
+    /// about one full packet's airtime, as a slot frees when a packet leaves the air
+    /// (at least 20 ms, not to flood a real node's serial link). A node volunteers its
+    /// status only when its queue was full (`MeshService::loop`, src/mesh/MeshService.cpp:
+    /// it checks `lastQueueStatus.free == 0`), never at the kept slots, so the link
+    /// must ask. With the airtime model off (`airtime_scale` 0: an instant software
+    /// mesh) a packet leaves at once, so the next ask goes as soon as the last is
+    /// answered: a timer there (1 ms, which Tokio's wheel makes 1-2 ms) let only one
+    /// batch of strangers' replies out per tick and held figure 1 near 7,000 `look`/s.
     pub fn slot_poll(&self) -> Duration {
         if self.cfg.airtime_scale <= 0.0 {
-            return Duration::from_millis(1);
+            return Duration::ZERO;
         }
         let full = meshmush_protocol::airtime::text_airtime(self.preset, 200, self.cfg.pki);
         full.mul_f64(self.cfg.airtime_scale)
