@@ -177,6 +177,10 @@ impl Reach {
             return;
         };
         let k = &mut *guard;
+        // The writer is woken by the first change since its last write only: it
+        // gathers the rest while it waits. A wake per packet heard and acked was a
+        // task switch each for nothing.
+        let first_change = k.dirty.is_empty();
         if !k.nodes.contains_key(&node) {
             if !create {
                 return;
@@ -202,8 +206,10 @@ impl Reach {
         if let Some(wake) = &self.wake {
             k.dirty.insert(node);
             drop(guard);
-            // Full: the writer is already awake and will take this change too.
-            let _ = wake.try_send(());
+            if first_change {
+                // Full: the writer is already awake and will take this change too.
+                let _ = wake.try_send(());
+            }
         }
     }
 }
