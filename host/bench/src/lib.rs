@@ -395,6 +395,61 @@ pub async fn run_throughput(quick: bool) -> Result<BenchReport, BenchError> {
     })
 }
 
+/// Figure 3 for one design: every store call stalled 50 ms (and 500 ms in full mode)
+/// while busy players hammer the store; `span` is the full run's length.
+async fn stall_rows(
+    design: &str,
+    naive: bool,
+    quick: bool,
+    span: Duration,
+    rows: &mut Vec<Row>,
+) -> Result<(), BenchError> {
+    let (latencies, busy): (&[u64], u32) = if quick { (&[50], 10) } else { (&[50, 500], 50) };
+    for &latency in latencies {
+        let run = if quick {
+            Duration::from_millis(500)
+        } else {
+            span
+        };
+        let s = stall(Duration::from_millis(latency), naive, busy, run).await?;
+        let f = format!("3. store stalls {latency} ms, {busy} busy players");
+        // No answer at all within the run: not a latency, a stall (NaN, `null`).
+        let or_nan = |d: Option<Duration>| d.map_or(f64::NAN, ms);
+        for (what, value) in [
+            ("lag p99", or_nan(s.lag.map(|l| l.p99))),
+            ("lag max", or_nan(s.lag.map(|l| l.max))),
+            ("heartbeat delay mean", or_nan(s.heartbeat_mean)),
+            ("heartbeat delay max", or_nan(s.heartbeat_max)),
+            ("store-free player p99", or_nan(s.free_p99)),
+        ] {
+            rows.push(row(&format!("{f}: {what}"), design, value, "ms"));
+        }
+    }
+    Ok(())
+}
+
+/// Only figure 3: the store stalled under busy players, both designs.
+pub async fn run_stall(quick: bool) -> Result<BenchReport, BenchError> {
+    let span = if quick {
+        Duration::from_millis(150)
+    } else {
+        Duration::from_secs(5)
+    };
+    let mut rows = Vec::new();
+    for (design, naive) in [("designed", false), ("naive", true)] {
+        stall_rows(design, naive, quick, span, &mut rows).await?;
+    }
+    Ok(BenchReport {
+        cores: std::thread::available_parallelism().map_or(1, |n| n.get()),
+        memory_mib: memory_mib().await,
+        quick,
+        rows,
+        session: None,
+        meshtasticator: None,
+        hops: None,
+    })
+}
+
 /// Only figure 4 (latency at scale, and the footprint with 10,000 players); builds
 /// and caches its stores on the first run.
 pub async fn run_scale(quick: bool) -> Result<BenchReport, BenchError> {
@@ -448,32 +503,7 @@ pub async fn run(quick: bool) -> Result<BenchReport, BenchError> {
         throughput_rows(design, naive, quick, &mut rows).await?;
         progress("figures 1, 2, 5", design, t);
         let t = std::time::Instant::now();
-        let (latencies, busy): (&[u64], u32) = if quick { (&[50], 10) } else { (&[50, 500], 50) };
-        for &latency in latencies {
-            let s = stall(
-                Duration::from_millis(latency),
-                naive,
-                busy,
-                if quick {
-                    Duration::from_millis(500)
-                } else {
-                    span
-                },
-            )
-            .await?;
-            let f = format!("3. store stalls {latency} ms, {busy} busy players");
-            // No answer at all within the run: not a latency, a stall (NaN, `null`).
-            let or_nan = |d: Option<Duration>| d.map_or(f64::NAN, ms);
-            for (what, value) in [
-                ("lag p99", or_nan(s.lag.map(|l| l.p99))),
-                ("lag max", or_nan(s.lag.map(|l| l.max))),
-                ("heartbeat delay mean", or_nan(s.heartbeat_mean)),
-                ("heartbeat delay max", or_nan(s.heartbeat_max)),
-                ("store-free player p99", or_nan(s.free_p99)),
-            ] {
-                rows.push(row(&format!("{f}: {what}"), design, value, "ms"));
-            }
-        }
+        stall_rows(design, naive, quick, span, &mut rows).await?;
         progress("figure 3", design, t);
     }
     let t = std::time::Instant::now();

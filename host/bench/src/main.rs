@@ -47,6 +47,11 @@ struct BenchArgs {
     /// Only figures 1, 2 and 5: throughput, latency, footprint.
     #[arg(long, conflicts_with = "pacing")]
     throughput: bool,
+    /// Only figure 3: every store call stalled 50 ms and 500 ms (with --quick: 50 ms)
+    /// while 50 players hammer the store; the event loop's lag, the heartbeats' delay
+    /// and a store-free player's latency.
+    #[arg(long, conflicts_with_all = ["pacing", "throughput"])]
+    stall: bool,
     /// Only figure 4: latency with 100 to 100,000 players and a million posts (with
     /// --quick: one tiny store). Builds its stores once, cached under
     /// target/bench-cache.
@@ -128,6 +133,8 @@ async fn bench(args: BenchArgs) -> Result<()> {
         meshmush_bench::run_pacing().await?
     } else if args.throughput {
         meshmush_bench::run_throughput(args.quick).await?
+    } else if args.stall {
+        meshmush_bench::run_stall(args.quick).await?
     } else if args.scale {
         meshmush_bench::run_scale(args.quick).await?
     } else if args.flood {
