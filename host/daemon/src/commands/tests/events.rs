@@ -238,3 +238,24 @@ async fn posts_and_mail_say_where_they_went() {
         }]
     );
 }
+
+/// Content follows events, so a command that reports none costs no store call for it:
+/// with every store call slow and the store busy, a `ping` stays as quick as the
+/// radio (figure 3; the content hook's reads once made it wait seconds).
+#[tokio::test(start_paused = true)]
+async fn a_command_that_did_nothing_reads_nothing_for_the_content() {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    let w = TestWorld::new().await;
+    let mut ann = w.player(ANN, "Ann").await;
+    let calls = Arc::new(AtomicUsize::new(0));
+    let counted = calls.clone();
+    w.store.observe_calls(Arc::new(move |_| {
+        counted.fetch_add(1, Ordering::Relaxed);
+    }));
+    let out = call(&mut ann, "ping", "pong").await;
+    assert_eq!(out.events, []);
+    assert_eq!(calls.load(Ordering::Relaxed), 0, "store calls for a ping");
+    // A command that did something is followed, and may read.
+    let out = call_starts(&mut ann, "n", "Post Office").await;
+    assert_eq!(out.events.len(), 1);
+}
