@@ -384,33 +384,24 @@ pub async fn run_throughput(quick: bool) -> Result<BenchReport, BenchError> {
     for (design, naive) in [("designed", false), ("naive", true)] {
         throughput_rows(design, naive, quick, &mut rows).await?;
     }
-    Ok(BenchReport {
-        cores: std::thread::available_parallelism().map_or(1, |n| n.get()),
-        memory_mib: memory_mib().await,
-        quick,
-        rows,
-        session: None,
-        meshtasticator: None,
-        hops: None,
-    })
+    Ok(report(quick, rows).await)
 }
 
 /// Figure 3 for one design: every store call stalled 50 ms (and 500 ms in full mode)
-/// while busy players hammer the store; `span` is the full run's length.
+/// while busy players hammer the store, for 5 s a stall (0.5 s with `quick`).
 async fn stall_rows(
     design: &str,
     naive: bool,
     quick: bool,
-    span: Duration,
     rows: &mut Vec<Row>,
 ) -> Result<(), BenchError> {
     let (latencies, busy): (&[u64], u32) = if quick { (&[50], 10) } else { (&[50, 500], 50) };
+    let run = if quick {
+        Duration::from_millis(500)
+    } else {
+        Duration::from_secs(5)
+    };
     for &latency in latencies {
-        let run = if quick {
-            Duration::from_millis(500)
-        } else {
-            span
-        };
         let s = stall(Duration::from_millis(latency), naive, busy, run).await?;
         let f = format!("3. store stalls {latency} ms, {busy} busy players");
         // No answer at all within the run: not a latency, a stall (NaN, `null`).
@@ -430,24 +421,11 @@ async fn stall_rows(
 
 /// Only figure 3: the store stalled under busy players, both designs.
 pub async fn run_stall(quick: bool) -> Result<BenchReport, BenchError> {
-    let span = if quick {
-        Duration::from_millis(150)
-    } else {
-        Duration::from_secs(5)
-    };
     let mut rows = Vec::new();
     for (design, naive) in [("designed", false), ("naive", true)] {
-        stall_rows(design, naive, quick, span, &mut rows).await?;
+        stall_rows(design, naive, quick, &mut rows).await?;
     }
-    Ok(BenchReport {
-        cores: std::thread::available_parallelism().map_or(1, |n| n.get()),
-        memory_mib: memory_mib().await,
-        quick,
-        rows,
-        session: None,
-        meshtasticator: None,
-        hops: None,
-    })
+    Ok(report(quick, rows).await)
 }
 
 /// Only figure 4 (latency at scale, and the footprint with 10,000 players); builds
@@ -455,15 +433,7 @@ pub async fn run_stall(quick: bool) -> Result<BenchReport, BenchError> {
 pub async fn run_scale(quick: bool) -> Result<BenchReport, BenchError> {
     let mut rows = Vec::new();
     scale::scale(quick, &mut rows).await?;
-    Ok(BenchReport {
-        cores: std::thread::available_parallelism().map_or(1, |n| n.get()),
-        memory_mib: memory_mib().await,
-        quick,
-        rows,
-        session: None,
-        meshtasticator: None,
-        hops: None,
-    })
+    Ok(report(quick, rows).await)
 }
 
 /// The child side of figure 5's footprint (see `scale/footprint.rs`): serves one
@@ -492,18 +462,13 @@ fn progress(figures: &str, design: &str, started: std::time::Instant) {
 
 /// Runs every figure; `quick` keeps it to a few seconds.
 pub async fn run(quick: bool) -> Result<BenchReport, BenchError> {
-    let span = if quick {
-        Duration::from_millis(150)
-    } else {
-        Duration::from_secs(5)
-    };
     let mut rows = Vec::new();
     for (design, naive) in [("designed", false), ("naive", true)] {
         let t = std::time::Instant::now();
         throughput_rows(design, naive, quick, &mut rows).await?;
         progress("figures 1, 2, 5", design, t);
         let t = std::time::Instant::now();
-        stall_rows(design, naive, quick, span, &mut rows).await?;
+        stall_rows(design, naive, quick, &mut rows).await?;
         progress("figure 3", design, t);
     }
     let t = std::time::Instant::now();
