@@ -47,6 +47,10 @@ pub(crate) struct Air {
     /// The multi-hop model, when the mesh has a topology: it carries every packet
     /// instead of [`Air::carry`].
     pub(super) multihop: Option<Arc<MultiHopAir>>,
+    /// Time scale 0 and no multi-hop model: a packet takes no time on the air, so a
+    /// radio is never busy and its queue holds nothing for long (see
+    /// [`Node::transmit_queued_now`](super::node::Node::transmit_queued_now)).
+    pub(super) instant: bool,
 }
 
 /// Signatures riding beside their packets. The software air carries the `meshtastic`

@@ -122,6 +122,7 @@ async fn handle(
         Some(to_radio::PayloadVariant::Packet(p)) => {
             let status = take_packet(node, air, p);
             let _ = send(status).await;
+            node.transmit_queued_now();
         }
         Some(to_radio::PayloadVariant::Disconnect(_)) => return false,
         _ => {}

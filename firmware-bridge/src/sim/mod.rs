@@ -313,6 +313,7 @@ impl Mesh {
                 sink,
                 signing: cfg.signing,
                 signatures: Default::default(),
+                instant: scale == 0.0 && multihop.is_none(),
                 multihop: multihop.clone(),
             }
         });

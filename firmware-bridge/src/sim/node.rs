@@ -266,15 +266,10 @@ impl Node {
         preset: meshmush_protocol::proto::config::lo_ra_config::ModemPreset,
     ) {
         loop {
-            let next = self.queue.lock().ok().and_then(|mut q| q.pop_front());
-            let Some(packet) = next else {
+            let Some(packet) = self.next_to_send() else {
                 self.wake.notified().await;
                 continue;
             };
-            if self.reported_full.load(Ordering::Relaxed) {
-                // A slot is free again: say so without waiting to be asked.
-                self.to_clients(&self.queue_status(0, 0), false);
-            }
             let Some(air) = self.air.upgrade() else {
                 return;
             };
@@ -283,33 +278,79 @@ impl Node {
                 radio.send(self.num, packet);
                 continue;
             }
-            let unicast_ack = packet.to != BROADCAST && packet.want_ack;
             let pki = packet.pki_encrypted;
             let len = MESH_HEADER
                 + decoded(&packet).map_or(0, |d| d.encoded_len())
                 + if pki { PKI_OVERHEAD } else { 0 };
             let airtime = time_on_air(preset, len).mul_f64(time_scale.max(0.0));
-            let attempts = if unicast_ack { 1 + MAX_RETRANSMIT } else { 1 };
-            let mut delivered = false;
-            for _ in 0..attempts {
+            let mut sent = Sent::Lost;
+            for _ in 0..attempts(&packet) {
                 if !self.duty_allows(airtime) {
-                    if packet.from == self.num {
-                        self.nak_to_clients(packet.id, routing::Error::DutyCycleLimit);
-                    }
-                    delivered = true; // reported; nothing more to do
+                    sent = Sent::Refused;
                     break;
                 }
                 if !airtime.is_zero() {
                     tokio::time::sleep(airtime).await;
                 }
                 if air.carry(self.num, &packet) {
-                    delivered = true;
+                    sent = Sent::Carried;
                     break;
                 }
             }
-            if !delivered && packet.from == self.num {
-                self.nak_to_clients(packet.id, routing::Error::MaxRetransmit);
+            self.report(&packet, sent);
+        }
+    }
+
+    /// On an instant mesh, sends what is queued at once, in the caller's task: a radio
+    /// whose packets take no time is never busy, so its queue empties as soon as it is
+    /// handed a packet. Left to the transmit loop, a packet stayed queued until that
+    /// task next ran, and the queue status told the client the slot was still taken:
+    /// a stand-in for a busy radio that no real node has, which held the daemon's
+    /// replies behind its kept slots. The client reader calls this after it has
+    /// answered with the packet's queue status, so the client hears the status before
+    /// the packet's ACK, as from a real node.
+    pub fn transmit_queued_now(&self) {
+        let Some(air) = self.air.upgrade() else {
+            return;
+        };
+        if !air.instant {
+            return;
+        }
+        while let Some(packet) = self.next_to_send() {
+            let mut sent = Sent::Lost;
+            for _ in 0..attempts(&packet) {
+                if !self.duty_allows(Duration::ZERO) {
+                    sent = Sent::Refused;
+                    break;
+                }
+                if air.carry(self.num, &packet) {
+                    sent = Sent::Carried;
+                    break;
+                }
             }
+            self.report(&packet, sent);
+        }
+    }
+
+    /// The next queued packet, telling the clients unasked when this frees a slot of a
+    /// queue they were told was full (as the firmware's `MeshService::loop` does).
+    fn next_to_send(&self) -> Option<MeshPacket> {
+        let packet = self.queue.lock().ok().and_then(|mut q| q.pop_front())?;
+        if self.reported_full.load(Ordering::Relaxed) {
+            self.to_clients(&self.queue_status(0, 0), false);
+        }
+        Some(packet)
+    }
+
+    /// Tells the clients what became of a packet of this node's own that did not go.
+    fn report(&self, packet: &MeshPacket, sent: Sent) {
+        if packet.from != self.num {
+            return;
+        }
+        match sent {
+            Sent::Carried => {}
+            Sent::Refused => self.nak_to_clients(packet.id, routing::Error::DutyCycleLimit),
+            Sent::Lost => self.nak_to_clients(packet.id, routing::Error::MaxRetransmit),
         }
     }
 
@@ -453,4 +494,24 @@ pub(crate) fn epoch_secs() -> u32 {
         .duration_since(std::time::UNIX_EPOCH)
         .map(|d| d.as_secs() as u32)
         .unwrap_or(0)
+}
+
+/// What became of a packet the node tried to send.
+#[derive(Clone, Copy)]
+enum Sent {
+    Carried,
+    /// The duty cycle refused it.
+    Refused,
+    /// Every try was lost.
+    Lost,
+}
+
+/// Tries at a packet: a DM that wants an ack is sent again until acked, up to the
+/// firmware's retransmissions; anything else once.
+fn attempts(packet: &MeshPacket) -> u32 {
+    if packet.to != BROADCAST && packet.want_ack {
+        1 + MAX_RETRANSMIT
+    } else {
+        1
+    }
 }

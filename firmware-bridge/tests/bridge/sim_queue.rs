@@ -1,7 +1,8 @@
 //! The software node's transmit queue as a client sees it on the wire: every packet is
 //! answered with `queueStatus`, and once the node has said its queue is full it says,
 //! unasked, when a slot frees (as the firmware's `MeshService::loop` does), so a
-//! client never has to poll to learn it may send again.
+//! client never has to poll to learn it may send again. On an instant mesh a packet
+//! takes no time on the air, so the queue never holds one for long.
 
 use std::time::Duration;
 
@@ -9,7 +10,7 @@ use futures::{SinkExt, StreamExt};
 use meshmush_firmware_bridge::sim::{Mesh, SimConfig};
 use meshmush_protocol::framing::{Frame, HostCodec};
 use meshmush_protocol::packets::{TextOut, want_config};
-use meshmush_protocol::proto::{QueueStatus, from_radio};
+use meshmush_protocol::proto::{PortNum, QueueStatus, from_radio, mesh_packet};
 use tokio::net::TcpStream;
 use tokio_util::codec::Framed;
 
@@ -108,4 +109,88 @@ async fn a_queue_never_reported_full_volunteers_nothing() {
     // Three packets, three answers, and the transmitter sent all three meanwhile.
     assert_eq!(statuses, [1, 2, 3]);
     mesh.shutdown().await;
+}
+
+#[tokio::test]
+async fn an_instant_mesh_sends_a_burst_at_once_and_answers_each_packet_before_its_ack() {
+    let mesh = Mesh::start(SimConfig {
+        handsets: 1,
+        ..SimConfig::default() // time scale 0: instant air
+    })
+    .await
+    .expect("mesh starts");
+    let handset = mesh.handsets()[0].num;
+    let stream = TcpStream::connect(mesh.gateway().addr)
+        .await
+        .expect("connect");
+    let mut wire = Framed::new(stream, HostCodec::new());
+    wire.send(&want_config(7)).await.expect("write");
+    loop {
+        let frame = wire.next().await.expect("open").expect("frame");
+        if let Frame::Message(m) = frame
+            && m.payload_variant == Some(from_radio::PayloadVariant::ConfigCompleteId(7))
+        {
+            break;
+        }
+    }
+
+    // Forty DMs, more than twice the queue, written without waiting for an answer.
+    const BURST: u32 = 40;
+    for id in 1..=BURST {
+        let packet = TextOut::direct(handset, format!("packet {id}")).to_radio(id);
+        wire.feed(&packet).await.expect("write");
+    }
+    SinkExt::<&meshmush_protocol::proto::ToRadio>::flush(&mut wire)
+        .await
+        .expect("flush");
+
+    // What the client hears, in order: each packet's queue status and its ACK.
+    let mut heard = Vec::new();
+    while heard.iter().filter(|h| matches!(h, Heard::Ack(_))).count() < BURST as usize {
+        let frame = tokio::time::timeout(crate::common::WAIT, wire.next())
+            .await
+            .unwrap_or_else(|_| panic!("an ACK for every packet in time; heard {heard:?}"))
+            .expect("stream open")
+            .expect("a good frame");
+        let Frame::Message(msg) = frame else { continue };
+        match msg.payload_variant {
+            Some(from_radio::PayloadVariant::QueueStatus(qs)) => heard.push(Heard::Status(qs)),
+            Some(from_radio::PayloadVariant::Packet(p)) => {
+                if let Some(mesh_packet::PayloadVariant::Decoded(d)) = p.payload_variant
+                    && d.portnum == PortNum::RoutingApp as i32
+                {
+                    heard.push(Heard::Ack(d.request_id));
+                }
+            }
+            _ => {}
+        }
+    }
+    for id in 1..=BURST {
+        let status = heard
+            .iter()
+            .position(|h| matches!(h, Heard::Status(qs) if qs.mesh_packet_id == id))
+            .unwrap_or_else(|| panic!("no queue status for packet {id}: {heard:?}"));
+        let Heard::Status(qs) = &heard[status] else {
+            unreachable!()
+        };
+        assert_eq!(qs.res, 0, "packet {id} refused: {qs:?}");
+        // Only the packet itself was queued when the node answered: the radio took
+        // every earlier one at once.
+        assert_eq!(qs.free, 15, "packet {id}: {qs:?}");
+        let ack = heard
+            .iter()
+            .position(|h| matches!(h, Heard::Ack(r) if *r == id))
+            .unwrap_or_else(|| panic!("no ACK for packet {id}: {heard:?}"));
+        assert!(
+            status < ack,
+            "packet {id}'s ACK came before its queue status"
+        );
+    }
+    mesh.shutdown().await;
+}
+
+#[derive(Debug)]
+enum Heard {
+    Status(QueueStatus),
+    Ack(u32),
 }
