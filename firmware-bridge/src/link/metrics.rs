@@ -66,7 +66,7 @@ pub struct LinkMetrics {
     pub airtime_unrecorded: AtomicU64,
     /// Per traffic class, in [`Class::ALL`](super::Class::ALL) order: airtime spent
     /// since start (ms), packets held now, and about how long a full packet queued now
-    /// would wait, kept as the moment it could go ([`clock_ms`] + the wait, so a
+    /// would wait, kept as the moment it could go (`clock_ms` + the wait, so a
     /// reader long after the last update sees the wait shrink; see
     /// [`Outbound::class_wait`](super::Outbound::class_wait)).
     pub class_airtime_ms: [AtomicU64; 5],
@@ -115,7 +115,7 @@ pub struct MetricsSnapshot {
     pub write_timeouts: u64,
     pub airtime_unrecorded: u64,
     /// Airtime per destination since the link started, for at most
-    /// [`AIRTIME_DESTS_KEPT`] destinations (the busiest).
+    /// `AIRTIME_DESTS_KEPT` destinations (the busiest).
     pub airtime_per_dest: Vec<(u32, Duration)>,
     /// Per traffic class (see [`LinkMetrics::class_airtime_ms`]).
     pub class_airtime: [Duration; 5],

@@ -5,7 +5,9 @@
 //! official Python one included) can use a handset as if it were a radio in a hand.
 //! Between nodes the "air" carries packets with the airtime of the configured preset,
 //! each node keeps its region's duty cycle, and faults can be injected on demand. A
-//! time scale of 1.0 is real time; 0 makes the air instant.
+//! time scale of 1.0 is real time; 0 makes the air instant, and then a node's radio is
+//! never busy: it sends what a client gives it at once, so its queue never fills
+//! (unless a fault says so).
 
 mod air;
 pub mod attacker;
