@@ -11,6 +11,7 @@ use std::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, Weak};
 use std::time::Duration;
 
+use futures::FutureExt;
 use meshmush_protocol::Message;
 use meshmush_protocol::airtime::{MESH_HEADER, PKI_OVERHEAD, time_on_air};
 use meshmush_protocol::crypto::signing::{self, PacketSignature};
@@ -283,21 +284,36 @@ impl Node {
                 + decoded(&packet).map_or(0, |d| d.encoded_len())
                 + if pki { PKI_OVERHEAD } else { 0 };
             let airtime = time_on_air(preset, len).mul_f64(time_scale.max(0.0));
-            let mut sent = Sent::Lost;
-            for _ in 0..attempts(&packet) {
-                if !self.duty_allows(airtime) {
-                    sent = Sent::Refused;
-                    break;
+            self.send(&air, &packet, airtime).await;
+        }
+    }
+
+    /// Puts `packet` on the air, each try `airtime` long: a DM that wants an ack goes
+    /// again until acked, up to the firmware's retransmissions, anything else once. A
+    /// packet of this node's own that the duty cycle refuses or that every try loses is
+    /// NAKed to the clients.
+    async fn send(&self, air: &Air, packet: &MeshPacket, airtime: Duration) {
+        let unicast_ack = packet.to != BROADCAST && packet.want_ack;
+        let attempts = if unicast_ack { 1 + MAX_RETRANSMIT } else { 1 };
+        let mut delivered = false;
+        for _ in 0..attempts {
+            if !self.duty_allows(airtime) {
+                if packet.from == self.num {
+                    self.nak_to_clients(packet.id, routing::Error::DutyCycleLimit);
                 }
-                if !airtime.is_zero() {
-                    tokio::time::sleep(airtime).await;
-                }
-                if air.carry(self.num, &packet) {
-                    sent = Sent::Carried;
-                    break;
-                }
+                delivered = true; // reported; nothing more to do
+                break;
             }
-            self.report(&packet, sent);
+            if !airtime.is_zero() {
+                tokio::time::sleep(airtime).await;
+            }
+            if air.carry(self.num, packet) {
+                delivered = true;
+                break;
+            }
+        }
+        if !delivered && packet.from == self.num {
+            self.nak_to_clients(packet.id, routing::Error::MaxRetransmit);
         }
     }
 
@@ -317,18 +333,9 @@ impl Node {
             return;
         }
         while let Some(packet) = self.next_to_send() {
-            let mut sent = Sent::Lost;
-            for _ in 0..attempts(&packet) {
-                if !self.duty_allows(Duration::ZERO) {
-                    sent = Sent::Refused;
-                    break;
-                }
-                if air.carry(self.num, &packet) {
-                    sent = Sent::Carried;
-                    break;
-                }
-            }
-            self.report(&packet, sent);
+            // With no airtime to pay, sending never waits: done at its first poll.
+            let sent = self.send(&air, &packet, Duration::ZERO).now_or_never();
+            debug_assert!(sent.is_some(), "an instant send waited");
         }
     }
 
@@ -340,18 +347,6 @@ impl Node {
             self.to_clients(&self.queue_status(0, 0), false);
         }
         Some(packet)
-    }
-
-    /// Tells the clients what became of a packet of this node's own that did not go.
-    fn report(&self, packet: &MeshPacket, sent: Sent) {
-        if packet.from != self.num {
-            return;
-        }
-        match sent {
-            Sent::Carried => {}
-            Sent::Refused => self.nak_to_clients(packet.id, routing::Error::DutyCycleLimit),
-            Sent::Lost => self.nak_to_clients(packet.id, routing::Error::MaxRetransmit),
-        }
     }
 
     fn duty_allows(&self, airtime: Duration) -> bool {
@@ -494,24 +489,4 @@ pub(crate) fn epoch_secs() -> u32 {
         .duration_since(std::time::UNIX_EPOCH)
         .map(|d| d.as_secs() as u32)
         .unwrap_or(0)
-}
-
-/// What became of a packet the node tried to send.
-#[derive(Clone, Copy)]
-enum Sent {
-    Carried,
-    /// The duty cycle refused it.
-    Refused,
-    /// Every try was lost.
-    Lost,
-}
-
-/// Tries at a packet: a DM that wants an ack is sent again until acked, up to the
-/// firmware's retransmissions; anything else once.
-fn attempts(packet: &MeshPacket) -> u32 {
-    if packet.to != BROADCAST && packet.want_ack {
-        1 + MAX_RETRANSMIT
-    } else {
-        1
-    }
 }

@@ -29,12 +29,13 @@ async fn next_queue_status(wire: &mut Framed<TcpStream, HostCodec>) -> QueueStat
     }
 }
 
-/// A mesh at real LongFast airtime (each packet holds the transmitter for about half a
-/// second) with one handset, and a raw client past its handshake with the gateway.
-async fn connected() -> (Mesh, Framed<TcpStream, HostCodec>, u32) {
+/// A mesh with one handset at `time_scale` (1.0: real LongFast airtime, each packet
+/// holding the transmitter for about half a second; 0: instant), and a raw client past
+/// its handshake with the gateway.
+async fn connected(time_scale: f64) -> (Mesh, Framed<TcpStream, HostCodec>, u32) {
     let mesh = Mesh::start(SimConfig {
         handsets: 1,
-        time_scale: 1.0,
+        time_scale,
         duty_cycle_percent: Some(100.0),
         ..SimConfig::default()
     })
@@ -59,7 +60,7 @@ async fn connected() -> (Mesh, Framed<TcpStream, HostCodec>, u32) {
 
 #[tokio::test]
 async fn a_full_queue_announces_its_first_free_slot() {
-    let (mesh, mut wire, handset) = connected().await;
+    let (mesh, mut wire, handset) = connected(1.0).await;
 
     // The first packet goes straight to the transmitter; 16 more fill the queue.
     let mut last = None;
@@ -84,7 +85,7 @@ async fn a_full_queue_announces_its_first_free_slot() {
 
 #[tokio::test]
 async fn a_queue_never_reported_full_volunteers_nothing() {
-    let (mesh, mut wire, handset) = connected().await;
+    let (mesh, mut wire, handset) = connected(1.0).await;
     for id in 1..=3u32 {
         let packet = TextOut::direct(handset, format!("packet {id}")).to_radio(id);
         wire.send(&packet).await.expect("write");
@@ -113,26 +114,7 @@ async fn a_queue_never_reported_full_volunteers_nothing() {
 
 #[tokio::test]
 async fn an_instant_mesh_sends_a_burst_at_once_and_answers_each_packet_before_its_ack() {
-    let mesh = Mesh::start(SimConfig {
-        handsets: 1,
-        ..SimConfig::default() // time scale 0: instant air
-    })
-    .await
-    .expect("mesh starts");
-    let handset = mesh.handsets()[0].num;
-    let stream = TcpStream::connect(mesh.gateway().addr)
-        .await
-        .expect("connect");
-    let mut wire = Framed::new(stream, HostCodec::new());
-    wire.send(&want_config(7)).await.expect("write");
-    loop {
-        let frame = wire.next().await.expect("open").expect("frame");
-        if let Frame::Message(m) = frame
-            && m.payload_variant == Some(from_radio::PayloadVariant::ConfigCompleteId(7))
-        {
-            break;
-        }
-    }
+    let (mesh, mut wire, handset) = connected(0.0).await;
 
     // Forty DMs, more than twice the queue, written without waiting for an answer.
     const BURST: u32 = 40;

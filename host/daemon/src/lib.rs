@@ -61,7 +61,7 @@ pub fn runtime() -> std::io::Result<tokio::runtime::Runtime> {
 /// up to 8 per core, and each keeps the memory freed into it. The daemon has about 20
 /// threads (the runtime's workers, the store's blocking threads, sled's own), so the
 /// arenas held 3.5 MiB more at figure 5's peak than one per core does (BENCHMARKS.md,
-/// "Figure 5"), with no change in throughput beyond noise: no more threads than cores
+/// "Session 32"), with no change in throughput beyond noise: no more threads than cores
 /// allocate at once. Called before the runtime starts its threads, as the cap only
 /// applies to arenas made after it.
 fn cap_allocator_arenas() {
