@@ -23,12 +23,11 @@
 //! This module parses and checks them and computes when each is next due
 //! ([`Schedule::next_after`]); the daemon's `schedule` task sends them.
 
-use std::str::FromStr;
-
 use chrono::{DateTime, Utc};
-use chrono_tz::Tz;
 use croner::Cron;
 use croner::parser::{CronParser, Seconds, Year};
+use jiff::tz::{TimeZone, TimeZoneDatabase};
+use jiff::{Timestamp, Zoned};
 use serde::{Deserialize, Serialize};
 
 /// `[schedules]`: what every `[[schedule]]` shares.
@@ -56,9 +55,15 @@ impl Default for SchedulesSection {
 
 impl SchedulesSection {
     /// The configured zone; UTC when the name is not one (validation reports that).
-    pub fn tz(&self) -> Tz {
-        Tz::from_str(self.timezone.trim()).unwrap_or(Tz::UTC)
+    pub fn tz(&self) -> TimeZone {
+        zone(&self.timezone).unwrap_or(TimeZone::UTC)
     }
+}
+
+/// The IANA time zone `name` (any case, e.g. `"Europe/Berlin"`), from the copy of the
+/// tz database built into the daemon: no file is read, so it may be asked anywhere.
+pub fn zone(name: &str) -> Option<TimeZone> {
+    TimeZoneDatabase::bundled().get(name.trim()).ok()
 }
 
 /// One `[[schedule]]` as written: a cron expression and exactly one action.
@@ -188,19 +193,21 @@ impl ScheduleEntry {
 impl Schedule {
     /// The first time strictly after `after` at which it is due, read in `tz`;
     /// `None` if the expression never matches again (e.g. `0 0 30 2 *`).
-    pub fn next_after(&self, after: DateTime<Utc>, tz: Tz) -> Option<DateTime<Utc>> {
-        self.cron
-            .find_next_occurrence(&after.with_timezone(&tz), false)
-            .ok()
-            .map(|t| t.with_timezone(&Utc))
+    pub fn next_after(&self, after: DateTime<Utc>, tz: &TimeZone) -> Option<DateTime<Utc>> {
+        let found = self
+            .cron
+            .find_next_occurrence(&zoned(after, tz)?, false)
+            .ok()?;
+        utc_of(&found)
     }
 
     /// The latest time at or before `at` at which it was due, read in `tz`.
-    pub fn latest_at_or_before(&self, at: DateTime<Utc>, tz: Tz) -> Option<DateTime<Utc>> {
-        self.cron
-            .find_previous_occurrence(&at.with_timezone(&tz), true)
-            .ok()
-            .map(|t| t.with_timezone(&Utc))
+    pub fn latest_at_or_before(&self, at: DateTime<Utc>, tz: &TimeZone) -> Option<DateTime<Utc>> {
+        let found = self
+            .cron
+            .find_previous_occurrence(&zoned(at, tz)?, true)
+            .ok()?;
+        utc_of(&found)
     }
 
     /// A key naming this schedule across restarts (where its last firing is kept):
@@ -216,6 +223,22 @@ impl Schedule {
     }
 }
 
+/// `at` on the wall clock of `tz`; `None` outside jiff's range (years -9999 to 9999).
+fn zoned(at: DateTime<Utc>, tz: &TimeZone) -> Option<Zoned> {
+    let t = Timestamp::new(
+        at.timestamp(),
+        i32::try_from(at.timestamp_subsec_nanos()).ok()?,
+    )
+    .ok()?;
+    Some(t.to_zoned(tz.clone()))
+}
+
+/// The instant `z` names, as the daemon's clock reads it.
+fn utc_of(z: &Zoned) -> Option<DateTime<Utc>> {
+    let t = z.timestamp();
+    DateTime::from_timestamp(t.as_second(), u32::try_from(t.subsec_nanosecond()).ok()?)
+}
+
 /// Every problem with `[schedules]` and the `[[schedule]]`s, as (key, message);
 /// `fits` says whether a well-formed action's packet fits one packet.
 pub fn problems(
@@ -224,7 +247,7 @@ pub fn problems(
     fits: impl Fn(&Action) -> Result<(), String>,
 ) -> Vec<(String, String)> {
     let mut out = Vec::new();
-    if Tz::from_str(section.timezone.trim()).is_err() {
+    if zone(&section.timezone).is_none() {
         out.push((
             "schedules.timezone".to_string(),
             format!(
@@ -256,7 +279,7 @@ pub fn problems(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use chrono::TimeZone;
+    use chrono::TimeZone as _;
 
     fn weekly() -> Schedule {
         ScheduleEntry {
@@ -276,15 +299,15 @@ mod tests {
     fn a_weekly_notice_is_next_due_on_sunday_evening() {
         let s = weekly();
         // Wednesday 2026-03-04 -> Sunday 2026-03-08 18:00 UTC.
-        let next = s.next_after(utc(2026, 3, 4, 12, 0, 0), Tz::UTC);
+        let next = s.next_after(utc(2026, 3, 4, 12, 0, 0), &TimeZone::UTC);
         assert_eq!(next, Some(utc(2026, 3, 8, 18, 0, 0)));
         // At its own time, the next is a week on: it never fires twice in a minute.
-        let after = s.next_after(utc(2026, 3, 8, 18, 0, 0), Tz::UTC);
+        let after = s.next_after(utc(2026, 3, 8, 18, 0, 0), &TimeZone::UTC);
         assert_eq!(after, Some(utc(2026, 3, 15, 18, 0, 0)));
-        let after = s.next_after(utc(2026, 3, 8, 18, 0, 30), Tz::UTC);
+        let after = s.next_after(utc(2026, 3, 8, 18, 0, 30), &TimeZone::UTC);
         assert_eq!(after, Some(utc(2026, 3, 15, 18, 0, 0)));
         assert_eq!(
-            s.latest_at_or_before(utc(2026, 3, 9, 1, 0, 0), Tz::UTC),
+            s.latest_at_or_before(utc(2026, 3, 9, 1, 0, 0), &TimeZone::UTC),
             Some(utc(2026, 3, 8, 18, 0, 0))
         );
     }
@@ -292,17 +315,34 @@ mod tests {
     #[test]
     fn a_named_zone_follows_its_daylight_saving() {
         let s = weekly();
-        let berlin: Tz = "Europe/Berlin".parse().unwrap();
+        let berlin = zone("Europe/Berlin").unwrap();
         // 18:00 in Berlin is 17:00 UTC in winter (CET) ...
         assert_eq!(
-            s.next_after(utc(2026, 3, 4, 0, 0, 0), berlin),
+            s.next_after(utc(2026, 3, 4, 0, 0, 0), &berlin),
             Some(utc(2026, 3, 8, 17, 0, 0))
         );
         // ... and 16:00 UTC after the clocks go forward (CEST, 29 March 2026).
         assert_eq!(
-            s.next_after(utc(2026, 3, 30, 0, 0, 0), berlin),
+            s.next_after(utc(2026, 3, 30, 0, 0, 0), &berlin),
             Some(utc(2026, 4, 5, 16, 0, 0))
         );
+    }
+
+    #[test]
+    fn zone_names_are_found_in_any_case_and_nothing_else_is() {
+        let berlin = zone(" europe/BERLIN ").expect("a zone in any case");
+        assert_eq!(berlin.iana_name(), Some("Europe/Berlin"));
+        assert_eq!(zone("UTC"), Some(TimeZone::UTC));
+        // Names only: no path reaches a file, and no abbreviation stands for a zone.
+        for bad in [
+            "",
+            "Mars/Olympus",
+            "../../etc/passwd",
+            "/usr/share/zoneinfo/UTC",
+            "CEST",
+        ] {
+            assert_eq!(zone(bad), None, "{bad:?} was taken");
+        }
     }
 
     #[test]
@@ -393,7 +433,7 @@ mod tests {
         let s = cfg.schedules();
         assert_eq!(s.len(), 2);
         assert_eq!(s[1].action, Action::Wall("Net soon.".into()));
-        assert_eq!(cfg.schedules.tz(), chrono_tz::Europe::Berlin);
+        assert_eq!(cfg.schedules.tz().iana_name(), Some("Europe/Berlin"));
         let long = "x".repeat(300);
         let text = format!(
             "[[schedule]]\ncron = \"0 18 * * SUN\"\nwall = \"{long}\"\n\n\

@@ -33,7 +33,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
-use chrono_tz::Tz;
+use jiff::tz::TimeZone;
 use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;
 use tracing::{debug, info, warn};
@@ -85,9 +85,9 @@ impl WallClock for TokioClock {
 }
 
 /// The rules a schedule's task keeps.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub struct Rules {
-    pub tz: Tz,
+    pub tz: TimeZone,
     /// How late a notice may still go.
     pub late: Duration,
 }
@@ -112,7 +112,7 @@ pub async fn start(
     warn_of_missing_boards(&console, &schedules).await;
     info!(
         schedules = schedules.len(),
-        timezone = %rules.tz,
+        timezone = cfg.schedules.timezone.trim(),
         "scheduled notices on"
     );
     let port = Arc::new(DaemonPort::new(console));
@@ -120,7 +120,7 @@ pub async fn start(
         tasks.spawn(run(
             port.clone(),
             schedule,
-            rules,
+            rules.clone(),
             clock.clone(),
             stop.clone(),
         ));
@@ -190,7 +190,7 @@ pub async fn run<P: Port>(
     let now = clock.now();
     // On start, at most the latest due time missed, if it is recent enough.
     let mut due = schedule
-        .latest_at_or_before(now, rules.tz)
+        .latest_at_or_before(now, &rules.tz)
         .filter(|t| last.is_none_or(|l| *t > l))
         .filter(|t| (now - *t).to_std().unwrap_or_default() <= rules.late);
     if let Some(t) = due {
@@ -201,7 +201,7 @@ pub async fn run<P: Port>(
     loop {
         let target = match due.take() {
             Some(t) => t,
-            None => match schedule.next_after(cursor, rules.tz) {
+            None => match schedule.next_after(cursor, &rules.tz) {
                 Some(t) => t,
                 None => {
                     info!(schedule = index, "the schedule is never due again");

@@ -6,7 +6,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use chrono::{DateTime, TimeZone, Utc};
-use chrono_tz::Tz;
+use jiff::tz::TimeZone as Zone;
 use tokio::time::Instant;
 use tokio_util::sync::CancellationToken;
 
@@ -76,7 +76,7 @@ fn weekly_wall() -> Schedule {
 }
 
 const RULES: Rules = Rules {
-    tz: Tz::UTC,
+    tz: Zone::UTC,
     late: Duration::from_secs(3600),
 };
 
