@@ -30,11 +30,16 @@ use meshmush_store::{Pin, PinSource};
 /// Commands a session may have waiting before the router sheds new ones.
 const INBOX: usize = 8;
 
+/// A session's inbox. Commands travel boxed: a Tokio channel allocates its slots 32 at a
+/// time, whatever its capacity, so with the command itself in each slot every idle
+/// session held 4.4 KB of inbox; boxed, 0.4 KB (BENCHMARKS.md, figure 5).
+type Inbox = mpsc::Sender<Box<Incoming>>;
+
 /// The running router.
 pub struct Router {
     deps: SessionDeps,
     unasked: Unasked,
-    sessions: HashMap<u32, mpsc::Sender<Incoming>>,
+    sessions: HashMap<u32, Inbox>,
     /// BBS-to-BBS sync, when the config names peers: their DMs go there.
     federation: Option<Federation>,
     ended: mpsc::UnboundedReceiver<u32>,
@@ -264,7 +269,7 @@ impl Router {
                 self.sessions.entry(node).insert_entry(tx).into_mut()
             }
         };
-        match inbox.try_send(incoming) {
+        match inbox.try_send(Box::new(incoming)) {
             Ok(()) => {}
             Err(mpsc::error::TrySendError::Full(_)) => {
                 warn!("session inbox full; command shed");

@@ -98,7 +98,7 @@ pub struct SessionDeps {
 
 /// Runs a session for `node` until it idles out, the player quits or the router
 /// closes its inbox.
-pub async fn run(node: u32, mut inbox: mpsc::Receiver<Incoming>, deps: SessionDeps) {
+pub async fn run(node: u32, mut inbox: mpsc::Receiver<Box<Incoming>>, deps: SessionDeps) {
     let span = info_span!("player", node = %node_id(node));
     async move {
         let idle = deps.shared.cfg().idle_timeout();
@@ -141,7 +141,7 @@ pub async fn run(node: u32, mut inbox: mpsc::Receiver<Incoming>, deps: SessionDe
                 }
             }
             let Some(c) = open_.as_mut() else { continue };
-            match step(c, &deps, msg).await {
+            match step(c, &deps, *msg).await {
                 Ok(None) => {}
                 Ok(Some(End::Quit)) => {
                     // No new lines reach this inbox now (the router starts a new
