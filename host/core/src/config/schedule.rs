@@ -194,20 +194,22 @@ impl Schedule {
     /// The first time strictly after `after` at which it is due, read in `tz`;
     /// `None` if the expression never matches again (e.g. `0 0 30 2 *`).
     pub fn next_after(&self, after: DateTime<Utc>, tz: &TimeZone) -> Option<DateTime<Utc>> {
-        let found = self
-            .cron
-            .find_next_occurrence(&zoned(after, tz)?, false)
-            .ok()?;
-        utc_of(&found)
+        self.occurrence(after, tz, |cron, t| cron.find_next_occurrence(t, false))
     }
 
     /// The latest time at or before `at` at which it was due, read in `tz`.
     pub fn latest_at_or_before(&self, at: DateTime<Utc>, tz: &TimeZone) -> Option<DateTime<Utc>> {
-        let found = self
-            .cron
-            .find_previous_occurrence(&zoned(at, tz)?, true)
-            .ok()?;
-        utc_of(&found)
+        self.occurrence(at, tz, |cron, t| cron.find_previous_occurrence(t, true))
+    }
+
+    /// `find` from `at` on the wall clock of `tz`, as an instant again.
+    fn occurrence(
+        &self,
+        at: DateTime<Utc>,
+        tz: &TimeZone,
+        find: impl FnOnce(&Cron, &Zoned) -> Result<Zoned, croner::errors::CronError>,
+    ) -> Option<DateTime<Utc>> {
+        utc_of(&find(&self.cron, &zoned(at, tz)?).ok()?)
     }
 
     /// A key naming this schedule across restarts (where its last firing is kept):
