@@ -18,11 +18,15 @@
 //! [`SCALE`] (a LongFast second is 20 ms), the daemon in real time: its thinking is in
 //! the figure at 50 times its length, which it can afford (milliseconds).
 //!
+//! Figure 16b ([`bound`]) prices flooded replies on the model alone, at every hop
+//! limit, and what the best limit per player could save.
+//!
 //! The modules: [`players`] places the players on the topology, [`run`] plays each
 //! rule's sessions through the daemon, [`account`] prices what the BBS sent from the
 //! model's trace, and [`report`] is the table and the savings; [`setup`] holds what they share.
 
 mod account;
+mod bound;
 mod players;
 mod report;
 mod run;
@@ -32,6 +36,7 @@ use meshmush::config::HopRule;
 use meshmush_firmware_bridge::sim::multihop::{RadioParams, Topology};
 
 use super::figures::BenchError;
+pub use bound::{BoundFigures, bound};
 pub use report::{HopRow, HopsFigures, Savings};
 use setup::{BASELINE, MAX_HOPS, NODES, PER_HOP, RULES};
 pub use setup::{HopsOptions, TOPOLOGY_SEED};

@@ -27,7 +27,7 @@ use std::time::Duration;
 use serde::Serialize;
 
 use airtime::airtime;
-pub use hops::{HopsFigures, HopsOptions};
+pub use hops::{BoundFigures, HopsFigures, HopsOptions};
 use meshmush::store::StoreOptions;
 use meshmush_testkit::stats::percentile;
 pub use meshtasticator::MeshtasticatorFigures;
@@ -56,6 +56,9 @@ pub struct BenchReport {
     /// Figure 16, the hop rules side by side, when it was measured.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub hops: Option<HopsFigures>,
+    /// Figure 16b, what a hop limit can save on the model alone, when it was measured.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub hops_bound: Option<BoundFigures>,
 }
 
 impl BenchReport {
@@ -77,6 +80,9 @@ impl BenchReport {
         }
         if let Some(h) = &self.hops {
             out = format!("{}\n{out}", h.table());
+        }
+        if let Some(b) = &self.hops_bound {
+            out = format!("{}\n{out}", b.table());
         }
         let mut seen = Vec::new();
         for r in &self.rows {
@@ -188,6 +194,7 @@ pub async fn run_pacing() -> Result<BenchReport, BenchError> {
         session: None,
         meshtasticator: None,
         hops: None,
+        hops_bound: None,
     })
 }
 
@@ -244,6 +251,18 @@ pub async fn run_hops(quick: bool, opts: HopsOptions) -> Result<BenchReport, Ben
     Ok(report)
 }
 
+/// Figure 16b alone: on the multi-hop model without the daemon, every player's
+/// flooded reply priced at hop limits 1-7, the hop rules, and the best limit per
+/// player (with `quick`: figure 16's topology only, fewer draws).
+pub async fn run_hops_bound(quick: bool) -> Result<BenchReport, BenchError> {
+    let figures = tokio::task::spawn_blocking(move || hops::bound(quick))
+        .await
+        .map_err(|e| BenchError::Failed(format!("the model's task: {e}")))??;
+    let mut report = report(quick, figures.rows()).await;
+    report.hops_bound = Some(figures);
+    Ok(report)
+}
+
 /// Figure 13 alone: BBS-to-BBS sync's airtime per item and a 100-item backlog's
 /// drain on LongFast/EU_868; 13b: mail routed against sent to all peers.
 pub async fn run_sync() -> Result<BenchReport, BenchError> {
@@ -284,6 +303,7 @@ async fn report(quick: bool, rows: Vec<Row>) -> BenchReport {
         session: None,
         meshtasticator: None,
         hops: None,
+        hops_bound: None,
     }
 }
 
@@ -447,6 +467,7 @@ pub async fn run_footprint(spec: &str) -> Result<BenchReport, BenchError> {
         session: None,
         meshtasticator: None,
         hops: None,
+        hops_bound: None,
     })
 }
 
@@ -521,5 +542,6 @@ pub async fn run(quick: bool) -> Result<BenchReport, BenchError> {
         session: Some(session),
         meshtasticator: None,
         hops: None,
+        hops_bound: None,
     })
 }

@@ -97,6 +97,12 @@ struct BenchArgs {
     /// (with --quick: three players 0-2 hops out, one session).
     #[arg(long, conflicts_with_all = ["pacing", "throughput", "scale", "flood", "ops", "session", "messages", "sync", "gateways", "hostile", "meshtasticator"])]
     hops: bool,
+    /// Only figure 16b: on the multi-hop model alone (no daemon), figure 16's
+    /// players' flooded replies priced at hop limits 1-7, the three hop rules on
+    /// chains of replies, and the best hop limit per player, on figure 16's topology
+    /// and four like it (with --quick: figure 16's only, fewer draws).
+    #[arg(long, conflicts_with_all = ["pacing", "throughput", "scale", "flood", "ops", "session", "messages", "sync", "gateways", "hostile", "meshtasticator", "hops"])]
+    hops_bound: bool,
     /// With --hops: the seed of the model's own draws (relay waits, ACK ids;
     /// default 1), to repeat the figure on other draws of the same mesh.
     #[arg(long, requires = "hops", value_name = "N")]
@@ -159,6 +165,8 @@ async fn bench(args: BenchArgs) -> Result<()> {
             flood_wait: !args.no_flood_wait,
         };
         meshmush_bench::run_hops(args.quick, opts).await?
+    } else if args.hops_bound {
+        meshmush_bench::run_hops_bound(args.quick).await?
     } else if args.gateways {
         meshmush_bench::run_gateways(args.quick).await?
     } else {
