@@ -1,0 +1,222 @@
+//! Figure 16b's draws: a player's request, the BBS's flooded reply, priced at each
+//! hop limit, and the rules on chains of replies through the daemon's [`Reach`].
+
+use meshmush::config::HopRule;
+use meshmush::reach::Reach;
+use meshmush_firmware_bridge::sim::multihop::{Output, RadioMesh, Send, Topology};
+use meshmush_protocol::packets::TextMessage;
+use meshmush_protocol::proto::routing;
+
+use super::super::players::Player;
+use super::{BoundDraws, CFG, Cell, LIMITS, PlayerCells, QUIET, REPLY_LEN, REPLY_RUN, REQUEST_LEN};
+
+fn send(to: u32, id: u32, hop_limit: u8, want_ack: bool, phy_len: usize) -> Send<()> {
+    Send {
+        to,
+        id,
+        want_ack,
+        hop_limit,
+        request_id: 0,
+        phy_len,
+        payload: (),
+    }
+}
+
+/// The hop limit a player `h` hops out asks with: 3, or as many hops as it needs.
+fn request_limit(h: usize) -> u8 {
+    CFG.max(h as u8)
+}
+
+/// A fresh mesh (draw `seed`) after `player`'s request reached the BBS's node and
+/// the mesh went quiet; `None` when the request never reached it.
+fn asked(t: &Topology, nums: &[u32], player: &Player, seed: u64) -> Option<RadioMesh<()>> {
+    let (bbs, pn) = (nums[0], nums[player.node]);
+    let mut m: RadioMesh<()> = RadioMesh::new(t.clone(), nums, seed);
+    m.send(
+        pn,
+        send(bbs, 1, request_limit(player.hops), true, REQUEST_LEN),
+    );
+    let mut reached = None;
+    while reached.is_none() && m.step() {
+        if m.take_outputs().iter().any(
+            |o| matches!(o, Output::Delivered { node, frame, .. } if *node == bbs && frame.id == 1),
+        ) {
+            reached = Some(m.now());
+        }
+    }
+    m.run_until(reached? + QUIET);
+    m.take_outputs();
+    Some(m)
+}
+
+/// What became of one reply.
+struct Sent {
+    delivered: bool,
+    /// The BBS's node got the destination's ACK.
+    acked: bool,
+    airtime_us: u64,
+}
+
+/// The BBS's node sends reply `id` to the player's node at `hop_limit`.
+fn reply(m: &mut RadioMesh<()>, bbs: u32, pn: u32, id: u32, hop_limit: u8, want_ack: bool) -> Sent {
+    m.send(bbs, send(pn, id, hop_limit, want_ack, REPLY_LEN));
+    let now = m.now();
+    m.run_until(now + REPLY_RUN);
+    let outs = m.take_outputs();
+    let delivered = outs.iter().any(
+        |o| matches!(o, Output::Delivered { node, frame, .. } if *node == pn && frame.id == id),
+    );
+    let acked = outs.iter().any(|o| {
+        matches!(o, Output::Delivered { node, frame, .. } if *node == bbs && frame.request_id == id)
+    });
+    let airtime_us = m
+        .trace()
+        .iter()
+        .filter(|r| r.from == bbs && r.id == id)
+        .map(|r| r.airtime)
+        .sum();
+    Sent {
+        delivered,
+        acked,
+        airtime_us,
+    }
+}
+
+/// The player's row: its reply priced at each hop limit.
+pub(super) fn price(t: &Topology, nums: &[u32], player: &Player, draws: u64) -> PlayerCells {
+    let (bbs, pn) = (nums[0], nums[player.node]);
+    let cells = LIMITS
+        .map(|limit| {
+            let mut c = Cell {
+                limit,
+                ..Cell::default()
+            };
+            for draw in 0..draws {
+                let Some(mut m) = asked(t, nums, player, draw + 7) else {
+                    continue;
+                };
+                let s = reply(&mut m, bbs, pn, 2, limit, true);
+                c.sent += 1;
+                c.delivered += u64::from(s.delivered);
+                c.airtime_us += s.airtime_us;
+            }
+            c
+        })
+        .collect();
+    PlayerCells {
+        name: player.name.clone(),
+        hops: player.hops,
+        cells,
+    }
+}
+
+/// The request as the daemon's router sees it: from `pn`, `h` hops away.
+fn request(pn: u32, bbs: u32, h: usize) -> TextMessage {
+    TextMessage {
+        from: pn,
+        to: bbs,
+        channel: 0,
+        id: 1,
+        text: String::new(),
+        rx_time: 0,
+        rx_snr: None,
+        rx_rssi: None,
+        hops: Some(h as u32),
+        hop_start: u32::from(request_limit(h)),
+        pki_encrypted: true,
+        public_key: None,
+        signature: None,
+        want_ack: true,
+        reply_id: None,
+        emoji: false,
+    }
+}
+
+/// `rule` on chains of replies to each player, through the daemon's [`Reach`].
+pub(super) fn play_rule(
+    rule: HopRule,
+    t: &Topology,
+    nums: &[u32],
+    players: &[Player],
+    draws: BoundDraws,
+) -> Vec<Cell> {
+    let bbs = nums[0];
+    players
+        .iter()
+        .map(|player| {
+            let pn = nums[player.node];
+            let mut c = Cell::default();
+            for chain in 0..draws.chains {
+                let reach = Reach::unsaved(rule, CFG.into());
+                for k in 0..draws.replies {
+                    let Some(mut m) = asked(t, nums, player, 1_000_000 + chain * 1000 + k) else {
+                        continue;
+                    };
+                    reach.heard(&request(pn, bbs, player.hops));
+                    let hops = reach.hops_for(pn);
+                    let limit = hops.hop_limit.min(7) as u8;
+                    let mut s = reply(&mut m, bbs, pn, 2, limit, hops.want_ack);
+                    reach.outcome(pn, limit.into(), outcome(&s));
+                    if !s.acked && limit < CFG && hops.want_ack {
+                        let again = reply(&mut m, bbs, pn, 3, CFG, true);
+                        reach.outcome(pn, CFG.into(), outcome(&again));
+                        s.delivered |= again.delivered;
+                        s.airtime_us += again.airtime_us;
+                        c.sent_again += 1;
+                    }
+                    c.sent += 1;
+                    c.delivered += u64::from(s.delivered);
+                    c.airtime_us += s.airtime_us;
+                }
+            }
+            c
+        })
+        .collect()
+}
+
+fn outcome(s: &Sent) -> Result<(), routing::Error> {
+    if s.acked {
+        Ok(())
+    } else {
+        Err(routing::Error::MaxRetransmit)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::hops::players::players;
+    use crate::hops::setup::{MAX_HOPS, NODES, PER_HOP, TOPOLOGY_SEED};
+    use meshmush_firmware_bridge::sim::multihop::RadioParams;
+
+    #[test]
+    fn a_flood_to_a_direct_neighbour_costs_the_mesh_less_at_limit_1_and_still_arrives() {
+        let t = Topology::parse(
+            &format!("random:{NODES}:{TOPOLOGY_SEED}"),
+            RadioParams::default(),
+        )
+        .expect("topology");
+        let nums: Vec<u32> = (0..t.nodes.len() as u32)
+            .map(|k| 0x4d4d_1000 + k + 1)
+            .collect();
+        // The second player 0 hops out (n6): some of the BBS's neighbours do not hear
+        // its ACK in time, and relay.
+        let ps = players(&t, MAX_HOPS, PER_HOP);
+        let p = price(&t, &nums, &ps[1], 20);
+        assert_eq!(ps[1].hops, 0);
+        let (at1, at3) = (p.cells[0], p.cells[2]);
+        assert_eq!(
+            (at1.delivered, at3.delivered),
+            (at1.sent, at3.sent),
+            "{p:?}"
+        );
+        let (c1, c3) = (
+            at1.per_delivered().expect("delivered"),
+            at3.per_delivered().expect("delivered"),
+        );
+        assert!(
+            c1 < 0.6 * c3,
+            "limit 1: {c1:.2} s, limit 3: {c3:.2} s a delivered reply"
+        );
+    }
+}
