@@ -8,7 +8,9 @@ use meshmush_protocol::packets::TextMessage;
 use meshmush_protocol::proto::routing;
 
 use super::super::players::Player;
-use super::{BoundDraws, CFG, Cell, LIMITS, PlayerCells, QUIET, REPLY_LEN, REPLY_RUN, REQUEST_LEN};
+use super::cells::{
+    BoundDraws, CFG, Cell, LIMITS, PlayerCells, QUIET, REPLY_LEN, REPLY_RUN, REQUEST_LEN,
+};
 
 fn send(to: u32, id: u32, hop_limit: u8, want_ack: bool, phy_len: usize) -> Send<()> {
     Send {

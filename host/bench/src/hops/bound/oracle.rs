@@ -1,6 +1,6 @@
 //! Figure 16b's oracle: the best hop limit per player, knowing the table.
 
-use super::{Cell, PlayerCells};
+use super::cells::{Cell, PlayerCells};
 
 /// The oracle over the players `counts` picks: of every choice of one limit per
 /// player, the one with the least airtime per delivered reply at a delivery rate no

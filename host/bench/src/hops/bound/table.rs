@@ -3,7 +3,7 @@
 use meshmush::config::HopRule;
 
 use super::super::setup::BASELINE;
-use super::{BoundFigures, Cell, Choice, LIMITS, TopologyBound};
+use super::cells::{BoundFigures, Cell, Choice, LIMITS, TopologyBound};
 use crate::figures::{Row, row};
 
 impl Choice {
