@@ -101,7 +101,7 @@ struct BenchArgs {
     /// players' flooded replies priced at hop limits 1-7, the three hop rules on
     /// chains of replies, and the best hop limit per player, on figure 16's topology
     /// and four like it (with --quick: figure 16's only, fewer draws).
-    #[arg(long, conflicts_with_all = ["pacing", "throughput", "scale", "flood", "ops", "session", "messages", "sync", "gateways", "hostile", "meshtasticator", "hops"])]
+    #[arg(long, conflicts_with_all = ["pacing", "throughput", "stall", "scale", "flood", "ops", "session", "messages", "sync", "gateways", "hostile", "meshtasticator", "hops"])]
     hops_bound: bool,
     /// With --hops: the seed of the model's own draws (relay waits, ACK ids;
     /// default 1), to repeat the figure on other draws of the same mesh.

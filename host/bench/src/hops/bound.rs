@@ -8,15 +8,17 @@
 //! transmission of it anywhere (the BBS node's sends and retries, every relay).
 //!
 //! - The table prices each player's reply at each hop limit 1-7.
-//! - The *best limit per player* is an oracle: it knows that table, and picks for
-//!   every player the limit that makes airtime per delivered reply over all players
-//!   smallest, at a delivery rate no worse than fixed:3's. A rule that learns each
-//!   player's limit from outcomes can at best find those limits, and pays for the
-//!   search in replies that miss and go again.
+//! - The *best limits per player* are an oracle: knowing that table, the limits (one
+//!   player's replies possibly split between two) with the least airtime per
+//!   delivered reply, at a delivery rate no worse than limit 3 for every player on
+//!   the same draws. Any rule that sets a player's limit reply by reply does, on
+//!   average, some such split, so none can do better on these draws; a rule that
+//!   learns from outcomes pays for its search besides.
 //! - The rules (fixed:3, the firmware's, the learned rule) run through the daemon's
-//!   own [`Reach`], on chains of replies to each player; a reply the BBS's node gives
-//!   up on below the configured limit goes again at once at that limit, as the
-//!   daemon's link does (`answers.rs`, `raise_requeued`).
+//!   own [`Reach`](meshmush::reach::Reach) (hearing each request with the hops its first copy came), on
+//!   chains of replies to each player; a reply not acked below the configured limit
+//!   goes again at once at the configured limit under a new id, as the daemon's link
+//!   does (`answers.rs`, `raise_requeued`).
 //!
 //! [`cells`] holds what the figure is made of, [`draws`] runs the model, [`oracle`]
 //! picks the best limits, [`table`] prints.
@@ -29,29 +31,70 @@ mod oracle;
 mod table;
 
 use draws::{play_rule, price};
-use oracle::oracle;
+use oracle::{Pick, oracle};
 
-pub use cells::{BoundDraws, BoundFigures, Cell, Choice, PlayerCells, TopologyBound};
+pub use cells::{
+    BoundDraws, BoundFigures, Cell, Choice, ChoiceKind, PlayerCells, TopologyBound, Totals,
+};
 use cells::{CFG, OTHER_TOPOLOGIES};
 
 use super::players::players;
 use super::setup::{MAX_HOPS, NODES, PER_HOP, RULES, TOPOLOGY_SEED};
 use crate::figures::BenchError;
 
-/// Totals of one cell per player, over all players and over those 0-3 hops out.
-fn totals(name: String, players: &[PlayerCells], per_player: &[Cell], limits: Vec<u8>) -> Choice {
-    let (mut all, mut within_3) = (Cell::default(), Cell::default());
-    for (p, c) in players.iter().zip(per_player) {
-        all.add(c);
-        if p.hops <= 3 {
-            within_3.add(c);
+/// Totals over all players and over those 0-3 hops out, each player's replies split
+/// by `shares` (a cell and the share of its replies at it).
+fn totals<'a>(
+    name: String,
+    kind: ChoiceKind,
+    players: &[PlayerCells],
+    shares: impl Fn(usize) -> Vec<(&'a Cell, f64)>,
+) -> (Totals, Totals, String, ChoiceKind) {
+    let (mut all, mut within_3) = (Totals::default(), Totals::default());
+    for (k, p) in players.iter().enumerate() {
+        for (c, share) in shares(k) {
+            all.add(c, share);
+            if p.hops <= 3 {
+                within_3.add(c, share);
+            }
         }
     }
+    (all, within_3, name, kind)
+}
+
+/// A rule's row from its cells, one per player.
+fn rule_row(name: String, players: &[PlayerCells], cells: &[Cell]) -> Choice {
+    let (all, within_3, name, kind) =
+        totals(name, ChoiceKind::Rule, players, |k| vec![(&cells[k], 1.0)]);
     Choice {
         name,
+        kind,
         all,
         within_3,
-        limits,
+        limits: Vec::new(),
+        mix: None,
+    }
+}
+
+/// The row of `pick` on the table.
+fn picked(name: &str, kind: ChoiceKind, table: &[PlayerCells], pick: Pick) -> Choice {
+    let at = |k: usize, limit: u8| &table[k].cells[usize::from(limit - 1)];
+    let (all, within_3, name, kind) = totals(name.into(), kind, table, |k| {
+        let limit = pick.limits[k];
+        match pick.mix {
+            Some(m) if m.player == k => {
+                vec![(at(k, limit), 1.0 - m.share), (at(k, m.limit), m.share)]
+            }
+            _ => vec![(at(k, limit), 1.0)],
+        }
+    });
+    Choice {
+        name,
+        kind,
+        all,
+        within_3,
+        limits: pick.limits,
+        mix: pick.mix,
     }
 }
 
@@ -71,37 +114,43 @@ fn on_topology(seed: u64, draws: BoundDraws) -> Result<TopologyBound, BenchError
     let mut choices = Vec::new();
     for rule in RULES {
         let cells = play_rule(rule, &t, &nums, &ps, draws);
-        choices.push(totals(rule.to_string(), &table, &cells, Vec::new()));
+        choices.push(rule_row(rule.to_string(), &table, &cells));
     }
-    let at = |limits: &[u8]| -> Vec<Cell> {
-        table
-            .iter()
-            .zip(limits)
-            .map(|(p, l)| p.cells[usize::from(l - 1)])
-            .collect()
+    // The oracles' baseline: limit 3 for every player, on the same draws as theirs.
+    let at_cfg = |within_3: bool| {
+        let mut sum = Cell::default();
+        for p in table.iter().filter(|p| !within_3 || p.hops <= 3) {
+            sum.add(&p.cells[usize::from(CFG - 1)]);
+        }
+        (sum.delivered, sum.sent)
     };
-    let fixed = at(&vec![CFG; table.len()]);
-    let base = totals(String::new(), &table, &fixed, Vec::new());
-    let all = oracle(&table, |_| true, base.all.delivery() / 100.0);
-    choices.push(totals(
-        "best limit per player".into(),
-        &table,
-        &at(&all),
-        all,
-    ));
-    let within = oracle(&table, |p| p.hops <= 3, base.within_3.delivery() / 100.0);
-    choices.push(totals(
-        "best limit per player 0-3 hops out".into(),
-        &table,
-        &at(&within),
-        within,
-    ));
+    let fixed = Pick {
+        limits: vec![CFG; table.len()],
+        mix: None,
+    };
+    choices.push(picked(TABLE_ROW, ChoiceKind::Table, &table, fixed));
+    if let Some(pick) = oracle(&table, |_| true, at_cfg(false), CFG) {
+        choices.push(picked(ORACLE_ROW, ChoiceKind::Oracle, &table, pick));
+    }
+    if let Some(pick) = oracle(&table, |p| p.hops <= 3, at_cfg(true), CFG) {
+        choices.push(picked(
+            ORACLE_WITHIN_3_ROW,
+            ChoiceKind::OracleWithin3,
+            &table,
+            pick,
+        ));
+    }
     Ok(TopologyBound {
         topology: spec,
         players: table,
         choices,
     })
 }
+
+/// The rows' names.
+const TABLE_ROW: &str = "limit 3 for all (the table's draws)";
+const ORACLE_ROW: &str = "best limits per player";
+const ORACLE_WITHIN_3_ROW: &str = "best limits per player 0-3 hops out";
 
 /// Topology seeds with `PER_HOP` players at each of 0..=`MAX_HOPS` hops: figure 16's,
 /// then the first `more` others.

@@ -7,8 +7,9 @@ use serde::Serialize;
 pub(super) const CFG: u8 = 3;
 /// The hop limits the table prices.
 pub(super) const LIMITS: std::ops::RangeInclusive<u8> = 1..=7;
-/// Bytes on air: the request, and one reply packet (figure 9's replies are 100-230).
+/// Bytes on air of the player's request (a short command).
 pub(super) const REQUEST_LEN: usize = 40;
+/// Bytes on air of one reply packet (figure 9's are 100-230).
 pub(super) const REPLY_LEN: usize = 160;
 /// After the request reached the BBS's node: its flood and the node's ACK are over.
 pub(super) const QUIET: Micros = 60_000_000;
@@ -36,9 +37,12 @@ pub struct Cell {
     pub delivered: u64,
     /// Mesh-wide airtime of them all, µs.
     pub airtime_us: u64,
-    /// Replies the BBS's node gave up on below the configured limit, sent again at
-    /// it (each a wait of the node's three tries for the player).
+    /// Replies not acked at a limit below the configured one, sent again at it (the
+    /// player waits out the node's three tries for each).
     pub sent_again: u64,
+    /// The BBS node's sends of the table's replies that went to a next hop: 0, as
+    /// no route is known on a fresh mesh (every reply floods).
+    pub routed: u64,
 }
 
 impl Cell {
@@ -47,6 +51,7 @@ impl Cell {
         self.delivered += o.delivered;
         self.airtime_us += o.airtime_us;
         self.sent_again += o.sent_again;
+        self.routed += o.routed;
     }
 
     /// Percent of replies delivered.
@@ -68,15 +73,73 @@ pub struct PlayerCells {
     pub cells: Vec<Cell>,
 }
 
-/// A rule's (or the oracle's) totals, over every player and over those 0-3 hops out.
+/// A total over players, with shares of replies as fractions (a mix of limits).
+#[derive(Debug, Clone, Copy, Default, Serialize)]
+pub struct Totals {
+    pub sent: f64,
+    pub delivered: f64,
+    /// Seconds of mesh-wide airtime.
+    pub airtime_s: f64,
+    pub sent_again: f64,
+}
+
+impl Totals {
+    /// `share` of `c`'s replies.
+    pub(super) fn add(&mut self, c: &Cell, share: f64) {
+        self.sent += share * c.sent as f64;
+        self.delivered += share * c.delivered as f64;
+        self.airtime_s += share * c.airtime_us as f64 / 1e6;
+        self.sent_again += share * c.sent_again as f64;
+    }
+
+    /// Percent of replies delivered.
+    pub fn delivery(&self) -> f64 {
+        100.0 * self.delivered / self.sent.max(1.0)
+    }
+
+    /// Seconds of mesh-wide airtime per delivered reply (`None`: none delivered).
+    pub fn per_delivered(&self) -> Option<f64> {
+        (self.delivered > 0.0).then(|| self.airtime_s / self.delivered)
+    }
+}
+
+/// Where a row of totals comes from, and what its saving is measured against.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ChoiceKind {
+    /// A hop rule on its chains of replies: against fixed:3's chains.
+    Rule,
+    /// Limit 3 for every player on the table's draws: the oracles' baseline.
+    Table,
+    /// The best limits over every player, on the table's draws.
+    Oracle,
+    /// The best limits over the players 0-3 hops out (the others at 3).
+    OracleWithin3,
+}
+
+/// One player who splits its replies between two limits.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Mix {
+    /// The player's index in the table.
+    pub player: usize,
+    /// The other limit, and the share of the player's replies sent at it.
+    pub limit: u8,
+    pub share: f64,
+}
+
+/// A rule's, the table's or an oracle's totals, over every player and over those 0-3
+/// hops out.
 #[derive(Debug, Clone, Serialize)]
 pub struct Choice {
     pub name: String,
-    pub all: Cell,
-    pub within_3: Cell,
-    /// The oracle's limit for each player, in table order.
+    pub kind: ChoiceKind,
+    pub all: Totals,
+    pub within_3: Totals,
+    /// The limit for each player, in table order (the table's and oracles' rows).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub limits: Vec<u8>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub mix: Option<Mix>,
 }
 
 /// Figure 16b on one topology.
@@ -84,8 +147,9 @@ pub struct Choice {
 pub struct TopologyBound {
     pub topology: String,
     pub players: Vec<PlayerCells>,
-    /// fixed:3, firmware, learned, then the oracle over all players and the oracle
-    /// over those 0-3 hops out.
+    /// fixed:3, firmware and learned on their chains, then limit 3 for everyone on
+    /// the table's draws, and the oracles over all players and over those 0-3 hops
+    /// out.
     pub choices: Vec<Choice>,
 }
 

@@ -4,6 +4,7 @@
 use meshmush::config::HopRule;
 use meshmush::reach::Reach;
 use meshmush_firmware_bridge::sim::multihop::{Output, RadioMesh, Send, Topology};
+use meshmush_protocol::hops::hops_away;
 use meshmush_protocol::packets::TextMessage;
 use meshmush_protocol::proto::routing;
 
@@ -30,25 +31,35 @@ fn request_limit(h: usize) -> u8 {
 }
 
 /// A fresh mesh (draw `seed`) after `player`'s request reached the BBS's node and
-/// the mesh went quiet; `None` when the request never reached it.
-fn asked(t: &Topology, nums: &[u32], player: &Player, seed: u64) -> Option<RadioMesh<()>> {
+/// the mesh went quiet, and the request as the BBS's node heard it first (its hops
+/// can differ from the player's distance on the map: the first copy heard may have
+/// come a longer way); `None` when the request never reached it.
+fn asked(
+    t: &Topology,
+    nums: &[u32],
+    player: &Player,
+    seed: u64,
+) -> Option<(RadioMesh<()>, TextMessage)> {
     let (bbs, pn) = (nums[0], nums[player.node]);
     let mut m: RadioMesh<()> = RadioMesh::new(t.clone(), nums, seed);
     m.send(
         pn,
         send(bbs, 1, request_limit(player.hops), true, REQUEST_LEN),
     );
-    let mut reached = None;
-    while reached.is_none() && m.step() {
-        if m.take_outputs().iter().any(
-            |o| matches!(o, Output::Delivered { node, frame, .. } if *node == bbs && frame.id == 1),
-        ) {
-            reached = Some(m.now());
-        }
+    let mut heard = None;
+    while heard.is_none() && m.step() {
+        heard = m.take_outputs().into_iter().find_map(|o| match o {
+            Output::Delivered { node, frame, .. } if node == bbs && frame.id == 1 => {
+                Some(request(pn, bbs, frame.hop_start, frame.hop_limit))
+            }
+            _ => None,
+        });
     }
-    m.run_until(reached? + QUIET);
+    let heard = heard?;
+    let now = m.now();
+    m.run_until(now + QUIET);
     m.take_outputs();
-    Some(m)
+    Some((m, heard))
 }
 
 /// What became of one reply.
@@ -57,6 +68,8 @@ struct Sent {
     /// The BBS's node got the destination's ACK.
     acked: bool,
     airtime_us: u64,
+    /// The BBS node's sends of it that went to a next hop (0: it flooded).
+    routed: u64,
 }
 
 /// The BBS's node sends reply `id` to the player's node at `hop_limit`.
@@ -69,8 +82,14 @@ fn reply(m: &mut RadioMesh<()>, bbs: u32, pn: u32, id: u32, hop_limit: u8, want_
         |o| matches!(o, Output::Delivered { node, frame, .. } if *node == pn && frame.id == id),
     );
     let acked = outs.iter().any(|o| {
-        matches!(o, Output::Delivered { node, frame, .. } if *node == bbs && frame.request_id == id)
+        matches!(o, Output::Delivered { node, frame, .. }
+            if *node == bbs && frame.from == pn && frame.request_id == id)
     });
+    let routed = m
+        .trace()
+        .iter()
+        .filter(|r| r.node == bbs && r.from == bbs && r.id == id && r.next_hop != 0)
+        .count() as u64;
     let airtime_us = m
         .trace()
         .iter()
@@ -81,6 +100,7 @@ fn reply(m: &mut RadioMesh<()>, bbs: u32, pn: u32, id: u32, hop_limit: u8, want_
         delivered,
         acked,
         airtime_us,
+        routed,
     }
 }
 
@@ -94,13 +114,14 @@ pub(super) fn price(t: &Topology, nums: &[u32], player: &Player, draws: u64) -> 
                 ..Cell::default()
             };
             for draw in 0..draws {
-                let Some(mut m) = asked(t, nums, player, draw + 7) else {
+                let Some((mut m, _)) = asked(t, nums, player, draw + 7) else {
                     continue;
                 };
                 let s = reply(&mut m, bbs, pn, 2, limit, true);
                 c.sent += 1;
                 c.delivered += u64::from(s.delivered);
                 c.airtime_us += s.airtime_us;
+                c.routed += s.routed;
             }
             c
         })
@@ -112,8 +133,8 @@ pub(super) fn price(t: &Topology, nums: &[u32], player: &Player, draws: u64) -> 
     }
 }
 
-/// The request as the daemon's router sees it: from `pn`, `h` hops away.
-fn request(pn: u32, bbs: u32, h: usize) -> TextMessage {
+/// The request as the daemon's router sees it: from `pn`, with the hops it came.
+fn request(pn: u32, bbs: u32, hop_start: u8, hop_limit: u8) -> TextMessage {
     TextMessage {
         from: pn,
         to: bbs,
@@ -123,8 +144,8 @@ fn request(pn: u32, bbs: u32, h: usize) -> TextMessage {
         rx_time: 0,
         rx_snr: None,
         rx_rssi: None,
-        hops: Some(h as u32),
-        hop_start: u32::from(request_limit(h)),
+        hops: hops_away(hop_start.into(), hop_limit.into(), true),
+        hop_start: hop_start.into(),
         pki_encrypted: true,
         public_key: None,
         signature: None,
@@ -151,16 +172,18 @@ pub(super) fn play_rule(
             for chain in 0..draws.chains {
                 let reach = Reach::unsaved(rule, CFG.into());
                 for k in 0..draws.replies {
-                    let Some(mut m) = asked(t, nums, player, 1_000_000 + chain * 1000 + k) else {
+                    let Some((mut m, heard)) = asked(t, nums, player, 1_000_000 + chain * 1000 + k)
+                    else {
                         continue;
                     };
-                    reach.heard(&request(pn, bbs, player.hops));
+                    reach.heard(&heard);
                     let hops = reach.hops_for(pn);
                     let limit = hops.hop_limit.min(7) as u8;
                     let mut s = reply(&mut m, bbs, pn, 2, limit, hops.want_ack);
                     reach.outcome(pn, limit.into(), outcome(&s));
                     if !s.acked && limit < CFG && hops.want_ack {
-                        let again = reply(&mut m, bbs, pn, 3, CFG, true);
+                        // Under a new id (4: the BBS node's ACK ids are odd).
+                        let again = reply(&mut m, bbs, pn, 4, CFG, true);
                         reach.outcome(pn, CFG.into(), outcome(&again));
                         s.delivered |= again.delivered;
                         s.airtime_us += again.airtime_us;
@@ -192,6 +215,28 @@ mod tests {
     use meshmush_firmware_bridge::sim::multihop::RadioParams;
 
     #[test]
+    fn the_rules_hear_the_hops_the_request_came_not_the_map_distance() {
+        let t = Topology::parse(
+            &format!("random:{NODES}:{TOPOLOGY_SEED}"),
+            RadioParams::default(),
+        )
+        .expect("topology");
+        let nums: Vec<u32> = (0..t.nodes.len() as u32)
+            .map(|k| 0x4d4d_1000 + k + 1)
+            .collect();
+        // The second player 1 hop out (n8): its first copy to reach the BBS's node
+        // mostly came a longer way.
+        let ps = players(&t, MAX_HOPS, PER_HOP);
+        assert_eq!(ps[3].hops, 1);
+        let heard: Vec<Option<u32>> = (0..20)
+            .filter_map(|d| asked(&t, &nums, &ps[3], d + 7))
+            .map(|(_, r)| r.hops)
+            .collect();
+        assert!(heard.iter().all(|h| h.is_some_and(|h| h >= 1)), "{heard:?}");
+        assert!(heard.contains(&Some(2)), "{heard:?}");
+    }
+
+    #[test]
     fn a_flood_to_a_direct_neighbour_costs_the_mesh_less_at_limit_1_and_still_arrives() {
         let t = Topology::parse(
             &format!("random:{NODES}:{TOPOLOGY_SEED}"),
@@ -206,6 +251,10 @@ mod tests {
         let ps = players(&t, MAX_HOPS, PER_HOP);
         let p = price(&t, &nums, &ps[1], 20);
         assert_eq!(ps[1].hops, 0);
+        assert!(
+            p.cells.iter().all(|c| c.routed == 0),
+            "every reply floods: {p:?}"
+        );
         let (at1, at3) = (p.cells[0], p.cells[2]);
         assert_eq!(
             (at1.delivered, at3.delivered),

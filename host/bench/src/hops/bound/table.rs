@@ -3,7 +3,7 @@
 use meshmush::config::HopRule;
 
 use super::super::setup::BASELINE;
-use super::cells::{BoundFigures, Cell, Choice, LIMITS, TopologyBound};
+use super::cells::{BoundFigures, Cell, Choice, ChoiceKind, LIMITS, TopologyBound, Totals};
 use crate::figures::{Row, row};
 
 impl Choice {
@@ -15,34 +15,66 @@ impl Choice {
         };
         Some(100.0 * (1.0 - c.per_delivered()? / b.per_delivered()?))
     }
+
+    /// The limits per player, and the split one (`6:30%` beside a player's limit:
+    /// 30 % of its replies at 6).
+    fn limits_text(&self) -> String {
+        let mut parts = Vec::new();
+        for (k, l) in self.limits.iter().enumerate() {
+            match self.mix {
+                Some(m) if m.player == k => {
+                    parts.push(format!("{l}+{}:{:.0}%", m.limit, 100.0 * m.share));
+                }
+                _ => parts.push(l.to_string()),
+            }
+        }
+        parts.join(" ")
+    }
 }
 
 impl TopologyBound {
-    fn baseline(&self) -> Option<&Choice> {
-        let name = BASELINE.to_string();
-        self.choices.iter().find(|c| c.name == name)
+    fn find(&self, kind: ChoiceKind, name: Option<&str>) -> Option<&Choice> {
+        self.choices
+            .iter()
+            .find(|c| c.kind == kind && name.is_none_or(|n| c.name == n))
     }
 
-    /// The learned rule's saving and the oracle's, over all players and 0-3 hops out.
+    /// What a row's saving is measured against: a rule against fixed:3 on the rules'
+    /// chains, the table's rows against limit 3 for all on the table's draws.
+    fn baseline(&self, c: &Choice) -> Option<&Choice> {
+        match c.kind {
+            ChoiceKind::Rule => self.find(ChoiceKind::Rule, Some(&BASELINE.to_string())),
+            _ => self.find(ChoiceKind::Table, None),
+        }
+    }
+
+    fn saving(&self, c: Option<&Choice>, within_3: bool) -> Option<f64> {
+        let c = c?;
+        c.saving(self.baseline(c)?, within_3)
+    }
+
+    /// The learned rule's saving and the oracles', over all players and 0-3 hops out.
     pub fn savings(&self) -> [Option<f64>; 4] {
-        let Some(base) = self.baseline() else {
-            return [None; 4];
-        };
-        let find = |n: &str| self.choices.iter().find(|c| c.name == n);
-        let learned = find(&HopRule::Learned.to_string());
+        let learned = self.find(ChoiceKind::Rule, Some(&HopRule::Learned.to_string()));
         [
-            learned.and_then(|c| c.saving(base, false)),
-            learned.and_then(|c| c.saving(base, true)),
-            find("best limit per player").and_then(|c| c.saving(base, false)),
-            find("best limit per player 0-3 hops out").and_then(|c| c.saving(base, true)),
+            self.saving(learned, false),
+            self.saving(learned, true),
+            self.saving(self.find(ChoiceKind::Oracle, None), false),
+            self.saving(self.find(ChoiceKind::OracleWithin3, None), true),
         ]
     }
 }
 
 fn cell_text(c: &Cell) -> String {
-    match c.per_delivered() {
-        Some(s) => format!("{:>4.0}%/{:>5.2}", c.delivery(), s),
-        None => format!("{:>4.0}%/{:>5}", c.delivery(), "-"),
+    let mut t = Totals::default();
+    t.add(c, 1.0);
+    totals_text(&t)
+}
+
+fn totals_text(t: &Totals) -> String {
+    match t.per_delivered() {
+        Some(s) => format!("{:>4.0}%/{:>5.2}", t.delivery(), s),
+        None => format!("{:>4.0}%/{:>5}", t.delivery(), "-"),
     }
 }
 
@@ -72,40 +104,43 @@ impl BoundFigures {
                 }
                 out.push('\n');
             }
-            let base = t.baseline();
             for c in &t.choices {
                 out.push_str(&format!(
                     "{:<36} all: {} ({} less) | 0-3 hops out: {} ({} less){}\n",
                     c.name,
-                    cell_text(&c.all),
-                    pct(base.and_then(|b| c.saving(b, false))),
-                    cell_text(&c.within_3),
-                    pct(base.and_then(|b| c.saving(b, true))),
+                    totals_text(&c.all),
+                    pct(t.saving(Some(c), false)),
+                    totals_text(&c.within_3),
+                    pct(t.saving(Some(c), true)),
                     if c.limits.is_empty() {
                         String::new()
                     } else {
-                        format!(
-                            "  limits {}",
-                            c.limits
-                                .iter()
-                                .map(u8::to_string)
-                                .collect::<Vec<_>>()
-                                .join(" ")
-                        )
+                        format!("  limits {}", c.limits_text())
                     }
                 ));
             }
             out.push_str("sent again at the configured limit after a miss below it:");
-            for c in t.choices.iter().filter(|c| c.limits.is_empty()) {
+            for c in t.choices.iter().filter(|c| c.kind == ChoiceKind::Rule) {
                 out.push_str(&format!(
                     " {} {:.1}%",
                     c.name,
-                    100.0 * c.all.sent_again as f64 / c.all.sent.max(1) as f64
+                    100.0 * c.all.sent_again / c.all.sent.max(1.0)
                 ));
             }
             out.push('\n');
+            let routed: u64 = t
+                .players
+                .iter()
+                .flat_map(|p| &p.cells)
+                .map(|c| c.routed)
+                .sum();
+            if routed > 0 {
+                out.push_str(&format!(
+                    "NOTE: {routed} of the table's sends went to a next hop (not flooded)\n"
+                ));
+            }
         }
-        out.push_str("saving per delivered flooded reply against fixed:3 (target 25%): topology: learned all / 0-3 | best limits all / 0-3\n");
+        out.push_str("saving per delivered flooded reply against limit 3 (target 25%): topology: learned rule all / 0-3 (against fixed:3 on its chains) | best limits all / 0-3 (against limit 3 on the table's draws)\n");
         for t in &self.topologies {
             let [l, l3, o, o3] = t.savings();
             out.push_str(&format!(
