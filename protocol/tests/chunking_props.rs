@@ -286,6 +286,10 @@ proptest! {
         prop_assume!(!core.is_empty());
         // (A leading pad ends in a line break, which no combining mark can attach to.)
         let padded = format!("{pad}\n{core}{pad}");
+        // A trailing pad after a Prepend character (U+0D4E MALAYALAM LETTER DOT REPH,
+        // say) is no padding: it joins that character into one grapheme (UAX #29,
+        // GB9b), which the chunker keeps whole.
+        prop_assume!(gtrim(&padded) == core);
         let packets = chunk(&padded, budget);
         prop_assert_eq!(packets.len(), 1, "{:?}", packets);
         prop_assert_eq!(packets[0].as_str(), core);
@@ -463,4 +467,12 @@ fn ten_thousand_parts_still_fit_the_budget() {
     let packets = chunk(&"😀".repeat(12_000), 16);
     let over: Vec<_> = packets.iter().filter(|p| p.len() > 16).take(3).collect();
     assert!(over.is_empty(), "{} packets, e.g. {over:?}", packets.len());
+}
+
+/// The case proptest found: a space after a Prepend character is part of its
+/// grapheme, so it is sent, not trimmed; a space after any other letter is trimmed.
+#[test]
+fn a_space_after_a_prepend_character_is_kept_with_it() {
+    assert_eq!(chunk(" \nൎ ", 16), ["ൎ "]);
+    assert_eq!(chunk(" \nക ", 16), ["ക"]);
 }
