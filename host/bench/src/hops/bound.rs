@@ -30,7 +30,7 @@ mod draws;
 mod oracle;
 mod table;
 
-use draws::{play_rule, price};
+use draws::{node_nums, play_rule, price};
 use oracle::{Pick, oracle};
 
 pub use cells::{
@@ -103,9 +103,7 @@ fn on_topology(seed: u64, draws: BoundDraws) -> Result<TopologyBound, BenchError
     let spec = format!("random:{NODES}:{seed}");
     let t = Topology::parse(&spec, RadioParams::default())
         .map_err(|e| BenchError::Failed(format!("{spec}: {e}")))?;
-    let nums: Vec<u32> = (0..t.nodes.len() as u32)
-        .map(|k| 0x4d4d_1000 + k + 1)
-        .collect();
+    let nums = node_nums(&t);
     let ps = players(&t, MAX_HOPS, PER_HOP);
     let table: Vec<PlayerCells> = ps
         .iter()

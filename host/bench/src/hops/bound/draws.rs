@@ -3,6 +3,7 @@
 
 use meshmush::config::HopRule;
 use meshmush::reach::Reach;
+use meshmush_firmware_bridge::sim::HANDSET_BASE;
 use meshmush_firmware_bridge::sim::multihop::{Output, RadioMesh, Send, Topology};
 use meshmush_protocol::hops::hops_away;
 use meshmush_protocol::packets::TextMessage;
@@ -28,6 +29,14 @@ fn send(to: u32, id: u32, hop_limit: u8, want_ack: bool, phy_len: usize) -> Send
 /// The hop limit a player `h` hops out asks with: 3, or as many hops as it needs.
 fn request_limit(h: usize) -> u8 {
     CFG.max(h as u8)
+}
+
+/// Node numbers for the topology's nodes, as the software mesh numbers its handsets
+/// (`HANDSET_BASE + k + 1`); node 0 is the BBS's.
+pub(super) fn node_nums(t: &Topology) -> Vec<u32> {
+    (0..t.nodes.len() as u32)
+        .map(|k| HANDSET_BASE + k + 1)
+        .collect()
 }
 
 /// A fresh mesh (draw `seed`) after `player`'s request reached the BBS's node and
@@ -214,19 +223,22 @@ mod tests {
     use crate::hops::setup::{MAX_HOPS, NODES, PER_HOP, TOPOLOGY_SEED};
     use meshmush_firmware_bridge::sim::multihop::RadioParams;
 
-    #[test]
-    fn the_rules_hear_the_hops_the_request_came_not_the_map_distance() {
+    /// Figure 16's mesh, its node numbers and its players.
+    fn figure_16_mesh() -> (Topology, Vec<u32>, Vec<Player>) {
         let t = Topology::parse(
             &format!("random:{NODES}:{TOPOLOGY_SEED}"),
             RadioParams::default(),
         )
         .expect("topology");
-        let nums: Vec<u32> = (0..t.nodes.len() as u32)
-            .map(|k| 0x4d4d_1000 + k + 1)
-            .collect();
+        let (nums, ps) = (node_nums(&t), players(&t, MAX_HOPS, PER_HOP));
+        (t, nums, ps)
+    }
+
+    #[test]
+    fn the_rules_hear_the_hops_the_request_came_not_the_map_distance() {
+        let (t, nums, ps) = figure_16_mesh();
         // The second player 1 hop out (n8): its first copy to reach the BBS's node
         // mostly came a longer way.
-        let ps = players(&t, MAX_HOPS, PER_HOP);
         assert_eq!(ps[3].hops, 1);
         let heard: Vec<Option<u32>> = (0..20)
             .filter_map(|d| asked(&t, &nums, &ps[3], d + 7))
@@ -238,17 +250,9 @@ mod tests {
 
     #[test]
     fn a_flood_to_a_direct_neighbour_costs_the_mesh_less_at_limit_1_and_still_arrives() {
-        let t = Topology::parse(
-            &format!("random:{NODES}:{TOPOLOGY_SEED}"),
-            RadioParams::default(),
-        )
-        .expect("topology");
-        let nums: Vec<u32> = (0..t.nodes.len() as u32)
-            .map(|k| 0x4d4d_1000 + k + 1)
-            .collect();
+        let (t, nums, ps) = figure_16_mesh();
         // The second player 0 hops out (n6): some of the BBS's neighbours do not hear
         // its ACK in time, and relay.
-        let ps = players(&t, MAX_HOPS, PER_HOP);
         let p = price(&t, &nums, &ps[1], 20);
         assert_eq!(ps[1].hops, 0);
         assert!(
