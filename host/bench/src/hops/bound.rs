@@ -38,18 +38,16 @@ pub use cells::{
 };
 use cells::{CFG, OTHER_TOPOLOGIES};
 
-use super::players::players;
+use super::players::{every_distance, players};
 use super::setup::{MAX_HOPS, NODES, PER_HOP, RULES, TOPOLOGY_SEED};
 use crate::figures::BenchError;
 
 /// Totals over all players and over those 0-3 hops out, each player's replies split
 /// by `shares` (a cell and the share of its replies at it).
 fn totals<'a>(
-    name: String,
-    kind: ChoiceKind,
     players: &[PlayerCells],
     shares: impl Fn(usize) -> Vec<(&'a Cell, f64)>,
-) -> (Totals, Totals, String, ChoiceKind) {
+) -> (Totals, Totals) {
     let (mut all, mut within_3) = (Totals::default(), Totals::default());
     for (k, p) in players.iter().enumerate() {
         for (c, share) in shares(k) {
@@ -59,16 +57,15 @@ fn totals<'a>(
             }
         }
     }
-    (all, within_3, name, kind)
+    (all, within_3)
 }
 
 /// A rule's row from its cells, one per player.
 fn rule_row(name: String, players: &[PlayerCells], cells: &[Cell]) -> Choice {
-    let (all, within_3, name, kind) =
-        totals(name, ChoiceKind::Rule, players, |k| vec![(&cells[k], 1.0)]);
+    let (all, within_3) = totals(players, |k| vec![(&cells[k], 1.0)]);
     Choice {
         name,
-        kind,
+        kind: ChoiceKind::Rule,
         all,
         within_3,
         limits: Vec::new(),
@@ -79,7 +76,7 @@ fn rule_row(name: String, players: &[PlayerCells], cells: &[Cell]) -> Choice {
 /// The row of `pick` on the table.
 fn picked(name: &str, kind: ChoiceKind, table: &[PlayerCells], pick: Pick) -> Choice {
     let at = |k: usize, limit: u8| &table[k].cells[usize::from(limit - 1)];
-    let (all, within_3, name, kind) = totals(name.into(), kind, table, |k| {
+    let (all, within_3) = totals(table, |k| {
         let limit = pick.limits[k];
         match pick.mix {
             Some(m) if m.player == k => {
@@ -89,7 +86,7 @@ fn picked(name: &str, kind: ChoiceKind, table: &[PlayerCells], pick: Pick) -> Ch
         }
     });
     Choice {
-        name,
+        name: name.into(),
         kind,
         all,
         within_3,
@@ -165,8 +162,7 @@ fn seeds(more: usize) -> Vec<u64> {
         else {
             continue;
         };
-        let p = players(&t, MAX_HOPS, PER_HOP);
-        if (0..=MAX_HOPS).all(|h| p.iter().filter(|p| p.hops == h).count() == PER_HOP) {
+        if every_distance(&players(&t, MAX_HOPS, PER_HOP), MAX_HOPS, PER_HOP) {
             out.push(seed);
         }
     }

@@ -35,6 +35,12 @@ pub fn players(topology: &Topology, max_hops: usize, per_hop: usize) -> Vec<Play
     out
 }
 
+/// Whether `players` has `per_hop` players at each of 0..=`max_hops` hops (what
+/// figure 16's topology seed was chosen for).
+pub fn every_distance(players: &[Player], max_hops: usize, per_hop: usize) -> bool {
+    (0..=max_hops).all(|h| players.iter().filter(|p| p.hops == h).count() == per_hop)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -66,8 +72,7 @@ mod tests {
             else {
                 continue;
             };
-            let p = players(&t, MAX_HOPS, PER_HOP);
-            if (0..=MAX_HOPS).all(|h| p.iter().filter(|p| p.hops == h).count() == PER_HOP) {
+            if every_distance(&players(&t, MAX_HOPS, PER_HOP), MAX_HOPS, PER_HOP) {
                 let radio = t.radio_hops_from(0);
                 let far = radio.iter().flatten().max();
                 println!("seed {seed}: farthest {far:?} radio hops");
